@@ -1,0 +1,236 @@
+//! An account's settings and the rules for changing them.
+
+use crate::enums::WhoCanInvite;
+use crate::error::{DomainError, FieldError, FieldErrors};
+use crate::login::is_domain_name;
+use crate::names::AccountName;
+
+/// Which email domains extranet invitees may have.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ExternalDomains {
+    /// Any domain.
+    #[default]
+    Any,
+    /// Only these domains.
+    Allow(Vec<String>),
+    /// Any domain but these.
+    Deny(Vec<String>),
+}
+
+impl ExternalDomains {
+    pub const MAX_DOMAINS: usize = 100;
+
+    /// Parses `{allow: [...]}` or `{deny: [...]}`; both at once is refused.
+    pub fn parse(allow: Option<&[String]>, deny: Option<&[String]>) -> Result<Self, FieldError> {
+        let list = |domains: &[String], field: &str| -> Result<Vec<String>, FieldError> {
+            if domains.len() > Self::MAX_DOMAINS {
+                return Err(FieldError::new(
+                    field,
+                    "too_many",
+                    format!("at most {} domains", Self::MAX_DOMAINS),
+                ));
+            }
+            let mut out: Vec<String> = Vec::with_capacity(domains.len());
+            for (i, d) in domains.iter().enumerate() {
+                let d = d.trim().trim_start_matches('@').to_lowercase();
+                if !is_domain_name(&d) {
+                    return Err(FieldError::new(
+                        format!("{field}[{i}]"),
+                        "invalid_domain",
+                        format!("`{d}` is not a domain name"),
+                    ));
+                }
+                if !out.contains(&d) {
+                    out.push(d);
+                }
+            }
+            Ok(out)
+        };
+        match (allow, deny) {
+            (Some(_), Some(_)) => Err(FieldError::new(
+                "",
+                "allow_or_deny",
+                "give `allow` or `deny`, never both",
+            )),
+            (Some(a), None) => list(a, "allow").map(Self::Allow),
+            (None, Some(d)) => list(d, "deny").map(Self::Deny),
+            (None, None) => Ok(Self::Any),
+        }
+    }
+
+    /// Whether an invitee with an address at `domain` may be invited as an external user.
+    pub fn permits(&self, domain: &str) -> bool {
+        let domain = domain.to_lowercase();
+        match self {
+            Self::Any => true,
+            Self::Allow(list) => list.contains(&domain),
+            Self::Deny(list) => !list.contains(&domain),
+        }
+    }
+}
+
+/// The settings an administrator controls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSettings {
+    pub who_can_invite: WhoCanInvite,
+    pub external_domains: ExternalDomains,
+    pub invitation_ttl_hours: u32,
+}
+
+impl AccountSettings {
+    pub const DEFAULT_TTL_HOURS: u32 = 7 * 24;
+    pub const MAX_TTL_HOURS: u32 = 30 * 24;
+}
+
+impl Default for AccountSettings {
+    /// Only administrators invite, any domain, invitations live 7 days.
+    fn default() -> Self {
+        Self {
+            who_can_invite: WhoCanInvite::Admins,
+            external_domains: ExternalDomains::Any,
+            invitation_ttl_hours: Self::DEFAULT_TTL_HOURS,
+        }
+    }
+}
+
+/// A requested change of the account: only the fields given change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountChange {
+    pub name: Option<AccountName>,
+    pub who_can_invite: Option<WhoCanInvite>,
+    pub external_domains: Option<ExternalDomains>,
+    pub invitation_ttl_hours: Option<u32>,
+}
+
+/// The fields of a PATCH as the client sent them, before any rule is applied.
+#[derive(Debug, Clone, Default)]
+pub struct AccountChangeRequest<'a> {
+    pub name: Option<&'a str>,
+    pub who_can_invite: Option<WhoCanInvite>,
+    /// `Some((allow, deny))` when `external_domains` was sent.
+    pub external_domains: Option<(Option<&'a [String]>, Option<&'a [String]>)>,
+    pub invitation_ttl_hours: Option<i64>,
+}
+
+impl AccountChange {
+    /// Checks every field, reporting all problems at once.
+    pub fn parse(req: AccountChangeRequest<'_>) -> Result<Self, DomainError> {
+        let mut errors = FieldErrors::new();
+        let name = req
+            .name
+            .and_then(|n| errors.check("name", AccountName::parse(n)));
+        let external_domains = req
+            .external_domains
+            .and_then(|(a, d)| errors.check("external_domains", ExternalDomains::parse(a, d)));
+        let invitation_ttl_hours = req.invitation_ttl_hours.and_then(|h| {
+            let ttl = u32::try_from(h)
+                .ok()
+                .filter(|h| (1..=AccountSettings::MAX_TTL_HOURS).contains(h));
+            if ttl.is_none() {
+                errors.push(FieldError::new(
+                    "invitation_ttl_hours",
+                    "out_of_range",
+                    format!(
+                        "an invitation lives 1 to {} hours",
+                        AccountSettings::MAX_TTL_HOURS
+                    ),
+                ));
+            }
+            ttl
+        });
+        errors.finish()?;
+        Ok(Self {
+            name,
+            who_can_invite: req.who_can_invite,
+            external_domains,
+            invitation_ttl_hours,
+        })
+    }
+
+    /// The settings after the change.
+    pub fn apply_to(&self, settings: &AccountSettings) -> AccountSettings {
+        AccountSettings {
+            who_can_invite: self.who_can_invite.unwrap_or(settings.who_can_invite),
+            external_domains: self
+                .external_domains
+                .clone()
+                .unwrap_or_else(|| settings.external_domains.clone()),
+            invitation_ttl_hours: self
+                .invitation_ttl_hours
+                .unwrap_or(settings.invitation_ttl_hours),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn domains_allow_or_deny_never_both() {
+        let allow = strings(&["Client.Example", "@partner.example", "client.example"]);
+        assert_eq!(
+            ExternalDomains::parse(Some(&allow), None).unwrap(),
+            ExternalDomains::Allow(strings(&["client.example", "partner.example"]))
+        );
+        let err = ExternalDomains::parse(Some(&allow), Some(&allow)).unwrap_err();
+        assert_eq!(err.code, "allow_or_deny");
+        let bad = strings(&["ok.example", "not a domain"]);
+        let err = ExternalDomains::parse(None, Some(&bad)).unwrap_err();
+        assert_eq!(
+            (err.field.as_str(), err.code),
+            ("deny[1]", "invalid_domain")
+        );
+        assert_eq!(
+            ExternalDomains::parse(None, None).unwrap(),
+            ExternalDomains::Any
+        );
+    }
+
+    #[test]
+    fn domain_rules_permit_and_refuse() {
+        let allow = ExternalDomains::Allow(strings(&["client.example"]));
+        assert!(allow.permits("Client.Example"));
+        assert!(!allow.permits("other.example"));
+        let deny = ExternalDomains::Deny(strings(&["gmail.example"]));
+        assert!(!deny.permits("gmail.example"));
+        assert!(deny.permits("client.example"));
+        assert!(ExternalDomains::Any.permits("anything.example"));
+    }
+
+    #[test]
+    fn a_change_reports_every_bad_field_and_applies_only_what_is_given() {
+        let deny = strings(&["x"]);
+        let err = AccountChange::parse(AccountChangeRequest {
+            name: Some(" "),
+            external_domains: Some((None, Some(&deny))),
+            invitation_ttl_hours: Some(0),
+            ..Default::default()
+        })
+        .unwrap_err();
+        let fields: Vec<_> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
+        assert_eq!(
+            fields,
+            ["name", "external_domains.deny[0]", "invitation_ttl_hours"]
+        );
+
+        let change = AccountChange::parse(AccountChangeRequest {
+            who_can_invite: Some(WhoCanInvite::Employees),
+            invitation_ttl_hours: Some(48),
+            ..Default::default()
+        })
+        .unwrap();
+        let after = change.apply_to(&AccountSettings::default());
+        assert_eq!(after.who_can_invite, WhoCanInvite::Employees);
+        assert_eq!(after.invitation_ttl_hours, 48);
+        assert_eq!(after.external_domains, ExternalDomains::Any);
+    }
+}

@@ -1,0 +1,204 @@
+//! The domain's one error type. Every variant has a stable snake_case `code` that clients
+//! match on, and a [`ErrorKind`] that the HTTP layer maps to a status in one place.
+
+use serde::Serialize;
+
+/// What sort of failure an error is; the API turns each into one HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Well-formed but invalid input (422).
+    Invalid,
+    /// No valid credentials (401).
+    Unauthenticated,
+    /// Authenticated, visible, but not allowed (403).
+    Forbidden,
+    /// Missing, or not visible to the caller (404).
+    NotFound,
+    /// Conflicts with the current state or a rule (409).
+    Conflict,
+}
+
+/// One problem with one input field, named by its path (`admin.email`, `invitees[3].phone`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The same problem, reported under a parent path: `email` under `admin` is `admin.email`.
+    pub fn under(mut self, parent: &str) -> Self {
+        self.field = if self.field.is_empty() {
+            parent.to_owned()
+        } else if self.field.starts_with('[') {
+            format!("{parent}{}", self.field)
+        } else {
+            format!("{parent}.{}", self.field)
+        };
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("the request has invalid fields")]
+    Invalid(Vec<FieldError>),
+    #[error("the login or password is wrong")]
+    InvalidCredentials,
+    #[error("the access token is no longer valid: {0}")]
+    TokenNoLongerValid(&'static str),
+    #[error("this action needs a token that acts in an account; log in with `account_id`")]
+    AccountTokenRequired,
+    #[error("only the account's administrators may do this")]
+    AdminRequired,
+    #[error("external users may not do this")]
+    IntranetUserRequired,
+    #[error("the user has been dismissed from this account")]
+    UserDismissed,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("the plan's user limit is reached: {needed} seat(s) needed, {available} available")]
+    UserLimitReached { needed: u32, available: u32 },
+    #[error("the plan allows {limit} users but {used} seats are taken; free seats first")]
+    UserLimitBelowUsage { limit: u32, used: u32 },
+}
+
+impl DomainError {
+    /// The stable, machine-readable code clients match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "validation_failed",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::TokenNoLongerValid(_) => "invalid_token",
+            Self::AccountTokenRequired => "account_token_required",
+            Self::AdminRequired => "admin_required",
+            Self::IntranetUserRequired => "intranet_user_required",
+            Self::UserDismissed => "user_dismissed",
+            Self::NotFound(_) => "not_found",
+            Self::UserLimitReached { .. } => "user_limit_reached",
+            Self::UserLimitBelowUsage { .. } => "user_limit_below_usage",
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Invalid(_) => ErrorKind::Invalid,
+            Self::InvalidCredentials | Self::TokenNoLongerValid(_) => ErrorKind::Unauthenticated,
+            Self::AccountTokenRequired
+            | Self::AdminRequired
+            | Self::IntranetUserRequired
+            | Self::UserDismissed => ErrorKind::Forbidden,
+            Self::NotFound(_) => ErrorKind::NotFound,
+            Self::UserLimitReached { .. } | Self::UserLimitBelowUsage { .. } => ErrorKind::Conflict,
+        }
+    }
+
+    /// Field problems, for `errors[]` in the response.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Self::Invalid(errors) => errors,
+            _ => &[],
+        }
+    }
+
+    /// One invalid field.
+    pub fn invalid(
+        field: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::Invalid(vec![FieldError::new(field, code, message)])
+    }
+}
+
+/// Collects field problems while a command is being parsed, so that every bad field is
+/// reported at once rather than the first one only.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps the value when it parsed; records its problems under `field` when it did not.
+    pub fn check<T>(&mut self, field: &str, parsed: Result<T, FieldError>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.0.push(error.under(field));
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was recorded, else the whole list as [`DomainError::Invalid`].
+    pub fn finish(self) -> Result<(), DomainError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid(self.0))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_paths_nest_under_objects_and_arrays() {
+        let e = FieldError::new("email", "invalid_email", "bad")
+            .under("[3]")
+            .under("invitees");
+        assert_eq!(e.field, "invitees[3].email");
+        let e = FieldError::new("", "required", "missing").under("name");
+        assert_eq!(e.field, "name");
+    }
+
+    #[test]
+    fn every_error_has_a_stable_code_and_kind() {
+        let e = DomainError::UserLimitReached {
+            needed: 2,
+            available: 1,
+        };
+        assert_eq!(e.code(), "user_limit_reached");
+        assert_eq!(e.kind(), ErrorKind::Conflict);
+        assert_eq!(
+            DomainError::InvalidCredentials.kind(),
+            ErrorKind::Unauthenticated
+        );
+        assert_eq!(DomainError::NotFound("user").to_string(), "user not found");
+    }
+
+    #[test]
+    fn field_errors_collect_every_problem() {
+        let mut errors = FieldErrors::new();
+        let a: Option<u8> = errors.check("a", Err(FieldError::new("", "x", "x")));
+        let b = errors.check("b", Ok(2u8));
+        assert_eq!((a, b), (None, Some(2)));
+        errors.push(FieldError::new("c", "y", "y"));
+        let Err(DomainError::Invalid(list)) = errors.finish() else {
+            panic!("expected invalid");
+        };
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].field, "a");
+    }
+}

@@ -1,0 +1,22 @@
+//! Extranet's domain: every rule of the product, pure and unit-tested. No I/O, no async, no
+//! database or HTTP types, no clock: time is passed in.
+//!
+//! Where to find a rule of DESIGN.md:
+//! - rule 4, user limits: [`seats::Seats`];
+//! - rule 6, logins: [`login`], [`sign_up::decide_admin_profile`];
+//! - rule 8, dismissal blocks access: [`access::authorize_user`];
+//! - who may do what with the account and its users: [`access`].
+
+pub mod access;
+pub mod account;
+pub mod enums;
+pub mod error;
+pub mod ids;
+pub mod login;
+pub mod names;
+pub mod password;
+pub mod plan;
+pub mod seats;
+pub mod sign_up;
+
+pub use error::{DomainError, ErrorKind, FieldError};

@@ -1,0 +1,143 @@
+//! Seat accounting (rule 4): every active user, of either type, and every pending
+//! invitation holds one seat of the plan's user limit.
+
+use crate::error::DomainError;
+use crate::plan::UserLimit;
+use serde::Serialize;
+
+/// Who holds the account's seats right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Seats {
+    pub limit: UserLimit,
+    pub active_intranet: u32,
+    pub active_extranet: u32,
+    pub pending_invitations: u32,
+}
+
+impl Seats {
+    /// Seats held: active users of both types and pending invitations.
+    pub fn used(&self) -> u32 {
+        self.active_intranet
+            .saturating_add(self.active_extranet)
+            .saturating_add(self.pending_invitations)
+    }
+
+    /// Free seats; `None` when the plan has no limit.
+    pub fn available(&self) -> Option<u32> {
+        self.limit
+            .seats()
+            .map(|limit| limit.saturating_sub(self.used()))
+    }
+
+    /// Whether `needed` more seats fit; refused whole when they do not.
+    pub fn reserve(&self, needed: u32) -> Result<(), DomainError> {
+        match self.available() {
+            Some(available) if needed > available => {
+                Err(DomainError::UserLimitReached { needed, available })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether the account may move to a plan with `limit`: only when the seats held fit.
+    pub fn fit_under(&self, limit: UserLimit) -> Result<(), DomainError> {
+        match limit {
+            UserLimit::Seats(limit) if self.used() > limit => {
+                Err(DomainError::UserLimitBelowUsage {
+                    limit,
+                    used: self.used(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn seats(limit: UserLimit, intranet: u32, extranet: u32, pending: u32) -> Seats {
+        Seats {
+            limit,
+            active_intranet: intranet,
+            active_extranet: extranet,
+            pending_invitations: pending,
+        }
+    }
+
+    #[test]
+    fn basic_plan_after_sign_up_has_four_free_seats() {
+        let s = seats(UserLimit::Seats(5), 1, 0, 0);
+        assert_eq!(s.available(), Some(4));
+        assert!(s.reserve(4).is_ok());
+        assert_eq!(
+            s.reserve(5),
+            Err(DomainError::UserLimitReached {
+                needed: 5,
+                available: 4
+            })
+        );
+    }
+
+    #[test]
+    fn unlimited_plans_have_no_available_count_and_always_fit() {
+        let s = seats(UserLimit::Unlimited, 1_000, 1_000, 1_000);
+        assert_eq!(s.available(), None);
+        assert!(s.reserve(u32::MAX).is_ok());
+    }
+
+    #[test]
+    fn downgrading_below_the_seats_held_is_refused() {
+        let s = seats(UserLimit::Unlimited, 3, 2, 1);
+        assert_eq!(
+            s.fit_under(UserLimit::Seats(5)),
+            Err(DomainError::UserLimitBelowUsage { limit: 5, used: 6 })
+        );
+        assert!(s.fit_under(UserLimit::Seats(6)).is_ok());
+        assert!(s.fit_under(UserLimit::Unlimited).is_ok());
+    }
+
+    proptest! {
+        #[test]
+        fn reserve_fits_exactly_when_used_plus_needed_is_within_the_limit_or_nothing_is_needed(
+            limit in 0u32..500, i in 0u32..200, e in 0u32..200, p in 0u32..200, needed in 0u32..300,
+        ) {
+            let s = seats(UserLimit::Seats(limit), i, e, p);
+            // Needing nothing always fits, even on an account already over its limit.
+            prop_assert_eq!(s.reserve(needed).is_ok(), needed == 0 || i + e + p + needed <= limit);
+            if let Err(DomainError::UserLimitReached { needed: n, available }) = s.reserve(needed) {
+                prop_assert_eq!(n, needed);
+                prop_assert_eq!(available, limit.saturating_sub(i + e + p));
+            }
+        }
+
+        #[test]
+        fn available_plus_used_is_the_limit_while_within_it(
+            limit in 1u32..500, i in 0u32..100, e in 0u32..100, p in 0u32..100,
+        ) {
+            let s = seats(UserLimit::Seats(limit), i, e, p);
+            if s.used() <= limit {
+                prop_assert_eq!(s.available().map(|a| a + s.used()), Some(limit));
+            } else {
+                prop_assert_eq!(s.available(), Some(0));
+            }
+        }
+
+        /// Reserving batch after batch, as concurrent requests serialised by the database
+        /// would, never holds more seats than the limit.
+        #[test]
+        fn a_sequence_of_reservations_never_oversubscribes(
+            limit in 1u32..60, start in 0u32..10, batches in proptest::collection::vec(0u32..8, 0..40),
+        ) {
+            let mut s = seats(UserLimit::Seats(limit), start.min(limit), 0, 0);
+            for needed in batches {
+                if s.reserve(needed).is_ok() {
+                    s.pending_invitations += needed;
+                }
+                prop_assert!(s.used() <= limit);
+            }
+        }
+    }
+}
