@@ -1,1 +1,19 @@
+//! Extranet's HTTP API: actix-web routes over the persistence layer, problem+json errors,
+//! JWT auth, the OpenAPI document and Swagger UI, configuration and telemetry.
 
+pub mod auth;
+pub mod config;
+pub mod extract;
+pub mod openapi;
+pub mod pagination;
+pub mod passwords;
+pub mod problem;
+pub mod responses;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod views;
+
+pub use config::Config;
+pub use startup::Application;

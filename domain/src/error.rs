@@ -64,6 +64,8 @@ pub enum DomainError {
     IntranetUserRequired,
     #[error("the user has been dismissed from this account")]
     UserDismissed,
+    #[error("this login was registered a moment ago by another request; log in with it instead")]
+    LoginTaken,
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("the plan's user limit is reached: {needed} seat(s) needed, {available} available")]
@@ -83,6 +85,7 @@ impl DomainError {
             Self::AdminRequired => "admin_required",
             Self::IntranetUserRequired => "intranet_user_required",
             Self::UserDismissed => "user_dismissed",
+            Self::LoginTaken => "login_taken",
             Self::NotFound(_) => "not_found",
             Self::UserLimitReached { .. } => "user_limit_reached",
             Self::UserLimitBelowUsage { .. } => "user_limit_below_usage",
@@ -98,7 +101,9 @@ impl DomainError {
             | Self::IntranetUserRequired
             | Self::UserDismissed => ErrorKind::Forbidden,
             Self::NotFound(_) => ErrorKind::NotFound,
-            Self::UserLimitReached { .. } | Self::UserLimitBelowUsage { .. } => ErrorKind::Conflict,
+            Self::LoginTaken | Self::UserLimitReached { .. } | Self::UserLimitBelowUsage { .. } => {
+                ErrorKind::Conflict
+            }
         }
     }
 

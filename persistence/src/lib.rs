@@ -1,1 +1,15 @@
+//! Extranet's storage: diesel over SQLite (embedded default) or PostgreSQL, one code path.
+//! Each use case is one function that opens its transaction, loads what the domain needs,
+//! lets the domain decide, writes the rows and the audit event, and commits.
 
+pub mod accounts;
+pub mod audit;
+pub mod db;
+pub mod error;
+pub mod identities;
+pub mod records;
+pub mod schema;
+pub mod users;
+
+pub use db::{Backend, Database, DbConnection, PoolOptions};
+pub use error::StoreError;

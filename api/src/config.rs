@@ -1,0 +1,205 @@
+//! Configuration: defaults, then an optional TOML file (`extranet.toml`, or `--config PATH`),
+//! then environment variables. The variable names are the ones DESIGN.md lists; operators'
+//! scripts depend on them.
+
+use domain::plan::Plans;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Where messages go: printed as JSON lines, or sent for real.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transport {
+    Console,
+    Url(String),
+}
+
+impl Transport {
+    fn parse(s: &str, schemes: &[&str], var: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s.is_empty() || s == "console" {
+            return Ok(Self::Console);
+        }
+        if schemes.iter().any(|scheme| s.starts_with(scheme)) {
+            Ok(Self::Url(s.to_owned()))
+        } else {
+            Err(format!(
+                "{var} must be `console` or start with {}",
+                schemes.join(" or ")
+            ))
+        }
+    }
+}
+
+/// The raw settings, as the file and the environment give them (keys are the variable names
+/// without `EXTRANET_`, lower-cased: `bind`, `jwt_secret`, …; `database_url` for `DATABASE_URL`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RawConfig {
+    pub bind: String,
+    pub database_url: String,
+    pub jwt_secret: Option<String>,
+    pub public_url: String,
+    pub email: String,
+    pub sms: String,
+    pub plans: Option<String>,
+    pub log: String,
+    pub log_format: String,
+    /// Lifetime of access tokens, in seconds.
+    pub token_ttl_seconds: u32,
+    /// Connections in the database pool (reads on SQLite, everything on PostgreSQL).
+    pub db_pool_size: u32,
+}
+
+impl Default for RawConfig {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            database_url: "sqlite://data/extranet.db".into(),
+            jwt_secret: None,
+            public_url: "http://127.0.0.1:8080".into(),
+            email: "console".into(),
+            sms: "console".into(),
+            plans: None,
+            log: "info".into(),
+            log_format: "text".into(),
+            token_ttl_seconds: 3600,
+            db_pool_size: 8,
+        }
+    }
+}
+
+/// Checked configuration the server runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: String,
+    pub database_url: String,
+    /// `None`: a random key is generated at start (tokens die with the process).
+    pub jwt_secret: Option<SecretString>,
+    pub public_url: String,
+    pub email: Transport,
+    pub sms: Transport,
+    pub plans: Plans,
+    pub log: String,
+    pub log_json: bool,
+    pub token_ttl_seconds: u32,
+    pub db_pool_size: u32,
+}
+
+impl Config {
+    /// Loads defaults, then `file` (or `extranet.toml` when it exists), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, String> {
+        let mut figment = Figment::from(Serialized::defaults(RawConfig::default()));
+        match file {
+            Some(path) if !path.exists() => {
+                return Err(format!(
+                    "configuration file {} does not exist",
+                    path.display()
+                ))
+            }
+            Some(path) => figment = figment.merge(Toml::file(path)),
+            None => figment = figment.merge(Toml::file("extranet.toml")),
+        }
+        let figment = figment
+            .merge(Env::prefixed("EXTRANET_"))
+            .merge(Env::raw().only(&["DATABASE_URL"]));
+        let raw: RawConfig = figment.extract().map_err(|e| e.to_string())?;
+        Self::from_raw(raw)
+    }
+
+    pub fn from_raw(raw: RawConfig) -> Result<Self, String> {
+        let plans = match raw.plans.as_deref() {
+            Some(spec) => Plans::parse(spec).map_err(|e| format!("EXTRANET_PLANS: {e}"))?,
+            None => Plans::default(),
+        };
+        let jwt_secret = match raw.jwt_secret {
+            Some(s) if s.len() < 32 => {
+                return Err("EXTRANET_JWT_SECRET must have at least 32 characters".into())
+            }
+            other => other.map(SecretString::from),
+        };
+        if !(1..=86_400).contains(&raw.token_ttl_seconds) {
+            return Err("EXTRANET_TOKEN_TTL_SECONDS must be 1 to 86400".into());
+        }
+        Ok(Self {
+            email: Transport::parse(&raw.email, &["smtp://"], "EXTRANET_EMAIL")?,
+            sms: Transport::parse(&raw.sms, &["http://", "https://"], "EXTRANET_SMS")?,
+            log_json: match raw.log_format.as_str() {
+                "json" => true,
+                "text" | "" => false,
+                other => {
+                    return Err(format!(
+                        "EXTRANET_LOG_FORMAT must be `text` or `json`, not `{other}`"
+                    ))
+                }
+            },
+            bind: raw.bind,
+            database_url: raw.database_url,
+            jwt_secret,
+            public_url: raw.public_url.trim_end_matches('/').to_owned(),
+            plans,
+            log: raw.log,
+            token_ttl_seconds: raw.token_ttl_seconds,
+            db_pool_size: raw.db_pool_size.clamp(1, 256),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let c = Config::from_raw(RawConfig::default()).unwrap();
+        assert_eq!(c.bind, "127.0.0.1:8080");
+        assert_eq!(c.database_url, "sqlite://data/extranet.db");
+        assert_eq!(c.email, Transport::Console);
+        assert_eq!(c.plans, Plans::default());
+        assert!(c.jwt_secret.is_none());
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let raw = RawConfig {
+            email: "mailto:x".into(),
+            ..RawConfig::default()
+        };
+        assert!(Config::from_raw(raw)
+            .unwrap_err()
+            .contains("EXTRANET_EMAIL"));
+        let raw = RawConfig {
+            jwt_secret: Some("short".into()),
+            ..RawConfig::default()
+        };
+        assert!(Config::from_raw(raw)
+            .unwrap_err()
+            .contains("EXTRANET_JWT_SECRET"));
+        let raw = RawConfig {
+            plans: Some("basic=x".into()),
+            ..RawConfig::default()
+        };
+        assert!(Config::from_raw(raw)
+            .unwrap_err()
+            .contains("EXTRANET_PLANS"));
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "extranet.toml",
+                "bind = \"0.0.0.0:9000\"\nsms = \"console\"",
+            )?;
+            jail.set_env("EXTRANET_SMS", "http://127.0.0.1:9999/sms");
+            jail.set_env("DATABASE_URL", "postgres://localhost/x");
+            let c = Config::load(None).map_err(figment::Error::from)?;
+            assert_eq!(c.bind, "0.0.0.0:9000");
+            assert_eq!(c.sms, Transport::Url("http://127.0.0.1:9999/sms".into()));
+            assert_eq!(c.database_url, "postgres://localhost/x");
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,74 @@
+//! The OpenAPI document, generated from the handlers; `extranet openapi` writes it and a test
+//! checks that the committed `openapi.yaml` is the same.
+
+use crate::problem::{Problem, ProblemField};
+use crate::responses::*;
+use crate::routes;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Extranet API",
+        description = "Bring external users (clients, contractors, partners) into your workspace \
+            with limited access: invite them by email or phone into extranet workgroups, within \
+            your plan's user limit.\n\nErrors are RFC 9457 `application/problem+json` with a \
+            stable `code`. Authenticate with `Authorization: Bearer <access token>` from \
+            `POST /v1/accounts` or `POST /v1/auth/login`.",
+        license(name = "MIT"),
+    ),
+    modifiers(&BearerAuth),
+    components(
+        schemas(Problem, ProblemField),
+        responses(
+            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
+            UnsupportedMediaType, Unprocessable, TooManyRequests, ServiceUnavailable
+        )
+    ),
+    tags(
+        (name = "accounts", description = "Sign-up, the account's settings, plan and seat usage"),
+        (name = "auth", description = "Logging in"),
+        (name = "users", description = "The caller and the account's users"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Every operation needs a bearer token unless it says `security: [{}]`.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        openapi.security = Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
+    }
+}
+
+/// The whole document: the routes' operations merged into [`ApiDoc`].
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, api) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::configure)
+        .split_for_parts();
+    api
+}
+
+/// The document as YAML, as committed in `openapi.yaml`.
+pub fn yaml() -> Result<String, String> {
+    document().to_yaml().map_err(|e| e.to_string())
+}

@@ -1,0 +1,72 @@
+//! The error responses operations list in the OpenAPI document: each is a [`Problem`].
+#![allow(dead_code)] // The types exist for the document only; they are never built.
+
+use crate::problem::Problem;
+use utoipa::ToResponse;
+
+/// Malformed JSON (`malformed_json`), or a query or path parameter that does not parse
+/// (`invalid_parameter`).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct BadRequest(Problem);
+
+/// No token, or one that is expired, badly signed or of a dismissed user (`missing_token`,
+/// `invalid_token`); or a wrong login or password (`invalid_credentials`).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Unauthorized(Problem);
+
+/// Authenticated but not allowed (`admin_required`, `intranet_user_required`,
+/// `account_token_required`, `user_dismissed`).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Forbidden(Problem);
+
+/// No such thing, or not visible to the caller (`not_found`).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct NotFound(Problem);
+
+/// Conflicts with the current state or a rule (`user_limit_reached` with `needed` and
+/// `available`, `user_limit_below_usage`, `login_taken`).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Conflict(Problem);
+
+/// The body is larger than 256 KiB (`payload_too_large`).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct PayloadTooLarge(Problem);
+
+/// The body is not JSON (`unsupported_media_type`).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct UnsupportedMediaType(Problem);
+
+/// Well-formed but invalid (`validation_failed`): `errors[]` names every bad field.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({
+        "type": "urn:extranet:problem:validation_failed",
+        "title": "Unprocessable Entity",
+        "status": 422,
+        "detail": "2 fields are invalid",
+        "code": "validation_failed",
+        "errors": [
+            {"field": "admin.email", "code": "invalid_email", "message": "`ann@` is not a valid email address: the part after `@` is not a domain name"},
+            {"field": "admin.password", "code": "password_too_short", "message": "a password needs at least 8 characters"}
+        ]
+    })
+)]
+pub struct Unprocessable(Problem);
+
+/// Too many requests from this address (`rate_limited`); retry after `Retry-After` seconds.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct TooManyRequests(Problem);
+
+/// The database is not reachable (`service_unavailable`).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct ServiceUnavailable(Problem);

@@ -1,0 +1,297 @@
+//! Sign-up and the account: settings, plan, usage.
+
+use crate::auth::Caller;
+use crate::extract::JsonBody;
+use crate::problem::ApiError;
+use crate::responses::*;
+use crate::state::AppState;
+use crate::views::{AccountView, ExternalDomainsBody, UsageView, UserView};
+use actix_web::{get, patch, post, put, web, HttpResponse};
+use chrono::Utc;
+use domain::account::{AccountChange, AccountChangeRequest};
+use domain::enums::WhoCanInvite;
+use domain::sign_up::{decide_admin_profile, AdminProfile, ExistingProfile, SignUp, SignUpRequest};
+use persistence::accounts::{AdminIdentity, NewAccount};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+/// The first administrator of a new account.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct AdminBody {
+    /// Exactly one of `email` and `phone`: the login.
+    #[schema(example = "ada@acme.example")]
+    pub email: Option<String>,
+    /// E.164, e.g. `+14155550101`.
+    pub phone: Option<String>,
+    /// 8 to 128 characters. When the login already has a network profile, its password.
+    #[schema(example = "correct horse battery")]
+    pub password: String,
+    #[schema(example = "Ada")]
+    pub first_name: String,
+    #[schema(example = "Lovelace")]
+    pub last_name: String,
+}
+
+/// Sign-up: a new account and its first administrator.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct SignUpBody {
+    /// The company portal's name.
+    #[schema(example = "Acme Web Agency")]
+    pub name: String,
+    /// `free` (no limit, the default), `basic` (5), `standard` (50), `professional` (100),
+    /// `enterprise` (250), or as configured.
+    #[schema(example = "basic")]
+    pub plan: Option<String>,
+    #[validate(nested)]
+    pub admin: AdminBody,
+}
+
+/// The new account, its administrator, and a token acting as that administrator.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignUpResponse {
+    pub account: AccountView,
+    pub user: UserView,
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    #[schema(example = 3600)]
+    pub expires_in: u32,
+}
+
+/// Sign up: create an account and its first administrator (an employee holding one seat).
+///
+/// A login that already has a network profile signs up with that profile's password; the
+/// profile then belongs to one more account.
+#[utoipa::path(
+    tag = "accounts",
+    security(()),
+    request_body(content = SignUpBody, example = json!({
+        "name": "Acme Web Agency",
+        "plan": "basic",
+        "admin": {"email": "ada@acme.example", "password": "correct horse battery", "first_name": "Ada", "last_name": "Lovelace"}
+    })),
+    responses(
+        (status = 201, description = "Account created", body = SignUpResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/v1/accounts")]
+pub async fn sign_up(
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<SignUpBody>,
+) -> Result<HttpResponse, ApiError> {
+    let cmd = SignUp::parse(
+        SignUpRequest {
+            account_name: &body.name,
+            plan: body.plan.as_deref(),
+            email: body.admin.email.as_deref(),
+            phone: body.admin.phone.as_deref(),
+            password: &body.admin.password,
+            first_name: &body.admin.first_name,
+            last_name: &body.admin.last_name,
+        },
+        &state.plans,
+    )?;
+    let db = state.db.clone();
+    let login = cmd.login.clone();
+    let existing =
+        web::block(move || persistence::identities::credentials_by_login(&db, &login)).await??;
+    let existing = match existing {
+        None => None,
+        Some(c) => Some(ExistingProfile {
+            identity_id: c.identity_id,
+            password_matches: state
+                .passwords
+                .verify(cmd.password.expose(), Some(c.password_hash))
+                .await?,
+        }),
+    };
+    let admin = match decide_admin_profile(existing)? {
+        AdminProfile::Reuse(id) => AdminIdentity::Reuse(id),
+        AdminProfile::Create => AdminIdentity::Create {
+            password_hash: state.passwords.hash(&cmd.password).await?,
+            login: cmd.login,
+            first_name: cmd.first_name.into_string(),
+            last_name: cmd.last_name.into_string(),
+        },
+    };
+    let new = NewAccount {
+        name: cmd.account_name.into_string(),
+        plan: cmd.plan,
+        admin,
+    };
+    let db = state.db.clone();
+    let now = Utc::now();
+    let (account, user) =
+        web::block(move || persistence::accounts::sign_up(&db, new, now)).await??;
+    let token = state
+        .tokens
+        .issue(user.identity_id, Some((account.id, user.id)), now)?;
+    Ok(HttpResponse::Created().json(SignUpResponse {
+        account: AccountView::new(&account, &state.plans),
+        user: UserView::from(&user),
+        access_token: token.access_token,
+        token_type: token.token_type,
+        expires_in: token.expires_in,
+    }))
+}
+
+/// The caller's account: plan and settings.
+#[utoipa::path(
+    tag = "accounts",
+    responses(
+        (status = 200, description = "The account", body = AccountView),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    )
+)]
+#[get("/v1/account")]
+pub async fn get_account(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+) -> Result<web::Json<AccountView>, ApiError> {
+    let user = *actor.in_account()?;
+    let db = state.db.clone();
+    let account = web::block(move || persistence::accounts::account(&db, &user)).await??;
+    Ok(web::Json(AccountView::new(&account, &state.plans)))
+}
+
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// A change of the account's settings: only the fields given change.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct AccountPatch {
+    #[schema(example = "Acme Web Agency")]
+    pub name: Option<String>,
+    /// Who may invite new people: `admins` or `employees` (external users never may).
+    pub who_can_invite: Option<WhoCanInvite>,
+    /// `{"allow": [...]}` or `{"deny": [...]}` for external invitees' email domains; `null`
+    /// allows any domain again.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<ExternalDomainsBody>, nullable)]
+    pub external_domains: Option<Option<ExternalDomainsBody>>,
+    /// 1 to 720 hours; 168 (7 days) by default.
+    #[schema(example = 168)]
+    pub invitation_ttl_hours: Option<i64>,
+}
+
+/// Change the account's name and settings (administrators).
+#[utoipa::path(
+    tag = "accounts",
+    request_body(content = AccountPatch, example = json!({
+        "who_can_invite": "employees",
+        "external_domains": {"allow": ["client.example"]},
+        "invitation_ttl_hours": 72
+    })),
+    responses(
+        (status = 200, description = "The account after the change", body = AccountView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[patch("/v1/account")]
+pub async fn patch_account(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    JsonBody(body): JsonBody<AccountPatch>,
+) -> Result<web::Json<AccountView>, ApiError> {
+    let user = *actor.in_account()?;
+    let domains = body.external_domains.as_ref().map(|d| match d {
+        Some(d) => (d.allow.as_deref(), d.deny.as_deref()),
+        None => (None, None),
+    });
+    let change = AccountChange::parse(AccountChangeRequest {
+        name: body.name.as_deref(),
+        who_can_invite: body.who_can_invite,
+        external_domains: domains,
+        invitation_ttl_hours: body.invitation_ttl_hours,
+    })?;
+    let db = state.db.clone();
+    let account =
+        web::block(move || persistence::accounts::update_account(&db, &user, change, Utc::now()))
+            .await??;
+    Ok(web::Json(AccountView::new(&account, &state.plans)))
+}
+
+/// The plan to move to.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct PlanBody {
+    #[schema(example = "standard")]
+    pub plan: String,
+}
+
+/// Move the account to another plan (administrators). Refused with 409
+/// `user_limit_below_usage` when the seats held would not fit under the new limit.
+#[utoipa::path(
+    tag = "accounts",
+    request_body(content = PlanBody, example = json!({"plan": "standard"})),
+    responses(
+        (status = 200, description = "The account on its new plan", body = AccountView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[put("/v1/account/plan")]
+pub async fn put_plan(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    JsonBody(body): JsonBody<PlanBody>,
+) -> Result<web::Json<AccountView>, ApiError> {
+    let user = *actor.in_account()?;
+    let plan = state
+        .plans
+        .choose(&body.plan)
+        .map_err(|e| domain::DomainError::Invalid(vec![e.under("plan")]))?
+        .clone();
+    let db = state.db.clone();
+    let st = state.clone();
+    let account = web::block(move || {
+        persistence::accounts::change_plan(&db, &user, &plan, &st.plans, Utc::now())
+    })
+    .await??;
+    Ok(web::Json(AccountView::new(&account, &state.plans)))
+}
+
+/// Who holds the account's seats (employees only): every active user and every pending
+/// invitation holds one; `user_limit` and `available` are `null` on unlimited plans.
+#[utoipa::path(
+    tag = "accounts",
+    responses(
+        (status = 200, description = "Seat usage", body = UsageView),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    )
+)]
+#[get("/v1/account/usage")]
+pub async fn usage(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+) -> Result<web::Json<UsageView>, ApiError> {
+    let user = *actor.in_account()?;
+    let st = state.clone();
+    let (plan, seats) =
+        web::block(move || persistence::accounts::usage(&st.db, &user, &st.plans)).await??;
+    Ok(web::Json(UsageView::new(plan, &seats)))
+}

@@ -1,0 +1,88 @@
+//! Logging in.
+
+use crate::auth::AccessToken;
+use crate::extract::JsonBody;
+use crate::problem::ApiError;
+use crate::responses::*;
+use crate::state::AppState;
+use actix_web::{post, web};
+use chrono::Utc;
+use domain::access::may_log_in;
+use domain::ids::AccountId;
+use domain::login::Login;
+use domain::DomainError;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+/// Credentials.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    /// Email address or E.164 phone number.
+    #[schema(example = "ada@acme.example")]
+    pub login: String,
+    #[schema(example = "correct horse battery")]
+    pub password: String,
+    /// The account to act in. Without it the token acts on the network profile only.
+    pub account_id: Option<Uuid>,
+}
+
+/// Log in: with `account_id` the token acts as the user in that account; without it, only on
+/// the network profile (`/v1/me` then lists the profile's accounts).
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body(content = LoginBody, example = json!({
+        "login": "ada@acme.example",
+        "password": "correct horse battery",
+        "account_id": "01936f4e-8b7a-7cc3-9a4e-3f2b1c0d9e8f"
+    })),
+    responses(
+        (status = 200, description = "Logged in", body = AccessToken),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/v1/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<LoginBody>,
+) -> Result<web::Json<AccessToken>, ApiError> {
+    let login =
+        Login::parse(&body.login).map_err(|e| DomainError::Invalid(vec![e.under("login")]))?;
+    let db = state.db.clone();
+    let credentials =
+        web::block(move || persistence::identities::credentials_by_login(&db, &login)).await??;
+    let (identity, hash) = match credentials {
+        Some(c) => (Some(c.identity_id), Some(c.password_hash)),
+        None => (None, None),
+    };
+    let matches = state.passwords.verify(&body.password, hash).await?;
+    let identity = match identity {
+        Some(id) if matches => id,
+        _ => return Err(DomainError::InvalidCredentials.into()),
+    };
+    let now = Utc::now();
+    let Some(account_id) = body.account_id.map(AccountId) else {
+        return Ok(web::Json(state.tokens.issue(identity, None, now)?));
+    };
+    let db = state.db.clone();
+    let user =
+        web::block(move || persistence::identities::user_of_identity(&db, account_id, identity))
+            .await??;
+    // Not a user there: the same answer as a wrong password, so accounts are not probed.
+    let (user_id, status) = user.ok_or(DomainError::InvalidCredentials)?;
+    may_log_in(status)?;
+    Ok(web::Json(state.tokens.issue(
+        identity,
+        Some((account_id, user_id)),
+        now,
+    )?))
+}

@@ -1,0 +1,132 @@
+//! The caller and the account's users.
+
+use crate::auth::Caller;
+use crate::extract::invalid_parameter;
+use crate::pagination::{encode_cursor, page_request};
+use crate::problem::ApiError;
+use crate::responses::*;
+use crate::state::AppState;
+use crate::views::{ProfileView, UserPage, UserView};
+use actix_web::{get, web};
+use domain::access::Actor;
+use domain::enums::{UserStatus, UserType};
+use domain::ids::UserId;
+use persistence::users::UserFilter;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// The caller: a user of an account, or a network profile.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum MeView {
+    /// With an account token: the caller's user in that account.
+    User(UserView),
+    /// With a network-profile token: the profile and its accounts.
+    Profile(ProfileView),
+}
+
+/// Who is calling: with an account token the user (type, status, admin flag); with a
+/// network-profile token the profile and the accounts it belongs to.
+#[utoipa::path(
+    tag = "users",
+    responses(
+        (status = 200, description = "The caller", body = MeView),
+        (status = 401, response = Unauthorized),
+    )
+)]
+#[get("/v1/me")]
+pub async fn me(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+) -> Result<web::Json<MeView>, ApiError> {
+    let db = state.db.clone();
+    let me = web::block(move || match actor {
+        Actor::User(user) => persistence::users::get_user(&db, &user, user.user_id)
+            .map(|u| MeView::User(UserView::from(&u))),
+        Actor::Identity(id) => persistence::identities::profile(&db, id)
+            .map(|p| MeView::Profile(ProfileView::from(&p))),
+    })
+    .await??;
+    Ok(web::Json(me))
+}
+
+/// Filters and page of the users list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UserListQuery {
+    /// `intranet` or `extranet`.
+    #[serde(rename = "type")]
+    #[param(inline)]
+    pub user_type: Option<UserType>,
+    /// `active` or `dismissed`.
+    #[param(inline)]
+    pub status: Option<UserStatus>,
+    /// Part of a name, email or phone, any case.
+    pub q: Option<String>,
+    /// 1 to 200; 50 by default.
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The account's users, newest first. An external caller sees only itself and the users who
+/// share a workgroup with it.
+#[utoipa::path(
+    tag = "users",
+    params(UserListQuery),
+    responses(
+        (status = 200, description = "A page of users", body = UserPage),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[get("/v1/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    query: web::Query<UserListQuery>,
+) -> Result<web::Json<UserPage>, ApiError> {
+    let user = *actor.in_account()?;
+    let query = query.into_inner();
+    let page = page_request::<UserId>(query.limit, query.cursor.as_deref())?;
+    let filter = UserFilter {
+        user_type: query.user_type,
+        status: query.status,
+        q: query.q,
+    };
+    let db = state.db.clone();
+    let page =
+        web::block(move || persistence::users::list_users(&db, &user, &filter, page)).await??;
+    Ok(web::Json(UserPage {
+        items: page.items.iter().map(UserView::from).collect(),
+        next_cursor: page.next_after.map(encode_cursor),
+    }))
+}
+
+/// One user; 404 when there is none or the caller may not see it.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = uuid::Uuid, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "The user", body = UserView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/v1/users/{id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<UserView>, ApiError> {
+    let user = *actor.in_account()?;
+    let id: UserId = id.parse().map_err(|e| invalid_parameter(e, "user id"))?;
+    let db = state.db.clone();
+    let found = web::block(move || persistence::users::get_user(&db, &user, id)).await??;
+    Ok(web::Json(UserView::from(&found)))
+}

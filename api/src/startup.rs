@@ -1,0 +1,149 @@
+//! Builds the server, the same way for `extranet serve` and for the tests.
+
+use crate::auth::Tokens;
+use crate::config::Config;
+use crate::openapi;
+use crate::passwords::Passwords;
+use crate::problem::{self, ApiError};
+use crate::routes;
+use crate::state::AppState;
+use crate::telemetry::RequestSpan;
+use actix_web::dev::{ResourceDef, Server};
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::middleware::ErrorHandlers;
+use actix_web::{web, App, HttpRequest, HttpServer};
+use persistence::{Database, PoolOptions};
+use std::net::TcpListener;
+use std::sync::Arc;
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    port: u16,
+    db: Database,
+}
+
+impl Application {
+    /// Connects to the database, migrates it, binds the address and prepares the server.
+    pub async fn build(config: Config) -> Result<Self, String> {
+        let options = PoolOptions {
+            max_connections: config.db_pool_size,
+            ..PoolOptions::default()
+        };
+        let url = config.database_url.clone();
+        let db = web::block(move || -> Result<Database, String> {
+            let db = Database::connect(&url, &options).map_err(|e| e.to_string())?;
+            db.migrate().map_err(|e| e.to_string())?;
+            Ok(db)
+        })
+        .await
+        .map_err(|e| e.to_string())??;
+        let listener = TcpListener::bind(&config.bind)
+            .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            plans: config.plans.clone(),
+            tokens: Tokens::new(config.jwt_secret.as_ref(), config.token_ttl_seconds),
+            passwords: Passwords::new(cores)?,
+        });
+        let known = web::Data::new(KnownRoutes::from_document(&openapi::document()));
+        let server = HttpServer::new(move || {
+            let (app, api) = App::new()
+                .wrap(ErrorHandlers::new().default_handler(problem::ensure_problem))
+                .wrap(TracingLogger::<RequestSpan>::new())
+                .app_data(state.clone())
+                .app_data(known.clone())
+                .app_data(web::PathConfig::default().error_handler(|e, _| {
+                    crate::extract::invalid_parameter(e, "path parameter").into()
+                }))
+                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                    crate::extract::invalid_parameter(e, "query parameter").into()
+                }))
+                .into_utoipa_app()
+                .openapi(<openapi::ApiDoc as utoipa::OpenApi>::openapi())
+                .configure(routes::configure)
+                .split_for_parts();
+            app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+                .default_service(web::to(unknown_route))
+        })
+        .listen(listener)
+        .map_err(|e| e.to_string())?
+        .shutdown_timeout(10)
+        .run();
+        Ok(Self { server, port, db })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully).
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The paths the API has, with their methods: what a request that matched no route is told.
+pub struct KnownRoutes(Arc<Vec<(ResourceDef, Vec<Method>)>>);
+
+impl KnownRoutes {
+    fn from_document(doc: &utoipa::openapi::OpenApi) -> Self {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    (&item.get, Method::GET),
+                    (&item.post, Method::POST),
+                    (&item.put, Method::PUT),
+                    (&item.patch, Method::PATCH),
+                    (&item.delete, Method::DELETE),
+                ]
+                .into_iter()
+                .filter(|(op, _)| op.is_some())
+                .map(|(_, m)| m)
+                .collect();
+                (ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        Self(Arc::new(routes))
+    }
+}
+
+/// 405 with `Allow` for a known path with another method; 404 otherwise.
+async fn unknown_route(
+    req: HttpRequest,
+    known: web::Data<KnownRoutes>,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    let path = req.path();
+    Err(match known.0.iter().find(|(def, _)| def.is_match(path)) {
+        Some((_, methods)) => {
+            let allow: Vec<&str> = methods.iter().map(Method::as_str).collect();
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                format!(
+                    "{} {path} does not exist; allowed: {}",
+                    req.method(),
+                    allow.join(", ")
+                ),
+            )
+            .with_header(header::ALLOW, allow.join(", "))
+        }
+        None => ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("there is no {path}"),
+        ),
+    })
+}

@@ -1,0 +1,203 @@
+//! Response bodies, as clients see them.
+
+use chrono::{DateTime, Utc};
+use domain::account::ExternalDomains;
+use domain::enums::{UserStatus, UserType, WhoCanInvite};
+use domain::plan::Plans;
+use domain::seats::Seats;
+use persistence::records::{AccountRecord, ProfileRecord, UserRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Which email domains external invitees may have: `{"allow": [...]}` or `{"deny": [...]}`;
+/// `null` means any.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalDomainsBody {
+    /// Only these domains.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!(["client.example"]))]
+    pub allow: Option<Vec<String>>,
+    /// Any domain but these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deny: Option<Vec<String>>,
+}
+
+impl ExternalDomainsBody {
+    pub fn from_domain(d: &ExternalDomains) -> Option<Self> {
+        match d {
+            ExternalDomains::Any => None,
+            ExternalDomains::Allow(list) => Some(Self {
+                allow: Some(list.clone()),
+                deny: None,
+            }),
+            ExternalDomains::Deny(list) => Some(Self {
+                allow: None,
+                deny: Some(list.clone()),
+            }),
+        }
+    }
+}
+
+/// An account (company portal): its plan and settings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    pub id: Uuid,
+    #[schema(example = "Acme Web Agency")]
+    pub name: String,
+    #[schema(example = "basic")]
+    pub plan: String,
+    /// Seats the plan allows; `null` when unlimited.
+    #[schema(example = 5)]
+    pub user_limit: Option<u32>,
+    /// Who may invite new people: `admins` or `employees`.
+    pub who_can_invite: WhoCanInvite,
+    /// `null` when any domain is allowed.
+    pub external_domains: Option<ExternalDomainsBody>,
+    /// How long an invitation stays valid.
+    #[schema(example = 168)]
+    pub invitation_ttl_hours: u32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl AccountView {
+    pub fn new(a: &AccountRecord, plans: &Plans) -> Self {
+        Self {
+            id: a.id.as_uuid(),
+            name: a.name.clone(),
+            plan: a.plan.clone(),
+            user_limit: plans.limit_of(&a.plan).seats(),
+            who_can_invite: a.settings.who_can_invite,
+            external_domains: ExternalDomainsBody::from_domain(&a.settings.external_domains),
+            invitation_ttl_hours: a.settings.invitation_ttl_hours,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+/// A user of the account: an employee (`intranet`) or an external user (`extranet`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    #[serde(rename = "type")]
+    pub user_type: UserType,
+    pub status: UserStatus,
+    /// Administrators are always employees.
+    pub is_admin: bool,
+    #[schema(example = "ann@client.example")]
+    pub email: Option<String>,
+    #[schema(example = json!(null))]
+    pub phone: Option<String>,
+    #[schema(example = "Ann")]
+    pub first_name: String,
+    #[schema(example = "Lee")]
+    pub last_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&UserRecord> for UserView {
+    fn from(u: &UserRecord) -> Self {
+        Self {
+            id: u.id.as_uuid(),
+            user_type: u.user_type,
+            status: u.status,
+            is_admin: u.is_admin,
+            email: u.email.clone(),
+            phone: u.phone.clone(),
+            first_name: u.first_name.clone(),
+            last_name: u.last_name.clone(),
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// One account a network profile belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileAccountView {
+    pub account_id: Uuid,
+    pub account_name: String,
+    pub user_id: Uuid,
+    #[serde(rename = "type")]
+    pub user_type: UserType,
+    pub status: UserStatus,
+}
+
+/// A person's network profile (identity), shared by every account it belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileView {
+    pub id: Uuid,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub created_at: DateTime<Utc>,
+    /// The accounts this profile is a user of; log in with one's `account_id` to act in it.
+    pub accounts: Vec<ProfileAccountView>,
+}
+
+impl From<&ProfileRecord> for ProfileView {
+    fn from(p: &ProfileRecord) -> Self {
+        Self {
+            id: p.id.as_uuid(),
+            email: p.email.clone(),
+            phone: p.phone.clone(),
+            first_name: p.first_name.clone(),
+            last_name: p.last_name.clone(),
+            created_at: p.created_at,
+            accounts: p
+                .memberships
+                .iter()
+                .map(|m| ProfileAccountView {
+                    account_id: m.account_id.as_uuid(),
+                    account_name: m.account_name.clone(),
+                    user_id: m.user_id.as_uuid(),
+                    user_type: m.user_type,
+                    status: m.status,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Who holds the account's seats.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UsageView {
+    #[schema(example = "basic")]
+    pub plan: String,
+    /// `null` when the plan is unlimited.
+    #[schema(example = 5)]
+    pub user_limit: Option<u32>,
+    #[schema(example = 1)]
+    pub active_intranet: u32,
+    #[schema(example = 0)]
+    pub active_extranet: u32,
+    #[schema(example = 0)]
+    pub pending_invitations: u32,
+    /// Free seats; `null` when the plan is unlimited.
+    #[schema(example = 4)]
+    pub available: Option<u32>,
+}
+
+impl UsageView {
+    pub fn new(plan: String, seats: &Seats) -> Self {
+        Self {
+            plan,
+            user_limit: seats.limit.seats(),
+            active_intranet: seats.active_intranet,
+            active_extranet: seats.active_extranet,
+            pending_invitations: seats.pending_invitations,
+            available: seats.available(),
+        }
+    }
+}
+
+/// A page of users, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserPage {
+    pub items: Vec<UserView>,
+    /// Pass as `cursor` for the next page; `null` on the last one.
+    pub next_cursor: Option<String>,
+}

@@ -1,0 +1,12 @@
+DROP TABLE webhooks;
+DROP TABLE api_tokens;
+DROP TABLE idempotency_keys;
+DROP TABLE audit_events;
+DROP TABLE outbox;
+DROP TABLE invitations;
+DROP TABLE memberships;
+DROP TABLE workgroups;
+DROP TABLE users;
+DROP TABLE login_changes;
+DROP TABLE identities;
+DROP TABLE accounts;

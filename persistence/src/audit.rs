@@ -1,0 +1,39 @@
+//! The audit trail: every state change writes one event in its own transaction.
+
+use crate::db::DbConnection;
+use crate::error::StoreError;
+use crate::schema::audit_events;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::ids::{AccountId, IdentityId, UserId};
+use uuid::Uuid;
+
+/// Who did what to whom.
+#[derive(Debug, Clone)]
+pub struct AuditEvent<'a> {
+    pub account_id: Option<AccountId>,
+    pub actor_user_id: Option<UserId>,
+    pub actor_identity_id: Option<IdentityId>,
+    pub action: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: String,
+    pub details: serde_json::Value,
+    pub at: DateTime<Utc>,
+}
+
+pub(crate) fn record(conn: &mut DbConnection, event: AuditEvent<'_>) -> Result<(), StoreError> {
+    diesel::insert_into(audit_events::table)
+        .values((
+            audit_events::id.eq(Uuid::now_v7().to_string()),
+            audit_events::account_id.eq(event.account_id.map(|a| a.to_string())),
+            audit_events::actor_user_id.eq(event.actor_user_id.map(|u| u.to_string())),
+            audit_events::actor_identity_id.eq(event.actor_identity_id.map(|i| i.to_string())),
+            audit_events::action.eq(event.action),
+            audit_events::subject_type.eq(event.subject_type),
+            audit_events::subject_id.eq(event.subject_id),
+            audit_events::details.eq(event.details.to_string()),
+            audit_events::created_at.eq(event.at.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

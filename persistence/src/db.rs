@@ -1,0 +1,281 @@
+//! Connections, pools and transactions: one code path over SQLite and PostgreSQL.
+//!
+//! SQLite (the embedded default) has one writer: every write transaction goes through a pool
+//! of exactly one connection and starts with `BEGIN IMMEDIATE`, so writers queue in the
+//! process instead of spinning on SQLite's busy handler, and reads run concurrently on a
+//! separate read-only pool (WAL). PostgreSQL uses one pool for both; use cases that must be
+//! serialised per account lock the account row (see [`lock_account`]).
+
+use crate::error::StoreError;
+use crate::schema::accounts;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection, Pool};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::time::Duration;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite { path: String },
+    Postgres { url: String },
+}
+
+impl Backend {
+    /// `sqlite://PATH` (or `sqlite::memory:`), or `postgres://…` / `postgresql://…`.
+    pub fn from_url(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres {
+                url: url.to_owned(),
+            })
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(StoreError::Config(
+                    "DATABASE_URL `sqlite://` names no file".into(),
+                ));
+            }
+            Ok(Self::Sqlite {
+                path: path.to_owned(),
+            })
+        } else {
+            Err(StoreError::Config(format!(
+                "DATABASE_URL must start with sqlite:// or postgres://, not `{}`",
+                url.split(':').next().unwrap_or_default()
+            )))
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Sqlite { .. } => "sqlite",
+            Self::Postgres { .. } => "postgres",
+        }
+    }
+}
+
+/// Opens connections of one backend and prepares each one.
+#[derive(Debug, Clone)]
+struct Connector {
+    backend: Backend,
+    read_only: bool,
+}
+
+impl ManageConnection for Connector {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.backend {
+            Backend::Postgres { url } => PgConnection::establish(url)
+                .map(DbConnection::Pg)
+                .map_err(r2d2::Error::ConnectionError),
+            Backend::Sqlite { path } => {
+                let mut conn =
+                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers run beside the one writer; NORMAL sync in WAL mode is
+                // durable across a process crash (a committed 201 survives SIGKILL).
+                let mut pragmas = String::from(
+                    "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
+                     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000; \
+                     PRAGMA temp_store = MEMORY;",
+                );
+                if self.read_only {
+                    pragmas.push_str(" PRAGMA query_only = ON;");
+                }
+                conn.batch_execute(&pragmas)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        match conn {
+            DbConnection::Pg(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
+            DbConnection::Sqlite(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
+        }
+    }
+}
+
+/// Pool sizes and timeouts.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    /// Connections for reads (SQLite) or for everything (PostgreSQL).
+    pub max_connections: u32,
+    /// How long a request waits for a connection before it is told the service is busy.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The database: a pool for reads and one for writes (the same pool on PostgreSQL).
+#[derive(Clone)]
+pub struct Database {
+    backend: Backend,
+    reader: Pool<Connector>,
+    writer: Pool<Connector>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("backend", &self.backend.name())
+            .finish()
+    }
+}
+
+impl Database {
+    /// Connects (creating the SQLite file and its folder when missing) without migrating.
+    pub fn connect(url: &str, options: &PoolOptions) -> Result<Self, StoreError> {
+        let backend = Backend::from_url(url)?;
+        let build = |read_only: bool, size: u32| {
+            Pool::builder()
+                .max_size(size)
+                .min_idle(Some(1))
+                .connection_timeout(options.acquire_timeout)
+                .build(Connector {
+                    backend: backend.clone(),
+                    read_only,
+                })
+                .map_err(|e| StoreError::Unavailable(e.to_string()))
+        };
+        let (reader, writer) = match &backend {
+            Backend::Sqlite { path } => {
+                if let Some(dir) = std::path::Path::new(path).parent() {
+                    if !dir.as_os_str().is_empty() {
+                        std::fs::create_dir_all(dir).map_err(|e| {
+                            StoreError::Config(format!("cannot create {}: {e}", dir.display()))
+                        })?;
+                    }
+                }
+                // The writer first: it switches the file to WAL before readers open it.
+                let writer = build(false, 1)?;
+                writer
+                    .get()?
+                    .batch_execute("PRAGMA journal_mode = WAL;")
+                    .map_err(StoreError::Database)?;
+                (build(true, options.max_connections)?, writer)
+            }
+            Backend::Postgres { .. } => {
+                let pool = build(false, options.max_connections)?;
+                (pool.clone(), pool)
+            }
+        };
+        Ok(Self {
+            backend,
+            reader,
+            writer,
+        })
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// Applies the embedded migrations of this backend; returns the versions applied.
+    pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
+        let mut conn = self.writer.get()?;
+        let applied = match &mut *conn {
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+            DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+        }
+        .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(applied.iter().map(ToString::to_string).collect())
+    }
+
+    /// Runs `f` on a read connection (no transaction: each statement sees committed data).
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.reader.get()?;
+        f(&mut conn)
+    }
+
+    /// Runs `f` in a read transaction, for reads that must see one snapshot.
+    pub fn read_snapshot<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut pooled = self.reader.get()?;
+        let conn: &mut DbConnection = &mut pooled;
+        conn.transaction(f)
+    }
+
+    /// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (the one writer), a plain
+    /// transaction on PostgreSQL. Commits when `f` succeeds, rolls back when it fails.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.writer.get()?;
+        let conn = &mut *conn;
+        match conn {
+            DbConnection::Sqlite(c) => {
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            }
+            DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+        }
+        let outcome = f(conn);
+        match outcome {
+            Ok(value) => {
+                match <DbConnection as TransactionManager<DbConnection>>::commit_transaction(conn) {
+                    Ok(()) => Ok(value),
+                    Err(e) => {
+                        let _ = <DbConnection as TransactionManager<DbConnection>>::rollback_transaction(conn);
+                        Err(e.into())
+                    }
+                }
+            }
+            Err(e) => {
+                <DbConnection as TransactionManager<DbConnection>>::rollback_transaction(conn)?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether the database answers.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        self.read(|c| c.batch_execute("SELECT 1").map_err(StoreError::from))
+    }
+}
+
+/// Serialises the writers of one account: on PostgreSQL the account row is locked
+/// (`SELECT … FOR UPDATE`) until the transaction ends, which also holds across several server
+/// processes; on SQLite the transaction already is the only writer.
+pub fn lock_account(conn: &mut DbConnection, account_id: &str) -> Result<(), StoreError> {
+    if let DbConnection::Pg(pg) = conn {
+        accounts::table
+            .find(account_id)
+            .select(accounts::id)
+            .for_update()
+            .first::<String>(pg)
+            .optional()?
+            .ok_or(domain::DomainError::NotFound("account"))?;
+    }
+    Ok(())
+}

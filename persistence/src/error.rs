@@ -1,0 +1,44 @@
+//! The storage layer's error: a rule said no (the domain's error, passed through), or the
+//! database failed.
+
+use domain::DomainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A rule refused the command; the client is told why.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// No connection could be had in time: the database is down or overloaded.
+    #[error("no database connection available: {0}")]
+    Unavailable(String),
+    /// The database failed; the log says how, the client only that it did.
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+    /// A stored value this version cannot read (a bad id or word in a row).
+    #[error("stored data is not readable: {0}")]
+    Corrupt(String),
+    /// The configured database URL cannot be used.
+    #[error("{0}")]
+    Config(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+impl From<diesel::r2d2::PoolError> for StoreError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        Self::Unavailable(e.to_string())
+    }
+}
+
+impl StoreError {
+    /// Whether a unique index refused a row: a concurrent writer got there first.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(
+            self,
+            Self::Database(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _
+            ))
+        )
+    }
+}

@@ -1,0 +1,211 @@
+// One portable schema for both backends: the types are those SQLite and PostgreSQL share
+// (ids as text, UTC timestamps without zone). Kept in step with `migrations/{sqlite,postgres}`;
+// the test `schema_matches_migrations` checks every column against both.
+
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        name -> Text,
+        plan -> Text,
+        who_can_invite -> Text,
+        external_domains_mode -> Text,
+        external_domains -> Text,
+        invitation_ttl_hours -> Integer,
+        active_intranet -> Integer,
+        active_extranet -> Integer,
+        pending_invitations -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    identities (id) {
+        id -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        password_hash -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_changes (id) {
+        id -> Text,
+        identity_id -> Text,
+        new_email -> Nullable<Text>,
+        new_phone -> Nullable<Text>,
+        code_hash -> Text,
+        attempts -> Integer,
+        expires_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        account_id -> Text,
+        identity_id -> Text,
+        user_type -> Text,
+        status -> Text,
+        is_admin -> Bool,
+        dismissed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    workgroups (id) {
+        id -> Text,
+        account_id -> Text,
+        name -> Text,
+        kind -> Text,
+        description -> Nullable<Text>,
+        allow_external -> Bool,
+        invite_policy -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (workgroup_id, user_id) {
+        workgroup_id -> Text,
+        user_id -> Text,
+        account_id -> Text,
+        role -> Text,
+        status -> Text,
+        invited_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        account_id -> Text,
+        invitation_type -> Text,
+        status -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        login -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        workgroup_id -> Nullable<Text>,
+        message -> Nullable<Text>,
+        invited_by -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        sent_count -> Integer,
+        last_sent_at -> Timestamp,
+        accepted_user_id -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        account_id -> Nullable<Text>,
+        channel -> Text,
+        recipient -> Text,
+        payload -> Text,
+        webhook_id -> Nullable<Text>,
+        event -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        response_status -> Nullable<Integer>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        account_id -> Nullable<Text>,
+        actor_user_id -> Nullable<Text>,
+        actor_identity_id -> Nullable<Text>,
+        action -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        details -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (scope, idempotency_key) {
+        scope -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status_code -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        account_id -> Text,
+        user_id -> Text,
+        name -> Text,
+        scopes -> Text,
+        secret_hash -> Text,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        account_id -> Text,
+        url -> Text,
+        events -> Text,
+        secret -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(users -> accounts (account_id));
+diesel::joinable!(users -> identities (identity_id));
+diesel::joinable!(workgroups -> accounts (account_id));
+diesel::joinable!(memberships -> workgroups (workgroup_id));
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(invitations -> workgroups (workgroup_id));
+diesel::joinable!(login_changes -> identities (identity_id));
+diesel::joinable!(api_tokens -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    identities,
+    login_changes,
+    users,
+    workgroups,
+    memberships,
+    invitations,
+    outbox,
+    audit_events,
+    idempotency_keys,
+    api_tokens,
+    webhooks,
+);
