@@ -127,7 +127,9 @@ fn shape_error(path: &str, e: &serde_json::Error) -> ProblemField {
     let (field, code) = if let Some(name) = quoted("missing field ") {
         (join(&name), "required")
     } else if let Some(name) = quoted("unknown field ") {
-        (join(&name), "unknown_field")
+        // The path already ends at the unknown key.
+        let field = if parent.ends_with(name.as_str()) { parent.to_owned() } else { join(&name) };
+        (field, "unknown_field")
     } else if text.starts_with("unknown variant") {
         (parent.to_owned(), "invalid_value")
     } else if text.starts_with("invalid type") {
@@ -216,7 +218,10 @@ mod tests {
     #[test]
     fn syntax_errors_are_malformed_json() {
         assert_eq!(problem("{\"name\": ").code, "malformed_json");
-        assert_eq!(problem("{} {}").code, "malformed_json");
+        assert_eq!(
+            problem(r#"{"name": "x", "admin": {"email": "a"}, "list": []} {}"#).code,
+            "malformed_json"
+        );
     }
 
     #[test]

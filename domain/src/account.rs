@@ -102,13 +102,20 @@ pub struct AccountChange {
     pub invitation_ttl_hours: Option<u32>,
 }
 
+/// The `allow` and `deny` lists of `external_domains` as the client sent them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DomainLists<'a> {
+    pub allow: Option<&'a [String]>,
+    pub deny: Option<&'a [String]>,
+}
+
 /// The fields of a PATCH as the client sent them, before any rule is applied.
 #[derive(Debug, Clone, Default)]
 pub struct AccountChangeRequest<'a> {
     pub name: Option<&'a str>,
     pub who_can_invite: Option<WhoCanInvite>,
-    /// `Some((allow, deny))` when `external_domains` was sent.
-    pub external_domains: Option<(Option<&'a [String]>, Option<&'a [String]>)>,
+    /// `Some` when `external_domains` was sent (both lists empty: any domain).
+    pub external_domains: Option<DomainLists<'a>>,
     pub invitation_ttl_hours: Option<i64>,
 }
 
@@ -121,7 +128,7 @@ impl AccountChange {
             .and_then(|n| errors.check("name", AccountName::parse(n)));
         let external_domains = req
             .external_domains
-            .and_then(|(a, d)| errors.check("external_domains", ExternalDomains::parse(a, d)));
+            .and_then(|l| errors.check("external_domains", ExternalDomains::parse(l.allow, l.deny)));
         let invitation_ttl_hours = req.invitation_ttl_hours.and_then(|h| {
             let ttl = u32::try_from(h)
                 .ok()
@@ -207,7 +214,10 @@ mod tests {
         let deny = strings(&["x"]);
         let err = AccountChange::parse(AccountChangeRequest {
             name: Some(" "),
-            external_domains: Some((None, Some(&deny))),
+            external_domains: Some(DomainLists {
+                allow: None,
+                deny: Some(&deny),
+            }),
             invitation_ttl_hours: Some(0),
             ..Default::default()
         })

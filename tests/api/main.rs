@@ -1,1 +1,10 @@
+//! Black-box tests: the real server, a fresh database, HTTP. The same tests run on SQLite and
+//! (with `TEST_POSTGRES_URL`) on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
+mod auth;
+mod errors;
+mod helpers;
+mod openapi;
+mod users;

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use crate::views::{AccountView, ExternalDomainsBody, UsageView, UserView};
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use chrono::Utc;
-use domain::account::{AccountChange, AccountChangeRequest};
+use domain::account::{AccountChange, AccountChangeRequest, DomainLists};
 use domain::enums::WhoCanInvite;
 use domain::sign_up::{decide_admin_profile, AdminProfile, ExistingProfile, SignUp, SignUpRequest};
 use persistence::accounts::{AdminIdentity, NewAccount};
@@ -213,8 +213,11 @@ pub async fn patch_account(
 ) -> Result<web::Json<AccountView>, ApiError> {
     let user = *actor.in_account()?;
     let domains = body.external_domains.as_ref().map(|d| match d {
-        Some(d) => (d.allow.as_deref(), d.deny.as_deref()),
-        None => (None, None),
+        Some(d) => DomainLists {
+            allow: d.allow.as_deref(),
+            deny: d.deny.as_deref(),
+        },
+        None => DomainLists::default(),
     });
     let change = AccountChange::parse(AccountChangeRequest {
         name: body.name.as_deref(),

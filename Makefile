@@ -1,0 +1,55 @@
+# The two commands a newcomer needs: `make run` and `make test`. CI runs `make ci`.
+SHELL := /bin/bash
+CARGO ?= cargo
+# The PostgreSQL server the tests create their databases on (one per test, dropped after).
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
+PG_HOST ?= 127.0.0.1
+PG_PORT ?= 5432
+
+.PHONY: run test test-sqlite test-postgres test-postgres-required lint openapi openapi-check ci build
+
+## run: the server on SQLite (./data/extranet.db), Swagger UI at http://127.0.0.1:8080/docs
+run:
+	$(CARGO) run -p api --bin extranet -- serve
+
+build:
+	$(CARGO) build --workspace --all-targets
+
+## test: every test; the black-box suite once on SQLite and, when PostgreSQL answers, once on it
+test: test-sqlite
+	@if (exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else \
+		echo "PostgreSQL is not reachable at $(PG_HOST):$(PG_PORT): the PostgreSQL run was SKIPPED"; \
+	fi
+
+test-sqlite:
+	@echo "== tests: unit tests, and the HTTP suite on SQLite"
+	$(CARGO) test --workspace
+
+test-postgres:
+	@echo "== tests: the HTTP suite on PostgreSQL ($(TEST_POSTGRES_URL))"
+	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(CARGO) test -p extranet-tests
+
+## test-postgres-required: as test-postgres, but fails when PostgreSQL does not answer
+test-postgres-required:
+	@(exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null || { echo "PostgreSQL is required but not reachable at $(PG_HOST):$(PG_PORT)"; exit 1; }
+	$(MAKE) --no-print-directory test-postgres
+
+## lint: formatting, clippy (warnings are errors), and the one-way layering of the crates
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	./scripts/check-layering.sh
+
+## openapi: regenerate openapi.yaml from the code
+openapi:
+	$(CARGO) run -q -p api --bin extranet -- openapi --output openapi.yaml
+
+## openapi-check: fail when the committed openapi.yaml differs from what the code generates
+openapi-check:
+	@$(CARGO) run -q -p api --bin extranet -- openapi | diff -u openapi.yaml - \
+		|| { echo "openapi.yaml is stale: run 'make openapi' and commit it"; exit 1; }
+
+## ci: lint, every test with the PostgreSQL run required, and the OpenAPI drift check
+ci: lint test-sqlite test-postgres-required openapi-check

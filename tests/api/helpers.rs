@@ -1,0 +1,200 @@
+//! Starts the real server on port 0 against a fresh database and talks to it over HTTP.
+//!
+//! The backend comes from the environment: with `TEST_POSTGRES_URL` (a server URL such as
+//! `postgres://postgres@127.0.0.1:5432`) every test gets a fresh PostgreSQL database, dropped
+//! when the test ends; without it, a fresh SQLite file in a temporary folder.
+
+use api::config::{Config, RawConfig};
+use api::Application;
+use diesel::{Connection, RunQueryDsl};
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{json, Value};
+use std::sync::Once;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct horse battery";
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+static TRACING: Once = Once::new();
+
+/// A fresh database that disappears with the test.
+enum TestDatabase {
+    Sqlite { _dir: tempfile::TempDir },
+    Postgres { server: String, name: String },
+}
+
+impl TestDatabase {
+    fn create() -> (Self, String) {
+        match std::env::var("TEST_POSTGRES_URL") {
+            Ok(server) if !server.is_empty() => {
+                let server = server.trim_end_matches('/').to_owned();
+                let name = format!("extranet_test_{}", Uuid::new_v4().simple());
+                let mut admin = diesel::PgConnection::establish(&format!("{server}/postgres"))
+                    .expect("connect to PostgreSQL (TEST_POSTGRES_URL)");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create a test database");
+                let url = format!("{server}/{name}");
+                (Self::Postgres { server, name }, url)
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temporary folder");
+                let url = format!("sqlite://{}", dir.path().join("extranet.db").display());
+                (Self::Sqlite { _dir: dir }, url)
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Self::Postgres { server, name } = self {
+            if let Ok(mut admin) = diesel::PgConnection::establish(&format!("{server}/postgres")) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin);
+            }
+        }
+    }
+}
+
+/// A running server and a client for it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    _db: TestDatabase,
+}
+
+/// What a sign-up gave back.
+pub struct SignedUp {
+    pub account_id: String,
+    pub user_id: String,
+    pub token: String,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts a server after `configure` has had its say on the configuration.
+    pub async fn spawn_with(configure: impl FnOnce(&mut RawConfig)) -> Self {
+        TRACING.call_once(|| {
+            api::telemetry::init(
+                &std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
+                false,
+            )
+        });
+        let (db, url) = TestDatabase::create();
+        let mut raw = RawConfig {
+            bind: "127.0.0.1:0".into(),
+            database_url: url,
+            jwt_secret: Some(JWT_SECRET.into()),
+            ..RawConfig::default()
+        };
+        configure(&mut raw);
+        let config = Config::from_raw(raw).expect("valid test configuration");
+        let app = Application::build(config).await.expect("server starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run());
+        Self {
+            address,
+            client: reqwest::Client::new(),
+            _db: db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Sends `body` as JSON (when given) with `token` as bearer (when given).
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Response {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    /// Signs up an account on `plan` with an admin whose email is `email`.
+    pub async fn sign_up(&self, email: &str, plan: &str) -> SignedUp {
+        let res = self
+            .post(
+                "/v1/accounts",
+                None,
+                json!({
+                    "name": format!("Account of {email}"),
+                    "plan": plan,
+                    "admin": {"email": email, "password": PASSWORD, "first_name": "Ada", "last_name": "Lovelace"}
+                }),
+            )
+            .await;
+        let (status, body) = json_of(res).await;
+        assert_eq!(status, StatusCode::CREATED, "sign-up failed: {body}");
+        SignedUp {
+            account_id: body["account"]["id"].as_str().expect("account id").to_owned(),
+            user_id: body["user"]["id"].as_str().expect("user id").to_owned(),
+            token: body["access_token"].as_str().expect("token").to_owned(),
+            body,
+        }
+    }
+
+    /// Logs in; returns the status and the body.
+    pub async fn login(&self, login: &str, password: &str, account_id: Option<&str>) -> (StatusCode, Value) {
+        let mut body = json!({"login": login, "password": password});
+        if let Some(a) = account_id {
+            body["account_id"] = json!(a);
+        }
+        json_of(self.post("/v1/auth/login", None, body).await).await
+    }
+}
+
+/// Status and JSON body of a response.
+pub async fn json_of(res: Response) -> (StatusCode, Value) {
+    let status = res.status();
+    let text = res.text().await.expect("body");
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, value)
+}
+
+/// Asserts a problem+json response with `status` and `code`; returns the problem.
+pub async fn assert_problem(res: Response, status: StatusCode, code: &str) -> Value {
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let (got, body) = json_of(res).await;
+    assert_eq!(got, status, "unexpected status; body: {body}");
+    assert_eq!(content_type, "application/problem+json", "body: {body}");
+    assert_eq!(body["code"], code, "body: {body}");
+    assert_eq!(body["status"], status.as_u16(), "body: {body}");
+    assert!(body["title"].is_string() && body["detail"].is_string() && body["type"].is_string());
+    body
+}
+
+/// The `field` of every entry of a problem's `errors`.
+pub fn error_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
