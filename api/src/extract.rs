@@ -128,7 +128,11 @@ fn shape_error(path: &str, e: &serde_json::Error) -> ProblemField {
         (join(&name), "required")
     } else if let Some(name) = quoted("unknown field ") {
         // The path already ends at the unknown key.
-        let field = if parent.ends_with(name.as_str()) { parent.to_owned() } else { join(&name) };
+        let field = if parent.ends_with(name.as_str()) {
+            parent.to_owned()
+        } else {
+            join(&name)
+        };
         (field, "unknown_field")
     } else if text.starts_with("unknown variant") {
         (parent.to_owned(), "invalid_value")

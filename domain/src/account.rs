@@ -126,9 +126,9 @@ impl AccountChange {
         let name = req
             .name
             .and_then(|n| errors.check("name", AccountName::parse(n)));
-        let external_domains = req
-            .external_domains
-            .and_then(|l| errors.check("external_domains", ExternalDomains::parse(l.allow, l.deny)));
+        let external_domains = req.external_domains.and_then(|l| {
+            errors.check("external_domains", ExternalDomains::parse(l.allow, l.deny))
+        });
         let invitation_ttl_hours = req.invitation_ttl_hours.and_then(|h| {
             let ttl = u32::try_from(h)
                 .ok()

@@ -59,7 +59,13 @@ async fn the_free_plan_has_no_limit_and_is_the_default() {
     assert_eq!(usage["available"], serde_json::Value::Null);
     assert_eq!(usage["active_intranet"], 1);
 
-    let (status, login) = app.login("+14155550101", PASSWORD, Some(body["account"]["id"].as_str().unwrap())).await;
+    let (status, login) = app
+        .login(
+            "+14155550101",
+            PASSWORD,
+            Some(body["account"]["id"].as_str().unwrap()),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{login}");
 }
 
@@ -68,16 +74,29 @@ async fn changing_the_plan_changes_the_limit() {
     let app = TestApp::spawn().await;
     let acme = app.sign_up("ada@acme.example", "free").await;
     let res = app
-        .call(Method::PUT, "/v1/account/plan", Some(&acme.token), Some(json!({"plan": "standard"})))
+        .call(
+            Method::PUT,
+            "/v1/account/plan",
+            Some(&acme.token),
+            Some(json!({"plan": "standard"})),
+        )
         .await;
     let (status, account) = json_of(res).await;
     assert_eq!(status, StatusCode::OK, "{account}");
-    assert_eq!((account["plan"].clone(), account["user_limit"].clone()), (json!("standard"), json!(50)));
+    assert_eq!(
+        (account["plan"].clone(), account["user_limit"].clone()),
+        (json!("standard"), json!(50))
+    );
     let (_, usage) = json_of(app.get("/v1/account/usage", &acme.token).await).await;
     assert_eq!(usage["available"], 49);
 
     let res = app
-        .call(Method::PUT, "/v1/account/plan", Some(&acme.token), Some(json!({"plan": "gold"})))
+        .call(
+            Method::PUT,
+            "/v1/account/plan",
+            Some(&acme.token),
+            Some(json!({"plan": "gold"})),
+        )
         .await;
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), ["plan"]);
@@ -89,9 +108,17 @@ async fn configured_plans_replace_the_default_ones() {
     let app = TestApp::spawn_with(|c| c.plans = Some("trial=2,team=20".into())).await;
     let acme = app.sign_up("ada@acme.example", "trial").await;
     let (_, usage) = json_of(app.get("/v1/account/usage", &acme.token).await).await;
-    assert_eq!((usage["user_limit"].clone(), usage["available"].clone()), (json!(2), json!(1)));
+    assert_eq!(
+        (usage["user_limit"].clone(), usage["available"].clone()),
+        (json!(2), json!(1))
+    );
     let res = app
-        .call(Method::PUT, "/v1/account/plan", Some(&acme.token), Some(json!({"plan": "basic"})))
+        .call(
+            Method::PUT,
+            "/v1/account/plan",
+            Some(&acme.token),
+            Some(json!({"plan": "basic"})),
+        )
         .await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
 }
@@ -119,14 +146,22 @@ async fn an_admin_changes_the_settings_and_reads_them_back() {
     assert_eq!(status, StatusCode::OK, "{after}");
     assert_eq!(after["name"], "Acme Ltd");
     assert_eq!(after["who_can_invite"], "employees");
-    assert_eq!(after["external_domains"], json!({"allow": ["client.example", "partner.example"]}));
+    assert_eq!(
+        after["external_domains"],
+        json!({"allow": ["client.example", "partner.example"]})
+    );
     assert_eq!(after["invitation_ttl_hours"], 72);
     let (_, read) = json_of(app.get("/v1/account", &acme.token).await).await;
     assert_eq!(read["external_domains"], after["external_domains"]);
 
     // Only what is given changes; `null` allows any domain again.
     let res = app
-        .call(Method::PATCH, "/v1/account", Some(&acme.token), Some(json!({"external_domains": null})))
+        .call(
+            Method::PATCH,
+            "/v1/account",
+            Some(&acme.token),
+            Some(json!({"external_domains": null})),
+        )
         .await;
     let (_, cleared) = json_of(res).await;
     assert_eq!(cleared["external_domains"], serde_json::Value::Null);
@@ -148,9 +183,17 @@ async fn bad_settings_name_every_field_and_change_nothing() {
         )
         .await;
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
-    assert_eq!(error_fields(&problem), ["name", "external_domains", "invitation_ttl_hours"]);
+    assert_eq!(
+        error_fields(&problem),
+        ["name", "external_domains", "invitation_ttl_hours"]
+    );
     let res = app
-        .call(Method::PATCH, "/v1/account", Some(&acme.token), Some(json!({"who_can_invite": "everyone"})))
+        .call(
+            Method::PATCH,
+            "/v1/account",
+            Some(&acme.token),
+            Some(json!({"who_can_invite": "everyone"})),
+        )
         .await;
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), ["who_can_invite"]);
@@ -168,7 +211,9 @@ async fn a_profile_signs_up_a_second_account_only_with_its_own_password() {
         json!({"name": "Second", "admin": {"email": "ada@acme.example", "password": password,
                "first_name": "Ada", "last_name": "Lovelace"}})
     };
-    let res = app.post("/v1/accounts", None, body("another password")).await;
+    let res = app
+        .post("/v1/accounts", None, body("another password"))
+        .await;
     assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
 
     let (status, second) = json_of(app.post("/v1/accounts", None, body(PASSWORD)).await).await;
@@ -181,8 +226,16 @@ async fn a_profile_signs_up_a_second_account_only_with_its_own_password() {
     let token = login["access_token"].as_str().unwrap();
     let (_, me) = json_of(app.get("/v1/me", token).await).await;
     assert_eq!(me["email"], "ada@acme.example");
-    let accounts: Vec<_> = me["accounts"].as_array().unwrap().iter().map(|a| a["account_id"].clone()).collect();
-    assert_eq!(accounts, [json!(first.account_id), second["account"]["id"].clone()]);
+    let accounts: Vec<_> = me["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account_id"].clone())
+        .collect();
+    assert_eq!(
+        accounts,
+        [json!(first.account_id), second["account"]["id"].clone()]
+    );
 
     // A profile token acts in no account.
     let res = app.get("/v1/account", token).await;

@@ -10,11 +10,19 @@ async fn wrong_passwords_and_unknown_logins_are_the_same_401() {
     let app = TestApp::spawn().await;
     let acme = app.sign_up("ada@acme.example", "basic").await;
     for (login, password, account) in [
-        ("ada@acme.example", "wrong password", Some(acme.account_id.as_str())),
+        (
+            "ada@acme.example",
+            "wrong password",
+            Some(acme.account_id.as_str()),
+        ),
         ("ada@acme.example", "wrong password", None),
         ("nobody@acme.example", PASSWORD, None),
         // Right password, but no user in that account: not told apart either.
-        ("ada@acme.example", PASSWORD, Some("01936f4e-8b7a-7cc3-9a4e-3f2b1c0d9e8f")),
+        (
+            "ada@acme.example",
+            PASSWORD,
+            Some("01936f4e-8b7a-7cc3-9a4e-3f2b1c0d9e8f"),
+        ),
     ] {
         let mut body = json!({"login": login, "password": password});
         if let Some(a) = account {
@@ -24,7 +32,13 @@ async fn wrong_passwords_and_unknown_logins_are_the_same_401() {
         let problem = assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
         assert!(!problem["detail"].as_str().unwrap().contains("nobody"));
     }
-    let res = app.post("/v1/auth/login", None, json!({"login": "ada", "password": PASSWORD})).await;
+    let res = app
+        .post(
+            "/v1/auth/login",
+            None,
+            json!({"login": "ada", "password": PASSWORD}),
+        )
+        .await;
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), ["login"]);
 }
@@ -35,7 +49,12 @@ fn claims_of(token: &str) -> Value {
 }
 
 fn sign(claims: &Value, secret: &str) -> String {
-    encode(&Header::default(), claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
+    encode(
+        &Header::default(),
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
 }
 
 #[tokio::test]
@@ -44,11 +63,20 @@ async fn forged_expired_and_unsigned_tokens_are_refused() {
     let acme = app.sign_up("ada@acme.example", "basic").await;
     let claims = claims_of(&acme.token);
     for name in ["exp", "iat", "iss", "aud", "sub"] {
-        assert!(claims.get(name).is_some(), "claim {name} missing from {claims}");
+        assert!(
+            claims.get(name).is_some(),
+            "claim {name} missing from {claims}"
+        );
     }
     // The token as issued works, and so does the same claims set re-signed with the key.
-    assert_eq!(app.get("/v1/me", &acme.token).await.status(), StatusCode::OK);
-    assert_eq!(app.get("/v1/me", &sign(&claims, JWT_SECRET)).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/v1/me", &acme.token).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/v1/me", &sign(&claims, JWT_SECRET)).await.status(),
+        StatusCode::OK
+    );
 
     let now = chrono::Utc::now().timestamp();
     let mut expired = claims.clone();
@@ -73,7 +101,10 @@ async fn forged_expired_and_unsigned_tokens_are_refused() {
 
     let forged = [
         ("expired", sign(&expired, JWT_SECRET)),
-        ("re-signed with another key", sign(&claims, "another-secret-another-secret-0123456")),
+        (
+            "re-signed with another key",
+            sign(&claims, "another-secret-another-secret-0123456"),
+        ),
         ("alg none", alg_none),
         ("bad signature", bad_signature),
         ("other audience", sign(&other_audience, JWT_SECRET)),

@@ -18,13 +18,14 @@ pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 static TRACING: Once = Once::new();
 
 /// A fresh database that disappears with the test.
-enum TestDatabase {
+pub enum TestDatabase {
     Sqlite { _dir: tempfile::TempDir },
     Postgres { server: String, name: String },
 }
 
 impl TestDatabase {
-    fn create() -> (Self, String) {
+    /// A fresh, empty database and its URL.
+    pub fn create() -> (Self, String) {
         match std::env::var("TEST_POSTGRES_URL") {
             Ok(server) if !server.is_empty() => {
                 let server = server.trim_end_matches('/').to_owned();
@@ -109,7 +110,13 @@ impl TestApp {
     }
 
     /// Sends `body` as JSON (when given) with `token` as bearer (when given).
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Response {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -144,7 +151,10 @@ impl TestApp {
         let (status, body) = json_of(res).await;
         assert_eq!(status, StatusCode::CREATED, "sign-up failed: {body}");
         SignedUp {
-            account_id: body["account"]["id"].as_str().expect("account id").to_owned(),
+            account_id: body["account"]["id"]
+                .as_str()
+                .expect("account id")
+                .to_owned(),
             user_id: body["user"]["id"].as_str().expect("user id").to_owned(),
             token: body["access_token"].as_str().expect("token").to_owned(),
             body,
@@ -152,7 +162,12 @@ impl TestApp {
     }
 
     /// Logs in; returns the status and the body.
-    pub async fn login(&self, login: &str, password: &str, account_id: Option<&str>) -> (StatusCode, Value) {
+    pub async fn login(
+        &self,
+        login: &str,
+        password: &str,
+        account_id: Option<&str>,
+    ) -> (StatusCode, Value) {
         let mut body = json!({"login": login, "password": password});
         if let Some(a) = account_id {
             body["account_id"] = json!(a);

@@ -7,4 +7,5 @@ mod auth;
 mod errors;
 mod helpers;
 mod openapi;
+mod schema;
 mod users;

@@ -23,22 +23,40 @@ fn every_operation_documents_its_errors_as_problems() {
     for (path, item) in paths {
         for (method, op) in item.as_object().unwrap() {
             let responses = op["responses"].as_object().unwrap();
-            let errors: Vec<_> = responses.keys().filter(|s| s.starts_with('4') || s.starts_with('5')).collect();
-            let public = op.get("security").is_some_and(|s| s.as_array().is_some_and(|a| a.iter().all(|r| r.as_object().is_some_and(|o| o.is_empty()))));
+            let errors: Vec<_> = responses
+                .keys()
+                .filter(|s| s.starts_with('4') || s.starts_with('5'))
+                .collect();
+            let public = op.get("security").is_some_and(|s| {
+                s.as_array().is_some_and(|a| {
+                    a.iter()
+                        .all(|r| r.as_object().is_some_and(|o| o.is_empty()))
+                })
+            });
             if !public {
-                assert!(responses.contains_key("401"), "{method} {path} does not document 401");
+                assert!(
+                    responses.contains_key("401"),
+                    "{method} {path} does not document 401"
+                );
             }
             if path.starts_with("/v1") {
                 assert!(!errors.is_empty(), "{method} {path} documents no error");
             }
             for status in errors {
                 let r = &responses[status.as_str()];
-                assert!(r.get("$ref").is_some(), "{method} {path} {status} is not a problem response");
+                assert!(
+                    r.get("$ref").is_some(),
+                    "{method} {path} {status} is not a problem response"
+                );
             }
         }
     }
-    let problem = &doc["components"]["responses"]["Unprocessable"]["content"]["application/problem+json"];
-    assert!(problem["schema"]["$ref"].as_str().unwrap().ends_with("/Problem"));
+    let problem =
+        &doc["components"]["responses"]["Unprocessable"]["content"]["application/problem+json"];
+    assert!(problem["schema"]["$ref"]
+        .as_str()
+        .unwrap()
+        .ends_with("/Problem"));
 }
 
 #[tokio::test]
@@ -49,11 +67,21 @@ async fn swagger_ui_and_the_document_are_served_offline() {
     let html = res.text().await.unwrap();
     assert!(html.contains("swagger-ui"), "{html}");
     // Every asset the page loads comes from this server.
-    for asset in ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-initializer.js"] {
-        let res = app.call(Method::GET, &format!("/docs/{asset}"), None, None).await;
+    for asset in [
+        "swagger-ui.css",
+        "swagger-ui-bundle.js",
+        "swagger-ui-standalone-preset.js",
+        "swagger-initializer.js",
+    ] {
+        let res = app
+            .call(Method::GET, &format!("/docs/{asset}"), None, None)
+            .await;
         assert_eq!(res.status(), StatusCode::OK, "{asset}");
     }
-    assert!(!html.contains("https://"), "the page loads something from the network");
+    assert!(
+        !html.contains("https://"),
+        "the page loads something from the network"
+    );
     let (status, doc) = json_of(app.call(Method::GET, "/openapi.json", None, None).await).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(doc, serde_json::to_value(api::openapi::document()).unwrap());

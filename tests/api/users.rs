@@ -22,7 +22,8 @@ async fn users_are_listed_with_filters_and_pages() {
         ("?q=%25", 0),
         ("?limit=1", 1),
     ] {
-        let (status, page) = json_of(app.get(&format!("/v1/users{query}"), &acme.token).await).await;
+        let (status, page) =
+            json_of(app.get(&format!("/v1/users{query}"), &acme.token).await).await;
         assert_eq!(status, StatusCode::OK, "{query}: {page}");
         assert_eq!(page["items"].as_array().unwrap().len(), expected, "{query}");
     }
@@ -32,9 +33,14 @@ async fn users_are_listed_with_filters_and_pages() {
 async fn bad_list_parameters_are_named() {
     let app = TestApp::spawn().await;
     let acme = app.sign_up("ada@acme.example", "basic").await;
-    for (query, field) in [("?limit=0", "limit"), ("?limit=201", "limit"), ("?cursor=zzz", "cursor")] {
+    for (query, field) in [
+        ("?limit=0", "limit"),
+        ("?limit=201", "limit"),
+        ("?cursor=zzz", "cursor"),
+    ] {
         let res = app.get(&format!("/v1/users{query}"), &acme.token).await;
-        let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        let problem =
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
         assert_eq!(error_fields(&problem), [field], "{query}");
     }
     for query in ["?limit=ten", "?type=robot", "?sort=name"] {
@@ -48,15 +54,26 @@ async fn a_user_is_visible_in_its_own_account_only() {
     let app = TestApp::spawn().await;
     let acme = app.sign_up("ada@acme.example", "basic").await;
     let other = app.sign_up("bo@other.example", "basic").await;
-    let (status, user) = json_of(app.get(&format!("/v1/users/{}", acme.user_id), &acme.token).await).await;
+    let (status, user) = json_of(
+        app.get(&format!("/v1/users/{}", acme.user_id), &acme.token)
+            .await,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(user["email"], "ada@acme.example");
     assert_eq!(user["type"], "intranet");
 
-    let res = app.get(&format!("/v1/users/{}", acme.user_id), &other.token).await;
+    let res = app
+        .get(&format!("/v1/users/{}", acme.user_id), &other.token)
+        .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
     let (_, page) = json_of(app.get("/v1/users", &other.token).await).await;
-    let ids: Vec<_> = page["items"].as_array().unwrap().iter().map(|u| u["id"].clone()).collect();
+    let ids: Vec<_> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].clone())
+        .collect();
     assert_eq!(ids, [json!(other.user_id)]);
 
     let res = app.get("/v1/users/not-an-id", &acme.token).await;
