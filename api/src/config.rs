@@ -51,6 +51,10 @@ pub struct RawConfig {
     pub token_ttl_seconds: u32,
     /// Connections in the database pool (reads on SQLite, everything on PostgreSQL).
     pub db_pool_size: u32,
+    /// Requests a second each client may make to a public endpoint, over time.
+    pub public_rate_per_second: u32,
+    /// Requests a client may make to a public endpoint at once.
+    pub public_burst: u32,
 }
 
 impl Default for RawConfig {
@@ -67,6 +71,8 @@ impl Default for RawConfig {
             log_format: "text".into(),
             token_ttl_seconds: 3600,
             db_pool_size: 8,
+            public_rate_per_second: 2,
+            public_burst: 50,
         }
     }
 }
@@ -86,6 +92,8 @@ pub struct Config {
     pub log_json: bool,
     pub token_ttl_seconds: u32,
     pub db_pool_size: u32,
+    pub public_rate_per_second: u32,
+    pub public_burst: u32,
 }
 
 impl Config {
@@ -143,6 +151,8 @@ impl Config {
             log: raw.log,
             token_ttl_seconds: raw.token_ttl_seconds,
             db_pool_size: raw.db_pool_size.clamp(1, 256),
+            public_rate_per_second: raw.public_rate_per_second.max(1),
+            public_burst: raw.public_burst.max(1),
         })
     }
 }

@@ -8,6 +8,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod passwords;
 pub mod problem;
+pub mod rate_limit;
 pub mod responses;
 pub mod routes;
 pub mod startup;

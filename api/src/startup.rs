@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::openapi;
 use crate::passwords::Passwords;
 use crate::problem::{self, ApiError};
+use crate::rate_limit::PublicLimits;
 use crate::routes;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
@@ -24,6 +25,7 @@ pub struct Application {
     server: Server,
     port: u16,
     db: Database,
+    state: web::Data<AppState>,
 }
 
 impl Application {
@@ -50,7 +52,9 @@ impl Application {
             plans: config.plans.clone(),
             tokens: Tokens::new(config.jwt_secret.as_ref(), config.token_ttl_seconds),
             passwords: Passwords::new(cores)?,
+            limits: PublicLimits::new(config.public_rate_per_second, config.public_burst),
         });
+        let state_for_upkeep = state.clone();
         let known = web::Data::new(KnownRoutes::from_document(&openapi::document()));
         let server = HttpServer::new(move || {
             let (app, api) = App::new()
@@ -75,7 +79,12 @@ impl Application {
         .map_err(|e| e.to_string())?
         .shutdown_timeout(10)
         .run();
-        Ok(Self { server, port, db })
+        Ok(Self {
+            server,
+            port,
+            db,
+            state: state_for_upkeep,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -88,7 +97,17 @@ impl Application {
 
     /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully).
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let state = self.state.clone();
+        let upkeep = tokio::spawn(async move {
+            let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                every_minute.tick().await;
+                state.limits.forget_idle();
+            }
+        });
+        let served = self.server.await;
+        upkeep.abort();
+        served
     }
 }
 

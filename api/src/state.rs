@@ -2,6 +2,7 @@
 
 use crate::auth::Tokens;
 use crate::passwords::Passwords;
+use crate::rate_limit::PublicLimits;
 use domain::plan::Plans;
 use persistence::Database;
 
@@ -10,4 +11,5 @@ pub struct AppState {
     pub plans: Plans,
     pub tokens: Tokens,
     pub passwords: Passwords,
+    pub limits: PublicLimits,
 }

@@ -132,3 +132,32 @@ async fn forged_expired_and_unsigned_tokens_are_refused() {
         .unwrap();
     assert_problem(res, StatusCode::UNAUTHORIZED, "missing_token").await;
 }
+
+#[tokio::test]
+async fn public_endpoints_are_rate_limited_per_client() {
+    let app = TestApp::spawn_with(|c| {
+        c.public_rate_per_second = 1;
+        c.public_burst = 3;
+    })
+    .await;
+    for _ in 0..3 {
+        let (status, _) = app.login("nobody@acme.example", PASSWORD, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let res = app
+        .post(
+            "/v1/auth/login",
+            None,
+            json!({"login": "nobody@acme.example", "password": PASSWORD}),
+        )
+        .await;
+    let retry_after: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry_after), "{retry_after}");
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // Sign-up has buckets of its own.
+    app.sign_up("ada@acme.example", "basic").await;
+}

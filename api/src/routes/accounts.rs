@@ -3,10 +3,11 @@
 use crate::auth::Caller;
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
+use crate::rate_limit::Endpoint;
 use crate::responses::*;
 use crate::state::AppState;
 use crate::views::{AccountView, ExternalDomainsBody, UsageView, UserView};
-use actix_web::{get, patch, post, put, web, HttpResponse};
+use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use domain::account::{AccountChange, AccountChangeRequest, DomainLists};
 use domain::enums::WhoCanInvite;
@@ -86,9 +87,11 @@ pub struct SignUpResponse {
 )]
 #[post("/v1/accounts")]
 pub async fn sign_up(
+    req: HttpRequest,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<SignUpBody>,
 ) -> Result<HttpResponse, ApiError> {
+    state.limits.check(Endpoint::SignUp, &req)?;
     let cmd = SignUp::parse(
         SignUpRequest {
             account_name: &body.name,

@@ -3,9 +3,10 @@
 use crate::auth::AccessToken;
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
+use crate::rate_limit::Endpoint;
 use crate::responses::*;
 use crate::state::AppState;
-use actix_web::{post, web};
+use actix_web::{post, web, HttpRequest};
 use chrono::Utc;
 use domain::access::may_log_in;
 use domain::ids::AccountId;
@@ -52,9 +53,11 @@ pub struct LoginBody {
 )]
 #[post("/v1/auth/login")]
 pub async fn login(
+    req: HttpRequest,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<LoginBody>,
 ) -> Result<web::Json<AccessToken>, ApiError> {
+    state.limits.check(Endpoint::Login, &req)?;
     let login =
         Login::parse(&body.login).map_err(|e| DomainError::Invalid(vec![e.under("login")]))?;
     let db = state.db.clone();
