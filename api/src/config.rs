@@ -49,6 +49,8 @@ pub struct RawConfig {
     pub log_format: String,
     /// Lifetime of access tokens, in seconds.
     pub token_ttl_seconds: u32,
+    /// The sender of emails.
+    pub email_from: String,
     /// Connections in the database pool (reads on SQLite, everything on PostgreSQL).
     pub db_pool_size: u32,
     /// Requests a second each client may make to a public endpoint, over time.
@@ -70,6 +72,7 @@ impl Default for RawConfig {
             log: "info".into(),
             log_format: "text".into(),
             token_ttl_seconds: 3600,
+            email_from: "Extranet <no-reply@extranet.localhost>".into(),
             db_pool_size: 8,
             public_rate_per_second: 2,
             public_burst: 50,
@@ -91,6 +94,7 @@ pub struct Config {
     pub log: String,
     pub log_json: bool,
     pub token_ttl_seconds: u32,
+    pub email_from: String,
     pub db_pool_size: u32,
     pub public_rate_per_second: u32,
     pub public_burst: u32,
@@ -150,6 +154,7 @@ impl Config {
             plans,
             log: raw.log,
             token_ttl_seconds: raw.token_ttl_seconds,
+            email_from: raw.email_from,
             db_pool_size: raw.db_pool_size.clamp(1, 256),
             public_rate_per_second: raw.public_rate_per_second.max(1),
             public_burst: raw.public_burst.max(1),

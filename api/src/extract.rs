@@ -141,11 +141,7 @@ fn shape_error(path: &str, e: &serde_json::Error) -> ProblemField {
     } else {
         (parent.to_owned(), "invalid_value")
     };
-    ProblemField {
-        field,
-        code: code.to_owned(),
-        message: text,
-    }
+    ProblemField::new(field, code, text)
 }
 
 /// Flattens validator's nested errors into one list, each named by its full path.
@@ -160,14 +156,14 @@ pub fn field_errors(errors: &ValidationErrors) -> Vec<ProblemField> {
             match kind {
                 ValidationErrorsKind::Field(list) => {
                     for e in list {
-                        out.push(ProblemField {
-                            field: path.clone(),
-                            code: e.code.to_string(),
-                            message: e.message.as_ref().map_or_else(
+                        out.push(ProblemField::new(
+                            path.clone(),
+                            e.code.to_string(),
+                            e.message.as_ref().map_or_else(
                                 || format!("`{path}` is invalid ({})", e.code),
                                 ToString::to_string,
                             ),
-                        });
+                        ));
                     }
                 }
                 ValidationErrorsKind::Struct(inner) => walk(&path, inner, out),

@@ -3,7 +3,9 @@
 
 pub mod auth;
 pub mod config;
+pub mod delivery;
 pub mod extract;
+pub mod idempotency;
 pub mod openapi;
 pub mod pagination;
 pub mod passwords;
@@ -11,6 +13,7 @@ pub mod problem;
 pub mod rate_limit;
 pub mod responses;
 pub mod routes;
+pub mod secrets;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -31,6 +31,8 @@ use utoipa_actix_web::AppExt;
         (name = "accounts", description = "Sign-up, the account's settings, plan and seat usage"),
         (name = "auth", description = "Logging in"),
         (name = "users", description = "The caller and the account's users"),
+        (name = "workgroups", description = "Workgroups and projects; with `allow_external` on, extranet workgroups"),
+        (name = "invitations", description = "Inviting new people, the invitation lifecycle, and the accept page"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

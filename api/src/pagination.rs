@@ -21,11 +21,11 @@ pub fn page_request<C: FromStr>(
 ) -> Result<PageRequest<C>, ApiError> {
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid_fields(vec![ProblemField {
-            field: "limit".into(),
-            code: "out_of_range".into(),
-            message: format!("`limit` must be 1 to {MAX_LIMIT}"),
-        }]));
+        return Err(ApiError::invalid_fields(vec![ProblemField::new(
+            "limit",
+            "out_of_range",
+            format!("`limit` must be 1 to {MAX_LIMIT}"),
+        )]));
     }
     let after = match cursor.filter(|c| !c.is_empty()) {
         None => None,
@@ -36,11 +36,11 @@ pub fn page_request<C: FromStr>(
                 .and_then(|bytes| String::from_utf8(bytes).ok())
                 .and_then(|s| s.parse::<C>().ok());
             Some(decoded.ok_or_else(|| {
-                ApiError::invalid_fields(vec![ProblemField {
-                    field: "cursor".into(),
-                    code: "invalid_cursor".into(),
-                    message: "`cursor` is not one this API gave out".into(),
-                }])
+                ApiError::invalid_fields(vec![ProblemField::new(
+                    "cursor",
+                    "invalid_cursor",
+                    "`cursor` is not one this API gave out",
+                )])
             })?)
         }
     };

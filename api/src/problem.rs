@@ -29,6 +29,24 @@ pub struct ProblemField {
         example = "`ann@` is not a valid email address: the part after `@` is not a domain name"
     )]
     pub message: String,
+    /// The pending invitation the row collides with (`invitation_pending`): resend it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invitation_id: Option<uuid::Uuid>,
+}
+
+impl ProblemField {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+            invitation_id: None,
+        }
+    }
 }
 
 /// An RFC 9457 problem: what went wrong, for people (`title`, `detail`) and for programs
@@ -164,6 +182,7 @@ impl From<FieldError> for ProblemField {
             field: e.field,
             code: e.code.to_owned(),
             message: e.message,
+            invitation_id: e.invitation_id.map(|i| i.as_uuid()),
         }
     }
 }
@@ -176,19 +195,35 @@ impl From<DomainError> for ApiError {
             ErrorKind::Forbidden => StatusCode::FORBIDDEN,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::Conflict => StatusCode::CONFLICT,
+            ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         };
         if let DomainError::Invalid(errors) = e {
             return Self::invalid_fields(errors.into_iter().map(ProblemField::from).collect());
         }
+        let rows: Vec<ProblemField> = e
+            .field_errors()
+            .iter()
+            .cloned()
+            .map(ProblemField::from)
+            .collect();
         let mut api = if status == StatusCode::UNAUTHORIZED {
             Self::unauthorized(e.code(), e.to_string())
         } else {
             Self::new(status, e.code(), e.to_string())
         };
-        if let DomainError::UserLimitReached { needed, available } = e {
-            api.needed = Some(needed);
-            api.available = Some(available);
+        match e {
+            DomainError::UserLimitReached { needed, available } => {
+                api.needed = Some(needed);
+                api.available = Some(available);
+            }
+            DomainError::ResendTooSoon {
+                retry_after_seconds,
+            } => {
+                api = api.with_header(header::RETRY_AFTER, retry_after_seconds.to_string());
+            }
+            _ => {}
         }
+        api.errors = rows;
         api
     }
 }

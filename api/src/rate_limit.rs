@@ -15,6 +15,9 @@ use std::num::NonZeroU32;
 pub enum Endpoint {
     SignUp,
     Login,
+    Lookup,
+    /// Accepting and declining.
+    Accept,
 }
 
 pub struct PublicLimits {

@@ -2,11 +2,14 @@
 
 use crate::auth::Tokens;
 use crate::config::Config;
+use crate::delivery::transport::{EmailTransport, SmsTransport};
+use crate::delivery::Deliveries;
 use crate::openapi;
 use crate::passwords::Passwords;
 use crate::problem::{self, ApiError};
 use crate::rate_limit::PublicLimits;
 use crate::routes;
+use crate::secrets::TokenSealer;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
 use actix_web::dev::{ResourceDef, Server};
@@ -16,6 +19,7 @@ use actix_web::{web, App, HttpRequest, HttpServer};
 use persistence::{Database, PoolOptions};
 use std::net::TcpListener;
 use std::sync::Arc;
+use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -26,6 +30,7 @@ pub struct Application {
     port: u16,
     db: Database,
     state: web::Data<AppState>,
+    deliveries: Deliveries,
 }
 
 impl Application {
@@ -47,7 +52,19 @@ impl Application {
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let sealer = Arc::new(TokenSealer::new(config.jwt_secret.as_ref()));
+        let wakeup = Arc::new(Notify::new());
+        let deliveries = Deliveries {
+            db: db.clone(),
+            email: EmailTransport::new(&config.email, &config.email_from)?,
+            sms: SmsTransport::new(&config.sms)?,
+            sealer: sealer.clone(),
+            public_url: config.public_url.clone(),
+            wakeup: wakeup.clone(),
+        };
         let state = web::Data::new(AppState {
+            sealer,
+            wakeup,
             db: db.clone(),
             plans: config.plans.clone(),
             tokens: Tokens::new(config.jwt_secret.as_ref(), config.token_ttl_seconds),
@@ -84,6 +101,7 @@ impl Application {
             port,
             db,
             state: state_for_upkeep,
+            deliveries,
         })
     }
 
@@ -96,6 +114,8 @@ impl Application {
     }
 
     /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully).
+    /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully), delivering
+    /// messages and keeping house meanwhile.
     pub async fn run(self) -> std::io::Result<()> {
         let state = self.state.clone();
         let upkeep = tokio::spawn(async move {
@@ -103,10 +123,27 @@ impl Application {
             loop {
                 every_minute.tick().await;
                 state.limits.forget_idle();
+                let db = state.db.clone();
+                let swept = web::block(move || {
+                    let now = chrono::Utc::now();
+                    let expired = persistence::invitations::sweep_expired(&db, now)?;
+                    let forgotten = persistence::idempotency::forget_old(&db, now)?;
+                    Ok::<_, persistence::StoreError>((expired, forgotten))
+                })
+                .await;
+                match swept {
+                    Ok(Ok((expired, forgotten))) => {
+                        tracing::debug!(expired, forgotten, "upkeep done")
+                    }
+                    Ok(Err(e)) => tracing::warn!(error = %e, "upkeep failed"),
+                    Err(e) => tracing::warn!(error = %e, "upkeep failed"),
+                }
             }
         });
+        let worker = tokio::spawn(self.deliveries.run());
         let served = self.server.await;
         upkeep.abort();
+        worker.abort();
         served
     }
 }

@@ -3,8 +3,11 @@
 use crate::auth::Tokens;
 use crate::passwords::Passwords;
 use crate::rate_limit::PublicLimits;
+use crate::secrets::TokenSealer;
 use domain::plan::Plans;
 use persistence::Database;
+use std::sync::Arc;
+use tokio::sync::Notify;
 
 pub struct AppState {
     pub db: Database,
@@ -12,4 +15,7 @@ pub struct AppState {
     pub tokens: Tokens,
     pub passwords: Passwords,
     pub limits: PublicLimits,
+    pub sealer: Arc<TokenSealer>,
+    /// Wakes the delivery worker when a request has committed messages.
+    pub wakeup: Arc<Notify>,
 }

@@ -2,10 +2,15 @@
 
 use chrono::{DateTime, Utc};
 use domain::account::ExternalDomains;
-use domain::enums::{UserStatus, UserType, WhoCanInvite};
+use domain::enums::{
+    InvitationStatus, InvitePolicy, MembershipStatus, Role, UserStatus, UserType, WhoCanInvite,
+    WorkgroupKind,
+};
 use domain::plan::Plans;
 use domain::seats::Seats;
+use persistence::invitations::InvitationRecord;
 use persistence::records::{AccountRecord, ProfileRecord, UserRecord};
+use persistence::workgroups::{MemberRecord, WorkgroupRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -199,5 +204,126 @@ impl UsageView {
 pub struct UserPage {
     pub items: Vec<UserView>,
     /// Pass as `cursor` for the next page; `null` on the last one.
+    pub next_cursor: Option<String>,
+}
+
+/// A workgroup or project. With `allow_external` on it is an extranet workgroup.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkgroupView {
+    pub id: Uuid,
+    #[schema(example = "Client website")]
+    pub name: String,
+    pub kind: WorkgroupKind,
+    pub description: Option<String>,
+    /// "Allow access for external users".
+    pub allow_external: bool,
+    /// Who may add people: `owner`, `moderators` or `members`.
+    pub invite_policy: InvitePolicy,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&WorkgroupRecord> for WorkgroupView {
+    fn from(w: &WorkgroupRecord) -> Self {
+        Self {
+            id: w.id.as_uuid(),
+            name: w.name.clone(),
+            kind: w.kind,
+            description: w.description.clone(),
+            allow_external: w.allow_external,
+            invite_policy: w.invite_policy,
+            created_at: w.created_at,
+        }
+    }
+}
+
+/// A page of workgroups, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkgroupPage {
+    pub items: Vec<WorkgroupView>,
+    pub next_cursor: Option<String>,
+}
+
+/// A member of a workgroup: active, or invited and not yet accepted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberView {
+    pub user_id: Uuid,
+    pub role: Role,
+    pub status: MembershipStatus,
+    pub user: UserView,
+}
+
+impl From<&MemberRecord> for MemberView {
+    fn from(m: &MemberRecord) -> Self {
+        Self {
+            user_id: m.user.id.as_uuid(),
+            role: m.role,
+            status: m.status,
+            user: UserView::from(&m.user),
+        }
+    }
+}
+
+/// A page of members.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberPage {
+    pub items: Vec<MemberView>,
+    pub next_cursor: Option<String>,
+}
+
+/// An invitation of a new person. Never carries the token.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationView {
+    pub id: Uuid,
+    #[serde(rename = "type")]
+    pub invitation_type: UserType,
+    /// `pending`, `accepted`, `declined`, `revoked` or `expired`.
+    pub status: InvitationStatus,
+    #[schema(example = "ann@client.example")]
+    pub email: Option<String>,
+    #[schema(example = json!(null))]
+    pub phone: Option<String>,
+    #[schema(example = "Ann")]
+    pub first_name: String,
+    #[schema(example = "Lee")]
+    pub last_name: String,
+    pub workgroup_id: Option<Uuid>,
+    pub message: Option<String>,
+    /// The user who sent it.
+    pub invited_by: Uuid,
+    pub expires_at: DateTime<Utc>,
+    /// How many times it was sent (1 + resends).
+    pub sent_count: u32,
+    pub last_sent_at: DateTime<Utc>,
+    /// The user it became, once accepted.
+    pub accepted_user_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&InvitationRecord> for InvitationView {
+    fn from(i: &InvitationRecord) -> Self {
+        Self {
+            id: i.id.as_uuid(),
+            invitation_type: i.invitation_type,
+            status: i.status,
+            email: i.email.clone(),
+            phone: i.phone.clone(),
+            first_name: i.first_name.clone(),
+            last_name: i.last_name.clone(),
+            workgroup_id: i.workgroup_id.map(|w| w.as_uuid()),
+            message: i.message.clone(),
+            invited_by: i.invited_by.as_uuid(),
+            expires_at: i.expires_at,
+            sent_count: i.sent_count,
+            last_sent_at: i.last_sent_at,
+            accepted_user_id: i.accepted_user_id.map(|u| u.as_uuid()),
+            created_at: i.created_at,
+        }
+    }
+}
+
+/// A page of invitations, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationPage {
+    pub items: Vec<InvitationView>,
     pub next_cursor: Option<String>,
 }

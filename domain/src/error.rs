@@ -16,6 +16,8 @@ pub enum ErrorKind {
     NotFound,
     /// Conflicts with the current state or a rule (409).
     Conflict,
+    /// Too many requests of this kind, too soon (429).
+    RateLimited,
 }
 
 /// One problem with one input field, named by its path (`admin.email`, `invitees[3].phone`).
@@ -24,6 +26,9 @@ pub struct FieldError {
     pub field: String,
     pub code: &'static str,
     pub message: String,
+    /// The pending invitation a row collides with (`invitation_pending`): resend it instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invitation_id: Option<crate::ids::InvitationId>,
 }
 
 impl FieldError {
@@ -32,6 +37,7 @@ impl FieldError {
             field: field.into(),
             code,
             message: message.into(),
+            invitation_id: None,
         }
     }
 
@@ -68,6 +74,30 @@ pub enum DomainError {
     LoginTaken,
     #[error("{0} not found")]
     NotFound(&'static str),
+    #[error("external users cannot invite new people into the account")]
+    ExtranetUserCannotInvite,
+    #[error("this workgroup does not allow external users; switch on `allow_external` first")]
+    WorkgroupNotExtranet,
+    #[error("the workgroup's invite policy (`{}`) does not let you add people to it", .0.as_str())]
+    WorkgroupPolicyForbids(crate::enums::InvitePolicy),
+    #[error("only the workgroup's owner, its moderators and administrators may do this")]
+    WorkgroupModeratorRequired,
+    #[error("the workgroup still has {members} external member(s) and {invitations} pending external invitation(s)")]
+    WorkgroupHasExternalMembers { members: u32, invitations: u32 },
+    #[error("{} invitee(s) cannot be invited; see `errors`", .0.len())]
+    InviteeConflicts(Vec<FieldError>),
+    #[error("the invitation is {} and can no longer be used", .0.as_str())]
+    InvitationNotPending(crate::enums::InvitationStatus),
+    #[error("the invitation has expired; ask for it to be sent again")]
+    InvitationExpired,
+    #[error("only the person who sent the invitation, or an administrator, may do this")]
+    InviterOrAdminRequired,
+    #[error("the invitation was sent {retry_after_seconds} second(s) too recently; wait before resending")]
+    ResendTooSoon { retry_after_seconds: u32 },
+    #[error("this person already is a user of the account")]
+    AlreadyAUser,
+    #[error("this Idempotency-Key was used with a different request; use a new key")]
+    IdempotencyKeyReused,
     #[error("the plan's user limit is reached: {needed} seat(s) needed, {available} available")]
     UserLimitReached { needed: u32, available: u32 },
     #[error("the plan allows {limit} users but {used} seats are taken; free seats first")]
@@ -87,6 +117,18 @@ impl DomainError {
             Self::UserDismissed => "user_dismissed",
             Self::LoginTaken => "login_taken",
             Self::NotFound(_) => "not_found",
+            Self::ExtranetUserCannotInvite => "extranet_user_cannot_invite",
+            Self::WorkgroupNotExtranet => "workgroup_not_extranet",
+            Self::WorkgroupPolicyForbids(_) => "workgroup_policy_forbids",
+            Self::WorkgroupModeratorRequired => "workgroup_moderator_required",
+            Self::WorkgroupHasExternalMembers { .. } => "workgroup_has_external_members",
+            Self::InviteeConflicts(rows) => rows.first().map_or("invitee_conflict", |r| r.code),
+            Self::InvitationNotPending(_) => "invitation_not_pending",
+            Self::InvitationExpired => "invitation_expired",
+            Self::InviterOrAdminRequired => "inviter_or_admin_required",
+            Self::ResendTooSoon { .. } => "rate_limited",
+            Self::AlreadyAUser => "already_a_user",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::UserLimitReached { .. } => "user_limit_reached",
             Self::UserLimitBelowUsage { .. } => "user_limit_below_usage",
         }
@@ -94,23 +136,34 @@ impl DomainError {
 
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Invalid(_) => ErrorKind::Invalid,
+            Self::Invalid(_) | Self::IdempotencyKeyReused => ErrorKind::Invalid,
             Self::InvalidCredentials | Self::TokenNoLongerValid(_) => ErrorKind::Unauthenticated,
             Self::AccountTokenRequired
             | Self::AdminRequired
             | Self::IntranetUserRequired
-            | Self::UserDismissed => ErrorKind::Forbidden,
+            | Self::UserDismissed
+            | Self::ExtranetUserCannotInvite
+            | Self::WorkgroupPolicyForbids(_)
+            | Self::WorkgroupModeratorRequired
+            | Self::InviterOrAdminRequired => ErrorKind::Forbidden,
             Self::NotFound(_) => ErrorKind::NotFound,
-            Self::LoginTaken | Self::UserLimitReached { .. } | Self::UserLimitBelowUsage { .. } => {
-                ErrorKind::Conflict
-            }
+            Self::LoginTaken
+            | Self::UserLimitReached { .. }
+            | Self::UserLimitBelowUsage { .. }
+            | Self::WorkgroupNotExtranet
+            | Self::WorkgroupHasExternalMembers { .. }
+            | Self::InviteeConflicts(_)
+            | Self::InvitationNotPending(_)
+            | Self::InvitationExpired
+            | Self::AlreadyAUser => ErrorKind::Conflict,
+            Self::ResendTooSoon { .. } => ErrorKind::RateLimited,
         }
     }
 
     /// Field problems, for `errors[]` in the response.
     pub fn field_errors(&self) -> &[FieldError] {
         match self {
-            Self::Invalid(errors) => errors,
+            Self::Invalid(errors) | Self::InviteeConflicts(errors) => errors,
             _ => &[],
         }
     }

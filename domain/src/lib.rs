@@ -9,14 +9,17 @@
 
 pub mod access;
 pub mod account;
+pub mod delivery;
 pub mod enums;
 pub mod error;
 pub mod ids;
+pub mod invitation;
 pub mod login;
 pub mod names;
 pub mod password;
 pub mod plan;
 pub mod seats;
 pub mod sign_up;
+pub mod workgroup;
 
 pub use error::{DomainError, ErrorKind, FieldError};

@@ -6,10 +6,14 @@ pub mod accounts;
 pub mod audit;
 pub mod db;
 pub mod error;
+pub mod idempotency;
 pub mod identities;
+pub mod invitations;
+pub mod outbox;
 pub mod records;
 pub mod schema;
 pub mod users;
+pub mod workgroups;
 
 pub use db::{Backend, Database, DbConnection, PoolOptions};
 pub use error::StoreError;

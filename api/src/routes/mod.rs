@@ -3,7 +3,9 @@
 pub mod accounts;
 pub mod auth;
 pub mod health;
+pub mod invitations;
 pub mod users;
+pub mod workgroups;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -18,5 +20,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(accounts::put_plan)
         .service(accounts::usage)
         .service(users::list_users)
-        .service(users::get_user);
+        .service(users::get_user)
+        .service(workgroups::create_workgroup)
+        .service(workgroups::list_workgroups)
+        .service(workgroups::get_workgroup)
+        .service(workgroups::patch_workgroup)
+        .service(workgroups::list_members)
+        .service(invitations::create_invitations)
+        .service(invitations::list_invitations)
+        .service(invitations::lookup_invitation)
+        .service(invitations::accept_invitation)
+        .service(invitations::decline_invitation)
+        .service(invitations::get_invitation)
+        .service(invitations::resend_invitation)
+        .service(invitations::revoke_invitation);
 }

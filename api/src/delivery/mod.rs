@@ -1,0 +1,158 @@
+//! The delivery worker: claims due outbox rows, writes each message, sends it, and records
+//! the outcome; failures are retried with backoff and given up after a while. Woken at once
+//! after a request commits a message, and every second anyway (retries, other processes,
+//! messages left by a previous run).
+
+pub mod transport;
+
+use crate::secrets::TokenSealer;
+use chrono::Utc;
+use domain::delivery::{
+    render_invitation, render_membership_invitation, retry_after, InvitationMessage,
+};
+use domain::enums::Channel;
+use persistence::outbox::{self, Attempt, Claimed};
+use persistence::Database;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use transport::{EmailTransport, Outgoing, SmsTransport};
+
+/// How long a claimed message is this worker's alone.
+const LEASE_SECONDS: i64 = 30;
+/// Messages claimed per round.
+const BATCH: i64 = 64;
+
+pub struct Deliveries {
+    pub db: Database,
+    pub email: EmailTransport,
+    pub sms: SmsTransport,
+    pub sealer: Arc<TokenSealer>,
+    pub public_url: String,
+    pub wakeup: Arc<Notify>,
+}
+
+fn text(payload: &Value, key: &str) -> Option<String> {
+    payload.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+impl Deliveries {
+    /// Writes the message a claimed row stands for.
+    fn compose(&self, m: &Claimed) -> Result<Outgoing, String> {
+        let p = &m.payload;
+        let account = text(p, "account_name").unwrap_or_default();
+        let inviter = text(p, "inviter_name").unwrap_or_default();
+        match p.get("kind").and_then(Value::as_str) {
+            Some("invitation") => {
+                let sealed = text(p, "sealed_token").ok_or("the message has no token")?;
+                let token = self.sealer.open(&sealed).ok_or(
+                    "the token cannot be opened: the secret changed since the invitation was written; resend it",
+                )?;
+                let link = format!("{}/accept?token={token}", self.public_url);
+                let first = text(p, "invitee_first_name").unwrap_or_default();
+                let group = text(p, "workgroup_name");
+                let personal = text(p, "personal_message");
+                let rendered = render_invitation(
+                    m.channel,
+                    &InvitationMessage {
+                        account_name: &account,
+                        inviter_name: &inviter,
+                        invitee_first_name: &first,
+                        workgroup_name: group.as_deref(),
+                        personal_message: personal.as_deref(),
+                        link: &link,
+                    },
+                );
+                Ok(Outgoing {
+                    to: m.recipient.clone(),
+                    subject: rendered.subject,
+                    text: rendered.text,
+                    link: Some(link),
+                })
+            }
+            Some("membership_invitation") => {
+                let group = text(p, "workgroup_name").unwrap_or_default();
+                let rendered = render_membership_invitation(&account, &inviter, &group);
+                Ok(Outgoing {
+                    to: m.recipient.clone(),
+                    subject: rendered.subject,
+                    text: rendered.text,
+                    link: None,
+                })
+            }
+            other => Err(format!("unknown message kind {other:?}")),
+        }
+    }
+
+    async fn attempt(&self, m: &Claimed) -> Attempt {
+        let sent = match self.compose(m) {
+            Ok(outgoing) => match m.channel {
+                Channel::Email => self.email.send(&outgoing).await,
+                Channel::Sms => self.sms.send(&outgoing).await,
+                Channel::Webhook => Err("webhooks are not delivered yet".to_owned()),
+            },
+            Err(e) => Err(e),
+        };
+        match sent {
+            Ok(()) => {
+                // Once sent, the sealed token has no business staying anywhere.
+                let mut payload = m.payload.clone();
+                if let Some(obj) = payload.as_object_mut() {
+                    obj.remove("sealed_token");
+                }
+                Attempt::Sent { payload }
+            }
+            Err(error) => {
+                let attempts = m.attempts + 1;
+                let retry_at = retry_after(attempts).map(|wait| Utc::now() + wait);
+                tracing::warn!(message_id = %m.id, channel = %m.channel, attempts, %error, gave_up = retry_at.is_none(), "delivery failed");
+                Attempt::Failed { error, retry_at }
+            }
+        }
+    }
+
+    /// One round: claim, send, record. Returns how many messages it handled.
+    pub async fn round(&self) -> Result<usize, String> {
+        let db = self.db.clone();
+        let claimed = actix_web::web::block(move || {
+            outbox::claim_due(
+                &db,
+                Utc::now(),
+                chrono::Duration::seconds(LEASE_SECONDS),
+                BATCH,
+            )
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+        if claimed.is_empty() {
+            return Ok(0);
+        }
+        let attempts =
+            futures_util::future::join_all(claimed.iter().map(|m| self.attempt(m))).await;
+        let outcomes: Vec<_> = claimed.iter().map(|m| m.id).zip(attempts).collect();
+        let n = outcomes.len();
+        let db = self.db.clone();
+        actix_web::web::block(move || outbox::record_attempts(&db, outcomes, Utc::now()))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+        Ok(n)
+    }
+
+    /// Runs until the task is dropped.
+    pub async fn run(self) {
+        loop {
+            match self.round().await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "delivery round failed"),
+            }
+            tokio::select! {
+                () = self.wakeup.notified() => {}
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! The `Idempotency-Key` header of creating POSTs: the same key with the same request replays
+//! the first response (with `Idempotent-Replayed: true`); with a different request it is 422
+//! `idempotency_key_reused`. Keys belong to the caller's account and live at least 24 hours.
+
+use crate::problem::ApiError;
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use futures_util::future::{ready, Ready};
+use persistence::idempotency::{IdempotencyKey, StoredResponse};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub const HEADER: &str = "Idempotency-Key";
+
+/// The header's value, when sent: 1 to 255 visible ASCII characters.
+pub struct IdempotencyHeader(pub Option<String>);
+
+impl FromRequest for IdempotencyHeader {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let Some(value) = req.headers().get(HEADER) else {
+            return ready(Ok(Self(None)));
+        };
+        let valid = value
+            .to_str()
+            .ok()
+            .filter(|v| (1..=255).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_graphic()))
+            .map(str::to_owned);
+        ready(match valid {
+            Some(v) => Ok(Self(Some(v))),
+            None => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_idempotency_key",
+                "Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice)",
+            )),
+        })
+    }
+}
+
+impl IdempotencyHeader {
+    /// The key with a hash of what the request asks: its method, path and body as parsed (so
+    /// spacing and key order do not matter).
+    pub fn key_for<T: Serialize>(&self, req: &HttpRequest, body: &T) -> Option<IdempotencyKey> {
+        self.0.as_ref().map(|key| {
+            let mut h = Sha256::new();
+            h.update(req.method().as_str().as_bytes());
+            h.update(b" ");
+            h.update(req.path().as_bytes());
+            h.update(b"\n");
+            h.update(serde_json::to_vec(body).unwrap_or_default());
+            IdempotencyKey {
+                key: key.clone(),
+                request_hash: hex::encode(h.finalize()),
+            }
+        })
+    }
+}
+
+/// The stored (or fresh) response, as sent.
+pub fn respond(stored: StoredResponse) -> HttpResponse {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let mut res = HttpResponse::build(status);
+    res.content_type("application/json");
+    if stored.replayed {
+        res.insert_header(("Idempotent-Replayed", "true"));
+    }
+    res.body(stored.body)
+}
+
+/// Serialises a response body for storing.
+pub fn stored<T: Serialize>(status: StatusCode, body: &T) -> StoredResponse {
+    StoredResponse::new(
+        status.as_u16(),
+        serde_json::to_string(body).unwrap_or_default(),
+    )
+}

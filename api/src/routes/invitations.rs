@@ -1,0 +1,652 @@
+//! Invitations of new people: the batch, the lifecycle, and the invitee's side (lookup,
+//! accept, decline) on the public accept page.
+
+use crate::auth::Caller;
+use crate::extract::{invalid_parameter, JsonBody};
+use crate::idempotency::{self, IdempotencyHeader};
+use crate::pagination::{encode_cursor, page_request};
+use crate::problem::ApiError;
+use crate::rate_limit::Endpoint;
+use crate::responses::*;
+use crate::secrets::token_hash;
+use crate::state::AppState;
+use crate::views::{InvitationPage, InvitationView, UserView, WorkgroupView};
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use domain::enums::{InvitationStatus, UserType, WorkgroupKind};
+use domain::ids::{InvitationId, WorkgroupId};
+use domain::invitation::{Batch, BatchRequest, InviteeRequest, WorkgroupRequest};
+use domain::names::PersonName;
+use domain::password::Password;
+use domain::sign_up::ExistingProfile;
+use domain::DomainError;
+use persistence::invitations::{AcceptingProfile, BatchResult, BatchRow, InvitationFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+/// One person to invite: exactly one of `email` and `phone` (E.164), and names.
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct InviteeBody {
+    #[schema(example = "ann@client.example")]
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    #[serde(default)]
+    #[schema(example = "Ann")]
+    pub first_name: String,
+    #[serde(default)]
+    #[schema(example = "Lee")]
+    pub last_name: String,
+}
+
+/// A workgroup created by the invitation; the caller becomes its owner, and for extranet
+/// invitations it allows external users.
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct InlineWorkgroup {
+    #[schema(example = "Client website")]
+    pub name: String,
+    /// `group` (the default) or `project`.
+    pub kind: Option<WorkgroupKind>,
+}
+
+/// A batch of invitations: all are created, or none.
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationBatchBody {
+    /// `extranet` (external users, into an extranet workgroup) or `intranet` (employees).
+    #[serde(rename = "type")]
+    pub invitation_type: UserType,
+    /// An existing workgroup to invite into.
+    pub workgroup_id: Option<Uuid>,
+    /// Or a new one, created with the invitations.
+    pub workgroup: Option<InlineWorkgroup>,
+    /// A personal message for the invitees (at most 2000 characters).
+    pub message: Option<String>,
+    /// 1 to 100 people.
+    pub invitees: Vec<InviteeBody>,
+    /// Check everything and answer as if created, but write and send nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// What became of an invitee.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchOutcome {
+    /// A new invitation (holding a seat) was sent.
+    Invited,
+    /// The person already is an external user of the account: they got a membership
+    /// invitation to the workgroup instead (no seat).
+    WorkgroupInvitation,
+}
+
+/// A membership invitation of an existing external user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MembershipInvitationView {
+    pub workgroup_id: Uuid,
+    pub user_id: Uuid,
+    /// Always `invited` until the user accepts.
+    #[schema(example = "invited")]
+    pub status: &'static str,
+}
+
+/// One row of the batch, in request order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResultView {
+    pub index: usize,
+    pub outcome: BatchOutcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<InvitationView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership: Option<MembershipInvitationView>,
+}
+
+/// What the batch did (or would do, on a dry run).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResponse {
+    pub dry_run: bool,
+    /// The workgroup the batch created, when it created one.
+    pub workgroup: Option<WorkgroupView>,
+    pub results: Vec<BatchResultView>,
+}
+
+impl From<&BatchResult> for BatchResponse {
+    fn from(r: &BatchResult) -> Self {
+        Self {
+            dry_run: r.dry_run,
+            workgroup: r.created_workgroup.as_ref().map(WorkgroupView::from),
+            results: r
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(index, row)| match row {
+                    BatchRow::Invited(i) => BatchResultView {
+                        index,
+                        outcome: BatchOutcome::Invited,
+                        invitation: Some(InvitationView::from(i)),
+                        membership: None,
+                    },
+                    BatchRow::WorkgroupInvitation {
+                        workgroup_id,
+                        user_id,
+                    } => BatchResultView {
+                        index,
+                        outcome: BatchOutcome::WorkgroupInvitation,
+                        invitation: None,
+                        membership: Some(MembershipInvitationView {
+                            workgroup_id: workgroup_id.as_uuid(),
+                            user_id: user_id.as_uuid(),
+                            status: "invited",
+                        }),
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Invite people: by email or phone, into an extranet workgroup (external users) or the
+/// account (employees); several at once, all or nothing.
+///
+/// Every active user and every pending invitation holds a seat of the plan's user limit; a
+/// batch that does not fit is refused whole (409 `user_limit_reached` with `needed` and
+/// `available`). Each row is checked against the account: an employee's login (409
+/// `login_belongs_to_employee`), a dismissed user's (409 `login_belongs_to_dismissed_user`),
+/// a pending invitation's (409 `invitation_pending`, with its `invitation_id`); an active
+/// external user gets a membership invitation to the workgroup instead. Every failing row is
+/// named in `errors[]` (`invitees[i].email`).
+#[utoipa::path(
+    tag = "invitations",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to the same request")),
+    request_body(content = InvitationBatchBody, examples(
+        ("extranet" = (summary = "Two external people into an extranet workgroup", value = json!({
+            "type": "extranet",
+            "workgroup_id": "01936f4e-8b7a-7cc3-9a4e-3f2b1c0d9e8f",
+            "message": "Welcome to the project!",
+            "invitees": [
+                {"email": "ann@client.example", "first_name": "Ann", "last_name": "Lee"},
+                {"phone": "+14155550101", "first_name": "Bo", "last_name": "Ng"}
+            ]
+        }))),
+        ("new workgroup" = (summary = "Create the extranet workgroup with the invitation", value = json!({
+            "type": "extranet",
+            "workgroup": {"name": "Client website", "kind": "project"},
+            "invitees": [{"email": "ann@client.example", "first_name": "Ann", "last_name": "Lee"}],
+            "dry_run": true
+        }))),
+    )),
+    responses(
+        (status = 201, description = "Invited", body = BatchResponse),
+        (status = 200, description = "Dry run: what would be created; nothing was", body = BatchResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[post("/v1/invitations")]
+pub async fn create_invitations(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    key: IdempotencyHeader,
+    JsonBody(body): JsonBody<InvitationBatchBody>,
+) -> Result<HttpResponse, ApiError> {
+    let user = *actor.in_account()?;
+    let workgroup = match (&body.workgroup_id, &body.workgroup) {
+        (Some(_), Some(_)) => WorkgroupRequest::Both,
+        (Some(id), None) => WorkgroupRequest::Existing(WorkgroupId(*id)),
+        (None, Some(w)) => WorkgroupRequest::New {
+            name: &w.name,
+            kind: w.kind.unwrap_or(WorkgroupKind::Group),
+        },
+        (None, None) => WorkgroupRequest::None,
+    };
+    let batch = Batch::parse(&BatchRequest {
+        invitation_type: body.invitation_type,
+        workgroup,
+        message: body.message.as_deref(),
+        invitees: body
+            .invitees
+            .iter()
+            .map(|i| InviteeRequest {
+                email: i.email.as_deref(),
+                phone: i.phone.as_deref(),
+                first_name: &i.first_name,
+                last_name: &i.last_name,
+            })
+            .collect(),
+    })?;
+    let dry_run = body.dry_run;
+    let tokens = if dry_run {
+        Vec::new()
+    } else {
+        (0..batch.invitees.len())
+            .map(|_| state.sealer.issue())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(ApiError::internal)?
+    };
+    let key = if dry_run {
+        None
+    } else {
+        key.key_for(&req, &body)
+    };
+    let st = state.clone();
+    let stored = web::block(move || {
+        persistence::invitations::create_batch(
+            &st.db,
+            &user,
+            &st.plans,
+            &batch,
+            dry_run,
+            &tokens,
+            Utc::now(),
+            key.as_ref(),
+            |r| {
+                let status = if r.dry_run {
+                    StatusCode::OK
+                } else {
+                    StatusCode::CREATED
+                };
+                idempotency::stored(status, &BatchResponse::from(r))
+            },
+        )
+    })
+    .await??;
+    if !dry_run && !stored.replayed {
+        state.wakeup.notify_one();
+    }
+    Ok(idempotency::respond(stored))
+}
+
+/// Filters and page of the invitations list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct InvitationListQuery {
+    #[param(inline)]
+    pub status: Option<InvitationStatus>,
+    #[serde(rename = "type")]
+    #[param(inline)]
+    pub invitation_type: Option<UserType>,
+    pub workgroup_id: Option<Uuid>,
+    /// Part of the email, phone or a name, any case.
+    pub q: Option<String>,
+    /// 1 to 200; 50 by default.
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The account's invitations, newest first (employees).
+#[utoipa::path(
+    tag = "invitations",
+    params(InvitationListQuery),
+    responses(
+        (status = 200, description = "A page of invitations", body = InvitationPage),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[get("/v1/invitations")]
+pub async fn list_invitations(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    query: web::Query<InvitationListQuery>,
+) -> Result<web::Json<InvitationPage>, ApiError> {
+    let user = *actor.in_account()?;
+    let query = query.into_inner();
+    let page = page_request::<InvitationId>(query.limit, query.cursor.as_deref())?;
+    let filter = InvitationFilter {
+        status: query.status,
+        invitation_type: query.invitation_type,
+        workgroup_id: query.workgroup_id.map(WorkgroupId),
+        q: query.q,
+    };
+    let db = state.db.clone();
+    let page = web::block(move || {
+        persistence::invitations::list_invitations(&db, &user, &filter, page, Utc::now())
+    })
+    .await??;
+    Ok(web::Json(InvitationPage {
+        items: page.items.iter().map(InvitationView::from).collect(),
+        next_cursor: page.next_after.map(encode_cursor),
+    }))
+}
+
+fn invitation_id(id: &str) -> Result<InvitationId, ApiError> {
+    id.parse()
+        .map_err(|e| invalid_parameter(e, "invitation id"))
+}
+
+/// One invitation (employees). Never shows the token.
+#[utoipa::path(
+    tag = "invitations",
+    params(("id" = Uuid, Path, description = "The invitation's id")),
+    responses(
+        (status = 200, description = "The invitation", body = InvitationView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/v1/invitations/{id}")]
+pub async fn get_invitation(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<InvitationView>, ApiError> {
+    let user = *actor.in_account()?;
+    let id = invitation_id(&id)?;
+    let db = state.db.clone();
+    let invitation =
+        web::block(move || persistence::invitations::get_invitation(&db, &user, id, Utc::now()))
+            .await??;
+    Ok(web::Json(InvitationView::from(&invitation)))
+}
+
+/// Send an invitation again (its inviter, or an admin): a new token and expiry, the old link
+/// dead. A pending one may be resent once a minute (429 otherwise); an expired one takes a
+/// seat again.
+#[utoipa::path(
+    tag = "invitations",
+    params(("id" = Uuid, Path, description = "The invitation's id")),
+    responses(
+        (status = 200, description = "Sent again", body = InvitationView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/v1/invitations/{id}/resend")]
+pub async fn resend_invitation(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<InvitationView>, ApiError> {
+    let user = *actor.in_account()?;
+    let id = invitation_id(&id)?;
+    let token = state.sealer.issue().map_err(ApiError::internal)?;
+    let st = state.clone();
+    let invitation = web::block(move || {
+        persistence::invitations::resend(&st.db, &user, &st.plans, id, &token, Utc::now())
+    })
+    .await??;
+    state.wakeup.notify_one();
+    Ok(web::Json(InvitationView::from(&invitation)))
+}
+
+/// Revoke an invitation (its inviter, or an admin); a pending one frees its seat.
+#[utoipa::path(
+    tag = "invitations",
+    params(("id" = Uuid, Path, description = "The invitation's id")),
+    responses(
+        (status = 200, description = "Revoked", body = InvitationView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/v1/invitations/{id}/revoke")]
+pub async fn revoke_invitation(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<InvitationView>, ApiError> {
+    let user = *actor.in_account()?;
+    let id = invitation_id(&id)?;
+    let db = state.db.clone();
+    let invitation =
+        web::block(move || persistence::invitations::revoke(&db, &user, id, Utc::now())).await??;
+    Ok(web::Json(InvitationView::from(&invitation)))
+}
+
+/// The token from an invitation link.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct TokenBody {
+    #[schema(example = "q3Jm0dJ8b1K2xY7vZk4pT9wQeR5sU6aH0cL2nB8fG1i")]
+    pub token: String,
+}
+
+/// The invitation as the accept page shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupInvitation {
+    pub id: Uuid,
+    #[serde(rename = "type")]
+    pub invitation_type: UserType,
+    pub status: InvitationStatus,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub message: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupAccount {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupWorkgroup {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: WorkgroupKind,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupInviter {
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// What the accept page shows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupView {
+    pub invitation: LookupInvitation,
+    pub account: LookupAccount,
+    pub workgroup: Option<LookupWorkgroup>,
+    pub inviter: LookupInviter,
+    /// Whether the login already has a network profile: the page then asks for that
+    /// profile's password rather than a new one.
+    pub profile_exists: bool,
+}
+
+/// What an invitation link leads to: account, workgroup, inviter, invitee, expiry (public).
+#[utoipa::path(
+    tag = "invitations",
+    security(()),
+    request_body(content = TokenBody),
+    responses(
+        (status = 200, description = "The invitation", body = LookupView),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/v1/invitations/lookup")]
+pub async fn lookup_invitation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<TokenBody>,
+) -> Result<web::Json<LookupView>, ApiError> {
+    state.limits.check(Endpoint::Lookup, &req)?;
+    let hash = token_hash(&body.token);
+    let db = state.db.clone();
+    let found =
+        web::block(move || persistence::invitations::lookup(&db, &hash, Utc::now())).await??;
+    let i = &found.invitation;
+    Ok(web::Json(LookupView {
+        invitation: LookupInvitation {
+            id: i.id.as_uuid(),
+            invitation_type: i.invitation_type,
+            status: i.status,
+            email: i.email.clone(),
+            phone: i.phone.clone(),
+            first_name: i.first_name.clone(),
+            last_name: i.last_name.clone(),
+            message: i.message.clone(),
+            expires_at: i.expires_at,
+        },
+        account: LookupAccount {
+            id: i.account_id.as_uuid(),
+            name: found.account_name.clone(),
+        },
+        workgroup: found.workgroup.map(|(id, name, kind)| LookupWorkgroup {
+            id: id.as_uuid(),
+            name,
+            kind,
+        }),
+        inviter: LookupInviter {
+            first_name: found.inviter_first_name.clone(),
+            last_name: found.inviter_last_name.clone(),
+        },
+        profile_exists: found.profile_exists,
+    }))
+}
+
+/// Accepting: the token, a password (the existing profile's, or a new one), optional names.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptBody {
+    pub token: String,
+    /// The password of the login's existing network profile, or one for the new profile.
+    #[schema(example = "correct horse battery")]
+    pub password: String,
+    /// For a new profile; the invitation's names otherwise.
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+}
+
+/// The new user and a token acting as them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcceptResponse {
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    pub expires_in: u32,
+    pub user: UserView,
+}
+
+/// Accept an invitation (public): the person joins the account, and the workgroup as a member.
+/// A login that already has a network profile must give that profile's password (401
+/// `invalid_credentials` otherwise). Resent, revoked, used, expired and unknown tokens are
+/// refused.
+#[utoipa::path(
+    tag = "invitations",
+    security(()),
+    request_body(content = AcceptBody, example = json!({"token": "q3Jm0dJ8b1K2xY7vZk4pT9wQeR5sU6aH0cL2nB8fG1i", "password": "correct horse battery"})),
+    responses(
+        (status = 201, description = "Accepted", body = AcceptResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/v1/invitations/accept")]
+pub async fn accept_invitation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<AcceptBody>,
+) -> Result<HttpResponse, ApiError> {
+    state.limits.check(Endpoint::Accept, &req)?;
+    let hash = token_hash(&body.token);
+    let db = state.db.clone();
+    let h = hash.clone();
+    let credentials =
+        web::block(move || persistence::invitations::credentials_for_token(&db, &h, Utc::now()))
+            .await??;
+    let profile = match credentials {
+        Some((identity_id, stored)) => AcceptingProfile::Existing(ExistingProfile {
+            identity_id,
+            password_matches: state.passwords.verify(&body.password, Some(stored)).await?,
+        }),
+        None => {
+            let mut errors = domain::error::FieldErrors::new();
+            let password = errors.check("password", Password::parse(&body.password));
+            let first = body
+                .first_name
+                .as_deref()
+                .and_then(|n| errors.check("first_name", PersonName::parse(n)));
+            let last = body
+                .last_name
+                .as_deref()
+                .and_then(|n| errors.check("last_name", PersonName::parse(n)));
+            errors.finish()?;
+            let password = password.ok_or(DomainError::Invalid(Vec::new()))?;
+            AcceptingProfile::New {
+                password_hash: state.passwords.hash(&password).await?,
+                first_name: first.map(PersonName::into_string),
+                last_name: last.map(PersonName::into_string),
+            }
+        }
+    };
+    let db = state.db.clone();
+    let now = Utc::now();
+    let user =
+        web::block(move || persistence::invitations::accept(&db, &hash, profile, now)).await??;
+    let token = state
+        .tokens
+        .issue(user.identity_id, Some((user.account_id, user.id)), now)?;
+    Ok(HttpResponse::Created().json(AcceptResponse {
+        access_token: token.access_token,
+        token_type: token.token_type,
+        expires_in: token.expires_in,
+        user: UserView::from(&user),
+    }))
+}
+
+/// Decline an invitation (public); its seat is freed.
+#[utoipa::path(
+    tag = "invitations",
+    security(()),
+    request_body(content = TokenBody),
+    responses(
+        (status = 200, description = "Declined", body = InvitationView),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/v1/invitations/decline")]
+pub async fn decline_invitation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<TokenBody>,
+) -> Result<web::Json<InvitationView>, ApiError> {
+    state.limits.check(Endpoint::Accept, &req)?;
+    let hash = token_hash(&body.token);
+    let db = state.db.clone();
+    let invitation =
+        web::block(move || persistence::invitations::decline(&db, &hash, Utc::now())).await??;
+    Ok(web::Json(InvitationView::from(&invitation)))
+}

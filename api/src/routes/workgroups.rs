@@ -1,0 +1,263 @@
+//! Workgroups and projects: create, list, read, change, members.
+
+use crate::auth::Caller;
+use crate::extract::{invalid_parameter, JsonBody};
+use crate::idempotency::{self, IdempotencyHeader};
+use crate::pagination::{encode_cursor, page_request};
+use crate::problem::ApiError;
+use crate::responses::*;
+use crate::state::AppState;
+use crate::views::{MemberPage, MemberView, WorkgroupPage, WorkgroupView};
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use domain::enums::{InvitePolicy, WorkgroupKind};
+use domain::ids::{UserId, WorkgroupId};
+use domain::workgroup::{
+    NewWorkgroup, NewWorkgroupRequest, WorkgroupChange, WorkgroupChangeRequest,
+};
+use persistence::workgroups::WorkgroupFilter;
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+/// A new workgroup or project.
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct NewWorkgroupBody {
+    #[schema(example = "Client website")]
+    pub name: String,
+    pub kind: WorkgroupKind,
+    pub description: Option<String>,
+    /// "Allow access for external users"; off by default.
+    pub allow_external: Option<bool>,
+    /// Who may add people: `owner`, `moderators` or `members` (the default).
+    pub invite_policy: Option<InvitePolicy>,
+}
+
+/// Create a workgroup or project (employees); the creator becomes its owner.
+#[utoipa::path(
+    tag = "workgroups",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to the same request")),
+    request_body(content = NewWorkgroupBody, example = json!({
+        "name": "Client website", "kind": "project", "allow_external": true, "invite_policy": "moderators"
+    })),
+    responses(
+        (status = 201, description = "Created", body = WorkgroupView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[post("/v1/workgroups")]
+pub async fn create_workgroup(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    key: IdempotencyHeader,
+    JsonBody(body): JsonBody<NewWorkgroupBody>,
+) -> Result<HttpResponse, ApiError> {
+    let user = *actor.in_account()?;
+    let new = NewWorkgroup::parse(NewWorkgroupRequest {
+        name: &body.name,
+        kind: body.kind,
+        description: body.description.as_deref(),
+        allow_external: body.allow_external,
+        invite_policy: body.invite_policy,
+    })?;
+    let key = key.key_for(&req, &body);
+    let db = state.db.clone();
+    let stored = web::block(move || {
+        persistence::workgroups::create_workgroup(&db, &user, &new, Utc::now(), key.as_ref(), |w| {
+            idempotency::stored(StatusCode::CREATED, &WorkgroupView::from(w))
+        })
+    })
+    .await??;
+    Ok(idempotency::respond(stored))
+}
+
+/// Filters and page of the workgroups list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct WorkgroupListQuery {
+    /// Only extranet workgroups (`true`) or only the others (`false`).
+    pub extranet: Option<bool>,
+    /// `group` or `project`.
+    #[param(inline)]
+    pub kind: Option<WorkgroupKind>,
+    /// 1 to 200; 50 by default.
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The workgroups the caller may see, newest first: every one of the account's for employees,
+/// only its own for an external user.
+#[utoipa::path(
+    tag = "workgroups",
+    params(WorkgroupListQuery),
+    responses(
+        (status = 200, description = "A page of workgroups", body = WorkgroupPage),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[get("/v1/workgroups")]
+pub async fn list_workgroups(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    query: web::Query<WorkgroupListQuery>,
+) -> Result<web::Json<WorkgroupPage>, ApiError> {
+    let user = *actor.in_account()?;
+    let page = page_request::<WorkgroupId>(query.limit, query.cursor.as_deref())?;
+    let filter = WorkgroupFilter {
+        extranet: query.extranet,
+        kind: query.kind,
+    };
+    let db = state.db.clone();
+    let page =
+        web::block(move || persistence::workgroups::list_workgroups(&db, &user, filter, page))
+            .await??;
+    Ok(web::Json(WorkgroupPage {
+        items: page.items.iter().map(WorkgroupView::from).collect(),
+        next_cursor: page.next_after.map(encode_cursor),
+    }))
+}
+
+fn workgroup_id(id: &str) -> Result<WorkgroupId, ApiError> {
+    id.parse().map_err(|e| invalid_parameter(e, "workgroup id"))
+}
+
+/// One workgroup; 404 when there is none or the caller may not see it.
+#[utoipa::path(
+    tag = "workgroups",
+    params(("id" = uuid::Uuid, Path, description = "The workgroup's id")),
+    responses(
+        (status = 200, description = "The workgroup", body = WorkgroupView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[get("/v1/workgroups/{id}")]
+pub async fn get_workgroup(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<WorkgroupView>, ApiError> {
+    let user = *actor.in_account()?;
+    let id = workgroup_id(&id)?;
+    let db = state.db.clone();
+    let group =
+        web::block(move || persistence::workgroups::get_workgroup(&db, &user, id)).await??;
+    Ok(web::Json(WorkgroupView::from(&group)))
+}
+
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// A change of a workgroup: only the fields given change.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct WorkgroupPatch {
+    pub name: Option<String>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub description: Option<Option<String>>,
+    /// "Allow access for external users". Cannot be switched off while external members or
+    /// pending external invitations remain (409 `workgroup_has_external_members`).
+    pub allow_external: Option<bool>,
+    pub invite_policy: Option<InvitePolicy>,
+}
+
+/// Change a workgroup (its owner, moderators, administrators).
+#[utoipa::path(
+    tag = "workgroups",
+    params(("id" = uuid::Uuid, Path, description = "The workgroup's id")),
+    request_body(content = WorkgroupPatch, example = json!({"allow_external": true})),
+    responses(
+        (status = 200, description = "The workgroup after the change", body = WorkgroupView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[patch("/v1/workgroups/{id}")]
+pub async fn patch_workgroup(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+    JsonBody(body): JsonBody<WorkgroupPatch>,
+) -> Result<web::Json<WorkgroupView>, ApiError> {
+    let user = *actor.in_account()?;
+    let id = workgroup_id(&id)?;
+    let change = WorkgroupChange::parse(WorkgroupChangeRequest {
+        name: body.name.as_deref(),
+        description: body.description.as_ref().map(|d| d.as_deref()),
+        allow_external: body.allow_external,
+        invite_policy: body.invite_policy,
+    })?;
+    let db = state.db.clone();
+    let group = web::block(move || {
+        persistence::workgroups::update_workgroup(&db, &user, id, &change, Utc::now())
+    })
+    .await??;
+    Ok(web::Json(WorkgroupView::from(&group)))
+}
+
+/// Page of a members list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MemberListQuery {
+    /// 1 to 200; 50 by default.
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The workgroup's members, active and invited (for those who may see the workgroup).
+#[utoipa::path(
+    tag = "workgroups",
+    params(("id" = uuid::Uuid, Path, description = "The workgroup's id"), MemberListQuery),
+    responses(
+        (status = 200, description = "A page of members", body = MemberPage),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[get("/v1/workgroups/{id}/members")]
+pub async fn list_members(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+    query: web::Query<MemberListQuery>,
+) -> Result<web::Json<MemberPage>, ApiError> {
+    let user = *actor.in_account()?;
+    let id = workgroup_id(&id)?;
+    let page = page_request::<UserId>(query.limit, query.cursor.as_deref())?;
+    let db = state.db.clone();
+    let page =
+        web::block(move || persistence::workgroups::list_members(&db, &user, id, page)).await??;
+    Ok(web::Json(MemberPage {
+        items: page.items.iter().map(MemberView::from).collect(),
+        next_cursor: page.next_after.map(encode_cursor),
+    }))
+}

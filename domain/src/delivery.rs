@@ -1,0 +1,120 @@
+//! What messages say, and when a failed delivery is tried again.
+
+use crate::enums::Channel;
+use chrono::Duration;
+
+/// A delivery is given up after this many failed attempts.
+pub const MAX_ATTEMPTS: u32 = 12;
+
+/// How long to wait after `attempts` failed attempts: 2, 4, 8 … seconds, at most an hour;
+/// `None` once the delivery is given up.
+pub fn retry_after(attempts: u32) -> Option<Duration> {
+    if attempts >= MAX_ATTEMPTS {
+        return None;
+    }
+    let seconds = 2i64.saturating_pow(attempts.clamp(1, 12)).min(3_600);
+    Some(Duration::seconds(seconds))
+}
+
+/// The facts an invitation message is written from.
+#[derive(Debug, Clone, Copy)]
+pub struct InvitationMessage<'a> {
+    pub account_name: &'a str,
+    pub inviter_name: &'a str,
+    pub invitee_first_name: &'a str,
+    pub workgroup_name: Option<&'a str>,
+    pub personal_message: Option<&'a str>,
+    pub link: &'a str,
+}
+
+/// A message ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+}
+
+/// An invitation by email (a full text) or by SMS (one short line with the link).
+pub fn render_invitation(channel: Channel, m: &InvitationMessage<'_>) -> Rendered {
+    let place = match m.workgroup_name {
+        Some(group) => format!("the workgroup \"{group}\" of {}", m.account_name),
+        None => m.account_name.to_owned(),
+    };
+    let subject = format!("{} invites you to {place}", m.inviter_name);
+    let text = match channel {
+        Channel::Sms => format!("{} invites you to {place}: {}", m.inviter_name, m.link),
+        Channel::Email | Channel::Webhook => {
+            let mut text = format!(
+                "Hello {},\n\n{} invites you to join {place}.\n",
+                m.invitee_first_name, m.inviter_name
+            );
+            if let Some(personal) = m.personal_message {
+                text.push_str(&format!("\n\"{personal}\"\n"));
+            }
+            text.push_str(&format!("\nAccept the invitation here:\n{}\n\nIf you were not expecting it, ignore this message.\n", m.link));
+            text
+        }
+    };
+    Rendered { subject, text }
+}
+
+/// A membership invitation: an existing user is asked into another workgroup.
+pub fn render_membership_invitation(
+    account_name: &str,
+    inviter_name: &str,
+    workgroup_name: &str,
+) -> Rendered {
+    Rendered {
+        subject: format!("{inviter_name} invites you to the workgroup \"{workgroup_name}\""),
+        text: format!(
+            "{inviter_name} invites you to the workgroup \"{workgroup_name}\" of {account_name}.\n\
+             Sign in and accept it under your workgroup invitations."
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_and_give_up() {
+        assert_eq!(retry_after(1), Some(Duration::seconds(2)));
+        assert_eq!(retry_after(3), Some(Duration::seconds(8)));
+        assert_eq!(retry_after(11), Some(Duration::seconds(2048)));
+        assert_eq!(retry_after(MAX_ATTEMPTS), None);
+        let mut waits: Vec<_> = (1..MAX_ATTEMPTS).filter_map(retry_after).collect();
+        let sorted = {
+            let mut w = waits.clone();
+            w.sort();
+            w
+        };
+        assert_eq!(waits, sorted);
+        waits.dedup();
+        assert!(waits.iter().all(|w| *w <= Duration::hours(1)));
+    }
+
+    #[test]
+    fn messages_carry_the_link() {
+        let m = InvitationMessage {
+            account_name: "Acme",
+            inviter_name: "Ada Lovelace",
+            invitee_first_name: "Ann",
+            workgroup_name: Some("Client site"),
+            personal_message: Some("Welcome aboard"),
+            link: "http://x/accept?token=abc",
+        };
+        let email = render_invitation(Channel::Email, &m);
+        assert_eq!(
+            email.subject,
+            "Ada Lovelace invites you to the workgroup \"Client site\" of Acme"
+        );
+        assert!(
+            email.text.contains("Hello Ann")
+                && email.text.contains("Welcome aboard")
+                && email.text.contains(m.link)
+        );
+        let sms = render_invitation(Channel::Sms, &m);
+        assert!(sms.text.ends_with(m.link) && !sms.text.contains('\n'));
+    }
+}

@@ -1,0 +1,182 @@
+//! The outbox: messages are written in the transaction that causes them and leave only after
+//! it commits. Workers claim due rows for a short lease (`FOR UPDATE SKIP LOCKED` on
+//! PostgreSQL, so several processes share the work), send them, and mark them sent, or due
+//! again later, or given up.
+
+use crate::db::{Database, DbConnection};
+use crate::error::StoreError;
+use crate::records::{parse_id, parse_word};
+use crate::schema::outbox;
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use domain::enums::Channel;
+use domain::ids::AccountId;
+use uuid::Uuid;
+
+/// A message to send.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub account_id: Option<AccountId>,
+    pub channel: Channel,
+    /// Email address or E.164 phone number.
+    pub recipient: String,
+    /// What the worker needs to write the message (JSON).
+    pub payload: serde_json::Value,
+}
+
+pub(crate) fn enqueue(
+    conn: &mut DbConnection,
+    message: &NewMessage,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let at = now.naive_utc();
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::id.eq(Uuid::now_v7().to_string()),
+            outbox::account_id.eq(message.account_id.map(|a| a.to_string())),
+            outbox::channel.eq(message.channel.as_str()),
+            outbox::recipient.eq(&message.recipient),
+            outbox::payload.eq(message.payload.to_string()),
+            outbox::status.eq("pending"),
+            outbox::next_attempt_at.eq(at),
+            outbox::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A claimed message.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: Uuid,
+    pub channel: Channel,
+    pub recipient: String,
+    pub payload: serde_json::Value,
+    /// Failed attempts so far.
+    pub attempts: u32,
+}
+
+type ClaimRow = (String, String, String, String, i32);
+
+/// Claims up to `limit` due messages for `lease`; nobody else sends them meanwhile.
+pub fn claim_due(
+    db: &Database,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: i64,
+) -> Result<Vec<Claimed>, StoreError> {
+    let at = now.naive_utc();
+    db.write(|conn| {
+        let due = outbox::table
+            .filter(outbox::status.eq("pending"))
+            .filter(outbox::next_attempt_at.le(at))
+            .filter(
+                outbox::locked_until
+                    .is_null()
+                    .or(outbox::locked_until.le(at)),
+            )
+            .order(outbox::next_attempt_at.asc())
+            .limit(limit)
+            .select((
+                outbox::id,
+                outbox::channel,
+                outbox::recipient,
+                outbox::payload,
+                outbox::attempts,
+            ));
+        let rows: Vec<ClaimRow> = match conn {
+            // Rows another process holds are skipped, not waited for.
+            DbConnection::Pg(pg) => due.for_update().skip_locked().load(pg)?,
+            // The one writer: nobody else claims meanwhile.
+            DbConnection::Sqlite(_) => due.load(conn)?,
+        };
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
+        diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
+            .set(outbox::locked_until.eq(Some(at + lease)))
+            .execute(conn)?;
+        rows.into_iter()
+            .map(|(id, channel, recipient, payload, attempts)| {
+                Ok(Claimed {
+                    id: parse_id(&id)?,
+                    channel: parse_word(&channel, Channel::parse)?,
+                    recipient,
+                    payload: serde_json::from_str(&payload)
+                        .map_err(|e| StoreError::Corrupt(format!("outbox payload: {e}")))?,
+                    attempts: u32::try_from(attempts).unwrap_or(0),
+                })
+            })
+            .collect()
+    })
+}
+
+/// What became of one attempt.
+#[derive(Debug, Clone)]
+pub enum Attempt {
+    /// Sent; `payload` replaces the stored one (secrets scrubbed).
+    Sent { payload: serde_json::Value },
+    /// Failed; due again at `retry_at`, or given up when `None`.
+    Failed {
+        error: String,
+        retry_at: Option<DateTime<Utc>>,
+    },
+}
+
+/// Records the outcomes of a round of attempts in one transaction.
+pub fn record_attempts(
+    db: &Database,
+    outcomes: Vec<(Uuid, Attempt)>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if outcomes.is_empty() {
+        return Ok(());
+    }
+    let at = now.naive_utc();
+    db.write(|conn| {
+        for (id, outcome) in &outcomes {
+            let row = outbox::table.find(id.to_string());
+            match outcome {
+                Attempt::Sent { payload } => {
+                    diesel::update(row)
+                        .set((
+                            outbox::status.eq("sent"),
+                            outbox::sent_at.eq(Some(at)),
+                            outbox::locked_until.eq(None::<NaiveDateTime>),
+                            outbox::payload.eq(payload.to_string()),
+                            outbox::last_error.eq(None::<String>),
+                        ))
+                        .execute(conn)?;
+                }
+                Attempt::Failed { error, retry_at } => {
+                    let status = if retry_at.is_some() {
+                        "pending"
+                    } else {
+                        "failed"
+                    };
+                    diesel::update(row)
+                        .set((
+                            outbox::status.eq(status),
+                            outbox::attempts.eq(outbox::attempts + 1),
+                            outbox::next_attempt_at.eq(retry_at.map_or(at, |r| r.naive_utc())),
+                            outbox::locked_until.eq(None::<NaiveDateTime>),
+                            outbox::last_error.eq(Some(error.as_str())),
+                        ))
+                        .execute(conn)?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// How many messages wait to be sent (for readiness and tests).
+pub fn pending_count(db: &Database) -> Result<i64, StoreError> {
+    db.read(|conn| {
+        Ok(outbox::table
+            .filter(outbox::status.eq("pending"))
+            .count()
+            .get_result(conn)?)
+    })
+}
