@@ -6,7 +6,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run test test-sqlite test-postgres test-postgres-required lint openapi openapi-check ci build
+.PHONY: run test test-deps test-sqlite test-postgres test-postgres-required lint openapi openapi-check ci build
 
 ## run: the server on SQLite (./data/extranet.db), Swagger UI at http://127.0.0.1:8080/docs
 run:
@@ -23,11 +23,17 @@ test: test-sqlite
 		echo "PostgreSQL is not reachable at $(PG_HOST):$(PG_PORT): the PostgreSQL run was SKIPPED"; \
 	fi
 
-test-sqlite:
+## test-deps: what the tests talk to besides the server: a real SMTP server (aiosmtpd, from PyPI)
+## and the `extranet` binary itself (for the multi-process and crash tests)
+test-deps:
+	@python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
+	$(CARGO) build -p api --bin extranet
+
+test-sqlite: test-deps
 	@echo "== tests: unit tests, and the HTTP suite on SQLite"
 	$(CARGO) test --workspace
 
-test-postgres:
+test-postgres: test-deps
 	@echo "== tests: the HTTP suite on PostgreSQL ($(TEST_POSTGRES_URL))"
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(CARGO) test -p extranet-tests
 

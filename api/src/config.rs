@@ -51,6 +51,8 @@ pub struct RawConfig {
     pub token_ttl_seconds: u32,
     /// The sender of emails.
     pub email_from: String,
+    /// A pending invitation is resent at most once per this many seconds.
+    pub resend_interval_seconds: u32,
     /// Connections in the database pool (reads on SQLite, everything on PostgreSQL).
     pub db_pool_size: u32,
     /// Requests a second each client may make to a public endpoint, over time.
@@ -73,6 +75,7 @@ impl Default for RawConfig {
             log_format: "text".into(),
             token_ttl_seconds: 3600,
             email_from: "Extranet <no-reply@extranet.localhost>".into(),
+            resend_interval_seconds: domain::invitation::RESEND_INTERVAL_SECONDS,
             db_pool_size: 8,
             public_rate_per_second: 2,
             public_burst: 50,
@@ -95,6 +98,7 @@ pub struct Config {
     pub log_json: bool,
     pub token_ttl_seconds: u32,
     pub email_from: String,
+    pub resend_interval_seconds: u32,
     pub db_pool_size: u32,
     pub public_rate_per_second: u32,
     pub public_burst: u32,
@@ -155,6 +159,7 @@ impl Config {
             log: raw.log,
             token_ttl_seconds: raw.token_ttl_seconds,
             email_from: raw.email_from,
+            resend_interval_seconds: raw.resend_interval_seconds,
             db_pool_size: raw.db_pool_size.clamp(1, 256),
             public_rate_per_second: raw.public_rate_per_second.max(1),
             public_burst: raw.public_burst.max(1),

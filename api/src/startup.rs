@@ -69,6 +69,7 @@ impl Application {
             plans: config.plans.clone(),
             tokens: Tokens::new(config.jwt_secret.as_ref(), config.token_ttl_seconds),
             passwords: Passwords::new(cores)?,
+            resend_interval_seconds: config.resend_interval_seconds,
             limits: PublicLimits::new(config.public_rate_per_second, config.public_burst),
         });
         let state_for_upkeep = state.clone();

@@ -14,6 +14,8 @@ pub struct AppState {
     pub plans: Plans,
     pub tokens: Tokens,
     pub passwords: Passwords,
+    /// A pending invitation is resent at most once per this many seconds.
+    pub resend_interval_seconds: u32,
     pub limits: PublicLimits,
     pub sealer: Arc<TokenSealer>,
     /// Wakes the delivery worker when a request has committed messages.

@@ -22,8 +22,8 @@ use chrono::{DateTime, Duration, Utc};
 pub const MAX_INVITEES: usize = 100;
 /// A personal message has at most this many characters.
 pub const MAX_MESSAGE_CHARS: usize = 2_000;
-/// An invitation is sent again at most once a minute.
-pub const RESEND_INTERVAL_SECONDS: i64 = 60;
+/// By default an invitation is sent again at most once a minute.
+pub const RESEND_INTERVAL_SECONDS: u32 = 60;
 
 /// One invitee as the client sent it.
 #[derive(Debug, Clone, Copy)]
@@ -420,14 +420,15 @@ pub struct ResendPlan {
 }
 
 /// Rule 7: resending rotates the token and the expiry. A pending invitation keeps its seat
-/// (at most one resend a minute); an expired one takes a seat again, if one is free and the
-/// login has not been taken meanwhile.
+/// (and is resent at most once per `interval_seconds`); an expired one takes a seat again, if
+/// one is free and the login has not been taken meanwhile.
 pub fn decide_resend(
     actor: &AccountUser,
     invitation: &InvitationFacts,
     login_now: LoginState,
     seats: Seats,
     settings: &AccountSettings,
+    interval_seconds: u32,
     now: DateTime<Utc>,
 ) -> Result<ResendPlan, DomainError> {
     may_manage_invitation(actor, invitation)?;
@@ -435,10 +436,10 @@ pub fn decide_resend(
     match effective_status(invitation.status, invitation.expires_at, now) {
         InvitationStatus::Pending => {
             let since = (now - invitation.last_sent_at).num_seconds();
-            if since < RESEND_INTERVAL_SECONDS {
+            let interval = i64::from(interval_seconds);
+            if since < interval {
                 return Err(DomainError::ResendTooSoon {
-                    retry_after_seconds: u32::try_from(RESEND_INTERVAL_SECONDS - since)
-                        .unwrap_or(1),
+                    retry_after_seconds: u32::try_from(interval - since).unwrap_or(1),
                 });
             }
             Ok(ResendPlan {
@@ -873,9 +874,17 @@ mod tests {
 
         // Resend: a pending one keeps its seat; an expired one needs one.
         assert_eq!(
-            decide_resend(&admin, &open, LoginState::Free, seats(5, 5), &settings, now)
-                .unwrap()
-                .seats,
+            decide_resend(
+                &admin,
+                &open,
+                LoginState::Free,
+                seats(5, 5),
+                &settings,
+                RESEND_INTERVAL_SECONDS,
+                now
+            )
+            .unwrap()
+            .seats,
             SeatChange::default()
         );
         let too_soon = InvitationFacts {
@@ -889,6 +898,7 @@ mod tests {
                 LoginState::Free,
                 seats(5, 1),
                 &settings,
+                RESEND_INTERVAL_SECONDS,
                 now
             ),
             Err(DomainError::ResendTooSoon {
@@ -906,6 +916,7 @@ mod tests {
                 LoginState::Free,
                 seats(5, 5),
                 &settings,
+                RESEND_INTERVAL_SECONDS,
                 now
             ),
             Err(DomainError::UserLimitReached {
@@ -919,6 +930,7 @@ mod tests {
             LoginState::Free,
             seats(5, 1),
             &settings,
+            RESEND_INTERVAL_SECONDS,
             now,
         )
         .unwrap();
@@ -931,6 +943,7 @@ mod tests {
                 LoginState::ActiveIntranetUser,
                 seats(5, 1),
                 &settings,
+                RESEND_INTERVAL_SECONDS,
                 now
             )
             .unwrap_err()

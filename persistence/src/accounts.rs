@@ -3,6 +3,7 @@
 use crate::audit::{self, AuditEvent};
 use crate::db::{lock_account, Database, DbConnection};
 use crate::error::StoreError;
+use crate::invitations::{account_now, sweep_account};
 use crate::records::{external_domains_columns, AccountRecord, AccountRow, UserRecord};
 use crate::schema::{accounts, identities, users};
 use crate::users::user_by_id;
@@ -136,14 +137,15 @@ pub fn account(db: &Database, actor: &AccountUser) -> Result<AccountRecord, Stor
     db.read(|conn| account_row(conn, &actor.account_id.to_string()))
 }
 
-/// The account's usage: who holds its seats. Employees only.
+/// The account's usage: who holds its seats now. Employees only.
 pub fn usage(
     db: &Database,
     actor: &AccountUser,
     plans: &Plans,
+    now: DateTime<Utc>,
 ) -> Result<(String, Seats), StoreError> {
     may_see_account_internals(actor)?;
-    let account = account(db, actor)?;
+    let account = db.read_snapshot(|conn| account_now(conn, &actor.account_id.to_string(), now))?;
     Ok((account.plan.clone(), account.seats(plans)))
 }
 
@@ -211,6 +213,7 @@ pub fn change_plan(
     let id = actor.account_id.to_string();
     db.write(|conn| {
         lock_account(conn, &id)?;
+        sweep_account(conn, &id, now)?;
         let before = account_row(conn, &id)?;
         before.seats(plans).fit_under(plan.user_limit)?;
         diesel::update(accounts::table.find(&id))

@@ -229,6 +229,26 @@ pub(crate) fn sweep_account(
     Ok(u32::try_from(n).unwrap_or(0))
 }
 
+/// The account with its seat counters as of `now`: pending invitations past their expiry hold
+/// no seat, whether or not the sweep has marked them yet.
+pub(crate) fn account_now(
+    conn: &mut DbConnection,
+    account_id: &str,
+    now: DateTime<Utc>,
+) -> Result<AccountRecord, StoreError> {
+    let mut account = account_row(conn, account_id)?;
+    let overdue: i64 = invitations::table
+        .filter(invitations::account_id.eq(account_id))
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
+        .filter(invitations::expires_at.le(now.naive_utc()))
+        .count()
+        .get_result(conn)?;
+    account.pending_invitations = account
+        .pending_invitations
+        .saturating_sub(u32::try_from(overdue).unwrap_or(0));
+    Ok(account)
+}
+
 /// Expires overdue invitations of every account (the periodic sweep); returns how many.
 pub fn sweep_expired(db: &Database, now: DateTime<Utc>) -> Result<u32, StoreError> {
     let accounts: Vec<String> = db.read(|conn| {
@@ -265,7 +285,9 @@ fn login_states(
         .iter()
         .filter_map(|l| l.phone().map(Phone::as_str))
         .collect();
-    let holders: Vec<(Option<String>, Option<String>, String, String, String)> = users::table
+    /// Email, phone, user id, type, status of the account's users holding one of the logins.
+    type Holder = (Option<String>, Option<String>, String, String, String);
+    let holders: Vec<Holder> = users::table
         .inner_join(identities::table)
         .filter(users::account_id.eq(account_id))
         .filter(
@@ -340,7 +362,7 @@ fn login_states(
 /// What one row of a batch became.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BatchRow {
-    Invited(InvitationRecord),
+    Invited(Box<InvitationRecord>),
     WorkgroupInvitation {
         workgroup_id: WorkgroupId,
         user_id: UserId,
@@ -380,17 +402,7 @@ fn load_batch(
     now: DateTime<Utc>,
 ) -> Result<Loaded, StoreError> {
     let account_id = actor.account_id.to_string();
-    let mut account = account_row(conn, &account_id)?;
-    // Pending invitations past their expiry hold no seat, swept or not yet.
-    let overdue: i64 = invitations::table
-        .filter(invitations::account_id.eq(&account_id))
-        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
-        .filter(invitations::expires_at.le(now.naive_utc()))
-        .count()
-        .get_result(conn)?;
-    account.pending_invitations = account
-        .pending_invitations
-        .saturating_sub(u32::try_from(overdue).unwrap_or(0));
+    let account = account_now(conn, &account_id, now)?;
     let (group, context_group) = match batch.target {
         Target::Existing(id) => match workgroup_row(conn, actor.account_id, id)? {
             Some(g) => {
@@ -507,7 +519,7 @@ fn preview(
         .iter()
         .zip(outcomes)
         .map(|(invitee, outcome)| match outcome {
-            Outcome::Invited => BatchRow::Invited(InvitationRecord {
+            Outcome::Invited => BatchRow::Invited(Box::new(InvitationRecord {
                 id: InvitationId(Uuid::now_v7()),
                 account_id: actor.account_id,
                 invitation_type: batch.invitation_type,
@@ -524,7 +536,7 @@ fn preview(
                 last_sent_at: now,
                 accepted_user_id: None,
                 created_at: now,
-            }),
+            })),
             Outcome::WorkgroupInvitation { user_id, .. } => BatchRow::WorkgroupInvitation {
                 workgroup_id: workgroup_id.unwrap_or(WorkgroupId(Uuid::nil())),
                 user_id: *user_id,
@@ -616,7 +628,7 @@ fn write_batch(
                 )?;
                 created += 1;
                 let record = invitation_by_id(conn, actor.account_id, &id, now)?;
-                rows.push(BatchRow::Invited(record));
+                rows.push(BatchRow::Invited(Box::new(record)));
             }
             Outcome::WorkgroupInvitation {
                 user_id,
@@ -835,6 +847,7 @@ pub fn resend(
     plans: &Plans,
     id: InvitationId,
     token: &IssuedToken,
+    resend_interval_seconds: u32,
     now: DateTime<Utc>,
 ) -> Result<InvitationRecord, StoreError> {
     may_see_account_internals(actor)?;
@@ -861,6 +874,7 @@ pub fn resend(
             login_now,
             account.seats(plans),
             &account.settings,
+            resend_interval_seconds,
             now,
         )?;
         let at = now.naive_utc();

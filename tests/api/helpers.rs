@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 use std::sync::Once;
 use uuid::Uuid;
 
+pub use crate::delivery_peers::{token_in, SmsGateway, SmtpServer};
+
 pub const PASSWORD: &str = "correct horse battery";
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
@@ -58,10 +60,14 @@ impl Drop for TestDatabase {
     }
 }
 
-/// A running server and a client for it.
+/// A running server and a client for it, with an SMS gateway (and, when asked for, an SMTP
+/// server) that receive what it sends.
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub database_url: String,
+    pub sms: SmsGateway,
+    pub smtp: Option<SmtpServer>,
     _db: TestDatabase,
 }
 
@@ -78,8 +84,17 @@ impl TestApp {
         Self::spawn_with(|_| {}).await
     }
 
+    /// A server that sends email to a real SMTP server of its own.
+    pub async fn spawn_with_mail() -> Self {
+        Self::start(true, |_| {}).await
+    }
+
     /// Starts a server after `configure` has had its say on the configuration.
     pub async fn spawn_with(configure: impl FnOnce(&mut RawConfig)) -> Self {
+        Self::start(false, configure).await
+    }
+
+    async fn start(mail: bool, configure: impl FnOnce(&mut RawConfig)) -> Self {
         TRACING.call_once(|| {
             api::telemetry::init(
                 &std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
@@ -87,10 +102,14 @@ impl TestApp {
             )
         });
         let (db, url) = TestDatabase::create();
+        let sms = SmsGateway::start().await;
+        let smtp = mail.then(SmtpServer::start);
         let mut raw = RawConfig {
             bind: "127.0.0.1:0".into(),
-            database_url: url,
+            database_url: url.clone(),
             jwt_secret: Some(JWT_SECRET.into()),
+            sms: sms.url.clone(),
+            email: smtp.as_ref().map_or("console".into(), SmtpServer::url),
             ..RawConfig::default()
         };
         configure(&mut raw);
@@ -101,6 +120,9 @@ impl TestApp {
         Self {
             address,
             client: reqwest::Client::new(),
+            database_url: url,
+            sms,
+            smtp,
             _db: db,
         }
     }
@@ -212,4 +234,58 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+impl TestApp {
+    /// The server's database, for what a test must arrange that no API does (time passing).
+    pub fn database(&self) -> persistence::Database {
+        persistence::Database::connect(&self.database_url, &persistence::PoolOptions::default())
+            .unwrap()
+    }
+
+    /// Creates a workgroup; returns its id.
+    pub async fn workgroup(&self, token: &str, name: &str, allow_external: bool) -> String {
+        let res = self
+            .post(
+                "/v1/workgroups",
+                Some(token),
+                json!({"name": name, "kind": "project", "allow_external": allow_external}),
+            )
+            .await;
+        let (status, body) = json_of(res).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Invites one person by phone into a workgroup; returns the invitation.
+    pub async fn invite_phone(&self, token: &str, workgroup_id: &str, phone: &str) -> Value {
+        let res = self
+            .post(
+                "/v1/invitations",
+                Some(token),
+                json!({"type": "extranet", "workgroup_id": workgroup_id,
+                       "invitees": [{"phone": phone, "first_name": "Pat", "last_name": "Doe"}]}),
+            )
+            .await;
+        let (status, body) = json_of(res).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["results"][0]["invitation"].clone()
+    }
+
+    /// Accepts with a new profile; returns status and body.
+    pub async fn accept(&self, token: &str) -> (StatusCode, Value) {
+        json_of(
+            self.post(
+                "/v1/invitations/accept",
+                None,
+                json!({"token": token, "password": PASSWORD}),
+            )
+            .await,
+        )
+        .await
+    }
+
+    pub async fn usage(&self, token: &str) -> Value {
+        json_of(self.get("/v1/account/usage", token).await).await.1
+    }
 }

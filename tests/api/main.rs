@@ -4,8 +4,12 @@
 
 mod accounts;
 mod auth;
+mod delivery_peers;
 mod errors;
 mod helpers;
+mod invitations;
 mod openapi;
+mod processes;
 mod schema;
+mod seats;
 mod users;

@@ -298,6 +298,7 @@ pub async fn usage(
     let user = *actor.in_account()?;
     let st = state.clone();
     let (plan, seats) =
-        web::block(move || persistence::accounts::usage(&st.db, &user, &st.plans)).await??;
+        web::block(move || persistence::accounts::usage(&st.db, &user, &st.plans, Utc::now()))
+            .await??;
     Ok(web::Json(UsageView::new(plan, &seats)))
 }

@@ -127,7 +127,7 @@ impl From<&BatchResult> for BatchResponse {
                     BatchRow::Invited(i) => BatchResultView {
                         index,
                         outcome: BatchOutcome::Invited,
-                        invitation: Some(InvitationView::from(i)),
+                        invitation: Some(InvitationView::from(i.as_ref())),
                         membership: None,
                     },
                     BatchRow::WorkgroupInvitation {
@@ -383,7 +383,15 @@ pub async fn resend_invitation(
     let token = state.sealer.issue().map_err(ApiError::internal)?;
     let st = state.clone();
     let invitation = web::block(move || {
-        persistence::invitations::resend(&st.db, &user, &st.plans, id, &token, Utc::now())
+        persistence::invitations::resend(
+            &st.db,
+            &user,
+            &st.plans,
+            id,
+            &token,
+            st.resend_interval_seconds,
+            Utc::now(),
+        )
     })
     .await??;
     state.wakeup.notify_one();

@@ -1,0 +1,200 @@
+//! Real delivery peers for the tests: an SMTP server (Python's aiosmtpd, in a child process)
+//! and an HTTP SMS gateway (an actix-web listener in the test process).
+
+use actix_web::{web, App, HttpResponse, HttpServer};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Messages received, shared with the thread or handler that receives them.
+#[derive(Clone, Default)]
+pub struct Inbox(Arc<Mutex<Vec<Value>>>);
+
+impl Inbox {
+    fn push(&self, v: Value) {
+        self.0.lock().unwrap().push(v);
+    }
+
+    pub fn all(&self) -> Vec<Value> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// Waits (up to `timeout`) until `count` messages match `matches`, and returns them.
+    pub async fn wait_for(
+        &self,
+        count: usize,
+        timeout: Duration,
+        matches: impl Fn(&Value) -> bool,
+    ) -> Vec<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let found: Vec<Value> = self.all().into_iter().filter(|m| matches(m)).collect();
+            if found.len() >= count || Instant::now() > deadline {
+                assert!(
+                    found.len() >= count,
+                    "waited {timeout:?} for {count} message(s); got {found:?}; all: {:?}",
+                    self.all()
+                );
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+}
+
+/// The invitation token inside a message's text: what follows `token=` in its link.
+pub fn token_in(text: &str) -> String {
+    let start = text.find("token=").expect("a link with a token") + "token=".len();
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// An SMTP server on loopback.
+pub struct SmtpServer {
+    child: Child,
+    pub port: u16,
+    pub inbox: Inbox,
+}
+
+impl SmtpServer {
+    pub fn start() -> Self {
+        let port = free_port();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/support/smtp_sink.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect(
+                "python3 runs tests/support/smtp_sink.py (pip install aiosmtpd; `make test` does)",
+            );
+        let stdout = child.stdout.take().unwrap();
+        let inbox = Inbox::default();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let sink = inbox.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let Ok(v) = serde_json::from_str::<Value>(&line) else {
+                    continue;
+                };
+                if v.get("ready").is_some() {
+                    let _ = ready_tx.send(());
+                } else {
+                    sink.push(v);
+                }
+            }
+        });
+        ready_rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the SMTP server (aiosmtpd) started; is it installed? `make test` installs it");
+        Self { child, port, inbox }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// The messages to `to`, once `count` have arrived.
+    pub async fn wait_for(&self, to: &str, count: usize) -> Vec<Value> {
+        let to = to.to_owned();
+        self.inbox
+            .wait_for(count, Duration::from_secs(15), move |m| {
+                m["to"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|r| r == to.as_str()))
+            })
+            .await
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP SMS gateway on loopback: records `{"to", "text"}` bodies; can refuse the first
+/// requests with 503, as a gateway that is down would.
+#[derive(Clone)]
+pub struct SmsGateway {
+    pub url: String,
+    pub inbox: Inbox,
+    refuse: Arc<AtomicUsize>,
+}
+
+impl SmsGateway {
+    pub async fn start() -> Self {
+        let inbox = Inbox::default();
+        let refuse = Arc::new(AtomicUsize::new(0));
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!(
+            "http://127.0.0.1:{}/sms",
+            listener.local_addr().unwrap().port()
+        );
+        let (sink, gate) = (inbox.clone(), refuse.clone());
+        let server = HttpServer::new(move || {
+            let (sink, gate) = (sink.clone(), gate.clone());
+            App::new().route(
+                "/sms",
+                web::post().to(move |body: web::Json<Value>| {
+                    let (sink, gate) = (sink.clone(), gate.clone());
+                    async move {
+                        if gate.load(Ordering::SeqCst) > 0 {
+                            gate.fetch_sub(1, Ordering::SeqCst);
+                            return HttpResponse::ServiceUnavailable().finish();
+                        }
+                        sink.push(body.into_inner());
+                        HttpResponse::Accepted().finish()
+                    }
+                }),
+            )
+        })
+        .workers(1)
+        .listen(listener)
+        .unwrap()
+        .run();
+        tokio::spawn(server);
+        Self { url, inbox, refuse }
+    }
+
+    /// The next `n` requests are refused with 503.
+    pub fn refuse_next(&self, n: usize) {
+        self.refuse.store(n, Ordering::SeqCst);
+    }
+
+    /// The texts sent to `to`, once `count` have arrived.
+    pub async fn wait_for(&self, to: &str, count: usize) -> Vec<Value> {
+        let to = to.to_owned();
+        self.inbox
+            .wait_for(count, Duration::from_secs(15), move |m| {
+                m["to"] == to.as_str()
+            })
+            .await
+    }
+
+    /// The token of the `nth` (0-based) text sent to `to`.
+    pub async fn token(&self, to: &str, nth: usize) -> String {
+        let texts = self.wait_for(to, nth + 1).await;
+        token_in(texts[nth]["text"].as_str().unwrap())
+    }
+
+    pub fn count(&self) -> usize {
+        self.inbox.all().len()
+    }
+}
