@@ -53,6 +53,9 @@ pub struct RawConfig {
     pub email_from: String,
     /// A pending invitation is resent at most once per this many seconds.
     pub resend_interval_seconds: u32,
+    /// How long a delivery worker holds the messages it claimed; a worker that dies holding
+    /// them delays them by at most this much.
+    pub outbox_lease_seconds: u32,
     /// Connections in the database pool (reads on SQLite, everything on PostgreSQL).
     pub db_pool_size: u32,
     /// Requests a second each client may make to a public endpoint, over time.
@@ -76,6 +79,7 @@ impl Default for RawConfig {
             token_ttl_seconds: 3600,
             email_from: "Extranet <no-reply@extranet.localhost>".into(),
             resend_interval_seconds: domain::invitation::RESEND_INTERVAL_SECONDS,
+            outbox_lease_seconds: 30,
             db_pool_size: 8,
             public_rate_per_second: 2,
             public_burst: 50,
@@ -99,6 +103,7 @@ pub struct Config {
     pub token_ttl_seconds: u32,
     pub email_from: String,
     pub resend_interval_seconds: u32,
+    pub outbox_lease_seconds: u32,
     pub db_pool_size: u32,
     pub public_rate_per_second: u32,
     pub public_burst: u32,
@@ -160,6 +165,7 @@ impl Config {
             token_ttl_seconds: raw.token_ttl_seconds,
             email_from: raw.email_from,
             resend_interval_seconds: raw.resend_interval_seconds,
+            outbox_lease_seconds: raw.outbox_lease_seconds.clamp(1, 3600),
             db_pool_size: raw.db_pool_size.clamp(1, 256),
             public_rate_per_second: raw.public_rate_per_second.max(1),
             public_burst: raw.public_burst.max(1),

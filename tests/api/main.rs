@@ -13,3 +13,4 @@ mod processes;
 mod schema;
 mod seats;
 mod users;
+mod workgroups;

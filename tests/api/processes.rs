@@ -15,7 +15,11 @@ fn binary() -> std::path::PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
     let bin = dir.join("extranet");
-    assert!(bin.exists(), "{} is missing: `cargo build -p api --bin extranet` (make test does it)", bin.display());
+    assert!(
+        bin.exists(),
+        "{} is missing: `cargo build -p api --bin extranet` (make test does it)",
+        bin.display()
+    );
     bin
 }
 
@@ -54,7 +58,9 @@ impl ServerProcess {
                     if n == 0 {
                         break;
                     }
-                    sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                    sink.lock()
+                        .unwrap()
+                        .push_str(&String::from_utf8_lossy(&buf[..n]));
                 }
             });
         }
@@ -66,10 +72,18 @@ impl ServerProcess {
                     break;
                 }
             }
-            assert!(Instant::now() < deadline, "the server did not start: {}", output.lock().unwrap());
+            assert!(
+                Instant::now() < deadline,
+                "the server did not start: {}",
+                output.lock().unwrap()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Self { child, address, output }
+        Self {
+            child,
+            address,
+            output,
+        }
     }
 
     /// SIGKILL: no shutdown, no flushing, nothing.
@@ -128,14 +142,33 @@ async fn several_server_processes_on_one_database_never_oversubscribe() {
     }
     assert_eq!(created, 4);
     let usage = app.usage(&admin.token).await;
-    assert_eq!((usage["pending_invitations"].clone(), usage["available"].clone()), (json!(4), json!(0)));
+    assert_eq!(
+        (
+            usage["pending_invitations"].clone(),
+            usage["available"].clone()
+        ),
+        (json!(4), json!(0))
+    );
     // Three delivery workers share the outbox: each message goes out exactly once.
-    app.sms.inbox.wait_for(4, Duration::from_secs(15), |_| true).await;
+    app.sms
+        .inbox
+        .wait_for(4, Duration::from_secs(15), |_| true)
+        .await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let mut recipients: Vec<String> = app.sms.inbox.all().iter().map(|m| m["to"].as_str().unwrap().to_owned()).collect();
+    let mut recipients: Vec<String> = app
+        .sms
+        .inbox
+        .all()
+        .iter()
+        .map(|m| m["to"].as_str().unwrap().to_owned())
+        .collect();
     recipients.sort();
     recipients.dedup();
-    assert_eq!((app.sms.count(), recipients.len()), (4, 4), "a message was sent twice or not at all");
+    assert_eq!(
+        (app.sms.count(), recipients.len()),
+        (4, 4),
+        "a message was sent twice or not at all"
+    );
 }
 
 /// Whether `needle` is anywhere in the database: every byte of a SQLite file (and its WAL),
@@ -143,7 +176,8 @@ async fn several_server_processes_on_one_database_never_oversubscribe() {
 fn database_contains(url: &str, needle: &str) -> bool {
     if let Some(path) = url.strip_prefix("sqlite://") {
         return [path.to_owned(), format!("{path}-wal")].iter().any(|p| {
-            std::fs::read(p).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+            std::fs::read(p)
+                .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
         });
     }
     use diesel::prelude::*;
@@ -153,15 +187,17 @@ fn database_contains(url: &str, needle: &str) -> bool {
         j: String,
     }
     let mut conn = diesel::PgConnection::establish(url).unwrap();
-    let tables: Vec<Row> = diesel::sql_query(
-        "SELECT tablename::text AS j FROM pg_tables WHERE schemaname = 'public'",
-    )
-    .load(&mut conn)
-    .unwrap();
-    tables.iter().any(|t| {
-        let rows: Vec<Row> = diesel::sql_query(format!("SELECT row_to_json(t)::text AS j FROM \"{}\" t", t.j))
+    let tables: Vec<Row> =
+        diesel::sql_query("SELECT tablename::text AS j FROM pg_tables WHERE schemaname = 'public'")
             .load(&mut conn)
             .unwrap();
+    tables.iter().any(|t| {
+        let rows: Vec<Row> = diesel::sql_query(format!(
+            "SELECT row_to_json(t)::text AS j FROM \"{}\" t",
+            t.j
+        ))
+        .load(&mut conn)
+        .unwrap();
         rows.iter().any(|r| r.j.contains(needle))
     })
 }
@@ -177,8 +213,10 @@ async fn a_message_committed_before_a_crash_is_delivered_after_the_restart() {
     let mut responses = String::new();
     let res = client
         .post(format!("{}/v1/accounts", first.address))
-        .json(&json!({"name": "Agency", "plan": "basic", "admin": {"email": "ada@agency.example",
-               "password": PASSWORD, "first_name": "Ada", "last_name": "Lovelace"}}))
+        .json(
+            &json!({"name": "Agency", "plan": "basic", "admin": {"email": "ada@agency.example",
+               "password": PASSWORD, "first_name": "Ada", "last_name": "Lovelace"}}),
+        )
         .send()
         .await
         .unwrap();
@@ -198,7 +236,10 @@ async fn a_message_committed_before_a_crash_is_delivered_after_the_restart() {
 
     // A new server on the same database delivers what the first one committed.
     let second = ServerProcess::start(&url, &gateway.url).await;
-    let texts = gateway.inbox.wait_for(1, Duration::from_secs(45), |m| m["to"] == "+14155550101").await;
+    let texts = gateway
+        .inbox
+        .wait_for(1, Duration::from_secs(45), |m| m["to"] == "+14155550101")
+        .await;
     let invitation_token = token_in(texts[0]["text"].as_str().unwrap());
     assert_eq!(invitation_token.len(), 43);
 
@@ -212,16 +253,33 @@ async fn a_message_committed_before_a_crash_is_delivered_after_the_restart() {
     assert_eq!(res.status(), StatusCode::CREATED);
     responses.push_str(&res.text().await.unwrap());
     for path in ["/v1/invitations", "/v1/users", "/v1/account/usage"] {
-        let res = client.get(format!("{}{path}", second.address)).bearer_auth(&token).send().await.unwrap();
+        let res = client
+            .get(format!("{}{path}", second.address))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
         responses.push_str(&res.text().await.unwrap());
     }
     // …and the token is in no response, no log line of either server, no database column.
-    assert!(!responses.contains(&invitation_token), "a response carried the token");
+    assert!(
+        !responses.contains(&invitation_token),
+        "a response carried the token"
+    );
     for (name, output) in [("first", first.output()), ("second", second.output())] {
-        assert!(output.contains("request finished"), "the {name} server logged nothing: {output}");
-        assert!(!output.contains(&invitation_token), "the {name} server logged the token");
+        assert!(
+            output.contains("request finished"),
+            "the {name} server logged nothing: {output}"
+        );
+        assert!(
+            !output.contains(&invitation_token),
+            "the {name} server logged the token"
+        );
     }
-    assert!(!database_contains(&url, &invitation_token), "the database holds the token in clear");
+    assert!(
+        !database_contains(&url, &invitation_token),
+        "the database holds the token in clear"
+    );
     // The check itself can see what is there.
     assert!(database_contains(&url, "+14155550101"));
 }
@@ -236,6 +294,9 @@ async fn a_failed_delivery_is_retried() {
     // Refused once, then sent after the backoff (2 s).
     let started = Instant::now();
     let token = app.sms.token("+14155550101", 0).await;
-    assert!(started.elapsed() >= Duration::from_millis(1500), "no backoff before the retry");
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "no backoff before the retry"
+    );
     assert_eq!(app.accept(&token).await.0, StatusCode::CREATED);
 }

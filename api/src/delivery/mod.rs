@@ -19,8 +19,6 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use transport::{EmailTransport, Outgoing, SmsTransport};
 
-/// How long a claimed message is this worker's alone.
-const LEASE_SECONDS: i64 = 30;
 /// Messages claimed per round.
 const BATCH: i64 = 64;
 
@@ -31,6 +29,8 @@ pub struct Deliveries {
     pub sealer: Arc<TokenSealer>,
     pub public_url: String,
     pub wakeup: Arc<Notify>,
+    /// How long a claimed message is this worker's alone.
+    pub lease: chrono::Duration,
 }
 
 fn text(payload: &Value, key: &str) -> Option<String> {
