@@ -61,6 +61,7 @@ impl Application {
             sealer: sealer.clone(),
             public_url: config.public_url.clone(),
             wakeup: wakeup.clone(),
+            lease: chrono::Duration::seconds(i64::from(config.outbox_lease_seconds)),
         };
         let state = web::Data::new(AppState {
             sealer,

@@ -32,6 +32,10 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub async fn start(database_url: &str, sms_url: &str) -> Self {
+        Self::start_with(database_url, sms_url, &[]).await
+    }
+
+    pub async fn start_with(database_url: &str, sms_url: &str, env: &[(&str, &str)]) -> Self {
         let port = free_port();
         let mut child = Command::new(binary())
             .arg("serve")
@@ -42,6 +46,7 @@ impl ServerProcess {
             .env("EXTRANET_EMAIL", "console")
             // Everything the server says, so that a test can look for what it must not say.
             .env("EXTRANET_LOG", "debug")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -208,7 +213,9 @@ async fn a_message_committed_before_a_crash_is_delivered_after_the_restart() {
     let gateway = SmsGateway::start().await;
     // The first server's gateway is down: whatever it tries, it cannot deliver.
     let dead = format!("http://127.0.0.1:{}/sms", free_port());
-    let mut first = ServerProcess::start(&url, &dead).await;
+    // Killed in the middle of an attempt, it still holds its lease: keep that short.
+    let lease = [("EXTRANET_OUTBOX_LEASE_SECONDS", "2")];
+    let mut first = ServerProcess::start_with(&url, &dead, &lease).await;
     let client = reqwest::Client::new();
     let mut responses = String::new();
     let res = client
@@ -238,7 +245,7 @@ async fn a_message_committed_before_a_crash_is_delivered_after_the_restart() {
     let second = ServerProcess::start(&url, &gateway.url).await;
     let texts = gateway
         .inbox
-        .wait_for(1, Duration::from_secs(45), |m| m["to"] == "+14155550101")
+        .wait_for(1, Duration::from_secs(20), |m| m["to"] == "+14155550101")
         .await;
     let invitation_token = token_in(texts[0]["text"].as_str().unwrap());
     assert_eq!(invitation_token.len(), 43);

@@ -114,18 +114,12 @@ impl Deliveries {
 
     /// One round: claim, send, record. Returns how many messages it handled.
     pub async fn round(&self) -> Result<usize, String> {
-        let db = self.db.clone();
-        let claimed = actix_web::web::block(move || {
-            outbox::claim_due(
-                &db,
-                Utc::now(),
-                chrono::Duration::seconds(LEASE_SECONDS),
-                BATCH,
-            )
-        })
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())?;
+        let (db, lease) = (self.db.clone(), self.lease);
+        let claimed =
+            actix_web::web::block(move || outbox::claim_due(&db, Utc::now(), lease, BATCH))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?;
         if claimed.is_empty() {
             return Ok(0);
         }
