@@ -47,7 +47,7 @@ pub fn sign_up(
     new: NewAccount,
     now: DateTime<Utc>,
 ) -> Result<(AccountRecord, UserRecord), StoreError> {
-    db.write(|conn| {
+    db.write(move |conn| {
         let at = now.naive_utc();
         let identity_id = match &new.admin {
             AdminIdentity::Reuse(id) => id.to_string(),
@@ -157,8 +157,9 @@ pub fn update_account(
     now: DateTime<Utc>,
 ) -> Result<AccountRecord, StoreError> {
     may_administer_account(actor)?;
+    let actor = *actor;
     let id = actor.account_id.to_string();
-    db.write(|conn| {
+    db.write(move |conn| {
         lock_account(conn, &id)?;
         let before = account_row(conn, &id)?;
         let settings = change.apply_to(&before.settings);
@@ -210,8 +211,10 @@ pub fn change_plan(
     now: DateTime<Utc>,
 ) -> Result<AccountRecord, StoreError> {
     may_administer_account(actor)?;
+    let (actor, plan, plans) = (*actor, plan.clone(), plans.clone());
     let id = actor.account_id.to_string();
-    db.write(|conn| {
+    db.write(move |conn| {
+        let (plan, plans) = (&plan, &plans);
         lock_account(conn, &id)?;
         sweep_account(conn, &id, now)?;
         let before = account_row(conn, &id)?;

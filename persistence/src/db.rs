@@ -1,10 +1,14 @@
 //! Connections, pools and transactions: one code path over SQLite and PostgreSQL.
 //!
-//! SQLite (the embedded default) has one writer: every write transaction goes through a pool
-//! of exactly one connection and starts with `BEGIN IMMEDIATE`, so writers queue in the
-//! process instead of spinning on SQLite's busy handler, and reads run concurrently on a
-//! separate read-only pool (WAL). PostgreSQL uses one pool for both; use cases that must be
-//! serialised per account lock the account row (see [`lock_account`]).
+//! SQLite (the embedded default) has one writer: a dedicated thread owns the one write
+//! connection. Write transactions are queued to it; it takes every one that is waiting, runs
+//! them one after the other inside a single `BEGIN IMMEDIATE` transaction, each in a savepoint
+//! of its own (a failing one is rolled back alone), and commits once for the group (group
+//! commit). Each caller gets its result only after that commit. Writers thus queue in the
+//! process instead of spinning on SQLite's busy handler, one commit serves many requests, and
+//! reads run concurrently on a separate read-only pool (WAL). PostgreSQL uses one pool for
+//! both; use cases that must be serialised per account lock the account row (see
+//! [`lock_account`]).
 
 use crate::error::StoreError;
 use crate::schema::accounts;
@@ -132,12 +136,24 @@ impl Default for PoolOptions {
     }
 }
 
-/// The database: a pool for reads and one for writes (the same pool on PostgreSQL).
+/// Where write transactions run.
+#[derive(Clone)]
+enum Writer {
+    /// A pooled connection per transaction (PostgreSQL).
+    Pool(Pool<Connector>),
+    /// The one writer thread (SQLite).
+    Thread(std::sync::mpsc::SyncSender<Box<dyn WriteJob>>),
+}
+
+/// The database: a pool for reads, and the writer (the same pool on PostgreSQL).
 #[derive(Clone)]
 pub struct Database {
     backend: Backend,
     reader: Pool<Connector>,
-    writer: Pool<Connector>,
+    writer: Writer,
+    /// The pool migrations and maintenance run on (the writer's connection on SQLite, which
+    /// is only used before the writer thread starts).
+    admin: Pool<Connector>,
 }
 
 impl std::fmt::Debug for Database {
@@ -163,7 +179,7 @@ impl Database {
                 })
                 .map_err(|e| StoreError::Unavailable(e.to_string()))
         };
-        let (reader, writer) = match &backend {
+        let (reader, writer, admin) = match &backend {
             Backend::Sqlite { path } => {
                 if let Some(dir) = std::path::Path::new(path).parent() {
                     if !dir.as_os_str().is_empty() {
@@ -173,22 +189,28 @@ impl Database {
                     }
                 }
                 // The writer first: it switches the file to WAL before readers open it.
-                let writer = build(false, 1)?;
-                writer
+                let admin = build(false, 1)?;
+                admin
                     .get()?
                     .batch_execute("PRAGMA journal_mode = WAL;")
                     .map_err(StoreError::Database)?;
-                (build(true, options.max_connections)?, writer)
+                let connector = Connector {
+                    backend: backend.clone(),
+                    read_only: false,
+                };
+                let writer = Writer::Thread(spawn_writer(connector)?);
+                (build(true, options.max_connections)?, writer, admin)
             }
             Backend::Postgres { .. } => {
                 let pool = build(false, options.max_connections)?;
-                (pool.clone(), pool)
+                (pool.clone(), Writer::Pool(pool.clone()), pool)
             }
         };
         Ok(Self {
             backend,
             reader,
             writer,
+            admin,
         })
     }
 
@@ -198,7 +220,7 @@ impl Database {
 
     /// Applies the embedded migrations of this backend; returns the versions applied.
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
-        let mut conn = self.writer.get()?;
+        let mut conn = self.admin.get()?;
         let applied = match &mut *conn {
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
             DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
@@ -226,34 +248,33 @@ impl Database {
         conn.transaction(f)
     }
 
-    /// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (the one writer), a plain
-    /// transaction on PostgreSQL. Commits when `f` succeeds, rolls back when it fails.
-    pub fn write<T>(
-        &self,
-        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let mut conn = self.writer.get()?;
-        let conn = &mut *conn;
-        match conn {
-            DbConnection::Sqlite(c) => {
-                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+    /// Runs `f` in a write transaction and returns its result once committed: on SQLite in
+    /// the writer thread's current group (a savepoint of its `BEGIN IMMEDIATE` transaction),
+    /// on PostgreSQL in a transaction of its own. Rolled back when `f` fails.
+    pub fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        match &self.writer {
+            Writer::Pool(pool) => {
+                let mut conn = pool.get()?;
+                let conn: &mut DbConnection = &mut conn;
+                conn.transaction(f)
             }
-            DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
-        }
-        let outcome = f(conn);
-        match outcome {
-            Ok(value) => {
-                match <DbConnection as TransactionManager<DbConnection>>::commit_transaction(conn) {
-                    Ok(()) => Ok(value),
-                    Err(e) => {
-                        let _ = <DbConnection as TransactionManager<DbConnection>>::rollback_transaction(conn);
-                        Err(e.into())
-                    }
-                }
-            }
-            Err(e) => {
-                <DbConnection as TransactionManager<DbConnection>>::rollback_transaction(conn)?;
-                Err(e)
+            Writer::Thread(queue) => {
+                let (reply, result) = std::sync::mpsc::channel();
+                let job = Box::new(Job {
+                    work: Some(f),
+                    outcome: None,
+                    reply,
+                });
+                queue
+                    .send(job)
+                    .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
+                result
+                    .recv()
+                    .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?
             }
         }
     }
@@ -278,4 +299,114 @@ pub fn lock_account(conn: &mut DbConnection, account_id: &str) -> Result<(), Sto
             .ok_or(domain::DomainError::NotFound("account"))?;
     }
     Ok(())
+}
+
+/// A write transaction waiting for (or inside) a group.
+trait WriteJob: Send {
+    /// Runs in its own savepoint; `false` when it failed (and was rolled back).
+    fn run(&mut self, conn: &mut DbConnection) -> bool;
+    /// Tells the caller, once the group's commit is known.
+    fn finish(self: Box<Self>, committed: Result<(), String>);
+}
+
+struct Job<T, F> {
+    work: Option<F>,
+    outcome: Option<Result<T, StoreError>>,
+    reply: std::sync::mpsc::Sender<Result<T, StoreError>>,
+}
+
+impl<T, F> WriteJob for Job<T, F>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+{
+    fn run(&mut self, conn: &mut DbConnection) -> bool {
+        let Some(work) = self.work.take() else {
+            return false;
+        };
+        // Nested in the group's transaction, diesel makes this a savepoint.
+        let outcome = conn.transaction(work);
+        let ok = outcome.is_ok();
+        self.outcome = Some(outcome);
+        ok
+    }
+
+    fn finish(self: Box<Self>, committed: Result<(), String>) {
+        let result = match (self.outcome, committed) {
+            (Some(Ok(value)), Ok(())) => Ok(value),
+            (Some(Ok(_)), Err(e)) => {
+                Err(StoreError::Unavailable(format!("the commit failed: {e}")))
+            }
+            (Some(Err(e)), _) => Err(e),
+            (None, _) => Err(StoreError::Unavailable("the write was not run".into())),
+        };
+        // The caller may have gone (its request was cancelled): nothing to tell then.
+        let _ = self.reply.send(result);
+    }
+}
+
+/// At most this many transactions share one commit.
+const GROUP_LIMIT: usize = 128;
+
+/// Starts the SQLite writer thread with its own connection.
+fn spawn_writer(
+    connector: Connector,
+) -> Result<std::sync::mpsc::SyncSender<Box<dyn WriteJob>>, StoreError> {
+    let mut conn = connector
+        .connect()
+        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    let (queue, jobs) = std::sync::mpsc::sync_channel::<Box<dyn WriteJob>>(4096);
+    std::thread::Builder::new()
+        .name("sqlite-writer".into())
+        .spawn(move || {
+            while let Ok(first) = jobs.recv() {
+                let mut group = vec![first];
+                while group.len() < GROUP_LIMIT {
+                    match jobs.try_recv() {
+                        Ok(job) => group.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let committed = run_group(&mut conn, &mut group);
+                if committed.is_err() {
+                    // A connection whose transaction state is unknown is not used again.
+                    if let Ok(fresh) = connector.connect() {
+                        conn = fresh;
+                    }
+                }
+                for job in group {
+                    job.finish(committed.clone());
+                }
+            }
+        })
+        .map_err(|e| StoreError::Unavailable(format!("cannot start the writer thread: {e}")))?;
+    Ok(queue)
+}
+
+/// One group: `BEGIN IMMEDIATE`, every job in its savepoint, one `COMMIT`.
+fn run_group(conn: &mut DbConnection, group: &mut [Box<dyn WriteJob>]) -> Result<(), String> {
+    let DbConnection::Sqlite(sqlite) = &mut *conn else {
+        return Err("the writer thread serves SQLite only".into());
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+        .map_err(|e| e.to_string())?;
+    let mut panicked = false;
+    for job in group.iter_mut() {
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job.run(conn)));
+        if ran.is_err() {
+            panicked = true;
+            break;
+        }
+    }
+    if panicked {
+        let _ = <DbConnection as TransactionManager<DbConnection>>::rollback_transaction(conn);
+        return Err("a write panicked; its group was rolled back".into());
+    }
+    match <DbConnection as TransactionManager<DbConnection>>::commit_transaction(conn) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = <DbConnection as TransactionManager<DbConnection>>::rollback_transaction(conn);
+            Err(e.to_string())
+        }
+    }
 }

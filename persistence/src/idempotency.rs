@@ -110,7 +110,7 @@ pub(crate) fn once<T>(
 /// Forgets keys older than [`KEEP_FOR_HOURS`]; returns how many.
 pub fn forget_old(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreError> {
     let cutoff = (now - Duration::hours(KEEP_FOR_HOURS)).naive_utc();
-    db.write(|conn| {
+    db.write(move |conn| {
         Ok(
             diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(cutoff)))
                 .execute(conn)?,

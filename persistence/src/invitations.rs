@@ -261,7 +261,8 @@ pub fn sweep_expired(db: &Database, now: DateTime<Utc>) -> Result<u32, StoreErro
     })?;
     let mut total = 0;
     for account in accounts {
-        total += db.write(|conn| {
+        let account = account.clone();
+        total += db.write(move |conn| {
             lock_account(conn, &account)?;
             sweep_account(conn, &account, now)
         })?;
@@ -434,36 +435,37 @@ fn load_batch(
 #[allow(clippy::too_many_arguments)]
 pub fn create_batch(
     db: &Database,
-    actor: &AccountUser,
+    actor: AccountUser,
     plans: &Plans,
-    batch: &Batch,
+    batch: Batch,
     dry_run: bool,
-    tokens: &[IssuedToken],
+    tokens: Vec<IssuedToken>,
     now: DateTime<Utc>,
-    key: Option<&IdempotencyKey>,
-    render: impl FnOnce(&BatchResult) -> StoredResponse,
+    key: Option<IdempotencyKey>,
+    render: impl FnOnce(&BatchResult) -> StoredResponse + Send + 'static,
 ) -> Result<StoredResponse, StoreError> {
     if dry_run {
         let result = db.read_snapshot(|conn| {
-            let loaded = load_batch(conn, actor, batch, now)?;
-            let plan = decide(actor, plans, batch, &loaded)?;
-            Ok(preview(actor, batch, &loaded, &plan.outcomes, now))
+            let loaded = load_batch(conn, &actor, &batch, now)?;
+            let plan = decide(&actor, plans, &batch, &loaded)?;
+            Ok(preview(&actor, &batch, &loaded, &plan.outcomes, now))
         })?;
         return Ok(render(&result));
     }
     let account_id = actor.account_id.to_string();
-    db.write(|conn| {
+    let plans = plans.clone();
+    db.write(move |conn| {
         lock_account(conn, &account_id)?;
         idempotency::once(
             conn,
             &account_id,
-            key,
+            key.as_ref(),
             now,
             |conn| {
                 sweep_account(conn, &account_id, now)?;
-                let loaded = load_batch(conn, actor, batch, now)?;
-                let plan = decide(actor, plans, batch, &loaded)?;
-                write_batch(conn, actor, batch, loaded, &plan.outcomes, tokens, now)
+                let loaded = load_batch(conn, &actor, &batch, now)?;
+                let plan = decide(&actor, &plans, &batch, &loaded)?;
+                write_batch(conn, &actor, &batch, loaded, &plan.outcomes, &tokens, now)
             },
             render,
         )
@@ -851,9 +853,11 @@ pub fn resend(
     now: DateTime<Utc>,
 ) -> Result<InvitationRecord, StoreError> {
     may_see_account_internals(actor)?;
+    let (actor, plans, token) = (*actor, plans.clone(), token.clone());
     let account_id = actor.account_id.to_string();
     let key = id.to_string();
-    db.write(|conn| {
+    db.write(move |conn| {
+        let (actor, plans, token) = (&actor, &plans, &token);
         lock_account(conn, &account_id)?;
         sweep_account(conn, &account_id, now)?;
         let invitation = invitation_by_id(conn, actor.account_id, &key, now)?;
@@ -932,9 +936,11 @@ pub fn revoke(
     now: DateTime<Utc>,
 ) -> Result<InvitationRecord, StoreError> {
     may_see_account_internals(actor)?;
+    let actor = *actor;
     let account_id = actor.account_id.to_string();
     let key = id.to_string();
-    db.write(|conn| {
+    db.write(move |conn| {
+        let actor = &actor;
         lock_account(conn, &account_id)?;
         sweep_account(conn, &account_id, now)?;
         let invitation = invitation_by_id(conn, actor.account_id, &key, now)?;
@@ -1094,9 +1100,10 @@ pub fn accept(
 ) -> Result<UserRecord, StoreError> {
     let account_id: String =
         db.read(|conn| Ok(by_token(conn, token_hash, now)?.account_id.to_string()))?;
-    db.write(|conn| {
+    let token_hash = token_hash.to_owned();
+    db.write(move |conn| {
         lock_account(conn, &account_id)?;
-        let invitation = by_token(conn, token_hash, now)?;
+        let invitation = by_token(conn, &token_hash, now)?;
         let login = invitation.login()?;
         let existing = profile_of(conn, &login)?;
         let (profile, new_profile) = match (&profile, &existing) {
@@ -1189,9 +1196,10 @@ pub fn decline(
 ) -> Result<InvitationRecord, StoreError> {
     let account_id: String =
         db.read(|conn| Ok(by_token(conn, token_hash, now)?.account_id.to_string()))?;
-    db.write(|conn| {
+    let token_hash = token_hash.to_owned();
+    db.write(move |conn| {
         lock_account(conn, &account_id)?;
-        let invitation = by_token(conn, token_hash, now)?;
+        let invitation = by_token(conn, &token_hash, now)?;
         let seats = decide_decline(&invitation.facts(), now)?;
         let key = invitation.id.to_string();
         close(conn, &key, InvitationStatus::Declined, None, now)?;

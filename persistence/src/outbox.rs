@@ -66,7 +66,7 @@ pub fn claim_due(
     limit: i64,
 ) -> Result<Vec<Claimed>, StoreError> {
     let at = now.naive_utc();
-    db.write(|conn| {
+    db.write(move |conn| {
         let due = outbox::table
             .filter(outbox::status.eq("pending"))
             .filter(outbox::next_attempt_at.le(at))
@@ -134,7 +134,7 @@ pub fn record_attempts(
         return Ok(());
     }
     let at = now.naive_utc();
-    db.write(|conn| {
+    db.write(move |conn| {
         for (id, outcome) in &outcomes {
             let row = outbox::table.find(id.to_string());
             match outcome {

@@ -188,22 +188,22 @@ pub(crate) fn insert_membership(
 /// Creates a workgroup; the creator becomes its owner. Employees only.
 pub fn create_workgroup(
     db: &Database,
-    actor: &AccountUser,
-    new: &NewWorkgroup,
+    actor: AccountUser,
+    new: NewWorkgroup,
     now: DateTime<Utc>,
-    key: Option<&IdempotencyKey>,
-    render: impl FnOnce(&WorkgroupRecord) -> StoredResponse,
+    key: Option<IdempotencyKey>,
+    render: impl FnOnce(&WorkgroupRecord) -> StoredResponse + Send + 'static,
 ) -> Result<StoredResponse, StoreError> {
-    may_create_workgroup(actor)?;
+    may_create_workgroup(&actor)?;
     let account_id = actor.account_id.to_string();
-    db.write(|conn| {
+    db.write(move |conn| {
         lock_account(conn, &account_id)?;
         idempotency::once(
             conn,
             &account_id,
-            key,
+            key.as_ref(),
             now,
-            |conn| insert_workgroup(conn, actor, new, now),
+            |conn| insert_workgroup(conn, &actor, &new, now),
             render,
         )
     })
@@ -314,7 +314,9 @@ pub fn update_workgroup(
     now: DateTime<Utc>,
 ) -> Result<WorkgroupRecord, StoreError> {
     let account_id = actor.account_id.to_string();
-    db.write(|conn| {
+    let (actor, change) = (*actor, change.clone());
+    db.write(move |conn| {
+        let (actor, change) = (&actor, &change);
         lock_account(conn, &account_id)?;
         let before = visible_workgroup(conn, actor, id)?;
         may_edit_workgroup(actor, standing(conn, id, actor.user_id)?)?;

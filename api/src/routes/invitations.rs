@@ -243,13 +243,13 @@ pub async fn create_invitations(
     let stored = web::block(move || {
         persistence::invitations::create_batch(
             &st.db,
-            &user,
+            user,
             &st.plans,
-            &batch,
+            batch,
             dry_run,
-            &tokens,
+            tokens,
             Utc::now(),
-            key.as_ref(),
+            key,
             |r| {
                 let status = if r.dry_run {
                     StatusCode::OK

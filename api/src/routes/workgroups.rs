@@ -71,7 +71,7 @@ pub async fn create_workgroup(
     let key = key.key_for(&req, &body);
     let db = state.db.clone();
     let stored = web::block(move || {
-        persistence::workgroups::create_workgroup(&db, &user, &new, Utc::now(), key.as_ref(), |w| {
+        persistence::workgroups::create_workgroup(&db, user, new, Utc::now(), key, |w| {
             idempotency::stored(StatusCode::CREATED, &WorkgroupView::from(w))
         })
     })

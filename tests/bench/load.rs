@@ -1,0 +1,302 @@
+//! `make bench`: the invitation path and the list endpoints under load, against the release
+//! binary on SQLite, with 10 k and with 1 M invitations already stored.
+//!
+//! It starts `target/release/extranet` on a fresh SQLite file, signs up an account on the
+//! unlimited plan, seeds invitations straight into the database (an API batch would take
+//! minutes for a million), then runs `--clients` concurrent clients, each sending one request
+//! at a time over a kept-alive connection, for `--seconds`: first single invitations (one
+//! invitee each, by email), then list requests. It prints throughput, latency percentiles and
+//! the server's peak resident memory (VmHWM).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use clap::Parser;
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use hdrhistogram::Histogram;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+struct Args {
+    /// Invitations stored before the run.
+    #[arg(long, default_value_t = 10_000)]
+    seed: u64,
+    #[arg(long, default_value_t = 16)]
+    clients: usize,
+    /// Seconds of each measured phase.
+    #[arg(long, default_value_t = 15)]
+    seconds: u64,
+    /// The server's log filter.
+    #[arg(long, default_value = "warn")]
+    log: String,
+}
+
+const SECRET: &str = "bench-secret-bench-secret-bench-secret-01";
+
+fn binary() -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bin = root.join("target/release/extranet");
+    assert!(
+        bin.exists(),
+        "build it first: cargo build --release -p api --bin extranet"
+    );
+    bin
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn peak_memory_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Stores `n` invitations (and their sent messages and audit events) for the account, as
+/// the API would have, in one transaction.
+fn seed(path: &str, account: &str, group: &str, inviter: &str, n: u64) {
+    let mut conn = diesel::SqliteConnection::establish(path).unwrap();
+    conn.batch_execute("PRAGMA busy_timeout = 60000;").unwrap();
+    let started = Instant::now();
+    conn.batch_execute(&format!(
+        "BEGIN IMMEDIATE;
+         WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {n})
+         INSERT INTO invitations (id, account_id, invitation_type, status, email, phone, login, first_name,
+             last_name, workgroup_id, message, invited_by, token_hash, expires_at, sent_count, last_sent_at,
+             created_at, updated_at)
+         SELECT printf('00000000-0000-7000-8000-%012d', x), '{account}', 'extranet', 'pending',
+             'seed' || x || '@seed.example', NULL, 'seed' || x || '@seed.example', 'Seed', 'Person',
+             '{group}', NULL, '{inviter}', lower(hex(randomblob(32))), '2099-01-01 00:00:00',
+             1, '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00'
+         FROM c;
+         WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {n})
+         INSERT INTO outbox (id, account_id, channel, recipient, payload, status, attempts, next_attempt_at,
+             created_at, sent_at)
+         SELECT printf('00000000-0000-7000-8000-%012d', x), '{account}', 'email', 'seed' || x || '@seed.example',
+             '{{}}', 'sent', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00'
+         FROM c;
+         WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {n})
+         INSERT INTO audit_events (id, account_id, actor_user_id, action, subject_type, subject_id, details, created_at)
+         SELECT printf('00000000-0000-7000-8000-%012d', x), '{account}', '{inviter}', 'invitation.created',
+             'invitation', printf('00000000-0000-7000-8000-%012d', x), '{{}}', '2026-01-01 00:00:00'
+         FROM c;
+         UPDATE accounts SET pending_invitations = pending_invitations + {n} WHERE id = '{account}';
+         COMMIT;
+         PRAGMA wal_checkpoint(TRUNCATE);"
+    ))
+    .unwrap();
+    eprintln!(
+        "seeded {n} invitations in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+#[derive(Default)]
+struct Outcome {
+    latencies: Option<Histogram<u64>>,
+    ok: u64,
+    failed: u64,
+}
+
+/// Runs `clients` loops of `request` for `seconds`; merges their latencies.
+async fn phase<F, Fut>(clients: usize, seconds: u64, request: F) -> Outcome
+where
+    F: Fn(usize, u64) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let request = Arc::new(request);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let tasks: Vec<_> = (0..clients)
+        .map(|c| {
+            let request = request.clone();
+            tokio::spawn(async move {
+                let mut h = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
+                let (mut ok, mut failed, mut i) = (0, 0, 0);
+                while Instant::now() < deadline {
+                    let t = Instant::now();
+                    let good = request(c, i).await;
+                    h.record(t.elapsed().as_micros() as u64).unwrap();
+                    if good {
+                        ok += 1
+                    } else {
+                        failed += 1
+                    }
+                    i += 1;
+                }
+                (h, ok, failed)
+            })
+        })
+        .collect();
+    let mut out = Outcome::default();
+    for t in tasks {
+        let (h, ok, failed) = t.await.unwrap();
+        out.ok += ok;
+        out.failed += failed;
+        match &mut out.latencies {
+            Some(all) => all.add(&h).unwrap(),
+            None => out.latencies = Some(h),
+        }
+    }
+    out
+}
+
+fn report(name: &str, seconds: u64, o: &Outcome) {
+    let h = o.latencies.as_ref().unwrap();
+    let ms = |q: f64| h.value_at_quantile(q) as f64 / 1000.0;
+    println!(
+        "| {name} | {:.0}/s | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms | {} |",
+        o.ok as f64 / seconds as f64,
+        ms(0.5),
+        ms(0.9),
+        ms(0.99),
+        h.max() as f64 / 1000.0,
+        o.failed
+    );
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let args = Args::parse();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.db").display().to_string();
+    let url = format!("sqlite://{path}");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let server = Server(
+        Command::new(binary())
+            .arg("serve")
+            .env("DATABASE_URL", &url)
+            .env("EXTRANET_BIND", format!("127.0.0.1:{port}"))
+            .env("EXTRANET_JWT_SECRET", SECRET)
+            .env("EXTRANET_LOG", &args.log)
+            .env("EXTRANET_TOKEN_TTL_SECONDS", "86400")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap(),
+    );
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.clients * 2)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    while !client
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status().is_success())
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let signed: Value = client
+        .post(format!("{base}/v1/accounts"))
+        .json(
+            &json!({"name": "Bench", "plan": "free", "admin": {"email": "admin@bench.example",
+               "password": "correct horse battery", "first_name": "Bench", "last_name": "Admin"}}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = signed["access_token"].as_str().unwrap().to_owned();
+    let account = signed["account"]["id"].as_str().unwrap().to_owned();
+    let inviter = signed["user"]["id"].as_str().unwrap().to_owned();
+    let group: Value = client
+        .post(format!("{base}/v1/workgroups"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "Bench", "kind": "project", "allow_external": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let group = group["id"].as_str().unwrap().to_owned();
+    seed(&path, &account, &group, &inviter, args.seed);
+
+    println!(
+        "\n{} invitations stored, {} clients, {} s per phase\n",
+        args.seed, args.clients, args.seconds
+    );
+    println!("| phase | throughput | p50 | p90 | p99 | max | errors |");
+    println!("|---|---|---|---|---|---|---|");
+    let invite = |tag: &'static str| {
+        let (client, base, token, group) =
+            (client.clone(), base.clone(), token.clone(), group.clone());
+        move |c: usize, i: u64| {
+            let (client, base, token, group) =
+                (client.clone(), base.clone(), token.clone(), group.clone());
+            async move {
+                client
+                    .post(format!("{base}/v1/invitations"))
+                    .bearer_auth(token)
+                    .json(&json!({"type": "extranet", "workgroup_id": group, "invitees": [
+                        {"email": format!("{tag}{c}-{i}@load.example"), "first_name": "Load", "last_name": "Test"}]}))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status() == reqwest::StatusCode::CREATED)
+            }
+        }
+    };
+    // Warm-up: connections, caches, prepared statements.
+    phase(args.clients, 2, invite("warm")).await;
+    let o = phase(args.clients, args.seconds, invite("load")).await;
+    report("POST /v1/invitations (1 invitee)", args.seconds, &o);
+
+    for (name, path) in [
+        ("GET /v1/invitations?limit=50", "/v1/invitations?limit=50"),
+        (
+            "GET /v1/invitations?status=pending&limit=50",
+            "/v1/invitations?status=pending&limit=50",
+        ),
+        ("GET /v1/users?limit=50", "/v1/users?limit=50"),
+        (
+            "GET /v1/workgroups/{id}/members",
+            "/v1/workgroups/GROUP/members?limit=50",
+        ),
+    ] {
+        let url = format!("{base}{}", path.replace("GROUP", &group));
+        let (client, token) = (client.clone(), token.clone());
+        let o = phase(args.clients, args.seconds.min(10), move |_, _| {
+            let (client, token, url) = (client.clone(), token.clone(), url.clone());
+            async move {
+                client
+                    .get(url)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+            }
+        })
+        .await;
+        report(name, args.seconds.min(10), &o);
+    }
+    println!(
+        "\nserver peak resident memory (VmHWM): {:.1} MiB",
+        peak_memory_kib(server.0.id()) as f64 / 1024.0
+    );
+}
