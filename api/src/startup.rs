@@ -94,6 +94,8 @@ impl Application {
             app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
                 .default_service(web::to(unknown_route))
         })
+        // Database work runs on blocking threads; a bounded number keeps memory bounded.
+        .worker_max_blocking_threads(8)
         .listen(listener)
         .map_err(|e| e.to_string())?
         .shutdown_timeout(10)

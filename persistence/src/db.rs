@@ -92,11 +92,15 @@ impl ManageConnection for Connector {
                 // durable across a process crash (a committed 201 survives SIGKILL).
                 let mut pragmas = String::from(
                     "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
-                     PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000; \
-                     PRAGMA temp_store = MEMORY;",
+                     PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;",
                 );
+                // Page caches are per connection: a larger one for the writer, small ones for
+                // the readers (the OS caches the file for all of them anyway), so that memory
+                // stays bounded however large the database grows.
                 if self.read_only {
-                    pragmas.push_str(" PRAGMA query_only = ON;");
+                    pragmas.push_str(" PRAGMA query_only = ON; PRAGMA cache_size = -2048;");
+                } else {
+                    pragmas.push_str(" PRAGMA cache_size = -8192;");
                 }
                 conn.batch_execute(&pragmas)
                     .map_err(r2d2::Error::QueryError)?;
@@ -141,8 +145,12 @@ impl Default for PoolOptions {
 enum Writer {
     /// A pooled connection per transaction (PostgreSQL).
     Pool(Pool<Connector>),
-    /// The one writer thread (SQLite).
-    Thread(std::sync::mpsc::SyncSender<Box<dyn WriteJob>>),
+    /// The one writer thread (SQLite), and the checkpointer's lifeline: both threads end when
+    /// the last clone of the database is dropped.
+    Thread {
+        queue: std::sync::mpsc::SyncSender<Box<dyn WriteJob>>,
+        _checkpointer: std::sync::mpsc::SyncSender<()>,
+    },
 }
 
 /// The database: a pool for reads, and the writer (the same pool on PostgreSQL).
@@ -168,8 +176,11 @@ impl Database {
     /// Connects (creating the SQLite file and its folder when missing) without migrating.
     pub fn connect(url: &str, options: &PoolOptions) -> Result<Self, StoreError> {
         let backend = Backend::from_url(url)?;
+        // One maintenance thread for every pool, rather than three each.
+        let upkeep = std::sync::Arc::new(scheduled_thread_pool::ScheduledThreadPool::new(1));
         let build = |read_only: bool, size: u32| {
             Pool::builder()
+                .thread_pool(upkeep.clone())
                 .max_size(size)
                 .min_idle(Some(1))
                 .connection_timeout(options.acquire_timeout)
@@ -198,7 +209,10 @@ impl Database {
                     backend: backend.clone(),
                     read_only: false,
                 };
-                let writer = Writer::Thread(spawn_writer(connector)?);
+                let writer = Writer::Thread {
+                    queue: spawn_writer(connector.clone())?,
+                    _checkpointer: spawn_checkpointer(connector)?,
+                };
                 (build(true, options.max_connections)?, writer, admin)
             }
             Backend::Postgres { .. } => {
@@ -216,6 +230,12 @@ impl Database {
 
     pub fn backend(&self) -> &Backend {
         &self.backend
+    }
+
+    /// Whether short reads may run on the caller's thread: an embedded database answers a
+    /// primary-key lookup in microseconds, with no network wait to keep an event loop from.
+    pub fn reads_are_local(&self) -> bool {
+        matches!(self.backend, Backend::Sqlite { .. })
     }
 
     /// Applies the embedded migrations of this backend; returns the versions applied.
@@ -262,7 +282,7 @@ impl Database {
                 let conn: &mut DbConnection = &mut conn;
                 conn.transaction(f)
             }
-            Writer::Thread(queue) => {
+            Writer::Thread { queue, .. } => {
                 let (reply, result) = std::sync::mpsc::channel();
                 let job = Box::new(Job {
                     work: Some(f),
@@ -355,6 +375,10 @@ fn spawn_writer(
     let mut conn = connector
         .connect()
         .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    // Checkpoints (copying the WAL back into the database, with an fsync) happen in the
+    // checkpointer thread, not in the writer's commits.
+    conn.batch_execute("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;")
+        .map_err(StoreError::Database)?;
     let (queue, jobs) = std::sync::mpsc::sync_channel::<Box<dyn WriteJob>>(4096);
     std::thread::Builder::new()
         .name("sqlite-writer".into())
@@ -409,4 +433,31 @@ fn run_group(conn: &mut DbConnection, group: &mut [Box<dyn WriteJob>]) -> Result
             Err(e.to_string())
         }
     }
+}
+
+/// How often the checkpointer copies the WAL back into the database.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Starts the thread that checkpoints the WAL (PASSIVE: it never blocks the writer or the
+/// readers) on a connection of its own. It stops when the returned lifeline is dropped.
+fn spawn_checkpointer(connector: Connector) -> Result<std::sync::mpsc::SyncSender<()>, StoreError> {
+    let mut conn = connector
+        .connect()
+        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    let (lifeline, watch) = std::sync::mpsc::sync_channel::<()>(1);
+    std::thread::Builder::new()
+        .name("sqlite-checkpoint".into())
+        .spawn(move || {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                watch.recv_timeout(CHECKPOINT_EVERY)
+            {
+                if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+                    tracing::warn!(error = %e, "WAL checkpoint failed");
+                }
+            }
+            // Last one out: fold the whole WAL back in.
+            let _ = conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);");
+        })
+        .map_err(|e| StoreError::Unavailable(format!("cannot start the checkpointer: {e}")))?;
+    Ok(lifeline)
 }
