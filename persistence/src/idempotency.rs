@@ -75,24 +75,42 @@ pub fn replay(
     db.read(|conn| find(conn, scope, key))
 }
 
-/// Inside a write transaction (after the account lock): replays the stored response, or runs
-/// `work`, renders its response and stores it under the key.
+/// What a creating write produced: the stored response (with a key), or the result to render
+/// (without one, rendered after the transaction, outside the writer).
+pub(crate) enum Done<T> {
+    Stored(StoredResponse),
+    Fresh(T),
+}
+
+impl<T> Done<T> {
+    pub(crate) fn respond(self, render: &dyn Fn(&T) -> StoredResponse) -> StoredResponse {
+        match self {
+            Self::Stored(response) => response,
+            Self::Fresh(done) => render(&done),
+        }
+    }
+}
+
+/// Inside a write transaction (after the account lock): with a key, replays the stored
+/// response, or runs `work`, renders its response and stores it under the key; without one,
+/// just runs `work`.
 pub(crate) fn once<T>(
     conn: &mut DbConnection,
     scope: &str,
     key: Option<&IdempotencyKey>,
     now: DateTime<Utc>,
     work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
-    render: impl FnOnce(&T) -> StoredResponse,
-) -> Result<StoredResponse, StoreError> {
-    if let Some(key) = key {
-        if let Some(stored) = find(conn, scope, key)? {
-            return Ok(stored);
-        }
+    render: &dyn Fn(&T) -> StoredResponse,
+) -> Result<Done<T>, StoreError> {
+    let Some(key) = key else {
+        return work(conn).map(Done::Fresh);
+    };
+    if let Some(stored) = find(conn, scope, key)? {
+        return Ok(Done::Stored(stored));
     }
     let done = work(conn)?;
     let response = render(&done);
-    if let Some(key) = key {
+    {
         diesel::insert_into(idempotency_keys::table)
             .values((
                 idempotency_keys::scope.eq(scope),
@@ -104,7 +122,7 @@ pub(crate) fn once<T>(
             ))
             .execute(conn)?;
     }
-    Ok(response)
+    Ok(Done::Stored(response))
 }
 
 /// Forgets keys older than [`KEEP_FOR_HOURS`]; returns how many.

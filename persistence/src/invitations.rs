@@ -435,7 +435,7 @@ pub fn create_batch(
     tokens: Vec<IssuedToken>,
     now: DateTime<Utc>,
     key: Option<IdempotencyKey>,
-    render: impl FnOnce(&BatchResult) -> StoredResponse + Send + 'static,
+    render: impl Fn(&BatchResult) -> StoredResponse + Send + Sync + 'static,
 ) -> Result<StoredResponse, StoreError> {
     if dry_run {
         let result = db.read_snapshot(|conn| {
@@ -447,7 +447,9 @@ pub fn create_batch(
     }
     let account_id = actor.account_id.to_string();
     let plans = plans.clone();
-    db.write(move |conn| {
+    let render = std::sync::Arc::new(render);
+    let renderer = render.clone();
+    let done = db.write(move |conn| {
         lock_account(conn, &account_id)?;
         idempotency::once(
             conn,
@@ -460,9 +462,10 @@ pub fn create_batch(
                 let plan = decide(&actor, &plans, &batch, &loaded)?;
                 write_batch(conn, &actor, &batch, loaded, &plan.outcomes, &tokens, now)
             },
-            render,
+            &*renderer,
         )
-    })
+    })?;
+    Ok(done.respond(&*render))
 }
 
 fn decide(

@@ -192,11 +192,13 @@ pub fn create_workgroup(
     new: NewWorkgroup,
     now: DateTime<Utc>,
     key: Option<IdempotencyKey>,
-    render: impl FnOnce(&WorkgroupRecord) -> StoredResponse + Send + 'static,
+    render: impl Fn(&WorkgroupRecord) -> StoredResponse + Send + Sync + 'static,
 ) -> Result<StoredResponse, StoreError> {
     may_create_workgroup(&actor)?;
     let account_id = actor.account_id.to_string();
-    db.write(move |conn| {
+    let render = std::sync::Arc::new(render);
+    let renderer = render.clone();
+    let done = db.write(move |conn| {
         lock_account(conn, &account_id)?;
         idempotency::once(
             conn,
@@ -204,9 +206,10 @@ pub fn create_workgroup(
             key.as_ref(),
             now,
             |conn| insert_workgroup(conn, &actor, &new, now),
-            render,
+            &*renderer,
         )
-    })
+    })?;
+    Ok(done.respond(&*render))
 }
 
 /// A workgroup the caller may see (404 otherwise).
