@@ -56,6 +56,8 @@ pub struct Claimed {
     pub attempts: u32,
 }
 
+diesel::define_sql_function!(fn json_remove(json: diesel::sql_types::Text, path: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
 type ClaimRow = (String, String, String, String, i32);
 
 /// Claims up to `limit` due messages for `lease`; nobody else sends them meanwhile.
@@ -115,8 +117,8 @@ pub fn claim_due(
 /// What became of one attempt.
 #[derive(Debug, Clone)]
 pub enum Attempt {
-    /// Sent; `payload` replaces the stored one (secrets scrubbed).
-    Sent { payload: serde_json::Value },
+    /// Sent; its sealed token is removed from the stored payload.
+    Sent,
     /// Failed; due again at `retry_at`, or given up when `None`.
     Failed {
         error: String,
@@ -135,20 +137,42 @@ pub fn record_attempts(
     }
     let at = now.naive_utc();
     db.write(move |conn| {
+        // Everything sent in one statement; once sent, the sealed token has no business
+        // staying anywhere, so the database drops it from the payload.
+        let sent: Vec<String> = outcomes
+            .iter()
+            .filter(|(_, o)| matches!(o, Attempt::Sent))
+            .map(|(id, _)| id.to_string())
+            .collect();
+        if !sent.is_empty() {
+            let rows = outbox::table.filter(outbox::id.eq_any(&sent));
+            let done = (
+                outbox::status.eq("sent"),
+                outbox::sent_at.eq(Some(at)),
+                outbox::locked_until.eq(None::<NaiveDateTime>),
+                outbox::last_error.eq(None::<String>),
+            );
+            match conn {
+                DbConnection::Sqlite(c) => diesel::update(rows)
+                    .set((
+                        done,
+                        outbox::payload.eq(json_remove(outbox::payload, "$.sealed_token")),
+                    ))
+                    .execute(c)?,
+                DbConnection::Pg(c) => diesel::update(rows)
+                    .set((
+                        done,
+                        outbox::payload.eq(diesel::dsl::sql::<diesel::sql_types::Text>(
+                            "(payload::jsonb - 'sealed_token')::text",
+                        )),
+                    ))
+                    .execute(c)?,
+            };
+        }
         for (id, outcome) in &outcomes {
             let row = outbox::table.find(id.to_string());
             match outcome {
-                Attempt::Sent { payload } => {
-                    diesel::update(row)
-                        .set((
-                            outbox::status.eq("sent"),
-                            outbox::sent_at.eq(Some(at)),
-                            outbox::locked_until.eq(None::<NaiveDateTime>),
-                            outbox::payload.eq(payload.to_string()),
-                            outbox::last_error.eq(None::<String>),
-                        ))
-                        .execute(conn)?;
-                }
+                Attempt::Sent => {}
                 Attempt::Failed { error, retry_at } => {
                     let status = if retry_at.is_some() {
                         "pending"

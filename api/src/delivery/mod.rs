@@ -95,14 +95,7 @@ impl Deliveries {
             Err(e) => Err(e),
         };
         match sent {
-            Ok(()) => {
-                // Once sent, the sealed token has no business staying anywhere.
-                let mut payload = m.payload.clone();
-                if let Some(obj) = payload.as_object_mut() {
-                    obj.remove("sealed_token");
-                }
-                Attempt::Sent { payload }
-            }
+            Ok(()) => Attempt::Sent,
             Err(error) => {
                 let attempts = m.attempts + 1;
                 let retry_at = retry_after(attempts).map(|wait| Utc::now() + wait);
