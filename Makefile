@@ -6,7 +6,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run test test-deps test-sqlite test-postgres test-postgres-required lint openapi openapi-check ci build
+.PHONY: run bench test test-deps test-sqlite test-postgres test-postgres-required lint openapi openapi-check ci build
 
 ## run: the server on SQLite (./data/extranet.db), Swagger UI at http://127.0.0.1:8080/docs
 run:
@@ -56,6 +56,14 @@ openapi:
 openapi-check:
 	@$(CARGO) run -q -p api --bin extranet -- openapi | diff -u openapi.yaml - \
 		|| { echo "openapi.yaml is stale: run 'make openapi' and commit it"; exit 1; }
+
+## bench: the invitation path and list endpoints under load (release build, SQLite), with
+## 10 k and with 1 M invitations stored; numbers go to BENCHMARKS.md
+bench:
+	$(CARGO) build --release -p api --bin extranet
+	$(CARGO) build --release -p extranet-tests --example load
+	./target/release/examples/load --seed 10000 --clients 16 --seconds 15
+	./target/release/examples/load --seed 1000000 --clients 16 --seconds 15
 
 ## ci: lint, every test with the PostgreSQL run required, and the OpenAPI drift check
 ci: lint test-sqlite test-postgres-required openapi-check

@@ -358,7 +358,10 @@ where
                 Err(StoreError::Unavailable(format!("the commit failed: {e}")))
             }
             (Some(Err(e)), _) => Err(e),
-            (None, _) => Err(StoreError::Unavailable("the write was not run".into())),
+            (None, Err(e)) => Err(StoreError::Unavailable(format!(
+                "the write was not run: {e}"
+            ))),
+            (None, Ok(())) => Err(StoreError::Unavailable("the write was not run".into())),
         };
         // The caller may have gone (its request was cancelled): nothing to tell then.
         let _ = self.reply.send(result);
