@@ -181,6 +181,15 @@ pub fn field_errors(errors: &ValidationErrors) -> Vec<ProblemField> {
     out
 }
 
+/// For `Option<Option<T>>` fields of a PATCH: absent is `None`, `null` is `Some(None)`.
+pub fn present<'de, T, D>(d: D) -> Result<Option<T>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
 /// 400 for query strings and path segments that do not parse.
 pub fn invalid_parameter(err: impl std::fmt::Display, what: &str) -> ApiError {
     ApiError::new(

@@ -181,21 +181,19 @@ pub fn update_account(
             .execute(conn)?;
         audit::record(
             conn,
-            AuditEvent {
-                account_id: Some(actor.account_id),
-                actor_user_id: Some(actor.user_id),
-                actor_identity_id: Some(actor.identity_id),
-                action: "account.updated",
-                subject_type: "account",
-                subject_id: id.clone(),
-                details: json!({
+            AuditEvent::by(
+                &actor,
+                "account.updated",
+                "account",
+                id.clone(),
+                json!({
                     "name": name,
                     "who_can_invite": settings.who_can_invite.as_str(),
                     "external_domains": {"mode": mode, "domains": domains},
                     "invitation_ttl_hours": settings.invitation_ttl_hours,
                 }),
-                at: now,
-            },
+                now,
+            ),
         )?;
         account_row(conn, &id)
     })
@@ -227,16 +225,14 @@ pub fn change_plan(
             .execute(conn)?;
         audit::record(
             conn,
-            AuditEvent {
-                account_id: Some(actor.account_id),
-                actor_user_id: Some(actor.user_id),
-                actor_identity_id: Some(actor.identity_id),
-                action: "account.plan_changed",
-                subject_type: "account",
-                subject_id: id.clone(),
-                details: json!({"from": before.plan, "to": plan.name}),
-                at: now,
-            },
+            AuditEvent::by(
+                &actor,
+                "account.plan_changed",
+                "account",
+                id.clone(),
+                json!({"from": before.plan, "to": plan.name}),
+                now,
+            ),
         )?;
         account_row(conn, &id)
     })

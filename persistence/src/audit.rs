@@ -21,6 +21,29 @@ pub struct AuditEvent<'a> {
     pub at: DateTime<Utc>,
 }
 
+impl<'a> AuditEvent<'a> {
+    /// What a user of the account did.
+    pub(crate) fn by(
+        actor: &domain::access::AccountUser,
+        action: &'a str,
+        subject_type: &'a str,
+        subject_id: String,
+        details: serde_json::Value,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            account_id: Some(actor.account_id),
+            actor_user_id: Some(actor.user_id),
+            actor_identity_id: Some(actor.identity_id),
+            action,
+            subject_type,
+            subject_id,
+            details,
+            at,
+        }
+    }
+}
+
 pub(crate) fn record(conn: &mut DbConnection, event: AuditEvent<'_>) -> Result<(), StoreError> {
     diesel::insert_into(audit_events::table)
         .values((

@@ -13,7 +13,7 @@ use crate::records::{
     into_page, parse_id, parse_word, utc, AccountRecord, Page, PageRequest, UserRecord,
 };
 use crate::schema::{accounts, identities, invitations, memberships, users, workgroups};
-use crate::users::{like_pattern, user_by_id};
+use crate::users::{like_pattern, lower, user_by_id};
 use crate::workgroups::{
     insert_membership, insert_workgroup, standing, workgroup_row, WorkgroupRecord,
 };
@@ -133,26 +133,6 @@ impl InvitationRow {
             accepted_user_id: self.accepted_user_id.as_deref().map(parse_id).transpose()?,
             created_at: utc(self.created_at),
         })
-    }
-}
-
-fn actor_event<'a>(
-    actor: &AccountUser,
-    action: &'a str,
-    subject_type: &'a str,
-    subject_id: String,
-    details: serde_json::Value,
-    now: DateTime<Utc>,
-) -> AuditEvent<'a> {
-    AuditEvent {
-        account_id: Some(actor.account_id),
-        actor_user_id: Some(actor.user_id),
-        actor_identity_id: Some(actor.identity_id),
-        action,
-        subject_type,
-        subject_id,
-        details,
-        at: now,
     }
 }
 
@@ -639,7 +619,7 @@ fn write_batch(
                 )?;
                 audit::record(
                     conn,
-                    actor_event(
+                    AuditEvent::by(
                         actor,
                         "invitation.created",
                         "invitation",
@@ -684,7 +664,7 @@ fn write_batch(
                     )?;
                     audit::record(
                         conn,
-                        actor_event(
+                        AuditEvent::by(
                             actor,
                             "membership.invited",
                             "workgroup",
@@ -808,8 +788,6 @@ pub struct InvitationFilter {
     /// Part of the login or a name, any case.
     pub q: Option<String>,
 }
-
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 /// The account's invitations, newest first; employees only.
 pub fn list_invitations(
@@ -949,7 +927,7 @@ pub fn resend(
         )?;
         audit::record(
             conn,
-            actor_event(
+            AuditEvent::by(
                 actor,
                 "invitation.resent",
                 "invitation",
@@ -983,7 +961,7 @@ pub fn revoke(
         change_seats(conn, &account_id, seats, now)?;
         audit::record(
             conn,
-            actor_event(
+            AuditEvent::by(
                 actor,
                 "invitation.revoked",
                 "invitation",

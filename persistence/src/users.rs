@@ -13,7 +13,10 @@ use domain::enums::{MembershipStatus, UserStatus, UserType};
 use domain::ids::{AccountId, UserId};
 use domain::DomainError;
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+diesel::define_sql_function!(
+    /// SQL `lower()`, for searches that ignore case on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
+);
 
 /// The state of a token's user, read on every authenticated request.
 pub fn standing(

@@ -141,19 +141,17 @@ pub(crate) fn insert_workgroup(
     )?;
     audit::record(
         conn,
-        AuditEvent {
-            account_id: Some(creator.account_id),
-            actor_user_id: Some(creator.user_id),
-            actor_identity_id: Some(creator.identity_id),
-            action: "workgroup.created",
-            subject_type: "workgroup",
-            subject_id: id.clone(),
-            details: json!({
+        AuditEvent::by(
+            creator,
+            "workgroup.created",
+            "workgroup",
+            id.clone(),
+            json!({
                 "name": new.name.as_str(), "kind": new.kind.as_str(),
                 "allow_external": new.allow_external, "invite_policy": new.invite_policy.as_str(),
             }),
-            at: now,
-        },
+            now,
+        ),
     )?;
     let id: WorkgroupId = parse_id(&id)?;
     workgroup_row(conn, creator.account_id, id)?.ok_or(DomainError::NotFound("workgroup").into())
@@ -353,20 +351,18 @@ pub fn update_workgroup(
             .execute(conn)?;
         audit::record(
             conn,
-            AuditEvent {
-                account_id: Some(actor.account_id),
-                actor_user_id: Some(actor.user_id),
-                actor_identity_id: Some(actor.identity_id),
-                action: "workgroup.updated",
-                subject_type: "workgroup",
-                subject_id: key.clone(),
-                details: json!({
+            AuditEvent::by(
+                actor,
+                "workgroup.updated",
+                "workgroup",
+                key.clone(),
+                json!({
                     "name": name, "description": description, "allow_external": allow_external,
                     "invite_policy": invite_policy.as_str(),
                     "allow_external_before": before.allow_external,
                 }),
-                at: now,
-            },
+                now,
+            ),
         )?;
         workgroup_row(conn, actor.account_id, id)?.ok_or(DomainError::NotFound("workgroup").into())
     })

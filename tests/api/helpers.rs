@@ -285,6 +285,20 @@ impl TestApp {
         .await
     }
 
+    /// The audit trail's actions, oldest first (read from the database: its endpoint comes later).
+    pub fn audit_actions(&self) -> Vec<String> {
+        use diesel::prelude::*;
+        use persistence::schema::audit_events;
+        self.database()
+            .read(|conn| {
+                Ok(audit_events::table
+                    .order(audit_events::id.asc())
+                    .select(audit_events::action)
+                    .load(conn)?)
+            })
+            .unwrap()
+    }
+
     pub async fn usage(&self, token: &str) -> Value {
         json_of(self.get("/v1/account/usage", token).await).await.1
     }

@@ -409,6 +409,22 @@ async fn the_lifecycle_resend_revoke_accept_once_decline_and_unknown_tokens() {
         )
         .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+
+    // Every change left its audit event, in order.
+    assert_eq!(
+        app.audit_actions(),
+        [
+            "account.created",
+            "workgroup.created",
+            "invitation.created",
+            "invitation.resent",
+            "invitation.revoked",
+            "invitation.created",
+            "invitation.accepted",
+            "invitation.created",
+            "invitation.declined",
+        ]
+    );
 }
 
 /// Lets the invitation's expiry pass (no API makes time pass).
@@ -495,6 +511,19 @@ async fn expired_invitations_free_their_seat_stay_listed_and_can_be_resent() {
     let fresh = app.sms.token("+14155550101", 1).await;
     assert_eq!(app.accept(&fresh).await.0, StatusCode::CREATED);
     assert_eq!(app.usage(&admin.token).await["active_extranet"], 1);
+    let actions = app.audit_actions();
+    let tail: Vec<&str> = actions[actions.len() - 3..]
+        .iter()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            "invitation.expired",
+            "invitation.resent",
+            "invitation.accepted"
+        ]
+    );
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ use domain::account::{AccountChange, AccountChangeRequest, DomainLists};
 use domain::enums::WhoCanInvite;
 use domain::sign_up::{decide_admin_profile, AdminProfile, ExistingProfile, SignUp, SignUpRequest};
 use persistence::accounts::{AdminIdentity, NewAccount};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -168,10 +168,6 @@ pub async fn get_account(
     Ok(web::Json(AccountView::new(&account, &state.plans)))
 }
 
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
-
 /// A change of the account's settings: only the fields given change.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
@@ -182,7 +178,7 @@ pub struct AccountPatch {
     pub who_can_invite: Option<WhoCanInvite>,
     /// `{"allow": [...]}` or `{"deny": [...]}` for external invitees' email domains; `null`
     /// allows any domain again.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<ExternalDomainsBody>, nullable)]
     pub external_domains: Option<Option<ExternalDomainsBody>>,
     /// 1 to 720 hours; 168 (7 days) by default.

@@ -17,7 +17,7 @@ use domain::workgroup::{
     NewWorkgroup, NewWorkgroupRequest, WorkgroupChange, WorkgroupChangeRequest,
 };
 use persistence::workgroups::WorkgroupFilter;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -160,17 +160,13 @@ pub async fn get_workgroup(
     Ok(web::Json(WorkgroupView::from(&group)))
 }
 
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
-
 /// A change of a workgroup: only the fields given change.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct WorkgroupPatch {
     pub name: Option<String>,
     /// `null` clears it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, nullable)]
     pub description: Option<Option<String>>,
     /// "Allow access for external users". Cannot be switched off while external members or
