@@ -185,13 +185,10 @@ impl FromRequest for Caller {
             };
             let account_id: AccountId = acc.parse().map_err(|_| bad_claim())?;
             let user_id: UserId = uid.parse().map_err(|_| bad_claim())?;
-            let db = state.db.clone();
-            let standing = if db.reads_are_local() {
-                // One primary-key lookup in an embedded database: cheaper than a thread hop.
-                persistence::users::standing(&db, account_id, user_id)?
-            } else {
-                web::block(move || persistence::users::standing(&db, account_id, user_id)).await??
-            };
+            let standing = crate::reads::read(&state.db, true, move |db| {
+                persistence::users::standing(db, account_id, user_id)
+            })
+            .await?;
             let user = authorize_user(identity, account_id, user_id, standing)?;
             Ok(Self(Actor::User(user)))
         })

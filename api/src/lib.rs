@@ -11,6 +11,7 @@ pub mod pagination;
 pub mod passwords;
 pub mod problem;
 pub mod rate_limit;
+pub mod reads;
 pub mod responses;
 pub mod routes;
 pub mod secrets;

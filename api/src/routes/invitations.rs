@@ -313,11 +313,12 @@ pub async fn list_invitations(
         workgroup_id: query.workgroup_id.map(WorkgroupId),
         q: query.q,
     };
-    let db = state.db.clone();
-    let page = web::block(move || {
-        persistence::invitations::list_invitations(&db, &user, &filter, page, Utc::now())
+    // One page of an index, unless it searches or looks for expired ones.
+    let bounded = filter.q.is_none() && filter.status != Some(InvitationStatus::Expired);
+    let page = crate::reads::read(&state.db, bounded, move |db| {
+        persistence::invitations::list_invitations(db, &user, &filter, page, Utc::now())
     })
-    .await??;
+    .await?;
     Ok(web::Json(InvitationPage {
         items: page.items.iter().map(InvitationView::from).collect(),
         next_cursor: page.next_after.map(encode_cursor),

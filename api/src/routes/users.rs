@@ -97,9 +97,11 @@ pub async fn list_users(
         status: query.status,
         q: query.q,
     };
-    let db = state.db.clone();
-    let page =
-        web::block(move || persistence::users::list_users(&db, &user, &filter, page)).await??;
+    let bounded = filter.q.is_none();
+    let page = crate::reads::read(&state.db, bounded, move |db| {
+        persistence::users::list_users(db, &user, &filter, page)
+    })
+    .await?;
     Ok(web::Json(UserPage {
         items: page.items.iter().map(UserView::from).collect(),
         next_cursor: page.next_after.map(encode_cursor),

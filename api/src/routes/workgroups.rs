@@ -120,10 +120,10 @@ pub async fn list_workgroups(
         extranet: query.extranet,
         kind: query.kind,
     };
-    let db = state.db.clone();
-    let page =
-        web::block(move || persistence::workgroups::list_workgroups(&db, &user, filter, page))
-            .await??;
+    let page = crate::reads::read(&state.db, true, move |db| {
+        persistence::workgroups::list_workgroups(db, &user, filter, page)
+    })
+    .await?;
     Ok(web::Json(WorkgroupPage {
         items: page.items.iter().map(WorkgroupView::from).collect(),
         next_cursor: page.next_after.map(encode_cursor),
@@ -249,9 +249,10 @@ pub async fn list_members(
     let user = *actor.in_account()?;
     let id = workgroup_id(&id)?;
     let page = page_request::<UserId>(query.limit, query.cursor.as_deref())?;
-    let db = state.db.clone();
-    let page =
-        web::block(move || persistence::workgroups::list_members(&db, &user, id, page)).await??;
+    let page = crate::reads::read(&state.db, true, move |db| {
+        persistence::workgroups::list_members(db, &user, id, page)
+    })
+    .await?;
     Ok(web::Json(MemberPage {
         items: page.items.iter().map(MemberView::from).collect(),
         next_cursor: page.next_after.map(encode_cursor),
