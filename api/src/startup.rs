@@ -28,7 +28,6 @@ use utoipa_swagger_ui::SwaggerUi;
 pub struct Application {
     server: Server,
     port: u16,
-    db: Database,
     state: web::Data<AppState>,
     deliveries: Deliveries,
 }
@@ -103,7 +102,6 @@ impl Application {
         Ok(Self {
             server,
             port,
-            db,
             state: state_for_upkeep,
             deliveries,
         })
@@ -111,10 +109,6 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
-    }
-
-    pub fn database(&self) -> &Database {
-        &self.db
     }
 
     /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully).

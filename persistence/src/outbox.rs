@@ -194,13 +194,3 @@ pub fn record_attempts(
         Ok(())
     })
 }
-
-/// How many messages wait to be sent (for readiness and tests).
-pub fn pending_count(db: &Database) -> Result<i64, StoreError> {
-    db.read(|conn| {
-        Ok(outbox::table
-            .filter(outbox::status.eq("pending"))
-            .count()
-            .get_result(conn)?)
-    })
-}
