@@ -9,8 +9,9 @@ use domain::enums::{
 use domain::plan::Plans;
 use domain::seats::Seats;
 use persistence::invitations::InvitationRecord;
+use persistence::memberships::{MemberRecord, WorkgroupInvitationRecord};
 use persistence::records::{AccountRecord, ProfileRecord, UserRecord};
-use persistence::workgroups::{MemberRecord, WorkgroupRecord};
+use persistence::workgroups::WorkgroupRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -267,6 +268,38 @@ impl From<&MemberRecord> for MemberView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MemberPage {
     pub items: Vec<MemberView>,
+    pub next_cursor: Option<String>,
+}
+
+/// A pending invitation of the caller to join a workgroup.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkgroupInvitationView {
+    pub workgroup: WorkgroupView,
+    /// The role the caller will have: `member` or `moderator`.
+    pub role: Role,
+    /// Who asked the caller in.
+    pub invited_by: Option<Uuid>,
+    #[schema(example = "Ada Lovelace")]
+    pub inviter_name: Option<String>,
+    pub invited_at: DateTime<Utc>,
+}
+
+impl From<&WorkgroupInvitationRecord> for WorkgroupInvitationView {
+    fn from(i: &WorkgroupInvitationRecord) -> Self {
+        Self {
+            workgroup: WorkgroupView::from(&i.workgroup),
+            role: i.role,
+            invited_by: i.invited_by.map(|u| u.as_uuid()),
+            inviter_name: i.inviter_name.clone(),
+            invited_at: i.invited_at,
+        }
+    }
+}
+
+/// A page of the caller's workgroup invitations, newest workgroup first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkgroupInvitationPage {
+    pub items: Vec<WorkgroupInvitationView>,
     pub next_cursor: Option<String>,
 }
 

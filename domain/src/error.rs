@@ -102,6 +102,30 @@ pub enum DomainError {
     UserLimitReached { needed: u32, available: u32 },
     #[error("the plan allows {limit} users but {used} seats are taken; free seats first")]
     UserLimitBelowUsage { limit: u32, used: u32 },
+    #[error("this user already is a member of the workgroup")]
+    AlreadyMember,
+    #[error("this user already has a pending invitation to the workgroup")]
+    MembershipInvitationPending,
+    #[error("this user is dismissed; reinstate them first")]
+    UserIsDismissed,
+    #[error("the owner cannot be demoted or removed: first make another active employee the owner (PATCH their role to `owner`)")]
+    OwnerMustBeReplaced,
+    #[error("only the workgroup's owner or an administrator may hand ownership over")]
+    WorkgroupOwnerRequired,
+    #[error("a workgroup's owner must be an employee; external users can be moderators")]
+    OwnerMustBeEmployee,
+    #[error("only an active member who is an active user can become the owner")]
+    NewOwnerNotActive,
+    #[error("you cannot dismiss yourself")]
+    CannotDismissSelf,
+    #[error(
+        "this is the account's last active administrator; make someone else an administrator first"
+    )]
+    LastAdmin,
+    #[error("this user already is dismissed")]
+    AlreadyDismissed,
+    #[error("this user is not dismissed")]
+    NotDismissed,
 }
 
 impl DomainError {
@@ -131,6 +155,17 @@ impl DomainError {
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::UserLimitReached { .. } => "user_limit_reached",
             Self::UserLimitBelowUsage { .. } => "user_limit_below_usage",
+            Self::AlreadyMember => "already_member",
+            Self::MembershipInvitationPending => "membership_invitation_pending",
+            Self::UserIsDismissed => "user_is_dismissed",
+            Self::OwnerMustBeReplaced => "owner_must_be_replaced",
+            Self::WorkgroupOwnerRequired => "workgroup_owner_required",
+            Self::OwnerMustBeEmployee => "owner_must_be_employee",
+            Self::NewOwnerNotActive => "new_owner_not_active",
+            Self::CannotDismissSelf => "cannot_dismiss_self",
+            Self::LastAdmin => "last_admin",
+            Self::AlreadyDismissed => "already_dismissed",
+            Self::NotDismissed => "not_dismissed",
         }
     }
 
@@ -145,6 +180,7 @@ impl DomainError {
             | Self::ExtranetUserCannotInvite
             | Self::WorkgroupPolicyForbids(_)
             | Self::WorkgroupModeratorRequired
+            | Self::WorkgroupOwnerRequired
             | Self::InviterOrAdminRequired => ErrorKind::Forbidden,
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::LoginTaken
@@ -155,7 +191,17 @@ impl DomainError {
             | Self::InviteeConflicts(_)
             | Self::InvitationNotPending(_)
             | Self::InvitationExpired
-            | Self::AlreadyAUser => ErrorKind::Conflict,
+            | Self::AlreadyAUser
+            | Self::AlreadyMember
+            | Self::MembershipInvitationPending
+            | Self::UserIsDismissed
+            | Self::OwnerMustBeReplaced
+            | Self::OwnerMustBeEmployee
+            | Self::NewOwnerNotActive
+            | Self::CannotDismissSelf
+            | Self::LastAdmin
+            | Self::AlreadyDismissed
+            | Self::NotDismissed => ErrorKind::Conflict,
             Self::ResendTooSoon { .. } => ErrorKind::RateLimited,
         }
     }

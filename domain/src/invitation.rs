@@ -389,13 +389,7 @@ pub struct InvitationFacts {
     pub invited_by: UserId,
 }
 
-/// Change of the account's seat counters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SeatChange {
-    pub pending: i32,
-    pub active_intranet: i32,
-    pub active_extranet: i32,
-}
+pub use crate::seats::SeatChange;
 
 /// Only employees see invitations; resending and revoking is for the inviter or an admin.
 pub fn may_manage_invitation(

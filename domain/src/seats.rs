@@ -53,6 +53,14 @@ impl Seats {
     }
 }
 
+/// Change of the account's seat counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SeatChange {
+    pub pending: i32,
+    pub active_intranet: i32,
+    pub active_extranet: i32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

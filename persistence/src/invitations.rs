@@ -136,7 +136,7 @@ impl InvitationRow {
     }
 }
 
-fn change_seats(
+pub(crate) fn change_seats(
     conn: &mut DbConnection,
     account_id: &str,
     change: SeatChange,
@@ -346,7 +346,7 @@ pub struct BatchResult {
     pub rows: Vec<BatchRow>,
 }
 
-fn names_of(conn: &mut DbConnection, user_id: &str) -> Result<String, StoreError> {
+pub(crate) fn names_of(conn: &mut DbConnection, user_id: &str) -> Result<String, StoreError> {
     let (first, last): (String, String) = users::table
         .inner_join(identities::table)
         .filter(users::id.eq(user_id))
@@ -659,7 +659,13 @@ fn write_batch(
                     )?;
                     outbox::enqueue(
                         conn,
-                        &membership_message(&loaded.account, &inviter_name, group, &invitee.login),
+                        &membership_message(
+                            &loaded.account,
+                            &inviter_name,
+                            group,
+                            channel_of(&invitee.login),
+                            invitee.login.as_str(),
+                        ),
                         now,
                     )?;
                     audit::record(
@@ -732,16 +738,19 @@ fn invitation_message(
     }
 }
 
-fn membership_message(
+/// The notice of a membership invitation, sent to the invited user's `recipient` (email
+/// address or phone number) on `channel`.
+pub(crate) fn membership_message(
     account: &AccountRecord,
     inviter_name: &str,
     group: &WorkgroupRecord,
-    login: &Login,
+    channel: Channel,
+    recipient: &str,
 ) -> NewMessage {
     NewMessage {
         account_id: Some(account.id),
-        channel: channel_of(login),
-        recipient: login.as_str().to_owned(),
+        channel,
+        recipient: recipient.to_owned(),
         payload: json!({
             "kind": "membership_invitation",
             "account_name": account.name,

@@ -9,6 +9,7 @@ pub mod error;
 pub mod idempotency;
 pub mod identities;
 pub mod invitations;
+pub mod memberships;
 pub mod outbox;
 pub mod records;
 pub mod schema;

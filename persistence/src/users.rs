@@ -1,17 +1,26 @@
 //! Users of an account: the standing checked on every request, reads and lists filtered by
 //! what the caller may see.
 
-use crate::db::{Database, DbConnection};
+use crate::accounts::account_row;
+use crate::audit::{self, AuditEvent};
+use crate::db::{lock_account, Database, DbConnection};
 use crate::error::StoreError;
+use crate::invitations::{change_seats, sweep_account};
 use crate::records::{
     into_page, parse_id, parse_word, Page, PageRequest, UserRecord, UserRow, USER_COLUMNS,
 };
 use crate::schema::{identities, memberships, users};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use domain::access::{visible_users, AccountUser, UserStanding, UserVisibility};
+use domain::access::{
+    may_administer_account, visible_users, AccountUser, UserStanding, UserVisibility,
+};
+use domain::dismissal::{decide_dismiss, decide_reinstate, Subject};
 use domain::enums::{MembershipStatus, UserStatus, UserType};
 use domain::ids::{AccountId, UserId};
+use domain::plan::Plans;
 use domain::DomainError;
+use serde_json::json;
 
 diesel::define_sql_function!(
     /// SQL `lower()`, for searches that ignore case on both backends.
@@ -98,17 +107,132 @@ fn users_of(account_id: AccountId) -> UserQuery<'static> {
         .into_boxed()
 }
 
+/// The user, if it exists and the caller may see it.
+pub(crate) fn visible_user(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    id: UserId,
+) -> Result<Option<UserRecord>, StoreError> {
+    visible(users_of(actor.account_id), visible_users(actor))
+        .filter(users::id.eq(id.to_string()))
+        .select(USER_COLUMNS)
+        .first::<UserRow>(conn)
+        .optional()?
+        .map(UserRecord::try_from)
+        .transpose()
+}
+
 /// One user, or 404 when it does not exist or the caller may not see it.
 pub fn get_user(db: &Database, actor: &AccountUser, id: UserId) -> Result<UserRecord, StoreError> {
-    db.read(|conn| {
-        visible(users_of(actor.account_id), visible_users(actor))
-            .filter(users::id.eq(id.to_string()))
-            .select(USER_COLUMNS)
-            .first::<UserRow>(conn)
-            .optional()?
-            .ok_or(DomainError::NotFound("user"))?
-            .try_into()
+    db.read(|conn| visible_user(conn, actor, id)?.ok_or(DomainError::NotFound("user").into()))
+}
+
+fn subject_of(user: &UserRecord) -> Subject {
+    Subject {
+        user_id: user.id,
+        user_type: user.user_type,
+        status: user.status,
+        is_admin: user.is_admin,
+    }
+}
+
+/// Rule 8: dismisses a user (administrators): access ends at once (every request re-reads
+/// the user), the data and memberships stay, the seat is freed.
+pub fn dismiss(
+    db: &Database,
+    actor: &AccountUser,
+    id: UserId,
+    now: DateTime<Utc>,
+) -> Result<UserRecord, StoreError> {
+    may_administer_account(actor)?;
+    let actor = *actor;
+    db.write(move |conn| {
+        let account_id = actor.account_id.to_string();
+        lock_account(conn, &account_id)?;
+        let user = user_by_id(conn, &account_id, &id.to_string())?;
+        let admins: i64 = users::table
+            .filter(users::account_id.eq(&account_id))
+            .filter(users::is_admin.eq(true))
+            .filter(users::status.eq(UserStatus::Active.as_str()))
+            .count()
+            .get_result(conn)?;
+        let seats = decide_dismiss(
+            &actor,
+            user.as_ref().map(subject_of),
+            u32::try_from(admins).unwrap_or(u32::MAX),
+        )?;
+        set_status(conn, &actor, id, UserStatus::Dismissed, now)?;
+        change_seats(conn, &account_id, seats, now)?;
+        audit::record(
+            conn,
+            AuditEvent::by(
+                &actor,
+                "user.dismissed",
+                "user",
+                id.to_string(),
+                json!({"type": user.as_ref().map(|u| u.user_type.as_str())}),
+                now,
+            ),
+        )?;
+        user_by_id(conn, &account_id, &id.to_string())?.ok_or(DomainError::NotFound("user").into())
     })
+}
+
+/// Reinstates a dismissed user (administrators), when a seat is free (rule 4).
+pub fn reinstate(
+    db: &Database,
+    actor: &AccountUser,
+    plans: &Plans,
+    id: UserId,
+    now: DateTime<Utc>,
+) -> Result<UserRecord, StoreError> {
+    may_administer_account(actor)?;
+    let (actor, plans) = (*actor, plans.clone());
+    db.write(move |conn| {
+        let account_id = actor.account_id.to_string();
+        lock_account(conn, &account_id)?;
+        sweep_account(conn, &account_id, now)?;
+        let seats = account_row(conn, &account_id)?.seats(&plans);
+        let user = user_by_id(conn, &account_id, &id.to_string())?;
+        let change = decide_reinstate(&actor, user.as_ref().map(subject_of), seats)?;
+        set_status(conn, &actor, id, UserStatus::Active, now)?;
+        change_seats(conn, &account_id, change, now)?;
+        audit::record(
+            conn,
+            AuditEvent::by(
+                &actor,
+                "user.reinstated",
+                "user",
+                id.to_string(),
+                json!({"type": user.as_ref().map(|u| u.user_type.as_str())}),
+                now,
+            ),
+        )?;
+        user_by_id(conn, &account_id, &id.to_string())?.ok_or(DomainError::NotFound("user").into())
+    })
+}
+
+fn set_status(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    id: UserId,
+    status: UserStatus,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let at = now.naive_utc();
+    let dismissed_at = (status == UserStatus::Dismissed).then_some(at);
+    diesel::update(
+        users::table
+            .find(id.to_string())
+            .filter(users::account_id.eq(actor.account_id.to_string())),
+    )
+    .set((
+        users::status.eq(status.as_str()),
+        users::dismissed_at.eq(dismissed_at),
+        users::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(())
 }
 
 /// What a users list may be narrowed to.

@@ -4,10 +4,8 @@ use crate::audit::{self, AuditEvent};
 use crate::db::{lock_account, Database, DbConnection};
 use crate::error::StoreError;
 use crate::idempotency::{self, IdempotencyKey, StoredResponse};
-use crate::records::{
-    into_page, parse_id, parse_word, utc, Page, PageRequest, UserRecord, UserRow, USER_COLUMNS,
-};
-use crate::schema::{identities, invitations, memberships, users, workgroups};
+use crate::records::{into_page, parse_id, parse_word, utc, Page, PageRequest};
+use crate::schema::{invitations, memberships, users, workgroups};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::access::AccountUser;
@@ -40,7 +38,7 @@ pub struct WorkgroupRecord {
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = workgroups)]
-struct WorkgroupRow {
+pub(crate) struct WorkgroupRow {
     id: String,
     account_id: String,
     name: String,
@@ -278,20 +276,24 @@ pub fn list_workgroups(
     })
 }
 
-/// Who keeps a workgroup extranet: its active external members and pending external
-/// invitations.
+/// Who keeps a workgroup extranet: its external members (dismissed ones too: they keep their
+/// memberships and may be reinstated), the external users invited to join it, and pending
+/// invitations of new external people.
 fn external_presence(
     conn: &mut DbConnection,
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<ExternalPresence, StoreError> {
-    let members: i64 = memberships::table
-        .inner_join(users::table)
-        .filter(memberships::workgroup_id.eq(id))
-        .filter(users::user_type.eq(UserType::Extranet.as_str()))
-        .filter(users::status.eq("active"))
-        .count()
-        .get_result(conn)?;
+    let external = |status: MembershipStatus| {
+        memberships::table
+            .inner_join(users::table)
+            .filter(memberships::workgroup_id.eq(id))
+            .filter(memberships::status.eq(status.as_str()))
+            .filter(users::user_type.eq(UserType::Extranet.as_str()))
+            .count()
+    };
+    let members: i64 = external(MembershipStatus::Active).get_result(conn)?;
+    let asked: i64 = external(MembershipStatus::Invited).get_result(conn)?;
     let invited: i64 = invitations::table
         .filter(invitations::workgroup_id.eq(id))
         .filter(invitations::invitation_type.eq(UserType::Extranet.as_str()))
@@ -301,7 +303,7 @@ fn external_presence(
         .get_result(conn)?;
     Ok(ExternalPresence {
         external_members: u32::try_from(members).unwrap_or(u32::MAX),
-        pending_external_invitations: u32::try_from(invited).unwrap_or(u32::MAX),
+        pending_external_invitations: u32::try_from(invited + asked).unwrap_or(u32::MAX),
     })
 }
 
@@ -365,54 +367,5 @@ pub fn update_workgroup(
             ),
         )?;
         workgroup_row(conn, actor.account_id, id)?.ok_or(DomainError::NotFound("workgroup").into())
-    })
-}
-
-/// A member of a workgroup, with the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MemberRecord {
-    pub role: Role,
-    pub status: MembershipStatus,
-    pub joined_at: DateTime<Utc>,
-    pub user: UserRecord,
-}
-
-/// The workgroup's members (active and invited), newest first; for those who may see it.
-pub fn list_members(
-    db: &Database,
-    actor: &AccountUser,
-    id: WorkgroupId,
-    page: PageRequest<UserId>,
-) -> Result<Page<MemberRecord, UserId>, StoreError> {
-    db.read(|conn| {
-        visible_workgroup(conn, actor, id)?;
-        let mut query = memberships::table
-            .inner_join(users::table.inner_join(identities::table))
-            .filter(memberships::workgroup_id.eq(id.to_string()))
-            .into_boxed();
-        if let Some(after) = page.after {
-            query = query.filter(memberships::user_id.lt(after.to_string()));
-        }
-        let rows = query
-            .order(memberships::user_id.desc())
-            .limit(i64::from(page.limit) + 1)
-            .select((
-                memberships::role,
-                memberships::status,
-                memberships::created_at,
-                USER_COLUMNS,
-            ))
-            .load::<(String, String, NaiveDateTime, UserRow)>(conn)?
-            .into_iter()
-            .map(|(role, status, joined, user)| {
-                Ok(MemberRecord {
-                    role: parse_word(&role, Role::parse)?,
-                    status: parse_word(&status, MembershipStatus::parse)?,
-                    joined_at: utc(joined),
-                    user: UserRecord::try_from(user)?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(into_page(rows, page.limit, |m| m.user.id))
     })
 }

@@ -303,3 +303,48 @@ impl TestApp {
         json_of(self.get("/v1/account/usage", token).await).await.1
     }
 }
+
+/// A user who joined through an invitation: its id and access token.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: String,
+    pub token: String,
+}
+
+impl TestApp {
+    /// Invites `phone` (`intranet`, or `extranet` into `workgroup`) and accepts with a new
+    /// profile: an employee or an external user of the account.
+    pub async fn join(
+        &self,
+        inviter: &str,
+        user_type: &str,
+        workgroup: Option<&str>,
+        phone: &str,
+    ) -> Person {
+        let mut body = json!({"type": user_type,
+            "invitees": [{"phone": phone, "first_name": "Pat", "last_name": phone}]});
+        if let Some(group) = workgroup {
+            body["workgroup_id"] = json!(group);
+        }
+        let (status, created) =
+            json_of(self.post("/v1/invitations", Some(inviter), body).await).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let (status, accepted) = self.accept(&self.sms.token(phone, 0).await).await;
+        assert_eq!(status, StatusCode::CREATED, "{accepted}");
+        Person {
+            id: accepted["user"]["id"].as_str().unwrap().to_owned(),
+            token: accepted["access_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// Sends a request; returns the status and the JSON body.
+    pub async fn json(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        json_of(self.call(method, path, Some(token), body).await).await
+    }
+}

@@ -8,6 +8,7 @@ mod delivery_peers;
 mod errors;
 mod helpers;
 mod invitations;
+mod members;
 mod openapi;
 mod processes;
 mod schema;

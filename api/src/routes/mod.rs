@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod auth;
 pub mod health;
 pub mod invitations;
+pub mod members;
 pub mod users;
 pub mod workgroups;
 
@@ -25,7 +26,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(workgroups::list_workgroups)
         .service(workgroups::get_workgroup)
         .service(workgroups::patch_workgroup)
-        .service(workgroups::list_members)
+        .service(users::dismiss_user)
+        .service(users::reinstate_user)
+        .service(members::list_members)
+        .service(members::add_member)
+        .service(members::patch_member)
+        .service(members::remove_member)
+        .service(members::my_workgroup_invitations)
+        .service(members::accept_workgroup_invitation)
+        .service(members::decline_workgroup_invitation)
         .service(invitations::create_invitations)
         .service(invitations::list_invitations)
         .service(invitations::lookup_invitation)

@@ -7,7 +7,8 @@ use crate::problem::ApiError;
 use crate::responses::*;
 use crate::state::AppState;
 use crate::views::{ProfileView, UserPage, UserView};
-use actix_web::{get, web};
+use actix_web::{get, post, web};
+use chrono::Utc;
 use domain::access::Actor;
 use domain::enums::{UserStatus, UserType};
 use domain::ids::UserId;
@@ -131,4 +132,62 @@ pub async fn get_user(
     let db = state.db.clone();
     let found = web::block(move || persistence::users::get_user(&db, &user, id)).await??;
     Ok(web::Json(UserView::from(&found)))
+}
+
+/// Dismiss a user (administrators): access ends at once, even for tokens already issued; the
+/// data and memberships stay; the seat is freed. Not yourself, not the last administrator.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = uuid::Uuid, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "The user, now dismissed", body = UserView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/v1/users/{id}/dismiss")]
+pub async fn dismiss_user(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<UserView>, ApiError> {
+    let user = *actor.in_account()?;
+    let id: UserId = id.parse().map_err(|e| invalid_parameter(e, "user id"))?;
+    let db = state.db.clone();
+    let dismissed =
+        web::block(move || persistence::users::dismiss(&db, &user, id, Utc::now())).await??;
+    Ok(web::Json(UserView::from(&dismissed)))
+}
+
+/// Reinstate a dismissed user (administrators), when the plan has a free seat
+/// (409 `user_limit_reached` otherwise). The user logs in with the same credentials.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = uuid::Uuid, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "The user, active again", body = UserView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/v1/users/{id}/reinstate")]
+pub async fn reinstate_user(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<UserView>, ApiError> {
+    let user = *actor.in_account()?;
+    let id: UserId = id.parse().map_err(|e| invalid_parameter(e, "user id"))?;
+    let db = state.db.clone();
+    let plans = state.plans.clone();
+    let reinstated =
+        web::block(move || persistence::users::reinstate(&db, &user, &plans, id, Utc::now()))
+            .await??;
+    Ok(web::Json(UserView::from(&reinstated)))
 }

@@ -7,12 +7,12 @@ use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
 use crate::responses::*;
 use crate::state::AppState;
-use crate::views::{MemberPage, MemberView, WorkgroupPage, WorkgroupView};
+use crate::views::{WorkgroupPage, WorkgroupView};
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use domain::enums::{InvitePolicy, WorkgroupKind};
-use domain::ids::{UserId, WorkgroupId};
+use domain::ids::WorkgroupId;
 use domain::workgroup::{
     NewWorkgroup, NewWorkgroupRequest, WorkgroupChange, WorkgroupChangeRequest,
 };
@@ -130,7 +130,7 @@ pub async fn list_workgroups(
     }))
 }
 
-fn workgroup_id(id: &str) -> Result<WorkgroupId, ApiError> {
+pub(crate) fn workgroup_id(id: &str) -> Result<WorkgroupId, ApiError> {
     id.parse().map_err(|e| invalid_parameter(e, "workgroup id"))
 }
 
@@ -213,48 +213,4 @@ pub async fn patch_workgroup(
     })
     .await??;
     Ok(web::Json(WorkgroupView::from(&group)))
-}
-
-/// Page of a members list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct MemberListQuery {
-    /// 1 to 200; 50 by default.
-    pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
-/// The workgroup's members, active and invited (for those who may see the workgroup).
-#[utoipa::path(
-    tag = "workgroups",
-    params(("id" = uuid::Uuid, Path, description = "The workgroup's id"), MemberListQuery),
-    responses(
-        (status = 200, description = "A page of members", body = MemberPage),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 422, response = Unprocessable),
-    )
-)]
-#[get("/v1/workgroups/{id}/members")]
-pub async fn list_members(
-    state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
-    query: web::Query<MemberListQuery>,
-) -> Result<web::Json<MemberPage>, ApiError> {
-    let user = *actor.in_account()?;
-    let id = workgroup_id(&id)?;
-    let page = page_request::<UserId>(query.limit, query.cursor.as_deref())?;
-    let page = crate::reads::read(&state.db, true, move |db| {
-        persistence::workgroups::list_members(db, &user, id, page)
-    })
-    .await?;
-    Ok(web::Json(MemberPage {
-        items: page.items.iter().map(MemberView::from).collect(),
-        next_cursor: page.next_after.map(encode_cursor),
-    }))
 }

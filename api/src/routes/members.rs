@@ -1,0 +1,333 @@
+//! Members of workgroups: the list, adding existing users (membership invitations), roles,
+//! removal; and the caller's own membership invitations, accepted or declined.
+
+use crate::auth::Caller;
+use crate::extract::{invalid_parameter, JsonBody};
+use crate::idempotency::{self, IdempotencyHeader};
+use crate::pagination::{encode_cursor, page_request};
+use crate::problem::ApiError;
+use crate::responses::*;
+use crate::routes::workgroups::workgroup_id;
+use crate::state::AppState;
+use crate::views::{MemberPage, MemberView, WorkgroupInvitationPage, WorkgroupInvitationView};
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use domain::enums::{MembershipStatus, Role};
+use domain::ids::{UserId, WorkgroupId};
+use domain::membership::parse_new_member_role;
+use persistence::memberships::MemberFilter;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+fn user_id(id: &str) -> Result<UserId, ApiError> {
+    id.parse().map_err(|e| invalid_parameter(e, "user id"))
+}
+
+/// Filters and page of a members list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MemberListQuery {
+    /// `owner`, `moderator` or `member`.
+    #[param(inline)]
+    pub role: Option<Role>,
+    /// `active`, or `invited` (asked in, not yet accepted).
+    #[param(inline)]
+    pub status: Option<MembershipStatus>,
+    /// 1 to 200; 50 by default.
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The workgroup's members, for those who may see the workgroup. Employees see active
+/// members and pending membership invitations; an external user sees active members only.
+#[utoipa::path(
+    tag = "workgroups",
+    params(("id" = uuid::Uuid, Path, description = "The workgroup's id"), MemberListQuery),
+    responses(
+        (status = 200, description = "A page of members", body = MemberPage),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[get("/v1/workgroups/{id}/members")]
+pub async fn list_members(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+    query: web::Query<MemberListQuery>,
+) -> Result<web::Json<MemberPage>, ApiError> {
+    let user = *actor.in_account()?;
+    let id = workgroup_id(&id)?;
+    let page = page_request::<UserId>(query.limit, query.cursor.as_deref())?;
+    let filter = MemberFilter {
+        role: query.role,
+        status: query.status,
+    };
+    let page = crate::reads::read(&state.db, true, move |db| {
+        persistence::memberships::list_members(db, &user, id, filter, page)
+    })
+    .await?;
+    Ok(web::Json(MemberPage {
+        items: page.items.iter().map(MemberView::from).collect(),
+        next_cursor: page.next_after.map(encode_cursor),
+    }))
+}
+
+/// An existing user of the account to add to a workgroup.
+#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct NewMemberBody {
+    pub user_id: uuid::Uuid,
+    /// `member` (the default) or `moderator` (appointed by the owner, moderators or admins).
+    /// Ownership is handed over by changing an active member's role to `owner`.
+    pub role: Option<Role>,
+}
+
+/// Add an existing user to a workgroup, as the group's `invite_policy` allows (`owner`,
+/// `moderators` or `members`; administrators always). The user gets a membership invitation
+/// (`status: invited`) and a message, and accepts or declines it under
+/// `/v1/me/workgroup-invitations`. External users join extranet workgroups only; an external
+/// caller can pick only users it can see. Adding yourself joins at once.
+#[utoipa::path(
+    tag = "workgroups",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The workgroup's id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to the same request"),
+    ),
+    request_body(content = NewMemberBody, example = json!({"user_id": "0192f0c1-7c1e-7a3e-9f1a-1f2e3d4c5b6a", "role": "member"})),
+    responses(
+        (status = 201, description = "Invited (or, for the caller itself, joined)", body = MemberView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[post("/v1/workgroups/{id}/members")]
+pub async fn add_member(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    key: IdempotencyHeader,
+    id: web::Path<String>,
+    JsonBody(body): JsonBody<NewMemberBody>,
+) -> Result<HttpResponse, ApiError> {
+    let user = *actor.in_account()?;
+    let group = workgroup_id(&id)?;
+    let role = parse_new_member_role(body.role)?;
+    let key = key.key_for(&req, &body);
+    let candidate = UserId(body.user_id);
+    let db = state.db.clone();
+    let stored = web::block(move || {
+        persistence::memberships::add_member(
+            &db,
+            user,
+            group,
+            candidate,
+            role,
+            Utc::now(),
+            key,
+            |m| idempotency::stored(StatusCode::CREATED, &MemberView::from(m)),
+        )
+    })
+    .await??;
+    if !stored.replayed {
+        state.wakeup.notify_one();
+    }
+    Ok(idempotency::respond(stored))
+}
+
+/// A member's new role.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct MemberPatch {
+    /// `owner` hands ownership over (the owner or an administrator; an active employee only):
+    /// the previous owner becomes a moderator.
+    pub role: Role,
+}
+
+/// Change a member's role (the owner, moderators, administrators). The owner is never
+/// demoted directly: make another active employee the owner first.
+#[utoipa::path(
+    tag = "workgroups",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The workgroup's id"),
+        ("user_id" = uuid::Uuid, Path, description = "The member's user id"),
+    ),
+    request_body(content = MemberPatch, example = json!({"role": "moderator"})),
+    responses(
+        (status = 200, description = "The member after the change", body = MemberView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[patch("/v1/workgroups/{id}/members/{user_id}")]
+pub async fn patch_member(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    path: web::Path<(String, String)>,
+    JsonBody(body): JsonBody<MemberPatch>,
+) -> Result<web::Json<MemberView>, ApiError> {
+    let user = *actor.in_account()?;
+    let (group, member) = (workgroup_id(&path.0)?, user_id(&path.1)?);
+    let db = state.db.clone();
+    let changed = web::block(move || {
+        persistence::memberships::change_role(&db, &user, group, member, body.role, Utc::now())
+    })
+    .await??;
+    Ok(web::Json(MemberView::from(&changed)))
+}
+
+/// Remove a member, or withdraw a membership invitation (the owner, moderators,
+/// administrators); any member may remove itself (leave). The owner hands ownership over
+/// first.
+#[utoipa::path(
+    tag = "workgroups",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The workgroup's id"),
+        ("user_id" = uuid::Uuid, Path, description = "The member's user id"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[delete("/v1/workgroups/{id}/members/{user_id}")]
+pub async fn remove_member(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let user = *actor.in_account()?;
+    let (group, member) = (workgroup_id(&path.0)?, user_id(&path.1)?);
+    let db = state.db.clone();
+    web::block(move || {
+        persistence::memberships::remove_member(&db, &user, group, member, Utc::now())
+    })
+    .await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Page of the caller's workgroup invitations.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct WorkgroupInvitationQuery {
+    /// 1 to 200; 50 by default.
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The caller's pending membership invitations: workgroups it has been asked to join.
+#[utoipa::path(
+    tag = "workgroups",
+    params(WorkgroupInvitationQuery),
+    responses(
+        (status = 200, description = "A page of membership invitations", body = WorkgroupInvitationPage),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[get("/v1/me/workgroup-invitations")]
+pub async fn my_workgroup_invitations(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    query: web::Query<WorkgroupInvitationQuery>,
+) -> Result<web::Json<WorkgroupInvitationPage>, ApiError> {
+    let user = *actor.in_account()?;
+    let page = page_request::<WorkgroupId>(query.limit, query.cursor.as_deref())?;
+    let page = crate::reads::read(&state.db, true, move |db| {
+        persistence::memberships::list_workgroup_invitations(db, &user, page)
+    })
+    .await?;
+    Ok(web::Json(WorkgroupInvitationPage {
+        items: page
+            .items
+            .iter()
+            .map(WorkgroupInvitationView::from)
+            .collect(),
+        next_cursor: page.next_after.map(encode_cursor),
+    }))
+}
+
+/// Accept an invitation to a workgroup: the caller becomes an active member.
+#[utoipa::path(
+    tag = "workgroups",
+    params(("workgroup_id" = uuid::Uuid, Path, description = "The workgroup the caller was invited to")),
+    responses(
+        (status = 200, description = "The caller's membership, now active", body = MemberView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/v1/me/workgroup-invitations/{workgroup_id}/accept")]
+pub async fn accept_workgroup_invitation(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<MemberView>, ApiError> {
+    let user = *actor.in_account()?;
+    let group = workgroup_id(&id)?;
+    let db = state.db.clone();
+    let member = web::block(move || {
+        persistence::memberships::answer_workgroup_invitation(&db, &user, group, true, Utc::now())
+    })
+    .await??
+    .ok_or_else(|| ApiError::from(domain::DomainError::NotFound("member")))?;
+    Ok(web::Json(MemberView::from(&member)))
+}
+
+/// Decline an invitation to a workgroup: it is gone, and may be sent again later.
+#[utoipa::path(
+    tag = "workgroups",
+    params(("workgroup_id" = uuid::Uuid, Path, description = "The workgroup the caller was invited to")),
+    responses(
+        (status = 204, description = "Declined"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+#[post("/v1/me/workgroup-invitations/{workgroup_id}/decline")]
+pub async fn decline_workgroup_invitation(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let user = *actor.in_account()?;
+    let group = workgroup_id(&id)?;
+    let db = state.db.clone();
+    web::block(move || {
+        persistence::memberships::answer_workgroup_invitation(&db, &user, group, false, Utc::now())
+    })
+    .await??;
+    Ok(HttpResponse::NoContent().finish())
+}
