@@ -535,6 +535,43 @@ async fn invite_policies_decide_who_adds_members() {
             assert!(body["detail"].as_str().unwrap().contains(policy));
         }
     }
+    // Bitrix24's quirk does not exist here: where only moderators may add people, a plain
+    // member cannot bring a new person into the group by inviting them to the account either,
+    // and nothing is created.
+    app.json(
+        Method::PATCH,
+        "/v1/account",
+        a,
+        Some(json!({"who_can_invite": "employees"})),
+    )
+    .await;
+    app.json(
+        Method::PATCH,
+        &format!("/v1/workgroups/{g}"),
+        &owner.token,
+        Some(json!({"invite_policy": "moderators"})),
+    )
+    .await;
+    let usage = app.usage(a).await;
+    let (status, body) = app
+        .json(
+            Method::POST,
+            "/v1/invitations",
+            &member.token,
+            Some(json!({"type": "intranet", "workgroup_id": g,
+                        "invitees": [{"phone": "+14155550190", "first_name": "N", "last_name": "P"}]})),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["code"]),
+        (StatusCode::FORBIDDEN, &json!("workgroup_policy_forbids"))
+    );
+    assert_eq!(app.usage(a).await, usage);
+    let (_, invitations) = app
+        .json(Method::GET, "/v1/invitations?q=4155550190", a, None)
+        .await;
+    assert_eq!(invitations["items"], json!([]));
+
     // Administrators always may, whatever the policy; the same person twice is a conflict.
     let (status, _) = add(a.clone()).await;
     assert_eq!(status, StatusCode::CREATED);
