@@ -191,6 +191,15 @@ where
 }
 
 /// 400 for query strings and path segments that do not parse.
+/// An id from the path (`what`: "user id", "workgroup id"…), or 400 `invalid_parameter`.
+pub fn path_id<T>(id: &str, what: &str) -> Result<T, ApiError>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    id.parse().map_err(|e| invalid_parameter(e, what))
+}
+
 pub fn invalid_parameter(err: impl std::fmt::Display, what: &str) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,

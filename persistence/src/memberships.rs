@@ -25,7 +25,7 @@ use domain::membership::{
     decide_membership_answer, decide_removal, decide_role_change, may_add_member,
     sees_invited_members, GroupFacts, Joining, MemberFacts, Removal, RoleChange, UserFacts,
 };
-use domain::workgroup::may_view_workgroup;
+use domain::workgroup::{may_view_workgroup, Standing};
 use domain::DomainError;
 use serde_json::json;
 use std::collections::HashMap;
@@ -249,6 +249,22 @@ fn add(
     member(conn, group_id, user_id)?.ok_or(DomainError::NotFound("member").into())
 }
 
+/// What a change of a membership is decided on: the caller's standing in the workgroup and
+/// the membership changed, read after locking the account.
+fn load_change(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    group: WorkgroupId,
+    user: UserId,
+) -> Result<(Standing, Option<MemberRecord>), StoreError> {
+    lock_account(conn, &actor.account_id.to_string())?;
+    group_in_account(conn, actor, group)?;
+    Ok((
+        standing(conn, group, actor.user_id)?,
+        member(conn, group, user)?,
+    ))
+}
+
 /// Changes a member's role (owner, moderators, admins); making someone the owner hands
 /// ownership over, and the previous owner stays on as a moderator.
 pub fn change_role(
@@ -262,10 +278,7 @@ pub fn change_role(
     let actor = *actor;
     db.write(move |conn| {
         let actor = &actor;
-        lock_account(conn, &actor.account_id.to_string())?;
-        group_in_account(conn, actor, group)?;
-        let standing = standing(conn, group, actor.user_id)?;
-        let target = member(conn, group, user)?;
+        let (standing, target) = load_change(conn, actor, group, user)?;
         let group_key = group.to_string();
         let owner = current_owner(conn, &group_key)?;
         let change = decide_role_change(
@@ -338,10 +351,7 @@ pub fn remove_member(
     let actor = *actor;
     db.write(move |conn| {
         let actor = &actor;
-        lock_account(conn, &actor.account_id.to_string())?;
-        group_in_account(conn, actor, group)?;
-        let standing = standing(conn, group, actor.user_id)?;
-        let target = member(conn, group, user)?;
+        let (standing, target) = load_change(conn, actor, group, user)?;
         let removal = decide_removal(actor, standing, target.as_ref().map(MemberRecord::facts))?;
         let (group_key, user_key) = (group.to_string(), user.to_string());
         diesel::delete(memberships::table.find((&group_key, &user_key))).execute(conn)?;

@@ -19,6 +19,7 @@ use domain::dismissal::{decide_dismiss, decide_reinstate, Subject};
 use domain::enums::{MembershipStatus, UserStatus, UserType};
 use domain::ids::{AccountId, UserId};
 use domain::plan::Plans;
+use domain::seats::SeatChange;
 use domain::DomainError;
 use serde_json::json;
 
@@ -161,20 +162,16 @@ pub fn dismiss(
             user.as_ref().map(subject_of),
             u32::try_from(admins).unwrap_or(u32::MAX),
         )?;
-        set_status(conn, &actor, id, UserStatus::Dismissed, now)?;
-        change_seats(conn, &account_id, seats, now)?;
-        audit::record(
+        let user_type = user.map(|u| u.user_type);
+        set_status(
             conn,
-            AuditEvent::by(
-                &actor,
-                "user.dismissed",
-                "user",
-                id.to_string(),
-                json!({"type": user.as_ref().map(|u| u.user_type.as_str())}),
-                now,
-            ),
-        )?;
-        user_by_id(conn, &account_id, &id.to_string())?.ok_or(DomainError::NotFound("user").into())
+            &actor,
+            id,
+            UserStatus::Dismissed,
+            user_type,
+            seats,
+            now,
+        )
     })
 }
 
@@ -195,36 +192,29 @@ pub fn reinstate(
         let seats = account_row(conn, &account_id)?.seats(&plans);
         let user = user_by_id(conn, &account_id, &id.to_string())?;
         let change = decide_reinstate(&actor, user.as_ref().map(subject_of), seats)?;
-        set_status(conn, &actor, id, UserStatus::Active, now)?;
-        change_seats(conn, &account_id, change, now)?;
-        audit::record(
-            conn,
-            AuditEvent::by(
-                &actor,
-                "user.reinstated",
-                "user",
-                id.to_string(),
-                json!({"type": user.as_ref().map(|u| u.user_type.as_str())}),
-                now,
-            ),
-        )?;
-        user_by_id(conn, &account_id, &id.to_string())?.ok_or(DomainError::NotFound("user").into())
+        let user_type = user.map(|u| u.user_type);
+        set_status(conn, &actor, id, UserStatus::Active, user_type, change, now)
     })
 }
 
+/// Writes a decided dismissal or reinstatement: the status, the seat counters, the audit
+/// event; returns the user as it is now.
 fn set_status(
     conn: &mut DbConnection,
     actor: &AccountUser,
     id: UserId,
     status: UserStatus,
+    user_type: Option<UserType>,
+    seats: SeatChange,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<UserRecord, StoreError> {
+    let account_id = actor.account_id.to_string();
     let at = now.naive_utc();
     let dismissed_at = (status == UserStatus::Dismissed).then_some(at);
     diesel::update(
         users::table
             .find(id.to_string())
-            .filter(users::account_id.eq(actor.account_id.to_string())),
+            .filter(users::account_id.eq(&account_id)),
     )
     .set((
         users::status.eq(status.as_str()),
@@ -232,7 +222,23 @@ fn set_status(
         users::updated_at.eq(at),
     ))
     .execute(conn)?;
-    Ok(())
+    change_seats(conn, &account_id, seats, now)?;
+    let action = match status {
+        UserStatus::Dismissed => "user.dismissed",
+        UserStatus::Active => "user.reinstated",
+    };
+    audit::record(
+        conn,
+        AuditEvent::by(
+            actor,
+            action,
+            "user",
+            id.to_string(),
+            json!({"type": user_type.map(UserType::as_str)}),
+            now,
+        ),
+    )?;
+    user_by_id(conn, &account_id, &id.to_string())?.ok_or(DomainError::NotFound("user").into())
 }
 
 /// What a users list may be narrowed to.

@@ -51,6 +51,15 @@ async fn add_and_accept(app: &TestApp, by: &str, group: &str, user: &Person, rol
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
+/// Creates the workgroup `body` describes, with `owner` as its owner; returns its id.
+async fn owned_group(app: &TestApp, owner: &Person, body: Value) -> String {
+    let (status, group) = app
+        .json(Method::POST, "/v1/workgroups", &owner.token, Some(body))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{group}");
+    group["id"].as_str().unwrap().to_owned()
+}
+
 /// The actions of the permissions table, each with the codes its refusals carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Action {
@@ -114,17 +123,13 @@ async fn permissions_of_every_role_on_every_workgroup_action() {
     };
     let a = &admin.token;
     let owner = app.join(a, "intranet", None, "+14155550101").await;
-    let (status, group) = app
-        .json(
-            Method::POST,
-            "/v1/workgroups",
-            &owner.token,
-            Some(json!({"name": "Client site", "kind": "project",
-                        "allow_external": true, "invite_policy": "moderators"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{group}");
-    let g = group["id"].as_str().unwrap().to_owned();
+    let g = owned_group(
+        &app,
+        &owner,
+        json!({"name": "Client site", "kind": "project",
+                        "allow_external": true, "invite_policy": "moderators"}),
+    )
+    .await;
     let other_group = app.workgroup(a, "Other client", true).await;
 
     let moderator = app.join(a, "intranet", None, "+14155550102").await;
@@ -477,16 +482,7 @@ async fn invite_policies_decide_who_adds_members() {
     let moderator = app.join(a, "intranet", None, "+14155550102").await;
     let member = app.join(a, "intranet", None, "+14155550103").await;
     let candidate = app.join(a, "intranet", None, "+14155550104").await;
-    let (_, group) = app
-        .json(
-            Method::POST,
-            "/v1/workgroups",
-            &owner.token,
-            Some(json!({"name": "Team", "kind": "group"})),
-        )
-        .await;
-    let g = group["id"].as_str().unwrap().to_owned();
-    assert_eq!(group["invite_policy"], "members");
+    let g = owned_group(&app, &owner, json!({"name": "Team", "kind": "group"})).await;
     add_and_accept(&app, &owner.token, &g, &moderator, "moderator").await;
     add_and_accept(&app, &owner.token, &g, &member, "member").await;
 
@@ -745,15 +741,12 @@ async fn roles_change_and_the_owner_hands_over_before_leaving() {
     let owner = app.join(a, "intranet", None, "+14155550101").await;
     let moderator = app.join(a, "intranet", None, "+14155550102").await;
     let heir = app.join(a, "intranet", None, "+14155550103").await;
-    let (_, group) = app
-        .json(
-            Method::POST,
-            "/v1/workgroups",
-            &owner.token,
-            Some(json!({"name": "Team", "kind": "group", "allow_external": true})),
-        )
-        .await;
-    let g = group["id"].as_str().unwrap().to_owned();
+    let g = owned_group(
+        &app,
+        &owner,
+        json!({"name": "Team", "kind": "group", "allow_external": true}),
+    )
+    .await;
     let external = app.join(a, "extranet", Some(&g), "+14155550104").await;
     add_and_accept(&app, &owner.token, &g, &moderator, "moderator").await;
     add_and_accept(&app, &owner.token, &g, &heir, "member").await;

@@ -2,7 +2,7 @@
 //! removal; and the caller's own membership invitations, accepted or declined.
 
 use crate::auth::Caller;
-use crate::extract::{invalid_parameter, JsonBody};
+use crate::extract::{path_id, JsonBody};
 use crate::idempotency::{self, IdempotencyHeader};
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
@@ -22,7 +22,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 fn user_id(id: &str) -> Result<UserId, ApiError> {
-    id.parse().map_err(|e| invalid_parameter(e, "user id"))
+    path_id(id, "user id")
 }
 
 /// Filters and page of a members list.

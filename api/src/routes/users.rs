@@ -1,7 +1,7 @@
 //! The caller and the account's users.
 
 use crate::auth::Caller;
-use crate::extract::invalid_parameter;
+use crate::extract::path_id;
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
 use crate::responses::*;
@@ -128,7 +128,7 @@ pub async fn get_user(
     id: web::Path<String>,
 ) -> Result<web::Json<UserView>, ApiError> {
     let user = *actor.in_account()?;
-    let id: UserId = id.parse().map_err(|e| invalid_parameter(e, "user id"))?;
+    let id: UserId = path_id(&id, "user id")?;
     let db = state.db.clone();
     let found = web::block(move || persistence::users::get_user(&db, &user, id)).await??;
     Ok(web::Json(UserView::from(&found)))
@@ -155,7 +155,7 @@ pub async fn dismiss_user(
     id: web::Path<String>,
 ) -> Result<web::Json<UserView>, ApiError> {
     let user = *actor.in_account()?;
-    let id: UserId = id.parse().map_err(|e| invalid_parameter(e, "user id"))?;
+    let id: UserId = path_id(&id, "user id")?;
     let db = state.db.clone();
     let dismissed =
         web::block(move || persistence::users::dismiss(&db, &user, id, Utc::now())).await??;
@@ -183,7 +183,7 @@ pub async fn reinstate_user(
     id: web::Path<String>,
 ) -> Result<web::Json<UserView>, ApiError> {
     let user = *actor.in_account()?;
-    let id: UserId = id.parse().map_err(|e| invalid_parameter(e, "user id"))?;
+    let id: UserId = path_id(&id, "user id")?;
     let db = state.db.clone();
     let plans = state.plans.clone();
     let reinstated =

@@ -1,7 +1,7 @@
 //! Workgroups and projects: create, list, read, change, members.
 
 use crate::auth::Caller;
-use crate::extract::{invalid_parameter, JsonBody};
+use crate::extract::{path_id, JsonBody};
 use crate::idempotency::{self, IdempotencyHeader};
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
@@ -131,7 +131,7 @@ pub async fn list_workgroups(
 }
 
 pub(crate) fn workgroup_id(id: &str) -> Result<WorkgroupId, ApiError> {
-    id.parse().map_err(|e| invalid_parameter(e, "workgroup id"))
+    path_id(id, "workgroup id")
 }
 
 /// One workgroup; 404 when there is none or the caller may not see it.
