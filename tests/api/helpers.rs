@@ -299,6 +299,17 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Asserts that the audit trail holds each of `actions`.
+    pub fn assert_audited(&self, actions: &[&str]) {
+        let recorded = self.audit_actions();
+        for action in actions {
+            assert!(
+                recorded.iter().any(|r| r == action),
+                "{action} in {recorded:?}"
+            );
+        }
+    }
+
     pub async fn usage(&self, token: &str) -> Value {
         json_of(self.get("/v1/account/usage", token).await).await.1
     }

@@ -468,9 +468,7 @@ async fn an_external_user_joins_a_second_extranet_group_by_membership_invitation
         "not_found",
     )
     .await;
-    let audit = app.audit_actions();
-    assert!(audit.contains(&"membership.invited".to_owned()));
-    assert!(audit.contains(&"membership.accepted".to_owned()));
+    app.assert_audited(&["membership.invited", "membership.accepted"]);
 }
 
 #[tokio::test]
@@ -836,17 +834,11 @@ async fn roles_change_and_the_owner_hands_over_before_leaving() {
         (StatusCode::NOT_FOUND, &json!("not_found"))
     );
     assert_eq!(body["detail"], "member not found");
-    let actions = app.audit_actions();
-    for action in [
+    app.assert_audited(&[
         "membership.role_changed",
         "workgroup.owner_changed",
         "membership.left",
-    ] {
-        assert!(
-            actions.contains(&action.to_owned()),
-            "{action} in {actions:?}"
-        );
-    }
+    ]);
 }
 
 #[tokio::test]
@@ -957,18 +949,12 @@ async fn membership_invitations_are_declined_withdrawn_and_asked_again() {
         (StatusCode::CREATED, &json!("active")),
         "{body}"
     );
-    let actions = app.audit_actions();
-    for action in [
+    app.assert_audited(&[
         "membership.declined",
         "membership.invitation_withdrawn",
         "membership.accepted",
         "membership.joined",
-    ] {
-        assert!(
-            actions.contains(&action.to_owned()),
-            "{action} in {actions:?}"
-        );
-    }
+    ]);
 }
 
 #[tokio::test]
