@@ -189,7 +189,7 @@ impl FromRequest for Caller {
                 persistence::users::standing(db, account_id, user_id)
             })
             .await?;
-            let user = authorize_user(identity, account_id, user_id, standing)?;
+            let user = authorize_user(identity, claims.iat, account_id, user_id, standing)?;
             Ok(Self(Actor::User(user)))
         })
     }

@@ -3,6 +3,7 @@
 use crate::enums::{UserStatus, UserType};
 use crate::error::DomainError;
 use crate::ids::{AccountId, IdentityId, UserId};
+use chrono::{DateTime, Utc};
 
 /// A user acting inside an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,13 +54,18 @@ pub struct UserStanding {
     pub status: UserStatus,
     pub user_type: UserType,
     pub is_admin: bool,
+    /// When the user was last dismissed, if ever (it stays set after reinstatement).
+    pub dismissed_at: Option<DateTime<Utc>>,
 }
 
-/// Rule 8: a token acts only while its user is active, so dismissal blocks access at once.
+/// Rule 8: a token acts only while its user is active, so dismissal blocks access at once;
+/// and a token issued before the last dismissal stays dead after a reinstatement (JWT times
+/// are whole seconds, so one issued in the second of the dismissal counts as before it).
 /// The user's type and admin flag come from the row, not from the token, so a transfer or a
 /// change of rights takes effect at once as well.
 pub fn authorize_user(
     token_identity: IdentityId,
+    issued_at: i64,
     account_id: AccountId,
     user_id: UserId,
     standing: Option<UserStanding>,
@@ -73,6 +79,14 @@ pub fn authorize_user(
     if standing.status == UserStatus::Dismissed {
         return Err(DomainError::TokenNoLongerValid(
             "the user has been dismissed",
+        ));
+    }
+    if standing
+        .dismissed_at
+        .is_some_and(|at| issued_at <= at.timestamp())
+    {
+        return Err(DomainError::TokenNoLongerValid(
+            "the token was issued before the user was dismissed; log in again",
         ));
     }
     Ok(AccountUser {
@@ -133,6 +147,8 @@ mod tests {
     use super::*;
     use uuid::Uuid;
 
+    const NOW: i64 = 1_800_000_000;
+
     fn ids() -> (IdentityId, AccountId, UserId) {
         (
             IdentityId(Uuid::from_u128(1)),
@@ -147,6 +163,7 @@ mod tests {
             status,
             user_type,
             is_admin,
+            dismissed_at: None,
         }
     }
 
@@ -155,6 +172,7 @@ mod tests {
         let (i, a, u) = ids();
         let ok = authorize_user(
             i,
+            NOW,
             a,
             u,
             Some(standing(UserStatus::Active, UserType::Intranet, true)),
@@ -162,17 +180,19 @@ mod tests {
         assert!(ok.unwrap().is_admin);
         let dismissed = authorize_user(
             i,
+            NOW,
             a,
             u,
             Some(standing(UserStatus::Dismissed, UserType::Intranet, true)),
         );
         assert_eq!(dismissed.unwrap_err().code(), "invalid_token");
         assert_eq!(
-            authorize_user(i, a, u, None).unwrap_err().code(),
+            authorize_user(i, NOW, a, u, None).unwrap_err().code(),
             "invalid_token"
         );
         let other = authorize_user(
             IdentityId(Uuid::from_u128(9)),
+            NOW,
             a,
             u,
             Some(standing(UserStatus::Active, UserType::Intranet, false)),
@@ -181,10 +201,30 @@ mod tests {
     }
 
     #[test]
+    fn tokens_issued_before_the_last_dismissal_stay_dead_after_reinstatement() {
+        let (i, a, u) = ids();
+        let dismissed_at = DateTime::from_timestamp(NOW, 500_000_000);
+        let reinstated = UserStanding {
+            dismissed_at,
+            ..standing(UserStatus::Active, UserType::Intranet, false)
+        };
+        for issued in [NOW - 60, NOW] {
+            assert_eq!(
+                authorize_user(i, issued, a, u, Some(reinstated))
+                    .unwrap_err()
+                    .code(),
+                "invalid_token"
+            );
+        }
+        assert!(authorize_user(i, NOW + 1, a, u, Some(reinstated)).is_ok());
+    }
+
+    #[test]
     fn external_users_are_never_admins_and_see_no_internals() {
         let (i, a, u) = ids();
         let ext = authorize_user(
             i,
+            NOW,
             a,
             u,
             Some(standing(UserStatus::Active, UserType::Extranet, true)),
@@ -210,6 +250,7 @@ mod tests {
         let (i, a, u) = ids();
         let emp = authorize_user(
             i,
+            NOW,
             a,
             u,
             Some(standing(UserStatus::Active, UserType::Intranet, false)),

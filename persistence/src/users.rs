@@ -7,10 +7,10 @@ use crate::db::{lock_account, Database, DbConnection};
 use crate::error::StoreError;
 use crate::invitations::{change_seats, sweep_account};
 use crate::records::{
-    into_page, parse_id, parse_word, Page, PageRequest, UserRecord, UserRow, USER_COLUMNS,
+    into_page, parse_id, parse_word, utc, Page, PageRequest, UserRecord, UserRow, USER_COLUMNS,
 };
 use crate::schema::{identities, memberships, users};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::access::{
     may_administer_account, visible_users, AccountUser, UserStanding, UserVisibility,
@@ -43,15 +43,17 @@ pub fn standing(
                 users::status,
                 users::user_type,
                 users::is_admin,
+                users::dismissed_at,
             ))
-            .first::<(String, String, String, bool)>(conn)
+            .first::<(String, String, String, bool, Option<NaiveDateTime>)>(conn)
             .optional()?
-            .map(|(identity_id, status, user_type, is_admin)| {
+            .map(|(identity_id, status, user_type, is_admin, dismissed_at)| {
                 Ok(UserStanding {
                     identity_id: parse_id(&identity_id)?,
                     status: parse_word(&status, UserStatus::parse)?,
                     user_type: parse_word(&user_type, UserType::parse)?,
                     is_admin,
+                    dismissed_at: dismissed_at.map(utc),
                 })
             })
             .transpose()
@@ -210,18 +212,17 @@ fn set_status(
 ) -> Result<UserRecord, StoreError> {
     let account_id = actor.account_id.to_string();
     let at = now.naive_utc();
-    let dismissed_at = (status == UserStatus::Dismissed).then_some(at);
-    diesel::update(
-        users::table
-            .find(id.to_string())
-            .filter(users::account_id.eq(&account_id)),
-    )
-    .set((
-        users::status.eq(status.as_str()),
-        users::dismissed_at.eq(dismissed_at),
-        users::updated_at.eq(at),
-    ))
-    .execute(conn)?;
+    let row = users::table
+        .find(id.to_string())
+        .filter(users::account_id.eq(&account_id));
+    let changed = (users::status.eq(status.as_str()), users::updated_at.eq(at));
+    match status {
+        UserStatus::Dismissed => diesel::update(row)
+            .set((changed, users::dismissed_at.eq(at)))
+            .execute(conn)?,
+        // `dismissed_at` stays: tokens issued before the dismissal stay dead (rule 8).
+        UserStatus::Active => diesel::update(row).set(changed).execute(conn)?,
+    };
     change_seats(conn, &account_id, seats, now)?;
     let action = match status {
         UserStatus::Dismissed => "user.dismissed",

@@ -1,5 +1,5 @@
 use crate::helpers::*;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 #[tokio::test]
@@ -78,4 +78,158 @@ async fn a_user_is_visible_in_its_own_account_only() {
 
     let res = app.get("/v1/users/not-an-id", &acme.token).await;
     assert_problem(res, StatusCode::BAD_REQUEST, "invalid_parameter").await;
+}
+
+#[tokio::test]
+async fn dismissal_ends_access_at_once_frees_the_seat_and_reinstating_needs_one() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_up("ada@acme.example", "basic").await;
+    let a = &admin.token;
+    let phone = "+14155550101";
+    let employee = app.join(a, "intranet", None, phone).await;
+    let group = app.workgroup(a, "Client", true).await;
+    let external = app.join(a, "extranet", Some(&group), "+14155550102").await;
+    let post = |path: String, token: String| {
+        let app = &app;
+        async move { app.json(Method::POST, &path, &token, None).await }
+    };
+    let dismiss = |id: &str, token: &str| post(format!("/v1/users/{id}/dismiss"), token.into());
+    let reinstate = |id: &str, token: &str| post(format!("/v1/users/{id}/reinstate"), token.into());
+
+    // Only administrators; never oneself; never twice.
+    let (status, body) = dismiss(&external.id, &employee.token).await;
+    assert_eq!(
+        (status, &body["code"]),
+        (StatusCode::FORBIDDEN, &json!("admin_required"))
+    );
+    let (status, body) = dismiss(&admin.user_id, a).await;
+    assert_eq!(
+        (status, &body["code"]),
+        (StatusCode::CONFLICT, &json!("cannot_dismiss_self"))
+    );
+
+    assert_eq!(app.usage(a).await["available"], 2);
+    let (status, body) = dismiss(&external.id, a).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        (&body["status"], &body["type"]),
+        (&json!("dismissed"), &json!("extranet"))
+    );
+    // The token it already holds stops working at once; logging in again is refused.
+    assert_problem(
+        app.get("/v1/me", &external.token).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+    )
+    .await;
+    let (status, body) = app
+        .login("+14155550102", PASSWORD, Some(&admin.account_id))
+        .await;
+    assert_eq!(
+        (status, &body["code"]),
+        (StatusCode::FORBIDDEN, &json!("user_dismissed"))
+    );
+    // The seat is free; the user and its membership stay.
+    let usage = app.usage(a).await;
+    assert_eq!(
+        (&usage["active_extranet"], &usage["available"]),
+        (&json!(0), &json!(3))
+    );
+    let (_, user) = app
+        .json(Method::GET, &format!("/v1/users/{}", external.id), a, None)
+        .await;
+    assert_eq!(user["status"], "dismissed");
+    let (_, members) = app
+        .json(
+            Method::GET,
+            &format!("/v1/workgroups/{group}/members"),
+            a,
+            None,
+        )
+        .await;
+    assert!(members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["user_id"] == external.id.as_str()));
+    let (status, body) = dismiss(&external.id, a).await;
+    assert_eq!(
+        (status, &body["code"]),
+        (StatusCode::CONFLICT, &json!("already_dismissed"))
+    );
+
+    // Reinstating needs a free seat: fill the plan first.
+    for n in 3..6 {
+        app.invite_phone(a, &group, &format!("+1415555010{n}"))
+            .await;
+    }
+    assert_eq!(app.usage(a).await["available"], 0);
+    let (status, body) = reinstate(&external.id, a).await;
+    assert_eq!(
+        (status, &body["code"]),
+        (StatusCode::CONFLICT, &json!("user_limit_reached"))
+    );
+    let (_, pending) = app
+        .json(
+            Method::GET,
+            "/v1/invitations?status=pending&limit=1",
+            a,
+            None,
+        )
+        .await;
+    let invitation = pending["items"][0]["id"].as_str().unwrap().to_owned();
+    let (status, _) = post(format!("/v1/invitations/{invitation}/revoke"), a.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = reinstate(&external.id, a).await;
+    assert_eq!(
+        (status, &body["status"]),
+        (StatusCode::OK, &json!("active")),
+        "{body}"
+    );
+    let (status, body) = reinstate(&external.id, a).await;
+    assert_eq!(
+        (status, &body["code"]),
+        (StatusCode::CONFLICT, &json!("not_dismissed"))
+    );
+    // The same credentials work again, and the seat is held again.
+    let (status, _) = app
+        .login("+14155550102", PASSWORD, Some(&admin.account_id))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(app.usage(a).await["active_extranet"], 1);
+    let (status, _) = dismiss(&employee.id, &external.token).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old token stays dead");
+    app.assert_audited(&["user.dismissed", "user.reinstated"]);
+}
+
+#[tokio::test]
+async fn the_last_administrator_stays() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_up("ada@acme.example", "basic").await;
+    let other = app.sign_up("bo@other.example", "basic").await;
+    // Another account's user does not exist here.
+    let (status, body) = app
+        .json(
+            Method::POST,
+            &format!("/v1/users/{}/dismiss", other.user_id),
+            &admin.token,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, &body["code"]),
+        (StatusCode::NOT_FOUND, &json!("not_found"))
+    );
+    let (status, body) = app
+        .json(
+            Method::POST,
+            "/v1/users/not-a-uuid/dismiss",
+            &admin.token,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, &body["code"]),
+        (StatusCode::BAD_REQUEST, &json!("invalid_parameter"))
+    );
 }
