@@ -246,7 +246,12 @@ fn add(
             now,
         ),
     )?;
-    member(conn, group_id, user_id)?.ok_or(DomainError::NotFound("member").into())
+    Ok(MemberRecord {
+        role,
+        status: joining.status(),
+        joined_at: now,
+        user: candidate,
+    })
 }
 
 /// What a change of a membership is decided on: the caller's standing in the workgroup and
@@ -489,48 +494,59 @@ pub fn list_workgroup_invitations(
     })
 }
 
-/// Accepts (the caller becomes an active member, returned) or declines (the invitation is
-/// gone) the caller's pending invitation to a workgroup.
-pub fn answer_workgroup_invitation(
+/// Accepts the caller's pending invitation to a workgroup: it becomes an active member.
+pub fn accept_workgroup_invitation(
     db: &Database,
+    actor: &AccountUser,
+    group: WorkgroupId,
+    now: DateTime<Utc>,
+) -> Result<MemberRecord, StoreError> {
+    let actor = *actor;
+    db.write(move |conn| {
+        answer(conn, &actor, group, true, now)?;
+        member(conn, group, actor.user_id)?.ok_or(DomainError::NotFound("member").into())
+    })
+}
+
+/// Declines the caller's pending invitation to a workgroup: it is gone.
+pub fn decline_workgroup_invitation(
+    db: &Database,
+    actor: &AccountUser,
+    group: WorkgroupId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let actor = *actor;
+    db.write(move |conn| answer(conn, &actor, group, false, now))
+}
+
+fn answer(
+    conn: &mut DbConnection,
     actor: &AccountUser,
     group: WorkgroupId,
     accept: bool,
     now: DateTime<Utc>,
-) -> Result<Option<MemberRecord>, StoreError> {
-    let actor = *actor;
-    db.write(move |conn| {
-        let actor = &actor;
-        lock_account(conn, &actor.account_id.to_string())?;
-        let found = workgroup_row(conn, actor.account_id, group)?
-            .ok_or(DomainError::NotFound("workgroup invitation"))?;
-        let (group_key, user_key) = (group.to_string(), actor.user_id.to_string());
-        let status = membership_status(conn, &group_key, &user_key)?;
-        decide_membership_answer(actor, status, group_facts(&found), accept)?;
-        let row = memberships::table.find((&group_key, &user_key));
-        if accept {
-            diesel::update(row)
-                .set((
-                    memberships::status.eq(MembershipStatus::Active.as_str()),
-                    memberships::updated_at.eq(now.naive_utc()),
-                ))
-                .execute(conn)?;
-        } else {
-            diesel::delete(row).execute(conn)?;
-        }
-        let action = if accept {
-            "membership.accepted"
-        } else {
-            "membership.declined"
-        };
-        audit::record(
-            conn,
-            AuditEvent::by(actor, action, "workgroup", group_key, json!({}), now),
-        )?;
-        if accept {
-            member(conn, group, actor.user_id)
-        } else {
-            Ok(None)
-        }
-    })
+) -> Result<(), StoreError> {
+    lock_account(conn, &actor.account_id.to_string())?;
+    let found = workgroup_row(conn, actor.account_id, group)?
+        .ok_or(DomainError::NotFound("workgroup invitation"))?;
+    let (group_key, user_key) = (group.to_string(), actor.user_id.to_string());
+    let status = membership_status(conn, &group_key, &user_key)?;
+    decide_membership_answer(actor, status, group_facts(&found), accept)?;
+    let row = memberships::table.find((&group_key, &user_key));
+    let action = if accept {
+        diesel::update(row)
+            .set((
+                memberships::status.eq(MembershipStatus::Active.as_str()),
+                memberships::updated_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+        "membership.accepted"
+    } else {
+        diesel::delete(row).execute(conn)?;
+        "membership.declined"
+    };
+    audit::record(
+        conn,
+        AuditEvent::by(actor, action, "workgroup", group_key, json!({}), now),
+    )
 }

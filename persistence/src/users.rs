@@ -164,16 +164,7 @@ pub fn dismiss(
             user.as_ref().map(subject_of),
             u32::try_from(admins).unwrap_or(u32::MAX),
         )?;
-        let user_type = user.map(|u| u.user_type);
-        set_status(
-            conn,
-            &actor,
-            id,
-            UserStatus::Dismissed,
-            user_type,
-            seats,
-            now,
-        )
+        set_status(conn, &actor, user, UserStatus::Dismissed, seats, now)
     })
 }
 
@@ -194,8 +185,7 @@ pub fn reinstate(
         let seats = account_row(conn, &account_id)?.seats(&plans);
         let user = user_by_id(conn, &account_id, &id.to_string())?;
         let change = decide_reinstate(&actor, user.as_ref().map(subject_of), seats)?;
-        let user_type = user.map(|u| u.user_type);
-        set_status(conn, &actor, id, UserStatus::Active, user_type, change, now)
+        set_status(conn, &actor, user, UserStatus::Active, change, now)
     })
 }
 
@@ -204,17 +194,14 @@ pub fn reinstate(
 fn set_status(
     conn: &mut DbConnection,
     actor: &AccountUser,
-    id: UserId,
+    user: Option<UserRecord>,
     status: UserStatus,
-    user_type: Option<UserType>,
     seats: SeatChange,
     now: DateTime<Utc>,
 ) -> Result<UserRecord, StoreError> {
-    let account_id = actor.account_id.to_string();
+    let user = user.ok_or(DomainError::NotFound("user"))?;
     let at = now.naive_utc();
-    let row = users::table
-        .find(id.to_string())
-        .filter(users::account_id.eq(&account_id));
+    let row = users::table.find(user.id.to_string());
     let changed = (users::status.eq(status.as_str()), users::updated_at.eq(at));
     match status {
         UserStatus::Dismissed => diesel::update(row)
@@ -223,7 +210,7 @@ fn set_status(
         // `dismissed_at` stays: tokens issued before the dismissal stay dead (rule 8).
         UserStatus::Active => diesel::update(row).set(changed).execute(conn)?,
     };
-    change_seats(conn, &account_id, seats, now)?;
+    change_seats(conn, &actor.account_id.to_string(), seats, now)?;
     let action = match status {
         UserStatus::Dismissed => "user.dismissed",
         UserStatus::Active => "user.reinstated",
@@ -234,12 +221,12 @@ fn set_status(
             actor,
             action,
             "user",
-            id.to_string(),
-            json!({"type": user_type.map(UserType::as_str)}),
+            user.id.to_string(),
+            json!({"type": user.user_type.as_str()}),
             now,
         ),
     )?;
-    user_by_id(conn, &account_id, &id.to_string())?.ok_or(DomainError::NotFound("user").into())
+    Ok(UserRecord { status, ..user })
 }
 
 /// What a users list may be narrowed to.

@@ -223,6 +223,11 @@ pub async fn assert_problem(res: Response, status: StatusCode, code: &str) -> Va
     body
 }
 
+/// Asserts that a request answered with `status` and the problem `code`.
+pub fn assert_refused(got: StatusCode, body: &Value, status: StatusCode, code: &str) {
+    assert_eq!((got, body["code"].as_str()), (status, Some(code)), "{body}");
+}
+
 /// The `field` of every entry of a problem's `errors`.
 pub fn error_fields(problem: &Value) -> Vec<String> {
     problem["errors"]

@@ -1,7 +1,7 @@
 //! Workgroup membership and visibility (rules 2–3): who may do what to a workgroup and its
 //! members, membership invitations, roles, and what external users see.
 
-use crate::helpers::{assert_problem, json_of, Person, TestApp};
+use crate::helpers::{assert_problem, assert_refused, json_of, Person, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -556,9 +556,11 @@ async fn invite_policies_decide_who_adds_members() {
                         "invitees": [{"phone": "+14155550190", "first_name": "N", "last_name": "P"}]})),
         )
         .await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::FORBIDDEN, &json!("workgroup_policy_forbids"))
+    assert_refused(
+        status,
+        &body,
+        StatusCode::FORBIDDEN,
+        "workgroup_policy_forbids",
     );
     assert_eq!(app.usage(a).await, usage);
     let (_, invitations) = app
@@ -660,16 +662,10 @@ async fn external_users_only_join_extranet_groups_and_only_pick_users_they_see()
     assert_eq!(body["status"], "invited");
     // …but not someone it cannot see, nor into a group it is not in: both do not exist for it.
     let (status, body) = add(&second, &stranger).await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::NOT_FOUND, &json!("not_found"))
-    );
+    assert_refused(status, &body, StatusCode::NOT_FOUND, "not_found");
     assert_eq!(body["detail"], "user not found");
     let (status, body) = add(&internal, &colleague).await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::NOT_FOUND, &json!("not_found"))
-    );
+    assert_refused(status, &body, StatusCode::NOT_FOUND, "not_found");
     assert_eq!(body["detail"], "workgroup not found");
     // It never invites new people into the account.
     let (status, body) = app
@@ -681,9 +677,11 @@ async fn external_users_only_join_extranet_groups_and_only_pick_users_they_see()
                         "invitees": [{"phone": "+14155550199", "first_name": "N", "last_name": "P"}]})),
         )
         .await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::FORBIDDEN, &json!("extranet_user_cannot_invite"))
+    assert_refused(
+        status,
+        &body,
+        StatusCode::FORBIDDEN,
+        "extranet_user_cannot_invite",
     );
 
     // What it sees: its groups' active members and itself; pending invitations stay hidden.
@@ -757,14 +755,18 @@ async fn roles_change_and_the_owner_hands_over_before_leaving() {
 
     // The owner is not demoted nor removed until someone else owns the group.
     let (status, body) = patch(&moderator.token, &owner, "member").await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::CONFLICT, &json!("owner_must_be_replaced"))
+    assert_refused(
+        status,
+        &body,
+        StatusCode::CONFLICT,
+        "owner_must_be_replaced",
     );
     let (status, body) = app.json(Method::DELETE, &member(&owner), a, None).await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::CONFLICT, &json!("owner_must_be_replaced"))
+    assert_refused(
+        status,
+        &body,
+        StatusCode::CONFLICT,
+        "owner_must_be_replaced",
     );
     // Moderators change roles, but only the owner or an admin hands ownership over…
     let (status, body) = patch(&moderator.token, &heir, "moderator").await;
@@ -773,15 +775,19 @@ async fn roles_change_and_the_owner_hands_over_before_leaving() {
         (StatusCode::OK, &json!("moderator"))
     );
     let (status, body) = patch(&moderator.token, &heir, "owner").await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::FORBIDDEN, &json!("workgroup_owner_required"))
+    assert_refused(
+        status,
+        &body,
+        StatusCode::FORBIDDEN,
+        "workgroup_owner_required",
     );
     // …to an active employee.
     let (status, body) = patch(&owner.token, &external, "owner").await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::CONFLICT, &json!("owner_must_be_employee"))
+    assert_refused(
+        status,
+        &body,
+        StatusCode::CONFLICT,
+        "owner_must_be_employee",
     );
     let (status, body) = patch(&owner.token, &heir, "owner").await;
     assert_eq!(
@@ -829,10 +835,7 @@ async fn roles_change_and_the_owner_hands_over_before_leaving() {
         "it left: the group is out of its sight"
     );
     let (status, body) = app.json(Method::DELETE, &member(&owner), a, None).await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::NOT_FOUND, &json!("not_found"))
-    );
+    assert_refused(status, &body, StatusCode::NOT_FOUND, "not_found");
     assert_eq!(body["detail"], "member not found");
     app.assert_audited(&[
         "membership.role_changed",
@@ -919,10 +922,7 @@ async fn membership_invitations_are_declined_withdrawn_and_asked_again() {
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, body) = answer(&groups[1], "accept").await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::NOT_FOUND, &json!("not_found"))
-    );
+    assert_refused(status, &body, StatusCode::NOT_FOUND, "not_found");
     // Someone else's invitation is not the caller's to answer.
     let (status, _) = app
         .json(
@@ -1054,8 +1054,5 @@ async fn members_lists_page_with_cursors_and_filters() {
             None,
         )
         .await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::BAD_REQUEST, &json!("invalid_parameter"))
-    );
+    assert_refused(status, &body, StatusCode::BAD_REQUEST, "invalid_parameter");
 }

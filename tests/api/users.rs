@@ -98,15 +98,9 @@ async fn dismissal_ends_access_at_once_frees_the_seat_and_reinstating_needs_one(
 
     // Only administrators; never oneself; never twice.
     let (status, body) = dismiss(&external.id, &employee.token).await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::FORBIDDEN, &json!("admin_required"))
-    );
+    assert_refused(status, &body, StatusCode::FORBIDDEN, "admin_required");
     let (status, body) = dismiss(&admin.user_id, a).await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::CONFLICT, &json!("cannot_dismiss_self"))
-    );
+    assert_refused(status, &body, StatusCode::CONFLICT, "cannot_dismiss_self");
 
     assert_eq!(app.usage(a).await["available"], 2);
     let (status, body) = dismiss(&external.id, a).await;
@@ -125,10 +119,7 @@ async fn dismissal_ends_access_at_once_frees_the_seat_and_reinstating_needs_one(
     let (status, body) = app
         .login("+14155550102", PASSWORD, Some(&admin.account_id))
         .await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::FORBIDDEN, &json!("user_dismissed"))
-    );
+    assert_refused(status, &body, StatusCode::FORBIDDEN, "user_dismissed");
     // The seat is free; the user and its membership stay.
     let usage = app.usage(a).await;
     assert_eq!(
@@ -153,10 +144,7 @@ async fn dismissal_ends_access_at_once_frees_the_seat_and_reinstating_needs_one(
         .iter()
         .any(|m| m["user_id"] == external.id.as_str()));
     let (status, body) = dismiss(&external.id, a).await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::CONFLICT, &json!("already_dismissed"))
-    );
+    assert_refused(status, &body, StatusCode::CONFLICT, "already_dismissed");
 
     // Reinstating needs a free seat: fill the plan first.
     for n in 3..6 {
@@ -165,10 +153,7 @@ async fn dismissal_ends_access_at_once_frees_the_seat_and_reinstating_needs_one(
     }
     assert_eq!(app.usage(a).await["available"], 0);
     let (status, body) = reinstate(&external.id, a).await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::CONFLICT, &json!("user_limit_reached"))
-    );
+    assert_refused(status, &body, StatusCode::CONFLICT, "user_limit_reached");
     let (_, pending) = app
         .json(
             Method::GET,
@@ -187,10 +172,7 @@ async fn dismissal_ends_access_at_once_frees_the_seat_and_reinstating_needs_one(
         "{body}"
     );
     let (status, body) = reinstate(&external.id, a).await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::CONFLICT, &json!("not_dismissed"))
-    );
+    assert_refused(status, &body, StatusCode::CONFLICT, "not_dismissed");
     // The same credentials work again, and the seat is held again.
     let (status, _) = app
         .login("+14155550102", PASSWORD, Some(&admin.account_id))
@@ -216,10 +198,7 @@ async fn the_last_administrator_stays() {
             None,
         )
         .await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::NOT_FOUND, &json!("not_found"))
-    );
+    assert_refused(status, &body, StatusCode::NOT_FOUND, "not_found");
     let (status, body) = app
         .json(
             Method::POST,
@@ -228,8 +207,5 @@ async fn the_last_administrator_stays() {
             None,
         )
         .await;
-    assert_eq!(
-        (status, &body["code"]),
-        (StatusCode::BAD_REQUEST, &json!("invalid_parameter"))
-    );
+    assert_refused(status, &body, StatusCode::BAD_REQUEST, "invalid_parameter");
 }

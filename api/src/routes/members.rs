@@ -297,10 +297,9 @@ pub async fn accept_workgroup_invitation(
     let group = workgroup_id(&id)?;
     let db = state.db.clone();
     let member = web::block(move || {
-        persistence::memberships::answer_workgroup_invitation(&db, &user, group, true, Utc::now())
+        persistence::memberships::accept_workgroup_invitation(&db, &user, group, Utc::now())
     })
-    .await??
-    .ok_or_else(|| ApiError::from(domain::DomainError::NotFound("member")))?;
+    .await??;
     Ok(web::Json(MemberView::from(&member)))
 }
 
@@ -326,7 +325,7 @@ pub async fn decline_workgroup_invitation(
     let group = workgroup_id(&id)?;
     let db = state.db.clone();
     web::block(move || {
-        persistence::memberships::answer_workgroup_invitation(&db, &user, group, false, Utc::now())
+        persistence::memberships::decline_workgroup_invitation(&db, &user, group, Utc::now())
     })
     .await??;
     Ok(HttpResponse::NoContent().finish())
