@@ -145,6 +145,21 @@ async fn dismissal_ends_access_at_once_frees_the_seat_and_reinstating_needs_one(
         .any(|m| m["user_id"] == external.id.as_str()));
     let (status, body) = dismiss(&external.id, a).await;
     assert_refused(status, &body, StatusCode::CONFLICT, "already_dismissed");
+    // Its membership keeps the group extranet: reinstated, it would be back in it.
+    let (status, body) = app
+        .json(
+            Method::PATCH,
+            &format!("/v1/workgroups/{group}"),
+            a,
+            Some(json!({"allow_external": false})),
+        )
+        .await;
+    assert_refused(
+        status,
+        &body,
+        StatusCode::CONFLICT,
+        "workgroup_has_external_members",
+    );
 
     // Reinstating needs a free seat: fill the plan first.
     for n in 3..6 {
