@@ -21,6 +21,8 @@ use utoipa::ToSchema;
 
 pub const ISSUER: &str = "extranet";
 pub const AUDIENCE: &str = "extranet-api";
+/// Clock skew tolerated on `exp`.
+const LEEWAY_SECONDS: u64 = 5;
 
 /// What an access token says.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -75,7 +77,9 @@ impl Tokens {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
-        validation.leeway = 5;
+        validation.leeway = LEEWAY_SECONDS;
+        // Expiry is checked against the server's clock (below), not the system's.
+        validation.validate_exp = false;
         Self {
             encoding: EncodingKey::from_secret(&key),
             decoding: DecodingKey::from_secret(&key),
@@ -109,9 +113,9 @@ impl Tokens {
         })
     }
 
-    /// The claims of a valid token; 401 `invalid_token` otherwise.
-    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+    /// The claims of a valid token, unexpired at `now`; 401 `invalid_token` otherwise.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, ApiError> {
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
             .map_err(|e| {
                 let why = match e.kind() {
@@ -134,7 +138,14 @@ impl Tokens {
                     _ => "the token is not valid",
                 };
                 ApiError::unauthorized("invalid_token", why)
-            })
+            })?;
+        if claims.exp.saturating_add(LEEWAY_SECONDS as i64) < now.timestamp() {
+            return Err(ApiError::unauthorized(
+                "invalid_token",
+                "the token has expired",
+            ));
+        }
+        Ok(claims)
     }
 }
 
@@ -178,7 +189,7 @@ impl FromRequest for Caller {
         let token = bearer(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
-            let claims = state.tokens.verify(&token?)?;
+            let claims = state.tokens.verify(&token?, state.clock.now())?;
             let identity: IdentityId = claims.sub.parse().map_err(|_| bad_claim())?;
             let (Some(acc), Some(uid)) = (claims.acc.as_deref(), claims.uid.as_deref()) else {
                 return Ok(Self(Actor::Identity(identity)));

@@ -2,6 +2,7 @@
 //! JWT auth, the OpenAPI document and Swagger UI, configuration and telemetry.
 
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod delivery;
 pub mod extract;

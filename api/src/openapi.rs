@@ -24,7 +24,7 @@ use utoipa_actix_web::AppExt;
         schemas(Problem, ProblemField),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
-            UnsupportedMediaType, Unprocessable, TooManyRequests, ServiceUnavailable
+            UnsupportedMediaType, Unprocessable, TooManyRequests, Gone, ServiceUnavailable
         )
     ),
     tags(

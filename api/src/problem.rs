@@ -196,6 +196,7 @@ impl From<DomainError> for ApiError {
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::Gone => StatusCode::GONE,
         };
         if let DomainError::Invalid(errors) = e {
             return Self::invalid_fields(errors.into_iter().map(ProblemField::from).collect());

@@ -28,7 +28,8 @@ pub struct Forbidden(Problem);
 pub struct NotFound(Problem);
 
 /// Conflicts with the current state or a rule (`user_limit_reached` with `needed` and
-/// `available`, `user_limit_below_usage`, `login_taken`).
+/// `available`, `user_limit_below_usage`, `login_taken`, `workgroup_not_extranet`,
+/// `domain_not_allowed`, `inviter_no_longer_allowed`).
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct Conflict(Problem);
@@ -65,6 +66,12 @@ pub struct Unprocessable(Problem);
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct TooManyRequests(Problem);
+
+/// Over for good (`invitation_expired`: ask for the invitation to be sent again). Says
+/// nothing of what it was.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Gone(Problem);
 
 /// The database is not reachable (`service_unavailable`).
 #[derive(ToResponse)]

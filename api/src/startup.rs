@@ -1,6 +1,7 @@
 //! Builds the server, the same way for `extranet serve` and for the tests.
 
 use crate::auth::Tokens;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::delivery::transport::{EmailTransport, SmsTransport};
 use crate::delivery::Deliveries;
@@ -35,6 +36,11 @@ pub struct Application {
 impl Application {
     /// Connects to the database, migrates it, binds the address and prepares the server.
     pub async fn build(config: Config) -> Result<Self, String> {
+        Self::build_with_clock(config, Clock::system()).await
+    }
+
+    /// As [`Application::build`], going by `clock` (tests move it to let time pass).
+    pub async fn build_with_clock(config: Config, clock: Clock) -> Result<Self, String> {
         let options = PoolOptions {
             max_connections: config.db_pool_size,
             ..PoolOptions::default()
@@ -61,8 +67,10 @@ impl Application {
             public_url: config.public_url.clone(),
             wakeup: wakeup.clone(),
             lease: chrono::Duration::seconds(i64::from(config.outbox_lease_seconds)),
+            clock: clock.clone(),
         };
         let state = web::Data::new(AppState {
+            clock,
             sealer,
             wakeup,
             db: db.clone(),
@@ -111,7 +119,6 @@ impl Application {
         self.port
     }
 
-    /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully).
     /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully), delivering
     /// messages and keeping house meanwhile.
     pub async fn run(self) -> std::io::Result<()> {
@@ -122,8 +129,8 @@ impl Application {
                 every_minute.tick().await;
                 state.limits.forget_idle();
                 let db = state.db.clone();
+                let now = state.clock.now();
                 let swept = web::block(move || {
-                    let now = chrono::Utc::now();
                     let expired = persistence::invitations::sweep_expired(&db, now)?;
                     let forgotten = persistence::idempotency::forget_old(&db, now)?;
                     Ok::<_, persistence::StoreError>((expired, forgotten))

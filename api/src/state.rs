@@ -1,6 +1,7 @@
 //! What every request handler shares.
 
 use crate::auth::Tokens;
+use crate::clock::Clock;
 use crate::passwords::Passwords;
 use crate::rate_limit::PublicLimits;
 use crate::secrets::TokenSealer;
@@ -10,6 +11,8 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 pub struct AppState {
+    /// The time every handler goes by.
+    pub clock: Clock,
     pub db: Database,
     pub plans: Plans,
     pub tokens: Tokens,

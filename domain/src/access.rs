@@ -16,6 +16,25 @@ pub struct AccountUser {
 }
 
 impl AccountUser {
+    /// A user with the rights its row records, whether or not it is acting now (the sender of
+    /// an invitation is judged this way when the invitation is accepted). Only employees
+    /// administer an account, whatever a row might say.
+    pub fn as_recorded(
+        identity_id: IdentityId,
+        account_id: AccountId,
+        user_id: UserId,
+        user_type: UserType,
+        is_admin: bool,
+    ) -> Self {
+        Self {
+            identity_id,
+            account_id,
+            user_id,
+            user_type,
+            is_admin: is_admin && user_type == UserType::Intranet,
+        }
+    }
+
     pub fn is_intranet(&self) -> bool {
         self.user_type == UserType::Intranet
     }
@@ -89,14 +108,13 @@ pub fn authorize_user(
             "the token was issued before the user was dismissed; log in again",
         ));
     }
-    Ok(AccountUser {
-        identity_id: standing.identity_id,
+    Ok(AccountUser::as_recorded(
+        standing.identity_id,
         account_id,
         user_id,
-        user_type: standing.user_type,
-        // Only employees administer an account, whatever a row might say.
-        is_admin: standing.is_admin && standing.user_type == UserType::Intranet,
-    })
+        standing.user_type,
+        standing.is_admin,
+    ))
 }
 
 /// Changing the account's settings or plan: administrators only.

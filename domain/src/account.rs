@@ -59,14 +59,25 @@ impl ExternalDomains {
     }
 
     /// Whether an invitee with an address at `domain` may be invited as an external user.
+    /// A listed domain covers its subdomains (`client.example` covers `eu.client.example`),
+    /// in allow and deny lists alike. Phone invitees have no domain: no list applies to them.
     pub fn permits(&self, domain: &str) -> bool {
         let domain = domain.to_lowercase();
+        let listed = |list: &[String]| list.iter().any(|d| covers(d, &domain));
         match self {
             Self::Any => true,
-            Self::Allow(list) => list.contains(&domain),
-            Self::Deny(list) => !list.contains(&domain),
+            Self::Allow(list) => listed(list),
+            Self::Deny(list) => !listed(list),
         }
     }
+}
+
+/// Whether the listed domain `listed` is `domain` or one of its parents.
+fn covers(listed: &str, domain: &str) -> bool {
+    domain == listed
+        || domain
+            .strip_suffix(listed)
+            .is_some_and(|sub| sub.ends_with('.'))
 }
 
 /// The settings an administrator controls.
@@ -207,6 +218,18 @@ mod tests {
         assert!(!deny.permits("gmail.example"));
         assert!(deny.permits("client.example"));
         assert!(ExternalDomains::Any.permits("anything.example"));
+    }
+
+    #[test]
+    fn a_listed_domain_covers_its_subdomains_and_nothing_that_merely_ends_like_it() {
+        let allow = ExternalDomains::Allow(strings(&["client.example"]));
+        assert!(allow.permits("eu.client.example"));
+        assert!(allow.permits("a.b.Client.Example"));
+        assert!(!allow.permits("evilclient.example"));
+        assert!(!allow.permits("client.example.evil"));
+        let deny = ExternalDomains::Deny(strings(&["client.example"]));
+        assert!(!deny.permits("eu.client.example"));
+        assert!(deny.permits("notclient.example"));
     }
 
     #[test]

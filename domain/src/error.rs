@@ -18,6 +18,8 @@ pub enum ErrorKind {
     Conflict,
     /// Too many requests of this kind, too soon (429).
     RateLimited,
+    /// Existed, but is over for good (410).
+    Gone,
 }
 
 /// One problem with one input field, named by its path (`admin.email`, `invitees[3].phone`).
@@ -82,14 +84,18 @@ pub enum DomainError {
     WorkgroupPolicyForbids(crate::enums::InvitePolicy),
     #[error("only the workgroup's owner, its moderators and administrators may do this")]
     WorkgroupModeratorRequired,
-    #[error("the workgroup still has {members} external member(s) and {invitations} pending external invitation(s)")]
+    #[error("the workgroup still has {members} external member(s) and {invitations} external invitation(s) that can still be accepted or resent; remove them, or revoke the invitations, first")]
     WorkgroupHasExternalMembers { members: u32, invitations: u32 },
     #[error("{} invitee(s) cannot be invited; see `errors`", .0.len())]
     InviteeConflicts(Vec<FieldError>),
     #[error("the invitation is {} and can no longer be used", .0.as_str())]
     InvitationNotPending(crate::enums::InvitationStatus),
-    #[error("the invitation has expired; ask for it to be sent again")]
+    #[error("the invitation has expired; ask the person who invited you to send it again")]
     InvitationExpired,
+    #[error("the account no longer lets external users from `{domain}` in")]
+    DomainNotAllowed { domain: String },
+    #[error("the person who sent this invitation may no longer invite people here; ask for a new invitation")]
+    InviterNoLongerAllowed,
     #[error("only the person who sent the invitation, or an administrator, may do this")]
     InviterOrAdminRequired,
     #[error("the invitation was sent {retry_after_seconds} second(s) too recently; wait before resending")]
@@ -149,6 +155,8 @@ impl DomainError {
             Self::InviteeConflicts(rows) => rows.first().map_or("invitee_conflict", |r| r.code),
             Self::InvitationNotPending(_) => "invitation_not_pending",
             Self::InvitationExpired => "invitation_expired",
+            Self::DomainNotAllowed { .. } => "domain_not_allowed",
+            Self::InviterNoLongerAllowed => "inviter_no_longer_allowed",
             Self::InviterOrAdminRequired => "inviter_or_admin_required",
             Self::ResendTooSoon { .. } => "rate_limited",
             Self::AlreadyAUser => "already_a_user",
@@ -190,7 +198,8 @@ impl DomainError {
             | Self::WorkgroupHasExternalMembers { .. }
             | Self::InviteeConflicts(_)
             | Self::InvitationNotPending(_)
-            | Self::InvitationExpired
+            | Self::DomainNotAllowed { .. }
+            | Self::InviterNoLongerAllowed
             | Self::AlreadyAUser
             | Self::AlreadyMember
             | Self::MembershipInvitationPending
@@ -203,6 +212,7 @@ impl DomainError {
             | Self::AlreadyDismissed
             | Self::NotDismissed => ErrorKind::Conflict,
             Self::ResendTooSoon { .. } => ErrorKind::RateLimited,
+            Self::InvitationExpired => ErrorKind::Gone,
         }
     }
 

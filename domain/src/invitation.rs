@@ -253,40 +253,84 @@ pub fn may_invite_new_people(
     }
 }
 
-/// Decides a batch: all of it, or nothing, with every failing row named.
-pub fn decide_batch(batch: &Batch, ctx: &BatchContext<'_>) -> Result<BatchPlan, DomainError> {
-    may_invite_new_people(ctx.inviter, ctx.settings)?;
+/// Who may send a batch at all, before any row is looked at (and before an idempotent replay):
+/// rule 3 for new people; and for an existing workgroup, that the caller sees it, that it
+/// allows external users when they are invited (rule 1), and that its invite policy lets the
+/// caller add people. (The Bitrix24 quirk, a person let into the account but not into the
+/// group, cannot happen: whoever may not add people to the group may not invite them into it.)
+pub fn may_send_batch(
+    inviter: &AccountUser,
+    settings: &AccountSettings,
+    batch: &Batch,
+    workgroup: Option<WorkgroupFacts>,
+) -> Result<(), DomainError> {
+    may_invite_new_people(inviter, settings)?;
     if let Target::Existing(_) = batch.target {
-        let group = ctx.workgroup.ok_or(DomainError::NotFound("workgroup"))?;
-        may_view_workgroup(ctx.inviter, group.inviter)?;
-        // Rule 1: external people only into groups that allow them.
+        let group = workgroup.ok_or(DomainError::NotFound("workgroup"))?;
+        may_view_workgroup(inviter, group.inviter)?;
         if batch.invitation_type == UserType::Extranet && !group.allow_external {
             return Err(DomainError::WorkgroupNotExtranet);
         }
-        // The Bitrix24 quirk (in the account, not in the group) cannot happen: whoever may not
-        // add people to the group may not invite them into it.
-        may_add_to_workgroup(ctx.inviter, group.inviter, group.invite_policy)?;
+        may_add_to_workgroup(inviter, group.inviter, group.invite_policy)?;
     }
+    Ok(())
+}
+
+/// Rules 1 and 3 and the account's domain rules for `sender` sending one invitation, as they
+/// stand now. Resending checks them for the one who resends, accepting for whoever sent the
+/// invitation last: settings, policies and rights may all have changed since it was sent.
+/// `workgroup` is the invitation's workgroup, with the sender's standing in it.
+pub fn may_send_invitation(
+    sender: &AccountUser,
+    settings: &AccountSettings,
+    invitation_type: UserType,
+    login: &Login,
+    workgroup: Option<WorkgroupFacts>,
+) -> Result<(), DomainError> {
+    if let Some(group) = workgroup {
+        if invitation_type == UserType::Extranet && !group.allow_external {
+            return Err(DomainError::WorkgroupNotExtranet);
+        }
+    }
+    if let Some(domain) = excluded_domain(settings, invitation_type, login) {
+        return Err(DomainError::DomainNotAllowed { domain });
+    }
+    may_invite_new_people(sender, settings)?;
+    if let Some(group) = workgroup {
+        may_add_to_workgroup(sender, group.inviter, group.invite_policy)?;
+    }
+    Ok(())
+}
+
+/// The email domain of an external invitee that the account's domain rules rule out, if any.
+/// Phone invitees have no domain, and employees are not subject to the rules.
+fn excluded_domain(
+    settings: &AccountSettings,
+    invitation_type: UserType,
+    login: &Login,
+) -> Option<String> {
+    let email = login
+        .email()
+        .filter(|_| invitation_type == UserType::Extranet)?;
+    (!settings.external_domains.permits(email.domain())).then(|| email.domain().to_owned())
+}
+
+/// Decides a batch: all of it, or nothing, with every failing row named.
+pub fn decide_batch(batch: &Batch, ctx: &BatchContext<'_>) -> Result<BatchPlan, DomainError> {
+    may_send_batch(ctx.inviter, ctx.settings, batch, ctx.workgroup)?;
     let mut invalid = FieldErrors::new();
     let mut conflicts = Vec::new();
     let mut outcomes = Vec::with_capacity(batch.invitees.len());
     let joins_group = !matches!(batch.target, Target::Account);
     for (i, (invitee, state)) in batch.invitees.iter().zip(&ctx.logins).enumerate() {
         let field = login_field(&format!("invitees[{i}]"), &invitee.login);
-        if batch.invitation_type == UserType::Extranet {
-            if let Some(email) = invitee.login.email() {
-                if !ctx.settings.external_domains.permits(email.domain()) {
-                    invalid.push(FieldError::new(
-                        field.clone(),
-                        "domain_not_allowed",
-                        format!(
-                            "the account does not let external users from `{}` in",
-                            email.domain()
-                        ),
-                    ));
-                    continue;
-                }
-            }
+        if let Some(domain) = excluded_domain(ctx.settings, batch.invitation_type, &invitee.login) {
+            invalid.push(FieldError::new(
+                field.clone(),
+                "domain_not_allowed",
+                format!("the account does not let external users from `{domain}` in"),
+            ));
+            continue;
         }
         match login_outcome(batch.invitation_type, joins_group, *state) {
             Ok(outcome) => outcomes.push(outcome),
@@ -413,51 +457,74 @@ pub struct ResendPlan {
     pub seats: SeatChange,
 }
 
-/// Rule 7: resending rotates the token and the expiry. A pending invitation keeps its seat
-/// (and is resent at most once per `interval_seconds`); an expired one takes a seat again, if
-/// one is free and the login has not been taken meanwhile.
+/// Everything a resend is decided on.
+#[derive(Debug, Clone, Copy)]
+pub struct ResendContext<'a> {
+    /// Who resends.
+    pub actor: &'a AccountUser,
+    pub invitation: &'a InvitationFacts,
+    pub login: &'a Login,
+    /// Who holds the login now, the invitation itself aside.
+    pub login_now: LoginState,
+    pub seats: Seats,
+    pub settings: &'a AccountSettings,
+    /// The invitation's workgroup as it is now, with the actor's standing in it.
+    pub workgroup: Option<WorkgroupFacts>,
+    pub interval_seconds: u32,
+}
+
+/// Rule 7: resending rotates the token and the expiry. Only the inviter or an admin resends,
+/// and only when today's rules would let them send it (rules 1 and 3, the domain rules): a
+/// dismissed inviter's invitations are resent by someone still allowed. A pending invitation
+/// keeps its seat (and is resent at most once per `interval_seconds`); an expired one takes a
+/// seat again, if one is free and the login has not been taken meanwhile.
 pub fn decide_resend(
-    actor: &AccountUser,
-    invitation: &InvitationFacts,
-    login_now: LoginState,
-    seats: Seats,
-    settings: &AccountSettings,
-    interval_seconds: u32,
+    ctx: &ResendContext<'_>,
     now: DateTime<Utc>,
 ) -> Result<ResendPlan, DomainError> {
-    may_manage_invitation(actor, invitation)?;
-    let expires_at = expiry(now, settings);
-    match effective_status(invitation.status, invitation.expires_at, now) {
-        InvitationStatus::Pending => {
-            let since = (now - invitation.last_sent_at).num_seconds();
-            let interval = i64::from(interval_seconds);
-            if since < interval {
-                return Err(DomainError::ResendTooSoon {
-                    retry_after_seconds: u32::try_from(interval - since).unwrap_or(1),
-                });
-            }
-            Ok(ResendPlan {
-                expires_at,
-                seats: SeatChange::default(),
-            })
-        }
-        InvitationStatus::Expired => {
-            if let Err(conflict) = login_outcome(invitation.invitation_type, false, login_now) {
-                if login_now != LoginState::Free {
-                    return Err(DomainError::InviteeConflicts(vec![conflict]));
-                }
-            }
-            seats.reserve(1)?;
-            Ok(ResendPlan {
-                expires_at,
-                seats: SeatChange {
-                    pending: 1,
-                    ..SeatChange::default()
-                },
-            })
-        }
-        other => Err(DomainError::InvitationNotPending(other)),
+    let invitation = ctx.invitation;
+    may_manage_invitation(ctx.actor, invitation)?;
+    let status = effective_status(invitation.status, invitation.expires_at, now);
+    if !matches!(
+        status,
+        InvitationStatus::Pending | InvitationStatus::Expired
+    ) {
+        return Err(DomainError::InvitationNotPending(status));
     }
+    may_send_invitation(
+        ctx.actor,
+        ctx.settings,
+        invitation.invitation_type,
+        ctx.login,
+        ctx.workgroup,
+    )?;
+    let expires_at = expiry(now, ctx.settings);
+    if status == InvitationStatus::Pending {
+        let since = (now - invitation.last_sent_at).num_seconds();
+        let interval = i64::from(ctx.interval_seconds);
+        if since < interval {
+            return Err(DomainError::ResendTooSoon {
+                retry_after_seconds: u32::try_from(interval - since).unwrap_or(1),
+            });
+        }
+        return Ok(ResendPlan {
+            expires_at,
+            seats: SeatChange::default(),
+        });
+    }
+    if let Err(conflict) = login_outcome(invitation.invitation_type, false, ctx.login_now) {
+        if ctx.login_now != LoginState::Free {
+            return Err(DomainError::InviteeConflicts(vec![conflict]));
+        }
+    }
+    ctx.seats.reserve(1)?;
+    Ok(ResendPlan {
+        expires_at,
+        seats: SeatChange {
+            pending: 1,
+            ..SeatChange::default()
+        },
+    })
 }
 
 /// Revoking frees the seat of a pending invitation; an expired one is closed for good.
@@ -477,12 +544,17 @@ pub fn decide_revoke(
     }
 }
 
-/// Only a pending, unexpired invitation can be accepted or declined.
+/// What a token opens (the accept page, accepting, declining): only a pending, unexpired
+/// invitation. The token of an accepted, declined or revoked invitation is dead and answers
+/// like a token that never existed; an expired one says so ("ask for a new one"), but shows
+/// nothing of the invitation.
 pub fn require_open(invitation: &InvitationFacts, now: DateTime<Utc>) -> Result<(), DomainError> {
     match effective_status(invitation.status, invitation.expires_at, now) {
         InvitationStatus::Pending => Ok(()),
         InvitationStatus::Expired => Err(DomainError::InvitationExpired),
-        other => Err(DomainError::InvitationNotPending(other)),
+        InvitationStatus::Accepted | InvitationStatus::Declined | InvitationStatus::Revoked => {
+            Err(DomainError::NotFound("invitation"))
+        }
     }
 }
 
@@ -513,20 +585,53 @@ pub struct AcceptPlan {
     pub seats: SeatChange,
 }
 
-/// Accepting: the invitation must be open; a login that already has a network profile must
-/// give that profile's password; the person must not already be a user of the account.
+/// Everything an acceptance is decided on.
+#[derive(Debug, Clone, Copy)]
+pub struct AcceptContext<'a> {
+    pub invitation: &'a InvitationFacts,
+    pub login: &'a Login,
+    pub settings: &'a AccountSettings,
+    /// Whoever sent the invitation last, as their user row stands now (`None` if it is gone).
+    pub sender: Option<AccountUser>,
+    /// The invitation's workgroup as it is now, with the sender's standing in it.
+    pub workgroup: Option<WorkgroupFacts>,
+    /// The login's network profile, if it has one, and whether the password given is its own.
+    pub profile: Option<ExistingProfile>,
+    /// The person's user in the account, if they already are one.
+    pub user_in_account: Option<UserStatus>,
+}
+
+/// Accepting: the invitation must be open, and still allowed by today's rules — the
+/// workgroup still allows external users (rule 1, 409 `workgroup_not_extranet`), the account's
+/// domain rules still let the address in (409 `domain_not_allowed`), and whoever sent it last
+/// still may send it (409 `inviter_no_longer_allowed`: rights, `who_can_invite` and the
+/// group's invite policy). A dismissed sender's invitations stay valid: the company invited
+/// the person, and the sender's rights are judged as their row keeps them. A login that
+/// already has a network profile must give that profile's password; the person must not
+/// already be a user of the account.
 pub fn decide_accept(
-    invitation: &InvitationFacts,
-    profile: Option<ExistingProfile>,
-    user_in_account: Option<UserStatus>,
+    ctx: &AcceptContext<'_>,
     now: DateTime<Utc>,
 ) -> Result<AcceptPlan, DomainError> {
+    let invitation = ctx.invitation;
     require_open(invitation, now)?;
-    let profile = match decide_admin_profile(profile)? {
+    let sender = ctx.sender.ok_or(DomainError::InviterNoLongerAllowed)?;
+    may_send_invitation(
+        &sender,
+        ctx.settings,
+        invitation.invitation_type,
+        ctx.login,
+        ctx.workgroup,
+    )
+    .map_err(|e| match e {
+        DomainError::WorkgroupNotExtranet | DomainError::DomainNotAllowed { .. } => e,
+        _ => DomainError::InviterNoLongerAllowed,
+    })?;
+    let profile = match decide_admin_profile(ctx.profile)? {
         AdminProfile::Create => AcceptProfile::Create,
         AdminProfile::Reuse(id) => AcceptProfile::Reuse(id),
     };
-    if user_in_account.is_some() {
+    if ctx.user_in_account.is_some() {
         return Err(DomainError::AlreadyAUser);
     }
     let mut seats = SeatChange {
@@ -851,11 +956,52 @@ mod tests {
         }
     }
 
+    fn email(e: &str) -> Login {
+        Login::Email(crate::login::Email::parse(e).unwrap())
+    }
+
+    fn resend_ctx<'a>(
+        actor: &'a AccountUser,
+        invitation: &'a InvitationFacts,
+        login: &'a Login,
+        settings: &'a AccountSettings,
+        seats_now: Seats,
+    ) -> ResendContext<'a> {
+        ResendContext {
+            actor,
+            invitation,
+            login,
+            login_now: LoginState::Free,
+            seats: seats_now,
+            settings,
+            workgroup: facts(true, Some(Role::Owner)),
+            interval_seconds: RESEND_INTERVAL_SECONDS,
+        }
+    }
+
+    fn accept_ctx<'a>(
+        invitation: &'a InvitationFacts,
+        login: &'a Login,
+        settings: &'a AccountSettings,
+        sender: &AccountUser,
+    ) -> AcceptContext<'a> {
+        AcceptContext {
+            invitation,
+            login,
+            settings,
+            sender: Some(*sender),
+            workgroup: facts(true, Some(Role::Owner)),
+            profile: None,
+            user_in_account: None,
+        }
+    }
+
     #[test]
     fn the_lifecycle() {
         let now = Utc::now();
         let admin = user(UserType::Intranet, true);
         let settings = AccountSettings::default();
+        let ann = email("ann@client.example");
         let open = pending_facts(now);
         let expired = InvitationFacts {
             expires_at: now - Duration::seconds(1),
@@ -867,34 +1013,18 @@ mod tests {
         );
 
         // Resend: a pending one keeps its seat; an expired one needs one.
+        let ctx = resend_ctx(&admin, &open, &ann, &settings, seats(5, 5));
         assert_eq!(
-            decide_resend(
-                &admin,
-                &open,
-                LoginState::Free,
-                seats(5, 5),
-                &settings,
-                RESEND_INTERVAL_SECONDS,
-                now
-            )
-            .unwrap()
-            .seats,
+            decide_resend(&ctx, now).unwrap().seats,
             SeatChange::default()
         );
         let too_soon = InvitationFacts {
             last_sent_at: now - Duration::seconds(10),
             ..open
         };
+        let ctx = resend_ctx(&admin, &too_soon, &ann, &settings, seats(5, 1));
         assert_eq!(
-            decide_resend(
-                &admin,
-                &too_soon,
-                LoginState::Free,
-                seats(5, 1),
-                &settings,
-                RESEND_INTERVAL_SECONDS,
-                now
-            ),
+            decide_resend(&ctx, now),
             Err(DomainError::ResendTooSoon {
                 retry_after_seconds: 50
             })
@@ -903,45 +1033,24 @@ mod tests {
             status: InvitationStatus::Expired,
             ..expired
         };
+        let ctx = resend_ctx(&admin, &stored_expired, &ann, &settings, seats(5, 5));
         assert_eq!(
-            decide_resend(
-                &admin,
-                &stored_expired,
-                LoginState::Free,
-                seats(5, 5),
-                &settings,
-                RESEND_INTERVAL_SECONDS,
-                now
-            ),
+            decide_resend(&ctx, now),
             Err(DomainError::UserLimitReached {
                 needed: 1,
                 available: 0
             })
         );
-        let plan = decide_resend(
-            &admin,
-            &stored_expired,
-            LoginState::Free,
-            seats(5, 1),
-            &settings,
-            RESEND_INTERVAL_SECONDS,
-            now,
-        )
-        .unwrap();
+        let ctx = resend_ctx(&admin, &stored_expired, &ann, &settings, seats(5, 1));
+        let plan = decide_resend(&ctx, now).unwrap();
         assert_eq!(plan.seats.pending, 1);
         assert_eq!(plan.expires_at, now + Duration::hours(168));
+        let ctx = ResendContext {
+            login_now: LoginState::ActiveIntranetUser,
+            ..resend_ctx(&admin, &stored_expired, &ann, &settings, seats(5, 1))
+        };
         assert_eq!(
-            decide_resend(
-                &admin,
-                &stored_expired,
-                LoginState::ActiveIntranetUser,
-                seats(5, 1),
-                &settings,
-                RESEND_INTERVAL_SECONDS,
-                now
-            )
-            .unwrap_err()
-            .code(),
+            decide_resend(&ctx, now).unwrap_err().code(),
             "login_belongs_to_employee"
         );
 
@@ -972,53 +1081,180 @@ mod tests {
             Err(DomainError::InviterOrAdminRequired)
         );
 
-        // Accept and decline: only open invitations.
+        // Accept and decline: only open invitations; a used token is as good as unknown.
         assert_eq!(
             decide_decline(&expired, now),
             Err(DomainError::InvitationExpired)
         );
         assert_eq!(decide_decline(&open, now).unwrap().pending, -1);
-        let plan = decide_accept(&open, None, None, now).unwrap();
+        let plan = decide_accept(&accept_ctx(&open, &ann, &settings, &admin), now).unwrap();
         assert_eq!(
             (plan.profile, plan.seats.pending, plan.seats.active_extranet),
             (AcceptProfile::Create, -1, 1)
         );
         let id = IdentityId(Uuid::from_u128(50));
+        let with_profile = |password_matches| AcceptContext {
+            profile: Some(ExistingProfile {
+                identity_id: id,
+                password_matches,
+            }),
+            ..accept_ctx(&open, &ann, &settings, &admin)
+        };
         assert_eq!(
-            decide_accept(
-                &open,
-                Some(ExistingProfile {
-                    identity_id: id,
-                    password_matches: false
-                }),
-                None,
-                now
-            ),
+            decide_accept(&with_profile(false), now),
             Err(DomainError::InvalidCredentials)
         );
         assert_eq!(
-            decide_accept(
-                &open,
-                Some(ExistingProfile {
-                    identity_id: id,
-                    password_matches: true
-                }),
-                None,
-                now
-            )
-            .unwrap()
-            .profile,
+            decide_accept(&with_profile(true), now).unwrap().profile,
             AcceptProfile::Reuse(id)
         );
+        for used in [
+            InvitationStatus::Accepted,
+            InvitationStatus::Declined,
+            InvitationStatus::Revoked,
+        ] {
+            let used = InvitationFacts {
+                status: used,
+                ..open
+            };
+            assert_eq!(
+                decide_accept(&accept_ctx(&used, &ann, &settings, &admin), now),
+                Err(DomainError::NotFound("invitation"))
+            );
+            assert_eq!(
+                require_open(&used, now),
+                Err(DomainError::NotFound("invitation"))
+            );
+        }
         assert_eq!(
-            decide_accept(&accepted, None, None, now),
-            Err(DomainError::InvitationNotPending(
-                InvitationStatus::Accepted
-            ))
+            decide_accept(
+                &AcceptContext {
+                    user_in_account: Some(UserStatus::Active),
+                    ..accept_ctx(&open, &ann, &settings, &admin)
+                },
+                now
+            ),
+            Err(DomainError::AlreadyAUser)
+        );
+    }
+
+    #[test]
+    fn resend_and_accept_refuse_a_workgroup_that_no_longer_allows_external_users() {
+        let now = Utc::now();
+        let admin = user(UserType::Intranet, true);
+        let settings = AccountSettings::default();
+        let ann = email("ann@client.example");
+        let open = pending_facts(now);
+        let internal = facts(false, Some(Role::Owner));
+        let ctx = ResendContext {
+            workgroup: internal,
+            ..resend_ctx(&admin, &open, &ann, &settings, seats(5, 1))
+        };
+        assert_eq!(
+            decide_resend(&ctx, now),
+            Err(DomainError::WorkgroupNotExtranet)
+        );
+        let ctx = AcceptContext {
+            workgroup: internal,
+            ..accept_ctx(&open, &ann, &settings, &admin)
+        };
+        assert_eq!(
+            decide_accept(&ctx, now),
+            Err(DomainError::WorkgroupNotExtranet)
+        );
+        // Employees may still be invited into it.
+        let intranet = InvitationFacts {
+            invitation_type: UserType::Intranet,
+            ..open
+        };
+        let ctx = AcceptContext {
+            workgroup: internal,
+            ..accept_ctx(&intranet, &ann, &settings, &admin)
+        };
+        assert!(decide_accept(&ctx, now).is_ok());
+    }
+
+    #[test]
+    fn resend_and_accept_follow_todays_domain_rules_and_who_may_invite() {
+        let now = Utc::now();
+        let admin = user(UserType::Intranet, true);
+        let employee = user(UserType::Intranet, false);
+        let open = pending_facts(now);
+        let ann = email("ann@eu.client.example");
+        let denied = AccountSettings {
+            external_domains: ExternalDomains::Deny(vec!["client.example".into()]),
+            ..AccountSettings::default()
+        };
+        let ctx = resend_ctx(&admin, &open, &ann, &denied, seats(5, 1));
+        assert_eq!(
+            decide_resend(&ctx, now),
+            Err(DomainError::DomainNotAllowed {
+                domain: "eu.client.example".into()
+            })
         );
         assert_eq!(
-            decide_accept(&open, None, Some(UserStatus::Active), now),
-            Err(DomainError::AlreadyAUser)
+            decide_accept(&accept_ctx(&open, &ann, &denied, &admin), now)
+                .unwrap_err()
+                .code(),
+            "domain_not_allowed"
+        );
+        // A phone invitee has no domain.
+        let phone = Login::Phone(crate::login::Phone::parse("+14155550101").unwrap());
+        assert!(decide_accept(&accept_ctx(&open, &phone, &denied, &admin), now).is_ok());
+
+        // Sent by an employee while employees could invite; now only admins may.
+        let admins_only = AccountSettings::default();
+        let by_employee = InvitationFacts {
+            invited_by: employee.user_id,
+            ..open
+        };
+        let ctx = resend_ctx(&employee, &by_employee, &ann, &admins_only, seats(5, 1));
+        assert_eq!(decide_resend(&ctx, now), Err(DomainError::AdminRequired));
+        assert_eq!(
+            decide_accept(
+                &accept_ctx(&by_employee, &ann, &admins_only, &employee),
+                now
+            ),
+            Err(DomainError::InviterNoLongerAllowed)
+        );
+        // An admin resending it vouches for it from then on.
+        let ctx = resend_ctx(&admin, &by_employee, &ann, &admins_only, seats(5, 1));
+        assert!(decide_resend(&ctx, now).is_ok());
+        assert!(decide_accept(&accept_ctx(&by_employee, &ann, &admins_only, &admin), now).is_ok());
+
+        // The group's policy binds the sender the same way.
+        let employees = AccountSettings {
+            who_can_invite: WhoCanInvite::Employees,
+            ..AccountSettings::default()
+        };
+        let owner_only = Some(WorkgroupFacts {
+            invite_policy: InvitePolicy::Owner,
+            ..facts(true, Some(Role::Member)).unwrap()
+        });
+        let ctx = ResendContext {
+            workgroup: owner_only,
+            ..resend_ctx(&employee, &by_employee, &ann, &employees, seats(5, 1))
+        };
+        assert_eq!(
+            decide_resend(&ctx, now),
+            Err(DomainError::WorkgroupPolicyForbids(InvitePolicy::Owner))
+        );
+        let ctx = AcceptContext {
+            workgroup: owner_only,
+            ..accept_ctx(&by_employee, &ann, &employees, &employee)
+        };
+        assert_eq!(
+            decide_accept(&ctx, now),
+            Err(DomainError::InviterNoLongerAllowed)
+        );
+        // A sender whose row is gone vouches for nothing.
+        let ctx = AcceptContext {
+            sender: None,
+            ..accept_ctx(&open, &ann, &employees, &admin)
+        };
+        assert_eq!(
+            decide_accept(&ctx, now),
+            Err(DomainError::InviterNoLongerAllowed)
         );
     }
 }

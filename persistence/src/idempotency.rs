@@ -1,13 +1,21 @@
 //! `Idempotency-Key`: the first response to a creating POST is stored in the same transaction
 //! as what it created; the same key with the same request replays it, with another request
-//! is refused. Keys are scoped per account and kept at least 24 hours.
+//! is refused. A key belongs to its caller: another caller's same key is a request of its own,
+//! and never sees this caller's answers. Keys are kept at least 24 hours.
 
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
 use crate::schema::idempotency_keys;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
+use domain::access::AccountUser;
 use domain::DomainError;
+
+/// Whose keys a request's are: its caller's own (DESIGN.md, Security). Callers check what
+/// they may do before a stored answer is looked up.
+pub(crate) fn caller_scope(actor: &AccountUser) -> String {
+    format!("user:{}", actor.user_id)
+}
 
 /// How long a key is remembered.
 pub const KEEP_FOR_HOURS: i64 = 24;
@@ -64,15 +72,6 @@ fn find(
             replayed: true,
         })),
     }
-}
-
-/// The stored response for this key, read without taking the write lock (a fast replay).
-pub fn replay(
-    db: &Database,
-    scope: &str,
-    key: &IdempotencyKey,
-) -> Result<Option<StoredResponse>, StoreError> {
-    db.read(|conn| find(conn, scope, key))
 }
 
 /// What a creating write produced: the stored response (with a key), or the result to render

@@ -26,8 +26,9 @@ use domain::enums::{
 use domain::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use domain::invitation::{
     decide_accept, decide_batch, decide_decline, decide_resend, decide_revoke, effective_status,
-    expiry, AcceptProfile, Batch, BatchContext, InvitationFacts, Invitee, LoginState, Outcome,
-    SeatChange, Target, WorkgroupFacts,
+    expiry, may_send_batch, require_open, AcceptContext, AcceptProfile, Batch, BatchContext,
+    InvitationFacts, Invitee, LoginState, Outcome, ResendContext, SeatChange, Target,
+    WorkgroupFacts,
 };
 use domain::login::{Email, Login, Phone};
 use domain::plan::Plans;
@@ -64,6 +65,8 @@ pub struct InvitationRecord {
     pub last_sent_at: DateTime<Utc>,
     pub accepted_user_id: Option<UserId>,
     pub created_at: DateTime<Utc>,
+    /// Who sent it last: its inviter, or whoever resent it since.
+    pub sent_by: UserId,
 }
 
 impl InvitationRecord {
@@ -109,13 +112,21 @@ struct InvitationRow {
     last_sent_at: NaiveDateTime,
     accepted_user_id: Option<String>,
     created_at: NaiveDateTime,
+    sent_by: Option<String>,
 }
 
 impl InvitationRow {
     fn into_record(self, now: DateTime<Utc>) -> Result<InvitationRecord, StoreError> {
         let stored = parse_word(&self.status, InvitationStatus::parse)?;
         let expires_at = utc(self.expires_at);
+        let invited_by: UserId = parse_id(&self.invited_by)?;
         Ok(InvitationRecord {
+            sent_by: self
+                .sent_by
+                .as_deref()
+                .map(parse_id)
+                .transpose()?
+                .unwrap_or(invited_by),
             id: parse_id(&self.id)?,
             account_id: parse_id(&self.account_id)?,
             invitation_type: parse_word(&self.invitation_type, UserType::parse)?,
@@ -126,7 +137,7 @@ impl InvitationRow {
             last_name: self.last_name,
             workgroup_id: self.workgroup_id.as_deref().map(parse_id).transpose()?,
             message: self.message,
-            invited_by: parse_id(&self.invited_by)?,
+            invited_by,
             expires_at,
             sent_count: u32::try_from(self.sent_count).unwrap_or(0),
             last_sent_at: utc(self.last_sent_at),
@@ -431,14 +442,21 @@ pub fn create_batch(
     let renderer = render.clone();
     let done = db.write(move |conn| {
         lock_account(conn, &account_id)?;
+        sweep_account(conn, &account_id, now)?;
+        let loaded = load_batch(conn, &actor, &batch, true, now)?;
+        // Authorization comes first, before any replay of a stored answer.
+        may_send_batch(
+            &actor,
+            &loaded.account.settings,
+            &batch,
+            loaded.context_group,
+        )?;
         idempotency::once(
             conn,
-            &account_id,
+            &idempotency::caller_scope(&actor),
             key.as_ref(),
             now,
             |conn| {
-                sweep_account(conn, &account_id, now)?;
-                let loaded = load_batch(conn, &actor, &batch, true, now)?;
                 let plan = decide(&actor, &plans, &batch, &loaded)?;
                 write_batch(conn, &actor, &batch, loaded, &plan.outcomes, &tokens, now)
             },
@@ -493,6 +511,7 @@ fn new_record(
         last_sent_at: now,
         accepted_user_id: None,
         created_at: now,
+        sent_by: actor.user_id,
     }
 }
 
@@ -884,6 +903,12 @@ pub fn resend(
         let invitation = invitation_by_id(conn, actor.account_id, &key, now)?;
         let account = account_row(conn, &account_id)?;
         let login = invitation.login()?;
+        let (group_record, workgroup) = workgroup_of(
+            conn,
+            actor.account_id,
+            invitation.workgroup_id,
+            actor.user_id,
+        )?;
         let group = invitation.workgroup_id.map(|g| g.to_string());
         let login_now =
             match login_states(conn, &account_id, &[&login], group.as_deref(), now)?.first() {
@@ -894,12 +919,16 @@ pub fn resend(
                 None => LoginState::Free,
             };
         let plan = decide_resend(
-            actor,
-            &invitation.facts(),
-            login_now,
-            account.seats(plans),
-            &account.settings,
-            resend_interval_seconds,
+            &ResendContext {
+                actor,
+                invitation: &invitation.facts(),
+                login: &login,
+                login_now,
+                seats: account.seats(plans),
+                settings: &account.settings,
+                workgroup,
+                interval_seconds: resend_interval_seconds,
+            },
             now,
         )?;
         let at = now.naive_utc();
@@ -910,16 +939,13 @@ pub fn resend(
                 invitations::expires_at.eq(plan.expires_at.naive_utc()),
                 invitations::sent_count.eq(invitations::sent_count + 1),
                 invitations::last_sent_at.eq(at),
+                invitations::sent_by.eq(Some(actor.user_id.to_string())),
                 invitations::closed_at.eq(None::<NaiveDateTime>),
                 invitations::updated_at.eq(at),
             ))
             .execute(conn)?;
         change_seats(conn, &account_id, plan.seats, now)?;
-        let group_record = match invitation.workgroup_id {
-            Some(g) => workgroup_row(conn, actor.account_id, g)?,
-            None => None,
-        };
-        let inviter_name = names_of(conn, &invitation.invited_by.to_string())?;
+        let inviter_name = names_of(conn, &actor.user_id.to_string())?;
         outbox::enqueue(
             conn,
             &invitation_message(
@@ -947,6 +973,27 @@ pub fn resend(
         )?;
         invitation_by_id(conn, actor.account_id, &key, now)
     })
+}
+
+/// An invitation's workgroup as it is now, and its facts with `who`'s standing in it (`None`
+/// for an invitation into the account only). A workgroup that is gone is a 404.
+fn workgroup_of(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    group: Option<WorkgroupId>,
+    who: UserId,
+) -> Result<(Option<WorkgroupRecord>, Option<WorkgroupFacts>), StoreError> {
+    let Some(id) = group else {
+        return Ok((None, None));
+    };
+    let record = workgroup_row(conn, account_id, id)?.ok_or(DomainError::NotFound("workgroup"))?;
+    let facts = WorkgroupFacts {
+        id,
+        allow_external: record.allow_external,
+        invite_policy: record.invite_policy,
+        inviter: standing(conn, id, who)?,
+    };
+    Ok((Some(record), Some(facts)))
 }
 
 /// Revokes an invitation; a pending one frees its seat.
@@ -1051,6 +1098,7 @@ pub fn lookup(
 ) -> Result<LookupRecord, StoreError> {
     db.read_snapshot(|conn| {
         let invitation = by_token(conn, token_hash, now)?;
+        require_open(&invitation.facts(), now)?;
         let account_name: String = accounts::table
             .find(invitation.account_id.to_string())
             .select(accounts::name)
@@ -1093,6 +1141,7 @@ pub fn credentials_for_token(
 ) -> Result<Option<(IdentityId, String)>, StoreError> {
     db.read(|conn| {
         let invitation = by_token(conn, token_hash, now)?;
+        require_open(&invitation.facts(), now)?;
         profile_of(conn, &invitation.login()?)?
             .map(|(id, hash)| Ok((parse_id(&id)?, hash)))
             .transpose()
@@ -1144,7 +1193,24 @@ pub fn accept(
                 .transpose()?,
             None => None,
         };
-        let plan = decide_accept(&invitation.facts(), profile, user_in_account, now)?;
+        let account = account_row(conn, &account_id)?;
+        let sender = user_by_id(conn, &account_id, &invitation.sent_by.to_string())?.map(|u| {
+            AccountUser::as_recorded(u.identity_id, u.account_id, u.id, u.user_type, u.is_admin)
+        });
+        let (_, workgroup) =
+            workgroup_of(conn, invitation.account_id, invitation.workgroup_id, invitation.sent_by)?;
+        let plan = decide_accept(
+            &AcceptContext {
+                invitation: &invitation.facts(),
+                login: &login,
+                settings: &account.settings,
+                sender,
+                workgroup,
+                profile,
+                user_in_account,
+            },
+            now,
+        )?;
         let at = now.naive_utc();
         let identity_id = match (plan.profile, new_profile) {
             (AcceptProfile::Reuse(id), _) => id.to_string(),

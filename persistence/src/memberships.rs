@@ -25,7 +25,7 @@ use domain::membership::{
     decide_membership_answer, decide_removal, decide_role_change, may_add_member,
     sees_invited_members, GroupFacts, Joining, MemberFacts, Removal, RoleChange, UserFacts,
 };
-use domain::workgroup::{may_view_workgroup, Standing};
+use domain::workgroup::{may_add_to_workgroup, may_view_workgroup, Standing};
 use domain::DomainError;
 use serde_json::json;
 use std::collections::HashMap;
@@ -175,12 +175,16 @@ pub fn add_member(
     let renderer = render.clone();
     let done = db.write(move |conn| {
         lock_account(conn, &account_id)?;
+        let record = group_in_account(conn, &actor, group)?;
+        let caller = standing(conn, group, actor.user_id)?;
+        // Authorization comes first, before any replay of a stored answer.
+        may_add_to_workgroup(&actor, caller, record.invite_policy)?;
         idempotency::once(
             conn,
-            &account_id,
+            &idempotency::caller_scope(&actor),
             key.as_ref(),
             now,
-            |conn| add(conn, &actor, group, user, role, now),
+            |conn| add(conn, &actor, &record, caller, user, role, now),
             &*renderer,
         )
     })?;
@@ -190,20 +194,20 @@ pub fn add_member(
 fn add(
     conn: &mut DbConnection,
     actor: &AccountUser,
-    group_id: WorkgroupId,
+    group: &WorkgroupRecord,
+    standing: Standing,
     user_id: UserId,
     role: Role,
     now: DateTime<Utc>,
 ) -> Result<MemberRecord, StoreError> {
-    let group = group_in_account(conn, actor, group_id)?;
-    let standing = standing(conn, group_id, actor.user_id)?;
+    let group_id = group.id;
     let candidate = visible_user(conn, actor, user_id)?;
     let (group_key, user_key) = (group_id.to_string(), user_id.to_string());
     let existing = membership_status(conn, &group_key, &user_key)?;
     let joining = may_add_member(
         actor,
         standing,
-        group_facts(&group),
+        group_facts(group),
         candidate.as_ref().map(user_facts),
         existing,
         role,
@@ -226,7 +230,7 @@ fn add(
             let inviter_name = names_of(conn, &inviter)?;
             outbox::enqueue(
                 conn,
-                &membership_message(&account, &inviter_name, &group, channel, recipient),
+                &membership_message(&account, &inviter_name, group, channel, recipient),
                 now,
             )?;
         }

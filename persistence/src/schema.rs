@@ -110,6 +110,33 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sent_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    sign_ups (id) {
+        id -> Text,
+        login -> Text,
+        code_hash -> Text,
+        account_name -> Text,
+        plan -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        password_hash -> Nullable<Text>,
+        identity_id -> Nullable<Text>,
+        failed_attempts -> Integer,
+        expires_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sending_counters (counter, window_start) {
+        counter -> Text,
+        window_start -> Timestamp,
+        used -> Integer,
     }
 }
 
@@ -208,4 +235,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     api_tokens,
     webhooks,
+    sign_ups,
+    sending_counters,
 );

@@ -198,7 +198,7 @@ pub fn create_workgroup(
         lock_account(conn, &account_id)?;
         idempotency::once(
             conn,
-            &account_id,
+            &idempotency::caller_scope(&actor),
             key.as_ref(),
             now,
             |conn| insert_workgroup(conn, &actor, &new, now),
@@ -277,13 +277,9 @@ pub fn list_workgroups(
 }
 
 /// Who keeps a workgroup extranet: its external members (dismissed ones too: they keep their
-/// memberships and may be reinstated), the external users invited to join it, and pending
-/// invitations of new external people.
-fn external_presence(
-    conn: &mut DbConnection,
-    id: &str,
-    now: DateTime<Utc>,
-) -> Result<ExternalPresence, StoreError> {
+/// memberships and may be reinstated), the external users invited to join it, and invitations
+/// of new external people that can still be accepted or resent (pending or expired).
+fn external_presence(conn: &mut DbConnection, id: &str) -> Result<ExternalPresence, StoreError> {
     let external = |status: MembershipStatus| {
         memberships::table
             .inner_join(users::table)
@@ -294,11 +290,15 @@ fn external_presence(
     };
     let members: i64 = external(MembershipStatus::Active).get_result(conn)?;
     let asked: i64 = external(MembershipStatus::Invited).get_result(conn)?;
+    // Expired invitations count too: they can be resent, and then accepted (rule 1 holds at
+    // every step). Revoking them is what lets the group go.
     let invited: i64 = invitations::table
         .filter(invitations::workgroup_id.eq(id))
         .filter(invitations::invitation_type.eq(UserType::Extranet.as_str()))
-        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
-        .filter(invitations::expires_at.gt(now.naive_utc()))
+        .filter(invitations::status.eq_any([
+            InvitationStatus::Pending.as_str(),
+            InvitationStatus::Expired.as_str(),
+        ]))
         .count()
         .get_result(conn)?;
     Ok(ExternalPresence {
@@ -326,7 +326,7 @@ pub fn update_workgroup(
         let key = id.to_string();
         if let Some(wanted) = change.allow_external {
             let presence = if before.allow_external && !wanted {
-                external_presence(conn, &key, now)?
+                external_presence(conn, &key)?
             } else {
                 ExternalPresence::default()
             };

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 pub struct Inbox(Arc<Mutex<Vec<Value>>>);
 
 impl Inbox {
-    fn push(&self, v: Value) {
+    pub(crate) fn push(&self, v: Value) {
         self.0.lock().unwrap().push(v);
     }
 

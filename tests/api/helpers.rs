@@ -4,6 +4,7 @@
 //! `postgres://postgres@127.0.0.1:5432`) every test gets a fresh PostgreSQL database, dropped
 //! when the test ends; without it, a fresh SQLite file in a temporary folder.
 
+use api::clock::Clock;
 use api::config::{Config, RawConfig};
 use api::Application;
 use diesel::{Connection, RunQueryDsl};
@@ -13,6 +14,7 @@ use std::sync::Once;
 use uuid::Uuid;
 
 pub use crate::delivery_peers::{token_in, SmsGateway, SmtpServer};
+pub use crate::mail_sink::MailSink;
 
 pub const PASSWORD: &str = "correct horse battery";
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
@@ -67,7 +69,11 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub database_url: String,
     pub sms: SmsGateway,
+    /// Where email goes, unless the test asked for the Python SMTP server (`smtp`).
+    pub mail: MailSink,
     pub smtp: Option<SmtpServer>,
+    /// The server's clock: `clock.advance(…)` lets time pass for it.
+    pub clock: Clock,
     _db: TestDatabase,
 }
 
@@ -103,18 +109,22 @@ impl TestApp {
         });
         let (db, url) = TestDatabase::create();
         let sms = SmsGateway::start().await;
+        let mail_sink = MailSink::start().await;
         let smtp = mail.then(SmtpServer::start);
         let mut raw = RawConfig {
             bind: "127.0.0.1:0".into(),
             database_url: url.clone(),
             jwt_secret: Some(JWT_SECRET.into()),
             sms: sms.url.clone(),
-            email: smtp.as_ref().map_or("console".into(), SmtpServer::url),
+            email: smtp.as_ref().map_or(mail_sink.url(), SmtpServer::url),
             ..RawConfig::default()
         };
         configure(&mut raw);
         let config = Config::from_raw(raw).expect("valid test configuration");
-        let app = Application::build(config).await.expect("server starts");
+        let clock = Clock::system();
+        let app = Application::build_with_clock(config, clock.clone())
+            .await
+            .expect("server starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run());
         Self {
@@ -122,13 +132,29 @@ impl TestApp {
             client: reqwest::Client::new(),
             database_url: url,
             sms,
+            mail: mail_sink,
             smtp,
+            clock,
             _db: db,
         }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// The emails sent to `to`, once `count` have arrived (on whichever SMTP server it uses).
+    pub async fn emails_to(&self, to: &str, count: usize) -> Vec<Value> {
+        match &self.smtp {
+            Some(smtp) => smtp.wait_for(to, count).await,
+            None => self.mail.wait_for(to, count).await,
+        }
+    }
+
+    /// The invitation token of the `nth` (0-based) email sent to `to`.
+    pub async fn email_token(&self, to: &str, nth: usize) -> String {
+        let mails = self.emails_to(to, nth + 1).await;
+        token_in(mails[nth]["body"].as_str().unwrap())
     }
 
     /// Sends `body` as JSON (when given) with `token` as bearer (when given).

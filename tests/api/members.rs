@@ -402,7 +402,7 @@ async fn an_external_user_joins_a_second_extranet_group_by_membership_invitation
     assert!(problem["detail"]
         .as_str()
         .unwrap()
-        .contains("1 pending external invitation"));
+        .contains("1 external invitation"));
 
     let (status, accepted) = app
         .json(

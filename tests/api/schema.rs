@@ -61,6 +61,8 @@ fn schema_matches_migrations() {
         idempotency_keys,
         api_tokens,
         webhooks,
+        sign_ups,
+        sending_counters,
     );
     let columns: Vec<Column> = db
         .read(|conn| {

@@ -135,7 +135,7 @@ async fn allow_external_stays_on_while_external_people_remain() {
     assert!(problem["detail"]
         .as_str()
         .unwrap()
-        .contains("1 pending external invitation"));
+        .contains("1 external invitation"));
     // Revoked: nobody external is left, so it may be switched off, and on again.
     app.post(
         &format!(

@@ -5,8 +5,8 @@
 
 pub mod transport;
 
+use crate::clock::Clock;
 use crate::secrets::TokenSealer;
-use chrono::Utc;
 use domain::delivery::{
     render_invitation, render_membership_invitation, retry_after, InvitationMessage,
 };
@@ -31,6 +31,7 @@ pub struct Deliveries {
     pub wakeup: Arc<Notify>,
     /// How long a claimed message is this worker's alone.
     pub lease: chrono::Duration,
+    pub clock: Clock,
 }
 
 fn text(payload: &Value, key: &str) -> Option<String> {
@@ -98,7 +99,7 @@ impl Deliveries {
             Ok(()) => Attempt::Sent,
             Err(error) => {
                 let attempts = m.attempts + 1;
-                let retry_at = retry_after(attempts).map(|wait| Utc::now() + wait);
+                let retry_at = retry_after(attempts).map(|wait| self.clock.now() + wait);
                 tracing::warn!(message_id = %m.id, channel = %m.channel, attempts, %error, gave_up = retry_at.is_none(), "delivery failed");
                 Attempt::Failed { error, retry_at }
             }
@@ -107,12 +108,11 @@ impl Deliveries {
 
     /// One round: claim, send, record. Returns how many messages it handled.
     pub async fn round(&self) -> Result<usize, String> {
-        let (db, lease) = (self.db.clone(), self.lease);
-        let claimed =
-            actix_web::web::block(move || outbox::claim_due(&db, Utc::now(), lease, BATCH))
-                .await
-                .map_err(|e| e.to_string())?
-                .map_err(|e| e.to_string())?;
+        let (db, lease, now) = (self.db.clone(), self.lease, self.clock.now());
+        let claimed = actix_web::web::block(move || outbox::claim_due(&db, now, lease, BATCH))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
         if claimed.is_empty() {
             return Ok(0);
         }
@@ -120,8 +120,8 @@ impl Deliveries {
             futures_util::future::join_all(claimed.iter().map(|m| self.attempt(m))).await;
         let outcomes: Vec<_> = claimed.iter().map(|m| m.id).zip(attempts).collect();
         let n = outcomes.len();
-        let db = self.db.clone();
-        actix_web::web::block(move || outbox::record_attempts(&db, outcomes, Utc::now()))
+        let (db, now) = (self.db.clone(), self.clock.now());
+        actix_web::web::block(move || outbox::record_attempts(&db, outcomes, now))
             .await
             .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())?;

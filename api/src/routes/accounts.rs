@@ -8,7 +8,6 @@ use crate::responses::*;
 use crate::state::AppState;
 use crate::views::{AccountView, ExternalDomainsBody, UsageView, UserView};
 use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
-use chrono::Utc;
 use domain::account::{AccountChange, AccountChangeRequest, DomainLists};
 use domain::enums::WhoCanInvite;
 use domain::sign_up::{decide_admin_profile, AdminProfile, ExistingProfile, SignUp, SignUpRequest};
@@ -91,6 +90,7 @@ pub async fn sign_up(
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<SignUpBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     state.limits.check(Endpoint::SignUp, &req)?;
     let cmd = SignUp::parse(
         SignUpRequest {
@@ -133,7 +133,6 @@ pub async fn sign_up(
         admin,
     };
     let db = state.db.clone();
-    let now = Utc::now();
     let (account, user) =
         web::block(move || persistence::accounts::sign_up(&db, new, now)).await??;
     let token = state
@@ -210,6 +209,7 @@ pub async fn patch_account(
     Caller(actor): Caller,
     JsonBody(body): JsonBody<AccountPatch>,
 ) -> Result<web::Json<AccountView>, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let domains = body.external_domains.as_ref().map(|d| match d {
         Some(d) => DomainLists {
@@ -226,7 +226,7 @@ pub async fn patch_account(
     })?;
     let db = state.db.clone();
     let account =
-        web::block(move || persistence::accounts::update_account(&db, &user, change, Utc::now()))
+        web::block(move || persistence::accounts::update_account(&db, &user, change, now))
             .await??;
     Ok(web::Json(AccountView::new(&account, &state.plans)))
 }
@@ -261,6 +261,7 @@ pub async fn put_plan(
     Caller(actor): Caller,
     JsonBody(body): JsonBody<PlanBody>,
 ) -> Result<web::Json<AccountView>, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let plan = state
         .plans
@@ -269,10 +270,9 @@ pub async fn put_plan(
         .clone();
     let db = state.db.clone();
     let st = state.clone();
-    let account = web::block(move || {
-        persistence::accounts::change_plan(&db, &user, &plan, &st.plans, Utc::now())
-    })
-    .await??;
+    let account =
+        web::block(move || persistence::accounts::change_plan(&db, &user, &plan, &st.plans, now))
+            .await??;
     Ok(web::Json(AccountView::new(&account, &state.plans)))
 }
 
@@ -291,10 +291,10 @@ pub async fn usage(
     state: web::Data<AppState>,
     Caller(actor): Caller,
 ) -> Result<web::Json<UsageView>, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let st = state.clone();
     let (plan, seats) =
-        web::block(move || persistence::accounts::usage(&st.db, &user, &st.plans, Utc::now()))
-            .await??;
+        web::block(move || persistence::accounts::usage(&st.db, &user, &st.plans, now)).await??;
     Ok(web::Json(UsageView::new(plan, &seats)))
 }

@@ -7,7 +7,6 @@ use crate::rate_limit::Endpoint;
 use crate::responses::*;
 use crate::state::AppState;
 use actix_web::{post, web, HttpRequest};
-use chrono::Utc;
 use domain::access::may_log_in;
 use domain::ids::AccountId;
 use domain::login::Login;
@@ -57,6 +56,7 @@ pub async fn login(
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<LoginBody>,
 ) -> Result<web::Json<AccessToken>, ApiError> {
+    let now = state.clock.now();
     state.limits.check(Endpoint::Login, &req)?;
     let login =
         Login::parse(&body.login).map_err(|e| DomainError::Invalid(vec![e.under("login")]))?;
@@ -72,7 +72,6 @@ pub async fn login(
         Some(id) if matches => id,
         _ => return Err(DomainError::InvalidCredentials.into()),
     };
-    let now = Utc::now();
     let Some(account_id) = body.account_id.map(AccountId) else {
         return Ok(web::Json(state.tokens.issue(identity, None, now)?));
     };

@@ -200,6 +200,7 @@ pub async fn create_invitations(
     key: IdempotencyHeader,
     JsonBody(body): JsonBody<InvitationBatchBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let workgroup = match (&body.workgroup_id, &body.workgroup) {
         (Some(_), Some(_)) => WorkgroupRequest::Both,
@@ -248,7 +249,7 @@ pub async fn create_invitations(
             batch,
             dry_run,
             tokens,
-            Utc::now(),
+            now,
             key,
             |r| {
                 let status = if r.dry_run {
@@ -304,6 +305,7 @@ pub async fn list_invitations(
     Caller(actor): Caller,
     query: web::Query<InvitationListQuery>,
 ) -> Result<web::Json<InvitationPage>, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let query = query.into_inner();
     let page = page_request::<InvitationId>(query.limit, query.cursor.as_deref())?;
@@ -316,7 +318,7 @@ pub async fn list_invitations(
     // One page of an index, unless it searches or looks for expired ones.
     let bounded = filter.q.is_none() && filter.status != Some(InvitationStatus::Expired);
     let page = crate::reads::read(&state.db, bounded, move |db| {
-        persistence::invitations::list_invitations(db, &user, &filter, page, Utc::now())
+        persistence::invitations::list_invitations(db, &user, &filter, page, now)
     })
     .await?;
     Ok(web::Json(InvitationPage {
@@ -348,18 +350,19 @@ pub async fn get_invitation(
     Caller(actor): Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<InvitationView>, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let id = invitation_id(&id)?;
     let db = state.db.clone();
     let invitation =
-        web::block(move || persistence::invitations::get_invitation(&db, &user, id, Utc::now()))
-            .await??;
+        web::block(move || persistence::invitations::get_invitation(&db, &user, id, now)).await??;
     Ok(web::Json(InvitationView::from(&invitation)))
 }
 
 /// Send an invitation again (its inviter, or an admin): a new token and expiry, the old link
 /// dead. A pending one may be resent once a minute (429 otherwise); an expired one takes a
-/// seat again.
+/// seat again. The one who resends must be allowed to send it today (`who_can_invite`, the
+/// workgroup's invite policy, the domain rules, rule 1), and vouches for it from then on.
 #[utoipa::path(
     tag = "invitations",
     params(("id" = Uuid, Path, description = "The invitation's id")),
@@ -379,6 +382,7 @@ pub async fn resend_invitation(
     Caller(actor): Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<InvitationView>, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let id = invitation_id(&id)?;
     let token = state.sealer.issue().map_err(ApiError::internal)?;
@@ -391,7 +395,7 @@ pub async fn resend_invitation(
             id,
             &token,
             st.resend_interval_seconds,
-            Utc::now(),
+            now,
         )
     })
     .await??;
@@ -418,11 +422,12 @@ pub async fn revoke_invitation(
     Caller(actor): Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<InvitationView>, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let id = invitation_id(&id)?;
     let db = state.db.clone();
     let invitation =
-        web::block(move || persistence::invitations::revoke(&db, &user, id, Utc::now())).await??;
+        web::block(move || persistence::invitations::revoke(&db, &user, id, now)).await??;
     Ok(web::Json(InvitationView::from(&invitation)))
 }
 
@@ -481,6 +486,8 @@ pub struct LookupView {
 }
 
 /// What an invitation link leads to: account, workgroup, inviter, invitee, expiry (public).
+/// The token of an accepted, declined or revoked invitation is dead: 404, like one that never
+/// existed. An expired one is 410 `invitation_expired`, with nothing of the invitation.
 #[utoipa::path(
     tag = "invitations",
     security(()),
@@ -489,6 +496,7 @@ pub struct LookupView {
         (status = 200, description = "The invitation", body = LookupView),
         (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
+        (status = 410, response = Gone),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
         (status = 429, response = TooManyRequests),
@@ -500,11 +508,11 @@ pub async fn lookup_invitation(
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<TokenBody>,
 ) -> Result<web::Json<LookupView>, ApiError> {
+    let now = state.clock.now();
     state.limits.check(Endpoint::Lookup, &req)?;
     let hash = token_hash(&body.token);
     let db = state.db.clone();
-    let found =
-        web::block(move || persistence::invitations::lookup(&db, &hash, Utc::now())).await??;
+    let found = web::block(move || persistence::invitations::lookup(&db, &hash, now)).await??;
     let i = &found.invitation;
     Ok(web::Json(LookupView {
         invitation: LookupInvitation {
@@ -560,8 +568,11 @@ pub struct AcceptResponse {
 
 /// Accept an invitation (public): the person joins the account, and the workgroup as a member.
 /// A login that already has a network profile must give that profile's password (401
-/// `invalid_credentials` otherwise). Resent, revoked, used, expired and unknown tokens are
-/// refused.
+/// `invalid_credentials` otherwise). Resent, revoked, used and unknown tokens are 404, expired
+/// ones 410. Today's rules are checked again: the workgroup must still allow external users
+/// (409 `workgroup_not_extranet`), the account's domain rules still let the address in (409
+/// `domain_not_allowed`), and whoever sent the invitation last must still be allowed to send
+/// it (409 `inviter_no_longer_allowed`; a dismissed inviter's invitations stay valid).
 #[utoipa::path(
     tag = "invitations",
     security(()),
@@ -572,6 +583,7 @@ pub struct AcceptResponse {
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
+        (status = 410, response = Gone),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
@@ -584,13 +596,13 @@ pub async fn accept_invitation(
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<AcceptBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     state.limits.check(Endpoint::Accept, &req)?;
     let hash = token_hash(&body.token);
     let db = state.db.clone();
     let h = hash.clone();
     let credentials =
-        web::block(move || persistence::invitations::credentials_for_token(&db, &h, Utc::now()))
-            .await??;
+        web::block(move || persistence::invitations::credentials_for_token(&db, &h, now)).await??;
     let profile = match credentials {
         Some((identity_id, stored)) => AcceptingProfile::Existing(ExistingProfile {
             identity_id,
@@ -617,7 +629,6 @@ pub async fn accept_invitation(
         }
     };
     let db = state.db.clone();
-    let now = Utc::now();
     let user =
         web::block(move || persistence::invitations::accept(&db, &hash, profile, now)).await??;
     let token = state
@@ -640,7 +651,7 @@ pub async fn accept_invitation(
         (status = 200, description = "Declined", body = InvitationView),
         (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
+        (status = 410, response = Gone),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
         (status = 429, response = TooManyRequests),
@@ -652,10 +663,11 @@ pub async fn decline_invitation(
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<TokenBody>,
 ) -> Result<web::Json<InvitationView>, ApiError> {
+    let now = state.clock.now();
     state.limits.check(Endpoint::Accept, &req)?;
     let hash = token_hash(&body.token);
     let db = state.db.clone();
     let invitation =
-        web::block(move || persistence::invitations::decline(&db, &hash, Utc::now())).await??;
+        web::block(move || persistence::invitations::decline(&db, &hash, now)).await??;
     Ok(web::Json(InvitationView::from(&invitation)))
 }

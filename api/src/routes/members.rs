@@ -12,7 +12,6 @@ use crate::state::AppState;
 use crate::views::{MemberPage, MemberView, WorkgroupInvitationPage, WorkgroupInvitationView};
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::Utc;
 use domain::enums::{MembershipStatus, Role};
 use domain::ids::{UserId, WorkgroupId};
 use domain::membership::parse_new_member_role;
@@ -123,6 +122,7 @@ pub async fn add_member(
     id: web::Path<String>,
     JsonBody(body): JsonBody<NewMemberBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let group = workgroup_id(&id)?;
     let role = parse_new_member_role(body.role)?;
@@ -130,16 +130,9 @@ pub async fn add_member(
     let candidate = UserId(body.user_id);
     let db = state.db.clone();
     let stored = web::block(move || {
-        persistence::memberships::add_member(
-            &db,
-            user,
-            group,
-            candidate,
-            role,
-            Utc::now(),
-            key,
-            |m| idempotency::stored(StatusCode::CREATED, &MemberView::from(m)),
-        )
+        persistence::memberships::add_member(&db, user, group, candidate, role, now, key, |m| {
+            idempotency::stored(StatusCode::CREATED, &MemberView::from(m))
+        })
     })
     .await??;
     if !stored.replayed {
@@ -185,11 +178,12 @@ pub async fn patch_member(
     path: web::Path<(String, String)>,
     JsonBody(body): JsonBody<MemberPatch>,
 ) -> Result<web::Json<MemberView>, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let (group, member) = (workgroup_id(&path.0)?, user_id(&path.1)?);
     let db = state.db.clone();
     let changed = web::block(move || {
-        persistence::memberships::change_role(&db, &user, group, member, body.role, Utc::now())
+        persistence::memberships::change_role(&db, &user, group, member, body.role, now)
     })
     .await??;
     Ok(web::Json(MemberView::from(&changed)))
@@ -219,13 +213,12 @@ pub async fn remove_member(
     Caller(actor): Caller,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let (group, member) = (workgroup_id(&path.0)?, user_id(&path.1)?);
     let db = state.db.clone();
-    web::block(move || {
-        persistence::memberships::remove_member(&db, &user, group, member, Utc::now())
-    })
-    .await??;
+    web::block(move || persistence::memberships::remove_member(&db, &user, group, member, now))
+        .await??;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -293,11 +286,12 @@ pub async fn accept_workgroup_invitation(
     Caller(actor): Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<MemberView>, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let group = workgroup_id(&id)?;
     let db = state.db.clone();
     let member = web::block(move || {
-        persistence::memberships::accept_workgroup_invitation(&db, &user, group, Utc::now())
+        persistence::memberships::accept_workgroup_invitation(&db, &user, group, now)
     })
     .await??;
     Ok(web::Json(MemberView::from(&member)))
@@ -321,11 +315,12 @@ pub async fn decline_workgroup_invitation(
     Caller(actor): Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let group = workgroup_id(&id)?;
     let db = state.db.clone();
     web::block(move || {
-        persistence::memberships::decline_workgroup_invitation(&db, &user, group, Utc::now())
+        persistence::memberships::decline_workgroup_invitation(&db, &user, group, now)
     })
     .await??;
     Ok(HttpResponse::NoContent().finish())

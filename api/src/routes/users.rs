@@ -8,7 +8,6 @@ use crate::responses::*;
 use crate::state::AppState;
 use crate::views::{ProfileView, UserPage, UserView};
 use actix_web::{get, post, web};
-use chrono::Utc;
 use domain::access::Actor;
 use domain::enums::{UserStatus, UserType};
 use domain::ids::UserId;
@@ -154,11 +153,11 @@ pub async fn dismiss_user(
     Caller(actor): Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<UserView>, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let id: UserId = path_id(&id, "user id")?;
     let db = state.db.clone();
-    let dismissed =
-        web::block(move || persistence::users::dismiss(&db, &user, id, Utc::now())).await??;
+    let dismissed = web::block(move || persistence::users::dismiss(&db, &user, id, now)).await??;
     Ok(web::Json(UserView::from(&dismissed)))
 }
 
@@ -182,12 +181,12 @@ pub async fn reinstate_user(
     Caller(actor): Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<UserView>, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let id: UserId = path_id(&id, "user id")?;
     let db = state.db.clone();
     let plans = state.plans.clone();
     let reinstated =
-        web::block(move || persistence::users::reinstate(&db, &user, &plans, id, Utc::now()))
-            .await??;
+        web::block(move || persistence::users::reinstate(&db, &user, &plans, id, now)).await??;
     Ok(web::Json(UserView::from(&reinstated)))
 }

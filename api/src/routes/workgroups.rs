@@ -10,7 +10,6 @@ use crate::state::AppState;
 use crate::views::{WorkgroupPage, WorkgroupView};
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::Utc;
 use domain::enums::{InvitePolicy, WorkgroupKind};
 use domain::ids::WorkgroupId;
 use domain::workgroup::{
@@ -60,6 +59,7 @@ pub async fn create_workgroup(
     key: IdempotencyHeader,
     JsonBody(body): JsonBody<NewWorkgroupBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let new = NewWorkgroup::parse(NewWorkgroupRequest {
         name: &body.name,
@@ -71,7 +71,7 @@ pub async fn create_workgroup(
     let key = key.key_for(&req, &body);
     let db = state.db.clone();
     let stored = web::block(move || {
-        persistence::workgroups::create_workgroup(&db, user, new, Utc::now(), key, |w| {
+        persistence::workgroups::create_workgroup(&db, user, new, now, key, |w| {
             idempotency::stored(StatusCode::CREATED, &WorkgroupView::from(w))
         })
     })
@@ -199,6 +199,7 @@ pub async fn patch_workgroup(
     id: web::Path<String>,
     JsonBody(body): JsonBody<WorkgroupPatch>,
 ) -> Result<web::Json<WorkgroupView>, ApiError> {
+    let now = state.clock.now();
     let user = *actor.in_account()?;
     let id = workgroup_id(&id)?;
     let change = WorkgroupChange::parse(WorkgroupChangeRequest {
@@ -208,9 +209,8 @@ pub async fn patch_workgroup(
         invite_policy: body.invite_policy,
     })?;
     let db = state.db.clone();
-    let group = web::block(move || {
-        persistence::workgroups::update_workgroup(&db, &user, id, &change, Utc::now())
-    })
-    .await??;
+    let group =
+        web::block(move || persistence::workgroups::update_workgroup(&db, &user, id, &change, now))
+            .await??;
     Ok(web::Json(WorkgroupView::from(&group)))
 }

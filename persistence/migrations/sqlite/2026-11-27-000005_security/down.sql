@@ -1,0 +1,3 @@
+DROP TABLE sending_counters;
+DROP TABLE sign_ups;
+ALTER TABLE invitations DROP COLUMN sent_by;

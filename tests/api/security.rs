@@ -1,0 +1,578 @@
+//! The holes an attacker found (issue #8), each as the attack it closes: idempotency keys that
+//! belonged to nobody, tokens that outlived their invitation, rule 1 skipped after the invite,
+//! and resends and accepts that ignored today's policy.
+
+use crate::helpers::{assert_problem, assert_refused, json_of, Person, TestApp, PASSWORD};
+use chrono::Duration;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+/// POST with an `Idempotency-Key`; returns the status, whether it was a replay, and the body.
+async fn post_keyed(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    key: &str,
+    body: Value,
+) -> (StatusCode, bool, Value) {
+    let res = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .header("Idempotency-Key", key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let replayed = res.headers().contains_key("idempotent-replayed");
+    let (status, body) = json_of(res).await;
+    (status, replayed, body)
+}
+
+fn invite_body(group: &str, email: &str) -> Value {
+    json!({"type": "extranet", "workgroup_id": group,
+           "invitees": [{"email": email, "first_name": "Ann", "last_name": "Lee"}]})
+}
+
+async fn patch(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+    app.json(Method::PATCH, path, token, Some(body)).await
+}
+
+/// Adds `user` to `group` as `by`, and the user accepts.
+async fn add_and_accept(app: &TestApp, by: &str, group: &str, user: &Person) {
+    let (status, body) = app
+        .json(
+            Method::POST,
+            &format!("/v1/workgroups/{group}/members"),
+            by,
+            Some(json!({"user_id": user.id})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = app
+        .json(
+            Method::POST,
+            &format!("/v1/me/workgroup-invitations/{group}/accept"),
+            &user.token,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// A fresh access token for the account's first admin (after the clock moved past the old one).
+async fn admin_token(app: &TestApp, email: &str, account_id: &str) -> String {
+    let (status, body) = app.login(email, PASSWORD, Some(account_id)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_idempotency_key_belongs_to_its_caller_and_never_replays_to_another() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_up("ada@agency.example", "free").await;
+    let (status, _) = patch(
+        &app,
+        "/v1/account",
+        &admin.token,
+        json!({"who_can_invite": "employees"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let extranet_group = app.workgroup(&admin.token, "Client site", true).await;
+    let internal_group = app.workgroup(&admin.token, "Payroll", false).await;
+    let client = app
+        .join(
+            &admin.token,
+            "extranet",
+            Some(&extranet_group),
+            "+14155550100",
+        )
+        .await;
+    let employee = app
+        .join(&admin.token, "intranet", None, "+14155550101")
+        .await;
+    let colleague = app
+        .join(&admin.token, "intranet", None, "+14155550102")
+        .await;
+    add_and_accept(&app, &admin.token, &extranet_group, &employee).await;
+
+    // The admin invites with key k1.
+    let body = invite_body(&extranet_group, "ann@client.example");
+    let (status, _, first) =
+        post_keyed(&app, "/v1/invitations", &admin.token, "k1", body.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+
+    // The external user sends the same key and body: refused as its own request, nothing shown.
+    let (status, replayed, problem) =
+        post_keyed(&app, "/v1/invitations", &client.token, "k1", body.clone()).await;
+    assert_refused(
+        status,
+        &problem,
+        StatusCode::FORBIDDEN,
+        "extranet_user_cannot_invite",
+    );
+    assert!(!replayed);
+    assert!(
+        !problem.to_string().contains("ann@client.example"),
+        "{problem}"
+    );
+
+    // Adding the colleague to the internal group with k2 answers with the colleague's phone…
+    let add = json!({"user_id": colleague.id});
+    let members = format!("/v1/workgroups/{internal_group}/members");
+    let (status, _, added) = post_keyed(&app, &members, &admin.token, "k2", add.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    assert_eq!(added["user"]["phone"], "+14155550102");
+    // …which the external user, replaying k2, must never read: the group is not visible to it.
+    let (status, replayed, problem) =
+        post_keyed(&app, &members, &client.token, "k2", add.clone()).await;
+    assert_refused(status, &problem, StatusCode::NOT_FOUND, "not_found");
+    assert!(!replayed);
+    assert!(!problem.to_string().contains("+14155550102"), "{problem}");
+
+    // Another employee's k1 with a body of its own is its own new request.
+    let own = invite_body(&extranet_group, "bo@client.example");
+    let (status, replayed, created) =
+        post_keyed(&app, "/v1/invitations", &employee.token, "k1", own.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert!(!replayed);
+    assert_eq!(
+        created["results"][0]["invitation"]["email"],
+        "bo@client.example"
+    );
+    // Each caller's key replays its own answer, and only its own.
+    let (status, replayed, again) =
+        post_keyed(&app, "/v1/invitations", &employee.token, "k1", own).await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, true));
+    assert_eq!(again, created);
+    let (status, replayed, again) =
+        post_keyed(&app, "/v1/invitations", &admin.token, "k1", body).await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, true));
+    assert_eq!(again, first);
+
+    // Authorization runs before a replay: once employees may no longer invite, the employee's
+    // own key is refused rather than replayed.
+    let (status, _) = patch(
+        &app,
+        "/v1/account",
+        &admin.token,
+        json!({"who_can_invite": "admins"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, replayed, problem) = post_keyed(
+        &app,
+        "/v1/invitations",
+        &employee.token,
+        "k1",
+        invite_body(&extranet_group, "bo@client.example"),
+    )
+    .await;
+    assert_refused(status, &problem, StatusCode::FORBIDDEN, "admin_required");
+    assert!(!replayed);
+}
+
+#[tokio::test]
+async fn a_used_declined_or_revoked_token_is_unknown_and_an_expired_one_is_gone_without_personal_data(
+) {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_up("ada@agency.example", "free").await;
+    let group = app.workgroup(&admin.token, "Site", true).await;
+    for phone in [
+        "+14155550101",
+        "+14155550102",
+        "+14155550103",
+        "+14155550104",
+    ] {
+        app.invite_phone(&admin.token, &group, phone).await;
+    }
+    let accepted = app.sms.token("+14155550101", 0).await;
+    let declined = app.sms.token("+14155550102", 0).await;
+    let revoked = app.sms.token("+14155550103", 0).await;
+    let expired = app.sms.token("+14155550104", 0).await;
+    let lookup = |token: &str| {
+        let token = token.to_owned();
+        let app = &app;
+        async move {
+            json_of(
+                app.post("/v1/invitations/lookup", None, json!({"token": token}))
+                    .await,
+            )
+            .await
+        }
+    };
+    // A live token shows the invitation.
+    let (status, shown) = lookup(&accepted).await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+
+    assert_eq!(app.accept(&accepted).await.0, StatusCode::CREATED);
+    let (status, _) = json_of(
+        app.post("/v1/invitations/decline", None, json!({"token": declined}))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, listed) = json_of(
+        app.get("/v1/invitations?status=pending", &admin.token)
+            .await,
+    )
+    .await;
+    let to_revoke = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["phone"] == "+14155550103")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _) = json_of(
+        app.post(
+            &format!("/v1/invitations/{to_revoke}/revoke"),
+            Some(&admin.token),
+            json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Used, declined and revoked tokens answer exactly like a token that never existed.
+    let (_, unknown) = lookup("never-issued-token").await;
+    for token in [&accepted, &declined, &revoked] {
+        let res = app
+            .post("/v1/invitations/lookup", None, json!({"token": token}))
+            .await;
+        let problem = assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+        assert_eq!(problem, unknown);
+        let res = app
+            .post(
+                "/v1/invitations/accept",
+                None,
+                json!({"token": token, "password": PASSWORD}),
+            )
+            .await;
+        assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+    }
+
+    // An expired token says so — and nothing about whom it was for.
+    app.clock.advance(Duration::days(8));
+    let res = app
+        .post("/v1/invitations/lookup", None, json!({"token": expired}))
+        .await;
+    let problem = assert_problem(res, StatusCode::GONE, "invitation_expired").await;
+    let text = problem.to_string();
+    for private in ["+14155550104", "Pat", "Doe", "Ada", "Lovelace", "agency"] {
+        assert!(!text.contains(private), "{private} in {problem}");
+    }
+    let res = app
+        .post(
+            "/v1/invitations/accept",
+            None,
+            json!({"token": expired, "password": PASSWORD}),
+        )
+        .await;
+    assert_problem(res, StatusCode::GONE, "invitation_expired").await;
+}
+
+#[tokio::test]
+async fn an_expired_external_invitation_keeps_its_workgroup_extranet_until_revoked() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_up("ada@agency.example", "free").await;
+    let group = app.workgroup(&admin.token, "Site", true).await;
+    let invitation = app.invite_phone(&admin.token, &group, "+14155550101").await;
+    let id = invitation["id"].as_str().unwrap().to_owned();
+
+    app.clock.advance(Duration::days(8));
+    let token = admin_token(&app, "ada@agency.example", &admin.account_id).await;
+    // The invitation expired, but it can be resent and then accepted: the group stays extranet.
+    let (status, problem) = patch(
+        &app,
+        &format!("/v1/workgroups/{group}"),
+        &token,
+        json!({"allow_external": false}),
+    )
+    .await;
+    assert_refused(
+        status,
+        &problem,
+        StatusCode::CONFLICT,
+        "workgroup_has_external_members",
+    );
+    // Revoked, it can be neither: now the group may become internal…
+    let (status, _) = json_of(
+        app.post(
+            &format!("/v1/invitations/{id}/revoke"),
+            Some(&token),
+            json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = patch(
+        &app,
+        &format!("/v1/workgroups/{group}"),
+        &token,
+        json!({"allow_external": false}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["allow_external"], false);
+    // …and the revoked invitation cannot be brought back into it.
+    let (status, problem) = json_of(
+        app.post(
+            &format!("/v1/invitations/{id}/resend"),
+            Some(&token),
+            json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_refused(
+        status,
+        &problem,
+        StatusCode::CONFLICT,
+        "invitation_not_pending",
+    );
+    let (_, members) = json_of(
+        app.get(&format!("/v1/workgroups/{group}/members"), &token)
+            .await,
+    )
+    .await;
+    assert_eq!(members["items"].as_array().unwrap().len(), 1, "{members}");
+}
+
+#[tokio::test]
+async fn resend_and_accept_follow_the_domain_rules_of_today_subdomains_included() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_up("ada@agency.example", "free").await;
+    let group = app.workgroup(&admin.token, "Site", true).await;
+    let (status, created) = json_of(
+        app.post(
+            "/v1/invitations",
+            Some(&admin.token),
+            json!({"type": "extranet", "workgroup_id": group, "invitees": [
+                {"email": "ann@eu.client.example", "first_name": "Ann", "last_name": "Lee"},
+                {"phone": "+14155550101", "first_name": "Bo", "last_name": "Ng"}]}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let ann = created["results"][0]["invitation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The account now denies client.example, and with it every subdomain.
+    let (status, _) = patch(
+        &app,
+        "/v1/account",
+        &admin.token,
+        json!({"external_domains": {"deny": ["client.example"]}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let res = app
+        .post(
+            "/v1/invitations",
+            Some(&admin.token),
+            invite_body(&group, "cy@us.client.example"),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "domain_not_allowed");
+
+    app.clock.advance(Duration::seconds(61));
+    let res = app
+        .post(
+            &format!("/v1/invitations/{ann}/resend"),
+            Some(&admin.token),
+            json!({}),
+        )
+        .await;
+    assert_problem(res, StatusCode::CONFLICT, "domain_not_allowed").await;
+    // Ann's link, sent before the rule, no longer lets her in…
+    let ann_token = app.email_token("ann@eu.client.example", 0).await;
+    let (status, problem) = app.accept(&ann_token).await;
+    assert_refused(status, &problem, StatusCode::CONFLICT, "domain_not_allowed");
+    // …while Bo, invited by phone, is unaffected by domain rules.
+    let bo = app.sms.token("+14155550101", 0).await;
+    assert_eq!(app.accept(&bo).await.0, StatusCode::CREATED);
+
+    // An allow list lets subdomains in as well.
+    let (status, _) = patch(
+        &app,
+        "/v1/account",
+        &admin.token,
+        json!({"external_domains": {"allow": ["client.example"]}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = json_of(
+        app.post(
+            "/v1/invitations",
+            Some(&admin.token),
+            invite_body(&group, "cy@us.client.example"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[tokio::test]
+async fn resend_and_accept_follow_who_may_invite_today_and_a_dismissed_inviters_invitations_stay_valid(
+) {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_up("ada@agency.example", "free").await;
+    let (status, _) = patch(
+        &app,
+        "/v1/account",
+        &admin.token,
+        json!({"who_can_invite": "employees"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let group = app.workgroup(&admin.token, "Site", true).await;
+    let inviter = app
+        .join(&admin.token, "intranet", None, "+14155550100")
+        .await;
+    add_and_accept(&app, &admin.token, &group, &inviter).await;
+    let leaver = app
+        .join(&admin.token, "intranet", None, "+14155550109")
+        .await;
+    add_and_accept(&app, &admin.token, &group, &leaver).await;
+
+    // The employee invites two people while employees may.
+    let first = app
+        .invite_phone(&inviter.token, &group, "+14155550101")
+        .await;
+    let first_id = first["id"].as_str().unwrap().to_owned();
+    app.invite_phone(&inviter.token, &group, "+14155550102")
+        .await;
+    // A colleague who is dismissed later invites a third.
+    let third = app
+        .invite_phone(&leaver.token, &group, "+14155550103")
+        .await;
+    let third_id = third["id"].as_str().unwrap().to_owned();
+    app.invite_phone(&leaver.token, &group, "+14155550105")
+        .await;
+
+    // Only admins may invite now.
+    let (status, _) = patch(
+        &app,
+        "/v1/account",
+        &admin.token,
+        json!({"who_can_invite": "admins"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    app.clock.advance(Duration::seconds(61));
+    // The employee can no longer resend…
+    let res = app
+        .post(
+            &format!("/v1/invitations/{first_id}/resend"),
+            Some(&inviter.token),
+            json!({}),
+        )
+        .await;
+    assert_problem(res, StatusCode::FORBIDDEN, "admin_required").await;
+    // …and what it sent before no longer lets anyone in.
+    let second = app.sms.token("+14155550102", 0).await;
+    let (status, problem) = app.accept(&second).await;
+    assert_refused(
+        status,
+        &problem,
+        StatusCode::CONFLICT,
+        "inviter_no_longer_allowed",
+    );
+    // An admin who sends it again vouches for it: the new link works.
+    let (status, body) = json_of(
+        app.post(
+            &format!("/v1/invitations/{first_id}/resend"),
+            Some(&admin.token),
+            json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let fresh = app.sms.token("+14155550101", 1).await;
+    assert_eq!(app.accept(&fresh).await.0, StatusCode::CREATED);
+
+    // The group's policy binds the same way: owner-only groups take the owner's invitations only.
+    let (status, _) = patch(
+        &app,
+        "/v1/account",
+        &admin.token,
+        json!({"who_can_invite": "employees"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let fourth = app
+        .invite_phone(&inviter.token, &group, "+14155550104")
+        .await;
+    let fourth_id = fourth["id"].as_str().unwrap().to_owned();
+    let (status, _) = patch(
+        &app,
+        &format!("/v1/workgroups/{group}"),
+        &admin.token,
+        json!({"invite_policy": "owner"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    app.clock.advance(Duration::seconds(61));
+    let res = app
+        .post(
+            &format!("/v1/invitations/{fourth_id}/resend"),
+            Some(&inviter.token),
+            json!({}),
+        )
+        .await;
+    assert_problem(res, StatusCode::FORBIDDEN, "workgroup_policy_forbids").await;
+    let (status, problem) = app.accept(&app.sms.token("+14155550104", 0).await).await;
+    assert_refused(
+        status,
+        &problem,
+        StatusCode::CONFLICT,
+        "inviter_no_longer_allowed",
+    );
+    let (status, _) = patch(
+        &app,
+        &format!("/v1/workgroups/{group}"),
+        &admin.token,
+        json!({"invite_policy": "members"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // A dismissed inviter's invitations stay valid (the company invited them, not the person)…
+    let (status, body) = app
+        .json(
+            Method::POST,
+            &format!("/v1/users/{}/dismiss", leaver.id),
+            &admin.token,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let fifth = app.sms.token("+14155550105", 0).await;
+    assert_eq!(app.accept(&fifth).await.0, StatusCode::CREATED);
+    // …resending one needs someone still allowed: the admin may.
+    app.clock.advance(Duration::seconds(61));
+    let (status, body) = json_of(
+        app.post(
+            &format!("/v1/invitations/{third_id}/resend"),
+            Some(&admin.token),
+            json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let third_token = app.sms.token("+14155550103", 1).await;
+    assert_eq!(app.accept(&third_token).await.0, StatusCode::CREATED);
+}
