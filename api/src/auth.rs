@@ -14,8 +14,6 @@ use domain::access::{authorize_user, Actor};
 use domain::ids::{AccountId, IdentityId, UserId};
 use futures_util::future::LocalBoxFuture;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use rand::RngCore;
-use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -63,16 +61,8 @@ pub struct Tokens {
 }
 
 impl Tokens {
-    /// With no configured secret, a random 256-bit key: tokens then die with the process.
-    pub fn new(secret: Option<&SecretString>, ttl_seconds: u32) -> Self {
-        let key: Vec<u8> = match secret {
-            Some(s) => s.expose_secret().as_bytes().to_vec(),
-            None => {
-                let mut key = vec![0u8; 32];
-                rand::thread_rng().fill_bytes(&mut key);
-                key
-            }
-        };
+    /// Signs with `key` (derived from `EXTRANET_JWT_SECRET`, see [`crate::secrets::Keys`]).
+    pub fn new(key: &[u8], ttl_seconds: u32) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
@@ -81,8 +71,8 @@ impl Tokens {
         // Expiry is checked against the server's clock (below), not the system's.
         validation.validate_exp = false;
         Self {
-            encoding: EncodingKey::from_secret(&key),
-            decoding: DecodingKey::from_secret(&key),
+            encoding: EncodingKey::from_secret(key),
+            decoding: DecodingKey::from_secret(key),
             validation,
             ttl_seconds,
         }

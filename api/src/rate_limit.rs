@@ -14,6 +14,8 @@ use std::num::NonZeroU32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Endpoint {
     SignUp,
+    /// Confirming a sign-up with its code.
+    Confirm,
     Login,
     Lookup,
     /// Accepting and declining.

@@ -10,7 +10,7 @@ use crate::passwords::Passwords;
 use crate::problem::{self, ApiError};
 use crate::rate_limit::PublicLimits;
 use crate::routes;
-use crate::secrets::TokenSealer;
+use crate::secrets::{Keys, TokenSealer};
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
 use actix_web::dev::{ResourceDef, Server};
@@ -57,7 +57,8 @@ impl Application {
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let sealer = Arc::new(TokenSealer::new(config.jwt_secret.as_ref()));
+        let keys = Keys::derive(config.jwt_secret.as_ref());
+        let sealer = Arc::new(TokenSealer::new(&keys));
         let wakeup = Arc::new(Notify::new());
         let deliveries = Deliveries {
             db: db.clone(),
@@ -75,7 +76,7 @@ impl Application {
             wakeup,
             db: db.clone(),
             plans: config.plans.clone(),
-            tokens: Tokens::new(config.jwt_secret.as_ref(), config.token_ttl_seconds),
+            tokens: Tokens::new(&keys.jwt, config.token_ttl_seconds),
             passwords: Passwords::new(cores)?,
             resend_interval_seconds: config.resend_interval_seconds,
             limits: PublicLimits::new(config.public_rate_per_second, config.public_burst),
@@ -133,12 +134,13 @@ impl Application {
                 let swept = web::block(move || {
                     let expired = persistence::invitations::sweep_expired(&db, now)?;
                     let forgotten = persistence::idempotency::forget_old(&db, now)?;
-                    Ok::<_, persistence::StoreError>((expired, forgotten))
+                    let sign_ups = persistence::sign_ups::forget_dead(&db, now)?;
+                    Ok::<_, persistence::StoreError>((expired, forgotten, sign_ups))
                 })
                 .await;
                 match swept {
-                    Ok(Ok((expired, forgotten))) => {
-                        tracing::debug!(expired, forgotten, "upkeep done")
+                    Ok(Ok((expired, forgotten, sign_ups))) => {
+                        tracing::debug!(expired, forgotten, sign_ups, "upkeep done")
                     }
                     Ok(Err(e)) => tracing::warn!(error = %e, "upkeep failed"),
                     Err(e) => tracing::warn!(error = %e, "upkeep failed"),

@@ -73,6 +73,28 @@ pub fn render_membership_invitation(
     }
 }
 
+/// A confirmation code for a sign-up. It names the account being created, so that a person
+/// who receives a code they did not ask for sees what it would do, and can ignore it.
+pub fn render_sign_up_code(
+    channel: Channel,
+    account_name: &str,
+    code: &str,
+    minutes: i64,
+) -> Rendered {
+    let subject = format!("{code} is your code to create \"{account_name}\"");
+    let text = match channel {
+        Channel::Sms => format!(
+            "{code} is your code to create the account \"{account_name}\". It expires in {minutes} min. Not you? Ignore this."
+        ),
+        Channel::Email | Channel::Webhook => format!(
+            "Hello,\n\nsomeone (we hope you) is creating the account \"{account_name}\" with this \
+             address. To confirm, enter this code:\n\n    {code}\n\nIt expires in {minutes} \
+             minutes. If it was not you, ignore this message: nothing is created without the code.\n"
+        ),
+    };
+    Rendered { subject, text }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

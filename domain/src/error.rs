@@ -62,6 +62,8 @@ pub enum DomainError {
     Invalid(Vec<FieldError>),
     #[error("the login or password is wrong")]
     InvalidCredentials,
+    #[error("the code is wrong, used or expired; sign up again for a new one")]
+    InvalidCode,
     #[error("the access token is no longer valid: {0}")]
     TokenNoLongerValid(&'static str),
     #[error("this action needs a token that acts in an account; log in with `account_id`")]
@@ -140,6 +142,7 @@ impl DomainError {
         match self {
             Self::Invalid(_) => "validation_failed",
             Self::InvalidCredentials => "invalid_credentials",
+            Self::InvalidCode => "invalid_code",
             Self::TokenNoLongerValid(_) => "invalid_token",
             Self::AccountTokenRequired => "account_token_required",
             Self::AdminRequired => "admin_required",
@@ -179,7 +182,7 @@ impl DomainError {
 
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Invalid(_) | Self::IdempotencyKeyReused => ErrorKind::Invalid,
+            Self::Invalid(_) | Self::IdempotencyKeyReused | Self::InvalidCode => ErrorKind::Invalid,
             Self::InvalidCredentials | Self::TokenNoLongerValid(_) => ErrorKind::Unauthenticated,
             Self::AccountTokenRequired
             | Self::AdminRequired

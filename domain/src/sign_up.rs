@@ -1,11 +1,52 @@
-//! Sign-up: a new account and its first administrator.
+//! Sign-up: a new account and its first administrator, created only once the login's owner
+//! has proved it by the code sent to it. Until then the sign-up holds nothing: the login stays
+//! free, and an unconfirmed sign-up expires. No answer tells whether the login already exists.
 
-use crate::error::{DomainError, FieldErrors};
+use crate::error::{DomainError, FieldError, FieldErrors};
 use crate::ids::IdentityId;
 use crate::login::Login;
 use crate::names::{AccountName, PersonName};
 use crate::password::Password;
 use crate::plan::{Plan, Plans};
+use chrono::{DateTime, Duration, Utc};
+
+/// A confirmation code has this many digits.
+pub const CODE_DIGITS: u32 = 6;
+/// A code (and the sign-up waiting for it) lives this long.
+pub const CODE_TTL_MINUTES: i64 = 15;
+/// Wrong codes tried for one login before its waiting sign-ups are dead.
+pub const MAX_CODE_ATTEMPTS: u32 = 5;
+
+/// When a sign-up made now stops waiting for its code.
+pub fn code_expiry(now: DateTime<Utc>) -> DateTime<Utc> {
+    now + Duration::minutes(CODE_TTL_MINUTES)
+}
+
+/// A code as the person typed it: six digits (spaces and dashes between them are forgiven).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfirmationCode(String);
+
+impl ConfirmationCode {
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let digits: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        if digits.len() == CODE_DIGITS as usize && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(digits))
+        } else {
+            Err(FieldError::new(
+                "",
+                "invalid_code",
+                format!("a code has {CODE_DIGITS} digits"),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 /// The fields of a sign-up as the client sent them.
 #[derive(Debug, Clone, Copy)]
@@ -93,10 +134,133 @@ pub fn decide_admin_profile(
     }
 }
 
+/// A sign-up waiting for its code, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingSignUp {
+    pub expires_at: DateTime<Utc>,
+    pub failed_attempts: u32,
+    pub confirmed: bool,
+    /// The login's profile whose password the sign-up gave, if it had one then.
+    pub proved_profile: Option<IdentityId>,
+    /// Whether the sign-up carries a password for a new profile.
+    pub has_new_password: bool,
+}
+
+impl PendingSignUp {
+    /// Whether a code may still confirm it: unused, unexpired, not tried too often.
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        !self.confirmed && self.expires_at > now && self.failed_attempts < MAX_CODE_ATTEMPTS
+    }
+}
+
+/// Confirming a sign-up: the code must be that of a live sign-up of the login (single use,
+/// short-lived, attempt-limited: otherwise 422 `invalid_code`, whichever the reason, so codes
+/// cannot be probed). The login's owner has then proved the login; rule 6 decides the profile:
+/// an existing one is reused only when the sign-up gave its password, and a profile that
+/// appeared since the sign-up (someone else proved the login first) is never taken over.
+pub fn decide_sign_up_confirmation(
+    matching: Option<PendingSignUp>,
+    profile_now: Option<IdentityId>,
+    now: DateTime<Utc>,
+) -> Result<AdminProfile, DomainError> {
+    let pending = matching
+        .filter(|p| p.is_live(now))
+        .ok_or(DomainError::InvalidCode)?;
+    match (pending.proved_profile, profile_now) {
+        (Some(proved), Some(now)) if proved == now => Ok(AdminProfile::Reuse(proved)),
+        (_, Some(_)) => Err(DomainError::InvalidCredentials),
+        (_, None) if pending.has_new_password => Ok(AdminProfile::Create),
+        (_, None) => Err(DomainError::InvalidCredentials),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use uuid::Uuid;
+
+    #[test]
+    fn codes_are_six_digits() {
+        assert_eq!(
+            ConfirmationCode::parse(" 123-456 ").unwrap().as_str(),
+            "123456"
+        );
+        for bad in ["12345", "1234567", "12a456", ""] {
+            assert_eq!(
+                ConfirmationCode::parse(bad).unwrap_err().code,
+                "invalid_code"
+            );
+        }
+    }
+
+    #[test]
+    fn a_code_confirms_a_live_sign_up_once_and_never_takes_over_a_profile() {
+        let now = Utc::now();
+        let id = IdentityId(Uuid::from_u128(7));
+        let other = IdentityId(Uuid::from_u128(8));
+        let new = PendingSignUp {
+            expires_at: code_expiry(now),
+            failed_attempts: 0,
+            confirmed: false,
+            proved_profile: None,
+            has_new_password: true,
+        };
+        assert_eq!(
+            decide_sign_up_confirmation(Some(new), None, now),
+            Ok(AdminProfile::Create)
+        );
+        for dead in [
+            PendingSignUp {
+                confirmed: true,
+                ..new
+            },
+            PendingSignUp {
+                expires_at: now,
+                ..new
+            },
+            PendingSignUp {
+                failed_attempts: MAX_CODE_ATTEMPTS,
+                ..new
+            },
+        ] {
+            assert_eq!(
+                decide_sign_up_confirmation(Some(dead), None, now),
+                Err(DomainError::InvalidCode)
+            );
+        }
+        assert_eq!(
+            decide_sign_up_confirmation(None, None, now),
+            Err(DomainError::InvalidCode)
+        );
+        // A profile created since by someone else is not taken over.
+        assert_eq!(
+            decide_sign_up_confirmation(Some(new), Some(other), now),
+            Err(DomainError::InvalidCredentials)
+        );
+        // The profile's own password was given: it gets one more account.
+        let proved = PendingSignUp {
+            proved_profile: Some(id),
+            has_new_password: false,
+            ..new
+        };
+        assert_eq!(
+            decide_sign_up_confirmation(Some(proved), Some(id), now),
+            Ok(AdminProfile::Reuse(id))
+        );
+        // A wrong password for an existing profile: the code proves the login, not the password.
+        let unproved = PendingSignUp {
+            has_new_password: false,
+            ..new
+        };
+        assert_eq!(
+            decide_sign_up_confirmation(Some(unproved), Some(id), now),
+            Err(DomainError::InvalidCredentials)
+        );
+        assert_eq!(
+            decide_sign_up_confirmation(Some(unproved), None, now),
+            Err(DomainError::InvalidCredentials)
+        );
+    }
 
     fn request() -> SignUpRequest<'static> {
         SignUpRequest {

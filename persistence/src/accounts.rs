@@ -41,13 +41,13 @@ pub struct NewAccount {
 }
 
 /// Creates the account and its first administrator (an active intranet user holding one
-/// seat) in one transaction.
-pub fn sign_up(
-    db: &Database,
+/// seat), inside the caller's transaction: a sign-up, once its code confirmed it.
+pub(crate) fn create_account(
+    conn: &mut DbConnection,
     new: NewAccount,
     now: DateTime<Utc>,
 ) -> Result<(AccountRecord, UserRecord), StoreError> {
-    db.write(move |conn| {
+    {
         let at = now.naive_utc();
         let identity_id = match &new.admin {
             AdminIdentity::Reuse(id) => id.to_string(),
@@ -119,7 +119,7 @@ pub fn sign_up(
             },
         )?;
         Ok((account, user))
-    })
+    }
 }
 
 pub(crate) fn account_row(conn: &mut DbConnection, id: &str) -> Result<AccountRecord, StoreError> {

@@ -13,6 +13,7 @@ pub mod memberships;
 pub mod outbox;
 pub mod records;
 pub mod schema;
+pub mod sign_ups;
 pub mod users;
 pub mod workgroups;
 

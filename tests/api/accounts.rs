@@ -40,15 +40,13 @@ async fn sign_up_login_me_and_usage_on_the_basic_plan() {
 #[tokio::test]
 async fn the_free_plan_has_no_limit_and_is_the_default() {
     let app = TestApp::spawn().await;
-    let res = app
-        .post(
-            "/v1/accounts",
-            None,
-            json!({"name": "Tiny", "admin": {"phone": "+1 415 555 0101", "password": PASSWORD,
+    // Signed up by phone: the code comes by SMS.
+    let (status, body) = app
+        .sign_up_with(
+            json!({"name": "Tiny", "admin": {"phone": "+14155550101", "password": PASSWORD,
                     "first_name": "Bo", "last_name": "Ng"}}),
         )
         .await;
-    let (status, body) = json_of(res).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["account"]["plan"], "free");
     assert_eq!(body["user"]["phone"], "+14155550101");
@@ -211,12 +209,16 @@ async fn a_profile_signs_up_a_second_account_only_with_its_own_password() {
         json!({"name": "Second", "admin": {"email": "ada@acme.example", "password": password,
                "first_name": "Ada", "last_name": "Lovelace"}})
     };
-    let res = app
-        .post("/v1/accounts", None, body("another password"))
-        .await;
-    assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    // The code proves the login, not the password: a wrong one is refused at confirmation.
+    let (status, problem) = app.sign_up_with(body("another password")).await;
+    assert_refused(
+        status,
+        &problem,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    );
 
-    let (status, second) = json_of(app.post("/v1/accounts", None, body(PASSWORD)).await).await;
+    let (status, second) = app.sign_up_with(body(PASSWORD)).await;
     assert_eq!(status, StatusCode::CREATED, "{second}");
     assert_ne!(second["account"]["id"], first.account_id.as_str());
 

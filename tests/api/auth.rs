@@ -48,11 +48,13 @@ fn claims_of(token: &str) -> Value {
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
 
+/// Signs `claims` with the key the server derives from `secret` (HKDF, see `api::secrets`).
 fn sign(claims: &Value, secret: &str) -> String {
+    let keys = api::secrets::Keys::derive(Some(&secrecy::SecretString::from(secret)));
     encode(
         &Header::default(),
         claims,
-        &EncodingKey::from_secret(secret.as_bytes()),
+        &EncodingKey::from_secret(&keys.jwt),
     )
     .unwrap()
 }
@@ -109,6 +111,15 @@ async fn forged_expired_and_unsigned_tokens_are_refused() {
         ("bad signature", bad_signature),
         ("other audience", sign(&other_audience, JWT_SECRET)),
         ("other issuer", sign(&other_issuer, JWT_SECRET)),
+        (
+            "signed with the configured secret itself, not the key derived from it",
+            encode(
+                &Header::default(),
+                &claims,
+                &EncodingKey::from_secret(JWT_SECRET.as_bytes()),
+            )
+            .unwrap(),
+        ),
         ("no exp", sign(&no_exp, JWT_SECRET)),
         ("no iat", sign(&no_iat, JWT_SECRET)),
         ("unknown user", sign(&other_user, JWT_SECRET)),

@@ -143,18 +143,34 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
-    /// The emails sent to `to`, once `count` have arrived (on whichever SMTP server it uses).
-    pub async fn emails_to(&self, to: &str, count: usize) -> Vec<Value> {
-        match &self.smtp {
-            Some(smtp) => smtp.wait_for(to, count).await,
-            None => self.mail.wait_for(to, count).await,
-        }
-    }
-
-    /// The invitation token of the `nth` (0-based) email sent to `to`.
+    /// The invitation token of the `nth` (0-based) email with a link sent to `to`.
     pub async fn email_token(&self, to: &str, nth: usize) -> String {
-        let mails = self.emails_to(to, nth + 1).await;
-        token_in(mails[nth]["body"].as_str().unwrap())
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let inbox = match &self.smtp {
+                Some(smtp) => smtp.inbox.all(),
+                None => self.mail.inbox.all(),
+            };
+            let links: Vec<String> = inbox
+                .iter()
+                .filter(|m| {
+                    m["to"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|r| r == to))
+                })
+                .filter_map(|m| m["body"].as_str())
+                .filter(|body| body.contains("token="))
+                .map(token_in)
+                .collect();
+            if let Some(token) = links.get(nth) {
+                return token.clone();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no link {nth} for {to} arrived; inbox: {inbox:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     /// Sends `body` as JSON (when given) with `token` as bearer (when given).
@@ -183,20 +199,15 @@ impl TestApp {
         self.call(Method::POST, path, token, Some(body)).await
     }
 
-    /// Signs up an account on `plan` with an admin whose email is `email`.
+    /// Signs up an account on `plan` with an admin whose email is `email`, and confirms it with
+    /// the code that arrives by email.
     pub async fn sign_up(&self, email: &str, plan: &str) -> SignedUp {
-        let res = self
-            .post(
-                "/v1/accounts",
-                None,
-                json!({
-                    "name": format!("Account of {email}"),
-                    "plan": plan,
-                    "admin": {"email": email, "password": PASSWORD, "first_name": "Ada", "last_name": "Lovelace"}
-                }),
-            )
-            .await;
-        let (status, body) = json_of(res).await;
+        let body = json!({
+            "name": format!("Account of {email}"),
+            "plan": plan,
+            "admin": {"email": email, "password": PASSWORD, "first_name": "Ada", "last_name": "Lovelace"}
+        });
+        let (status, body) = self.sign_up_with(body).await;
         assert_eq!(status, StatusCode::CREATED, "sign-up failed: {body}");
         SignedUp {
             account_id: body["account"]["id"]
@@ -206,6 +217,67 @@ impl TestApp {
             user_id: body["user"]["id"].as_str().expect("user id").to_owned(),
             token: body["access_token"].as_str().expect("token").to_owned(),
             body,
+        }
+    }
+
+    /// Sends a sign-up (202), then confirms it with the code sent to its login; returns what
+    /// the confirmation answered.
+    pub async fn sign_up_with(&self, body: Value) -> (StatusCode, Value) {
+        let login = body["admin"]["email"]
+            .as_str()
+            .or(body["admin"]["phone"].as_str())
+            .expect("a login")
+            .to_owned();
+        let before = self.codes_sent(&login).len();
+        let (status, started) = json_of(self.post("/v1/accounts", None, body).await).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "sign-up refused: {started}");
+        let code = self.code_sent(&login, before).await;
+        json_of(
+            self.post(
+                "/v1/accounts/confirm",
+                None,
+                json!({"login": login, "code": code}),
+            )
+            .await,
+        )
+        .await
+    }
+
+    /// The confirmation codes sent to `login` so far (by email or SMS), oldest first.
+    pub fn codes_sent(&self, login: &str) -> Vec<String> {
+        let messages = match &self.smtp {
+            _ if login.starts_with('+') => self.sms.inbox.all(),
+            Some(smtp) => smtp.inbox.all(),
+            None => self.mail.inbox.all(),
+        };
+        messages
+            .iter()
+            .filter(|m| {
+                m["to"] == login
+                    || m["to"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|r| r == login))
+            })
+            .filter_map(|m| {
+                let text = m["subject"].as_str().or(m["text"].as_str())?;
+                let (code, rest) = text.split_once(' ')?;
+                (rest.starts_with("is your code") && code.len() == 6).then(|| code.to_owned())
+            })
+            .collect()
+    }
+
+    /// The `nth` (0-based) confirmation code sent to `login`, once it has arrived.
+    pub async fn code_sent(&self, login: &str, nth: usize) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            if let Some(code) = self.codes_sent(login).get(nth) {
+                return code.clone();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no code {nth} for {login} arrived"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
 

@@ -558,13 +558,7 @@ async fn a_person_with_a_profile_accepts_with_its_own_password() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
-    let mail = app
-        .smtp
-        .as_ref()
-        .unwrap()
-        .wait_for("ann@client.example", 1)
-        .await;
-    let token = token_in(mail[0]["body"].as_str().unwrap());
+    let token = app.email_token("ann@client.example", 0).await;
     let (_, page) = json_of(
         app.post("/v1/invitations/lookup", None, json!({"token": token}))
             .await,

@@ -100,6 +100,47 @@ impl ServerProcess {
     pub fn output(&self) -> String {
         self.output.lock().unwrap().clone()
     }
+
+    /// Signs up with `body` and confirms with the code the server printed (console delivery);
+    /// returns the confirmation's body.
+    pub async fn sign_up(
+        &self,
+        client: &reqwest::Client,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let login = body["admin"]["email"].as_str().unwrap().to_owned();
+        let res = client
+            .post(format!("{}/v1/accounts", self.address))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::ACCEPTED);
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let code = loop {
+            let printed = self.output().lines().find_map(|line| {
+                let v: serde_json::Value = serde_json::from_str(line).ok()?;
+                (v["to"] == login.as_str()).then(|| v["code"].as_str().map(str::to_owned))?
+            });
+            if let Some(code) = printed {
+                break code;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no code printed: {}",
+                self.output()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let res = client
+            .post(format!("{}/v1/accounts/confirm", self.address))
+            .json(&json!({"login": login, "code": code}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        res.json().await.unwrap()
+    }
 }
 
 impl Drop for ServerProcess {
@@ -218,16 +259,13 @@ async fn a_message_committed_before_a_crash_is_delivered_after_the_restart() {
     let mut first = ServerProcess::start_with(&url, &dead, &lease).await;
     let client = reqwest::Client::new();
     let mut responses = String::new();
-    let res = client
-        .post(format!("{}/v1/accounts", first.address))
-        .json(
-            &json!({"name": "Agency", "plan": "basic", "admin": {"email": "ada@agency.example",
+    let signed = first
+        .sign_up(
+            &client,
+            json!({"name": "Agency", "plan": "basic", "admin": {"email": "ada@agency.example",
                "password": PASSWORD, "first_name": "Ada", "last_name": "Lovelace"}}),
         )
-        .send()
-        .await
-        .unwrap();
-    let signed: serde_json::Value = res.json().await.unwrap();
+        .await;
     let token = signed["access_token"].as_str().unwrap().to_owned();
     let res = client
         .post(format!("{}/v1/invitations", first.address))

@@ -576,3 +576,169 @@ async fn resend_and_accept_follow_who_may_invite_today_and_a_dismissed_inviters_
     let third_token = app.sms.token("+14155550103", 1).await;
     assert_eq!(app.accept(&third_token).await.0, StatusCode::CREATED);
 }
+
+fn sign_up_body(login: &str, password: &str) -> Value {
+    json!({"name": "Totally Legit Ltd", "plan": "free",
+           "admin": {"email": login, "password": password, "first_name": "Eve", "last_name": "Mallory"}})
+}
+
+async fn confirm(app: &TestApp, login: &str, code: &str) -> (StatusCode, Value) {
+    json_of(
+        app.post(
+            "/v1/accounts/confirm",
+            None,
+            json!({"login": login, "code": code}),
+        )
+        .await,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn sign_up_claims_no_login_its_owner_has_not_proved_and_tells_nobody_whether_it_exists() {
+    let app = TestApp::spawn().await;
+    app.sign_up("victim@corp.example", "free").await;
+
+    // The same answer for a login that has a profile and for one nobody has.
+    let (status, taken) = json_of(
+        app.post(
+            "/v1/accounts",
+            None,
+            sign_up_body("victim@corp.example", "attacker's password"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{taken}");
+    let (status, free) = json_of(
+        app.post(
+            "/v1/accounts",
+            None,
+            sign_up_body("nobody@corp.example", "attacker's password"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{free}");
+    let mut taken_without_login = taken.clone();
+    taken_without_login["login"] = json!("x");
+    let mut free_without_login = free.clone();
+    free_without_login["login"] = json!("x");
+    assert_eq!(taken_without_login, free_without_login);
+    assert!(taken.get("account").is_none() && taken.get("access_token").is_none());
+
+    // The code went to the victim, not to the attacker; guessing is attempt-limited…
+    let code = app.code_sent("victim@corp.example", 0).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        let (status, problem) = confirm(&app, "victim@corp.example", wrong).await;
+        assert_refused(
+            status,
+            &problem,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_code",
+        );
+    }
+    // …so after five wrong codes even the right one no longer works.
+    let (status, problem) = confirm(&app, "victim@corp.example", &code).await;
+    assert_refused(
+        status,
+        &problem,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_code",
+    );
+    // The victim's profile still has its own password, and no second account.
+    let (status, _) = app.login("victim@corp.example", PASSWORD, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .login("victim@corp.example", "attacker's password", None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // An unconfirmed sign-up blocks nothing: the real owner of the other login is invited and
+    // accepts with a password of their own…
+    let admin = app.sign_up("ada@agency.example", "free").await;
+    let group = app.workgroup(&admin.token, "Site", true).await;
+    let (status, body) = json_of(
+        app.post(
+            "/v1/invitations",
+            Some(&admin.token),
+            invite_body(&group, "nobody@corp.example"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let token = app.email_token("nobody@corp.example", 0).await;
+    let (status, accepted) = app.accept(&token).await;
+    assert_eq!(status, StatusCode::CREATED, "{accepted}");
+    // …and even the right code of the attacker's sign-up cannot take the profile over now.
+    let code = app.code_sent("nobody@corp.example", 0).await;
+    let (status, problem) = confirm(&app, "nobody@corp.example", &code).await;
+    assert_refused(
+        status,
+        &problem,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    );
+}
+
+#[tokio::test]
+async fn a_sign_up_code_is_single_use_and_short_lived() {
+    let app = TestApp::spawn().await;
+    let (status, _) = json_of(
+        app.post(
+            "/v1/accounts",
+            None,
+            sign_up_body("ada@acme.example", PASSWORD),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let code = app.code_sent("ada@acme.example", 0).await;
+    let (status, created) = confirm(&app, "ADA@acme.example", &code).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["user"]["is_admin"], true);
+    assert_eq!(created["account"]["name"], "Totally Legit Ltd");
+    let token = created["access_token"].as_str().unwrap();
+    assert_eq!(app.get("/v1/me", token).await.status(), StatusCode::OK);
+    // Used once, it is spent.
+    let (status, problem) = confirm(&app, "ada@acme.example", &code).await;
+    assert_refused(
+        status,
+        &problem,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_code",
+    );
+
+    // A code 16 minutes old is dead.
+    let (status, _) = json_of(
+        app.post(
+            "/v1/accounts",
+            None,
+            sign_up_body("bo@acme.example", PASSWORD),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let code = app.code_sent("bo@acme.example", 0).await;
+    app.clock.advance(Duration::minutes(16));
+    let (status, problem) = confirm(&app, "bo@acme.example", &code).await;
+    assert_refused(
+        status,
+        &problem,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_code",
+    );
+    // Malformed codes are named as such.
+    let (status, problem) = confirm(&app, "bo@acme.example", "12ab").await;
+    assert_refused(
+        status,
+        &problem,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(problem["errors"][0]["field"], "code");
+}

@@ -180,7 +180,7 @@ async fn main() {
         .unwrap()
         .port();
     let base = format!("http://127.0.0.1:{port}");
-    let server = Server(
+    let mut server = Server(
         Command::new(binary())
             .arg("serve")
             .env("DATABASE_URL", &url)
@@ -188,11 +188,29 @@ async fn main() {
             .env("EXTRANET_JWT_SECRET", SECRET)
             .env("EXTRANET_LOG", &args.log)
             .env("EXTRANET_TOKEN_TTL_SECONDS", "86400")
-            .stdout(Stdio::null())
+            // A load test sends far more than a real agency: no sending quota here.
+            .env("EXTRANET_QUOTA_EMAIL_PER_HOUR", "0")
+            .env("EXTRANET_QUOTA_SMS_PER_HOUR", "0")
+            .env("EXTRANET_QUOTA_PER_RECIPIENT_PER_DAY", "0")
+            .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap(),
     );
+    // The console delivery prints every message on stdout: the sign-up code is read from it,
+    // the rest drained so that the server never blocks on a full pipe.
+    let (code_tx, code_rx) = std::sync::mpsc::channel::<String>();
+    let stdout = server.0.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Ok(v) = serde_json::from_str::<Value>(&line) {
+                if let Some(code) = v["code"].as_str() {
+                    let _ = code_tx.send(code.to_owned());
+                }
+            }
+        }
+    });
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.clients * 2)
         .build()
@@ -210,12 +228,20 @@ async fn main() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let signed: Value = client
+    let started = client
         .post(format!("{base}/v1/accounts"))
         .json(
             &json!({"name": "Bench", "plan": "free", "admin": {"email": "admin@bench.example",
                "password": "correct horse battery", "first_name": "Bench", "last_name": "Admin"}}),
         )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), reqwest::StatusCode::ACCEPTED);
+    let code = code_rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    let signed: Value = client
+        .post(format!("{base}/v1/accounts/confirm"))
+        .json(&json!({"login": "admin@bench.example", "code": code}))
         .send()
         .await
         .unwrap()

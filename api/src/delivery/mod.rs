@@ -8,7 +8,8 @@ pub mod transport;
 use crate::clock::Clock;
 use crate::secrets::TokenSealer;
 use domain::delivery::{
-    render_invitation, render_membership_invitation, retry_after, InvitationMessage,
+    render_invitation, render_membership_invitation, render_sign_up_code, retry_after,
+    InvitationMessage,
 };
 use domain::enums::Channel;
 use persistence::outbox::{self, Attempt, Claimed};
@@ -50,7 +51,9 @@ impl Deliveries {
                 let token = self.sealer.open(&sealed).ok_or(
                     "the token cannot be opened: the secret changed since the invitation was written; resend it",
                 )?;
-                let link = format!("{}/accept?token={token}", self.public_url);
+                // In the fragment: browsers never send it, so the token reaches no server log
+                // and no `Referer` header.
+                let link = format!("{}/accept#token={token}", self.public_url);
                 let first = text(p, "invitee_first_name").unwrap_or_default();
                 let group = text(p, "workgroup_name");
                 let personal = text(p, "personal_message");
@@ -70,6 +73,25 @@ impl Deliveries {
                     subject: rendered.subject,
                     text: rendered.text,
                     link: Some(link),
+                    code: None,
+                })
+            }
+            Some("sign_up_code") => {
+                let sealed = text(p, "sealed_token").ok_or("the message has no code")?;
+                let code = self.sealer.open(&sealed).ok_or(
+                    "the code cannot be opened: the secret changed since the sign-up; sign up again",
+                )?;
+                let minutes = p
+                    .get("expires_in_minutes")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(domain::sign_up::CODE_TTL_MINUTES);
+                let rendered = render_sign_up_code(m.channel, &account, &code, minutes);
+                Ok(Outgoing {
+                    to: m.recipient.clone(),
+                    subject: rendered.subject,
+                    text: rendered.text,
+                    link: None,
+                    code: Some(code),
                 })
             }
             Some("membership_invitation") => {
@@ -80,6 +102,7 @@ impl Deliveries {
                     subject: rendered.subject,
                     text: rendered.text,
                     link: None,
+                    code: None,
                 })
             }
             other => Err(format!("unknown message kind {other:?}")),

@@ -3,6 +3,7 @@
 //! (`POST {"to": "+1…", "text": "…"}`).
 
 use crate::config::Transport;
+use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde_json::json;
@@ -17,12 +18,17 @@ pub struct Outgoing {
     pub text: String,
     /// The link the message carries, if any (printed beside the text on the console).
     pub link: Option<String>,
+    /// The confirmation code the message carries, if any (likewise).
+    pub code: Option<String>,
 }
 
 fn print_line(channel: &str, m: &Outgoing) -> Result<(), String> {
     let mut line = json!({"delivery": channel, "to": m.to, "subject": m.subject, "text": m.text});
     if let Some(link) = &m.link {
         line["link"] = json!(link);
+    }
+    if let Some(code) = &m.code {
+        line["code"] = json!(code);
     }
     let mut out = std::io::stdout().lock();
     writeln!(out, "{line}")
@@ -74,6 +80,7 @@ impl EmailTransport {
                     .from(from.clone())
                     .to(to)
                     .subject(&m.subject)
+                    .header(ContentType::TEXT_PLAIN)
                     .body(m.text.clone())
                     .map_err(|e| e.to_string())?;
                 mailer

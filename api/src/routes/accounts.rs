@@ -10,8 +10,11 @@ use crate::views::{AccountView, ExternalDomainsBody, UsageView, UserView};
 use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
 use domain::account::{AccountChange, AccountChangeRequest, DomainLists};
 use domain::enums::WhoCanInvite;
-use domain::sign_up::{decide_admin_profile, AdminProfile, ExistingProfile, SignUp, SignUpRequest};
-use persistence::accounts::{AdminIdentity, NewAccount};
+use domain::error::FieldErrors;
+use domain::login::Login;
+use domain::sign_up::{code_expiry, ConfirmationCode, SignUp, SignUpRequest, CODE_TTL_MINUTES};
+use domain::DomainError;
+use persistence::sign_ups::NewSignUp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -61,10 +64,32 @@ pub struct SignUpResponse {
     pub expires_in: u32,
 }
 
-/// Sign up: create an account and its first administrator (an employee holding one seat).
+/// What a sign-up answers, always the same whether or not the login already has a profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignUpStarted {
+    /// Always `confirmation_sent`.
+    #[schema(example = "confirmation_sent")]
+    pub status: &'static str,
+    /// The login as the server understood it (normalised), where the code went.
+    #[schema(example = "ada@acme.example")]
+    pub login: String,
+    /// Seconds the code stays valid.
+    #[schema(example = 900)]
+    pub expires_in: i64,
+    #[schema(
+        example = "A confirmation code was sent to the login; send it to POST /v1/accounts/confirm to create the account."
+    )]
+    pub detail: &'static str,
+}
+
+/// Sign up: a confirmation code goes to the admin's login (email or SMS; the console delivery
+/// of `make run` prints it as `"code"`); `POST /v1/accounts/confirm` with it creates the
+/// account and its first administrator (an employee holding one seat).
 ///
-/// A login that already has a network profile signs up with that profile's password; the
-/// profile then belongs to one more account.
+/// The answer is 202 with the same body in every case, so it tells nobody whether the login
+/// already exists. Nothing is reserved until the code is confirmed: the login stays free, and
+/// an unconfirmed sign-up expires. A login that already has a network profile signs up with
+/// that profile's password; the profile then belongs to one more account.
 #[utoipa::path(
     tag = "accounts",
     security(()),
@@ -74,10 +99,8 @@ pub struct SignUpResponse {
         "admin": {"email": "ada@acme.example", "password": "correct horse battery", "first_name": "Ada", "last_name": "Lovelace"}
     })),
     responses(
-        (status = 201, description = "Account created", body = SignUpResponse),
+        (status = 202, description = "A confirmation code was sent to the login", body = SignUpStarted),
         (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 409, response = Conflict),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
@@ -108,33 +131,102 @@ pub async fn sign_up(
     let login = cmd.login.clone();
     let existing =
         web::block(move || persistence::identities::credentials_by_login(&db, &login)).await??;
-    let existing = match existing {
-        None => None,
-        Some(c) => Some(ExistingProfile {
-            identity_id: c.identity_id,
-            password_matches: state
+    // One Argon2 computation either way: checking an existing profile's password, or hashing
+    // the new profile's. Which one it was shows nowhere in the answer.
+    let (proved_profile, password_hash) = match existing {
+        Some(c) => {
+            let matches = state
                 .passwords
                 .verify(cmd.password.expose(), Some(c.password_hash))
-                .await?,
-        }),
+                .await?;
+            (matches.then_some(c.identity_id), None)
+        }
+        None => (None, Some(state.passwords.hash(&cmd.password).await?)),
     };
-    let admin = match decide_admin_profile(existing)? {
-        AdminProfile::Reuse(id) => AdminIdentity::Reuse(id),
-        AdminProfile::Create => AdminIdentity::Create {
-            password_hash: state.passwords.hash(&cmd.password).await?,
-            login: cmd.login,
-            first_name: cmd.first_name.into_string(),
-            last_name: cmd.last_name.into_string(),
-        },
-    };
-    let new = NewAccount {
-        name: cmd.account_name.into_string(),
-        plan: cmd.plan,
-        admin,
+    let code = state
+        .sealer
+        .issue_code(cmd.login.as_str())
+        .map_err(ApiError::internal)?;
+    let login = cmd.login.as_str().to_owned();
+    let new = NewSignUp {
+        login: cmd.login,
+        account_name: cmd.account_name.into_string(),
+        plan: cmd.plan.name.clone(),
+        first_name: cmd.first_name.into_string(),
+        last_name: cmd.last_name.into_string(),
+        password_hash,
+        proved_profile,
+        code_hash: code.hash,
+        sealed_code: code.sealed,
+        expires_at: code_expiry(now),
     };
     let db = state.db.clone();
+    web::block(move || persistence::sign_ups::start(&db, new, now)).await??;
+    state.wakeup.notify_one();
+    Ok(HttpResponse::Accepted().json(SignUpStarted {
+        status: "confirmation_sent",
+        login,
+        expires_in: CODE_TTL_MINUTES * 60,
+        detail: "A confirmation code was sent to the login; send it to POST /v1/accounts/confirm to create the account.",
+    }))
+}
+
+/// The code a sign-up sent, and the login it went to.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmBody {
+    /// The admin's email or phone, as given at sign-up.
+    #[schema(example = "ada@acme.example")]
+    pub login: String,
+    /// The six digits sent to the login.
+    #[schema(example = "048213", pattern = "^[0-9]{6}$")]
+    pub code: String,
+}
+
+/// Confirm a sign-up with the code sent to its login: the account and its first administrator
+/// are created, and a token acting as that administrator comes back (public).
+///
+/// A wrong, used or expired code is 422 `invalid_code` (after 5 wrong codes a login's waiting
+/// sign-ups are dead: sign up again). When the login has a network profile whose password the
+/// sign-up did not give, 401 `invalid_credentials`: the code proves the login, not the password.
+#[utoipa::path(
+    tag = "accounts",
+    security(()),
+    request_body(content = ConfirmBody),
+    responses(
+        (status = 201, description = "Account created", body = SignUpResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/v1/accounts/confirm")]
+pub async fn confirm_sign_up(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<ConfirmBody>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    state.limits.check(Endpoint::Confirm, &req)?;
+    let mut errors = FieldErrors::new();
+    let login = errors.check("login", Login::parse(&body.login));
+    let code = errors.check("code", ConfirmationCode::parse(&body.code));
+    errors.finish()?;
+    let (Some(login), Some(code)) = (login, code) else {
+        return Err(DomainError::Invalid(Vec::new()).into());
+    };
+    let hash = state
+        .sealer
+        .code_hash(login.as_str(), code.as_str())
+        .map_err(ApiError::internal)?;
+    let st = state.clone();
     let (account, user) =
-        web::block(move || persistence::accounts::sign_up(&db, new, now)).await??;
+        web::block(move || persistence::sign_ups::confirm(&st.db, &login, &hash, &st.plans, now))
+            .await??;
     let token = state
         .tokens
         .issue(user.identity_id, Some((account.id, user.id)), now)?;

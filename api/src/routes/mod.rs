@@ -14,6 +14,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(accounts::sign_up)
+        .service(accounts::confirm_sign_up)
         .service(auth::login)
         .service(users::me)
         .service(accounts::get_account)

@@ -1,0 +1,224 @@
+//! Sign-ups waiting for the code sent to their login, and their confirmation, which creates the
+//! account. A waiting sign-up reserves nothing (the login stays free) and expires.
+
+use crate::accounts::{create_account, AdminIdentity, NewAccount};
+use crate::db::{Database, DbConnection};
+use crate::error::StoreError;
+use crate::outbox::{self, NewMessage};
+use crate::records::{parse_id, utc, AccountRecord, UserRecord};
+use crate::schema::{identities, sign_ups};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use domain::enums::Channel;
+use domain::ids::IdentityId;
+use domain::login::Login;
+use domain::plan::Plans;
+use domain::sign_up::{decide_sign_up_confirmation, AdminProfile, PendingSignUp, CODE_TTL_MINUTES};
+use domain::DomainError;
+use serde_json::json;
+use uuid::Uuid;
+
+/// A sign-up as the HTTP layer settled it: the password already checked against an existing
+/// profile (`proved_profile`) or hashed for a new one (`password_hash`), the code issued.
+#[derive(Debug, Clone)]
+pub struct NewSignUp {
+    pub login: Login,
+    pub account_name: String,
+    pub plan: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub password_hash: Option<String>,
+    pub proved_profile: Option<IdentityId>,
+    /// What the storage keeps of the code (a keyed hash bound to the login).
+    pub code_hash: String,
+    /// The code sealed for the outbox message.
+    pub sealed_code: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn channel_of(login: &Login) -> Channel {
+    match login {
+        Login::Email(_) => Channel::Email,
+        Login::Phone(_) => Channel::Sms,
+    }
+}
+
+/// Stores the waiting sign-up and the message carrying its code, in one transaction.
+pub fn start(db: &Database, new: NewSignUp, now: DateTime<Utc>) -> Result<(), StoreError> {
+    db.write(move |conn| {
+        let at = now.naive_utc();
+        diesel::insert_into(sign_ups::table)
+            .values((
+                sign_ups::id.eq(Uuid::now_v7().to_string()),
+                sign_ups::login.eq(new.login.as_str()),
+                sign_ups::code_hash.eq(&new.code_hash),
+                sign_ups::account_name.eq(&new.account_name),
+                sign_ups::plan.eq(&new.plan),
+                sign_ups::first_name.eq(&new.first_name),
+                sign_ups::last_name.eq(&new.last_name),
+                sign_ups::password_hash.eq(new.password_hash.as_deref()),
+                sign_ups::identity_id.eq(new.proved_profile.map(|i| i.to_string())),
+                sign_ups::expires_at.eq(new.expires_at.naive_utc()),
+                sign_ups::created_at.eq(at),
+            ))
+            .execute(conn)?;
+        outbox::enqueue(
+            conn,
+            &NewMessage {
+                account_id: None,
+                channel: channel_of(&new.login),
+                recipient: new.login.as_str().to_owned(),
+                payload: json!({
+                    "kind": "sign_up_code",
+                    "sealed_token": new.sealed_code,
+                    "account_name": new.account_name,
+                    "expires_in_minutes": CODE_TTL_MINUTES,
+                }),
+            },
+            now,
+        )
+    })
+}
+
+#[derive(Queryable)]
+struct SignUpRow {
+    id: String,
+    account_name: String,
+    plan: String,
+    first_name: String,
+    last_name: String,
+    password_hash: Option<String>,
+    identity_id: Option<String>,
+    failed_attempts: i32,
+    expires_at: NaiveDateTime,
+    confirmed_at: Option<NaiveDateTime>,
+}
+
+fn profile_id(conn: &mut DbConnection, login: &Login) -> Result<Option<IdentityId>, StoreError> {
+    let query = identities::table.select(identities::id).into_boxed();
+    let query = match login {
+        Login::Email(e) => query.filter(identities::email.eq(e.as_str())),
+        Login::Phone(p) => query.filter(identities::phone.eq(p.as_str())),
+    };
+    query
+        .first::<String>(conn)
+        .optional()?
+        .map(|id| parse_id(&id))
+        .transpose()
+}
+
+/// Confirms the sign-up of `login` whose code hashes to `code_hash`: the account and its first
+/// administrator are created. A wrong code counts against every waiting sign-up of the login
+/// (and is remembered even though the request fails).
+pub fn confirm(
+    db: &Database,
+    login: &Login,
+    code_hash: &str,
+    plans: &Plans,
+    now: DateTime<Utc>,
+) -> Result<(AccountRecord, UserRecord), StoreError> {
+    let (login, code_hash, plans) = (login.clone(), code_hash.to_owned(), plans.clone());
+    // The outcome travels inside `Ok` so that what a refusal writes (a failed attempt, a used
+    // code) is committed all the same.
+    db.write(move |conn| {
+        let at = now.naive_utc();
+        let row: Option<SignUpRow> = sign_ups::table
+            .filter(sign_ups::login.eq(login.as_str()))
+            .filter(sign_ups::code_hash.eq(&code_hash))
+            .order(sign_ups::created_at.desc())
+            .select((
+                sign_ups::id,
+                sign_ups::account_name,
+                sign_ups::plan,
+                sign_ups::first_name,
+                sign_ups::last_name,
+                sign_ups::password_hash,
+                sign_ups::identity_id,
+                sign_ups::failed_attempts,
+                sign_ups::expires_at,
+                sign_ups::confirmed_at,
+            ))
+            .first(conn)
+            .optional()?;
+        let pending = row
+            .as_ref()
+            .map(|r| {
+                Ok::<_, StoreError>(PendingSignUp {
+                    expires_at: utc(r.expires_at),
+                    failed_attempts: u32::try_from(r.failed_attempts).unwrap_or(u32::MAX),
+                    confirmed: r.confirmed_at.is_some(),
+                    proved_profile: r.identity_id.as_deref().map(parse_id).transpose()?,
+                    has_new_password: r.password_hash.is_some(),
+                })
+            })
+            .transpose()?;
+        let profile_now = profile_id(conn, &login)?;
+        let decided = decide_sign_up_confirmation(pending, profile_now, now);
+        let row = match (decided, row) {
+            (Err(DomainError::InvalidCode), _) | (Ok(_), None) => {
+                diesel::update(
+                    sign_ups::table
+                        .filter(sign_ups::login.eq(login.as_str()))
+                        .filter(sign_ups::confirmed_at.is_null())
+                        .filter(sign_ups::expires_at.gt(at)),
+                )
+                .set(sign_ups::failed_attempts.eq(sign_ups::failed_attempts + 1))
+                .execute(conn)?;
+                return Ok(Err(DomainError::InvalidCode));
+            }
+            (Err(e), Some(row)) => {
+                // The code was right, the password was not the profile's: the code is used up.
+                diesel::update(sign_ups::table.find(&row.id))
+                    .set(sign_ups::confirmed_at.eq(Some(at)))
+                    .execute(conn)?;
+                return Ok(Err(e));
+            }
+            (Err(e), None) => return Ok(Err(e)),
+            (Ok(profile), Some(row)) => (profile, row),
+        };
+        let (profile, row) = row;
+        diesel::update(sign_ups::table.find(&row.id))
+            .set(sign_ups::confirmed_at.eq(Some(at)))
+            .execute(conn)?;
+        let admin = match profile {
+            AdminProfile::Reuse(id) => AdminIdentity::Reuse(id),
+            AdminProfile::Create => AdminIdentity::Create {
+                login: login.clone(),
+                password_hash: row.password_hash.clone().unwrap_or_default(),
+                first_name: row.first_name.clone(),
+                last_name: row.last_name.clone(),
+            },
+        };
+        // The plan chosen at sign-up; the default one if it has been configured away since.
+        let plan = plans
+            .choose(&row.plan)
+            .unwrap_or_else(|_| plans.default_plan())
+            .clone();
+        let created = create_account(
+            conn,
+            NewAccount {
+                name: row.account_name,
+                plan,
+                admin,
+            },
+            now,
+        )?;
+        Ok(Ok(created))
+    })?
+    .map_err(StoreError::from)
+}
+
+/// Forgets sign-ups that can no longer be confirmed; returns how many.
+pub fn forget_dead(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let at = now.naive_utc();
+    db.write(move |conn| {
+        Ok(diesel::delete(
+            sign_ups::table.filter(
+                sign_ups::expires_at
+                    .le(at)
+                    .or(sign_ups::confirmed_at.is_not_null()),
+            ),
+        )
+        .execute(conn)?)
+    })
+}
