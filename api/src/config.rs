@@ -3,6 +3,7 @@
 //! scripts depend on them.
 
 use domain::plan::Plans;
+use domain::sending::SendingQuotas;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use secrecy::SecretString;
@@ -62,6 +63,12 @@ pub struct RawConfig {
     pub public_rate_per_second: u32,
     /// Requests a client may make to a public endpoint at once.
     pub public_burst: u32,
+    /// Emails one account may send per hour (0: no limit).
+    pub quota_email_per_hour: u32,
+    /// Text messages one account may send per hour (0: no limit).
+    pub quota_sms_per_hour: u32,
+    /// Messages one address may receive per day, from all accounts together (0: no limit).
+    pub quota_per_recipient_per_day: u32,
 }
 
 impl Default for RawConfig {
@@ -83,6 +90,9 @@ impl Default for RawConfig {
             db_pool_size: 8,
             public_rate_per_second: 2,
             public_burst: 50,
+            quota_email_per_hour: SendingQuotas::DEFAULT_EMAIL_PER_ACCOUNT_HOUR,
+            quota_sms_per_hour: SendingQuotas::DEFAULT_SMS_PER_ACCOUNT_HOUR,
+            quota_per_recipient_per_day: SendingQuotas::DEFAULT_PER_RECIPIENT_DAY,
         }
     }
 }
@@ -107,6 +117,7 @@ pub struct Config {
     pub db_pool_size: u32,
     pub public_rate_per_second: u32,
     pub public_burst: u32,
+    pub quotas: SendingQuotas,
 }
 
 impl Config {
@@ -169,6 +180,11 @@ impl Config {
             db_pool_size: raw.db_pool_size.clamp(1, 256),
             public_rate_per_second: raw.public_rate_per_second.max(1),
             public_burst: raw.public_burst.max(1),
+            quotas: SendingQuotas::new(
+                raw.quota_email_per_hour,
+                raw.quota_sms_per_hour,
+                raw.quota_per_recipient_per_day,
+            ),
         })
     }
 }

@@ -219,6 +219,10 @@ impl From<DomainError> for ApiError {
             }
             DomainError::ResendTooSoon {
                 retry_after_seconds,
+            }
+            | DomainError::SendingQuotaExceeded {
+                retry_after_seconds,
+                ..
             } => {
                 api = api.with_header(header::RETRY_AFTER, retry_after_seconds.to_string());
             }

@@ -76,6 +76,7 @@ impl Application {
             wakeup,
             db: db.clone(),
             plans: config.plans.clone(),
+            quotas: config.quotas,
             tokens: Tokens::new(&keys.jwt, config.token_ttl_seconds),
             passwords: Passwords::new(cores)?,
             resend_interval_seconds: config.resend_interval_seconds,
@@ -135,12 +136,13 @@ impl Application {
                     let expired = persistence::invitations::sweep_expired(&db, now)?;
                     let forgotten = persistence::idempotency::forget_old(&db, now)?;
                     let sign_ups = persistence::sign_ups::forget_dead(&db, now)?;
-                    Ok::<_, persistence::StoreError>((expired, forgotten, sign_ups))
+                    let counters = persistence::quotas::forget_old(&db, now)?;
+                    Ok::<_, persistence::StoreError>((expired, forgotten, sign_ups, counters))
                 })
                 .await;
                 match swept {
-                    Ok(Ok((expired, forgotten, sign_ups))) => {
-                        tracing::debug!(expired, forgotten, sign_ups, "upkeep done")
+                    Ok(Ok((expired, forgotten, sign_ups, counters))) => {
+                        tracing::debug!(expired, forgotten, sign_ups, counters, "upkeep done")
                     }
                     Ok(Err(e)) => tracing::warn!(error = %e, "upkeep failed"),
                     Err(e) => tracing::warn!(error = %e, "upkeep failed"),

@@ -6,6 +6,7 @@ use crate::passwords::Passwords;
 use crate::rate_limit::PublicLimits;
 use crate::secrets::TokenSealer;
 use domain::plan::Plans;
+use domain::sending::SendingQuotas;
 use persistence::Database;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -15,6 +16,8 @@ pub struct AppState {
     pub clock: Clock,
     pub db: Database,
     pub plans: Plans,
+    /// Sending quotas (messages per account and hour, per address and day).
+    pub quotas: SendingQuotas,
     pub tokens: Tokens,
     pub passwords: Passwords,
     /// A pending invitation is resent at most once per this many seconds.

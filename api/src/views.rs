@@ -7,9 +7,11 @@ use domain::enums::{
     WorkgroupKind,
 };
 use domain::plan::Plans;
-use domain::seats::Seats;
+use domain::sending::SendingQuotas;
+use persistence::accounts::Usage;
 use persistence::invitations::InvitationRecord;
 use persistence::memberships::{MemberRecord, WorkgroupInvitationRecord};
+use persistence::quotas::ChannelUse;
 use persistence::records::{AccountRecord, ProfileRecord, UserRecord};
 use persistence::workgroups::WorkgroupRecord;
 use serde::{Deserialize, Serialize};
@@ -185,17 +187,54 @@ pub struct UsageView {
     /// Free seats; `null` when the plan is unlimited.
     #[schema(example = 4)]
     pub available: Option<u32>,
+    /// How much of this hour's sending quota the account has used.
+    pub sending: SendingView,
+}
+
+/// The account's sending quota use (messages per hour, per channel; and the daily limit of
+/// any one address, across accounts). Over a quota, requests that send are refused with 429
+/// `sending_quota_exceeded` until `resets_at`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SendingView {
+    pub email: QuotaUseView,
+    pub sms: QuotaUseView,
+    /// Messages one address may receive per day from every account together; `null`: no limit.
+    #[schema(example = 10)]
+    pub per_recipient_per_day: Option<u32>,
+}
+
+/// One hourly quota.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuotaUseView {
+    #[schema(example = 12)]
+    pub used: u32,
+    /// `null` when there is no limit.
+    #[schema(example = 2000)]
+    pub limit: Option<u32>,
+    /// When the count starts over.
+    pub resets_at: DateTime<Utc>,
 }
 
 impl UsageView {
-    pub fn new(plan: String, seats: &Seats) -> Self {
+    pub fn new(usage: &Usage, quotas: &SendingQuotas) -> Self {
+        let seats = &usage.seats;
+        let quota = |u: &ChannelUse| QuotaUseView {
+            used: u.used,
+            limit: u.limit,
+            resets_at: u.resets_at,
+        };
         Self {
-            plan,
+            plan: usage.plan.clone(),
             user_limit: seats.limit.seats(),
             active_intranet: seats.active_intranet,
             active_extranet: seats.active_extranet,
             pending_invitations: seats.pending_invitations,
             available: seats.available(),
+            sending: SendingView {
+                email: quota(&usage.sending.email),
+                sms: quota(&usage.sending.sms),
+                per_recipient_per_day: quotas.per_recipient_day,
+            },
         }
     }
 }

@@ -104,6 +104,11 @@ pub enum DomainError {
     ResendTooSoon { retry_after_seconds: u32 },
     #[error("this person already is a user of the account")]
     AlreadyAUser,
+    #[error("sending quota exceeded: {what}; try again in {retry_after_seconds} s")]
+    SendingQuotaExceeded {
+        what: String,
+        retry_after_seconds: u32,
+    },
     #[error("this Idempotency-Key was used with a different request; use a new key")]
     IdempotencyKeyReused,
     #[error("the plan's user limit is reached: {needed} seat(s) needed, {available} available")]
@@ -162,6 +167,7 @@ impl DomainError {
             Self::InviterNoLongerAllowed => "inviter_no_longer_allowed",
             Self::InviterOrAdminRequired => "inviter_or_admin_required",
             Self::ResendTooSoon { .. } => "rate_limited",
+            Self::SendingQuotaExceeded { .. } => "sending_quota_exceeded",
             Self::AlreadyAUser => "already_a_user",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::UserLimitReached { .. } => "user_limit_reached",
@@ -214,7 +220,9 @@ impl DomainError {
             | Self::LastAdmin
             | Self::AlreadyDismissed
             | Self::NotDismissed => ErrorKind::Conflict,
-            Self::ResendTooSoon { .. } => ErrorKind::RateLimited,
+            Self::ResendTooSoon { .. } | Self::SendingQuotaExceeded { .. } => {
+                ErrorKind::RateLimited
+            }
             Self::InvitationExpired => ErrorKind::Gone,
         }
     }

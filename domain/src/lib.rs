@@ -6,7 +6,8 @@
 //! - rule 6, logins: [`login`], [`sign_up::decide_admin_profile`];
 //! - rules 2–3, workgroups and who may add whom: [`workgroup`], [`membership`];
 //! - rule 8, dismissal blocks access: [`access::authorize_user`], [`dismissal`];
-//! - who may do what with the account and its users: [`access`].
+//! - who may do what with the account and its users: [`access`];
+//! - sending quotas (Security): [`sending`].
 
 pub mod access;
 pub mod account;
@@ -22,6 +23,7 @@ pub mod names;
 pub mod password;
 pub mod plan;
 pub mod seats;
+pub mod sending;
 pub mod sign_up;
 pub mod workgroup;
 

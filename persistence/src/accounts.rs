@@ -4,6 +4,7 @@ use crate::audit::{self, AuditEvent};
 use crate::db::{lock_account, Database, DbConnection};
 use crate::error::StoreError;
 use crate::invitations::{account_now, sweep_account};
+use crate::quotas::{account_use, AccountSending};
 use crate::records::{external_domains_columns, AccountRecord, AccountRow, UserRecord};
 use crate::schema::{accounts, identities, users};
 use crate::users::user_by_id;
@@ -16,6 +17,7 @@ use domain::ids::IdentityId;
 use domain::login::Login;
 use domain::plan::{Plan, Plans};
 use domain::seats::Seats;
+use domain::sending::SendingQuotas;
 use domain::DomainError;
 use serde_json::json;
 use uuid::Uuid;
@@ -137,16 +139,32 @@ pub fn account(db: &Database, actor: &AccountUser) -> Result<AccountRecord, Stor
     db.read(|conn| account_row(conn, &actor.account_id.to_string()))
 }
 
-/// The account's usage: who holds its seats now. Employees only.
+/// What the account uses now: who holds its seats, and how much of this hour's sending quota
+/// it has used.
+#[derive(Debug, Clone)]
+pub struct Usage {
+    pub plan: String,
+    pub seats: Seats,
+    pub sending: AccountSending,
+}
+
+/// The account's usage. Employees only.
 pub fn usage(
     db: &Database,
     actor: &AccountUser,
     plans: &Plans,
+    quotas: &SendingQuotas,
     now: DateTime<Utc>,
-) -> Result<(String, Seats), StoreError> {
+) -> Result<Usage, StoreError> {
     may_see_account_internals(actor)?;
-    let account = db.read_snapshot(|conn| account_now(conn, &actor.account_id.to_string(), now))?;
-    Ok((account.plan.clone(), account.seats(plans)))
+    db.read_snapshot(|conn| {
+        let account = account_now(conn, &actor.account_id.to_string(), now)?;
+        Ok(Usage {
+            plan: account.plan.clone(),
+            seats: account.seats(plans),
+            sending: account_use(conn, actor.account_id, quotas, now)?,
+        })
+    })
 }
 
 /// Changes the account's name and settings. Administrators only.

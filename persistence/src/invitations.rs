@@ -9,6 +9,7 @@ use crate::db::{lock_account, Database, DbConnection};
 use crate::error::StoreError;
 use crate::idempotency::{self, IdempotencyKey, StoredResponse};
 use crate::outbox::{self, NewMessage};
+use crate::quotas;
 use crate::records::{
     into_page, parse_id, parse_word, utc, AccountRecord, Page, PageRequest, UserRecord,
 };
@@ -32,6 +33,7 @@ use domain::invitation::{
 };
 use domain::login::{Email, Login, Phone};
 use domain::plan::Plans;
+use domain::sending::{Sending, SendingQuotas};
 use domain::sign_up::ExistingProfile;
 use domain::DomainError;
 use serde_json::json;
@@ -421,6 +423,7 @@ pub fn create_batch(
     db: &Database,
     actor: AccountUser,
     plans: &Plans,
+    quotas: &SendingQuotas,
     batch: Batch,
     dry_run: bool,
     tokens: Vec<IssuedToken>,
@@ -432,12 +435,14 @@ pub fn create_batch(
         let result = db.read_snapshot(|conn| {
             let loaded = load_batch(conn, &actor, &batch, false, now)?;
             let plan = decide(&actor, plans, &batch, &loaded)?;
+            let sendings = batch_sendings(&batch, &plan.outcomes);
+            quotas::check(conn, Some(actor.account_id), &sendings, quotas, now)?;
             Ok(preview(&actor, &batch, &loaded, &plan.outcomes, now))
         })?;
         return Ok(render(&result));
     }
     let account_id = actor.account_id.to_string();
-    let plans = plans.clone();
+    let (plans, quotas) = (plans.clone(), *quotas);
     let render = std::sync::Arc::new(render);
     let renderer = render.clone();
     let done = db.write(move |conn| {
@@ -458,12 +463,37 @@ pub fn create_batch(
             now,
             |conn| {
                 let plan = decide(&actor, &plans, &batch, &loaded)?;
+                let sendings = batch_sendings(&batch, &plan.outcomes);
+                quotas::consume(conn, Some(actor.account_id), &sendings, &quotas, now)?;
                 write_batch(conn, &actor, &batch, loaded, &plan.outcomes, &tokens, now)
             },
             &*renderer,
         )
     })?;
     Ok(done.respond(&*render))
+}
+
+/// The messages a decided batch sends: one per invitee, but none to an external user already
+/// asked into the workgroup.
+fn batch_sendings<'a>(batch: &'a Batch, outcomes: &[Outcome]) -> Vec<Sending<'a>> {
+    batch
+        .invitees
+        .iter()
+        .zip(outcomes)
+        .filter(|(_, o)| {
+            !matches!(
+                o,
+                Outcome::WorkgroupInvitation {
+                    already_invited: true,
+                    ..
+                }
+            )
+        })
+        .map(|(invitee, _)| Sending {
+            channel: channel_of(&invitee.login),
+            recipient: invitee.login.as_str(),
+        })
+        .collect()
 }
 
 fn decide(
@@ -722,7 +752,7 @@ fn write_batch(
     })
 }
 
-fn channel_of(login: &Login) -> Channel {
+pub(crate) fn channel_of(login: &Login) -> Channel {
     match login {
         Login::Email(_) => Channel::Email,
         Login::Phone(_) => Channel::Sms,
@@ -883,17 +913,19 @@ pub fn list_invitations(
 }
 
 /// Sends an invitation again with a new token and expiry; the old link is dead.
+#[allow(clippy::too_many_arguments)]
 pub fn resend(
     db: &Database,
     actor: &AccountUser,
     plans: &Plans,
+    quotas: &SendingQuotas,
     id: InvitationId,
     token: &IssuedToken,
     resend_interval_seconds: u32,
     now: DateTime<Utc>,
 ) -> Result<InvitationRecord, StoreError> {
     may_see_account_internals(actor)?;
-    let (actor, plans, token) = (*actor, plans.clone(), token.clone());
+    let (actor, plans, token, quotas) = (*actor, plans.clone(), token.clone(), *quotas);
     let account_id = actor.account_id.to_string();
     let key = id.to_string();
     db.write(move |conn| {
@@ -945,6 +977,11 @@ pub fn resend(
             ))
             .execute(conn)?;
         change_seats(conn, &account_id, plan.seats, now)?;
+        let sending = Sending {
+            channel: channel_of(&login),
+            recipient: login.as_str(),
+        };
+        quotas::consume(conn, Some(actor.account_id), &[sending], &quotas, now)?;
         let inviter_name = names_of(conn, &actor.user_id.to_string())?;
         outbox::enqueue(
             conn,

@@ -11,6 +11,7 @@ pub mod identities;
 pub mod invitations;
 pub mod memberships;
 pub mod outbox;
+pub mod quotas;
 pub mod records;
 pub mod schema;
 pub mod sign_ups;

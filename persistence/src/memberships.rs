@@ -8,6 +8,7 @@ use crate::error::StoreError;
 use crate::idempotency::{self, IdempotencyKey, StoredResponse};
 use crate::invitations::{membership_message, names_of};
 use crate::outbox;
+use crate::quotas;
 use crate::records::{
     into_page, parse_id, parse_word, utc, Page, PageRequest, UserRecord, UserRow, USER_COLUMNS,
 };
@@ -25,6 +26,7 @@ use domain::membership::{
     decide_membership_answer, decide_removal, decide_role_change, may_add_member,
     sees_invited_members, GroupFacts, Joining, MemberFacts, Removal, RoleChange, UserFacts,
 };
+use domain::sending::{Sending, SendingQuotas};
 use domain::workgroup::{may_add_to_workgroup, may_view_workgroup, Standing};
 use domain::DomainError;
 use serde_json::json;
@@ -163,6 +165,7 @@ fn address_of(user: &UserRecord) -> Option<(Channel, &str)> {
 pub fn add_member(
     db: &Database,
     actor: AccountUser,
+    quotas: &SendingQuotas,
     group: WorkgroupId,
     user: UserId,
     role: Role,
@@ -171,6 +174,7 @@ pub fn add_member(
     render: impl Fn(&MemberRecord) -> StoredResponse + Send + Sync + 'static,
 ) -> Result<StoredResponse, StoreError> {
     let account_id = actor.account_id.to_string();
+    let quotas = *quotas;
     let render = std::sync::Arc::new(render);
     let renderer = render.clone();
     let done = db.write(move |conn| {
@@ -184,16 +188,18 @@ pub fn add_member(
             &idempotency::caller_scope(&actor),
             key.as_ref(),
             now,
-            |conn| add(conn, &actor, &record, caller, user, role, now),
+            |conn| add(conn, &actor, &quotas, &record, caller, user, role, now),
             &*renderer,
         )
     })?;
     Ok(done.respond(&*render))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn add(
     conn: &mut DbConnection,
     actor: &AccountUser,
+    quotas: &SendingQuotas,
     group: &WorkgroupRecord,
     standing: Standing,
     user_id: UserId,
@@ -226,6 +232,8 @@ fn add(
     )?;
     if joining == Joining::Invited {
         if let Some((channel, recipient)) = address_of(&candidate) {
+            let sending = Sending { channel, recipient };
+            quotas::consume(conn, Some(actor.account_id), &[sending], quotas, now)?;
             let account = account_row(conn, &actor.account_id.to_string())?;
             let inviter_name = names_of(conn, &inviter)?;
             outbox::enqueue(

@@ -4,15 +4,17 @@
 use crate::accounts::{create_account, AdminIdentity, NewAccount};
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
+use crate::invitations::channel_of;
 use crate::outbox::{self, NewMessage};
+use crate::quotas;
 use crate::records::{parse_id, utc, AccountRecord, UserRecord};
 use crate::schema::{identities, sign_ups};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::enums::Channel;
 use domain::ids::IdentityId;
 use domain::login::Login;
 use domain::plan::Plans;
+use domain::sending::{Sending, SendingQuotas};
 use domain::sign_up::{decide_sign_up_confirmation, AdminProfile, PendingSignUp, CODE_TTL_MINUTES};
 use domain::DomainError;
 use serde_json::json;
@@ -36,16 +38,21 @@ pub struct NewSignUp {
     pub expires_at: DateTime<Utc>,
 }
 
-fn channel_of(login: &Login) -> Channel {
-    match login {
-        Login::Email(_) => Channel::Email,
-        Login::Phone(_) => Channel::Sms,
-    }
-}
-
 /// Stores the waiting sign-up and the message carrying its code, in one transaction.
-pub fn start(db: &Database, new: NewSignUp, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub fn start(
+    db: &Database,
+    new: NewSignUp,
+    quotas: &SendingQuotas,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let quotas = *quotas;
     db.write(move |conn| {
+        let sending = Sending {
+            channel: channel_of(&new.login),
+            recipient: new.login.as_str(),
+        };
+        // No account yet: the code counts against its recipient's daily quota only.
+        quotas::consume(conn, None, &[sending], &quotas, now)?;
         let at = now.naive_utc();
         diesel::insert_into(sign_ups::table)
             .values((

@@ -28,8 +28,21 @@ async fn sign_up_login_me_and_usage_on_the_basic_plan() {
     assert_eq!(me["email"], "ada@acme.example");
     assert_eq!(me["first_name"], "Ada");
 
-    let (status, usage) = json_of(app.get("/v1/account/usage", token).await).await;
+    let (status, mut usage) = json_of(app.get("/v1/account/usage", token).await).await;
     assert_eq!(status, StatusCode::OK);
+    // The sending quotas of this hour: the default limits, nothing sent for the account yet
+    // (the sign-up code went to no account).
+    let sending = usage.as_object_mut().unwrap().remove("sending").unwrap();
+    assert_eq!(
+        (&sending["email"]["used"], &sending["email"]["limit"]),
+        (&json!(0), &json!(2000))
+    );
+    assert_eq!(sending["sms"]["limit"], 500);
+    assert_eq!(sending["per_recipient_per_day"], 10);
+    assert!(sending["email"]["resets_at"]
+        .as_str()
+        .unwrap()
+        .ends_with(":00:00Z"));
     assert_eq!(
         usage,
         json!({"plan": "basic", "user_limit": 5, "active_intranet": 1, "active_extranet": 0,

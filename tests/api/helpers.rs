@@ -416,6 +416,15 @@ impl TestApp {
     pub async fn usage(&self, token: &str) -> Value {
         json_of(self.get("/v1/account/usage", token).await).await.1
     }
+
+    /// Who holds the account's seats: the usage without its sending quota part.
+    pub async fn seats(&self, token: &str) -> Value {
+        let mut usage = self.usage(token).await;
+        if let Some(fields) = usage.as_object_mut() {
+            fields.remove("sending");
+        }
+        usage
+    }
 }
 
 /// A user who joined through an invitation: its id and access token.

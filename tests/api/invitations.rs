@@ -148,7 +148,7 @@ async fn the_seed_story_from_invite_to_membership() {
     ];
     expected.sort();
     assert_eq!(external, expected);
-    let usage = app.usage(&admin.token).await;
+    let usage = app.seats(&admin.token).await;
     assert_eq!(
         usage,
         json!({"plan": "basic", "user_limit": 5, "active_intranet": 1, "active_extranet": 2,

@@ -327,7 +327,7 @@ async fn an_external_user_joins_a_second_extranet_group_by_membership_invitation
     let external = app
         .join(&admin.token, "extranet", Some(&first), phone)
         .await;
-    let usage_before = app.usage(&admin.token).await;
+    let usage_before = app.seats(&admin.token).await;
 
     let (status, added) = app
         .json(
@@ -352,7 +352,7 @@ async fn an_external_user_joins_a_second_extranet_group_by_membership_invitation
             .contains("Second client project"),
         "{texts:?}"
     );
-    assert_eq!(app.usage(&admin.token).await, usage_before);
+    assert_eq!(app.seats(&admin.token).await, usage_before);
 
     // Not a member yet: the group stays out of sight, the invitation is in its list.
     assert_problem(

@@ -742,3 +742,149 @@ async fn a_sign_up_code_is_single_use_and_short_lived() {
     );
     assert_eq!(problem["errors"][0]["field"], "code");
 }
+
+/// A batch of `emails` into `group`; returns the response.
+async fn invite_emails(
+    app: &TestApp,
+    token: &str,
+    group: &str,
+    emails: &[&str],
+    dry_run: bool,
+) -> reqwest::Response {
+    let invitees: Vec<Value> = emails
+        .iter()
+        .map(|e| json!({"email": e, "first_name": "Ann", "last_name": "Lee"}))
+        .collect();
+    app.post(
+        "/v1/invitations",
+        Some(token),
+        json!({"type": "extranet", "workgroup_id": group, "invitees": invitees, "dry_run": dry_run}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn sending_quotas_refuse_a_batch_that_would_cross_them_whole_and_count_an_address_across_accounts(
+) {
+    let app = TestApp::spawn_with(|c| {
+        c.quota_email_per_hour = 5;
+        c.quota_sms_per_hour = 2;
+        c.quota_per_recipient_per_day = 2;
+    })
+    .await;
+    let admin = app.sign_up("ada@agency.example", "free").await;
+    let group = app.workgroup(&admin.token, "Site", true).await;
+    let res = invite_emails(
+        &app,
+        &admin.token,
+        &group,
+        &["a@client.example", "b@client.example", "c@client.example"],
+        false,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let usage = app.usage(&admin.token).await;
+    assert_eq!(usage["sending"]["email"]["used"], 3, "{usage}");
+    assert_eq!(usage["sending"]["email"]["limit"], 5);
+    assert_eq!(usage["sending"]["per_recipient_per_day"], 2);
+
+    // Three more would make six: the whole batch is refused, nothing is created or sent.
+    let batch = ["d@client.example", "e@client.example", "f@client.example"];
+    for dry_run in [true, false] {
+        let res = invite_emails(&app, &admin.token, &group, &batch, dry_run).await;
+        let retry: i64 = res.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=3600).contains(&retry), "{retry}");
+        let problem =
+            assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "sending_quota_exceeded").await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains("5 email"),
+            "{problem}"
+        );
+    }
+    let usage = app.usage(&admin.token).await;
+    assert_eq!(
+        (
+            usage["pending_invitations"].clone(),
+            usage["sending"]["email"]["used"].clone()
+        ),
+        (json!(3), json!(3)),
+        "{usage}"
+    );
+    let (_, listed) = json_of(app.get("/v1/invitations", &admin.token).await).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 3);
+    // Two fit exactly.
+    let res = invite_emails(&app, &admin.token, &group, &batch[..2], false).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    // Resending counts too.
+    let id = listed["items"][0]["id"].as_str().unwrap();
+    app.clock.advance(Duration::seconds(61));
+    let res = app
+        .post(
+            &format!("/v1/invitations/{id}/resend"),
+            Some(&admin.token),
+            json!({}),
+        )
+        .await;
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "sending_quota_exceeded").await;
+    // SMS has its own hourly quota.
+    app.invite_phone(&admin.token, &group, "+14155550101").await;
+    app.invite_phone(&admin.token, &group, "+14155550102").await;
+    let res = app
+        .post(
+            "/v1/invitations",
+            Some(&admin.token),
+            json!({"type": "extranet", "workgroup_id": group,
+                   "invitees": [{"phone": "+14155550103", "first_name": "Pat", "last_name": "Doe"}]}),
+        )
+        .await;
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "sending_quota_exceeded").await;
+    // The next hour starts afresh.
+    app.clock.advance(Duration::hours(1));
+    let token = admin_token(&app, "ada@agency.example", &admin.account_id).await;
+    let res = invite_emails(&app, &token, &group, &batch[2..], false).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    // An address receives at most two messages a day, whichever accounts send them.
+    let mut accounts = Vec::new();
+    for admin_email in ["a1@one.example", "a2@two.example", "a3@three.example"] {
+        let signed = app.sign_up(admin_email, "free").await;
+        let group = app.workgroup(&signed.token, "Site", true).await;
+        accounts.push((signed, group));
+    }
+    for (signed, group) in &accounts[..2] {
+        let res = invite_emails(&app, &signed.token, group, &["bob@target.example"], false).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let (third, third_group) = &accounts[2];
+    let res = invite_emails(
+        &app,
+        &third.token,
+        third_group,
+        &["ok@target.example", "bob@target.example"],
+        false,
+    )
+    .await;
+    let problem =
+        assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "sending_quota_exceeded").await;
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("bob@target.example"));
+    let (_, listed) = json_of(app.get("/v1/invitations", &third.token).await).await;
+    assert_eq!(listed["items"], json!([]), "refused whole");
+    // Sign-up codes count against their address as well.
+    for _ in 0..2 {
+        let res = app
+            .post(
+                "/v1/accounts",
+                None,
+                sign_up_body("bob@target.example", PASSWORD),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+}

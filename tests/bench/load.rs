@@ -203,7 +203,10 @@ async fn main() {
     let stdout = server.0.stdout.take().unwrap();
     std::thread::spawn(move || {
         use std::io::BufRead;
-        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
             if let Ok(v) = serde_json::from_str::<Value>(&line) {
                 if let Some(code) = v["code"].as_str() {
                     let _ = code_tx.send(code.to_owned());

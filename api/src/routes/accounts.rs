@@ -161,7 +161,8 @@ pub async fn sign_up(
         expires_at: code_expiry(now),
     };
     let db = state.db.clone();
-    web::block(move || persistence::sign_ups::start(&db, new, now)).await??;
+    let quotas = state.quotas;
+    web::block(move || persistence::sign_ups::start(&db, new, &quotas, now)).await??;
     state.wakeup.notify_one();
     Ok(HttpResponse::Accepted().json(SignUpStarted {
         status: "confirmation_sent",
@@ -386,7 +387,8 @@ pub async fn usage(
     let now = state.clock.now();
     let user = *actor.in_account()?;
     let st = state.clone();
-    let (plan, seats) =
-        web::block(move || persistence::accounts::usage(&st.db, &user, &st.plans, now)).await??;
-    Ok(web::Json(UsageView::new(plan, &seats)))
+    let usage =
+        web::block(move || persistence::accounts::usage(&st.db, &user, &st.plans, &st.quotas, now))
+            .await??;
+    Ok(web::Json(UsageView::new(&usage, &state.quotas)))
 }

@@ -128,11 +128,19 @@ pub async fn add_member(
     let role = parse_new_member_role(body.role)?;
     let key = key.key_for(&req, &body);
     let candidate = UserId(body.user_id);
-    let db = state.db.clone();
+    let (db, quotas) = (state.db.clone(), state.quotas);
     let stored = web::block(move || {
-        persistence::memberships::add_member(&db, user, group, candidate, role, now, key, |m| {
-            idempotency::stored(StatusCode::CREATED, &MemberView::from(m))
-        })
+        persistence::memberships::add_member(
+            &db,
+            user,
+            &quotas,
+            group,
+            candidate,
+            role,
+            now,
+            key,
+            |m| idempotency::stored(StatusCode::CREATED, &MemberView::from(m)),
+        )
     })
     .await??;
     if !stored.replayed {

@@ -1,0 +1,134 @@
+//! Sending quotas, counted in the database so that they hold across server processes: each
+//! request that writes messages adds them to its counters in its own transaction, and is
+//! refused whole (rolled back) when a counter goes over its limit. On PostgreSQL the counter
+//! rows are taken in one order (an upsert locks its row until commit), so concurrent requests
+//! of different accounts to the same address are counted exactly and never deadlock.
+
+use crate::db::{Database, DbConnection};
+use crate::error::StoreError;
+use crate::schema::sending_counters;
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use domain::enums::Channel;
+use domain::ids::AccountId;
+use domain::sending::{check_sending_quota, counters_for, Counter, Sending, SendingQuotas};
+
+fn used(conn: &mut DbConnection, counter: &Counter, now: DateTime<Utc>) -> Result<u32, StoreError> {
+    let used: Option<i32> = sending_counters::table
+        .find((counter.key(), counter.window_start(now).naive_utc()))
+        .select(sending_counters::used)
+        .first(conn)
+        .optional()?;
+    Ok(used.map_or(0, |n| u32::try_from(n).unwrap_or(0)))
+}
+
+/// Adds `n` to a counter's current window, creating it at `n`.
+fn add(
+    conn: &mut DbConnection,
+    counter: &Counter,
+    n: u32,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let n = i32::try_from(n).unwrap_or(i32::MAX);
+    let row = (
+        sending_counters::counter.eq(counter.key()),
+        sending_counters::window_start.eq(counter.window_start(now).naive_utc()),
+        sending_counters::used.eq(n),
+    );
+    let upsert = diesel::insert_into(sending_counters::table)
+        .values(row)
+        .on_conflict((sending_counters::counter, sending_counters::window_start))
+        .do_update()
+        .set(sending_counters::used.eq(sending_counters::used + n));
+    match conn {
+        DbConnection::Sqlite(c) => upsert.execute(c)?,
+        DbConnection::Pg(c) => upsert.execute(c)?,
+    };
+    Ok(())
+}
+
+/// Counts `messages` (sent for `account`, if any) against their quotas, inside the caller's
+/// transaction; refused (429 `sending_quota_exceeded`) when any counter would go over its
+/// limit, in which case the caller's transaction rolls back and nothing is created or sent.
+pub(crate) fn consume(
+    conn: &mut DbConnection,
+    account: Option<AccountId>,
+    messages: &[Sending<'_>],
+    quotas: &SendingQuotas,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let counters = counters_for(account, messages, quotas);
+    let mut after = Vec::with_capacity(counters.len());
+    for (counter, n) in counters {
+        add(conn, &counter, n, now)?;
+        let used = used(conn, &counter, now)?;
+        after.push((counter, used));
+    }
+    Ok(check_sending_quota(&after, quotas, now)?)
+}
+
+/// Whether `messages` would fit, without counting them (a dry run).
+pub(crate) fn check(
+    conn: &mut DbConnection,
+    account: Option<AccountId>,
+    messages: &[Sending<'_>],
+    quotas: &SendingQuotas,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let counters = counters_for(account, messages, quotas);
+    let mut after = Vec::with_capacity(counters.len());
+    for (counter, n) in counters {
+        let used = used(conn, &counter, now)?;
+        after.push((counter, used.saturating_add(n)));
+    }
+    Ok(check_sending_quota(&after, quotas, now)?)
+}
+
+/// An account's use of its hourly quota on one channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelUse {
+    pub used: u32,
+    /// `None` when the channel has no limit.
+    pub limit: Option<u32>,
+    /// When this hour's count starts over.
+    pub resets_at: DateTime<Utc>,
+}
+
+/// An account's messages of this hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountSending {
+    pub email: ChannelUse,
+    pub sms: ChannelUse,
+}
+
+/// The account's messages of this hour, per channel.
+pub(crate) fn account_use(
+    conn: &mut DbConnection,
+    account: AccountId,
+    quotas: &SendingQuotas,
+    now: DateTime<Utc>,
+) -> Result<AccountSending, StoreError> {
+    let mut of = |channel: Channel| -> Result<ChannelUse, StoreError> {
+        let counter = Counter::Account { account, channel };
+        Ok(ChannelUse {
+            used: used(conn, &counter, now)?,
+            limit: quotas.per_account_hour(channel),
+            resets_at: counter.window_end(now),
+        })
+    };
+    Ok(AccountSending {
+        email: of(Channel::Email)?,
+        sms: of(Channel::Sms)?,
+    })
+}
+
+/// Forgets counters of windows that ended more than a day ago; returns how many.
+pub fn forget_old(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let cutoff = (now - Duration::days(2)).naive_utc();
+    db.write(move |conn| {
+        Ok(diesel::delete(
+            sending_counters::table.filter(sending_counters::window_start.lt(cutoff)),
+        )
+        .execute(conn)?)
+    })
+}
