@@ -52,6 +52,8 @@ pub struct RawConfig {
     pub token_ttl_seconds: u32,
     /// The sender of emails.
     pub email_from: String,
+    /// A PEM file of a certificate authority to trust for the SMTP server (besides the web's).
+    pub email_ca_file: Option<String>,
     /// A pending invitation is resent at most once per this many seconds.
     pub resend_interval_seconds: u32,
     /// How long a delivery worker holds the messages it claimed; a worker that dies holding
@@ -63,6 +65,13 @@ pub struct RawConfig {
     pub public_rate_per_second: u32,
     /// Requests a client may make to a public endpoint at once.
     pub public_burst: u32,
+    /// Reverse proxies (addresses or CIDRs, comma-separated) whose `X-Forwarded-For` the rate
+    /// limits believe.
+    pub trusted_proxies: String,
+    /// Failed logins a login may have at once before it is throttled.
+    pub login_failure_burst: u32,
+    /// Once throttled, a login may fail once per this many seconds.
+    pub login_failure_interval_seconds: u32,
     /// Emails one account may send per hour (0: no limit).
     pub quota_email_per_hour: u32,
     /// Text messages one account may send per hour (0: no limit).
@@ -85,11 +94,15 @@ impl Default for RawConfig {
             log_format: "text".into(),
             token_ttl_seconds: 3600,
             email_from: "Extranet <no-reply@extranet.localhost>".into(),
+            email_ca_file: None,
             resend_interval_seconds: domain::invitation::RESEND_INTERVAL_SECONDS,
             outbox_lease_seconds: 30,
             db_pool_size: 8,
             public_rate_per_second: 2,
             public_burst: 50,
+            trusted_proxies: String::new(),
+            login_failure_burst: 10,
+            login_failure_interval_seconds: 30,
             quota_email_per_hour: SendingQuotas::DEFAULT_EMAIL_PER_ACCOUNT_HOUR,
             quota_sms_per_hour: SendingQuotas::DEFAULT_SMS_PER_ACCOUNT_HOUR,
             quota_per_recipient_per_day: SendingQuotas::DEFAULT_PER_RECIPIENT_DAY,
@@ -112,15 +125,77 @@ pub struct Config {
     pub log_json: bool,
     pub token_ttl_seconds: u32,
     pub email_from: String,
+    pub email_ca_file: Option<String>,
     pub resend_interval_seconds: u32,
     pub outbox_lease_seconds: u32,
     pub db_pool_size: u32,
     pub public_rate_per_second: u32,
     pub public_burst: u32,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub login_failure_burst: u32,
+    pub login_failure_interval_seconds: u32,
     pub quotas: SendingQuotas,
 }
 
+/// Whether `host` (a name or an address, maybe with brackets) is this machine's loopback.
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The host part of `host:port` or `[v6]:port`.
+fn host_of_bind(bind: &str) -> &str {
+    match bind.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => bind,
+    }
+}
+
 impl Config {
+    /// What an operator must hear at start: settings that work but are unsafe where they are.
+    /// The console delivery prints live invitation links and codes on stdout, which is right on
+    /// a developer's machine and wrong on a reachable server; plain SMTP to another host sends
+    /// them in clear.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let console: Vec<&str> = [("EXTRANET_EMAIL", &self.email), ("EXTRANET_SMS", &self.sms)]
+            .into_iter()
+            .filter(|(_, t)| **t == Transport::Console)
+            .map(|(name, _)| name)
+            .collect();
+        let public_host = reqwest::Url::parse(&self.public_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        let exposed = !is_loopback(host_of_bind(&self.bind)) || !is_loopback(&public_host);
+        if !console.is_empty() && exposed {
+            warnings.push(format!(
+                "{} = console: invitation links and confirmation codes are printed on stdout, yet \
+                 the server listens on {} with links to {}; set EXTRANET_EMAIL to an SMTP server \
+                 and EXTRANET_SMS to a gateway",
+                console.join(" and "),
+                self.bind,
+                self.public_url
+            ));
+        }
+        if let Transport::Url(url) = &self.email {
+            if let Ok(parsed) = reqwest::Url::parse(url) {
+                let clear = parsed.scheme() == "smtp"
+                    && !parsed.query().unwrap_or_default().contains("tls=");
+                if clear && !is_loopback(parsed.host_str().unwrap_or_default()) {
+                    warnings.push(format!(
+                        "EXTRANET_EMAIL sends in clear to {}: add ?tls=required or use smtps://",
+                        parsed.host_str().unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        warnings
+    }
+
     /// Loads defaults, then `file` (or `extranet.toml` when it exists), then the environment.
     pub fn load(file: Option<&Path>) -> Result<Self, String> {
         let mut figment = Figment::from(Serialized::defaults(RawConfig::default()));
@@ -156,7 +231,7 @@ impl Config {
             return Err("EXTRANET_TOKEN_TTL_SECONDS must be 1 to 86400".into());
         }
         Ok(Self {
-            email: Transport::parse(&raw.email, &["smtp://"], "EXTRANET_EMAIL")?,
+            email: Transport::parse(&raw.email, &["smtp://", "smtps://"], "EXTRANET_EMAIL")?,
             sms: Transport::parse(&raw.sms, &["http://", "https://"], "EXTRANET_SMS")?,
             log_json: match raw.log_format.as_str() {
                 "json" => true,
@@ -175,11 +250,15 @@ impl Config {
             log: raw.log,
             token_ttl_seconds: raw.token_ttl_seconds,
             email_from: raw.email_from,
+            email_ca_file: raw.email_ca_file.filter(|f| !f.is_empty()),
             resend_interval_seconds: raw.resend_interval_seconds,
             outbox_lease_seconds: raw.outbox_lease_seconds.clamp(1, 3600),
             db_pool_size: raw.db_pool_size.clamp(1, 256),
             public_rate_per_second: raw.public_rate_per_second.max(1),
             public_burst: raw.public_burst.max(1),
+            trusted_proxies: crate::rate_limit::parse_trusted_proxies(&raw.trusted_proxies)?,
+            login_failure_burst: raw.login_failure_burst.max(1),
+            login_failure_interval_seconds: raw.login_failure_interval_seconds.max(1),
             quotas: SendingQuotas::new(
                 raw.quota_email_per_hour,
                 raw.quota_sms_per_hour,
@@ -201,6 +280,50 @@ mod tests {
         assert_eq!(c.email, Transport::Console);
         assert_eq!(c.plans, Plans::default());
         assert!(c.jwt_secret.is_none());
+    }
+
+    #[test]
+    fn console_delivery_is_fine_on_loopback_and_warned_about_elsewhere() {
+        let quiet = Config::from_raw(RawConfig::default()).unwrap();
+        assert!(quiet.warnings().is_empty());
+        for (bind, public_url) in [
+            ("0.0.0.0:8080", "http://127.0.0.1:8080"),
+            ("127.0.0.1:8080", "https://extranet.example.com"),
+            ("[::]:8080", "http://localhost:8080"),
+        ] {
+            let c = Config::from_raw(RawConfig {
+                bind: bind.into(),
+                public_url: public_url.into(),
+                ..RawConfig::default()
+            })
+            .unwrap();
+            let warnings = c.warnings();
+            assert_eq!(warnings.len(), 1, "{bind} {public_url}: {warnings:?}");
+            assert!(warnings[0].contains("EXTRANET_EMAIL and EXTRANET_SMS = console"));
+        }
+        let local = Config::from_raw(RawConfig {
+            bind: "[::1]:9000".into(),
+            public_url: "http://localhost:9000".into(),
+            ..RawConfig::default()
+        })
+        .unwrap();
+        assert!(local.warnings().is_empty());
+        // Real transports on a public server: nothing to say, unless SMTP goes in clear.
+        let production = |email: &str| {
+            Config::from_raw(RawConfig {
+                bind: "0.0.0.0:8080".into(),
+                public_url: "https://extranet.example.com".into(),
+                email: email.into(),
+                sms: "https://sms.example.com/send".into(),
+                ..RawConfig::default()
+            })
+            .unwrap()
+            .warnings()
+        };
+        assert!(production("smtps://u:p@mail.example.com").is_empty());
+        assert!(production("smtp://u:p@mail.example.com:587?tls=required").is_empty());
+        assert!(production("smtp://127.0.0.1:25").is_empty());
+        assert!(production("smtp://mail.example.com:25")[0].contains("in clear"));
     }
 
     #[test]

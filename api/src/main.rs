@@ -71,6 +71,9 @@ fn main() -> ExitCode {
                         "EXTRANET_JWT_SECRET is not set: using a random key, so access tokens stop working when the server restarts"
                     );
                 }
+                for warning in config.warnings() {
+                    tracing::warn!("{warning}");
+                }
                 let bind = config.bind.clone();
                 let backend = config.database_url.split(':').next().unwrap_or_default().to_owned();
                 let app = Application::build(config).await?;

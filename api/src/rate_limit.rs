@@ -1,14 +1,25 @@
-//! Rate limits on the public endpoints (sign-up, login; accept and lookup later): a leaky
-//! bucket per client address and endpoint, like Bitrix24's (2 requests/s, bursts of 50 by
-//! default). Over the limit: 429 `rate_limited` with `Retry-After`.
+//! Rate limits. On the public endpoints (sign-up and its confirmation, login, the accept page's
+//! lookup, accept and decline): a leaky bucket per client address and endpoint, like
+//! Bitrix24's (2 requests/s, bursts of 50 by default). On failed logins: a bucket per login,
+//! so that credential stuffing from many addresses still meets a limit. Over either: 429
+//! `rate_limited` with `Retry-After`.
+//!
+//! Behind a reverse proxy every request comes from the proxy: `EXTRANET_TRUSTED_PROXIES` names
+//! the proxies (CIDRs) whose `X-Forwarded-For` is believed. The client is then the right-most
+//! address of that header that is not a trusted proxy; from anyone else the header is ignored,
+//! so it cannot be forged to get a fresh bucket.
 
 use crate::problem::ApiError;
 use actix_web::http::{header, StatusCode};
 use actix_web::HttpRequest;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use ipnet::IpNet;
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// The public endpoints, each with its own buckets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,43 +33,198 @@ pub enum Endpoint {
     Accept,
 }
 
+fn too_many(wait: Duration, detail: &str) -> ApiError {
+    let seconds = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!("{detail}; retry in {seconds} s"),
+    )
+    .with_header(header::RETRY_AFTER, seconds.to_string())
+}
+
+fn quota(per_second: u32, burst: u32) -> Quota {
+    let rate = NonZeroU32::new(per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+    let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
+    Quota::per_second(rate).allow_burst(burst)
+}
+
+/// Parses `EXTRANET_TRUSTED_PROXIES`: addresses or CIDRs, separated by commas or spaces.
+pub fn parse_trusted_proxies(spec: &str) -> Result<Vec<IpNet>, String> {
+    spec.split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<IpNet>()
+                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| format!("EXTRANET_TRUSTED_PROXIES: `{s}` is not an address or CIDR"))
+        })
+        .collect()
+}
+
+/// The client a request comes from: its peer, or behind a trusted proxy the right-most
+/// untrusted address of `X-Forwarded-For`.
+pub fn client_address(req: &HttpRequest, trusted: &[IpNet]) -> IpAddr {
+    let peer = req
+        .peer_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+        .collect();
+    forwarded
+        .iter()
+        .rev()
+        .find(|ip| !is_trusted(ip))
+        .copied()
+        // Only proxies in the chain: the left-most one is as close to the client as it gets.
+        .or_else(|| forwarded.first().copied())
+        .unwrap_or(peer)
+}
+
 pub struct PublicLimits {
     limiter: DefaultKeyedRateLimiter<(Endpoint, IpAddr)>,
     clock: DefaultClock,
+    trusted_proxies: Vec<IpNet>,
 }
 
 impl PublicLimits {
     /// `per_second` requests a second drain each bucket, which holds `burst`.
-    pub fn new(per_second: u32, burst: u32) -> Self {
-        let rate = NonZeroU32::new(per_second.max(1)).unwrap_or(NonZeroU32::MIN);
-        let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
+    pub fn new(per_second: u32, burst: u32, trusted_proxies: Vec<IpNet>) -> Self {
         Self {
-            limiter: RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst)),
+            limiter: RateLimiter::keyed(quota(per_second, burst)),
             clock: DefaultClock::default(),
+            trusted_proxies,
         }
     }
 
     /// Counts one request from this client; 429 when its bucket is full.
     pub fn check(&self, endpoint: Endpoint, req: &HttpRequest) -> Result<(), ApiError> {
-        let ip = req
-            .peer_addr()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
+        let ip = client_address(req, &self.trusted_proxies);
         self.limiter
             .check_key(&(endpoint, ip))
             .map_err(|not_until| {
-                let wait = not_until.wait_time_from(self.clock.now());
-                let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-                ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "rate_limited",
-                    format!("too many requests from this address; retry in {seconds} s"),
+                too_many(
+                    not_until.wait_time_from(self.clock.now()),
+                    "too many requests from this address",
                 )
-                .with_header(header::RETRY_AFTER, seconds.max(1).to_string())
             })
     }
 
     /// Forgets clients whose buckets have drained, so memory stays bounded.
     pub fn forget_idle(&self) {
         self.limiter.retain_recent();
+    }
+}
+
+/// Failed password checks per login. After `burst` failures a login may fail once per
+/// `interval` more; once over, every attempt on it is refused until then — the right password
+/// too, so that the limit tells nothing about the password. Counted per server process.
+pub struct LoginFailures {
+    limiter: DefaultKeyedRateLimiter<String>,
+    clock: DefaultClock,
+    blocked: Mutex<HashMap<String, Instant>>,
+}
+
+impl LoginFailures {
+    pub fn new(burst: u32, interval: Duration) -> Self {
+        let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(interval.max(Duration::from_millis(1)))
+            .unwrap_or_else(|| Quota::per_minute(NonZeroU32::MIN))
+            .allow_burst(burst);
+        Self {
+            limiter: RateLimiter::keyed(quota),
+            clock: DefaultClock::default(),
+            blocked: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn blocked(&self) -> std::sync::MutexGuard<'_, HashMap<String, Instant>> {
+        self.blocked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// 429 while `login` has failed too often.
+    pub fn check(&self, login: &str) -> Result<(), ApiError> {
+        let now = Instant::now();
+        match self.blocked().get(login) {
+            Some(until) if *until > now => Err(too_many(
+                *until - now,
+                "too many failed attempts for this login",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts a failed password check for `login`.
+    pub fn failed(&self, login: &str) {
+        if let Err(not_until) = self.limiter.check_key(&login.to_owned()) {
+            let wait = not_until.wait_time_from(self.clock.now());
+            self.blocked()
+                .insert(login.to_owned(), Instant::now() + wait);
+        }
+    }
+
+    /// Forgets logins whose buckets have drained and whose blocks have ended.
+    pub fn forget_idle(&self) {
+        self.limiter.retain_recent();
+        let now = Instant::now();
+        self.blocked().retain(|_, until| *until > now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+        let trusted = parse_trusted_proxies("10.0.0.0/8, 192.168.1.1").unwrap();
+        let behind = TestRequest::default()
+            .peer_addr("10.1.2.3:5000".parse().unwrap())
+            .insert_header(("x-forwarded-for", "198.51.100.7, 203.0.113.9, 10.0.0.5"))
+            .to_http_request();
+        assert_eq!(
+            client_address(&behind, &trusted),
+            "203.0.113.9".parse::<IpAddr>().unwrap()
+        );
+        // From anyone else the header is a forgery, and ignored.
+        let direct = TestRequest::default()
+            .peer_addr("203.0.113.50:5000".parse().unwrap())
+            .insert_header(("x-forwarded-for", "198.51.100.7"))
+            .to_http_request();
+        assert_eq!(
+            client_address(&direct, &trusted),
+            "203.0.113.50".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            client_address(&behind, &[]),
+            "10.1.2.3".parse::<IpAddr>().unwrap()
+        );
+        assert!(parse_trusted_proxies("10.0.0.0/33").is_err());
+        assert!(parse_trusted_proxies("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_login_that_failed_too_often_is_refused_even_with_the_right_password() {
+        let failures = LoginFailures::new(3, Duration::from_secs(60));
+        for _ in 0..3 {
+            assert!(failures.check("ann@client.example").is_ok());
+            failures.failed("ann@client.example");
+        }
+        assert!(failures.check("ann@client.example").is_ok());
+        failures.failed("ann@client.example");
+        let refused = failures.check("ann@client.example").unwrap_err();
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(failures.check("bo@client.example").is_ok());
     }
 }

@@ -8,7 +8,7 @@ use crate::delivery::Deliveries;
 use crate::openapi;
 use crate::passwords::Passwords;
 use crate::problem::{self, ApiError};
-use crate::rate_limit::PublicLimits;
+use crate::rate_limit::{LoginFailures, PublicLimits};
 use crate::routes;
 use crate::secrets::{Keys, TokenSealer};
 use crate::state::AppState;
@@ -62,7 +62,11 @@ impl Application {
         let wakeup = Arc::new(Notify::new());
         let deliveries = Deliveries {
             db: db.clone(),
-            email: EmailTransport::new(&config.email, &config.email_from)?,
+            email: EmailTransport::new(
+                &config.email,
+                &config.email_from,
+                config.email_ca_file.as_deref(),
+            )?,
             sms: SmsTransport::new(&config.sms)?,
             sealer: sealer.clone(),
             public_url: config.public_url.clone(),
@@ -80,7 +84,15 @@ impl Application {
             tokens: Tokens::new(&keys.jwt, config.token_ttl_seconds),
             passwords: Passwords::new(cores)?,
             resend_interval_seconds: config.resend_interval_seconds,
-            limits: PublicLimits::new(config.public_rate_per_second, config.public_burst),
+            limits: PublicLimits::new(
+                config.public_rate_per_second,
+                config.public_burst,
+                config.trusted_proxies.clone(),
+            ),
+            login_failures: LoginFailures::new(
+                config.login_failure_burst,
+                std::time::Duration::from_secs(u64::from(config.login_failure_interval_seconds)),
+            ),
         });
         let state_for_upkeep = state.clone();
         let known = web::Data::new(KnownRoutes::from_document(&openapi::document()));
@@ -130,6 +142,7 @@ impl Application {
             loop {
                 every_minute.tick().await;
                 state.limits.forget_idle();
+                state.login_failures.forget_idle();
                 let db = state.db.clone();
                 let now = state.clock.now();
                 let swept = web::block(move || {

@@ -3,7 +3,7 @@
 use crate::auth::Tokens;
 use crate::clock::Clock;
 use crate::passwords::Passwords;
-use crate::rate_limit::PublicLimits;
+use crate::rate_limit::{LoginFailures, PublicLimits};
 use crate::secrets::TokenSealer;
 use domain::plan::Plans;
 use domain::sending::SendingQuotas;
@@ -23,6 +23,8 @@ pub struct AppState {
     /// A pending invitation is resent at most once per this many seconds.
     pub resend_interval_seconds: u32,
     pub limits: PublicLimits,
+    /// Failed password checks per login.
+    pub login_failures: LoginFailures,
     pub sealer: Arc<TokenSealer>,
     /// Wakes the delivery worker when a request has committed messages.
     pub wakeup: Arc<Notify>,

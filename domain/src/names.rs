@@ -1,6 +1,6 @@
-//! Names people type: a person's first and last name, an account's name.
+//! Names people type: a person's first and last name, an account's name, a list's search.
 
-use crate::error::FieldError;
+use crate::error::{DomainError, FieldError};
 use serde::Serialize;
 
 fn parse_text(input: &str, max: usize, what: &str) -> Result<String, FieldError> {
@@ -71,9 +71,40 @@ impl AccountName {
     }
 }
 
+/// At most this many characters in a list's search text (`q`).
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+/// A list's search text (`q`): trimmed, at most [`MAX_SEARCH_CHARS`] characters; blank is no
+/// search at all. A longer one is refused, not cut: nobody's name is that long, and a huge
+/// pattern is only there to make the database work.
+pub fn parse_search(q: Option<&str>) -> Result<Option<String>, DomainError> {
+    let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
+        return Ok(None);
+    };
+    if q.chars().count() > MAX_SEARCH_CHARS {
+        return Err(DomainError::invalid(
+            "q",
+            "too_long",
+            format!("a search has at most {MAX_SEARCH_CHARS} characters"),
+        ));
+    }
+    Ok(Some(q.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_is_trimmed_and_bounded() {
+        assert_eq!(parse_search(None), Ok(None));
+        assert_eq!(parse_search(Some("  ")), Ok(None));
+        assert_eq!(parse_search(Some(" ann ")), Ok(Some("ann".into())));
+        assert!(parse_search(Some(&"é".repeat(200))).is_ok());
+        let err = parse_search(Some(&"a".repeat(201))).unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "q");
+        assert_eq!(err.field_errors()[0].code, "too_long");
+    }
 
     #[test]
     fn names_are_trimmed_and_bounded() {

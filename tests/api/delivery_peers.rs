@@ -72,11 +72,18 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// With the options of `tests/support/smtp_sink.py` (`--tls CERT KEY`, `--require-tls`,
+    /// `--auth USER PASSWORD`).
+    pub fn start_with(options: &[&str]) -> Self {
         let port = free_port();
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/support/smtp_sink.py");
         let mut child = Command::new("python3")
             .arg(script)
             .arg(port.to_string())
+            .args(options)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

@@ -92,15 +92,21 @@ impl TestApp {
 
     /// A server that sends email to a real SMTP server of its own.
     pub async fn spawn_with_mail() -> Self {
-        Self::start(true, |_| {}).await
+        Self::start(Some(SmtpServer::start()), |_| {}).await
+    }
+
+    /// A server that sends email to `smtp`, configured further by `configure` (which may
+    /// change how it reaches it: `EXTRANET_EMAIL` defaults to `smtp.url()`).
+    pub async fn spawn_with_smtp(smtp: SmtpServer, configure: impl FnOnce(&mut RawConfig)) -> Self {
+        Self::start(Some(smtp), configure).await
     }
 
     /// Starts a server after `configure` has had its say on the configuration.
     pub async fn spawn_with(configure: impl FnOnce(&mut RawConfig)) -> Self {
-        Self::start(false, configure).await
+        Self::start(None, configure).await
     }
 
-    async fn start(mail: bool, configure: impl FnOnce(&mut RawConfig)) -> Self {
+    async fn start(smtp: Option<SmtpServer>, configure: impl FnOnce(&mut RawConfig)) -> Self {
         TRACING.call_once(|| {
             api::telemetry::init(
                 &std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
@@ -110,7 +116,6 @@ impl TestApp {
         let (db, url) = TestDatabase::create();
         let sms = SmsGateway::start().await;
         let mail_sink = MailSink::start().await;
-        let smtp = mail.then(SmtpServer::start);
         let mut raw = RawConfig {
             bind: "127.0.0.1:0".into(),
             database_url: url.clone(),

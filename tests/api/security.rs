@@ -2,7 +2,9 @@
 //! belonged to nobody, tokens that outlived their invitation, rule 1 skipped after the invite,
 //! and resends and accepts that ignored today's policy.
 
-use crate::helpers::{assert_problem, assert_refused, json_of, Person, TestApp, PASSWORD};
+use crate::helpers::{
+    assert_problem, assert_refused, json_of, Person, SmtpServer, TestApp, PASSWORD,
+};
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -886,5 +888,237 @@ async fn sending_quotas_refuse_a_batch_that_would_cross_them_whole_and_count_an_
             )
             .await;
         assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+}
+
+/// A certificate authority, and a certificate it issued to 127.0.0.1, as PEM files in `dir`:
+/// (the authority's certificate, the server's certificate, the server's key).
+fn certificates(dir: &std::path::Path) -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let server_key = KeyPair::generate().unwrap();
+    let server_cert = CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .unwrap()
+        .signed_by(&server_key, &issuer)
+        .unwrap();
+    let write = |name: &str, pem: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, pem).unwrap();
+        path.display().to_string()
+    };
+    (
+        write("ca.pem", ca_cert.pem()),
+        write("server.pem", server_cert.pem()),
+        write("server.key", server_key.serialize_pem()),
+    )
+}
+
+/// The errors of the outbox's undelivered messages (read from the database: no API shows them).
+fn delivery_errors(app: &TestApp) -> Vec<String> {
+    use diesel::prelude::*;
+    use persistence::schema::outbox;
+    app.database()
+        .read(|conn| {
+            Ok(outbox::table
+                .filter(outbox::last_error.is_not_null())
+                .select(outbox::last_error.assume_not_null())
+                .load(conn)?)
+        })
+        .unwrap()
+}
+
+#[tokio::test]
+async fn email_goes_over_verified_starttls_with_authentication_and_never_in_clear_when_tls_is_required(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(dir.path());
+    let tls_server = |auth_password: &str| {
+        SmtpServer::start_with(&[
+            "--tls",
+            &cert,
+            &key,
+            "--require-tls",
+            "--auth",
+            "mailer",
+            auth_password,
+        ])
+    };
+    let smtp = tls_server("s3cret pass");
+    let port = smtp.port;
+    let ca_file = ca.clone();
+    let app = TestApp::spawn_with_smtp(smtp, move |c| {
+        c.email = format!("smtp://mailer:s3cret%20pass@127.0.0.1:{port}?tls=required");
+        c.email_ca_file = Some(ca_file);
+    })
+    .await;
+    // The sign-up code arrives, over STARTTLS, from the authenticated mailer.
+    app.sign_up("ada@agency.example", "free").await;
+    let mails = app
+        .smtp
+        .as_ref()
+        .unwrap()
+        .wait_for("ada@agency.example", 1)
+        .await;
+    assert_eq!(
+        (&mails[0]["tls"], &mails[0]["user"]),
+        (&json!(true), &json!("mailer"))
+    );
+
+    // TLS required of a server that offers none: the message waits rather than go in clear.
+    let clear = TestApp::spawn_with(|c| c.email = format!("{}?tls=required", c.email)).await;
+    // The server's certificate is verified: without its authority, nothing is sent.
+    let smtp = tls_server("s3cret pass");
+    let port = smtp.port;
+    let unverified = TestApp::spawn_with_smtp(smtp, move |c| {
+        c.email = format!("smtp://mailer:s3cret%20pass@127.0.0.1:{port}?tls=required");
+    })
+    .await;
+    // Wrong credentials: refused by the server, nothing delivered.
+    let smtp = tls_server("another password");
+    let port = smtp.port;
+    let ca_file = ca.clone();
+    let refused = TestApp::spawn_with_smtp(smtp, move |c| {
+        c.email = format!("smtp://mailer:s3cret%20pass@127.0.0.1:{port}?tls=required");
+        c.email_ca_file = Some(ca_file);
+    })
+    .await;
+    for app in [&clear, &unverified, &refused] {
+        let res = app
+            .post(
+                "/v1/accounts",
+                None,
+                sign_up_body("bo@agency.example", PASSWORD),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::ACCEPTED);
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    for (i, app) in [&clear, &unverified, &refused].into_iter().enumerate() {
+        while delivery_errors(app).is_empty() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no delivery attempt by app {i}: {:?}",
+                app.smtp.as_ref().map(|s| s.inbox.all())
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+    assert!(clear.mail.inbox.all().is_empty());
+    for app in [&unverified, &refused] {
+        assert!(app.smtp.as_ref().unwrap().inbox.all().is_empty());
+    }
+    let errors = [&clear, &unverified, &refused].map(|app| delivery_errors(app).join("; "));
+    assert!(errors[0].to_lowercase().contains("tls"), "{}", errors[0]);
+    assert!(
+        errors[1].to_lowercase().contains("certificate"),
+        "{}",
+        errors[1]
+    );
+    assert!(
+        errors[2].contains("535") || errors[2].to_lowercase().contains("auth"),
+        "{}",
+        errors[2]
+    );
+}
+
+#[tokio::test]
+async fn a_search_longer_than_200_characters_is_refused_before_it_reaches_the_database() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_up("ada@agency.example", "free").await;
+    let long = "a".repeat(201);
+    for path in ["/v1/users", "/v1/invitations"] {
+        let res = app.get(&format!("{path}?q={long}"), &admin.token).await;
+        let problem =
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(problem["errors"][0]["field"], "q", "{path}");
+        assert_eq!(problem["errors"][0]["code"], "too_long", "{path}");
+        let (status, _) = json_of(
+            app.get(&format!("{path}?q={}", "a".repeat(200)), &admin.token)
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+}
+
+/// A login attempt as if from `client`, through the proxy at 127.0.0.1.
+async fn login_from(app: &TestApp, client: &str, login: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/v1/auth/login"))
+        .header("x-forwarded-for", client)
+        .json(&json!({"login": login, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn failed_logins_are_throttled_per_login_from_any_address_and_only_trusted_proxies_may_say_who_the_client_is(
+) {
+    let app = TestApp::spawn_with(|c| {
+        c.trusted_proxies = "127.0.0.1/32, ::1".into();
+        c.login_failure_burst = 3;
+        c.public_burst = 2;
+    })
+    .await;
+    app.sign_up("ada@agency.example", "free").await;
+    // Credential stuffing: each guess from another address, so no address's limit is met…
+    for i in 0..3 {
+        let res = login_from(
+            &app,
+            &format!("198.51.100.{i}"),
+            "ada@agency.example",
+            "guess!!!1",
+        )
+        .await;
+        assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    }
+    let res = login_from(&app, "198.51.100.3", "ada@agency.example", "guess!!!1").await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    // …but the login's own is: even the right password is refused for now.
+    let res = login_from(&app, "198.51.100.4", "ada@agency.example", PASSWORD).await;
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&retry), "{retry}");
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // Other logins are not affected.
+    let res = login_from(&app, "198.51.100.5", "nobody@agency.example", "guess!!!1").await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+
+    // Behind the trusted proxy, each client has its own bucket (a burst of 2 here)…
+    for _ in 0..2 {
+        let res = login_from(&app, "203.0.113.1", "x@agency.example", "guess!!!1").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = login_from(&app, "203.0.113.1", "x@agency.example", "guess!!!1").await;
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    let res = login_from(&app, "203.0.113.2", "x@agency.example", "guess!!!1").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    // …while without one, a forged X-Forwarded-For buys nothing: it is one client.
+    let direct = TestApp::spawn_with(|c| c.public_burst = 2).await;
+    for (i, expected) in [
+        StatusCode::UNAUTHORIZED,
+        StatusCode::UNAUTHORIZED,
+        StatusCode::TOO_MANY_REQUESTS,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let res = login_from(
+            &direct,
+            &format!("203.0.113.{i}"),
+            "x@agency.example",
+            "guess!!!1",
+        )
+        .await;
+        assert_eq!(res.status(), expected, "attempt {i}");
     }
 }

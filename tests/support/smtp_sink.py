@@ -1,34 +1,63 @@
 """A real SMTP server (aiosmtpd) for the tests: listens on 127.0.0.1:PORT and prints every
-message it receives as one JSON line on stdout: {"from", "to", "subject", "body"}."""
+message it receives as one JSON line on stdout: {"from", "to", "subject", "body", "tls", "user"}.
 
+Options: --tls CERT KEY offers STARTTLS with that certificate; --require-tls refuses mail until
+STARTTLS; --auth USER PASSWORD requires authentication (after STARTTLS) with those credentials."""
+
+import argparse
 import asyncio
 import email
 import email.policy
 import json
-import sys
+import ssl
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         body = message.get_body(preferencelist=("plain",))
+        auth = session.auth_data
         line = {
             "from": envelope.mail_from,
             "to": list(envelope.rcpt_tos),
             "subject": str(message.get("subject", "")),
             "body": body.get_content() if body is not None else "",
+            "tls": session.ssl is not None,
+            "user": auth.login.decode() if isinstance(auth, LoginPassword) else None,
         }
         print(json.dumps(line), flush=True)
         return "250 OK"
 
 
 def main():
-    port = int(sys.argv[1])
-    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("port", type=int)
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    parser.add_argument("--require-tls", action="store_true")
+    parser.add_argument("--auth", nargs=2, metavar=("USER", "PASSWORD"))
+    args = parser.parse_args()
+    options = {}
+    if args.tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*args.tls)
+        options["tls_context"] = context
+        options["require_starttls"] = args.require_tls
+    if args.auth:
+        user, password = (s.encode() for s in args.auth)
+
+        def authenticator(server, session, envelope, mechanism, data):
+            ok = isinstance(data, LoginPassword) and data.login == user and data.password == password
+            return AuthResult(success=ok, handled=False, auth_data=data if ok else None)
+
+        options["authenticator"] = authenticator
+        options["auth_required"] = True
+        options["auth_require_tls"] = bool(args.tls)
+    controller = Controller(Sink(), hostname="127.0.0.1", port=args.port, **options)
     controller.start()
-    print(json.dumps({"ready": port}), flush=True)
+    print(json.dumps({"ready": args.port}), flush=True)
     try:
         asyncio.get_event_loop().run_until_complete(asyncio.Event().wait())
     except KeyboardInterrupt:

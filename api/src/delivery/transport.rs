@@ -5,6 +5,7 @@
 use crate::config::Transport;
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde_json::json;
 use std::io::Write;
@@ -39,36 +40,83 @@ fn print_line(channel: &str, m: &Outgoing) -> Result<(), String> {
 pub enum EmailTransport {
     Console,
     Smtp {
-        mailer: AsyncSmtpTransport<Tokio1Executor>,
+        mailer: Box<AsyncSmtpTransport<Tokio1Executor>>,
         from: Mailbox,
     },
 }
 
-impl EmailTransport {
-    /// `smtp://host:port` (plain SMTP, as to a local relay).
-    pub fn new(config: &Transport, from: &str) -> Result<Self, String> {
-        match config {
-            Transport::Console => Ok(Self::Console),
-            Transport::Url(url) => {
-                let rest = url.trim_start_matches("smtp://").trim_end_matches('/');
-                let (host, port) = match rest.rsplit_once(':') {
-                    Some((h, p)) => (
-                        h,
-                        p.parse::<u16>()
-                            .map_err(|_| format!("EXTRANET_EMAIL: bad port in {url}"))?,
-                    ),
-                    None => (rest, 25),
-                };
-                let mailer = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-                    .port(port)
-                    .timeout(Some(Duration::from_secs(10)))
-                    .build();
-                let from = from
-                    .parse()
-                    .map_err(|e| format!("EXTRANET_EMAIL_FROM: {e}"))?;
-                Ok(Self::Smtp { mailer, from })
-            }
+/// How an SMTP connection is protected, as the URL says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// `smtp://host` with no `tls`: in clear (a relay on this machine).
+    Plain,
+    /// `smtp://host?tls=required`: STARTTLS, or nothing is sent.
+    StartTlsRequired,
+    /// `smtp://host?tls=opportunistic`: STARTTLS when the server offers it.
+    StartTlsOpportunistic,
+    /// `smtps://host`: TLS from the first byte.
+    Implicit,
+}
+
+impl SmtpSecurity {
+    /// The protection `url` asks for (lettre's URL form), or why it is not understood.
+    pub fn of(url: &reqwest::Url) -> Result<Self, String> {
+        let tls = url
+            .query_pairs()
+            .find(|(k, _)| k == "tls")
+            .map(|(_, v)| v.into_owned());
+        match (url.scheme(), tls.as_deref()) {
+            ("smtp", None) => Ok(Self::Plain),
+            ("smtp", Some("required")) => Ok(Self::StartTlsRequired),
+            ("smtp", Some("opportunistic")) => Ok(Self::StartTlsOpportunistic),
+            ("smtps", None) => Ok(Self::Implicit),
+            (scheme, tls) => Err(format!(
+                "EXTRANET_EMAIL: `{scheme}://` with tls={tls:?} is not understood; use smtp://, \
+                 smtp://…?tls=required, smtp://…?tls=opportunistic or smtps://"
+            )),
         }
+    }
+}
+
+impl EmailTransport {
+    /// From lettre's connection URL: `smtp://host:port` (in clear, for a relay on this
+    /// machine), `smtp://user:password@host:587?tls=required` (STARTTLS, refusing to send
+    /// without it), `?tls=opportunistic`, or `smtps://user:password@host:465` (implicit TLS).
+    /// Servers are checked against the system's web PKI roots, plus `ca_file` (PEM) when given,
+    /// for a relay with a certificate of a private authority.
+    pub fn new(config: &Transport, from: &str, ca_file: Option<&str>) -> Result<Self, String> {
+        let Transport::Url(url) = config else {
+            return Ok(Self::Console);
+        };
+        let parsed = reqwest::Url::parse(url).map_err(|e| format!("EXTRANET_EMAIL: {e}"))?;
+        let security = SmtpSecurity::of(&parsed)?;
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("EXTRANET_EMAIL: {e}"))?
+            .timeout(Some(Duration::from_secs(10)));
+        if let Some(path) = ca_file {
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("EXTRANET_EMAIL_CA_FILE: cannot read {path}: {e}"))?;
+            let cert =
+                Certificate::from_pem(&pem).map_err(|e| format!("EXTRANET_EMAIL_CA_FILE: {e}"))?;
+            let host = parsed.host_str().unwrap_or_default().to_owned();
+            let params = TlsParameters::builder(host)
+                .add_root_certificate(cert)
+                .build_rustls()
+                .map_err(|e| format!("EXTRANET_EMAIL_CA_FILE: {e}"))?;
+            builder = match security {
+                SmtpSecurity::Plain => builder,
+                SmtpSecurity::StartTlsRequired => builder.tls(Tls::Required(params)),
+                SmtpSecurity::StartTlsOpportunistic => builder.tls(Tls::Opportunistic(params)),
+                SmtpSecurity::Implicit => builder.tls(Tls::Wrapper(params)),
+            };
+        }
+        let from = from
+            .parse()
+            .map_err(|e| format!("EXTRANET_EMAIL_FROM: {e}"))?;
+        Ok(Self::Smtp {
+            mailer: Box::new(builder.build()),
+            from,
+        })
     }
 
     pub async fn send(&self, m: &Outgoing) -> Result<(), String> {

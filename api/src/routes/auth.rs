@@ -60,6 +60,9 @@ pub async fn login(
     state.limits.check(Endpoint::Login, &req)?;
     let login =
         Login::parse(&body.login).map_err(|e| DomainError::Invalid(vec![e.under("login")]))?;
+    // Failed attempts are counted per login too: stuffing from many addresses meets a limit.
+    let key = login.as_str().to_owned();
+    state.login_failures.check(&key)?;
     let db = state.db.clone();
     let credentials =
         web::block(move || persistence::identities::credentials_by_login(&db, &login)).await??;
@@ -70,7 +73,10 @@ pub async fn login(
     let matches = state.passwords.verify(&body.password, hash).await?;
     let identity = match identity {
         Some(id) if matches => id,
-        _ => return Err(DomainError::InvalidCredentials.into()),
+        _ => {
+            state.login_failures.failed(&key);
+            return Err(DomainError::InvalidCredentials.into());
+        }
     };
     let Some(account_id) = body.account_id.map(AccountId) else {
         return Ok(web::Json(state.tokens.issue(identity, None, now)?));

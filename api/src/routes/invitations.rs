@@ -280,7 +280,8 @@ pub struct InvitationListQuery {
     #[param(inline)]
     pub invitation_type: Option<UserType>,
     pub workgroup_id: Option<Uuid>,
-    /// Part of the email, phone or a name, any case.
+    /// Part of the email, phone or a name, any case (at most 200 characters).
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// 1 to 200; 50 by default.
     pub limit: Option<u32>,
@@ -314,7 +315,7 @@ pub async fn list_invitations(
         status: query.status,
         invitation_type: query.invitation_type,
         workgroup_id: query.workgroup_id.map(WorkgroupId),
-        q: query.q,
+        q: domain::names::parse_search(query.q.as_deref())?,
     };
     // One page of an index, unless it searches or looks for expired ones.
     let bounded = filter.q.is_none() && filter.status != Some(InvitationStatus::Expired);
@@ -606,10 +607,19 @@ pub async fn accept_invitation(
     let credentials =
         web::block(move || persistence::invitations::credentials_for_token(&db, &h, now)).await??;
     let profile = match credentials {
-        Some((identity_id, stored)) => AcceptingProfile::Existing(ExistingProfile {
-            identity_id,
-            password_matches: state.passwords.verify(&body.password, Some(stored)).await?,
-        }),
+        Some((identity_id, stored)) => {
+            // The profile's password is being tried: failures count against the profile.
+            let key = format!("profile:{identity_id}");
+            state.login_failures.check(&key)?;
+            let password_matches = state.passwords.verify(&body.password, Some(stored)).await?;
+            if !password_matches {
+                state.login_failures.failed(&key);
+            }
+            AcceptingProfile::Existing(ExistingProfile {
+                identity_id,
+                password_matches,
+            })
+        }
         None => {
             let mut errors = domain::error::FieldErrors::new();
             let password = errors.check("password", Password::parse(&body.password));

@@ -62,7 +62,8 @@ pub struct UserListQuery {
     /// `active` or `dismissed`.
     #[param(inline)]
     pub status: Option<UserStatus>,
-    /// Part of a name, email or phone, any case.
+    /// Part of a name, email or phone, any case (at most 200 characters).
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// 1 to 200; 50 by default.
     pub limit: Option<u32>,
@@ -95,7 +96,7 @@ pub async fn list_users(
     let filter = UserFilter {
         user_type: query.user_type,
         status: query.status,
-        q: query.q,
+        q: domain::names::parse_search(query.q.as_deref())?,
     };
     let bounded = filter.q.is_none();
     let page = crate::reads::read(&state.db, bounded, move |db| {
