@@ -57,14 +57,7 @@ pub(crate) fn consume(
     quotas: &SendingQuotas,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let counters = counters_for(account, messages, quotas);
-    let mut after = Vec::with_capacity(counters.len());
-    for (counter, n) in counters {
-        add(conn, &counter, n, now)?;
-        let used = used(conn, &counter, now)?;
-        after.push((counter, used));
-    }
-    Ok(check_sending_quota(&after, quotas, now)?)
+    decide(conn, account, messages, quotas, now, true)
 }
 
 /// Whether `messages` would fit, without counting them (a dry run).
@@ -75,11 +68,28 @@ pub(crate) fn check(
     quotas: &SendingQuotas,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    decide(conn, account, messages, quotas, now, false)
+}
+
+/// Each counter as it stands with `messages` included (added to it when `count`), decided on.
+fn decide(
+    conn: &mut DbConnection,
+    account: Option<AccountId>,
+    messages: &[Sending<'_>],
+    quotas: &SendingQuotas,
+    now: DateTime<Utc>,
+    count: bool,
+) -> Result<(), StoreError> {
     let counters = counters_for(account, messages, quotas);
     let mut after = Vec::with_capacity(counters.len());
     for (counter, n) in counters {
-        let used = used(conn, &counter, now)?;
-        after.push((counter, used.saturating_add(n)));
+        let used = if count {
+            add(conn, &counter, n, now)?;
+            used(conn, &counter, now)?
+        } else {
+            used(conn, &counter, now)?.saturating_add(n)
+        };
+        after.push((counter, used));
     }
     Ok(check_sending_quota(&after, quotas, now)?)
 }

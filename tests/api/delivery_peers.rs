@@ -47,6 +47,19 @@ impl Inbox {
 }
 
 /// The invitation token inside a message's text: what follows `token=` in its link.
+impl Inbox {
+    /// The emails whose recipients include `to`, once `count` have arrived (15 s at most).
+    pub async fn wait_for_recipient(&self, to: &str, count: usize) -> Vec<Value> {
+        let to = to.to_owned();
+        self.wait_for(count, Duration::from_secs(15), move |m| {
+            m["to"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|r| r == to.as_str()))
+        })
+        .await
+    }
+}
+
 pub fn token_in(text: &str) -> String {
     let start = text.find("token=").expect("a link with a token") + "token=".len();
     text[start..]
@@ -118,14 +131,7 @@ impl SmtpServer {
 
     /// The messages to `to`, once `count` have arrived.
     pub async fn wait_for(&self, to: &str, count: usize) -> Vec<Value> {
-        let to = to.to_owned();
-        self.inbox
-            .wait_for(count, Duration::from_secs(15), move |m| {
-                m["to"]
-                    .as_array()
-                    .is_some_and(|a| a.iter().any(|r| r == to.as_str()))
-            })
-            .await
+        self.inbox.wait_for_recipient(to, count).await
     }
 }
 

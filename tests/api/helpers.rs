@@ -465,6 +465,38 @@ impl TestApp {
         }
     }
 
+    /// Adds `user` to `group` as `by`, with `role`; the user accepts.
+    pub async fn add_and_accept(&self, by: &str, group: &str, user: &Person, role: &str) {
+        let (status, body) = self
+            .json(
+                Method::POST,
+                &format!("/v1/workgroups/{group}/members"),
+                by,
+                Some(json!({"user_id": user.id, "role": role})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let (status, body) = self
+            .json(
+                Method::POST,
+                &format!("/v1/me/workgroup-invitations/{group}/accept"),
+                &user.token,
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    /// Resends invitation `id` as `token`.
+    pub async fn resend(&self, token: &str, id: &str) -> Response {
+        self.post(
+            &format!("/v1/invitations/{id}/resend"),
+            Some(token),
+            json!({}),
+        )
+        .await
+    }
+
     /// Sends a request; returns the status and the JSON body.
     pub async fn json(
         &self,

@@ -49,14 +49,7 @@ impl MailSink {
 
     /// The messages to `to`, once `count` have arrived.
     pub async fn wait_for(&self, to: &str, count: usize) -> Vec<Value> {
-        let to = to.to_owned();
-        self.inbox
-            .wait_for(count, Duration::from_secs(15), move |m| {
-                m["to"]
-                    .as_array()
-                    .is_some_and(|a| a.iter().any(|r| r == to.as_str()))
-            })
-            .await
+        self.inbox.wait_for_recipient(to, count).await
     }
 }
 

@@ -29,28 +29,6 @@ fn ids(page: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
-/// Adds `user` to `group` as `by`; the user accepts. Returns nothing: asserts it worked.
-async fn add_and_accept(app: &TestApp, by: &str, group: &str, user: &Person, role: &str) {
-    let (status, body) = app
-        .json(
-            Method::POST,
-            &format!("/v1/workgroups/{group}/members"),
-            by,
-            Some(json!({"user_id": user.id, "role": role})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, body) = app
-        .json(
-            Method::POST,
-            &format!("/v1/me/workgroup-invitations/{group}/accept"),
-            &user.token,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-}
-
 /// Creates the workgroup `body` describes, with `owner` as its owner; returns its id.
 async fn owned_group(app: &TestApp, owner: &Person, body: Value) -> String {
     let (status, group) = app
@@ -133,18 +111,22 @@ async fn permissions_of_every_role_on_every_workgroup_action() {
     let other_group = app.workgroup(a, "Other client", true).await;
 
     let moderator = app.join(a, "intranet", None, "+14155550102").await;
-    add_and_accept(&app, &owner.token, &g, &moderator, "moderator").await;
+    app.add_and_accept(&owner.token, &g, &moderator, "moderator")
+        .await;
     let member = app.join(a, "intranet", None, "+14155550103").await;
-    add_and_accept(&app, &owner.token, &g, &member, "member").await;
+    app.add_and_accept(&owner.token, &g, &member, "member")
+        .await;
     let external = app.join(a, "extranet", Some(&g), "+14155550104").await;
     let non_member = app.join(a, "intranet", None, "+14155550105").await;
     let other_external = app
         .join(a, "extranet", Some(&other_group), "+14155550106")
         .await;
     let dismissed = app.join(a, "intranet", None, "+14155550107").await;
-    add_and_accept(&app, &owner.token, &g, &dismissed, "member").await;
+    app.add_and_accept(&owner.token, &g, &dismissed, "member")
+        .await;
     let subject = app.join(a, "intranet", None, "+14155550108").await;
-    add_and_accept(&app, &owner.token, &g, &subject, "member").await;
+    app.add_and_accept(&owner.token, &g, &subject, "member")
+        .await;
     let newcomer = app.join(a, "intranet", None, "+14155550109").await;
     let (status, body) = app
         .json(
@@ -304,7 +286,7 @@ impl World {
                 .await
             }
             Action::RemoveMember => {
-                add_and_accept(app, a, g, &self.subject, "member").await;
+                app.add_and_accept(a, g, &self.subject, "member").await;
                 return;
             }
             _ => return,
@@ -481,8 +463,10 @@ async fn invite_policies_decide_who_adds_members() {
     let member = app.join(a, "intranet", None, "+14155550103").await;
     let candidate = app.join(a, "intranet", None, "+14155550104").await;
     let g = owned_group(&app, &owner, json!({"name": "Team", "kind": "group"})).await;
-    add_and_accept(&app, &owner.token, &g, &moderator, "moderator").await;
-    add_and_accept(&app, &owner.token, &g, &member, "member").await;
+    app.add_and_accept(&owner.token, &g, &moderator, "moderator")
+        .await;
+    app.add_and_accept(&owner.token, &g, &member, "member")
+        .await;
 
     let add = |by: String| {
         let (app, g, candidate) = (&app, &g, &candidate);
@@ -625,9 +609,9 @@ async fn external_users_only_join_extranet_groups_and_only_pick_users_they_see()
     let second = app.workgroup(a, "Second", true).await;
     let internal = app.workgroup(a, "Internal", false).await;
     let external = app.join(a, "extranet", Some(&shared), "+14155550101").await;
-    add_and_accept(&app, a, &second, &external, "member").await;
+    app.add_and_accept(a, &second, &external, "member").await;
     let colleague = app.join(a, "intranet", None, "+14155550102").await;
-    add_and_accept(&app, a, &shared, &colleague, "member").await;
+    app.add_and_accept(a, &shared, &colleague, "member").await;
     let stranger = app.join(a, "intranet", None, "+14155550103").await;
 
     // An external user into an intranet group: refused, and nothing is written.
@@ -744,8 +728,9 @@ async fn roles_change_and_the_owner_hands_over_before_leaving() {
     )
     .await;
     let external = app.join(a, "extranet", Some(&g), "+14155550104").await;
-    add_and_accept(&app, &owner.token, &g, &moderator, "moderator").await;
-    add_and_accept(&app, &owner.token, &g, &heir, "member").await;
+    app.add_and_accept(&owner.token, &g, &moderator, "moderator")
+        .await;
+    app.add_and_accept(&owner.token, &g, &heir, "member").await;
     let member = |user: &Person| format!("/v1/workgroups/{g}/members/{}", user.id);
     let patch = |by: &str, user: &Person, role: &str| {
         let (app, path) = (&app, member(user));

@@ -2,9 +2,7 @@
 //! belonged to nobody, tokens that outlived their invitation, rule 1 skipped after the invite,
 //! and resends and accepts that ignored today's policy.
 
-use crate::helpers::{
-    assert_problem, assert_refused, json_of, Person, SmtpServer, TestApp, PASSWORD,
-};
+use crate::helpers::{assert_problem, assert_refused, json_of, SmtpServer, TestApp, PASSWORD};
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -40,26 +38,10 @@ async fn patch(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCo
     app.json(Method::PATCH, path, token, Some(body)).await
 }
 
-/// Adds `user` to `group` as `by`, and the user accepts.
-async fn add_and_accept(app: &TestApp, by: &str, group: &str, user: &Person) {
-    let (status, body) = app
-        .json(
-            Method::POST,
-            &format!("/v1/workgroups/{group}/members"),
-            by,
-            Some(json!({"user_id": user.id})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, body) = app
-        .json(
-            Method::POST,
-            &format!("/v1/me/workgroup-invitations/{group}/accept"),
-            &user.token,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+/// PATCHes `path` (the account's or a workgroup's settings), which must work.
+async fn change(app: &TestApp, token: &str, path: &str, body: Value) {
+    let (status, changed) = patch(app, path, token, body).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
 }
 
 /// A fresh access token for the account's first admin (after the clock moved past the old one).
@@ -73,14 +55,13 @@ async fn admin_token(app: &TestApp, email: &str, account_id: &str) -> String {
 async fn an_idempotency_key_belongs_to_its_caller_and_never_replays_to_another() {
     let app = TestApp::spawn().await;
     let admin = app.sign_up("ada@agency.example", "free").await;
-    let (status, _) = patch(
+    change(
         &app,
-        "/v1/account",
         &admin.token,
+        "/v1/account",
         json!({"who_can_invite": "employees"}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
     let extranet_group = app.workgroup(&admin.token, "Client site", true).await;
     let internal_group = app.workgroup(&admin.token, "Payroll", false).await;
     let client = app
@@ -97,7 +78,8 @@ async fn an_idempotency_key_belongs_to_its_caller_and_never_replays_to_another()
     let colleague = app
         .join(&admin.token, "intranet", None, "+14155550102")
         .await;
-    add_and_accept(&app, &admin.token, &extranet_group, &employee).await;
+    app.add_and_accept(&admin.token, &extranet_group, &employee, "member")
+        .await;
 
     // The admin invites with key k1.
     let body = invite_body(&extranet_group, "ann@client.example");
@@ -155,14 +137,13 @@ async fn an_idempotency_key_belongs_to_its_caller_and_never_replays_to_another()
 
     // Authorization runs before a replay: once employees may no longer invite, the employee's
     // own key is refused rather than replayed.
-    let (status, _) = patch(
+    change(
         &app,
-        "/v1/account",
         &admin.token,
+        "/v1/account",
         json!({"who_can_invite": "admins"}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
     let (status, replayed, problem) = post_keyed(
         &app,
         "/v1/invitations",
@@ -323,15 +304,7 @@ async fn an_expired_external_invitation_keeps_its_workgroup_extranet_until_revok
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["allow_external"], false);
     // …and the revoked invitation cannot be brought back into it.
-    let (status, problem) = json_of(
-        app.post(
-            &format!("/v1/invitations/{id}/resend"),
-            Some(&token),
-            json!({}),
-        )
-        .await,
-    )
-    .await;
+    let (status, problem) = json_of(app.resend(&token, &id).await).await;
     assert_refused(
         status,
         &problem,
@@ -369,14 +342,13 @@ async fn resend_and_accept_follow_the_domain_rules_of_today_subdomains_included(
         .to_owned();
 
     // The account now denies client.example, and with it every subdomain.
-    let (status, _) = patch(
+    change(
         &app,
-        "/v1/account",
         &admin.token,
+        "/v1/account",
         json!({"external_domains": {"deny": ["client.example"]}}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
     let res = app
         .post(
             "/v1/invitations",
@@ -388,13 +360,7 @@ async fn resend_and_accept_follow_the_domain_rules_of_today_subdomains_included(
     assert_eq!(problem["errors"][0]["code"], "domain_not_allowed");
 
     app.clock.advance(Duration::seconds(61));
-    let res = app
-        .post(
-            &format!("/v1/invitations/{ann}/resend"),
-            Some(&admin.token),
-            json!({}),
-        )
-        .await;
+    let res = app.resend(&admin.token, &ann).await;
     assert_problem(res, StatusCode::CONFLICT, "domain_not_allowed").await;
     // Ann's link, sent before the rule, no longer lets her in…
     let ann_token = app.email_token("ann@eu.client.example", 0).await;
@@ -405,14 +371,13 @@ async fn resend_and_accept_follow_the_domain_rules_of_today_subdomains_included(
     assert_eq!(app.accept(&bo).await.0, StatusCode::CREATED);
 
     // An allow list lets subdomains in as well.
-    let (status, _) = patch(
+    change(
         &app,
-        "/v1/account",
         &admin.token,
+        "/v1/account",
         json!({"external_domains": {"allow": ["client.example"]}}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
     let (status, body) = json_of(
         app.post(
             "/v1/invitations",
@@ -430,23 +395,24 @@ async fn resend_and_accept_follow_who_may_invite_today_and_a_dismissed_inviters_
 ) {
     let app = TestApp::spawn().await;
     let admin = app.sign_up("ada@agency.example", "free").await;
-    let (status, _) = patch(
+    change(
         &app,
-        "/v1/account",
         &admin.token,
+        "/v1/account",
         json!({"who_can_invite": "employees"}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
     let group = app.workgroup(&admin.token, "Site", true).await;
     let inviter = app
         .join(&admin.token, "intranet", None, "+14155550100")
         .await;
-    add_and_accept(&app, &admin.token, &group, &inviter).await;
+    app.add_and_accept(&admin.token, &group, &inviter, "member")
+        .await;
     let leaver = app
         .join(&admin.token, "intranet", None, "+14155550109")
         .await;
-    add_and_accept(&app, &admin.token, &group, &leaver).await;
+    app.add_and_accept(&admin.token, &group, &leaver, "member")
+        .await;
 
     // The employee invites two people while employees may.
     let first = app
@@ -464,23 +430,16 @@ async fn resend_and_accept_follow_who_may_invite_today_and_a_dismissed_inviters_
         .await;
 
     // Only admins may invite now.
-    let (status, _) = patch(
+    change(
         &app,
-        "/v1/account",
         &admin.token,
+        "/v1/account",
         json!({"who_can_invite": "admins"}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
     app.clock.advance(Duration::seconds(61));
     // The employee can no longer resend…
-    let res = app
-        .post(
-            &format!("/v1/invitations/{first_id}/resend"),
-            Some(&inviter.token),
-            json!({}),
-        )
-        .await;
+    let res = app.resend(&inviter.token, &first_id).await;
     assert_problem(res, StatusCode::FORBIDDEN, "admin_required").await;
     // …and what it sent before no longer lets anyone in.
     let second = app.sms.token("+14155550102", 0).await;
@@ -492,48 +451,32 @@ async fn resend_and_accept_follow_who_may_invite_today_and_a_dismissed_inviters_
         "inviter_no_longer_allowed",
     );
     // An admin who sends it again vouches for it: the new link works.
-    let (status, body) = json_of(
-        app.post(
-            &format!("/v1/invitations/{first_id}/resend"),
-            Some(&admin.token),
-            json!({}),
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = json_of(app.resend(&admin.token, &first_id).await).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let fresh = app.sms.token("+14155550101", 1).await;
     assert_eq!(app.accept(&fresh).await.0, StatusCode::CREATED);
 
     // The group's policy binds the same way: owner-only groups take the owner's invitations only.
-    let (status, _) = patch(
+    change(
         &app,
-        "/v1/account",
         &admin.token,
+        "/v1/account",
         json!({"who_can_invite": "employees"}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
     let fourth = app
         .invite_phone(&inviter.token, &group, "+14155550104")
         .await;
     let fourth_id = fourth["id"].as_str().unwrap().to_owned();
-    let (status, _) = patch(
+    change(
         &app,
-        &format!("/v1/workgroups/{group}"),
         &admin.token,
+        &format!("/v1/workgroups/{group}"),
         json!({"invite_policy": "owner"}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
     app.clock.advance(Duration::seconds(61));
-    let res = app
-        .post(
-            &format!("/v1/invitations/{fourth_id}/resend"),
-            Some(&inviter.token),
-            json!({}),
-        )
-        .await;
+    let res = app.resend(&inviter.token, &fourth_id).await;
     assert_problem(res, StatusCode::FORBIDDEN, "workgroup_policy_forbids").await;
     let (status, problem) = app.accept(&app.sms.token("+14155550104", 0).await).await;
     assert_refused(
@@ -542,14 +485,13 @@ async fn resend_and_accept_follow_who_may_invite_today_and_a_dismissed_inviters_
         StatusCode::CONFLICT,
         "inviter_no_longer_allowed",
     );
-    let (status, _) = patch(
+    change(
         &app,
-        &format!("/v1/workgroups/{group}"),
         &admin.token,
+        &format!("/v1/workgroups/{group}"),
         json!({"invite_policy": "members"}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
 
     // A dismissed inviter's invitations stay valid (the company invited them, not the person)…
     let (status, body) = app
@@ -565,15 +507,7 @@ async fn resend_and_accept_follow_who_may_invite_today_and_a_dismissed_inviters_
     assert_eq!(app.accept(&fifth).await.0, StatusCode::CREATED);
     // …resending one needs someone still allowed: the admin may.
     app.clock.advance(Duration::seconds(61));
-    let (status, body) = json_of(
-        app.post(
-            &format!("/v1/invitations/{third_id}/resend"),
-            Some(&admin.token),
-            json!({}),
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = json_of(app.resend(&admin.token, &third_id).await).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let third_token = app.sms.token("+14155550103", 1).await;
     assert_eq!(app.accept(&third_token).await.0, StatusCode::CREATED);
@@ -582,6 +516,17 @@ async fn resend_and_accept_follow_who_may_invite_today_and_a_dismissed_inviters_
 fn sign_up_body(login: &str, password: &str) -> Value {
     json!({"name": "Totally Legit Ltd", "plan": "free",
            "admin": {"email": login, "password": password, "first_name": "Eve", "last_name": "Mallory"}})
+}
+
+/// Sends a sign-up, which is always 202; returns its body.
+async fn start_sign_up(app: &TestApp, login: &str, password: &str) -> Value {
+    let (status, body) = json_of(
+        app.post("/v1/accounts", None, sign_up_body(login, password))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    body
 }
 
 async fn confirm(app: &TestApp, login: &str, code: &str) -> (StatusCode, Value) {
@@ -602,26 +547,8 @@ async fn sign_up_claims_no_login_its_owner_has_not_proved_and_tells_nobody_wheth
     app.sign_up("victim@corp.example", "free").await;
 
     // The same answer for a login that has a profile and for one nobody has.
-    let (status, taken) = json_of(
-        app.post(
-            "/v1/accounts",
-            None,
-            sign_up_body("victim@corp.example", "attacker's password"),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{taken}");
-    let (status, free) = json_of(
-        app.post(
-            "/v1/accounts",
-            None,
-            sign_up_body("nobody@corp.example", "attacker's password"),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{free}");
+    let taken = start_sign_up(&app, "victim@corp.example", "attacker's password").await;
+    let free = start_sign_up(&app, "nobody@corp.example", "attacker's password").await;
     let mut taken_without_login = taken.clone();
     taken_without_login["login"] = json!("x");
     let mut free_without_login = free.clone();
@@ -688,16 +615,7 @@ async fn sign_up_claims_no_login_its_owner_has_not_proved_and_tells_nobody_wheth
 #[tokio::test]
 async fn a_sign_up_code_is_single_use_and_short_lived() {
     let app = TestApp::spawn().await;
-    let (status, _) = json_of(
-        app.post(
-            "/v1/accounts",
-            None,
-            sign_up_body("ada@acme.example", PASSWORD),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, StatusCode::ACCEPTED);
+    start_sign_up(&app, "ada@acme.example", PASSWORD).await;
     let code = app.code_sent("ada@acme.example", 0).await;
     let (status, created) = confirm(&app, "ADA@acme.example", &code).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
@@ -715,16 +633,7 @@ async fn a_sign_up_code_is_single_use_and_short_lived() {
     );
 
     // A code 16 minutes old is dead.
-    let (status, _) = json_of(
-        app.post(
-            "/v1/accounts",
-            None,
-            sign_up_body("bo@acme.example", PASSWORD),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, StatusCode::ACCEPTED);
+    start_sign_up(&app, "bo@acme.example", PASSWORD).await;
     let code = app.code_sent("bo@acme.example", 0).await;
     app.clock.advance(Duration::minutes(16));
     let (status, problem) = confirm(&app, "bo@acme.example", &code).await;
@@ -824,13 +733,7 @@ async fn sending_quotas_refuse_a_batch_that_would_cross_them_whole_and_count_an_
     // Resending counts too.
     let id = listed["items"][0]["id"].as_str().unwrap();
     app.clock.advance(Duration::seconds(61));
-    let res = app
-        .post(
-            &format!("/v1/invitations/{id}/resend"),
-            Some(&admin.token),
-            json!({}),
-        )
-        .await;
+    let res = app.resend(&admin.token, id).await;
     assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "sending_quota_exceeded").await;
     // SMS has its own hourly quota.
     app.invite_phone(&admin.token, &group, "+14155550101").await;
