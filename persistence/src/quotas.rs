@@ -22,13 +22,14 @@ fn used(conn: &mut DbConnection, counter: &Counter, now: DateTime<Utc>) -> Resul
     Ok(used.map_or(0, |n| u32::try_from(n).unwrap_or(0)))
 }
 
-/// Adds `n` to a counter's current window, creating it at `n`.
+/// Adds `n` to a counter's current window (creating it at `n`); returns its count now. One
+/// statement: on PostgreSQL the row stays locked to this transaction until it ends.
 fn add(
     conn: &mut DbConnection,
     counter: &Counter,
     n: u32,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<u32, StoreError> {
     let n = i32::try_from(n).unwrap_or(i32::MAX);
     let row = (
         sending_counters::counter.eq(counter.key()),
@@ -39,12 +40,13 @@ fn add(
         .values(row)
         .on_conflict((sending_counters::counter, sending_counters::window_start))
         .do_update()
-        .set(sending_counters::used.eq(sending_counters::used + n));
-    match conn {
-        DbConnection::Sqlite(c) => upsert.execute(c)?,
-        DbConnection::Pg(c) => upsert.execute(c)?,
+        .set(sending_counters::used.eq(sending_counters::used + n))
+        .returning(sending_counters::used);
+    let used: i32 = match conn {
+        DbConnection::Sqlite(c) => upsert.get_result(c)?,
+        DbConnection::Pg(c) => upsert.get_result(c)?,
     };
-    Ok(())
+    Ok(u32::try_from(used).unwrap_or(0))
 }
 
 /// Counts `messages` (sent for `account`, if any) against their quotas, inside the caller's
@@ -84,8 +86,7 @@ fn decide(
     let mut after = Vec::with_capacity(counters.len());
     for (counter, n) in counters {
         let used = if count {
-            add(conn, &counter, n, now)?;
-            used(conn, &counter, now)?
+            add(conn, &counter, n, now)?
         } else {
             used(conn, &counter, now)?.saturating_add(n)
         };
