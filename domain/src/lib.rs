@@ -2,8 +2,12 @@
 //! database or HTTP types, no clock: time is passed in.
 //!
 //! Where to find a rule of DESIGN.md:
+//! - rules 1 and 3 for new people, at the invite and again at every later step:
+//!   [`invitation::may_send_batch`], [`invitation::may_send_invitation`] (resend, accept);
 //! - rule 4, user limits: [`seats::Seats`];
-//! - rule 6, logins: [`login`], [`sign_up::decide_admin_profile`];
+//! - rule 6, logins: [`login`], [`sign_up::decide_admin_profile`]; nothing claims a login its
+//!   owner has not proved: [`sign_up::decide_sign_up_confirmation`];
+//! - rule 7, tokens: [`invitation::require_open`] (dead tokens are unknown, expired ones gone);
 //! - rules 2–3, workgroups and who may add whom: [`workgroup`], [`membership`];
 //! - rule 8, dismissal blocks access: [`access::authorize_user`], [`dismissal`];
 //! - who may do what with the account and its users: [`access`];

@@ -160,9 +160,13 @@ pub fn confirm(
             })
             .transpose()?;
         let profile_now = profile_id(conn, &login)?;
-        let decided = decide_sign_up_confirmation(pending, profile_now, now);
-        let row = match (decided, row) {
+        match (decide_sign_up_confirmation(pending, profile_now, now), row) {
+            (Ok(profile), Some(row)) => {
+                use_up(conn, &row.id, now)?;
+                create_from(conn, row, profile, &login, &plans, now).map(Ok)
+            }
             (Err(DomainError::InvalidCode), _) | (Ok(_), None) => {
+                // A wrong code counts against every waiting sign-up of the login.
                 diesel::update(
                     sign_ups::table
                         .filter(sign_ups::login.eq(login.as_str()))
@@ -171,48 +175,61 @@ pub fn confirm(
                 )
                 .set(sign_ups::failed_attempts.eq(sign_ups::failed_attempts + 1))
                 .execute(conn)?;
-                return Ok(Err(DomainError::InvalidCode));
+                Ok(Err(DomainError::InvalidCode))
             }
-            (Err(e), Some(row)) => {
-                // The code was right, the password was not the profile's: the code is used up.
-                diesel::update(sign_ups::table.find(&row.id))
-                    .set(sign_ups::confirmed_at.eq(Some(at)))
-                    .execute(conn)?;
-                return Ok(Err(e));
+            (Err(e), row) => {
+                // The code was right, the password was not the profile's: the code is spent.
+                if let Some(row) = row {
+                    use_up(conn, &row.id, now)?;
+                }
+                Ok(Err(e))
             }
-            (Err(e), None) => return Ok(Err(e)),
-            (Ok(profile), Some(row)) => (profile, row),
-        };
-        let (profile, row) = row;
-        diesel::update(sign_ups::table.find(&row.id))
-            .set(sign_ups::confirmed_at.eq(Some(at)))
-            .execute(conn)?;
-        let admin = match profile {
-            AdminProfile::Reuse(id) => AdminIdentity::Reuse(id),
-            AdminProfile::Create => AdminIdentity::Create {
-                login: login.clone(),
-                password_hash: row.password_hash.clone().unwrap_or_default(),
-                first_name: row.first_name.clone(),
-                last_name: row.last_name.clone(),
-            },
-        };
-        // The plan chosen at sign-up; the default one if it has been configured away since.
-        let plan = plans
-            .choose(&row.plan)
-            .unwrap_or_else(|_| plans.default_plan())
-            .clone();
-        let created = create_account(
-            conn,
-            NewAccount {
-                name: row.account_name,
-                plan,
-                admin,
-            },
-            now,
-        )?;
-        Ok(Ok(created))
+        }
     })?
     .map_err(StoreError::from)
+}
+
+fn use_up(conn: &mut DbConnection, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    diesel::update(sign_ups::table.find(id))
+        .set(sign_ups::confirmed_at.eq(Some(now.naive_utc())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The account a confirmed sign-up asked for, with its first administrator on `profile`.
+fn create_from(
+    conn: &mut DbConnection,
+    row: SignUpRow,
+    profile: AdminProfile,
+    login: &Login,
+    plans: &Plans,
+    now: DateTime<Utc>,
+) -> Result<(AccountRecord, UserRecord), StoreError> {
+    let admin = match profile {
+        AdminProfile::Reuse(id) => AdminIdentity::Reuse(id),
+        AdminProfile::Create => AdminIdentity::Create {
+            login: login.clone(),
+            password_hash: row.password_hash.ok_or_else(|| {
+                StoreError::Corrupt("a new profile's sign-up has no password".into())
+            })?,
+            first_name: row.first_name,
+            last_name: row.last_name,
+        },
+    };
+    // The plan chosen at sign-up; the default one if it has been configured away since.
+    let plan = plans
+        .choose(&row.plan)
+        .unwrap_or_else(|_| plans.default_plan())
+        .clone();
+    create_account(
+        conn,
+        NewAccount {
+            name: row.account_name,
+            plan,
+            admin,
+        },
+        now,
+    )
 }
 
 /// Forgets sign-ups that can no longer be confirmed; returns how many.
