@@ -2,6 +2,7 @@
 //! then environment variables. The variable names are the ones DESIGN.md lists; operators'
 //! scripts depend on them.
 
+use crate::delivery::transport::SmtpSecurity;
 use domain::plan::Plans;
 use domain::sending::SendingQuotas;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -183,12 +184,10 @@ impl Config {
         }
         if let Transport::Url(url) = &self.email {
             if let Ok(parsed) = reqwest::Url::parse(url) {
-                let clear = parsed.scheme() == "smtp"
-                    && !parsed.query().unwrap_or_default().contains("tls=");
-                if clear && !is_loopback(parsed.host_str().unwrap_or_default()) {
+                let host = parsed.host_str().unwrap_or_default();
+                if SmtpSecurity::of(&parsed) == Ok(SmtpSecurity::Plain) && !is_loopback(host) {
                     warnings.push(format!(
-                        "EXTRANET_EMAIL sends in clear to {}: add ?tls=required or use smtps://",
-                        parsed.host_str().unwrap_or_default()
+                        "EXTRANET_EMAIL sends in clear to {host}: add ?tls=required or use smtps://"
                     ));
                 }
             }

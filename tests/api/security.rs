@@ -643,6 +643,29 @@ async fn a_sign_up_code_is_single_use_and_short_lived() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_code",
     );
+    // A code proves only the login it was sent to.
+    start_sign_up(&app, "cy@acme.example", PASSWORD).await;
+    let cys = app.code_sent("cy@acme.example", 0).await;
+    let (status, problem) = confirm(&app, "eve@acme.example", &cys).await;
+    assert_refused(
+        status,
+        &problem,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_code",
+    );
+    // Nothing else can be slipped in with it.
+    let res = app
+        .post(
+            "/v1/accounts/confirm",
+            None,
+            json!({"login": "cy@acme.example", "code": cys, "plan": "enterprise", "is_admin": true}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "unknown_field");
+    let (status, created) = confirm(&app, "cy@acme.example", &cys).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["account"]["plan"], "free");
     // Malformed codes are named as such.
     let (status, problem) = confirm(&app, "bo@acme.example", "12ab").await;
     assert_refused(
@@ -652,6 +675,34 @@ async fn a_sign_up_code_is_single_use_and_short_lived() {
         "validation_failed",
     );
     assert_eq!(problem["errors"][0]["field"], "code");
+}
+
+#[tokio::test]
+async fn a_101_person_batch_is_refused_whole_and_sends_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_up("ada@agency.example", "free").await;
+    let group = app.workgroup(&admin.token, "Site", true).await;
+    let emails: Vec<String> = (0..101).map(|i| format!("p{i}@client.example")).collect();
+    let emails: Vec<&str> = emails.iter().map(String::as_str).collect();
+    let res = invite_emails(&app, &admin.token, &group, &emails, false).await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(
+        (
+            &problem["errors"][0]["field"],
+            &problem["errors"][0]["code"]
+        ),
+        (&json!("invitees"), &json!("batch_size"))
+    );
+    let usage = app.usage(&admin.token).await;
+    assert_eq!(usage["pending_invitations"], 0);
+    assert_eq!(usage["sending"]["email"]["used"], 0);
+    // A hundred is fine.
+    let res = invite_emails(&app, &admin.token, &group, &emails[..100], false).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.usage(&admin.token).await["sending"]["email"]["used"],
+        100
+    );
 }
 
 /// A batch of `emails` into `group`; returns the response.
@@ -932,8 +983,12 @@ async fn email_goes_over_verified_starttls_with_authentication_and_never_in_clea
 async fn a_search_longer_than_200_characters_is_refused_before_it_reaches_the_database() {
     let app = TestApp::spawn().await;
     let admin = app.sign_up("ada@agency.example", "free").await;
-    let long = "a".repeat(201);
-    for path in ["/v1/users", "/v1/invitations"] {
+    for (path, long) in [
+        ("/v1/users", "a".repeat(201)),
+        ("/v1/invitations", "a".repeat(201)),
+        ("/v1/users", "%25".repeat(3_400)),
+        ("/v1/invitations", "b".repeat(10_000)),
+    ] {
         let res = app.get(&format!("{path}?q={long}"), &admin.token).await;
         let problem =
             assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;

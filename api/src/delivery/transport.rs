@@ -82,8 +82,8 @@ impl EmailTransport {
     /// From lettre's connection URL: `smtp://host:port` (in clear, for a relay on this
     /// machine), `smtp://user:password@host:587?tls=required` (STARTTLS, refusing to send
     /// without it), `?tls=opportunistic`, or `smtps://user:password@host:465` (implicit TLS).
-    /// Servers are checked against the system's web PKI roots, plus `ca_file` (PEM) when given,
-    /// for a relay with a certificate of a private authority.
+    /// Servers' certificates are checked against the web's root authorities (webpki-roots),
+    /// plus `ca_file` (PEM) when given, for a relay with a certificate of a private authority.
     pub fn new(config: &Transport, from: &str, ca_file: Option<&str>) -> Result<Self, String> {
         let Transport::Url(url) = config else {
             return Ok(Self::Console);
