@@ -2,7 +2,6 @@
 //! then environment variables. The variable names are the ones DESIGN.md lists; operators'
 //! scripts depend on them.
 
-use crate::delivery::transport::SmtpSecurity;
 use domain::plan::Plans;
 use domain::sending::SendingQuotas;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -16,6 +15,39 @@ use std::path::Path;
 pub enum Transport {
     Console,
     Url(String),
+}
+
+/// How an SMTP connection is protected, as the URL says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// `smtp://host` with no `tls`: in clear (a relay on this machine).
+    Plain,
+    /// `smtp://host?tls=required`: STARTTLS, or nothing is sent.
+    StartTlsRequired,
+    /// `smtp://host?tls=opportunistic`: STARTTLS when the server offers it.
+    StartTlsOpportunistic,
+    /// `smtps://host`: TLS from the first byte.
+    Implicit,
+}
+
+impl SmtpSecurity {
+    /// The protection `url` asks for (lettre's URL form), or why it is not understood.
+    pub fn of(url: &reqwest::Url) -> Result<Self, String> {
+        let tls = url
+            .query_pairs()
+            .find(|(k, _)| k == "tls")
+            .map(|(_, v)| v.into_owned());
+        match (url.scheme(), tls.as_deref()) {
+            ("smtp", None) => Ok(Self::Plain),
+            ("smtp", Some("required")) => Ok(Self::StartTlsRequired),
+            ("smtp", Some("opportunistic")) => Ok(Self::StartTlsOpportunistic),
+            ("smtps", None) => Ok(Self::Implicit),
+            (scheme, tls) => Err(format!(
+                "EXTRANET_EMAIL: `{scheme}://` with tls={tls:?} is not understood; use smtp://, \
+                 smtp://…?tls=required, smtp://…?tls=opportunistic or smtps://"
+            )),
+        }
+    }
 }
 
 impl Transport {

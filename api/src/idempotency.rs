@@ -1,13 +1,14 @@
 //! The `Idempotency-Key` header of creating POSTs: the same key with the same request replays
 //! the first response (with `Idempotent-Replayed: true`); with a different request it is 422
-//! `idempotency_key_reused`. Keys belong to the caller's account and live at least 24 hours.
+//! `idempotency_key_reused`. Keys belong to the caller and live at least 24 hours. The storage
+//! keeps the use case's outcome; fresh and replayed answers are rendered by the same code.
 
 use crate::problem::ApiError;
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use futures_util::future::{ready, Ready};
-use persistence::idempotency::{IdempotencyKey, StoredResponse};
+use persistence::idempotency::{IdempotencyKey, Idempotent};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -59,21 +60,15 @@ impl IdempotencyHeader {
     }
 }
 
-/// The stored (or fresh) response, as sent.
-pub fn respond(stored: StoredResponse) -> HttpResponse {
-    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+/// The answer to a creating request, fresh or replayed: the same view of the same outcome, with
+/// `Idempotent-Replayed: true` on a replay.
+pub fn respond<V, T>(status: StatusCode, done: &Idempotent<T>) -> HttpResponse
+where
+    V: Serialize + for<'a> From<&'a T>,
+{
     let mut res = HttpResponse::build(status);
-    res.content_type("application/json");
-    if stored.replayed {
+    if done.replayed {
         res.insert_header(("Idempotent-Replayed", "true"));
     }
-    res.body(stored.body)
-}
-
-/// Serialises a response body for storing.
-pub fn stored<T: Serialize>(status: StatusCode, body: &T) -> StoredResponse {
-    StoredResponse::new(
-        status.as_u16(),
-        serde_json::to_string(body).unwrap_or_default(),
-    )
+    res.json(V::from(&done.outcome))
 }

@@ -19,6 +19,7 @@ pub mod secrets;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod tokens;
 pub mod views;
 
 pub use config::Config;

@@ -3,7 +3,7 @@
 use crate::problem::{ApiError, ProblemField};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use persistence::records::PageRequest;
+use persistence::page::PageRequest;
 use std::str::FromStr;
 
 pub const DEFAULT_LIMIT: u32 = 50;

@@ -1,6 +1,5 @@
 //! Builds the server, the same way for `extranet serve` and for the tests.
 
-use crate::auth::Tokens;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::delivery::transport::{EmailTransport, SmsTransport};
@@ -13,6 +12,7 @@ use crate::routes;
 use crate::secrets::{Keys, TokenSealer};
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
+use crate::tokens::Tokens;
 use actix_web::dev::{ResourceDef, Server};
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::ErrorHandlers;
@@ -79,11 +79,13 @@ impl Application {
             sealer,
             wakeup,
             db: db.clone(),
-            plans: config.plans.clone(),
-            quotas: config.quotas,
+            account_limits: persistence::Limits {
+                plans: config.plans.clone(),
+                quotas: config.quotas,
+                resend_interval_seconds: config.resend_interval_seconds,
+            },
             tokens: Tokens::new(&keys.jwt, config.token_ttl_seconds),
             passwords: Passwords::new(cores)?,
-            resend_interval_seconds: config.resend_interval_seconds,
             limits: PublicLimits::new(
                 config.public_rate_per_second,
                 config.public_burst,
@@ -146,7 +148,7 @@ impl Application {
                 let db = state.db.clone();
                 let now = state.clock.now();
                 let swept = web::block(move || {
-                    let expired = persistence::invitations::sweep_expired(&db, now)?;
+                    let expired = persistence::lifecycle::sweep_expired(&db, now)?;
                     let forgotten = persistence::idempotency::forget_old(&db, now)?;
                     let sign_ups = persistence::sign_ups::forget_dead(&db, now)?;
                     let counters = persistence::quotas::forget_old(&db, now)?;

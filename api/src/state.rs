@@ -1,13 +1,11 @@
 //! What every request handler shares.
 
-use crate::auth::Tokens;
 use crate::clock::Clock;
 use crate::passwords::Passwords;
 use crate::rate_limit::{LoginFailures, PublicLimits};
 use crate::secrets::TokenSealer;
-use domain::plan::Plans;
-use domain::sending::SendingQuotas;
-use persistence::Database;
+use crate::tokens::Tokens;
+use persistence::{Database, Limits};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -15,13 +13,10 @@ pub struct AppState {
     /// The time every handler goes by.
     pub clock: Clock,
     pub db: Database,
-    pub plans: Plans,
-    /// Sending quotas (messages per account and hour, per address and day).
-    pub quotas: SendingQuotas,
+    /// Plans, sending quotas and the resend interval, as configured.
+    pub account_limits: Limits,
     pub tokens: Tokens,
     pub passwords: Passwords,
-    /// A pending invitation is resent at most once per this many seconds.
-    pub resend_interval_seconds: u32,
     pub limits: PublicLimits,
     /// Failed password checks per login.
     pub login_failures: LoginFailures,

@@ -9,11 +9,14 @@ use domain::enums::{
 use domain::plan::Plans;
 use domain::sending::SendingQuotas;
 use persistence::accounts::Usage;
-use persistence::invitations::InvitationRecord;
-use persistence::memberships::{MemberRecord, WorkgroupInvitationRecord};
+use persistence::identities::ProfileRecord;
+use persistence::models::accounts::AccountRecord;
+use persistence::models::invitations::InvitationRecord;
+use persistence::models::memberships::MemberRecord;
+use persistence::models::users::UserRecord;
+use persistence::models::workgroups::WorkgroupRecord;
 use persistence::quotas::ChannelUse;
-use persistence::records::{AccountRecord, ProfileRecord, UserRecord};
-use persistence::workgroups::WorkgroupRecord;
+use persistence::workgroup_invitations::WorkgroupInvitationRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;

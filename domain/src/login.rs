@@ -1,6 +1,7 @@
 //! Logins: an email address or an E.164 phone number, normalised so that one person's login
 //! compares equal however it was typed.
 
+use crate::enums::Channel;
 use crate::error::FieldError;
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -167,6 +168,14 @@ impl Login {
         match self {
             Self::Email(e) => e.as_str(),
             Self::Phone(p) => p.as_str(),
+        }
+    }
+
+    /// How a message reaches this login: an address by email, a number by SMS.
+    pub fn channel(&self) -> Channel {
+        match self {
+            Self::Email(_) => Channel::Email,
+            Self::Phone(_) => Channel::Sms,
         }
     }
 

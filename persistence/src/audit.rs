@@ -2,6 +2,7 @@
 
 use crate::db::DbConnection;
 use crate::error::StoreError;
+use crate::keys::Key;
 use crate::schema::audit_events;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -48,9 +49,9 @@ pub(crate) fn record(conn: &mut DbConnection, event: AuditEvent<'_>) -> Result<(
     diesel::insert_into(audit_events::table)
         .values((
             audit_events::id.eq(Uuid::now_v7().to_string()),
-            audit_events::account_id.eq(event.account_id.map(|a| a.to_string())),
-            audit_events::actor_user_id.eq(event.actor_user_id.map(|u| u.to_string())),
-            audit_events::actor_identity_id.eq(event.actor_identity_id.map(|i| i.to_string())),
+            audit_events::account_id.eq(event.account_id.map(|a| a.key())),
+            audit_events::actor_user_id.eq(event.actor_user_id.map(|u| u.key())),
+            audit_events::actor_identity_id.eq(event.actor_identity_id.map(|i| i.key())),
             audit_events::action.eq(event.action),
             audit_events::subject_type.eq(event.subject_type),
             audit_events::subject_id.eq(event.subject_id),

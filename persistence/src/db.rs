@@ -7,11 +7,9 @@
 //! commit). Each caller gets its result only after that commit. Writers thus queue in the
 //! process instead of spinning on SQLite's busy handler, one commit serves many requests, and
 //! reads run concurrently on a separate read-only pool (WAL). PostgreSQL uses one pool for
-//! both; use cases that must be serialised per account lock the account row (see
-//! [`lock_account`]).
+//! both; use cases that must be serialised per account lock the account row (see `tx`).
 
 use crate::error::StoreError;
-use crate::schema::accounts;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
@@ -303,22 +301,6 @@ impl Database {
     pub fn ping(&self) -> Result<(), StoreError> {
         self.read(|c| c.batch_execute("SELECT 1").map_err(StoreError::from))
     }
-}
-
-/// Serialises the writers of one account: on PostgreSQL the account row is locked
-/// (`SELECT … FOR UPDATE`) until the transaction ends, which also holds across several server
-/// processes; on SQLite the transaction already is the only writer.
-pub fn lock_account(conn: &mut DbConnection, account_id: &str) -> Result<(), StoreError> {
-    if let DbConnection::Pg(pg) = conn {
-        accounts::table
-            .find(account_id)
-            .select(accounts::id)
-            .for_update()
-            .first::<String>(pg)
-            .optional()?
-            .ok_or(domain::DomainError::NotFound("account"))?;
-    }
-    Ok(())
 }
 
 /// A write transaction waiting for (or inside) a group.

@@ -1,7 +1,8 @@
-//! `Idempotency-Key`: the first response to a creating POST is stored in the same transaction
-//! as what it created; the same key with the same request replays it, with another request
-//! is refused. A key belongs to its caller: another caller's same key is a request of its own,
-//! and never sees this caller's answers. Keys are kept at least 24 hours.
+//! `Idempotency-Key`: the outcome of a creating write is stored in the same transaction as what
+//! it created; the same key with the same request replays it, with another request is refused.
+//! A key belongs to its caller: another caller's same key is a request of its own, and never
+//! sees this caller's outcomes. Keys are kept at least 24 hours. What is stored is the use
+//! case's outcome, not an HTTP response: the API renders fresh and replayed outcomes alike.
 
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
@@ -10,12 +11,8 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use domain::access::AccountUser;
 use domain::DomainError;
-
-/// Whose keys a request's are: its caller's own (DESIGN.md, Security). Callers check what
-/// they may do before a stored answer is looked up.
-pub(crate) fn caller_scope(actor: &AccountUser) -> String {
-    format!("user:{}", actor.user_id)
-}
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// How long a key is remembered.
 pub const KEEP_FOR_HOURS: i64 = 24;
@@ -27,101 +24,61 @@ pub struct IdempotencyKey {
     pub request_hash: String,
 }
 
-/// A response as it was first sent.
+/// A creating write's outcome, and whether it is a replay of an earlier one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredResponse {
-    pub status: u16,
-    pub body: String,
-    /// Whether this is a replay of an earlier response.
+pub struct Idempotent<T> {
+    pub outcome: T,
     pub replayed: bool,
 }
 
-impl StoredResponse {
-    /// A response being sent for the first time.
-    pub fn new(status: u16, body: String) -> Self {
-        Self {
-            status,
-            body,
-            replayed: false,
-        }
-    }
+/// Whose keys a request's are: its caller's own (DESIGN.md, Security).
+pub(crate) fn caller_of(actor: &AccountUser) -> String {
+    format!("user:{}", actor.user_id)
 }
 
-fn find(
+/// The caller's outcome stored under the key, if any; 422 `idempotency_key_reused` when the
+/// key was used for another request.
+pub(crate) fn replay<T: DeserializeOwned>(
     conn: &mut DbConnection,
-    scope: &str,
+    caller: &str,
     key: &IdempotencyKey,
-) -> Result<Option<StoredResponse>, StoreError> {
+) -> Result<Option<T>, StoreError> {
     let row = idempotency_keys::table
-        .find((scope, &key.key))
-        .select((
-            idempotency_keys::request_hash,
-            idempotency_keys::status_code,
-            idempotency_keys::response_body,
-        ))
-        .first::<(String, i32, String)>(conn)
+        .find((caller, &key.key))
+        .select((idempotency_keys::request_hash, idempotency_keys::outcome))
+        .first::<(String, String)>(conn)
         .optional()?;
     match row {
         None => Ok(None),
-        Some((hash, _, _)) if hash != key.request_hash => {
+        Some((hash, _)) if hash != key.request_hash => {
             Err(DomainError::IdempotencyKeyReused.into())
         }
-        Some((_, status, body)) => Ok(Some(StoredResponse {
-            status: u16::try_from(status).unwrap_or(200),
-            body,
-            replayed: true,
-        })),
+        Some((_, outcome)) => serde_json::from_str(&outcome)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("a stored outcome: {e}"))),
     }
 }
 
-/// What a creating write produced: the stored response (with a key), or the result to render
-/// (without one, rendered after the transaction, outside the writer).
-pub(crate) enum Done<T> {
-    Stored(StoredResponse),
-    Fresh(T),
-}
-
-impl<T> Done<T> {
-    pub(crate) fn respond(self, render: &dyn Fn(&T) -> StoredResponse) -> StoredResponse {
-        match self {
-            Self::Stored(response) => response,
-            Self::Fresh(done) => render(&done),
-        }
-    }
-}
-
-/// Inside a write transaction (after the account lock): with a key, replays the stored
-/// response, or runs `work`, renders its response and stores it under the key; without one,
-/// just runs `work`.
-pub(crate) fn once<T>(
+/// Stores the outcome under the caller's key.
+pub(crate) fn remember<T: Serialize>(
     conn: &mut DbConnection,
-    scope: &str,
-    key: Option<&IdempotencyKey>,
+    caller: &str,
+    key: &IdempotencyKey,
+    outcome: &T,
     now: DateTime<Utc>,
-    work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
-    render: &dyn Fn(&T) -> StoredResponse,
-) -> Result<Done<T>, StoreError> {
-    let Some(key) = key else {
-        return work(conn).map(Done::Fresh);
-    };
-    if let Some(stored) = find(conn, scope, key)? {
-        return Ok(Done::Stored(stored));
-    }
-    let done = work(conn)?;
-    let response = render(&done);
-    {
-        diesel::insert_into(idempotency_keys::table)
-            .values((
-                idempotency_keys::scope.eq(scope),
-                idempotency_keys::idempotency_key.eq(&key.key),
-                idempotency_keys::request_hash.eq(&key.request_hash),
-                idempotency_keys::status_code.eq(i32::from(response.status)),
-                idempotency_keys::response_body.eq(&response.body),
-                idempotency_keys::created_at.eq(now.naive_utc()),
-            ))
-            .execute(conn)?;
-    }
-    Ok(Done::Stored(response))
+) -> Result<(), StoreError> {
+    let outcome = serde_json::to_string(outcome)
+        .map_err(|e| StoreError::Corrupt(format!("an outcome to store: {e}")))?;
+    diesel::insert_into(idempotency_keys::table)
+        .values((
+            idempotency_keys::caller.eq(caller),
+            idempotency_keys::idempotency_key.eq(&key.key),
+            idempotency_keys::request_hash.eq(&key.request_hash),
+            idempotency_keys::outcome.eq(outcome),
+            idempotency_keys::created_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Forgets keys older than [`KEEP_FOR_HOURS`]; returns how many.

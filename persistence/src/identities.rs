@@ -1,20 +1,57 @@
-//! Network profiles (identities): looked up by login for sign-in, read for `/v1/me`.
+//! Network profiles (identities) as their owner sees them: looked up by login for sign-in,
+//! read with the accounts they belong to for `/v1/me`.
 
 use crate::db::Database;
 use crate::error::StoreError;
-use crate::records::{parse_id, parse_word, utc, ProfileAccount, ProfileRecord};
+use crate::keys::{parse_id, parse_word, utc, Key};
+use crate::models::identities::{credentials_of, Credentials};
 use crate::schema::{accounts, identities, users};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::enums::{UserStatus, UserType};
 use domain::ids::{AccountId, IdentityId, UserId};
 use domain::login::Login;
 use domain::DomainError;
 
-/// What signing in needs of a profile.
+/// A network profile and the accounts it is a user of.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credentials {
-    pub identity_id: IdentityId,
-    pub password_hash: String,
+pub struct ProfileRecord {
+    pub id: IdentityId,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub created_at: DateTime<Utc>,
+    pub memberships: Vec<ProfileAccount>,
+}
+
+/// One account a profile belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileAccount {
+    pub account_id: AccountId,
+    pub account_name: String,
+    pub user_id: UserId,
+    pub user_type: UserType,
+    pub status: UserStatus,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = identities)]
+struct ProfileRow {
+    email: Option<String>,
+    phone: Option<String>,
+    first_name: String,
+    last_name: String,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Queryable)]
+struct ProfileAccountRow {
+    account_id: String,
+    account_name: String,
+    user_id: String,
+    user_type: String,
+    status: String,
 }
 
 /// The profile whose login this is, if any.
@@ -22,25 +59,7 @@ pub fn credentials_by_login(
     db: &Database,
     login: &Login,
 ) -> Result<Option<Credentials>, StoreError> {
-    db.read(|conn| {
-        let query = identities::table
-            .select((identities::id, identities::password_hash))
-            .into_boxed();
-        let query = match login {
-            Login::Email(e) => query.filter(identities::email.eq(e.as_str())),
-            Login::Phone(p) => query.filter(identities::phone.eq(p.as_str())),
-        };
-        query
-            .first::<(String, String)>(conn)
-            .optional()?
-            .map(|(id, password_hash)| {
-                Ok(Credentials {
-                    identity_id: parse_id(&id)?,
-                    password_hash,
-                })
-            })
-            .transpose()
-    })
+    db.read(|conn| credentials_of(conn, login))
 }
 
 /// The user a profile is in an account, and whether it is active.
@@ -51,8 +70,8 @@ pub fn user_of_identity(
 ) -> Result<Option<(UserId, UserStatus)>, StoreError> {
     db.read(|conn| {
         users::table
-            .filter(users::account_id.eq(account_id.to_string()))
-            .filter(users::identity_id.eq(identity_id.to_string()))
+            .filter(users::account_id.eq(account_id.key()))
+            .filter(users::identity_id.eq(identity_id.key()))
             .select((users::id, users::status))
             .first::<(String, String)>(conn)
             .optional()?
@@ -64,26 +83,14 @@ pub fn user_of_identity(
 /// A profile with the accounts it belongs to.
 pub fn profile(db: &Database, identity_id: IdentityId) -> Result<ProfileRecord, StoreError> {
     db.read_snapshot(|conn| {
-        let id = identity_id.to_string();
-        let (email, phone, first_name, last_name, created_at) = identities::table
+        let id = identity_id.key();
+        let row = identities::table
             .find(&id)
-            .select((
-                identities::email,
-                identities::phone,
-                identities::first_name,
-                identities::last_name,
-                identities::created_at,
-            ))
-            .first::<(
-                Option<String>,
-                Option<String>,
-                String,
-                String,
-                chrono::NaiveDateTime,
-            )>(conn)
+            .select(ProfileRow::as_select())
+            .first(conn)
             .optional()?
             .ok_or(DomainError::NotFound("profile"))?;
-        let rows = users::table
+        let memberships = users::table
             .inner_join(accounts::table)
             .filter(users::identity_id.eq(&id))
             .order(users::id.asc())
@@ -94,26 +101,25 @@ pub fn profile(db: &Database, identity_id: IdentityId) -> Result<ProfileRecord, 
                 users::user_type,
                 users::status,
             ))
-            .load::<(String, String, String, String, String)>(conn)?;
-        let memberships = rows
+            .load::<ProfileAccountRow>(conn)?
             .into_iter()
-            .map(|(account_id, account_name, user_id, user_type, status)| {
+            .map(|r| {
                 Ok(ProfileAccount {
-                    account_id: parse_id(&account_id)?,
-                    account_name,
-                    user_id: parse_id(&user_id)?,
-                    user_type: parse_word(&user_type, UserType::parse)?,
-                    status: parse_word(&status, UserStatus::parse)?,
+                    account_id: parse_id(&r.account_id)?,
+                    account_name: r.account_name,
+                    user_id: parse_id(&r.user_id)?,
+                    user_type: parse_word(&r.user_type, UserType::parse)?,
+                    status: parse_word(&r.status, UserStatus::parse)?,
                 })
             })
             .collect::<Result<_, StoreError>>()?;
         Ok(ProfileRecord {
             id: identity_id,
-            email,
-            phone,
-            first_name,
-            last_name,
-            created_at: utc(created_at),
+            email: row.email,
+            phone: row.phone,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            created_at: utc(row.created_at),
             memberships,
         })
     })

@@ -1,22 +1,40 @@
 //! Extranet's storage: diesel over SQLite (embedded default) or PostgreSQL, one code path.
-//! Each use case is one function that opens its transaction, loads what the domain needs,
-//! lets the domain decide, writes the rows and the audit event, and commits.
+//!
+//! Three floors, each using only the ones below it:
+//! - the base: connections and the writer (`db`), the schema, errors, the text of typed
+//!   values (`keys`), pages, the audit trail, the outbox, sending quotas, idempotency keys;
+//! - `models`: one module per table, with its named row struct, the record it is read back
+//!   as, and its finders and writes; then the seat ledger (`ledger`), the account's write
+//!   transaction (`tx`) and the one write of a membership invitation;
+//! - use cases, one module per family: each function opens its transaction, loads what the
+//!   domain needs, lets the domain decide, writes the rows and the audit event, and commits.
+//!   Use cases never call each other.
 
+pub mod accept;
 pub mod accounts;
 pub mod audit;
 pub mod db;
 pub mod error;
 pub mod idempotency;
 pub mod identities;
-pub mod invitations;
-pub mod memberships;
+pub mod invite;
+mod keys;
+pub mod ledger;
+pub mod lifecycle;
+pub mod limits;
+pub mod members;
+mod membership_invitation;
+pub mod models;
 pub mod outbox;
+pub mod page;
 pub mod quotas;
-pub mod records;
 pub mod schema;
 pub mod sign_ups;
+mod tx;
 pub mod users;
+pub mod workgroup_invitations;
 pub mod workgroups;
 
 pub use db::{Backend, Database, DbConnection, PoolOptions};
 pub use error::StoreError;
+pub use limits::Limits;

@@ -5,12 +5,17 @@
 
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
-use crate::records::{parse_id, parse_word};
+use crate::keys::{parse_id, parse_word, to_count, Key};
+use crate::models::accounts::AccountRecord;
+use crate::models::invitations::InvitationRecord;
+use crate::models::workgroups::WorkgroupRecord;
 use crate::schema::outbox;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::enums::Channel;
 use domain::ids::AccountId;
+use domain::login::Login;
+use serde_json::json;
 use uuid::Uuid;
 
 /// A message to send.
@@ -24,6 +29,84 @@ pub struct NewMessage {
     pub payload: serde_json::Value,
 }
 
+/// Who an invitation's message comes from: the account, and the inviter by name.
+pub(crate) struct Inviter<'a> {
+    pub account: &'a AccountRecord,
+    /// "First Last".
+    pub name: &'a str,
+}
+
+/// The message inviting a new person, with the link's token sealed for the worker.
+pub(crate) struct InvitationNotice<'a> {
+    pub inviter: &'a Inviter<'a>,
+    pub workgroup: Option<&'a WorkgroupRecord>,
+    pub invitation: &'a InvitationRecord,
+    pub login: &'a Login,
+    pub sealed_token: &'a str,
+}
+
+impl InvitationNotice<'_> {
+    pub(crate) fn message(&self) -> NewMessage {
+        NewMessage {
+            account_id: Some(self.inviter.account.id),
+            channel: self.login.channel(),
+            recipient: self.login.as_str().to_owned(),
+            payload: json!({
+                "kind": "invitation",
+                "invitation_id": self.invitation.id.key(),
+                "sealed_token": self.sealed_token,
+                "account_name": self.inviter.account.name,
+                "inviter_name": self.inviter.name,
+                "invitee_first_name": self.invitation.first_name,
+                "workgroup_name": self.workgroup.map(|g| g.name.as_str()),
+                "personal_message": self.invitation.message,
+            }),
+        }
+    }
+}
+
+/// The notice of a membership invitation, sent to the invited user's `recipient` (email
+/// address or phone number) on `channel`.
+pub(crate) fn membership_message(
+    inviter: &Inviter<'_>,
+    group: &WorkgroupRecord,
+    channel: Channel,
+    recipient: &str,
+) -> NewMessage {
+    NewMessage {
+        account_id: Some(inviter.account.id),
+        channel,
+        recipient: recipient.to_owned(),
+        payload: json!({
+            "kind": "membership_invitation",
+            "account_name": inviter.account.name,
+            "inviter_name": inviter.name,
+            "workgroup_name": group.name,
+            "workgroup_id": group.id.key(),
+        }),
+    }
+}
+
+/// The message carrying a sign-up's confirmation code (sealed for the worker).
+pub(crate) fn sign_up_code_message(
+    login: &Login,
+    account_name: &str,
+    sealed_code: &str,
+    expires_in_minutes: i64,
+) -> NewMessage {
+    NewMessage {
+        account_id: None,
+        channel: login.channel(),
+        recipient: login.as_str().to_owned(),
+        payload: json!({
+            "kind": "sign_up_code",
+            "sealed_token": sealed_code,
+            "account_name": account_name,
+            "expires_in_minutes": expires_in_minutes,
+        }),
+    }
+}
+
 pub(crate) fn enqueue(
     conn: &mut DbConnection,
     message: &NewMessage,
@@ -33,7 +116,7 @@ pub(crate) fn enqueue(
     diesel::insert_into(outbox::table)
         .values((
             outbox::id.eq(Uuid::now_v7().to_string()),
-            outbox::account_id.eq(message.account_id.map(|a| a.to_string())),
+            outbox::account_id.eq(message.account_id.map(|a| a.key())),
             outbox::channel.eq(message.channel.as_str()),
             outbox::recipient.eq(&message.recipient),
             outbox::payload.eq(message.payload.to_string()),
@@ -58,7 +141,15 @@ pub struct Claimed {
 
 diesel::define_sql_function!(fn json_remove(json: diesel::sql_types::Text, path: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
-type ClaimRow = (String, String, String, String, i32);
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+struct ClaimRow {
+    id: String,
+    channel: String,
+    recipient: String,
+    payload: String,
+    attempts: i32,
+}
 
 /// Claims up to `limit` due messages for `lease`; nobody else sends them meanwhile.
 pub fn claim_due(
@@ -78,36 +169,33 @@ pub fn claim_due(
                     .or(outbox::locked_until.le(at)),
             )
             .order(outbox::next_attempt_at.asc())
-            .limit(limit)
-            .select((
-                outbox::id,
-                outbox::channel,
-                outbox::recipient,
-                outbox::payload,
-                outbox::attempts,
-            ));
+            .limit(limit);
         let rows: Vec<ClaimRow> = match conn {
             // Rows another process holds are skipped, not waited for.
-            DbConnection::Pg(pg) => due.for_update().skip_locked().load(pg)?,
+            DbConnection::Pg(pg) => due
+                .select(ClaimRow::as_select())
+                .for_update()
+                .skip_locked()
+                .load(pg)?,
             // The one writer: nobody else claims meanwhile.
-            DbConnection::Sqlite(_) => due.load(conn)?,
+            DbConnection::Sqlite(c) => due.select(ClaimRow::as_select()).load(c)?,
         };
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
+        let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
         diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
             .set(outbox::locked_until.eq(Some(at + lease)))
             .execute(conn)?;
         rows.into_iter()
-            .map(|(id, channel, recipient, payload, attempts)| {
+            .map(|row| {
                 Ok(Claimed {
-                    id: parse_id(&id)?,
-                    channel: parse_word(&channel, Channel::parse)?,
-                    recipient,
-                    payload: serde_json::from_str(&payload)
+                    id: parse_id(&row.id)?,
+                    channel: parse_word(&row.channel, Channel::parse)?,
+                    recipient: row.recipient,
+                    payload: serde_json::from_str(&row.payload)
                         .map_err(|e| StoreError::Corrupt(format!("outbox payload: {e}")))?,
-                    attempts: u32::try_from(attempts).unwrap_or(0),
+                    attempts: to_count(row.attempts),
                 })
             })
             .collect()

@@ -175,12 +175,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    idempotency_keys (scope, idempotency_key) {
-        scope -> Text,
+    idempotency_keys (caller, idempotency_key) {
+        caller -> Text,
         idempotency_key -> Text,
         request_hash -> Text,
-        status_code -> Integer,
-        response_body -> Text,
+        outcome -> Text,
         created_at -> Timestamp,
     }
 }

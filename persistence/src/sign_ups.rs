@@ -1,19 +1,22 @@
 //! Sign-ups waiting for the code sent to their login, and their confirmation, which creates the
 //! account. A waiting sign-up reserves nothing (the login stays free) and expires.
 
-use crate::accounts::{create_account, AdminIdentity, NewAccount};
+use crate::audit::{self, AuditEvent};
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
-use crate::invitations::channel_of;
-use crate::outbox::{self, NewMessage};
+use crate::keys::{parse_opt_id, to_count, utc, Key};
+use crate::models::accounts::{account_by_id, insert_account, AccountRecord};
+use crate::models::identities::{credentials_of, insert_identity, NewIdentity};
+use crate::models::users::{insert_user, user_by_id, NewUser, UserRecord};
+use crate::outbox::{self, sign_up_code_message};
 use crate::quotas;
-use crate::records::{parse_id, utc, AccountRecord, UserRecord};
-use crate::schema::{identities, sign_ups};
+use crate::schema::sign_ups;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::enums::UserType;
 use domain::ids::IdentityId;
 use domain::login::Login;
-use domain::plan::Plans;
+use domain::plan::{Plan, Plans};
 use domain::sending::{Sending, SendingQuotas};
 use domain::sign_up::{decide_sign_up_confirmation, AdminProfile, PendingSignUp, CODE_TTL_MINUTES};
 use domain::DomainError;
@@ -48,7 +51,7 @@ pub fn start(
     let quotas = *quotas;
     db.write(move |conn| {
         let sending = Sending {
-            channel: channel_of(&new.login),
+            channel: new.login.channel(),
             recipient: new.login.as_str(),
         };
         // No account yet: the code counts against its recipient's daily quota only.
@@ -64,30 +67,23 @@ pub fn start(
                 sign_ups::first_name.eq(&new.first_name),
                 sign_ups::last_name.eq(&new.last_name),
                 sign_ups::password_hash.eq(new.password_hash.as_deref()),
-                sign_ups::identity_id.eq(new.proved_profile.map(|i| i.to_string())),
+                sign_ups::identity_id.eq(new.proved_profile.map(|i| i.key())),
                 sign_ups::expires_at.eq(new.expires_at.naive_utc()),
                 sign_ups::created_at.eq(at),
             ))
             .execute(conn)?;
-        outbox::enqueue(
-            conn,
-            &NewMessage {
-                account_id: None,
-                channel: channel_of(&new.login),
-                recipient: new.login.as_str().to_owned(),
-                payload: json!({
-                    "kind": "sign_up_code",
-                    "sealed_token": new.sealed_code,
-                    "account_name": new.account_name,
-                    "expires_in_minutes": CODE_TTL_MINUTES,
-                }),
-            },
-            now,
-        )
+        let message = sign_up_code_message(
+            &new.login,
+            &new.account_name,
+            &new.sealed_code,
+            CODE_TTL_MINUTES,
+        );
+        outbox::enqueue(conn, &message, now)
     })
 }
 
-#[derive(Queryable)]
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = sign_ups)]
 struct SignUpRow {
     id: String,
     account_name: String,
@@ -99,19 +95,6 @@ struct SignUpRow {
     failed_attempts: i32,
     expires_at: NaiveDateTime,
     confirmed_at: Option<NaiveDateTime>,
-}
-
-fn profile_id(conn: &mut DbConnection, login: &Login) -> Result<Option<IdentityId>, StoreError> {
-    let query = identities::table.select(identities::id).into_boxed();
-    let query = match login {
-        Login::Email(e) => query.filter(identities::email.eq(e.as_str())),
-        Login::Phone(p) => query.filter(identities::phone.eq(p.as_str())),
-    };
-    query
-        .first::<String>(conn)
-        .optional()?
-        .map(|id| parse_id(&id))
-        .transpose()
 }
 
 /// Confirms the sign-up of `login` whose code hashes to `code_hash`: the account and its first
@@ -133,18 +116,7 @@ pub fn confirm(
             .filter(sign_ups::login.eq(login.as_str()))
             .filter(sign_ups::code_hash.eq(&code_hash))
             .order(sign_ups::created_at.desc())
-            .select((
-                sign_ups::id,
-                sign_ups::account_name,
-                sign_ups::plan,
-                sign_ups::first_name,
-                sign_ups::last_name,
-                sign_ups::password_hash,
-                sign_ups::identity_id,
-                sign_ups::failed_attempts,
-                sign_ups::expires_at,
-                sign_ups::confirmed_at,
-            ))
+            .select(SignUpRow::as_select())
             .first(conn)
             .optional()?;
         let pending = row
@@ -152,14 +124,14 @@ pub fn confirm(
             .map(|r| {
                 Ok::<_, StoreError>(PendingSignUp {
                     expires_at: utc(r.expires_at),
-                    failed_attempts: u32::try_from(r.failed_attempts).unwrap_or(u32::MAX),
+                    failed_attempts: to_count(r.failed_attempts),
                     confirmed: r.confirmed_at.is_some(),
-                    proved_profile: r.identity_id.as_deref().map(parse_id).transpose()?,
+                    proved_profile: parse_opt_id(r.identity_id.as_deref())?,
                     has_new_password: r.password_hash.is_some(),
                 })
             })
             .transpose()?;
-        let profile_now = profile_id(conn, &login)?;
+        let profile_now = credentials_of(conn, &login)?.map(|c| c.identity_id);
         match (decide_sign_up_confirmation(pending, profile_now, now), row) {
             (Ok(profile), Some(row)) => {
                 use_up(conn, &row.id, now)?;
@@ -205,31 +177,67 @@ fn create_from(
     plans: &Plans,
     now: DateTime<Utc>,
 ) -> Result<(AccountRecord, UserRecord), StoreError> {
-    let admin = match profile {
-        AdminProfile::Reuse(id) => AdminIdentity::Reuse(id),
-        AdminProfile::Create => AdminIdentity::Create {
-            login: login.clone(),
-            password_hash: row.password_hash.ok_or_else(|| {
+    let identity_id = match profile {
+        AdminProfile::Reuse(id) => id,
+        AdminProfile::Create => {
+            let password_hash = row.password_hash.as_deref().ok_or_else(|| {
                 StoreError::Corrupt("a new profile's sign-up has no password".into())
-            })?,
-            first_name: row.first_name,
-            last_name: row.last_name,
-        },
+            })?;
+            insert_identity(
+                conn,
+                &NewIdentity {
+                    login,
+                    password_hash,
+                    first_name: &row.first_name,
+                    last_name: &row.last_name,
+                },
+                now,
+            )?
+        }
     };
     // The plan chosen at sign-up; the default one if it has been configured away since.
     let plan = plans
         .choose(&row.plan)
-        .unwrap_or_else(|_| plans.default_plan())
-        .clone();
-    create_account(
+        .unwrap_or_else(|_| plans.default_plan());
+    create_account(conn, &row.account_name, plan, identity_id, now)
+}
+
+/// Creates the account and its first administrator (an active intranet user holding one
+/// seat) on `identity_id`'s profile.
+fn create_account(
+    conn: &mut DbConnection,
+    name: &str,
+    plan: &Plan,
+    identity_id: IdentityId,
+    now: DateTime<Utc>,
+) -> Result<(AccountRecord, UserRecord), StoreError> {
+    let account_id = insert_account(conn, name, plan, now)?;
+    let user_id = insert_user(
         conn,
-        NewAccount {
-            name: row.account_name,
-            plan,
-            admin,
+        &NewUser {
+            account_id,
+            identity_id,
+            user_type: UserType::Intranet,
+            is_admin: true,
         },
         now,
-    )
+    )?;
+    let account = account_by_id(conn, account_id)?;
+    let user = user_by_id(conn, account_id, user_id)?.ok_or(DomainError::NotFound("user"))?;
+    audit::record(
+        conn,
+        AuditEvent {
+            account_id: Some(account_id),
+            actor_user_id: Some(user_id),
+            actor_identity_id: Some(identity_id),
+            action: "account.created",
+            subject_type: "account",
+            subject_id: account_id.key(),
+            details: json!({"name": name, "plan": plan.name, "admin_user_id": user_id.key()}),
+            at: now,
+        },
+    )?;
+    Ok((account, user))
 }
 
 /// Forgets sign-ups that can no longer be confirmed; returns how many.

@@ -1,32 +1,36 @@
 //! Users of an account: the standing checked on every request, reads and lists filtered by
-//! what the caller may see.
+//! what the caller may see, dismissal and reinstatement (rule 8).
 
-use crate::accounts::account_row;
 use crate::audit::{self, AuditEvent};
-use crate::db::{lock_account, Database, DbConnection};
+use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
-use crate::invitations::{change_seats, sweep_account};
-use crate::records::{
-    into_page, parse_id, parse_word, utc, Page, PageRequest, UserRecord, UserRow, USER_COLUMNS,
-};
-use crate::schema::{identities, memberships, users};
+use crate::keys::{parse_id, parse_word, utc, Key};
+use crate::ledger::change_seats;
+use crate::limits::Limits;
+use crate::models::accounts::account_by_id;
+use crate::models::users::{load_users, user_by_id, users_of, visible, visible_user, UserRecord};
+use crate::page::{into_page, like_pattern, lower, Page, PageRequest};
+use crate::schema::{identities, users};
+use crate::tx::{self, Sweep};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::access::{
-    may_administer_account, visible_users, AccountUser, UserStanding, UserVisibility,
-};
+use domain::access::{may_administer_account, visible_users, AccountUser, UserStanding};
 use domain::dismissal::{decide_dismiss, decide_reinstate, Subject};
-use domain::enums::{MembershipStatus, UserStatus, UserType};
+use domain::enums::{UserStatus, UserType};
 use domain::ids::{AccountId, UserId};
-use domain::plan::Plans;
 use domain::seats::SeatChange;
 use domain::DomainError;
 use serde_json::json;
 
-diesel::define_sql_function!(
-    /// SQL `lower()`, for searches that ignore case on both backends.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
-);
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct StandingRow {
+    identity_id: String,
+    status: String,
+    user_type: String,
+    is_admin: bool,
+    dismissed_at: Option<NaiveDateTime>,
+}
 
 /// The state of a token's user, read on every authenticated request.
 pub fn standing(
@@ -36,93 +40,22 @@ pub fn standing(
 ) -> Result<Option<UserStanding>, StoreError> {
     db.read(|conn| {
         users::table
-            .find(user_id.to_string())
-            .filter(users::account_id.eq(account_id.to_string()))
-            .select((
-                users::identity_id,
-                users::status,
-                users::user_type,
-                users::is_admin,
-                users::dismissed_at,
-            ))
-            .first::<(String, String, String, bool, Option<NaiveDateTime>)>(conn)
+            .find(user_id.key())
+            .filter(users::account_id.eq(account_id.key()))
+            .select(StandingRow::as_select())
+            .first(conn)
             .optional()?
-            .map(|(identity_id, status, user_type, is_admin, dismissed_at)| {
+            .map(|r| {
                 Ok(UserStanding {
-                    identity_id: parse_id(&identity_id)?,
-                    status: parse_word(&status, UserStatus::parse)?,
-                    user_type: parse_word(&user_type, UserType::parse)?,
-                    is_admin,
-                    dismissed_at: dismissed_at.map(utc),
+                    identity_id: parse_id(&r.identity_id)?,
+                    status: parse_word(&r.status, UserStatus::parse)?,
+                    user_type: parse_word(&r.user_type, UserType::parse)?,
+                    is_admin: r.is_admin,
+                    dismissed_at: r.dismissed_at.map(utc),
                 })
             })
             .transpose()
     })
-}
-
-pub(crate) fn user_by_id(
-    conn: &mut DbConnection,
-    account_id: &str,
-    user_id: &str,
-) -> Result<Option<UserRecord>, StoreError> {
-    users::table
-        .inner_join(identities::table)
-        .filter(users::id.eq(user_id))
-        .filter(users::account_id.eq(account_id))
-        .select(USER_COLUMNS)
-        .first::<UserRow>(conn)
-        .optional()?
-        .map(UserRecord::try_from)
-        .transpose()
-}
-
-type Backend = <DbConnection as Connection>::Backend;
-type UserQuery<'a> =
-    diesel::dsl::IntoBoxed<'a, diesel::dsl::InnerJoin<users::table, identities::table>, Backend>;
-
-/// Restricts a users query to those the caller may see (rule 3): everyone for employees; for
-/// an external user, itself and whoever shares an active workgroup with it.
-fn visible<'a>(query: UserQuery<'a>, visibility: UserVisibility) -> UserQuery<'a> {
-    match visibility {
-        UserVisibility::Everyone => query,
-        UserVisibility::SharedWorkgroups { viewer } => {
-            let viewer = viewer.to_string();
-            let active = MembershipStatus::Active.as_str();
-            // The inner `memberships` gets its own name, apart from the outer one.
-            let mine = diesel::alias!(memberships as my_memberships);
-            let my_groups = mine
-                .filter(mine.field(memberships::user_id).eq(viewer.clone()))
-                .filter(mine.field(memberships::status).eq(active))
-                .select(mine.field(memberships::workgroup_id));
-            let co_members = memberships::table
-                .filter(memberships::status.eq(active))
-                .filter(memberships::workgroup_id.eq_any(my_groups))
-                .select(memberships::user_id);
-            query.filter(users::id.eq(viewer).or(users::id.eq_any(co_members)))
-        }
-    }
-}
-
-fn users_of(account_id: AccountId) -> UserQuery<'static> {
-    users::table
-        .inner_join(identities::table)
-        .filter(users::account_id.eq(account_id.to_string()))
-        .into_boxed()
-}
-
-/// The user, if it exists and the caller may see it.
-pub(crate) fn visible_user(
-    conn: &mut DbConnection,
-    actor: &AccountUser,
-    id: UserId,
-) -> Result<Option<UserRecord>, StoreError> {
-    visible(users_of(actor.account_id), visible_users(actor))
-        .filter(users::id.eq(id.to_string()))
-        .select(USER_COLUMNS)
-        .first::<UserRow>(conn)
-        .optional()?
-        .map(UserRecord::try_from)
-        .transpose()
 }
 
 /// One user, or 404 when it does not exist or the caller may not see it.
@@ -149,12 +82,10 @@ pub fn dismiss(
 ) -> Result<UserRecord, StoreError> {
     may_administer_account(actor)?;
     let actor = *actor;
-    db.write(move |conn| {
-        let account_id = actor.account_id.to_string();
-        lock_account(conn, &account_id)?;
-        let user = user_by_id(conn, &account_id, &id.to_string())?;
+    tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
+        let user = user_by_id(conn, actor.account_id, id)?;
         let admins: i64 = users::table
-            .filter(users::account_id.eq(&account_id))
+            .filter(users::account_id.eq(actor.account_id.key()))
             .filter(users::is_admin.eq(true))
             .filter(users::status.eq(UserStatus::Active.as_str()))
             .count()
@@ -172,18 +103,15 @@ pub fn dismiss(
 pub fn reinstate(
     db: &Database,
     actor: &AccountUser,
-    plans: &Plans,
+    limits: &Limits,
     id: UserId,
     now: DateTime<Utc>,
 ) -> Result<UserRecord, StoreError> {
     may_administer_account(actor)?;
-    let (actor, plans) = (*actor, plans.clone());
-    db.write(move |conn| {
-        let account_id = actor.account_id.to_string();
-        lock_account(conn, &account_id)?;
-        sweep_account(conn, &account_id, now)?;
-        let seats = account_row(conn, &account_id)?.seats(&plans);
-        let user = user_by_id(conn, &account_id, &id.to_string())?;
+    let (actor, plans) = (*actor, limits.plans.clone());
+    tx::in_account(db, actor.account_id, Sweep::First, now, move |conn| {
+        let seats = account_by_id(conn, actor.account_id)?.seats(&plans);
+        let user = user_by_id(conn, actor.account_id, id)?;
         let change = decide_reinstate(&actor, user.as_ref().map(subject_of), seats)?;
         set_status(conn, &actor, user, UserStatus::Active, change, now)
     })
@@ -201,7 +129,7 @@ fn set_status(
 ) -> Result<UserRecord, StoreError> {
     let user = user.ok_or(DomainError::NotFound("user"))?;
     let at = now.naive_utc();
-    let row = users::table.find(user.id.to_string());
+    let row = users::table.find(user.id.key());
     let changed = (users::status.eq(status.as_str()), users::updated_at.eq(at));
     match status {
         UserStatus::Dismissed => diesel::update(row)
@@ -210,7 +138,7 @@ fn set_status(
         // `dismissed_at` stays: tokens issued before the dismissal stay dead (rule 8).
         UserStatus::Active => diesel::update(row).set(changed).execute(conn)?,
     };
-    change_seats(conn, &actor.account_id.to_string(), seats, now)?;
+    change_seats(conn, actor.account_id, seats, now)?;
     let action = match status {
         UserStatus::Dismissed => "user.dismissed",
         UserStatus::Active => "user.reinstated",
@@ -221,7 +149,7 @@ fn set_status(
             actor,
             action,
             "user",
-            user.id.to_string(),
+            user.id.key(),
             json!({"type": user.user_type.as_str()}),
             now,
         ),
@@ -236,20 +164,6 @@ pub struct UserFilter {
     pub status: Option<UserStatus>,
     /// Part of a name, email or phone, any case.
     pub q: Option<String>,
-}
-
-/// Escapes `%`, `_` and `\` so that a search text matches itself only.
-pub(crate) fn like_pattern(q: &str) -> String {
-    let mut p = String::with_capacity(q.len() + 2);
-    p.push('%');
-    for c in q.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
 }
 
 /// The account's users the caller may see, newest first.
@@ -281,27 +195,9 @@ pub fn list_users(
             );
         }
         if let Some(after) = page.after {
-            query = query.filter(users::id.lt(after.to_string()));
+            query = query.filter(users::id.lt(after.key()));
         }
-        let rows = query
-            .order(users::id.desc())
-            .limit(i64::from(page.limit) + 1)
-            .select(USER_COLUMNS)
-            .load::<UserRow>(conn)?
-            .into_iter()
-            .map(UserRecord::try_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(into_page(rows, page.limit, |u| u.id))
+        let query = query.order(users::id.desc()).limit(page.rows());
+        Ok(into_page(load_users(conn, query)?, page.limit, |u| u.id))
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn search_text_matches_itself_only() {
-        assert_eq!(like_pattern("Ann"), "%ann%");
-        assert_eq!(like_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
-    }
 }

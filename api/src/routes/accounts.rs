@@ -125,7 +125,7 @@ pub async fn sign_up(
             first_name: &body.admin.first_name,
             last_name: &body.admin.last_name,
         },
-        &state.plans,
+        &state.account_limits.plans,
     )?;
     let db = state.db.clone();
     let login = cmd.login.clone();
@@ -161,7 +161,7 @@ pub async fn sign_up(
         expires_at: code_expiry(now),
     };
     let db = state.db.clone();
-    let quotas = state.quotas;
+    let quotas = state.account_limits.quotas;
     web::block(move || persistence::sign_ups::start(&db, new, &quotas, now)).await??;
     state.wakeup.notify_one();
     Ok(HttpResponse::Accepted().json(SignUpStarted {
@@ -225,14 +225,15 @@ pub async fn confirm_sign_up(
         .code_hash(login.as_str(), code.as_str())
         .map_err(ApiError::internal)?;
     let st = state.clone();
-    let (account, user) =
-        web::block(move || persistence::sign_ups::confirm(&st.db, &login, &hash, &st.plans, now))
-            .await??;
+    let (account, user) = web::block(move || {
+        persistence::sign_ups::confirm(&st.db, &login, &hash, &st.account_limits.plans, now)
+    })
+    .await??;
     let token = state
         .tokens
         .issue(user.identity_id, Some((account.id, user.id)), now)?;
     Ok(HttpResponse::Created().json(SignUpResponse {
-        account: AccountView::new(&account, &state.plans),
+        account: AccountView::new(&account, &state.account_limits.plans),
         user: UserView::from(&user),
         access_token: token.access_token,
         token_type: token.token_type,
@@ -257,7 +258,10 @@ pub async fn get_account(
     let user = *actor.in_account()?;
     let db = state.db.clone();
     let account = web::block(move || persistence::accounts::account(&db, &user)).await??;
-    Ok(web::Json(AccountView::new(&account, &state.plans)))
+    Ok(web::Json(AccountView::new(
+        &account,
+        &state.account_limits.plans,
+    )))
 }
 
 /// A change of the account's settings: only the fields given change.
@@ -321,7 +325,10 @@ pub async fn patch_account(
     let account =
         web::block(move || persistence::accounts::update_account(&db, &user, change, now))
             .await??;
-    Ok(web::Json(AccountView::new(&account, &state.plans)))
+    Ok(web::Json(AccountView::new(
+        &account,
+        &state.account_limits.plans,
+    )))
 }
 
 /// The plan to move to.
@@ -357,16 +364,20 @@ pub async fn put_plan(
     let now = state.clock.now();
     let user = *actor.in_account()?;
     let plan = state
+        .account_limits
         .plans
         .choose(&body.plan)
         .map_err(|e| domain::DomainError::Invalid(vec![e.under("plan")]))?
         .clone();
-    let db = state.db.clone();
     let st = state.clone();
-    let account =
-        web::block(move || persistence::accounts::change_plan(&db, &user, &plan, &st.plans, now))
-            .await??;
-    Ok(web::Json(AccountView::new(&account, &state.plans)))
+    let account = web::block(move || {
+        persistence::accounts::change_plan(&st.db, &user, &plan, &st.account_limits, now)
+    })
+    .await??;
+    Ok(web::Json(AccountView::new(
+        &account,
+        &state.account_limits.plans,
+    )))
 }
 
 /// Who holds the account's seats (employees only): every active user and every pending
@@ -388,7 +399,10 @@ pub async fn usage(
     let user = *actor.in_account()?;
     let st = state.clone();
     let usage =
-        web::block(move || persistence::accounts::usage(&st.db, &user, &st.plans, &st.quotas, now))
+        web::block(move || persistence::accounts::usage(&st.db, &user, &st.account_limits, now))
             .await??;
-    Ok(web::Json(UsageView::new(&usage, &state.quotas)))
+    Ok(web::Json(UsageView::new(
+        &usage,
+        &state.account_limits.quotas,
+    )))
 }

@@ -1,11 +1,11 @@
 //! Logging in.
 
-use crate::auth::AccessToken;
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
 use crate::rate_limit::Endpoint;
 use crate::responses::*;
 use crate::state::AppState;
+use crate::tokens::AccessToken;
 use actix_web::{post, web, HttpRequest};
 use domain::access::may_log_in;
 use domain::ids::AccountId;

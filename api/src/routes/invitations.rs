@@ -21,7 +21,10 @@ use domain::names::PersonName;
 use domain::password::Password;
 use domain::sign_up::ExistingProfile;
 use domain::DomainError;
-use persistence::invitations::{AcceptingProfile, BatchResult, BatchRow, InvitationFilter};
+use persistence::accept::AcceptingProfile;
+use persistence::invite::{BatchResult, BatchRow, NewInvitations};
+use persistence::lifecycle::InvitationFilter;
+use persistence::models::identities::Credentials;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -226,47 +229,31 @@ pub async fn create_invitations(
             })
             .collect(),
     })?;
-    let dry_run = body.dry_run;
-    let tokens = if dry_run {
-        Vec::new()
-    } else {
-        (0..batch.invitees.len())
-            .map(|_| state.sealer.issue())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(ApiError::internal)?
-    };
-    let key = if dry_run {
-        None
-    } else {
-        key.key_for(&req, &body)
-    };
     let st = state.clone();
-    let stored = web::block(move || {
-        persistence::invitations::create_batch(
-            &st.db,
-            user,
-            &st.plans,
-            &st.quotas,
-            batch,
-            dry_run,
-            tokens,
-            now,
-            key,
-            |r| {
-                let status = if r.dry_run {
-                    StatusCode::OK
-                } else {
-                    StatusCode::CREATED
-                };
-                idempotency::stored(status, &BatchResponse::from(r))
-            },
-        )
+    if body.dry_run {
+        let preview = web::block(move || {
+            persistence::invite::preview_batch(&st.db, &user, &st.account_limits, &batch, now)
+        })
+        .await??;
+        return Ok(HttpResponse::Ok().json(BatchResponse::from(&preview)));
+    }
+    let tokens = (0..batch.invitees.len())
+        .map(|_| state.sealer.issue())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ApiError::internal)?;
+    let key = key.key_for(&req, &body);
+    let new = NewInvitations { batch, tokens };
+    let done = web::block(move || {
+        persistence::invite::create_batch(&st.db, user, &st.account_limits, new, now, key)
     })
     .await??;
-    if !dry_run && !stored.replayed {
+    if !done.replayed {
         state.wakeup.notify_one();
     }
-    Ok(idempotency::respond(stored))
+    Ok(idempotency::respond::<BatchResponse, _>(
+        StatusCode::CREATED,
+        &done,
+    ))
 }
 
 /// Filters and page of the invitations list.
@@ -320,7 +307,7 @@ pub async fn list_invitations(
     // One page of an index, unless it searches or looks for expired ones.
     let bounded = filter.q.is_none() && filter.status != Some(InvitationStatus::Expired);
     let page = crate::reads::read(&state.db, bounded, move |db| {
-        persistence::invitations::list_invitations(db, &user, &filter, page, now)
+        persistence::lifecycle::list_invitations(db, &user, &filter, page, now)
     })
     .await?;
     Ok(web::Json(InvitationPage {
@@ -357,7 +344,7 @@ pub async fn get_invitation(
     let id = invitation_id(&id)?;
     let db = state.db.clone();
     let invitation =
-        web::block(move || persistence::invitations::get_invitation(&db, &user, id, now)).await??;
+        web::block(move || persistence::lifecycle::get_invitation(&db, &user, id, now)).await??;
     Ok(web::Json(InvitationView::from(&invitation)))
 }
 
@@ -390,16 +377,7 @@ pub async fn resend_invitation(
     let token = state.sealer.issue().map_err(ApiError::internal)?;
     let st = state.clone();
     let invitation = web::block(move || {
-        persistence::invitations::resend(
-            &st.db,
-            &user,
-            &st.plans,
-            &st.quotas,
-            id,
-            &token,
-            st.resend_interval_seconds,
-            now,
-        )
+        persistence::lifecycle::resend(&st.db, &user, &st.account_limits, id, token, now)
     })
     .await??;
     state.wakeup.notify_one();
@@ -430,7 +408,7 @@ pub async fn revoke_invitation(
     let id = invitation_id(&id)?;
     let db = state.db.clone();
     let invitation =
-        web::block(move || persistence::invitations::revoke(&db, &user, id, now)).await??;
+        web::block(move || persistence::lifecycle::revoke(&db, &user, id, now)).await??;
     Ok(web::Json(InvitationView::from(&invitation)))
 }
 
@@ -515,7 +493,7 @@ pub async fn lookup_invitation(
     state.limits.check(Endpoint::Lookup, &req)?;
     let hash = token_hash(&body.token);
     let db = state.db.clone();
-    let found = web::block(move || persistence::invitations::lookup(&db, &hash, now)).await??;
+    let found = web::block(move || persistence::accept::lookup(&db, &hash, now)).await??;
     let i = &found.invitation;
     Ok(web::Json(LookupView {
         invitation: LookupInvitation {
@@ -605,9 +583,12 @@ pub async fn accept_invitation(
     let db = state.db.clone();
     let h = hash.clone();
     let credentials =
-        web::block(move || persistence::invitations::credentials_for_token(&db, &h, now)).await??;
+        web::block(move || persistence::accept::credentials_for_token(&db, &h, now)).await??;
     let profile = match credentials {
-        Some((identity_id, stored)) => {
+        Some(Credentials {
+            identity_id,
+            password_hash: stored,
+        }) => {
             // The profile's password is being tried: failures count against the profile.
             let key = format!("profile:{identity_id}");
             state.login_failures.check(&key)?;
@@ -641,8 +622,7 @@ pub async fn accept_invitation(
         }
     };
     let db = state.db.clone();
-    let user =
-        web::block(move || persistence::invitations::accept(&db, &hash, profile, now)).await??;
+    let user = web::block(move || persistence::accept::accept(&db, &hash, profile, now)).await??;
     let token = state
         .tokens
         .issue(user.identity_id, Some((user.account_id, user.id)), now)?;
@@ -679,7 +659,6 @@ pub async fn decline_invitation(
     state.limits.check(Endpoint::Accept, &req)?;
     let hash = token_hash(&body.token);
     let db = state.db.clone();
-    let invitation =
-        web::block(move || persistence::invitations::decline(&db, &hash, now)).await??;
+    let invitation = web::block(move || persistence::accept::decline(&db, &hash, now)).await??;
     Ok(web::Json(InvitationView::from(&invitation)))
 }

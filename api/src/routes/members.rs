@@ -15,7 +15,7 @@ use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use domain::enums::{MembershipStatus, Role};
 use domain::ids::{UserId, WorkgroupId};
 use domain::membership::parse_new_member_role;
-use persistence::memberships::MemberFilter;
+use persistence::members::{MemberFilter, NewMember};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -70,7 +70,7 @@ pub async fn list_members(
         status: query.status,
     };
     let page = crate::reads::read(&state.db, true, move |db| {
-        persistence::memberships::list_members(db, &user, id, filter, page)
+        persistence::members::list_members(db, &user, id, filter, page)
     })
     .await?;
     Ok(web::Json(MemberPage {
@@ -128,25 +128,23 @@ pub async fn add_member(
     let role = parse_new_member_role(body.role)?;
     let key = key.key_for(&req, &body);
     let candidate = UserId(body.user_id);
-    let (db, quotas) = (state.db.clone(), state.quotas);
-    let stored = web::block(move || {
-        persistence::memberships::add_member(
-            &db,
-            user,
-            &quotas,
-            group,
-            candidate,
-            role,
-            now,
-            key,
-            |m| idempotency::stored(StatusCode::CREATED, &MemberView::from(m)),
-        )
+    let new = NewMember {
+        group,
+        user: candidate,
+        role,
+    };
+    let st = state.clone();
+    let done = web::block(move || {
+        persistence::members::add_member(&st.db, user, &st.account_limits, new, now, key)
     })
     .await??;
-    if !stored.replayed {
+    if !done.replayed {
         state.wakeup.notify_one();
     }
-    Ok(idempotency::respond(stored))
+    Ok(idempotency::respond::<MemberView, _>(
+        StatusCode::CREATED,
+        &done,
+    ))
 }
 
 /// A member's new role.
@@ -191,7 +189,7 @@ pub async fn patch_member(
     let (group, member) = (workgroup_id(&path.0)?, user_id(&path.1)?);
     let db = state.db.clone();
     let changed = web::block(move || {
-        persistence::memberships::change_role(&db, &user, group, member, body.role, now)
+        persistence::members::change_role(&db, &user, group, member, body.role, now)
     })
     .await??;
     Ok(web::Json(MemberView::from(&changed)))
@@ -225,7 +223,7 @@ pub async fn remove_member(
     let user = *actor.in_account()?;
     let (group, member) = (workgroup_id(&path.0)?, user_id(&path.1)?);
     let db = state.db.clone();
-    web::block(move || persistence::memberships::remove_member(&db, &user, group, member, now))
+    web::block(move || persistence::members::remove_member(&db, &user, group, member, now))
         .await??;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -262,7 +260,7 @@ pub async fn my_workgroup_invitations(
     let user = *actor.in_account()?;
     let page = page_request::<WorkgroupId>(query.limit, query.cursor.as_deref())?;
     let page = crate::reads::read(&state.db, true, move |db| {
-        persistence::memberships::list_workgroup_invitations(db, &user, page)
+        persistence::workgroup_invitations::list_workgroup_invitations(db, &user, page)
     })
     .await?;
     Ok(web::Json(WorkgroupInvitationPage {
@@ -299,7 +297,7 @@ pub async fn accept_workgroup_invitation(
     let group = workgroup_id(&id)?;
     let db = state.db.clone();
     let member = web::block(move || {
-        persistence::memberships::accept_workgroup_invitation(&db, &user, group, now)
+        persistence::workgroup_invitations::accept_workgroup_invitation(&db, &user, group, now)
     })
     .await??;
     Ok(web::Json(MemberView::from(&member)))
@@ -328,7 +326,7 @@ pub async fn decline_workgroup_invitation(
     let group = workgroup_id(&id)?;
     let db = state.db.clone();
     web::block(move || {
-        persistence::memberships::decline_workgroup_invitation(&db, &user, group, now)
+        persistence::workgroup_invitations::decline_workgroup_invitation(&db, &user, group, now)
     })
     .await??;
     Ok(HttpResponse::NoContent().finish())

@@ -185,9 +185,10 @@ pub async fn reinstate_user(
     let now = state.clock.now();
     let user = *actor.in_account()?;
     let id: UserId = path_id(&id, "user id")?;
-    let db = state.db.clone();
-    let plans = state.plans.clone();
-    let reinstated =
-        web::block(move || persistence::users::reinstate(&db, &user, &plans, id, now)).await??;
+    let st = state.clone();
+    let reinstated = web::block(move || {
+        persistence::users::reinstate(&st.db, &user, &st.account_limits, id, now)
+    })
+    .await??;
     Ok(web::Json(UserView::from(&reinstated)))
 }

@@ -70,13 +70,13 @@ pub async fn create_workgroup(
     })?;
     let key = key.key_for(&req, &body);
     let db = state.db.clone();
-    let stored = web::block(move || {
-        persistence::workgroups::create_workgroup(&db, user, new, now, key, |w| {
-            idempotency::stored(StatusCode::CREATED, &WorkgroupView::from(w))
-        })
-    })
-    .await??;
-    Ok(idempotency::respond(stored))
+    let done =
+        web::block(move || persistence::workgroups::create_workgroup(&db, user, new, now, key))
+            .await??;
+    Ok(idempotency::respond::<WorkgroupView, _>(
+        StatusCode::CREATED,
+        &done,
+    ))
 }
 
 /// Filters and page of the workgroups list.

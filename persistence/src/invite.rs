@@ -1,0 +1,376 @@
+//! Inviting new people: a batch of invitations, all or nothing. Every decision is the domain's
+//! (`decide_batch`); this module loads what it needs, and writes the invitations, membership
+//! invitations of existing external users, messages, seat counters and audit events in one
+//! transaction of the account.
+
+use crate::audit::{self, AuditEvent};
+use crate::db::{Database, DbConnection};
+use crate::error::StoreError;
+use crate::idempotency::{IdempotencyKey, Idempotent};
+use crate::keys::Key;
+use crate::ledger::{account_now, change_seats};
+use crate::limits::Limits;
+use crate::membership_invitation::MembershipInvitation;
+use crate::models::accounts::{account_by_id, AccountRecord};
+use crate::models::invitations::{insert_invitation, InvitationRecord, IssuedToken};
+use crate::models::users::{login_states, names_of};
+use crate::models::workgroups::{facts_for, find_workgroup, insert_workgroup, WorkgroupRecord};
+use crate::outbox::{self, InvitationNotice, Inviter};
+use crate::quotas;
+use crate::tx::{self, Sweep};
+use chrono::{DateTime, Utc};
+use domain::access::AccountUser;
+use domain::enums::{InvitationStatus, MembershipStatus, Role};
+use domain::ids::{InvitationId, UserId, WorkgroupId};
+use domain::invitation::{
+    decide_batch, expiry, may_send_batch, Batch, BatchContext, BatchPlan, Invitee, LoginState,
+    Outcome, SeatChange, Target, WorkgroupFacts,
+};
+use domain::login::Login;
+use domain::sending::Sending;
+use domain::DomainError;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+/// What one row of a batch became.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BatchRow {
+    Invited(Box<InvitationRecord>),
+    WorkgroupInvitation {
+        workgroup_id: WorkgroupId,
+        user_id: UserId,
+    },
+}
+
+/// What a batch did (or, on a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchResult {
+    pub dry_run: bool,
+    /// The workgroup the batch created, if it created one.
+    pub created_workgroup: Option<WorkgroupRecord>,
+    pub rows: Vec<BatchRow>,
+}
+
+/// A batch to send, with one fresh token per invitee.
+#[derive(Debug, Clone)]
+pub struct NewInvitations {
+    pub batch: Batch,
+    pub tokens: Vec<IssuedToken>,
+}
+
+/// Everything a batch is decided on, read at one moment.
+struct Loaded {
+    account: AccountRecord,
+    group: Option<WorkgroupRecord>,
+    context_group: Option<WorkgroupFacts>,
+    logins: Vec<LoginState>,
+}
+
+/// `swept`: the transaction has just swept the account, so no pending invitation is overdue.
+fn load_batch(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    batch: &Batch,
+    swept: bool,
+    now: DateTime<Utc>,
+) -> Result<Loaded, StoreError> {
+    let account = if swept {
+        account_by_id(conn, actor.account_id)?
+    } else {
+        account_now(conn, actor.account_id, now)?
+    };
+    let group = match batch.target {
+        Target::Existing(id) => find_workgroup(conn, actor.account_id, id)?,
+        _ => None,
+    };
+    let context_group = match &group {
+        Some(g) => Some(facts_for(conn, g, actor.user_id)?),
+        None => None,
+    };
+    let logins: Vec<&Login> = batch.invitees.iter().map(|i| &i.login).collect();
+    let logins = login_states(
+        conn,
+        actor.account_id,
+        &logins,
+        group.as_ref().map(|g| g.id),
+        now,
+    )?;
+    Ok(Loaded {
+        account,
+        group,
+        context_group,
+        logins,
+    })
+}
+
+fn decide(
+    actor: &AccountUser,
+    limits: &Limits,
+    batch: &Batch,
+    loaded: &Loaded,
+) -> Result<BatchPlan, StoreError> {
+    let ctx = BatchContext {
+        inviter: actor,
+        settings: &loaded.account.settings,
+        seats: loaded.account.seats(&limits.plans),
+        workgroup: loaded.context_group,
+        logins: loaded.logins.clone(),
+    };
+    Ok(decide_batch(batch, &ctx)?)
+}
+
+/// Decides a batch and answers as if it were created, writing and sending nothing (a dry run):
+/// the rows carry ids that will not exist.
+pub fn preview_batch(
+    db: &Database,
+    actor: &AccountUser,
+    limits: &Limits,
+    batch: &Batch,
+    now: DateTime<Utc>,
+) -> Result<BatchResult, StoreError> {
+    db.read_snapshot(|conn| {
+        let loaded = load_batch(conn, actor, batch, false, now)?;
+        let plan = decide(actor, limits, batch, &loaded)?;
+        let sendings = batch_sendings(batch, &plan.outcomes);
+        quotas::check(conn, Some(actor.account_id), &sendings, &limits.quotas, now)?;
+        let expires_at = expiry(now, &loaded.account.settings);
+        let created_workgroup = match &batch.target {
+            Target::New(new) => Some(WorkgroupRecord {
+                id: WorkgroupId(Uuid::now_v7()),
+                account_id: actor.account_id,
+                name: new.name.as_str().to_owned(),
+                kind: new.kind,
+                description: new.description.clone(),
+                allow_external: new.allow_external,
+                invite_policy: new.invite_policy,
+                created_by: actor.user_id,
+                created_at: now,
+                updated_at: now,
+            }),
+            _ => None,
+        };
+        let group = created_workgroup.as_ref().or(loaded.group.as_ref());
+        let rows = batch
+            .invitees
+            .iter()
+            .zip(&plan.outcomes)
+            .map(|(invitee, outcome)| match outcome {
+                Outcome::Invited => BatchRow::Invited(Box::new(new_record(
+                    actor,
+                    batch,
+                    invitee,
+                    group.map(|g| g.id),
+                    expires_at,
+                    now,
+                ))),
+                Outcome::WorkgroupInvitation { user_id, .. } => BatchRow::WorkgroupInvitation {
+                    workgroup_id: group.map_or(WorkgroupId(Uuid::nil()), |g| g.id),
+                    user_id: *user_id,
+                },
+            })
+            .collect();
+        Ok(BatchResult {
+            dry_run: true,
+            created_workgroup,
+            rows,
+        })
+    })
+}
+
+/// Creates a batch of invitations, all or nothing.
+pub fn create_batch(
+    db: &Database,
+    actor: AccountUser,
+    limits: &Limits,
+    new: NewInvitations,
+    now: DateTime<Utc>,
+    key: Option<IdempotencyKey>,
+) -> Result<Idempotent<BatchResult>, StoreError> {
+    let limits = limits.clone();
+    let batch = std::sync::Arc::new(new.batch);
+    let decided = batch.clone();
+    tx::idempotent_in_account(
+        db,
+        actor,
+        key,
+        Sweep::First,
+        now,
+        move |conn| {
+            let loaded = load_batch(conn, &actor, &decided, true, now)?;
+            may_send_batch(
+                &actor,
+                &loaded.account.settings,
+                &decided,
+                loaded.context_group,
+            )?;
+            Ok(loaded)
+        },
+        move |conn, loaded| {
+            let plan = decide(&actor, &limits, &batch, &loaded)?;
+            let sendings = batch_sendings(&batch, &plan.outcomes);
+            quotas::consume(conn, Some(actor.account_id), &sendings, &limits.quotas, now)?;
+            write_batch(
+                conn,
+                &actor,
+                &batch,
+                loaded,
+                &plan.outcomes,
+                &new.tokens,
+                now,
+            )
+        },
+    )
+}
+
+/// The messages a decided batch sends: one per invitee, but none to an external user already
+/// asked into the workgroup.
+fn batch_sendings<'a>(batch: &'a Batch, outcomes: &[Outcome]) -> Vec<Sending<'a>> {
+    batch
+        .invitees
+        .iter()
+        .zip(outcomes)
+        .filter(|(_, o)| {
+            !matches!(
+                o,
+                Outcome::WorkgroupInvitation {
+                    already_invited: true,
+                    ..
+                }
+            )
+        })
+        .map(|(invitee, _)| Sending {
+            channel: invitee.login.channel(),
+            recipient: invitee.login.as_str(),
+        })
+        .collect()
+}
+
+/// A new invitation as it is written (and read back later: times at the microsecond, as the
+/// databases keep them).
+fn new_record(
+    actor: &AccountUser,
+    batch: &Batch,
+    invitee: &Invitee,
+    workgroup_id: Option<WorkgroupId>,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> InvitationRecord {
+    InvitationRecord {
+        id: InvitationId(Uuid::now_v7()),
+        account_id: actor.account_id,
+        invitation_type: batch.invitation_type,
+        status: InvitationStatus::Pending,
+        email: invitee.login.email().map(|e| e.as_str().to_owned()),
+        phone: invitee.login.phone().map(|p| p.as_str().to_owned()),
+        first_name: invitee.first_name.as_str().to_owned(),
+        last_name: invitee.last_name.as_str().to_owned(),
+        workgroup_id,
+        message: batch.message.clone(),
+        invited_by: actor.user_id,
+        expires_at,
+        sent_count: 1,
+        last_sent_at: now,
+        accepted_user_id: None,
+        created_at: now,
+        sent_by: actor.user_id,
+    }
+}
+
+fn write_batch(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    batch: &Batch,
+    loaded: Loaded,
+    outcomes: &[Outcome],
+    tokens: &[IssuedToken],
+    now: DateTime<Utc>,
+) -> Result<BatchResult, StoreError> {
+    // As the databases keep it, so that the answer equals what is read back later.
+    let now = chrono::SubsecRound::trunc_subsecs(now, 6);
+    let created_workgroup = match &batch.target {
+        Target::New(new) => Some(insert_workgroup(conn, actor, new, now)?),
+        _ => None,
+    };
+    let group = created_workgroup.as_ref().or(loaded.group.as_ref());
+    let inviter_name = names_of(conn, actor.user_id)?;
+    let inviter = Inviter {
+        account: &loaded.account,
+        name: &inviter_name,
+    };
+    let expires_at = expiry(now, &loaded.account.settings);
+    let mut rows = Vec::with_capacity(outcomes.len());
+    let mut created = 0i32;
+    for (i, (invitee, outcome)) in batch.invitees.iter().zip(outcomes).enumerate() {
+        match outcome {
+            Outcome::Invited => {
+                let token = tokens
+                    .get(i)
+                    .ok_or_else(|| StoreError::Corrupt("a token per invitee is needed".into()))?;
+                let record =
+                    new_record(actor, batch, invitee, group.map(|g| g.id), expires_at, now);
+                insert_invitation(conn, &record, &invitee.login, &token.hash)?;
+                let notice = InvitationNotice {
+                    inviter: &inviter,
+                    workgroup: group,
+                    invitation: &record,
+                    login: &invitee.login,
+                    sealed_token: &token.sealed,
+                };
+                outbox::enqueue(conn, &notice.message(), now)?;
+                audit::record(
+                    conn,
+                    AuditEvent::by(
+                        actor,
+                        "invitation.created",
+                        "invitation",
+                        record.id.key(),
+                        json!({
+                            "type": batch.invitation_type.as_str(),
+                            "login": invitee.login.as_str(),
+                            "workgroup_id": group.map(|g| g.id.key()),
+                        }),
+                        now,
+                    ),
+                )?;
+                created += 1;
+                rows.push(BatchRow::Invited(Box::new(record)));
+            }
+            Outcome::WorkgroupInvitation {
+                user_id,
+                already_invited,
+            } => {
+                let group = group.ok_or(DomainError::NotFound("workgroup"))?;
+                if !already_invited {
+                    let asked = MembershipInvitation {
+                        actor,
+                        group,
+                        user: *user_id,
+                        role: Role::Member,
+                        status: MembershipStatus::Invited,
+                    };
+                    let address = (&inviter, invitee.login.channel(), invitee.login.as_str());
+                    asked.write(conn, Some(address), now)?;
+                }
+                rows.push(BatchRow::WorkgroupInvitation {
+                    workgroup_id: group.id,
+                    user_id: *user_id,
+                });
+            }
+        }
+    }
+    change_seats(
+        conn,
+        actor.account_id,
+        SeatChange {
+            pending: created,
+            ..SeatChange::default()
+        },
+        now,
+    )?;
+    Ok(BatchResult {
+        dry_run: false,
+        created_workgroup,
+        rows,
+    })
+}

@@ -1,0 +1,123 @@
+//! The seat ledger: every active user and every pending invitation holds a seat of the plan's
+//! user limit. The account row keeps the counters; each write that changes who holds a seat
+//! changes them in its own transaction, under the account's lock (see `tx`), so they are exact
+//! under any concurrency. Pending invitations past their expiry free their seats (rule 7): the
+//! sweep marks them, and reads that count seats discount the ones not swept yet.
+
+use crate::audit::{self, AuditEvent};
+use crate::db::DbConnection;
+use crate::error::StoreError;
+use crate::keys::{to_count, Key};
+use crate::models::accounts::{account_by_id, AccountRecord};
+use crate::schema::{accounts, invitations};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::enums::InvitationStatus;
+use domain::ids::AccountId;
+use domain::seats::SeatChange;
+use serde_json::json;
+
+/// Applies a decided change of the account's seat counters.
+pub(crate) fn change_seats(
+    conn: &mut DbConnection,
+    account: AccountId,
+    change: SeatChange,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if change == SeatChange::default() {
+        return Ok(());
+    }
+    diesel::update(accounts::table.find(account.key()))
+        .set((
+            accounts::pending_invitations.eq(accounts::pending_invitations + change.pending),
+            accounts::active_intranet.eq(accounts::active_intranet + change.active_intranet),
+            accounts::active_extranet.eq(accounts::active_extranet + change.active_extranet),
+            accounts::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Rule 7: pending invitations past their expiry become `expired` and free their seats.
+/// Runs at the start of every write that counts seats, so counters are exact when decided on.
+pub(crate) fn sweep_account(
+    conn: &mut DbConnection,
+    account: AccountId,
+    now: DateTime<Utc>,
+) -> Result<u32, StoreError> {
+    let at = now.naive_utc();
+    let overdue: Vec<String> = invitations::table
+        .filter(invitations::account_id.eq(account.key()))
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
+        .filter(invitations::expires_at.le(at))
+        .select(invitations::id)
+        .load(conn)?;
+    if overdue.is_empty() {
+        return Ok(0);
+    }
+    diesel::update(invitations::table.filter(invitations::id.eq_any(&overdue)))
+        .set((
+            invitations::status.eq(InvitationStatus::Expired.as_str()),
+            invitations::closed_at.eq(Some(at)),
+            invitations::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    let n = i32::try_from(overdue.len()).unwrap_or(i32::MAX);
+    change_seats(
+        conn,
+        account,
+        SeatChange {
+            pending: -n,
+            ..SeatChange::default()
+        },
+        now,
+    )?;
+    for id in overdue {
+        audit::record(
+            conn,
+            AuditEvent {
+                account_id: Some(account),
+                actor_user_id: None,
+                actor_identity_id: None,
+                action: "invitation.expired",
+                subject_type: "invitation",
+                subject_id: id,
+                details: json!({}),
+                at: now,
+            },
+        )?;
+    }
+    Ok(to_count(n))
+}
+
+/// The account with its seat counters as of `now`: pending invitations past their expiry hold
+/// no seat, whether or not the sweep has marked them yet.
+pub(crate) fn account_now(
+    conn: &mut DbConnection,
+    account: AccountId,
+    now: DateTime<Utc>,
+) -> Result<AccountRecord, StoreError> {
+    let mut record = account_by_id(conn, account)?;
+    let overdue: i64 = invitations::table
+        .filter(invitations::account_id.eq(account.key()))
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
+        .filter(invitations::expires_at.le(now.naive_utc()))
+        .count()
+        .get_result(conn)?;
+    record.pending_invitations = record.pending_invitations.saturating_sub(to_count(overdue));
+    Ok(record)
+}
+
+/// The accounts that hold pending invitations past their expiry.
+pub(crate) fn accounts_with_overdue(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<AccountId>, StoreError> {
+    let ids: Vec<String> = invitations::table
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
+        .filter(invitations::expires_at.le(now.naive_utc()))
+        .select(invitations::account_id)
+        .distinct()
+        .load(conn)?;
+    ids.iter().map(|id| crate::keys::parse_id(id)).collect()
+}

@@ -1,0 +1,245 @@
+//! The life of an invitation after it is sent: read and listed by the account's employees,
+//! resent with a new token, revoked, and expired (rule 7). Every decision is the domain's.
+
+use crate::audit::{self, AuditEvent};
+use crate::db::Database;
+use crate::error::StoreError;
+use crate::keys::Key;
+use crate::ledger::{accounts_with_overdue, change_seats, sweep_account};
+use crate::limits::Limits;
+use crate::models::accounts::account_by_id;
+use crate::models::invitations::{
+    close, find_invitation, mark_resent, InvitationRecord, InvitationRow, IssuedToken,
+};
+use crate::models::users::{login_states, names_of};
+use crate::models::workgroups::invitation_workgroup;
+use crate::outbox::{self, InvitationNotice, Inviter};
+use crate::page::{into_page, like_pattern, lower, Page, PageRequest};
+use crate::quotas;
+use crate::schema::invitations;
+use crate::tx::{self, Sweep};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::access::{may_see_account_internals, AccountUser};
+use domain::enums::{InvitationStatus, UserType};
+use domain::ids::{InvitationId, WorkgroupId};
+use domain::invitation::{decide_resend, decide_revoke, LoginState, ResendContext};
+use domain::sending::Sending;
+use serde_json::json;
+
+/// One invitation; employees only.
+pub fn get_invitation(
+    db: &Database,
+    actor: &AccountUser,
+    id: InvitationId,
+    now: DateTime<Utc>,
+) -> Result<InvitationRecord, StoreError> {
+    may_see_account_internals(actor)?;
+    db.read(|conn| find_invitation(conn, actor.account_id, id, now))
+}
+
+/// What an invitations list may be narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct InvitationFilter {
+    pub status: Option<InvitationStatus>,
+    pub invitation_type: Option<UserType>,
+    pub workgroup_id: Option<WorkgroupId>,
+    /// Part of the login or a name, any case.
+    pub q: Option<String>,
+}
+
+/// The account's invitations, newest first; employees only.
+pub fn list_invitations(
+    db: &Database,
+    actor: &AccountUser,
+    filter: &InvitationFilter,
+    page: PageRequest<InvitationId>,
+    now: DateTime<Utc>,
+) -> Result<Page<InvitationRecord, InvitationId>, StoreError> {
+    may_see_account_internals(actor)?;
+    let at = now.naive_utc();
+    db.read(|conn| {
+        let mut query = invitations::table
+            .filter(invitations::account_id.eq(actor.account_id.key()))
+            .into_boxed();
+        query = match filter.status {
+            None => query,
+            // Read by the (account, status, id) index; the few pending ones past their expiry
+            // that the sweep has not marked yet are dropped from the page below.
+            Some(InvitationStatus::Pending) => {
+                query.filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
+            }
+            Some(InvitationStatus::Expired) => query.filter(
+                invitations::status
+                    .eq(InvitationStatus::Expired.as_str())
+                    .or(invitations::status
+                        .eq(InvitationStatus::Pending.as_str())
+                        .and(invitations::expires_at.le(at))),
+            ),
+            Some(other) => query.filter(invitations::status.eq(other.as_str())),
+        };
+        if let Some(t) = filter.invitation_type {
+            query = query.filter(invitations::invitation_type.eq(t.as_str()));
+        }
+        if let Some(w) = filter.workgroup_id {
+            query = query.filter(invitations::workgroup_id.eq(w.key()));
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let p = like_pattern(q);
+            query = query.filter(
+                lower(invitations::login)
+                    .like(p.clone())
+                    .escape('\\')
+                    .or(lower(invitations::first_name).like(p.clone()).escape('\\'))
+                    .or(lower(invitations::last_name).like(p).escape('\\')),
+            );
+        }
+        if let Some(after) = page.after {
+            query = query.filter(invitations::id.lt(after.key()));
+        }
+        let rows = query
+            .order(invitations::id.desc())
+            .limit(page.rows())
+            .select(InvitationRow::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|r| r.into_record(now))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut page = into_page(rows, page.limit, |i| i.id);
+        if let Some(wanted) = filter.status {
+            page.items.retain(|i| i.status == wanted);
+        }
+        Ok(page)
+    })
+}
+
+/// Sends an invitation again with a new token and expiry; the old link is dead.
+pub fn resend(
+    db: &Database,
+    actor: &AccountUser,
+    limits: &Limits,
+    id: InvitationId,
+    token: IssuedToken,
+    now: DateTime<Utc>,
+) -> Result<InvitationRecord, StoreError> {
+    may_see_account_internals(actor)?;
+    let (actor, limits) = (*actor, limits.clone());
+    tx::in_account(db, actor.account_id, Sweep::First, now, move |conn| {
+        let actor = &actor;
+        let invitation = find_invitation(conn, actor.account_id, id, now)?;
+        let account = account_by_id(conn, actor.account_id)?;
+        let login = invitation.login()?;
+        let group = invitation_workgroup(
+            conn,
+            actor.account_id,
+            invitation.workgroup_id,
+            actor.user_id,
+        )?;
+        let states = login_states(
+            conn,
+            actor.account_id,
+            &[&login],
+            invitation.workgroup_id,
+            now,
+        )?;
+        let login_now = match states.first() {
+            Some(LoginState::PendingInvitation(other)) if *other == invitation.id => {
+                LoginState::Free
+            }
+            Some(state) => *state,
+            None => LoginState::Free,
+        };
+        let plan = decide_resend(
+            &ResendContext {
+                actor,
+                invitation: &invitation.facts(),
+                login: &login,
+                login_now,
+                seats: account.seats(&limits.plans),
+                settings: &account.settings,
+                workgroup: group.as_ref().map(|(_, facts)| *facts),
+                interval_seconds: limits.resend_interval_seconds,
+            },
+            now,
+        )?;
+        mark_resent(conn, id, &token.hash, plan.expires_at, actor.user_id, now)?;
+        change_seats(conn, actor.account_id, plan.seats, now)?;
+        let sending = Sending {
+            channel: login.channel(),
+            recipient: login.as_str(),
+        };
+        quotas::consume(
+            conn,
+            Some(actor.account_id),
+            &[sending],
+            &limits.quotas,
+            now,
+        )?;
+        let inviter_name = names_of(conn, actor.user_id)?;
+        let notice = InvitationNotice {
+            inviter: &Inviter {
+                account: &account,
+                name: &inviter_name,
+            },
+            workgroup: group.as_ref().map(|(record, _)| record),
+            invitation: &invitation,
+            login: &login,
+            sealed_token: &token.sealed,
+        };
+        outbox::enqueue(conn, &notice.message(), now)?;
+        audit::record(
+            conn,
+            AuditEvent::by(
+                actor,
+                "invitation.resent",
+                "invitation",
+                id.key(),
+                json!({"was": invitation.status.as_str()}),
+                now,
+            ),
+        )?;
+        find_invitation(conn, actor.account_id, id, now)
+    })
+}
+
+/// Revokes an invitation; a pending one frees its seat.
+pub fn revoke(
+    db: &Database,
+    actor: &AccountUser,
+    id: InvitationId,
+    now: DateTime<Utc>,
+) -> Result<InvitationRecord, StoreError> {
+    may_see_account_internals(actor)?;
+    let actor = *actor;
+    tx::in_account(db, actor.account_id, Sweep::First, now, move |conn| {
+        let actor = &actor;
+        let invitation = find_invitation(conn, actor.account_id, id, now)?;
+        let seats = decide_revoke(actor, &invitation.facts(), now)?;
+        close(conn, id, InvitationStatus::Revoked, None, now)?;
+        change_seats(conn, actor.account_id, seats, now)?;
+        audit::record(
+            conn,
+            AuditEvent::by(
+                actor,
+                "invitation.revoked",
+                "invitation",
+                id.key(),
+                json!({"was": invitation.status.as_str()}),
+                now,
+            ),
+        )?;
+        find_invitation(conn, actor.account_id, id, now)
+    })
+}
+
+/// Expires overdue invitations of every account (the periodic sweep, rule 7); returns how many.
+pub fn sweep_expired(db: &Database, now: DateTime<Utc>) -> Result<u32, StoreError> {
+    let accounts = db.read(|conn| accounts_with_overdue(conn, now))?;
+    let mut total = 0;
+    for account in accounts {
+        total += tx::in_account(db, account, Sweep::No, now, move |conn| {
+            sweep_account(conn, account, now)
+        })?;
+    }
+    Ok(total)
+}

@@ -1,0 +1,146 @@
+//! The `accounts` table: an account with its settings and seat counters.
+
+use crate::db::DbConnection;
+use crate::error::StoreError;
+use crate::keys::{parse_id, parse_word, to_count, utc, Key};
+use crate::schema::accounts;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use domain::account::{AccountSettings, ExternalDomains};
+use domain::enums::WhoCanInvite;
+use domain::ids::AccountId;
+use domain::plan::{Plan, Plans};
+use domain::seats::Seats;
+use domain::DomainError;
+use uuid::Uuid;
+
+/// An account with its settings and seat counters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRecord {
+    pub id: AccountId,
+    pub name: String,
+    pub plan: String,
+    pub settings: AccountSettings,
+    pub active_intranet: u32,
+    pub active_extranet: u32,
+    pub pending_invitations: u32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl AccountRecord {
+    /// The seats held, against the plan's limit from the catalogue.
+    pub fn seats(&self, plans: &Plans) -> Seats {
+        Seats {
+            limit: plans.limit_of(&self.plan),
+            active_intranet: self.active_intranet,
+            active_extranet: self.active_extranet,
+            pending_invitations: self.pending_invitations,
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+struct AccountRow {
+    id: String,
+    name: String,
+    plan: String,
+    who_can_invite: String,
+    external_domains_mode: String,
+    external_domains: String,
+    invitation_ttl_hours: i32,
+    active_intranet: i32,
+    active_extranet: i32,
+    pending_invitations: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// How `external_domains` is stored: a mode and a comma-separated list.
+pub(crate) fn external_domains_columns(d: &ExternalDomains) -> (&'static str, String) {
+    match d {
+        ExternalDomains::Any => ("any", String::new()),
+        ExternalDomains::Allow(list) => ("allow", list.join(",")),
+        ExternalDomains::Deny(list) => ("deny", list.join(",")),
+    }
+}
+
+impl TryFrom<AccountRow> for AccountRecord {
+    type Error = StoreError;
+
+    fn try_from(r: AccountRow) -> Result<Self, StoreError> {
+        let list = || -> Vec<String> {
+            r.external_domains
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let external_domains = match r.external_domains_mode.as_str() {
+            "any" => ExternalDomains::Any,
+            "allow" => ExternalDomains::Allow(list()),
+            "deny" => ExternalDomains::Deny(list()),
+            other => return Err(StoreError::Corrupt(format!("domain mode `{other}`"))),
+        };
+        Ok(Self {
+            id: parse_id(&r.id)?,
+            settings: AccountSettings {
+                who_can_invite: parse_word(&r.who_can_invite, WhoCanInvite::parse)?,
+                external_domains,
+                invitation_ttl_hours: to_count(r.invitation_ttl_hours),
+            },
+            name: r.name,
+            plan: r.plan,
+            active_intranet: to_count(r.active_intranet),
+            active_extranet: to_count(r.active_extranet),
+            pending_invitations: to_count(r.pending_invitations),
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+        })
+    }
+}
+
+/// The account, or 404.
+pub(crate) fn account_by_id(
+    conn: &mut DbConnection,
+    id: AccountId,
+) -> Result<AccountRecord, StoreError> {
+    accounts::table
+        .find(id.key())
+        .select(AccountRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(DomainError::NotFound("account"))?
+        .try_into()
+}
+
+/// The account's name alone.
+pub(crate) fn account_name(conn: &mut DbConnection, id: AccountId) -> Result<String, StoreError> {
+    Ok(accounts::table
+        .find(id.key())
+        .select(accounts::name)
+        .first(conn)?)
+}
+
+/// Writes a new account on `plan` whose first user (its administrator) holds one seat.
+pub(crate) fn insert_account(
+    conn: &mut DbConnection,
+    name: &str,
+    plan: &Plan,
+    now: DateTime<Utc>,
+) -> Result<AccountId, StoreError> {
+    let id = AccountId(Uuid::now_v7());
+    let at = now.naive_utc();
+    diesel::insert_into(accounts::table)
+        .values((
+            accounts::id.eq(id.key()),
+            accounts::name.eq(name),
+            accounts::plan.eq(&plan.name),
+            accounts::active_intranet.eq(1),
+            accounts::created_at.eq(at),
+            accounts::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}

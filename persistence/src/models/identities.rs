@@ -1,0 +1,90 @@
+//! The `identities` table: network profiles, found by login (rule 6: a login is one profile's,
+//! in every account).
+
+use crate::db::DbConnection;
+use crate::error::StoreError;
+use crate::keys::{parse_id, Key};
+use crate::schema::identities;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::ids::IdentityId;
+use domain::login::{Email, Login, Phone};
+use domain::DomainError;
+use uuid::Uuid;
+
+/// What signing in needs of a profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub identity_id: IdentityId,
+    pub password_hash: String,
+}
+
+/// The login and names of a profile, as a user row shows them.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = identities)]
+pub(crate) struct IdentityNames {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// The profile whose login this is, if any, with its password hash.
+pub(crate) fn credentials_of(
+    conn: &mut DbConnection,
+    login: &Login,
+) -> Result<Option<Credentials>, StoreError> {
+    let query = identities::table
+        .select((identities::id, identities::password_hash))
+        .into_boxed();
+    let query = match login {
+        Login::Email(e) => query.filter(identities::email.eq(e.as_str())),
+        Login::Phone(p) => query.filter(identities::phone.eq(p.as_str())),
+    };
+    query
+        .first::<(String, String)>(conn)
+        .optional()?
+        .map(|(id, password_hash)| {
+            Ok(Credentials {
+                identity_id: parse_id(&id)?,
+                password_hash,
+            })
+        })
+        .transpose()
+}
+
+/// A new profile to write.
+pub(crate) struct NewIdentity<'a> {
+    pub login: &'a Login,
+    pub password_hash: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+}
+
+/// Writes a new profile; 409 `login_taken` when another request created the login between
+/// the caller's read and this write.
+pub(crate) fn insert_identity(
+    conn: &mut DbConnection,
+    new: &NewIdentity<'_>,
+    now: DateTime<Utc>,
+) -> Result<IdentityId, StoreError> {
+    let id = IdentityId(Uuid::now_v7());
+    let at = now.naive_utc();
+    let inserted = diesel::insert_into(identities::table)
+        .values((
+            identities::id.eq(id.key()),
+            identities::email.eq(new.login.email().map(Email::as_str)),
+            identities::phone.eq(new.login.phone().map(Phone::as_str)),
+            identities::password_hash.eq(new.password_hash),
+            identities::first_name.eq(new.first_name),
+            identities::last_name.eq(new.last_name),
+            identities::created_at.eq(at),
+            identities::updated_at.eq(at),
+        ))
+        .execute(conn)
+        .map_err(StoreError::from);
+    match inserted {
+        Err(e) if e.is_unique_violation() => Err(DomainError::LoginTaken.into()),
+        other => other.map(|_| id),
+    }
+}

@@ -1,0 +1,73 @@
+//! What every list shares: pages keyed by id, newest first, and case-insensitive search text.
+
+/// One page of a list, newest first, and the id to continue after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T, C> {
+    pub items: Vec<T>,
+    pub next_after: Option<C>,
+}
+
+/// Where a page starts and how long it is (the HTTP layer bounds `limit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest<C> {
+    pub after: Option<C>,
+    pub limit: u32,
+}
+
+impl<C> PageRequest<C> {
+    /// Rows to read: one more than the page holds, which only says there is more.
+    pub(crate) fn rows(&self) -> i64 {
+        i64::from(self.limit) + 1
+    }
+}
+
+/// Builds a page from up to `limit + 1` rows: the extra row only says there is more.
+pub(crate) fn into_page<T, C>(mut rows: Vec<T>, limit: u32, key: impl Fn(&T) -> C) -> Page<T, C> {
+    let limit = limit as usize;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next_after = if more { rows.last().map(key) } else { None };
+    Page {
+        items: rows,
+        next_after,
+    }
+}
+
+diesel::define_sql_function!(
+    /// SQL `lower()`, for searches that ignore case on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
+);
+
+/// A `LIKE` pattern finding `q` anywhere, any case: `%`, `_` and `\` are escaped so that the
+/// search text matches itself only.
+pub(crate) fn like_pattern(q: &str) -> String {
+    let mut p = String::with_capacity(q.len() + 2);
+    p.push('%');
+    for c in q.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_matches_itself_only() {
+        assert_eq!(like_pattern("Ann"), "%ann%");
+        assert_eq!(like_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
+    }
+
+    #[test]
+    fn the_extra_row_only_says_there_is_more() {
+        let page = into_page(vec![5, 4, 3], 2, |n| *n);
+        assert_eq!((page.items, page.next_after), (vec![5, 4], Some(4)));
+        let page = into_page(vec![5, 4], 2, |n| *n);
+        assert_eq!(page.next_after, None);
+    }
+}

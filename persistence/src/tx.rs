@@ -1,0 +1,103 @@
+//! The account's write transaction, written once: lock the account (its writes are serialised,
+//! across server processes too), sweep its overdue invitations when the write counts seats,
+//! and, for creating writes with an `Idempotency-Key`, authorise first, then replay the
+//! caller's stored outcome or run the work and store its outcome under the key.
+
+use crate::db::{Database, DbConnection};
+use crate::error::StoreError;
+use crate::idempotency::{self, IdempotencyKey, Idempotent};
+use crate::keys::Key;
+use crate::ledger::sweep_account;
+use crate::schema::accounts;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::access::AccountUser;
+use domain::ids::AccountId;
+use domain::DomainError;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Whether a write first expires the account's overdue invitations: every write that counts
+/// seats does, so that the counters it decides on are exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sweep {
+    First,
+    No,
+}
+
+/// Serialises the writers of one account: on PostgreSQL the account row is locked
+/// (`SELECT … FOR UPDATE`) until the transaction ends, which also holds across several server
+/// processes; on SQLite the transaction already is the only writer.
+fn lock_account(conn: &mut DbConnection, account: AccountId) -> Result<(), StoreError> {
+    if let DbConnection::Pg(pg) = conn {
+        accounts::table
+            .find(account.key())
+            .select(accounts::id)
+            .for_update()
+            .first::<String>(pg)
+            .optional()?
+            .ok_or(DomainError::NotFound("account"))?;
+    }
+    Ok(())
+}
+
+/// Runs `work` in a write transaction of `account`: locked, and swept when it counts seats.
+pub(crate) fn in_account<T, F>(
+    db: &Database,
+    account: AccountId,
+    sweep: Sweep,
+    now: DateTime<Utc>,
+    work: F,
+) -> Result<T, StoreError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+{
+    db.write(move |conn| {
+        lock_account(conn, account)?;
+        if sweep == Sweep::First {
+            sweep_account(conn, account, now)?;
+        }
+        work(conn)
+    })
+}
+
+/// A creating write of the actor's account with an optional `Idempotency-Key`: `authorize`
+/// runs first and decides whether the caller may do this at all (a caller who may not never
+/// sees a stored answer); then the caller's outcome stored under the key is replayed, or
+/// `work` runs with what `authorize` found and its outcome is stored under the key.
+pub(crate) fn idempotent_in_account<A, T, Auth, Work>(
+    db: &Database,
+    actor: AccountUser,
+    key: Option<IdempotencyKey>,
+    sweep: Sweep,
+    now: DateTime<Utc>,
+    authorize: Auth,
+    work: Work,
+) -> Result<Idempotent<T>, StoreError>
+where
+    T: Serialize + DeserializeOwned + Send + 'static,
+    Auth: FnOnce(&mut DbConnection) -> Result<A, StoreError> + Send + 'static,
+    Work: FnOnce(&mut DbConnection, A) -> Result<T, StoreError> + Send + 'static,
+{
+    in_account(db, actor.account_id, sweep, now, move |conn| {
+        let allowed = authorize(conn)?;
+        let caller = idempotency::caller_of(&actor);
+        if let Some(key) = &key {
+            if let Some(outcome) = idempotency::replay(conn, &caller, key)? {
+                return Ok(Idempotent {
+                    outcome,
+                    replayed: true,
+                });
+            }
+        }
+        let outcome = work(conn, allowed)?;
+        if let Some(key) = &key {
+            idempotency::remember(conn, &caller, key, &outcome, now)?;
+        }
+        Ok(Idempotent {
+            outcome,
+            replayed: false,
+        })
+    })
+}
