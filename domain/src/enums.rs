@@ -2,30 +2,28 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Declares a closed set of snake_case words with `as_str` and `parse`.
+/// Declares a closed set of snake_case words: the enum with `strum`'s derives, and `as_str`,
+/// `parse` and `ALL` as inherent items so that callers need no trait in scope. Serde and strum
+/// are both told snake_case: serde names the words in JSON, strum in the database and in text.
 macro_rules! word_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(strum::IntoStaticStr, strum::EnumString, strum::Display, strum::VariantArray)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case")]
         pub enum $name { $($(#[$vdoc])* $variant),+ }
 
         impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+            pub const ALL: &'static [Self] = <Self as strum::VariantArray>::VARIANTS;
 
             pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
+                self.into()
             }
 
             pub fn parse(s: &str) -> Option<Self> {
-                match s { $($text => Some(Self::$variant),)+ _ => None }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+                s.parse().ok()
             }
         }
     };
@@ -33,60 +31,96 @@ macro_rules! word_enum {
 
 word_enum!(
     /// Employee or external user.
-    UserType { Intranet = "intranet", Extranet = "extranet" }
+    UserType { Intranet, Extranet }
 );
 word_enum!(
     /// Whether a user may act in the account.
-    UserStatus { Active = "active", Dismissed = "dismissed" }
+    UserStatus { Active, Dismissed }
 );
 word_enum!(
     /// Who may invite new people into the account (rule 3).
-    WhoCanInvite { Admins = "admins", Employees = "employees" }
+    WhoCanInvite { Admins, Employees }
 );
 word_enum!(
     /// A workgroup or a project.
-    WorkgroupKind { Group = "group", Project = "project" }
+    WorkgroupKind { Group, Project }
 );
 word_enum!(
     /// Who may add existing users to a workgroup: Bitrix24's A / E / K.
-    InvitePolicy { Owner = "owner", Moderators = "moderators", Members = "members" }
+    InvitePolicy { Owner, Moderators, Members }
 );
 word_enum!(
     /// A member's role in a workgroup.
-    Role { Owner = "owner", Moderator = "moderator", Member = "member" }
+    Role { Owner, Moderator, Member }
 );
 word_enum!(
     /// A membership: active, or invited and not yet accepted.
-    MembershipStatus { Active = "active", Invited = "invited" }
+    MembershipStatus { Active, Invited }
 );
 word_enum!(
     /// The lifecycle of an invitation of a new person (rule 7).
-    InvitationStatus {
-        Pending = "pending",
-        Accepted = "accepted",
-        Declined = "declined",
-        Revoked = "revoked",
-        Expired = "expired",
-    }
+    InvitationStatus { Pending, Accepted, Declined, Revoked, Expired }
 );
 word_enum!(
     /// How a message leaves the system.
-    Channel { Email = "email", Sms = "sms", Webhook = "webhook" }
+    Channel { Email, Sms, Webhook }
 );
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::de::DeserializeOwned;
+    use std::fmt::{Debug, Display};
+
+    /// Every word of `E`, in order, is `words`: as `as_str`, `Display` and JSON say it, and
+    /// `parse` and JSON read it back. The words are stored in the database and sent to
+    /// clients, so they are spelled out here rather than derived from the variant names.
+    fn words<E>(
+        words: &[&str],
+        as_str: fn(E) -> &'static str,
+        parse: fn(&str) -> Option<E>,
+        all: &[E],
+    ) where
+        E: Copy + PartialEq + Debug + Display + Serialize + DeserializeOwned,
+    {
+        assert_eq!(all.iter().map(|e| as_str(*e)).collect::<Vec<_>>(), words);
+        for e in all {
+            let word = as_str(*e);
+            assert_eq!(parse(word), Some(*e));
+            assert_eq!(e.to_string(), word);
+            let json = serde_json::to_string(e).unwrap();
+            assert_eq!(json, format!("\"{word}\""));
+            assert_eq!(serde_json::from_str::<E>(&json).unwrap(), *e);
+        }
+    }
+
+    macro_rules! assert_words {
+        ($name:ident, $words:expr) => {
+            words($words, $name::as_str, $name::parse, $name::ALL)
+        };
+    }
 
     #[test]
     fn words_round_trip() {
-        for s in InvitationStatus::ALL {
-            assert_eq!(InvitationStatus::parse(s.as_str()), Some(*s));
-        }
+        assert_words!(UserType, &["intranet", "extranet"]);
+        assert_words!(UserStatus, &["active", "dismissed"]);
+        assert_words!(WhoCanInvite, &["admins", "employees"]);
+        assert_words!(WorkgroupKind, &["group", "project"]);
+        assert_words!(InvitePolicy, &["owner", "moderators", "members"]);
+        assert_words!(Role, &["owner", "moderator", "member"]);
+        assert_words!(MembershipStatus, &["active", "invited"]);
+        assert_words!(
+            InvitationStatus,
+            &["pending", "accepted", "declined", "revoked", "expired"]
+        );
+        assert_words!(Channel, &["email", "sms", "webhook"]);
         assert_eq!(
             serde_json::to_string(&UserType::Extranet).unwrap(),
             "\"extranet\""
         );
         assert_eq!(InvitePolicy::parse("everyone"), None);
+        // Words are exact: no other case, no padding.
+        assert_eq!(UserType::parse("Extranet"), None);
+        assert_eq!(UserType::parse(" extranet"), None);
     }
 }

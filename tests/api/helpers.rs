@@ -345,7 +345,8 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
 }
 
 impl TestApp {
-    /// The server's database, for what a test must arrange that no API does (time passing).
+    /// The server's database, for what a test must read that no API shows yet: the audit trail
+    /// and the outbox.
     pub fn database(&self) -> persistence::Database {
         persistence::Database::connect(&self.database_url, &persistence::PoolOptions::default())
             .unwrap()
@@ -507,4 +508,34 @@ impl TestApp {
     ) -> (StatusCode, Value) {
         json_of(self.call(method, path, Some(token), body).await).await
     }
+}
+
+/// The body of an extranet invitation of one person, by email, into `group`.
+pub fn invite_body(group: &str, email: &str) -> Value {
+    json!({"type": "extranet", "workgroup_id": group,
+           "invitees": [{"email": email, "first_name": "Ann", "last_name": "Lee"}]})
+}
+
+/// PATCHes `path` as `token`; returns the status and the body.
+pub async fn patch(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+    app.json(Method::PATCH, path, token, Some(body)).await
+}
+
+/// PATCHes `path` (the account's or a workgroup's settings), which must work.
+pub async fn change(app: &TestApp, token: &str, path: &str, body: Value) {
+    let (status, changed) = patch(app, path, token, body).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+}
+
+/// A fresh access token for the account's first admin (after the clock moved past the old one).
+pub async fn admin_token(app: &TestApp, email: &str, account_id: &str) -> String {
+    let (status, body) = app.login(email, PASSWORD, Some(account_id)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// The body of a sign-up whose admin logs in with `login` and `password`.
+pub fn sign_up_body(login: &str, password: &str) -> Value {
+    json!({"name": "Totally Legit Ltd", "plan": "free",
+           "admin": {"email": login, "password": password, "first_name": "Eve", "last_name": "Mallory"}})
 }

@@ -1,0 +1,89 @@
+//! Who may send an invitation: rule 3 for new people, rule 1 and the group's invite policy for
+//! its workgroup, and the account's domain rules.
+
+use super::facts::WorkgroupFacts;
+use crate::access::AccountUser;
+use crate::account::AccountSettings;
+use crate::enums::{UserType, WhoCanInvite};
+use crate::error::DomainError;
+use crate::login::Login;
+use crate::workgroup::may_add_to_workgroup;
+
+/// Rule 3, new people: external users never invite; employees only when the account lets them.
+pub fn may_invite_new_people(
+    inviter: &AccountUser,
+    settings: &AccountSettings,
+) -> Result<(), DomainError> {
+    if !inviter.is_intranet() {
+        return Err(DomainError::ExtranetUserCannotInvite);
+    }
+    match settings.who_can_invite {
+        WhoCanInvite::Employees => Ok(()),
+        WhoCanInvite::Admins if inviter.is_admin => Ok(()),
+        WhoCanInvite::Admins => Err(DomainError::AdminRequired),
+    }
+}
+
+/// Rules 1 and 3 and the account's domain rules for `sender` sending one invitation, as they
+/// stand now. Resending checks them for the one who resends, accepting for whoever sent the
+/// invitation last: settings, policies and rights may all have changed since it was sent.
+/// `workgroup` is the invitation's workgroup, with the sender's standing in it.
+pub fn may_send_invitation(
+    sender: &AccountUser,
+    settings: &AccountSettings,
+    invitation_type: UserType,
+    login: &Login,
+    workgroup: Option<WorkgroupFacts>,
+) -> Result<(), DomainError> {
+    if let Some(group) = workgroup {
+        if invitation_type == UserType::Extranet && !group.allow_external {
+            return Err(DomainError::WorkgroupNotExtranet);
+        }
+    }
+    if let Some(domain) = excluded_domain(settings, invitation_type, login) {
+        return Err(DomainError::DomainNotAllowed { domain });
+    }
+    may_invite_new_people(sender, settings)?;
+    if let Some(group) = workgroup {
+        may_add_to_workgroup(sender, group.inviter, group.invite_policy)?;
+    }
+    Ok(())
+}
+
+/// The email domain of an external invitee that the account's domain rules rule out, if any.
+/// Phone invitees have no domain, and employees are not subject to the rules.
+pub(super) fn excluded_domain(
+    settings: &AccountSettings,
+    invitation_type: UserType,
+    login: &Login,
+) -> Option<String> {
+    let email = login
+        .email()
+        .filter(|_| invitation_type == UserType::Extranet)?;
+    (!settings.external_domains.permits(email.domain())).then(|| email.domain().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::invitation::facts::examples::user;
+
+    #[test]
+    fn who_may_invite_new_people() {
+        let admins_only = AccountSettings::default();
+        let employees = AccountSettings {
+            who_can_invite: WhoCanInvite::Employees,
+            ..AccountSettings::default()
+        };
+        assert!(may_invite_new_people(&user(UserType::Intranet, true), &admins_only).is_ok());
+        assert_eq!(
+            may_invite_new_people(&user(UserType::Intranet, false), &admins_only),
+            Err(DomainError::AdminRequired)
+        );
+        assert!(may_invite_new_people(&user(UserType::Intranet, false), &employees).is_ok());
+        assert_eq!(
+            may_invite_new_people(&user(UserType::Extranet, false), &employees),
+            Err(DomainError::ExtranetUserCannotInvite)
+        );
+    }
+}
