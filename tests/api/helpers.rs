@@ -86,6 +86,17 @@ pub struct SignedUp {
 }
 
 impl TestApp {
+    /// Moves the server's clock to a minute past the next full hour, so that a test counting
+    /// messages in hourly and daily windows does not straddle the end of one (the top of the
+    /// hour comes round while the suite runs).
+    pub fn at_the_start_of_an_hour(&self) {
+        use chrono::{DurationRound, TimeDelta};
+        let now = self.clock.now();
+        let hour = TimeDelta::hours(1);
+        let next = (now + hour).duration_trunc(hour).unwrap() + TimeDelta::minutes(1);
+        self.clock.advance(next - now);
+    }
+
     pub async fn spawn() -> Self {
         Self::spawn_with(|_| {}).await
     }

@@ -183,3 +183,61 @@ async fn an_idempotency_key_replays_the_first_response() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn a_replay_answers_the_first_outcome_even_after_the_state_moved_on() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_up("ada@agency.example", "basic").await;
+    let group = app.workgroup(&admin.token, "Site", true).await;
+    let body = invite_body(&group, "ann@client.example");
+    let (status, replayed, first) =
+        post_keyed(&app, "/v1/invitations", &admin.token, "k-1", body.clone()).await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, false), "{first}");
+    let id = first["results"][0]["invitation"]["id"].as_str().unwrap();
+    let res = app
+        .post(
+            &format!("/v1/invitations/{id}/revoke"),
+            Some(&admin.token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // The retry of a request that succeeded gets that success, as it was: the invitation
+    // pending, not revoked; and nothing is created again.
+    let (status, replayed, again) =
+        post_keyed(&app, "/v1/invitations", &admin.token, "k-1", body).await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, true));
+    assert_eq!(again, first);
+    assert_eq!(again["results"][0]["invitation"]["status"], "pending");
+    let (_, list) = json_of(app.get("/v1/invitations", &admin.token).await).await;
+    let statuses: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["revoked"]);
+}
+
+#[tokio::test]
+async fn a_dry_run_with_a_key_is_not_remembered() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_up("ada@agency.example", "basic").await;
+    let group = app.workgroup(&admin.token, "Site", true).await;
+    let mut body = invite_body(&group, "ann@client.example");
+    body["dry_run"] = json!(true);
+    let (status, replayed, preview) =
+        post_keyed(&app, "/v1/invitations", &admin.token, "k-2", body.clone()).await;
+    assert_eq!((status, replayed), (StatusCode::OK, false), "{preview}");
+    // The same key on the real request creates the invitation: the dry run stored nothing.
+    body["dry_run"] = json!(false);
+    let (status, replayed, created) =
+        post_keyed(&app, "/v1/invitations", &admin.token, "k-2", body).await;
+    assert_eq!(
+        (status, replayed),
+        (StatusCode::CREATED, false),
+        "{created}"
+    );
+    assert_eq!(created["dry_run"], false);
+}

@@ -64,6 +64,7 @@ async fn sending_quotas_refuse_a_batch_that_would_cross_them_whole_and_count_an_
         c.quota_per_recipient_per_day = 2;
     })
     .await;
+    app.at_the_start_of_an_hour();
     let admin = app.sign_up("ada@agency.example", "free").await;
     let group = app.workgroup(&admin.token, "Site", true).await;
     let res = invite_emails(
