@@ -5,7 +5,7 @@ use crate::access::{may_administer_account, AccountUser};
 use crate::enums::{UserStatus, UserType};
 use crate::error::DomainError;
 use crate::ids::UserId;
-use crate::invitation::SeatChange;
+use crate::seats::SeatChange;
 use crate::seats::Seats;
 
 /// The user being dismissed or reinstated.

@@ -24,9 +24,10 @@ use domain::enums::{InvitationStatus, MembershipStatus, Role};
 use domain::ids::{InvitationId, UserId, WorkgroupId};
 use domain::invitation::{
     decide_batch, expiry, may_send_batch, Batch, BatchContext, BatchPlan, Invitee, LoginState,
-    Outcome, SeatChange, Target, WorkgroupFacts,
+    Outcome, Target, WorkgroupFacts,
 };
 use domain::login::Login;
+use domain::seats::SeatChange;
 use domain::sending::Sending;
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
