@@ -9,16 +9,18 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
-use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 /// The largest JSON body accepted: a batch of 100 invitees fits many times over.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-/// A JSON request body, deserialised and validated.
+/// A JSON request body, deserialised. What its fields may hold is checked by the domain's
+/// parse functions, which the handlers call: they name every bad field at once, with codes of
+/// their own, and their constants are the limits the OpenAPI document shows
+/// (`crate::openapi::limits`).
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
-impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
@@ -64,11 +66,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            let value: T = parse_json(&body)?;
-            value
-                .validate()
-                .map_err(|e| ApiError::invalid_fields(field_errors(&e)))?;
-            Ok(Self(value))
+            parse_json(&body).map(Self)
         })
     }
 }
@@ -142,43 +140,6 @@ fn shape_error(path: &str, e: &serde_json::Error) -> ProblemField {
         (parent.to_owned(), "invalid_value")
     };
     ProblemField::new(field, code, text)
-}
-
-/// Flattens validator's nested errors into one list, each named by its full path.
-pub fn field_errors(errors: &ValidationErrors) -> Vec<ProblemField> {
-    fn walk(prefix: &str, errors: &ValidationErrors, out: &mut Vec<ProblemField>) {
-        for (name, kind) in errors.errors() {
-            let path = if prefix.is_empty() {
-                name.to_string()
-            } else {
-                format!("{prefix}.{name}")
-            };
-            match kind {
-                ValidationErrorsKind::Field(list) => {
-                    for e in list {
-                        out.push(ProblemField::new(
-                            path.clone(),
-                            e.code.to_string(),
-                            e.message.as_ref().map_or_else(
-                                || format!("`{path}` is invalid ({})", e.code),
-                                ToString::to_string,
-                            ),
-                        ));
-                    }
-                }
-                ValidationErrorsKind::Struct(inner) => walk(&path, inner, out),
-                ValidationErrorsKind::List(items) => {
-                    for (i, inner) in items {
-                        walk(&format!("{path}[{i}]"), inner, out);
-                    }
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk("", errors, &mut out);
-    out.sort_by(|a, b| a.field.cmp(&b.field));
-    out
 }
 
 /// For `Option<Option<T>>` fields of a PATCH: absent is `None`, `null` is `Some(None)`.
