@@ -1,6 +1,8 @@
 //! Request extractors that speak problem+json: a JSON body whose every error names the field
 //! it is about, and query/path errors as `invalid_parameter`.
 
+mod shape;
+
 use crate::problem::{ApiError, ProblemField};
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
@@ -8,17 +10,21 @@ use actix_web::web::BytesMut;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
-use serde::de::DeserializeOwned;
-use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+use serde::de::{DeserializeOwned, IntoDeserializer};
+use serde_path_to_error::{Path, Segment};
+use shape::{Json, ShapeError, ShapeKind};
 
 /// The largest JSON body accepted: a batch of 100 invitees fits many times over.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-/// A JSON request body, deserialised and validated.
+/// A JSON request body, deserialised. What its fields may hold is checked by the domain's
+/// parse functions, which the handlers call: they name every bad field at once, with codes of
+/// their own, and their constants are the limits the OpenAPI document shows
+/// (`crate::openapi::limits`).
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
-impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
@@ -64,11 +70,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            let value: T = parse_json(&body)?;
-            value
-                .validate()
-                .map_err(|e| ApiError::invalid_fields(field_errors(&e)))?;
-            Ok(Self(value))
+            parse_json(&body).map(Self)
         })
     }
 }
@@ -77,108 +79,102 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for JsonBody<T> {
 /// is 422 with the path of the field that is wrong.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    let value = match result {
-        Ok(v) => v,
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(value) => {
+            de.end().map_err(malformed)?;
+            Ok(value)
+        }
         Err(e) => {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "malformed_json",
-                    format!("the body is not valid JSON: {inner}"),
-                ));
+            if inner.is_data() {
+                Err(shape_error::<T>(body, &path, &inner))
+            } else {
+                Err(malformed(inner))
             }
-            return Err(ApiError::invalid_fields(vec![shape_error(&path, &inner)]));
         }
-    };
-    de.end().map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            format!("the body is not valid JSON: {e}"),
-        )
-    })?;
-    Ok(value)
+    }
 }
 
-/// Names the field a serde data error is about and gives it a stable code.
-fn shape_error(path: &str, e: &serde_json::Error) -> ProblemField {
-    let message = e.to_string();
-    let text = message
-        .split(" at line ")
-        .next()
-        .unwrap_or(&message)
-        .to_owned();
-    let parent = if path == "." { "" } else { path };
-    let join = |name: &str| {
+fn malformed(e: serde_json::Error) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "malformed_json",
+        format!("the body is not valid JSON: {e}"),
+    )
+}
+
+/// The 422 for a body that serde_json read but `T` refused (`first` at `path`), named by the
+/// kind of refusal: the body is deserialised again through [`shape`], whose errors say which
+/// kind they are. serde_json stops at the first refusal, so the rest of the body may still not
+/// be JSON: then it is 400 like any body that is not.
+fn shape_error<T: DeserializeOwned>(
+    body: &[u8],
+    path: &str,
+    first: &serde_json::Error,
+) -> ApiError {
+    let tree: Json = match serde_json::from_slice(body) {
+        Ok(tree) => tree,
+        Err(e) => return malformed(e),
+    };
+    let again = serde_path_to_error::deserialize::<_, T>(
+        IntoDeserializer::<ShapeError>::into_deserializer(tree),
+    );
+    let field = match again {
+        Err(e) => problem_field(e.path(), e.inner()),
+        // Not expected: both readings walk the same body in the same order. The first one's
+        // message, without its position, is then all there is to say.
+        Ok(_) => {
+            let position = format!(" at line {} column {}", first.line(), first.column());
+            let message = first.to_string();
+            let message = message.strip_suffix(&position).unwrap_or(&message);
+            ProblemField::new(parent(path), "invalid_value", message)
+        }
+    };
+    ApiError::invalid_fields(vec![field])
+}
+
+/// The field a refusal at `path` is about, and its stable code.
+fn problem_field(path: &Path, e: &ShapeError) -> ProblemField {
+    let path_text = path.to_string();
+    let parent = parent(&path_text);
+    let child = |name: &str| {
         if parent.is_empty() {
             name.to_owned()
         } else {
             format!("{parent}.{name}")
         }
     };
-    let quoted = |prefix: &str| {
-        text.strip_prefix(prefix)
-            .and_then(|rest| rest.split('`').nth(1))
-            .map(|name| name.to_owned())
+    let (field, code) = match &e.kind {
+        ShapeKind::MissingField(name) => (child(name), "required"),
+        ShapeKind::UnknownField(name) => {
+            // serde_path_to_error ends the path at a key it refused while reading it.
+            let at_key =
+                matches!(path.iter().next_back(), Some(Segment::Map { key }) if key == name);
+            let field = if at_key {
+                parent.to_owned()
+            } else {
+                child(name)
+            };
+            (field, "unknown_field")
+        }
+        ShapeKind::InvalidType => (parent.to_owned(), "invalid_type"),
+        ShapeKind::UnknownVariant
+        | ShapeKind::InvalidValue
+        | ShapeKind::InvalidLength
+        | ShapeKind::DuplicateField
+        | ShapeKind::Custom => (parent.to_owned(), "invalid_value"),
     };
-    let (field, code) = if let Some(name) = quoted("missing field ") {
-        (join(&name), "required")
-    } else if let Some(name) = quoted("unknown field ") {
-        // The path already ends at the unknown key.
-        let field = if parent.ends_with(name.as_str()) {
-            parent.to_owned()
-        } else {
-            join(&name)
-        };
-        (field, "unknown_field")
-    } else if text.starts_with("unknown variant") {
-        (parent.to_owned(), "invalid_value")
-    } else if text.starts_with("invalid type") {
-        (parent.to_owned(), "invalid_type")
-    } else {
-        (parent.to_owned(), "invalid_value")
-    };
-    ProblemField::new(field, code, text)
+    ProblemField::new(field, code, e.message.clone())
 }
 
-/// Flattens validator's nested errors into one list, each named by its full path.
-pub fn field_errors(errors: &ValidationErrors) -> Vec<ProblemField> {
-    fn walk(prefix: &str, errors: &ValidationErrors, out: &mut Vec<ProblemField>) {
-        for (name, kind) in errors.errors() {
-            let path = if prefix.is_empty() {
-                name.to_string()
-            } else {
-                format!("{prefix}.{name}")
-            };
-            match kind {
-                ValidationErrorsKind::Field(list) => {
-                    for e in list {
-                        out.push(ProblemField::new(
-                            path.clone(),
-                            e.code.to_string(),
-                            e.message.as_ref().map_or_else(
-                                || format!("`{path}` is invalid ({})", e.code),
-                                ToString::to_string,
-                            ),
-                        ));
-                    }
-                }
-                ValidationErrorsKind::Struct(inner) => walk(&path, inner, out),
-                ValidationErrorsKind::List(items) => {
-                    for (i, inner) in items {
-                        walk(&format!("{path}[{i}]"), inner, out);
-                    }
-                }
-            }
-        }
+/// serde_path_to_error's path of the value being read; `.` (the body itself) is no field.
+fn parent(path: &str) -> &str {
+    if path == "." {
+        ""
+    } else {
+        path
     }
-    let mut out = Vec::new();
-    walk("", errors, &mut out);
-    out.sort_by(|a, b| a.field.cmp(&b.field));
-    out
 }
 
 /// For `Option<Option<T>>` fields of a PATCH: absent is `None`, `null` is `Some(None)`.
@@ -213,33 +209,67 @@ mod tests {
     use super::*;
     use serde::Deserialize;
 
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, PartialEq, Deserialize)]
     #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
     struct Inner {
         email: String,
     }
 
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Group,
+        Project,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
     #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
     struct Outer {
         name: String,
         admin: Inner,
         list: Vec<Inner>,
+        kind: Option<Kind>,
+        #[serde(default, deserialize_with = "present")]
+        note: Option<Option<String>>,
+        id: Option<uuid::Uuid>,
+        level: Option<u8>,
+        pair: Option<(u8, u8)>,
+        #[serde(default)]
+        dry_run: bool,
     }
 
     fn problem(body: &str) -> crate::problem::Problem {
         parse_json::<Outer>(body.as_bytes()).unwrap_err().problem()
     }
 
+    /// The one field error of `body`, as `(field, code, message)`.
+    fn refusal(body: &str) -> (String, String, String) {
+        let p = problem(body);
+        assert_eq!((p.status, p.errors.len()), (422, 1), "{body}");
+        let e = &p.errors[0];
+        (e.field.clone(), e.code.clone(), e.message.clone())
+    }
+
+    /// What serde_json itself says of `body`, without the position.
+    fn serde_json_says(body: &str) -> String {
+        let e = serde_json::from_str::<Outer>(body).unwrap_err();
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        e.to_string().strip_suffix(&position).unwrap().to_owned()
+    }
+
+    const OK: &str = r#""name": "x", "admin": {"email": "a"}, "list": []"#;
+
+    /// A body with every required field and `extra` ones.
+    fn with(extra: &str) -> String {
+        format!("{{{OK}, {extra}}}")
+    }
+
     #[test]
     fn syntax_errors_are_malformed_json() {
         assert_eq!(problem("{\"name\": ").code, "malformed_json");
-        assert_eq!(
-            problem(r#"{"name": "x", "admin": {"email": "a"}, "list": []} {}"#).code,
-            "malformed_json"
-        );
+        assert_eq!(problem(&format!("{{{OK}}} {{}}")).code, "malformed_json");
+        // serde_json stops at `name`, but the body is not JSON: 400 as well.
+        assert_eq!(problem(r#"{"name": 5, "admin": {"#).code, "malformed_json");
     }
 
     #[test]
@@ -265,5 +295,98 @@ mod tests {
             (p.errors[0].field.as_str(), p.errors[0].code.as_str()),
             ("is_admin", "unknown_field")
         );
+    }
+
+    #[test]
+    fn each_kind_of_refusal_has_its_code_and_serde_jsons_message() {
+        let admin = r#""admin": {"email": "a"}"#;
+        for (body, field, code) in [
+            // missing_field
+            (format!(r#"{{{admin}, "list": []}}"#), "name", "required"),
+            (
+                r#"{"name": "x", "admin": {}, "list": []}"#.to_owned(),
+                "admin.email",
+                "required",
+            ),
+            // unknown_field, at the top and inside
+            (with(r#""is_admin": true"#), "is_admin", "unknown_field"),
+            (
+                r#"{"name": "x", "admin": {"email": "a", "type": "x"}, "list": []}"#.to_owned(),
+                "admin.type",
+                "unknown_field",
+            ),
+            // invalid_type, `null` included
+            (with(r#""level": "high""#), "level", "invalid_type"),
+            (
+                format!(r#"{{"name": null, {admin}, "list": []}}"#),
+                "name",
+                "invalid_type",
+            ),
+            (
+                format!(
+                    r#"{{"name": "x", {admin}, "list": [{{"email": "b"}}, {{"email": 1.5}}]}}"#
+                ),
+                "list[1].email",
+                "invalid_type",
+            ),
+            (
+                format!(r#"{{"name": "x", {admin}, "list": {{}}}}"#),
+                "list",
+                "invalid_type",
+            ),
+            // unknown_variant
+            (with(r#""kind": "team""#), "kind", "invalid_value"),
+            // invalid_value
+            (with(r#""level": 300"#), "level", "invalid_value"),
+            (with(r#""level": -1"#), "level", "invalid_value"),
+            // invalid_length
+            (with(r#""pair": [1]"#), "pair", "invalid_value"),
+            // duplicate_field: refused as the key comes again, before its value, so the
+            // path is the object's (here the body's, ""); the message names the key
+            (with(r#""name": "y""#), "", "invalid_value"),
+            // custom: a `Deserialize` impl's own refusal
+            (with(r#""id": "not-a-uuid""#), "id", "invalid_value"),
+        ] {
+            assert_eq!(
+                refusal(&body),
+                (field.to_owned(), code.to_owned(), serde_json_says(&body)),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_first_refusal_in_the_body_is_the_one_named() {
+        // `zz` sorts after `name`: a reading that sorted the keys would name `name`.
+        let body = r#"{"zz": 1, "name": 5, "admin": {"email": "a"}, "list": []}"#;
+        assert_eq!(refusal(body).0, "zz");
+        let body = r#"{"name": 5, "zz": 1, "admin": {"email": "a"}, "list": []}"#;
+        assert_eq!(refusal(body).0, "name");
+    }
+
+    #[test]
+    fn the_second_reading_reads_what_serde_json_reads() {
+        for body in [
+            format!("{{{OK}}}"),
+            with(r#""note": null, "kind": null, "id": null, "level": null"#),
+            with(r#""note": "hi", "kind": "project", "level": 7, "pair": [1, 2]"#),
+            with(r#""kind": {"group": null}, "dry_run": true"#),
+            with(r#""id": "0192f0c1-7c1e-7a3e-9f1a-1f2e3d4c5b6a""#),
+        ] {
+            let from_text: Outer = serde_json::from_str(&body).unwrap();
+            let tree: shape::Json = serde_json::from_str(&body).unwrap();
+            let from_tree =
+                Outer::deserialize(IntoDeserializer::<ShapeError>::into_deserializer(tree))
+                    .unwrap();
+            assert_eq!(from_text, from_tree, "{body}");
+        }
+        // `null` clears, absence keeps.
+        let cleared: Outer = parse_json(with(r#""note": null"#).as_bytes()).unwrap();
+        assert_eq!(cleared.note, Some(None));
+        let kept: Outer = parse_json(format!("{{{OK}}}").as_bytes()).unwrap();
+        assert_eq!(kept.note, None);
+        // Through the second reading too: the `null`s pass, the bad `level` after them is named.
+        let body = with(r#""note": null, "kind": null, "level": "x""#);
+        assert_eq!(refusal(&body).0, "level");
     }
 }

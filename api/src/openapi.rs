@@ -1,6 +1,8 @@
 //! The OpenAPI document, generated from the handlers; `extranet openapi` writes it and a test
 //! checks that the committed `openapi.yaml` is the same.
 
+pub mod limits;
+
 use crate::problem::{Problem, ProblemField};
 use crate::responses::*;
 use crate::routes;
@@ -60,13 +62,25 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The whole document: the routes' operations merged into [`ApiDoc`].
+/// The whole document: the routes' operations merged into [`ApiDoc`], with the limits the
+/// server enforces on requests.
 pub fn document() -> utoipa::openapi::OpenApi {
+    with_limits(operations())
+}
+
+/// The document as the handlers' attributes make it, before [`limits`] are written in.
+fn operations() -> utoipa::openapi::OpenApi {
     let (_, api) = actix_web::App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(routes::configure)
         .split_for_parts();
+    api
+}
+
+/// `api`, made from the routes' attributes, with the [`limits`] the attributes cannot say.
+pub fn with_limits(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    limits::apply(&mut api);
     api
 }
 

@@ -114,6 +114,7 @@ impl Application {
                 .openapi(<openapi::ApiDoc as utoipa::OpenApi>::openapi())
                 .configure(routes::configure)
                 .split_for_parts();
+            let api = openapi::with_limits(api);
             app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
                 .default_service(web::to(unknown_route))
         })

@@ -45,14 +45,17 @@ impl WorkgroupName {
     }
 }
 
-/// A description: at most 5,000 characters; empty means none.
+/// A workgroup's description has at most this many characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 5_000;
+
+/// A description: at most [`MAX_DESCRIPTION_CHARS`] characters; empty means none.
 pub fn parse_description(input: &str) -> Result<Option<String>, FieldError> {
     let s = input.trim();
-    if s.chars().count() > 5_000 {
+    if s.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(FieldError::new(
             "",
             "too_long",
-            "a description has at most 5000 characters",
+            format!("a description has at most {MAX_DESCRIPTION_CHARS} characters"),
         ));
     }
     Ok((!s.is_empty()).then(|| s.to_owned()))

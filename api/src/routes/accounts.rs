@@ -17,10 +17,9 @@ use domain::DomainError;
 use persistence::sign_ups::NewSignUp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use validator::Validate;
 
 /// The first administrator of a new account.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdminBody {
     /// Exactly one of `email` and `phone`: the login.
@@ -38,7 +37,7 @@ pub struct AdminBody {
 }
 
 /// Sign-up: a new account and its first administrator.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignUpBody {
     /// The company portal's name.
@@ -48,7 +47,6 @@ pub struct SignUpBody {
     /// `enterprise` (250), or as configured.
     #[schema(example = "basic")]
     pub plan: Option<String>,
-    #[validate(nested)]
     pub admin: AdminBody,
 }
 
@@ -173,14 +171,14 @@ pub async fn sign_up(
 }
 
 /// The code a sign-up sent, and the login it went to.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmBody {
     /// The admin's email or phone, as given at sign-up.
     #[schema(example = "ada@acme.example")]
     pub login: String,
     /// The six digits sent to the login.
-    #[schema(example = "048213", pattern = "^[0-9]{6}$")]
+    #[schema(example = "048213")]
     pub code: String,
 }
 
@@ -265,7 +263,7 @@ pub async fn get_account(
 }
 
 /// A change of the account's settings: only the fields given change.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountPatch {
     #[schema(example = "Acme Web Agency")]
@@ -332,7 +330,7 @@ pub async fn patch_account(
 }
 
 /// The plan to move to.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanBody {
     #[schema(example = "standard")]

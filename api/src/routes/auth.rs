@@ -14,10 +14,9 @@ use domain::DomainError;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-use validator::Validate;
 
 /// Credentials.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginBody {
     /// Email address or E.164 phone number.

@@ -28,10 +28,9 @@ use persistence::models::identities::Credentials;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use validator::Validate;
 
 /// One person to invite: exactly one of `email` and `phone` (E.164), and names.
-#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InviteeBody {
     #[schema(example = "ann@client.example")]
@@ -47,7 +46,7 @@ pub struct InviteeBody {
 
 /// A workgroup created by the invitation; the caller becomes its owner, and for extranet
 /// invitations it allows external users.
-#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InlineWorkgroup {
     #[schema(example = "Client website")]
@@ -57,7 +56,7 @@ pub struct InlineWorkgroup {
 }
 
 /// A batch of invitations: all are created, or none.
-#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvitationBatchBody {
     /// `extranet` (external users, into an extranet workgroup) or `intranet` (employees).
@@ -268,7 +267,6 @@ pub struct InvitationListQuery {
     pub invitation_type: Option<UserType>,
     pub workgroup_id: Option<Uuid>,
     /// Part of the email, phone or a name, any case (at most 200 characters).
-    #[param(max_length = 200)]
     pub q: Option<String>,
     /// 1 to 200; 50 by default.
     pub limit: Option<u32>,
@@ -413,7 +411,7 @@ pub async fn revoke_invitation(
 }
 
 /// The token from an invitation link.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenBody {
     #[schema(example = "q3Jm0dJ8b1K2xY7vZk4pT9wQeR5sU6aH0cL2nB8fG1i")]
@@ -525,7 +523,7 @@ pub async fn lookup_invitation(
 }
 
 /// Accepting: the token, a password (the existing profile's, or a new one), optional names.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptBody {
     pub token: String,

@@ -18,7 +18,6 @@ use domain::membership::parse_new_member_role;
 use persistence::members::{MemberFilter, NewMember};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use validator::Validate;
 
 fn user_id(id: &str) -> Result<UserId, ApiError> {
     path_id(id, "user id")
@@ -80,7 +79,7 @@ pub async fn list_members(
 }
 
 /// An existing user of the account to add to a workgroup.
-#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMemberBody {
     pub user_id: uuid::Uuid,
@@ -148,7 +147,7 @@ pub async fn add_member(
 }
 
 /// A member's new role.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberPatch {
     /// `owner` hands ownership over (the owner or an administrator; an active employee only):

@@ -1,4 +1,7 @@
 //! The HTTP routes, registered once for the server and for the OpenAPI document.
+//!
+//! A request body's fields are checked by the domain's parse functions, which the handlers
+//! call; the limits those enforce reach the document through `crate::openapi::limits`.
 
 pub mod accounts;
 pub mod auth;

@@ -63,7 +63,6 @@ pub struct UserListQuery {
     #[param(inline)]
     pub status: Option<UserStatus>,
     /// Part of a name, email or phone, any case (at most 200 characters).
-    #[param(max_length = 200)]
     pub q: Option<String>,
     /// 1 to 200; 50 by default.
     pub limit: Option<u32>,

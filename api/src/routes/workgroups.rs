@@ -18,10 +18,9 @@ use domain::workgroup::{
 use persistence::workgroups::WorkgroupFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use validator::Validate;
 
 /// A new workgroup or project.
-#[derive(Debug, Deserialize, Serialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWorkgroupBody {
     #[schema(example = "Client website")]
@@ -161,7 +160,7 @@ pub async fn get_workgroup(
 }
 
 /// A change of a workgroup: only the fields given change.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkgroupPatch {
     pub name: Option<String>,

@@ -1,0 +1,363 @@
+//! The limits the server enforces on requests, written into the OpenAPI document from the
+//! constants that enforce them.
+//!
+//! utoipa's `#[schema(max_length = …)]` and `#[param(…)]` take number literals only (utoipa-gen
+//! 5 reads a literal token, not a path to a constant), so a limit declared there would be a
+//! second copy of the domain's number, free to drift from it. Instead, this table is built from
+//! the constants themselves and applied to the generated document; [`apply`] says which
+//! entries found nothing, and a test requires that to be none, so renaming a field cannot
+//! silently drop its limit. The checks themselves stay where they are: the domain's parse
+//! functions, `crate::pagination` and `crate::idempotency`.
+
+use crate::idempotency;
+use crate::pagination::MAX_LIMIT;
+use crate::routes::accounts::{AccountPatch, AdminBody, ConfirmBody, SignUpBody};
+use crate::routes::invitations::{InlineWorkgroup, InvitationBatchBody, InviteeBody};
+use crate::routes::workgroups::{NewWorkgroupBody, WorkgroupPatch};
+use crate::views::ExternalDomainsBody;
+use domain::account::{AccountSettings, ExternalDomains};
+use domain::invitation::{MAX_INVITEES, MAX_MESSAGE_CHARS};
+use domain::login::Email;
+use domain::names::{AccountName, PersonName, MAX_SEARCH_CHARS};
+use domain::password::Password;
+use domain::sign_up::CODE_DIGITS;
+use domain::workgroup::{WorkgroupName, MAX_DESCRIPTION_CHARS};
+use std::borrow::Cow;
+use std::ops::{RangeInclusive, RangeToInclusive};
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::{OpenApi, RefOr, Schema};
+use utoipa::ToSchema;
+
+/// `Idempotency-Key`'s longest value. `crate::idempotency` checks it with a literal of its
+/// own; the test `the_idempotency_key_limits_are_the_ones_the_header_enforces` holds the two
+/// together until that module names its limit.
+const IDEMPOTENCY_KEY_MAX_CHARS: usize = 255;
+/// Visible ASCII (`u8::is_ascii_graphic`), as `crate::idempotency` requires of a key.
+const VISIBLE_ASCII: &str = "^[!-~]+$";
+
+/// Every limit the document shows. A minimum of 1 is the parse functions' `required` for a
+/// blank value; they trim names and addresses before counting, so the limits are on what is
+/// left.
+pub fn all() -> Vec<Entry> {
+    let person_name = || chars(1..=PersonName::MAX_CHARS);
+    let workgroup_name = || chars(1..=WorkgroupName::MAX_CHARS);
+    let account_name = || chars(1..=AccountName::MAX_CHARS);
+    vec![
+        // Sign-up and the account.
+        property::<SignUpBody>("name", account_name()),
+        property::<AdminBody>("email", chars(..=Email::MAX_LEN)),
+        property::<AdminBody>("password", chars(Password::MIN_CHARS..=Password::MAX_CHARS)),
+        property::<AdminBody>("first_name", person_name()),
+        property::<AdminBody>("last_name", person_name()),
+        property::<ConfirmBody>("code", Limit::Pattern(format!("^[0-9]{{{CODE_DIGITS}}}$"))),
+        property::<AccountPatch>("name", account_name()),
+        property::<AccountPatch>(
+            "invitation_ttl_hours",
+            range(1..=AccountSettings::MAX_TTL_HOURS),
+        ),
+        property::<ExternalDomainsBody>("allow", items(..=ExternalDomains::MAX_DOMAINS)),
+        property::<ExternalDomainsBody>("deny", items(..=ExternalDomains::MAX_DOMAINS)),
+        // Workgroups.
+        property::<NewWorkgroupBody>("name", workgroup_name()),
+        property::<NewWorkgroupBody>("description", chars(..=MAX_DESCRIPTION_CHARS)),
+        property::<WorkgroupPatch>("name", workgroup_name()),
+        property::<WorkgroupPatch>("description", chars(..=MAX_DESCRIPTION_CHARS)),
+        // Invitations.
+        property::<InvitationBatchBody>("message", chars(..=MAX_MESSAGE_CHARS)),
+        property::<InvitationBatchBody>("invitees", items(1..=MAX_INVITEES)),
+        property::<InlineWorkgroup>("name", workgroup_name()),
+        property::<InviteeBody>("email", chars(..=Email::MAX_LEN)),
+        property::<InviteeBody>("first_name", person_name()),
+        property::<InviteeBody>("last_name", person_name()),
+        // Parameters, on every operation that takes them.
+        parameter(ParameterIn::Query, "q", chars(..=MAX_SEARCH_CHARS)),
+        parameter(ParameterIn::Query, "limit", range(1..=MAX_LIMIT)),
+        parameter(
+            ParameterIn::Header,
+            idempotency::HEADER,
+            chars(1..=IDEMPOTENCY_KEY_MAX_CHARS),
+        ),
+        parameter(
+            ParameterIn::Header,
+            idempotency::HEADER,
+            Limit::Pattern(VISIBLE_ASCII.to_owned()),
+        ),
+    ]
+}
+
+/// A limit as JSON Schema words it; absent bounds are left as they were.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Limit {
+    /// `minLength`, `maxLength`: characters of a string.
+    Chars {
+        min: Option<usize>,
+        max: Option<usize>,
+    },
+    /// `minItems`, `maxItems`: entries of an array.
+    Items {
+        min: Option<usize>,
+        max: Option<usize>,
+    },
+    /// `minimum`, `maximum` of an integer.
+    Range { min: Option<u32>, max: Option<u32> },
+    /// `pattern`: what the whole string matches.
+    Pattern(String),
+}
+
+/// Where a limit goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// A property of a component schema.
+    Property {
+        schema: Cow<'static, str>,
+        property: &'static str,
+    },
+    /// The parameter of this name and place, on every operation that has one.
+    Parameter {
+        place: &'static str,
+        name: &'static str,
+    },
+}
+
+/// One limit on one target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub target: Target,
+    pub limit: Limit,
+}
+
+/// A bound as JSON Schema has them, inclusive: `a..=b`, or `..=b` for a maximum only.
+pub trait Inclusive<T> {
+    fn bounds(self) -> (Option<T>, Option<T>);
+}
+
+impl<T> Inclusive<T> for RangeInclusive<T> {
+    fn bounds(self) -> (Option<T>, Option<T>) {
+        let (min, max) = self.into_inner();
+        (Some(min), Some(max))
+    }
+}
+
+impl<T> Inclusive<T> for RangeToInclusive<T> {
+    fn bounds(self) -> (Option<T>, Option<T>) {
+        (None, Some(self.end))
+    }
+}
+
+fn chars(r: impl Inclusive<usize>) -> Limit {
+    let (min, max) = r.bounds();
+    Limit::Chars { min, max }
+}
+
+fn items(r: impl Inclusive<usize>) -> Limit {
+    let (min, max) = r.bounds();
+    Limit::Items { min, max }
+}
+
+fn range(r: impl Inclusive<u32>) -> Limit {
+    let (min, max) = r.bounds();
+    Limit::Range { min, max }
+}
+
+fn property<T: ToSchema>(property: &'static str, limit: Limit) -> Entry {
+    Entry {
+        target: Target::Property {
+            schema: T::name(),
+            property,
+        },
+        limit,
+    }
+}
+
+fn parameter(place: ParameterIn, name: &'static str, limit: Limit) -> Entry {
+    Entry {
+        target: Target::Parameter {
+            place: place_name(&place),
+            name,
+        },
+        limit,
+    }
+}
+
+/// Writes every entry of [`all`] into `doc`; returns the entries that found no target (or a
+/// target of the wrong type), which a correct table never has.
+pub fn apply(doc: &mut OpenApi) -> Vec<Entry> {
+    all()
+        .into_iter()
+        .filter(|entry| !apply_one(doc, entry))
+        .collect()
+}
+
+fn apply_one(doc: &mut OpenApi, entry: &Entry) -> bool {
+    match &entry.target {
+        Target::Property { schema, property } => doc
+            .components
+            .as_mut()
+            .and_then(|c| c.schemas.get_mut(schema.as_ref()))
+            .and_then(|s| match s {
+                RefOr::T(Schema::Object(object)) => object.properties.get_mut(*property),
+                _ => None,
+            })
+            .is_some_and(|p| limit(p, &entry.limit)),
+        Target::Parameter { place, name } => {
+            let mut found = 0;
+            let mut all_fit = true;
+            for item in doc.paths.paths.values_mut() {
+                let operations = [
+                    &mut item.get,
+                    &mut item.put,
+                    &mut item.post,
+                    &mut item.delete,
+                    &mut item.options,
+                    &mut item.head,
+                    &mut item.patch,
+                    &mut item.trace,
+                ];
+                for op in operations.into_iter().flatten() {
+                    for schema in parameter_schemas(op, place, name) {
+                        found += 1;
+                        all_fit &= limit(schema, &entry.limit);
+                    }
+                }
+            }
+            found > 0 && all_fit
+        }
+    }
+}
+
+fn parameter_schemas<'a>(
+    op: &'a mut Operation,
+    place: &'a str,
+    name: &'a str,
+) -> impl Iterator<Item = &'a mut RefOr<Schema>> + 'a {
+    op.parameters
+        .iter_mut()
+        .flatten()
+        .filter(move |p| p.name == name && place_name(&p.parameter_in) == place)
+        .filter_map(|p| p.schema.as_mut())
+}
+
+fn place_name(p: &ParameterIn) -> &'static str {
+    match p {
+        ParameterIn::Query => "query",
+        ParameterIn::Path => "path",
+        ParameterIn::Header => "header",
+        ParameterIn::Cookie => "cookie",
+    }
+}
+
+/// Sets `l` on `schema`; false when the schema is not of a type `l` applies to.
+fn limit(schema: &mut RefOr<Schema>, l: &Limit) -> bool {
+    match (schema, l) {
+        (RefOr::T(Schema::Object(o)), Limit::Chars { min, max }) => {
+            o.min_length = min.or(o.min_length);
+            o.max_length = max.or(o.max_length);
+            true
+        }
+        (RefOr::T(Schema::Object(o)), Limit::Range { min, max }) => {
+            o.minimum = min.map(Into::into).or(o.minimum.take());
+            o.maximum = max.map(Into::into).or(o.maximum.take());
+            true
+        }
+        (RefOr::T(Schema::Object(o)), Limit::Pattern(p)) => {
+            o.pattern = Some(p.clone());
+            true
+        }
+        (RefOr::T(Schema::Array(a)), Limit::Items { min, max }) => {
+            a.min_items = min.or(a.min_items);
+            a.max_items = max.or(a.max_items);
+            true
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::idempotency::IdempotencyHeader;
+    use actix_web::dev::Payload;
+    use actix_web::test::TestRequest;
+    use actix_web::FromRequest;
+    use serde_json::{json, Value};
+
+    #[test]
+    fn every_limit_finds_its_field_or_parameter() {
+        let mut doc = super::super::operations();
+        assert_eq!(apply(&mut doc), Vec::<Entry>::new());
+    }
+
+    /// The keywords `limit` sets, as the document shows them.
+    fn keywords(limit: &Limit) -> Value {
+        let mut out = serde_json::Map::new();
+        let mut put = |key: &str, value: Option<Value>| {
+            if let Some(v) = value {
+                out.insert(key.to_owned(), v);
+            }
+        };
+        match limit {
+            Limit::Chars { min, max } => {
+                put("minLength", min.map(Value::from));
+                put("maxLength", max.map(Value::from));
+            }
+            Limit::Items { min, max } => {
+                put("minItems", min.map(Value::from));
+                put("maxItems", max.map(Value::from));
+            }
+            Limit::Range { min, max } => {
+                put("minimum", min.map(Value::from));
+                put("maximum", max.map(Value::from));
+            }
+            Limit::Pattern(p) => put("pattern", Some(json!(p))),
+        }
+        Value::Object(out)
+    }
+
+    #[test]
+    fn the_document_shows_every_limit() {
+        let doc = serde_json::to_value(crate::openapi::document()).unwrap();
+        for entry in all() {
+            let schemas: Vec<&Value> = match &entry.target {
+                Target::Property { schema, property } => {
+                    vec![&doc["components"]["schemas"][schema.as_ref()]["properties"][*property]]
+                }
+                Target::Parameter { place, name } => doc["paths"]
+                    .as_object()
+                    .unwrap()
+                    .values()
+                    .flat_map(|item| item.as_object().unwrap().values())
+                    .flat_map(|op| op["parameters"].as_array().into_iter().flatten())
+                    .filter(|p| p["in"] == *place && p["name"] == *name)
+                    .map(|p| &p["schema"])
+                    .collect(),
+            };
+            assert!(!schemas.is_empty(), "{entry:?}");
+            for schema in schemas {
+                for (key, value) in keywords(&entry.limit).as_object().unwrap() {
+                    assert_eq!(&schema[key], value, "{entry:?}");
+                }
+            }
+        }
+    }
+
+    fn key_accepted(value: &str) -> bool {
+        let req = TestRequest::default()
+            .insert_header((idempotency::HEADER, value))
+            .to_http_request();
+        IdempotencyHeader::from_request(&req, &mut Payload::None)
+            .into_inner()
+            .is_ok()
+    }
+
+    #[test]
+    fn the_idempotency_key_limits_are_the_ones_the_header_enforces() {
+        assert!(key_accepted(&"k".repeat(IDEMPOTENCY_KEY_MAX_CHARS)));
+        assert!(!key_accepted(&"k".repeat(IDEMPOTENCY_KEY_MAX_CHARS + 1)));
+        assert!(!key_accepted(""));
+        // `[!-~]`: every character from `!` to `~` is allowed; space, tab and the like are not.
+        let visible: String = ('!'..='~').collect();
+        assert!(key_accepted(&visible));
+        assert!(!key_accepted("a b"));
+        assert!(!key_accepted("a\tb"));
+    }
+}
