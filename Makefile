@@ -42,11 +42,14 @@ test-postgres-required:
 	@(exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null || { echo "PostgreSQL is required but not reachable at $(PG_HOST):$(PG_PORT)"; exit 1; }
 	$(MAKE) --no-print-directory test-postgres
 
-## lint: formatting, clippy (warnings are errors), and the one-way layering of the crates
+## lint: formatting, clippy (warnings are errors), the one-way layering of the crates, no
+## module cycles inside them, and no source file of 600 lines or more
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	./scripts/check-layering.sh
+	./scripts/check-module-cycles.py
+	./scripts/check-file-sizes.sh
 
 ## openapi: regenerate openapi.yaml from the code
 openapi:

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod auth;
 pub mod health;
 pub mod invitations;
+pub mod invitee;
 pub mod members;
 pub mod users;
 pub mod workgroups;
@@ -41,9 +42,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(members::decline_workgroup_invitation)
         .service(invitations::create_invitations)
         .service(invitations::list_invitations)
-        .service(invitations::lookup_invitation)
-        .service(invitations::accept_invitation)
-        .service(invitations::decline_invitation)
+        .service(invitee::lookup_invitation)
+        .service(invitee::accept_invitation)
+        .service(invitee::decline_invitation)
         .service(invitations::get_invitation)
         .service(invitations::resend_invitation)
         .service(invitations::revoke_invitation);

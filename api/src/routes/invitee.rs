@@ -1,0 +1,274 @@
+//! The invitee's side of an invitation, on the public accept page: what the link leads to
+//! (lookup), accepting and declining. Public endpoints: the token in the body is the
+//! credential, and each is rate limited per client address.
+
+use crate::extract::JsonBody;
+use crate::problem::ApiError;
+use crate::rate_limit::Endpoint;
+use crate::responses::*;
+use crate::secrets::token_hash;
+use crate::state::AppState;
+use crate::views::{InvitationView, UserView};
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use domain::enums::{InvitationStatus, UserType, WorkgroupKind};
+use domain::names::PersonName;
+use domain::password::Password;
+use domain::sign_up::ExistingProfile;
+use domain::DomainError;
+use persistence::accept::AcceptingProfile;
+use persistence::models::identities::Credentials;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The token from an invitation link.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenBody {
+    #[schema(example = "q3Jm0dJ8b1K2xY7vZk4pT9wQeR5sU6aH0cL2nB8fG1i")]
+    pub token: String,
+}
+
+/// The invitation as the accept page shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupInvitation {
+    pub id: Uuid,
+    #[serde(rename = "type")]
+    pub invitation_type: UserType,
+    pub status: InvitationStatus,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub message: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupAccount {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupWorkgroup {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: WorkgroupKind,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupInviter {
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// What the accept page shows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LookupView {
+    pub invitation: LookupInvitation,
+    pub account: LookupAccount,
+    pub workgroup: Option<LookupWorkgroup>,
+    pub inviter: LookupInviter,
+    /// Whether the login already has a network profile: the page then asks for that
+    /// profile's password rather than a new one.
+    pub profile_exists: bool,
+}
+
+/// What an invitation link leads to: account, workgroup, inviter, invitee, expiry (public).
+/// The token of an accepted, declined or revoked invitation is dead: 404, like one that never
+/// existed. An expired one is 410 `invitation_expired`, with nothing of the invitation.
+#[utoipa::path(
+    tag = "invitations",
+    security(()),
+    request_body(content = TokenBody),
+    responses(
+        (status = 200, description = "The invitation", body = LookupView),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 410, response = Gone),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/v1/invitations/lookup")]
+pub async fn lookup_invitation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<TokenBody>,
+) -> Result<web::Json<LookupView>, ApiError> {
+    let now = state.clock.now();
+    state.limits.check(Endpoint::Lookup, &req)?;
+    let hash = token_hash(&body.token);
+    let db = state.db.clone();
+    let found = web::block(move || persistence::accept::lookup(&db, &hash, now)).await??;
+    let i = &found.invitation;
+    Ok(web::Json(LookupView {
+        invitation: LookupInvitation {
+            id: i.id.as_uuid(),
+            invitation_type: i.invitation_type,
+            status: i.status,
+            email: i.email.clone(),
+            phone: i.phone.clone(),
+            first_name: i.first_name.clone(),
+            last_name: i.last_name.clone(),
+            message: i.message.clone(),
+            expires_at: i.expires_at,
+        },
+        account: LookupAccount {
+            id: i.account_id.as_uuid(),
+            name: found.account_name.clone(),
+        },
+        workgroup: found.workgroup.map(|(id, name, kind)| LookupWorkgroup {
+            id: id.as_uuid(),
+            name,
+            kind,
+        }),
+        inviter: LookupInviter {
+            first_name: found.inviter_first_name.clone(),
+            last_name: found.inviter_last_name.clone(),
+        },
+        profile_exists: found.profile_exists,
+    }))
+}
+
+/// Accepting: the token, a password (the existing profile's, or a new one), optional names.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptBody {
+    pub token: String,
+    /// The password of the login's existing network profile, or one for the new profile.
+    #[schema(example = "correct horse battery")]
+    pub password: String,
+    /// For a new profile; the invitation's names otherwise.
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+}
+
+/// The new user and a token acting as them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcceptResponse {
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    pub expires_in: u32,
+    pub user: UserView,
+}
+
+/// Accept an invitation (public): the person joins the account, and the workgroup as a member.
+/// A login that already has a network profile must give that profile's password (401
+/// `invalid_credentials` otherwise). Resent, revoked, used and unknown tokens are 404, expired
+/// ones 410. Today's rules are checked again: the workgroup must still allow external users
+/// (409 `workgroup_not_extranet`), the account's domain rules still let the address in (409
+/// `domain_not_allowed`), and whoever sent the invitation last must still be allowed to send
+/// it (409 `inviter_no_longer_allowed`; a dismissed inviter's invitations stay valid).
+#[utoipa::path(
+    tag = "invitations",
+    security(()),
+    request_body(content = AcceptBody, example = json!({"token": "q3Jm0dJ8b1K2xY7vZk4pT9wQeR5sU6aH0cL2nB8fG1i", "password": "correct horse battery"})),
+    responses(
+        (status = 201, description = "Accepted", body = AcceptResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 410, response = Gone),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/v1/invitations/accept")]
+pub async fn accept_invitation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<AcceptBody>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    state.limits.check(Endpoint::Accept, &req)?;
+    let hash = token_hash(&body.token);
+    let db = state.db.clone();
+    let h = hash.clone();
+    let credentials =
+        web::block(move || persistence::accept::credentials_for_token(&db, &h, now)).await??;
+    let profile = match credentials {
+        Some(Credentials {
+            identity_id,
+            password_hash: stored,
+        }) => {
+            // The profile's password is being tried: failures count against the profile.
+            let key = format!("profile:{identity_id}");
+            state.login_failures.check(&key)?;
+            let password_matches = state.passwords.verify(&body.password, Some(stored)).await?;
+            if !password_matches {
+                state.login_failures.failed(&key);
+            }
+            AcceptingProfile::Existing(ExistingProfile {
+                identity_id,
+                password_matches,
+            })
+        }
+        None => {
+            let mut errors = domain::error::FieldErrors::new();
+            let password = errors.check("password", Password::parse(&body.password));
+            let first = body
+                .first_name
+                .as_deref()
+                .and_then(|n| errors.check("first_name", PersonName::parse(n)));
+            let last = body
+                .last_name
+                .as_deref()
+                .and_then(|n| errors.check("last_name", PersonName::parse(n)));
+            errors.finish()?;
+            let password = password.ok_or(DomainError::Invalid(Vec::new()))?;
+            AcceptingProfile::New {
+                password_hash: state.passwords.hash(&password).await?,
+                first_name: first.map(PersonName::into_string),
+                last_name: last.map(PersonName::into_string),
+            }
+        }
+    };
+    let db = state.db.clone();
+    let user = web::block(move || persistence::accept::accept(&db, &hash, profile, now)).await??;
+    let token = state
+        .tokens
+        .issue(user.identity_id, Some((user.account_id, user.id)), now)?;
+    Ok(HttpResponse::Created().json(AcceptResponse {
+        access_token: token.access_token,
+        token_type: token.token_type,
+        expires_in: token.expires_in,
+        user: UserView::from(&user),
+    }))
+}
+
+/// Decline an invitation (public); its seat is freed.
+#[utoipa::path(
+    tag = "invitations",
+    security(()),
+    request_body(content = TokenBody),
+    responses(
+        (status = 200, description = "Declined", body = InvitationView),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 410, response = Gone),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/v1/invitations/decline")]
+pub async fn decline_invitation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<TokenBody>,
+) -> Result<web::Json<InvitationView>, ApiError> {
+    let now = state.clock.now();
+    state.limits.check(Endpoint::Accept, &req)?;
+    let hash = token_hash(&body.token);
+    let db = state.db.clone();
+    let invitation = web::block(move || persistence::accept::decline(&db, &hash, now)).await??;
+    Ok(web::Json(InvitationView::from(&invitation)))
+}
