@@ -14,7 +14,12 @@ use sha2::{Digest, Sha256};
 
 pub const HEADER: &str = "Idempotency-Key";
 
-/// The header's value, when sent: 1 to 255 visible ASCII characters.
+/// The longest key accepted.
+pub const MAX_KEY_CHARS: usize = 255;
+/// What a key is made of: visible ASCII (`!` to `~`), as a pattern for the OpenAPI document.
+pub const KEY_PATTERN: &str = "^[!-~]+$";
+
+/// The header's value, when sent: 1 to [`MAX_KEY_CHARS`] visible ASCII characters.
 pub struct IdempotencyHeader(pub Option<String>);
 
 impl FromRequest for IdempotencyHeader {
@@ -28,14 +33,18 @@ impl FromRequest for IdempotencyHeader {
         let valid = value
             .to_str()
             .ok()
-            .filter(|v| (1..=255).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_graphic()))
+            .filter(|v| {
+                (1..=MAX_KEY_CHARS).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_graphic())
+            })
             .map(str::to_owned);
         ready(match valid {
             Some(v) => Ok(Self(Some(v))),
             None => Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_idempotency_key",
-                "Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice)",
+                format!(
+                    "Idempotency-Key must be 1 to {MAX_KEY_CHARS} visible ASCII characters (a UUID is a good choice)"
+                ),
             )),
         })
     }

@@ -28,12 +28,7 @@ use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::{OpenApi, RefOr, Schema};
 use utoipa::ToSchema;
 
-/// `Idempotency-Key`'s longest value. `crate::idempotency` checks it with a literal of its
-/// own; the test `the_idempotency_key_limits_are_the_ones_the_header_enforces` holds the two
-/// together until that module names its limit.
-const IDEMPOTENCY_KEY_MAX_CHARS: usize = 255;
-/// Visible ASCII (`u8::is_ascii_graphic`), as `crate::idempotency` requires of a key.
-const VISIBLE_ASCII: &str = "^[!-~]+$";
+use crate::idempotency::{KEY_PATTERN, MAX_KEY_CHARS as IDEMPOTENCY_KEY_MAX_CHARS};
 
 /// Every limit the document shows. A minimum of 1 is the parse functions' `required` for a
 /// blank value; they trim names and addresses before counting, so the limits are on what is
@@ -80,7 +75,7 @@ pub fn all() -> Vec<Entry> {
         parameter(
             ParameterIn::Header,
             idempotency::HEADER,
-            Limit::Pattern(VISIBLE_ASCII.to_owned()),
+            Limit::Pattern(KEY_PATTERN.to_owned()),
         ),
     ]
 }
