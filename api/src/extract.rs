@@ -13,6 +13,7 @@ use futures_util::StreamExt;
 use serde::de::{DeserializeOwned, IntoDeserializer};
 use serde_path_to_error::{Path, Segment};
 use shape::{Json, ShapeError, ShapeKind};
+use validator::ValidationErrors;
 
 /// The largest JSON body accepted: a batch of 100 invitees fits many times over.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -175,6 +176,31 @@ fn parent(path: &str) -> &str {
     } else {
         path
     }
+}
+
+/// Field errors of a `validator` check, each named by its field, with its code and a message
+/// that states the bound from the check's own parameters (so a limit is written once, in the
+/// attribute).
+pub fn field_errors(errors: &ValidationErrors) -> Vec<ProblemField> {
+    let mut out: Vec<ProblemField> = errors
+        .field_errors()
+        .into_iter()
+        .flat_map(|(field, list)| {
+            list.iter().map(move |e| {
+                let param = |name: &str| e.params.get(name).map(ToString::to_string);
+                let message = match (e.message.as_ref(), param("min"), param("max")) {
+                    (Some(m), _, _) => m.to_string(),
+                    (None, Some(min), Some(max)) => format!("`{field}` must be {min} to {max}"),
+                    (None, None, Some(max)) => format!("`{field}` must be at most {max}"),
+                    (None, Some(min), None) => format!("`{field}` must be at least {min}"),
+                    (None, None, None) => format!("`{field}` is invalid ({})", e.code),
+                };
+                ProblemField::new(field.to_string(), e.code.to_string(), message)
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    out
 }
 
 /// For `Option<Option<T>>` fields of a PATCH: absent is `None`, `null` is `Some(None)`.

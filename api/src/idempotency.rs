@@ -11,6 +11,7 @@ use futures_util::future::{ready, Ready};
 use persistence::idempotency::{IdempotencyKey, Idempotent};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use validator::{Validate, ValidationError};
 
 pub const HEADER: &str = "Idempotency-Key";
 
@@ -21,6 +22,24 @@ pub const KEY_PATTERN: &str = "^[!-~]+$";
 
 /// The header's value, when sent: 1 to [`MAX_KEY_CHARS`] visible ASCII characters.
 pub struct IdempotencyHeader(pub Option<String>);
+
+/// [`MAX_KEY_CHARS`] as `validator` takes lengths.
+const KEY_LENGTH_LIMIT: u64 = MAX_KEY_CHARS as u64;
+
+/// What a key must be, declared once.
+#[derive(Validate)]
+struct KeyText<'a> {
+    #[validate(length(min = 1, max = KEY_LENGTH_LIMIT), custom(function = "visible_ascii"))]
+    key: &'a str,
+}
+
+fn visible_ascii(key: &str) -> Result<(), ValidationError> {
+    if key.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("visible_ascii"))
+    }
+}
 
 impl FromRequest for IdempotencyHeader {
     type Error = ApiError;
@@ -33,9 +52,7 @@ impl FromRequest for IdempotencyHeader {
         let valid = value
             .to_str()
             .ok()
-            .filter(|v| {
-                (1..=MAX_KEY_CHARS).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_graphic())
-            })
+            .filter(|key| KeyText { key }.validate().is_ok())
             .map(str::to_owned);
         ready(match valid {
             Some(v) => Ok(Self(Some(v))),
