@@ -17,6 +17,10 @@ pub enum StoreError {
     /// A stored value this version cannot read (a bad id or word in a row).
     #[error("stored data is not readable: {0}")]
     Corrupt(String),
+    /// A concurrent write changed what this one was decided on (seats, settings, a workgroup,
+    /// a login): the use case runs it again with the account locked. Never shown to clients.
+    #[error("a concurrent write intervened: {0}")]
+    Contended(&'static str),
     /// The configured database URL cannot be used.
     #[error("{0}")]
     Config(String),
@@ -31,6 +35,12 @@ impl From<diesel::r2d2::PoolError> for StoreError {
 }
 
 impl StoreError {
+    /// Whether running the write again with the account locked may succeed: a concurrent write
+    /// got there first (a unique index refused a row, or the seats or facts moved).
+    pub fn is_contended(&self) -> bool {
+        matches!(self, Self::Contended(_)) || self.is_unique_violation()
+    }
+
     /// Whether a unique index refused a row: a concurrent writer got there first.
     pub fn is_unique_violation(&self) -> bool {
         matches!(

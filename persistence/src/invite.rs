@@ -6,9 +6,9 @@
 use crate::audit::{self, AuditEvent};
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
-use crate::idempotency::{IdempotencyKey, Idempotent};
+use crate::idempotency::{self, IdempotencyKey, Idempotent};
 use crate::keys::Key;
-use crate::ledger::{account_now, change_seats};
+use crate::ledger::{account_now, has_overdue, reserve_pending, sweep_account};
 use crate::limits::Limits;
 use crate::membership_invitation::MembershipInvitation;
 use crate::models::accounts::{account_by_id, AccountRecord};
@@ -17,7 +17,7 @@ use crate::models::users::{login_states, names_of};
 use crate::models::workgroups::{facts_for, find_workgroup, insert_workgroup, WorkgroupRecord};
 use crate::outbox::{self, InvitationNotice, Inviter};
 use crate::quotas;
-use crate::tx::{self, Sweep};
+use crate::tx;
 use chrono::{DateTime, Utc};
 use domain::access::AccountUser;
 use domain::enums::{InvitationStatus, MembershipStatus, Role};
@@ -27,11 +27,11 @@ use domain::invitation::{
     Outcome, Target, WorkgroupFacts,
 };
 use domain::login::Login;
-use domain::seats::SeatChange;
 use domain::sending::Sending;
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// What one row of a batch became.
@@ -180,6 +180,15 @@ pub fn preview_batch(
 }
 
 /// Creates a batch of invitations, all or nothing.
+///
+/// First without the account's lock: everything is read and decided, the rows are written,
+/// and only then the seats are reserved with one conditional statement (`ledger::
+/// reserve_pending`), which takes the account row's lock for the last few statements of the
+/// transaction. Concurrent batches of one account thus overlap instead of queueing behind a
+/// lock held for the whole transaction. When something moved meanwhile (seats, plan,
+/// settings, the workgroup, a login another batch just invited), the transaction rolls back
+/// and runs again the old way, the account locked from its start: the answer is always the
+/// one a serial run would give.
 pub fn create_batch(
     db: &Database,
     actor: AccountUser,
@@ -188,40 +197,104 @@ pub fn create_batch(
     now: DateTime<Utc>,
     key: Option<IdempotencyKey>,
 ) -> Result<Idempotent<BatchResult>, StoreError> {
-    let limits = limits.clone();
-    let batch = std::sync::Arc::new(new.batch);
-    let decided = batch.clone();
-    tx::idempotent_in_account(
-        db,
+    let order = Arc::new((limits.clone(), new, key));
+    let attempt = |locked: Locked| {
+        let order = order.clone();
+        db.write(move |conn| {
+            let (limits, new, key) = &*order;
+            write_attempt(conn, &actor, limits, new, key.as_ref(), locked, now)
+        })
+    };
+    match attempt(Locked::Late) {
+        Err(e) if e.is_contended() => attempt(Locked::FromTheStart),
+        done => done,
+    }
+}
+
+/// When a batch's transaction takes the account's lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Locked {
+    /// With the seat reservation, near its end; undone when anything it decided on moved.
+    Late,
+    /// Before anything is read, so nothing can move.
+    FromTheStart,
+}
+
+fn write_attempt(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    limits: &Limits,
+    new: &NewInvitations,
+    key: Option<&IdempotencyKey>,
+    locked: Locked,
+    now: DateTime<Utc>,
+) -> Result<Idempotent<BatchResult>, StoreError> {
+    let batch = &new.batch;
+    match locked {
+        Locked::FromTheStart => {
+            tx::lock_account(conn, actor.account_id)?;
+            sweep_account(conn, actor.account_id, now)?;
+        }
+        // Expiring invitations changes the seat counters: that is done under the lock.
+        Locked::Late if has_overdue(conn, actor.account_id, now)? => {
+            return Err(StoreError::Contended("overdue invitations to expire first"));
+        }
+        Locked::Late => {}
+    }
+    let loaded = load_batch(conn, actor, batch, true, now)?;
+    // Authorization comes first, before any replay of a stored answer.
+    may_send_batch(actor, &loaded.account.settings, batch, loaded.context_group)?;
+    let caller = idempotency::caller_of(actor);
+    if let Some(key) = key {
+        if let Some(outcome) = idempotency::replay(conn, &caller, key)? {
+            return Ok(Idempotent {
+                outcome,
+                replayed: true,
+            });
+        }
+    }
+    let plan = decide(actor, limits, batch, &loaded)?;
+    let outcome = write_batch(
+        conn,
         actor,
-        key,
-        Sweep::First,
+        batch,
+        &loaded,
+        &plan.outcomes,
+        &new.tokens,
         now,
-        move |conn| {
-            let loaded = load_batch(conn, &actor, &decided, true, now)?;
-            may_send_batch(
-                &actor,
-                &loaded.account.settings,
-                &decided,
-                loaded.context_group,
-            )?;
-            Ok(loaded)
-        },
-        move |conn, loaded| {
-            let plan = decide(&actor, &limits, &batch, &loaded)?;
-            let sendings = batch_sendings(&batch, &plan.outcomes);
-            quotas::consume(conn, Some(actor.account_id), &sendings, &limits.quotas, now)?;
-            write_batch(
-                conn,
-                &actor,
-                &batch,
-                loaded,
-                &plan.outcomes,
-                &new.tokens,
-                now,
-            )
-        },
-    )
+    )?;
+    if let Some(key) = key {
+        idempotency::remember(conn, &caller, key, &outcome, now)?;
+    }
+    let created = outcome
+        .rows
+        .iter()
+        .filter(|r| matches!(r, BatchRow::Invited(_)))
+        .count();
+    let limit = limits.plans.limit_of(&loaded.account.plan);
+    let seats = u32::try_from(created).unwrap_or(u32::MAX);
+    if !reserve_pending(conn, &loaded.account, limit, seats, now)? {
+        return Err(StoreError::Contended("the seats, plan or settings moved"));
+    }
+    // The account is locked from here on: a workgroup change (made under the same lock)
+    // either committed before this read or waits for this transaction.
+    if let Some(decided_on) = loaded.context_group {
+        let group = find_workgroup(conn, actor.account_id, decided_on.id)?;
+        let now_facts = match &group {
+            Some(g) => Some(facts_for(conn, g, actor.user_id)?),
+            None => None,
+        };
+        if now_facts != Some(decided_on) {
+            return Err(StoreError::Contended("the workgroup moved"));
+        }
+    }
+    // Counters after the account row, in every write: one lock order, no deadlock.
+    let sendings = batch_sendings(batch, &plan.outcomes);
+    quotas::consume(conn, Some(actor.account_id), &sendings, &limits.quotas, now)?;
+    Ok(Idempotent {
+        outcome,
+        replayed: false,
+    })
 }
 
 /// The messages a decided batch sends: one per invitee, but none to an external user already
@@ -278,11 +351,14 @@ fn new_record(
     }
 }
 
+/// Writes a decided batch's rows: the workgroup it creates, the invitations with their
+/// messages and audit events, and membership invitations of existing external users. Seats are
+/// the caller's to reserve.
 fn write_batch(
     conn: &mut DbConnection,
     actor: &AccountUser,
     batch: &Batch,
-    loaded: Loaded,
+    loaded: &Loaded,
     outcomes: &[Outcome],
     tokens: &[IssuedToken],
     now: DateTime<Utc>,
@@ -301,7 +377,6 @@ fn write_batch(
     };
     let expires_at = expiry(now, &loaded.account.settings);
     let mut rows = Vec::with_capacity(outcomes.len());
-    let mut created = 0i32;
     for (i, (invitee, outcome)) in batch.invitees.iter().zip(outcomes).enumerate() {
         match outcome {
             Outcome::Invited => {
@@ -334,7 +409,6 @@ fn write_batch(
                         now,
                     ),
                 )?;
-                created += 1;
                 rows.push(BatchRow::Invited(Box::new(record)));
             }
             Outcome::WorkgroupInvitation {
@@ -360,15 +434,6 @@ fn write_batch(
             }
         }
     }
-    change_seats(
-        conn,
-        actor.account_id,
-        SeatChange {
-            pending: created,
-            ..SeatChange::default()
-        },
-        now,
-    )?;
     Ok(BatchResult {
         dry_run: false,
         created_workgroup,

@@ -8,12 +8,13 @@ use crate::audit::{self, AuditEvent};
 use crate::db::DbConnection;
 use crate::error::StoreError;
 use crate::keys::{to_count, Key};
-use crate::models::accounts::{account_by_id, AccountRecord};
+use crate::models::accounts::{account_by_id, external_domains_columns, AccountRecord};
 use crate::schema::{accounts, invitations};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::enums::InvitationStatus;
 use domain::ids::AccountId;
+use domain::plan::UserLimit;
 use domain::seats::SeatChange;
 use serde_json::json;
 
@@ -36,6 +37,70 @@ pub(crate) fn change_seats(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Reserves `n` seats for new pending invitations in one conditional statement, late in the
+/// transaction that decided on `decided_on` (read without the account's lock): it takes the
+/// account row's lock, and succeeds only while the seats still fit under `limit` and the plan
+/// and settings are still the ones decided on. `false`: something moved meanwhile; the caller
+/// runs the write again with the account locked from the start.
+pub(crate) fn reserve_pending(
+    conn: &mut DbConnection,
+    decided_on: &AccountRecord,
+    limit: UserLimit,
+    n: u32,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let n = i32::try_from(n).unwrap_or(i32::MAX);
+    let (mode, domains) = external_domains_columns(&decided_on.settings.external_domains);
+    let settings = &decided_on.settings;
+    let unchanged = accounts::table
+        .find(decided_on.id.key())
+        .filter(accounts::plan.eq(&decided_on.plan))
+        .filter(accounts::who_can_invite.eq(settings.who_can_invite.as_str()))
+        .filter(accounts::external_domains_mode.eq(mode))
+        .filter(accounts::external_domains.eq(&domains))
+        .filter(
+            accounts::invitation_ttl_hours
+                .eq(i32::try_from(settings.invitation_ttl_hours).unwrap_or(i32::MAX)),
+        );
+    let take = (
+        accounts::pending_invitations.eq(accounts::pending_invitations + n),
+        accounts::updated_at.eq(now.naive_utc()),
+    );
+    let updated = match limit.seats() {
+        None => diesel::update(unchanged).set(take).execute(conn)?,
+        Some(limit) => {
+            let room = i32::try_from(limit).unwrap_or(i32::MAX).saturating_sub(n);
+            diesel::update(
+                unchanged.filter(
+                    (accounts::active_intranet
+                        + accounts::active_extranet
+                        + accounts::pending_invitations)
+                        .le(room),
+                ),
+            )
+            .set(take)
+            .execute(conn)?
+        }
+    };
+    Ok(updated == 1)
+}
+
+/// Whether the account holds pending invitations past their expiry, not swept yet.
+pub(crate) fn has_overdue(
+    conn: &mut DbConnection,
+    account: AccountId,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let first: Option<String> = invitations::table
+        .filter(invitations::account_id.eq(account.key()))
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
+        .filter(invitations::expires_at.le(now.naive_utc()))
+        .select(invitations::id)
+        .first(conn)
+        .optional()?;
+    Ok(first.is_some())
 }
 
 /// Rule 7: pending invitations past their expiry become `expired` and free their seats.

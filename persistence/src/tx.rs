@@ -28,7 +28,7 @@ pub(crate) enum Sweep {
 /// Serialises the writers of one account: on PostgreSQL the account row is locked
 /// (`SELECT … FOR UPDATE`) until the transaction ends, which also holds across several server
 /// processes; on SQLite the transaction already is the only writer.
-fn lock_account(conn: &mut DbConnection, account: AccountId) -> Result<(), StoreError> {
+pub(crate) fn lock_account(conn: &mut DbConnection, account: AccountId) -> Result<(), StoreError> {
     if let DbConnection::Pg(pg) = conn {
         accounts::table
             .find(account.key())

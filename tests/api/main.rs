@@ -19,6 +19,7 @@ mod members;
 mod membership_invitations;
 mod openapi;
 mod processes;
+mod races;
 mod roles;
 mod schema;
 mod seats;

@@ -1,7 +1,8 @@
 //! `make bench`: the invitation path and the list endpoints under load, against the release
-//! binary on SQLite, with 10 k and with 1 M invitations already stored.
+//! binary on SQLite (or PostgreSQL, with `--postgres`), with 10 k and with 1 M invitations
+//! already stored.
 //!
-//! It starts `target/release/extranet` on a fresh SQLite file, signs up an account on the
+//! It starts `target/release/extranet` on a fresh SQLite file (or PostgreSQL database), signs up an account on the
 //! unlimited plan, seeds invitations straight into the database (an API batch would take
 //! minutes for a million), then runs `--clients` concurrent clients, each sending one request
 //! at a time over a kept-alive connection, for `--seconds`: first single invitations (one
@@ -31,6 +32,73 @@ struct Args {
     /// The server's log filter.
     #[arg(long, default_value = "warn")]
     log: String,
+    /// Run on PostgreSQL instead of SQLite: the server URL (a database of its own is created
+    /// on it and dropped after), e.g. `postgres://postgres@127.0.0.1:5432`.
+    #[arg(long)]
+    postgres: Option<String>,
+}
+
+/// Where the server keeps its data for the run.
+enum Store {
+    Sqlite {
+        path: String,
+        _dir: tempfile::TempDir,
+    },
+    Postgres {
+        server: String,
+        name: String,
+    },
+}
+
+impl Store {
+    fn create(postgres: Option<&str>) -> Self {
+        match postgres {
+            None => {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("bench.db").display().to_string();
+                Self::Sqlite { path, _dir: dir }
+            }
+            Some(server) => {
+                let server = server.trim_end_matches('/').to_owned();
+                let name = format!("extranet_bench_{}", std::process::id());
+                let mut admin =
+                    diesel::PgConnection::establish(&format!("{server}/postgres")).unwrap();
+                // One statement each: a multi-statement string runs as one transaction.
+                admin
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .unwrap();
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .unwrap();
+                Self::Postgres { server, name }
+            }
+        }
+    }
+
+    fn url(&self) -> String {
+        match self {
+            Self::Sqlite { path, .. } => format!("sqlite://{path}"),
+            Self::Postgres { server, name } => format!("{server}/{name}"),
+        }
+    }
+
+    fn backend(&self) -> &'static str {
+        match self {
+            Self::Sqlite { .. } => "SQLite",
+            Self::Postgres { .. } => "PostgreSQL",
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Self::Postgres { server, name } = self {
+            if let Ok(mut admin) = diesel::PgConnection::establish(&format!("{server}/postgres")) {
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
 }
 
 const SECRET: &str = "bench-secret-bench-secret-bench-secret-01";
@@ -68,7 +136,48 @@ fn peak_memory_kib(pid: u32) -> u64 {
 
 /// Stores `n` invitations (and their sent messages and audit events) for the account, as
 /// the API would have, in one transaction.
-fn seed(path: &str, account: &str, group: &str, inviter: &str, n: u64) {
+fn seed(store: &Store, account: &str, group: &str, inviter: &str, n: u64) {
+    match store {
+        Store::Sqlite { path, .. } => seed_sqlite(path, account, group, inviter, n),
+        Store::Postgres { .. } => seed_postgres(&store.url(), account, group, inviter, n),
+    }
+}
+
+fn seed_postgres(url: &str, account: &str, group: &str, inviter: &str, n: u64) {
+    let mut conn = diesel::PgConnection::establish(url).unwrap();
+    let started = Instant::now();
+    let id = "'00000000-0000-7000-8000-' || lpad(x::text, 12, '0')";
+    conn.batch_execute(&format!(
+        "BEGIN;
+         INSERT INTO invitations (id, account_id, invitation_type, status, email, phone, login, first_name,
+             last_name, workgroup_id, message, invited_by, token_hash, expires_at, sent_count, last_sent_at,
+             created_at, updated_at)
+         SELECT {id}, '{account}', 'extranet', 'pending',
+             'seed' || x || '@seed.example', NULL, 'seed' || x || '@seed.example', 'Seed', 'Person',
+             '{group}', NULL, '{inviter}', md5(random()::text) || md5(random()::text), '2099-01-01 00:00:00',
+             1, '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00'
+         FROM generate_series(1, {n}) x;
+         INSERT INTO outbox (id, account_id, channel, recipient, payload, status, attempts, next_attempt_at,
+             created_at, sent_at)
+         SELECT {id}, '{account}', 'email', 'seed' || x || '@seed.example',
+             '{{}}', 'sent', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00'
+         FROM generate_series(1, {n}) x;
+         INSERT INTO audit_events (id, account_id, actor_user_id, action, subject_type, subject_id, details, created_at)
+         SELECT {id}, '{account}', '{inviter}', 'invitation.created',
+             'invitation', {id}, '{{}}', '2026-01-01 00:00:00'
+         FROM generate_series(1, {n}) x;
+         UPDATE accounts SET pending_invitations = pending_invitations + {n} WHERE id = '{account}';
+         COMMIT;"
+    ))
+    .unwrap();
+    conn.batch_execute("VACUUM ANALYZE").unwrap();
+    eprintln!(
+        "seeded {n} invitations in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+fn seed_sqlite(path: &str, account: &str, group: &str, inviter: &str, n: u64) {
     let mut conn = diesel::SqliteConnection::establish(path).unwrap();
     conn.batch_execute("PRAGMA busy_timeout = 60000;").unwrap();
     let started = Instant::now();
@@ -171,9 +280,8 @@ fn report(name: &str, seconds: u64, o: &Outcome) {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let args = Args::parse();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bench.db").display().to_string();
-    let url = format!("sqlite://{path}");
+    let store = Store::create(args.postgres.as_deref());
+    let url = store.url();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -266,11 +374,14 @@ async fn main() {
         .await
         .unwrap();
     let group = group["id"].as_str().unwrap().to_owned();
-    seed(&path, &account, &group, &inviter, args.seed);
+    seed(&store, &account, &group, &inviter, args.seed);
 
     println!(
-        "\n{} invitations stored, {} clients, {} s per phase\n",
-        args.seed, args.clients, args.seconds
+        "\n{}: {} invitations stored, {} clients, {} s per phase\n",
+        store.backend(),
+        args.seed,
+        args.clients,
+        args.seconds
     );
     println!("| phase | throughput | p50 | p90 | p99 | max | errors |");
     println!("|---|---|---|---|---|---|---|");
@@ -296,6 +407,37 @@ async fn main() {
     phase(args.clients, 2, invite("warm")).await;
     let o = phase(args.clients, args.seconds, invite("load")).await;
     report("POST /v1/invitations (1 invitee)", args.seconds, &o);
+    // Batches of 100, from a quarter of the clients: integrators' imports.
+    let batch = {
+        let (client, base, token, group) =
+            (client.clone(), base.clone(), token.clone(), group.clone());
+        move |c: usize, i: u64| {
+            let (client, base, token, group) =
+                (client.clone(), base.clone(), token.clone(), group.clone());
+            async move {
+                let invitees: Vec<Value> = (0..100)
+                    .map(|k| {
+                        json!({"email": format!("batch{c}-{i}-{k}@load.example"),
+                                    "first_name": "Load", "last_name": "Batch"})
+                    })
+                    .collect();
+                client
+                    .post(format!("{base}/v1/invitations"))
+                    .bearer_auth(token)
+                    .json(&json!({"type": "extranet", "workgroup_id": group, "invitees": invitees}))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status() == reqwest::StatusCode::CREATED)
+            }
+        }
+    };
+    let batch_clients = (args.clients / 4).max(1);
+    let o = phase(batch_clients, args.seconds.min(10), batch).await;
+    report(
+        &format!("POST /v1/invitations (100 invitees, {batch_clients} clients)"),
+        args.seconds.min(10),
+        &o,
+    );
 
     for (name, path) in [
         ("GET /v1/invitations?limit=50", "/v1/invitations?limit=50"),
