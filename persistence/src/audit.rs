@@ -46,18 +46,38 @@ impl<'a> AuditEvent<'a> {
 }
 
 pub(crate) fn record(conn: &mut DbConnection, event: AuditEvent<'_>) -> Result<(), StoreError> {
-    diesel::insert_into(audit_events::table)
-        .values((
-            audit_events::id.eq(Uuid::now_v7().to_string()),
-            audit_events::account_id.eq(event.account_id.map(|a| a.key())),
-            audit_events::actor_user_id.eq(event.actor_user_id.map(|u| u.key())),
-            audit_events::actor_identity_id.eq(event.actor_identity_id.map(|i| i.key())),
-            audit_events::action.eq(event.action),
-            audit_events::subject_type.eq(event.subject_type),
-            audit_events::subject_id.eq(event.subject_id),
-            audit_events::details.eq(event.details.to_string()),
-            audit_events::created_at.eq(event.at.naive_utc()),
-        ))
-        .execute(conn)?;
+    record_all(conn, &[event])
+}
+
+/// Records events, in one statement.
+pub(crate) fn record_all(
+    conn: &mut DbConnection,
+    events: &[AuditEvent<'_>],
+) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = events
+        .iter()
+        .map(|event| {
+            (
+                audit_events::id.eq(Uuid::now_v7().to_string()),
+                audit_events::account_id.eq(event.account_id.map(|a| a.key())),
+                audit_events::actor_user_id.eq(event.actor_user_id.map(|u| u.key())),
+                audit_events::actor_identity_id.eq(event.actor_identity_id.map(|i| i.key())),
+                audit_events::action.eq(event.action),
+                audit_events::subject_type.eq(event.subject_type),
+                audit_events::subject_id.eq(event.subject_id.as_str()),
+                audit_events::details.eq(event.details.to_string()),
+                audit_events::created_at.eq(event.at.naive_utc()),
+            )
+        })
+        .collect();
+    // Multi-row inserts are written per backend: SQLite has no `DEFAULT` in a `VALUES` list.
+    let insert = diesel::insert_into(audit_events::table).values(rows);
+    match conn {
+        DbConnection::Sqlite(c) => insert.execute(c)?,
+        DbConnection::Pg(c) => insert.execute(c)?,
+    };
     Ok(())
 }

@@ -12,10 +12,12 @@ use crate::ledger::{account_now, has_overdue, reserve_pending, sweep_account};
 use crate::limits::Limits;
 use crate::membership_invitation::MembershipInvitation;
 use crate::models::accounts::{account_by_id, AccountRecord};
-use crate::models::invitations::{insert_invitation, InvitationRecord, IssuedToken};
+use crate::models::invitations::{
+    insert_invitations, InvitationRecord, IssuedToken, NewInvitation,
+};
 use crate::models::users::{login_states, names_of};
 use crate::models::workgroups::{facts_for, find_workgroup, insert_workgroup, WorkgroupRecord};
-use crate::outbox::{self, InvitationNotice, Inviter};
+use crate::outbox::{self, InvitationNotice, Inviter, NewMessage};
 use crate::quotas;
 use crate::tx;
 use chrono::{DateTime, Utc};
@@ -376,7 +378,10 @@ fn write_batch(
         name: &inviter_name,
     };
     let expires_at = expiry(now, &loaded.account.settings);
-    let mut rows = Vec::with_capacity(outcomes.len());
+    // Invitations, their messages and audit events are written after the loop, one
+    // multi-row statement each: round trips do not grow with the batch.
+    let mut invited: Vec<(InvitationRecord, &Invitee, &IssuedToken)> = Vec::new();
+    let mut rows: Vec<BatchRow> = Vec::with_capacity(outcomes.len());
     for (i, (invitee, outcome)) in batch.invitees.iter().zip(outcomes).enumerate() {
         match outcome {
             Outcome::Invited => {
@@ -385,31 +390,8 @@ fn write_batch(
                     .ok_or_else(|| StoreError::Corrupt("a token per invitee is needed".into()))?;
                 let record =
                     new_record(actor, batch, invitee, group.map(|g| g.id), expires_at, now);
-                insert_invitation(conn, &record, &invitee.login, &token.hash)?;
-                let notice = InvitationNotice {
-                    inviter: &inviter,
-                    workgroup: group,
-                    invitation: &record,
-                    login: &invitee.login,
-                    sealed_token: &token.sealed,
-                };
-                outbox::enqueue(conn, &notice.message(), now)?;
-                audit::record(
-                    conn,
-                    AuditEvent::by(
-                        actor,
-                        "invitation.created",
-                        "invitation",
-                        record.id.key(),
-                        json!({
-                            "type": batch.invitation_type.as_str(),
-                            "login": invitee.login.as_str(),
-                            "workgroup_id": group.map(|g| g.id.key()),
-                        }),
-                        now,
-                    ),
-                )?;
-                rows.push(BatchRow::Invited(Box::new(record)));
+                rows.push(BatchRow::Invited(Box::new(record.clone())));
+                invited.push((record, invitee, token));
             }
             Outcome::WorkgroupInvitation {
                 user_id,
@@ -434,6 +416,47 @@ fn write_batch(
             }
         }
     }
+    let new: Vec<NewInvitation<'_>> = invited
+        .iter()
+        .map(|(record, invitee, token)| NewInvitation {
+            record,
+            login: &invitee.login,
+            token_hash: &token.hash,
+        })
+        .collect();
+    insert_invitations(conn, &new)?;
+    let messages: Vec<NewMessage> = invited
+        .iter()
+        .map(|(record, invitee, token)| {
+            InvitationNotice {
+                inviter: &inviter,
+                workgroup: group,
+                invitation: record,
+                login: &invitee.login,
+                sealed_token: &token.sealed,
+            }
+            .message()
+        })
+        .collect();
+    outbox::enqueue_all(conn, &messages, now)?;
+    let events: Vec<AuditEvent<'_>> = invited
+        .iter()
+        .map(|(record, invitee, _)| {
+            AuditEvent::by(
+                actor,
+                "invitation.created",
+                "invitation",
+                record.id.key(),
+                json!({
+                    "type": batch.invitation_type.as_str(),
+                    "login": invitee.login.as_str(),
+                    "workgroup_id": group.map(|g| g.id.key()),
+                }),
+                now,
+            )
+        })
+        .collect();
+    audit::record_all(conn, &events)?;
     Ok(BatchResult {
         dry_run: false,
         created_workgroup,

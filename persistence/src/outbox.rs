@@ -112,19 +112,40 @@ pub(crate) fn enqueue(
     message: &NewMessage,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    enqueue_all(conn, std::slice::from_ref(message), now)
+}
+
+/// Queues messages, in one statement.
+pub(crate) fn enqueue_all(
+    conn: &mut DbConnection,
+    messages: &[NewMessage],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if messages.is_empty() {
+        return Ok(());
+    }
     let at = now.naive_utc();
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::id.eq(Uuid::now_v7().to_string()),
-            outbox::account_id.eq(message.account_id.map(|a| a.key())),
-            outbox::channel.eq(message.channel.as_str()),
-            outbox::recipient.eq(&message.recipient),
-            outbox::payload.eq(message.payload.to_string()),
-            outbox::status.eq("pending"),
-            outbox::next_attempt_at.eq(at),
-            outbox::created_at.eq(at),
-        ))
-        .execute(conn)?;
+    let rows: Vec<_> = messages
+        .iter()
+        .map(|message| {
+            (
+                outbox::id.eq(Uuid::now_v7().to_string()),
+                outbox::account_id.eq(message.account_id.map(|a| a.key())),
+                outbox::channel.eq(message.channel.as_str()),
+                outbox::recipient.eq(message.recipient.as_str()),
+                outbox::payload.eq(message.payload.to_string()),
+                outbox::status.eq("pending"),
+                outbox::next_attempt_at.eq(at),
+                outbox::created_at.eq(at),
+            )
+        })
+        .collect();
+    // Multi-row inserts are written per backend: SQLite has no `DEFAULT` in a `VALUES` list.
+    let insert = diesel::insert_into(outbox::table).values(rows);
+    match conn {
+        DbConnection::Sqlite(c) => insert.execute(c)?,
+        DbConnection::Pg(c) => insert.execute(c)?,
+    };
     Ok(())
 }
 

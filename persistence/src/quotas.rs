@@ -6,6 +6,7 @@
 
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
+use crate::keys::to_count;
 use crate::schema::sending_counters;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -22,31 +23,46 @@ fn used(conn: &mut DbConnection, counter: &Counter, now: DateTime<Utc>) -> Resul
     Ok(used.map_or(0, |n| u32::try_from(n).unwrap_or(0)))
 }
 
-/// Adds `n` to a counter's current window (creating it at `n`); returns its count now. One
-/// statement: on PostgreSQL the row stays locked to this transaction until it ends.
-fn add(
+/// Adds each counter's `n` to its current window (creating it at `n`) in one statement, and
+/// returns the counts now, in the order given. On PostgreSQL the rows stay locked to this
+/// transaction until it ends, taken in the order given (key order: no deadlock).
+fn add_all(
     conn: &mut DbConnection,
-    counter: &Counter,
-    n: u32,
+    counters: &[(Counter, u32)],
     now: DateTime<Utc>,
-) -> Result<u32, StoreError> {
-    let n = i32::try_from(n).unwrap_or(i32::MAX);
-    let row = (
-        sending_counters::counter.eq(counter.key()),
-        sending_counters::window_start.eq(counter.window_start(now).naive_utc()),
-        sending_counters::used.eq(n),
-    );
+) -> Result<Vec<u32>, StoreError> {
+    use diesel::upsert::excluded;
+    let rows: Vec<_> = counters
+        .iter()
+        .map(|(counter, n)| {
+            (
+                sending_counters::counter.eq(counter.key()),
+                sending_counters::window_start.eq(counter.window_start(now).naive_utc()),
+                sending_counters::used.eq(i32::try_from(*n).unwrap_or(i32::MAX)),
+            )
+        })
+        .collect();
     let upsert = diesel::insert_into(sending_counters::table)
-        .values(row)
+        .values(rows)
         .on_conflict((sending_counters::counter, sending_counters::window_start))
         .do_update()
-        .set(sending_counters::used.eq(sending_counters::used + n))
-        .returning(sending_counters::used);
-    let used: i32 = match conn {
-        DbConnection::Sqlite(c) => upsert.get_result(c)?,
-        DbConnection::Pg(c) => upsert.get_result(c)?,
+        .set(sending_counters::used.eq(sending_counters::used + excluded(sending_counters::used)))
+        .returning((sending_counters::counter, sending_counters::used));
+    let counted: Vec<(String, i32)> = match conn {
+        DbConnection::Sqlite(c) => upsert.get_results(c)?,
+        DbConnection::Pg(c) => upsert.get_results(c)?,
     };
-    Ok(u32::try_from(used).unwrap_or(0))
+    counters
+        .iter()
+        .map(|(counter, _)| {
+            let key = counter.key();
+            counted
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, used)| to_count(*used))
+                .ok_or_else(|| StoreError::Corrupt(format!("counter `{key}` was not counted")))
+        })
+        .collect()
 }
 
 /// Counts `messages` (sent for `account`, if any) against their quotas, inside the caller's
@@ -83,15 +99,22 @@ fn decide(
     count: bool,
 ) -> Result<(), StoreError> {
     let counters = counters_for(account, messages, quotas);
-    let mut after = Vec::with_capacity(counters.len());
-    for (counter, n) in counters {
-        let used = if count {
-            add(conn, &counter, n, now)?
-        } else {
-            used(conn, &counter, now)?.saturating_add(n)
-        };
-        after.push((counter, used));
+    if counters.is_empty() {
+        return Ok(());
     }
+    let counts = if count {
+        add_all(conn, &counters, now)?
+    } else {
+        counters
+            .iter()
+            .map(|(counter, n)| Ok(used(conn, counter, now)?.saturating_add(*n)))
+            .collect::<Result<Vec<_>, StoreError>>()?
+    };
+    let after: Vec<(Counter, u32)> = counters
+        .into_iter()
+        .zip(counts)
+        .map(|((counter, _), used)| (counter, used))
+        .collect();
     Ok(check_sending_quota(&after, quotas, now)?)
 }
 

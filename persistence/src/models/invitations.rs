@@ -154,36 +154,57 @@ pub(crate) fn by_token(
         .into_record(now)
 }
 
-/// Writes a new pending invitation, exactly as `record` says, under the token's hash.
-pub(crate) fn insert_invitation(
+/// A new pending invitation to write, under its token's hash.
+pub(crate) struct NewInvitation<'a> {
+    pub record: &'a InvitationRecord,
+    pub login: &'a Login,
+    pub token_hash: &'a str,
+}
+
+/// Writes new pending invitations, exactly as their records say, in one statement.
+pub(crate) fn insert_invitations(
     conn: &mut DbConnection,
-    record: &InvitationRecord,
-    login: &Login,
-    token_hash: &str,
+    new: &[NewInvitation<'_>],
 ) -> Result<(), StoreError> {
-    let at = record.created_at.naive_utc();
-    diesel::insert_into(invitations::table)
-        .values((
-            invitations::id.eq(record.id.key()),
-            invitations::account_id.eq(record.account_id.key()),
-            invitations::invitation_type.eq(record.invitation_type.as_str()),
-            invitations::status.eq(record.status.as_str()),
-            invitations::email.eq(record.email.as_deref()),
-            invitations::phone.eq(record.phone.as_deref()),
-            invitations::login.eq(login.as_str()),
-            invitations::first_name.eq(&record.first_name),
-            invitations::last_name.eq(&record.last_name),
-            invitations::workgroup_id.eq(record.workgroup_id.map(|g| g.key())),
-            invitations::message.eq(record.message.as_deref()),
-            invitations::invited_by.eq(record.invited_by.key()),
-            invitations::token_hash.eq(token_hash),
-            invitations::expires_at.eq(record.expires_at.naive_utc()),
-            invitations::sent_count.eq(1),
-            invitations::last_sent_at.eq(at),
-            invitations::created_at.eq(at),
-            invitations::updated_at.eq(at),
-        ))
-        .execute(conn)?;
+    if new.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = new
+        .iter()
+        .map(|n| {
+            let (r, at) = (n.record, n.record.created_at.naive_utc());
+            (
+                (
+                    invitations::id.eq(r.id.key()),
+                    invitations::account_id.eq(r.account_id.key()),
+                    invitations::invitation_type.eq(r.invitation_type.as_str()),
+                    invitations::status.eq(r.status.as_str()),
+                    invitations::email.eq(r.email.as_deref()),
+                    invitations::phone.eq(r.phone.as_deref()),
+                    invitations::login.eq(n.login.as_str()),
+                    invitations::first_name.eq(r.first_name.as_str()),
+                    invitations::last_name.eq(r.last_name.as_str()),
+                ),
+                (
+                    invitations::workgroup_id.eq(r.workgroup_id.map(|g| g.key())),
+                    invitations::message.eq(r.message.as_deref()),
+                    invitations::invited_by.eq(r.invited_by.key()),
+                    invitations::token_hash.eq(n.token_hash),
+                    invitations::expires_at.eq(r.expires_at.naive_utc()),
+                    invitations::sent_count.eq(1),
+                    invitations::last_sent_at.eq(at),
+                    invitations::created_at.eq(at),
+                    invitations::updated_at.eq(at),
+                ),
+            )
+        })
+        .collect();
+    // Multi-row inserts are written per backend: SQLite has no `DEFAULT` in a `VALUES` list.
+    let insert = diesel::insert_into(invitations::table).values(rows);
+    match conn {
+        DbConnection::Sqlite(c) => insert.execute(c)?,
+        DbConnection::Pg(c) => insert.execute(c)?,
+    };
     Ok(())
 }
 
