@@ -236,6 +236,12 @@ impl Database {
         matches!(self.backend, Backend::Sqlite { .. })
     }
 
+    /// Whether write transactions run at the same time (PostgreSQL), or one after the other
+    /// (SQLite's writer thread).
+    pub fn writes_overlap(&self) -> bool {
+        matches!(self.backend, Backend::Postgres { .. })
+    }
+
     /// Applies the embedded migrations of this backend; returns the versions applied.
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
         let mut conn = self.admin.get()?;

@@ -8,15 +8,15 @@ use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
 use crate::idempotency::{self, IdempotencyKey, Idempotent};
 use crate::keys::Key;
-use crate::ledger::{account_now, has_overdue, reserve_pending, sweep_account};
+use crate::ledger::{account_now, reserve_pending, sweep_account};
 use crate::limits::Limits;
 use crate::membership_invitation::MembershipInvitation;
-use crate::models::accounts::{account_by_id, AccountRecord};
+use crate::models::accounts::{account_by_id, account_unless_overdue, AccountRecord};
 use crate::models::invitations::{
     insert_invitations, InvitationRecord, IssuedToken, NewInvitation,
 };
 use crate::models::users::{login_states, names_of};
-use crate::models::workgroups::{facts_for, find_workgroup, insert_workgroup, WorkgroupRecord};
+use crate::models::workgroups::{find_with_facts, insert_workgroup, WorkgroupRecord};
 use crate::outbox::{self, InvitationNotice, Inviter, NewMessage};
 use crate::quotas;
 use crate::tx;
@@ -70,26 +70,18 @@ struct Loaded {
     logins: Vec<LoginState>,
 }
 
-/// `swept`: the transaction has just swept the account, so no pending invitation is overdue.
+/// Everything else a batch is decided on, for `account` as the caller read it.
 fn load_batch(
     conn: &mut DbConnection,
     actor: &AccountUser,
     batch: &Batch,
-    swept: bool,
+    account: AccountRecord,
     now: DateTime<Utc>,
 ) -> Result<Loaded, StoreError> {
-    let account = if swept {
-        account_by_id(conn, actor.account_id)?
-    } else {
-        account_now(conn, actor.account_id, now)?
-    };
-    let group = match batch.target {
-        Target::Existing(id) => find_workgroup(conn, actor.account_id, id)?,
-        _ => None,
-    };
-    let context_group = match &group {
-        Some(g) => Some(facts_for(conn, g, actor.user_id)?),
-        None => None,
+    let (group, context_group) = match batch.target {
+        Target::Existing(id) => find_with_facts(conn, actor.account_id, id, actor.user_id)?
+            .map_or((None, None), |(g, facts)| (Some(g), Some(facts))),
+        _ => (None, None),
     };
     let logins: Vec<&Login> = batch.invitees.iter().map(|i| &i.login).collect();
     let logins = login_states(
@@ -133,7 +125,8 @@ pub fn preview_batch(
     now: DateTime<Utc>,
 ) -> Result<BatchResult, StoreError> {
     db.read_snapshot(|conn| {
-        let loaded = load_batch(conn, actor, batch, false, now)?;
+        let account = account_now(conn, actor.account_id, now)?;
+        let loaded = load_batch(conn, actor, batch, account, now)?;
         let plan = decide(actor, limits, batch, &loaded)?;
         let sendings = batch_sendings(batch, &plan.outcomes);
         quotas::check(conn, Some(actor.account_id), &sendings, &limits.quotas, now)?;
@@ -207,6 +200,10 @@ pub fn create_batch(
             write_attempt(conn, &actor, limits, new, key.as_ref(), locked, now)
         })
     };
+    // SQLite's one writer runs each transaction alone: locked from the start, for free.
+    if !db.writes_overlap() {
+        return attempt(Locked::FromTheStart);
+    }
     match attempt(Locked::Late) {
         Err(e) if e.is_contended() => attempt(Locked::FromTheStart),
         done => done,
@@ -232,18 +229,19 @@ fn write_attempt(
     now: DateTime<Utc>,
 ) -> Result<Idempotent<BatchResult>, StoreError> {
     let batch = &new.batch;
-    match locked {
+    let account = match locked {
         Locked::FromTheStart => {
             tx::lock_account(conn, actor.account_id)?;
             sweep_account(conn, actor.account_id, now)?;
+            account_by_id(conn, actor.account_id)?
         }
-        // Expiring invitations changes the seat counters: that is done under the lock.
-        Locked::Late if has_overdue(conn, actor.account_id, now)? => {
-            return Err(StoreError::Contended("overdue invitations to expire first"));
-        }
-        Locked::Late => {}
-    }
-    let loaded = load_batch(conn, actor, batch, true, now)?;
+        Locked::Late => match account_unless_overdue(conn, actor.account_id, now)? {
+            Some(account) => account,
+            // Expiring invitations changes the seat counters: that is done under the lock.
+            None => return Err(StoreError::Contended("overdue invitations to expire first")),
+        },
+    };
+    let loaded = load_batch(conn, actor, batch, account, now)?;
     // Authorization comes first, before any replay of a stored answer.
     may_send_batch(actor, &loaded.account.settings, batch, loaded.context_group)?;
     let caller = idempotency::caller_of(actor);
@@ -280,12 +278,9 @@ fn write_attempt(
     }
     // The account is locked from here on: a workgroup change (made under the same lock)
     // either committed before this read or waits for this transaction.
-    if let Some(decided_on) = loaded.context_group {
-        let group = find_workgroup(conn, actor.account_id, decided_on.id)?;
-        let now_facts = match &group {
-            Some(g) => Some(facts_for(conn, g, actor.user_id)?),
-            None => None,
-        };
+    if let (Locked::Late, Some(decided_on)) = (locked, loaded.context_group) {
+        let now_facts = find_with_facts(conn, actor.account_id, decided_on.id, actor.user_id)?
+            .map(|(_, facts)| facts);
         if now_facts != Some(decided_on) {
             return Err(StoreError::Contended("the workgroup moved"));
         }

@@ -87,22 +87,6 @@ pub(crate) fn reserve_pending(
     Ok(updated == 1)
 }
 
-/// Whether the account holds pending invitations past their expiry, not swept yet.
-pub(crate) fn has_overdue(
-    conn: &mut DbConnection,
-    account: AccountId,
-    now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
-    let first: Option<String> = invitations::table
-        .filter(invitations::account_id.eq(account.key()))
-        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
-        .filter(invitations::expires_at.le(now.naive_utc()))
-        .select(invitations::id)
-        .first(conn)
-        .optional()?;
-    Ok(first.is_some())
-}
-
 /// Rule 7: pending invitations past their expiry become `expired` and free their seats.
 /// Runs at the start of every write that counts seats, so counters are exact when decided on.
 pub(crate) fn sweep_account(

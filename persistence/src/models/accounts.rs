@@ -3,10 +3,11 @@
 use crate::db::DbConnection;
 use crate::error::StoreError;
 use crate::keys::{parse_id, parse_word, to_count, utc, Key};
-use crate::schema::accounts;
+use crate::schema::{accounts, invitations};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::account::{AccountSettings, ExternalDomains};
+use domain::enums::InvitationStatus;
 use domain::enums::WhoCanInvite;
 use domain::ids::AccountId;
 use domain::plan::{Plan, Plans};
@@ -113,6 +114,29 @@ pub(crate) fn account_by_id(
         .optional()?
         .ok_or(DomainError::NotFound("account"))?
         .try_into()
+}
+
+/// The account, unless it holds pending invitations past their expiry that are not swept
+/// yet (its seat counters then still count them), in one query.
+pub(crate) fn account_unless_overdue(
+    conn: &mut DbConnection,
+    id: AccountId,
+    now: DateTime<Utc>,
+) -> Result<Option<AccountRecord>, StoreError> {
+    let overdue = invitations::table
+        .filter(invitations::account_id.eq(id.key()))
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
+        .filter(invitations::expires_at.le(now.naive_utc()));
+    let (row, overdue) = accounts::table
+        .find(id.key())
+        .select((AccountRow::as_select(), diesel::dsl::exists(overdue)))
+        .first::<(AccountRow, bool)>(conn)
+        .optional()?
+        .ok_or(DomainError::NotFound("account"))?;
+    if overdue {
+        return Ok(None);
+    }
+    Ok(Some(row.try_into()?))
 }
 
 /// The account's name alone.

@@ -5,7 +5,7 @@ use crate::db::DbConnection;
 use crate::error::StoreError;
 use crate::keys::{parse_id, parse_word, utc, Key};
 use crate::models::memberships::{insert_membership, standing, NewMembership};
-use crate::schema::workgroups;
+use crate::schema::{memberships, workgroups};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::access::AccountUser;
@@ -13,7 +13,7 @@ use domain::enums::{InvitePolicy, MembershipStatus, Role, WorkgroupKind};
 use domain::ids::{AccountId, UserId, WorkgroupId};
 use domain::invitation::WorkgroupFacts;
 use domain::membership::GroupFacts;
-use domain::workgroup::NewWorkgroup;
+use domain::workgroup::{NewWorkgroup, Standing};
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -116,6 +116,41 @@ pub(crate) fn facts_for(
         invite_policy: group.invite_policy,
         inviter: standing(conn, group.id, who)?,
     })
+}
+
+/// The workgroup in the account with `who`'s standing in it, as invitations are decided on,
+/// in one query.
+pub(crate) fn find_with_facts(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    id: WorkgroupId,
+    who: UserId,
+) -> Result<Option<(WorkgroupRecord, WorkgroupFacts)>, StoreError> {
+    let row: Option<(WorkgroupRow, Option<String>)> = workgroups::table
+        .left_join(
+            memberships::table.on(memberships::workgroup_id
+                .eq(workgroups::id)
+                .and(memberships::user_id.eq(who.key()))
+                .and(memberships::status.eq(MembershipStatus::Active.as_str()))),
+        )
+        .filter(workgroups::id.eq(id.key()))
+        .filter(workgroups::account_id.eq(account_id.key()))
+        .select((WorkgroupRow::as_select(), memberships::role.nullable()))
+        .first(conn)
+        .optional()?;
+    let Some((row, role)) = row else {
+        return Ok(None);
+    };
+    let record = WorkgroupRecord::try_from(row)?;
+    let facts = WorkgroupFacts {
+        id: record.id,
+        allow_external: record.allow_external,
+        invite_policy: record.invite_policy,
+        inviter: Standing {
+            role: role.map(|r| parse_word(&r, Role::parse)).transpose()?,
+        },
+    };
+    Ok(Some((record, facts)))
 }
 
 /// An invitation's workgroup as it is now, and its facts with `who`'s standing in it (`None`
