@@ -205,7 +205,10 @@ pub fn create_batch(
         return attempt(Locked::FromTheStart);
     }
     match attempt(Locked::Late) {
-        Err(e) if e.is_contended() => attempt(Locked::FromTheStart),
+        Err(e) if e.is_contended() => {
+            tracing::debug!(error = %e, "a batch met a concurrent write; running it again locked");
+            attempt(Locked::FromTheStart)
+        }
         done => done,
     }
 }
