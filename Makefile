@@ -60,13 +60,20 @@ openapi-check:
 	@$(CARGO) run -q -p api --bin extranet -- openapi | diff -u openapi.yaml - \
 		|| { echo "openapi.yaml is stale: run 'make openapi' and commit it"; exit 1; }
 
-## bench: the invitation path and list endpoints under load (release build, SQLite), with
-## 10 k and with 1 M invitations stored; numbers go to BENCHMARKS.md
+## bench: the invitation path (single and 100-invitee batches) and list endpoints under load
+## (release build), on SQLite with 10 k and with 1 M invitations stored, then on PostgreSQL
+## with pgbench's ceiling in the same run when it answers; numbers go to BENCHMARKS.md
 bench:
 	$(CARGO) build --release -p api --bin extranet
 	$(CARGO) build --release -p extranet-tests --example load
 	./target/release/examples/load --seed 10000 --clients 16 --seconds 15
 	./target/release/examples/load --seed 1000000 --clients 16 --seconds 15
+	@if (exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null; then \
+		./target/release/examples/load --seed 10000 --clients 16 --seconds 15 --postgres $(TEST_POSTGRES_URL) && \
+		./scripts/pgbench-ceiling.sh $(TEST_POSTGRES_URL); \
+	else \
+		echo "PostgreSQL is not reachable at $(PG_HOST):$(PG_PORT): its bench was SKIPPED"; \
+	fi
 
 ## ci: lint, every test with the PostgreSQL run required, and the OpenAPI drift check
 ci: lint test-sqlite test-postgres-required openapi-check

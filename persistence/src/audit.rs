@@ -57,23 +57,28 @@ pub(crate) fn record_all(
     if events.is_empty() {
         return Ok(());
     }
-    let rows: Vec<_> = events
-        .iter()
-        .map(|event| {
-            (
-                audit_events::id.eq(Uuid::now_v7().to_string()),
-                audit_events::account_id.eq(event.account_id.map(|a| a.key())),
-                audit_events::actor_user_id.eq(event.actor_user_id.map(|u| u.key())),
-                audit_events::actor_identity_id.eq(event.actor_identity_id.map(|i| i.key())),
-                audit_events::action.eq(event.action),
-                audit_events::subject_type.eq(event.subject_type),
-                audit_events::subject_id.eq(event.subject_id.as_str()),
-                audit_events::details.eq(event.details.to_string()),
-                audit_events::created_at.eq(event.at.naive_utc()),
-            )
-        })
-        .collect();
-    // Multi-row inserts are written per backend: SQLite has no `DEFAULT` in a `VALUES` list.
+    let row = |event: &AuditEvent<'_>| {
+        (
+            audit_events::id.eq(Uuid::now_v7().to_string()),
+            audit_events::account_id.eq(event.account_id.map(|a| a.key())),
+            audit_events::actor_user_id.eq(event.actor_user_id.map(|u| u.key())),
+            audit_events::actor_identity_id.eq(event.actor_identity_id.map(|i| i.key())),
+            audit_events::action.eq(event.action.to_owned()),
+            audit_events::subject_type.eq(event.subject_type.to_owned()),
+            audit_events::subject_id.eq(event.subject_id.clone()),
+            audit_events::details.eq(event.details.to_string()),
+            audit_events::created_at.eq(event.at.naive_utc()),
+        )
+    };
+    // One row: a statement whose preparation is cached. More: one multi-row statement, written
+    // per backend (SQLite has no `DEFAULT` in a `VALUES` list).
+    if let [one] = events {
+        diesel::insert_into(audit_events::table)
+            .values(row(one))
+            .execute(conn)?;
+        return Ok(());
+    }
+    let rows: Vec<_> = events.iter().map(row).collect();
     let insert = diesel::insert_into(audit_events::table).values(rows);
     match conn {
         DbConnection::Sqlite(c) => insert.execute(c)?,

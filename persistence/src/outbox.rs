@@ -125,22 +125,27 @@ pub(crate) fn enqueue_all(
         return Ok(());
     }
     let at = now.naive_utc();
-    let rows: Vec<_> = messages
-        .iter()
-        .map(|message| {
-            (
-                outbox::id.eq(Uuid::now_v7().to_string()),
-                outbox::account_id.eq(message.account_id.map(|a| a.key())),
-                outbox::channel.eq(message.channel.as_str()),
-                outbox::recipient.eq(message.recipient.as_str()),
-                outbox::payload.eq(message.payload.to_string()),
-                outbox::status.eq("pending"),
-                outbox::next_attempt_at.eq(at),
-                outbox::created_at.eq(at),
-            )
-        })
-        .collect();
-    // Multi-row inserts are written per backend: SQLite has no `DEFAULT` in a `VALUES` list.
+    let row = |message: &NewMessage| {
+        (
+            outbox::id.eq(Uuid::now_v7().to_string()),
+            outbox::account_id.eq(message.account_id.map(|a| a.key())),
+            outbox::channel.eq(message.channel.as_str()),
+            outbox::recipient.eq(message.recipient.clone()),
+            outbox::payload.eq(message.payload.to_string()),
+            outbox::status.eq("pending"),
+            outbox::next_attempt_at.eq(at),
+            outbox::created_at.eq(at),
+        )
+    };
+    // One row: a statement whose preparation is cached. More: one multi-row statement, written
+    // per backend (SQLite has no `DEFAULT` in a `VALUES` list).
+    if let [one] = messages {
+        diesel::insert_into(outbox::table)
+            .values(row(one))
+            .execute(conn)?;
+        return Ok(());
+    }
+    let rows: Vec<_> = messages.iter().map(row).collect();
     let insert = diesel::insert_into(outbox::table).values(rows);
     match conn {
         DbConnection::Sqlite(c) => insert.execute(c)?,

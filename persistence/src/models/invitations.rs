@@ -169,37 +169,42 @@ pub(crate) fn insert_invitations(
     if new.is_empty() {
         return Ok(());
     }
-    let rows: Vec<_> = new
-        .iter()
-        .map(|n| {
-            let (r, at) = (n.record, n.record.created_at.naive_utc());
+    let row = |n: &NewInvitation<'_>| {
+        let (r, at) = (n.record, n.record.created_at.naive_utc());
+        (
             (
-                (
-                    invitations::id.eq(r.id.key()),
-                    invitations::account_id.eq(r.account_id.key()),
-                    invitations::invitation_type.eq(r.invitation_type.as_str()),
-                    invitations::status.eq(r.status.as_str()),
-                    invitations::email.eq(r.email.as_deref()),
-                    invitations::phone.eq(r.phone.as_deref()),
-                    invitations::login.eq(n.login.as_str()),
-                    invitations::first_name.eq(r.first_name.as_str()),
-                    invitations::last_name.eq(r.last_name.as_str()),
-                ),
-                (
-                    invitations::workgroup_id.eq(r.workgroup_id.map(|g| g.key())),
-                    invitations::message.eq(r.message.as_deref()),
-                    invitations::invited_by.eq(r.invited_by.key()),
-                    invitations::token_hash.eq(n.token_hash),
-                    invitations::expires_at.eq(r.expires_at.naive_utc()),
-                    invitations::sent_count.eq(1),
-                    invitations::last_sent_at.eq(at),
-                    invitations::created_at.eq(at),
-                    invitations::updated_at.eq(at),
-                ),
-            )
-        })
-        .collect();
-    // Multi-row inserts are written per backend: SQLite has no `DEFAULT` in a `VALUES` list.
+                invitations::id.eq(r.id.key()),
+                invitations::account_id.eq(r.account_id.key()),
+                invitations::invitation_type.eq(r.invitation_type.as_str()),
+                invitations::status.eq(r.status.as_str()),
+                invitations::email.eq(r.email.clone()),
+                invitations::phone.eq(r.phone.clone()),
+                invitations::login.eq(n.login.as_str().to_owned()),
+                invitations::first_name.eq(r.first_name.clone()),
+                invitations::last_name.eq(r.last_name.clone()),
+            ),
+            (
+                invitations::workgroup_id.eq(r.workgroup_id.map(|g| g.key())),
+                invitations::message.eq(r.message.clone()),
+                invitations::invited_by.eq(r.invited_by.key()),
+                invitations::token_hash.eq(n.token_hash.to_owned()),
+                invitations::expires_at.eq(r.expires_at.naive_utc()),
+                invitations::sent_count.eq(1),
+                invitations::last_sent_at.eq(at),
+                invitations::created_at.eq(at),
+                invitations::updated_at.eq(at),
+            ),
+        )
+    };
+    // One row: a statement whose preparation is cached. More: one multi-row statement, written
+    // per backend (SQLite has no `DEFAULT` in a `VALUES` list).
+    if let [one] = new {
+        diesel::insert_into(invitations::table)
+            .values(row(one))
+            .execute(conn)?;
+        return Ok(());
+    }
+    let rows: Vec<_> = new.iter().map(row).collect();
     let insert = diesel::insert_into(invitations::table).values(rows);
     match conn {
         DbConnection::Sqlite(c) => insert.execute(c)?,
