@@ -375,6 +375,16 @@ async fn main() {
         .unwrap();
     let group = group["id"].as_str().unwrap().to_owned();
     seed(&store, &account, &group, &inviter, args.seed);
+    // The WAL's largest size over the measured phases, sampled four times a second.
+    let wal_peak = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    if let Store::Sqlite { path, .. } = &store {
+        let (wal, peak) = (format!("{path}-wal"), wal_peak.clone());
+        std::thread::spawn(move || loop {
+            let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+            peak.fetch_max(size, std::sync::atomic::Ordering::Relaxed);
+            std::thread::sleep(Duration::from_millis(250));
+        });
+    }
 
     println!(
         "\n{}: {} invitations stored, {} clients, {} s per phase\n",
@@ -471,4 +481,24 @@ async fn main() {
         "\nserver peak resident memory (VmHWM): {:.1} MiB",
         peak_memory_kib(server.0.id()) as f64 / 1024.0
     );
+    if let Store::Sqlite { path, .. } = &store {
+        let usage: Value = client
+            .get(format!("{base}/v1/account/usage"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let stored = usage["pending_invitations"].as_u64().unwrap_or(0).max(1);
+        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+        println!(
+            "WAL peak {:.1} MiB; database {:.1} MiB for {stored} invitations ({} bytes each, with their messages and audit events)",
+            mib(wal_peak.load(std::sync::atomic::Ordering::Relaxed)),
+            mib(bytes),
+            bytes / stored
+        );
+    }
 }
