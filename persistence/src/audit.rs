@@ -1,6 +1,6 @@
 //! The audit trail: every state change writes one event in its own transaction.
 
-use crate::db::DbConnection;
+use crate::db::{insert_rows, DbConnection};
 use crate::error::StoreError;
 use crate::keys::Key;
 use crate::schema::audit_events;
@@ -54,9 +54,6 @@ pub(crate) fn record_all(
     conn: &mut DbConnection,
     events: &[AuditEvent<'_>],
 ) -> Result<(), StoreError> {
-    if events.is_empty() {
-        return Ok(());
-    }
     let row = |event: &AuditEvent<'_>| {
         (
             audit_events::id.eq(Uuid::now_v7().to_string()),
@@ -70,19 +67,6 @@ pub(crate) fn record_all(
             audit_events::created_at.eq(event.at.naive_utc()),
         )
     };
-    // One row: a statement whose preparation is cached. More: one multi-row statement, written
-    // per backend (SQLite has no `DEFAULT` in a `VALUES` list).
-    if let [one] = events {
-        diesel::insert_into(audit_events::table)
-            .values(row(one))
-            .execute(conn)?;
-        return Ok(());
-    }
-    let rows: Vec<_> = events.iter().map(row).collect();
-    let insert = diesel::insert_into(audit_events::table).values(rows);
-    match conn {
-        DbConnection::Sqlite(c) => insert.execute(c)?,
-        DbConnection::Pg(c) => insert.execute(c)?,
-    };
+    insert_rows!(conn, audit_events::table, events, row);
     Ok(())
 }

@@ -20,6 +20,32 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Inserts one row per item of `$items` (a slice) into `$table`, each made by `$row`: one row
+/// as a statement whose preparation is cached; more as one multi-row statement, written per
+/// backend (SQLite has no `DEFAULT` in a `VALUES` list, so diesel builds it apart).
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $items:expr, $row:expr) => {{
+        let conn: &mut $crate::db::DbConnection = $conn;
+        match $items {
+            [] => {}
+            [one] => {
+                diesel::insert_into($table)
+                    .values($row(one))
+                    .execute(conn)?;
+            }
+            many => {
+                let rows: Vec<_> = many.iter().map($row).collect();
+                let insert = diesel::insert_into($table).values(rows);
+                match conn {
+                    $crate::db::DbConnection::Sqlite(c) => insert.execute(c)?,
+                    $crate::db::DbConnection::Pg(c) => insert.execute(c)?,
+                };
+            }
+        }
+    }};
+}
+pub(crate) use insert_rows;
+
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 

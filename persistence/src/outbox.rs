@@ -3,7 +3,7 @@
 //! PostgreSQL, so several processes share the work), send them, and mark them sent, or due
 //! again later, or given up.
 
-use crate::db::{Database, DbConnection};
+use crate::db::{insert_rows, Database, DbConnection};
 use crate::error::StoreError;
 use crate::keys::{parse_id, parse_word, to_count, Key};
 use crate::models::accounts::AccountRecord;
@@ -121,9 +121,6 @@ pub(crate) fn enqueue_all(
     messages: &[NewMessage],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    if messages.is_empty() {
-        return Ok(());
-    }
     let at = now.naive_utc();
     let row = |message: &NewMessage| {
         (
@@ -137,20 +134,7 @@ pub(crate) fn enqueue_all(
             outbox::created_at.eq(at),
         )
     };
-    // One row: a statement whose preparation is cached. More: one multi-row statement, written
-    // per backend (SQLite has no `DEFAULT` in a `VALUES` list).
-    if let [one] = messages {
-        diesel::insert_into(outbox::table)
-            .values(row(one))
-            .execute(conn)?;
-        return Ok(());
-    }
-    let rows: Vec<_> = messages.iter().map(row).collect();
-    let insert = diesel::insert_into(outbox::table).values(rows);
-    match conn {
-        DbConnection::Sqlite(c) => insert.execute(c)?,
-        DbConnection::Pg(c) => insert.execute(c)?,
-    };
+    insert_rows!(conn, outbox::table, messages, row);
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! The `invitations` table: invitations of new people, found by id or by their token's hash.
 
-use crate::db::DbConnection;
+use crate::db::{insert_rows, DbConnection};
 use crate::error::StoreError;
 use crate::keys::{parse_id, parse_opt_id, parse_word, to_count, utc, Key};
 use crate::schema::invitations;
@@ -166,9 +166,6 @@ pub(crate) fn insert_invitations(
     conn: &mut DbConnection,
     new: &[NewInvitation<'_>],
 ) -> Result<(), StoreError> {
-    if new.is_empty() {
-        return Ok(());
-    }
     let row = |n: &NewInvitation<'_>| {
         let (r, at) = (n.record, n.record.created_at.naive_utc());
         (
@@ -196,20 +193,7 @@ pub(crate) fn insert_invitations(
             ),
         )
     };
-    // One row: a statement whose preparation is cached. More: one multi-row statement, written
-    // per backend (SQLite has no `DEFAULT` in a `VALUES` list).
-    if let [one] = new {
-        diesel::insert_into(invitations::table)
-            .values(row(one))
-            .execute(conn)?;
-        return Ok(());
-    }
-    let rows: Vec<_> = new.iter().map(row).collect();
-    let insert = diesel::insert_into(invitations::table).values(rows);
-    match conn {
-        DbConnection::Sqlite(c) => insert.execute(c)?,
-        DbConnection::Pg(c) => insert.execute(c)?,
-    };
+    insert_rows!(conn, invitations::table, new, row);
     Ok(())
 }
 
