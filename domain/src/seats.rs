@@ -53,6 +53,28 @@ impl Seats {
     }
 }
 
+/// Rule 4 as one conditional write checks it under concurrency: `needed` more seats may be
+/// taken while the seats held are at most [`HeldCeiling::AtMost`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeldCeiling {
+    /// However many are held: no limit, or nothing is taken.
+    Any,
+    AtMost(u32),
+    /// More are needed than the plan has at all.
+    Never,
+}
+
+impl HeldCeiling {
+    /// The most seats that may be held for `needed` more to fit under `limit`.
+    pub fn before_taking(limit: UserLimit, needed: u32) -> Self {
+        match limit {
+            UserLimit::Seats(_) if needed == 0 => Self::Any,
+            UserLimit::Unlimited => Self::Any,
+            UserLimit::Seats(limit) => limit.checked_sub(needed).map_or(Self::Never, Self::AtMost),
+        }
+    }
+}
+
 /// Change of the account's seat counters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SeatChange {
@@ -65,6 +87,42 @@ pub struct SeatChange {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_ceiling_agrees_with_reserve() {
+        assert_eq!(
+            HeldCeiling::before_taking(UserLimit::Unlimited, 7),
+            HeldCeiling::Any
+        );
+        // Taking none is allowed even over the limit (a batch of membership invitations only).
+        assert_eq!(
+            HeldCeiling::before_taking(UserLimit::Seats(5), 0),
+            HeldCeiling::Any
+        );
+        assert_eq!(
+            HeldCeiling::before_taking(UserLimit::Seats(5), 2),
+            HeldCeiling::AtMost(3)
+        );
+        assert_eq!(
+            HeldCeiling::before_taking(UserLimit::Seats(5), 6),
+            HeldCeiling::Never
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn holding_at_most_the_ceiling_is_what_reserve_allows(
+            limit in 0u32..50, used in 0u32..60, needed in 0u32..60,
+        ) {
+            let s = seats(UserLimit::Seats(limit), used, 0, 0);
+            let fits = match HeldCeiling::before_taking(s.limit, needed) {
+                HeldCeiling::Any => true,
+                HeldCeiling::AtMost(most) => s.used() <= most,
+                HeldCeiling::Never => false,
+            };
+            prop_assert_eq!(fits, s.reserve(needed).is_ok());
+        }
+    }
 
     fn seats(limit: UserLimit, intranet: u32, extranet: u32, pending: u32) -> Seats {
         Seats {

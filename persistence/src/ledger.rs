@@ -15,7 +15,7 @@ use diesel::prelude::*;
 use domain::enums::InvitationStatus;
 use domain::ids::AccountId;
 use domain::plan::UserLimit;
-use domain::seats::SeatChange;
+use domain::seats::{HeldCeiling, SeatChange};
 use serde_json::json;
 
 /// Applies a decided change of the account's seat counters.
@@ -51,7 +51,6 @@ pub(crate) fn reserve_pending(
     n: u32,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let n = i32::try_from(n).unwrap_or(i32::MAX);
     let (mode, domains) = external_domains_columns(&decided_on.settings.external_domains);
     let settings = &decided_on.settings;
     let unchanged = accounts::table
@@ -65,24 +64,23 @@ pub(crate) fn reserve_pending(
                 .eq(i32::try_from(settings.invitation_ttl_hours).unwrap_or(i32::MAX)),
         );
     let take = (
-        accounts::pending_invitations.eq(accounts::pending_invitations + n),
+        accounts::pending_invitations
+            .eq(accounts::pending_invitations + i32::try_from(n).unwrap_or(i32::MAX)),
         accounts::updated_at.eq(now.naive_utc()),
     );
-    let updated = match limit.seats() {
-        None => diesel::update(unchanged).set(take).execute(conn)?,
-        Some(limit) => {
-            let room = i32::try_from(limit).unwrap_or(i32::MAX).saturating_sub(n);
-            diesel::update(
-                unchanged.filter(
-                    (accounts::active_intranet
-                        + accounts::active_extranet
-                        + accounts::pending_invitations)
-                        .le(room),
-                ),
-            )
-            .set(take)
-            .execute(conn)?
-        }
+    let updated = match HeldCeiling::before_taking(limit, n) {
+        HeldCeiling::Any => diesel::update(unchanged).set(take).execute(conn)?,
+        HeldCeiling::AtMost(most) => diesel::update(
+            unchanged.filter(
+                (accounts::active_intranet
+                    + accounts::active_extranet
+                    + accounts::pending_invitations)
+                    .le(i32::try_from(most).unwrap_or(i32::MAX)),
+            ),
+        )
+        .set(take)
+        .execute(conn)?,
+        HeldCeiling::Never => 0,
     };
     Ok(updated == 1)
 }

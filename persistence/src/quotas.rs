@@ -83,14 +83,14 @@ fn add_all(
         DbConnection::Sqlite(c) => upsert.get_results(c)?,
         DbConnection::Pg(c) => upsert.get_results(c)?,
     };
+    let counted: std::collections::HashMap<String, i32> = counted.into_iter().collect();
     counters
         .iter()
         .map(|(counter, _)| {
             let key = counter.key();
             counted
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, used)| to_count(*used))
+                .get(&key)
+                .map(|used| to_count(*used))
                 .ok_or_else(|| StoreError::Corrupt(format!("counter `{key}` was not counted")))
         })
         .collect()

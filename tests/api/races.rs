@@ -143,3 +143,33 @@ async fn a_workgroup_closed_to_external_users_while_invitations_race_into_it_kee
         }
     }
 }
+
+#[tokio::test]
+async fn a_batch_into_another_accounts_workgroup_finds_no_such_workgroup() {
+    let app = Arc::new(TestApp::spawn().await);
+    let theirs = app.sign_up("bo@elsewhere.example", "basic").await;
+    let their_group = app.workgroup(&theirs.token, "Theirs", true).await;
+    let admin = app.sign_up("ada@agency.example", "basic").await;
+    // Decided without the account's lock, the batch still reads the workgroup in the caller's
+    // account only: 404, as if it did not exist, and nothing is written on either side.
+    let res = app
+        .post(
+            "/v1/invitations",
+            Some(&admin.token),
+            invite_body(&their_group, "ann@client.example"),
+        )
+        .await;
+    assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+    for token in [&admin.token, &theirs.token] {
+        assert_eq!(app.usage(token).await["pending_invitations"], 0);
+    }
+    let (_, members) = json_of(
+        app.get(
+            &format!("/v1/workgroups/{their_group}/members"),
+            &theirs.token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(members["items"].as_array().unwrap().len(), 1, "{members}");
+}
