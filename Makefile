@@ -61,15 +61,20 @@ openapi-check:
 		|| { echo "openapi.yaml is stale: run 'make openapi' and commit it"; exit 1; }
 
 ## bench: the invitation path (single and 100-invitee batches) and list endpoints under load
-## (release build), on SQLite with 10 k and with 1 M invitations stored, then on PostgreSQL
-## with pgbench's ceiling in the same run when it answers; numbers go to BENCHMARKS.md
+## (release build), on SQLite with 10 k stored — beside the framework's and the storage's
+## ceilings and the better-auth peer, all in the same run — then with 1 M stored, then a
+## several-minute soak, then on PostgreSQL with pgbench's ceiling; numbers go to BENCHMARKS.md
+BENCH_SECONDS ?= 15
+SOAK_SECONDS ?= 180
 bench:
 	$(CARGO) build --release -p api --bin extranet
 	$(CARGO) build --release -p extranet-tests --example load
-	./target/release/examples/load --seed 10000 --clients 16 --seconds 15
-	./target/release/examples/load --seed 1000000 --clients 16 --seconds 15
+	peer=$$(./scripts/bench-peer.sh); \
+	./target/release/examples/load --seed 10000 --seconds $(BENCH_SECONDS) --ceilings $${peer:+--peer $$peer}
+	./target/release/examples/load --seed 1000000 --seconds $(BENCH_SECONDS)
+	./target/release/examples/load --seed 10000 --seconds 10 --soak $(SOAK_SECONDS)
 	@if (exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null; then \
-		./target/release/examples/load --seed 10000 --clients 16 --seconds 15 --postgres $(TEST_POSTGRES_URL) && \
+		./target/release/examples/load --seed 10000 --seconds $(BENCH_SECONDS) --ceilings --postgres $(TEST_POSTGRES_URL) && \
 		./scripts/pgbench-ceiling.sh $(TEST_POSTGRES_URL); \
 	else \
 		echo "PostgreSQL is not reachable at $(PG_HOST):$(PG_PORT): its bench was SKIPPED"; \

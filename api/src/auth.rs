@@ -3,6 +3,7 @@
 //! effect at once, whatever tokens were issued before.
 
 use crate::problem::ApiError;
+use crate::reads::Bound;
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
@@ -57,7 +58,7 @@ impl FromRequest for Caller {
             };
             let account_id: AccountId = acc.parse().map_err(|_| bad_claim())?;
             let user_id: UserId = uid.parse().map_err(|_| bad_claim())?;
-            let standing = crate::reads::read(&state.db, true, move |db| {
+            let standing = crate::reads::read(&state, Bound::Page, move |db| {
                 persistence::users::standing(db, account_id, user_id)
             })
             .await?;

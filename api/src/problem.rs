@@ -237,8 +237,8 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Domain(d) => d.into(),
-            StoreError::Unavailable(cause) => {
-                tracing::warn!(%cause, "database unavailable");
+            StoreError::Unavailable(_) | StoreError::Busy => {
+                tracing::warn!(cause = %e, "database unavailable");
                 Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "service_unavailable",
@@ -246,7 +246,7 @@ impl From<StoreError> for ApiError {
                 )
                 .with_header(header::RETRY_AFTER, "1")
             }
-            other => Self::internal(other),
+            _ => Self::internal(e),
         }
     }
 }

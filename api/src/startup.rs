@@ -79,6 +79,7 @@ impl Application {
             sealer,
             wakeup,
             db: db.clone(),
+            scans: crate::state::Scans::for_pool(config.db_pool_size),
             account_limits: persistence::Limits {
                 plans: config.plans.clone(),
                 quotas: config.quotas,

@@ -7,12 +7,14 @@ use crate::secrets::TokenSealer;
 use crate::tokens::Tokens;
 use persistence::{Database, Limits};
 use std::sync::Arc;
-use tokio::sync::Notify;
+use tokio::sync::{AcquireError, Notify, OwnedSemaphorePermit, Semaphore};
 
 pub struct AppState {
     /// The time every handler goes by.
     pub clock: Clock,
     pub db: Database,
+    /// Permits for the reads that may scan (`reads::read`).
+    pub scans: Scans,
     /// Plans, sending quotas and the resend interval, as configured.
     pub account_limits: Limits,
     pub tokens: Tokens,
@@ -23,4 +25,21 @@ pub struct AppState {
     pub sealer: Arc<TokenSealer>,
     /// Wakes the delivery worker when a request has committed messages.
     pub wakeup: Arc<Notify>,
+}
+
+/// The reads that may scan, at most this many at once (waiting without a thread meanwhile).
+#[derive(Clone)]
+pub struct Scans(Arc<Semaphore>);
+
+impl Scans {
+    /// A quarter of the reader connections (at least one): the rest stay for everything else.
+    pub fn for_pool(connections: u32) -> Self {
+        let permits = usize::try_from(connections / 4).unwrap_or(1).max(1);
+        Self(Arc::new(Semaphore::new(permits)))
+    }
+
+    /// Waits (without a thread) for a permit to scan; it is given back when dropped.
+    pub async fn permit(&self) -> Result<OwnedSemaphorePermit, AcquireError> {
+        self.0.clone().acquire_owned().await
+    }
 }

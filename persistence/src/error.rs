@@ -11,6 +11,10 @@ pub enum StoreError {
     /// No connection could be had in time: the database is down or overloaded.
     #[error("no database connection available: {0}")]
     Unavailable(String),
+    /// Every read connection is in use and the caller asked not to wait
+    /// (`Database::without_waiting`): it runs the read where waiting is harmless instead.
+    #[error("every read connection is busy")]
+    Busy,
     /// The database failed; the log says how, the client only that it did.
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),

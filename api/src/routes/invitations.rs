@@ -6,6 +6,7 @@ use crate::extract::{invalid_parameter, JsonBody};
 use crate::idempotency::{self, IdempotencyHeader};
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
+use crate::reads::Bound;
 use crate::responses::*;
 use crate::state::AppState;
 use crate::views::{InvitationPage, InvitationView, WorkgroupView};
@@ -294,8 +295,12 @@ pub async fn list_invitations(
         q: domain::names::parse_search(query.q.as_deref())?,
     };
     // One page of an index, unless it searches or looks for expired ones.
-    let bounded = filter.q.is_none() && filter.status != Some(InvitationStatus::Expired);
-    let page = crate::reads::read(&state.db, bounded, move |db| {
+    let bound = if filter.q.is_none() && filter.status != Some(InvitationStatus::Expired) {
+        Bound::Page
+    } else {
+        Bound::Scan
+    };
+    let page = crate::reads::read(&state, bound, move |db| {
         persistence::lifecycle::list_invitations(db, &user, &filter, page, now)
     })
     .await?;

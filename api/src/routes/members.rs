@@ -6,6 +6,7 @@ use crate::extract::{path_id, JsonBody};
 use crate::idempotency::{self, IdempotencyHeader};
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
+use crate::reads::Bound;
 use crate::responses::*;
 use crate::routes::workgroups::workgroup_id;
 use crate::state::AppState;
@@ -68,7 +69,7 @@ pub async fn list_members(
         role: query.role,
         status: query.status,
     };
-    let page = crate::reads::read(&state.db, true, move |db| {
+    let page = crate::reads::read(&state, Bound::Page, move |db| {
         persistence::members::list_members(db, &user, id, filter, page)
     })
     .await?;
@@ -258,7 +259,7 @@ pub async fn my_workgroup_invitations(
 ) -> Result<web::Json<WorkgroupInvitationPage>, ApiError> {
     let user = *actor.in_account()?;
     let page = page_request::<WorkgroupId>(query.limit, query.cursor.as_deref())?;
-    let page = crate::reads::read(&state.db, true, move |db| {
+    let page = crate::reads::read(&state, Bound::Page, move |db| {
         persistence::workgroup_invitations::list_workgroup_invitations(db, &user, page)
     })
     .await?;

@@ -4,6 +4,7 @@ use crate::auth::Caller;
 use crate::extract::path_id;
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
+use crate::reads::Bound;
 use crate::responses::*;
 use crate::state::AppState;
 use crate::views::{ProfileView, UserPage, UserView};
@@ -97,8 +98,12 @@ pub async fn list_users(
         status: query.status,
         q: domain::names::parse_search(query.q.as_deref())?,
     };
-    let bounded = filter.q.is_none();
-    let page = crate::reads::read(&state.db, bounded, move |db| {
+    let bound = if filter.q.is_none() {
+        Bound::Page
+    } else {
+        Bound::Scan
+    };
+    let page = crate::reads::read(&state, bound, move |db| {
         persistence::users::list_users(db, &user, &filter, page)
     })
     .await?;

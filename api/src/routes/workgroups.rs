@@ -5,6 +5,7 @@ use crate::extract::{path_id, JsonBody};
 use crate::idempotency::{self, IdempotencyHeader};
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
+use crate::reads::Bound;
 use crate::responses::*;
 use crate::state::AppState;
 use crate::views::{WorkgroupPage, WorkgroupView};
@@ -119,7 +120,7 @@ pub async fn list_workgroups(
         extranet: query.extranet,
         kind: query.kind,
     };
-    let page = crate::reads::read(&state.db, true, move |db| {
+    let page = crate::reads::read(&state, Bound::Page, move |db| {
         persistence::workgroups::list_workgroups(db, &user, filter, page)
     })
     .await?;

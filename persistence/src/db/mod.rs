@@ -16,7 +16,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, Pool};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicU8;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,6 +45,9 @@ macro_rules! insert_rows {
     }};
 }
 pub(crate) use insert_rows;
+
+mod writer;
+use writer::{spawn_checkpointer, spawn_writer, Job, WriteJob, WAL_FINE};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -188,6 +191,8 @@ pub struct Database {
     /// The pool migrations and maintenance run on (the writer's connection on SQLite, which
     /// is only used before the writer thread starts).
     admin: Pool<Connector>,
+    /// Whether reads wait for a free connection (`false`: they fail with `Busy` at once).
+    wait: bool,
 }
 
 impl std::fmt::Debug for Database {
@@ -236,7 +241,7 @@ impl Database {
                     read_only: false,
                 };
                 // Set by the checkpointer when the WAL is long; the writer then resets it.
-                let wal_full = Arc::new(AtomicBool::new(false));
+                let wal_full = Arc::new(AtomicU8::new(WAL_FINE));
                 let writer = Writer::Thread {
                     queue: spawn_writer(connector.clone(), wal_full.clone())?,
                     _checkpointer: spawn_checkpointer(connector, wal_full)?,
@@ -253,6 +258,7 @@ impl Database {
             reader,
             writer,
             admin,
+            wait: true,
         })
     }
 
@@ -283,12 +289,31 @@ impl Database {
         Ok(applied.iter().map(ToString::to_string).collect())
     }
 
+    /// The same database, but its reads do not wait for a connection: when every one is busy
+    /// they fail at once with `StoreError::Busy`, before reading anything. For a caller on an
+    /// event loop, which then hands the read to a blocking thread instead of stalling.
+    pub fn without_waiting(&self) -> Self {
+        Self {
+            wait: false,
+            ..self.clone()
+        }
+    }
+
+    /// A read connection: waited for, or only one free at once (`without_waiting`).
+    fn reader(&self) -> Result<r2d2::PooledConnection<Connector>, StoreError> {
+        if self.wait {
+            Ok(self.reader.get()?)
+        } else {
+            self.reader.try_get().ok_or(StoreError::Busy)
+        }
+    }
+
     /// Runs `f` on a read connection (no transaction: each statement sees committed data).
     pub fn read<T>(
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut conn = self.reader.get()?;
+        let mut conn = self.reader()?;
         f(&mut conn)
     }
 
@@ -297,7 +322,7 @@ impl Database {
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut pooled = self.reader.get()?;
+        let mut pooled = self.reader()?;
         let conn: &mut DbConnection = &mut pooled;
         conn.transaction(f)
     }
@@ -339,187 +364,35 @@ impl Database {
     }
 }
 
-/// A write transaction waiting for (or inside) a group.
-trait WriteJob: Send {
-    /// Runs in its own savepoint; `false` when it failed (and was rolled back).
-    fn run(&mut self, conn: &mut DbConnection) -> bool;
-    /// Tells the caller, once the group's commit is known.
-    fn finish(self: Box<Self>, committed: Result<(), String>);
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-struct Job<T, F> {
-    work: Option<F>,
-    outcome: Option<Result<T, StoreError>>,
-    reply: std::sync::mpsc::Sender<Result<T, StoreError>>,
-}
+    fn select_one(conn: &mut DbConnection) -> Result<(), StoreError> {
+        conn.batch_execute("SELECT 1").map_err(StoreError::from)
+    }
 
-impl<T, F> WriteJob for Job<T, F>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
-{
-    fn run(&mut self, conn: &mut DbConnection) -> bool {
-        let Some(work) = self.work.take() else {
-            return false;
+    #[test]
+    fn a_read_that_may_not_wait_is_told_busy_when_every_connection_is_taken(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}", dir.path().join("busy.db").display());
+        let options = PoolOptions {
+            max_connections: 2,
+            acquire_timeout: Duration::from_secs(5),
         };
-        // Nested in the group's transaction, diesel makes this a savepoint.
-        let outcome = conn.transaction(work);
-        let ok = outcome.is_ok();
-        self.outcome = Some(outcome);
-        ok
+        let db = Database::connect(&url, &options)?;
+        let taken = [db.reader.get()?, db.reader.get()?];
+        let started = std::time::Instant::now();
+        let busy = db.without_waiting().read(select_one);
+        assert!(matches!(busy, Err(StoreError::Busy)), "{busy:?}");
+        assert!(
+            started.elapsed() < options.acquire_timeout,
+            "it did not wait for a connection"
+        );
+        drop(taken);
+        db.without_waiting().read(select_one)?;
+        db.read(select_one)?;
+        Ok(())
     }
-
-    fn finish(self: Box<Self>, committed: Result<(), String>) {
-        let result = match (self.outcome, committed) {
-            (Some(Ok(value)), Ok(())) => Ok(value),
-            (Some(Ok(_)), Err(e)) => {
-                Err(StoreError::Unavailable(format!("the commit failed: {e}")))
-            }
-            (Some(Err(e)), _) => Err(e),
-            (None, Err(e)) => Err(StoreError::Unavailable(format!(
-                "the write was not run: {e}"
-            ))),
-            (None, Ok(())) => Err(StoreError::Unavailable("the write was not run".into())),
-        };
-        // The caller may have gone (its request was cancelled): nothing to tell then.
-        let _ = self.reply.send(result);
-    }
-}
-
-/// At most this many transactions share one commit.
-const GROUP_LIMIT: usize = 128;
-
-/// Starts the SQLite writer thread with its own connection.
-fn spawn_writer(
-    connector: Connector,
-    wal_full: Arc<AtomicBool>,
-) -> Result<std::sync::mpsc::SyncSender<Box<dyn WriteJob>>, StoreError> {
-    let mut conn = connector
-        .connect()
-        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-    // Checkpoints (copying the WAL back into the database, with an fsync) happen in the
-    // checkpointer thread, not in the writer's commits.
-    conn.batch_execute("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;")
-        .map_err(StoreError::Database)?;
-    let (queue, jobs) = std::sync::mpsc::sync_channel::<Box<dyn WriteJob>>(4096);
-    std::thread::Builder::new()
-        .name("sqlite-writer".into())
-        .spawn(move || {
-            while let Ok(first) = jobs.recv() {
-                let mut group = vec![first];
-                while group.len() < GROUP_LIMIT {
-                    match jobs.try_recv() {
-                        Ok(job) => group.push(job),
-                        Err(_) => break,
-                    }
-                }
-                let committed = run_group(&mut conn, &mut group);
-                if committed.is_err() {
-                    // A connection whose transaction state is unknown is not used again.
-                    if let Ok(fresh) = connector.connect() {
-                        conn = fresh;
-                    }
-                }
-                for job in group {
-                    job.finish(committed.clone());
-                }
-                // Between groups the writer holds no lock, and no other writer can take it
-                // meanwhile: the one moment a WAL reset cannot be starved (see the checkpointer).
-                if wal_full.swap(false, Ordering::Relaxed) {
-                    if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(RESTART);") {
-                        tracing::warn!(error = %e, "WAL reset failed");
-                    }
-                }
-            }
-        })
-        .map_err(|e| StoreError::Unavailable(format!("cannot start the writer thread: {e}")))?;
-    Ok(queue)
-}
-
-/// One group: `BEGIN IMMEDIATE`, every job in its savepoint, one `COMMIT`.
-fn run_group(conn: &mut DbConnection, group: &mut [Box<dyn WriteJob>]) -> Result<(), String> {
-    let DbConnection::Sqlite(sqlite) = &mut *conn else {
-        return Err("the writer thread serves SQLite only".into());
-    };
-    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
-        .map_err(|e| e.to_string())?;
-    let mut panicked = false;
-    for job in group.iter_mut() {
-        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job.run(conn)));
-        if ran.is_err() {
-            panicked = true;
-            break;
-        }
-    }
-    if panicked {
-        let _ = <DbConnection as TransactionManager<DbConnection>>::rollback_transaction(conn);
-        return Err("a write panicked; its group was rolled back".into());
-    }
-    match <DbConnection as TransactionManager<DbConnection>>::commit_transaction(conn) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = <DbConnection as TransactionManager<DbConnection>>::rollback_transaction(conn);
-            Err(e.to_string())
-        }
-    }
-}
-
-/// How often the checkpointer copies the WAL back into the database.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
-
-/// WAL frames (pages) past which the WAL is reset: 12,288 pages of 4 KiB, 48 MiB.
-const WAL_RESET_FRAMES: i32 = 12288;
-
-/// What `PRAGMA wal_checkpoint` answers.
-#[derive(diesel::QueryableByName)]
-struct Checkpoint {
-    /// Frames in the WAL, or -1 when the database is not in WAL mode.
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    log: i32,
-}
-
-/// Starts the thread that checkpoints the WAL on a connection of its own; it stops when the
-/// returned lifeline is dropped. Every [`CHECKPOINT_EVERY`] a PASSIVE checkpoint copies what
-/// it can back into the database without blocking anyone. That alone never shrinks the WAL
-/// under a steady load: SQLite writes the WAL from its beginning again only once every frame
-/// is checkpointed and no reader still uses them, and a TRUNCATE checkpoint from here would
-/// wait for the writer, which takes its lock again the moment a group commits. So once the
-/// WAL holds more than [`WAL_RESET_FRAMES`], this thread raises `wal_full`, and the writer
-/// itself runs a RESTART checkpoint between two groups: it waits only for readers of old
-/// frames (the PASSIVE checkpoints did most of the copying), and the next group writes the WAL
-/// from its beginning again, so the file stays within `journal_size_limit` (64 MiB). (A
-/// TRUNCATE checkpoint there, measured, stalls writes about twice as long for no gain in
-/// bound.)
-fn spawn_checkpointer(
-    connector: Connector,
-    wal_full: Arc<AtomicBool>,
-) -> Result<std::sync::mpsc::SyncSender<()>, StoreError> {
-    let mut conn = connector
-        .connect()
-        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-    let (lifeline, watch) = std::sync::mpsc::sync_channel::<()>(1);
-    std::thread::Builder::new()
-        .name("sqlite-checkpoint".into())
-        .spawn(move || {
-            let mut checkpoint = |mode: &str| -> Result<i32, diesel::result::Error> {
-                diesel::sql_query(format!("PRAGMA wal_checkpoint({mode})"))
-                    .get_result::<Checkpoint>(&mut conn)
-                    .map(|c| c.log)
-            };
-            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
-                watch.recv_timeout(CHECKPOINT_EVERY)
-            {
-                match checkpoint("PASSIVE") {
-                    Ok(frames) if frames > WAL_RESET_FRAMES => {
-                        wal_full.store(true, Ordering::Relaxed)
-                    }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
-                }
-            }
-            // Last one out: fold the whole WAL back in.
-            let _ = checkpoint("TRUNCATE");
-        })
-        .map_err(|e| StoreError::Unavailable(format!("cannot start the checkpointer: {e}")))?;
-    Ok(lifeline)
 }

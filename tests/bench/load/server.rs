@@ -1,0 +1,187 @@
+//! The server under test: `target/release/extranet serve` on the run's store, an account on the
+//! unlimited plan signed up through the API, its admin's token and an extranet workgroup.
+
+use crate::store::Store;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "bench-secret-bench-secret-bench-secret-01";
+
+/// A child process killed when dropped.
+pub struct Process(pub Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The running server and what the phases need to call it.
+pub struct Target {
+    pub process: Process,
+    pub client: reqwest::Client,
+    pub base: String,
+    pub token: String,
+    pub account: String,
+    pub inviter: String,
+    pub group: String,
+}
+
+/// `target/release/extranet`, or the binary `EXTRANET_BIN` names (to compare two builds).
+fn binary() -> std::path::PathBuf {
+    if let Some(bin) = std::env::var_os("EXTRANET_BIN") {
+        return bin.into();
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bin = root.join("target/release/extranet");
+    assert!(
+        bin.exists(),
+        "build it first: cargo build --release -p api --bin extranet"
+    );
+    bin
+}
+
+/// A free port on the loopback interface.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits until `url` answers 2xx.
+pub async fn wait_ready(client: &reqwest::Client, url: &str) {
+    let started = Instant::now();
+    while !client
+        .get(url)
+        .send()
+        .await
+        .is_ok_and(|r| r.status().is_success())
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{url} did not answer"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Starts the server and signs up the bench's account.
+pub async fn start(store: &Store, log: &str, clients: usize) -> Target {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut process = Process(
+        Command::new(binary())
+            .arg("serve")
+            .env("DATABASE_URL", store.url())
+            .env("EXTRANET_BIND", format!("127.0.0.1:{port}"))
+            .env("EXTRANET_JWT_SECRET", SECRET)
+            .env("EXTRANET_LOG", log)
+            .env("EXTRANET_TOKEN_TTL_SECONDS", "86400")
+            // A load test sends far more than a real agency: quotas it never reaches, but still
+            // counted, so that what counting costs is measured.
+            .env("EXTRANET_QUOTA_EMAIL_PER_HOUR", "1000000000")
+            .env("EXTRANET_QUOTA_SMS_PER_HOUR", "1000000000")
+            .env("EXTRANET_QUOTA_PER_RECIPIENT_PER_DAY", "1000")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap(),
+    );
+    // The console delivery prints every message on stdout: the sign-up code is read from it,
+    // the rest drained so that the server never blocks on a full pipe.
+    let (code_tx, code_rx) = std::sync::mpsc::channel::<String>();
+    let stdout = process.0.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Ok(v) = serde_json::from_str::<Value>(&line) {
+                if let Some(code) = v["code"].as_str() {
+                    let _ = code_tx.send(code.to_owned());
+                }
+            }
+        }
+    });
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients * 4)
+        .build()
+        .unwrap();
+    wait_ready(&client, &format!("{base}/readyz")).await;
+    let started = client
+        .post(format!("{base}/v1/accounts"))
+        .json(
+            &json!({"name": "Bench", "plan": "free", "admin": {"email": "admin@bench.example",
+               "password": "correct horse battery", "first_name": "Bench", "last_name": "Admin"}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), reqwest::StatusCode::ACCEPTED);
+    let code = code_rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    let signed: Value = client
+        .post(format!("{base}/v1/accounts/confirm"))
+        .json(&json!({"login": "admin@bench.example", "code": code}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = signed["access_token"].as_str().unwrap().to_owned();
+    let account = signed["account"]["id"].as_str().unwrap().to_owned();
+    let inviter = signed["user"]["id"].as_str().unwrap().to_owned();
+    let group: Value = client
+        .post(format!("{base}/v1/workgroups"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "Bench", "kind": "project", "allow_external": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let group = group["id"].as_str().unwrap().to_owned();
+    Target {
+        process,
+        client,
+        base,
+        token,
+        account,
+        inviter,
+        group,
+    }
+}
+
+/// A process's memory from `/proc`: `VmHWM` (peak) or `VmRSS` (now), in KiB.
+pub fn memory_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// CPU time (user + system) a process has used so far, in seconds.
+pub fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    let rest = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}

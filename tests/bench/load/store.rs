@@ -1,0 +1,157 @@
+//! Where the server under test keeps its data for the run, and the invitations stored before
+//! it (an API batch would take minutes for a million).
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use std::time::Instant;
+
+/// Where the server keeps its data for the run.
+pub enum Store {
+    Sqlite {
+        path: String,
+        _dir: tempfile::TempDir,
+    },
+    Postgres {
+        server: String,
+        name: String,
+    },
+}
+
+impl Store {
+    pub fn create(postgres: Option<&str>) -> Self {
+        match postgres {
+            None => {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("bench.db").display().to_string();
+                Self::Sqlite { path, _dir: dir }
+            }
+            Some(server) => {
+                let server = server.trim_end_matches('/').to_owned();
+                let name = format!("extranet_bench_{}", std::process::id());
+                let mut admin =
+                    diesel::PgConnection::establish(&format!("{server}/postgres")).unwrap();
+                // One statement each: a multi-statement string runs as one transaction.
+                admin
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .unwrap();
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .unwrap();
+                Self::Postgres { server, name }
+            }
+        }
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            Self::Sqlite { path, .. } => format!("sqlite://{path}"),
+            Self::Postgres { server, name } => format!("{server}/{name}"),
+        }
+    }
+
+    /// The database file, on SQLite.
+    pub fn sqlite_path(&self) -> Option<String> {
+        match self {
+            Self::Sqlite { path, .. } => Some(path.clone()),
+            Self::Postgres { .. } => None,
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::Sqlite { .. } => "SQLite",
+            Self::Postgres { .. } => "PostgreSQL",
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Self::Postgres { server, name } = self {
+            if let Ok(mut admin) = diesel::PgConnection::establish(&format!("{server}/postgres")) {
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// Stores `n` invitations (and their sent messages and audit events) for the account, as
+/// the API would have, in one transaction.
+pub fn seed(store: &Store, account: &str, group: &str, inviter: &str, n: u64) {
+    match store {
+        Store::Sqlite { path, .. } => seed_sqlite(path, account, group, inviter, n),
+        Store::Postgres { .. } => seed_postgres(&store.url(), account, group, inviter, n),
+    }
+}
+
+fn seed_postgres(url: &str, account: &str, group: &str, inviter: &str, n: u64) {
+    let mut conn = diesel::PgConnection::establish(url).unwrap();
+    let started = Instant::now();
+    let id = "'00000000-0000-7000-8000-' || lpad(x::text, 12, '0')";
+    conn.batch_execute(&format!(
+        "BEGIN;
+         INSERT INTO invitations (id, account_id, invitation_type, status, email, phone, login, first_name,
+             last_name, workgroup_id, message, invited_by, token_hash, expires_at, sent_count, last_sent_at,
+             created_at, updated_at)
+         SELECT {id}, '{account}', 'extranet', 'pending',
+             'seed' || x || '@seed.example', NULL, 'seed' || x || '@seed.example', 'Seed', 'Person',
+             '{group}', NULL, '{inviter}', md5(random()::text) || md5(random()::text), '2099-01-01 00:00:00',
+             1, '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00'
+         FROM generate_series(1, {n}) x;
+         INSERT INTO outbox (id, account_id, channel, recipient, payload, status, attempts, next_attempt_at,
+             created_at, sent_at)
+         SELECT {id}, '{account}', 'email', 'seed' || x || '@seed.example',
+             '{{}}', 'sent', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00'
+         FROM generate_series(1, {n}) x;
+         INSERT INTO audit_events (id, account_id, actor_user_id, action, subject_type, subject_id, details, created_at)
+         SELECT {id}, '{account}', '{inviter}', 'invitation.created',
+             'invitation', {id}, '{{}}', '2026-01-01 00:00:00'
+         FROM generate_series(1, {n}) x;
+         UPDATE accounts SET pending_invitations = pending_invitations + {n} WHERE id = '{account}';
+         COMMIT;"
+    ))
+    .unwrap();
+    conn.batch_execute("VACUUM ANALYZE").unwrap();
+    eprintln!(
+        "seeded {n} invitations in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+fn seed_sqlite(path: &str, account: &str, group: &str, inviter: &str, n: u64) {
+    let mut conn = diesel::SqliteConnection::establish(path).unwrap();
+    conn.batch_execute("PRAGMA busy_timeout = 60000;").unwrap();
+    let started = Instant::now();
+    conn.batch_execute(&format!(
+        "BEGIN IMMEDIATE;
+         WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {n})
+         INSERT INTO invitations (id, account_id, invitation_type, status, email, phone, login, first_name,
+             last_name, workgroup_id, message, invited_by, token_hash, expires_at, sent_count, last_sent_at,
+             created_at, updated_at)
+         SELECT printf('00000000-0000-7000-8000-%012d', x), '{account}', 'extranet', 'pending',
+             'seed' || x || '@seed.example', NULL, 'seed' || x || '@seed.example', 'Seed', 'Person',
+             '{group}', NULL, '{inviter}', lower(hex(randomblob(32))), '2099-01-01 00:00:00',
+             1, '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00'
+         FROM c;
+         WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {n})
+         INSERT INTO outbox (id, account_id, channel, recipient, payload, status, attempts, next_attempt_at,
+             created_at, sent_at)
+         SELECT printf('00000000-0000-7000-8000-%012d', x), '{account}', 'email', 'seed' || x || '@seed.example',
+             '{{}}', 'sent', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-01-01 00:00:00'
+         FROM c;
+         WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {n})
+         INSERT INTO audit_events (id, account_id, actor_user_id, action, subject_type, subject_id, details, created_at)
+         SELECT printf('00000000-0000-7000-8000-%012d', x), '{account}', '{inviter}', 'invitation.created',
+             'invitation', printf('00000000-0000-7000-8000-%012d', x), '{{}}', '2026-01-01 00:00:00'
+         FROM c;
+         UPDATE accounts SET pending_invitations = pending_invitations + {n} WHERE id = '{account}';
+         COMMIT;
+         PRAGMA wal_checkpoint(TRUNCATE);"
+    ))
+    .unwrap();
+    eprintln!(
+        "seeded {n} invitations in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
