@@ -4,6 +4,13 @@
 
 use crate::error::StoreError;
 use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::backend::Backend;
+use diesel::expression::{
+    is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
+};
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::sql_types::Text;
+use diesel::QueryResult;
 use domain::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use std::str::FromStr;
 
@@ -23,6 +30,56 @@ macro_rules! text_key {
 }
 
 text_key!(AccountId, IdentityId, UserId, WorkgroupId, InvitationId);
+
+/// A word of the domain written into a statement's SQL as a literal (`'pending'`) instead of a
+/// bound parameter. With the query planner stability guarantee the bundled SQLite is built with
+/// (`.cargo/config.toml`), plans never depend on bound values, so statements are prepared once;
+/// a partial index (`invitations_pending_login … WHERE status = 'pending'`) then serves only a
+/// query that names its condition's value in the SQL itself, and the same holds for
+/// PostgreSQL's generic plans. Only for the domain's own words, never for input.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Literal(&'static str);
+
+impl Literal {
+    /// `word` must be a domain word: lowercase letters and underscores.
+    pub(crate) fn word(word: &'static str) -> Self {
+        debug_assert!(word.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+        Self(word)
+    }
+}
+
+impl Expression for Literal {
+    type SqlType = Text;
+}
+
+impl<QS> AppearsOnTable<QS> for Literal {}
+
+impl<QS> SelectableExpression<QS> for Literal {}
+
+impl ValidGrouping<()> for Literal {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl QueryId for Literal {
+    // Cached by its SQL text, which holds the word.
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB: Backend> QueryFragment<DB> for Literal {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        // A word is letters and underscores only (checked above): nothing to escape.
+        if !self.0.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return Err(diesel::result::Error::QueryBuilderError(
+                format!("`{}` is not a word", self.0).into(),
+            ));
+        }
+        out.push_sql("'");
+        out.push_sql(self.0);
+        out.push_sql("'");
+        Ok(())
+    }
+}
 
 /// A stored id read back; a row that does not hold one is corrupt.
 pub(crate) fn parse_id<T: FromStr>(s: &str) -> Result<T, StoreError> {

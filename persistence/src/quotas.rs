@@ -51,7 +51,9 @@ fn add(
     Ok(to_count(used))
 }
 
-/// At most this many counters are counted one statement each; more, in one statement.
+/// At most this many counters are counted one statement each (whose prepared statement SQLite
+/// caches); more, in one statement. On PostgreSQL every statement is a round trip: there,
+/// more than one is always one statement.
 const ONE_BY_ONE: usize = 2;
 
 /// Adds each counter's `n` to its current window (creating it at `n`) in one statement, and
@@ -133,7 +135,11 @@ fn decide(
     if counters.is_empty() {
         return Ok(());
     }
-    let counts = if count && counters.len() <= ONE_BY_ONE {
+    let one_by_one = match conn {
+        DbConnection::Sqlite(_) => ONE_BY_ONE,
+        DbConnection::Pg(_) => 1,
+    };
+    let counts = if count && counters.len() <= one_by_one {
         counters
             .iter()
             .map(|(counter, n)| add(conn, counter, *n, now))

@@ -2,7 +2,7 @@
 //! every bad row named.
 
 use crate::helpers::*;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -212,4 +212,97 @@ async fn pending_logins_and_existing_users_are_handled_per_row() {
         )
         .await;
     assert_problem(res, StatusCode::CONFLICT, "already_member").await;
+}
+
+/// Every state a login can be in, in one batch: each row gets its own answer, whatever way the
+/// backend looks the logins up (one at a time on SQLite, all together on PostgreSQL).
+#[actix_web::test]
+async fn one_batch_meets_every_kind_of_login_and_names_each_row() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_up("ada@agency.example", "standard").await;
+    let group = app.workgroup(&admin.token, "Launch", true).await;
+    let other = app.workgroup(&admin.token, "Other", true).await;
+    app.join(&admin.token, "intranet", None, "+14155550201")
+        .await;
+    let leaver = app
+        .join(&admin.token, "intranet", None, "+14155550202")
+        .await;
+    let (status, body) = app
+        .json(
+            Method::POST,
+            &format!("/v1/users/{}/dismiss", leaver.id),
+            &admin.token,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.join(&admin.token, "extranet", Some(&group), "+14155550203")
+        .await;
+    let elsewhere = app
+        .join(&admin.token, "extranet", Some(&other), "+14155550204")
+        .await;
+    let pending = app.invite_phone(&admin.token, &other, "+14155550205").await;
+    let row = |phone: &str| json!({"phone": phone, "first_name": "A", "last_name": "B"});
+    let batch =
+        |rows: Vec<Value>| json!({"type": "extranet", "workgroup_id": group, "invitees": rows});
+
+    let before = app.usage(&admin.token).await;
+    let res = app
+        .post(
+            "/v1/invitations",
+            Some(&admin.token),
+            batch(vec![
+                row("+14155550201"),
+                row("+14155550202"),
+                row("+14155550203"),
+                row("+14155550204"),
+                row("+14155550205"),
+                row("+14155550206"),
+            ]),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::CONFLICT, "login_belongs_to_employee").await;
+    let codes: Vec<(String, String)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("invitees[0].phone", "login_belongs_to_employee"),
+        ("invitees[1].phone", "login_belongs_to_dismissed_user"),
+        ("invitees[2].phone", "already_member"),
+        ("invitees[4].phone", "invitation_pending"),
+    ];
+    assert_eq!(
+        codes,
+        expected.map(|(f, c)| (f.to_owned(), c.to_owned())),
+        "{problem}"
+    );
+    assert_eq!(problem["errors"][3]["invitation_id"], pending["id"]);
+    assert_eq!(app.usage(&admin.token).await, before, "nothing was written");
+
+    // Without the refused rows: the external user of the other group is asked into this one,
+    // the new login is invited.
+    let (status, body) = json_of(
+        app.post(
+            "/v1/invitations",
+            Some(&admin.token),
+            batch(vec![row("+14155550204"), row("+14155550206")]),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["results"][0]["outcome"], "workgroup_invitation");
+    assert_eq!(
+        body["results"][0]["membership"]["user_id"],
+        elsewhere.id.as_str()
+    );
+    assert_eq!(body["results"][1]["outcome"], "invited");
 }
