@@ -2,7 +2,7 @@
 
 use crate::db::DbConnection;
 use crate::error::StoreError;
-use crate::keys::{parse_id, parse_word, to_count, utc, Key};
+use crate::keys::{parse_id, parse_word, to_count, utc, Key, Literal};
 use crate::schema::{accounts, invitations};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -123,17 +123,21 @@ pub(crate) fn account_unless_overdue(
     id: AccountId,
     now: DateTime<Utc>,
 ) -> Result<Option<AccountRecord>, StoreError> {
-    let overdue = invitations::table
-        .filter(invitations::account_id.eq(id.key()))
-        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
-        .filter(invitations::expires_at.le(now.naive_utc()));
-    let (row, overdue) = accounts::table
+    // The earliest expiry of a pending invitation: one entry of `invitations_expiry`, read in
+    // order. (`EXISTS (… expires_at <= $n)` was planned by PostgreSQL's generic plan as a
+    // sequential scan of every invitation, once per request.)
+    let earliest = invitations::table
+        .filter(invitations::account_id.eq(accounts::id))
+        .filter(invitations::status.eq(Literal::word(InvitationStatus::Pending.as_str())))
+        .select(diesel::dsl::min(invitations::expires_at))
+        .single_value();
+    let (row, earliest) = accounts::table
         .find(id.key())
-        .select((AccountRow::as_select(), diesel::dsl::exists(overdue)))
-        .first::<(AccountRow, bool)>(conn)
+        .select((AccountRow::as_select(), earliest))
+        .first::<(AccountRow, Option<NaiveDateTime>)>(conn)
         .optional()?
         .ok_or(DomainError::NotFound("account"))?;
-    if overdue {
+    if earliest.is_some_and(|e| e <= now.naive_utc()) {
         return Ok(None);
     }
     Ok(Some(row.try_into()?))
