@@ -2,7 +2,7 @@
 //! resent with a new token, revoked, and expired (rule 7). Every decision is the domain's.
 
 use crate::audit::{self, AuditEvent};
-use crate::db::Database;
+use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
 use crate::keys::Key;
 use crate::ledger::{accounts_with_overdue, change_seats, sweep_account};
@@ -48,6 +48,12 @@ pub struct InvitationFilter {
     pub q: Option<String>,
 }
 
+/// A search reads the account's invitations this many at a time, newest first, each slice in
+/// a statement of its own: no read holds its snapshot for longer than a slice takes, so the
+/// SQLite writer can start its WAL over between two slices instead of waiting for (or growing
+/// behind) a search that reads a million rows.
+const SEARCH_SLICE: i64 = 2048;
+
 /// The account's invitations, newest first; employees only.
 pub fn list_invitations(
     db: &Database,
@@ -57,60 +63,108 @@ pub fn list_invitations(
     now: DateTime<Utc>,
 ) -> Result<Page<InvitationRecord, InvitationId>, StoreError> {
     may_see_account_internals(actor)?;
-    let at = now.naive_utc();
-    db.read(|conn| {
-        let mut query = invitations::table
-            .filter(invitations::account_id.eq(actor.account_id.key()))
-            .into_boxed();
-        query = match filter.status {
-            None => query,
-            // Read by the (account, status, id) index; the few pending ones past their expiry
-            // that the sweep has not marked yet are dropped from the page below.
-            Some(InvitationStatus::Pending) => {
-                query.filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
+    let account = actor.account_id.key();
+    let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let scans = q.is_some() || filter.status == Some(InvitationStatus::Expired);
+    let wanted = usize::try_from(page.rows()).unwrap_or(usize::MAX);
+    let mut upper = page.after.map(|a| a.key());
+    let mut rows: Vec<InvitationRow> = Vec::new();
+    loop {
+        // The oldest id of the next slice (none: the slice runs to the account's first).
+        let floor: Option<String> = if scans {
+            let mut ids = invitations::table
+                .filter(invitations::account_id.eq(&account))
+                .select(invitations::id)
+                .into_boxed();
+            if let Some(upper) = &upper {
+                ids = ids.filter(invitations::id.lt(upper.clone()));
             }
-            Some(InvitationStatus::Expired) => query.filter(
-                invitations::status
-                    .eq(InvitationStatus::Expired.as_str())
-                    .or(invitations::status
-                        .eq(InvitationStatus::Pending.as_str())
-                        .and(invitations::expires_at.le(at))),
-            ),
-            Some(other) => query.filter(invitations::status.eq(other.as_str())),
+            db.read(|conn| {
+                Ok(ids
+                    .order(invitations::id.desc())
+                    .offset(SEARCH_SLICE - 1)
+                    .limit(1)
+                    .get_result(conn)
+                    .optional()?)
+            })?
+        } else {
+            None
         };
-        if let Some(t) = filter.invitation_type {
-            query = query.filter(invitations::invitation_type.eq(t.as_str()));
+        let mut query = filtered(&account, filter, q, now);
+        if let Some(upper) = &upper {
+            query = query.filter(invitations::id.lt(upper.clone()));
         }
-        if let Some(w) = filter.workgroup_id {
-            query = query.filter(invitations::workgroup_id.eq(w.key()));
+        if let Some(floor) = &floor {
+            query = query.filter(invitations::id.ge(floor.clone()));
         }
-        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let p = like_pattern(q);
-            query = query.filter(
-                lower(invitations::login)
-                    .like(p.clone())
-                    .escape('\\')
-                    .or(lower(invitations::first_name).like(p.clone()).escape('\\'))
-                    .or(lower(invitations::last_name).like(p).escape('\\')),
-            );
+        let left = i64::try_from(wanted - rows.len()).unwrap_or(i64::MAX);
+        rows.extend(db.read(|conn| {
+            Ok(query
+                .order(invitations::id.desc())
+                .limit(left)
+                .select(InvitationRow::as_select())
+                .load(conn)?)
+        })?);
+        match floor {
+            Some(floor) if rows.len() < wanted => upper = Some(floor),
+            _ => break,
         }
-        if let Some(after) = page.after {
-            query = query.filter(invitations::id.lt(after.key()));
+    }
+    let rows = rows
+        .into_iter()
+        .map(|r| r.into_record(now))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut page = into_page(rows, page.limit, |i| i.id);
+    if let Some(wanted) = filter.status {
+        page.items.retain(|i| i.status == wanted);
+    }
+    Ok(page)
+}
+
+/// The account's invitations that `filter` (with its search `q`, trimmed) lets through.
+fn filtered<'a>(
+    account: &'a str,
+    filter: &InvitationFilter,
+    q: Option<&str>,
+    now: DateTime<Utc>,
+) -> invitations::BoxedQuery<'a, <DbConnection as Connection>::Backend> {
+    let at = now.naive_utc();
+    let mut query = invitations::table
+        .filter(invitations::account_id.eq(account))
+        .into_boxed();
+    query = match filter.status {
+        None => query,
+        // Read by the (account, status, id) index; the few pending ones past their expiry
+        // that the sweep has not marked yet are dropped from the page afterwards.
+        Some(InvitationStatus::Pending) => {
+            query.filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
         }
-        let rows = query
-            .order(invitations::id.desc())
-            .limit(page.rows())
-            .select(InvitationRow::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(|r| r.into_record(now))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut page = into_page(rows, page.limit, |i| i.id);
-        if let Some(wanted) = filter.status {
-            page.items.retain(|i| i.status == wanted);
-        }
-        Ok(page)
-    })
+        Some(InvitationStatus::Expired) => query.filter(
+            invitations::status
+                .eq(InvitationStatus::Expired.as_str())
+                .or(invitations::status
+                    .eq(InvitationStatus::Pending.as_str())
+                    .and(invitations::expires_at.le(at))),
+        ),
+        Some(other) => query.filter(invitations::status.eq(other.as_str())),
+    };
+    if let Some(t) = filter.invitation_type {
+        query = query.filter(invitations::invitation_type.eq(t.as_str()));
+    }
+    if let Some(w) = filter.workgroup_id {
+        query = query.filter(invitations::workgroup_id.eq(w.key()));
+    }
+    if let Some(q) = q {
+        let p = like_pattern(q);
+        query = query.filter(
+            lower(invitations::login)
+                .like(p.clone())
+                .escape('\\')
+                .or(lower(invitations::first_name).like(p.clone()).escape('\\'))
+                .or(lower(invitations::last_name).like(p).escape('\\')),
+        );
+    }
+    query
 }
 
 /// Sends an invitation again with a new token and expiry; the old link is dead.

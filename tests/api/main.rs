@@ -22,6 +22,7 @@ mod processes;
 mod races;
 mod roles;
 mod schema;
+mod searches;
 mod seats;
 mod sign_up_proof;
 mod smtp_tls;

@@ -1,6 +1,7 @@
 //! The storage's ceiling: the rows one single invitation with an `Idempotency-Key` writes —
-//! the seat counter, the invitation, its outbox message, its audit event, the two sending
-//! counters and the idempotency record — written through `persistence::Database::write` (the
+//! the invitation, its outbox message, its audit event, the idempotency record, then the seat
+//! counter and the two sending counters (the hot rows, locked until the commit, late as the
+//! API takes them) — written through `persistence::Database::write` (the
 //! same writer thread and group commit on SQLite, the same pool on PostgreSQL) by as many
 //! threads as the server has clients, without HTTP, JSON parsing, JWT, the domain's decisions
 //! or the reads a request makes. The invitation endpoint's rate is reported as a share of it.
@@ -81,12 +82,6 @@ fn write_rows(conn: &mut DbConnection, owner: &Owner, n: u64) -> Result<(), Stor
     let id = uuid::Uuid::now_v7().to_string();
     let email = format!("ceiling{n}@load.example");
     let token_hash = format!("{:064x}", u128::from(n as u32) * 0x9e37_79b9_7f4a_7c15);
-    diesel::update(accounts::table.find(&owner.account))
-        .set((
-            accounts::pending_invitations.eq(accounts::pending_invitations + 1),
-            accounts::updated_at.eq(now),
-        ))
-        .execute(conn)?;
     diesel::insert_into(invitations::table)
         .values((
             invitations::id.eq(&id),
@@ -141,25 +136,6 @@ fn write_rows(conn: &mut DbConnection, owner: &Owner, n: u64) -> Result<(), Stor
             audit_events::created_at.eq(now),
         ))
         .execute(conn)?;
-    for counter in [
-        format!("account:{}:email", owner.account),
-        format!("recipient:{email}"),
-    ] {
-        let upsert = diesel::insert_into(sending_counters::table)
-            .values((
-                sending_counters::counter.eq(counter),
-                sending_counters::window_start.eq(now.date().and_hms_opt(0, 0, 0).unwrap()),
-                sending_counters::used.eq(1),
-            ))
-            .on_conflict((sending_counters::counter, sending_counters::window_start))
-            .do_update()
-            .set(sending_counters::used.eq(sending_counters::used + 1));
-        // An upsert is written per backend (diesel's multi-backend connection has none).
-        match conn {
-            DbConnection::Sqlite(c) => upsert.execute(c)?,
-            DbConnection::Pg(c) => upsert.execute(c)?,
-        };
-    }
     // An outcome of the size the API stores: the invitation as JSON.
     let outcome = serde_json::json!({"rows": [{"Invited": {"id": id, "email": email,
         "first_name": "Load", "last_name": "Test", "workgroup_id": owner.group,
@@ -175,5 +151,46 @@ fn write_rows(conn: &mut DbConnection, owner: &Owner, n: u64) -> Result<(), Stor
             idempotency_keys::created_at.eq(now),
         ))
         .execute(conn)?;
+    // The seat counter late, as the API takes it (the account row's lock is held from here).
+    diesel::update(accounts::table.find(&owner.account))
+        .set((
+            accounts::pending_invitations.eq(accounts::pending_invitations + 1),
+            accounts::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    // The sending counters: one upsert each on SQLite (cached statements), one upsert of both
+    // rows on PostgreSQL (one round trip), as the API counts them.
+    let window = now.date().and_hms_opt(0, 0, 0).unwrap();
+    let counters = [
+        format!("account:{}:email", owner.account),
+        format!("recipient:{email}"),
+    ];
+    let row = |counter: &String| {
+        (
+            sending_counters::counter.eq(counter.clone()),
+            sending_counters::window_start.eq(window),
+            sending_counters::used.eq(1),
+        )
+    };
+    match conn {
+        DbConnection::Sqlite(c) => {
+            for counter in &counters {
+                diesel::insert_into(sending_counters::table)
+                    .values(row(counter))
+                    .on_conflict((sending_counters::counter, sending_counters::window_start))
+                    .do_update()
+                    .set(sending_counters::used.eq(sending_counters::used + 1))
+                    .execute(c)?;
+            }
+        }
+        DbConnection::Pg(c) => {
+            diesel::insert_into(sending_counters::table)
+                .values(counters.iter().map(row).collect::<Vec<_>>())
+                .on_conflict((sending_counters::counter, sending_counters::window_start))
+                .do_update()
+                .set(sending_counters::used.eq(sending_counters::used + 1))
+                .execute(c)?;
+        }
+    }
     Ok(())
 }

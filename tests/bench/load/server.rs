@@ -92,21 +92,25 @@ pub async fn start(store: &Store, log: &str, clients: usize) -> Target {
             .unwrap(),
     );
     // The console delivery prints every message on stdout: the sign-up code is read from it,
-    // the rest drained so that the server never blocks on a full pipe.
+    // then the rest is drained unread (parsing thousands of lines a second would take the
+    // server's cores), so that the server never blocks on a full pipe.
     let (code_tx, code_rx) = std::sync::mpsc::channel::<String>();
     let stdout = process.0.stdout.take().unwrap();
     std::thread::spawn(move || {
         use std::io::BufRead;
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if let Ok(v) = serde_json::from_str::<Value>(&line) {
-                if let Some(code) = v["code"].as_str() {
-                    let _ = code_tx.send(code.to_owned());
-                }
+        let mut reader = std::io::BufReader::new(stdout);
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+            let code = serde_json::from_str::<Value>(&line)
+                .ok()
+                .and_then(|v| v["code"].as_str().map(str::to_owned));
+            line.clear();
+            if let Some(code) = code {
+                let _ = code_tx.send(code);
+                break;
             }
         }
+        let _ = std::io::copy(&mut reader, &mut std::io::sink());
     });
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(clients * 4)
