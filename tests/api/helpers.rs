@@ -477,6 +477,14 @@ impl TestApp {
         }
     }
 
+    /// Dismisses `user` as `by` (an admin).
+    pub async fn dismiss(&self, by: &str, user: &str) {
+        let (status, body) = self
+            .json(Method::POST, &format!("/v1/users/{user}/dismiss"), by, None)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
     /// Adds `user` to `group` as `by`, with `role`; the user accepts.
     pub async fn add_and_accept(&self, by: &str, group: &str, user: &Person, role: &str) {
         let (status, body) = self

@@ -2,7 +2,7 @@
 //! every bad row named.
 
 use crate::helpers::*;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -227,15 +227,7 @@ async fn one_batch_meets_every_kind_of_login_and_names_each_row() {
     let leaver = app
         .join(&admin.token, "intranet", None, "+14155550202")
         .await;
-    let (status, body) = app
-        .json(
-            Method::POST,
-            &format!("/v1/users/{}/dismiss", leaver.id),
-            &admin.token,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    app.dismiss(&admin.token, &leaver.id).await;
     app.join(&admin.token, "extranet", Some(&group), "+14155550203")
         .await;
     let elsewhere = app

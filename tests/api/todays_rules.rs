@@ -7,7 +7,7 @@ use crate::helpers::{
     admin_token, assert_problem, assert_refused, change, invite_body, json_of, patch, TestApp,
 };
 use chrono::Duration;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 #[tokio::test]
@@ -245,15 +245,7 @@ async fn resend_and_accept_follow_who_may_invite_today_and_a_dismissed_inviters_
     .await;
 
     // A dismissed inviter's invitations stay valid (the company invited them, not the person)…
-    let (status, body) = app
-        .json(
-            Method::POST,
-            &format!("/v1/users/{}/dismiss", leaver.id),
-            &admin.token,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    app.dismiss(&admin.token, &leaver.id).await;
     let fifth = app.sms.token("+14155550105", 0).await;
     assert_eq!(app.accept(&fifth).await.0, StatusCode::CREATED);
     // …resending one needs someone still allowed: the admin may.

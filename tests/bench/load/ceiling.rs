@@ -67,12 +67,7 @@ pub fn run(url: &str, owner: &Owner, clients: usize, seconds: u64) -> Outcome {
     let mut out = Outcome::default();
     for t in threads {
         let (h, ok, failed) = t.join().unwrap();
-        out.ok += ok;
-        out.failed += failed;
-        match &mut out.latencies {
-            Some(all) => all.add(&h).unwrap(),
-            None => out.latencies = Some(h),
-        }
+        out.add(h, ok, failed);
     }
     out
 }

@@ -233,16 +233,8 @@ async fn main() {
         readings.rss_peak_kib.load(Relaxed) as f64 / 1024.0
     );
     if store.sqlite_path().is_some() {
-        let usage: Value = api
-            .client
-            .get(format!("{}/v1/account/usage", api.base))
-            .bearer_auth(&api.token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let url = format!("{}/v1/account/usage", api.base);
+        let usage = server::call(&api.client, &url, Some(&api.token), None).await;
         let stored = usage["pending_invitations"].as_u64().unwrap_or(0).max(1);
         let bytes = readings.database.load(Relaxed);
         println!(

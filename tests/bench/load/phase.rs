@@ -12,6 +12,18 @@ pub struct Outcome {
     pub failed: u64,
 }
 
+impl Outcome {
+    /// Adds one client's latencies and counts.
+    pub fn add(&mut self, latencies: Histogram<u64>, ok: u64, failed: u64) {
+        self.ok += ok;
+        self.failed += failed;
+        match &mut self.latencies {
+            Some(all) => all.add(&latencies).unwrap(),
+            None => self.latencies = Some(latencies),
+        }
+    }
+}
+
 /// Runs `clients` loops of `request` for `seconds`; merges their latencies.
 pub async fn phase<F, Fut>(clients: usize, seconds: u64, request: F) -> Outcome
 where
@@ -44,12 +56,7 @@ where
     let mut out = Outcome::default();
     for t in tasks {
         let (h, ok, failed) = t.await.unwrap();
-        out.ok += ok;
-        out.failed += failed;
-        match &mut out.latencies {
-            Some(all) => all.add(&h).unwrap(),
-            None => out.latencies = Some(h),
-        }
+        out.add(h, ok, failed);
     }
     out
 }

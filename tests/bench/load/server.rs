@@ -128,28 +128,25 @@ pub async fn start(store: &Store, log: &str, clients: usize) -> Target {
         .unwrap();
     assert_eq!(started.status(), reqwest::StatusCode::ACCEPTED);
     let code = code_rx.recv_timeout(Duration::from_secs(30)).unwrap();
-    let signed: Value = client
-        .post(format!("{base}/v1/accounts/confirm"))
-        .json(&json!({"login": "admin@bench.example", "code": code}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let confirm = json!({"login": "admin@bench.example", "code": code});
+    let signed = call(
+        &client,
+        &format!("{base}/v1/accounts/confirm"),
+        None,
+        Some(confirm),
+    )
+    .await;
     let token = signed["access_token"].as_str().unwrap().to_owned();
     let account = signed["account"]["id"].as_str().unwrap().to_owned();
     let inviter = signed["user"]["id"].as_str().unwrap().to_owned();
-    let group: Value = client
-        .post(format!("{base}/v1/workgroups"))
-        .bearer_auth(&token)
-        .json(&json!({"name": "Bench", "kind": "project", "allow_external": true}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let group = json!({"name": "Bench", "kind": "project", "allow_external": true});
+    let group = call(
+        &client,
+        &format!("{base}/v1/workgroups"),
+        Some(&token),
+        Some(group),
+    )
+    .await;
     let group = group["id"].as_str().unwrap().to_owned();
     Target {
         process,
@@ -160,6 +157,23 @@ pub async fn start(store: &Store, log: &str, clients: usize) -> Target {
         inviter,
         group,
     }
+}
+
+/// A setup call: POST with `body`, or GET without; the answer's JSON.
+pub async fn call(
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Value {
+    let mut request = match body {
+        Some(body) => client.post(url).json(&body),
+        None => client.get(url),
+    };
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap().json().await.unwrap()
 }
 
 /// A process's memory from `/proc`: `VmHWM` (peak) or `VmRSS` (now), in KiB.
