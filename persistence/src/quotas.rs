@@ -8,8 +8,12 @@ use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
 use crate::keys::to_count;
 use crate::schema::sending_counters;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::backend::Backend;
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{HasSqlType, Integer, Text, Timestamp};
 use domain::enums::Channel;
 use domain::ids::AccountId;
 use domain::sending::{check_sending_quota, counters_for, Counter, Sending, SendingQuotas};
@@ -23,33 +27,68 @@ fn used(conn: &mut DbConnection, counter: &Counter, now: DateTime<Utc>) -> Resul
     Ok(used.map_or(0, |n| u32::try_from(n).unwrap_or(0)))
 }
 
-/// Adds `n` to a counter's current window (creating it at `n`); returns its count now. A
-/// statement whose preparation is cached: cheaper than a multi-row one for a counter or two.
+/// Adds `n` to a counter's current window (creating it at `n`); returns its count now.
 fn add(
     conn: &mut DbConnection,
     counter: &Counter,
     n: u32,
     now: DateTime<Utc>,
 ) -> Result<u32, StoreError> {
-    let upsert = diesel::insert_into(sending_counters::table)
-        .values((
-            sending_counters::counter.eq(counter.key()),
-            sending_counters::window_start.eq(counter.window_start(now).naive_utc()),
-            sending_counters::used.eq(i32::try_from(n).unwrap_or(i32::MAX)),
-        ))
-        .on_conflict((sending_counters::counter, sending_counters::window_start))
-        .do_update()
-        .set(
-            sending_counters::used
-                .eq(sending_counters::used + i32::try_from(n).unwrap_or(i32::MAX)),
-        )
-        .returning(sending_counters::used);
+    let upsert = CountUp {
+        counter: counter.key(),
+        window: counter.window_start(now).naive_utc(),
+        n: i32::try_from(n).unwrap_or(i32::MAX),
+    };
     let used: i32 = match conn {
         DbConnection::Sqlite(c) => upsert.get_result(c)?,
         DbConnection::Pg(c) => upsert.get_result(c)?,
     };
     Ok(to_count(used))
 }
+
+/// One counter's upsert, with SQL of its own: diesel never caches a statement with an
+/// `UPDATE` clause (its `SET` list could vary), so its own upsert was prepared again on every
+/// run — 7% of the SQLite writer thread's time. This one is the same text every time and is
+/// prepared once per connection, on both backends.
+struct CountUp {
+    counter: String,
+    window: NaiveDateTime,
+    n: i32,
+}
+
+impl QueryId for CountUp {
+    // Cached by its SQL, which never changes.
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for CountUp {
+    type SqlType = Integer;
+}
+
+impl<DB> QueryFragment<DB> for CountUp
+where
+    DB: Backend + HasSqlType<Text> + HasSqlType<Timestamp> + HasSqlType<Integer>,
+    String: ToSql<Text, DB>,
+    NaiveDateTime: ToSql<Timestamp, DB>,
+    i32: ToSql<Integer, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("INSERT INTO sending_counters (counter, window_start, used) VALUES (");
+        out.push_bind_param::<Text, _>(&self.counter)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&self.window)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Integer, _>(&self.n)?;
+        out.push_sql(
+            ") ON CONFLICT (counter, window_start) DO UPDATE \
+             SET used = sending_counters.used + excluded.used RETURNING used",
+        );
+        Ok(())
+    }
+}
+
+impl<Conn> RunQueryDsl<Conn> for CountUp {}
 
 /// At most this many counters are counted one statement each (whose prepared statement SQLite
 /// caches); more, in one statement. On PostgreSQL every statement is a round trip: there,
