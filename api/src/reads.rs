@@ -20,6 +20,17 @@ pub enum Bound {
     Scan,
 }
 
+impl Bound {
+    /// `Scan` when the read may read every row (as its filter says), else `Page`.
+    pub fn of(scans: bool) -> Self {
+        if scans {
+            Self::Scan
+        } else {
+            Self::Page
+        }
+    }
+}
+
 /// Runs `read`: inline when the database is embedded, the read is one `Page` and a reader
 /// connection is free at once; on a blocking thread otherwise (a `Scan` after its permit).
 pub async fn read<T, F>(state: &AppState, bound: Bound, read: F) -> Result<T, ApiError>

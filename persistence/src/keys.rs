@@ -41,9 +41,9 @@ text_key!(AccountId, IdentityId, UserId, WorkgroupId, InvitationId);
 pub(crate) struct Literal(&'static str);
 
 impl Literal {
-    /// `word` must be a domain word: lowercase letters and underscores.
+    /// `word` must be a domain word: lowercase letters and underscores (the SQL it is written
+    /// into refuses anything else).
     pub(crate) fn word(word: &'static str) -> Self {
-        debug_assert!(word.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
         Self(word)
     }
 }
@@ -68,7 +68,7 @@ impl QueryId for Literal {
 
 impl<DB: Backend> QueryFragment<DB> for Literal {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        // A word is letters and underscores only (checked above): nothing to escape.
+        // A word is letters and underscores only: nothing to escape, and nothing else passes.
         if !self.0.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
             return Err(diesel::result::Error::QueryBuilderError(
                 format!("`{}` is not a word", self.0).into(),

@@ -14,7 +14,7 @@ use crate::models::invitations::{
 use crate::models::users::{login_states, names_of};
 use crate::models::workgroups::invitation_workgroup;
 use crate::outbox::{self, InvitationNotice, Inviter};
-use crate::page::{into_page, like_pattern, lower, Page, PageRequest};
+use crate::page::{into_page, like_pattern, lower, search_text, Page, PageRequest};
 use crate::quotas;
 use crate::schema::invitations;
 use crate::tx::{self, Sweep};
@@ -48,6 +48,14 @@ pub struct InvitationFilter {
     pub q: Option<String>,
 }
 
+impl InvitationFilter {
+    /// Whether the list may read every invitation of the account (a search, or the expired
+    /// ones, which no index orders) rather than one page of an index.
+    pub fn scans(&self) -> bool {
+        search_text(self.q.as_deref()).is_some() || self.status == Some(InvitationStatus::Expired)
+    }
+}
+
 /// A search reads the account's invitations this many at a time, newest first, each slice in
 /// a statement of its own: no read holds its snapshot for longer than a slice takes, so the
 /// SQLite writer can start its WAL over between two slices instead of waiting for (or growing
@@ -64,8 +72,8 @@ pub fn list_invitations(
 ) -> Result<Page<InvitationRecord, InvitationId>, StoreError> {
     may_see_account_internals(actor)?;
     let account = actor.account_id.key();
-    let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let scans = q.is_some() || filter.status == Some(InvitationStatus::Expired);
+    let q = search_text(filter.q.as_deref());
+    let scans = filter.scans();
     let wanted = usize::try_from(page.rows()).unwrap_or(usize::MAX);
     let mut upper = page.after.map(|a| a.key());
     let mut rows: Vec<InvitationRow> = Vec::new();

@@ -21,6 +21,11 @@ impl<C> PageRequest<C> {
     }
 }
 
+/// A search's words, trimmed; none when there is nothing to look for.
+pub(crate) fn search_text(q: Option<&str>) -> Option<&str> {
+    q.map(str::trim).filter(|q| !q.is_empty())
+}
+
 /// Builds a page from up to `limit + 1` rows: the extra row only says there is more.
 pub(crate) fn into_page<T, C>(mut rows: Vec<T>, limit: u32, key: impl Fn(&T) -> C) -> Page<T, C> {
     let limit = limit as usize;

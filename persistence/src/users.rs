@@ -9,7 +9,7 @@ use crate::ledger::change_seats;
 use crate::limits::Limits;
 use crate::models::accounts::account_by_id;
 use crate::models::users::{load_users, user_by_id, users_of, visible, visible_user, UserRecord};
-use crate::page::{into_page, like_pattern, lower, Page, PageRequest};
+use crate::page::{into_page, like_pattern, lower, search_text, Page, PageRequest};
 use crate::schema::{identities, users};
 use crate::tx::{self, Sweep};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -166,6 +166,14 @@ pub struct UserFilter {
     pub q: Option<String>,
 }
 
+impl UserFilter {
+    /// Whether the list may read every user of the account (a search) rather than one page
+    /// of an index.
+    pub fn scans(&self) -> bool {
+        search_text(self.q.as_deref()).is_some()
+    }
+}
+
 /// The account's users the caller may see, newest first.
 pub fn list_users(
     db: &Database,
@@ -181,7 +189,7 @@ pub fn list_users(
         if let Some(s) = filter.status {
             query = query.filter(users::status.eq(s.as_str()));
         }
-        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if let Some(q) = search_text(filter.q.as_deref()) {
             let p = like_pattern(q);
             query = query.filter(
                 lower(identities::first_name)

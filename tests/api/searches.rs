@@ -128,6 +128,26 @@ async fn a_search_over_many_slices_finds_every_match_newest_first_page_by_page()
     .await;
     let oldest: Vec<String> = (0..50).rev().map(|i| format!("Row{i}")).collect();
     assert_eq!(expired, oldest);
+    // Another account's admin searching the same words finds nothing of this account's.
+    let other = app.sign_up("bob@elsewhere.example", "free").await;
+    assert!(
+        all_pages(&app, &other.token, "/v1/invitations?q=needle&limit=200")
+            .await
+            .is_empty()
+    );
+    assert!(all_pages(
+        &app,
+        &other.token,
+        "/v1/invitations?status=expired&limit=200"
+    )
+    .await
+    .is_empty());
+    // An external user of this account may not search its invitations at all.
+    let guest = app
+        .join(&admin.token, "extranet", Some(&group), "+14155550301")
+        .await;
+    let res = app.get("/v1/invitations?q=needle", &guest.token).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // Nothing matches: an empty page, no cursor.
     let (status, body): (StatusCode, Value) =
         json_of(app.get("/v1/invitations?q=nobody", &admin.token).await).await;

@@ -294,12 +294,7 @@ pub async fn list_invitations(
         workgroup_id: query.workgroup_id.map(WorkgroupId),
         q: domain::names::parse_search(query.q.as_deref())?,
     };
-    // One page of an index, unless it searches or looks for expired ones.
-    let bound = if filter.q.is_none() && filter.status != Some(InvitationStatus::Expired) {
-        Bound::Page
-    } else {
-        Bound::Scan
-    };
+    let bound = Bound::of(filter.scans());
     let page = crate::reads::read(&state, bound, move |db| {
         persistence::lifecycle::list_invitations(db, &user, &filter, page, now)
     })

@@ -98,11 +98,7 @@ pub async fn list_users(
         status: query.status,
         q: domain::names::parse_search(query.q.as_deref())?,
     };
-    let bound = if filter.q.is_none() {
-        Bound::Page
-    } else {
-        Bound::Scan
-    };
+    let bound = Bound::of(filter.scans());
     let page = crate::reads::read(&state, bound, move |db| {
         persistence::users::list_users(db, &user, &filter, page)
     })

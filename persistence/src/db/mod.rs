@@ -182,23 +182,28 @@ enum Writer {
     },
 }
 
-/// The database: a pool for reads, and the writer (the same pool on PostgreSQL).
+/// The database: a pool for reads, and the writer (the same pool on PostgreSQL). A clone is
+/// one reference count: every clone shares the pools and the writer.
 #[derive(Clone)]
 pub struct Database {
+    shared: Arc<Shared>,
+    /// Whether reads wait for a free connection (`false`: they fail with `Busy` at once).
+    wait: bool,
+}
+
+struct Shared {
     backend: Backend,
     reader: Pool<Connector>,
     writer: Writer,
     /// The pool migrations and maintenance run on (the writer's connection on SQLite, which
     /// is only used before the writer thread starts).
     admin: Pool<Connector>,
-    /// Whether reads wait for a free connection (`false`: they fail with `Busy` at once).
-    wait: bool,
 }
 
 impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Database")
-            .field("backend", &self.backend.name())
+            .field("backend", &self.shared.backend.name())
             .finish()
     }
 }
@@ -254,33 +259,35 @@ impl Database {
             }
         };
         Ok(Self {
-            backend,
-            reader,
-            writer,
-            admin,
+            shared: Arc::new(Shared {
+                backend,
+                reader,
+                writer,
+                admin,
+            }),
             wait: true,
         })
     }
 
     pub fn backend(&self) -> &Backend {
-        &self.backend
+        &self.shared.backend
     }
 
     /// Whether short reads may run on the caller's thread: an embedded database answers a
     /// primary-key lookup in microseconds, with no network wait to keep an event loop from.
     pub fn reads_are_local(&self) -> bool {
-        matches!(self.backend, Backend::Sqlite { .. })
+        matches!(self.shared.backend, Backend::Sqlite { .. })
     }
 
     /// Whether write transactions run at the same time (PostgreSQL), or one after the other
     /// (SQLite's writer thread).
     pub fn writes_overlap(&self) -> bool {
-        matches!(self.backend, Backend::Postgres { .. })
+        matches!(self.shared.backend, Backend::Postgres { .. })
     }
 
     /// Applies the embedded migrations of this backend; returns the versions applied.
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
-        let mut conn = self.admin.get()?;
+        let mut conn = self.shared.admin.get()?;
         let applied = match &mut *conn {
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
             DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
@@ -294,17 +301,17 @@ impl Database {
     /// event loop, which then hands the read to a blocking thread instead of stalling.
     pub fn without_waiting(&self) -> Self {
         Self {
+            shared: self.shared.clone(),
             wait: false,
-            ..self.clone()
         }
     }
 
     /// A read connection: waited for, or only one free at once (`without_waiting`).
     fn reader(&self) -> Result<r2d2::PooledConnection<Connector>, StoreError> {
         if self.wait {
-            Ok(self.reader.get()?)
+            Ok(self.shared.reader.get()?)
         } else {
-            self.reader.try_get().ok_or(StoreError::Busy)
+            self.shared.reader.try_get().ok_or(StoreError::Busy)
         }
     }
 
@@ -335,7 +342,7 @@ impl Database {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     {
-        match &self.writer {
+        match &self.shared.writer {
             Writer::Pool(pool) => {
                 let mut conn = pool.get()?;
                 let conn: &mut DbConnection = &mut conn;
@@ -382,7 +389,7 @@ mod tests {
             acquire_timeout: Duration::from_secs(5),
         };
         let db = Database::connect(&url, &options)?;
-        let taken = [db.reader.get()?, db.reader.get()?];
+        let taken = [db.shared.reader.get()?, db.shared.reader.get()?];
         let started = std::time::Instant::now();
         let busy = db.without_waiting().read(select_one);
         assert!(matches!(busy, Err(StoreError::Busy)), "{busy:?}");
