@@ -220,6 +220,9 @@ impl From<DomainError> for ApiError {
             DomainError::ResendTooSoon {
                 retry_after_seconds,
             }
+            | DomainError::TooManyLoginChanges {
+                retry_after_seconds,
+            }
             | DomainError::SendingQuotaExceeded {
                 retry_after_seconds,
                 ..

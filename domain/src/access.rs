@@ -13,6 +13,9 @@ pub struct AccountUser {
     pub user_id: UserId,
     pub user_type: UserType,
     pub is_admin: bool,
+    /// The API token the user acts through, if any: its scopes bound what the request may
+    /// do, on top of the user's own rights.
+    pub token: Option<crate::api_token::TokenGrant>,
 }
 
 impl AccountUser {
@@ -32,6 +35,7 @@ impl AccountUser {
             user_id,
             user_type,
             is_admin: is_admin && user_type == UserType::Intranet,
+            token: None,
         }
     }
 
@@ -133,6 +137,11 @@ pub fn may_see_account_internals(user: &AccountUser) -> Result<(), DomainError> 
     } else {
         Err(DomainError::IntranetUserRequired)
     }
+}
+
+/// Reading the audit log: administrators (and tokens they made with `audit:read`).
+pub fn may_read_audit(user: &AccountUser) -> Result<(), DomainError> {
+    may_administer_account(user)
 }
 
 /// Which users a caller may see (rule 3): employees see every user of the account; an

@@ -62,7 +62,7 @@ pub enum DomainError {
     Invalid(Vec<FieldError>),
     #[error("the login or password is wrong")]
     InvalidCredentials,
-    #[error("the code is wrong, used or expired; sign up again for a new one")]
+    #[error("the code is wrong, used or expired; ask for a new one")]
     InvalidCode,
     #[error("the access token is no longer valid: {0}")]
     TokenNoLongerValid(&'static str),
@@ -139,6 +139,24 @@ pub enum DomainError {
     AlreadyDismissed,
     #[error("this user is not dismissed")]
     NotDismissed,
+    #[error("this API token's scopes do not include `{0}`")]
+    InsufficientScope(&'static str),
+    #[error("a user holds at most {max} API tokens; revoke one first")]
+    TooManyTokens { max: u32 },
+    #[error("only external users can be transferred to the intranet; this user already is an employee. There is no way back from the intranet: dismiss the employee and invite them as an external user with another email or phone, or they change the login of their network profile (POST /v1/network/profile/login-change) and are invited again with the old one")]
+    NotExtranetUser,
+    #[error("a user's type is never written directly. An external user becomes an employee with POST /v1/users/{{id}}/transfer-to-intranet; an employee never becomes an external user: dismiss them and invite them as an external user with another email or phone, or they change the login of their network profile (POST /v1/network/profile/login-change) and are invited again with the old one")]
+    UserTypeNotWritable,
+    #[error("an employee cannot be turned into an external user. Dismiss them and invite them as an external user with another email or phone, or they change the login of their network profile (POST /v1/network/profile/login-change) and are invited again with the old one")]
+    TransferToExtranetImpossible,
+    #[error("only active employees can be administrators")]
+    AdminMustBeEmployee,
+    #[error("the current password is wrong")]
+    WrongCurrentPassword,
+    #[error("this already is the profile's login")]
+    SameLogin,
+    #[error("too many login changes asked for; try again in {retry_after_seconds} s")]
+    TooManyLoginChanges { retry_after_seconds: u32 },
 }
 
 impl DomainError {
@@ -183,6 +201,15 @@ impl DomainError {
             Self::LastAdmin => "last_admin",
             Self::AlreadyDismissed => "already_dismissed",
             Self::NotDismissed => "not_dismissed",
+            Self::InsufficientScope(_) => "insufficient_scope",
+            Self::TooManyTokens { .. } => "too_many_tokens",
+            Self::NotExtranetUser => "not_extranet_user",
+            Self::UserTypeNotWritable => "user_type_not_writable",
+            Self::TransferToExtranetImpossible => "transfer_to_extranet_impossible",
+            Self::AdminMustBeEmployee => "admin_must_be_employee",
+            Self::WrongCurrentPassword => "wrong_current_password",
+            Self::SameLogin => "same_login",
+            Self::TooManyLoginChanges { .. } => "rate_limited",
         }
     }
 
@@ -198,7 +225,9 @@ impl DomainError {
             | Self::WorkgroupPolicyForbids(_)
             | Self::WorkgroupModeratorRequired
             | Self::WorkgroupOwnerRequired
-            | Self::InviterOrAdminRequired => ErrorKind::Forbidden,
+            | Self::InviterOrAdminRequired
+            | Self::InsufficientScope(_)
+            | Self::WrongCurrentPassword => ErrorKind::Forbidden,
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::LoginTaken
             | Self::UserLimitReached { .. }
@@ -219,8 +248,16 @@ impl DomainError {
             | Self::CannotDismissSelf
             | Self::LastAdmin
             | Self::AlreadyDismissed
-            | Self::NotDismissed => ErrorKind::Conflict,
-            Self::ResendTooSoon { .. } | Self::SendingQuotaExceeded { .. } => {
+            | Self::NotDismissed
+            | Self::TooManyTokens { .. }
+            | Self::NotExtranetUser
+            | Self::UserTypeNotWritable
+            | Self::TransferToExtranetImpossible
+            | Self::AdminMustBeEmployee
+            | Self::SameLogin => ErrorKind::Conflict,
+            Self::ResendTooSoon { .. }
+            | Self::SendingQuotaExceeded { .. }
+            | Self::TooManyLoginChanges { .. } => {
                 ErrorKind::RateLimited
             }
             Self::InvitationExpired => ErrorKind::Gone,

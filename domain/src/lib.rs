@@ -9,12 +9,16 @@
 //!   owner has not proved: [`sign_up::decide_sign_up_confirmation`];
 //! - rule 7, tokens: [`invitation::require_open`] (dead tokens are unknown, expired ones gone);
 //! - rules 2–3, workgroups and who may add whom: [`workgroup`], [`membership`];
-//! - rule 8, dismissal blocks access: [`access::authorize_user`], [`dismissal`];
+//! - rule 5, transitions: [`transfer`] (extranet → intranet; the way back refused, naming
+//!   the ways out), [`login_change`] (a profile's new login, proved by a code);
+//! - rule 8, dismissal blocks access: [`access::authorize_user`], [`dismissal`]; API tokens
+//!   act as their creator within their scopes: [`api_token`];
 //! - who may do what with the account and its users: [`access`];
 //! - sending quotas (Security): [`sending`].
 
 pub mod access;
 pub mod account;
+pub mod api_token;
 pub mod delivery;
 pub mod dismissal;
 pub mod enums;
@@ -22,6 +26,7 @@ pub mod error;
 pub mod ids;
 pub mod invitation;
 pub mod login;
+pub mod login_change;
 pub mod membership;
 pub mod names;
 pub mod password;
@@ -29,6 +34,7 @@ pub mod plan;
 pub mod seats;
 pub mod sending;
 pub mod sign_up;
+pub mod transfer;
 pub mod workgroup;
 
 pub use error::{DomainError, ErrorKind, FieldError};

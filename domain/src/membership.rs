@@ -221,6 +221,7 @@ mod tests {
 
     fn actor(user_type: UserType, is_admin: bool) -> AccountUser {
         AccountUser {
+            token: None,
             identity_id: IdentityId(Uuid::from_u128(1)),
             account_id: AccountId(Uuid::from_u128(2)),
             user_id: UserId(Uuid::from_u128(3)),

@@ -3,7 +3,7 @@
 use crate::error::{DomainError, FieldError};
 use serde::Serialize;
 
-fn parse_text(input: &str, max: usize, what: &str) -> Result<String, FieldError> {
+pub(crate) fn parse_text(input: &str, max: usize, what: &str) -> Result<String, FieldError> {
     let s = input.trim();
     if s.is_empty() {
         return Err(FieldError::new(

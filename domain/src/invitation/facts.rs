@@ -151,6 +151,7 @@ pub(super) mod examples {
 
     pub fn user(user_type: UserType, is_admin: bool) -> AccountUser {
         AccountUser {
+            token: None,
             identity_id: IdentityId(Uuid::from_u128(1)),
             account_id: AccountId(Uuid::from_u128(2)),
             user_id: UserId(Uuid::from_u128(3)),
