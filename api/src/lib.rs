@@ -2,6 +2,7 @@
 //! JWT auth, the OpenAPI document and Swagger UI, configuration and telemetry.
 
 pub mod auth;
+pub mod blocking;
 pub mod clock;
 pub mod config;
 pub mod delivery;
@@ -15,6 +16,7 @@ pub mod rate_limit;
 pub mod reads;
 pub mod responses;
 pub mod routes;
+pub mod scopes;
 pub mod secrets;
 pub mod startup;
 pub mod state;

@@ -18,7 +18,10 @@ use utoipa_actix_web::AppExt;
             with limited access: invite them by email or phone into extranet workgroups, within \
             your plan's user limit.\n\nErrors are RFC 9457 `application/problem+json` with a \
             stable `code`. Authenticate with `Authorization: Bearer <access token>` from \
-            `POST /v1/accounts` or `POST /v1/auth/login`.",
+            `POST /v1/accounts` or `POST /v1/auth/login`, or, for scripts, with an API token \
+            (`Bearer ext_…`, from `POST /v1/api-tokens`) within the scopes each operation \
+            lists. Every response names its request in `X-Request-Id`; the audit log \
+            records it.",
         license(name = "MIT"),
     ),
     modifiers(&BearerAuth),
@@ -35,6 +38,9 @@ use utoipa_actix_web::AppExt;
         (name = "users", description = "The caller and the account's users"),
         (name = "workgroups", description = "Workgroups and projects; with `allow_external` on, extranet workgroups"),
         (name = "invitations", description = "Inviting new people, the invitation lifecycle, and the accept page"),
+        (name = "network", description = "The network profile: a person's logins across accounts, and changing them"),
+        (name = "api-tokens", description = "Integrators' long-lived tokens, acting as their creator within scopes"),
+        (name = "audit", description = "Who did what to whom, and when"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -63,13 +69,13 @@ impl Modify for BearerAuth {
 }
 
 /// The whole document: the routes' operations merged into [`ApiDoc`], with the limits the
-/// server enforces on requests.
+/// server enforces on requests and the scopes API tokens need.
 pub fn document() -> utoipa::openapi::OpenApi {
-    with_limits(operations())
+    complete(operations())
 }
 
-/// The document as the handlers' attributes make it, before [`limits`] are written in.
-fn operations() -> utoipa::openapi::OpenApi {
+/// The document as the handlers' attributes make it, before [`complete`].
+pub(crate) fn operations() -> utoipa::openapi::OpenApi {
     let (_, api) = actix_web::App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
@@ -78,9 +84,11 @@ fn operations() -> utoipa::openapi::OpenApi {
     api
 }
 
-/// `api`, made from the routes' attributes, with the [`limits`] the attributes cannot say.
-pub fn with_limits(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+/// `api`, made from the routes' attributes, with what the attributes cannot say: the
+/// [`limits`], and the scope each operation needs of an API token (`crate::scopes`).
+pub fn complete(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     limits::apply(&mut api);
+    crate::scopes::document(&mut api);
     api
 }
 

@@ -8,7 +8,6 @@
 
 use crate::problem::ApiError;
 use crate::state::AppState;
-use actix_web::web;
 use persistence::{Database, StoreError};
 
 /// How a read is bounded.
@@ -50,5 +49,5 @@ where
         Bound::Page => None,
     };
     let db = db.clone();
-    Ok(web::block(move || read(&db)).await??)
+    Ok(crate::blocking::run(move || read(&db)).await??)
 }

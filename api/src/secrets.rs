@@ -57,6 +57,10 @@ impl Keys {
     }
 }
 
+/// What every API token secret starts with: a bearer token with it is an API token, and
+/// secret scanners can recognise a leaked one.
+pub const API_TOKEN_PREFIX: &str = "ext_";
+
 /// SHA-256 of a token, hex: what the storage keeps and looks invitations up by.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -94,6 +98,19 @@ impl TokenSealer {
             hash: token_hash(&token),
             sealed: self.seal(&token)?,
         })
+    }
+
+    /// A fresh API token secret: `ext_` and 256 random bits; what the storage keeps of it, the
+    /// secret sealed (for a replay of its creation), and the secret itself (shown once).
+    pub fn issue_api_secret(&self) -> Result<(String, IssuedToken), String> {
+        let mut raw = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut raw);
+        let secret = format!("{API_TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(raw));
+        let issued = IssuedToken {
+            hash: token_hash(&secret),
+            sealed: self.seal(&secret)?,
+        };
+        Ok((secret, issued))
     }
 
     /// A fresh six-digit code for `login`.

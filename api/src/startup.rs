@@ -46,7 +46,7 @@ impl Application {
             ..PoolOptions::default()
         };
         let url = config.database_url.clone();
-        let db = web::block(move || -> Result<Database, String> {
+        let db = crate::blocking::run(move || -> Result<Database, String> {
             let db = Database::connect(&url, &options).map_err(|e| e.to_string())?;
             db.migrate().map_err(|e| e.to_string())?;
             Ok(db)
@@ -102,6 +102,7 @@ impl Application {
         let server = HttpServer::new(move || {
             let (app, api) = App::new()
                 .wrap(ErrorHandlers::new().default_handler(problem::ensure_problem))
+                .wrap_fn(crate::telemetry::request_scope)
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .app_data(state.clone())
                 .app_data(known.clone())
@@ -115,7 +116,7 @@ impl Application {
                 .openapi(<openapi::ApiDoc as utoipa::OpenApi>::openapi())
                 .configure(routes::configure)
                 .split_for_parts();
-            let api = openapi::with_limits(api);
+            let api = openapi::complete(api);
             app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
                 .default_service(web::to(unknown_route))
         })
@@ -149,7 +150,7 @@ impl Application {
                 state.login_failures.forget_idle();
                 let db = state.db.clone();
                 let now = state.clock.now();
-                let swept = web::block(move || {
+                let swept = crate::blocking::run(move || {
                     let expired = persistence::lifecycle::sweep_expired(&db, now)?;
                     let forgotten = persistence::idempotency::forget_old(&db, now)?;
                     let sign_ups = persistence::sign_ups::forget_dead(&db, now)?;

@@ -3,11 +3,49 @@
 //! puts in a URL reaches a log.
 
 use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{Error, HttpMessage};
+use std::future::Future;
 use tracing::Span;
 use tracing_actix_web::{RequestId, RootSpanBuilder};
 use tracing_subscriber::EnvFilter;
+use uuid::Uuid;
+
+tokio::task_local! {
+    static REQUEST: Option<Uuid>;
+}
+
+/// The response header that names the request (the id in its log line and audit events).
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The id of the request being handled, if any.
+pub fn current_request() -> Option<Uuid> {
+    REQUEST.try_with(|id| *id).ok().flatten()
+}
+
+/// Middleware: the request's id (given by the logger) is the current request's while it is
+/// handled (`crate::blocking::run` carries it to database work), and the response names it
+/// in `X-Request-Id`.
+pub fn request_scope<S, B>(
+    req: ServiceRequest,
+    srv: &S,
+) -> impl Future<Output = Result<ServiceResponse<B>, Error>> + 'static
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    S::Future: 'static,
+{
+    let id = req.extensions().get::<RequestId>().map(|id| **id);
+    let response = srv.call(req);
+    async move {
+        let mut res = REQUEST.scope(id, response).await?;
+        if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id.to_string()).ok()) {
+            res.headers_mut()
+                .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+        }
+        Ok(res)
+    }
+}
 
 /// Installs the global subscriber; a second call (tests start many servers) does nothing.
 pub fn init(filter: &str, json: bool) {

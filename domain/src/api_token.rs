@@ -401,11 +401,8 @@ mod tests {
 
     #[test]
     fn a_token_acts_as_its_live_creator_within_its_scopes() {
-        let user = authorize_token(
-            stored(Some(standing(UserStatus::Active, false))),
-            now(),
-        )
-        .unwrap();
+        let user =
+            authorize_token(stored(Some(standing(UserStatus::Active, false))), now()).unwrap();
         assert_eq!(user.user_id, UserId(Uuid::from_u128(3)));
         assert!(require(&user, Needs::Scope(Scope::UsersRead)).is_ok());
         assert!(require(&user, Needs::AnyScope).is_ok());
@@ -416,7 +413,10 @@ mod tests {
             "insufficient_scope"
         );
         // People are judged by their rights alone.
-        let person = AccountUser { token: None, ..user };
+        let person = AccountUser {
+            token: None,
+            ..user
+        };
         assert!(require(&person, Needs::Scope(Scope::AuditRead)).is_ok());
     }
 
@@ -447,11 +447,14 @@ mod tests {
 
     #[test]
     fn tokens_never_make_or_manage_tokens() {
-        let user = authorize_token(stored(Some(standing(UserStatus::Active, true))), now())
-            .unwrap();
+        let user =
+            authorize_token(stored(Some(standing(UserStatus::Active, true))), now()).unwrap();
         assert!(may_create_token(&user, 0).is_err());
         assert!(may_manage_tokens(&user).is_err());
-        let person = AccountUser { token: None, ..user };
+        let person = AccountUser {
+            token: None,
+            ..user
+        };
         assert!(may_create_token(&person, MAX_TOKENS_PER_USER - 1).is_ok());
         assert_eq!(
             may_create_token(&person, MAX_TOKENS_PER_USER)

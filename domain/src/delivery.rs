@@ -95,6 +95,38 @@ pub fn render_sign_up_code(
     Rendered { subject, text }
 }
 
+/// The code that proves a profile's new login. Sent to the new address, which has not said
+/// yes to anything yet: it says what the code would do, so a stranger can ignore it.
+pub fn render_login_change_code(channel: Channel, code: &str, minutes: i64) -> Rendered {
+    let subject = format!("{code} is your code to sign in with this address");
+    let text = match channel {
+        Channel::Sms => format!(
+            "{code} is your code to make this number the login of your profile. It expires in {minutes} min. Not you? Ignore this."
+        ),
+        Channel::Email | Channel::Webhook => format!(
+            "Hello,\n\nsomeone (we hope you) asked to make this address the login of their \
+             profile. To confirm, enter this code:\n\n    {code}\n\nIt expires in {minutes} \
+             minutes. If it was not you, ignore this message: nothing changes without the code.\n"
+        ),
+    };
+    Rendered { subject, text }
+}
+
+/// The notice to a profile's old address that its login changed.
+pub fn render_login_changed(channel: Channel, new_login: &str) -> Rendered {
+    let subject = "Your login was changed".to_owned();
+    let text = match channel {
+        Channel::Sms => format!(
+            "The login of your profile was changed to {new_login}. Not you? Contact your administrator."
+        ),
+        Channel::Email | Channel::Webhook => format!(
+            "Hello,\n\nthe login of your profile was changed to {new_login}; this address no \
+             longer signs in. If you did not do this, contact your administrator at once.\n"
+        ),
+    };
+    Rendered { subject, text }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +146,20 @@ mod tests {
         assert_eq!(waits, sorted);
         waits.dedup();
         assert!(waits.iter().all(|w| *w <= Duration::hours(1)));
+    }
+
+    #[test]
+    fn login_change_messages_carry_the_code_or_the_new_login() {
+        for channel in [Channel::Email, Channel::Sms] {
+            let code = render_login_change_code(channel, "048213", 15);
+            assert!(code.subject.contains("048213") && code.text.contains("048213"));
+            assert!(code.text.contains("15"));
+            let notice = render_login_changed(channel, "new@home.example");
+            assert!(notice.text.contains("new@home.example"));
+        }
+        assert!(!render_login_change_code(Channel::Sms, "1", 1)
+            .text
+            .contains('\n'));
     }
 
     #[test]

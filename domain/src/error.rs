@@ -257,9 +257,7 @@ impl DomainError {
             | Self::SameLogin => ErrorKind::Conflict,
             Self::ResendTooSoon { .. }
             | Self::SendingQuotaExceeded { .. }
-            | Self::TooManyLoginChanges { .. } => {
-                ErrorKind::RateLimited
-            }
+            | Self::TooManyLoginChanges { .. } => ErrorKind::RateLimited,
             Self::InvitationExpired => ErrorKind::Gone,
         }
     }

@@ -27,7 +27,10 @@ pub fn parse_new_login(
 ) -> Result<Login, DomainError> {
     Login::from_email_or_phone(new_email, new_phone).map_err(|e| {
         let e = FieldError {
-            field: e.field.replacen("email", "new_email", 1).replacen("phone", "new_phone", 1),
+            field: e
+                .field
+                .replacen("email", "new_email", 1)
+                .replacen("phone", "new_phone", 1),
             ..e
         };
         DomainError::Invalid(vec![e])

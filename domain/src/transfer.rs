@@ -151,8 +151,14 @@ mod tests {
     #[test]
     fn admins_are_active_employees_and_the_last_one_stays() {
         let employee = subject(UserType::Intranet, UserStatus::Active, false);
-        assert_eq!(decide_admin_change(&actor(true), employee, true, 1), Ok(true));
-        assert_eq!(decide_admin_change(&actor(true), employee, false, 1), Ok(false));
+        assert_eq!(
+            decide_admin_change(&actor(true), employee, true, 1),
+            Ok(true)
+        );
+        assert_eq!(
+            decide_admin_change(&actor(true), employee, false, 1),
+            Ok(false)
+        );
         for not_employee in [
             subject(UserType::Extranet, UserStatus::Active, false),
             subject(UserType::Intranet, UserStatus::Dismissed, false),

@@ -219,6 +219,7 @@ pub fn accept(
         audit::record(
             conn,
             AuditEvent {
+                actor_token_id: None,
                 account_id: Some(account_id),
                 actor_user_id: Some(user_id),
                 actor_identity_id: Some(identity_id),
@@ -253,6 +254,7 @@ pub fn decline(
         audit::record(
             conn,
             AuditEvent {
+                actor_token_id: None,
                 account_id: Some(account_id),
                 actor_user_id: None,
                 actor_identity_id: None,

@@ -1,4 +1,6 @@
-//! The audit trail: every state change writes one event in its own transaction.
+//! The audit trail: every state change writes one event in its own transaction, naming the
+//! actor (the user, and the API token it acted through), and the request it came in (the
+//! request id the HTTP layer set with [`in_request`] around the use case).
 
 use crate::db::{insert_rows, DbConnection};
 use crate::error::StoreError;
@@ -6,8 +8,27 @@ use crate::keys::Key;
 use crate::schema::audit_events;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use domain::ids::{AccountId, IdentityId, UserId};
+use domain::ids::{AccountId, ApiTokenId, IdentityId, UserId};
+use std::cell::Cell;
 use uuid::Uuid;
+
+thread_local! {
+    static REQUEST: Cell<Option<Uuid>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with `request` as the request whose events it records. [`crate::Database::write`]
+/// carries it over to the writer thread.
+pub fn in_request<T>(request: Option<Uuid>, f: impl FnOnce() -> T) -> T {
+    let before = REQUEST.with(|r| r.replace(request));
+    let out = f();
+    REQUEST.with(|r| r.set(before));
+    out
+}
+
+/// The request set by the innermost [`in_request`] on this thread.
+pub fn current_request() -> Option<Uuid> {
+    REQUEST.with(Cell::get)
+}
 
 /// Who did what to whom.
 #[derive(Debug, Clone)]
@@ -15,6 +36,7 @@ pub struct AuditEvent<'a> {
     pub account_id: Option<AccountId>,
     pub actor_user_id: Option<UserId>,
     pub actor_identity_id: Option<IdentityId>,
+    pub actor_token_id: Option<ApiTokenId>,
     pub action: &'a str,
     pub subject_type: &'a str,
     pub subject_id: String,
@@ -36,6 +58,7 @@ impl<'a> AuditEvent<'a> {
             account_id: Some(actor.account_id),
             actor_user_id: Some(actor.user_id),
             actor_identity_id: Some(actor.identity_id),
+            actor_token_id: actor.token.map(|t| t.id),
             action,
             subject_type,
             subject_id,
@@ -54,6 +77,7 @@ pub(crate) fn record_all(
     conn: &mut DbConnection,
     events: &[AuditEvent<'_>],
 ) -> Result<(), StoreError> {
+    let request = current_request().map(|r| r.to_string());
     let row = |event: &AuditEvent<'_>| {
         (
             audit_events::id.eq(Uuid::now_v7().to_string()),
@@ -65,6 +89,8 @@ pub(crate) fn record_all(
             audit_events::subject_id.eq(event.subject_id.clone()),
             audit_events::details.eq(event.details.to_string()),
             audit_events::created_at.eq(event.at.naive_utc()),
+            audit_events::actor_token_id.eq(event.actor_token_id.map(|t| t.key())),
+            audit_events::request_id.eq(request.clone()),
         )
     };
     insert_rows!(conn, audit_events::table, events, row);

@@ -31,9 +31,13 @@ pub struct Idempotent<T> {
     pub replayed: bool,
 }
 
-/// Whose keys a request's are: its caller's own (DESIGN.md, Security).
+/// Whose keys a request's are: its caller's own (DESIGN.md, Security). A request made with
+/// an API token is the token's: its keys are not its creator's, nor another token's.
 pub(crate) fn caller_of(actor: &AccountUser) -> String {
-    format!("user:{}", actor.user_id)
+    match actor.token {
+        Some(token) => format!("token:{}", token.id),
+        None => format!("user:{}", actor.user_id),
+    }
 }
 
 /// The caller's outcome stored under the key, if any; 422 `idempotency_key_reused` when the

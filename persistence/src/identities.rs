@@ -124,3 +124,15 @@ pub fn profile(db: &Database, identity_id: IdentityId) -> Result<ProfileRecord, 
         })
     })
 }
+
+/// The password hash of a profile, to check its owner's current password.
+pub fn password_hash(db: &Database, identity_id: IdentityId) -> Result<String, StoreError> {
+    db.read(|conn| {
+        identities::table
+            .find(identity_id.key())
+            .select(identities::password_hash)
+            .first::<String>(conn)
+            .optional()?
+            .ok_or(DomainError::NotFound("profile").into())
+    })
+}

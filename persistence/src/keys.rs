@@ -11,7 +11,7 @@ use diesel::expression::{
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::Text;
 use diesel::QueryResult;
-use domain::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
+use domain::ids::{AccountId, ApiTokenId, IdentityId, InvitationId, UserId, WorkgroupId};
 use std::str::FromStr;
 
 /// A typed id as the column stores it (UUID text).
@@ -29,7 +29,14 @@ macro_rules! text_key {
     )+};
 }
 
-text_key!(AccountId, IdentityId, UserId, WorkgroupId, InvitationId);
+text_key!(
+    AccountId,
+    IdentityId,
+    UserId,
+    WorkgroupId,
+    InvitationId,
+    ApiTokenId
+);
 
 /// A word of the domain written into a statement's SQL as a literal (`'pending'`) instead of a
 /// bound parameter. With the query planner stability guarantee the bundled SQLite is built with

@@ -123,6 +123,7 @@ pub(crate) fn sweep_account(
         audit::record(
             conn,
             AuditEvent {
+                actor_token_id: None,
                 account_id: Some(account),
                 actor_user_id: None,
                 actor_identity_id: None,

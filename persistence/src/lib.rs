@@ -12,7 +12,9 @@
 
 pub mod accept;
 pub mod accounts;
+pub mod api_tokens;
 pub mod audit;
+pub mod audit_log;
 pub mod db;
 pub mod error;
 pub mod idempotency;
@@ -22,6 +24,7 @@ mod keys;
 pub mod ledger;
 pub mod lifecycle;
 pub mod limits;
+pub mod login_changes;
 pub mod members;
 mod membership_invitation;
 pub mod models;

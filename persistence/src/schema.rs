@@ -171,6 +171,8 @@ diesel::table! {
         subject_id -> Text,
         details -> Text,
         created_at -> Timestamp,
+        actor_token_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
     }
 }
 

@@ -227,6 +227,7 @@ fn create_account(
     audit::record(
         conn,
         AuditEvent {
+            actor_token_id: None,
             account_id: Some(account_id),
             actor_user_id: Some(user_id),
             actor_identity_id: Some(identity_id),

@@ -19,6 +19,7 @@ use domain::dismissal::{decide_dismiss, decide_reinstate, Subject};
 use domain::enums::{UserStatus, UserType};
 use domain::ids::{AccountId, UserId};
 use domain::seats::SeatChange;
+use domain::transfer::{decide_admin_change, decide_transfer_to_intranet};
 use domain::DomainError;
 use serde_json::json;
 
@@ -84,17 +85,8 @@ pub fn dismiss(
     let actor = *actor;
     tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
         let user = user_by_id(conn, actor.account_id, id)?;
-        let admins: i64 = users::table
-            .filter(users::account_id.eq(actor.account_id.key()))
-            .filter(users::is_admin.eq(true))
-            .filter(users::status.eq(UserStatus::Active.as_str()))
-            .count()
-            .get_result(conn)?;
-        let seats = decide_dismiss(
-            &actor,
-            user.as_ref().map(subject_of),
-            u32::try_from(admins).unwrap_or(u32::MAX),
-        )?;
+        let admins = active_admins(conn, actor.account_id)?;
+        let seats = decide_dismiss(&actor, user.as_ref().map(subject_of), admins)?;
         set_status(conn, &actor, user, UserStatus::Dismissed, seats, now)
     })
 }
@@ -115,6 +107,99 @@ pub fn reinstate(
         let change = decide_reinstate(&actor, user.as_ref().map(subject_of), seats)?;
         set_status(conn, &actor, user, UserStatus::Active, change, now)
     })
+}
+
+/// Rule 5: transfers an external user to the intranet (administrators). Memberships and
+/// roles stay; the seat moves from `active_extranet` to `active_intranet`.
+pub fn transfer_to_intranet(
+    db: &Database,
+    actor: &AccountUser,
+    id: UserId,
+    now: DateTime<Utc>,
+) -> Result<UserRecord, StoreError> {
+    may_administer_account(actor)?;
+    let actor = *actor;
+    tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
+        let user = user_by_id(conn, actor.account_id, id)?;
+        let seats = decide_transfer_to_intranet(&actor, user.as_ref().map(subject_of))?;
+        let user = user.ok_or(DomainError::NotFound("user"))?;
+        diesel::update(users::table.find(user.id.key()))
+            .set((
+                users::user_type.eq(UserType::Intranet.as_str()),
+                users::updated_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+        change_seats(conn, actor.account_id, seats, now)?;
+        audit::record(
+            conn,
+            AuditEvent::by(
+                &actor,
+                "user.transferred_to_intranet",
+                "user",
+                user.id.key(),
+                json!({"before": {"type": "extranet"}, "after": {"type": "intranet"}}),
+                now,
+            ),
+        )?;
+        Ok(UserRecord {
+            user_type: UserType::Intranet,
+            ..user
+        })
+    })
+}
+
+/// Makes a user an administrator, or no longer one (administrators); the last active
+/// administrator stays one.
+pub fn set_admin(
+    db: &Database,
+    actor: &AccountUser,
+    id: UserId,
+    is_admin: bool,
+    now: DateTime<Utc>,
+) -> Result<UserRecord, StoreError> {
+    may_administer_account(actor)?;
+    let actor = *actor;
+    tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
+        let user = user_by_id(conn, actor.account_id, id)?;
+        let admins = active_admins(conn, actor.account_id)?;
+        let changes = decide_admin_change(&actor, user.as_ref().map(subject_of), is_admin, admins)?;
+        let user = user.ok_or(DomainError::NotFound("user"))?;
+        if !changes {
+            return Ok(user);
+        }
+        diesel::update(users::table.find(user.id.key()))
+            .set((
+                users::is_admin.eq(is_admin),
+                users::updated_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            AuditEvent::by(
+                &actor,
+                if is_admin {
+                    "user.admin_granted"
+                } else {
+                    "user.admin_revoked"
+                },
+                "user",
+                user.id.key(),
+                json!({"before": {"is_admin": !is_admin}, "after": {"is_admin": is_admin}}),
+                now,
+            ),
+        )?;
+        Ok(UserRecord { is_admin, ..user })
+    })
+}
+
+fn active_admins(conn: &mut DbConnection, account: AccountId) -> Result<u32, StoreError> {
+    let admins: i64 = users::table
+        .filter(users::account_id.eq(account.key()))
+        .filter(users::is_admin.eq(true))
+        .filter(users::status.eq(UserStatus::Active.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(u32::try_from(admins).unwrap_or(u32::MAX))
 }
 
 /// Writes a decided dismissal or reinstatement: the status, the seat counters, the audit

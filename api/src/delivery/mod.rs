@@ -8,8 +8,8 @@ pub mod transport;
 use crate::clock::Clock;
 use crate::secrets::TokenSealer;
 use domain::delivery::{
-    render_invitation, render_membership_invitation, render_sign_up_code, retry_after,
-    InvitationMessage,
+    render_invitation, render_login_change_code, render_login_changed,
+    render_membership_invitation, render_sign_up_code, retry_after, InvitationMessage,
 };
 use domain::enums::Channel;
 use persistence::outbox::{self, Attempt, Claimed};
@@ -92,6 +92,35 @@ impl Deliveries {
                     text: rendered.text,
                     link: None,
                     code: Some(code),
+                })
+            }
+            Some("login_change_code") => {
+                let sealed = text(p, "sealed_token").ok_or("the message has no code")?;
+                let code = self.sealer.open(&sealed).ok_or(
+                    "the code cannot be opened: the secret changed since it was asked for; ask again",
+                )?;
+                let minutes = p
+                    .get("expires_in_minutes")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(domain::login_change::CODE_TTL_MINUTES);
+                let rendered = render_login_change_code(m.channel, &code, minutes);
+                Ok(Outgoing {
+                    to: m.recipient.clone(),
+                    subject: rendered.subject,
+                    text: rendered.text,
+                    link: None,
+                    code: Some(code),
+                })
+            }
+            Some("login_changed") => {
+                let new_login = text(p, "new_login").unwrap_or_default();
+                let rendered = render_login_changed(m.channel, &new_login);
+                Ok(Outgoing {
+                    to: m.recipient.clone(),
+                    subject: rendered.subject,
+                    text: rendered.text,
+                    link: None,
+                    code: None,
                 })
             }
             Some("membership_invitation") => {

@@ -128,7 +128,8 @@ pub async fn sign_up(
     let db = state.db.clone();
     let login = cmd.login.clone();
     let existing =
-        web::block(move || persistence::identities::credentials_by_login(&db, &login)).await??;
+        crate::blocking::run(move || persistence::identities::credentials_by_login(&db, &login))
+            .await??;
     // One Argon2 computation either way: checking an existing profile's password, or hashing
     // the new profile's. Which one it was shows nowhere in the answer.
     let (proved_profile, password_hash) = match existing {
@@ -160,7 +161,7 @@ pub async fn sign_up(
     };
     let db = state.db.clone();
     let quotas = state.account_limits.quotas;
-    web::block(move || persistence::sign_ups::start(&db, new, &quotas, now)).await??;
+    crate::blocking::run(move || persistence::sign_ups::start(&db, new, &quotas, now)).await??;
     state.wakeup.notify_one();
     Ok(HttpResponse::Accepted().json(SignUpStarted {
         status: "confirmation_sent",
@@ -223,7 +224,7 @@ pub async fn confirm_sign_up(
         .code_hash(login.as_str(), code.as_str())
         .map_err(ApiError::internal)?;
     let st = state.clone();
-    let (account, user) = web::block(move || {
+    let (account, user) = crate::blocking::run(move || {
         persistence::sign_ups::confirm(&st.db, &login, &hash, &st.account_limits.plans, now)
     })
     .await??;
@@ -255,7 +256,8 @@ pub async fn get_account(
 ) -> Result<web::Json<AccountView>, ApiError> {
     let user = *actor.in_account()?;
     let db = state.db.clone();
-    let account = web::block(move || persistence::accounts::account(&db, &user)).await??;
+    let account =
+        crate::blocking::run(move || persistence::accounts::account(&db, &user)).await??;
     Ok(web::Json(AccountView::new(
         &account,
         &state.account_limits.plans,
@@ -320,9 +322,10 @@ pub async fn patch_account(
         invitation_ttl_hours: body.invitation_ttl_hours,
     })?;
     let db = state.db.clone();
-    let account =
-        web::block(move || persistence::accounts::update_account(&db, &user, change, now))
-            .await??;
+    let account = crate::blocking::run(move || {
+        persistence::accounts::update_account(&db, &user, change, now)
+    })
+    .await??;
     Ok(web::Json(AccountView::new(
         &account,
         &state.account_limits.plans,
@@ -368,7 +371,7 @@ pub async fn put_plan(
         .map_err(|e| domain::DomainError::Invalid(vec![e.under("plan")]))?
         .clone();
     let st = state.clone();
-    let account = web::block(move || {
+    let account = crate::blocking::run(move || {
         persistence::accounts::change_plan(&st.db, &user, &plan, &st.account_limits, now)
     })
     .await??;
@@ -396,9 +399,10 @@ pub async fn usage(
     let now = state.clock.now();
     let user = *actor.in_account()?;
     let st = state.clone();
-    let usage =
-        web::block(move || persistence::accounts::usage(&st.db, &user, &st.account_limits, now))
-            .await??;
+    let usage = crate::blocking::run(move || {
+        persistence::accounts::usage(&st.db, &user, &st.account_limits, now)
+    })
+    .await??;
     Ok(web::Json(UsageView::new(
         &usage,
         &state.account_limits.quotas,

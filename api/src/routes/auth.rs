@@ -64,7 +64,8 @@ pub async fn login(
     state.login_failures.check(&key)?;
     let db = state.db.clone();
     let credentials =
-        web::block(move || persistence::identities::credentials_by_login(&db, &login)).await??;
+        crate::blocking::run(move || persistence::identities::credentials_by_login(&db, &login))
+            .await??;
     let (identity, hash) = match credentials {
         Some(c) => (Some(c.identity_id), Some(c.password_hash)),
         None => (None, None),
@@ -81,9 +82,10 @@ pub async fn login(
         return Ok(web::Json(state.tokens.issue(identity, None, now)?));
     };
     let db = state.db.clone();
-    let user =
-        web::block(move || persistence::identities::user_of_identity(&db, account_id, identity))
-            .await??;
+    let user = crate::blocking::run(move || {
+        persistence::identities::user_of_identity(&db, account_id, identity)
+    })
+    .await??;
     // Not a user there: the same answer as a wrong password, so accounts are not probed.
     let (user_id, status) = user.ok_or(DomainError::InvalidCredentials)?;
     may_log_in(status)?;

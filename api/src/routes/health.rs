@@ -41,14 +41,16 @@ pub async fn healthz() -> web::Json<Health> {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, ApiError> {
     let db = state.db.clone();
-    web::block(move || db.ping()).await?.map_err(|e| {
-        tracing::warn!(error = %e, "readiness check failed");
-        ApiError::new(
-            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-            "service_unavailable",
-            "the database does not answer",
-        )
-    })?;
+    crate::blocking::run(move || db.ping())
+        .await?
+        .map_err(|e| {
+            tracing::warn!(error = %e, "readiness check failed");
+            ApiError::new(
+                actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                "service_unavailable",
+                "the database does not answer",
+            )
+        })?;
     Ok(web::Json(Readiness {
         status: "ready",
         database: state.db.backend().name(),

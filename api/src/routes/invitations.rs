@@ -222,7 +222,7 @@ pub async fn create_invitations(
     })?;
     let st = state.clone();
     if body.dry_run {
-        let preview = web::block(move || {
+        let preview = crate::blocking::run(move || {
             persistence::invite::preview_batch(&st.db, &user, &st.account_limits, &batch, now)
         })
         .await??;
@@ -234,7 +234,7 @@ pub async fn create_invitations(
         .map_err(ApiError::internal)?;
     let key = key.key_for(&req, &body);
     let new = NewInvitations { batch, tokens };
-    let done = web::block(move || {
+    let done = crate::blocking::run(move || {
         persistence::invite::create_batch(&st.db, user, &st.account_limits, new, now, key)
     })
     .await??;
@@ -333,7 +333,8 @@ pub async fn get_invitation(
     let id = invitation_id(&id)?;
     let db = state.db.clone();
     let invitation =
-        web::block(move || persistence::lifecycle::get_invitation(&db, &user, id, now)).await??;
+        crate::blocking::run(move || persistence::lifecycle::get_invitation(&db, &user, id, now))
+            .await??;
     Ok(web::Json(InvitationView::from(&invitation)))
 }
 
@@ -365,7 +366,7 @@ pub async fn resend_invitation(
     let id = invitation_id(&id)?;
     let token = state.sealer.issue().map_err(ApiError::internal)?;
     let st = state.clone();
-    let invitation = web::block(move || {
+    let invitation = crate::blocking::run(move || {
         persistence::lifecycle::resend(&st.db, &user, &st.account_limits, id, token, now)
     })
     .await??;
@@ -397,6 +398,6 @@ pub async fn revoke_invitation(
     let id = invitation_id(&id)?;
     let db = state.db.clone();
     let invitation =
-        web::block(move || persistence::lifecycle::revoke(&db, &user, id, now)).await??;
+        crate::blocking::run(move || persistence::lifecycle::revoke(&db, &user, id, now)).await??;
     Ok(web::Json(InvitationView::from(&invitation)))
 }

@@ -103,7 +103,8 @@ pub async fn lookup_invitation(
     state.limits.check(Endpoint::Lookup, &req)?;
     let hash = token_hash(&body.token);
     let db = state.db.clone();
-    let found = web::block(move || persistence::accept::lookup(&db, &hash, now)).await??;
+    let found =
+        crate::blocking::run(move || persistence::accept::lookup(&db, &hash, now)).await??;
     let i = &found.invitation;
     Ok(web::Json(LookupView {
         invitation: LookupInvitation {
@@ -193,7 +194,8 @@ pub async fn accept_invitation(
     let db = state.db.clone();
     let h = hash.clone();
     let credentials =
-        web::block(move || persistence::accept::credentials_for_token(&db, &h, now)).await??;
+        crate::blocking::run(move || persistence::accept::credentials_for_token(&db, &h, now))
+            .await??;
     let profile = match credentials {
         Some(Credentials {
             identity_id,
@@ -232,7 +234,8 @@ pub async fn accept_invitation(
         }
     };
     let db = state.db.clone();
-    let user = web::block(move || persistence::accept::accept(&db, &hash, profile, now)).await??;
+    let user = crate::blocking::run(move || persistence::accept::accept(&db, &hash, profile, now))
+        .await??;
     let token = state
         .tokens
         .issue(user.identity_id, Some((user.account_id, user.id)), now)?;
@@ -269,6 +272,7 @@ pub async fn decline_invitation(
     state.limits.check(Endpoint::Accept, &req)?;
     let hash = token_hash(&body.token);
     let db = state.db.clone();
-    let invitation = web::block(move || persistence::accept::decline(&db, &hash, now)).await??;
+    let invitation =
+        crate::blocking::run(move || persistence::accept::decline(&db, &hash, now)).await??;
     Ok(web::Json(InvitationView::from(&invitation)))
 }

@@ -134,7 +134,7 @@ pub async fn add_member(
         role,
     };
     let st = state.clone();
-    let done = web::block(move || {
+    let done = crate::blocking::run(move || {
         persistence::members::add_member(&st.db, user, &st.account_limits, new, now, key)
     })
     .await??;
@@ -188,7 +188,7 @@ pub async fn patch_member(
     let user = *actor.in_account()?;
     let (group, member) = (workgroup_id(&path.0)?, user_id(&path.1)?);
     let db = state.db.clone();
-    let changed = web::block(move || {
+    let changed = crate::blocking::run(move || {
         persistence::members::change_role(&db, &user, group, member, body.role, now)
     })
     .await??;
@@ -223,8 +223,10 @@ pub async fn remove_member(
     let user = *actor.in_account()?;
     let (group, member) = (workgroup_id(&path.0)?, user_id(&path.1)?);
     let db = state.db.clone();
-    web::block(move || persistence::members::remove_member(&db, &user, group, member, now))
-        .await??;
+    crate::blocking::run(move || {
+        persistence::members::remove_member(&db, &user, group, member, now)
+    })
+    .await??;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -296,7 +298,7 @@ pub async fn accept_workgroup_invitation(
     let user = *actor.in_account()?;
     let group = workgroup_id(&id)?;
     let db = state.db.clone();
-    let member = web::block(move || {
+    let member = crate::blocking::run(move || {
         persistence::workgroup_invitations::accept_workgroup_invitation(&db, &user, group, now)
     })
     .await??;
@@ -325,7 +327,7 @@ pub async fn decline_workgroup_invitation(
     let user = *actor.in_account()?;
     let group = workgroup_id(&id)?;
     let db = state.db.clone();
-    web::block(move || {
+    crate::blocking::run(move || {
         persistence::workgroup_invitations::decline_workgroup_invitation(&db, &user, group, now)
     })
     .await??;

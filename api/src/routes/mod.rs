@@ -4,11 +4,14 @@
 //! call; the limits those enforce reach the document through `crate::openapi::limits`.
 
 pub mod accounts;
+pub mod api_tokens;
+pub mod audit;
 pub mod auth;
 pub mod health;
 pub mod invitations;
 pub mod invitee;
 pub mod members;
+pub mod network;
 pub mod users;
 pub mod workgroups;
 
@@ -31,8 +34,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(workgroups::list_workgroups)
         .service(workgroups::get_workgroup)
         .service(workgroups::patch_workgroup)
+        .service(users::patch_user)
         .service(users::dismiss_user)
         .service(users::reinstate_user)
+        .service(users::transfer_to_intranet)
+        .service(users::transfer_to_extranet)
         .service(members::list_members)
         .service(members::add_member)
         .service(members::patch_member)
@@ -47,5 +53,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(invitee::decline_invitation)
         .service(invitations::get_invitation)
         .service(invitations::resend_invitation)
-        .service(invitations::revoke_invitation);
+        .service(invitations::revoke_invitation)
+        .service(api_tokens::create_api_token)
+        .service(api_tokens::list_api_tokens)
+        .service(api_tokens::get_api_token)
+        .service(api_tokens::revoke_api_token)
+        .service(audit::list_audit_events)
+        .service(network::get_profile)
+        .service(network::request_login_change)
+        .service(network::confirm_login_change);
 }

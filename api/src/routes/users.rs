@@ -2,13 +2,14 @@
 
 use crate::auth::Caller;
 use crate::extract::path_id;
+use crate::extract::JsonBody;
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
 use crate::reads::Bound;
 use crate::responses::*;
 use crate::state::AppState;
 use crate::views::{ProfileView, UserPage, UserView};
-use actix_web::{get, post, web};
+use actix_web::{get, patch, post, web};
 use domain::access::Actor;
 use domain::enums::{UserStatus, UserType};
 use domain::ids::UserId;
@@ -41,7 +42,7 @@ pub async fn me(
     Caller(actor): Caller,
 ) -> Result<web::Json<MeView>, ApiError> {
     let db = state.db.clone();
-    let me = web::block(move || match actor {
+    let me = crate::blocking::run(move || match actor {
         Actor::User(user) => persistence::users::get_user(&db, &user, user.user_id)
             .map(|u| MeView::User(UserView::from(&u))),
         Actor::Identity(id) => persistence::identities::profile(&db, id)
@@ -130,7 +131,8 @@ pub async fn get_user(
     let user = *actor.in_account()?;
     let id: UserId = path_id(&id, "user id")?;
     let db = state.db.clone();
-    let found = web::block(move || persistence::users::get_user(&db, &user, id)).await??;
+    let found =
+        crate::blocking::run(move || persistence::users::get_user(&db, &user, id)).await??;
     Ok(web::Json(UserView::from(&found)))
 }
 
@@ -158,7 +160,8 @@ pub async fn dismiss_user(
     let user = *actor.in_account()?;
     let id: UserId = path_id(&id, "user id")?;
     let db = state.db.clone();
-    let dismissed = web::block(move || persistence::users::dismiss(&db, &user, id, now)).await??;
+    let dismissed =
+        crate::blocking::run(move || persistence::users::dismiss(&db, &user, id, now)).await??;
     Ok(web::Json(UserView::from(&dismissed)))
 }
 
@@ -186,9 +189,132 @@ pub async fn reinstate_user(
     let user = *actor.in_account()?;
     let id: UserId = path_id(&id, "user id")?;
     let st = state.clone();
-    let reinstated = web::block(move || {
+    let reinstated = crate::blocking::run(move || {
         persistence::users::reinstate(&st.db, &user, &st.account_limits, id, now)
     })
     .await??;
     Ok(web::Json(UserView::from(&reinstated)))
+}
+
+/// Transfer an external user to the intranet (administrators; Bitrix24's "Transfer to
+/// intranet"): the user becomes an employee, keeps every membership and role, and keeps its
+/// seat (usage moves from `active_extranet` to `active_intranet`). 409 `not_extranet_user`
+/// for an employee: there is no way back (see `transfer-to-extranet`).
+#[utoipa::path(
+    tag = "users",
+    params(("id" = uuid::Uuid, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "The user, now an employee", body = UserView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/v1/users/{id}/transfer-to-intranet")]
+pub async fn transfer_to_intranet(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<UserView>, ApiError> {
+    let now = state.clock.now();
+    let user = *actor.in_account()?;
+    let id: UserId = path_id(&id, "user id")?;
+    let db = state.db.clone();
+    let moved =
+        crate::blocking::run(move || persistence::users::transfer_to_intranet(&db, &user, id, now))
+            .await??;
+    Ok(web::Json(UserView::from(&moved)))
+}
+
+/// There is no transfer from the intranet to the extranet; this path exists to say so. It
+/// always answers 409 `transfer_to_extranet_impossible` (after 404 for a user you cannot see),
+/// naming the two ways: dismiss the employee and invite them as an external user with another
+/// email or phone, or the person changes the login of their network profile
+/// (`POST /v1/network/profile/login-change`) and is invited again with the old one.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = uuid::Uuid, Path, description = "The user's id")),
+    responses(
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    )
+)]
+#[post("/v1/users/{id}/transfer-to-extranet")]
+pub async fn transfer_to_extranet(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<UserView>, ApiError> {
+    let user = *actor.in_account()?;
+    let id: UserId = path_id(&id, "user id")?;
+    crate::reads::read(&state, Bound::Page, move |db| {
+        persistence::users::get_user(db, &user, id)
+    })
+    .await?;
+    Err(domain::transfer::refuse_transfer_to_extranet().into())
+}
+
+/// What an administrator changes on a user. A user's names, email and phone are its network
+/// profile's (the person changes them); its status changes by dismissal and reinstatement;
+/// its type never: sending `type` is 409 `user_type_not_writable`, naming the ways.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    /// Make an active employee an administrator, or no longer one (the last active
+    /// administrator stays one).
+    pub is_admin: Option<bool>,
+    /// Never writable; accepted only to answer why.
+    #[serde(rename = "type")]
+    #[schema(ignore)]
+    pub user_type: Option<serde_json::Value>,
+}
+
+/// Change a user (administrators): the administrator flag. A user's type is never written:
+/// an external user becomes an employee by `transfer-to-intranet`, and an employee never
+/// becomes an external user (409 `user_type_not_writable`, whose detail names the ways).
+#[utoipa::path(
+    tag = "users",
+    params(("id" = uuid::Uuid, Path, description = "The user's id")),
+    request_body(content = UserPatch, example = json!({"is_admin": true})),
+    responses(
+        (status = 200, description = "The user as it is now", body = UserView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[patch("/v1/users/{id}")]
+pub async fn patch_user(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    id: web::Path<String>,
+    JsonBody(body): JsonBody<UserPatch>,
+) -> Result<web::Json<UserView>, ApiError> {
+    let now = state.clock.now();
+    let user = *actor.in_account()?;
+    let id: UserId = path_id(&id, "user id")?;
+    if body.user_type.is_some() {
+        return Err(domain::transfer::refuse_type_change().into());
+    }
+    let is_admin = body.is_admin.ok_or_else(|| {
+        domain::DomainError::invalid(
+            "is_admin",
+            "required",
+            "nothing to change: `is_admin` is the one field of a user an administrator writes",
+        )
+    })?;
+    let db = state.db.clone();
+    let changed =
+        crate::blocking::run(move || persistence::users::set_admin(&db, &user, id, is_admin, now))
+            .await??;
+    Ok(web::Json(UserView::from(&changed)))
 }

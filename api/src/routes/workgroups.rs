@@ -70,9 +70,10 @@ pub async fn create_workgroup(
     })?;
     let key = key.key_for(&req, &body);
     let db = state.db.clone();
-    let done =
-        web::block(move || persistence::workgroups::create_workgroup(&db, user, new, now, key))
-            .await??;
+    let done = crate::blocking::run(move || {
+        persistence::workgroups::create_workgroup(&db, user, new, now, key)
+    })
+    .await??;
     Ok(idempotency::respond::<WorkgroupView, _>(
         StatusCode::CREATED,
         &done,
@@ -156,7 +157,8 @@ pub async fn get_workgroup(
     let id = workgroup_id(&id)?;
     let db = state.db.clone();
     let group =
-        web::block(move || persistence::workgroups::get_workgroup(&db, &user, id)).await??;
+        crate::blocking::run(move || persistence::workgroups::get_workgroup(&db, &user, id))
+            .await??;
     Ok(web::Json(WorkgroupView::from(&group)))
 }
 
@@ -209,8 +211,9 @@ pub async fn patch_workgroup(
         invite_policy: body.invite_policy,
     })?;
     let db = state.db.clone();
-    let group =
-        web::block(move || persistence::workgroups::update_workgroup(&db, &user, id, &change, now))
-            .await??;
+    let group = crate::blocking::run(move || {
+        persistence::workgroups::update_workgroup(&db, &user, id, &change, now)
+    })
+    .await??;
     Ok(web::Json(WorkgroupView::from(&group)))
 }

@@ -1,0 +1,195 @@
+//! The network profile: a person's identity across accounts, with the login they sign in
+//! with. Reached with any of the person's tokens, including a profile token (a login without
+//! `account_id`), which works for a person dismissed from every account; never with an API
+//! token.
+
+use crate::auth::Caller;
+use crate::extract::JsonBody;
+use crate::problem::ApiError;
+use crate::reads::Bound;
+use crate::responses::*;
+use crate::state::AppState;
+use crate::views::ProfileView;
+use actix_web::{get, post, web, HttpResponse};
+use domain::login_change::{code_expiry, parse_new_login, CODE_TTL_MINUTES};
+use domain::sign_up::ConfirmationCode;
+use domain::DomainError;
+use persistence::login_changes::NewLoginChange;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The caller's network profile: logins, names, and the accounts it belongs to.
+#[utoipa::path(
+    tag = "network",
+    responses(
+        (status = 200, description = "The profile", body = ProfileView),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    )
+)]
+#[get("/v1/network/profile")]
+pub async fn get_profile(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+) -> Result<web::Json<ProfileView>, ApiError> {
+    let identity = actor.identity_id();
+    let profile = crate::reads::read(&state, Bound::Page, move |db| {
+        persistence::identities::profile(db, identity)
+    })
+    .await?;
+    Ok(web::Json(ProfileView::from(&profile)))
+}
+
+/// A new login for the profile.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginChangeBody {
+    /// Exactly one of `new_email` and `new_phone`.
+    #[schema(example = "ann.lee@home.example")]
+    pub new_email: Option<String>,
+    /// E.164, e.g. `+14155550101`.
+    pub new_phone: Option<String>,
+    /// The profile's password, again.
+    #[schema(example = "correct horse battery")]
+    pub current_password: String,
+}
+
+/// What asking for a login change answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginChangeStarted {
+    /// Always `confirmation_sent`.
+    #[schema(example = "confirmation_sent")]
+    pub status: &'static str,
+    /// The new login as the server understood it (normalised), where the code went.
+    #[schema(example = "ann.lee@home.example")]
+    pub new_login: String,
+    /// Seconds the code stays valid.
+    #[schema(example = 900)]
+    pub expires_in: i64,
+}
+
+/// Change the profile's email or phone: a six-digit code goes to the new address (the console
+/// delivery of `make run` prints it as `"code"`); `POST .../login-change/confirm` with it
+/// switches the login. Until then nothing changes.
+///
+/// 403 `wrong_current_password`; 409 `login_taken` when the new login is someone else's
+/// (without saying whose), `same_login` when it already is the profile's; 429 `rate_limited`
+/// after 3 requests in an hour.
+#[utoipa::path(
+    tag = "network",
+    request_body(content = LoginChangeBody),
+    responses(
+        (status = 202, description = "A code was sent to the new login", body = LoginChangeStarted),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/v1/network/profile/login-change")]
+pub async fn request_login_change(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    JsonBody(body): JsonBody<LoginChangeBody>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let identity = actor.identity_id();
+    let new_login = parse_new_login(body.new_email.as_deref(), body.new_phone.as_deref())?;
+    // Wrong passwords are counted per profile, as logins count them per login.
+    let failures_key = format!("profile:{identity}");
+    state.login_failures.check(&failures_key)?;
+    let db = state.db.clone();
+    let hash = crate::blocking::run(move || persistence::identities::password_hash(&db, identity))
+        .await??;
+    if !state
+        .passwords
+        .verify(&body.current_password, Some(hash))
+        .await?
+    {
+        state.login_failures.failed(&failures_key);
+        return Err(DomainError::WrongCurrentPassword.into());
+    }
+    let code = state
+        .sealer
+        .issue_code(&code_binding(identity))
+        .map_err(ApiError::internal)?;
+    let shown = new_login.as_str().to_owned();
+    let new = NewLoginChange {
+        identity_id: identity,
+        new_login,
+        code_hash: code.hash,
+        sealed_code: code.sealed,
+        expires_at: code_expiry(now),
+    };
+    let db = state.db.clone();
+    let quotas = state.account_limits.quotas;
+    crate::blocking::run(move || persistence::login_changes::request(&db, new, &quotas, now))
+        .await??;
+    state.wakeup.notify_one();
+    Ok(HttpResponse::Accepted().json(LoginChangeStarted {
+        status: "confirmation_sent",
+        new_login: shown,
+        expires_in: CODE_TTL_MINUTES * 60,
+    }))
+}
+
+/// What a login-change code is bound to: the profile (the code is asked for by it alone).
+fn code_binding(identity: domain::ids::IdentityId) -> String {
+    format!("login-change:{identity}")
+}
+
+/// The code sent to the new login.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginChangeConfirmBody {
+    /// The six digits sent to the new login.
+    #[schema(example = "048213")]
+    pub code: String,
+}
+
+/// Confirm a login change with the code sent to the new login: the profile's login switches
+/// at once in every account, the old one is free everywhere (it can be invited again), and
+/// the old address is told. Wrong, used or expired code: 422 `invalid_code` (after 5 wrong
+/// codes the waiting change is dead: ask again); the new login taken meanwhile: 409
+/// `login_taken`.
+#[utoipa::path(
+    tag = "network",
+    request_body(content = LoginChangeConfirmBody),
+    responses(
+        (status = 200, description = "The profile with its new login", body = ProfileView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[post("/v1/network/profile/login-change/confirm")]
+pub async fn confirm_login_change(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    JsonBody(body): JsonBody<LoginChangeConfirmBody>,
+) -> Result<web::Json<ProfileView>, ApiError> {
+    let now = state.clock.now();
+    let identity = actor.identity_id();
+    let code = ConfirmationCode::parse(&body.code)
+        .map_err(|e| DomainError::Invalid(vec![e.under("code")]))?;
+    let code_hash = state
+        .sealer
+        .code_hash(&code_binding(identity), code.as_str())
+        .map_err(ApiError::internal)?;
+    let db = state.db.clone();
+    let profile = crate::blocking::run(move || {
+        persistence::login_changes::confirm(&db, identity, &code_hash, now)?;
+        persistence::identities::profile(&db, identity)
+    })
+    .await??;
+    state.wakeup.notify_one();
+    Ok(web::Json(ProfileView::from(&profile)))
+}

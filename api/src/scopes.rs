@@ -1,0 +1,200 @@
+//! What each endpoint needs of an API token: the one table both the `Caller` extractor
+//! (which refuses a token outside its scopes with 403 `insufficient_scope`) and the OpenAPI
+//! document (which lists the scope as the operation's `api_token` security requirement) read.
+//! An endpoint missing from the table is closed to API tokens; a test requires every
+//! authenticated operation of the document to be listed, so a new endpoint cannot forget.
+
+use domain::api_token::{Needs, Scope};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::OpenApi;
+
+use Needs::{AnyScope, Person};
+use Scope::*;
+
+const fn scope(s: Scope) -> Needs {
+    Needs::Scope(s)
+}
+
+const TOKENS: Needs = Person("managing API tokens");
+const PROFILE: Needs = Person("the network profile");
+
+/// Method, route pattern (as actix matched it), and what a token needs for it.
+pub const TABLE: &[(&str, &str, Needs)] = &[
+    ("GET", "/v1/me", AnyScope),
+    ("GET", "/v1/account", scope(AccountRead)),
+    ("PATCH", "/v1/account", scope(AccountWrite)),
+    ("PUT", "/v1/account/plan", scope(AccountWrite)),
+    ("GET", "/v1/account/usage", scope(AccountRead)),
+    ("GET", "/v1/users", scope(UsersRead)),
+    ("GET", "/v1/users/{id}", scope(UsersRead)),
+    ("PATCH", "/v1/users/{id}", scope(UsersWrite)),
+    ("POST", "/v1/users/{id}/dismiss", scope(UsersWrite)),
+    ("POST", "/v1/users/{id}/reinstate", scope(UsersWrite)),
+    (
+        "POST",
+        "/v1/users/{id}/transfer-to-intranet",
+        scope(UsersWrite),
+    ),
+    (
+        "POST",
+        "/v1/users/{id}/transfer-to-extranet",
+        scope(UsersWrite),
+    ),
+    ("POST", "/v1/workgroups", scope(WorkgroupsWrite)),
+    ("GET", "/v1/workgroups", scope(WorkgroupsRead)),
+    ("GET", "/v1/workgroups/{id}", scope(WorkgroupsRead)),
+    ("PATCH", "/v1/workgroups/{id}", scope(WorkgroupsWrite)),
+    ("GET", "/v1/workgroups/{id}/members", scope(WorkgroupsRead)),
+    (
+        "POST",
+        "/v1/workgroups/{id}/members",
+        scope(WorkgroupsWrite),
+    ),
+    (
+        "PATCH",
+        "/v1/workgroups/{id}/members/{user_id}",
+        scope(WorkgroupsWrite),
+    ),
+    (
+        "DELETE",
+        "/v1/workgroups/{id}/members/{user_id}",
+        scope(WorkgroupsWrite),
+    ),
+    ("GET", "/v1/me/workgroup-invitations", scope(WorkgroupsRead)),
+    (
+        "POST",
+        "/v1/me/workgroup-invitations/{workgroup_id}/accept",
+        scope(WorkgroupsWrite),
+    ),
+    (
+        "POST",
+        "/v1/me/workgroup-invitations/{workgroup_id}/decline",
+        scope(WorkgroupsWrite),
+    ),
+    ("POST", "/v1/invitations", scope(InvitationsWrite)),
+    ("GET", "/v1/invitations", scope(InvitationsRead)),
+    ("GET", "/v1/invitations/{id}", scope(InvitationsRead)),
+    (
+        "POST",
+        "/v1/invitations/{id}/resend",
+        scope(InvitationsWrite),
+    ),
+    (
+        "POST",
+        "/v1/invitations/{id}/revoke",
+        scope(InvitationsWrite),
+    ),
+    ("GET", "/v1/audit-events", scope(AuditRead)),
+    ("POST", "/v1/api-tokens", TOKENS),
+    ("GET", "/v1/api-tokens", TOKENS),
+    ("GET", "/v1/api-tokens/{id}", TOKENS),
+    ("DELETE", "/v1/api-tokens/{id}", TOKENS),
+    ("GET", "/v1/network/profile", PROFILE),
+    ("POST", "/v1/network/profile/login-change", PROFILE),
+    ("POST", "/v1/network/profile/login-change/confirm", PROFILE),
+];
+
+/// What a token needs for `method` on the route `pattern`; closed when the table has no row.
+pub fn needs(method: &str, pattern: Option<&str>) -> Needs {
+    pattern
+        .and_then(|p| {
+            TABLE
+                .iter()
+                .find(|(m, path, _)| *m == method && *path == p)
+                .map(|(_, _, needs)| *needs)
+        })
+        .unwrap_or(Person("this endpoint"))
+}
+
+/// The name of the API tokens' security scheme in the document.
+pub const SCHEME: &str = "api_token";
+
+/// Adds the API tokens' security scheme, and to each operation open to tokens the scope it
+/// needs, beside the people's `bearer` scheme.
+pub fn document(api: &mut OpenApi) {
+    let components = api.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        SCHEME,
+        SecurityScheme::Http(
+            Http::builder()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("ext_…")
+                .description(Some(
+                    "An integrator's API token (`ext_…`, from `POST /v1/api-tokens`): acts as \
+                     the user who created it, within the scopes listed on each operation, \
+                     never beyond that user's rights; 403 `insufficient_scope` outside them. \
+                     Dead at once when revoked, expired, or when its creator is dismissed.",
+                ))
+                .build(),
+        ),
+    );
+    for (path, item) in api.paths.paths.iter_mut() {
+        for (method, op) in [
+            ("GET", &mut item.get),
+            ("POST", &mut item.post),
+            ("PUT", &mut item.put),
+            ("PATCH", &mut item.patch),
+            ("DELETE", &mut item.delete),
+        ] {
+            let Some(op) = op.as_mut() else { continue };
+            if op.security.is_some() {
+                continue; // public
+            }
+            let people = SecurityRequirement::new("bearer", Vec::<String>::new());
+            let token = match needs(method, Some(path)) {
+                AnyScope => Some(SecurityRequirement::new(SCHEME, Vec::<String>::new())),
+                Needs::Scope(s) => Some(SecurityRequirement::new(SCHEME, [s.as_str()])),
+                Person(_) => None,
+            };
+            op.security = Some(std::iter::once(people).chain(token).collect());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_authenticated_operation_says_what_a_token_needs() {
+        let api = crate::openapi::operations();
+        let mut documented = Vec::new();
+        for (path, item) in &api.paths.paths {
+            for (method, op) in [
+                ("GET", &item.get),
+                ("POST", &item.post),
+                ("PUT", &item.put),
+                ("PATCH", &item.patch),
+                ("DELETE", &item.delete),
+            ] {
+                if let Some(op) = op {
+                    if op.security.is_none() {
+                        documented.push((method, path.as_str()));
+                    }
+                }
+            }
+        }
+        for (method, path) in &documented {
+            assert!(
+                TABLE.iter().any(|(m, p, _)| m == method && p == path),
+                "{method} {path} is not in scopes::TABLE"
+            );
+        }
+        for (method, path, _) in TABLE {
+            assert!(
+                documented.contains(&(*method, *path)),
+                "{method} {path} is in scopes::TABLE but not an authenticated operation"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_routes_are_closed_to_tokens() {
+        assert_eq!(needs("GET", None), Person("this endpoint"));
+        assert_eq!(needs("DELETE", Some("/v1/me")), Person("this endpoint"));
+        assert_eq!(
+            needs("POST", Some("/v1/invitations")),
+            Needs::Scope(InvitationsWrite)
+        );
+    }
+}

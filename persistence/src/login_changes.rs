@@ -1,0 +1,298 @@
+//! A network profile's login change: asked for with the profile's password (checked by the
+//! HTTP layer), proved by a code sent to the new login, then switched. A user's login is its
+//! identity's, so the old login is free in every account at once; each account the profile
+//! belongs to records the change in its audit log, and the old address is told.
+
+use crate::audit::{self, AuditEvent};
+use crate::db::{Database, DbConnection};
+use crate::error::StoreError;
+use crate::keys::{parse_id, to_count, utc, Key, Literal};
+use crate::outbox::{self, NewMessage};
+use crate::quotas;
+use crate::schema::{identities, invitations, login_changes, users};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::dsl::{count_star, min};
+use diesel::prelude::*;
+use domain::ids::{AccountId, IdentityId, UserId};
+use domain::login::Login;
+use domain::login_change::{
+    decide_login_change_confirmation, decide_login_change_request, PendingChange, ProfileLogins,
+    RecentRequests, CODE_TTL_MINUTES,
+};
+use domain::sending::{Sending, SendingQuotas};
+use domain::DomainError;
+use serde_json::json;
+use uuid::Uuid;
+
+/// A change as the HTTP layer settled it: the password checked, the code issued.
+#[derive(Debug, Clone)]
+pub struct NewLoginChange {
+    pub identity_id: IdentityId,
+    pub new_login: Login,
+    /// What the storage keeps of the code (a keyed hash bound to the profile).
+    pub code_hash: String,
+    /// The code sealed for the outbox message.
+    pub sealed_code: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn logins_of(conn: &mut DbConnection, identity: IdentityId) -> Result<ProfileLogins, StoreError> {
+    let (email, phone) = identities::table
+        .find(identity.key())
+        .select((identities::email, identities::phone))
+        .first::<(Option<String>, Option<String>)>(conn)
+        .optional()?
+        .ok_or(DomainError::NotFound("profile"))?;
+    Ok(ProfileLogins { email, phone })
+}
+
+/// Whether `login` is someone else's: another profile's login, or a pending invitation's in
+/// an account the profile belongs to (rule 6 holds within each account).
+fn taken(conn: &mut DbConnection, identity: IdentityId, login: &Login) -> Result<bool, StoreError> {
+    let other_profile = match login {
+        Login::Email(e) => identities::table
+            .filter(identities::email.eq(e.as_str()))
+            .select(identities::id)
+            .first::<String>(conn)
+            .optional()?,
+        Login::Phone(p) => identities::table
+            .filter(identities::phone.eq(p.as_str()))
+            .select(identities::id)
+            .first::<String>(conn)
+            .optional()?,
+    };
+    if other_profile.is_some_and(|id| id != identity.key()) {
+        return Ok(true);
+    }
+    let invited: i64 = invitations::table
+        .filter(invitations::login.eq(login.as_str()))
+        .filter(invitations::status.eq(Literal::word("pending")))
+        .filter(
+            invitations::account_id.eq_any(
+                users::table
+                    .filter(users::identity_id.eq(identity.key()))
+                    .select(users::account_id),
+            ),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok(invited > 0)
+}
+
+/// Stores the change waiting for its code and the message carrying the code, in one
+/// transaction, after the domain's checks (not the same login, within the hourly rate, free).
+pub fn request(
+    db: &Database,
+    new: NewLoginChange,
+    quotas: &SendingQuotas,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let quotas = *quotas;
+    db.write(move |conn| {
+        let current = logins_of(conn, new.identity_id)?;
+        let since = (now - Duration::hours(1)).naive_utc();
+        let (count, oldest) = login_changes::table
+            .filter(login_changes::identity_id.eq(new.identity_id.key()))
+            .filter(login_changes::created_at.gt(since))
+            .select((count_star(), min(login_changes::created_at)))
+            .first::<(i64, Option<NaiveDateTime>)>(conn)?;
+        let recent = RecentRequests {
+            count: u32::try_from(count).unwrap_or(u32::MAX),
+            oldest: oldest.map(utc),
+        };
+        let is_taken = taken(conn, new.identity_id, &new.new_login)?;
+        decide_login_change_request(&current, &new.new_login, is_taken, recent, now)?;
+        let sending = Sending {
+            channel: new.new_login.channel(),
+            recipient: new.new_login.as_str(),
+        };
+        quotas::consume(conn, None, &[sending], &quotas, now)?;
+        diesel::insert_into(login_changes::table)
+            .values((
+                login_changes::id.eq(Uuid::now_v7().to_string()),
+                login_changes::identity_id.eq(new.identity_id.key()),
+                login_changes::new_email.eq(new.new_login.email().map(|e| e.as_str())),
+                login_changes::new_phone.eq(new.new_login.phone().map(|p| p.as_str())),
+                login_changes::code_hash.eq(&new.code_hash),
+                login_changes::expires_at.eq(new.expires_at.naive_utc()),
+                login_changes::created_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+        let message = NewMessage {
+            account_id: None,
+            channel: new.new_login.channel(),
+            recipient: new.new_login.as_str().to_owned(),
+            payload: json!({
+                "kind": "login_change_code",
+                "sealed_token": new.sealed_code,
+                "expires_in_minutes": CODE_TTL_MINUTES,
+            }),
+        };
+        outbox::enqueue(conn, &message, now)
+    })
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = login_changes)]
+struct ChangeRow {
+    id: String,
+    new_email: Option<String>,
+    new_phone: Option<String>,
+    attempts: i32,
+    expires_at: NaiveDateTime,
+    confirmed_at: Option<NaiveDateTime>,
+}
+
+/// Confirms the profile's change whose code hashes to `code_hash`: the login switches and the
+/// old one is free everywhere. A wrong code counts against every waiting change of the
+/// profile (and is remembered although the request fails). Returns the profile's logins now.
+pub fn confirm(
+    db: &Database,
+    identity: IdentityId,
+    code_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<ProfileLogins, StoreError> {
+    let code_hash = code_hash.to_owned();
+    let outcome = db.write(move |conn| {
+        let row: Option<ChangeRow> = login_changes::table
+            .filter(login_changes::identity_id.eq(identity.key()))
+            .filter(login_changes::code_hash.eq(&code_hash))
+            .order(login_changes::created_at.desc())
+            .select(ChangeRow::as_select())
+            .first(conn)
+            .optional()?;
+        let new_login = row.as_ref().and_then(|r| {
+            Login::from_email_or_phone(r.new_email.as_deref(), r.new_phone.as_deref()).ok()
+        });
+        let pending = row.as_ref().map(|r| PendingChange {
+            expires_at: utc(r.expires_at),
+            attempts: to_count(r.attempts),
+            confirmed: r.confirmed_at.is_some(),
+        });
+        let is_taken = match &new_login {
+            Some(login) => taken(conn, identity, login)?,
+            None => false,
+        };
+        match (
+            decide_login_change_confirmation(pending, is_taken, now),
+            new_login,
+        ) {
+            (Ok(()), Some(login)) => {
+                end_waiting_changes(conn, identity, now)?;
+                switch(conn, identity, &login, now).map(Ok)
+            }
+            (Err(DomainError::InvalidCode), _) | (Ok(()), None) => {
+                diesel::update(
+                    login_changes::table
+                        .filter(login_changes::identity_id.eq(identity.key()))
+                        .filter(login_changes::confirmed_at.is_null())
+                        .filter(login_changes::expires_at.gt(now.naive_utc())),
+                )
+                .set(login_changes::attempts.eq(login_changes::attempts + 1))
+                .execute(conn)?;
+                Ok(Err(DomainError::InvalidCode))
+            }
+            (Err(e), _) => {
+                // The code was right but the login was taken since: the code is spent.
+                if let Some(row) = row {
+                    diesel::update(login_changes::table.find(row.id))
+                        .set(login_changes::confirmed_at.eq(Some(now.naive_utc())))
+                        .execute(conn)?;
+                }
+                Ok(Err(e))
+            }
+        }
+    });
+    match outcome {
+        Ok(result) => result.map_err(StoreError::from),
+        // Another profile took the login in a concurrent transaction (PostgreSQL).
+        Err(e) if e.is_unique_violation() => Err(DomainError::LoginTaken.into()),
+        Err(e) => Err(e),
+    }
+}
+
+/// A change confirmed: every waiting change of the profile is over.
+fn end_waiting_changes(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(
+        login_changes::table
+            .filter(login_changes::identity_id.eq(identity.key()))
+            .filter(login_changes::confirmed_at.is_null()),
+    )
+    .set(login_changes::confirmed_at.eq(Some(now.naive_utc())))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Writes the new login, tells the old address, and records the change in every account of
+/// the profile.
+fn switch(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    login: &Login,
+    now: DateTime<Utc>,
+) -> Result<ProfileLogins, StoreError> {
+    let before = logins_of(conn, identity)?;
+    let at = now.naive_utc();
+    let row = identities::table.find(identity.key());
+    match login {
+        Login::Email(e) => diesel::update(row)
+            .set((
+                identities::email.eq(Some(e.as_str())),
+                identities::updated_at.eq(at),
+            ))
+            .execute(conn)?,
+        Login::Phone(p) => diesel::update(row)
+            .set((
+                identities::phone.eq(Some(p.as_str())),
+                identities::updated_at.eq(at),
+            ))
+            .execute(conn)?,
+    };
+    if let Some(old) = before.notice_to(login) {
+        let message = NewMessage {
+            account_id: None,
+            channel: old.channel(),
+            recipient: old.as_str().to_owned(),
+            payload: json!({
+                "kind": "login_changed",
+                "old_login": before.replaced_by(login),
+                "new_login": login.as_str(),
+            }),
+        };
+        outbox::enqueue(conn, &message, now)?;
+    }
+    let memberships = users::table
+        .filter(users::identity_id.eq(identity.key()))
+        .select((users::account_id, users::id))
+        .load::<(String, String)>(conn)?;
+    let field = match login {
+        Login::Email(_) => "email",
+        Login::Phone(_) => "phone",
+    };
+    let events = memberships
+        .into_iter()
+        .map(|(account, user)| {
+            let user: UserId = parse_id(&user)?;
+            Ok(AuditEvent {
+                account_id: Some(parse_id::<AccountId>(&account)?),
+                actor_user_id: Some(user),
+                actor_identity_id: Some(identity),
+                actor_token_id: None,
+                action: "user.login_changed",
+                subject_type: "user",
+                subject_id: user.key(),
+                details: json!({
+                    "before": {field: before.replaced_by(login)},
+                    "after": {field: login.as_str()},
+                }),
+                at: now,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    audit::record_all(conn, &events)?;
+    logins_of(conn, identity)
+}
