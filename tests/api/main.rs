@@ -24,6 +24,7 @@ mod roles;
 mod schema;
 mod searches;
 mod seats;
+mod seed_story;
 mod sign_up_proof;
 mod smtp_tls;
 mod todays_rules;
