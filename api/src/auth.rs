@@ -1,6 +1,7 @@
-//! The [`Caller`] every authenticated handler receives: extracting it verifies the bearer token
-//! (see [`crate::tokens`]) and reads the user row again, so a dismissal or a transfer takes
-//! effect at once, whatever tokens were issued before. A bearer token starting `ext_` is an
+//! The [`Caller`] every authenticated handler receives. The [`authenticate`] middleware
+//! verifies the bearer token (see [`crate::tokens`]) and reads the user row again before the
+//! handler runs, so a dismissal or a transfer takes effect at once, whatever tokens were
+//! issued before. A bearer token starting `ext_` is an
 //! integrator's API token: it is looked up by its hash with its creator's standing, and the
 //! request must be within its scopes (`crate::scopes`).
 
@@ -9,12 +10,15 @@ use crate::reads::Bound;
 use crate::scopes;
 use crate::secrets::{token_hash, API_TOKEN_PREFIX};
 use crate::state::AppState;
-use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use domain::access::{authorize_user, Actor};
 use domain::api_token::require;
 use domain::ids::{AccountId, IdentityId, UserId};
-use futures_util::future::LocalBoxFuture;
+use std::future::{ready, Ready};
 
 fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let header = req
@@ -44,40 +48,78 @@ fn bad_claim() -> ApiError {
     ApiError::unauthorized("invalid_token", "the token names no valid identity")
 }
 
-/// The authenticated caller: extracting it verifies the token and re-reads the user.
+/// The authenticated caller. The token is checked by [`authenticate`] before the handler
+/// runs; extracting `Caller` takes that outcome and checks an API token's scopes against the
+/// route, so it is ready at once and its refusal comes before any complaint about the body or
+/// the parameters, on every backend.
 pub struct Caller(pub Actor);
+
+/// What [`authenticate`] found out about the request's bearer token.
+#[derive(Clone)]
+struct Identified(Result<Actor, ApiError>);
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+    type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(req);
-        let needs = scopes::needs(req.method().as_str(), req.match_pattern().as_deref());
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
-            let token = token?;
-            if token.starts_with(API_TOKEN_PREFIX) {
-                let user = api_token(&state, &token).await?;
-                require(&user, needs)?;
-                return Ok(Self(Actor::User(user)));
-            }
-            let claims = state.tokens.verify(&token, state.clock.now())?;
-            let identity: IdentityId = claims.sub.parse().map_err(|_| bad_claim())?;
-            let (Some(acc), Some(uid)) = (claims.acc.as_deref(), claims.uid.as_deref()) else {
-                return Ok(Self(Actor::Identity(identity)));
-            };
-            let account_id: AccountId = acc.parse().map_err(|_| bad_claim())?;
-            let user_id: UserId = uid.parse().map_err(|_| bad_claim())?;
-            let standing = crate::reads::read(&state, Bound::Page, move |db| {
-                persistence::users::standing(db, account_id, user_id)
-            })
-            .await?;
-            let user = authorize_user(identity, claims.iat, account_id, user_id, standing)?;
-            Ok(Self(Actor::User(user)))
-        })
+        let identified = req.extensions().get::<Identified>().cloned();
+        let outcome = match identified {
+            Some(Identified(actor)) => actor.and_then(|actor| {
+                if let Actor::User(user) = &actor {
+                    let needs =
+                        scopes::needs(req.method().as_str(), req.match_pattern().as_deref());
+                    require(user, needs)?;
+                }
+                Ok(Self(actor))
+            }),
+            // No `Authorization` header at all.
+            None => bearer(req).and_then(|_| Err(ApiError::internal("the token was not checked"))),
+        };
+        ready(outcome)
     }
+}
+
+/// Middleware: a request with an `Authorization` header has its token checked before routing
+/// (the JWT verified and its user read again, or the API token looked up with its creator's
+/// standing); the outcome waits in the request for [`Caller`]. Public endpoints ignore it.
+pub async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.headers().contains_key(AUTHORIZATION) {
+        let outcome = match req.app_data::<web::Data<AppState>>().cloned() {
+            Some(state) => identify(&state, bearer(req.request())).await,
+            None => Err(ApiError::internal("application state missing")),
+        };
+        req.extensions_mut().insert(Identified(outcome));
+    }
+    next.call(req).await
+}
+
+/// The actor a bearer token stands for, as of now.
+async fn identify(
+    state: &web::Data<AppState>,
+    token: Result<String, ApiError>,
+) -> Result<Actor, ApiError> {
+    let token = token?;
+    if token.starts_with(API_TOKEN_PREFIX) {
+        return Ok(Actor::User(api_token(state, &token).await?));
+    }
+    let claims = state.tokens.verify(&token, state.clock.now())?;
+    let identity: IdentityId = claims.sub.parse().map_err(|_| bad_claim())?;
+    let (Some(acc), Some(uid)) = (claims.acc.as_deref(), claims.uid.as_deref()) else {
+        return Ok(Actor::Identity(identity));
+    };
+    let account_id: AccountId = acc.parse().map_err(|_| bad_claim())?;
+    let user_id: UserId = uid.parse().map_err(|_| bad_claim())?;
+    let standing = crate::reads::read(state, Bound::Page, move |db| {
+        persistence::users::standing(db, account_id, user_id)
+    })
+    .await?;
+    Ok(Actor::User(authorize_user(
+        identity, claims.iat, account_id, user_id, standing,
+    )?))
 }
 
 /// The user an API token acts as; its `last_used_at` is written after the answer, at most

@@ -12,5 +12,5 @@ where
     R: Send + 'static,
 {
     let request = crate::telemetry::current_request();
-    web::block(move || persistence::audit::in_request(request, f)).await
+    web::block(move || persistence::request::in_request(request, f)).await
 }

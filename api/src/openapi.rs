@@ -96,3 +96,43 @@ pub fn complete(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
 pub fn yaml() -> Result<String, String> {
     document().to_yaml().map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_authenticated_operation_says_what_a_token_needs() {
+        let api = operations();
+        let mut documented = Vec::new();
+        for (path, item) in &api.paths.paths {
+            for (method, op) in [
+                ("GET", &item.get),
+                ("POST", &item.post),
+                ("PUT", &item.put),
+                ("PATCH", &item.patch),
+                ("DELETE", &item.delete),
+            ] {
+                if let Some(op) = op {
+                    if op.security.is_none() {
+                        documented.push((method, path.as_str()));
+                    }
+                }
+            }
+        }
+        for (method, path) in &documented {
+            assert!(
+                crate::scopes::TABLE
+                    .iter()
+                    .any(|(m, p, _)| m == method && p == path),
+                "{method} {path} is not in scopes::crate::scopes::TABLE"
+            );
+        }
+        for (method, path, _) in crate::scopes::TABLE {
+            assert!(
+                documented.contains(&(*method, *path)),
+                "{method} {path} is in scopes::crate::scopes::TABLE but not an authenticated operation"
+            );
+        }
+    }
+}

@@ -15,7 +15,7 @@ pub struct AccountUser {
     pub is_admin: bool,
     /// The API token the user acts through, if any: its scopes bound what the request may
     /// do, on top of the user's own rights.
-    pub token: Option<crate::api_token::TokenGrant>,
+    pub token: Option<crate::scope::TokenGrant>,
 }
 
 impl AccountUser {

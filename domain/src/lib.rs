@@ -31,6 +31,7 @@ pub mod membership;
 pub mod names;
 pub mod password;
 pub mod plan;
+pub mod scope;
 pub mod seats;
 pub mod sending;
 pub mod sign_up;

@@ -1,34 +1,16 @@
 //! The audit trail: every state change writes one event in its own transaction, naming the
 //! actor (the user, and the API token it acted through), and the request it came in (the
-//! request id the HTTP layer set with [`in_request`] around the use case).
+//! request id the HTTP layer set with [`crate::request::in_request`] around the use case).
 
 use crate::db::{insert_rows, DbConnection};
 use crate::error::StoreError;
 use crate::keys::Key;
+use crate::request::current_request;
 use crate::schema::audit_events;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::ids::{AccountId, ApiTokenId, IdentityId, UserId};
-use std::cell::Cell;
 use uuid::Uuid;
-
-thread_local! {
-    static REQUEST: Cell<Option<Uuid>> = const { Cell::new(None) };
-}
-
-/// Runs `f` with `request` as the request whose events it records. [`crate::Database::write`]
-/// carries it over to the writer thread.
-pub fn in_request<T>(request: Option<Uuid>, f: impl FnOnce() -> T) -> T {
-    let before = REQUEST.with(|r| r.replace(request));
-    let out = f();
-    REQUEST.with(|r| r.set(before));
-    out
-}
-
-/// The request set by the innermost [`in_request`] on this thread.
-pub fn current_request() -> Option<Uuid> {
-    REQUEST.with(Cell::get)
-}
 
 /// Who did what to whom.
 #[derive(Debug, Clone)]

@@ -31,6 +31,7 @@ pub mod models;
 pub mod outbox;
 pub mod page;
 pub mod quotas;
+pub mod request;
 pub mod schema;
 pub mod sign_ups;
 mod tx;

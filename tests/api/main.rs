@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod api_tokens;
+mod audit_log;
 mod auth;
 mod dead_tokens;
 mod delivery_peers;
@@ -13,6 +15,7 @@ mod invitation_batches;
 mod invitation_lifecycle;
 mod invitations;
 mod limits;
+mod login_change;
 mod login_throttling;
 mod mail_sink;
 mod members;
@@ -28,6 +31,7 @@ mod seed_story;
 mod sign_up_proof;
 mod smtp_tls;
 mod todays_rules;
+mod transfers;
 mod users;
 mod workgroup_permissions;
 mod workgroups;

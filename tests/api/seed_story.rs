@@ -251,7 +251,7 @@ async fn a_dismissed_employee_changes_their_login_and_their_old_email_joins_as_a
     let (_, changed) = app
         .json(
             Method::GET,
-            &format!("/v1/audit-events?action=user.login_changed"),
+            "/v1/audit-events?action=user.login_changed",
             &admin.token,
             None,
         )

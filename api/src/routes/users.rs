@@ -267,10 +267,15 @@ pub struct UserPatch {
     /// Make an active employee an administrator, or no longer one (the last active
     /// administrator stays one).
     pub is_admin: Option<bool>,
-    /// Never writable; accepted only to answer why.
-    #[serde(rename = "type")]
+    /// Never writable; read (whatever its value, `null` too) only to answer why.
+    #[serde(rename = "type", default, deserialize_with = "present")]
     #[schema(ignore)]
     pub user_type: Option<serde_json::Value>,
+}
+
+/// A field that was sent, whatever its value: `null` is sent too.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(d).map(Some)
 }
 
 /// Change a user (administrators): the administrator flag. A user's type is never written:

@@ -351,9 +351,9 @@ impl Database {
             Writer::Thread { queue, .. } => {
                 let (reply, result) = std::sync::mpsc::channel();
                 // The writer thread records the events of the caller's request.
-                let request = crate::audit::current_request();
+                let request = crate::request::current_request();
                 let work =
-                    move |conn: &mut DbConnection| crate::audit::in_request(request, || f(conn));
+                    move |conn: &mut DbConnection| crate::request::in_request(request, || f(conn));
                 let job = Box::new(Job {
                     work: Some(work),
                     outcome: None,

@@ -1,0 +1,166 @@
+//! What an API token may be used for: scopes, sets of them, and the grant a request made
+//! with a token carries (see [`crate::api_token`] for the tokens themselves).
+
+use crate::ids::ApiTokenId;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What a token may be used for. Sent and stored as `resource:access`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    InvitationsRead,
+    InvitationsWrite,
+    UsersRead,
+    UsersWrite,
+    WorkgroupsRead,
+    WorkgroupsWrite,
+    AccountRead,
+    AccountWrite,
+    AuditRead,
+    WebhooksWrite,
+}
+
+/// The scopes' names, in the order of [`Scope::ALL`].
+const NAMES: [&str; 10] = [
+    "invitations:read",
+    "invitations:write",
+    "users:read",
+    "users:write",
+    "workgroups:read",
+    "workgroups:write",
+    "account:read",
+    "account:write",
+    "audit:read",
+    "webhooks:write",
+];
+
+impl Scope {
+    pub const ALL: [Self; 10] = [
+        Self::InvitationsRead,
+        Self::InvitationsWrite,
+        Self::UsersRead,
+        Self::UsersWrite,
+        Self::WorkgroupsRead,
+        Self::WorkgroupsWrite,
+        Self::AccountRead,
+        Self::AccountWrite,
+        Self::AuditRead,
+        Self::WebhooksWrite,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        NAMES[self as usize]
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|scope| scope.as_str() == s)
+    }
+
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Scope {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Scope {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let word = String::deserialize(d)?;
+        Self::parse(&word).ok_or_else(|| serde::de::Error::unknown_variant(&word, &NAMES))
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Scope {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Self::ALL.iter().map(|s| s.as_str())))
+            .description(Some("What an API token may be used for."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Scope {}
+
+/// A set of scopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Scopes(u16);
+
+impl Scopes {
+    pub fn of(scopes: impl IntoIterator<Item = Scope>) -> Self {
+        Self(scopes.into_iter().fold(0, |bits, s| bits | s.bit()))
+    }
+
+    pub fn contains(self, scope: Scope) -> bool {
+        self.0 & scope.bit() != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The scopes, in the order of [`Scope::ALL`].
+    pub fn to_vec(self) -> Vec<Scope> {
+        Scope::ALL
+            .into_iter()
+            .filter(|s| self.contains(*s))
+            .collect()
+    }
+
+    /// As stored: the scopes' names separated by spaces.
+    pub fn to_words(self) -> String {
+        self.to_vec()
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Read back from [`Scopes::to_words`]; `None` when a word is not a scope.
+    pub fn from_words(words: &str) -> Option<Self> {
+        words
+            .split_whitespace()
+            .map(Scope::parse)
+            .collect::<Option<Vec<_>>>()
+            .map(Self::of)
+    }
+}
+
+/// A token the caller acts with: which one, and what it may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenGrant {
+    pub id: ApiTokenId,
+    pub scopes: Scopes,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_are_words_and_sets() {
+        for scope in Scope::ALL {
+            assert_eq!(Scope::parse(scope.as_str()), Some(scope));
+            let json = serde_json::to_string(&scope).unwrap();
+            assert_eq!(serde_json::from_str::<Scope>(&json).unwrap(), scope);
+        }
+        assert!(Scope::ALL.iter().enumerate().all(|(i, s)| *s as usize == i));
+        assert!(serde_json::from_str::<Scope>("\"admin\"").is_err());
+        let set = Scopes::of([Scope::AuditRead, Scope::UsersRead, Scope::UsersRead]);
+        assert_eq!(set.to_vec(), vec![Scope::UsersRead, Scope::AuditRead]);
+        assert_eq!(Scopes::from_words(&set.to_words()), Some(set));
+        assert_eq!(Scopes::from_words("users:read root"), None);
+        assert!(!set.contains(Scope::InvitationsWrite));
+    }
+}
