@@ -13,7 +13,7 @@ use crate::tx::{self, Sweep};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::access::{may_administer_account, may_see_account_internals, AccountUser};
-use domain::account::AccountChange;
+use domain::account::{AccountChange, AccountSettings};
 use domain::plan::Plan;
 use domain::seats::Seats;
 use serde_json::json;
@@ -87,15 +87,24 @@ pub fn update_account(
                 "account",
                 id.key(),
                 json!({
-                    "name": name,
-                    "who_can_invite": settings.who_can_invite.as_str(),
-                    "external_domains": {"mode": mode, "domains": domains},
-                    "invitation_ttl_hours": settings.invitation_ttl_hours,
+                    "before": settings_json(&before.name, &before.settings),
+                    "after": settings_json(&name, &settings),
                 }),
                 now,
             ),
         )?;
         account_by_id(conn, id)
+    })
+}
+
+/// An account's name and settings as its audit events show them.
+fn settings_json(name: &str, settings: &AccountSettings) -> serde_json::Value {
+    let (mode, domains) = external_domains_columns(&settings.external_domains);
+    json!({
+        "name": name,
+        "who_can_invite": settings.who_can_invite.as_str(),
+        "external_domains": {"mode": mode, "domains": domains},
+        "invitation_ttl_hours": settings.invitation_ttl_hours,
     })
 }
 
@@ -127,7 +136,7 @@ pub fn change_plan(
                 "account.plan_changed",
                 "account",
                 id.key(),
-                json!({"from": before.plan, "to": plan.name}),
+                json!({"before": {"plan": before.plan}, "after": {"plan": plan.name}}),
                 now,
             ),
         )?;

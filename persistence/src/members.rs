@@ -195,7 +195,11 @@ pub fn change_role(
                         "membership.role_changed",
                         "workgroup",
                         group.key(),
-                        json!({"user_id": user.key(), "from": from, "to": role.as_str()}),
+                        json!({
+                            "user_id": user.key(),
+                            "before": {"role": from},
+                            "after": {"role": role.as_str()},
+                        }),
                         now,
                     ),
                 )?;
@@ -213,8 +217,8 @@ pub fn change_role(
                         "workgroup",
                         group.key(),
                         json!({
-                            "from": previous_owner.map(|p| p.key()),
-                            "to": user.key(),
+                            "before": {"owner": previous_owner.map(|p| p.key())},
+                            "after": {"owner": user.key()},
                             "previous_owner_role": Role::Moderator.as_str(),
                         }),
                         now,

@@ -193,9 +193,16 @@ pub fn update_workgroup(
                 "workgroup",
                 id.key(),
                 json!({
-                    "name": name, "description": description, "allow_external": allow_external,
-                    "invite_policy": invite_policy.as_str(),
-                    "allow_external_before": before.allow_external,
+                    "before": {
+                        "name": before.name, "description": before.description,
+                        "allow_external": before.allow_external,
+                        "invite_policy": before.invite_policy.as_str(),
+                    },
+                    "after": {
+                        "name": name, "description": description,
+                        "allow_external": allow_external,
+                        "invite_policy": invite_policy.as_str(),
+                    },
                 }),
                 now,
             ),

@@ -7,7 +7,7 @@ use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-/// Creates a token as `owner`; returns its body (with `token_secret`).
+/// Creates a token as `owner`; returns its body (with the secret, `token`).
 async fn create(app: &TestApp, owner: &str, scopes: &[&str]) -> Value {
     let (status, body) = app
         .json(
@@ -22,7 +22,7 @@ async fn create(app: &TestApp, owner: &str, scopes: &[&str]) -> Value {
 }
 
 fn secret(token: &Value) -> String {
-    token["token_secret"].as_str().unwrap().to_owned()
+    token["token"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -112,7 +112,7 @@ async fn a_token_acts_as_its_creator_within_its_scopes() {
         .await;
     let items = list["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
-    assert!(items.iter().all(|t| t.get("token_secret").is_none()));
+    assert!(items.iter().all(|t| t.get("token").is_none()));
     assert!(!list.to_string().contains(&key));
     let id = writer["id"].as_str().unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);

@@ -140,7 +140,7 @@ async fn admins_read_their_accounts_events_narrowed_and_paged() {
     assert_eq!(status, StatusCode::CREATED, "{token}");
     let page = events(
         &app,
-        token["token_secret"].as_str().unwrap(),
+        token["token"].as_str().unwrap(),
         "?action=api_token.created",
     )
     .await;

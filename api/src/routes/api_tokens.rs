@@ -69,11 +69,11 @@ impl From<&TokenRecord> for ApiTokenView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedApiTokenView {
     #[serde(flatten)]
-    pub token: ApiTokenView,
+    pub about: ApiTokenView,
     /// The secret: send it as `Authorization: Bearer ext_…`. Store it now; it is not shown
     /// again.
     #[schema(example = "ext_3q2-7wEvRk5mVh0X2aQy6mJ0bS8cT1uLd4pN9oK7fGc")]
-    pub token_secret: String,
+    pub token: String,
 }
 
 /// A page of tokens.
@@ -138,8 +138,8 @@ pub async fn create_api_token(
         res.insert_header(("Idempotent-Replayed", "true"));
     }
     Ok(res.json(CreatedApiTokenView {
-        token: ApiTokenView::from(&done.outcome.token),
-        token_secret,
+        about: ApiTokenView::from(&done.outcome.token),
+        token: token_secret,
     }))
 }
 
