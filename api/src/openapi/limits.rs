@@ -12,10 +12,14 @@
 use crate::idempotency;
 use crate::pagination::MAX_LIMIT;
 use crate::routes::accounts::{AccountPatch, AdminBody, ConfirmBody, SignUpBody};
+use crate::routes::api_tokens::NewApiTokenBody;
+use crate::routes::audit::{ACTION_PATTERN, MAX_ACTION_CHARS};
 use crate::routes::invitations::{InlineWorkgroup, InvitationBatchBody, InviteeBody};
+use crate::routes::network::{LoginChangeBody, LoginChangeConfirmBody};
 use crate::routes::workgroups::{NewWorkgroupBody, WorkgroupPatch};
 use crate::views::ExternalDomainsBody;
 use domain::account::{AccountSettings, ExternalDomains};
+use domain::api_token::TokenName;
 use domain::invitation::{MAX_INVITEES, MAX_MESSAGE_CHARS};
 use domain::login::Email;
 use domain::names::{AccountName, PersonName, MAX_SEARCH_CHARS};
@@ -23,7 +27,7 @@ use domain::password::Password;
 use domain::sign_up::CODE_DIGITS;
 use domain::workgroup::{WorkgroupName, MAX_DESCRIPTION_CHARS};
 use std::borrow::Cow;
-use std::ops::{RangeInclusive, RangeToInclusive};
+use std::ops::{RangeFrom, RangeInclusive, RangeToInclusive};
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::{OpenApi, RefOr, Schema};
 use utoipa::ToSchema;
@@ -64,9 +68,27 @@ pub fn all() -> Vec<Entry> {
         property::<InviteeBody>("email", chars(..=Email::MAX_LEN)),
         property::<InviteeBody>("first_name", person_name()),
         property::<InviteeBody>("last_name", person_name()),
+        // API tokens and the network profile.
+        property::<NewApiTokenBody>("name", chars(1..=TokenName::MAX_CHARS)),
+        property::<NewApiTokenBody>("scopes", items(1..)),
+        property::<LoginChangeBody>("new_email", chars(..=Email::MAX_LEN)),
+        property::<LoginChangeConfirmBody>(
+            "code",
+            Limit::Pattern(format!("^[0-9]{{{CODE_DIGITS}}}$")),
+        ),
         // Parameters, on every operation that takes them.
         parameter(ParameterIn::Query, "q", chars(..=MAX_SEARCH_CHARS)),
         parameter(ParameterIn::Query, "limit", range(1..=MAX_LIMIT)),
+        parameter(
+            ParameterIn::Query,
+            "action",
+            chars(1..=MAX_ACTION_CHARS as usize),
+        ),
+        parameter(
+            ParameterIn::Query,
+            "action",
+            Limit::Pattern(ACTION_PATTERN.to_owned()),
+        ),
         parameter(
             ParameterIn::Header,
             idempotency::HEADER,
@@ -130,6 +152,12 @@ impl<T> Inclusive<T> for RangeInclusive<T> {
     fn bounds(self) -> (Option<T>, Option<T>) {
         let (min, max) = self.into_inner();
         (Some(min), Some(max))
+    }
+}
+
+impl<T> Inclusive<T> for RangeFrom<T> {
+    fn bounds(self) -> (Option<T>, Option<T>) {
+        (Some(self.start), None)
     }
 }
 

@@ -26,7 +26,7 @@ pub struct NewApiTokenBody {
     #[schema(example = "CRM sync")]
     pub name: String,
     /// What the token may do; at least one.
-    #[schema(min_items = 1, example = json!(["invitations:write", "invitations:read"]))]
+    #[schema(example = json!(["invitations:write", "invitations:read"]))]
     pub scopes: Vec<Scope>,
     /// When the token stops working (at most two years ahead); without it, it works until
     /// revoked.
