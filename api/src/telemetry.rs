@@ -39,9 +39,13 @@ where
     let response = srv.call(req);
     async move {
         let mut res = REQUEST.scope(id, response).await?;
-        if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id.to_string()).ok()) {
-            res.headers_mut()
-                .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+        if let Some(id) = id {
+            let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+            let text = id.hyphenated().encode_lower(&mut text);
+            if let Ok(value) = HeaderValue::from_str(text) {
+                res.headers_mut()
+                    .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+            }
         }
         Ok(res)
     }

@@ -9,7 +9,7 @@ use crate::clock::Clock;
 use crate::secrets::TokenSealer;
 use domain::delivery::{
     render_invitation, render_login_change_code, render_login_changed,
-    render_membership_invitation, render_sign_up_code, retry_after, InvitationMessage,
+    render_membership_invitation, render_sign_up_code, retry_after, InvitationMessage, Rendered,
 };
 use domain::enums::Channel;
 use persistence::outbox::{self, Attempt, Claimed};
@@ -76,42 +76,18 @@ impl Deliveries {
                     code: None,
                 })
             }
-            Some("sign_up_code") => {
-                let sealed = text(p, "sealed_token").ok_or("the message has no code")?;
-                let code = self.sealer.open(&sealed).ok_or(
-                    "the code cannot be opened: the secret changed since the sign-up; sign up again",
-                )?;
-                let minutes = p
-                    .get("expires_in_minutes")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(domain::sign_up::CODE_TTL_MINUTES);
-                let rendered = render_sign_up_code(m.channel, &account, &code, minutes);
-                Ok(Outgoing {
-                    to: m.recipient.clone(),
-                    subject: rendered.subject,
-                    text: rendered.text,
-                    link: None,
-                    code: Some(code),
-                })
-            }
-            Some("login_change_code") => {
-                let sealed = text(p, "sealed_token").ok_or("the message has no code")?;
-                let code = self.sealer.open(&sealed).ok_or(
-                    "the code cannot be opened: the secret changed since it was asked for; ask again",
-                )?;
-                let minutes = p
-                    .get("expires_in_minutes")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(domain::login_change::CODE_TTL_MINUTES);
-                let rendered = render_login_change_code(m.channel, &code, minutes);
-                Ok(Outgoing {
-                    to: m.recipient.clone(),
-                    subject: rendered.subject,
-                    text: rendered.text,
-                    link: None,
-                    code: Some(code),
-                })
-            }
+            Some("sign_up_code") => self.code_message(
+                m,
+                "the code cannot be opened: the secret changed since the sign-up; sign up again",
+                domain::sign_up::CODE_TTL_MINUTES,
+                |code, minutes| render_sign_up_code(m.channel, &account, code, minutes),
+            ),
+            Some("login_change_code") => self.code_message(
+                m,
+                "the code cannot be opened: the secret changed since it was asked for; ask again",
+                domain::login_change::CODE_TTL_MINUTES,
+                |code, minutes| render_login_change_code(m.channel, code, minutes),
+            ),
             Some("login_changed") => {
                 let new_login = text(p, "new_login").unwrap_or_default();
                 let rendered = render_login_changed(m.channel, &new_login);
@@ -136,6 +112,31 @@ impl Deliveries {
             }
             other => Err(format!("unknown message kind {other:?}")),
         }
+    }
+
+    /// A message carrying a confirmation code: the code sealed in the payload, opened now.
+    fn code_message(
+        &self,
+        m: &Claimed,
+        unopenable: &str,
+        default_minutes: i64,
+        render: impl FnOnce(&str, i64) -> Rendered,
+    ) -> Result<Outgoing, String> {
+        let sealed = text(&m.payload, "sealed_token").ok_or("the message has no code")?;
+        let code = self.sealer.open(&sealed).ok_or(unopenable)?;
+        let minutes = m
+            .payload
+            .get("expires_in_minutes")
+            .and_then(Value::as_i64)
+            .unwrap_or(default_minutes);
+        let rendered = render(&code, minutes);
+        Ok(Outgoing {
+            to: m.recipient.clone(),
+            subject: rendered.subject,
+            text: rendered.text,
+            link: None,
+            code: Some(code),
+        })
     }
 
     async fn attempt(&self, m: &Claimed) -> Attempt {

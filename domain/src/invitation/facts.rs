@@ -71,7 +71,7 @@ pub(super) fn login_outcome(
             "",
             "login_belongs_to_dismissed_user",
             "this login belongs to a dismissed user: reinstate them, or invite the person with another login \
-             (or they change the login of their network profile, which frees this one)",
+             (or they change the login of their network profile, POST /v1/network/profile/login-change, which frees this one)",
         )),
         LoginState::PendingInvitation(id) => {
             let mut e = FieldError::new(
