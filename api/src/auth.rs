@@ -15,7 +15,7 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use domain::access::{authorize_user, Actor};
+use domain::access::{authorize_user, AccountUser, Actor};
 use domain::api_token::require;
 use domain::ids::{AccountId, IdentityId, UserId};
 use std::future::{ready, Ready};
@@ -66,7 +66,8 @@ impl FromRequest for Caller {
         let identified = req.extensions().get::<Identified>().cloned();
         let outcome = match identified {
             Some(Identified(actor)) => actor.and_then(|actor| {
-                if let Actor::User(user) = &actor {
+                // Only an API token's request has a scope to check.
+                if let Actor::User(user @ AccountUser { token: Some(_), .. }) = &actor {
                     let needs =
                         scopes::needs(req.method().as_str(), req.match_pattern().as_deref());
                     require(user, needs)?;

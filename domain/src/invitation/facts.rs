@@ -87,7 +87,7 @@ pub(super) fn login_outcome(
                 return Err(FieldError::new(
                     "",
                     "login_belongs_to_external_user",
-                    "this login belongs to an external user of the account: transfer them to the intranet instead",
+                    "this login belongs to an external user of the account: transfer them to the intranet instead (POST /v1/users/{id}/transfer-to-intranet)",
                 ));
             }
             match membership {
