@@ -237,8 +237,9 @@ async fn a_token_dies_when_revoked_expired_or_its_creator_is_dismissed() {
     let res = app.get("/v1/users", &secret(&employees)).await;
     assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_token").await;
 
-    // A made-up token with the prefix is no better.
+    // A made-up token with the prefix is no better; the refusal names its request too.
     let res = app.get("/v1/users", "ext_not-a-real-token").await;
+    assert_eq!(res.headers()["x-request-id"].len(), 36);
     assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_token").await;
 }
 

@@ -112,6 +112,14 @@ async fn admins_read_their_accounts_events_narrowed_and_paged() {
         .get(&format!("/v1/audit-events?action={long}"), &admin.token)
         .await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let backwards = format!(
+        "/v1/audit-events?since={}&until={}",
+        urlencode(&later),
+        urlencode(&(app.clock.now() - Duration::minutes(1)).to_rfc3339())
+    );
+    let res = app.get(&backwards, &admin.token).await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "until");
     let res = app
         .get("/v1/audit-events?actor_id=nobody", &admin.token)
         .await;

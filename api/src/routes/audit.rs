@@ -3,7 +3,7 @@
 use crate::auth::Caller;
 use crate::extract::field_errors;
 use crate::pagination::{encode_cursor, page_request};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, ProblemField};
 use crate::reads::Bound;
 use crate::responses::*;
 use crate::state::AppState;
@@ -152,6 +152,15 @@ pub async fn list_audit_events(
     query
         .validate()
         .map_err(|e| ApiError::invalid_fields(field_errors(&e)))?;
+    if let (Some(since), Some(until)) = (query.since, query.until) {
+        if since >= until {
+            return Err(ApiError::invalid_fields(vec![ProblemField::new(
+                "until",
+                "before_since",
+                "`until` must be later than `since`",
+            )]));
+        }
+    }
     let page = page_request::<Uuid>(query.limit, query.cursor.as_deref())?;
     let query = query.into_inner();
     let filter = AuditFilter {
