@@ -139,7 +139,8 @@ impl SmsTransport {
                     .json(&json!({"to": m.to, "text": m.text}))
                     .send()
                     .await
-                    .map_err(|e| format!("SMS gateway unreachable: {e}"))?;
+                    // Without the URL: its path or query may carry the gateway's key, and errors are logged.
+                    .map_err(|e| format!("SMS gateway unreachable: {}", e.without_url()))?;
                 if res.status().is_success() {
                     Ok(())
                 } else {
@@ -147,5 +148,33 @@ impl SmsTransport {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_unreachable_gateway_is_reported_without_its_credentials() {
+        // Port 9 (discard) on this host: nothing listens, the connection is refused. reqwest
+        // drops the userinfo itself, but a key in the path or query would stay: no URL at all.
+        let url = "http://user:s3cret@127.0.0.1:9/send".to_owned();
+        let sms = SmsTransport::new(&Transport::Url(url)).unwrap();
+        let error = sms
+            .send(&Outgoing {
+                to: "+14155550101".into(),
+                subject: String::new(),
+                text: "hi".into(),
+                link: None,
+                code: None,
+            })
+            .await
+            .unwrap_err();
+        assert!(error.starts_with("SMS gateway unreachable"), "{error}");
+        assert!(
+            !error.contains("s3cret") && !error.contains("127.0.0.1"),
+            "{error}"
+        );
     }
 }
