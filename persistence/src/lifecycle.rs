@@ -9,23 +9,25 @@ use crate::ledger::{accounts_with_overdue, change_seats, sweep_account};
 use crate::limits::Limits;
 use crate::models::accounts::account_by_id;
 use crate::models::invitations::{
-    close, find_invitation, mark_resent, InvitationRecord, InvitationRow, IssuedToken,
+    attach_deliveries, close, find_invitation, mark_resent, InvitationRecord, InvitationRow,
+    IssuedToken,
 };
 use crate::models::users::{login_states, names_of};
 use crate::models::workgroups::invitation_workgroup;
 use crate::outbox::{self, InvitationNotice, Inviter};
 use crate::page::{into_page, like_pattern, lower, search_text, Page, PageRequest};
 use crate::quotas;
-use crate::schema::invitations;
+use crate::schema::{invitations, outbox as outbox_rows};
 use crate::tx::{self, Sweep};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::access::{may_see_account_internals, AccountUser};
-use domain::enums::{InvitationStatus, UserType};
+use domain::enums::{DeliveryState, InvitationStatus, UserType};
 use domain::ids::{InvitationId, WorkgroupId};
 use domain::invitation::{decide_resend, decide_revoke, LoginState, ResendContext};
 use domain::sending::Sending;
 use serde_json::json;
+use uuid::Uuid;
 
 /// One invitation; employees only.
 pub fn get_invitation(
@@ -35,7 +37,21 @@ pub fn get_invitation(
     now: DateTime<Utc>,
 ) -> Result<InvitationRecord, StoreError> {
     may_see_account_internals(actor)?;
-    db.read(|conn| find_invitation(conn, actor.account_id, id, now))
+    db.read(|conn| {
+        let found = find_invitation(conn, actor.account_id, id, now)?;
+        shown(conn, found)
+    })
+}
+
+/// An invitation as the API shows it: with its message's delivery.
+fn shown(
+    conn: &mut DbConnection,
+    record: InvitationRecord,
+) -> Result<InvitationRecord, StoreError> {
+    let mut one = [record];
+    attach_deliveries(conn, &mut one)?;
+    let [record] = one;
+    Ok(record)
 }
 
 /// What an invitations list may be narrowed to.
@@ -46,13 +62,17 @@ pub struct InvitationFilter {
     pub workgroup_id: Option<WorkgroupId>,
     /// Part of the login or a name, any case.
     pub q: Option<String>,
+    /// What became of the invitation's current message.
+    pub delivery: Option<DeliveryState>,
 }
 
 impl InvitationFilter {
     /// Whether the list may read every invitation of the account (a search, or the expired
     /// ones, which no index orders) rather than one page of an index.
     pub fn scans(&self) -> bool {
-        search_text(self.q.as_deref()).is_some() || self.status == Some(InvitationStatus::Expired)
+        search_text(self.q.as_deref()).is_some()
+            || self.status == Some(InvitationStatus::Expired)
+            || self.delivery.is_some()
     }
 }
 
@@ -126,6 +146,7 @@ pub fn list_invitations(
     if let Some(wanted) = filter.status {
         page.items.retain(|i| i.status == wanted);
     }
+    db.read(|conn| attach_deliveries(conn, &mut page.items))?;
     Ok(page)
 }
 
@@ -161,6 +182,23 @@ fn filtered<'a>(
     }
     if let Some(w) = filter.workgroup_id {
         query = query.filter(invitations::workgroup_id.eq(w.key()));
+    }
+    if let Some(state) = filter.delivery {
+        // Messages waiting or given up are few (the outbox's (status, next_attempt_at) index
+        // finds them); a sent one is any other message the invitation has.
+        let of = |status: &'static str| {
+            outbox_rows::table
+                .filter(outbox_rows::status.eq(status))
+                .select(outbox_rows::id.nullable())
+        };
+        query = match state {
+            DeliveryState::Queued => query.filter(invitations::message_id.eq_any(of("pending"))),
+            DeliveryState::Failed => query.filter(invitations::message_id.eq_any(of("failed"))),
+            DeliveryState::Sent => query
+                .filter(invitations::message_id.is_not_null())
+                .filter(invitations::message_id.ne_all(of("pending")))
+                .filter(invitations::message_id.ne_all(of("failed"))),
+        };
     }
     if let Some(q) = q {
         let p = like_pattern(q);
@@ -224,7 +262,20 @@ pub fn resend(
             },
             now,
         )?;
-        mark_resent(conn, id, &token.hash, plan.expires_at, actor.user_id, now)?;
+        // The earlier message, if it has not left yet, would carry the dead link: withdrawn.
+        if let Some(old) = invitation.message_id {
+            outbox::withdraw(conn, &old.to_string(), now)?;
+        }
+        let message_id = Uuid::now_v7();
+        mark_resent(
+            conn,
+            id,
+            &token.hash,
+            plan.expires_at,
+            actor.user_id,
+            message_id,
+            now,
+        )?;
         change_seats(conn, actor.account_id, plan.seats, now)?;
         let sending = Sending {
             channel: login.channel(),
@@ -247,6 +298,7 @@ pub fn resend(
             invitation: &invitation,
             login: &login,
             sealed_token: &token.sealed,
+            message_id,
         };
         outbox::enqueue(conn, &notice.message(), now)?;
         audit::record(
@@ -260,7 +312,8 @@ pub fn resend(
                 now,
             ),
         )?;
-        find_invitation(conn, actor.account_id, id, now)
+        let now_is = find_invitation(conn, actor.account_id, id, now)?;
+        shown(conn, now_is)
     })
 }
 
@@ -290,7 +343,8 @@ pub fn revoke(
                 now,
             ),
         )?;
-        find_invitation(conn, actor.account_id, id, now)
+        let now_is = find_invitation(conn, actor.account_id, id, now)?;
+        shown(conn, now_is)
     })
 }
 

@@ -3,15 +3,17 @@
 use crate::db::{insert_rows, DbConnection};
 use crate::error::StoreError;
 use crate::keys::{parse_id, parse_opt_id, parse_word, to_count, utc, Key};
-use crate::schema::invitations;
+use crate::schema::{invitations, outbox};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::enums::{InvitationStatus, UserType};
+use domain::enums::{DeliveryState, InvitationStatus, UserType};
 use domain::ids::{AccountId, InvitationId, UserId, WorkgroupId};
 use domain::invitation::{effective_status, InvitationFacts};
 use domain::login::{Email, Login, Phone};
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use uuid::Uuid;
 
 /// A fresh invitation token, as the storage may keep it: its SHA-256 (to find the invitation
 /// by) and the token sealed for the outbox (to put in the message). Never the token itself.
@@ -43,6 +45,12 @@ pub struct InvitationRecord {
     pub created_at: DateTime<Utc>,
     /// Who sent it last: its inviter, or whoever resent it since.
     pub sent_by: UserId,
+    /// The outbox row of its current message.
+    #[serde(default)]
+    pub message_id: Option<Uuid>,
+    /// What became of that message; filled in by [`attach_deliveries`] where it is shown.
+    #[serde(default)]
+    pub delivery: Option<DeliveryRecord>,
 }
 
 impl InvitationRecord {
@@ -91,6 +99,7 @@ pub(crate) struct InvitationRow {
     accepted_user_id: Option<String>,
     created_at: NaiveDateTime,
     sent_by: Option<String>,
+    message_id: Option<String>,
 }
 
 impl InvitationRow {
@@ -117,6 +126,14 @@ impl InvitationRow {
             last_sent_at: utc(self.last_sent_at),
             accepted_user_id: parse_opt_id(self.accepted_user_id.as_deref())?,
             created_at: utc(self.created_at),
+            message_id: self
+                .message_id
+                .as_deref()
+                .map(|m| {
+                    Uuid::parse_str(m).map_err(|_| StoreError::Corrupt(format!("message id {m:?}")))
+                })
+                .transpose()?,
+            delivery: None,
         })
     }
 }
@@ -161,6 +178,22 @@ pub(crate) struct NewInvitation<'a> {
     pub token_hash: &'a str,
 }
 
+/// Fills in the delivery of each record's current message, in one query.
+pub(crate) fn attach_deliveries(
+    conn: &mut DbConnection,
+    records: &mut [InvitationRecord],
+) -> Result<(), StoreError> {
+    let ids: Vec<String> = records
+        .iter()
+        .filter_map(|r| r.message_id.map(|m| m.to_string()))
+        .collect();
+    let mut found = deliveries_of(conn, &ids)?;
+    for record in records {
+        record.delivery = record.message_id.and_then(|m| found.remove(&m.to_string()));
+    }
+    Ok(())
+}
+
 /// Writes new pending invitations, exactly as their records say, in one statement.
 pub(crate) fn insert_invitations(
     conn: &mut DbConnection,
@@ -190,6 +223,7 @@ pub(crate) fn insert_invitations(
                 invitations::last_sent_at.eq(at),
                 invitations::created_at.eq(at),
                 invitations::updated_at.eq(at),
+                invitations::message_id.eq(r.message_id.map(|m| m.to_string())),
             ),
         )
     };
@@ -204,11 +238,13 @@ pub(crate) fn mark_resent(
     token_hash: &str,
     expires_at: DateTime<Utc>,
     sender: UserId,
+    message_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let at = now.naive_utc();
     diesel::update(invitations::table.find(id.key()))
         .set((
+            invitations::message_id.eq(Some(message_id.to_string())),
             invitations::status.eq(InvitationStatus::Pending.as_str()),
             invitations::token_hash.eq(token_hash),
             invitations::expires_at.eq(expires_at.naive_utc()),
@@ -240,4 +276,79 @@ pub(crate) fn close(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// What became of an invitation's message, as its outbox row says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRecord {
+    pub state: DeliveryState,
+    /// Attempts made so far (failed ones, and the one that succeeded).
+    pub attempts: u32,
+    /// Why the last attempt failed, in the transport's words.
+    pub last_error: Option<String>,
+    /// When it is tried again, while queued.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+}
+
+impl DeliveryRecord {
+    /// A message just written.
+    pub(crate) fn queued(now: DateTime<Utc>) -> Self {
+        Self {
+            state: DeliveryState::Queued,
+            attempts: 0,
+            last_error: None,
+            next_attempt_at: Some(now),
+        }
+    }
+}
+
+#[derive(Queryable)]
+struct DeliveryRow {
+    id: String,
+    status: String,
+    attempts: i32,
+    last_error: Option<String>,
+    next_attempt_at: NaiveDateTime,
+}
+
+/// The delivery of each message of `ids` that is still in the outbox, by message id.
+pub(crate) fn deliveries_of(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<HashMap<String, DeliveryRecord>, StoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = outbox::table
+        .filter(outbox::id.eq_any(ids))
+        .select((
+            outbox::id,
+            outbox::status,
+            outbox::attempts,
+            outbox::last_error,
+            outbox::next_attempt_at,
+        ))
+        .load::<DeliveryRow>(conn)?;
+    rows.into_iter()
+        .map(|r| {
+            let state = match r.status.as_str() {
+                "pending" => DeliveryState::Queued,
+                "sent" => DeliveryState::Sent,
+                "failed" => DeliveryState::Failed,
+                other => return Err(StoreError::Corrupt(format!("outbox status {other:?}"))),
+            };
+            let attempts = to_count(r.attempts) + u32::from(state == DeliveryState::Sent);
+            let record = DeliveryRecord {
+                state,
+                attempts,
+                next_attempt_at: (state == DeliveryState::Queued).then(|| utc(r.next_attempt_at)),
+                last_error: if state == DeliveryState::Sent {
+                    None
+                } else {
+                    r.last_error
+                },
+            };
+            Ok((r.id, record))
+        })
+        .collect()
 }
