@@ -93,7 +93,7 @@ async fn an_invitation_shows_its_message_queued_retried_and_finally_failed() {
         "{reason}"
     );
     assert!(delivery["next_attempt_at"].is_string());
-    assert_eq!(listed(&app, &reader, "queued").await, [id.clone()]);
+    assert_eq!(listed(&app, &reader, "queued").await, [id.as_str()]);
 
     // Every later attempt fails too, until the last: then `failed`, and no next try.
     let mut attempts = 1;
@@ -115,7 +115,7 @@ async fn an_invitation_shows_its_message_queued_retried_and_finally_failed() {
         .as_str()
         .unwrap()
         .contains("503"));
-    assert_eq!(listed(&app, &reader, "failed").await, [id.clone()]);
+    assert_eq!(listed(&app, &reader, "failed").await, [id.as_str()]);
     assert!(listed(&app, &reader, "queued").await.is_empty());
     assert!(listed(&app, &reader, "sent").await.is_empty());
     // Another account sees none of it.
