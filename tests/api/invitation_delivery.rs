@@ -138,7 +138,7 @@ async fn a_resend_withdraws_the_message_that_has_not_left() {
     assert!(sent["delivery"]["last_error"].is_null());
     assert_eq!(
         listed(&app, &admin.token, "sent").await,
-        [delivered_id.clone()]
+        [delivered_id.as_str()]
     );
     let res = app
         .post(
