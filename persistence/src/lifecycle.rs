@@ -9,15 +9,14 @@ use crate::ledger::{accounts_with_overdue, change_seats, sweep_account};
 use crate::limits::Limits;
 use crate::models::accounts::account_by_id;
 use crate::models::invitations::{
-    attach_deliveries, close, find_invitation, mark_resent, InvitationRecord, InvitationRow,
-    IssuedToken,
+    close, find_invitation, mark_resent, InvitationRecord, InvitationRow, IssuedToken,
 };
 use crate::models::users::{login_states, names_of};
 use crate::models::workgroups::invitation_workgroup;
 use crate::outbox::{self, InvitationNotice, Inviter};
 use crate::page::{into_page, like_pattern, lower, search_text, Page, PageRequest};
 use crate::quotas;
-use crate::schema::{invitations, outbox as outbox_rows};
+use crate::schema::invitations;
 use crate::tx::{self, Sweep};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -37,21 +36,7 @@ pub fn get_invitation(
     now: DateTime<Utc>,
 ) -> Result<InvitationRecord, StoreError> {
     may_see_account_internals(actor)?;
-    db.read(|conn| {
-        let found = find_invitation(conn, actor.account_id, id, now)?;
-        shown(conn, found)
-    })
-}
-
-/// An invitation as the API shows it: with its message's delivery.
-fn shown(
-    conn: &mut DbConnection,
-    record: InvitationRecord,
-) -> Result<InvitationRecord, StoreError> {
-    let mut one = [record];
-    attach_deliveries(conn, &mut one)?;
-    let [record] = one;
-    Ok(record)
+    db.read(|conn| find_invitation(conn, actor.account_id, id, now))
 }
 
 /// What an invitations list may be narrowed to.
@@ -146,7 +131,6 @@ pub fn list_invitations(
     if let Some(wanted) = filter.status {
         page.items.retain(|i| i.status == wanted);
     }
-    db.read(|conn| attach_deliveries(conn, &mut page.items))?;
     Ok(page)
 }
 
@@ -184,21 +168,7 @@ fn filtered<'a>(
         query = query.filter(invitations::workgroup_id.eq(w.key()));
     }
     if let Some(state) = filter.delivery {
-        // Messages waiting or given up are few (the outbox's (status, next_attempt_at) index
-        // finds them); a sent one is any other message the invitation has.
-        let of = |status: &'static str| {
-            outbox_rows::table
-                .filter(outbox_rows::status.eq(status))
-                .select(outbox_rows::id.nullable())
-        };
-        query = match state {
-            DeliveryState::Queued => query.filter(invitations::message_id.eq_any(of("pending"))),
-            DeliveryState::Failed => query.filter(invitations::message_id.eq_any(of("failed"))),
-            DeliveryState::Sent => query
-                .filter(invitations::message_id.is_not_null())
-                .filter(invitations::message_id.ne_all(of("pending")))
-                .filter(invitations::message_id.ne_all(of("failed"))),
-        };
+        query = query.filter(invitations::delivery_state.eq(state.as_str()));
     }
     if let Some(q) = q {
         let p = like_pattern(q);
@@ -312,8 +282,7 @@ pub fn resend(
                 now,
             ),
         )?;
-        let now_is = find_invitation(conn, actor.account_id, id, now)?;
-        shown(conn, now_is)
+        find_invitation(conn, actor.account_id, id, now)
     })
 }
 
@@ -343,8 +312,7 @@ pub fn revoke(
                 now,
             ),
         )?;
-        let now_is = find_invitation(conn, actor.account_id, id, now)?;
-        shown(conn, now_is)
+        find_invitation(conn, actor.account_id, id, now)
     })
 }
 

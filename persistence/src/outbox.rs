@@ -9,10 +9,10 @@ use crate::keys::{parse_id, parse_word, to_count, Key};
 use crate::models::accounts::AccountRecord;
 use crate::models::invitations::InvitationRecord;
 use crate::models::workgroups::WorkgroupRecord;
-use crate::schema::outbox;
+use crate::schema::{invitations, outbox};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::enums::Channel;
+use domain::enums::{Channel, DeliveryState};
 use domain::ids::AccountId;
 use domain::login::Login;
 use serde_json::json;
@@ -251,17 +251,73 @@ pub enum Attempt {
     },
 }
 
-/// Records the outcomes of a round of attempts in one transaction.
+/// Copies an attempt's outcome onto the invitation whose current message this is.
+fn record_on_invitation(
+    conn: &mut DbConnection,
+    message: &Claimed,
+    attempt: &Attempt,
+) -> Result<(), StoreError> {
+    let Some(invitation) = message
+        .payload
+        .get("invitation_id")
+        .and_then(serde_json::Value::as_str)
+        .filter(|_| {
+            message
+                .payload
+                .get("kind")
+                .and_then(serde_json::Value::as_str)
+                == Some("invitation")
+        })
+    else {
+        return Ok(());
+    };
+    let (state, error, next) = match attempt {
+        Attempt::Sent => (DeliveryState::Sent, None, None),
+        Attempt::Failed {
+            error,
+            retry_at: Some(at),
+        } => (
+            DeliveryState::Queued,
+            Some(error.as_str()),
+            Some(at.naive_utc()),
+        ),
+        Attempt::Failed {
+            error,
+            retry_at: None,
+        } => (DeliveryState::Failed, Some(error.as_str()), None),
+    };
+    let attempts = i32::try_from(message.attempts.saturating_add(1)).unwrap_or(i32::MAX);
+    diesel::update(
+        invitations::table
+            .find(invitation)
+            .filter(invitations::message_id.eq(message.id.to_string())),
+    )
+    .set((
+        invitations::delivery_state.eq(state.as_str()),
+        invitations::delivery_attempts.eq(attempts),
+        invitations::delivery_error.eq(error),
+        invitations::delivery_next_attempt_at.eq(next),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Records the outcomes of a round of attempts in one transaction; an invitation's message
+/// also writes what became of it onto the invitation (unless a resend replaced it since).
 pub fn record_attempts(
     db: &Database,
-    outcomes: Vec<(Uuid, Attempt)>,
+    claimed: Vec<(Claimed, Attempt)>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    if outcomes.is_empty() {
+    if claimed.is_empty() {
         return Ok(());
     }
     let at = now.naive_utc();
     db.write(move |conn| {
+        for (message, attempt) in &claimed {
+            record_on_invitation(conn, message, attempt)?;
+        }
+        let outcomes: Vec<(Uuid, Attempt)> = claimed.into_iter().map(|(m, a)| (m.id, a)).collect();
         // Everything sent in one statement; once sent, the sealed token has no business
         // staying anywhere, so the database drops it from the payload.
         let sent: Vec<String> = outcomes

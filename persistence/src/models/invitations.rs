@@ -3,7 +3,7 @@
 use crate::db::{insert_rows, DbConnection};
 use crate::error::StoreError;
 use crate::keys::{parse_id, parse_opt_id, parse_word, to_count, utc, Key};
-use crate::schema::{invitations, outbox};
+use crate::schema::invitations;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::enums::{DeliveryState, InvitationStatus, UserType};
@@ -12,7 +12,6 @@ use domain::invitation::{effective_status, InvitationFacts};
 use domain::login::{Email, Login, Phone};
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A fresh invitation token, as the storage may keep it: its SHA-256 (to find the invitation
@@ -48,7 +47,7 @@ pub struct InvitationRecord {
     /// The outbox row of its current message.
     #[serde(default)]
     pub message_id: Option<Uuid>,
-    /// What became of that message; filled in by [`attach_deliveries`] where it is shown.
+    /// What became of that message (`None`: unknown, for invitations older than the record).
     #[serde(default)]
     pub delivery: Option<DeliveryRecord>,
 }
@@ -100,6 +99,10 @@ pub(crate) struct InvitationRow {
     created_at: NaiveDateTime,
     sent_by: Option<String>,
     message_id: Option<String>,
+    delivery_state: Option<String>,
+    delivery_attempts: i32,
+    delivery_error: Option<String>,
+    delivery_next_attempt_at: Option<NaiveDateTime>,
 }
 
 impl InvitationRow {
@@ -133,7 +136,18 @@ impl InvitationRow {
                     Uuid::parse_str(m).map_err(|_| StoreError::Corrupt(format!("message id {m:?}")))
                 })
                 .transpose()?,
-            delivery: None,
+            delivery: self
+                .delivery_state
+                .as_deref()
+                .map(|state| {
+                    Ok::<_, StoreError>(DeliveryRecord {
+                        state: parse_word(state, DeliveryState::parse)?,
+                        attempts: to_count(self.delivery_attempts),
+                        last_error: self.delivery_error,
+                        next_attempt_at: self.delivery_next_attempt_at.map(utc),
+                    })
+                })
+                .transpose()?,
         })
     }
 }
@@ -178,22 +192,6 @@ pub(crate) struct NewInvitation<'a> {
     pub token_hash: &'a str,
 }
 
-/// Fills in the delivery of each record's current message, in one query.
-pub(crate) fn attach_deliveries(
-    conn: &mut DbConnection,
-    records: &mut [InvitationRecord],
-) -> Result<(), StoreError> {
-    let ids: Vec<String> = records
-        .iter()
-        .filter_map(|r| r.message_id.map(|m| m.to_string()))
-        .collect();
-    let mut found = deliveries_of(conn, &ids)?;
-    for record in records {
-        record.delivery = record.message_id.and_then(|m| found.remove(&m.to_string()));
-    }
-    Ok(())
-}
-
 /// Writes new pending invitations, exactly as their records say, in one statement.
 pub(crate) fn insert_invitations(
     conn: &mut DbConnection,
@@ -224,6 +222,8 @@ pub(crate) fn insert_invitations(
                 invitations::created_at.eq(at),
                 invitations::updated_at.eq(at),
                 invitations::message_id.eq(r.message_id.map(|m| m.to_string())),
+                invitations::delivery_state.eq(DeliveryState::Queued.as_str()),
+                invitations::delivery_next_attempt_at.eq(at),
             ),
         )
     };
@@ -244,7 +244,13 @@ pub(crate) fn mark_resent(
     let at = now.naive_utc();
     diesel::update(invitations::table.find(id.key()))
         .set((
-            invitations::message_id.eq(Some(message_id.to_string())),
+            (
+                invitations::message_id.eq(Some(message_id.to_string())),
+                invitations::delivery_state.eq(DeliveryState::Queued.as_str()),
+                invitations::delivery_attempts.eq(0),
+                invitations::delivery_error.eq(None::<String>),
+                invitations::delivery_next_attempt_at.eq(Some(at)),
+            ),
             invitations::status.eq(InvitationStatus::Pending.as_str()),
             invitations::token_hash.eq(token_hash),
             invitations::expires_at.eq(expires_at.naive_utc()),
@@ -278,7 +284,7 @@ pub(crate) fn close(
     Ok(())
 }
 
-/// What became of an invitation's message, as its outbox row says.
+/// What became of an invitation's message, as the delivery worker last recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryRecord {
     pub state: DeliveryState,
@@ -300,55 +306,4 @@ impl DeliveryRecord {
             next_attempt_at: Some(now),
         }
     }
-}
-
-#[derive(Queryable)]
-struct DeliveryRow {
-    id: String,
-    status: String,
-    attempts: i32,
-    last_error: Option<String>,
-    next_attempt_at: NaiveDateTime,
-}
-
-/// The delivery of each message of `ids` that is still in the outbox, by message id.
-pub(crate) fn deliveries_of(
-    conn: &mut DbConnection,
-    ids: &[String],
-) -> Result<HashMap<String, DeliveryRecord>, StoreError> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows = outbox::table
-        .filter(outbox::id.eq_any(ids))
-        .select((
-            outbox::id,
-            outbox::status,
-            outbox::attempts,
-            outbox::last_error,
-            outbox::next_attempt_at,
-        ))
-        .load::<DeliveryRow>(conn)?;
-    rows.into_iter()
-        .map(|r| {
-            let state = match r.status.as_str() {
-                "pending" => DeliveryState::Queued,
-                "sent" => DeliveryState::Sent,
-                "failed" => DeliveryState::Failed,
-                other => return Err(StoreError::Corrupt(format!("outbox status {other:?}"))),
-            };
-            let attempts = to_count(r.attempts) + u32::from(state == DeliveryState::Sent);
-            let record = DeliveryRecord {
-                state,
-                attempts,
-                next_attempt_at: (state == DeliveryState::Queued).then(|| utc(r.next_attempt_at)),
-                last_error: if state == DeliveryState::Sent {
-                    None
-                } else {
-                    r.last_error
-                },
-            };
-            Ok((r.id, record))
-        })
-        .collect()
 }
