@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use domain::account::ExternalDomains;
 use domain::enums::{
-    DeliveryState, InvitationStatus, InvitePolicy, MembershipStatus, Role, UserStatus, UserType,
-    WhoCanInvite, WorkgroupKind,
+    InvitationStatus, InvitePolicy, MembershipStatus, Role, UserStatus, UserType, WhoCanInvite,
+    WorkgroupKind,
 };
 use domain::plan::Plans;
 use domain::sending::SendingQuotas;
@@ -372,22 +372,6 @@ pub struct InvitationView {
     /// The user it became, once accepted.
     pub accepted_user_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
-    /// What became of its (latest) message.
-    pub delivery: Option<DeliveryView>,
-}
-
-/// What became of an invitation's message: `queued` (waiting, or to be tried again at
-/// `next_attempt_at` after a failure), `sent`, or `failed` after its last attempt.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DeliveryView {
-    pub state: DeliveryState,
-    /// Attempts made so far.
-    pub attempts: u32,
-    /// Why the last attempt failed, in the transport's words.
-    #[schema(example = "SMS gateway answered 503 Service Unavailable")]
-    pub last_error: Option<String>,
-    /// When it is tried again, while queued.
-    pub next_attempt_at: Option<DateTime<Utc>>,
 }
 
 impl From<&InvitationRecord> for InvitationView {
@@ -408,12 +392,6 @@ impl From<&InvitationRecord> for InvitationView {
             last_sent_at: i.last_sent_at,
             accepted_user_id: i.accepted_user_id.map(|u| u.as_uuid()),
             created_at: i.created_at,
-            delivery: i.delivery.as_ref().map(|d| DeliveryView {
-                state: d.state,
-                attempts: d.attempts,
-                last_error: d.last_error.clone(),
-                next_attempt_at: d.next_attempt_at,
-            }),
         }
     }
 }

@@ -65,11 +65,6 @@ word_enum!(
     /// How a message leaves the system.
     Channel { Email, Sms, Webhook }
 );
-word_enum!(
-    /// What became of a message: waiting to be sent (or sent again after a failure), sent,
-    /// or given up after its last attempt.
-    DeliveryState { Queued, Sent, Failed }
-);
 
 #[cfg(test)]
 mod tests {
@@ -119,7 +114,6 @@ mod tests {
             &["pending", "accepted", "declined", "revoked", "expired"]
         );
         assert_words!(Channel, &["email", "sms", "webhook"]);
-        assert_words!(DeliveryState, &["queued", "sent", "failed"]);
         assert_eq!(
             serde_json::to_string(&UserType::Extranet).unwrap(),
             "\"extranet\""

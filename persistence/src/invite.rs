@@ -13,7 +13,7 @@ use crate::limits::Limits;
 use crate::membership_invitation::MembershipInvitation;
 use crate::models::accounts::{account_by_id, account_unless_overdue, AccountRecord};
 use crate::models::invitations::{
-    insert_invitations, DeliveryRecord, InvitationRecord, IssuedToken, NewInvitation,
+    insert_invitations, InvitationRecord, IssuedToken, NewInvitation,
 };
 use crate::models::users::{login_states, names_of};
 use crate::models::workgroups::{find_with_facts, insert_workgroup, WorkgroupRecord};
@@ -348,8 +348,6 @@ fn new_record(
         accepted_user_id: None,
         created_at: now,
         sent_by: actor.user_id,
-        message_id: Some(Uuid::now_v7()),
-        delivery: Some(DeliveryRecord::queued(now)),
     }
 }
 
@@ -434,7 +432,6 @@ fn write_batch(
                 invitation: record,
                 login: &invitee.login,
                 sealed_token: &token.sealed,
-                message_id: record.message_id.unwrap_or_else(Uuid::now_v7),
             }
             .message()
         })

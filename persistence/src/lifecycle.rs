@@ -21,12 +21,11 @@ use crate::tx::{self, Sweep};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::access::{may_see_account_internals, AccountUser};
-use domain::enums::{DeliveryState, InvitationStatus, UserType};
+use domain::enums::{InvitationStatus, UserType};
 use domain::ids::{InvitationId, WorkgroupId};
 use domain::invitation::{decide_resend, decide_revoke, LoginState, ResendContext};
 use domain::sending::Sending;
 use serde_json::json;
-use uuid::Uuid;
 
 /// One invitation; employees only.
 pub fn get_invitation(
@@ -47,17 +46,13 @@ pub struct InvitationFilter {
     pub workgroup_id: Option<WorkgroupId>,
     /// Part of the login or a name, any case.
     pub q: Option<String>,
-    /// What became of the invitation's current message.
-    pub delivery: Option<DeliveryState>,
 }
 
 impl InvitationFilter {
     /// Whether the list may read every invitation of the account (a search, or the expired
     /// ones, which no index orders) rather than one page of an index.
     pub fn scans(&self) -> bool {
-        search_text(self.q.as_deref()).is_some()
-            || self.status == Some(InvitationStatus::Expired)
-            || self.delivery.is_some()
+        search_text(self.q.as_deref()).is_some() || self.status == Some(InvitationStatus::Expired)
     }
 }
 
@@ -167,9 +162,6 @@ fn filtered<'a>(
     if let Some(w) = filter.workgroup_id {
         query = query.filter(invitations::workgroup_id.eq(w.key()));
     }
-    if let Some(state) = filter.delivery {
-        query = query.filter(invitations::delivery_state.eq(state.as_str()));
-    }
     if let Some(q) = q {
         let p = like_pattern(q);
         query = query.filter(
@@ -232,20 +224,7 @@ pub fn resend(
             },
             now,
         )?;
-        // The earlier message, if it has not left yet, would carry the dead link: withdrawn.
-        if let Some(old) = invitation.message_id {
-            outbox::withdraw(conn, &old.to_string(), now)?;
-        }
-        let message_id = Uuid::now_v7();
-        mark_resent(
-            conn,
-            id,
-            &token.hash,
-            plan.expires_at,
-            actor.user_id,
-            message_id,
-            now,
-        )?;
+        mark_resent(conn, id, &token.hash, plan.expires_at, actor.user_id, now)?;
         change_seats(conn, actor.account_id, plan.seats, now)?;
         let sending = Sending {
             channel: login.channel(),
@@ -268,7 +247,6 @@ pub fn resend(
             invitation: &invitation,
             login: &login,
             sealed_token: &token.sealed,
-            message_id,
         };
         outbox::enqueue(conn, &notice.message(), now)?;
         audit::record(

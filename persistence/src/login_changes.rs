@@ -119,7 +119,6 @@ pub fn request(
             ))
             .execute(conn)?;
         let message = NewMessage {
-            id: Uuid::now_v7(),
             account_id: None,
             channel: new.new_login.channel(),
             recipient: new.new_login.as_str().to_owned(),
@@ -255,7 +254,6 @@ fn switch(
     };
     if let Some(old) = before.notice_to(login) {
         let message = NewMessage {
-            id: Uuid::now_v7(),
             account_id: None,
             channel: old.channel(),
             recipient: old.as_str().to_owned(),

@@ -9,10 +9,10 @@ use crate::keys::{parse_id, parse_word, to_count, Key};
 use crate::models::accounts::AccountRecord;
 use crate::models::invitations::InvitationRecord;
 use crate::models::workgroups::WorkgroupRecord;
-use crate::schema::{invitations, outbox};
+use crate::schema::outbox;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::enums::{Channel, DeliveryState};
+use domain::enums::Channel;
 use domain::ids::AccountId;
 use domain::login::Login;
 use serde_json::json;
@@ -21,8 +21,6 @@ use uuid::Uuid;
 /// A message to send.
 #[derive(Debug, Clone)]
 pub struct NewMessage {
-    /// Its outbox row's id, known before it is written (an invitation names its message).
-    pub id: Uuid,
     pub account_id: Option<AccountId>,
     pub channel: Channel,
     /// Email address or E.164 phone number.
@@ -45,14 +43,11 @@ pub(crate) struct InvitationNotice<'a> {
     pub invitation: &'a InvitationRecord,
     pub login: &'a Login,
     pub sealed_token: &'a str,
-    /// The outbox row the message becomes (the invitation's `message_id`).
-    pub message_id: Uuid,
 }
 
 impl InvitationNotice<'_> {
     pub(crate) fn message(&self) -> NewMessage {
         NewMessage {
-            id: self.message_id,
             account_id: Some(self.inviter.account.id),
             channel: self.login.channel(),
             recipient: self.login.as_str().to_owned(),
@@ -79,7 +74,6 @@ pub(crate) fn membership_message(
     recipient: &str,
 ) -> NewMessage {
     NewMessage {
-        id: Uuid::now_v7(),
         account_id: Some(inviter.account.id),
         channel,
         recipient: recipient.to_owned(),
@@ -101,7 +95,6 @@ pub(crate) fn sign_up_code_message(
     expires_in_minutes: i64,
 ) -> NewMessage {
     NewMessage {
-        id: Uuid::now_v7(),
         account_id: None,
         channel: login.channel(),
         recipient: login.as_str().to_owned(),
@@ -112,26 +105,6 @@ pub(crate) fn sign_up_code_message(
             "expires_in_minutes": expires_in_minutes,
         }),
     }
-}
-
-/// Drops a message that has not been sent (nor claimed for sending) yet: a resend replaced it.
-pub(crate) fn withdraw(
-    conn: &mut DbConnection,
-    id: &str,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    diesel::delete(
-        outbox::table
-            .find(id)
-            .filter(outbox::status.eq("pending"))
-            .filter(
-                outbox::locked_until
-                    .is_null()
-                    .or(outbox::locked_until.le(now.naive_utc())),
-            ),
-    )
-    .execute(conn)?;
-    Ok(())
 }
 
 pub(crate) fn enqueue(
@@ -151,7 +124,7 @@ pub(crate) fn enqueue_all(
     let at = now.naive_utc();
     let row = |message: &NewMessage| {
         (
-            outbox::id.eq(message.id.to_string()),
+            outbox::id.eq(Uuid::now_v7().to_string()),
             outbox::account_id.eq(message.account_id.map(|a| a.key())),
             outbox::channel.eq(message.channel.as_str()),
             outbox::recipient.eq(message.recipient.clone()),
@@ -251,73 +224,17 @@ pub enum Attempt {
     },
 }
 
-/// Copies an attempt's outcome onto the invitation whose current message this is.
-fn record_on_invitation(
-    conn: &mut DbConnection,
-    message: &Claimed,
-    attempt: &Attempt,
-) -> Result<(), StoreError> {
-    let Some(invitation) = message
-        .payload
-        .get("invitation_id")
-        .and_then(serde_json::Value::as_str)
-        .filter(|_| {
-            message
-                .payload
-                .get("kind")
-                .and_then(serde_json::Value::as_str)
-                == Some("invitation")
-        })
-    else {
-        return Ok(());
-    };
-    let (state, error, next) = match attempt {
-        Attempt::Sent => (DeliveryState::Sent, None, None),
-        Attempt::Failed {
-            error,
-            retry_at: Some(at),
-        } => (
-            DeliveryState::Queued,
-            Some(error.as_str()),
-            Some(at.naive_utc()),
-        ),
-        Attempt::Failed {
-            error,
-            retry_at: None,
-        } => (DeliveryState::Failed, Some(error.as_str()), None),
-    };
-    let attempts = i32::try_from(message.attempts.saturating_add(1)).unwrap_or(i32::MAX);
-    diesel::update(
-        invitations::table
-            .find(invitation)
-            .filter(invitations::message_id.eq(message.id.to_string())),
-    )
-    .set((
-        invitations::delivery_state.eq(state.as_str()),
-        invitations::delivery_attempts.eq(attempts),
-        invitations::delivery_error.eq(error),
-        invitations::delivery_next_attempt_at.eq(next),
-    ))
-    .execute(conn)?;
-    Ok(())
-}
-
-/// Records the outcomes of a round of attempts in one transaction; an invitation's message
-/// also writes what became of it onto the invitation (unless a resend replaced it since).
+/// Records the outcomes of a round of attempts in one transaction.
 pub fn record_attempts(
     db: &Database,
-    claimed: Vec<(Claimed, Attempt)>,
+    outcomes: Vec<(Uuid, Attempt)>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    if claimed.is_empty() {
+    if outcomes.is_empty() {
         return Ok(());
     }
     let at = now.naive_utc();
     db.write(move |conn| {
-        for (message, attempt) in &claimed {
-            record_on_invitation(conn, message, attempt)?;
-        }
-        let outcomes: Vec<(Uuid, Attempt)> = claimed.into_iter().map(|(m, a)| (m.id, a)).collect();
         // Everything sent in one statement; once sent, the sealed token has no business
         // staying anywhere, so the database drops it from the payload.
         let sent: Vec<String> = outcomes

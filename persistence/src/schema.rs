@@ -111,11 +111,6 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         sent_by -> Nullable<Text>,
-        message_id -> Nullable<Text>,
-        delivery_state -> Nullable<Text>,
-        delivery_attempts -> Integer,
-        delivery_error -> Nullable<Text>,
-        delivery_next_attempt_at -> Nullable<Timestamp>,
     }
 }
 

@@ -12,7 +12,6 @@ mod errors;
 mod helpers;
 mod idempotency;
 mod invitation_batches;
-mod invitation_delivery;
 mod invitation_lifecycle;
 mod invitations;
 mod limits;

@@ -171,7 +171,7 @@ impl Deliveries {
         }
         let attempts =
             futures_util::future::join_all(claimed.iter().map(|m| self.attempt(m))).await;
-        let outcomes: Vec<_> = claimed.into_iter().zip(attempts).collect();
+        let outcomes: Vec<_> = claimed.iter().map(|m| m.id).zip(attempts).collect();
         let n = outcomes.len();
         let (db, now) = (self.db.clone(), self.clock.now());
         actix_web::web::block(move || outbox::record_attempts(&db, outcomes, now))

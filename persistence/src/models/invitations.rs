@@ -6,13 +6,12 @@ use crate::keys::{parse_id, parse_opt_id, parse_word, to_count, utc, Key};
 use crate::schema::invitations;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::enums::{DeliveryState, InvitationStatus, UserType};
+use domain::enums::{InvitationStatus, UserType};
 use domain::ids::{AccountId, InvitationId, UserId, WorkgroupId};
 use domain::invitation::{effective_status, InvitationFacts};
 use domain::login::{Email, Login, Phone};
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// A fresh invitation token, as the storage may keep it: its SHA-256 (to find the invitation
 /// by) and the token sealed for the outbox (to put in the message). Never the token itself.
@@ -44,12 +43,6 @@ pub struct InvitationRecord {
     pub created_at: DateTime<Utc>,
     /// Who sent it last: its inviter, or whoever resent it since.
     pub sent_by: UserId,
-    /// The outbox row of its current message.
-    #[serde(default)]
-    pub message_id: Option<Uuid>,
-    /// What became of that message (`None`: unknown, for invitations older than the record).
-    #[serde(default)]
-    pub delivery: Option<DeliveryRecord>,
 }
 
 impl InvitationRecord {
@@ -98,11 +91,6 @@ pub(crate) struct InvitationRow {
     accepted_user_id: Option<String>,
     created_at: NaiveDateTime,
     sent_by: Option<String>,
-    message_id: Option<String>,
-    delivery_state: Option<String>,
-    delivery_attempts: i32,
-    delivery_error: Option<String>,
-    delivery_next_attempt_at: Option<NaiveDateTime>,
 }
 
 impl InvitationRow {
@@ -129,25 +117,6 @@ impl InvitationRow {
             last_sent_at: utc(self.last_sent_at),
             accepted_user_id: parse_opt_id(self.accepted_user_id.as_deref())?,
             created_at: utc(self.created_at),
-            message_id: self
-                .message_id
-                .as_deref()
-                .map(|m| {
-                    Uuid::parse_str(m).map_err(|_| StoreError::Corrupt(format!("message id {m:?}")))
-                })
-                .transpose()?,
-            delivery: self
-                .delivery_state
-                .as_deref()
-                .map(|state| {
-                    Ok::<_, StoreError>(DeliveryRecord {
-                        state: parse_word(state, DeliveryState::parse)?,
-                        attempts: to_count(self.delivery_attempts),
-                        last_error: self.delivery_error,
-                        next_attempt_at: self.delivery_next_attempt_at.map(utc),
-                    })
-                })
-                .transpose()?,
         })
     }
 }
@@ -221,9 +190,6 @@ pub(crate) fn insert_invitations(
                 invitations::last_sent_at.eq(at),
                 invitations::created_at.eq(at),
                 invitations::updated_at.eq(at),
-                invitations::message_id.eq(r.message_id.map(|m| m.to_string())),
-                invitations::delivery_state.eq(DeliveryState::Queued.as_str()),
-                invitations::delivery_next_attempt_at.eq(at),
             ),
         )
     };
@@ -238,19 +204,11 @@ pub(crate) fn mark_resent(
     token_hash: &str,
     expires_at: DateTime<Utc>,
     sender: UserId,
-    message_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let at = now.naive_utc();
     diesel::update(invitations::table.find(id.key()))
         .set((
-            (
-                invitations::message_id.eq(Some(message_id.to_string())),
-                invitations::delivery_state.eq(DeliveryState::Queued.as_str()),
-                invitations::delivery_attempts.eq(0),
-                invitations::delivery_error.eq(None::<String>),
-                invitations::delivery_next_attempt_at.eq(Some(at)),
-            ),
             invitations::status.eq(InvitationStatus::Pending.as_str()),
             invitations::token_hash.eq(token_hash),
             invitations::expires_at.eq(expires_at.naive_utc()),
@@ -282,28 +240,4 @@ pub(crate) fn close(
         ))
         .execute(conn)?;
     Ok(())
-}
-
-/// What became of an invitation's message, as the delivery worker last recorded it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeliveryRecord {
-    pub state: DeliveryState,
-    /// Attempts made so far (failed ones, and the one that succeeded).
-    pub attempts: u32,
-    /// Why the last attempt failed, in the transport's words.
-    pub last_error: Option<String>,
-    /// When it is tried again, while queued.
-    pub next_attempt_at: Option<DateTime<Utc>>,
-}
-
-impl DeliveryRecord {
-    /// A message just written.
-    pub(crate) fn queued(now: DateTime<Utc>) -> Self {
-        Self {
-            state: DeliveryState::Queued,
-            attempts: 0,
-            last_error: None,
-            next_attempt_at: Some(now),
-        }
-    }
 }

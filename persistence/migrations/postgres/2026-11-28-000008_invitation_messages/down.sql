@@ -1,5 +1,0 @@
-ALTER TABLE invitations DROP COLUMN delivery_next_attempt_at;
-ALTER TABLE invitations DROP COLUMN delivery_error;
-ALTER TABLE invitations DROP COLUMN delivery_attempts;
-ALTER TABLE invitations DROP COLUMN delivery_state;
-ALTER TABLE invitations DROP COLUMN message_id;
