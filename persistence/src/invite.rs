@@ -414,15 +414,6 @@ fn write_batch(
             }
         }
     }
-    let new: Vec<NewInvitation<'_>> = invited
-        .iter()
-        .map(|(record, invitee, token)| NewInvitation {
-            record,
-            login: &invitee.login,
-            token_hash: &token.hash,
-        })
-        .collect();
-    insert_invitations(conn, &new)?;
     let messages: Vec<NewMessage> = invited
         .iter()
         .map(|(record, invitee, token)| {
@@ -432,10 +423,22 @@ fn write_batch(
                 invitation: record,
                 login: &invitee.login,
                 sealed_token: &token.sealed,
+                message_id: Uuid::now_v7(),
             }
             .message()
         })
         .collect();
+    let new: Vec<NewInvitation<'_>> = invited
+        .iter()
+        .zip(&messages)
+        .map(|((record, invitee, token), message)| NewInvitation {
+            record,
+            login: &invitee.login,
+            token_hash: &token.hash,
+            message_id: message.id,
+        })
+        .collect();
+    insert_invitations(conn, &new)?;
     outbox::enqueue_all(conn, &messages, now)?;
     let events: Vec<AuditEvent<'_>> = invited
         .iter()

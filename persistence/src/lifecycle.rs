@@ -9,7 +9,7 @@ use crate::ledger::{accounts_with_overdue, change_seats, sweep_account};
 use crate::limits::Limits;
 use crate::models::accounts::account_by_id;
 use crate::models::invitations::{
-    close, find_invitation, mark_resent, InvitationRecord, InvitationRow, IssuedToken,
+    close, find_invitation, mark_resent, message_of, InvitationRecord, InvitationRow, IssuedToken,
 };
 use crate::models::users::{login_states, names_of};
 use crate::models::workgroups::invitation_workgroup;
@@ -26,6 +26,7 @@ use domain::ids::{InvitationId, WorkgroupId};
 use domain::invitation::{decide_resend, decide_revoke, LoginState, ResendContext};
 use domain::sending::Sending;
 use serde_json::json;
+use uuid::Uuid;
 
 /// One invitation; employees only.
 pub fn get_invitation(
@@ -224,7 +225,20 @@ pub fn resend(
             },
             now,
         )?;
-        mark_resent(conn, id, &token.hash, plan.expires_at, actor.user_id, now)?;
+        // The earlier message, if it has not left yet, would carry the dead link: withdrawn.
+        if let Some(old) = message_of(conn, id)? {
+            outbox::withdraw(conn, &old, now)?;
+        }
+        let message_id = Uuid::now_v7();
+        mark_resent(
+            conn,
+            id,
+            &token.hash,
+            plan.expires_at,
+            actor.user_id,
+            message_id,
+            now,
+        )?;
         change_seats(conn, actor.account_id, plan.seats, now)?;
         let sending = Sending {
             channel: login.channel(),
@@ -247,6 +261,7 @@ pub fn resend(
             invitation: &invitation,
             login: &login,
             sealed_token: &token.sealed,
+            message_id,
         };
         outbox::enqueue(conn, &notice.message(), now)?;
         audit::record(

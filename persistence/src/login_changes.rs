@@ -119,6 +119,7 @@ pub fn request(
             ))
             .execute(conn)?;
         let message = NewMessage {
+            id: Uuid::now_v7(),
             account_id: None,
             channel: new.new_login.channel(),
             recipient: new.new_login.as_str().to_owned(),
@@ -254,6 +255,7 @@ fn switch(
     };
     if let Some(old) = before.notice_to(login) {
         let message = NewMessage {
+            id: Uuid::now_v7(),
             account_id: None,
             channel: old.channel(),
             recipient: old.as_str().to_owned(),

@@ -21,6 +21,8 @@ use uuid::Uuid;
 /// A message to send.
 #[derive(Debug, Clone)]
 pub struct NewMessage {
+    /// Its outbox row's id, known before it is written (an invitation names its message).
+    pub id: Uuid,
     pub account_id: Option<AccountId>,
     pub channel: Channel,
     /// Email address or E.164 phone number.
@@ -43,11 +45,14 @@ pub(crate) struct InvitationNotice<'a> {
     pub invitation: &'a InvitationRecord,
     pub login: &'a Login,
     pub sealed_token: &'a str,
+    /// The outbox row the message becomes (the invitation's `message_id`).
+    pub message_id: Uuid,
 }
 
 impl InvitationNotice<'_> {
     pub(crate) fn message(&self) -> NewMessage {
         NewMessage {
+            id: self.message_id,
             account_id: Some(self.inviter.account.id),
             channel: self.login.channel(),
             recipient: self.login.as_str().to_owned(),
@@ -74,6 +79,7 @@ pub(crate) fn membership_message(
     recipient: &str,
 ) -> NewMessage {
     NewMessage {
+        id: Uuid::now_v7(),
         account_id: Some(inviter.account.id),
         channel,
         recipient: recipient.to_owned(),
@@ -95,6 +101,7 @@ pub(crate) fn sign_up_code_message(
     expires_in_minutes: i64,
 ) -> NewMessage {
     NewMessage {
+        id: Uuid::now_v7(),
         account_id: None,
         channel: login.channel(),
         recipient: login.as_str().to_owned(),
@@ -105,6 +112,27 @@ pub(crate) fn sign_up_code_message(
             "expires_in_minutes": expires_in_minutes,
         }),
     }
+}
+
+/// Drops a message that has not been sent, nor claimed for sending, yet: a resend replaced it
+/// and its link is dead.
+pub(crate) fn withdraw(
+    conn: &mut DbConnection,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::delete(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq("pending"))
+            .filter(
+                outbox::locked_until
+                    .is_null()
+                    .or(outbox::locked_until.le(now.naive_utc())),
+            ),
+    )
+    .execute(conn)?;
+    Ok(())
 }
 
 pub(crate) fn enqueue(
@@ -124,7 +152,7 @@ pub(crate) fn enqueue_all(
     let at = now.naive_utc();
     let row = |message: &NewMessage| {
         (
-            outbox::id.eq(Uuid::now_v7().to_string()),
+            outbox::id.eq(message.id.to_string()),
             outbox::account_id.eq(message.account_id.map(|a| a.key())),
             outbox::channel.eq(message.channel.as_str()),
             outbox::recipient.eq(message.recipient.clone()),

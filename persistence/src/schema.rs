@@ -111,6 +111,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         sent_by -> Nullable<Text>,
+        message_id -> Nullable<Text>,
     }
 }
 

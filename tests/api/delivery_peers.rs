@@ -191,6 +191,11 @@ impl SmsGateway {
         self.refuse.store(n, Ordering::SeqCst);
     }
 
+    /// How many of the refusals asked for are still to come.
+    pub fn refusals_left(&self) -> usize {
+        self.refuse.load(Ordering::SeqCst)
+    }
+
     /// The texts sent to `to`, once `count` have arrived.
     pub async fn wait_for(&self, to: &str, count: usize) -> Vec<Value> {
         let to = to.to_owned();

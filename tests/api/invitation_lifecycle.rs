@@ -302,3 +302,39 @@ async fn a_person_with_a_profile_accepts_with_its_own_password() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_resend_withdraws_the_message_that_has_not_left_with_its_dead_link() {
+    let app = TestApp::spawn_with(|c| c.resend_interval_seconds = 0).await;
+    let admin = app.sign_up("ada@acme.example", "free").await;
+    let group = app.workgroup(&admin.token, "Site", true).await;
+    let phone = "+14155550123";
+
+    // The gateway refuses the first attempt: the message waits two seconds for its next.
+    app.sms.refuse_next(1);
+    let invitation = app.invite_phone(&admin.token, &group, phone).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.sms.refusals_left() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first attempt never came"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let id = invitation["id"].as_str().unwrap();
+    let res = app.resend(&admin.token, id).await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // Only the resent message arrives, with the live link; the old one never goes, even once
+    // its retry is long due.
+    let token = app.sms.token(phone, 0).await;
+    app.clock.advance(chrono::Duration::hours(2));
+    tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+    assert_eq!(app.sms.count(), 1, "{:?}", app.sms.inbox.all());
+    let (status, body) = json_of(
+        app.post("/v1/invitations/lookup", None, json!({"token": token}))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

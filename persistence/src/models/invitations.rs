@@ -12,6 +12,7 @@ use domain::invitation::{effective_status, InvitationFacts};
 use domain::login::{Email, Login, Phone};
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// A fresh invitation token, as the storage may keep it: its SHA-256 (to find the invitation
 /// by) and the token sealed for the outbox (to put in the message). Never the token itself.
@@ -159,6 +160,8 @@ pub(crate) struct NewInvitation<'a> {
     pub record: &'a InvitationRecord,
     pub login: &'a Login,
     pub token_hash: &'a str,
+    /// The outbox row of its message.
+    pub message_id: Uuid,
 }
 
 /// Writes new pending invitations, exactly as their records say, in one statement.
@@ -190,11 +193,25 @@ pub(crate) fn insert_invitations(
                 invitations::last_sent_at.eq(at),
                 invitations::created_at.eq(at),
                 invitations::updated_at.eq(at),
+                invitations::message_id.eq(n.message_id.to_string()),
             ),
         )
     };
     insert_rows!(conn, invitations::table, new, row);
     Ok(())
+}
+
+/// The outbox row of the invitation's current message, if known.
+pub(crate) fn message_of(
+    conn: &mut DbConnection,
+    id: InvitationId,
+) -> Result<Option<String>, StoreError> {
+    Ok(invitations::table
+        .find(id.key())
+        .select(invitations::message_id)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
 }
 
 /// Sends the invitation again: pending under a new token, until `expires_at`, by `sender`.
@@ -204,11 +221,13 @@ pub(crate) fn mark_resent(
     token_hash: &str,
     expires_at: DateTime<Utc>,
     sender: UserId,
+    message_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let at = now.naive_utc();
     diesel::update(invitations::table.find(id.key()))
         .set((
+            invitations::message_id.eq(Some(message_id.to_string())),
             invitations::status.eq(InvitationStatus::Pending.as_str()),
             invitations::token_hash.eq(token_hash),
             invitations::expires_at.eq(expires_at.naive_utc()),
