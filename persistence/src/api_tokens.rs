@@ -6,18 +6,18 @@ use crate::audit::{self, AuditEvent};
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
 use crate::idempotency::{IdempotencyKey, Idempotent};
-use crate::keys::{parse_id, parse_word, utc, Key};
+use crate::keys::{parse_id, utc, Key};
+use crate::models::users::StandingRow;
 use crate::page::{into_page, Page, PageRequest};
 use crate::schema::{api_tokens, users};
 use crate::tx::{self, Sweep};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::access::{AccountUser, UserStanding};
+use domain::access::AccountUser;
 use domain::api_token::{
     authorize_token, may_create_token, may_manage_tokens, NewToken, Scope, Scopes, StoredToken,
     TokenVisibility,
 };
-use domain::enums::{UserStatus, UserType};
 use domain::ids::{ApiTokenId, UserId};
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
@@ -116,7 +116,6 @@ pub fn create(
     key: Option<IdempotencyKey>,
     now: DateTime<Utc>,
 ) -> Result<Idempotent<CreatedToken>, StoreError> {
-    may_create_token(&actor, 0)?;
     tx::idempotent_in_account(
         db,
         actor,
@@ -255,8 +254,10 @@ pub fn revoke(
     })
 }
 
-#[derive(Queryable)]
-struct Presented {
+/// What a request with a token reads of it (beside its creator's standing).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = api_tokens)]
+struct PresentedRow {
     id: String,
     account_id: String,
     user_id: String,
@@ -265,11 +266,6 @@ struct Presented {
     last_used_at: Option<NaiveDateTime>,
     revoked_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
-    identity_id: String,
-    status: String,
-    user_type: String,
-    is_admin: bool,
-    dismissed_at: Option<NaiveDateTime>,
 }
 
 /// A request made with a token: the user it acts as, limited to its scopes, and whether its
@@ -280,47 +276,27 @@ pub fn authenticate(
     secret_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(AccountUser, bool), StoreError> {
-    let row = db.read(|conn| {
+    let found = db.read(|conn| {
         Ok(api_tokens::table
             .inner_join(users::table)
             .filter(api_tokens::secret_hash.eq(secret_hash))
-            .select((
-                api_tokens::id,
-                api_tokens::account_id,
-                api_tokens::user_id,
-                api_tokens::scopes,
-                api_tokens::expires_at,
-                api_tokens::last_used_at,
-                api_tokens::revoked_at,
-                api_tokens::created_at,
-                users::identity_id,
-                users::status,
-                users::user_type,
-                users::is_admin,
-                users::dismissed_at,
-            ))
-            .first::<Presented>(conn)
+            .select((PresentedRow::as_select(), StandingRow::as_select()))
+            .first::<(PresentedRow, StandingRow)>(conn)
             .optional()?)
     })?;
-    let row = row.ok_or(DomainError::TokenNoLongerValid("unknown API token"))?;
-    let identity_id = parse_id(&row.identity_id)?;
+    let (row, creator) = found.ok_or(DomainError::TokenNoLongerValid("unknown API token"))?;
+    let creator = creator.standing()?;
     let user = authorize_token(
         StoredToken {
             id: parse_id(&row.id)?,
             account_id: parse_id(&row.account_id)?,
             user_id: parse_id(&row.user_id)?,
-            identity_id,
+            identity_id: creator.identity_id,
             scopes: scopes_of(&row.scopes)?,
             created_at: utc(row.created_at),
             expires_at: row.expires_at.map(utc),
             revoked: row.revoked_at.is_some(),
-            creator: Some(UserStanding {
-                identity_id,
-                status: parse_word(&row.status, UserStatus::parse)?,
-                user_type: parse_word(&row.user_type, UserType::parse)?,
-                is_admin: row.is_admin,
-                dismissed_at: row.dismissed_at.map(utc),
-            }),
+            creator: Some(creator),
         },
         now,
     )?;

@@ -7,6 +7,7 @@ use crate::audit::{self, AuditEvent};
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
 use crate::keys::{parse_id, to_count, utc, Key, Literal};
+use crate::models::identities::credentials_of;
 use crate::outbox::{self, NewMessage};
 use crate::quotas;
 use crate::schema::{identities, invitations, login_changes, users};
@@ -49,19 +50,8 @@ fn logins_of(conn: &mut DbConnection, identity: IdentityId) -> Result<ProfileLog
 /// Whether `login` is someone else's: another profile's login, or a pending invitation's in
 /// an account the profile belongs to (rule 6 holds within each account).
 fn taken(conn: &mut DbConnection, identity: IdentityId, login: &Login) -> Result<bool, StoreError> {
-    let other_profile = match login {
-        Login::Email(e) => identities::table
-            .filter(identities::email.eq(e.as_str()))
-            .select(identities::id)
-            .first::<String>(conn)
-            .optional()?,
-        Login::Phone(p) => identities::table
-            .filter(identities::phone.eq(p.as_str()))
-            .select(identities::id)
-            .first::<String>(conn)
-            .optional()?,
-    };
-    if other_profile.is_some_and(|id| id != identity.key()) {
+    let other_profile = credentials_of(conn, login)?.map(|c| c.identity_id);
+    if other_profile.is_some_and(|id| id != identity) {
         return Ok(true);
     }
     let invited: i64 = invitations::table

@@ -4,15 +4,17 @@
 use crate::audit::{self, AuditEvent};
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
-use crate::keys::{parse_id, parse_word, utc, Key};
+use crate::keys::Key;
 use crate::ledger::change_seats;
 use crate::limits::Limits;
 use crate::models::accounts::account_by_id;
-use crate::models::users::{load_users, user_by_id, users_of, visible, visible_user, UserRecord};
+use crate::models::users::{
+    load_users, user_by_id, users_of, visible, visible_user, StandingRow, UserRecord,
+};
 use crate::page::{into_page, like_pattern, lower, search_text, Page, PageRequest};
 use crate::schema::{identities, users};
 use crate::tx::{self, Sweep};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::access::{may_administer_account, visible_users, AccountUser, UserStanding};
 use domain::dismissal::{decide_dismiss, decide_reinstate, Subject};
@@ -22,16 +24,6 @@ use domain::seats::SeatChange;
 use domain::transfer::{decide_admin_change, decide_transfer_to_intranet};
 use domain::DomainError;
 use serde_json::json;
-
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = users)]
-struct StandingRow {
-    identity_id: String,
-    status: String,
-    user_type: String,
-    is_admin: bool,
-    dismissed_at: Option<NaiveDateTime>,
-}
 
 /// The state of a token's user, read on every authenticated request.
 pub fn standing(
@@ -46,15 +38,7 @@ pub fn standing(
             .select(StandingRow::as_select())
             .first(conn)
             .optional()?
-            .map(|r| {
-                Ok(UserStanding {
-                    identity_id: parse_id(&r.identity_id)?,
-                    status: parse_word(&r.status, UserStatus::parse)?,
-                    user_type: parse_word(&r.user_type, UserType::parse)?,
-                    is_admin: r.is_admin,
-                    dismissed_at: r.dismissed_at.map(utc),
-                })
-            })
+            .map(StandingRow::standing)
             .transpose()
     })
 }

@@ -8,7 +8,7 @@ use crate::models::identities::IdentityNames;
 use crate::schema::{identities, invitations, memberships, users};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::access::{visible_users, AccountUser, UserVisibility};
+use domain::access::{visible_users, AccountUser, UserStanding, UserVisibility};
 use domain::enums::{InvitationStatus, MembershipStatus, UserStatus, UserType};
 use domain::ids::{AccountId, IdentityId, UserId, WorkgroupId};
 use domain::invitation::LoginState;
@@ -144,6 +144,29 @@ pub(crate) fn visible_user(
         .optional()?
         .map(UserRecord::try_from)
         .transpose()
+}
+
+/// What every request re-reads of the user it acts as (rule 8).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub(crate) struct StandingRow {
+    identity_id: String,
+    status: String,
+    user_type: String,
+    is_admin: bool,
+    dismissed_at: Option<NaiveDateTime>,
+}
+
+impl StandingRow {
+    pub(crate) fn standing(self) -> Result<UserStanding, StoreError> {
+        Ok(UserStanding {
+            identity_id: parse_id(&self.identity_id)?,
+            status: parse_word(&self.status, UserStatus::parse)?,
+            user_type: parse_word(&self.user_type, UserType::parse)?,
+            is_admin: self.is_admin,
+            dismissed_at: self.dismissed_at.map(utc),
+        })
+    }
 }
 
 /// A new user to write: a profile joining an account.
