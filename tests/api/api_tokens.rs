@@ -402,6 +402,10 @@ async fn a_token_is_asked_for_with_a_name_known_scopes_and_a_future_expiry() {
             json!({"name": "x".repeat(101), "scopes": ["users:read"]}),
             vec!["name"],
         ),
+        (
+            json!({"name": "x", "scopes": ["users:read"], "user_id": "someone"}),
+            vec!["user_id"],
+        ),
     ] {
         let res = app.post("/v1/api-tokens", Some(&admin.token), body).await;
         let problem =
@@ -411,4 +415,50 @@ async fn a_token_is_asked_for_with_a_name_known_scopes_and_a_future_expiry() {
     // Scopes a client sends twice are one.
     let token = create(&app, &admin.token, &["users:read", "users:read"]).await;
     assert_eq!(token["scopes"], json!(["users:read"]));
+}
+
+#[tokio::test]
+async fn creating_a_token_replays_for_its_caller_only() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_up("ada@acme.example", "free").await;
+    let employee = app
+        .join(&admin.token, "intranet", None, "+14155550101")
+        .await;
+    let body = json!({"name": "CRM sync", "scopes": ["users:read"]});
+    let send = |token: String| {
+        let (app, body) = (&app, body.clone());
+        async move {
+            app.client
+                .post(app.url("/v1/api-tokens"))
+                .bearer_auth(token)
+                .header("Idempotency-Key", "token-1")
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let (status, first) = json_of(send(admin.token.clone()).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    // The same caller, key and body: the same token, its secret shown again.
+    let replay = send(admin.token.clone()).await;
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    let (_, again) = json_of(replay).await;
+    assert_eq!(
+        (&again["id"], &again["token"]),
+        (&first["id"], &first["token"])
+    );
+    // Another caller's same key is a request of its own: a token of its own.
+    let theirs = send(employee.token.clone()).await;
+    assert!(theirs.headers().get("idempotent-replayed").is_none());
+    let (status, theirs) = json_of(theirs).await;
+    assert_eq!(status, StatusCode::CREATED, "{theirs}");
+    assert_ne!(theirs["id"], first["id"]);
+    assert_ne!(theirs["token"], first["token"]);
+    assert_eq!(theirs["user_id"], employee.id.as_str());
+    // Only the two tokens exist.
+    let (_, all) = app
+        .json(Method::GET, "/v1/api-tokens", &admin.token, None)
+        .await;
+    assert_eq!(all["items"].as_array().unwrap().len(), 2);
 }

@@ -95,7 +95,13 @@ async fn a_dismissed_employee_changes_their_login_and_their_old_email_joins_as_a
         "{body}"
     );
 
-    // Sam can no longer act in the account, but still reaches the network profile.
+    // Sam can no longer act in the account, not even on the profile with the old account
+    // token, but still reaches the network profile by logging in to it.
+    let old_token = sam["access_token"].as_str().unwrap();
+    let res = app
+        .call(Method::GET, "/v1/network/profile", Some(old_token), None)
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_token").await;
     let (status, _) = app.login(OLD, PASSWORD, Some(&admin.account_id)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, profile_login) = app.login(OLD, PASSWORD, None).await;

@@ -42,6 +42,8 @@ async fn a_transferred_user_keeps_its_memberships_and_its_seat_moves() {
     let path = format!("/v1/users/{}/transfer-to-intranet", client.id);
     let res = app.post(&path, Some(&employee.token), json!({})).await;
     assert_problem(res, StatusCode::FORBIDDEN, "admin_required").await;
+    let res = app.post(&path, Some(&client.token), json!({})).await;
+    assert_problem(res, StatusCode::FORBIDDEN, "admin_required").await;
 
     let (status, moved) = app.json(Method::POST, &path, &admin.token, None).await;
     assert_eq!(status, StatusCode::OK, "{moved}");
@@ -121,10 +123,27 @@ async fn a_transferred_user_keeps_its_memberships_and_its_seat_moves() {
     assert_eq!(user["type"], "intranet");
     app.assert_audited(&["user.transferred_to_intranet"]);
 
-    // Another account's admin cannot reach the user at all.
+    // Another account's admin cannot reach the user at all, whatever the path.
     let other = app.sign_up("eve@other.example", "free").await;
     let res = app.post(&path, Some(&other.token), json!({})).await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+    let extranet = format!("/v1/users/{}/transfer-to-extranet", client.id);
+    let res = app.post(&extranet, Some(&other.token), json!({})).await;
+    assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+    let employee_path = format!("/v1/users/{}", employee.id);
+    let res = app
+        .call(
+            Method::PATCH,
+            &employee_path,
+            Some(&other.token),
+            Some(json!({"is_admin": true})),
+        )
+        .await;
+    assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+    let (_, still) = app
+        .json(Method::GET, &employee_path, &admin.token, None)
+        .await;
+    assert_eq!(still["is_admin"], false);
 }
 
 #[tokio::test]
