@@ -111,6 +111,20 @@ pub struct RawConfig {
     pub quota_sms_per_hour: u32,
     /// Messages one address may receive per day, from all accounts together (0: no limit).
     pub quota_per_recipient_per_day: u32,
+    /// Webhooks may be sent to loopback addresses: for tests and local development only.
+    pub webhook_allow_loopback: bool,
+    /// How long a webhook receiver has to answer, in milliseconds.
+    pub webhook_timeout_ms: u32,
+    /// The first wait before a failed webhook delivery is tried again, in milliseconds;
+    /// doubled after each failure (with jitter), at most six hours.
+    pub webhook_retry_base_ms: u32,
+    /// A webhook whose deliveries all failed for this many hours is switched off.
+    pub webhook_disable_after_hours: u32,
+    /// Deliveries one webhook may have in flight at once.
+    pub webhook_concurrency: u32,
+    /// Fixed addresses for webhook hosts, `name=address,…` (like curl's `--resolve`): for
+    /// split DNS. Every address is checked like a resolved one.
+    pub webhook_resolve: String,
 }
 
 impl Default for RawConfig {
@@ -139,8 +153,44 @@ impl Default for RawConfig {
             quota_email_per_hour: SendingQuotas::DEFAULT_EMAIL_PER_ACCOUNT_HOUR,
             quota_sms_per_hour: SendingQuotas::DEFAULT_SMS_PER_ACCOUNT_HOUR,
             quota_per_recipient_per_day: SendingQuotas::DEFAULT_PER_RECIPIENT_DAY,
+            webhook_allow_loopback: false,
+            webhook_timeout_ms: 10_000,
+            webhook_retry_base_ms: 30_000,
+            webhook_disable_after_hours: u32::try_from(domain::webhook::DISABLE_AFTER_HOURS)
+                .unwrap_or(72),
+            webhook_concurrency: 4,
+            webhook_resolve: String::new(),
         }
     }
+}
+
+/// How webhooks are delivered, as configured.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    pub allow_loopback: bool,
+    pub timeout: std::time::Duration,
+    pub retry_base: chrono::Duration,
+    pub disable_after: chrono::Duration,
+    pub concurrency: usize,
+    /// Fixed addresses of host names.
+    pub resolve: Vec<(String, std::net::IpAddr)>,
+}
+
+fn parse_resolve(spec: &str) -> Result<Vec<(String, std::net::IpAddr)>, String> {
+    spec.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (name, ip) = pair.split_once('=').ok_or_else(|| {
+                format!("EXTRANET_WEBHOOK_RESOLVE: `{pair}` is not `name=address`")
+            })?;
+            let ip = ip
+                .trim()
+                .parse()
+                .map_err(|_| format!("EXTRANET_WEBHOOK_RESOLVE: `{ip}` is not an IP address"))?;
+            Ok((name.trim().to_ascii_lowercase(), ip))
+        })
+        .collect()
 }
 
 /// Checked configuration the server runs with.
@@ -168,6 +218,7 @@ pub struct Config {
     pub login_failure_burst: u32,
     pub login_failure_interval_seconds: u32,
     pub quotas: SendingQuotas,
+    pub webhooks: WebhookSettings,
 }
 
 /// Whether `host` (a name or an address, maybe with brackets) is this machine's loopback.
@@ -223,6 +274,13 @@ impl Config {
                     ));
                 }
             }
+        }
+        if self.webhooks.allow_loopback {
+            warnings.push(
+                "EXTRANET_WEBHOOK_ALLOW_LOOPBACK = true: webhooks may be sent to this machine's own \
+                 services; for tests and local development only"
+                    .to_owned(),
+            );
         }
         warnings
     }
@@ -295,6 +353,20 @@ impl Config {
                 raw.quota_sms_per_hour,
                 raw.quota_per_recipient_per_day,
             ),
+            webhooks: WebhookSettings {
+                allow_loopback: raw.webhook_allow_loopback,
+                timeout: std::time::Duration::from_millis(u64::from(
+                    raw.webhook_timeout_ms.clamp(100, 60_000),
+                )),
+                retry_base: chrono::Duration::milliseconds(i64::from(
+                    raw.webhook_retry_base_ms.max(1),
+                )),
+                disable_after: chrono::Duration::hours(i64::from(
+                    raw.webhook_disable_after_hours.max(1),
+                )),
+                concurrency: usize::try_from(raw.webhook_concurrency.clamp(1, 64)).unwrap_or(4),
+                resolve: parse_resolve(&raw.webhook_resolve)?,
+            },
         })
     }
 }

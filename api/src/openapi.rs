@@ -41,6 +41,7 @@ use utoipa_actix_web::AppExt;
         (name = "network", description = "The network profile: a person's logins across accounts, and changing them"),
         (name = "api-tokens", description = "Integrators' long-lived tokens, acting as their creator within scopes"),
         (name = "audit", description = "Who did what to whom, and when"),
+        (name = "webhooks", description = "Events posted to integrators' URLs as they happen: signed (`X-Extranet-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">`), named (`X-Extranet-Event-Id`, the same on every retry), retried with backoff, logged and redeliverable"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

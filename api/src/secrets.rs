@@ -136,7 +136,16 @@ impl TokenSealer {
         Ok(hex::encode(mac.finalize().into_bytes()))
     }
 
-    fn seal(&self, secret: &str) -> Result<String, String> {
+    /// A fresh webhook signing secret: `whsec_` and 256 random bits.
+    pub fn webhook_secret() -> String {
+        let mut raw = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut raw);
+        format!("whsec_{}", URL_SAFE_NO_PAD.encode(raw))
+    }
+
+    /// Seals a secret the server must read again later (a webhook's signing secret): no
+    /// column holds it in clear.
+    pub fn seal(&self, secret: &str) -> Result<String, String> {
         let mut nonce = [0u8; 12];
         rand::thread_rng().fill_bytes(&mut nonce);
         let sealed = self

@@ -3,6 +3,7 @@
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::delivery::transport::{EmailTransport, SmsTransport};
+use crate::delivery::webhooks::{GuardedResolver, WebhookWorker};
 use crate::delivery::Deliveries;
 use crate::openapi;
 use crate::passwords::Passwords;
@@ -31,6 +32,7 @@ pub struct Application {
     port: u16,
     state: web::Data<AppState>,
     deliveries: Deliveries,
+    webhooks: Arc<WebhookWorker>,
 }
 
 impl Application {
@@ -74,7 +76,18 @@ impl Application {
             lease: chrono::Duration::seconds(i64::from(config.outbox_lease_seconds)),
             clock: clock.clone(),
         };
+        let webhook_wakeup = Arc::new(Notify::new());
+        let webhooks = Arc::new(WebhookWorker::new(
+            db.clone(),
+            sealer.clone(),
+            clock.clone(),
+            webhook_wakeup.clone(),
+            config.webhooks.clone(),
+        )?);
         let state = web::Data::new(AppState {
+            webhook_wakeup,
+            resolver: GuardedResolver::new(&config.webhooks),
+            webhooks: config.webhooks.clone(),
             clock,
             sealer,
             wakeup,
@@ -103,6 +116,7 @@ impl Application {
             let (app, api) = App::new()
                 .wrap(ErrorHandlers::new().default_handler(problem::ensure_problem))
                 .wrap(actix_web::middleware::from_fn(crate::auth::authenticate))
+                .wrap(actix_web::middleware::from_fn(wake_webhooks))
                 .wrap_fn(crate::telemetry::request_scope)
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .app_data(state.clone())
@@ -132,6 +146,7 @@ impl Application {
             port,
             state: state_for_upkeep,
             deliveries,
+            webhooks,
         })
     }
 
@@ -169,11 +184,31 @@ impl Application {
             }
         });
         let worker = tokio::spawn(self.deliveries.run());
+        let webhooks = tokio::spawn(self.webhooks.run());
         let served = self.server.await;
         upkeep.abort();
         worker.abort();
+        webhooks.abort();
         served
     }
+}
+
+/// Wakes the webhook worker after a change succeeded: it may have committed events.
+async fn wake_webhooks(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let write = req.method() != Method::GET;
+    let wakeup = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.webhook_wakeup.clone());
+    let res = next.call(req).await?;
+    if write && res.status().is_success() {
+        if let Some(wakeup) = wakeup {
+            wakeup.notify_one();
+        }
+    }
+    Ok(res)
 }
 
 /// The paths the API has, with their methods: what a request that matched no route is told.

@@ -65,6 +65,11 @@ word_enum!(
     /// How a message leaves the system.
     Channel { Email, Sms, Webhook }
 );
+word_enum!(
+    /// Where one delivery (a message or a webhook's event) stands: waiting for its next
+    /// attempt, sent (the receiver said 2xx, or the transport took it), or given up.
+    DeliveryStatus { Pending, Sent, Failed }
+);
 
 #[cfg(test)]
 mod tests {

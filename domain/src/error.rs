@@ -157,6 +157,10 @@ pub enum DomainError {
     SameLogin,
     #[error("too many login changes asked for; try again in {retry_after_seconds} s")]
     TooManyLoginChanges { retry_after_seconds: u32 },
+    #[error("this URL may not receive webhooks: {0}")]
+    WebhookUrlNotAllowed(String),
+    #[error("an account has at most {max} webhooks; delete one first")]
+    TooManyWebhooks { max: u32 },
 }
 
 impl DomainError {
@@ -210,12 +214,17 @@ impl DomainError {
             Self::WrongCurrentPassword => "wrong_current_password",
             Self::SameLogin => "same_login",
             Self::TooManyLoginChanges { .. } => "rate_limited",
+            Self::WebhookUrlNotAllowed(_) => "webhook_url_not_allowed",
+            Self::TooManyWebhooks { .. } => "too_many_webhooks",
         }
     }
 
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Invalid(_) | Self::IdempotencyKeyReused | Self::InvalidCode => ErrorKind::Invalid,
+            Self::Invalid(_)
+            | Self::IdempotencyKeyReused
+            | Self::InvalidCode
+            | Self::WebhookUrlNotAllowed(_) => ErrorKind::Invalid,
             Self::InvalidCredentials | Self::TokenNoLongerValid(_) => ErrorKind::Unauthenticated,
             Self::AccountTokenRequired
             | Self::AdminRequired
@@ -250,6 +259,7 @@ impl DomainError {
             | Self::AlreadyDismissed
             | Self::NotDismissed
             | Self::TooManyTokens { .. }
+            | Self::TooManyWebhooks { .. }
             | Self::NotExtranetUser
             | Self::UserTypeNotWritable
             | Self::TransferToExtranetImpossible

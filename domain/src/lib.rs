@@ -14,7 +14,8 @@
 //! - rule 8, dismissal blocks access: [`access::authorize_user`], [`dismissal`]; API tokens
 //!   act as their creator within their scopes: [`api_token`];
 //! - who may do what with the account and its users: [`access`];
-//! - sending quotas (Security): [`sending`].
+//! - sending quotas (Security): [`sending`];
+//! - webhooks: where they may be sent (SSRF), signed, retried, switched off: [`webhook`].
 
 pub mod access;
 pub mod account;
@@ -36,6 +37,7 @@ pub mod seats;
 pub mod sending;
 pub mod sign_up;
 pub mod transfer;
+pub mod webhook;
 pub mod workgroup;
 
 pub use error::{DomainError, ErrorKind, FieldError};

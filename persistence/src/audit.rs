@@ -4,12 +4,14 @@
 
 use crate::db::{insert_rows, DbConnection};
 use crate::error::StoreError;
+use crate::events::{self, Occurred};
 use crate::keys::Key;
 use crate::request::current_request;
 use crate::schema::audit_events;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::ids::{AccountId, ApiTokenId, IdentityId, UserId};
+use domain::webhook::EventType;
 use uuid::Uuid;
 
 /// Who did what to whom.
@@ -60,9 +62,11 @@ pub(crate) fn record_all(
     events: &[AuditEvent<'_>],
 ) -> Result<(), StoreError> {
     let request = current_request().map(|r| r.to_string());
-    let row = |event: &AuditEvent<'_>| {
+    let ids: Vec<String> = events.iter().map(|_| Uuid::now_v7().to_string()).collect();
+    let rows: Vec<(&String, &AuditEvent<'_>)> = ids.iter().zip(events).collect();
+    let row = |(id, event): &(&String, &AuditEvent<'_>)| {
         (
-            audit_events::id.eq(Uuid::now_v7().to_string()),
+            audit_events::id.eq((*id).clone()),
             audit_events::account_id.eq(event.account_id.map(|a| a.key())),
             audit_events::actor_user_id.eq(event.actor_user_id.map(|u| u.key())),
             audit_events::actor_identity_id.eq(event.actor_identity_id.map(|i| i.key())),
@@ -75,6 +79,26 @@ pub(crate) fn record_all(
             audit_events::request_id.eq(request.clone()),
         )
     };
-    insert_rows!(conn, audit_events::table, events, row);
+    insert_rows!(conn, audit_events::table, rows.as_slice(), row);
+    // What webhooks hear of: the events of an account that map to a webhook event.
+    let occurred: Vec<Occurred<'_>> = rows
+        .iter()
+        .filter_map(|(id, e)| {
+            Some(Occurred {
+                id: (*id).clone(),
+                event: EventType::for_action(e.action)?,
+                account_id: e.account_id?,
+                actor_user_id: e.actor_user_id,
+                actor_token_id: e.actor_token_id,
+                subject_type: e.subject_type,
+                subject_id: &e.subject_id,
+                details: &e.details,
+                at: e.at,
+            })
+        })
+        .collect();
+    if let Some(at) = occurred.first().map(|o| o.at) {
+        events::fan_out(conn, &occurred, at)?;
+    }
     Ok(())
 }

@@ -11,7 +11,9 @@ use diesel::expression::{
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::Text;
 use diesel::QueryResult;
-use domain::ids::{AccountId, ApiTokenId, IdentityId, InvitationId, UserId, WorkgroupId};
+use domain::ids::{
+    AccountId, ApiTokenId, IdentityId, InvitationId, UserId, WebhookId, WorkgroupId,
+};
 use std::str::FromStr;
 
 /// A typed id as the column stores it (UUID text).
@@ -35,7 +37,8 @@ text_key!(
     UserId,
     WorkgroupId,
     InvitationId,
-    ApiTokenId
+    ApiTokenId,
+    WebhookId
 );
 
 /// A word of the domain written into a statement's SQL as a literal (`'pending'`) instead of a

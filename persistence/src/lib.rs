@@ -17,6 +17,7 @@ pub mod audit;
 pub mod audit_log;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod idempotency;
 pub mod identities;
 pub mod invite;
@@ -36,6 +37,8 @@ pub mod schema;
 pub mod sign_ups;
 mod tx;
 pub mod users;
+pub mod webhook_deliveries;
+pub mod webhooks;
 pub mod workgroup_invitations;
 pub mod workgroups;
 

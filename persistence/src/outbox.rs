@@ -3,6 +3,7 @@
 //! PostgreSQL, so several processes share the work), send them, and mark them sent, or due
 //! again later, or given up.
 
+use crate::audit::{self, AuditEvent};
 use crate::db::{insert_rows, Database, DbConnection};
 use crate::error::StoreError;
 use crate::keys::{parse_id, parse_word, to_count, Key};
@@ -198,9 +199,11 @@ pub fn claim_due(
 ) -> Result<Vec<Claimed>, StoreError> {
     let at = now.naive_utc();
     db.write(move |conn| {
+        // Webhook deliveries have a worker of their own (`webhook_deliveries`).
         let due = outbox::table
             .filter(outbox::status.eq("pending"))
             .filter(outbox::next_attempt_at.le(at))
+            .filter(outbox::channel.ne("webhook"))
             .filter(
                 outbox::locked_until
                     .is_null()
@@ -250,6 +253,57 @@ pub enum Attempt {
         error: String,
         retry_at: Option<DateTime<Utc>>,
     },
+}
+
+/// A message given up: when it was an invitation's, its account hears of it
+/// (`invitation.delivery_failed`, in the audit log and to webhooks), so that inviters learn an
+/// address bounced without reading server logs.
+fn given_up(
+    conn: &mut DbConnection,
+    id: Uuid,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let found: Option<(Option<String>, String, String, String)> = outbox::table
+        .find(id.to_string())
+        .select((
+            outbox::account_id,
+            outbox::channel,
+            outbox::recipient,
+            outbox::payload,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((Some(account), channel, recipient, payload)) = found else {
+        return Ok(());
+    };
+    let payload: serde_json::Value = serde_json::from_str(&payload)
+        .map_err(|e| StoreError::Corrupt(format!("outbox payload: {e}")))?;
+    let (Some("invitation"), Some(invitation)) = (
+        payload.get("kind").and_then(|k| k.as_str()),
+        payload.get("invitation_id").and_then(|k| k.as_str()),
+    ) else {
+        return Ok(());
+    };
+    audit::record(
+        conn,
+        AuditEvent {
+            account_id: Some(parse_id(&account)?),
+            actor_user_id: None,
+            actor_identity_id: None,
+            actor_token_id: None,
+            action: "invitation.delivery_failed",
+            subject_type: "invitation",
+            subject_id: invitation.to_owned(),
+            details: json!({
+                "channel": channel,
+                "login": recipient,
+                "message_id": id.to_string(),
+                "error": error,
+            }),
+            at: now,
+        },
+    )
 }
 
 /// Records the outcomes of a round of attempts in one transaction.
@@ -303,6 +357,7 @@ pub fn record_attempts(
                     let status = if retry_at.is_some() {
                         "pending"
                     } else {
+                        given_up(conn, *id, error, now)?;
                         "failed"
                     };
                     diesel::update(row)

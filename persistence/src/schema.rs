@@ -158,6 +158,8 @@ diesel::table! {
         response_status -> Nullable<Integer>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        event_id -> Nullable<Text>,
+        last_attempt_at -> Nullable<Timestamp>,
     }
 }
 
@@ -212,6 +214,10 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        failing_since -> Nullable<Timestamp>,
+        disabled_at -> Nullable<Timestamp>,
+        disabled_reason -> Nullable<Text>,
     }
 }
 

@@ -33,5 +33,8 @@ mod smtp_tls;
 mod todays_rules;
 mod transfers;
 mod users;
+mod webhook_processes;
+mod webhook_receiver;
+mod webhooks;
 mod workgroup_permissions;
 mod workgroups;

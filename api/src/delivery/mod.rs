@@ -4,6 +4,7 @@
 //! messages left by a previous run).
 
 pub mod transport;
+pub mod webhooks;
 
 use crate::clock::Clock;
 use crate::secrets::TokenSealer;

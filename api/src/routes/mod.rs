@@ -13,6 +13,7 @@ pub mod invitee;
 pub mod members;
 pub mod network;
 pub mod users;
+pub mod webhooks;
 pub mod workgroups;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -61,5 +62,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(audit::list_audit_events)
         .service(network::get_profile)
         .service(network::request_login_change)
-        .service(network::confirm_login_change);
+        .service(network::confirm_login_change)
+        .service(webhooks::create_webhook)
+        .service(webhooks::list_webhooks)
+        .service(webhooks::get_webhook)
+        .service(webhooks::patch_webhook)
+        .service(webhooks::delete_webhook)
+        .service(webhooks::ping_webhook)
+        .service(webhooks::list_deliveries)
+        .service(webhooks::redeliver);
 }

@@ -1,0 +1,236 @@
+//! The events a webhook can subscribe to, named as receivers see them (`invitation.created`),
+//! and which change of the audit trail each one reports.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Something that happened in an account that a webhook can be told about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventType {
+    InvitationCreated,
+    InvitationResent,
+    InvitationRevoked,
+    InvitationAccepted,
+    InvitationDeclined,
+    InvitationExpired,
+    InvitationDeliveryFailed,
+    MembershipInvited,
+    MembershipJoined,
+    MembershipDeclined,
+    MembershipRemoved,
+    MembershipRoleChanged,
+    UserTransferred,
+    UserDismissed,
+    UserReinstated,
+    WorkgroupCreated,
+    WorkgroupUpdated,
+    /// Sent by `POST /v1/webhooks/{id}/ping` only; never subscribed to.
+    Ping,
+}
+
+const NAMES: [&str; 18] = [
+    "invitation.created",
+    "invitation.resent",
+    "invitation.revoked",
+    "invitation.accepted",
+    "invitation.declined",
+    "invitation.expired",
+    "invitation.delivery_failed",
+    "membership.invited",
+    "membership.joined",
+    "membership.declined",
+    "membership.removed",
+    "membership.role_changed",
+    "user.transferred",
+    "user.dismissed",
+    "user.reinstated",
+    "workgroup.created",
+    "workgroup.updated",
+    "ping",
+];
+
+impl EventType {
+    pub const ALL: [Self; 18] = [
+        Self::InvitationCreated,
+        Self::InvitationResent,
+        Self::InvitationRevoked,
+        Self::InvitationAccepted,
+        Self::InvitationDeclined,
+        Self::InvitationExpired,
+        Self::InvitationDeliveryFailed,
+        Self::MembershipInvited,
+        Self::MembershipJoined,
+        Self::MembershipDeclined,
+        Self::MembershipRemoved,
+        Self::MembershipRoleChanged,
+        Self::UserTransferred,
+        Self::UserDismissed,
+        Self::UserReinstated,
+        Self::WorkgroupCreated,
+        Self::WorkgroupUpdated,
+        Self::Ping,
+    ];
+
+    /// The events a webhook may subscribe to (all but `ping`).
+    pub fn subscribable() -> impl Iterator<Item = Self> {
+        Self::ALL.into_iter().filter(|e| *e != Self::Ping)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        NAMES[self as usize]
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+
+    /// The event an audit action reports to webhooks, if any. Several actions report as one
+    /// event: a member who leaves, is removed, or whose invitation is withdrawn is
+    /// `membership.removed`; an owner handed over is `workgroup.updated`.
+    pub fn for_action(action: &str) -> Option<Self> {
+        Some(match action {
+            "invitation.created" => Self::InvitationCreated,
+            "invitation.resent" => Self::InvitationResent,
+            "invitation.revoked" => Self::InvitationRevoked,
+            "invitation.accepted" => Self::InvitationAccepted,
+            "invitation.declined" => Self::InvitationDeclined,
+            "invitation.expired" => Self::InvitationExpired,
+            "invitation.delivery_failed" => Self::InvitationDeliveryFailed,
+            "membership.invited" => Self::MembershipInvited,
+            "membership.joined" | "membership.accepted" => Self::MembershipJoined,
+            "membership.declined" => Self::MembershipDeclined,
+            "membership.removed" | "membership.left" | "membership.invitation_withdrawn" => {
+                Self::MembershipRemoved
+            }
+            "membership.role_changed" => Self::MembershipRoleChanged,
+            "user.transferred_to_intranet" => Self::UserTransferred,
+            "user.dismissed" => Self::UserDismissed,
+            "user.reinstated" => Self::UserReinstated,
+            "workgroup.created" => Self::WorkgroupCreated,
+            "workgroup.updated" | "workgroup.owner_changed" => Self::WorkgroupUpdated,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for EventType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for EventType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let word = String::deserialize(d)?;
+        Self::parse(&word).ok_or_else(|| serde::de::Error::unknown_variant(&word, &NAMES))
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for EventType {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Self::ALL.iter().map(|e| e.as_str())))
+            .description(Some(
+                "An event a webhook is told about (`ping` is only sent by the ping endpoint).",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for EventType {}
+
+/// The events one webhook subscribed to, as a set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EventTypes(u32);
+
+impl EventTypes {
+    pub fn of(events: impl IntoIterator<Item = EventType>) -> Self {
+        Self(events.into_iter().fold(0, |bits, e| bits | (1 << e as u32)))
+    }
+
+    pub fn contains(self, event: EventType) -> bool {
+        self.0 & (1 << event as u32) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn to_vec(self) -> Vec<EventType> {
+        EventType::ALL
+            .into_iter()
+            .filter(|e| self.contains(*e))
+            .collect()
+    }
+
+    /// Stored as the names, space-separated.
+    pub fn to_words(self) -> String {
+        self.to_vec()
+            .iter()
+            .map(|e| e.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub fn from_words(words: &str) -> Option<Self> {
+        words
+            .split_whitespace()
+            .map(EventType::parse)
+            .collect::<Option<Vec<_>>>()
+            .map(Self::of)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_sets_keep_them() {
+        for e in EventType::ALL {
+            assert_eq!(EventType::parse(e.as_str()), Some(e));
+        }
+        let set = EventTypes::of([EventType::UserDismissed, EventType::InvitationCreated]);
+        assert_eq!(set.to_words(), "invitation.created user.dismissed");
+        assert_eq!(EventTypes::from_words(&set.to_words()), Some(set));
+        assert_eq!(EventTypes::from_words("user.dismissed nonsense"), None);
+        assert!(!EventType::subscribable().any(|e| e == EventType::Ping));
+    }
+
+    #[test]
+    fn audit_actions_map_to_the_events_receivers_know() {
+        assert_eq!(
+            EventType::for_action("membership.left"),
+            Some(EventType::MembershipRemoved)
+        );
+        assert_eq!(
+            EventType::for_action("user.transferred_to_intranet"),
+            Some(EventType::UserTransferred)
+        );
+        assert_eq!(
+            EventType::for_action("workgroup.owner_changed"),
+            Some(EventType::WorkgroupUpdated)
+        );
+        // Changes webhooks are not told about: tokens, settings, logins.
+        for action in [
+            "api_token.created",
+            "account.updated",
+            "user.login_changed",
+            "ping",
+        ] {
+            assert_eq!(EventType::for_action(action), None, "{action}");
+        }
+        // Every other subscribable event is the audit action of its own name.
+        for e in EventType::subscribable().filter(|e| *e != EventType::UserTransferred) {
+            assert_eq!(EventType::for_action(e.as_str()), Some(e), "{e}");
+        }
+    }
+}

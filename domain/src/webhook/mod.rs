@@ -1,0 +1,311 @@
+//! Webhooks: who manages them, what a webhook is made of, how a delivery is signed, when a
+//! failed one is tried again, and when a webhook that keeps failing is switched off.
+//! Which URLs may receive them is [`address`]; which events there are is [`event`].
+
+pub mod address;
+pub mod event;
+
+pub use address::{check_address, check_resolved, Host, WebhookUrl, MAX_URL_CHARS};
+pub use event::{EventType, EventTypes};
+
+use crate::access::{may_administer_account, AccountUser};
+use crate::error::{DomainError, FieldError, FieldErrors};
+use chrono::{DateTime, Duration, Utc};
+
+/// An account has at most this many webhooks.
+pub const MAX_WEBHOOKS_PER_ACCOUNT: u32 = 20;
+/// A secret given by the client has 16 to 128 printable characters.
+pub const SECRET_MIN_CHARS: usize = 16;
+pub const SECRET_MAX_CHARS: usize = 128;
+/// A delivery is given up (`failed`, redeliverable) after this many attempts.
+pub const MAX_ATTEMPTS: u32 = 10;
+/// The longest wait between two attempts.
+pub const MAX_BACKOFF_SECONDS: i64 = 6 * 3600;
+/// A webhook whose deliveries have all failed for this long is switched off.
+pub const DISABLE_AFTER_HOURS: i64 = 72;
+
+/// Managing webhooks: administrators (and tokens they made with `webhooks:write`).
+pub fn may_manage_webhooks(user: &AccountUser) -> Result<(), DomainError> {
+    may_administer_account(user)
+}
+
+/// A signing secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl Secret {
+    pub fn parse(s: &str) -> Result<Self, FieldError> {
+        let n = s.chars().count();
+        if !(SECRET_MIN_CHARS..=SECRET_MAX_CHARS).contains(&n) {
+            return Err(FieldError::new(
+                "",
+                "invalid_length",
+                format!("{SECRET_MIN_CHARS} to {SECRET_MAX_CHARS} characters"),
+            ));
+        }
+        if !s.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(FieldError::new(
+                "",
+                "invalid_format",
+                "printable ASCII characters, no spaces",
+            ));
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    /// A secret the server made (already random and well-formed).
+    pub fn generated(s: String) -> Self {
+        Self(s)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+fn parse_events(events: &[String]) -> Result<EventTypes, FieldError> {
+    if events.is_empty() {
+        return Err(FieldError::new(
+            "",
+            "required",
+            "subscribe to at least one event",
+        ));
+    }
+    let mut set = Vec::with_capacity(events.len());
+    for (i, name) in events.iter().enumerate() {
+        match EventType::parse(name) {
+            Some(EventType::Ping) | None => {
+                return Err(FieldError::new(
+                    format!("[{i}]"),
+                    "unknown_event",
+                    format!(
+                        "`{name}` is not an event; one of: {}",
+                        EventType::subscribable()
+                            .map(|e| e.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ))
+            }
+            Some(e) => set.push(e),
+        }
+    }
+    Ok(EventTypes::of(set))
+}
+
+/// Collects a URL's field problems with the others'; a URL refused for where it points is
+/// kept aside, reported once every field is well-formed.
+fn url_field(
+    errors: &mut FieldErrors,
+    parsed: Result<WebhookUrl, DomainError>,
+    refusal: &mut Option<DomainError>,
+) -> Option<WebhookUrl> {
+    match parsed {
+        Ok(url) => Some(url),
+        Err(DomainError::Invalid(fields)) => {
+            fields.into_iter().for_each(|f| errors.push(f));
+            None
+        }
+        Err(refused) => {
+            *refusal = Some(refused);
+            None
+        }
+    }
+}
+
+/// A webhook to create: where, for which events, and its secret if the client chose one.
+#[derive(Debug, Clone)]
+pub struct NewWebhook {
+    pub url: WebhookUrl,
+    pub events: EventTypes,
+    pub secret: Option<Secret>,
+}
+
+impl NewWebhook {
+    /// Every field's problems at once; a URL refused for where it points is its own error
+    /// (`webhook_url_not_allowed`), once the rest is well-formed.
+    pub fn parse(
+        url: &str,
+        events: &[String],
+        secret: Option<&str>,
+        allow_loopback: bool,
+    ) -> Result<Self, DomainError> {
+        let mut errors = FieldErrors::new();
+        let mut refusal = None;
+        let events = errors.check("events", parse_events(events));
+        let secret = secret.map(|s| errors.check("secret", Secret::parse(s)));
+        let url = url_field(
+            &mut errors,
+            WebhookUrl::parse(url, allow_loopback),
+            &mut refusal,
+        );
+        errors.finish()?;
+        if let Some(refused) = refusal {
+            return Err(refused);
+        }
+        match (url, events, secret) {
+            (Some(url), Some(events), secret) => Ok(Self {
+                url,
+                events,
+                secret: secret.flatten(),
+            }),
+            _ => Err(DomainError::invalid(
+                "",
+                "invalid",
+                "the webhook is invalid",
+            )),
+        }
+    }
+}
+
+/// What a `PATCH` of a webhook changes; absent fields stay.
+#[derive(Debug, Clone, Default)]
+pub struct WebhookChange {
+    pub url: Option<WebhookUrl>,
+    pub events: Option<EventTypes>,
+    pub secret: Option<Secret>,
+    /// `true` switches a webhook on again (its failure streak forgotten); `false` pauses it.
+    pub active: Option<bool>,
+}
+
+impl WebhookChange {
+    pub fn parse(
+        url: Option<&str>,
+        events: Option<&[String]>,
+        secret: Option<&str>,
+        active: Option<bool>,
+        allow_loopback: bool,
+    ) -> Result<Self, DomainError> {
+        let mut errors = FieldErrors::new();
+        let mut refusal = None;
+        let events = events.and_then(|e| errors.check("events", parse_events(e)));
+        let secret = secret.and_then(|s| errors.check("secret", Secret::parse(s)));
+        let url = url.and_then(|u| {
+            url_field(
+                &mut errors,
+                WebhookUrl::parse(u, allow_loopback),
+                &mut refusal,
+            )
+        });
+        errors.finish()?;
+        if let Some(refused) = refusal {
+            return Err(refused);
+        }
+        Ok(Self {
+            url,
+            events,
+            secret,
+            active,
+        })
+    }
+}
+
+/// The text a delivery's signature is computed over: `"<t>.<body>"`, `t` in Unix seconds.
+pub fn signed_content(t: i64, body: &str) -> String {
+    format!("{t}.{body}")
+}
+
+/// The `X-Extranet-Signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256>`.
+pub fn signature_header(t: i64, hex_mac: &str) -> String {
+    format!("t={t},v1={hex_mac}")
+}
+
+/// How long to wait after `attempts` failed attempts of one delivery: `base`, doubling each
+/// time, at most [`MAX_BACKOFF_SECONDS`], of which a random half (`jitter` in 0..1) is waited
+/// so that deliveries failing together do not come back together; `None` once
+/// [`MAX_ATTEMPTS`] attempts failed.
+pub fn retry_after(attempts: u32, base: Duration, jitter: f64) -> Option<Duration> {
+    if attempts >= MAX_ATTEMPTS {
+        return None;
+    }
+    let doubled = base
+        .num_milliseconds()
+        .max(1)
+        .saturating_mul(1i64 << attempts.saturating_sub(1).min(30));
+    let full = doubled.min(MAX_BACKOFF_SECONDS * 1000);
+    let jitter = jitter.clamp(0.0, 1.0);
+    // Equal jitter: half of the wait for sure, the other half at random.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+    let wait = full / 2 + ((full / 2) as f64 * jitter) as i64;
+    Some(Duration::milliseconds(wait.max(1)))
+}
+
+/// Whether a webhook whose deliveries have failed without a success since `failing_since`
+/// is switched off now.
+pub fn should_disable(
+    failing_since: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    after: Duration,
+) -> bool {
+    failing_since.is_some_and(|since| now - since >= after)
+}
+
+/// What the admins read on a webhook that was switched off.
+pub fn disabled_reason(failing_since: DateTime<Utc>, last_error: &str) -> String {
+    format!(
+        "switched off: every delivery failed since {}; the last one: {last_error}. Fix the receiver, then PATCH the webhook with `active: true` and redeliver what it missed",
+        failing_since.format("%Y-%m-%d %H:%M UTC")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_gives_up() {
+        let base = Duration::seconds(30);
+        assert_eq!(retry_after(1, base, 0.0), Some(Duration::seconds(15)));
+        assert_eq!(retry_after(1, base, 1.0), Some(Duration::seconds(30)));
+        assert_eq!(retry_after(2, base, 1.0), Some(Duration::seconds(60)));
+        assert_eq!(retry_after(3, base, 0.5), Some(Duration::seconds(90)));
+        let last = retry_after(MAX_ATTEMPTS - 1, base, 1.0).unwrap();
+        assert!(last <= Duration::seconds(MAX_BACKOFF_SECONDS));
+        assert_eq!(retry_after(MAX_ATTEMPTS, base, 0.3), None);
+        // Jitter spreads deliveries that failed together.
+        assert_ne!(retry_after(4, base, 0.1), retry_after(4, base, 0.9));
+    }
+
+    #[test]
+    fn a_webhook_failing_for_long_enough_is_switched_off() {
+        let now = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap();
+        let after = Duration::hours(DISABLE_AFTER_HOURS);
+        assert!(!should_disable(None, now, after));
+        assert!(!should_disable(Some(now - Duration::hours(71)), now, after));
+        assert!(should_disable(Some(now - after), now, after));
+        let why = disabled_reason(now, "HTTP 500");
+        assert!(why.contains("HTTP 500") && why.contains("active: true"));
+    }
+
+    #[test]
+    fn webhooks_are_parsed_whole() {
+        let ok = NewWebhook::parse(
+            "https://hooks.example.com/x",
+            &["invitation.created".into(), "user.dismissed".into()],
+            None,
+            false,
+        )
+        .unwrap();
+        assert!(ok.events.contains(EventType::UserDismissed));
+        let e = NewWebhook::parse("nope", &["ping".into()], Some("short"), false).unwrap_err();
+        let fields: Vec<_> = e.field_errors().iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["events[0]", "secret", "url"]);
+        let e = NewWebhook::parse("ftp://x.example/", &["user.dismissed".into()], None, false)
+            .unwrap_err();
+        assert_eq!(e.code(), "webhook_url_not_allowed");
+        let e = NewWebhook::parse("https://x.example/", &[], None, false).unwrap_err();
+        assert_eq!(e.field_errors()[0].field, "events");
+        assert!(Secret::parse("with a space in it!!").is_err());
+        assert!(Secret::parse("0123456789abcdef").is_ok());
+        let change = WebhookChange::parse(None, None, None, Some(true), false).unwrap();
+        assert_eq!(change.active, Some(true));
+        assert_eq!(signature_header(5, "ab"), "t=5,v1=ab");
+        assert_eq!(signed_content(5, "{}"), "5.{}");
+    }
+}
