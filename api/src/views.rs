@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use domain::account::ExternalDomains;
 use domain::enums::{
-    InvitationStatus, InvitePolicy, MembershipStatus, Role, UserStatus, UserType, WhoCanInvite,
-    WorkgroupKind,
+    DeliveryState, InvitationStatus, InvitePolicy, MembershipStatus, Role, UserStatus, UserType,
+    WhoCanInvite, WorkgroupKind,
 };
 use domain::plan::Plans;
 use domain::sending::SendingQuotas;
@@ -372,6 +372,25 @@ pub struct InvitationView {
     /// The user it became, once accepted.
     pub accepted_user_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
+    /// What became of its (latest) message; `null` for invitations sent before the server
+    /// recorded it.
+    pub delivery: Option<InvitationDeliveryView>,
+}
+
+/// What became of an invitation's message: `queued` (waiting for its first attempt, or to be
+/// tried again at `next_attempt_at` after a failure), `sent` (handed to the mail server or SMS
+/// gateway), or `failed` after its last attempt (resend it, or fix the address).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationDeliveryView {
+    pub state: DeliveryState,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// Why the last attempt failed, in the transport's words (never a secret or a gateway's
+    /// URL).
+    #[schema(example = "SMS gateway answered 503 Service Unavailable")]
+    pub last_error: Option<String>,
+    /// When it is tried again, while queued after a failure.
+    pub next_attempt_at: Option<DateTime<Utc>>,
 }
 
 impl From<&InvitationRecord> for InvitationView {
@@ -392,6 +411,12 @@ impl From<&InvitationRecord> for InvitationView {
             last_sent_at: i.last_sent_at,
             accepted_user_id: i.accepted_user_id.map(|u| u.as_uuid()),
             created_at: i.created_at,
+            delivery: i.delivery.as_ref().map(|d| InvitationDeliveryView {
+                state: d.state,
+                attempts: d.attempts,
+                last_error: d.last_error.clone(),
+                next_attempt_at: d.next_attempt_at,
+            }),
         }
     }
 }

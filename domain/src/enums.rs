@@ -66,6 +66,11 @@ word_enum!(
     Channel { Email, Sms, Webhook }
 );
 word_enum!(
+    /// What became of an invitation's message: waiting to be sent (or sent again after a
+    /// failure), sent, or given up after its last attempt.
+    DeliveryState { Queued, Sent, Failed }
+);
+word_enum!(
     /// Where one delivery (a message or a webhook's event) stands: waiting for its next
     /// attempt, sent (the receiver said 2xx, or the transport took it), or given up.
     DeliveryStatus { Pending, Sent, Failed }

@@ -13,7 +13,7 @@ use crate::limits::Limits;
 use crate::membership_invitation::MembershipInvitation;
 use crate::models::accounts::{account_by_id, account_unless_overdue, AccountRecord};
 use crate::models::invitations::{
-    insert_invitations, InvitationRecord, IssuedToken, NewInvitation,
+    insert_invitations, DeliveryRecord, InvitationRecord, IssuedToken, NewInvitation,
 };
 use crate::models::users::{login_states, names_of};
 use crate::models::workgroups::{find_with_facts, insert_workgroup, WorkgroupRecord};
@@ -348,6 +348,7 @@ fn new_record(
         accepted_user_id: None,
         created_at: now,
         sent_by: actor.user_id,
+        delivery: Some(DeliveryRecord::queued()),
     }
 }
 

@@ -21,7 +21,7 @@ use crate::tx::{self, Sweep};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::access::{may_see_account_internals, AccountUser};
-use domain::enums::{InvitationStatus, UserType};
+use domain::enums::{DeliveryState, InvitationStatus, UserType};
 use domain::ids::{InvitationId, WorkgroupId};
 use domain::invitation::{decide_resend, decide_revoke, LoginState, ResendContext};
 use domain::sending::Sending;
@@ -47,13 +47,17 @@ pub struct InvitationFilter {
     pub workgroup_id: Option<WorkgroupId>,
     /// Part of the login or a name, any case.
     pub q: Option<String>,
+    /// What became of the invitation's current message.
+    pub delivery: Option<DeliveryState>,
 }
 
 impl InvitationFilter {
     /// Whether the list may read every invitation of the account (a search, or the expired
     /// ones, which no index orders) rather than one page of an index.
     pub fn scans(&self) -> bool {
-        search_text(self.q.as_deref()).is_some() || self.status == Some(InvitationStatus::Expired)
+        search_text(self.q.as_deref()).is_some()
+            || self.status == Some(InvitationStatus::Expired)
+            || self.delivery.is_some()
     }
 }
 
@@ -159,6 +163,9 @@ fn filtered<'a>(
     };
     if let Some(t) = filter.invitation_type {
         query = query.filter(invitations::invitation_type.eq(t.as_str()));
+    }
+    if let Some(d) = filter.delivery {
+        query = query.filter(invitations::delivery_state.eq(d.as_str()));
     }
     if let Some(w) = filter.workgroup_id {
         query = query.filter(invitations::workgroup_id.eq(w.key()));

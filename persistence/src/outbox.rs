@@ -10,10 +10,10 @@ use crate::keys::{parse_id, parse_word, to_count, Key};
 use crate::models::accounts::AccountRecord;
 use crate::models::invitations::InvitationRecord;
 use crate::models::workgroups::WorkgroupRecord;
-use crate::schema::outbox;
+use crate::schema::{invitations, outbox};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::enums::Channel;
+use domain::enums::{Channel, DeliveryState};
 use domain::ids::AccountId;
 use domain::login::Login;
 use serde_json::json;
@@ -178,6 +178,26 @@ pub struct Claimed {
     pub attempts: u32,
 }
 
+impl Claimed {
+    /// The invitation this message invites to, if it is an invitation's.
+    pub fn invitation_id(&self) -> Option<&str> {
+        let p = &self.payload;
+        (p.get("kind").and_then(serde_json::Value::as_str) == Some("invitation"))
+            .then(|| p.get("invitation_id").and_then(serde_json::Value::as_str))
+            .flatten()
+    }
+}
+
+/// One attempt's outcome, with the invitation whose message it was (if it was one).
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub message: Uuid,
+    pub invitation: Option<String>,
+    /// Failed attempts before this one.
+    pub attempts_before: u32,
+    pub attempt: Attempt,
+}
+
 diesel::define_sql_function!(fn json_remove(json: diesel::sql_types::Text, path: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 #[derive(Queryable, Selectable)]
@@ -306,10 +326,61 @@ fn given_up(
     )
 }
 
+/// Copies what became of invitations' messages onto the invitations (unless a resend replaced
+/// the message since): the messages sent in one statement, each failure in its own.
+fn record_on_invitations(conn: &mut DbConnection, outcomes: &[Recorded]) -> Result<(), StoreError> {
+    let (mut ids, mut messages) = (Vec::new(), Vec::new());
+    for r in outcomes {
+        if let (Some(invitation), Attempt::Sent) = (&r.invitation, &r.attempt) {
+            ids.push(invitation.as_str());
+            messages.push(r.message.to_string());
+        }
+    }
+    if !ids.is_empty() {
+        diesel::update(
+            invitations::table
+                .filter(invitations::id.eq_any(&ids))
+                .filter(invitations::message_id.eq_any(&messages)),
+        )
+        .set((
+            invitations::delivery_state.eq(DeliveryState::Sent.as_str()),
+            invitations::delivery_attempts.eq(invitations::delivery_attempts + 1),
+            invitations::delivery_error.eq(None::<String>),
+            invitations::delivery_next_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    }
+    for r in outcomes {
+        let (Some(invitation), Attempt::Failed { error, retry_at }) = (&r.invitation, &r.attempt)
+        else {
+            continue;
+        };
+        let state = if retry_at.is_some() {
+            DeliveryState::Queued
+        } else {
+            DeliveryState::Failed
+        };
+        let attempts = i32::try_from(r.attempts_before.saturating_add(1)).unwrap_or(i32::MAX);
+        diesel::update(
+            invitations::table
+                .find(invitation)
+                .filter(invitations::message_id.eq(r.message.to_string())),
+        )
+        .set((
+            invitations::delivery_state.eq(state.as_str()),
+            invitations::delivery_attempts.eq(attempts),
+            invitations::delivery_error.eq(Some(error.as_str())),
+            invitations::delivery_next_at.eq(retry_at.map(|t| t.naive_utc())),
+        ))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Records the outcomes of a round of attempts in one transaction.
 pub fn record_attempts(
     db: &Database,
-    outcomes: Vec<(Uuid, Attempt)>,
+    outcomes: Vec<Recorded>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     if outcomes.is_empty() {
@@ -321,8 +392,8 @@ pub fn record_attempts(
         // staying anywhere, so the database drops it from the payload.
         let sent: Vec<String> = outcomes
             .iter()
-            .filter(|(_, o)| matches!(o, Attempt::Sent))
-            .map(|(id, _)| id.to_string())
+            .filter(|r| matches!(r.attempt, Attempt::Sent))
+            .map(|r| r.message.to_string())
             .collect();
         if !sent.is_empty() {
             let rows = outbox::table.filter(outbox::id.eq_any(&sent));
@@ -349,7 +420,13 @@ pub fn record_attempts(
                     .execute(c)?,
             };
         }
-        for (id, outcome) in &outcomes {
+        record_on_invitations(conn, &outcomes)?;
+        for Recorded {
+            message: id,
+            attempt: outcome,
+            ..
+        } in &outcomes
+        {
             let row = outbox::table.find(id.to_string());
             match outcome {
                 Attempt::Sent => {}

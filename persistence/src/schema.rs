@@ -112,6 +112,10 @@ diesel::table! {
         updated_at -> Timestamp,
         sent_by -> Nullable<Text>,
         message_id -> Nullable<Text>,
+        delivery_state -> Nullable<Text>,
+        delivery_attempts -> Integer,
+        delivery_error -> Nullable<Text>,
+        delivery_next_at -> Nullable<Timestamp>,
     }
 }
 

@@ -13,7 +13,7 @@ use domain::delivery::{
     render_membership_invitation, render_sign_up_code, retry_after, InvitationMessage, Rendered,
 };
 use domain::enums::Channel;
-use persistence::outbox::{self, Attempt, Claimed};
+use persistence::outbox::{self, Attempt, Claimed, Recorded};
 use persistence::Database;
 use serde_json::Value;
 use std::sync::Arc;
@@ -172,7 +172,16 @@ impl Deliveries {
         }
         let attempts =
             futures_util::future::join_all(claimed.iter().map(|m| self.attempt(m))).await;
-        let outcomes: Vec<_> = claimed.iter().map(|m| m.id).zip(attempts).collect();
+        let outcomes: Vec<Recorded> = claimed
+            .iter()
+            .zip(attempts)
+            .map(|(m, attempt)| Recorded {
+                message: m.id,
+                invitation: m.invitation_id().map(str::to_owned),
+                attempts_before: m.attempts,
+                attempt,
+            })
+            .collect();
         let n = outcomes.len();
         let (db, now) = (self.db.clone(), self.clock.now());
         actix_web::web::block(move || outbox::record_attempts(&db, outcomes, now))

@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::views::{InvitationPage, InvitationView, WorkgroupView};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use domain::enums::{InvitationStatus, UserType, WorkgroupKind};
+use domain::enums::{DeliveryState, InvitationStatus, UserType, WorkgroupKind};
 use domain::ids::{InvitationId, WorkgroupId};
 use domain::invitation::{Batch, BatchRequest, InviteeRequest, WorkgroupRequest};
 use persistence::invite::{BatchResult, BatchRow, NewInvitations};
@@ -260,6 +260,10 @@ pub struct InvitationListQuery {
     pub workgroup_id: Option<Uuid>,
     /// Part of the email, phone or a name, any case (at most 200 characters).
     pub q: Option<String>,
+    /// What became of the invitation's message: `queued`, `sent` or `failed` (an address that
+    /// bounced, a number the gateway refused).
+    #[param(inline)]
+    pub delivery: Option<DeliveryState>,
     /// 1 to 200; 50 by default.
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
@@ -293,6 +297,7 @@ pub async fn list_invitations(
         invitation_type: query.invitation_type,
         workgroup_id: query.workgroup_id.map(WorkgroupId),
         q: domain::names::parse_search(query.q.as_deref())?,
+        delivery: query.delivery,
     };
     let bound = Bound::of(filter.scans());
     let page = crate::reads::read(&state, bound, move |db| {

@@ -6,7 +6,7 @@ use crate::keys::{parse_id, parse_opt_id, parse_word, to_count, utc, Key};
 use crate::schema::invitations;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::enums::{InvitationStatus, UserType};
+use domain::enums::{DeliveryState, InvitationStatus, UserType};
 use domain::ids::{AccountId, InvitationId, UserId, WorkgroupId};
 use domain::invitation::{effective_status, InvitationFacts};
 use domain::login::{Email, Login, Phone};
@@ -44,6 +44,33 @@ pub struct InvitationRecord {
     pub created_at: DateTime<Utc>,
     /// Who sent it last: its inviter, or whoever resent it since.
     pub sent_by: UserId,
+    /// What became of its current message (`None`: unknown, older than the record).
+    #[serde(default)]
+    pub delivery: Option<DeliveryRecord>,
+}
+
+/// What became of an invitation's message, as the delivery worker last recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRecord {
+    pub state: DeliveryState,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// The transport's reason for the last failure, in words.
+    pub last_error: Option<String>,
+    /// When it is tried again, after a failure.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+}
+
+impl DeliveryRecord {
+    /// A message just written, waiting for its first attempt.
+    pub fn queued() -> Self {
+        Self {
+            state: DeliveryState::Queued,
+            attempts: 0,
+            last_error: None,
+            next_attempt_at: None,
+        }
+    }
 }
 
 impl InvitationRecord {
@@ -92,6 +119,10 @@ pub(crate) struct InvitationRow {
     accepted_user_id: Option<String>,
     created_at: NaiveDateTime,
     sent_by: Option<String>,
+    delivery_state: Option<String>,
+    delivery_attempts: i32,
+    delivery_error: Option<String>,
+    delivery_next_at: Option<NaiveDateTime>,
 }
 
 impl InvitationRow {
@@ -118,6 +149,18 @@ impl InvitationRow {
             last_sent_at: utc(self.last_sent_at),
             accepted_user_id: parse_opt_id(self.accepted_user_id.as_deref())?,
             created_at: utc(self.created_at),
+            delivery: self
+                .delivery_state
+                .as_deref()
+                .map(|state| {
+                    Ok::<_, StoreError>(DeliveryRecord {
+                        state: parse_word(state, DeliveryState::parse)?,
+                        attempts: to_count(self.delivery_attempts),
+                        last_error: self.delivery_error,
+                        next_attempt_at: self.delivery_next_at.map(utc),
+                    })
+                })
+                .transpose()?,
         })
     }
 }
@@ -194,6 +237,7 @@ pub(crate) fn insert_invitations(
                 invitations::created_at.eq(at),
                 invitations::updated_at.eq(at),
                 invitations::message_id.eq(n.message_id.to_string()),
+                invitations::delivery_state.eq(DeliveryState::Queued.as_str()),
             ),
         )
     };
@@ -227,7 +271,13 @@ pub(crate) fn mark_resent(
     let at = now.naive_utc();
     diesel::update(invitations::table.find(id.key()))
         .set((
-            invitations::message_id.eq(Some(message_id.to_string())),
+            (
+                invitations::message_id.eq(Some(message_id.to_string())),
+                invitations::delivery_state.eq(DeliveryState::Queued.as_str()),
+                invitations::delivery_attempts.eq(0),
+                invitations::delivery_error.eq(None::<String>),
+                invitations::delivery_next_at.eq(None::<NaiveDateTime>),
+            ),
             invitations::status.eq(InvitationStatus::Pending.as_str()),
             invitations::token_hash.eq(token_hash),
             invitations::expires_at.eq(expires_at.naive_utc()),

@@ -1,0 +1,279 @@
+//! Every change a client cares about reaches a webhook subscribed to it, as the event the
+//! issue names; and a webhook failing for days is switched off, with the reason for its admins.
+
+use crate::helpers::*;
+use crate::webhook_receiver::Receiver;
+use crate::webhooks::{deliveries, deliveries_when, subscribe, webhook_app};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+const ALL: [&str; 17] = [
+    "invitation.created",
+    "invitation.resent",
+    "invitation.revoked",
+    "invitation.accepted",
+    "invitation.declined",
+    "invitation.expired",
+    "invitation.delivery_failed",
+    "membership.invited",
+    "membership.joined",
+    "membership.declined",
+    "membership.removed",
+    "membership.role_changed",
+    "user.transferred",
+    "user.dismissed",
+    "user.reinstated",
+    "workgroup.created",
+    "workgroup.updated",
+];
+
+async fn ok(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) {
+    let (status, answer) = app.json(method, path, token, body).await;
+    assert!(status.is_success(), "{path}: {status} {answer}");
+}
+
+#[tokio::test]
+async fn every_change_a_client_cares_about_is_an_event() {
+    let app = TestApp::spawn_with(|c| {
+        c.webhook_allow_loopback = true;
+        c.resend_interval_seconds = 0;
+    })
+    .await;
+    let receiver = Receiver::start().await;
+    let admin = app.sign_up("ada@agency.example", "basic").await;
+    let hook = subscribe(&app, &admin.token, &receiver.url, &ALL).await;
+    assert_eq!(hook["events"].as_array().unwrap().len(), ALL.len());
+    let t = &admin.token;
+
+    let site = app.workgroup(t, "Client site", true).await;
+    let other = app.workgroup(t, "Second site", true).await;
+    ok(
+        &app,
+        Method::PATCH,
+        &format!("/v1/workgroups/{site}"),
+        t,
+        Some(json!({"description": "Where we meet"})),
+    )
+    .await;
+    // An invitation resent and revoked; one accepted; one declined; one left to expire.
+    let first = app.invite_phone(t, &site, "+14155550101").await;
+    let first = first["id"].as_str().unwrap();
+    assert!(app.resend(t, first).await.status().is_success());
+    ok(
+        &app,
+        Method::POST,
+        &format!("/v1/invitations/{first}/revoke"),
+        t,
+        None,
+    )
+    .await;
+    let ext = app.join(t, "extranet", Some(&site), "+14155550102").await;
+    app.invite_phone(t, &site, "+14155550103").await;
+    let declined = app.sms.token("+14155550103", 0).await;
+    let res = app
+        .post("/v1/invitations/decline", None, json!({"token": declined}))
+        .await;
+    assert!(res.status().is_success());
+    app.invite_phone(t, &site, "+14155550104").await;
+    // Memberships of the external user: invited, joined, role changed, removed; then
+    // invited again and declined.
+    app.add_and_accept(t, &other, &ext, "member").await;
+    ok(
+        &app,
+        Method::PATCH,
+        &format!("/v1/workgroups/{other}/members/{}", ext.id),
+        t,
+        Some(json!({"role": "moderator"})),
+    )
+    .await;
+    ok(
+        &app,
+        Method::DELETE,
+        &format!("/v1/workgroups/{other}/members/{}", ext.id),
+        t,
+        None,
+    )
+    .await;
+    ok(
+        &app,
+        Method::POST,
+        &format!("/v1/workgroups/{other}/members"),
+        t,
+        Some(json!({"user_id": ext.id, "role": "member"})),
+    )
+    .await;
+    ok(
+        &app,
+        Method::POST,
+        &format!("/v1/me/workgroup-invitations/{other}/decline"),
+        &ext.token,
+        None,
+    )
+    .await;
+    // The user: dismissed, reinstated, transferred to the intranet.
+    app.dismiss(t, &ext.id).await;
+    ok(
+        &app,
+        Method::POST,
+        &format!("/v1/users/{}/reinstate", ext.id),
+        t,
+        None,
+    )
+    .await;
+    ok(
+        &app,
+        Method::POST,
+        &format!("/v1/users/{}/transfer-to-intranet", ext.id),
+        t,
+        None,
+    )
+    .await;
+    // Time passes: the last invitation expires (the next invitation of the account sweeps it).
+    app.clock.advance(chrono::Duration::days(31));
+    let (_, again) = app
+        .login("ada@agency.example", PASSWORD, Some(&admin.account_id))
+        .await;
+    app.invite_phone(
+        again["access_token"].as_str().unwrap(),
+        &site,
+        "+14155550105",
+    )
+    .await;
+
+    let mut expected: BTreeSet<&str> = ALL.into_iter().collect();
+    // Its message has not failed: no `invitation.delivery_failed` here (see
+    // invitation_delivery.rs).
+    expected.remove("invitation.delivery_failed");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let got = loop {
+        let got: BTreeSet<String> = receiver
+            .inbox
+            .all()
+            .iter()
+            .filter_map(|r| r["event"]["type"].as_str().map(str::to_owned))
+            .collect();
+        if got.len() >= expected.len() || std::time::Instant::now() > deadline {
+            break got;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let got: BTreeSet<&str> = got.iter().map(String::as_str).collect();
+    assert_eq!(got, expected);
+    // Each names its resource.
+    for r in receiver.inbox.all() {
+        let event = &r["event"];
+        let kind = event["type"].as_str().unwrap();
+        let resource = kind.split('.').next().unwrap();
+        let data = &event["data"];
+        assert!(
+            data.as_object()
+                .unwrap()
+                .values()
+                .all(|v| v["id"].is_string()),
+            "{event}"
+        );
+        if resource == "invitation" || resource == "user" || resource == "workgroup" {
+            assert!(data[resource]["id"].is_string(), "{event}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_webhook_failing_for_days_is_switched_off_and_its_admins_see_why() {
+    let app = webhook_app().await;
+    let receiver = Receiver::start().await;
+    receiver.answer_next(&[500; 100]);
+    let admin = app.sign_up("ada@agency.example", "basic").await;
+    let hook = subscribe(&app, &admin.token, &receiver.url, &["workgroup.created"]).await;
+    let id = hook["id"].as_str().unwrap();
+    // Without an API token, the access token would be dead by the end of three days.
+    let (_, key) = app
+        .json(
+            Method::POST,
+            "/v1/api-tokens",
+            &admin.token,
+            Some(json!({"name": "ops", "scopes": ["webhooks:write", "workgroups:write", "audit:read"]})),
+        )
+        .await;
+    let t = key["token"].as_str().unwrap();
+    app.workgroup(t, "Client site", true).await;
+    deliveries_when(&app, t, id, |d| d[0]["attempts"].as_u64() >= Some(1)).await;
+    let (_, failing) = app
+        .json(Method::GET, &format!("/v1/webhooks/{id}"), t, None)
+        .await;
+    assert!(failing["failing_since"].is_string(), "{failing}");
+    assert_eq!(failing["active"], true);
+
+    // Three days on, the next failure switches it off.
+    app.clock.advance(chrono::Duration::hours(73));
+    let off = {
+        let mut found = None;
+        for _ in 0..200 {
+            let (_, w) = app
+                .json(Method::GET, &format!("/v1/webhooks/{id}"), t, None)
+                .await;
+            if w["active"] == false {
+                found = Some(w);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        found.expect("the webhook was switched off")
+    };
+    let reason = off["disabled_reason"].as_str().unwrap();
+    assert!(reason.contains("the receiver answered 500"), "{reason}");
+    assert!(reason.contains("active: true"), "{reason}");
+    assert!(off["disabled_at"].is_string());
+    let (_, audit) = app
+        .json(
+            Method::GET,
+            "/v1/audit-events?action=webhook.disabled",
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(audit["items"][0]["target"]["id"], id, "{audit}");
+    // Its waiting delivery is given up; new events are not queued for it.
+    let log = deliveries_when(&app, t, id, |d| d[0]["status"] == "failed").await;
+    assert_eq!(log.len(), 1);
+    app.workgroup(t, "Second site", true).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(deliveries(&app, t, id).await.len(), 1);
+
+    // Fixed and switched on again: what it missed can be redelivered.
+    receiver.answer_ok();
+    let (status, on) = patch(
+        &app,
+        &format!("/v1/webhooks/{id}"),
+        t,
+        json!({"active": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        on["disabled_reason"].is_null() && on["failing_since"].is_null(),
+        "{on}"
+    );
+    let (status, _) = app
+        .json(
+            Method::POST,
+            &format!(
+                "/v1/webhooks/{id}/deliveries/{}/redeliver",
+                log[0]["id"].as_str().unwrap()
+            ),
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let sent = deliveries_when(&app, t, id, |d| d[0]["status"] == "sent").await;
+    assert_eq!(sent[0]["event_id"], log[0]["event_id"]);
+}
