@@ -76,16 +76,18 @@ impl Application {
             lease: chrono::Duration::seconds(i64::from(config.outbox_lease_seconds)),
             clock: clock.clone(),
         };
+        // The webhook worker is woken by the writes that queue deliveries, once committed.
         let webhook_wakeup = Arc::new(Notify::new());
+        let wake = webhook_wakeup.clone();
+        db.on_webhook_deliveries(move || wake.notify_one());
         let webhooks = Arc::new(WebhookWorker::new(
             db.clone(),
             sealer.clone(),
             clock.clone(),
-            webhook_wakeup.clone(),
+            webhook_wakeup,
             config.webhooks.clone(),
         )?);
         let state = web::Data::new(AppState {
-            webhook_wakeup,
             resolver: GuardedResolver::new(&config.webhooks),
             webhooks: config.webhooks.clone(),
             clock,
@@ -116,7 +118,6 @@ impl Application {
             let (app, api) = App::new()
                 .wrap(ErrorHandlers::new().default_handler(problem::ensure_problem))
                 .wrap(actix_web::middleware::from_fn(crate::auth::authenticate))
-                .wrap(actix_web::middleware::from_fn(wake_webhooks))
                 .wrap_fn(crate::telemetry::request_scope)
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .app_data(state.clone())
@@ -191,24 +192,6 @@ impl Application {
         webhooks.abort();
         served
     }
-}
-
-/// Wakes the webhook worker after a change succeeded: it may have committed events.
-async fn wake_webhooks(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
-) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-    let write = req.method() != Method::GET;
-    let wakeup = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| s.webhook_wakeup.clone());
-    let res = next.call(req).await?;
-    if write && res.status().is_success() {
-        if let Some(wakeup) = wakeup {
-            wakeup.notify_one();
-        }
-    }
-    Ok(res)
 }
 
 /// The paths the API has, with their methods: what a request that matched no route is told.

@@ -25,8 +25,6 @@ pub struct AppState {
     pub sealer: Arc<TokenSealer>,
     /// Wakes the delivery worker when a request has committed messages.
     pub wakeup: Arc<Notify>,
-    /// Wakes the webhook worker when a request may have committed events.
-    pub webhook_wakeup: Arc<Notify>,
     pub webhooks: crate::config::WebhookSettings,
     /// Checks webhook URLs where they resolve to.
     pub resolver: crate::delivery::webhooks::GuardedResolver,

@@ -89,6 +89,7 @@ pub(crate) fn enqueue(
         )
     };
     insert_rows!(conn, outbox::table, deliveries, row);
+    crate::request::note_webhook_deliveries();
     Ok(())
 }
 

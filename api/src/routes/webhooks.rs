@@ -399,7 +399,6 @@ pub async fn ping_webhook(
     let db = state.db.clone();
     let delivery =
         crate::blocking::run(move || persistence::webhooks::ping(&db, &user, id, now)).await??;
-    state.webhook_wakeup.notify_one();
     Ok(HttpResponse::Accepted().json(WebhookDeliveryView::from(&delivery)))
 }
 
@@ -467,6 +466,5 @@ pub async fn redeliver(
         persistence::webhooks::redeliver(&db, &user, id, delivery, now)
     })
     .await??;
-    state.webhook_wakeup.notify_one();
     Ok(HttpResponse::Accepted().json(WebhookDeliveryView::from(&again)))
 }

@@ -198,6 +198,8 @@ struct Shared {
     /// The pool migrations and maintenance run on (the writer's connection on SQLite, which
     /// is only used before the writer thread starts).
     admin: Pool<Connector>,
+    /// Told after a write that queued webhook deliveries has committed.
+    on_deliveries: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
 }
 
 impl std::fmt::Debug for Database {
@@ -264,6 +266,7 @@ impl Database {
                 reader,
                 writer,
                 admin,
+                on_deliveries: std::sync::OnceLock::new(),
             }),
             wait: true,
         })
@@ -342,18 +345,46 @@ impl Database {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     {
+        let (out, deliveries) = self.write_noting(f)?;
+        if deliveries {
+            if let Some(tell) = self.shared.on_deliveries.get() {
+                tell();
+            }
+        }
+        Ok(out)
+    }
+
+    /// `hook` is called after each committed write that queued webhook deliveries (the webhook
+    /// worker's wake-up); set once.
+    pub fn on_webhook_deliveries(&self, hook: impl Fn() + Send + Sync + 'static) {
+        let _ = self.shared.on_deliveries.set(Box::new(hook));
+    }
+
+    /// As [`Database::write`], with whether the work queued webhook deliveries.
+    fn write_noting<T, F>(&self, f: F) -> Result<(T, bool), StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
         match &self.shared.writer {
             Writer::Pool(pool) => {
                 let mut conn = pool.get()?;
                 let conn: &mut DbConnection = &mut conn;
-                conn.transaction(f)
+                crate::request::take_webhook_deliveries();
+                let out = conn.transaction(f);
+                let noted = crate::request::take_webhook_deliveries();
+                out.map(|out| (out, noted))
             }
             Writer::Thread { queue, .. } => {
                 let (reply, result) = std::sync::mpsc::channel();
                 // The writer thread records the events of the caller's request.
                 let request = crate::request::current_request();
-                let work =
-                    move |conn: &mut DbConnection| crate::request::in_request(request, || f(conn));
+                let work = move |conn: &mut DbConnection| {
+                    crate::request::take_webhook_deliveries();
+                    let out = crate::request::in_request(request, || f(conn));
+                    let noted = crate::request::take_webhook_deliveries();
+                    out.map(|out| (out, noted))
+                };
                 let job = Box::new(Job {
                     work: Some(work),
                     outcome: None,

@@ -57,6 +57,34 @@ impl Store {
         }
     }
 
+    /// Messages (and webhook deliveries) still waiting in the outbox.
+    pub fn pending_messages(&self) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let sql = "SELECT count(*) AS n FROM outbox WHERE status = 'pending'";
+        let counted: Result<Vec<Count>, _> = match self {
+            Self::Sqlite { path, .. } => diesel::SqliteConnection::establish(path)
+                .map_err(|e| e.to_string())
+                .and_then(|mut c| {
+                    diesel::RunQueryDsl::load(diesel::sql_query(sql), &mut c)
+                        .map_err(|e| e.to_string())
+                }),
+            Self::Postgres { .. } => diesel::PgConnection::establish(&self.url())
+                .map_err(|e| e.to_string())
+                .and_then(|mut c| {
+                    diesel::RunQueryDsl::load(diesel::sql_query(sql), &mut c)
+                        .map_err(|e| e.to_string())
+                }),
+        };
+        counted
+            .ok()
+            .and_then(|c| c.first().map(|c| c.n))
+            .unwrap_or(-1)
+    }
+
     pub fn backend(&self) -> &'static str {
         match self {
             Self::Sqlite { .. } => "SQLite",
