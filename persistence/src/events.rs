@@ -5,13 +5,14 @@
 
 use crate::db::{insert_rows, DbConnection};
 use crate::error::StoreError;
+use crate::event_resources::resource;
 use crate::keys::Key;
 use crate::schema::{outbox, webhooks};
 use chrono::{DateTime, SecondsFormat, Utc};
 use diesel::prelude::*;
 use domain::ids::{AccountId, ApiTokenId, UserId};
 use domain::webhook::{EventType, EventTypes};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use uuid::Uuid;
 
 /// One thing that happened, as a webhook is told about it.
@@ -31,15 +32,10 @@ pub struct Occurred<'a> {
 
 impl Occurred<'_> {
     /// The body every delivery of the event sends: its id, type, time, account, who did it,
-    /// and the resource it is about, under the resource's name.
-    pub fn body(&self) -> String {
-        let mut resource = Map::new();
-        resource.insert("id".into(), json!(self.subject_id));
-        if let Value::Object(details) = self.details {
-            for (k, v) in details {
-                resource.entry(k.clone()).or_insert_with(|| v.clone());
-            }
-        }
+    /// the resource it is about under the resource's name (`resource`, as the API shows it,
+    /// or its id alone), and what changed (`change`: the audit event's details).
+    pub fn body(&self, resource: Option<Value>) -> String {
+        let resource = resource.unwrap_or_else(|| json!({"id": self.subject_id}));
         json!({
             "id": self.id,
             "type": self.event.as_str(),
@@ -49,7 +45,7 @@ impl Occurred<'_> {
                 "user_id": u.key(),
                 "api_token_id": self.actor_token_id.map(|t| t.key()),
             })),
-            "data": { self.subject_type: resource },
+            "data": { self.subject_type: resource, "change": self.details },
         })
         .to_string()
     }
@@ -120,21 +116,29 @@ pub(crate) fn fan_out(
             continue;
         }
         for e in events.iter().filter(|e| e.account_id == account) {
-            let mut body = None;
+            let mut body: Option<String> = None;
             for (id, url, subscribed) in &hooks {
                 let subscribed = EventTypes::from_words(subscribed)
                     .ok_or_else(|| StoreError::Corrupt(format!("webhook events {subscribed:?}")))?;
-                if subscribed.contains(e.event) {
-                    deliveries.push(NewDelivery {
-                        id: Uuid::now_v7(),
-                        account_id: account,
-                        webhook_id: id.clone(),
-                        url: url.clone(),
-                        event: e.event,
-                        event_id: e.id.clone(),
-                        body: body.get_or_insert_with(|| e.body()).clone(),
-                    });
+                if !subscribed.contains(e.event) {
+                    continue;
                 }
+                let body = match &body {
+                    Some(b) => b.clone(),
+                    None => {
+                        let resource = resource(conn, e.subject_type, e.subject_id, now)?;
+                        body.insert(e.body(resource)).clone()
+                    }
+                };
+                deliveries.push(NewDelivery {
+                    id: Uuid::now_v7(),
+                    account_id: account,
+                    webhook_id: id.clone(),
+                    url: url.clone(),
+                    event: e.event,
+                    event_id: e.id.clone(),
+                    body,
+                });
             }
         }
     }

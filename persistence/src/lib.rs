@@ -17,6 +17,7 @@ pub mod audit;
 pub mod audit_log;
 pub mod db;
 pub mod error;
+mod event_resources;
 pub mod events;
 pub mod idempotency;
 pub mod identities;

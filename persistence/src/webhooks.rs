@@ -399,14 +399,15 @@ pub fn ping(
             details: &details,
             at: now,
         };
+        let url = hook.url;
         let delivery = NewDelivery {
             id: Uuid::now_v7(),
             account_id: actor.account_id,
             webhook_id: hook_id.clone(),
-            url: hook.url,
+            url: url.clone(),
             event: EventType::Ping,
             event_id: event.id.clone(),
-            body: event.body(),
+            body: event.body(Some(json!({"id": hook_id, "url": url}))),
         };
         let delivery_id = delivery.id;
         events::enqueue(conn, &[delivery], now)?;

@@ -134,6 +134,13 @@ fn answer(
     };
     audit::record(
         conn,
-        AuditEvent::by(actor, action, "workgroup", group.key(), json!({}), now),
+        AuditEvent::by(
+            actor,
+            action,
+            "workgroup",
+            group.key(),
+            json!({"user_id": actor.user_id.key()}),
+            now,
+        ),
     )
 }

@@ -135,9 +135,10 @@ async fn an_invitation_shows_its_message_queued_retried_and_finally_failed() {
     ));
     let event = &told[0]["event"];
     assert_eq!(event["data"]["invitation"]["id"], id.as_str());
-    assert_eq!(event["data"]["invitation"]["login"], PHONE);
-    assert_eq!(event["data"]["invitation"]["channel"], "sms");
-    assert!(event["data"]["invitation"]["error"]
+    assert_eq!(event["data"]["invitation"]["delivery"], failed["delivery"]);
+    assert_eq!(event["data"]["change"]["login"], PHONE);
+    assert_eq!(event["data"]["change"]["channel"], "sms");
+    assert!(event["data"]["change"]["error"]
         .as_str()
         .unwrap()
         .contains("503"));

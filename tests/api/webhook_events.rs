@@ -141,12 +141,8 @@ async fn every_change_a_client_cares_about_is_an_event() {
     let (_, again) = app
         .login("ada@agency.example", PASSWORD, Some(&admin.account_id))
         .await;
-    app.invite_phone(
-        again["access_token"].as_str().unwrap(),
-        &site,
-        "+14155550105",
-    )
-    .await;
+    let again_token = again["access_token"].as_str().unwrap().to_owned();
+    app.invite_phone(&again_token, &site, "+14155550105").await;
 
     let mut expected: BTreeSet<&str> = ALL.into_iter().collect();
     // Its message has not failed: no `invitation.delivery_failed` here (see
@@ -167,22 +163,39 @@ async fn every_change_a_client_cares_about_is_an_event() {
     };
     let got: BTreeSet<&str> = got.iter().map(String::as_str).collect();
     assert_eq!(got, expected);
+    // A user's event shows the user as the API does, as the change left them.
+    let transferred = receiver.wait_for("user.transferred", 1).await;
+    let (_, user) = app
+        .json(
+            Method::GET,
+            &format!("/v1/users/{}", ext.id),
+            &again_token,
+            None,
+        )
+        .await;
+    assert_eq!(transferred[0]["event"]["data"]["user"], user);
+    assert_eq!(user["type"], "intranet");
     // Each names its resource.
     for r in receiver.inbox.all() {
         let event = &r["event"];
         let kind = event["type"].as_str().unwrap();
         let resource = kind.split('.').next().unwrap();
         let data = &event["data"];
-        assert!(
-            data.as_object()
-                .unwrap()
-                .values()
-                .all(|v| v["id"].is_string()),
-            "{event}"
-        );
-        if resource == "invitation" || resource == "user" || resource == "workgroup" {
-            assert!(data[resource]["id"].is_string(), "{event}");
+        assert!(data["change"].is_object(), "{event}");
+        if resource == "membership" {
+            assert!(data["change"]["user_id"].is_string(), "{event}");
         }
+        // Memberships are told as their workgroup, with the member in `change`.
+        let resource = if resource == "membership" {
+            "workgroup"
+        } else {
+            resource
+        };
+        assert!(data[resource]["id"].is_string(), "{event}");
+        assert!(
+            data[resource]["created_at"].is_string(),
+            "the whole resource: {event}"
+        );
     }
 }
 

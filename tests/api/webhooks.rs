@@ -119,15 +119,33 @@ async fn events_arrive_signed_and_verifiable() {
     assert_eq!(request["headers"]["content-type"], "application/json");
     assert_eq!(event["account_id"], admin.account_id.as_str());
     assert_eq!(event["actor"]["user_id"], admin.user_id.as_str());
-    assert_eq!(event["data"]["invitation"]["id"], invitation);
-    assert_eq!(event["data"]["invitation"]["login"], "ann@client.example");
-    assert_eq!(event["data"]["invitation"]["workgroup_id"], group.as_str());
+    assert_eq!(event["data"]["change"]["login"], "ann@client.example");
     assert!(event["created_at"].as_str().unwrap().ends_with('Z'));
+    // The resource as the API shows it, as the change left it (its message still queued).
+    let mut shown = event["data"]["invitation"].clone();
+    assert_eq!(shown["delivery"]["state"], "queued");
+    let (_, mut now) = app
+        .json(
+            Method::GET,
+            &format!("/v1/invitations/{invitation}"),
+            &admin.token,
+            None,
+        )
+        .await;
+    shown.as_object_mut().unwrap().remove("delivery");
+    now.as_object_mut().unwrap().remove("delivery");
+    assert_eq!(shown, now);
+    assert_eq!(shown["workgroup_id"], group.as_str());
     let group_event = receiver.wait_for("workgroup.created", 1).await;
-    assert_eq!(
-        group_event[0]["event"]["data"]["workgroup"]["id"],
-        group.as_str()
-    );
+    let (_, group_now) = app
+        .json(
+            Method::GET,
+            &format!("/v1/workgroups/{group}"),
+            &admin.token,
+            None,
+        )
+        .await;
+    assert_eq!(group_event[0]["event"]["data"]["workgroup"], group_now);
     // The event id is the audit event's: the audit log names the same change.
     let (_, audit) = app
         .json(

@@ -16,6 +16,7 @@ use crate::routes::api_tokens::NewApiTokenBody;
 use crate::routes::audit::{ACTION_PATTERN, MAX_ACTION_CHARS};
 use crate::routes::invitations::{InlineWorkgroup, InvitationBatchBody, InviteeBody};
 use crate::routes::network::{LoginChangeBody, LoginChangeConfirmBody};
+use crate::routes::webhooks::{NewWebhookBody, WebhookPatch};
 use crate::routes::workgroups::{NewWorkgroupBody, WorkgroupPatch};
 use crate::views::ExternalDomainsBody;
 use domain::account::{AccountSettings, ExternalDomains};
@@ -25,6 +26,7 @@ use domain::login::Email;
 use domain::names::{AccountName, PersonName, MAX_SEARCH_CHARS};
 use domain::password::Password;
 use domain::sign_up::CODE_DIGITS;
+use domain::webhook;
 use domain::workgroup::{WorkgroupName, MAX_DESCRIPTION_CHARS};
 use std::borrow::Cow;
 use std::ops::{RangeFrom, RangeInclusive, RangeToInclusive};
@@ -41,6 +43,8 @@ pub fn all() -> Vec<Entry> {
     let person_name = || chars(1..=PersonName::MAX_CHARS);
     let workgroup_name = || chars(1..=WorkgroupName::MAX_CHARS);
     let account_name = || chars(1..=AccountName::MAX_CHARS);
+    let secret = || chars(webhook::SECRET_MIN_CHARS..=webhook::SECRET_MAX_CHARS);
+    let subscribable = domain::webhook::EventType::subscribable().count();
     vec![
         // Sign-up and the account.
         property::<SignUpBody>("name", account_name()),
@@ -72,6 +76,13 @@ pub fn all() -> Vec<Entry> {
         property::<NewApiTokenBody>("name", chars(1..=TokenName::MAX_CHARS)),
         property::<NewApiTokenBody>("scopes", items(1..)),
         property::<LoginChangeBody>("new_email", chars(..=Email::MAX_LEN)),
+        // Webhooks.
+        property::<NewWebhookBody>("url", chars(1..=webhook::MAX_URL_CHARS)),
+        property::<NewWebhookBody>("events", items(1..=subscribable)),
+        property::<NewWebhookBody>("secret", secret()),
+        property::<WebhookPatch>("url", chars(1..=webhook::MAX_URL_CHARS)),
+        property::<WebhookPatch>("events", items(1..=subscribable)),
+        property::<WebhookPatch>("secret", secret()),
         property::<LoginChangeConfirmBody>(
             "code",
             Limit::Pattern(format!("^[0-9]{{{CODE_DIGITS}}}$")),

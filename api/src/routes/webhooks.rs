@@ -31,7 +31,10 @@ pub struct NewWebhookBody {
     #[schema(example = "https://crm.example.com/hooks/extranet")]
     pub url: String,
     /// The events to send (`ping` is sent by the ping endpoint only).
-    #[schema(example = json!(["invitation.created", "invitation.accepted", "user.dismissed"]))]
+    #[schema(
+        value_type = Vec<domain::webhook::event::SubscribableEvent>,
+        example = json!(["invitation.created", "invitation.accepted", "user.dismissed"])
+    )]
     pub events: Vec<String>,
     /// The signing secret (16 to 128 printable characters); without it, one is generated and
     /// shown once.
@@ -43,6 +46,7 @@ pub struct NewWebhookBody {
 #[serde(deny_unknown_fields)]
 pub struct WebhookPatch {
     pub url: Option<String>,
+    #[schema(value_type = Option<Vec<domain::webhook::event::SubscribableEvent>>)]
     pub events: Option<Vec<String>>,
     /// A new signing secret (16 to 128 printable characters).
     pub secret: Option<String>,

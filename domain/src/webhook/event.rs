@@ -147,6 +147,25 @@ impl utoipa::PartialSchema for EventType {
 #[cfg(feature = "openapi")]
 impl utoipa::ToSchema for EventType {}
 
+/// An event a webhook may subscribe to (every event but `ping`): the items of a webhook's
+/// `events` in the document.
+#[cfg(feature = "openapi")]
+pub struct SubscribableEvent;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for SubscribableEvent {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(EventType::subscribable().map(|e| e.as_str())))
+            .description(Some("An event a webhook may subscribe to."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for SubscribableEvent {}
+
 /// The events one webhook subscribed to, as a set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct EventTypes(u32);
