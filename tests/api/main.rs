@@ -37,6 +37,7 @@ mod users;
 mod webhook_events;
 mod webhook_processes;
 mod webhook_receiver;
+mod webhook_ssrf;
 mod webhooks;
 mod workgroup_permissions;
 mod workgroups;

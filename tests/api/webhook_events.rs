@@ -290,3 +290,92 @@ async fn a_webhook_failing_for_days_is_switched_off_and_its_admins_see_why() {
     let sent = deliveries_when(&app, t, id, |d| d[0]["status"] == "sent").await;
     assert_eq!(sent[0]["event_id"], log[0]["event_id"]);
 }
+
+#[tokio::test]
+async fn another_account_reaches_no_webhook_and_no_secret_is_ever_shown() {
+    let app = webhook_app().await;
+    let receiver = Receiver::start().await;
+    let admin = app.sign_up("ada@agency.example", "basic").await;
+    let other = app.sign_up("eve@other.example", "basic").await;
+    let hook = subscribe(&app, &admin.token, &receiver.url, &["workgroup.created"]).await;
+    let (id, secret) = (
+        hook["id"].as_str().unwrap(),
+        hook["secret"].as_str().unwrap(),
+    );
+    app.workgroup(&admin.token, "Client site", true).await;
+    let log = deliveries_when(&app, &admin.token, id, |d| d[0]["status"] == "sent").await;
+    let delivery = log[0]["id"].as_str().unwrap();
+
+    // Another account's admin, with the right ids: nothing there.
+    let redeliver = format!("/v1/webhooks/{id}/deliveries/{delivery}/redeliver");
+    let res = app
+        .call(Method::POST, &redeliver, Some(&other.token), None)
+        .await;
+    assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+    let res = app
+        .call(
+            Method::PATCH,
+            &format!("/v1/webhooks/{id}"),
+            Some(&other.token),
+            Some(json!({"url": "http://127.0.0.1:1/steal"})),
+        )
+        .await;
+    assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+    // Its own webhook with the first account's delivery: not that webhook's.
+    let own = subscribe(&app, &other.token, &receiver.url, &["user.dismissed"]).await;
+    let path = format!(
+        "/v1/webhooks/{}/deliveries/{delivery}/redeliver",
+        own["id"].as_str().unwrap()
+    );
+    let res = app
+        .call(Method::POST, &path, Some(&other.token), None)
+        .await;
+    assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
+    let res = app
+        .call(
+            Method::GET,
+            "/v1/webhooks/not-an-id",
+            Some(&admin.token),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        receiver.received("workgroup.created").len(),
+        1,
+        "nothing replayed"
+    );
+
+    // The secret is shown once: no list, log or audit event has it; the database holds it
+    // sealed.
+    for path in [
+        "/v1/webhooks".to_owned(),
+        format!("/v1/webhooks/{id}"),
+        format!("/v1/webhooks/{id}/deliveries"),
+        "/v1/audit-events".to_owned(),
+    ] {
+        let res = app.call(Method::GET, &path, Some(&admin.token), None).await;
+        assert!(!res.text().await.unwrap().contains(secret), "{path}");
+    }
+    let stored: Vec<String> = app
+        .database()
+        .read(|conn| {
+            use diesel::prelude::*;
+            use persistence::schema::webhooks;
+            Ok(webhooks::table.select(webhooks::secret).load(conn)?)
+        })
+        .unwrap();
+    assert!(stored.iter().all(|s| !s.contains(secret)));
+
+    // Limits the document shows, enforced.
+    let res = app
+        .post(
+            "/v1/webhooks",
+            Some(&admin.token),
+            json!({"url": receiver.url, "events": vec!["user.dismissed"; 18],
+                   "secret": "has spaces in it, sixteen+"}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), ["events", "secret"]);
+}

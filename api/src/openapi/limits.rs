@@ -80,9 +80,11 @@ pub fn all() -> Vec<Entry> {
         property::<NewWebhookBody>("url", chars(1..=webhook::MAX_URL_CHARS)),
         property::<NewWebhookBody>("events", items(1..=subscribable)),
         property::<NewWebhookBody>("secret", secret()),
+        property::<NewWebhookBody>("secret", Limit::Pattern(webhook::SECRET_PATTERN.into())),
         property::<WebhookPatch>("url", chars(1..=webhook::MAX_URL_CHARS)),
         property::<WebhookPatch>("events", items(1..=subscribable)),
         property::<WebhookPatch>("secret", secret()),
+        property::<WebhookPatch>("secret", Limit::Pattern(webhook::SECRET_PATTERN.into())),
         property::<LoginChangeConfirmBody>(
             "code",
             Limit::Pattern(format!("^[0-9]{{{CODE_DIGITS}}}$")),

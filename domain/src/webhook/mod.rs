@@ -18,7 +18,7 @@ pub const MAX_WEBHOOKS_PER_ACCOUNT: u32 = 20;
 pub const SECRET_MIN_CHARS: usize = 16;
 pub const SECRET_MAX_CHARS: usize = 128;
 /// A delivery is given up (`failed`, redeliverable) after this many attempts.
-pub const MAX_ATTEMPTS: u32 = 10;
+pub const MAX_ATTEMPTS: u32 = 12;
 /// The longest wait between two attempts.
 pub const MAX_BACKOFF_SECONDS: i64 = 6 * 3600;
 /// A webhook whose deliveries have all failed for this long is switched off.
@@ -28,6 +28,9 @@ pub const DISABLE_AFTER_HOURS: i64 = 72;
 pub fn may_manage_webhooks(user: &AccountUser) -> Result<(), DomainError> {
     may_administer_account(user)
 }
+
+/// What a client's secret is made of: printable ASCII, no spaces.
+pub const SECRET_PATTERN: &str = "^[!-~]+$";
 
 /// A signing secret.
 #[derive(Clone, PartialEq, Eq)]
@@ -75,6 +78,14 @@ fn parse_events(events: &[String]) -> Result<EventTypes, FieldError> {
             "",
             "required",
             "subscribe to at least one event",
+        ));
+    }
+    let most = EventType::subscribable().count();
+    if events.len() > most {
+        return Err(FieldError::new(
+            "",
+            "too_many",
+            format!("at most {most} events: each one once"),
         ));
     }
     let mut set = Vec::with_capacity(events.len());
@@ -301,6 +312,9 @@ mod tests {
         assert_eq!(e.code(), "webhook_url_not_allowed");
         let e = NewWebhook::parse("https://x.example/", &[], None, false).unwrap_err();
         assert_eq!(e.field_errors()[0].field, "events");
+        let many = vec!["user.dismissed".to_owned(); 18];
+        let e = NewWebhook::parse("https://x.example/", &many, None, false).unwrap_err();
+        assert_eq!(e.field_errors()[0].code, "too_many");
         assert!(Secret::parse("with a space in it!!").is_err());
         assert!(Secret::parse("0123456789abcdef").is_ok());
         let change = WebhookChange::parse(None, None, None, Some(true), false).unwrap();
