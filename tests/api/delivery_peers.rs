@@ -149,28 +149,35 @@ pub struct SmsGateway {
     pub url: String,
     pub inbox: Inbox,
     refuse: Arc<AtomicUsize>,
+    /// The status refusals answer with (503 unless a test says otherwise).
+    refusal: Arc<AtomicUsize>,
 }
 
 impl SmsGateway {
     pub async fn start() -> Self {
         let inbox = Inbox::default();
         let refuse = Arc::new(AtomicUsize::new(0));
+        let refusal = Arc::new(AtomicUsize::new(503));
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!(
             "http://127.0.0.1:{}/sms",
             listener.local_addr().unwrap().port()
         );
-        let (sink, gate) = (inbox.clone(), refuse.clone());
+        let (sink, gate, answer) = (inbox.clone(), refuse.clone(), refusal.clone());
         let server = HttpServer::new(move || {
-            let (sink, gate) = (sink.clone(), gate.clone());
+            let (sink, gate, answer) = (sink.clone(), gate.clone(), answer.clone());
             App::new().route(
                 "/sms",
                 web::post().to(move |body: web::Json<Value>| {
-                    let (sink, gate) = (sink.clone(), gate.clone());
+                    let (sink, gate, answer) = (sink.clone(), gate.clone(), answer.clone());
                     async move {
                         if gate.load(Ordering::SeqCst) > 0 {
                             gate.fetch_sub(1, Ordering::SeqCst);
-                            return HttpResponse::ServiceUnavailable().finish();
+                            let status = u16::try_from(answer.load(Ordering::SeqCst)).unwrap();
+                            return HttpResponse::build(
+                                actix_web::http::StatusCode::from_u16(status).unwrap(),
+                            )
+                            .finish();
                         }
                         sink.push(body.into_inner());
                         HttpResponse::Accepted().finish()
@@ -183,7 +190,17 @@ impl SmsGateway {
         .unwrap()
         .run();
         tokio::spawn(server);
-        Self { url, inbox, refuse }
+        Self {
+            url,
+            inbox,
+            refuse,
+            refusal,
+        }
+    }
+
+    /// Refusals answer `status` from now on.
+    pub fn refuse_with(&self, status: u16) {
+        self.refusal.store(usize::from(status), Ordering::SeqCst);
     }
 
     /// The next `n` requests are refused with 503.

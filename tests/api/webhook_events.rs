@@ -379,3 +379,68 @@ async fn another_account_reaches_no_webhook_and_no_secret_is_ever_shown() {
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), ["events", "secret"]);
 }
+
+#[tokio::test]
+async fn a_delivery_is_given_up_after_its_last_attempt_and_can_be_redelivered() {
+    let app = webhook_app().await;
+    let receiver = Receiver::start().await;
+    receiver.answer_next(&[500; 12]);
+    let admin = app.sign_up("ada@agency.example", "basic").await;
+    let (_, key) = app
+        .json(
+            Method::POST,
+            "/v1/api-tokens",
+            &admin.token,
+            Some(json!({"name": "ops", "scopes": ["webhooks:write", "workgroups:write"]})),
+        )
+        .await;
+    let t = key["token"].as_str().unwrap();
+    let hook = subscribe(&app, t, &receiver.url, &["workgroup.created"]).await;
+    let id = hook["id"].as_str().unwrap();
+    app.workgroup(t, "Client site", true).await;
+
+    // Each retry waits longer (doubling, with jitter): the server's clock is moved to each
+    // one's time, until there is no next attempt.
+    let failed = loop {
+        let log = deliveries_when(&app, t, id, |d| {
+            d[0]["status"] == "failed" || d[0]["next_attempt_at"].is_string()
+        })
+        .await;
+        if log[0]["status"] == "failed" {
+            break log;
+        }
+        let next: chrono::DateTime<chrono::Utc> =
+            log[0]["next_attempt_at"].as_str().unwrap().parse().unwrap();
+        let wait = next - app.clock.now();
+        if wait > chrono::Duration::zero() {
+            app.clock.advance(wait + chrono::Duration::milliseconds(1));
+        }
+        let seen = log[0]["attempts"].clone();
+        deliveries_when(&app, t, id, |d| d[0]["attempts"] != seen).await;
+    };
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["attempts"], 12);
+    assert_eq!(failed[0]["response_status"], 500);
+    assert!(failed[0]["next_attempt_at"].is_null());
+    assert_eq!(receiver.received("workgroup.created").len(), 12);
+    // Half a day of failures does not switch the webhook off; the failed delivery is replayed.
+    let (_, shown) = app
+        .json(Method::GET, &format!("/v1/webhooks/{id}"), t, None)
+        .await;
+    assert_eq!(shown["active"], true, "{shown}");
+    let (status, again) = app
+        .json(
+            Method::POST,
+            &format!(
+                "/v1/webhooks/{id}/deliveries/{}/redeliver",
+                failed[0]["id"].as_str().unwrap()
+            ),
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{again}");
+    let sent = deliveries_when(&app, t, id, |d| d[0]["status"] == "sent").await;
+    assert_eq!(sent[0]["event_id"], failed[0]["event_id"]);
+    assert_eq!(receiver.received("workgroup.created").len(), 13);
+}
