@@ -56,10 +56,29 @@ pub(crate) fn record(conn: &mut DbConnection, event: AuditEvent<'_>) -> Result<(
     record_all(conn, &[event])
 }
 
+/// Whether the events' account may have webhooks to tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Webhooks {
+    /// Ask the webhooks table.
+    Ask,
+    /// The account row, read in this transaction, says it has none active (and a change of
+    /// that since would make the transaction run again: `ledger::reserve_pending`).
+    NoneActive,
+}
+
 /// Records events, in one statement.
 pub(crate) fn record_all(
     conn: &mut DbConnection,
     events: &[AuditEvent<'_>],
+) -> Result<(), StoreError> {
+    record_all_to(conn, events, Webhooks::Ask)
+}
+
+/// As [`record_all`], knowing whether webhooks may hear of them.
+pub(crate) fn record_all_to(
+    conn: &mut DbConnection,
+    events: &[AuditEvent<'_>],
+    webhooks: Webhooks,
 ) -> Result<(), StoreError> {
     let request = current_request().map(|r| r.to_string());
     let ids: Vec<String> = events.iter().map(|_| Uuid::now_v7().to_string()).collect();
@@ -80,6 +99,9 @@ pub(crate) fn record_all(
         )
     };
     insert_rows!(conn, audit_events::table, rows.as_slice(), row);
+    if webhooks == Webhooks::NoneActive {
+        return Ok(());
+    }
     // What webhooks hear of: the events of an account that map to a webhook event.
     let occurred: Vec<Occurred<'_>> = rows
         .iter()

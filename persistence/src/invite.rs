@@ -458,7 +458,12 @@ fn write_batch(
             )
         })
         .collect();
-    audit::record_all(conn, &events)?;
+    let webhooks = if loaded.account.active_webhooks == 0 {
+        audit::Webhooks::NoneActive
+    } else {
+        audit::Webhooks::Ask
+    };
+    audit::record_all_to(conn, &events, webhooks)?;
     Ok(BatchResult {
         dry_run: false,
         created_workgroup,

@@ -62,6 +62,11 @@ pub(crate) fn reserve_pending(
         .filter(
             accounts::invitation_ttl_hours
                 .eq(i32::try_from(settings.invitation_ttl_hours).unwrap_or(i32::MAX)),
+        )
+        // The batch told webhooks or not by this count (`audit::Webhooks`).
+        .filter(
+            accounts::active_webhooks
+                .eq(i32::try_from(decided_on.active_webhooks).unwrap_or(i32::MAX)),
         );
     let take = (
         accounts::pending_invitations

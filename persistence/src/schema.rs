@@ -16,6 +16,7 @@ diesel::table! {
         pending_invitations -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        active_webhooks -> Integer,
     }
 }
 

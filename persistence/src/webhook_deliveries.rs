@@ -7,6 +7,7 @@ use crate::audit::{self, AuditEvent};
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
 use crate::keys::{parse_id, to_count, utc, Key};
+use crate::models::accounts::recount_webhooks;
 use crate::schema::{outbox, webhooks};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -188,9 +189,6 @@ fn streak(
 ) -> Result<bool, StoreError> {
     let at = now.naive_utc();
     let hook = || webhooks::table.find(webhook.key());
-    diesel::update(hook().filter(webhooks::failing_since.is_null()))
-        .set(webhooks::failing_since.eq(Some(at)))
-        .execute(conn)?;
     let found: Option<(String, bool, Option<NaiveDateTime>)> = hook()
         .select((
             webhooks::account_id,
@@ -199,14 +197,22 @@ fn streak(
         ))
         .first(conn)
         .optional()?;
-    let Some((account, true, Some(since))) = found else {
+    let Some((account, active, since)) = found else {
         return Ok(false);
     };
-    let since = utc(since);
-    if !should_disable(Some(since), now, disable_after) {
+    let since = since.map_or(now, utc);
+    if !active || !should_disable(Some(since), now, disable_after) {
+        // The streak starts (or goes on: the first failure's time stays).
+        diesel::update(hook().filter(webhooks::failing_since.is_null()))
+            .set(webhooks::failing_since.eq(Some(at)))
+            .execute(conn)?;
         return Ok(false);
     }
     let why = disabled_reason(since, error);
+    // The account's count of active webhooks is kept under its lock, like every webhook write
+    // (taken before the webhook's row, in the order those writes take them).
+    let account: AccountId = parse_id(&account)?;
+    crate::tx::lock_account(conn, account)?;
     diesel::update(hook())
         .set((
             webhooks::active.eq(false),
@@ -225,7 +231,7 @@ fn streak(
         outbox::last_error.eq(Some("not sent: the webhook was switched off")),
     ))
     .execute(conn)?;
-    let account: AccountId = parse_id(&account)?;
+    recount_webhooks(conn, account)?;
     audit::record(
         conn,
         AuditEvent {

@@ -8,6 +8,7 @@ use crate::error::StoreError;
 use crate::events::{self, NewDelivery, Occurred};
 use crate::idempotency::{IdempotencyKey, Idempotent};
 use crate::keys::{parse_id, parse_word, to_count, utc, Key};
+use crate::models::accounts::recount_webhooks;
 use crate::page::{into_page, Page, PageRequest};
 use crate::schema::{outbox, webhooks};
 use crate::tx::{self, Sweep};
@@ -209,6 +210,7 @@ pub fn create(
                     webhooks::updated_at.eq(at),
                 ))
                 .execute(conn)?;
+            recount_webhooks(conn, actor.account_id)?;
             audit::record(
                 conn,
                 AuditEvent::by(
@@ -345,6 +347,7 @@ pub fn delete(
         let gone = find(conn, &actor, id)?;
         diesel::delete(outbox::table.filter(outbox::webhook_id.eq(id.key()))).execute(conn)?;
         diesel::delete(webhooks::table.find(id.key())).execute(conn)?;
+        recount_webhooks(conn, actor.account_id)?;
         audit::record(
             conn,
             AuditEvent::by(

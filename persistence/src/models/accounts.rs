@@ -27,6 +27,8 @@ pub struct AccountRecord {
     pub pending_invitations: u32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Its active webhooks: with none, its changes' events go nowhere.
+    pub active_webhooks: u32,
 }
 
 impl AccountRecord {
@@ -56,6 +58,7 @@ struct AccountRow {
     pending_invitations: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    active_webhooks: i32,
 }
 
 /// How `external_domains` is stored: a mode and a comma-separated list.
@@ -98,6 +101,7 @@ impl TryFrom<AccountRow> for AccountRecord {
             pending_invitations: to_count(r.pending_invitations),
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
+            active_webhooks: to_count(r.active_webhooks),
         })
     }
 }
@@ -171,4 +175,22 @@ pub(crate) fn insert_account(
         ))
         .execute(conn)?;
     Ok(id)
+}
+
+/// Counts the account's active webhooks again onto its row; every webhook write calls it in
+/// its transaction (which holds the account's lock).
+pub(crate) fn recount_webhooks(
+    conn: &mut DbConnection,
+    account: AccountId,
+) -> Result<(), StoreError> {
+    use crate::schema::webhooks;
+    let n: i64 = webhooks::table
+        .filter(webhooks::account_id.eq(account.key()))
+        .filter(webhooks::active.eq(true))
+        .count()
+        .get_result(conn)?;
+    diesel::update(accounts::table.find(account.key()))
+        .set(accounts::active_webhooks.eq(i32::try_from(n).unwrap_or(i32::MAX)))
+        .execute(conn)?;
+    Ok(())
 }
