@@ -115,11 +115,17 @@ pub(crate) fn fan_out(
         if hooks.is_empty() {
             continue;
         }
+        let hooks = hooks
+            .into_iter()
+            .map(|(id, url, words)| {
+                EventTypes::from_words(&words)
+                    .map(|subscribed| (id, url, subscribed))
+                    .ok_or_else(|| StoreError::Corrupt(format!("webhook events {words:?}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         for e in events.iter().filter(|e| e.account_id == account) {
             let mut body: Option<String> = None;
             for (id, url, subscribed) in &hooks {
-                let subscribed = EventTypes::from_words(subscribed)
-                    .ok_or_else(|| StoreError::Corrupt(format!("webhook events {subscribed:?}")))?;
                 if !subscribed.contains(e.event) {
                     continue;
                 }

@@ -281,28 +281,16 @@ pub enum Attempt {
 fn given_up(
     conn: &mut DbConnection,
     id: Uuid,
+    invitation: &str,
     error: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let found: Option<(Option<String>, String, String, String)> = outbox::table
+    let found: Option<(Option<String>, String, String)> = outbox::table
         .find(id.to_string())
-        .select((
-            outbox::account_id,
-            outbox::channel,
-            outbox::recipient,
-            outbox::payload,
-        ))
+        .select((outbox::account_id, outbox::channel, outbox::recipient))
         .first(conn)
         .optional()?;
-    let Some((Some(account), channel, recipient, payload)) = found else {
-        return Ok(());
-    };
-    let payload: serde_json::Value = serde_json::from_str(&payload)
-        .map_err(|e| StoreError::Corrupt(format!("outbox payload: {e}")))?;
-    let (Some("invitation"), Some(invitation)) = (
-        payload.get("kind").and_then(|k| k.as_str()),
-        payload.get("invitation_id").and_then(|k| k.as_str()),
-    ) else {
+    let Some((Some(account), channel, recipient)) = found else {
         return Ok(());
     };
     audit::record(
@@ -423,6 +411,7 @@ pub fn record_attempts(
         record_on_invitations(conn, &outcomes)?;
         for Recorded {
             message: id,
+            invitation,
             attempt: outcome,
             ..
         } in &outcomes
@@ -434,7 +423,9 @@ pub fn record_attempts(
                     let status = if retry_at.is_some() {
                         "pending"
                     } else {
-                        given_up(conn, *id, error, now)?;
+                        if let Some(invitation) = invitation {
+                            given_up(conn, *id, invitation, error, now)?;
+                        }
                         "failed"
                     };
                     diesel::update(row)

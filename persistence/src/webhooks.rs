@@ -18,7 +18,7 @@ use domain::access::AccountUser;
 use domain::enums::DeliveryStatus;
 use domain::ids::WebhookId;
 use domain::webhook::{
-    may_manage_webhooks, EventType, EventTypes, NewWebhook, WebhookChange, MAX_WEBHOOKS_PER_ACCOUNT,
+    may_add_webhook, may_manage_webhooks, EventType, EventTypes, NewWebhook, WebhookChange,
 };
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
@@ -185,15 +185,7 @@ pub fn create(
         key,
         Sweep::No,
         now,
-        move |conn| {
-            if count(conn, &actor)? >= MAX_WEBHOOKS_PER_ACCOUNT {
-                return Err(DomainError::TooManyWebhooks {
-                    max: MAX_WEBHOOKS_PER_ACCOUNT,
-                }
-                .into());
-            }
-            Ok(())
-        },
+        move |conn| may_add_webhook(count(conn, &actor)?).map_err(Into::into),
         move |conn, ()| {
             let id = WebhookId(Uuid::now_v7());
             let at = now.naive_utc();
@@ -262,6 +254,20 @@ pub fn list(
     })
 }
 
+/// The columns a change writes; `None` leaves a column as it is.
+#[derive(AsChangeset)]
+#[diesel(table_name = webhooks)]
+struct WebhookUpdate<'a> {
+    url: Option<&'a str>,
+    events: Option<String>,
+    secret: Option<&'a str>,
+    active: Option<bool>,
+    failing_since: Option<Option<NaiveDateTime>>,
+    disabled_at: Option<Option<NaiveDateTime>>,
+    disabled_reason: Option<Option<&'a str>>,
+    updated_at: NaiveDateTime,
+}
+
 /// Changes a webhook; `sealed_secret` is the new secret when the change has one. Switching it
 /// on again forgets its failure streak and why it was switched off.
 pub fn update(
@@ -276,43 +282,19 @@ pub fn update(
     let actor = *actor;
     tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
         let before = find(conn, &actor, id)?;
-        let row = || webhooks::table.find(id.key());
-        let at = now.naive_utc();
-        if let Some(url) = &change.url {
-            diesel::update(row())
-                .set(webhooks::url.eq(url.as_str()))
-                .execute(conn)?;
-        }
-        if let Some(events) = change.events {
-            diesel::update(row())
-                .set(webhooks::events.eq(events.to_words()))
-                .execute(conn)?;
-        }
-        if let Some(sealed) = &sealed_secret {
-            diesel::update(row())
-                .set(webhooks::secret.eq(sealed))
-                .execute(conn)?;
-        }
-        match change.active {
-            Some(true) => {
-                diesel::update(row())
-                    .set((
-                        webhooks::active.eq(true),
-                        webhooks::failing_since.eq(None::<NaiveDateTime>),
-                        webhooks::disabled_at.eq(None::<NaiveDateTime>),
-                        webhooks::disabled_reason.eq(None::<String>),
-                    ))
-                    .execute(conn)?;
-            }
-            Some(false) => {
-                diesel::update(row())
-                    .set(webhooks::active.eq(false))
-                    .execute(conn)?;
-            }
-            None => {}
-        }
-        diesel::update(row())
-            .set(webhooks::updated_at.eq(at))
+        // Switching on again forgets the failure streak and why it was switched off.
+        let cleared = (change.active == Some(true)).then_some(None);
+        diesel::update(webhooks::table.find(id.key()))
+            .set(&WebhookUpdate {
+                url: change.url.as_ref().map(|u| u.as_str()),
+                events: change.events.map(|e| e.to_words()),
+                secret: sealed_secret.as_deref(),
+                active: change.active,
+                failing_since: cleared,
+                disabled_at: cleared,
+                disabled_reason: cleared.map(|_| None),
+                updated_at: now.naive_utc(),
+            })
             .execute(conn)?;
         let after = find(conn, &actor, id)?;
         audit::record(

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 /// POST with an `Idempotency-Key`; returns the status, whether it was a replay, and the body.
-async fn post_keyed(
+pub async fn post_keyed(
     app: &TestApp,
     path: &str,
     token: &str,

@@ -444,3 +444,93 @@ async fn a_delivery_is_given_up_after_its_last_attempt_and_can_be_redelivered() 
     assert_eq!(sent[0]["event_id"], failed[0]["event_id"]);
     assert_eq!(receiver.received("workgroup.created").len(), 13);
 }
+
+#[tokio::test]
+async fn webhook_routes_hold_against_other_callers_keys_external_users_and_dismissed_admins() {
+    use crate::idempotency::post_keyed;
+    let app = webhook_app().await;
+    let receiver = Receiver::start().await;
+    let admin = app.sign_up("ada@agency.example", "basic").await;
+    let body = json!({"url": receiver.url, "events": ["user.dismissed"]});
+
+    // The same key and body: a replay for its caller (the same webhook and secret), its own
+    // request for another caller.
+    let (status, replayed, first) =
+        post_keyed(&app, "/v1/webhooks", &admin.token, "hook-1", body.clone()).await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, false), "{first}");
+    let (status, replayed, again) =
+        post_keyed(&app, "/v1/webhooks", &admin.token, "hook-1", body.clone()).await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, true));
+    assert_eq!(
+        (&again["id"], &again["secret"]),
+        (&first["id"], &first["secret"])
+    );
+    let group = app.workgroup(&admin.token, "Team", false).await;
+    let second = app
+        .join(&admin.token, "intranet", Some(&group), "+14155550190")
+        .await;
+    change(
+        &app,
+        &admin.token,
+        &format!("/v1/users/{}", second.id),
+        json!({"is_admin": true}),
+    )
+    .await;
+    let (status, replayed, own) =
+        post_keyed(&app, "/v1/webhooks", &second.token, "hook-1", body.clone()).await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, false), "{own}");
+    assert_ne!(own["id"], first["id"]);
+    assert_ne!(own["secret"], first["secret"]);
+
+    // An external user is no administrator; a dismissed administrator's old token is dead.
+    let site = app.workgroup(&admin.token, "Client site", true).await;
+    let external = app
+        .join(&admin.token, "extranet", Some(&site), "+14155550191")
+        .await;
+    let res = app
+        .post("/v1/webhooks", Some(&external.token), body.clone())
+        .await;
+    assert_problem(res, StatusCode::FORBIDDEN, "admin_required").await;
+    let res = app
+        .call(Method::GET, "/v1/webhooks", Some(&external.token), None)
+        .await;
+    assert_problem(res, StatusCode::FORBIDDEN, "admin_required").await;
+    app.dismiss(&admin.token, &second.id).await;
+    let path = format!("/v1/webhooks/{}", own["id"].as_str().unwrap());
+    let res = app
+        .call(Method::DELETE, &path, Some(&second.token), None)
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    let res = app
+        .call(
+            Method::POST,
+            &format!("{path}/ping"),
+            Some(&second.token),
+            None,
+        )
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_token").await;
+
+    // Unknown fields change nothing; a delivery state that does not exist is refused.
+    let first_path = format!("/v1/webhooks/{}", first["id"].as_str().unwrap());
+    let res = app
+        .call(
+            Method::PATCH,
+            &first_path,
+            Some(&admin.token),
+            Some(json!({"url": "https://elsewhere.example/x", "account_id": admin.account_id})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, unchanged) = app.json(Method::GET, &first_path, &admin.token, None).await;
+    assert_eq!(unchanged["url"], receiver.url.as_str());
+    let res = app
+        .call(
+            Method::GET,
+            "/v1/invitations?delivery=bounced",
+            Some(&admin.token),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}

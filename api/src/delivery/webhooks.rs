@@ -21,7 +21,7 @@ use persistence::webhook_deliveries::{self, Claimed, Outcome};
 use persistence::Database;
 use rand::Rng;
 use sha2::Sha256;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -130,7 +130,7 @@ pub struct WebhookWorker {
     client: reqwest::Client,
     lease: chrono::Duration,
     /// Webhooks being sent to now.
-    busy: Mutex<HashMap<String, usize>>,
+    busy: Mutex<HashSet<String>>,
 }
 
 impl WebhookWorker {
@@ -165,7 +165,7 @@ impl WebhookWorker {
             settings,
             client,
             lease,
-            busy: Mutex::new(HashMap::new()),
+            busy: Mutex::new(HashSet::new()),
         })
     }
 
@@ -261,7 +261,7 @@ impl WebhookWorker {
     /// One round: claim what is due for webhooks not being sent to, and start sending.
     async fn round(self: &Arc<Self>) -> Result<usize, String> {
         let busy: Vec<String> = match self.busy.lock() {
-            Ok(busy) => busy.keys().cloned().collect(),
+            Ok(busy) => busy.iter().cloned().collect(),
             Err(_) => return Err("the webhook worker's state is poisoned".into()),
         };
         let (db, lease, now) = (self.db.clone(), self.lease, self.clock.now());
@@ -280,7 +280,7 @@ impl WebhookWorker {
         }
         for (webhook, deliveries) in by_webhook {
             if let Ok(mut busy) = self.busy.lock() {
-                busy.insert(webhook.clone(), deliveries.len());
+                busy.insert(webhook.clone());
             }
             tokio::spawn(self.clone().send_all(webhook, deliveries));
         }

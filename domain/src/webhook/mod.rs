@@ -32,6 +32,18 @@ pub fn may_manage_webhooks(user: &AccountUser) -> Result<(), DomainError> {
 /// What a client's secret is made of: printable ASCII, no spaces.
 pub const SECRET_PATTERN: &str = "^[!-~]+$";
 
+/// One more webhook for an account that has `existing` ones: at most
+/// [`MAX_WEBHOOKS_PER_ACCOUNT`].
+pub fn may_add_webhook(existing: u32) -> Result<(), DomainError> {
+    if existing >= MAX_WEBHOOKS_PER_ACCOUNT {
+        Err(DomainError::TooManyWebhooks {
+            max: MAX_WEBHOOKS_PER_ACCOUNT,
+        })
+    } else {
+        Ok(())
+    }
+}
+
 /// A signing secret.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -281,6 +293,14 @@ mod tests {
         assert_eq!(retry_after(MAX_ATTEMPTS, base, 0.3), None);
         // Jitter spreads deliveries that failed together.
         assert_ne!(retry_after(4, base, 0.1), retry_after(4, base, 0.9));
+    }
+
+    #[test]
+    fn an_account_has_at_most_twenty_webhooks() {
+        assert!(may_add_webhook(0).is_ok());
+        assert!(may_add_webhook(MAX_WEBHOOKS_PER_ACCOUNT - 1).is_ok());
+        let e = may_add_webhook(MAX_WEBHOOKS_PER_ACCOUNT).unwrap_err();
+        assert_eq!(e.code(), "too_many_webhooks");
     }
 
     #[test]
