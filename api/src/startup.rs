@@ -133,7 +133,9 @@ impl Application {
                 .configure(routes::configure)
                 .split_for_parts();
             let api = openapi::complete(api);
-            app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+            app.service(routes::accept_page::script)
+                .service(routes::accept_page::style)
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
                 .default_service(web::to(unknown_route))
         })
         // Database work runs on blocking threads; a bounded number keeps memory bounded.

@@ -3,6 +3,7 @@
 //! A request body's fields are checked by the domain's parse functions, which the handlers
 //! call; the limits those enforce reach the document through `crate::openapi::limits`.
 
+pub mod accept_page;
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
@@ -49,6 +50,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(members::decline_workgroup_invitation)
         .service(invitations::create_invitations)
         .service(invitations::list_invitations)
+        .service(accept_page::page)
         .service(invitee::lookup_invitation)
         .service(invitee::accept_invitation)
         .service(invitee::decline_invitation)
