@@ -1,11 +1,15 @@
 //! The OpenAPI document, generated from the handlers; `extranet openapi` writes it and a test
 //! checks that the committed `openapi.yaml` is the same.
 
+pub mod exact;
+pub mod examples;
+pub mod ids;
 pub mod limits;
 
 use crate::problem::{Problem, ProblemField};
 use crate::responses::*;
 use crate::routes;
+use serde_json::Value;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
@@ -69,14 +73,26 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The whole document: the routes' operations merged into [`ApiDoc`], with the limits the
-/// server enforces on requests and the scopes API tokens need.
-pub fn document() -> utoipa::openapi::OpenApi {
-    complete(operations())
+/// The whole document as committed in `openapi.yaml`: the routes' operations merged into
+/// [`ApiDoc`], with the limits the server enforces on requests and the scopes API tokens
+/// need, for `make run`'s server and the default plans.
+pub fn document() -> Value {
+    complete(operations(), &default_publication())
+}
+
+/// `make run`'s address and the default plans.
+pub fn default_publication() -> exact::Published {
+    exact::Published {
+        server_url: "http://127.0.0.1:8080".into(),
+        plans: domain::plan::Plans::default()
+            .names()
+            .map(str::to_owned)
+            .collect(),
+    }
 }
 
 /// The document as the handlers' attributes make it, before [`complete`].
-pub(crate) fn operations() -> utoipa::openapi::OpenApi {
+pub fn operations() -> utoipa::openapi::OpenApi {
     let (_, api) = actix_web::App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
@@ -85,22 +101,85 @@ pub(crate) fn operations() -> utoipa::openapi::OpenApi {
     api
 }
 
-/// `api`, made from the routes' attributes, with what the attributes cannot say: the
-/// [`limits`], and the scope each operation needs of an API token (`crate::scopes`).
-pub fn complete(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+/// `api` as utoipa's model can hold it: with the [`limits`] and the scope each operation
+/// needs of an API token (`crate::scopes`).
+fn typed(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     limits::apply(&mut api);
     crate::scopes::document(&mut api);
     api
 }
 
-/// The document as YAML, as committed in `openapi.yaml`.
+/// `api`, made from the routes' attributes, with what the attributes cannot say: the
+/// [`limits`], the scopes, the [`exact`] shapes, the [`ids`] and their links, and
+/// [`examples`]. Past the limits and scopes, the document is JSON: utoipa's model has no
+/// room for some of it (an object schema with a `oneOf`, a link's `operationId`).
+pub fn complete(api: utoipa::openapi::OpenApi, published: &exact::Published) -> Value {
+    let mut doc = serde_json::to_value(typed(api)).unwrap_or(Value::Null);
+    exact::apply(&mut doc, published);
+    ids::apply(&mut doc);
+    examples::apply(&mut doc);
+    doc
+}
+
+/// The document as YAML, as committed in `openapi.yaml`, in the order utoipa writes it
+/// (what the edits add comes after what was there).
 pub fn yaml() -> Result<String, String> {
-    document().to_yaml().map_err(|e| e.to_string())
+    let skeleton = serde_norway::to_value(typed(operations())).map_err(|e| e.to_string())?;
+    serde_norway::to_string(&ordered(&document(), &skeleton)).map_err(|e| e.to_string())
+}
+
+/// `value` as YAML, its maps' keys in `skeleton`'s order first, then the others (sorted).
+fn ordered(value: &Value, skeleton: &serde_norway::Value) -> serde_norway::Value {
+    use serde_norway::Value as Yaml;
+    match value {
+        Value::Object(map) => {
+            let mut out = serde_norway::Mapping::new();
+            let known: Vec<&str> = match skeleton {
+                Yaml::Mapping(m) => m.keys().filter_map(Yaml::as_str).collect(),
+                _ => Vec::new(),
+            };
+            let keys = known
+                .iter()
+                .copied()
+                .filter(|k| map.contains_key(*k))
+                .chain(
+                    map.keys()
+                        .map(String::as_str)
+                        .filter(|k| !known.contains(k)),
+                );
+            for key in keys {
+                let inner = skeleton.get(key).unwrap_or(&Yaml::Null);
+                out.insert(Yaml::String(key.to_owned()), ordered(&map[key], inner));
+            }
+            Yaml::Mapping(out)
+        }
+        Value::Array(items) => Yaml::Sequence(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| ordered(v, skeleton.get(i).unwrap_or(&Yaml::Null)))
+                .collect(),
+        ),
+        other => serde_norway::to_value(other).unwrap_or(Yaml::Null),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_edit_finds_what_it_edits() {
+        let mut doc = serde_json::to_value(typed(operations())).unwrap();
+        let missed = exact::apply(&mut doc, &default_publication());
+        assert_eq!(missed, Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_yaml_says_what_the_document_says() {
+        let yaml: Value = serde_norway::from_str(&yaml().unwrap()).unwrap();
+        assert_eq!(yaml, document());
+    }
 
     #[test]
     fn every_authenticated_operation_says_what_a_token_needs() {

@@ -16,6 +16,96 @@ use utoipa::ToSchema;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// Every problem `code` the server answers with, by the status it comes with: the
+/// document's enums (`Problem.code`, and each error response's). The HTTP suite checks
+/// every problem it meets against this table.
+pub const CODES: &[(u16, &[&str])] = &[
+    (
+        400,
+        &[
+            "malformed_json",
+            "malformed_body",
+            "invalid_parameter",
+            "invalid_idempotency_key",
+            "bad_request",
+        ],
+    ),
+    (
+        401,
+        &["missing_token", "invalid_token", "invalid_credentials"],
+    ),
+    (
+        403,
+        &[
+            "account_token_required",
+            "admin_required",
+            "intranet_user_required",
+            "user_dismissed",
+            "extranet_user_cannot_invite",
+            "workgroup_policy_forbids",
+            "workgroup_moderator_required",
+            "workgroup_owner_required",
+            "inviter_or_admin_required",
+            "insufficient_scope",
+            "wrong_current_password",
+        ],
+    ),
+    (404, &["not_found"]),
+    (405, &["method_not_allowed"]),
+    (
+        409,
+        &[
+            "user_limit_reached",
+            "user_limit_below_usage",
+            "login_taken",
+            "workgroup_not_extranet",
+            "workgroup_has_external_members",
+            "login_belongs_to_employee",
+            "login_belongs_to_dismissed_user",
+            "login_belongs_to_external_user",
+            "invitation_pending",
+            "duplicate_invitee",
+            "invitee_conflict",
+            "invitation_not_pending",
+            "domain_not_allowed",
+            "inviter_no_longer_allowed",
+            "already_a_user",
+            "already_member",
+            "membership_invitation_pending",
+            "user_is_dismissed",
+            "owner_must_be_replaced",
+            "owner_must_be_employee",
+            "new_owner_not_active",
+            "cannot_dismiss_self",
+            "last_admin",
+            "already_dismissed",
+            "not_dismissed",
+            "too_many_tokens",
+            "too_many_webhooks",
+            "not_extranet_user",
+            "user_type_not_writable",
+            "transfer_to_extranet_impossible",
+            "admin_must_be_employee",
+            "same_login",
+        ],
+    ),
+    (410, &["invitation_expired"]),
+    (413, &["payload_too_large"]),
+    (415, &["unsupported_media_type"]),
+    (
+        422,
+        &[
+            "validation_failed",
+            "idempotency_key_reused",
+            "invalid_code",
+            "webhook_url_not_allowed",
+        ],
+    ),
+    (429, &["rate_limited", "sending_quota_exceeded"]),
+    (500, &["internal_error"]),
+    (503, &["service_unavailable"]),
+];
+
 /// One problem with one field of the request.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProblemField {

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 /// A bound, not yet running server.
 pub struct Application {
@@ -113,7 +113,12 @@ impl Application {
             ),
         });
         let state_for_upkeep = state.clone();
-        let known = web::Data::new(KnownRoutes::from_document(&openapi::document()));
+        let known = web::Data::new(KnownRoutes::from_document(&openapi::operations()));
+        // The document this server serves: its own address and its plans.
+        let published = openapi::exact::Published {
+            server_url: config.public_url.clone(),
+            plans: config.plans.names().map(str::to_owned).collect(),
+        };
         let server = HttpServer::new(move || {
             let (app, api) = App::new()
                 .wrap(ErrorHandlers::new().default_handler(problem::ensure_problem))
@@ -132,10 +137,14 @@ impl Application {
                 .openapi(<openapi::ApiDoc as utoipa::OpenApi>::openapi())
                 .configure(routes::configure)
                 .split_for_parts();
-            let api = openapi::complete(api);
+            let api = openapi::complete(api, &published);
             app.service(routes::accept_page::script)
                 .service(routes::accept_page::style)
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api))
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .external_url_unchecked("/openapi.json", api)
+                        .config(SwaggerConfig::default().persist_authorization(true)),
+                )
                 .default_service(web::to(unknown_route))
         })
         // Database work runs on blocking threads; a bounded number keeps memory bounded.

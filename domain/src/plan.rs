@@ -48,6 +48,11 @@ impl Default for Plans {
 }
 
 impl Plans {
+    /// The plans' names, in the catalogue's order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|p| p.name.as_str())
+    }
+
     /// The plan new accounts get when they name none.
     pub const DEFAULT_PLAN: &'static str = "free";
 

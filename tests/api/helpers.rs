@@ -334,12 +334,27 @@ pub async fn assert_problem(res: Response, status: StatusCode, code: &str) -> Va
     assert_eq!(body["code"], code, "body: {body}");
     assert_eq!(body["status"], status.as_u16(), "body: {body}");
     assert!(body["title"].is_string() && body["detail"].is_string() && body["type"].is_string());
+    assert_documented(status, code);
     body
 }
 
 /// Asserts that a request answered with `status` and the problem `code`.
 pub fn assert_refused(got: StatusCode, body: &Value, status: StatusCode, code: &str) {
     assert_eq!((got, body["code"].as_str()), (status, Some(code)), "{body}");
+    assert_documented(status, code);
+}
+
+/// Every problem a test meets is one the document lists, with its status: a client matching
+/// on the document's codes meets no other.
+pub fn assert_documented(status: StatusCode, code: &str) {
+    let listed = api::problem::CODES
+        .iter()
+        .any(|(s, codes)| *s == status.as_u16() && codes.contains(&code));
+    assert!(
+        listed,
+        "{} {code} is not in api::problem::CODES (the document's enums)",
+        status.as_u16()
+    );
 }
 
 /// The `field` of every entry of a problem's `errors`.

@@ -51,12 +51,26 @@ fn every_operation_documents_its_errors_as_problems() {
             }
         }
     }
-    let problem =
-        &doc["components"]["responses"]["Unprocessable"]["content"]["application/problem+json"];
-    assert!(problem["schema"]["$ref"]
-        .as_str()
-        .unwrap()
-        .ends_with("/Problem"));
+    // Each error response is a Problem whose `code` is one of its status's codes, with an
+    // example of its own.
+    for (name, status, code) in [
+        ("BadRequest", 400, "malformed_json"),
+        ("Unauthorized", 401, "invalid_token"),
+        ("NotFound", 404, "not_found"),
+        ("Conflict", 409, "user_limit_reached"),
+        ("Unprocessable", 422, "validation_failed"),
+        ("TooManyRequests", 429, "sending_quota_exceeded"),
+    ] {
+        let problem = &doc["components"]["responses"][name]["content"]["application/problem+json"];
+        let parts = &problem["schema"]["allOf"];
+        assert!(parts[0]["$ref"].as_str().unwrap().ends_with("/Problem"));
+        let codes = parts[1]["properties"]["code"]["enum"].as_array().unwrap();
+        assert!(codes.iter().any(|c| c == code), "{name}: {codes:?}");
+        assert_eq!(problem["example"]["status"], status, "{name}");
+    }
+    assert!(
+        doc["components"]["responses"]["TooManyRequests"]["headers"]["Retry-After"].is_object()
+    );
 }
 
 #[tokio::test]

@@ -67,17 +67,6 @@ pub struct InvitationBatchBody {
     pub dry_run: bool,
 }
 
-/// What became of an invitee.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum BatchOutcome {
-    /// A new invitation (holding a seat) was sent.
-    Invited,
-    /// The person already is an external user of the account: they got a membership
-    /// invitation to the workgroup instead (no seat).
-    WorkgroupInvitation,
-}
-
 /// A membership invitation of an existing external user.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MembershipInvitationView {
@@ -88,15 +77,22 @@ pub struct MembershipInvitationView {
     pub status: &'static str,
 }
 
-/// One row of the batch, in request order.
+/// One row of the batch, in request order: what became of the invitee (`outcome`) says
+/// which of `invitation` and `membership` it carries.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct BatchResultView {
-    pub index: usize,
-    pub outcome: BatchOutcome,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub invitation: Option<InvitationView>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub membership: Option<MembershipInvitationView>,
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum BatchResultView {
+    /// A new invitation (holding a seat) was sent.
+    Invited {
+        index: usize,
+        invitation: Box<InvitationView>,
+    },
+    /// The person already is an external user of the account: they got a membership
+    /// invitation to the workgroup instead (no seat).
+    WorkgroupInvitation {
+        index: usize,
+        membership: MembershipInvitationView,
+    },
 }
 
 /// What the batch did (or would do, on a dry run).
@@ -118,24 +114,20 @@ impl From<&BatchResult> for BatchResponse {
                 .iter()
                 .enumerate()
                 .map(|(index, row)| match row {
-                    BatchRow::Invited(i) => BatchResultView {
+                    BatchRow::Invited(i) => BatchResultView::Invited {
                         index,
-                        outcome: BatchOutcome::Invited,
-                        invitation: Some(InvitationView::from(i.as_ref())),
-                        membership: None,
+                        invitation: Box::new(InvitationView::from(i.as_ref())),
                     },
                     BatchRow::WorkgroupInvitation {
                         workgroup_id,
                         user_id,
-                    } => BatchResultView {
+                    } => BatchResultView::WorkgroupInvitation {
                         index,
-                        outcome: BatchOutcome::WorkgroupInvitation,
-                        invitation: None,
-                        membership: Some(MembershipInvitationView {
+                        membership: MembershipInvitationView {
                             workgroup_id: workgroup_id.as_uuid(),
                             user_id: user_id.as_uuid(),
                             status: "invited",
-                        }),
+                        },
                     },
                 })
                 .collect(),

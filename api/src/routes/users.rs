@@ -17,9 +17,9 @@ use persistence::users::UserFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// The caller: a user of an account, or a network profile.
+/// The caller: a user of an account (`kind: user`), or a network profile (`kind: profile`).
 #[derive(Debug, Serialize, ToSchema)]
-#[serde(untagged)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MeView {
     /// With an account token: the caller's user in that account.
     User(UserView),

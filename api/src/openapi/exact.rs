@@ -1,0 +1,422 @@
+//! What the handlers' attributes cannot say about the shapes the server takes and sends,
+//! written into the document so that a client generated from it refuses what the server
+//! refuses and expects what the server sends:
+//! - "exactly one of" and "at most one of" field pairs, as `oneOf` (the domain's parse
+//!   functions refuse the rest);
+//! - request bodies are closed (`additionalProperties: false`: every body type has
+//!   `#[serde(deny_unknown_fields)]`);
+//! - in responses, every field is sent (as `null` when empty), so every property is
+//!   `required`, except the few the server leaves out ([`SOMETIMES_OMITTED`]);
+//! - a tagged union (`MeView` by `kind`, a batch row by `outcome`) has a `discriminator`;
+//! - the words a string can be (`plan`, `token_type`, the problem `code` of each status);
+//! - the headers: `Retry-After` on 429, `Idempotent-Replayed` where a key is taken.
+//!
+//! The document is edited as JSON: the edits are structural, and utoipa's typed model makes
+//! them long-winded. [`super::complete`] applies them; a test checks each one took.
+
+use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
+
+/// Properties the server leaves out of a response when they have nothing to say
+/// (`#[serde(skip_serializing_if)]`): schema, property.
+pub const SOMETIMES_OMITTED: &[(&str, &str)] = &[
+    ("Problem", "errors"),
+    ("Problem", "needed"),
+    ("Problem", "available"),
+    ("ProblemField", "invitation_id"),
+    ("ExternalDomainsBody", "allow"),
+    ("ExternalDomainsBody", "deny"),
+];
+
+/// Pairs of request fields of which exactly one, or at most one, may be given.
+pub const EXCLUSIVE: &[(&str, [&str; 2], Need)] = &[
+    ("InviteeBody", ["email", "phone"], Need::ExactlyOne),
+    ("AdminBody", ["email", "phone"], Need::ExactlyOne),
+    (
+        "InvitationBatchBody",
+        ["workgroup_id", "workgroup"],
+        Need::AtMostOne,
+    ),
+    ("ExternalDomainsBody", ["allow", "deny"], Need::AtMostOne),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    ExactlyOne,
+    AtMostOne,
+}
+
+/// Fixed words a string property can be: schema, property, values.
+fn fixed_words(plans: &[String]) -> Vec<(&'static str, &'static str, Vec<String>)> {
+    let words = |w: &[&str]| w.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    vec![
+        ("SignUpBody", "plan", plans.to_vec()),
+        ("PlanBody", "plan", plans.to_vec()),
+        ("AccountView", "plan", plans.to_vec()),
+        ("UsageView", "plan", plans.to_vec()),
+        ("AccessToken", "token_type", words(&["Bearer"])),
+        ("SignUpResponse", "token_type", words(&["Bearer"])),
+        ("AcceptResponse", "token_type", words(&["Bearer"])),
+        ("MembershipInvitationView", "status", words(&["invited"])),
+        ("SignUpStarted", "status", words(&["confirmation_sent"])),
+        (
+            "LoginChangeStarted",
+            "status",
+            words(&["confirmation_sent"]),
+        ),
+        ("Health", "status", words(&["ok"])),
+        ("Readiness", "status", words(&["ready"])),
+        ("Readiness", "database", words(&["sqlite", "postgres"])),
+    ]
+}
+
+/// Where the document is published and what the server is configured with.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// Where the API answers: the `servers` block (Swagger UI's "Try it out" goes there).
+    pub server_url: String,
+    /// The plans' names, for the `plan` enums.
+    pub plans: Vec<String>,
+}
+
+/// Applies every edit; returns what found nothing to edit (a test requires none).
+pub fn apply(doc: &mut Value, published: &Published) -> Vec<String> {
+    let mut missed = Vec::new();
+    doc["servers"] = json!([{"url": published.server_url, "description": "This server"}]);
+    doc["info"]["license"]["identifier"] = json!("MIT");
+    tagged_unions(doc, &mut missed);
+    let (requests, responses) = reach(doc);
+    for name in &requests {
+        if let Some(s) = doc["components"]["schemas"].get_mut(name) {
+            close(s);
+        }
+    }
+    for name in responses.difference(&requests) {
+        if let Some(s) = doc["components"]["schemas"].get_mut(name) {
+            always_sent(name, s);
+        }
+    }
+    for (schema, pair, need) in EXCLUSIVE {
+        exclusive(doc, schema, *pair, *need, &mut missed);
+    }
+    for (schema, property, values) in fixed_words(&published.plans) {
+        match at(
+            doc,
+            &["components", "schemas", schema, "properties", property],
+        ) {
+            Some(p) => p["enum"] = json!(values),
+            None => missed.push(format!("{schema}.{property}")),
+        }
+    }
+    problem_codes(doc);
+    headers(doc);
+    missed
+}
+
+/// The value at `path` inside `value`, if there is one (indexing a `Value` mutably would
+/// insert `null`s where nothing was).
+pub fn at<'a>(value: &'a mut Value, path: &[&str]) -> Option<&'a mut Value> {
+    path.iter().try_fold(value, |v, key| v.get_mut(*key))
+}
+
+/// Schemas reachable from request bodies and parameters, and from responses.
+pub fn reach(doc: &Value) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut requests = BTreeSet::new();
+    let mut responses = BTreeSet::new();
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            refs(doc, &op["requestBody"], &mut requests);
+            refs(doc, &op["responses"], &mut responses);
+        }
+    }
+    (requests, responses)
+}
+
+/// Every schema `value` refers to, directly or through others.
+fn refs(doc: &Value, value: &Value, into: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                    if into.insert(name.to_owned()) {
+                        refs(doc, &doc["components"]["schemas"][name], into);
+                    }
+                } else if let Some(name) = r.strip_prefix("#/components/responses/") {
+                    refs(doc, &doc["components"]["responses"][name], into);
+                }
+            }
+            map.values().for_each(|v| refs(doc, v, into));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(doc, v, into)),
+        _ => {}
+    }
+}
+
+/// Runs `f` on the object schemas `schema` is made of: its `allOf` parts' inline objects,
+/// and itself.
+fn each_object(schema: &mut Value, f: &mut impl FnMut(&mut Map<String, Value>)) {
+    let Value::Object(map) = schema else {
+        return;
+    };
+    if let Some(Value::Array(parts)) = map.get_mut("allOf") {
+        for part in parts.iter_mut() {
+            if let Value::Object(p) = part {
+                if p.contains_key("properties") {
+                    f(p);
+                }
+            }
+        }
+    }
+    if map.contains_key("properties") {
+        f(map);
+    }
+}
+
+/// A request body's schema takes no other fields (all of them are `deny_unknown_fields`).
+fn close(schema: &mut Value) {
+    if let Some(map) = schema.as_object_mut() {
+        if map.contains_key("properties") && !map.contains_key("allOf") {
+            map.insert("additionalProperties".into(), Value::Bool(false));
+        }
+    }
+}
+
+/// A response schema: every property is sent, but those in [`SOMETIMES_OMITTED`]. Inline
+/// objects inside (a property that is itself an object) are sent whole too.
+fn always_sent(name: &str, schema: &mut Value) {
+    each_object(schema, &mut |object| {
+        let props: Vec<String> = object
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        let required: Vec<Value> = props
+            .iter()
+            .filter(|p| !SOMETIMES_OMITTED.contains(&(name, p.as_str())))
+            .map(|p| Value::String(p.clone()))
+            .collect();
+        if !required.is_empty() {
+            object.insert("required".into(), Value::Array(required));
+        }
+        if let Some(Value::Object(props)) = object.get_mut("properties") {
+            for (prop, value) in props.iter_mut() {
+                if value.get("properties").is_some() {
+                    always_sent(&format!("{name}.{prop}"), value);
+                }
+            }
+        }
+    });
+}
+
+/// `oneOf` alternatives for a pair of fields, beside the object's schema in an `allOf`: each
+/// alternative requires one and leaves the other out (absent or `null`, as serde reads an
+/// `Option`); with [`Need::AtMostOne`], a third leaves both out.
+fn exclusive(
+    doc: &mut Value,
+    schema: &str,
+    [a, b]: [&str; 2],
+    need: Need,
+    missed: &mut Vec<String>,
+) {
+    let Some(s) = at(doc, &["components", "schemas", schema]) else {
+        missed.push(format!("{schema}: {a} | {b}"));
+        return;
+    };
+    let (Some(pa), Some(pb)) = (
+        s["properties"].get(a).cloned(),
+        s["properties"].get(b).cloned(),
+    ) else {
+        missed.push(format!("{schema}: {a} | {b}"));
+        return;
+    };
+    let absent = json!({"type": "null"});
+    // `minProperties: 1` is what `required` implies; it also tells linters that compare the
+    // alternatives' properties that they have more to go on.
+    let mut alternatives = vec![
+        json!({"type": "object", "required": [a], "minProperties": 1, "properties": {a: non_null(&pa), b: absent}}),
+        json!({"type": "object", "required": [b], "minProperties": 1, "properties": {b: non_null(&pb), a: absent}}),
+    ];
+    if need == Need::AtMostOne {
+        alternatives.push(json!({"type": "object", "properties": {a: absent, b: absent}}));
+    }
+    // The object as it was, and the choice: `allOf` keeps them apart, so that the object's
+    // `additionalProperties` sees all its properties.
+    let object = s.take();
+    let mut whole = Map::new();
+    if let Some(d) = object.get("description") {
+        whole.insert("description".into(), d.clone());
+    }
+    whole.insert("allOf".into(), json!([object, {"oneOf": alternatives}]));
+    *s = Value::Object(whole);
+}
+
+/// `schema` without `null` among its types: the alternative that gives the field.
+pub fn non_null(schema: &Value) -> Value {
+    let mut s = schema.clone();
+    if let Some(Value::Array(types)) = s.get("type").cloned() {
+        let kept: Vec<Value> = types.into_iter().filter(|t| t != "null").collect();
+        s["type"] = match kept.as_slice() {
+            [one] => one.clone(),
+            _ => Value::Array(kept),
+        };
+    }
+    if let Some(Value::Array(alts)) = s.get("oneOf").cloned() {
+        let kept: Vec<Value> = alts.into_iter().filter(|t| t["type"] != "null").collect();
+        if let [one] = kept.as_slice() {
+            let mut one = one.clone();
+            if let (Some(d), Some(o)) = (schema.get("description"), one.as_object_mut()) {
+                o.entry("description").or_insert_with(|| d.clone());
+            }
+            return one;
+        }
+    }
+    s
+}
+
+/// A `oneOf` whose alternatives are serde's internally tagged variants (an `allOf` of a
+/// schema and an object with the tag, or an object with the tag among its properties)
+/// becomes a `oneOf` of named schemas with a `discriminator` on the tag.
+fn tagged_unions(doc: &mut Value, missed: &mut Vec<String>) {
+    for (union, tag, names) in [
+        ("MeView", "kind", ["MeUser", "MeProfile"]),
+        (
+            "BatchResultView",
+            "outcome",
+            ["InvitedResult", "WorkgroupInvitationResult"],
+        ),
+    ] {
+        let Some(Value::Array(alts)) = doc["components"]["schemas"][union].get("oneOf").cloned()
+        else {
+            missed.push(format!("{union}: oneOf"));
+            continue;
+        };
+        let mut one_of = Vec::new();
+        let mut mapping = Map::new();
+        for (alt, name) in alts.iter().zip(names) {
+            let Some(word) = tag_of(alt, tag) else {
+                missed.push(format!("{union}: {name}'s {tag}"));
+                continue;
+            };
+            let mut alt = alt.clone();
+            tag_required(&mut alt, tag);
+            doc["components"]["schemas"][name] = alt;
+            let r = format!("#/components/schemas/{name}");
+            mapping.insert(word, Value::String(r.clone()));
+            one_of.push(json!({"$ref": r}));
+        }
+        let s = &mut doc["components"]["schemas"][union];
+        s["oneOf"] = Value::Array(one_of);
+        s["discriminator"] = json!({"propertyName": tag, "mapping": mapping});
+    }
+}
+
+/// The one word `alt` gives its `tag`.
+fn tag_of(alt: &Value, tag: &str) -> Option<String> {
+    let direct = alt["properties"][tag]["enum"][0].as_str();
+    let in_parts = alt["allOf"].as_array().and_then(|parts| {
+        parts
+            .iter()
+            .find_map(|p| p["properties"][tag]["enum"][0].as_str())
+    });
+    direct.or(in_parts).map(str::to_owned)
+}
+
+fn tag_required(alt: &mut Value, tag: &str) {
+    each_object(alt, &mut |object| {
+        let has_tag = object
+            .get("properties")
+            .is_some_and(|p| p.get(tag).is_some());
+        if has_tag {
+            let required = object.entry("required").or_insert_with(|| json!([]));
+            if let Value::Array(r) = required {
+                if !r.iter().any(|x| x == tag) {
+                    r.push(Value::String(tag.to_owned()));
+                }
+            }
+        }
+    });
+}
+
+/// `Problem.code` lists every code; each error response lists the codes of its status.
+fn problem_codes(doc: &mut Value) {
+    let all: Vec<&str> = crate::problem::CODES
+        .iter()
+        .flat_map(|(_, codes)| codes.iter().copied())
+        .collect();
+    doc["components"]["schemas"]["Problem"]["properties"]["code"]["enum"] = json!(all);
+    let Some(responses) = doc["components"]["responses"].as_object_mut() else {
+        return;
+    };
+    for response in responses.values_mut() {
+        let Some(content) =
+            at(response, &["content", "application/problem+json"]).and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        let status = content
+            .get("example")
+            .and_then(|e| e["status"].as_u64())
+            .unwrap_or_default();
+        let Some((_, codes)) = crate::problem::CODES
+            .iter()
+            .find(|(s, _)| u64::from(*s) == status)
+        else {
+            continue;
+        };
+        content.insert(
+            "schema".into(),
+            json!({"allOf": [
+                {"$ref": "#/components/schemas/Problem"},
+                {"type": "object", "properties": {"code": {"type": "string", "enum": codes}}}
+            ]}),
+        );
+    }
+}
+
+/// `Retry-After` on every 429; `Idempotent-Replayed` on the successes of operations that
+/// take an `Idempotency-Key`.
+fn headers(doc: &mut Value) {
+    doc["components"]["responses"]["TooManyRequests"]["headers"] = json!({
+        "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "required": true,
+            "schema": {"type": "integer", "minimum": 1, "example": 30}
+        }
+    });
+    doc["components"]["responses"]["ServiceUnavailable"]["headers"] = json!({
+        "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {"type": "integer", "minimum": 1, "example": 1}
+        }
+    });
+    let replayed = json!({
+        "description": "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key` (nothing was done again).",
+        "schema": {"type": "string", "enum": ["true"]}
+    });
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for op in paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+    {
+        let takes_key = op["parameters"]
+            .as_array()
+            .is_some_and(|ps| ps.iter().any(|p| p["name"] == crate::idempotency::HEADER));
+        if !takes_key {
+            continue;
+        }
+        if let Some(responses) = op["responses"].as_object_mut() {
+            for (status, response) in responses.iter_mut() {
+                if status.starts_with('2') {
+                    response["headers"]["Idempotent-Replayed"] = replayed.clone();
+                }
+            }
+        }
+    }
+}
