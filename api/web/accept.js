@@ -289,7 +289,7 @@
     const login = user.email || user.phone || found.invitation.email || found.invitation.phone;
     $('welcome-next').textContent = 'To work in ' + account + ', sign in with ' + login + ' and ' +
       (existing ? 'the password of your profile' : 'the password you just chose') + '.' +
-      (existing ? ' Your profile now opens ' + account + ' as well as your other accounts.' : '');
+      (existing ? ' The same profile now gives you access to ' + account + ' and to your other accounts.' : '');
     found = null;
     token = '';
     show('welcome');
