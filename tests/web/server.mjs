@@ -40,6 +40,9 @@ export async function startServer(bin) {
       EXTRANET_SMS: 'console',
       EXTRANET_JWT_SECRET: 'browser-test-secret-0123456789abcdef0123456789',
       EXTRANET_LOG: 'warn',
+      // Two wrong passwords for a profile, then one per 3 s: a real 429 within a short test.
+      EXTRANET_LOGIN_FAILURE_BURST: '2',
+      EXTRANET_LOGIN_FAILURE_INTERVAL_SECONDS: '3',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
