@@ -6,7 +6,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run bench test test-deps test-sqlite test-postgres test-postgres-required lint openapi openapi-check ci build
+.PHONY: run bench test test-deps test-sqlite test-postgres test-postgres-required test-web-browser lint openapi openapi-check ci build
 
 ## run: the server on SQLite (./data/extranet.db), Swagger UI at http://127.0.0.1:8080/docs
 run:
@@ -41,6 +41,14 @@ test-postgres: test-deps
 test-postgres-required:
 	@(exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null || { echo "PostgreSQL is required but not reachable at $(PG_HOST):$(PG_PORT)"; exit 1; }
 	$(MAKE) --no-print-directory test-postgres
+
+## test-web-browser: Swagger UI at /docs and the accept page at /accept, in Debian's chromium
+## (playwright-core drives it; no browser is downloaded); screenshots in target/browser/
+test-web-browser:
+	@test -d tests/web/node_modules || (cd tests/web && npm ci --no-audit --no-fund)
+	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+	$(CARGO) build -p api --bin extranet
+	EXTRANET_BIN="$${CARGO_TARGET_DIR:-target}/debug/extranet" node tests/web/browser.mjs
 
 ## lint: formatting, clippy (warnings are errors), the one-way layering of the crates, no
 ## module cycles inside them, and no source file of 600 lines or more

@@ -1,0 +1,428 @@
+// Browser tests: Swagger UI at /docs and the accept page at /accept, in Debian's chromium
+// (playwright-core, no browser download), against a server this script starts itself.
+// One line per check (`ok - …` / `not ok - …`), screenshots in target/browser/, and a
+// non-zero exit when any check failed.
+//   node tests/web/browser.mjs      (EXTRANET_BIN: the binary, default target/debug/extranet)
+import { chromium } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from './server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const bin = resolve(process.env.EXTRANET_BIN || resolve(root, 'target/debug/extranet'));
+const shotsDir = resolve(root, 'target/browser');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let failures = 0;
+async function check(name, fn) {
+  try {
+    const note = await fn();
+    console.log(`ok - ${name}${note ? ` (${note})` : ''}`);
+  } catch (e) {
+    failures += 1;
+    console.log(`not ok - ${name}`);
+    for (const line of String(e && e.stack ? e.stack : e).split('\n').slice(0, 6)) console.log(`  # ${line}`);
+  }
+}
+function assert(cond, what) {
+  if (!cond) throw new Error(what);
+}
+function equal(got, want, what) {
+  if (got !== want) throw new Error(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+}
+
+
+let server;
+let browser;
+
+// Every page's console errors, uncaught exceptions and CSP violations. A response with an
+// error status that the page asked for (404, 410, …) is part of the contract, not an error
+// of the page: Chromium's "Failed to load resource: … status of 4xx" lines are left out.
+const pageErrors = [];
+async function newPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, ...options });
+  const page = await context.newPage();
+  const errors = [];
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`)
+    );
+  });
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) return;
+    errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.errors = errors;
+  page.done = async (allowed) => {
+    const bad = errors.filter((e) => !(allowed && allowed.test(e)));
+    pageErrors.push(...bad.map((e) => `${page.url()}: ${e}`));
+    await context.close();
+    assert(bad.length === 0, `the page reported errors:\n${bad.join('\n')}`);
+  };
+  return page;
+}
+// A screenshot of a whole page (fullPage false: the window), or of one element (a locator).
+async function shot(target, name, fullPage = true) {
+  const file = resolve(shotsDir, name);
+  if (typeof target.goto === 'function') await target.screenshot({ path: file, fullPage });
+  else await target.screenshot({ path: file });
+  return relative(root, file);
+}
+const text = async (page, selector) => ((await page.locator(selector).textContent()) || '').trim();
+const visible = (page, view) => page.locator(`#view-${view}`).waitFor({ state: 'visible', timeout: 10000 });
+const focused = (page) => page.evaluate(() => document.activeElement && document.activeElement.id);
+
+async function openLink(page, link, view) {
+  await page.goto(link);
+  await visible(page, view);
+}
+async function expectNoLongerValid(page) {
+  await visible(page, 'problem');
+  equal(await text(page, '#problem-title'), 'This invitation link is no longer valid', 'problem title');
+  assert((await text(page, '#problem-next')).includes('send the invitation again'), 'asks to have it sent again');
+  equal(await focused(page), 'problem-title', 'focus');
+}
+
+async function run() {
+  // ---------------------------------------------------------------- the people and accounts
+
+  const ADMIN = { email: 'ada@acme.example', password: 'correct horse battery', first_name: 'Ada', last_name: 'Lovelace' };
+  const acme = await server.signUp('Acme Web Agency', ADMIN);
+  const adminToken = acme.access_token;
+
+  // ---------------------------------------------------------------- Swagger UI at /docs
+
+  await check('docs: /docs (as README and API.md give it) opens Swagger UI', async () => {
+    const page = await newPage();
+    const res = await page.goto(`${server.url}/docs`);
+    const status = res.status();
+    await closeDocs(page);
+    equal(status, 200, 'GET /docs');
+  });
+
+  {
+    const page = await newPage();
+    const dialog = page.locator('.swagger-ui .dialog-ux .modal-ux');
+    // Two http bearer schemes: `bearer` (access tokens, a JWT) and `api_token` (ext_…).
+    const scheme = dialog.locator('.auth-container').filter({ has: page.locator('h4 code', { hasText: /^bearer$/ }) });
+    const op = page.locator('.opblock-post').filter({
+      has: page.locator('.opblock-summary-path[data-path="/v1/invitations"]'),
+    });
+    let authorized = false;
+    await check('docs: Authorize with the bearer token, POST /v1/invitations with its example → 201', async () => {
+      await page.goto(`${server.url}/docs/`);
+      await page.locator('.swagger-ui .auth-wrapper button.authorize').click();
+      await scheme.locator('input').first().fill(adminToken);
+      await scheme.locator('button.authorize').click();
+      await scheme.locator('button', { hasText: 'Logout' }).waitFor();
+      authorized = true;
+      await scheme.locator('button.btn-done').click();
+      await dialog.waitFor({ state: 'detached' });
+      await op.locator('.opblock-summary').first().click();
+      await op.locator('button.try-out__btn').click();
+      await op.locator('button.execute').click();
+      const status = op.locator('.live-responses-table .response .response-col_status').first();
+      await status.waitFor({ timeout: 15000 });
+      const shown = (await status.textContent()).trim();
+      await op.locator('.live-responses-table').scrollIntoViewIfNeeded();
+      const file = await shot(op.locator('.live-responses-table').first(), 'docs-execute.png');
+      assert(/^\d{3}$/.test(shown), `a response code is shown: ${shown}`);
+      const body = (await op.locator('.live-responses-table .response-col_description pre').first().textContent()) || '';
+      equal(shown, '201', `the response code shown (body: ${body.replace(/\s+/g, ' ').slice(0, 160)})`);
+      return file;
+    });
+    await check('docs: the authorization is still there after a reload', async () => {
+      assert(authorized, 'the previous check did not get as far as authorizing');
+      await page.reload();
+      await page.locator('.swagger-ui .auth-wrapper button.authorize').click();
+      await scheme.waitFor();
+      const file = await shot(page, 'docs-reload.png', false);
+      const logout = await scheme.locator('button', { hasText: 'Logout' }).count();
+      assert(logout > 0, 'after a reload the bearer scheme is not authorized (persistAuthorization is off)');
+      return file;
+    });
+    await closeDocs(page);
+  }
+  async function closeDocs(page) {
+    // Swagger UI is not the page under the strict policy: its console is reported, not failed.
+    if (page.errors.length) console.log(`  # /docs console: ${page.errors.join(' | ')}`);
+    await page.context().close();
+  }
+
+  // ---------------------------------------------------------------- the accept page
+
+  await check('accept page: a link without its token → "incomplete" message', async () => {
+    const page = await newPage();
+    const res = await page.goto(`${server.url}/accept`);
+    const csp = res.headers()['content-security-policy'] || '';
+    assert(csp.includes("script-src 'self'") && csp.includes("default-src 'none'"), `strict CSP header: ${csp}`);
+    await visible(page, 'problem');
+    equal(await text(page, '#problem-title'), 'This invitation link is incomplete', 'problem title');
+    assert((await text(page, '#problem-next')).includes('Copy the whole link'), 'tells to copy the whole link');
+    equal(await focused(page), 'problem-title', 'focus');
+    const file = await shot(page, 'accept-incomplete.png');
+    await page.done();
+    return file;
+  });
+
+  await check('accept page: an unknown token → "no longer valid"', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/accept#token=${'x'.repeat(43)}`);
+    await expectNoLongerValid(page);
+    const file = await shot(page, 'accept-unknown.png');
+    await page.done();
+    return file;
+  });
+
+  const BOB = { email: 'bob@client.example', first_name: 'Bob', last_name: 'Stone' };
+  const bob = await server.invite(adminToken, BOB, 'Client website', 'Hi Bob,\nthis is where we share the designs.');
+  const page = await newPage();
+
+  await check('accept page: shows account, project, inviter, invitee, message and expiry', async () => {
+    assert(bob.link.startsWith(`${server.url}/accept#token=`), `the link: ${bob.link}`);
+    await openLink(page, bob.link, 'invitation');
+    assert(!page.url().includes('#'), `the token is gone from the address bar: ${page.url()}`);
+    equal(await text(page, '#account-name'), 'Acme Web Agency', 'account');
+    equal(await text(page, '#workgroup-kind'), 'Project', 'workgroup kind');
+    equal(await text(page, '#workgroup-name'), 'Client website', 'workgroup');
+    equal(await text(page, '#inviter-name'), 'Ada Lovelace', 'inviter');
+    equal(await text(page, '#invitee-name'), 'Bob Stone', 'invitee');
+    equal(await text(page, '#invitee-login'), 'bob@client.example', 'login');
+    assert((await text(page, '#inviter-message')).startsWith('Hi Bob,'), 'message');
+    assert((await text(page, '#expires-at')).length > 5, 'expiry shown');
+    equal(await page.inputValue('#first-name'), 'Bob', 'first name prefilled');
+    equal(await page.inputValue('#last-name'), 'Stone', 'last name prefilled');
+    equal(await text(page, '#password-label'), 'Choose a password', 'password label');
+    equal(await focused(page), 'invitation-title', 'focus');
+    return shot(page, 'accept-invitation.png');
+  });
+
+  await check('accept page: fits a phone screen (375 px, no sideways scrolling)', async () => {
+    const phone = await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    await openLink(phone, bob.link, 'invitation');
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow <= 0, `wider than the screen by ${overflow} px`);
+    const file = await shot(phone, 'accept-invitation-phone.png');
+    await phone.done();
+    return file;
+  });
+
+  await check('accept page: field errors next to their fields (checked here, and the server\'s 422)', async () => {
+    await page.fill('#first-name', '  ');
+    await page.fill('#password', 'short');
+    await page.click('#accept-button');
+    equal(await text(page, '#first-name-error'), 'Enter your first name.', 'first name error');
+    equal(await text(page, '#password-error'), 'A password needs at least 8 characters.', 'password error');
+    equal(await page.getAttribute('#first-name', 'aria-invalid'), 'true', 'aria-invalid');
+    equal(await focused(page), 'first-name', 'focus on the first invalid field');
+    await page.fill('#first-name', 'Bob');
+    await page.fill('#password', 'aaaaaaaaaa'); // long enough here, refused by the server
+    await page.click('#accept-button');
+    await page.locator('#password-error:not(:empty)').waitFor();
+    equal(await text(page, '#password-error'), 'A password must not be one character repeated.', 'server message');
+    await page.click('#toggle-password');
+    equal(await page.getAttribute('#password', 'type'), 'text', 'Show shows the password');
+    equal(await page.getAttribute('#toggle-password', 'aria-label'), 'Hide password', 'the button says what it does');
+    equal(await text(page, '#first-name-error'), '', 'first name error cleared');
+    assert((await text(page, '#form-error')).length > 0, 'the live region says something');
+    return shot(page, 'accept-field-errors.png');
+  });
+
+  await check('accept page: accept → welcome; one request however often it is submitted', async () => {
+    let calls = 0;
+    await page.route('**/v1/invitations/accept', async (route) => {
+      calls += 1;
+      await sleep(700);
+      await route.continue();
+    });
+    await page.fill('#password', 'correct horse battery');
+    await page.click('#accept-button');
+    assert(await page.locator('#accept-button').isDisabled(), 'Accept is disabled while the request runs');
+    assert(await page.locator('#decline-button').isDisabled(), 'Decline is disabled while the request runs');
+    await page.press('#password', 'Enter');
+    await page.locator('#accept-button').click({ force: true, timeout: 1000 }).catch(() => {});
+    await visible(page, 'welcome');
+    equal(calls, 1, 'accept requests');
+    equal(await text(page, '#welcome-title'), 'Welcome, Bob!', 'welcome');
+    assert((await text(page, '#welcome-text')).includes('You joined Acme Web Agency'), 'joined the account');
+    assert((await text(page, '#welcome-next')).includes('bob@client.example'), 'says how to sign in');
+    equal(await focused(page), 'welcome-title', 'focus');
+    const stored = await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length);
+    equal(stored, 0, 'nothing stored in the browser');
+    return shot(page, 'accept-welcome.png');
+  });
+
+  await check('API: GET /v1/users?type=extranet lists the new external user', async () => {
+    const users = await server.expectStatus(200, 'GET', '/v1/users?type=extranet', undefined, adminToken);
+    const found = users.items.find((u) => u.email === BOB.email);
+    assert(found, `bob in ${JSON.stringify(users.items.map((u) => u.email))}`);
+    equal(found.type, 'extranet', 'type');
+    equal(found.status, 'active', 'status');
+    equal(`${found.first_name} ${found.last_name}`, 'Bob Stone', 'names');
+  });
+
+  await page.done();
+
+  await check('accept page: the used link → "no longer valid"', async () => {
+    const p = await newPage();
+    await p.goto(bob.link);
+    await expectNoLongerValid(p);
+    const file = await shot(p, 'accept-used.png');
+    await p.done();
+    return file;
+  });
+
+  await check('accept page: Decline asks first, then "you declined"; the link is dead after', async () => {
+    const carol = await server.invite(adminToken, { email: 'carol@client.example', first_name: 'Carol', last_name: 'Diaz' }, 'Brand refresh');
+    const p = await newPage();
+    await openLink(p, carol.link, 'invitation');
+    await p.click('#decline-button');
+    await p.locator('#decline-confirm').waitFor({ state: 'visible' });
+    equal(await focused(p), 'decline-question', 'focus on the question');
+    assert(await p.locator('#accept-form').isHidden(), 'the form is out of the way');
+    await shot(p, 'accept-decline-confirm.png');
+    await p.click('#decline-no');
+    await p.locator('#accept-form').waitFor({ state: 'visible' });
+    equal(await focused(p), 'decline-button', 'focus back on Decline');
+    await p.click('#decline-button');
+    await p.click('#decline-yes');
+    await visible(p, 'declined');
+    equal(await focused(p), 'declined-title', 'focus');
+    assert((await text(p, '#declined-text')).includes('Acme Web Agency'), 'names the account');
+    const file = await shot(p, 'accept-declined.png');
+    const stored = await server.expectStatus(200, 'GET', `/v1/invitations/${carol.invitation.id}`, undefined, adminToken);
+    equal(stored.status, 'declined', 'the invitation');
+    await p.goto(carol.link); // the same document: only the fragment changes
+    await expectNoLongerValid(p);
+    await shot(p, 'accept-declined-reopened.png');
+    await p.done();
+    return file;
+  });
+
+  const globex = await server.signUp('Globex', { email: 'gus@globex.example', password: 'another good one', first_name: 'Gus', last_name: 'Grey' });
+  const bobAgain = await server.invite(globex.access_token, BOB, 'Supply chain');
+  const p = await newPage();
+
+  await check('accept page: an existing profile gives its own password (401 shown at the field)', async () => {
+    await openLink(p, bobAgain.link, 'invitation');
+    equal(await text(p, '#password-label'), 'Password of your existing profile', 'password label');
+    assert(await p.locator('#first-name').isHidden(), 'no names asked');
+    equal(await p.getAttribute('#password', 'autocomplete'), 'current-password', 'autocomplete');
+    await shot(p, 'accept-existing.png');
+    // By keyboard: from the heading, Tab reaches the password; Enter submits.
+    await p.keyboard.press('Tab');
+    equal(await focused(p), 'password', 'Tab from the heading');
+    await p.keyboard.type('not my password');
+    await p.keyboard.press('Enter');
+    await p.locator('#password-error:not(:empty)').waitFor();
+    assert((await text(p, '#password-error')).includes('not the password of your existing profile'), 'wrong password message');
+    equal(await focused(p), 'password', 'focus on the password');
+    return shot(p, 'accept-existing-wrong.png');
+  });
+
+  // The server runs with EXTRANET_LOGIN_FAILURE_BURST=2 and _INTERVAL_SECONDS=3 (server.mjs).
+  await check('accept page: too many wrong passwords → 429, the wait shown; after it the right one works', async () => {
+    let shown = '';
+    for (let i = 0; i < 6 && !shown.startsWith('Too many attempts'); i += 1) {
+      await p.fill('#password', `wrong password ${i}`);
+      await p.click('#accept-button');
+      await p.locator('#form-error:not(:empty)').waitFor();
+      shown = await text(p, '#form-error');
+    }
+    const seconds = Number((/wait (\d+) seconds?/.exec(shown) || [])[1]);
+    assert(seconds >= 1 && seconds <= 3, `the Retry-After seconds are shown: ${shown}`);
+    assert(await p.locator('#accept-button').isEnabled(), 'Accept usable again');
+    const file = await shot(p, 'accept-rate-limited.png');
+    await sleep(seconds * 1000 + 300);
+    await p.fill('#password', 'correct horse battery');
+    await p.click('#accept-button');
+    await visible(p, 'welcome');
+    equal(await text(p, '#welcome-title'), 'Welcome, Bob!', 'welcome');
+    assert((await text(p, '#welcome-text')).includes('Globex'), 'joined Globex');
+    await shot(p, 'accept-existing-welcome.png');
+    await p.done();
+    return file;
+  });
+
+  const ERIN = { email: 'erin@partner.example', first_name: 'Erin', last_name: 'Hale' };
+  const erin = await server.invite(adminToken, ERIN, 'Partner portal');
+
+  await check('accept page: a 409 shows the server\'s detail (the domain was ruled out after inviting)', async () => {
+    await server.expectStatus(200, 'PATCH', '/v1/account', { external_domains: { deny: ['partner.example'] } }, adminToken);
+    const p = await newPage();
+    try {
+      await openLink(p, erin.link, 'invitation');
+      await p.fill('#password', 'correct horse battery');
+      await p.click('#accept-button');
+      await p.locator('#form-error:not(:empty)').waitFor();
+      const shown = await text(p, '#form-error');
+      assert(/partner\.example|domain/i.test(shown), `detail shown: ${shown}`);
+      assert(await p.locator('#view-invitation').isVisible(), 'still on the form');
+      const file = await shot(p, 'accept-conflict.png');
+      await p.done();
+      return file;
+    } finally {
+      await server.expectStatus(200, 'PATCH', '/v1/account', { external_domains: null }, adminToken);
+    }
+  });
+
+  // The server's clock cannot be moved from outside (api/src/clock.rs: only tests in the same
+  // process advance it), so the server's answers below are simulated in the browser.
+  await check('accept page: an expired invitation (410 invitation_expired, simulated) → "expired"', async () => {
+    const p = await newPage();
+    await p.route('**/v1/invitations/lookup', (route) =>
+      route.fulfill({
+        status: 410,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'urn:extranet:problem:invitation_expired', title: 'Gone', status: 410, detail: 'the invitation has expired', code: 'invitation_expired' }),
+      })
+    );
+    await p.goto(erin.link);
+    await visible(p, 'problem');
+    equal(await text(p, '#problem-title'), 'This invitation has expired', 'problem title');
+    assert((await text(p, '#problem-next')).includes('send the invitation again'), 'asks to have it sent again');
+    const file = await shot(p, 'accept-expired.png');
+    await p.done();
+    return file;
+  });
+
+  await check('accept page: the server unreachable → "try again", and Try again works', async () => {
+    const p = await newPage();
+    await p.route('**/v1/invitations/lookup', (route) => route.abort('internetdisconnected'));
+    await p.goto(erin.link);
+    await visible(p, 'problem');
+    assert((await text(p, '#problem-text')).includes('could not reach the server'), 'network message');
+    assert(await p.locator('#retry-button').isVisible(), 'a Try again button');
+    const file = await shot(p, 'accept-offline.png');
+    await p.unroute('**/v1/invitations/lookup');
+    await p.click('#retry-button');
+    await visible(p, 'invitation');
+    equal(await text(p, '#invitee-name'), 'Erin Hale', 'the invitation after trying again');
+    await p.done(/ERR_INTERNET_DISCONNECTED/);
+    return file;
+  });
+
+  await check('accept page: no console errors or CSP violations on any page', async () => {
+    assert(pageErrors.length === 0, pageErrors.join('\n'));
+  });
+}
+
+await mkdir(shotsDir, { recursive: true });
+try {
+  server = await startServer(bin);
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
+  await run();
+} catch (e) {
+  failures += 1;
+  console.log(`not ok - setup: ${e && e.stack ? e.stack : e}`);
+} finally {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+}
+console.log(failures ? `# ${failures} check(s) failed` : '# all checks passed');
+process.exit(failures ? 1 : 0);
