@@ -6,7 +6,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run bench test test-deps test-sqlite test-postgres test-postgres-required test-web-browser lint openapi openapi-check ci build
+.PHONY: run bench test test-deps test-sqlite test-postgres test-postgres-required test-web test-web-client test-web-lint test-web-browser lint openapi openapi-check ci build
 
 ## run: the server on SQLite (./data/extranet.db), Swagger UI at http://127.0.0.1:8080/docs
 run:
@@ -15,8 +15,9 @@ run:
 build:
 	$(CARGO) build --workspace --all-targets
 
-## test: every test; the black-box suite once on SQLite and, when PostgreSQL answers, once on it
-test: test-sqlite
+## test: every test; the black-box suite once on SQLite and, when PostgreSQL answers, once on
+## it; then what a browser, a typed client and a linter make of the server and its document
+test: test-sqlite test-web
 	@if (exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \
 	else \
@@ -42,11 +43,27 @@ test-postgres-required:
 	@(exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null || { echo "PostgreSQL is required but not reachable at $(PG_HOST):$(PG_PORT)"; exit 1; }
 	$(MAKE) --no-print-directory test-postgres
 
+## test-web: the typed client, the spec's linter and the browser tests (tests/web; npm's
+## packages pinned in its package-lock.json, Debian's chromium)
+test-web: test-web-client test-web-lint test-web-browser
+
+WEB_DEPS := tests/web/node_modules/.package-lock.json
+$(WEB_DEPS): tests/web/package-lock.json
+	cd tests/web && npm ci --no-audit --no-fund
+
+## test-web-client: types generated from openapi.yaml (openapi-typescript); a typed program
+## compiles with tsc --strict, and every request in client/refused.ts fails to compile
+test-web-client: $(WEB_DEPS)
+	cd tests/web && node typegen.mjs && npx tsc -p client && echo "typed client: program.ts compiles; every refused request in refused.ts is a compile error"
+
+## test-web-lint: @redocly/cli lint, recommended rules, no errors or warnings
+test-web-lint: $(WEB_DEPS)
+	cd tests/web && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx redocly lint
+
 ## test-web-browser: Swagger UI at /docs and the accept page at /accept, in Debian's chromium
 ## (playwright-core drives it; no browser is downloaded); screenshots in target/browser/
-test-web-browser:
-	@test -d tests/web/node_modules || (cd tests/web && npm ci --no-audit --no-fund)
-	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+test-web-browser: $(WEB_DEPS)
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 	$(CARGO) build -p api --bin extranet
 	EXTRANET_BIN="$${CARGO_TARGET_DIR:-target}/debug/extranet" node tests/web/browser.mjs
 
@@ -89,4 +106,4 @@ bench:
 	fi
 
 ## ci: lint, every test with the PostgreSQL run required, and the OpenAPI drift check
-ci: lint test-sqlite test-postgres-required openapi-check
+ci: lint test-sqlite test-web test-postgres-required openapi-check

@@ -140,6 +140,15 @@ impl Application {
             let api = openapi::complete(api, &published);
             app.service(routes::accept_page::script)
                 .service(routes::accept_page::style)
+                // `/docs` as README and the contract write it: Swagger UI lives at `/docs/`.
+                .route(
+                    "/docs",
+                    web::get().to(|| async {
+                        actix_web::HttpResponse::PermanentRedirect()
+                            .insert_header((header::LOCATION, "/docs/"))
+                            .finish()
+                    }),
+                )
                 .service(
                     SwaggerUi::new("/docs/{_:.*}")
                         .external_url_unchecked("/openapi.json", api)

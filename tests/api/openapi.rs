@@ -96,7 +96,51 @@ async fn swagger_ui_and_the_document_are_served_offline() {
         !html.contains("https://"),
         "the page loads something from the network"
     );
+    // `/docs`, as README writes it, leads there.
+    let res = app.call(Method::GET, "/docs", None, None).await;
+    assert_eq!(res.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(res.headers()["location"], "/docs/");
     let (status, doc) = json_of(app.call(Method::GET, "/openapi.json", None, None).await).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(doc, serde_json::to_value(api::openapi::document()).unwrap());
+}
+
+#[tokio::test]
+async fn the_accept_page_is_served_with_its_assets_under_a_strict_policy() {
+    let app = TestApp::spawn().await;
+    for (path, content_type, contains) in [
+        ("/accept", "text/html", "accept.js"),
+        (
+            "/accept/accept.js",
+            "text/javascript",
+            "/v1/invitations/lookup",
+        ),
+        ("/accept/accept.css", "text/css", "{"),
+    ] {
+        let res = app.call(Method::GET, path, None, None).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let headers = res.headers().clone();
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(content_type),
+            "{path}"
+        );
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+        let body = res.text().await.unwrap();
+        assert!(body.contains(contains), "{path}");
+        // Nothing is loaded from elsewhere.
+        assert!(
+            !body.contains("https://") && !body.contains("http://"),
+            "{path}"
+        );
+    }
 }

@@ -148,17 +148,23 @@ impl From<&BatchResult> for BatchResponse {
 #[utoipa::path(
     tag = "invitations",
     params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to the same request")),
+    // Swagger UI offers the first by name: `create_project` works on a new account as is.
     request_body(content = InvitationBatchBody, examples(
-        ("extranet" = (summary = "Two external people into an extranet workgroup", value = json!({
+        ("create_project" = (summary = "Two external people into a new extranet project (works as is)", value = json!({
             "type": "extranet",
-            "workgroup_id": "01936f4e-8b7a-7cc3-9a4e-3f2b1c0d9e8f",
+            "workgroup": {"name": "Client website", "kind": "project"},
             "message": "Welcome to the project!",
             "invitees": [
                 {"email": "ann@client.example", "first_name": "Ann", "last_name": "Lee"},
                 {"phone": "+14155550101", "first_name": "Bo", "last_name": "Ng"}
             ]
         }))),
-        ("new workgroup" = (summary = "Create the extranet workgroup with the invitation", value = json!({
+        ("existing_workgroup" = (summary = "Into an existing extranet workgroup: put the `id` of one from GET /v1/workgroups?extranet=true (or the `workgroup.id` the first example answered)", value = json!({
+            "type": "extranet",
+            "workgroup_id": "01936f4e-8b7a-7cc3-9a4e-3f2b1c0d9e8f",
+            "invitees": [{"email": "cy@partner.example", "first_name": "Cy", "last_name": "Ray"}]
+        }))),
+        ("dry_run" = (summary = "Check a batch (rows, rules, seats) without creating or sending anything: 200", value = json!({
             "type": "extranet",
             "workgroup": {"name": "Client website", "kind": "project"},
             "invitees": [{"email": "ann@client.example", "first_name": "Ann", "last_name": "Lee"}],
