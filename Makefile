@@ -6,7 +6,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run bench test test-deps test-sqlite test-postgres test-postgres-required test-web test-web-client test-web-lint test-web-browser lint openapi openapi-check ci build
+.PHONY: run bench test test-deps test-sqlite test-postgres test-postgres-required test-web test-web-client test-web-lint test-web-browser test-web-readme lint openapi openapi-check ci build
 
 ## run: the server on SQLite (./data/extranet.db), Swagger UI at http://127.0.0.1:8080/docs
 run:
@@ -45,7 +45,7 @@ test-postgres-required:
 
 ## test-web: the typed client, the spec's linter and the browser tests (tests/web; npm's
 ## packages pinned in its package-lock.json, Debian's chromium)
-test-web: test-web-client test-web-lint test-web-browser
+test-web: test-web-client test-web-lint test-web-browser test-web-readme
 
 WEB_DEPS := tests/web/node_modules/.package-lock.json
 $(WEB_DEPS): tests/web/package-lock.json
@@ -59,6 +59,11 @@ test-web-client: $(WEB_DEPS)
 ## test-web-lint: @redocly/cli lint, recommended rules, no errors or warnings
 test-web-lint: $(WEB_DEPS)
 	cd tests/web && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx redocly lint
+
+## test-web-readme: README's walkthrough, run as written against a fresh server
+test-web-readme:
+	$(CARGO) build -p api --bin extranet
+	EXTRANET_BIN="$${CARGO_TARGET_DIR:-target}/debug/extranet" ./scripts/readme-walkthrough.sh
 
 ## test-web-browser: Swagger UI at /docs and the accept page at /accept, in Debian's chromium
 ## (playwright-core drives it; no browser is downloaded); screenshots in target/browser/
