@@ -81,6 +81,11 @@ pub fn is_domain_name(s: &str) -> bool {
     labels.iter().all(label_ok) && tld_ok
 }
 
+/// What [`Phone::parse`] takes, as a regular expression (the same in ECMAScript's syntax,
+/// which JSON Schema's `pattern` uses, and Rust's): `+` and 8 to 15 digits, the first not
+/// zero, with spaces, dots, dashes and parentheses anywhere in between, and blanks around.
+pub const PHONE_PATTERN: &str = r"^\s*[ ().-]*\+[ ().-]*[1-9](?:[ ().-]*[0-9]){7,14}[ ().-]*\s*$";
+
 /// A phone number in E.164 form: `+`, then 8 to 15 digits, the first not zero. Spaces,
 /// dots, dashes and parentheses typed between digits are dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

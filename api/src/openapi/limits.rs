@@ -22,7 +22,7 @@ use crate::views::ExternalDomainsBody;
 use domain::account::{AccountSettings, ExternalDomains};
 use domain::api_token::TokenName;
 use domain::invitation::{MAX_INVITEES, MAX_MESSAGE_CHARS};
-use domain::login::Email;
+use domain::login::{Email, PHONE_PATTERN};
 use domain::names::{AccountName, PersonName, MAX_SEARCH_CHARS};
 use domain::password::Password;
 use domain::sign_up::CODE_DIGITS;
@@ -49,6 +49,8 @@ pub fn all() -> Vec<Entry> {
         // Sign-up and the account.
         property::<SignUpBody>("name", account_name()),
         property::<AdminBody>("email", chars(..=Email::MAX_LEN)),
+        property::<AdminBody>("email", Limit::Format("email")),
+        property::<AdminBody>("phone", Limit::Pattern(PHONE_PATTERN.into())),
         property::<AdminBody>("password", chars(Password::MIN_CHARS..=Password::MAX_CHARS)),
         property::<AdminBody>("first_name", person_name()),
         property::<AdminBody>("last_name", person_name()),
@@ -70,12 +72,16 @@ pub fn all() -> Vec<Entry> {
         property::<InvitationBatchBody>("invitees", items(1..=MAX_INVITEES)),
         property::<InlineWorkgroup>("name", workgroup_name()),
         property::<InviteeBody>("email", chars(..=Email::MAX_LEN)),
+        property::<InviteeBody>("email", Limit::Format("email")),
+        property::<InviteeBody>("phone", Limit::Pattern(PHONE_PATTERN.into())),
         property::<InviteeBody>("first_name", person_name()),
         property::<InviteeBody>("last_name", person_name()),
         // API tokens and the network profile.
         property::<NewApiTokenBody>("name", chars(1..=TokenName::MAX_CHARS)),
         property::<NewApiTokenBody>("scopes", items(1..)),
         property::<LoginChangeBody>("new_email", chars(..=Email::MAX_LEN)),
+        property::<LoginChangeBody>("new_email", Limit::Format("email")),
+        property::<LoginChangeBody>("new_phone", Limit::Pattern(PHONE_PATTERN.into())),
         // Webhooks.
         property::<NewWebhookBody>("url", chars(1..=webhook::MAX_URL_CHARS)),
         property::<NewWebhookBody>("events", items(1..=subscribable)),
@@ -132,6 +138,8 @@ pub enum Limit {
     Range { min: Option<u32>, max: Option<u32> },
     /// `pattern`: what the whole string matches.
     Pattern(String),
+    /// `format`: `email` for an address the domain's `Email::parse` reads.
+    Format(&'static str),
 }
 
 /// Where a limit goes.
@@ -295,6 +303,10 @@ fn limit(schema: &mut RefOr<Schema>, l: &Limit) -> bool {
             o.maximum = max.map(Into::into).or(o.maximum.take());
             true
         }
+        (RefOr::T(Schema::Object(o)), Limit::Format(f)) => {
+            o.format = Some(utoipa::openapi::SchemaFormat::Custom((*f).to_owned()));
+            true
+        }
         (RefOr::T(Schema::Object(o)), Limit::Pattern(p)) => {
             o.pattern = Some(p.clone());
             true
@@ -345,6 +357,7 @@ mod tests {
                 put("maximum", max.map(Value::from));
             }
             Limit::Pattern(p) => put("pattern", Some(json!(p))),
+            Limit::Format(f) => put("format", Some(json!(f))),
         }
         Value::Object(out)
     }
@@ -380,6 +393,34 @@ mod tests {
                     assert_eq!(&schema[key], value, "{entry:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_phone_pattern_takes_what_the_domain_takes() {
+        let pattern = regex::Regex::new(PHONE_PATTERN).unwrap();
+        for input in [
+            "+14155550101",
+            " +1 (415) 555-01.01 ",
+            "(+44) 20 7946 0958",
+            "+12345678",
+            "+123456789012345",
+            "\t+1-415-555-0101\t",
+            "+0123456789",
+            "+1234567",
+            "+1234567890123456",
+            "14155550101",
+            "+1415555010a",
+            "++14155550101",
+            "+1 415 555 0101 x",
+            "",
+            "+",
+        ] {
+            assert_eq!(
+                pattern.is_match(input),
+                domain::login::Phone::parse(input).is_ok(),
+                "{input:?}"
+            );
         }
     }
 
