@@ -42,6 +42,14 @@ fn every_operation_documents_its_errors_as_problems() {
             if path.starts_with("/v1") {
                 assert!(!errors.is_empty(), "{method} {path} documents no error");
             }
+            // Anything the client gives can be malformed: a parameter, a body.
+            let takes = op.get("parameters").is_some() || op.get("requestBody").is_some();
+            if takes {
+                assert!(
+                    responses.contains_key("400"),
+                    "{method} {path} takes input but does not document 400"
+                );
+            }
             for status in errors {
                 let r = &responses[status.as_str()];
                 assert!(

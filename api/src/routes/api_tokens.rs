@@ -161,6 +161,7 @@ pub struct ApiTokenListQuery {
     params(ApiTokenListQuery),
     responses(
         (status = 200, description = "A page of tokens", body = ApiTokenPage),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 422, response = Unprocessable),

@@ -251,6 +251,7 @@ pub async fn create_webhook(
     params(WebhookListQuery),
     responses(
         (status = 200, description = "A page of webhooks", body = WebhookPage),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 422, response = Unprocessable),
