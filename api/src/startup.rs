@@ -114,9 +114,11 @@ impl Application {
         });
         let state_for_upkeep = state.clone();
         let known = web::Data::new(KnownRoutes::from_document(&openapi::operations()));
-        // The document this server serves: its own address and its plans.
+        // The document this server serves: its plans, and its own address, relative to where
+        // the document is read (`EXTRANET_PUBLIC_URL` may be a frontend's site, and a proxy may
+        // stand in front).
         let published = openapi::exact::Published {
-            server_url: config.public_url.clone(),
+            server_url: "/".into(),
             plans: config.plans.names().map(str::to_owned).collect(),
         };
         let server = HttpServer::new(move || {

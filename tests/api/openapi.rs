@@ -3,6 +3,7 @@
 
 use crate::helpers::*;
 use reqwest::{Method, StatusCode};
+use serde_json::Value;
 
 #[test]
 fn committed_openapi_yaml_matches_the_code() {
@@ -110,7 +111,13 @@ async fn swagger_ui_and_the_document_are_served_offline() {
     assert_eq!(res.url().path(), "/docs/", "redirected there");
     let (status, doc) = json_of(app.call(Method::GET, "/openapi.json", None, None).await).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(doc, serde_json::to_value(api::openapi::document()).unwrap());
+    // The committed document, but for where the API is: the served one says "here".
+    let mut doc = doc;
+    assert_eq!(doc["servers"][0]["url"], "/");
+    let mut committed = api::openapi::document();
+    doc["servers"] = Value::Null;
+    committed["servers"] = Value::Null;
+    assert_eq!(doc, committed);
 }
 
 #[tokio::test]
