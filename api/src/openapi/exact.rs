@@ -119,6 +119,16 @@ pub fn at<'a>(value: &'a mut Value, path: &[&str]) -> Option<&'a mut Value> {
     path.iter().try_fold(value, |v, key| v.get_mut(*key))
 }
 
+/// Every operation of the document, to edit.
+pub fn operations_mut(doc: &mut Value) -> impl Iterator<Item = &mut Value> {
+    doc.get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+}
+
 /// Schemas reachable from request bodies and parameters, and from responses.
 pub fn reach(doc: &Value) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut requests = BTreeSet::new();
@@ -397,14 +407,7 @@ fn headers(doc: &mut Value) {
         "description": "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key` (nothing was done again).",
         "schema": {"type": "string", "enum": ["true"]}
     });
-    let Some(paths) = doc["paths"].as_object_mut() else {
-        return;
-    };
-    for op in paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
-    {
+    for op in operations_mut(doc) {
         let takes_key = op["parameters"]
             .as_array()
             .is_some_and(|ps| ps.iter().any(|p| p["name"] == crate::idempotency::HEADER));

@@ -4,7 +4,7 @@
 //! its schema, so a field whose made-up value would be refused (a pattern, a length) gets an
 //! `example` of its own in the code.
 
-use super::exact::at;
+use super::exact::{at, operations_mut};
 use serde_json::{json, Map, Value};
 
 const ID: &str = "0192b3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b";
@@ -13,14 +13,7 @@ const TIME: &str = "2026-11-28T09:30:00Z";
 /// Puts an example on every JSON request body and 2xx response without one.
 pub fn apply(doc: &mut Value) {
     let snapshot = doc.clone();
-    let Some(paths) = doc["paths"].as_object_mut() else {
-        return;
-    };
-    for op in paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
-    {
+    for op in operations_mut(doc) {
         if let Some(media) =
             at(op, &["requestBody", "content", "application/json"]).and_then(Value::as_object_mut)
         {

@@ -2,7 +2,7 @@
 //! can tell an invitation's id from a user's), each path parameter says where to get one,
 //! and OpenAPI `links` lead from the operations that return an id to those that take it.
 
-use super::exact::at;
+use super::exact::{at, operations_mut};
 use serde_json::{json, Map, Value};
 
 /// What the `id` of a view names.
@@ -228,14 +228,7 @@ fn links(doc: &mut Value) {
         }
     }
     let snapshot = doc.clone();
-    let Some(paths) = doc["paths"].as_object_mut() else {
-        return;
-    };
-    for op in paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
-    {
+    for op in operations_mut(doc) {
         let own = op["operationId"].as_str().unwrap_or_default().to_owned();
         let Some(responses) = op["responses"].as_object_mut() else {
             continue;
