@@ -29,6 +29,7 @@ pub mod limits;
 pub mod login_changes;
 pub mod members;
 mod membership_invitation;
+pub mod metrics;
 pub mod models;
 pub mod outbox;
 pub mod page;
