@@ -47,7 +47,8 @@ pub fn is_sensible_request_id(id: &str) -> bool {
 #[derive(Debug, Clone)]
 struct NamedRequest(RequestId);
 
-/// The client's id when it gave a sensible one, otherwise a new UUID (v7).
+/// The client's id when it gave a sensible one, otherwise a new UUID (v7: the one the logger
+/// made for the request).
 fn name_request(request: &ServiceRequest) -> RequestId {
     let given = request
         .headers()
@@ -57,8 +58,12 @@ fn name_request(request: &ServiceRequest) -> RequestId {
     if let Some(id) = given {
         return RequestId::from(id);
     }
+    let made = request
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map_or_else(Uuid::now_v7, |id| **id);
     let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
-    RequestId::from(&*Uuid::now_v7().hyphenated().encode_lower(&mut text))
+    RequestId::from(&*made.hyphenated().encode_lower(&mut text))
 }
 
 /// The id [`RequestSpan`] gave the request.
