@@ -8,6 +8,7 @@ pub mod config;
 pub mod delivery;
 pub mod extract;
 pub mod idempotency;
+pub mod metrics;
 pub mod openapi;
 pub mod pagination;
 pub mod passwords;

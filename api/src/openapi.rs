@@ -24,8 +24,9 @@ use utoipa_actix_web::AppExt;
             stable `code`. Authenticate with `Authorization: Bearer <access token>` from \
             `POST /v1/accounts` or `POST /v1/auth/login`, or, for scripts, with an API token \
             (`Bearer ext_…`, from `POST /v1/api-tokens`) within the scopes each operation \
-            lists. Every response names its request in `X-Request-Id`; the audit log \
-            records it.",
+            lists. Every response names its request in `X-Request-Id` (the client's own, when \
+            it sends 1–128 characters of `A-Za-z0-9._:@/+=-`, otherwise one of the server's); \
+            the log line and the audit log record it.",
         license(name = "MIT"),
     ),
     modifiers(&BearerAuth),
@@ -46,7 +47,7 @@ use utoipa_actix_web::AppExt;
         (name = "api-tokens", description = "Integrators' long-lived tokens, acting as their creator within scopes"),
         (name = "audit", description = "Who did what to whom, and when"),
         (name = "webhooks", description = "Events posted to integrators' URLs as they happen: signed (`X-Extranet-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">`), named (`X-Extranet-Event-Id`, the same on every retry), retried with backoff, logged and redeliverable"),
-        (name = "health", description = "Liveness and readiness"),
+        (name = "health", description = "Liveness, readiness and metrics"),
     )
 )]
 pub struct ApiDoc;

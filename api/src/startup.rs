@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::delivery::transport::{EmailTransport, SmsTransport};
 use crate::delivery::webhooks::{GuardedResolver, WebhookWorker};
 use crate::delivery::Deliveries;
+use crate::metrics::Metrics;
 use crate::openapi;
 use crate::passwords::Passwords;
 use crate::problem::{self, ApiError};
@@ -62,6 +63,7 @@ impl Application {
         let keys = Keys::derive(config.jwt_secret.as_ref());
         let sealer = Arc::new(TokenSealer::new(&keys));
         let wakeup = Arc::new(Notify::new());
+        let metrics = Metrics::new();
         let deliveries = Deliveries {
             db: db.clone(),
             email: EmailTransport::new(
@@ -75,6 +77,7 @@ impl Application {
             wakeup: wakeup.clone(),
             lease: chrono::Duration::seconds(i64::from(config.outbox_lease_seconds)),
             clock: clock.clone(),
+            metrics: metrics.clone(),
         };
         // The webhook worker is woken by the writes that queue deliveries, once committed.
         let webhook_wakeup = Arc::new(Notify::new());
@@ -86,6 +89,7 @@ impl Application {
             clock.clone(),
             webhook_wakeup,
             config.webhooks.clone(),
+            metrics.clone(),
         )?);
         let state = web::Data::new(AppState {
             resolver: GuardedResolver::new(&config.webhooks),
@@ -111,6 +115,8 @@ impl Application {
                 config.login_failure_burst,
                 std::time::Duration::from_secs(u64::from(config.login_failure_interval_seconds)),
             ),
+            metrics: metrics.clone(),
+            readiness: tokio::sync::Mutex::new(()),
         });
         let state_for_upkeep = state.clone();
         let known = web::Data::new(KnownRoutes::from_document(&openapi::operations()));
@@ -122,11 +128,14 @@ impl Application {
             plans: config.plans.names().map(str::to_owned).collect(),
         };
         let server = HttpServer::new(move || {
+            let recorder = metrics.clone();
             let (app, api) = App::new()
                 .wrap(ErrorHandlers::new().default_handler(problem::ensure_problem))
                 .wrap(actix_web::middleware::from_fn(crate::auth::authenticate))
                 .wrap_fn(crate::telemetry::request_scope)
                 .wrap(TracingLogger::<RequestSpan>::new())
+                // Outermost: every request is counted and timed, whatever answered it.
+                .wrap_fn(move |req, srv| crate::metrics::record(recorder.clone(), req, srv))
                 .app_data(state.clone())
                 .app_data(known.clone())
                 .app_data(web::PathConfig::default().error_handler(|e, _| {

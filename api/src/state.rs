@@ -28,6 +28,10 @@ pub struct AppState {
     pub webhooks: crate::config::WebhookSettings,
     /// Checks webhook URLs where they resolve to.
     pub resolver: crate::delivery::webhooks::GuardedResolver,
+    /// What `/metrics` shows.
+    pub metrics: crate::metrics::Metrics,
+    /// One readiness check at a time (see `routes::health::readyz`).
+    pub readiness: tokio::sync::Mutex<()>,
 }
 
 /// The reads that may scan, at most this many at once (waiting without a thread meanwhile).

@@ -2,7 +2,8 @@
 //!
 //! Three floors, each using only the ones below it:
 //! - the base: connections and the writer (`db`), the schema, errors, the text of typed
-//!   values (`keys`), pages, the audit trail, the outbox, sending quotas, idempotency keys;
+//!   values (`keys`), pages, the audit trail, the outbox, sending quotas, idempotency keys,
+//!   and what `/metrics` reads at each scrape (`metrics`);
 //! - `models`: one module per table, with its named row struct, the record it is read back
 //!   as, and its finders and writes; then the seat ledger (`ledger`), the account's write
 //!   transaction (`tx`) and the one write of a membership invitation;
@@ -29,6 +30,7 @@ pub mod limits;
 pub mod login_changes;
 pub mod members;
 mod membership_invitation;
+pub mod metrics;
 pub mod models;
 pub mod outbox;
 pub mod page;

@@ -2,12 +2,19 @@
 //! it hands to a blocking thread; [`crate::Database::write`] carries it over to the writer
 //! thread; the audit trail records it with each event. And, the other way, whether the work
 //! wrote webhook deliveries, so that the webhook worker is woken only when it has work.
+//!
+//! A request's id is text: the client's `X-Request-Id` when it gave a sensible one, a
+//! generated UUID otherwise (the HTTP layer decides). Shared, so that handing it to another
+//! thread copies a pointer, not the text.
 
-use std::cell::Cell;
-use uuid::Uuid;
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
+
+/// The id of a request, as its log line, its response and its audit events name it.
+pub type RequestId = Arc<str>;
 
 thread_local! {
-    static REQUEST: Cell<Option<Uuid>> = const { Cell::new(None) };
+    static REQUEST: RefCell<Option<RequestId>> = const { RefCell::new(None) };
     /// Whether the transaction running on this thread wrote webhook deliveries.
     static DELIVERIES: Cell<bool> = const { Cell::new(false) };
 }
@@ -24,14 +31,31 @@ pub(crate) fn take_webhook_deliveries() -> bool {
 }
 
 /// Runs `f` with `request` as the request whose events it records.
-pub fn in_request<T>(request: Option<Uuid>, f: impl FnOnce() -> T) -> T {
+pub fn in_request<T>(request: Option<RequestId>, f: impl FnOnce() -> T) -> T {
     let before = REQUEST.with(|r| r.replace(request));
     let out = f();
-    REQUEST.with(|r| r.set(before));
+    REQUEST.with(|r| r.replace(before));
     out
 }
 
 /// The request set by the innermost [`in_request`] on this thread.
-pub fn current_request() -> Option<Uuid> {
-    REQUEST.with(Cell::get)
+pub fn current_request() -> Option<RequestId> {
+    REQUEST.with(|r| r.borrow().clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_innermost_request_is_current_and_the_outer_one_comes_back() {
+        assert_eq!(current_request(), None);
+        in_request(Some("outer".into()), || {
+            in_request(Some("inner".into()), || {
+                assert_eq!(current_request().as_deref(), Some("inner"));
+            });
+            assert_eq!(current_request().as_deref(), Some("outer"));
+        });
+        assert_eq!(current_request(), None);
+    }
 }

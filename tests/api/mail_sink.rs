@@ -22,7 +22,13 @@ pub struct MailSink {
 impl MailSink {
     /// Listens on 127.0.0.1 (a free port) and serves each connection in a task of its own.
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(0).await
+    }
+
+    /// As [`MailSink::start`], on `port` (0: a free one): a test can make the server's mail
+    /// fail first and come through later.
+    pub async fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let inbox = Inbox::default();
         let sink = inbox.clone();

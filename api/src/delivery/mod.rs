@@ -7,6 +7,7 @@ pub mod transport;
 pub mod webhooks;
 
 use crate::clock::Clock;
+use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::secrets::TokenSealer;
 use domain::delivery::{
     render_invitation, render_login_change_code, render_login_changed,
@@ -34,6 +35,8 @@ pub struct Deliveries {
     /// How long a claimed message is this worker's alone.
     pub lease: chrono::Duration,
     pub clock: Clock,
+    /// Where attempts are counted.
+    pub metrics: Metrics,
 }
 
 fn text(payload: &Value, key: &str) -> Option<String> {
@@ -150,11 +153,21 @@ impl Deliveries {
             Err(e) => Err(e),
         };
         match sent {
-            Ok(()) => Attempt::Sent,
+            Ok(()) => {
+                self.metrics
+                    .record_delivery(m.channel, DeliveryOutcome::Sent);
+                Attempt::Sent
+            }
             Err(error) => {
                 let attempts = m.attempts + 1;
                 let retry_at = retry_after(attempts).map(|wait| self.clock.now() + wait);
                 tracing::warn!(message_id = %m.id, channel = %m.channel, attempts, %error, gave_up = retry_at.is_none(), "delivery failed");
+                let outcome = if retry_at.is_some() {
+                    DeliveryOutcome::Retry
+                } else {
+                    DeliveryOutcome::GivenUp
+                };
+                self.metrics.record_delivery(m.channel, outcome);
                 Attempt::Failed { error, retry_at }
             }
         }

@@ -10,7 +10,9 @@
 
 use crate::clock::Clock;
 use crate::config::WebhookSettings;
+use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::secrets::TokenSealer;
+use domain::enums::Channel;
 use domain::webhook::{
     check_resolved, retry_after, signature_header, signed_content, Host, WebhookUrl,
 };
@@ -131,6 +133,7 @@ pub struct WebhookWorker {
     lease: chrono::Duration,
     /// Webhooks being sent to now.
     busy: Mutex<HashSet<String>>,
+    metrics: Metrics,
 }
 
 impl WebhookWorker {
@@ -140,6 +143,7 @@ impl WebhookWorker {
         clock: Clock,
         wakeup: Arc<Notify>,
         settings: WebhookSettings,
+        metrics: Metrics,
     ) -> Result<Self, String> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -166,6 +170,7 @@ impl WebhookWorker {
             client,
             lease,
             busy: Mutex::new(HashSet::new()),
+            metrics,
         })
     }
 
@@ -235,9 +240,18 @@ impl WebhookWorker {
                 let this = self.clone();
                 async move {
                     let outcome = this.attempt(&d).await;
-                    if let Outcome::Failed { error, retry_at, .. } = &outcome {
-                        tracing::warn!(delivery = %d.id, webhook = %d.webhook_id, event = %d.event, %error, gave_up = retry_at.is_none(), "webhook delivery failed");
-                    }
+                    let counted = match &outcome {
+                        Outcome::Sent { .. } => DeliveryOutcome::Sent,
+                        Outcome::Failed { error, retry_at, .. } => {
+                            tracing::warn!(delivery = %d.id, webhook = %d.webhook_id, event = %d.event, %error, gave_up = retry_at.is_none(), "webhook delivery failed");
+                            if retry_at.is_some() {
+                                DeliveryOutcome::Retry
+                            } else {
+                                DeliveryOutcome::GivenUp
+                            }
+                        }
+                    };
+                    this.metrics.record_delivery(Channel::Webhook, counted);
                     let (db, now, after) =
                         (this.db.clone(), this.clock.now(), this.settings.disable_after);
                     let recorded = crate::blocking::run(move || {

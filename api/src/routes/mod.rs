@@ -12,6 +12,7 @@ pub mod health;
 pub mod invitations;
 pub mod invitee;
 pub mod members;
+pub mod metrics;
 pub mod network;
 pub mod users;
 pub mod webhooks;
@@ -22,6 +23,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
+        .service(metrics::metrics)
         .service(accounts::sign_up)
         .service(accounts::confirm_sign_up)
         .service(auth::login)

@@ -46,7 +46,9 @@ macro_rules! insert_rows {
 }
 pub(crate) use insert_rows;
 
+mod probe;
 mod writer;
+use probe::{FileIdentity, Probe};
 use writer::{spawn_checkpointer, spawn_writer, Job, WriteJob, WAL_FINE};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -200,6 +202,8 @@ struct Shared {
     admin: Pool<Connector>,
     /// Told after a write that queued webhook deliveries has committed.
     on_deliveries: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
+    /// Readiness checks' own connection (see [`Database::ping`]).
+    probe: Probe,
 }
 
 impl std::fmt::Debug for Database {
@@ -228,7 +232,7 @@ impl Database {
                 })
                 .map_err(|e| StoreError::Unavailable(e.to_string()))
         };
-        let (reader, writer, admin) = match &backend {
+        let (reader, writer, admin, file) = match &backend {
             Backend::Sqlite { path } => {
                 if let Some(dir) = std::path::Path::new(path).parent() {
                     if !dir.as_os_str().is_empty() {
@@ -243,6 +247,8 @@ impl Database {
                     .get()?
                     .batch_execute("PRAGMA journal_mode = WAL;")
                     .map_err(StoreError::Database)?;
+                // The file as opened now: readiness fails once the path names another.
+                let file = FileIdentity::of(path);
                 let connector = Connector {
                     backend: backend.clone(),
                     read_only: false,
@@ -253,13 +259,14 @@ impl Database {
                     queue: spawn_writer(connector.clone(), wal_full.clone())?,
                     _checkpointer: spawn_checkpointer(connector, wal_full)?,
                 };
-                (build(true, options.max_connections)?, writer, admin)
+                (build(true, options.max_connections)?, writer, admin, file)
             }
             Backend::Postgres { .. } => {
                 let pool = build(false, options.max_connections)?;
-                (pool.clone(), Writer::Pool(pool.clone()), pool)
+                (pool.clone(), Writer::Pool(pool.clone()), pool, None)
             }
         };
+        let probe = Probe::new(&backend, file);
         Ok(Self {
             shared: Arc::new(Shared {
                 backend,
@@ -267,6 +274,7 @@ impl Database {
                 writer,
                 admin,
                 on_deliveries: std::sync::OnceLock::new(),
+                probe,
             }),
             wait: true,
         })
@@ -400,9 +408,13 @@ impl Database {
         }
     }
 
-    /// Whether the database answers.
+    /// Whether the database answers, on a connection of the check's own rather than the
+    /// pools' (whose wait lasts the acquire timeout when the database is gone): within
+    /// libpq's connect timeout on PostgreSQL, at once on SQLite, where the file at the path
+    /// must also still be the one opened at start. Fails at once while an earlier check is
+    /// still waiting.
     pub fn ping(&self) -> Result<(), StoreError> {
-        self.read(|c| c.batch_execute("SELECT 1").map_err(StoreError::from))
+        self.shared.probe.check()
     }
 }
 
