@@ -277,6 +277,26 @@ async function run() {
     return file;
   });
 
+  await check('accept page: markup in names, the project and the message is shown as text, never run', async () => {
+    const markup = '<img src=x onerror="window.__pwned=1">';
+    const mallory = await server.invite(
+      adminToken,
+      { email: 'mallory@client.example', first_name: `<b>Mal</b>`, last_name: markup },
+      `Site <script>window.__pwned=1</script>`,
+      `Hello ${markup}<script>window.__pwned=1</script>`,
+    );
+    const p = await newPage();
+    await openLink(p, mallory.link, 'invitation');
+    equal(await text(p, '#invitee-name'), `<b>Mal</b> ${markup}`, 'the names, as typed');
+    equal(await text(p, '#workgroup-name'), 'Site <script>window.__pwned=1</script>', 'the project, as typed');
+    assert((await text(p, '#inviter-message')).includes(markup), 'the message, as typed');
+    equal(await p.locator('main img, main script, main b').count(), 0, 'no element made from the text');
+    equal(await p.evaluate(() => window.__pwned ?? null), null, 'nothing ran');
+    const file = await shot(p, 'accept-markup.png');
+    await p.done();
+    return file;
+  });
+
   await check('accept page: Decline asks first, then "you declined"; the link is dead after', async () => {
     const carol = await server.invite(adminToken, { email: 'carol@client.example', first_name: 'Carol', last_name: 'Diaz' }, 'Brand refresh');
     const p = await newPage();
