@@ -66,9 +66,10 @@ test-web-readme:
 	EXTRANET_BIN="$${CARGO_TARGET_DIR:-target}/debug/extranet" ./scripts/readme-walkthrough.sh
 
 ## test-web-browser: Swagger UI at /docs and the accept page at /accept, in Debian's chromium
-## (playwright-core drives it; no browser is downloaded); screenshots in target/browser/
+## (playwright-core drives it; no browser is downloaded; `faketime` runs a second server eight
+## days ahead for an expired link); screenshots in target/browser/
 test-web-browser: $(WEB_DEPS)
-	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	@test -x /usr/bin/chromium -a -x /usr/bin/faketime || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium faketime; }
 	$(CARGO) build -p api --bin extranet
 	EXTRANET_BIN="$${CARGO_TARGET_DIR:-target}/debug/extranet" node tests/web/browser.mjs
 

@@ -23,11 +23,16 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function startServer(bin) {
-  const dir = await mkdtemp(join(tmpdir(), 'extranet-browser-'));
+// `options.beside`: a running server whose database this one shares (a second process on
+// the same SQLite file, as several servers share one database); `options.wrapper`: a command
+// to run the binary with, e.g. `['faketime', '+8 days']` for a server whose clock is ahead.
+export async function startServer(bin, options = {}) {
+  const ownDir = !options.beside;
+  const dir = options.beside?.dir ?? (await mkdtemp(join(tmpdir(), 'extranet-browser-')));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(bin, ['serve'], {
+  const [command, ...args] = [...(options.wrapper ?? []), bin, 'serve'];
+  const child = spawn(command, args, {
     // In the temporary directory, so that no extranet.toml of the developer's is read.
     cwd: dir,
     env: {
@@ -69,7 +74,7 @@ export async function startServer(bin) {
   // However this script ends (an exception, Ctrl-C, a closed pipe), the server goes too.
   const cleanUp = () => {
     if (!exited) child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', cleanUp);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => process.exit(130));
@@ -162,13 +167,13 @@ export async function startServer(bin) {
         await exitedPromise;
       }
     }
-    await rm(dir, { recursive: true, force: true });
+    if (ownDir) await rm(dir, { recursive: true, force: true });
   }
 
   const deadline = Date.now() + 30000;
   for (;;) {
     if (exited) {
-      await rm(dir, { recursive: true, force: true });
+      if (ownDir) await rm(dir, { recursive: true, force: true });
       throw new Error(`the server exited at start (${JSON.stringify(exited)}):\n${log.join('\n')}`);
     }
     try {
@@ -183,5 +188,5 @@ export async function startServer(bin) {
     }
     await sleep(100);
   }
-  return { url, request, expectStatus, message, signUp, invite, stop, log };
+  return { url, dir, request, expectStatus, message, signUp, invite, stop, log };
 }
