@@ -6,6 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${EXTRANET_BIN:-$root/target/debug/extranet}
+case $bin in /*) ;; *) bin=$PWD/$bin ;; esac # the walkthrough runs in a directory of its own
 dir=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"; }
