@@ -119,17 +119,22 @@ impl Application {
             readiness: tokio::sync::Mutex::new(()),
         });
         let state_for_upkeep = state.clone();
-        let known = web::Data::new(KnownRoutes::from_document(&openapi::operations()));
-        // The document this server serves: its plans, and its own address, relative to where
-        // the document is read (`EXTRANET_PUBLIC_URL` may be a frontend's site, and a proxy may
-        // stand in front).
-        let published = openapi::exact::Published {
-            server_url: "/".into(),
-            plans: config.plans.names().map(str::to_owned).collect(),
-        };
+        let operations = openapi::operations();
+        let known = web::Data::new(KnownRoutes::from_document(&operations));
+        // The document this server serves, made once for every worker: its plans, and its own
+        // address, relative to where the document is read (`EXTRANET_PUBLIC_URL` may be a
+        // frontend's site, and a proxy may stand in front).
+        let served = openapi::complete(
+            operations,
+            &openapi::exact::Published {
+                server_url: "/".into(),
+                plans: config.plans.names().map(str::to_owned).collect(),
+            },
+        );
         let server = HttpServer::new(move || {
             let recorder = metrics.clone();
-            let (app, api) = App::new()
+            // The routes' own document is the same for every worker: `served` is made of it.
+            let (app, _) = App::new()
                 .wrap(ErrorHandlers::new().default_handler(problem::ensure_problem))
                 .wrap(actix_web::middleware::from_fn(crate::auth::authenticate))
                 .wrap_fn(crate::telemetry::request_scope)
@@ -148,7 +153,6 @@ impl Application {
                 .openapi(<openapi::ApiDoc as utoipa::OpenApi>::openapi())
                 .configure(routes::configure)
                 .split_for_parts();
-            let api = openapi::complete(api, &published);
             app.service(routes::accept_page::script)
                 .service(routes::accept_page::style)
                 // `/docs` as README and the contract write it: Swagger UI lives at `/docs/`.
@@ -162,7 +166,7 @@ impl Application {
                 )
                 .service(
                     SwaggerUi::new("/docs/{_:.*}")
-                        .external_url_unchecked("/openapi.json", api)
+                        .external_url_unchecked("/openapi.json", served.clone())
                         .config(SwaggerConfig::default().persist_authorization(true)),
                 )
                 .default_service(web::to(unknown_route))

@@ -21,6 +21,7 @@ async fn sign_up_login_me_and_usage_on_the_basic_plan() {
 
     let (status, me) = json_of(app.get("/v1/me", token).await).await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["kind"], "user", "an account token's caller is a user");
     assert_eq!(me["id"], acme.user_id.as_str());
     assert_eq!(me["type"], "intranet");
     assert_eq!(me["status"], "active");
@@ -240,6 +241,10 @@ async fn a_profile_signs_up_a_second_account_only_with_its_own_password() {
     assert_eq!(status, StatusCode::OK);
     let token = login["access_token"].as_str().unwrap();
     let (_, me) = json_of(app.get("/v1/me", token).await).await;
+    assert_eq!(
+        me["kind"], "profile",
+        "a profile token's caller is the profile"
+    );
     assert_eq!(me["email"], "ada@acme.example");
     let accounts: Vec<_> = me["accounts"]
         .as_array()

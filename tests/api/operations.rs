@@ -139,6 +139,10 @@ async fn metrics_count_requests_by_route_pattern_and_status_and_time_them() {
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
     let res = app.call(Method::DELETE, "/healthz", None, None).await;
     assert_problem(res, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    // A made-up method makes no label of its own: a client cannot grow the series.
+    let made_up = Method::from_bytes(b"BREW").unwrap();
+    let res = app.call(made_up, "/v1/invitations", None, None).await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
 
     let scraped = scrape(&app).await;
     let requests = |method, route, status| {
@@ -152,6 +156,10 @@ async fn metrics_count_requests_by_route_pattern_and_status_and_time_them() {
     assert_eq!(requests("POST", "/v1/workgroups", "201"), 1.0);
     assert_eq!(requests("GET", "unmatched", "404"), 1.0);
     assert_eq!(requests("DELETE", "/healthz", "405"), 1.0);
+    assert_eq!(requests("other", "/v1/invitations", "405"), 1.0);
+    assert!(scraped
+        .all("http_requests_total")
+        .all(|s| s.labels["method"] != "BREW"));
     // Routes by pattern only: no id, no path of a request that matched none.
     for sample in scraped.all("http_requests_total") {
         let route = &sample.labels["route"];
