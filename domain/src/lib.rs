@@ -41,3 +41,8 @@ pub mod webhook;
 pub mod workgroup;
 
 pub use error::{DomainError, ErrorKind, FieldError};
+
+#[cfg(test)]
+mod seat_sequences;
+#[cfg(test)]
+mod value_properties;

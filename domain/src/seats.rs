@@ -83,6 +83,39 @@ pub struct SeatChange {
     pub active_extranet: i32,
 }
 
+impl SeatChange {
+    /// `n` new pending invitations each take a seat (what a decided batch's `seats_needed`
+    /// reserves).
+    pub fn invited(n: u32) -> Self {
+        Self {
+            pending: i32::try_from(n).unwrap_or(i32::MAX),
+            ..Self::default()
+        }
+    }
+
+    /// `n` pending invitations past their expiry, marked expired by the sweep, free their
+    /// seats (rule 7).
+    pub fn expired(n: u32) -> Self {
+        Self {
+            pending: -i32::try_from(n).unwrap_or(i32::MAX),
+            ..Self::default()
+        }
+    }
+}
+
+impl Seats {
+    /// The counters after `change`, as the storage applies it (never below zero).
+    pub fn after(self, change: SeatChange) -> Self {
+        let add = |n: u32, d: i32| u32::try_from(i64::from(n) + i64::from(d)).unwrap_or(0);
+        Self {
+            active_intranet: add(self.active_intranet, change.active_intranet),
+            active_extranet: add(self.active_extranet, change.active_extranet),
+            pending_invitations: add(self.pending_invitations, change.pending),
+            ..self
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

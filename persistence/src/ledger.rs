@@ -70,7 +70,7 @@ pub(crate) fn reserve_pending(
         );
     let take = (
         accounts::pending_invitations
-            .eq(accounts::pending_invitations + i32::try_from(n).unwrap_or(i32::MAX)),
+            .eq(accounts::pending_invitations + SeatChange::invited(n).pending),
         accounts::updated_at.eq(now.naive_utc()),
     );
     let updated = match HeldCeiling::before_taking(limit, n) {
@@ -114,16 +114,8 @@ pub(crate) fn sweep_account(
             invitations::updated_at.eq(at),
         ))
         .execute(conn)?;
-    let n = i32::try_from(overdue.len()).unwrap_or(i32::MAX);
-    change_seats(
-        conn,
-        account,
-        SeatChange {
-            pending: -n,
-            ..SeatChange::default()
-        },
-        now,
-    )?;
+    let n = u32::try_from(overdue.len()).unwrap_or(u32::MAX);
+    change_seats(conn, account, SeatChange::expired(n), now)?;
     for id in overdue {
         audit::record(
             conn,
@@ -140,7 +132,7 @@ pub(crate) fn sweep_account(
             },
         )?;
     }
-    Ok(to_count(n))
+    Ok(n)
 }
 
 /// The account with its seat counters as of `now`: pending invitations past their expiry hold

@@ -1,0 +1,480 @@
+//! Rule 4 over whole histories: for any sequence of invite / accept / decline / revoke /
+//! resend / expire / dismiss / reinstate / transfer / plan change, the seat counters that the
+//! decisions' [`SeatChange`]s keep equal a recount of who holds a seat, used + available =
+//! limit, and used never exceeds the limit.
+//!
+//! The model is a tiny account: one administrator, one extranet workgroup, invitations and
+//! users. Every step asks the domain's own decision (`decide_batch`, `decide_accept`, …), as
+//! the storage layer does, applies what it decided to the model, and the seat change it
+//! returned to the counters; the counters are never recomputed from the model, only checked
+//! against it. Before each step, pending invitations past their expiry are swept, as every
+//! seat-counting write does (`persistence::ledger::sweep_account`).
+
+use crate::access::AccountUser;
+use crate::account::AccountSettings;
+use crate::dismissal::{decide_dismiss, decide_reinstate, Subject};
+use crate::enums::{InvitationStatus, InvitePolicy, MembershipStatus, Role, UserStatus, UserType};
+use crate::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
+use crate::invitation::{
+    decide_accept, decide_batch, decide_decline, decide_resend, decide_revoke, AcceptContext,
+    Batch, BatchContext, BatchRequest, InvitationFacts, InviteeRequest, LoginState, Outcome,
+    ResendContext, WorkgroupFacts, WorkgroupRequest,
+};
+use crate::login::Login;
+use crate::plan::UserLimit;
+use crate::seats::{SeatChange, Seats};
+use crate::transfer::decide_transfer_to_intranet;
+use crate::workgroup::Standing;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use proptest::prelude::*;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+enum Step {
+    /// Invites the logins `person{n}@client.example` (a small pool, so logins collide with
+    /// pending invitations, users and dismissed users, and within the batch).
+    Invite {
+        people: Vec<u8>,
+        extranet: bool,
+    },
+    Accept(usize),
+    Decline(usize),
+    Revoke(usize),
+    Resend(usize),
+    /// Time passes: minutes, or a whole invitation lifetime (7 days) and a little.
+    Wait {
+        minutes: i64,
+    },
+    Dismiss(usize),
+    Reinstate(usize),
+    Transfer(usize),
+    ChangeLimit(u32),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => (proptest::collection::vec(0u8..10, 1..4), any::<bool>())
+            .prop_map(|(people, extranet)| Step::Invite { people, extranet }),
+        3 => any::<usize>().prop_map(Step::Accept),
+        1 => any::<usize>().prop_map(Step::Decline),
+        1 => any::<usize>().prop_map(Step::Revoke),
+        1 => any::<usize>().prop_map(Step::Resend),
+        1 => prop_oneof![Just(2i64), Just(7 * 24 * 60 + 1)].prop_map(|minutes| Step::Wait { minutes }),
+        2 => any::<usize>().prop_map(Step::Dismiss),
+        2 => any::<usize>().prop_map(Step::Reinstate),
+        1 => any::<usize>().prop_map(Step::Transfer),
+        1 => (0u32..12).prop_map(Step::ChangeLimit),
+    ]
+}
+
+#[derive(Debug, Clone)]
+struct Person {
+    id: UserId,
+    login: Login,
+    user_type: UserType,
+    status: UserStatus,
+    is_admin: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Invited {
+    facts: InvitationFacts,
+    login: Login,
+}
+
+struct Account {
+    settings: AccountSettings,
+    now: DateTime<Utc>,
+    users: Vec<Person>,
+    invitations: Vec<Invited>,
+    /// Kept only by the decisions' seat changes.
+    counters: Seats,
+    next_id: u128,
+}
+
+impl Account {
+    fn new(limit: u32) -> Self {
+        let admin = Person {
+            id: UserId(Uuid::from_u128(1)),
+            login: Login::parse("admin@company.example").unwrap(),
+            user_type: UserType::Intranet,
+            status: UserStatus::Active,
+            is_admin: true,
+        };
+        Self {
+            settings: AccountSettings::default(),
+            now: Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap(),
+            users: vec![admin],
+            invitations: Vec::new(),
+            counters: Seats {
+                limit: UserLimit::Seats(limit),
+                active_intranet: 1,
+                active_extranet: 0,
+                pending_invitations: 0,
+            },
+            next_id: 100,
+        }
+    }
+
+    fn fresh(&mut self) -> Uuid {
+        self.next_id += 1;
+        Uuid::from_u128(self.next_id)
+    }
+
+    fn admin(&self) -> AccountUser {
+        AccountUser {
+            token: None,
+            identity_id: IdentityId(Uuid::from_u128(2)),
+            account_id: AccountId(Uuid::from_u128(3)),
+            user_id: self.users[0].id,
+            user_type: UserType::Intranet,
+            is_admin: true,
+        }
+    }
+
+    /// The one workgroup: extranet, the administrator its owner.
+    fn group(&self) -> WorkgroupFacts {
+        WorkgroupFacts {
+            id: WorkgroupId(Uuid::from_u128(4)),
+            allow_external: true,
+            invite_policy: InvitePolicy::Moderators,
+            inviter: Standing {
+                role: Some(Role::Owner),
+            },
+        }
+    }
+
+    /// Who holds `login` now, the invitation `except` aside (rule 6).
+    fn login_state(&self, login: &Login, except: Option<InvitationId>) -> LoginState {
+        if let Some(user) = self.users.iter().find(|u| &u.login == login) {
+            return match (user.status, user.user_type) {
+                (UserStatus::Dismissed, _) => LoginState::DismissedUser,
+                (UserStatus::Active, UserType::Intranet) => LoginState::ActiveIntranetUser,
+                // Every external user here joined the one workgroup on accepting.
+                (UserStatus::Active, UserType::Extranet) => LoginState::ActiveExtranetUser {
+                    user_id: user.id,
+                    membership: Some(MembershipStatus::Active),
+                },
+            };
+        }
+        self.invitations
+            .iter()
+            .find(|i| {
+                &i.login == login
+                    && i.facts.status == InvitationStatus::Pending
+                    && Some(i.facts.id) != except
+            })
+            .map_or(LoginState::Free, |i| {
+                LoginState::PendingInvitation(i.facts.id)
+            })
+    }
+
+    fn subject(&self, i: usize) -> Subject {
+        let u = &self.users[i % self.users.len()];
+        Subject {
+            user_id: u.id,
+            user_type: u.user_type,
+            status: u.status,
+            is_admin: u.is_admin,
+        }
+    }
+
+    fn person(&mut self, id: UserId) -> &mut Person {
+        self.users.iter_mut().find(|u| u.id == id).unwrap()
+    }
+
+    fn apply(&mut self, change: SeatChange) {
+        self.counters = self.counters.after(change);
+    }
+
+    /// What every seat-counting write does first: pending invitations past their expiry
+    /// become expired and free their seats.
+    fn sweep(&mut self) {
+        let now = self.now;
+        let mut n = 0;
+        for i in &mut self.invitations {
+            if i.facts.status == InvitationStatus::Pending && i.facts.expires_at <= now {
+                i.facts.status = InvitationStatus::Expired;
+                n += 1;
+            }
+        }
+        self.apply(SeatChange::expired(n));
+    }
+
+    fn run(&mut self, step: &Step) {
+        self.now += Duration::seconds(61);
+        self.sweep();
+        let admin = self.admin();
+        let n_inv = self.invitations.len().max(1);
+        match step {
+            Step::Invite { people, extranet } => {
+                let logins: Vec<String> = people
+                    .iter()
+                    .map(|n| format!("person{n}@client.example"))
+                    .collect();
+                let req = BatchRequest {
+                    invitation_type: if *extranet {
+                        UserType::Extranet
+                    } else {
+                        UserType::Intranet
+                    },
+                    workgroup: if *extranet {
+                        WorkgroupRequest::Existing(self.group().id)
+                    } else {
+                        WorkgroupRequest::None
+                    },
+                    message: None,
+                    invitees: logins
+                        .iter()
+                        .map(|l| InviteeRequest {
+                            email: Some(l),
+                            phone: None,
+                            first_name: "Ann",
+                            last_name: "Lee",
+                        })
+                        .collect(),
+                };
+                let Ok(batch) = Batch::parse(&req) else {
+                    return; // the same login twice in one batch
+                };
+                let ctx = BatchContext {
+                    inviter: &admin,
+                    settings: &self.settings,
+                    seats: self.counters,
+                    workgroup: extranet.then(|| self.group()),
+                    logins: batch
+                        .invitees
+                        .iter()
+                        .map(|i| self.login_state(&i.login, None))
+                        .collect(),
+                };
+                let Ok(plan) = decide_batch(&batch, &ctx) else {
+                    return;
+                };
+                for (invitee, outcome) in batch.invitees.iter().zip(&plan.outcomes) {
+                    if *outcome == Outcome::Invited {
+                        let id = InvitationId(self.fresh());
+                        self.invitations.push(Invited {
+                            facts: InvitationFacts {
+                                id,
+                                invitation_type: batch.invitation_type,
+                                status: InvitationStatus::Pending,
+                                expires_at: crate::invitation::expiry(self.now, &self.settings),
+                                last_sent_at: self.now,
+                                invited_by: admin.user_id,
+                            },
+                            login: invitee.login.clone(),
+                        });
+                    }
+                }
+                self.apply(SeatChange::invited(plan.seats_needed));
+            }
+            Step::Accept(i) if !self.invitations.is_empty() => {
+                let k = i % n_inv;
+                let inv = self.invitations[k].clone();
+                let user_in_account = self
+                    .users
+                    .iter()
+                    .find(|u| u.login == inv.login)
+                    .map(|u| u.status);
+                let workgroup =
+                    (inv.facts.invitation_type == UserType::Extranet).then(|| self.group());
+                let ctx = AcceptContext {
+                    invitation: &inv.facts,
+                    login: &inv.login,
+                    settings: &self.settings,
+                    sender: Some(admin),
+                    workgroup,
+                    profile: None,
+                    user_in_account,
+                };
+                if let Ok(plan) = decide_accept(&ctx, self.now) {
+                    self.invitations[k].facts.status = InvitationStatus::Accepted;
+                    let id = UserId(self.fresh());
+                    self.users.push(Person {
+                        id,
+                        login: inv.login,
+                        user_type: inv.facts.invitation_type,
+                        status: UserStatus::Active,
+                        is_admin: false,
+                    });
+                    self.apply(plan.seats);
+                }
+            }
+            Step::Decline(i) if !self.invitations.is_empty() => {
+                let k = i % n_inv;
+                if let Ok(change) = decide_decline(&self.invitations[k].facts, self.now) {
+                    self.invitations[k].facts.status = InvitationStatus::Declined;
+                    self.apply(change);
+                }
+            }
+            Step::Revoke(i) if !self.invitations.is_empty() => {
+                let k = i % n_inv;
+                if let Ok(change) = decide_revoke(&admin, &self.invitations[k].facts, self.now) {
+                    self.invitations[k].facts.status = InvitationStatus::Revoked;
+                    self.apply(change);
+                }
+            }
+            Step::Resend(i) if !self.invitations.is_empty() => {
+                let k = i % n_inv;
+                let inv = self.invitations[k].clone();
+                let workgroup =
+                    (inv.facts.invitation_type == UserType::Extranet).then(|| self.group());
+                let ctx = ResendContext {
+                    actor: &admin,
+                    invitation: &inv.facts,
+                    login: &inv.login,
+                    login_now: self.login_state(&inv.login, Some(inv.facts.id)),
+                    seats: self.counters,
+                    settings: &self.settings,
+                    workgroup,
+                    interval_seconds: crate::invitation::RESEND_INTERVAL_SECONDS,
+                };
+                if let Ok(plan) = decide_resend(&ctx, self.now) {
+                    let f = &mut self.invitations[k].facts;
+                    f.status = InvitationStatus::Pending;
+                    f.expires_at = plan.expires_at;
+                    f.last_sent_at = self.now;
+                    self.apply(plan.seats);
+                }
+            }
+            Step::Wait { minutes } => {
+                self.now += Duration::minutes(*minutes);
+                self.sweep();
+            }
+            Step::Dismiss(i) => {
+                let subject = self.subject(*i);
+                let admins = self
+                    .users
+                    .iter()
+                    .filter(|u| u.is_admin && u.status == UserStatus::Active)
+                    .count();
+                let admins = u32::try_from(admins).unwrap();
+                if let Ok(change) = decide_dismiss(&admin, Some(subject), admins) {
+                    self.person(subject.user_id).status = UserStatus::Dismissed;
+                    self.apply(change);
+                }
+            }
+            Step::Reinstate(i) => {
+                let subject = self.subject(*i);
+                if let Ok(change) = decide_reinstate(&admin, Some(subject), self.counters) {
+                    self.person(subject.user_id).status = UserStatus::Active;
+                    self.apply(change);
+                }
+            }
+            Step::Transfer(i) => {
+                let subject = self.subject(*i);
+                if let Ok(change) = decide_transfer_to_intranet(&admin, Some(subject)) {
+                    self.person(subject.user_id).user_type = UserType::Intranet;
+                    self.apply(change);
+                }
+            }
+            Step::ChangeLimit(limit) => {
+                if self.counters.fit_under(UserLimit::Seats(*limit)).is_ok() {
+                    self.counters.limit = UserLimit::Seats(*limit);
+                }
+            }
+            // Steps on invitations when there are none.
+            Step::Accept(_) | Step::Decline(_) | Step::Revoke(_) | Step::Resend(_) => {}
+        }
+    }
+
+    /// Who holds a seat, counted from the model.
+    fn recount(&self) -> Seats {
+        let active = |t| {
+            let n = self
+                .users
+                .iter()
+                .filter(|u| u.status == UserStatus::Active && u.user_type == t)
+                .count();
+            u32::try_from(n).unwrap()
+        };
+        let pending = self
+            .invitations
+            .iter()
+            .filter(|i| i.facts.status == InvitationStatus::Pending)
+            .count();
+        Seats {
+            limit: self.counters.limit,
+            active_intranet: active(UserType::Intranet),
+            active_extranet: active(UserType::Extranet),
+            pending_invitations: u32::try_from(pending).unwrap(),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn any_history_keeps_the_counters_exact_and_within_the_limit(
+        limit in 1u32..10,
+        steps in proptest::collection::vec(step(), 1..60),
+    ) {
+        let mut account = Account::new(limit);
+        for (n, step) in steps.iter().enumerate() {
+            account.run(step);
+            let counters = account.counters;
+            prop_assert_eq!(counters, account.recount(), "after step {} ({:?})", n, step);
+            let UserLimit::Seats(limit) = counters.limit else { unreachable!() };
+            prop_assert!(counters.used() <= limit, "used {} > limit {} after {:?}", counters.used(), limit, step);
+            prop_assert_eq!(counters.used() + counters.available().unwrap(), limit);
+        }
+    }
+}
+
+/// The model is not vacuous: a history that fills the account, accepts, dismisses, reinstates
+/// and transfers moves the counters as a person would count them.
+#[test]
+fn a_known_history_moves_the_seats_as_expected() {
+    let mut account = Account::new(4);
+    account.run(&Step::Invite {
+        people: vec![1, 2],
+        extranet: true,
+    });
+    account.run(&Step::Invite {
+        people: vec![3],
+        extranet: false,
+    });
+    assert_eq!(account.counters.pending_invitations, 3);
+    // Full: 1 admin + 3 pending.
+    account.run(&Step::Invite {
+        people: vec![4],
+        extranet: true,
+    });
+    assert_eq!(account.counters.used(), 4);
+    account.run(&Step::Accept(0));
+    assert_eq!(
+        (
+            account.counters.active_extranet,
+            account.counters.pending_invitations
+        ),
+        (1, 2)
+    );
+    account.run(&Step::Dismiss(1));
+    assert_eq!(account.users[1].status, UserStatus::Dismissed);
+    assert_eq!(account.counters.used(), 3);
+    account.run(&Step::Invite {
+        people: vec![5],
+        extranet: true,
+    });
+    assert_eq!(account.counters.used(), 4);
+    // No free seat to reinstate into.
+    account.run(&Step::Reinstate(1));
+    assert_eq!(account.users[1].status, UserStatus::Dismissed);
+    // A lifetime passes: the three pending invitations expire and free their seats.
+    account.run(&Step::Wait {
+        minutes: 7 * 24 * 60 + 1,
+    });
+    assert_eq!(account.counters.used(), 1);
+    account.run(&Step::Reinstate(1));
+    account.run(&Step::Transfer(1));
+    assert_eq!(
+        (
+            account.counters.active_intranet,
+            account.counters.active_extranet
+        ),
+        (2, 0)
+    );
+    assert_eq!(account.counters, account.recount());
+}
