@@ -22,6 +22,7 @@ mod mail_sink;
 mod members;
 mod membership_invitations;
 mod openapi;
+mod owasp;
 mod operations;
 mod processes;
 mod races;
