@@ -32,7 +32,12 @@ fn foreign_fillings(
         for id in foreign(kind) {
             let mut all_foreign: BTreeMap<String, String> = params
                 .iter()
-                .map(|(n, k)| (n.clone(), foreign(k).first().cloned().unwrap_or_else(|| own(k))))
+                .map(|(n, k)| {
+                    (
+                        n.clone(),
+                        foreign(k).first().cloned().unwrap_or_else(|| own(k)),
+                    )
+                })
                 .collect();
             all_foreign.insert(name.clone(), id.clone());
             fillings.push(all_foreign);
@@ -107,18 +112,43 @@ async fn another_accounts_ids_in_bodies_and_queries_are_answered_like_unknown_on
             let ids: BTreeMap<String, String> = op
                 .id_params()
                 .iter()
-                .map(|(n, k)| (n.clone(), if k == "workgroup" { own.clone() } else { b.ids(k)[0].clone() }))
+                .map(|(n, k)| {
+                    (
+                        n.clone(),
+                        if k == "workgroup" {
+                            own.clone()
+                        } else {
+                            b.ids(k)[0].clone()
+                        },
+                    )
+                })
                 .collect();
             let path = op.fill(&ids);
-            let unknown = send(&w.app, op.method.clone(), &format!("{path}?{name}={}", unknown_id()), Some(&b.admin.token), None).await;
+            let unknown = send(
+                &w.app,
+                op.method.clone(),
+                &format!("{path}?{name}={}", unknown_id()),
+                Some(&b.admin.token),
+                None,
+            )
+            .await;
             for id in a.ids(kind) {
-                let got = send(&w.app, op.method.clone(), &format!("{path}?{name}={id}"), Some(&b.admin.token), None).await;
+                let got = send(
+                    &w.app,
+                    op.method.clone(),
+                    &format!("{path}?{name}={id}"),
+                    Some(&b.admin.token),
+                    None,
+                )
+                .await;
                 tally.requests += 1;
                 assert_eq!(got, unknown, "{} ?{name}={id} ({kind} of A)", op.label());
             }
         }
         // Body fields tagged as ids, each filled with A's ids in turn.
-        let Some(body) = valid_body(&op, b) else { continue };
+        let Some(body) = valid_body(&op, b) else {
+            continue;
+        };
         for (field, kind) in body_ids(&doc, &op) {
             tally.rows += 1;
             let ids: BTreeMap<String, String> = op
@@ -132,10 +162,30 @@ async fn another_accounts_ids_in_bodies_and_queries_are_answered_like_unknown_on
                 body[field.as_str()] = json!(id);
                 body
             };
-            let unknown = send(&w.app, op.method.clone(), &path, Some(&b.admin.token), Some(with(&unknown_id()))).await;
-            assert_eq!(unknown.0, StatusCode::NOT_FOUND, "{} {field}: {:?}", op.label(), unknown.1);
+            let unknown = send(
+                &w.app,
+                op.method.clone(),
+                &path,
+                Some(&b.admin.token),
+                Some(with(&unknown_id())),
+            )
+            .await;
+            assert_eq!(
+                unknown.0,
+                StatusCode::NOT_FOUND,
+                "{} {field}: {:?}",
+                op.label(),
+                unknown.1
+            );
             for id in a.ids(&kind) {
-                let got = send(&w.app, op.method.clone(), &path, Some(&b.admin.token), Some(with(&id))).await;
+                let got = send(
+                    &w.app,
+                    op.method.clone(),
+                    &path,
+                    Some(&b.admin.token),
+                    Some(with(&id)),
+                )
+                .await;
                 tally.requests += 1;
                 assert_eq!(got, unknown, "{} {field}={id} ({kind} of A)", op.label());
             }

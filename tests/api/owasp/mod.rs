@@ -148,13 +148,20 @@ pub fn operations() -> Vec<Operation> {
             });
         }
     }
-    assert!(found.len() > 40, "the document lists {} operations", found.len());
+    assert!(
+        found.len() > 40,
+        "the document lists {} operations",
+        found.len()
+    );
     found
 }
 
 /// The operations a caller authenticates for.
 pub fn authenticated() -> Vec<Operation> {
-    operations().into_iter().filter(|o| !o.is_public()).collect()
+    operations()
+        .into_iter()
+        .filter(|o| !o.is_public())
+        .collect()
 }
 
 /// Counts what a category asserted, and prints it at the end.
@@ -374,8 +381,10 @@ async fn tenant(app: &TestApp, name: &str, phones: &str) -> Tenant {
             Method::POST,
             "/v1/webhooks",
             &admin.token,
-            Some(json!({"url": "https://public.test/hook", "events": ["user.dismissed"],
-                        "secret": format!("whsec-{name}-0123456789abcdef")})),
+            Some(
+                json!({"url": "https://public.test/hook", "events": ["user.dismissed"],
+                        "secret": format!("whsec-{name}-0123456789abcdef")}),
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{hook}");
