@@ -20,7 +20,12 @@ fn claims_of(token: &str) -> Value {
 /// Signs `claims` with the key the server derives from `secret`, with `alg`.
 fn sign(claims: &Value, secret: &str, alg: Algorithm) -> String {
     let keys = api::secrets::Keys::derive(Some(&secrecy::SecretString::from(secret)));
-    encode(&Header::new(alg), claims, &EncodingKey::from_secret(&keys.jwt)).unwrap()
+    encode(
+        &Header::new(alg),
+        claims,
+        &EncodingKey::from_secret(&keys.jwt),
+    )
+    .unwrap()
 }
 
 async fn create_token(w: &World, owner: &str, body: Value) -> Value {
@@ -43,7 +48,12 @@ async fn refused_everywhere(w: &World, what: &str, token: &str, tally: &mut Tall
             .collect();
         let res = w
             .app
-            .call(op.method.clone(), &op.fill(&ids), Some(token), valid_body(&op, &w.a))
+            .call(
+                op.method.clone(),
+                &op.fill(&ids),
+                Some(token),
+                valid_body(&op, &w.a),
+            )
             .await;
         let challenge = res
             .headers()
@@ -51,7 +61,9 @@ async fn refused_everywhere(w: &World, what: &str, token: &str, tally: &mut Tall
             .map(|v| v.to_str().unwrap().to_owned());
         let problem = assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_token").await;
         assert!(
-            challenge.as_deref().is_some_and(|c| c.starts_with("Bearer")),
+            challenge
+                .as_deref()
+                .is_some_and(|c| c.starts_with("Bearer")),
             "{} with {what}: WWW-Authenticate {challenge:?}; {problem}",
             op.label()
         );
@@ -70,8 +82,18 @@ async fn tokens_that_must_not_work_are_401_on_every_operation() {
         .app
         .join(&a.admin.token, "intranet", None, "+14155550109")
         .await;
-    let leaver_key = create_token(&w, &leaver.token, json!({"name": "l", "scopes": ALL_SCOPES})).await;
-    let revoked = create_token(&w, &a.admin.token, json!({"name": "r", "scopes": ALL_SCOPES})).await;
+    let leaver_key = create_token(
+        &w,
+        &leaver.token,
+        json!({"name": "l", "scopes": ALL_SCOPES}),
+    )
+    .await;
+    let revoked = create_token(
+        &w,
+        &a.admin.token,
+        json!({"name": "r", "scopes": ALL_SCOPES}),
+    )
+    .await;
     let soon = (chrono::Utc::now() + chrono::TimeDelta::hours(1)).to_rfc3339();
     let short_lived = create_token(
         &w,
@@ -107,7 +129,10 @@ async fn tokens_that_must_not_work_are_401_on_every_operation() {
     let mut b_in_a = b_claims.clone(); // B's identity and user, A's account
     b_in_a["acc"] = claims["acc"].clone();
     let header_none = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
-    let alg_none = format!("{header_none}.{}.", URL_SAFE_NO_PAD.encode(claims.to_string()));
+    let alg_none = format!(
+        "{header_none}.{}.",
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
     let (head, _) = a.admin.token.rsplit_once('.').unwrap();
     let bad_signature = format!("{head}.{}", URL_SAFE_NO_PAD.encode(b"not the signature"));
     let mut no_exp = claims.clone();
@@ -116,26 +141,79 @@ async fn tokens_that_must_not_work_are_401_on_every_operation() {
     // The matrix's own check that it can tell: the admin's token, re-signed, works.
     let (status, me) = w
         .app
-        .json(Method::GET, "/v1/me", &sign(&claims, JWT_SECRET, Algorithm::HS256), None)
+        .json(
+            Method::GET,
+            "/v1/me",
+            &sign(&claims, JWT_SECRET, Algorithm::HS256),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{me}");
 
     let forged: Vec<(&str, String)> = vec![
-        ("an expired token", sign(&expired, JWT_SECRET, Algorithm::HS256)),
-        ("a token signed with another key", sign(&claims, "another-secret-another-secret-0123456", Algorithm::HS256)),
+        (
+            "an expired token",
+            sign(&expired, JWT_SECRET, Algorithm::HS256),
+        ),
+        (
+            "a token signed with another key",
+            sign(
+                &claims,
+                "another-secret-another-secret-0123456",
+                Algorithm::HS256,
+            ),
+        ),
         ("a token with a bad signature", bad_signature),
         ("an alg: none token", alg_none),
-        ("an HS384 token (right key, other algorithm)", sign(&claims, JWT_SECRET, Algorithm::HS384)),
-        ("an HS512 token (right key, other algorithm)", sign(&claims, JWT_SECRET, Algorithm::HS512)),
-        ("a token for another audience", sign(&with("aud", json!("someone-else")), JWT_SECRET, Algorithm::HS256)),
-        ("a token from another issuer", sign(&with("iss", json!("someone-else")), JWT_SECRET, Algorithm::HS256)),
-        ("a token without exp", sign(&no_exp, JWT_SECRET, Algorithm::HS256)),
-        ("a token naming another account's user", sign(&crossed, JWT_SECRET, Algorithm::HS256)),
-        ("another account's user's token moved into this account", sign(&b_in_a, JWT_SECRET, Algorithm::HS256)),
+        (
+            "an HS384 token (right key, other algorithm)",
+            sign(&claims, JWT_SECRET, Algorithm::HS384),
+        ),
+        (
+            "an HS512 token (right key, other algorithm)",
+            sign(&claims, JWT_SECRET, Algorithm::HS512),
+        ),
+        (
+            "a token for another audience",
+            sign(
+                &with("aud", json!("someone-else")),
+                JWT_SECRET,
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "a token from another issuer",
+            sign(
+                &with("iss", json!("someone-else")),
+                JWT_SECRET,
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "a token without exp",
+            sign(&no_exp, JWT_SECRET, Algorithm::HS256),
+        ),
+        (
+            "a token naming another account's user",
+            sign(&crossed, JWT_SECRET, Algorithm::HS256),
+        ),
+        (
+            "another account's user's token moved into this account",
+            sign(&b_in_a, JWT_SECRET, Algorithm::HS256),
+        ),
         ("a dismissed user's token", leaver.token.clone()),
-        ("a dismissed creator's API token", leaver_key["token"].as_str().unwrap().to_owned()),
-        ("a revoked API token", revoked["token"].as_str().unwrap().to_owned()),
-        ("an API token that never existed", format!("ext_{}", "A".repeat(43))),
+        (
+            "a dismissed creator's API token",
+            leaver_key["token"].as_str().unwrap().to_owned(),
+        ),
+        (
+            "a revoked API token",
+            revoked["token"].as_str().unwrap().to_owned(),
+        ),
+        (
+            "an API token that never existed",
+            format!("ext_{}", "A".repeat(43)),
+        ),
         ("garbage", "not-a-token".to_owned()),
     ];
     for (what, token) in &forged {

@@ -4,7 +4,7 @@
 //! |---|---|
 //! | API1 broken object level authorization | `bola.rs` |
 //! | API2 broken authentication | `authn.rs` |
-//! | API3 broken object property level authorization | `property.rs` |
+//! | API3 broken object property level authorization | `property.rs`, `secrets.rs` |
 //! | API4 unrestricted resource consumption | `resources.rs` |
 //! | API5 broken function level authorization | `function.rs` |
 //! | API7 server side request forgery | `ssrf.rs` |
@@ -22,6 +22,7 @@ mod bola;
 mod function;
 mod property;
 mod resources;
+mod secrets;
 mod ssrf;
 
 use crate::helpers::*;
@@ -169,6 +170,8 @@ pub struct Tally {
     category: &'static str,
     pub rows: usize,
     pub requests: usize,
+    /// What `requests` counts.
+    pub unit: &'static str,
 }
 
 impl Tally {
@@ -177,6 +180,7 @@ impl Tally {
             category,
             rows: 0,
             requests: 0,
+            unit: "requests asserted",
         }
     }
 }
@@ -185,8 +189,8 @@ impl Drop for Tally {
     fn drop(&mut self) {
         if !std::thread::panicking() {
             eprintln!(
-                "OWASP {}: {} rows, {} requests asserted",
-                self.category, self.rows, self.requests
+                "OWASP {}: {} rows, {} {}",
+                self.category, self.rows, self.requests, self.unit
             );
         }
     }

@@ -95,7 +95,10 @@ async fn no_body_takes_a_field_a_client_must_not_set() {
     for op in operations().iter().filter(|o| o.has_body()) {
         tally.rows += 1;
         let body = valid_body(op, a).unwrap();
-        let top = declared(&doc, &op.op["requestBody"]["content"]["application/json"]["schema"]);
+        let top = declared(
+            &doc,
+            &op.op["requestBody"]["content"]["application/json"]["schema"],
+        );
         let ids: BTreeMap<String, String> = op
             .id_params()
             .iter()
@@ -108,7 +111,8 @@ async fn no_body_takes_a_field_a_client_must_not_set() {
         for place in &places {
             for field in NEVER_FROM_CLIENTS {
                 let here = body.pointer(place).unwrap();
-                if here.get(field).is_some() || (place.is_empty() && top.iter().any(|d| d == field)) {
+                if here.get(field).is_some() || (place.is_empty() && top.iter().any(|d| d == field))
+                {
                     continue;
                 }
                 let mut sent = body.clone();
@@ -123,21 +127,34 @@ async fn no_body_takes_a_field_a_client_must_not_set() {
                     "type" => json!("intranet"),
                     _ => json!("2000-01-01T00:00:00Z"),
                 };
-                let (status, problem) = send(&w.app, op.method.clone(), &path, token, Some(sent)).await;
+                let (status, problem) =
+                    send(&w.app, op.method.clone(), &path, token, Some(sent)).await;
                 tally.requests += 1;
                 // The one field refused on purpose with its own words: the way to change a
                 // user's type is named.
                 if (op.label().as_str(), field) == ("PATCH /v1/users/{id}", "type") {
-                    assert_refused(status, &problem, StatusCode::CONFLICT, "user_type_not_writable");
+                    assert_refused(
+                        status,
+                        &problem,
+                        StatusCode::CONFLICT,
+                        "user_type_not_writable",
+                    );
                     closed += 1;
                     continue;
                 }
                 assert!(
-                    matches!(status, StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY),
+                    matches!(
+                        status,
+                        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY
+                    ),
                     "{} took {field} at {place:?}: {status} {problem}",
                     op.label()
                 );
-                assert!(op.documents(status), "{} does not document {status}", op.label());
+                assert!(
+                    op.documents(status),
+                    "{} does not document {status}",
+                    op.label()
+                );
                 let named = field_path(place, field);
                 assert!(
                     error_fields(&problem).contains(&named),
@@ -162,13 +179,25 @@ async fn the_declared_sensitive_fields_are_set_only_by_administrators_and_never_
     let mut tally = Tally::new("API3 property level (declared fields)");
     let before = w.snapshot(a).await;
     let user = format!("/v1/users/{}", a.employee.id);
-    for (who, token) in [("the employee", &a.employee.token), ("the external user", &a.external.token)] {
+    for (who, token) in [
+        ("the employee", &a.employee.token),
+        ("the external user", &a.external.token),
+    ] {
         for (method, path, body) in [
             (Method::PATCH, user.as_str(), json!({"is_admin": true})),
-            (Method::PUT, "/v1/account/plan", json!({"plan": "enterprise"})),
-            (Method::PATCH, "/v1/account", json!({"who_can_invite": "employees"})),
+            (
+                Method::PUT,
+                "/v1/account/plan",
+                json!({"plan": "enterprise"}),
+            ),
+            (
+                Method::PATCH,
+                "/v1/account",
+                json!({"who_can_invite": "employees"}),
+            ),
         ] {
-            let (status, problem) = send(&w.app, method.clone(), path, Some(token), Some(body)).await;
+            let (status, problem) =
+                send(&w.app, method.clone(), path, Some(token), Some(body)).await;
             tally.rows += 1;
             tally.requests += 1;
             assert_refused(status, &problem, StatusCode::FORBIDDEN, "admin_required");
@@ -178,11 +207,30 @@ async fn the_declared_sensitive_fields_are_set_only_by_administrators_and_never_
     // Even an administrator never writes a user's type or status, nor makes an external user
     // an administrator (transfer first).
     for (body, status, code) in [
-        (json!({"type": "extranet"}), StatusCode::CONFLICT, "user_type_not_writable"),
-        (json!({"is_admin": true, "type": "intranet"}), StatusCode::CONFLICT, "user_type_not_writable"),
-        (json!({"status": "dismissed"}), StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        (
+            json!({"type": "extranet"}),
+            StatusCode::CONFLICT,
+            "user_type_not_writable",
+        ),
+        (
+            json!({"is_admin": true, "type": "intranet"}),
+            StatusCode::CONFLICT,
+            "user_type_not_writable",
+        ),
+        (
+            json!({"status": "dismissed"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
     ] {
-        let (got, problem) = send(&w.app, Method::PATCH, &user, Some(&a.admin.token), Some(body.clone())).await;
+        let (got, problem) = send(
+            &w.app,
+            Method::PATCH,
+            &user,
+            Some(&a.admin.token),
+            Some(body.clone()),
+        )
+        .await;
         tally.rows += 1;
         tally.requests += 1;
         assert_refused(got, &problem, status, code);
@@ -197,6 +245,9 @@ async fn the_declared_sensitive_fields_are_set_only_by_administrators_and_never_
     .await;
     tally.rows += 1;
     tally.requests += 1;
-    assert!(status == StatusCode::CONFLICT || status == StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(
+        status == StatusCode::CONFLICT || status == StatusCode::UNPROCESSABLE_ENTITY,
+        "{problem}"
+    );
     assert_eq!(w.snapshot(a).await, before, "account A changed");
 }
