@@ -28,7 +28,7 @@ fn foreign_fillings(
     let params = op.id_params();
     let mut fillings = Vec::new();
     // Every parameter foreign, each in turn with every id of its kind.
-    for (i, (name, kind)) in params.iter().enumerate() {
+    for (name, kind) in &params {
         for id in foreign(kind) {
             let mut all_foreign: BTreeMap<String, String> = params
                 .iter()
@@ -48,7 +48,6 @@ fn foreign_fillings(
                 fillings.push(one_foreign);
             }
         }
-        let _ = i;
     }
     fillings.sort();
     fillings.dedup();

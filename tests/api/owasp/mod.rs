@@ -92,10 +92,6 @@ impl Operation {
             .collect()
     }
 
-    pub fn query_param(&self, name: &str) -> Option<Value> {
-        self.params("query").into_iter().find(|p| p["name"] == name)
-    }
-
     pub fn has_body(&self) -> bool {
         self.op.get("requestBody").is_some()
     }

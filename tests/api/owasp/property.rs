@@ -201,7 +201,6 @@ async fn the_declared_sensitive_fields_are_set_only_by_administrators_and_never_
             tally.rows += 1;
             tally.requests += 1;
             assert_refused(status, &problem, StatusCode::FORBIDDEN, "admin_required");
-            let _ = who;
         }
     }
     // Even an administrator never writes a user's type or status, nor makes an external user
