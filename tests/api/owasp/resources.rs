@@ -70,15 +70,14 @@ async fn every_cap_of_the_document_is_enforced_one_past_it() {
             // Arrays and strings of the body, one past their caps.
             let schema = &op.op["requestBody"]["content"]["application/json"]["schema"];
             for (name, prop) in properties(&doc, schema) {
-                let Some(value) = body.get(&name) else {
-                    continue;
-                };
-                let over = if let (Some(max), Some(items)) =
-                    (prop["maxItems"].as_u64(), value.as_array())
-                {
-                    let item = items.first().cloned().unwrap_or(json!("x"));
+                // Present in the valid body or not: every capped field of the schema.
+                let item = body
+                    .get(&name)
+                    .and_then(|v| v.as_array()?.first().cloned())
+                    .or_else(|| resolved(&doc, &prop["items"])["enum"].get(0).cloned());
+                let over = if let (Some(max), Some(item)) = (prop["maxItems"].as_u64(), item) {
                     json!(vec![item; max as usize + 1])
-                } else if let (Some(max), true) = (prop["maxLength"].as_u64(), value.is_string()) {
+                } else if let Some(max) = prop["maxLength"].as_u64() {
                     json!("x".repeat(max as usize + 1))
                 } else {
                     continue;
