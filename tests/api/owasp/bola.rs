@@ -190,7 +190,34 @@ async fn another_accounts_ids_in_bodies_and_queries_are_answered_like_unknown_on
             }
         }
     }
-    assert!(tally.rows >= 4, "{} rows", tally.rows);
+    // The one public body with an id: logging in to another account with one's own
+    // credentials is answered like logging in to an account that does not exist.
+    tally.rows += 1;
+    let login = |account: String| json!({"login": b.admin_email, "password": PASSWORD, "account_id": account});
+    let unknown = send(
+        &w.app,
+        Method::POST,
+        "/v1/auth/login",
+        None,
+        Some(login(unknown_id())),
+    )
+    .await;
+    let got = send(
+        &w.app,
+        Method::POST,
+        "/v1/auth/login",
+        None,
+        Some(login(a.account_id.clone())),
+    )
+    .await;
+    tally.requests += 1;
+    assert!(unknown.0.is_client_error(), "{unknown:?}");
+    assert_eq!(
+        (got.0, &got.1["code"], &got.1["detail"]),
+        (unknown.0, &unknown.1["code"], &unknown.1["detail"]),
+        "logging in to another account"
+    );
+    assert!(tally.rows >= 5, "{} rows", tally.rows);
     assert_eq!(w.snapshot(&w.a).await, before, "account A changed");
 }
 
@@ -250,6 +277,7 @@ async fn ids_the_caller_may_not_see_in_its_own_account_are_answered_like_unknown
         other => a.ids(other)[0].clone(),
     };
     let mut not_found = 0;
+    let mut forbidden = Vec::new();
     for op in authenticated().iter().filter(|o| !o.id_params().is_empty()) {
         tally.rows += 1;
         for (who, caller, hidden) in [
@@ -280,11 +308,29 @@ async fn ids_the_caller_may_not_see_in_its_own_account_are_answered_like_unknown
                         "{} as {who}: {name} = a {kind} it may not see is answered unlike a random id",
                         op.label()
                     );
-                    not_found += usize::from(got.0 == StatusCode::NOT_FOUND);
+                    assert!(
+                        op.documents(got.0),
+                        "{} does not document {}",
+                        op.label(),
+                        got.0
+                    );
+                    if got.0 == StatusCode::NOT_FOUND {
+                        not_found += 1;
+                    } else {
+                        forbidden.push(format!(
+                            "{} as {who} ({kind}): {}",
+                            op.label(),
+                            got.1["code"].as_str().unwrap_or_default()
+                        ));
+                    }
                 }
             }
         }
     }
-    eprintln!("OWASP API1 (own account): {not_found} of the hidden ids answered 404, the rest the operation's 403 for every id");
+    eprintln!(
+        "OWASP API1 (own account): {not_found} hidden ids answered 404; {} answered the 403 every id gets:\n  {}",
+        forbidden.len(),
+        forbidden.join("\n  ")
+    );
     assert_eq!(w.snapshot(&w.a).await, before, "account A changed");
 }
