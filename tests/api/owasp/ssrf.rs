@@ -4,8 +4,9 @@
 //! NAT64 and IPv4-compatible forms, decimal, octal, hexadecimal, short and percent-encoded
 //! IPv4, full-width dots, names that resolve inside — is refused with 422
 //! `webhook_url_not_allowed`, both on every operation that takes a URL (creating a webhook and
-//! changing one), and nothing is saved. (Elsewhere, not repeated: `webhook_ssrf.rs` — the
-//! first forms and that a receiver's redirect, to anywhere, is not followed;
+//! changing one), and nothing is saved; and a receiver's redirect to an inside address
+//! (this machine's own service, the metadata address) is never followed. (Elsewhere, not
+//! repeated: `webhook_ssrf.rs` — the first forms, and a bare 302 not followed;
 //! `webhook_processes.rs` — a name that moves inside after creation is refused at delivery.)
 //! "No internet" here: names like `127.0.0.1.nip.io` are given their public-DNS answer by
 //! `EXTRANET_WEBHOOK_RESOLVE`, which is checked like a resolver's answer.
@@ -172,4 +173,92 @@ async fn every_way_of_writing_an_inside_address_is_refused_on_every_operation_th
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{moved}");
+}
+
+/// A receiver that answers every request with a redirect to `location`, and counts nothing.
+async fn redirector(location: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let location = location.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let _ = socket.read(&mut buf).await;
+                let answer = format!(
+                    "HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{address}/hook")
+}
+
+/// An inside service: counts the connections it gets.
+async fn inside_service() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let reached = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = reached.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(socket);
+        }
+    });
+    (format!("http://{address}/admin"), reached)
+}
+
+/// A receiver's redirect to an inside address (this machine's own service, the metadata
+/// address) is never followed: the delivery fails with the redirect's status and the inside
+/// service is never reached. (Loopback receivers are allowed here so that the redirector can be
+/// one: a followed redirect would then reach the inside service.)
+#[tokio::test]
+async fn a_redirect_to_an_inside_address_is_not_followed() {
+    use crate::webhooks::{deliveries_when, subscribe};
+    let app = TestApp::spawn_with(|c| {
+        c.webhook_allow_loopback = true;
+        c.webhook_retry_base_ms = 600_000;
+    })
+    .await;
+    let admin = app.sign_up("ada@agency.example", "basic").await;
+    let mut tally = Tally::new("API7 SSRF (redirects)");
+    let (inside, reached) = inside_service().await;
+    for location in [
+        inside.clone(),
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+        "http://[::ffff:127.0.0.1]/".to_owned(),
+    ] {
+        tally.rows += 1;
+        let url = redirector(location.clone()).await;
+        let hook = subscribe(&app, &admin.token, &url, &["user.dismissed"]).await;
+        let id = hook["id"].as_str().unwrap();
+        let (status, _) = app
+            .json(
+                Method::POST,
+                &format!("/v1/webhooks/{id}/ping"),
+                &admin.token,
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        let log = deliveries_when(&app, &admin.token, id, |d| {
+            d.first().is_some_and(|d| d["attempts"].as_u64() >= Some(1))
+        })
+        .await;
+        tally.requests += 1;
+        assert_eq!(
+            log[0]["response_status"], 307,
+            "redirect to {location}: {:?}",
+            log[0]
+        );
+        assert_ne!(log[0]["status"], "delivered", "{:?}", log[0]);
+    }
+    assert_eq!(
+        reached.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "a redirect was followed"
+    );
 }
