@@ -1,5 +1,6 @@
 //! API4, unrestricted resource consumption: every cap the document states, tried one past it
-//! on every operation that has it — bodies over the size limit (413), arrays over `maxItems`
+//! on every operation that has it — bodies over the size limit (413, also chunked without a
+//! length, or announced longer than the cap), arrays over `maxItems`
 //! and strings over `maxLength` in bodies (422), page `limit` past its maximum and below its
 //! minimum, query strings past `maxLength` and a huge one — and the rate limits of every public
 //! operation that documents 429, and the resend interval: 429 with `Retry-After`. (Elsewhere:
@@ -249,4 +250,100 @@ async fn every_rate_limited_operation_answers_429_with_retry_after() {
         .await;
     tally.requests += 3;
     assert_throttled(&resend, res, "rate_limited").await;
+}
+
+/// Sends a request as raw bytes (what reqwest will not send: a body longer than it says, or
+/// chunked without a length) and returns the status and the body of the answer.
+async fn raw(app: &TestApp, head: String, body: &[u8]) -> (u16, String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.address.trim_start_matches("http://");
+    let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
+    socket.write_all(head.as_bytes()).await.unwrap();
+    // The server may answer (and close) before it has read everything.
+    let _ = socket.write_all(body).await;
+    // Read the answer up to the end of its body (the connection may linger after it).
+    let mut answer = Vec::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    let complete = |answer: &[u8]| {
+        let text = String::from_utf8_lossy(answer).to_ascii_lowercase();
+        let Some((headers, body)) = text.split_once("\r\n\r\n") else {
+            return false;
+        };
+        let length = headers
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        body.len() >= length
+    };
+    let mut buf = vec![0u8; 16 * 1024];
+    while !complete(&answer) {
+        match tokio::time::timeout_at(deadline, socket.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => answer.extend_from_slice(&buf[..n]),
+            Ok(_) => break,
+            Err(_) => panic!("no answer within 5 s to {head}"),
+        }
+    }
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let (headers, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (status, headers.to_ascii_lowercase(), body.to_owned())
+}
+
+/// The body cap holds however the body comes: chunked without a length, or announced larger
+/// than the cap (answered at once, without waiting for it).
+#[tokio::test]
+async fn the_body_cap_holds_for_chunked_bodies_and_announced_lengths() {
+    let w = World::build().await;
+    let a = &w.a;
+    let mut tally = Tally::new("API4 resource consumption (body framing)");
+    let before = w.snapshot(a).await;
+    let chunk = vec![b' '; 64 * 1024];
+    let mut chunked = Vec::new();
+    for _ in 0..5 {
+        chunked.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        chunked.extend_from_slice(&chunk);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    for op in operations().iter().filter(|o| o.has_body()) {
+        tally.rows += 1;
+        let path = path_of(op, a);
+        let auth = if op.is_public() {
+            String::new()
+        } else {
+            format!("Authorization: Bearer {}\r\n", a.admin.token)
+        };
+        let start = format!(
+            "{} {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n{auth}Connection: close\r\n",
+            op.method
+        );
+        for (framing, head, body) in [
+            (
+                "chunked",
+                format!("{start}Transfer-Encoding: chunked\r\n\r\n"),
+                &chunked[..],
+            ),
+            (
+                "announced",
+                format!("{start}Content-Length: 10000000\r\n\r\n"),
+                &b"{"[..],
+            ),
+        ] {
+            let (status, headers, body) = raw(&w.app, head, body).await;
+            tally.requests += 1;
+            assert_eq!(status, 413, "{} {framing}: {headers}\n{body}", op.label());
+            assert!(
+                headers.contains("content-type: application/problem+json")
+                    && body.contains("payload_too_large"),
+                "{} {framing}: {headers}\n{body}",
+                op.label()
+            );
+        }
+    }
+    assert_eq!(w.snapshot(a).await, before, "account A changed");
 }
