@@ -123,7 +123,8 @@ pub struct RawConfig {
     /// Deliveries one webhook may have in flight at once.
     pub webhook_concurrency: u32,
     /// Fixed addresses for webhook hosts, `name=address,…` (like curl's `--resolve`): for
-    /// split DNS. Every address is checked like a resolved one.
+    /// split DNS. A name may be listed more than once; every address is checked like a
+    /// resolved one.
     pub webhook_resolve: String,
 }
 

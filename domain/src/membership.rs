@@ -182,12 +182,14 @@ pub fn decide_removal(
 ) -> Result<Removal, DomainError> {
     may_view_workgroup(actor, standing)?;
     let member = visible_member(actor, member).ok_or(DomainError::NotFound("member"))?;
-    if member.role == Role::Owner {
-        return Err(DomainError::OwnerMustBeReplaced);
-    }
+    // Who may act is decided before what the member is: a caller who may remove nobody is
+    // told so, not that this member happens to be the owner.
     let leaving = member.user.user_id == actor.user_id;
     if !leaving && !manages_members(actor, standing) {
         return Err(DomainError::WorkgroupModeratorRequired);
+    }
+    if member.role == Role::Owner {
+        return Err(DomainError::OwnerMustBeReplaced);
     }
     Ok(match (member.status, leaving) {
         (MembershipStatus::Invited, _) => Removal::InvitationWithdrawn,
@@ -522,6 +524,21 @@ mod tests {
         });
         assert_eq!(
             decide_removal(&emp, standing(Some(Role::Owner)), owner),
+            Err(DomainError::OwnerMustBeReplaced)
+        );
+        // Someone who may remove nobody is refused as such, whoever the member is.
+        let someone_elses_group = Some(MemberFacts {
+            role: Role::Owner,
+            ..plain
+        });
+        for role in [None, Some(Role::Member)] {
+            assert_eq!(
+                decide_removal(&emp, standing(role), someone_elses_group),
+                Err(DomainError::WorkgroupModeratorRequired)
+            );
+        }
+        assert_eq!(
+            decide_removal(&emp, standing(Some(Role::Moderator)), someone_elses_group),
             Err(DomainError::OwnerMustBeReplaced)
         );
         let invited = Some(MemberFacts {

@@ -23,6 +23,7 @@ mod members;
 mod membership_invitations;
 mod openapi;
 mod operations;
+mod owasp;
 mod processes;
 mod races;
 mod request_ids;

@@ -271,7 +271,11 @@ async fn outbox_gauges_follow_an_email_from_queued_to_sent_and_an_sms_to_given_u
         app.clock.advance(Duration::hours(2));
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         let scraped = scrape(&app).await;
-        if scraped.value("extranet_delivery_attempts_total", &given_up) == Some(1.0) {
+        // The worker counts an attempt as it ends and stores its outcome just after: wait
+        // for both.
+        if scraped.value("extranet_delivery_attempts_total", &given_up) == Some(1.0)
+            && scraped.value("extranet_outbox_failed", &channel("sms")) == Some(1.0)
+        {
             break scraped;
         }
         assert!(

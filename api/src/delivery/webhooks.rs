@@ -51,12 +51,21 @@ impl GuardedResolver {
     /// The addresses of `host`, each one allowed, or why not.
     pub async fn addresses(&self, host: &str) -> Result<Vec<IpAddr>, DomainError> {
         let host = host.to_ascii_lowercase();
-        let found: Vec<IpAddr> = match self.fixed.iter().find(|(name, _)| *name == host) {
-            Some((_, ip)) => vec![*ip],
-            None => tokio::net::lookup_host((host.as_str(), 0))
+        // A name given several fixed addresses has them all, as a DNS answer would: each is
+        // checked, and one inside refuses the name.
+        let fixed: Vec<IpAddr> = self
+            .fixed
+            .iter()
+            .filter(|(name, _)| *name == host)
+            .map(|(_, ip)| *ip)
+            .collect();
+        let found: Vec<IpAddr> = if fixed.is_empty() {
+            tokio::net::lookup_host((host.as_str(), 0))
                 .await
                 .map(|addrs| addrs.map(|a| a.ip()).collect())
-                .unwrap_or_default(),
+                .unwrap_or_default()
+        } else {
+            fixed
         };
         check_resolved(&host, &found, self.allow_loopback)?;
         Ok(found)

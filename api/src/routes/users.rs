@@ -239,6 +239,9 @@ pub async fn transfer_to_intranet(
     responses(
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
+        // A network-profile token (`account_token_required`), an API token without
+        // `users:write` (`insufficient_scope`).
+        (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
     )
