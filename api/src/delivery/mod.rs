@@ -73,6 +73,7 @@ impl Deliveries {
                     },
                 );
                 Ok(Outgoing {
+                    id: m.id,
                     to: m.recipient.clone(),
                     subject: rendered.subject,
                     text: rendered.text,
@@ -96,6 +97,7 @@ impl Deliveries {
                 let new_login = text(p, "new_login").unwrap_or_default();
                 let rendered = render_login_changed(m.channel, &new_login);
                 Ok(Outgoing {
+                    id: m.id,
                     to: m.recipient.clone(),
                     subject: rendered.subject,
                     text: rendered.text,
@@ -107,6 +109,7 @@ impl Deliveries {
                 let group = text(p, "workgroup_name").unwrap_or_default();
                 let rendered = render_membership_invitation(&account, &inviter, &group);
                 Ok(Outgoing {
+                    id: m.id,
                     to: m.recipient.clone(),
                     subject: rendered.subject,
                     text: rendered.text,
@@ -135,6 +138,7 @@ impl Deliveries {
             .unwrap_or(default_minutes);
         let rendered = render(&code, minutes);
         Ok(Outgoing {
+            id: m.id,
             to: m.recipient.clone(),
             subject: rendered.subject,
             text: rendered.text,

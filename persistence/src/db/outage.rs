@@ -1,0 +1,73 @@
+//! Whether the database is known to be unreachable, and checking connections out of a pool
+//! without waiting for one that cannot be made.
+//!
+//! r2d2's `get` waits the whole acquire timeout while it tries to connect again and again:
+//! with PostgreSQL stopped, every request hung for that long before its 503. Here the last
+//! attempt to connect decides: once one failed (and none succeeded since), a request that
+//! finds no idle connection is told at once that the database is unavailable. The pool goes on
+//! trying to connect in the background (at least once a second, [`RECONNECT_EVERY`]); the first
+//! connection made ends the outage, and requests are served again without a restart.
+
+use super::Connector;
+use crate::error::StoreError;
+use diesel::r2d2::{Pool, PooledConnection};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// How long a checkout waits at a time before it looks again whether the database is down:
+/// a request waits at most this long past the outage's start.
+const SLICE: Duration = Duration::from_millis(250);
+
+/// r2d2's `connection_timeout`, which here only bounds its retries: while connecting fails it
+/// tries again after a delay that doubles up to half of it. The requests' own wait is the
+/// pool options' acquire timeout ([`checkout`]).
+pub(super) const RECONNECT_EVERY: Duration = Duration::from_secs(2);
+
+/// Whether the last attempt to connect failed.
+#[derive(Debug, Default)]
+pub(super) struct Outage {
+    down: AtomicBool,
+}
+
+impl Outage {
+    /// A connection was made: the database answers.
+    pub(super) fn connected(&self) {
+        if self.down.swap(false, Ordering::SeqCst) {
+            tracing::info!("the database answers again");
+        }
+    }
+
+    /// An attempt to connect failed.
+    pub(super) fn failed(&self, error: &dyn std::fmt::Display) {
+        if !self.down.swap(true, Ordering::SeqCst) {
+            tracing::warn!(%error, "the database does not answer; requests are refused until it does");
+        }
+    }
+
+    pub(super) fn is_down(&self) -> bool {
+        self.down.load(Ordering::SeqCst)
+    }
+}
+
+/// A connection from `pool`, waited for up to `timeout` while the database answers (every
+/// connection may be busy), but no longer than [`SLICE`] once connecting has failed.
+pub(super) fn checkout(
+    pool: &Pool<Connector>,
+    outage: &Outage,
+    timeout: Duration,
+) -> Result<PooledConnection<Connector>, StoreError> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let wait = left.min(SLICE);
+        match pool.get_timeout(wait) {
+            // Checked out connections were tested (`SELECT 1`): the database answers.
+            Ok(conn) => {
+                outage.connected();
+                return Ok(conn);
+            }
+            Err(e) if outage.is_down() || wait >= left => return Err(e.into()),
+            Err(_) => {}
+        }
+    }
+}
