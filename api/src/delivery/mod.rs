@@ -9,6 +9,7 @@ pub mod webhooks;
 use crate::clock::Clock;
 use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::secrets::TokenSealer;
+use crate::shutdown::Stopping;
 use domain::delivery::{
     render_invitation, render_login_change_code, render_login_changed,
     render_membership_invitation, render_sign_up_code, retry_after, InvitationMessage, Rendered,
@@ -208,9 +209,11 @@ impl Deliveries {
         Ok(n)
     }
 
-    /// Runs until the task is dropped.
-    pub async fn run(self) {
-        loop {
+    /// Runs until told to stop: the round in hand is finished (its messages sent and their
+    /// outcomes recorded), no new one is started. While the database is unreachable each
+    /// round fails at once; the worker logs it and tries again a second later.
+    pub async fn run(self, stop: Stopping) {
+        while !stop.is_set() {
             match self.round().await {
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}
@@ -219,7 +222,9 @@ impl Deliveries {
             tokio::select! {
                 () = self.wakeup.notified() => {}
                 () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                () = stop.wait() => {}
             }
         }
+        tracing::debug!("the delivery worker stopped");
     }
 }

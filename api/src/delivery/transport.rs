@@ -27,7 +27,8 @@ pub struct Outgoing {
 }
 
 fn print_line(channel: &str, m: &Outgoing) -> Result<(), String> {
-    let mut line = json!({"delivery": channel, "id": m.id, "to": m.to, "subject": m.subject, "text": m.text});
+    let mut line =
+        json!({"delivery": channel, "id": m.id, "to": m.to, "subject": m.subject, "text": m.text});
     if let Some(link) = &m.link {
         line["link"] = json!(link);
     }

@@ -360,7 +360,10 @@ impl Database {
     }
 
     /// A connection of `pool`, waited for as long as the database answers (see `outage`).
-    fn pooled(&self, pool: &Pool<Connector>) -> Result<r2d2::PooledConnection<Connector>, StoreError> {
+    fn pooled(
+        &self,
+        pool: &Pool<Connector>,
+    ) -> Result<r2d2::PooledConnection<Connector>, StoreError> {
         checkout(pool, &self.shared.outage, self.shared.acquire_timeout)
     }
 
