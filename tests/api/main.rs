@@ -7,6 +7,7 @@ mod api_tokens;
 mod audit_log;
 mod auth;
 mod crashes;
+mod db_outage;
 mod dead_tokens;
 mod delivery_peers;
 mod errors;
