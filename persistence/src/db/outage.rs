@@ -71,3 +71,45 @@ pub(super) fn checkout(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Backend;
+    use std::sync::Arc;
+
+    #[test]
+    fn with_nothing_to_connect_to_a_checkout_fails_at_once_and_not_after_the_whole_wait() {
+        // A port nothing listens on: every attempt to connect is refused.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or(9);
+        let outage = Arc::new(Outage::default());
+        let pool = Pool::builder()
+            .max_size(2)
+            .min_idle(Some(0))
+            .connection_timeout(RECONNECT_EVERY)
+            .build_unchecked(Connector {
+                backend: Backend::Postgres {
+                    url: format!("postgres://nobody@127.0.0.1:{port}/none?connect_timeout=2"),
+                },
+                read_only: false,
+                outage: outage.clone(),
+            });
+        let wait = Duration::from_secs(30);
+        let started = Instant::now();
+        let got = checkout(&pool, &outage, wait);
+        assert!(matches!(got, Err(StoreError::Unavailable(_))));
+        assert!(outage.is_down());
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "it waited {:?}",
+            started.elapsed()
+        );
+        // And again, now that the outage is known.
+        let started = Instant::now();
+        assert!(checkout(&pool, &outage, wait).is_err());
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+}
