@@ -66,7 +66,7 @@ impl Sent {
 
 /// The login the `i`th request of client `c` invites: a phone or an email, every one new.
 fn login(c: usize, i: usize) -> String {
-    if i % 2 == 0 && i / 2 < 1000 {
+    if i.is_multiple_of(2) && i / 2 < 1000 {
         format!("+1415555{:04}", (c % 10) * 1000 + i / 2)
     } else {
         format!("c{c}-{i}@load.example")
