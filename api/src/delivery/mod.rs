@@ -26,6 +26,12 @@ use transport::{EmailTransport, Outgoing, SmsTransport};
 /// Messages claimed per round.
 const BATCH: i64 = 64;
 
+/// How long a worker waits after `failures` rounds in a row failed (the database does not
+/// answer): 1 s, 2 s, 4 s, then 8 s, unless a committed message wakes it sooner.
+pub(crate) fn backoff(failures: u32) -> Duration {
+    Duration::from_secs(1 << failures.saturating_sub(1).min(3))
+}
+
 pub struct Deliveries {
     pub db: Database,
     pub email: EmailTransport,
@@ -213,18 +219,43 @@ impl Deliveries {
     /// outcomes recorded), no new one is started. While the database is unreachable each
     /// round fails at once; the worker logs it and tries again a second later.
     pub async fn run(self, stop: Stopping) {
+        let mut failures = 0;
         while !stop.is_set() {
-            match self.round().await {
-                Ok(n) if n > 0 => continue,
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "delivery round failed"),
-            }
+            let pause = match self.round().await {
+                Ok(n) if n > 0 => {
+                    failures = 0;
+                    continue;
+                }
+                Ok(_) => {
+                    failures = 0;
+                    Duration::from_secs(1)
+                }
+                Err(e) => {
+                    failures += 1;
+                    let pause = backoff(failures);
+                    tracing::error!(error = %e, failures, retry_in_ms = pause.as_millis(), "delivery round failed");
+                    pause
+                }
+            };
             tokio::select! {
                 () = self.wakeup.notified() => {}
-                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                () = tokio::time::sleep(pause) => {}
                 () = stop.wait() => {}
             }
         }
         tracing::debug!("the delivery worker stopped");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn a_failing_worker_waits_longer_each_time_up_to_eight_seconds() {
+        let waits: Vec<u64> = (1..=6).map(|n| backoff(n).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 8, 8]);
+        assert_eq!(backoff(u32::MAX), Duration::from_secs(8));
     }
 }

@@ -311,15 +311,27 @@ impl WebhookWorker {
     /// not yet started stay claimed until their lease runs out, and the next process sends
     /// them.
     pub async fn run(self: Arc<Self>, stop: Stopping) {
+        let mut failures = 0;
         while !stop.is_set() {
-            match self.round(&stop).await {
-                Ok(n) if n > 0 => continue,
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "webhook delivery round failed"),
-            }
+            let pause = match self.round(&stop).await {
+                Ok(n) if n > 0 => {
+                    failures = 0;
+                    continue;
+                }
+                Ok(_) => {
+                    failures = 0;
+                    Duration::from_secs(1)
+                }
+                Err(e) => {
+                    failures += 1;
+                    let pause = super::backoff(failures);
+                    tracing::error!(error = %e, failures, retry_in_ms = pause.as_millis(), "webhook delivery round failed");
+                    pause
+                }
+            };
             tokio::select! {
                 () = self.wakeup.notified() => {}
-                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                () = tokio::time::sleep(pause) => {}
                 () = stop.wait() => {}
             }
         }
