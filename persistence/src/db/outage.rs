@@ -30,9 +30,10 @@ pub(super) struct Outage {
 }
 
 impl Outage {
-    /// A connection was made: the database answers.
+    /// A connection was made or checked: the database answers. (Read first: on the way of
+    /// every checkout, it writes nothing while nothing changes.)
     pub(super) fn connected(&self) {
-        if self.down.swap(false, Ordering::SeqCst) {
+        if self.down.load(Ordering::Relaxed) && self.down.swap(false, Ordering::SeqCst) {
             tracing::info!("the database answers again");
         }
     }
