@@ -19,6 +19,7 @@ pub mod responses;
 pub mod routes;
 pub mod scopes;
 pub mod secrets;
+pub mod shutdown;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

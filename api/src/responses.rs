@@ -156,7 +156,8 @@ pub struct TooManyRequests(Problem);
 )]
 pub struct Gone(Problem);
 
-/// The database is not reachable (`service_unavailable`).
+/// The database is not reachable (`service_unavailable`): try again after `Retry-After`
+/// seconds. Answered at once (within a second) rather than after a wait for a connection.
 #[derive(ToResponse)]
 #[response(
     content_type = "application/problem+json",

@@ -12,6 +12,7 @@ use crate::problem::{self, ApiError};
 use crate::rate_limit::{LoginFailures, PublicLimits};
 use crate::routes;
 use crate::secrets::{Keys, TokenSealer};
+use crate::shutdown::{Signalled, Stopping};
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
 use crate::tokens::Tokens;
@@ -34,7 +35,18 @@ pub struct Application {
     state: web::Data<AppState>,
     deliveries: Deliveries,
     webhooks: Arc<WebhookWorker>,
+    /// When SIGTERM (or SIGINT) came, once it did.
+    signalled: Signalled,
 }
+
+/// How long requests in flight at SIGTERM may take to finish, in seconds; past it, their
+/// connections are closed.
+const REQUESTS_GRACE_SECONDS: u64 = 10;
+
+/// How long the delivery workers may take, after the requests, to finish the messages in hand;
+/// past it they are dropped, and what they held is sent by the next process once its lease
+/// runs out.
+const WORKERS_GRACE: std::time::Duration = std::time::Duration::from_secs(15);
 
 impl Application {
     /// Connects to the database, migrates it, binds the address and prepares the server.
@@ -119,6 +131,7 @@ impl Application {
             readiness: tokio::sync::Mutex::new(()),
         });
         let state_for_upkeep = state.clone();
+        let signalled = Signalled::default();
         let operations = openapi::operations();
         let known = web::Data::new(KnownRoutes::from_document(&operations));
         // The document this server serves, made once for every worker: its plans, and its own
@@ -175,7 +188,11 @@ impl Application {
         .worker_max_blocking_threads(8)
         .listen(listener)
         .map_err(|e| e.to_string())?
-        .shutdown_timeout(10)
+        // SIGTERM and SIGINT alike stop it gracefully (actix's own handling would drop the
+        // requests in flight at SIGINT), noting when.
+        .disable_signals()
+        .shutdown_signal(signalled.clone().wait())
+        .shutdown_timeout(REQUESTS_GRACE_SECONDS)
         .run();
         Ok(Self {
             server,
@@ -183,6 +200,7 @@ impl Application {
             state: state_for_upkeep,
             deliveries,
             webhooks,
+            signalled,
         })
     }
 
@@ -190,8 +208,10 @@ impl Application {
         self.port
     }
 
-    /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully), delivering
-    /// messages and keeping house meanwhile.
+    /// Serves until the server is stopped, delivering messages and keeping house meanwhile.
+    /// SIGTERM (or SIGINT) stops it gracefully: no new connections, the requests in flight
+    /// finish (for [`REQUESTS_GRACE_SECONDS`] at most), then the delivery workers finish the
+    /// messages in hand (for [`WORKERS_GRACE`] at most); the time it took is logged.
     pub async fn run(self) -> std::io::Result<()> {
         let state = self.state.clone();
         let upkeep = tokio::spawn(async move {
@@ -219,12 +239,30 @@ impl Application {
                 }
             }
         });
-        let worker = tokio::spawn(self.deliveries.run());
-        let webhooks = tokio::spawn(self.webhooks.run());
+        let (stop, stopping) = Stopping::new();
+        let worker = tokio::spawn(self.deliveries.run(stopping.clone()));
+        let webhooks = tokio::spawn(self.webhooks.run(stopping));
         let served = self.server.await;
+        let requests_done = std::time::Instant::now();
         upkeep.abort();
-        worker.abort();
-        webhooks.abort();
+        stop.stop();
+        let (worker_abort, webhooks_abort) = (worker.abort_handle(), webhooks.abort_handle());
+        let workers = async {
+            let _ = tokio::join!(worker, webhooks);
+        };
+        let workers_stopped = tokio::time::timeout(WORKERS_GRACE, workers).await.is_ok();
+        if !workers_stopped {
+            worker_abort.abort();
+            webhooks_abort.abort();
+        }
+        let since = self.signalled.at().unwrap_or(requests_done);
+        tracing::info!(
+            shutdown_ms = u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX),
+            requests_ms =
+                u64::try_from(requests_done.duration_since(since).as_millis()).unwrap_or(u64::MAX),
+            workers_stopped,
+            "shut down"
+        );
         served
     }
 }

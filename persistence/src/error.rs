@@ -17,7 +17,7 @@ pub enum StoreError {
     Busy,
     /// The database failed; the log says how, the client only that it did.
     #[error("database error: {0}")]
-    Database(#[from] diesel::result::Error),
+    Database(diesel::result::Error),
     /// A stored value this version cannot read (a bad id or word in a row).
     #[error("stored data is not readable: {0}")]
     Corrupt(String),
@@ -30,6 +30,39 @@ pub enum StoreError {
     Config(String),
     #[error("migration failed: {0}")]
     Migration(String),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    /// A statement that failed because the connection was lost (the database stopped or
+    /// restarted under it) is `Unavailable`, as when no connection could be had: the request
+    /// may be tried again once the database is back. Anything else is the database's error.
+    fn from(e: diesel::result::Error) -> Self {
+        if connection_lost(&e) {
+            Self::Unavailable(format!("the connection to the database was lost: {e}"))
+        } else {
+            Self::Database(e)
+        }
+    }
+}
+
+/// Whether `e` says the connection is gone, rather than that the statement was refused.
+fn connection_lost(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
+        | Error::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _) => true,
+        // PostgreSQL ended the session (shutdown, or an administrator): SQLSTATE 57P01–57P03,
+        // which diesel reports as `Unknown` with the server's message.
+        Error::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            let message = info.message();
+            message.starts_with("terminating connection")
+                || message.contains("the database system is shutting down")
+                || message.contains("the database system is starting up")
+                || message.contains("server closed the connection unexpectedly")
+        }
+        Error::RollbackErrorOnCommit { commit_error, .. } => connection_lost(commit_error),
+        _ => false,
+    }
 }
 
 impl From<diesel::r2d2::PoolError> for StoreError {

@@ -142,8 +142,8 @@ impl Drop for SmtpServer {
     }
 }
 
-/// An HTTP SMS gateway on loopback: records `{"to", "text"}` bodies; can refuse the first
-/// requests with 503, as a gateway that is down would.
+/// An HTTP SMS gateway on loopback: records `{"id", "to", "text"}` bodies; can refuse the
+/// first requests with 503, as a gateway that is down would, or answer slowly.
 #[derive(Clone)]
 pub struct SmsGateway {
     pub url: String,
@@ -151,6 +151,10 @@ pub struct SmsGateway {
     refuse: Arc<AtomicUsize>,
     /// The status refusals answer with (503 unless a test says otherwise).
     refusal: Arc<AtomicUsize>,
+    /// How long it takes to answer, in milliseconds (0 unless a test says otherwise).
+    delay_ms: Arc<AtomicUsize>,
+    /// Requests that have arrived, answered or not yet.
+    arrivals: Arc<AtomicUsize>,
 }
 
 impl SmsGateway {
@@ -158,19 +162,30 @@ impl SmsGateway {
         let inbox = Inbox::default();
         let refuse = Arc::new(AtomicUsize::new(0));
         let refusal = Arc::new(AtomicUsize::new(503));
+        let delay_ms = Arc::new(AtomicUsize::new(0));
+        let arrivals = Arc::new(AtomicUsize::new(0));
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!(
             "http://127.0.0.1:{}/sms",
             listener.local_addr().unwrap().port()
         );
         let (sink, gate, answer) = (inbox.clone(), refuse.clone(), refusal.clone());
+        let (slow, arrived) = (delay_ms.clone(), arrivals.clone());
         let server = HttpServer::new(move || {
             let (sink, gate, answer) = (sink.clone(), gate.clone(), answer.clone());
+            let (slow, arrived) = (slow.clone(), arrived.clone());
             App::new().route(
                 "/sms",
                 web::post().to(move |body: web::Json<Value>| {
                     let (sink, gate, answer) = (sink.clone(), gate.clone(), answer.clone());
+                    let (slow, arrived) = (slow.clone(), arrived.clone());
                     async move {
+                        arrived.fetch_add(1, Ordering::SeqCst);
+                        let wait = slow.load(Ordering::SeqCst);
+                        if wait > 0 {
+                            let wait = u64::try_from(wait).unwrap();
+                            tokio::time::sleep(Duration::from_millis(wait)).await;
+                        }
                         if gate.load(Ordering::SeqCst) > 0 {
                             gate.fetch_sub(1, Ordering::SeqCst);
                             let status = u16::try_from(answer.load(Ordering::SeqCst)).unwrap();
@@ -195,7 +210,20 @@ impl SmsGateway {
             inbox,
             refuse,
             refusal,
+            delay_ms,
+            arrivals,
         }
+    }
+
+    /// Each request is answered `delay` after it arrived (received only then).
+    pub fn answer_after(&self, delay: Duration) {
+        let ms = usize::try_from(delay.as_millis()).unwrap();
+        self.delay_ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// Requests that have arrived so far, answered or not.
+    pub fn arrivals(&self) -> usize {
+        self.arrivals.load(Ordering::SeqCst)
     }
 
     /// Refusals answer `status` from now on.

@@ -1,7 +1,8 @@
 //! A real SMTP server inside the test process, on the test's tokio runtime: the same inbox as
 //! `SmtpServer` (tests/support/smtp_sink.py) without a Python child process. Plain SMTP, no TLS,
 //! no AUTH: what lettre's `builder_dangerous(host).port(port)` speaks. Messages are parsed with
-//! `mail-parser` and pushed as `{"from", "to", "subject", "body"}`, as smtp_sink.py prints them.
+//! `mail-parser` and pushed as `{"from", "to", "subject", "body", "message_id"}`, as smtp_sink.py
+//! prints them.
 //!
 //! The server runs on the test's runtime, so it answers only while the test awaits something.
 
@@ -162,12 +163,14 @@ async fn read_data(conn: &mut BufReader<TcpStream>) -> io::Result<Vec<u8>> {
     }
 }
 
-/// The inbox entry for a message: envelope addresses, decoded subject, text/plain body.
+/// The inbox entry for a message: envelope addresses, decoded subject, text/plain body, and
+/// the `Message-ID` without its angle brackets (null when the message has none).
 fn received(from: String, to: Vec<String>, content: &[u8]) -> Value {
     let message = MessageParser::default().parse(content);
     let subject = message.as_ref().and_then(Parsed::subject).unwrap_or("");
     let body = message.as_ref().and_then(plain_body).unwrap_or_default();
-    json!({"from": from, "to": to, "subject": subject, "body": body})
+    let id = message.as_ref().and_then(Parsed::message_id);
+    json!({"from": from, "to": to, "subject": subject, "body": body, "message_id": id})
 }
 
 /// The first text/plain body part, decoded (7bit, 8bit, quoted-printable or base64; any
@@ -200,6 +203,7 @@ async fn the_mail_sink_receives_what_lettre_sends() {
     // ASCII, short lines: 7bit, with lines that need dot-stuffing.
     let plain_text = "Hello Ann,\n.\n..two dots\n.one dot\nSee you soon.\n";
     let plain = Message::builder()
+        .message_id(Some("<plain-1@extranet.example>".into()))
         .from(from.parse().unwrap())
         .to("Ann <ann@client.example>".parse().unwrap())
         .subject("Your invitation")
@@ -240,6 +244,7 @@ async fn the_mail_sink_receives_what_lettre_sends() {
             "to": ["ann@client.example"],
             "subject": "Your invitation",
             "body": crlf(plain_text),
+            "message_id": "plain-1@extranet.example",
         })
     );
     let zoe = sink.wait_for("zoe@client.example", 1).await;

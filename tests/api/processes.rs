@@ -1,5 +1,5 @@
 //! The `extranet` binary as separate processes: several servers on one database, and a crash
-//! (SIGKILL) right after an invitation was created.
+//! (SIGKILL) right after an invitation was created. `crashes` kills and stops it under load.
 
 use crate::delivery_peers::free_port;
 use crate::helpers::*;
@@ -95,6 +95,30 @@ impl ServerProcess {
     pub fn kill(&mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
+    }
+
+    /// SIGTERM: the server is to shut down gracefully.
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// The process's exit status, once it has exited (`None` if it is still running after
+    /// `timeout`).
+    pub async fn exited_within(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 
     pub fn output(&self) -> String {

@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) for the tests: listens on 127.0.0.1:PORT and prints every
-message it receives as one JSON line on stdout: {"from", "to", "subject", "body", "tls", "user"}.
+message it receives as one JSON line on stdout: {"from", "to", "subject", "body", "message_id",
+"tls", "user"} (message_id without its angle brackets, null when the message has none).
 
 Options: --tls CERT KEY offers STARTTLS with that certificate; --require-tls refuses mail until
 STARTTLS; --auth USER PASSWORD requires authentication (after STARTTLS) with those credentials."""
@@ -20,11 +21,13 @@ class Sink:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         body = message.get_body(preferencelist=("plain",))
         auth = session.auth_data
+        message_id = message.get("message-id")
         line = {
             "from": envelope.mail_from,
             "to": list(envelope.rcpt_tos),
             "subject": str(message.get("subject", "")),
             "body": body.get_content() if body is not None else "",
+            "message_id": str(message_id).strip().strip("<>") if message_id else None,
             "tls": session.ssl is not None,
             "user": auth.login.decode() if isinstance(auth, LoginPassword) else None,
         }

@@ -9,6 +9,7 @@ pub mod webhooks;
 use crate::clock::Clock;
 use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::secrets::TokenSealer;
+use crate::shutdown::Stopping;
 use domain::delivery::{
     render_invitation, render_login_change_code, render_login_changed,
     render_membership_invitation, render_sign_up_code, retry_after, InvitationMessage, Rendered,
@@ -24,6 +25,12 @@ use transport::{EmailTransport, Outgoing, SmsTransport};
 
 /// Messages claimed per round.
 const BATCH: i64 = 64;
+
+/// How long a worker waits after `failures` rounds in a row failed (the database does not
+/// answer): 1 s, 2 s, 4 s, then 8 s, unless a committed message wakes it sooner.
+pub(crate) fn backoff(failures: u32) -> Duration {
+    Duration::from_secs(1 << failures.saturating_sub(1).min(3))
+}
 
 pub struct Deliveries {
     pub db: Database,
@@ -73,6 +80,7 @@ impl Deliveries {
                     },
                 );
                 Ok(Outgoing {
+                    id: m.id,
                     to: m.recipient.clone(),
                     subject: rendered.subject,
                     text: rendered.text,
@@ -96,6 +104,7 @@ impl Deliveries {
                 let new_login = text(p, "new_login").unwrap_or_default();
                 let rendered = render_login_changed(m.channel, &new_login);
                 Ok(Outgoing {
+                    id: m.id,
                     to: m.recipient.clone(),
                     subject: rendered.subject,
                     text: rendered.text,
@@ -107,6 +116,7 @@ impl Deliveries {
                 let group = text(p, "workgroup_name").unwrap_or_default();
                 let rendered = render_membership_invitation(&account, &inviter, &group);
                 Ok(Outgoing {
+                    id: m.id,
                     to: m.recipient.clone(),
                     subject: rendered.subject,
                     text: rendered.text,
@@ -135,6 +145,7 @@ impl Deliveries {
             .unwrap_or(default_minutes);
         let rendered = render(&code, minutes);
         Ok(Outgoing {
+            id: m.id,
             to: m.recipient.clone(),
             subject: rendered.subject,
             text: rendered.text,
@@ -204,18 +215,47 @@ impl Deliveries {
         Ok(n)
     }
 
-    /// Runs until the task is dropped.
-    pub async fn run(self) {
-        loop {
-            match self.round().await {
-                Ok(n) if n > 0 => continue,
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "delivery round failed"),
-            }
+    /// Runs until told to stop: the round in hand is finished (its messages sent and their
+    /// outcomes recorded), no new one is started. While the database is unreachable each
+    /// round fails at once; the worker logs it and tries again a second later.
+    pub async fn run(self, stop: Stopping) {
+        let mut failures = 0;
+        while !stop.is_set() {
+            let pause = match self.round().await {
+                Ok(n) if n > 0 => {
+                    failures = 0;
+                    continue;
+                }
+                Ok(_) => {
+                    failures = 0;
+                    Duration::from_secs(1)
+                }
+                Err(e) => {
+                    failures += 1;
+                    let pause = backoff(failures);
+                    tracing::error!(error = %e, failures, retry_in_ms = pause.as_millis(), "delivery round failed");
+                    pause
+                }
+            };
             tokio::select! {
                 () = self.wakeup.notified() => {}
-                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                () = tokio::time::sleep(pause) => {}
+                () = stop.wait() => {}
             }
         }
+        tracing::debug!("the delivery worker stopped");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn a_failing_worker_waits_longer_each_time_up_to_eight_seconds() {
+        let waits: Vec<u64> = (1..=6).map(|n| backoff(n).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 8, 8]);
+        assert_eq!(backoff(u32::MAX), Duration::from_secs(8));
     }
 }

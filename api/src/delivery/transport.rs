@@ -1,6 +1,6 @@
 //! How messages leave: printed as one JSON line on stdout (`console`, the default, so that
 //! people running `make run` can follow links), over SMTP (lettre), or to an HTTP SMS gateway
-//! (`POST {"to": "+1…", "text": "…"}`).
+//! (`POST {"id": "…", "to": "+1…", "text": "…"}`, the id also as `Idempotency-Key`).
 
 use crate::config::{SmtpSecurity, Transport};
 use lettre::message::header::ContentType;
@@ -14,6 +14,9 @@ use std::time::Duration;
 /// A message ready to send.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
+    /// The outbox row's id: the same on every attempt at this message, so that a receiver
+    /// can drop a copy sent again after a crash (the `Message-ID` of an email, `id` of a text).
+    pub id: uuid::Uuid,
     pub to: String,
     pub subject: String,
     pub text: String,
@@ -24,7 +27,8 @@ pub struct Outgoing {
 }
 
 fn print_line(channel: &str, m: &Outgoing) -> Result<(), String> {
-    let mut line = json!({"delivery": channel, "to": m.to, "subject": m.subject, "text": m.text});
+    let mut line =
+        json!({"delivery": channel, "id": m.id, "to": m.to, "subject": m.subject, "text": m.text});
     if let Some(link) = &m.link {
         line["link"] = json!(link);
     }
@@ -95,6 +99,7 @@ impl EmailTransport {
                     .from(from.clone())
                     .to(to)
                     .subject(&m.subject)
+                    .message_id(Some(message_id(m.id, from)))
                     .header(ContentType::TEXT_PLAIN)
                     .body(m.text.clone())
                     .map_err(|e| e.to_string())?;
@@ -106,6 +111,11 @@ impl EmailTransport {
             }
         }
     }
+}
+
+/// An email's `Message-ID`: the outbox row's id at the sender's domain.
+fn message_id(id: uuid::Uuid, from: &Mailbox) -> String {
+    format!("<{id}@{}>", from.email.domain())
 }
 
 pub enum SmsTransport {
@@ -136,7 +146,8 @@ impl SmsTransport {
             Self::Gateway { client, url } => {
                 let res = client
                     .post(url)
-                    .json(&json!({"to": m.to, "text": m.text}))
+                    .header("Idempotency-Key", m.id.to_string())
+                    .json(&json!({"id": m.id, "to": m.to, "text": m.text}))
                     .send()
                     .await
                     // Without the URL: its path or query may carry the gateway's key, and errors are logged.
@@ -163,6 +174,7 @@ mod tests {
         let sms = SmsTransport::new(&Transport::Url(url)).unwrap();
         let error = sms
             .send(&Outgoing {
+                id: uuid::Uuid::nil(),
                 to: "+14155550101".into(),
                 subject: String::new(),
                 text: "hi".into(),

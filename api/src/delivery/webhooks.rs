@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::config::WebhookSettings;
 use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::secrets::TokenSealer;
+use crate::shutdown::Stopping;
 use domain::enums::Channel;
 use domain::webhook::{
     check_resolved, retry_after, signature_header, signed_content, Host, WebhookUrl,
@@ -241,13 +242,18 @@ impl WebhookWorker {
         }
     }
 
-    /// Sends one webhook's claimed deliveries, a few at a time, recording each.
-    async fn send_all(self: Arc<Self>, webhook: String, deliveries: Vec<Claimed>) {
+    /// Sends one webhook's claimed deliveries, a few at a time, recording each; once the
+    /// worker is to stop, starts no more of them.
+    async fn send_all(self: Arc<Self>, webhook: String, deliveries: Vec<Claimed>, stop: Stopping) {
         let concurrency = self.settings.concurrency;
         futures_util::stream::iter(deliveries)
             .for_each_concurrent(concurrency, |d| {
                 let this = self.clone();
+                let stop = stop.clone();
                 async move {
+                    if stop.is_set() {
+                        return;
+                    }
                     let outcome = this.attempt(&d).await;
                     let counted = match &outcome {
                         Outcome::Sent { .. } => DeliveryOutcome::Sent,
@@ -282,7 +288,7 @@ impl WebhookWorker {
     }
 
     /// One round: claim what is due for webhooks not being sent to, and start sending.
-    async fn round(self: &Arc<Self>) -> Result<usize, String> {
+    async fn round(self: &Arc<Self>, stop: &Stopping) -> Result<usize, String> {
         let busy: Vec<String> = match self.busy.lock() {
             Ok(busy) => busy.iter().cloned().collect(),
             Err(_) => return Err("the webhook worker's state is poisoned".into()),
@@ -305,23 +311,42 @@ impl WebhookWorker {
             if let Ok(mut busy) = self.busy.lock() {
                 busy.insert(webhook.clone());
             }
-            tokio::spawn(self.clone().send_all(webhook, deliveries));
+            tokio::spawn(self.clone().send_all(webhook, deliveries, stop.clone()));
         }
         Ok(n)
     }
 
-    /// Runs until the task is dropped.
-    pub async fn run(self: Arc<Self>) {
-        loop {
-            match self.round().await {
-                Ok(n) if n > 0 => continue,
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "webhook delivery round failed"),
-            }
+    /// Runs until told to stop; then waits for the deliveries being sent. Those claimed but
+    /// not yet started stay claimed until their lease runs out, and the next process sends
+    /// them.
+    pub async fn run(self: Arc<Self>, stop: Stopping) {
+        let mut failures = 0;
+        while !stop.is_set() {
+            let pause = match self.round(&stop).await {
+                Ok(n) if n > 0 => {
+                    failures = 0;
+                    continue;
+                }
+                Ok(_) => {
+                    failures = 0;
+                    Duration::from_secs(1)
+                }
+                Err(e) => {
+                    failures += 1;
+                    let pause = super::backoff(failures);
+                    tracing::error!(error = %e, failures, retry_in_ms = pause.as_millis(), "webhook delivery round failed");
+                    pause
+                }
+            };
             tokio::select! {
                 () = self.wakeup.notified() => {}
-                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                () = tokio::time::sleep(pause) => {}
+                () = stop.wait() => {}
             }
         }
+        while self.busy.lock().is_ok_and(|busy| !busy.is_empty()) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tracing::debug!("the webhook worker stopped");
     }
 }

@@ -9,7 +9,8 @@
 //!   `required`, except the few the server leaves out ([`SOMETIMES_OMITTED`]);
 //! - a tagged union (`MeView` by `kind`, a batch row by `outcome`) has a `discriminator`;
 //! - the words a string can be (`plan`, `token_type`, the problem `code` of each status);
-//! - the headers: `Retry-After` on 429, `Idempotent-Replayed` where a key is taken.
+//! - 503 on every `/v1/` operation (the database may not answer);
+//! - the headers: `Retry-After` on 429 and 503, `Idempotent-Replayed` where a key is taken.
 //!
 //! The document is edited as JSON: the edits are structural, and utoipa's typed model makes
 //! them long-winded. [`super::complete`] applies them; a test checks each one took.
@@ -108,9 +109,34 @@ pub fn apply(doc: &mut Value, published: &Published) -> Vec<String> {
             None => missed.push(format!("{schema}.{property}")),
         }
     }
+    unavailable(doc);
     problem_codes(doc);
     headers(doc);
     missed
+}
+
+/// 503 on every `/v1/` operation: each reads or writes the database, and says so when it
+/// does not answer (`service_unavailable`, with `Retry-After`).
+fn unavailable(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        if !path.starts_with("/v1/") {
+            continue;
+        }
+        for op in item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|i| i.values_mut())
+        {
+            if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                responses.entry("503").or_insert_with(
+                    || json!({"$ref": "#/components/responses/ServiceUnavailable"}),
+                );
+            }
+        }
+    }
 }
 
 /// The value at `path` inside `value`, if there is one (indexing a `Value` mutably would
@@ -387,7 +413,7 @@ fn problem_codes(doc: &mut Value) {
     }
 }
 
-/// `Retry-After` on every 429; `Idempotent-Replayed` on the successes of operations that
+/// `Retry-After` on every 429 and 503; `Idempotent-Replayed` on the successes of operations that
 /// take an `Idempotency-Key`.
 fn headers(doc: &mut Value) {
     doc["components"]["responses"]["TooManyRequests"]["headers"] = json!({
@@ -400,6 +426,7 @@ fn headers(doc: &mut Value) {
     doc["components"]["responses"]["ServiceUnavailable"]["headers"] = json!({
         "Retry-After": {
             "description": "Seconds to wait before trying again.",
+            "required": true,
             "schema": {"type": "integer", "minimum": 1, "example": 1}
         }
     });

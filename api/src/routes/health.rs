@@ -57,6 +57,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, 
             "service_unavailable",
             "the database does not answer",
         )
+        .with_header(actix_web::http::header::RETRY_AFTER, "1")
     };
     // Checks wait for each other here, without a thread; a check still waiting for the
     // database when its deadline passed leaves the next one to fail at once.

@@ -46,10 +46,15 @@ macro_rules! insert_rows {
 }
 pub(crate) use insert_rows;
 
+mod outage;
 mod probe;
 mod writer;
+use outage::{checkout, Outage, RECONNECT_EVERY};
 use probe::{FileIdentity, Probe};
 use writer::{spawn_checkpointer, spawn_writer, Job, WriteJob, WAL_FINE};
+
+/// libpq's connect timeout for pooled connections, in seconds.
+const POOL_CONNECT_TIMEOUT_SECONDS: u32 = 5;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -105,6 +110,8 @@ impl Backend {
 struct Connector {
     backend: Backend,
     read_only: bool,
+    /// Told whether each attempt to connect succeeded (shared by every pool and the probe).
+    outage: Arc<Outage>,
 }
 
 impl ManageConnection for Connector {
@@ -112,6 +119,30 @@ impl ManageConnection for Connector {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        let made = self.open();
+        match &made {
+            Ok(_) => self.outage.connected(),
+            Err(e) => self.outage.failed(e),
+        }
+        made
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        match conn {
+            DbConnection::Pg(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
+            DbConnection::Sqlite(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
+        }
+    }
+}
+
+impl Connector {
+    /// A new connection, prepared.
+    fn open(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.backend {
             Backend::Postgres { url } => PgConnection::establish(url)
                 .map(DbConnection::Pg)
@@ -139,18 +170,6 @@ impl ManageConnection for Connector {
             }
         }
     }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        match conn {
-            DbConnection::Pg(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
-            DbConnection::Sqlite(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
-        }
-    }
 }
 
 /// Pool sizes and timeouts.
@@ -158,7 +177,8 @@ impl ManageConnection for Connector {
 pub struct PoolOptions {
     /// Connections for reads (SQLite) or for everything (PostgreSQL).
     pub max_connections: u32,
-    /// How long a request waits for a connection before it is told the service is busy.
+    /// How long a request waits for a connection before it is told the service is busy
+    /// (while the database answers: once connecting to it fails, requests are told at once).
     pub acquire_timeout: Duration,
 }
 
@@ -204,6 +224,10 @@ struct Shared {
     on_deliveries: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
     /// Readiness checks' own connection (see [`Database::ping`]).
     probe: Probe,
+    /// Whether the last attempt to connect failed (see `outage`).
+    outage: Arc<Outage>,
+    /// How long a request waits for a connection while the database answers.
+    acquire_timeout: Duration,
 }
 
 impl std::fmt::Debug for Database {
@@ -218,19 +242,35 @@ impl Database {
     /// Connects (creating the SQLite file and its folder when missing) without migrating.
     pub fn connect(url: &str, options: &PoolOptions) -> Result<Self, StoreError> {
         let backend = Backend::from_url(url)?;
+        let outage = Arc::new(Outage::default());
+        // Pooled connections give up connecting after a while (libpq waits for the operating
+        // system's TCP timeout otherwise, holding the pools' one maintenance thread).
+        let pooled = match &backend {
+            Backend::Postgres { url } => Backend::Postgres {
+                url: probe::with_connect_timeout(url, POOL_CONNECT_TIMEOUT_SECONDS),
+            },
+            sqlite => sqlite.clone(),
+        };
         // One maintenance thread for every pool, rather than three each.
         let upkeep = std::sync::Arc::new(scheduled_thread_pool::ScheduledThreadPool::new(1));
         let build = |read_only: bool, size: u32| {
-            Pool::builder()
+            let pool = Pool::builder()
                 .thread_pool(upkeep.clone())
                 .max_size(size)
                 .min_idle(Some(1))
-                .connection_timeout(options.acquire_timeout)
-                .build(Connector {
-                    backend: backend.clone(),
+                .connection_timeout(RECONNECT_EVERY)
+                .build_unchecked(Connector {
+                    backend: pooled.clone(),
                     read_only,
-                })
-                .map_err(|e| StoreError::Unavailable(e.to_string()))
+                    outage: outage.clone(),
+                });
+            // The first connection is waited for (the database may be starting too), for
+            // the whole acquire timeout, whatever the first attempts gave.
+            drop(
+                pool.get_timeout(options.acquire_timeout)
+                    .map_err(|e| StoreError::Unavailable(e.to_string()))?,
+            );
+            Ok::<_, StoreError>(pool)
         };
         let (reader, writer, admin, file) = match &backend {
             Backend::Sqlite { path } => {
@@ -243,8 +283,7 @@ impl Database {
                 }
                 // The writer first: it switches the file to WAL before readers open it.
                 let admin = build(false, 1)?;
-                admin
-                    .get()?
+                checkout(&admin, &outage, options.acquire_timeout)?
                     .batch_execute("PRAGMA journal_mode = WAL;")
                     .map_err(StoreError::Database)?;
                 // The file as opened now: readiness fails once the path names another.
@@ -252,6 +291,7 @@ impl Database {
                 let connector = Connector {
                     backend: backend.clone(),
                     read_only: false,
+                    outage: outage.clone(),
                 };
                 // Set by the checkpointer when the WAL is long; the writer then resets it.
                 let wal_full = Arc::new(AtomicU8::new(WAL_FINE));
@@ -266,7 +306,7 @@ impl Database {
                 (pool.clone(), Writer::Pool(pool.clone()), pool, None)
             }
         };
-        let probe = Probe::new(&backend, file);
+        let probe = Probe::new(&backend, file, outage.clone());
         Ok(Self {
             shared: Arc::new(Shared {
                 backend,
@@ -275,6 +315,8 @@ impl Database {
                 admin,
                 on_deliveries: std::sync::OnceLock::new(),
                 probe,
+                outage,
+                acquire_timeout: options.acquire_timeout,
             }),
             wait: true,
         })
@@ -298,7 +340,7 @@ impl Database {
 
     /// Applies the embedded migrations of this backend; returns the versions applied.
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
-        let mut conn = self.shared.admin.get()?;
+        let mut conn = self.pooled(&self.shared.admin)?;
         let applied = match &mut *conn {
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
             DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
@@ -317,10 +359,18 @@ impl Database {
         }
     }
 
+    /// A connection of `pool`, waited for as long as the database answers (see `outage`).
+    fn pooled(
+        &self,
+        pool: &Pool<Connector>,
+    ) -> Result<r2d2::PooledConnection<Connector>, StoreError> {
+        checkout(pool, &self.shared.outage, self.shared.acquire_timeout)
+    }
+
     /// A read connection: waited for, or only one free at once (`without_waiting`).
     fn reader(&self) -> Result<r2d2::PooledConnection<Connector>, StoreError> {
         if self.wait {
-            Ok(self.shared.reader.get()?)
+            self.pooled(&self.shared.reader)
         } else {
             self.shared.reader.try_get().ok_or(StoreError::Busy)
         }
@@ -376,7 +426,7 @@ impl Database {
     {
         match &self.shared.writer {
             Writer::Pool(pool) => {
-                let mut conn = pool.get()?;
+                let mut conn = self.pooled(pool)?;
                 let conn: &mut DbConnection = &mut conn;
                 crate::request::take_webhook_deliveries();
                 let out = conn.transaction(f);

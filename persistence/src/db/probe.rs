@@ -6,11 +6,11 @@
 //! reads the unlinked file), so the check also compares the file at the path with the one
 //! opened at start: device and inode.
 
-use super::{Backend, Connector, DbConnection};
+use super::{Backend, Connector, DbConnection, Outage};
 use crate::error::StoreError;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::ManageConnection;
-use std::sync::{Mutex, TryLockError};
+use std::sync::{Arc, Mutex, TryLockError};
 
 /// libpq's connect timeout for the probe's connection, in seconds (libpq's shortest).
 const CONNECT_TIMEOUT_SECONDS: u32 = 2;
@@ -24,11 +24,12 @@ pub(super) struct Probe {
 }
 
 impl Probe {
-    /// A probe of `backend`; `file` is the SQLite file's identity as the server opened it.
-    pub(super) fn new(backend: &Backend, file: Option<FileIdentity>) -> Self {
+    /// A probe of `backend`; `file` is the SQLite file's identity as the server opened it;
+    /// its attempts to connect tell `outage` too.
+    pub(super) fn new(backend: &Backend, file: Option<FileIdentity>, outage: Arc<Outage>) -> Self {
         let backend = match backend {
             Backend::Postgres { url } => Backend::Postgres {
-                url: with_connect_timeout(url),
+                url: with_connect_timeout(url, CONNECT_TIMEOUT_SECONDS),
             },
             sqlite => sqlite.clone(),
         };
@@ -36,6 +37,7 @@ impl Probe {
             connector: Connector {
                 backend,
                 read_only: true,
+                outage,
             },
             connection: Mutex::new(None),
             file,
@@ -76,13 +78,13 @@ impl Probe {
     }
 }
 
-/// `url` with libpq's `connect_timeout`, unless it names one already.
-fn with_connect_timeout(url: &str) -> String {
+/// `url` with libpq's `connect_timeout` of `seconds`, unless it names one already.
+pub(super) fn with_connect_timeout(url: &str, seconds: u32) -> String {
     if url.contains("connect_timeout=") {
         return url.to_owned();
     }
     let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}connect_timeout={CONNECT_TIMEOUT_SECONDS}")
+    format!("{url}{separator}connect_timeout={seconds}")
 }
 
 /// Which file a path names: device and inode.
@@ -135,15 +137,15 @@ mod tests {
     #[test]
     fn the_probe_connects_within_a_timeout_of_its_own() {
         assert_eq!(
-            with_connect_timeout("postgres://u@h/db"),
+            with_connect_timeout("postgres://u@h/db", 2),
             "postgres://u@h/db?connect_timeout=2"
         );
         assert_eq!(
-            with_connect_timeout("postgres://u@h/db?sslmode=disable"),
+            with_connect_timeout("postgres://u@h/db?sslmode=disable", 2),
             "postgres://u@h/db?sslmode=disable&connect_timeout=2"
         );
         assert_eq!(
-            with_connect_timeout("postgres://u@h/db?connect_timeout=5"),
+            with_connect_timeout("postgres://u@h/db?connect_timeout=5", 2),
             "postgres://u@h/db?connect_timeout=5"
         );
     }
@@ -157,10 +159,11 @@ mod tests {
         let mut conn = Connector {
             backend: backend.clone(),
             read_only: false,
+            outage: Arc::default(),
         }
         .connect()?;
         conn.batch_execute("CREATE TABLE t (x INTEGER)")?;
-        let probe = Probe::new(&backend, FileIdentity::of(&path));
+        let probe = Probe::new(&backend, FileIdentity::of(&path), Arc::default());
         assert!(probe.file.is_some());
         probe.check()?;
         // Replaced: another file under the same name.

@@ -1,0 +1,416 @@
+//! PostgreSQL stopped under a running server and a steady load, three ways (`pg_ctl stop -m
+//! fast`, `-m immediate`, SIGKILL of the postmaster): every request answers 503 problem+json
+//! with `Retry-After` within seconds (not after the pool's whole wait), `/readyz` says 503, and
+//! once the database is back the server serves again by itself. Nothing that got 201 is lost.
+//!
+//! The test stops and starts a PostgreSQL of its own (initdb into a temporary folder, a free
+//! port), never the shared one. It runs in the PostgreSQL run of the suite (`TEST_POSTGRES_URL`),
+//! where it fails if PostgreSQL's programs are missing; the SQLite run skips it, saying so.
+
+use crate::delivery_peers::free_port;
+use crate::helpers::*;
+use crate::load::{self, Answer, Load, Sent};
+use crate::processes::ServerProcess;
+use diesel::{Connection, RunQueryDsl};
+use reqwest::StatusCode;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// A PostgreSQL server of the test's own.
+struct PrivatePostgres {
+    bin: PathBuf,
+    /// Holds the data folder, the socket and the log; removed with the test.
+    dir: tempfile::TempDir,
+    port: u16,
+    /// PostgreSQL refuses to run as root: as root, its programs run as `postgres`.
+    as_postgres: bool,
+}
+
+/// Where PostgreSQL's programs are: the newest `/usr/lib/postgresql/*/bin` with `initdb`.
+fn postgres_bin() -> Option<PathBuf> {
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let version = e.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("initdb").exists().then_some((version, bin))
+        })
+        .collect();
+    found.sort();
+    found.pop().map(|(_, bin)| bin)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+impl PrivatePostgres {
+    /// A new cluster, started.
+    fn start() -> Self {
+        let bin = postgres_bin().expect(
+            "PostgreSQL's programs (initdb, pg_ctl) are not in /usr/lib/postgresql/*/bin: \
+             the PostgreSQL run needs them to stop and start a database of its own",
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let as_postgres = is_root();
+        if as_postgres {
+            let chown = Command::new("chown")
+                .args(["postgres:", dir.path().to_str().unwrap()])
+                .status()
+                .unwrap();
+            assert!(chown.success());
+        }
+        let pg = Self {
+            bin,
+            dir,
+            port: free_port(),
+            as_postgres,
+        };
+        let data = pg.data();
+        pg.run(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+            ],
+        );
+        pg.start_again();
+        let mut admin = diesel::PgConnection::establish(&pg.url("postgres")).unwrap();
+        diesel::sql_query("CREATE DATABASE extranet")
+            .execute(&mut admin)
+            .unwrap();
+        pg
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn url(&self, database: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
+    }
+
+    /// Runs one of PostgreSQL's programs (as `postgres` when the test runs as root).
+    fn output(&self, program: &str, args: &[&str]) -> Output {
+        let path = self.bin.join(program);
+        let mut command = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&path);
+            c
+        } else {
+            Command::new(&path)
+        };
+        command
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap()
+    }
+
+    fn run(&self, program: &str, args: &[&str]) {
+        let out = self.output(program, args);
+        assert!(
+            out.status.success(),
+            "{program} {args:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Starts the server and returns once it accepts connections (`pg_ctl -w`). After a
+    /// SIGKILL its orphaned backends may hold the shared memory a moment: tried again then.
+    fn start_again(&self) {
+        let (data, log) = (self.data(), self.dir.path().join("log"));
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1",
+            self.port,
+            self.dir.path().display()
+        );
+        let args = [
+            "-D",
+            data.to_str().unwrap(),
+            "-l",
+            log.to_str().unwrap(),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            &options,
+            "start",
+        ];
+        for _ in 0..20 {
+            if self.output("pg_ctl", &args).status.success() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        self.run("pg_ctl", &args);
+    }
+
+    /// Stops it: `fast`, `immediate`, or `kill` (SIGKILL to the postmaster).
+    fn stop(&self, how: &str) {
+        let data = self.data();
+        if how == "kill" {
+            let pid = std::fs::read_to_string(data.join("postmaster.pid")).unwrap();
+            let pid = pid.lines().next().unwrap().trim().to_owned();
+            assert!(Command::new("kill")
+                .args(["-KILL", &pid])
+                .status()
+                .unwrap()
+                .success());
+            // Gone once nothing listens on its port.
+            while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            return;
+        }
+        self.run(
+            "pg_ctl",
+            &["-D", data.to_str().unwrap(), "-m", how, "-w", "stop"],
+        );
+    }
+}
+
+impl Drop for PrivatePostgres {
+    fn drop(&mut self) {
+        let data = self.data();
+        let _ = self.output(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+        );
+    }
+}
+
+/// What one outage showed.
+struct Outage {
+    how: &'static str,
+    /// When the database was down (the stop returned) and when it accepted connections again.
+    down: Instant,
+    up: Instant,
+    /// `/readyz` while it was down: status and how long each answer took.
+    readiness: Vec<(StatusCode, Duration)>,
+    /// From the database's return to `/readyz` 200.
+    ready_after: Duration,
+}
+
+/// `/readyz`'s status and how long it took to answer.
+async fn readyz(client: &reqwest::Client, address: &str) -> (StatusCode, Duration) {
+    let started = Instant::now();
+    let res = client
+        .get(format!("{address}/readyz"))
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await
+        .unwrap();
+    (res.status(), started.elapsed())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn with_postgresql_stopped_requests_get_503_at_once_and_the_server_recovers_by_itself() {
+    if !std::env::var("TEST_POSTGRES_URL").is_ok_and(|u| !u.is_empty()) {
+        eprintln!(
+            "skipped on SQLite: this test stops and starts a PostgreSQL of its own; it runs when \
+             TEST_POSTGRES_URL is set"
+        );
+        return;
+    }
+    let pg = PrivatePostgres::start();
+    let sms = SmsGateway::start().await;
+    let mut env = load::UNLIMITED.to_vec();
+    env.push(("EXTRANET_OUTBOX_LEASE_SECONDS", "2"));
+    let server = ServerProcess::start_with(&pg.url("extranet"), &sms.url, &env).await;
+    let client = reqwest::Client::new();
+    let (token, group) = load::account(&server, &client, None).await;
+    let load = Load::start(
+        &server.address,
+        &token,
+        &group,
+        4,
+        Duration::from_millis(20),
+        false,
+    );
+
+    let mut outages = Vec::new();
+    for how in ["fast", "immediate", "kill"] {
+        let before = load.created();
+        load.wait_for_created(before + 20).await;
+        tokio::task::block_in_place(|| pg.stop(how));
+        let down = Instant::now();
+        // Three seconds down, asking whether it is ready meanwhile.
+        let mut readiness = Vec::new();
+        while down.elapsed() < Duration::from_secs(3) {
+            readiness.push(readyz(&client, &server.address).await);
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        tokio::task::block_in_place(|| pg.start_again());
+        let up = Instant::now();
+        let ready_after = loop {
+            let (status, _) = readyz(&client, &server.address).await;
+            if status == StatusCode::OK {
+                break up.elapsed();
+            }
+            assert!(
+                up.elapsed() < Duration::from_secs(15),
+                "not ready 15 s after PostgreSQL came back ({how}): {}",
+                server.output()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        // Served again: a request made after the return gets 201.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !load
+            .so_far()
+            .iter()
+            .any(|s| s.started > up && s.status() == Some(StatusCode::CREATED))
+        {
+            assert!(
+                Instant::now() < deadline,
+                "no 201 15 s after PostgreSQL came back ({how})"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        outages.push(Outage {
+            how,
+            down,
+            up,
+            readiness,
+            ready_after,
+        });
+    }
+    let sent = load.finish().await;
+
+    // Every answer is 201, or 503 problem+json with Retry-After, within 5 s.
+    for s in &sent {
+        match &s.answer {
+            Answer::Response { status, .. } if *status == StatusCode::CREATED => {}
+            Answer::Response {
+                status,
+                body,
+                content_type,
+                retry_after,
+            } => {
+                assert_eq!(*status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+                assert_eq!(content_type, "application/problem+json", "{body}");
+                assert_eq!(body["code"], "service_unavailable", "{body}");
+                assert_documented(*status, "service_unavailable");
+                assert!(retry_after.is_some(), "503 without Retry-After: {body}");
+                assert!(
+                    s.took() < Duration::from_secs(5),
+                    "a 503 took {:?}",
+                    s.took()
+                );
+            }
+            Answer::Failed(e) => panic!("a request got no answer: {e}"),
+        }
+    }
+    let mut figures = Vec::new();
+    for o in &outages {
+        // Made while it was down: each refused.
+        let during: Vec<&Sent> = sent
+            .iter()
+            .filter(|s| s.started >= o.down && s.finished <= o.up)
+            .collect();
+        assert!(
+            !during.is_empty(),
+            "no request while it was down ({})",
+            o.how
+        );
+        assert!(
+            during
+                .iter()
+                .all(|s| s.status() == Some(StatusCode::SERVICE_UNAVAILABLE)),
+            "a request made while PostgreSQL was down ({}) was not refused",
+            o.how
+        );
+        assert!(
+            o.readiness
+                .iter()
+                .all(|(status, took)| *status == StatusCode::SERVICE_UNAVAILABLE
+                    && *took < Duration::from_secs(5)),
+            "/readyz while PostgreSQL was down ({}): {:?}",
+            o.how,
+            o.readiness
+        );
+        let slowest = during.iter().map(|s| s.took()).max().unwrap_or_default();
+        let mut took: Vec<Duration> = during.iter().map(|s| s.took()).collect();
+        took.sort();
+        let median = took[took.len() / 2];
+        let ready_slowest = o
+            .readiness
+            .iter()
+            .map(|(_, t)| *t)
+            .max()
+            .unwrap_or_default();
+        let first_201 = sent
+            .iter()
+            .filter(|s| s.started > o.up && s.status() == Some(StatusCode::CREATED))
+            .map(|s| s.finished - o.up)
+            .min()
+            .unwrap();
+        assert!(first_201 < Duration::from_secs(15));
+        figures.push(format!(
+            "stop {}: {} requests while down, all 503 (median {} ms, slowest {} ms), /readyz 503 \
+             ×{} (slowest {} ms); after PostgreSQL accepted connections again: first 201 after \
+             {} ms, /readyz 200 after {} ms",
+            o.how,
+            during.len(),
+            median.as_millis(),
+            slowest.as_millis(),
+            o.readiness.len(),
+            ready_slowest.as_millis(),
+            first_201.as_millis(),
+            o.ready_after.as_millis()
+        ));
+    }
+
+    // Nothing that got 201 is lost, and the delivery worker lived through it: every message
+    // goes out.
+    let created: Vec<String> = sent.iter().filter_map(Sent::invitation).collect();
+    let all = load::all_invitations(&server.address, &client, &token).await;
+    let ids: std::collections::BTreeSet<&str> =
+        all.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    let lost: Vec<&String> = created
+        .iter()
+        .filter(|id| !ids.contains(id.as_str()))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "invitations that got 201 are lost: {lost:?}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let all = load::all_invitations(&server.address, &client, &token).await;
+        let unsent = all
+            .iter()
+            .filter(|i| i["delivery"]["state"] != "sent")
+            .count();
+        if unsent == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{unsent} messages not sent");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    eprintln!(
+        "crash figures [postgres, a private server stopped under 4 clients]: {} requests, {} \
+         answered 201, 0 of them lost, every message sent after; {}",
+        sent.len(),
+        created.len(),
+        figures.join("; ")
+    );
+}
