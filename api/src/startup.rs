@@ -18,7 +18,7 @@ use crate::telemetry::RequestSpan;
 use crate::tokens::Tokens;
 use actix_web::dev::{ResourceDef, Server};
 use actix_web::http::{header, Method, StatusCode};
-use actix_web::middleware::ErrorHandlers;
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers};
 use actix_web::{web, App, HttpRequest, HttpServer};
 use persistence::{Database, PoolOptions};
 use std::net::TcpListener;
@@ -152,6 +152,14 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(crate::auth::authenticate))
                 .wrap_fn(crate::telemetry::request_scope)
                 .wrap(TracingLogger::<RequestSpan>::new())
+                // Every answer, errors included: browsers must not guess another content type
+                // (a JSON body read as HTML), and nothing the API says — tokens, people, secrets
+                // shown once — is kept by a browser or a shared cache. A route's own header wins.
+                .wrap(
+                    DefaultHeaders::new()
+                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                        .add((header::CACHE_CONTROL, "no-store")),
+                )
                 // Outermost: every request is counted and timed, whatever answered it.
                 .wrap_fn(move |req, srv| crate::metrics::record(recorder.clone(), req, srv))
                 .app_data(state.clone())
