@@ -32,6 +32,40 @@ pub(crate) fn backoff(failures: u32) -> Duration {
     Duration::from_secs(1 << failures.saturating_sub(1).min(3))
 }
 
+/// A worker's loop, until told to stop: a round right after one that did something, else a
+/// pause — a second, or [`backoff`] after failed rounds (logged as `what` failed) — cut short
+/// by `wakeup` (a message committed) or the stop. The round in hand is always finished.
+pub(crate) async fn rounds<F, Fut>(what: &str, wakeup: &Notify, stop: &Stopping, mut round: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<usize, String>>,
+{
+    let mut failures = 0;
+    while !stop.is_set() {
+        let pause = match round().await {
+            Ok(n) if n > 0 => {
+                failures = 0;
+                continue;
+            }
+            Ok(_) => {
+                failures = 0;
+                Duration::from_secs(1)
+            }
+            Err(e) => {
+                failures += 1;
+                let pause = backoff(failures);
+                tracing::error!(error = %e, failures, retry_in_ms = pause.as_millis(), "{what} round failed");
+                pause
+            }
+        };
+        tokio::select! {
+            () = wakeup.notified() => {}
+            () = tokio::time::sleep(pause) => {}
+            () = stop.wait() => {}
+        }
+    }
+}
+
 pub struct Deliveries {
     pub db: Database,
     pub email: EmailTransport,
@@ -217,32 +251,9 @@ impl Deliveries {
 
     /// Runs until told to stop: the round in hand is finished (its messages sent and their
     /// outcomes recorded), no new one is started. While the database is unreachable each
-    /// round fails at once; the worker logs it and tries again a second later.
+    /// round fails at once; the worker logs it and backs off (`backoff`).
     pub async fn run(self, stop: Stopping) {
-        let mut failures = 0;
-        while !stop.is_set() {
-            let pause = match self.round().await {
-                Ok(n) if n > 0 => {
-                    failures = 0;
-                    continue;
-                }
-                Ok(_) => {
-                    failures = 0;
-                    Duration::from_secs(1)
-                }
-                Err(e) => {
-                    failures += 1;
-                    let pause = backoff(failures);
-                    tracing::error!(error = %e, failures, retry_in_ms = pause.as_millis(), "delivery round failed");
-                    pause
-                }
-            };
-            tokio::select! {
-                () = self.wakeup.notified() => {}
-                () = tokio::time::sleep(pause) => {}
-                () = stop.wait() => {}
-            }
-        }
+        rounds("delivery", &self.wakeup, &stop, || self.round()).await;
         tracing::debug!("the delivery worker stopped");
     }
 }

@@ -320,30 +320,10 @@ impl WebhookWorker {
     /// not yet started stay claimed until their lease runs out, and the next process sends
     /// them.
     pub async fn run(self: Arc<Self>, stop: Stopping) {
-        let mut failures = 0;
-        while !stop.is_set() {
-            let pause = match self.round(&stop).await {
-                Ok(n) if n > 0 => {
-                    failures = 0;
-                    continue;
-                }
-                Ok(_) => {
-                    failures = 0;
-                    Duration::from_secs(1)
-                }
-                Err(e) => {
-                    failures += 1;
-                    let pause = super::backoff(failures);
-                    tracing::error!(error = %e, failures, retry_in_ms = pause.as_millis(), "webhook delivery round failed");
-                    pause
-                }
-            };
-            tokio::select! {
-                () = self.wakeup.notified() => {}
-                () = tokio::time::sleep(pause) => {}
-                () = stop.wait() => {}
-            }
-        }
+        super::rounds("webhook delivery", &self.wakeup, &stop, || {
+            self.round(&stop)
+        })
+        .await;
         while self.busy.lock().is_ok_and(|busy| !busy.is_empty()) {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }

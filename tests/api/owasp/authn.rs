@@ -41,16 +41,11 @@ async fn create_token(w: &World, owner: &str, body: Value) -> Value {
 async fn refused_everywhere(w: &World, what: &str, token: &str, tally: &mut Tally) {
     tally.rows += 1;
     for op in authenticated() {
-        let ids: BTreeMap<String, String> = op
-            .id_params()
-            .iter()
-            .map(|(n, k)| (n.clone(), w.a.ids(k)[0].clone()))
-            .collect();
         let res = w
             .app
             .call(
                 op.method.clone(),
-                &op.fill(&ids),
+                &op.path_in(&w.a),
                 Some(token),
                 valid_body(&op, &w.a),
             )

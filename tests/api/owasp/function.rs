@@ -220,12 +220,7 @@ async fn every_operation_refuses_callers_without_the_right_with_403_and_its_code
             );
         };
         tally.rows += 1;
-        let ids: BTreeMap<String, String> = op
-            .id_params()
-            .iter()
-            .map(|(n, k)| (n.clone(), a.ids(k)[0].clone()))
-            .collect();
-        let path = op.fill(&ids);
+        let path = op.path_in(a);
         for (who, token, expect) in [
             ("the employee", &a.employee.token, as_employee),
             (

@@ -62,12 +62,7 @@ async fn every_answer_is_nosniff_no_store_and_grants_no_other_origin() {
     };
     let before = w.snapshot(a).await;
     for op in operations() {
-        let ids: BTreeMap<String, String> = op
-            .id_params()
-            .iter()
-            .map(|(n, k)| (n.clone(), a.ids(k)[0].clone()))
-            .collect();
-        let path = op.fill(&ids);
+        let path = op.path_in(a);
         tally.rows += 1;
         // Without a token (401 or, on public operations, the refusal of an empty request)…
         let res = send(op.method.clone(), path.clone(), None).await.unwrap();

@@ -126,6 +126,16 @@ impl Operation {
         assert!(!path.contains('{'), "{path}: a parameter left unfilled");
         path
     }
+
+    /// The path with each id parameter filled with `t`'s first id of its kind.
+    pub fn path_in(&self, t: &Tenant) -> String {
+        let ids: BTreeMap<String, String> = self
+            .id_params()
+            .iter()
+            .map(|(n, k)| (n.clone(), t.ids(k)[0].clone()))
+            .collect();
+        self.fill(&ids)
+    }
 }
 
 /// Every operation of the document, in its order.

@@ -99,12 +99,7 @@ async fn no_body_takes_a_field_a_client_must_not_set() {
             &doc,
             &op.op["requestBody"]["content"]["application/json"]["schema"],
         );
-        let ids: BTreeMap<String, String> = op
-            .id_params()
-            .iter()
-            .map(|(n, k)| (n.clone(), a.ids(k)[0].clone()))
-            .collect();
-        let path = op.fill(&ids);
+        let path = op.path_in(a);
         let token = (!op.is_public()).then_some(a.admin.token.as_str());
         let mut places = Vec::new();
         objects(&body, String::new(), &mut places);

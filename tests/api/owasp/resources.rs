@@ -34,15 +34,6 @@ fn properties(doc: &Value, schema: &Value) -> Vec<(String, Value)> {
     found
 }
 
-fn path_of(op: &Operation, t: &Tenant) -> String {
-    let ids: BTreeMap<String, String> = op
-        .id_params()
-        .iter()
-        .map(|(n, k)| (n.clone(), t.ids(k)[0].clone()))
-        .collect();
-    op.fill(&ids)
-}
-
 #[tokio::test]
 async fn every_cap_of_the_document_is_enforced_one_past_it() {
     let w = World::build().await;
@@ -52,7 +43,7 @@ async fn every_cap_of_the_document_is_enforced_one_past_it() {
     let before = w.snapshot(a).await;
     let big = "x".repeat(api::extract::MAX_BODY_BYTES + 1);
     for op in operations() {
-        let path = path_of(&op, a);
+        let path = op.path_in(a);
         let token = (!op.is_public()).then_some(a.admin.token.as_str());
         if let Some(body) = valid_body(&op, a) {
             // The body cap: 413 problem+json, before anything is parsed.
@@ -312,7 +303,7 @@ async fn the_body_cap_holds_for_chunked_bodies_and_announced_lengths() {
     chunked.extend_from_slice(b"0\r\n\r\n");
     for op in operations().iter().filter(|o| o.has_body()) {
         tally.rows += 1;
-        let path = path_of(op, a);
+        let path = op.path_in(a);
         let auth = if op.is_public() {
             String::new()
         } else {
