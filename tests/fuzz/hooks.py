@@ -1,5 +1,12 @@
-"""schemathesis hooks of tests/fuzz/run.py: records, per operation of the document, how many
-answers of each status it got, into the JSON file named by FUZZ_RECORD (written at exit)."""
+"""schemathesis hooks of tests/fuzz/run.py.
+
+- `after_call` records, per operation of the document, how many answers of each status it got,
+  into the JSON file named by FUZZ_RECORD (written at exit): run.py reads it to prove that
+  every operation was reached.
+- `filter_failure` drops the few "schema-valid request rejected" (ST202) failures that no
+  schema can prevent, each named below by operation and problem code, with its reason. Every
+  other failure, and these same refusals with any other code, fail the run.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +31,55 @@ def after_call(context, case, response):
         return
     with _lock:
         _statuses[key][response.status_code] += 1
+
+
+# Refusals of schema-valid requests that are the product's required behaviour, not a gap in
+# the document: (operation, the problem's `code` or a field error's `code`) -> why.
+ACCEPTED_REFUSALS = {
+    ("POST /v1/accounts/confirm", "invalid_code"):
+        "the code is a one-time secret sent by email or text message: which six digits are "
+        "right is not something a schema can say",
+    ("POST /v1/network/profile/login-change/confirm", "invalid_code"):
+        "as for the sign-up: a one-time code sent to the new login",
+    ("POST /v1/api-tokens", "in_the_past"):
+        "`expires_at` must be in the future: a fact about the clock, not the shape",
+    ("POST /v1/webhooks", "webhook_url_not_allowed"):
+        "a webhook URL's host is resolved when it is given, and refused when it resolves to "
+        "nothing (or to an address webhooks may not reach, the SSRF rules): the fuzzer's "
+        "made-up host names resolve to nothing",
+    ("PATCH /v1/webhooks/{id}", "webhook_url_not_allowed"):
+        "as for POST /v1/webhooks",
+}
+# Any operation that takes an `Idempotency-Key`: the same key with another request is refused
+# 422 `idempotency_key_reused`, as the IETF Idempotency-Key draft requires; the fuzzer draws
+# short keys and reuses them across different bodies.
+ACCEPTED_EVERYWHERE = {"idempotency_key_reused"}
+
+
+def _codes(response) -> set[str]:
+    try:
+        body = response.json()
+    except Exception:  # noqa: BLE001 (not JSON: nothing to recognise)
+        return set()
+    if not isinstance(body, dict):
+        return set()
+    codes = {body.get("code")}
+    for error in body.get("errors") or []:
+        if isinstance(error, dict):
+            codes.add(error.get("code"))
+    return {c for c in codes if isinstance(c, str)}
+
+
+@schemathesis.hook
+def filter_failure(context, failure, case, response):
+    """False (drop it) only for a listed refusal of a schema-valid request."""
+    if getattr(failure, "code", None) != "ST202" or response is None:
+        return True
+    key = f"{case.operation.method.upper()} {case.operation.path}"
+    codes = _codes(response)
+    if codes & ACCEPTED_EVERYWHERE:
+        return False
+    return not any((key, code) in ACCEPTED_REFUSALS for code in codes)
 
 
 def _write():

@@ -38,6 +38,7 @@ pub const EXCLUSIVE: &[(&str, [&str; 2], Need)] = &[
         Need::AtMostOne,
     ),
     ("ExternalDomainsBody", ["allow", "deny"], Need::AtMostOne),
+    ("LoginChangeBody", ["new_email", "new_phone"], Need::ExactlyOne),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +100,7 @@ pub fn apply(doc: &mut Value, published: &Published) -> Vec<String> {
     for (schema, pair, need) in EXCLUSIVE {
         exclusive(doc, schema, *pair, *need, &mut missed);
     }
+    extranet_names_a_workgroup(doc, &mut missed);
     for (schema, property, values) in fixed_words(&published.plans) {
         match at(
             doc,
@@ -220,6 +222,25 @@ fn always_sent(name: &str, schema: &mut Value) {
             }
         }
     });
+}
+
+/// Rule 1: an extranet invitation names a workgroup or creates one; only an intranet one may
+/// leave both `workgroup_id` and `workgroup` out. The pair's third alternative says so.
+fn extranet_names_a_workgroup(doc: &mut Value, missed: &mut Vec<String>) {
+    let neither = at(doc, &["components", "schemas", "InvitationBatchBody", "allOf"])
+        .and_then(Value::as_array_mut)
+        .and_then(|parts| parts.iter_mut().find_map(|p| p.get_mut("oneOf")))
+        .and_then(Value::as_array_mut)
+        .and_then(|alternatives| alternatives.get_mut(2));
+    match neither {
+        Some(Value::Object(neither)) => {
+            neither.insert("required".into(), json!(["type"]));
+            if let Some(Value::Object(props)) = neither.get_mut("properties") {
+                props.insert("type".into(), json!({"const": "intranet"}));
+            }
+        }
+        _ => missed.push("InvitationBatchBody: extranet names a workgroup".into()),
+    }
 }
 
 /// `oneOf` alternatives for a pair of fields, beside the object's schema in an `allOf`: each

@@ -10,10 +10,11 @@
 //! functions, `crate::pagination` and `crate::idempotency`.
 
 use crate::idempotency;
-use crate::pagination::MAX_LIMIT;
+use crate::pagination::{CURSOR_PATTERN, MAX_LIMIT};
 use crate::routes::accounts::{AccountPatch, AdminBody, ConfirmBody, SignUpBody};
 use crate::routes::api_tokens::NewApiTokenBody;
 use crate::routes::audit::{ACTION_PATTERN, MAX_ACTION_CHARS};
+use crate::routes::invitee::AcceptBody;
 use crate::routes::invitations::{InlineWorkgroup, InvitationBatchBody, InviteeBody};
 use crate::routes::network::{LoginChangeBody, LoginChangeConfirmBody};
 use crate::routes::webhooks::{NewWebhookBody, WebhookPatch};
@@ -52,6 +53,7 @@ pub fn all() -> Vec<Entry> {
         property::<AdminBody>("email", Limit::Format("email")),
         property::<AdminBody>("phone", Limit::Pattern(PHONE_PATTERN.into())),
         property::<AdminBody>("password", chars(Password::MIN_CHARS..=Password::MAX_CHARS)),
+        property::<AdminBody>("password", Limit::Pattern(Password::PATTERN.into())),
         property::<AdminBody>("first_name", person_name()),
         property::<AdminBody>("last_name", person_name()),
         property::<ConfirmBody>("code", Limit::Pattern(format!("^[0-9]{{{CODE_DIGITS}}}$"))),
@@ -76,6 +78,10 @@ pub fn all() -> Vec<Entry> {
         property::<InviteeBody>("phone", Limit::Pattern(PHONE_PATTERN.into())),
         property::<InviteeBody>("first_name", person_name()),
         property::<InviteeBody>("last_name", person_name()),
+        // Accepting: a new profile's password meets the policy, and so does an existing
+        // profile's, which met it when it was chosen.
+        property::<AcceptBody>("password", chars(Password::MIN_CHARS..=Password::MAX_CHARS)),
+        property::<AcceptBody>("password", Limit::Pattern(Password::PATTERN.into())),
         // API tokens and the network profile.
         property::<NewApiTokenBody>("name", chars(1..=TokenName::MAX_CHARS)),
         property::<NewApiTokenBody>("scopes", items(1..)),
@@ -84,10 +90,12 @@ pub fn all() -> Vec<Entry> {
         property::<LoginChangeBody>("new_phone", Limit::Pattern(PHONE_PATTERN.into())),
         // Webhooks.
         property::<NewWebhookBody>("url", chars(1..=webhook::MAX_URL_CHARS)),
+        property::<NewWebhookBody>("url", Limit::Pattern(webhook::URL_PATTERN.into())),
         property::<NewWebhookBody>("events", items(1..=subscribable)),
         property::<NewWebhookBody>("secret", secret()),
         property::<NewWebhookBody>("secret", Limit::Pattern(webhook::SECRET_PATTERN.into())),
         property::<WebhookPatch>("url", chars(1..=webhook::MAX_URL_CHARS)),
+        property::<WebhookPatch>("url", Limit::Pattern(webhook::URL_PATTERN.into())),
         property::<WebhookPatch>("events", items(1..=subscribable)),
         property::<WebhookPatch>("secret", secret()),
         property::<WebhookPatch>("secret", Limit::Pattern(webhook::SECRET_PATTERN.into())),
@@ -98,6 +106,11 @@ pub fn all() -> Vec<Entry> {
         // Parameters, on every operation that takes them.
         parameter(ParameterIn::Query, "q", chars(..=MAX_SEARCH_CHARS)),
         parameter(ParameterIn::Query, "limit", range(1..=MAX_LIMIT)),
+        parameter(
+            ParameterIn::Query,
+            "cursor",
+            Limit::Pattern(CURSOR_PATTERN.to_owned()),
+        ),
         parameter(
             ParameterIn::Query,
             "action",
