@@ -23,8 +23,8 @@ use crate::views::ExternalDomainsBody;
 use domain::account::{AccountSettings, ExternalDomains};
 use domain::api_token::TokenName;
 use domain::invitation::{MAX_INVITEES, MAX_MESSAGE_CHARS};
-use domain::login::{Email, PHONE_PATTERN};
-use domain::names::{AccountName, PersonName, MAX_SEARCH_CHARS};
+use domain::login::{Email, DOMAIN_PATTERN, PHONE_PATTERN};
+use domain::names::{AccountName, PersonName, MAX_SEARCH_CHARS, TEXT_PATTERN};
 use domain::password::Password;
 use domain::sign_up::CODE_DIGITS;
 use domain::webhook;
@@ -46,44 +46,63 @@ pub fn all() -> Vec<Entry> {
     let account_name = || chars(1..=AccountName::MAX_CHARS);
     let secret = || chars(webhook::SECRET_MIN_CHARS..=webhook::SECRET_MAX_CHARS);
     let subscribable = domain::webhook::EventType::subscribable().count();
+    let text = || Limit::Pattern(TEXT_PATTERN.into());
+    // Each entry of a domain list.
+    let domain_name = || Limit::Pattern(DOMAIN_PATTERN.into());
     vec![
         // Sign-up and the account.
         property::<SignUpBody>("name", account_name()),
+        property::<SignUpBody>("name", text()),
         property::<AdminBody>("email", chars(..=Email::MAX_LEN)),
         property::<AdminBody>("email", Limit::Format("email")),
         property::<AdminBody>("phone", Limit::Pattern(PHONE_PATTERN.into())),
         property::<AdminBody>("password", chars(Password::MIN_CHARS..=Password::MAX_CHARS)),
         property::<AdminBody>("password", Limit::Pattern(Password::PATTERN.into())),
         property::<AdminBody>("first_name", person_name()),
+        property::<AdminBody>("first_name", text()),
         property::<AdminBody>("last_name", person_name()),
+        property::<AdminBody>("last_name", text()),
         property::<ConfirmBody>("code", Limit::Pattern(format!("^[0-9]{{{CODE_DIGITS}}}$"))),
         property::<AccountPatch>("name", account_name()),
+        property::<AccountPatch>("name", text()),
         property::<AccountPatch>(
             "invitation_ttl_hours",
             range(1..=AccountSettings::MAX_TTL_HOURS),
         ),
         property::<ExternalDomainsBody>("allow", items(..=ExternalDomains::MAX_DOMAINS)),
         property::<ExternalDomainsBody>("deny", items(..=ExternalDomains::MAX_DOMAINS)),
+        property::<ExternalDomainsBody>("allow", domain_name()),
+        property::<ExternalDomainsBody>("deny", domain_name()),
         // Workgroups.
         property::<NewWorkgroupBody>("name", workgroup_name()),
+        property::<NewWorkgroupBody>("name", text()),
         property::<NewWorkgroupBody>("description", chars(..=MAX_DESCRIPTION_CHARS)),
         property::<WorkgroupPatch>("name", workgroup_name()),
+        property::<WorkgroupPatch>("name", text()),
         property::<WorkgroupPatch>("description", chars(..=MAX_DESCRIPTION_CHARS)),
         // Invitations.
         property::<InvitationBatchBody>("message", chars(..=MAX_MESSAGE_CHARS)),
         property::<InvitationBatchBody>("invitees", items(1..=MAX_INVITEES)),
         property::<InlineWorkgroup>("name", workgroup_name()),
+        property::<InlineWorkgroup>("name", text()),
         property::<InviteeBody>("email", chars(..=Email::MAX_LEN)),
         property::<InviteeBody>("email", Limit::Format("email")),
         property::<InviteeBody>("phone", Limit::Pattern(PHONE_PATTERN.into())),
         property::<InviteeBody>("first_name", person_name()),
+        property::<InviteeBody>("first_name", text()),
         property::<InviteeBody>("last_name", person_name()),
+        property::<InviteeBody>("last_name", text()),
         // Accepting: a new profile's password meets the policy, and so does an existing
         // profile's, which met it when it was chosen.
         property::<AcceptBody>("password", chars(Password::MIN_CHARS..=Password::MAX_CHARS)),
         property::<AcceptBody>("password", Limit::Pattern(Password::PATTERN.into())),
+        property::<AcceptBody>("first_name", person_name()),
+        property::<AcceptBody>("first_name", text()),
+        property::<AcceptBody>("last_name", person_name()),
+        property::<AcceptBody>("last_name", text()),
         // API tokens and the network profile.
         property::<NewApiTokenBody>("name", chars(1..=TokenName::MAX_CHARS)),
+        property::<NewApiTokenBody>("name", text()),
         property::<NewApiTokenBody>("scopes", items(1..)),
         property::<LoginChangeBody>("new_email", chars(..=Email::MAX_LEN)),
         property::<LoginChangeBody>("new_email", Limit::Format("email")),
@@ -329,6 +348,12 @@ fn limit(schema: &mut RefOr<Schema>, l: &Limit) -> bool {
             a.max_items = max.or(a.max_items);
             true
         }
+        // A string limit on a list of strings is on each of them.
+        (RefOr::T(Schema::Array(a)), Limit::Chars { .. } | Limit::Pattern(_)) => match &mut a.items
+        {
+            utoipa::openapi::schema::ArrayItems::RefOrSchema(items) => limit(items, l),
+            utoipa::openapi::schema::ArrayItems::False => false,
+        },
         _ => false,
     }
 }

@@ -28,11 +28,13 @@ pub struct InviteeBody {
     #[schema(example = "ann@client.example")]
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// Required; read as empty when left out, so that the batch names every missing name of
+    /// every row at once (`Batch::parse`).
     #[serde(default)]
-    #[schema(example = "Ann")]
+    #[schema(example = "Ann", required = true)]
     pub first_name: String,
     #[serde(default)]
-    #[schema(example = "Lee")]
+    #[schema(example = "Lee", required = true)]
     pub last_name: String,
 }
 
