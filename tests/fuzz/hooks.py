@@ -43,6 +43,9 @@ ACCEPTED_REFUSALS = {
         "as for the sign-up: a one-time code sent to the new login",
     ("POST /v1/api-tokens", "in_the_past"):
         "`expires_at` must be in the future: a fact about the clock, not the shape",
+    ("POST /v1/invitations", "duplicate_invitee"):
+        "no two rows of a batch may name the same login (compared once normalised: case, "
+        "blanks, a phone's punctuation); JSON Schema's uniqueItems compares whole rows only",
     ("GET /v1/audit-events", "before_since"):
         "`until` must be later than `since`: a relation between two parameters, which OpenAPI "
         "cannot state of query parameters",

@@ -84,10 +84,12 @@ class Server:
             "EXTRANET_LOG": "warn",
             # The fuzzer sends thousands of requests from one address within minutes: the
             # public endpoints' rate limit, the login throttle and the sending quotas would
-            # answer most of them 429 and hide the rest of the server from it.
+            # answer most of them 429 and hide the rest of the server from it; so would the
+            # wait between two resends of an invitation.
             "EXTRANET_PUBLIC_RATE_PER_SECOND": "100000",
             "EXTRANET_PUBLIC_BURST": "100000",
             "EXTRANET_LOGIN_FAILURE_BURST": "100000",
+            "EXTRANET_RESEND_INTERVAL_SECONDS": "0",
             "EXTRANET_QUOTA_EMAIL_PER_HOUR": "0",
             "EXTRANET_QUOTA_SMS_PER_HOUR": "0",
             "EXTRANET_QUOTA_PER_RECIPIENT_PER_DAY": "0",
@@ -345,7 +347,8 @@ def run(label: str, binary: Path, args) -> tuple[bool, str]:
         f = fixtures(server, f"http://127.0.0.1:{httpd.server_address[1]}/hook")
         token = f["bearer"] if label == "bearer" else f["api_token"]
         (work / "schemathesis.toml").write_text(config(token, f, args))
-        record = work / "reached.json"
+        record = ROOT / "target" / "fuzz" / f"statuses-{label}.json"
+        record.unlink(missing_ok=True)
         env = dict(os.environ, FUZZ_RECORD=str(record), PYTHONPATH=str(HERE),
                    SCHEMATHESIS_HOOKS="hooks")
         report = ROOT / "target" / "fuzz" / f"report-{label}"
@@ -388,11 +391,12 @@ def summarize(label, text, code, statuses, elapsed, server, out_path) -> tuple[b
     # An operation closed to API tokens (the document lists only `bearer` for it) answers an
     # API token 403 by design; that refusal is what the API-token run must see there.
     closed = {k for k, o in ops.items() if label == "api_token" and o["schemes"] and "api_token" not in o["schemes"]}
-    reached, missing, wrong_closed = [], [], []
+    reached, refused, missing, wrong_closed = [], [], [], []
     for key in ops:
         seen = {int(s) for s in statuses.get(key, {})}
         if key in closed:
-            (reached if seen and seen <= {403} | {400, 415, 405} and 403 in seen else wrong_closed).append(key)
+            # 401 is the `ignored_auth` check's request without the token.
+            (refused if 403 in seen and seen <= {401, 403} else wrong_closed).append(key)
         elif seen - {401, 403, 404}:
             reached.append(key)
         else:
@@ -402,10 +406,11 @@ def summarize(label, text, code, statuses, elapsed, server, out_path) -> tuple[b
     generated = int(m.group(1)) if m else cases
     failures = re.search(r"(\d+) failures?\b", text.split("SUMMARY")[-1]) if "SUMMARY" in text else None
     nfail = int(failures.group(1)) if failures else (0 if code == 0 else -1)
+    open_ops = len(ops) - len(closed)
     line = (f"schemathesis: {generated} cases, {nfail if nfail >= 0 else '?'} failures, "
-            f"{len(reached)}/{len(ops)} operations reached ({label}"
-            + (f"; {len(closed)} of them closed to API tokens, each answered 403" if closed else "")
-            + f"), {elapsed:.0f} s")
+            f"{len(reached)}/{open_ops} operations reached ({label})"
+            + (f", {len(refused)}/{len(closed)} closed to API tokens answered 403" if closed else "")
+            + f", {elapsed:.0f} s")
     ok = code == 0 and not missing and not wrong_closed
     if not ok:
         print(text[-20000:])
@@ -415,6 +420,8 @@ def summarize(label, text, code, statuses, elapsed, server, out_path) -> tuple[b
                 print(f"  {k}: {statuses.get(k, {})}")
         if wrong_closed:
             print(f"closed to API tokens but not answered 403 ({label}): " + ", ".join(sorted(wrong_closed)))
+            for k in sorted(wrong_closed):
+                print(f"  {k}: {statuses.get(k, {})}")
         print(f"(full output: {out_path})")
     return ok, line
 
