@@ -20,6 +20,8 @@ import schemathesis
 
 _lock = threading.Lock()
 _statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+# Per operation, how often each refusal (status and problem code) came: for reading a run.
+_refusals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
 
 @schemathesis.hook
@@ -29,8 +31,13 @@ def after_call(context, case, response):
     # unsupported-method probes) is not a call of the operation.
     if case.method.upper() != case.operation.method.upper():
         return
+    refusals = []
+    if response.status_code >= 400:
+        refusals = [f"{response.status_code} {c}" for c in sorted(_codes(response))]
     with _lock:
         _statuses[key][response.status_code] += 1
+        for r in refusals:
+            _refusals[key][r] += 1
 
 
 # Refusals of schema-valid requests that are the product's required behaviour, not a gap in
@@ -93,6 +100,8 @@ def _write():
     if path:
         with open(path, "w") as f:
             json.dump(_statuses, f)
+        with open(path.removesuffix(".json") + "-refusals.json", "w") as f:
+            json.dump(_refusals, f, indent=1, sort_keys=True)
 
 
 atexit.register(_write)

@@ -95,6 +95,8 @@ class Server:
             "EXTRANET_QUOTA_PER_RECIPIENT_PER_DAY": "0",
             # The fixtures' webhooks post to a receiver on this machine.
             "EXTRANET_WEBHOOK_ALLOW_LOOPBACK": "true",
+            # The document's example host, so that its example webhook is one the server takes.
+            "EXTRANET_WEBHOOK_RESOLVE": "crm.example.com=127.0.0.1",
             "EXTRANET_WEBHOOK_TIMEOUT_MS": "2000",
         }
         self.out = open(self.console, "wb")
@@ -191,6 +193,13 @@ def fixtures(s: Server, hook_url: str) -> dict:
     me = s.call("GET", "/v1/me", token=bearer, want=200)
     ada_id = me["user"]["id"] if "user" in me else me["id"]
     f: dict = {"admin_login": admin, "bearer": bearer, "ada_id": ada_id}
+    # A second sign-up, waiting for its code: the fuzzer confirms it (once).
+    pending = "pending.signup@acme.example"
+    s.call("POST", "/v1/accounts", {
+        "name": "Second Agency",
+        "admin": {"email": pending, "password": PASSWORD, "first_name": "Bo", "last_name": "Ng"},
+    }, want=202)
+    f["pending_signup"] = (pending, s.message(pending, "code"))
 
     f["api_token"] = s.call("POST", "/v1/api-tokens",
                             {"name": "fuzz", "scopes": SCOPES}, bearer, want=201)["token"]
@@ -250,6 +259,10 @@ def fixtures(s: Server, hook_url: str) -> dict:
 
     f["webhook_id"] = webhook()
     f["delete_webhook_id"] = webhook()
+    # A login change of Ada's profile, waiting for its code.
+    s.call("POST", "/v1/network/profile/login-change",
+           {"new_email": "ada.new@acme.example", "current_password": PASSWORD}, bearer, want=202)
+    f["login_change_code"] = s.message("ada.new@acme.example", "code")
     ping = s.call("POST", f"/v1/webhooks/{f['webhook_id']}/ping", token=bearer)
     f["delivery_id"] = (ping or {}).get("id") or (ping or {}).get("delivery", {}).get("id")
     if not f["delivery_id"]:
@@ -276,7 +289,7 @@ def operations(f: dict) -> list[dict]:
         op("get_workgroup", **{"path.id": f["workgroup_id"]}),
         op("patch_workgroup", **{"path.id": f["workgroup_id"]}),
         op("list_members", **{"path.id": f["workgroup_id"]}),
-        op("add_member", **{"path.id": f["workgroup_id"]}),
+        op("add_member", **{"path.id": f["workgroup_id"], "body.user_id": f["employee_id"]}),
         op("patch_member", **{"path.id": f["workgroup_id"], "path.user_id": f["external_id"]}),
         op("remove_member", **{"path.id": f["workgroup_id"], "path.user_id": f["leaving_id"]}),
         op("accept_workgroup_invitation", **{"path.workgroup_id": f["membership_to_accept"]}),
@@ -291,6 +304,9 @@ def operations(f: dict) -> list[dict]:
         op("revoke_api_token", **{"path.id": f["throwaway_api_token_id"]}),
         op("login", **{"body.login": f["admin_login"], "body.password": PASSWORD}),
         op("request_login_change", **{"body.current_password": PASSWORD}),
+        op("confirm_sign_up", **{"body.login": f["pending_signup"][0],
+                                 "body.code": f["pending_signup"][1]}),
+        op("confirm_login_change", **{"body.code": f["login_change_code"]}),
         op("get_webhook", **{"path.id": f["webhook_id"]}),
         op("patch_webhook", **{"path.id": f["webhook_id"]}),
         op("delete_webhook", **{"path.id": f["delete_webhook_id"]}),
