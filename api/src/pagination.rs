@@ -96,7 +96,10 @@ mod tests {
         let any = "0123456789abcdefABCDEF0123456789";
         assert!(pattern.is_match(any));
         assert!(page_request::<Uuid>(None, Some(any)).is_ok());
-        assert!(page_request::<Uuid>(None, Some("")).unwrap().after.is_none());
+        assert!(page_request::<Uuid>(None, Some(""))
+            .unwrap()
+            .after
+            .is_none());
         let hyphenated = id.to_string();
         assert!(!pattern.is_match(&hyphenated));
         assert!(page_request::<Uuid>(None, Some(&hyphenated)).is_err());

@@ -293,7 +293,11 @@ mod tests {
         ));
         assert_eq!(Login::parse("ann").unwrap_err().code, "invalid_login");
         // One field takes a phone number as a phone field does (`PHONE_PATTERN`).
-        for typed in ["(+1) 415 555 0101", " .+1-415-555-0101", "+1 (415) 555-0101"] {
+        for typed in [
+            "(+1) 415 555 0101",
+            " .+1-415-555-0101",
+            "+1 (415) 555-0101",
+        ] {
             assert_eq!(
                 Login::parse(typed).unwrap(),
                 Login::Phone(Phone::parse("+14155550101").unwrap()),

@@ -9,6 +9,7 @@ mod auth;
 mod dead_tokens;
 mod delivery_peers;
 mod errors;
+mod fuzz_findings;
 mod helpers;
 mod idempotency;
 mod invitation_batches;

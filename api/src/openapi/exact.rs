@@ -38,7 +38,11 @@ pub const EXCLUSIVE: &[(&str, [&str; 2], Need)] = &[
         Need::AtMostOne,
     ),
     ("ExternalDomainsBody", ["allow", "deny"], Need::AtMostOne),
-    ("LoginChangeBody", ["new_email", "new_phone"], Need::ExactlyOne),
+    (
+        "LoginChangeBody",
+        ["new_email", "new_phone"],
+        Need::ExactlyOne,
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,7 +234,13 @@ fn always_sent(name: &str, schema: &mut Value) {
 fn confirm_login(doc: &mut Value, missed: &mut Vec<String>) {
     match at(
         doc,
-        &["components", "schemas", "ConfirmBody", "properties", "login"],
+        &[
+            "components",
+            "schemas",
+            "ConfirmBody",
+            "properties",
+            "login",
+        ],
     ) {
         Some(Value::Object(login)) => {
             login.insert(
@@ -250,13 +260,21 @@ fn confirm_login(doc: &mut Value, missed: &mut Vec<String>) {
 fn new_member_role(doc: &mut Value, missed: &mut Vec<String>) {
     let role = at(
         doc,
-        &["components", "schemas", "NewMemberBody", "properties", "role", "oneOf"],
+        &[
+            "components",
+            "schemas",
+            "NewMemberBody",
+            "properties",
+            "role",
+            "oneOf",
+        ],
     )
     .and_then(Value::as_array_mut)
     .and_then(|alternatives| {
-        alternatives
-            .iter_mut()
-            .find(|a| a.get("$ref").is_some_and(|r| r == "#/components/schemas/Role"))
+        alternatives.iter_mut().find(|a| {
+            a.get("$ref")
+                .is_some_and(|r| r == "#/components/schemas/Role")
+        })
     });
     match role {
         Some(Value::Object(role)) => {
@@ -271,11 +289,14 @@ fn new_member_role(doc: &mut Value, missed: &mut Vec<String>) {
 /// Rule 1: an extranet invitation names a workgroup or creates one; only an intranet one may
 /// leave both `workgroup_id` and `workgroup` out. The pair's third alternative says so.
 fn extranet_names_a_workgroup(doc: &mut Value, missed: &mut Vec<String>) {
-    let neither = at(doc, &["components", "schemas", "InvitationBatchBody", "allOf"])
-        .and_then(Value::as_array_mut)
-        .and_then(|parts| parts.iter_mut().find_map(|p| p.get_mut("oneOf")))
-        .and_then(Value::as_array_mut)
-        .and_then(|alternatives| alternatives.get_mut(2));
+    let neither = at(
+        doc,
+        &["components", "schemas", "InvitationBatchBody", "allOf"],
+    )
+    .and_then(Value::as_array_mut)
+    .and_then(|parts| parts.iter_mut().find_map(|p| p.get_mut("oneOf")))
+    .and_then(Value::as_array_mut)
+    .and_then(|alternatives| alternatives.get_mut(2));
     match neither {
         Some(Value::Object(neither)) => {
             neither.insert("required".into(), json!(["type"]));
