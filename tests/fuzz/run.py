@@ -373,7 +373,7 @@ def run(label: str, binary: Path, args) -> tuple[bool, str]:
         cmd = [
             str(Path(sys.executable).parent / "schemathesis"),
             "--config-file", str(work / "schemathesis.toml"),
-            "run", f"{server.url}/openapi.json",
+            "run", f"{server.url}/openapi.json", "--checks", "all",
             "--report", "junit,ndjson", "--report-dir", str(report),
             "--max-failures", "1000",
         ]
