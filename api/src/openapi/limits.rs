@@ -413,7 +413,15 @@ mod tests {
                     } else {
                         s
                     };
-                    vec![&object["properties"][*property]]
+                    let property = &object["properties"][*property];
+                    // A string limit on a list of strings is on each of them.
+                    let on_items = property["items"].is_object()
+                        && matches!(entry.limit, Limit::Chars { .. } | Limit::Pattern(_));
+                    vec![if on_items {
+                        &property["items"]
+                    } else {
+                        property
+                    }]
                 }
                 Target::Parameter { place, name } => doc["paths"]
                     .as_object()
@@ -431,6 +439,65 @@ mod tests {
                     assert_eq!(&schema[key], value, "{entry:?}");
                 }
             }
+        }
+    }
+
+    /// The patterns written for the document take what the domain's parse functions take, and
+    /// refuse what they refuse (the password's, with a look-ahead, is beyond the `regex`
+    /// crate: `Password::parse`'s own tests hold the rule).
+    #[test]
+    fn the_text_domain_and_webhook_url_patterns_take_what_the_domain_takes() {
+        let text = regex::Regex::new(TEXT_PATTERN).unwrap();
+        for input in ["Ann", " Ann Lee ", "Zoë", "0", "a\u{a0}b", "\u{2003}x"] {
+            assert!(text.is_match(input), "{input:?}");
+            assert!(PersonName::parse(input).is_ok(), "{input:?}");
+        }
+        for input in [
+            "", " ", "\t\n", "\u{3000}", "a\u{0}b", "a\u{7f}", "a\u{85}b", "a\nb",
+        ] {
+            assert!(!text.is_match(input), "{input:?}");
+            assert!(PersonName::parse(input).is_err(), "{input:?}");
+        }
+        let domain = regex::Regex::new(DOMAIN_PATTERN).unwrap();
+        let parses = |d: &str| ExternalDomains::parse(Some(&[d.to_owned()]), None).is_ok();
+        for input in [
+            "client.example",
+            " @Client.Example ",
+            "a-b.co",
+            "x.y.zz",
+            "@@a.bc",
+        ] {
+            assert!(domain.is_match(input), "{input:?}");
+            assert!(parses(input), "{input:?}");
+        }
+        for input in [
+            "", "example", "-a.com", "a-.com", "a..com", "a.c", "a.c0m", "a b.com",
+        ] {
+            assert!(!domain.is_match(input), "{input:?}");
+            assert!(!parses(input), "{input:?}");
+        }
+        let url = regex::Regex::new(webhook::URL_PATTERN).unwrap();
+        for input in [
+            "https://crm.example.com/hooks/extranet",
+            "HTTP://a.b:8080/x?y=1",
+            "http://localhost",
+        ] {
+            assert!(url.is_match(input), "{input:?}");
+            assert!(webhook::WebhookUrl::parse(input, true).is_ok(), "{input:?}");
+        }
+        for input in [
+            "crm.example.com",
+            "ftp://a.b/",
+            "https://user:pw@a.b/",
+            "https://a.b/#x",
+            "http://",
+            "/relative",
+        ] {
+            assert!(!url.is_match(input), "{input:?}");
+            assert!(
+                webhook::WebhookUrl::parse(input, true).is_err(),
+                "{input:?}"
+            );
         }
     }
 
