@@ -333,11 +333,18 @@ def toml_value(v) -> str:
 def config(token: str, f: dict, args) -> str:
     lines = [
         "# Written by tests/fuzz/run.py for one run; see there.",
-        f"headers = {{ Authorization = {json.dumps('Bearer ' + token)} }}",
         # One worker: with two, hypothesis describes strategies (ast.parse) on two threads at
         # once, which CPython 3.11 answers with "AST constructor recursion depth mismatch".
         "workers = 1",
         f"seed = {args.seed}",
+        "",
+        # Either security scheme of the document, with this run's token: an operation open to
+        # both takes either; one closed to API tokens lists `bearer` only, and gets the API
+        # token in the API-token run (it must answer 403).
+        "[auth.openapi.bearer]",
+        f"bearer = {json.dumps(token)}",
+        "[auth.openapi.api_token]",
+        f"bearer = {json.dumps(token)}",
         "",
         "[generation]",
         f"max-examples = {args.max_examples}",
@@ -384,6 +391,11 @@ def run(label: str, binary: Path, args) -> tuple[bool, str]:
         elapsed = time.time() - started
         text = out_path.read_text(errors="replace")
         statuses = json.loads(record.read_text()) if record.exists() else {}
+        accepted_file = record.with_name(record.stem + "-accepted.json")
+        accepted = json.loads(accepted_file.read_text()) if accepted_file.exists() else {}
+        if accepted:
+            # Failures that hooks.py's `filter_failure` dropped, each for a reason it states.
+            print(f"accepted refusals ({label}): " + ", ".join(f"{c} {n}" for c, n in sorted(accepted.items())))
         return summarize(label, text, code, statuses, elapsed, server, out_path)
     finally:
         server.stop()
