@@ -372,7 +372,7 @@ def run(label: str, binary: Path, args) -> tuple[bool, str]:
         (work / "schemathesis.toml").write_text(config(token, f, args))
         record = ROOT / "target" / "fuzz" / f"statuses-{label}.json"
         record.unlink(missing_ok=True)
-        env = dict(os.environ, FUZZ_RECORD=str(record), PYTHONPATH=str(HERE),
+        env = dict(os.environ, FUZZ_RECORD=str(record), PYTHONPATH=str(HERE), PYTHONDONTWRITEBYTECODE="1",
                    SCHEMATHESIS_HOOKS="hooks")
         report = ROOT / "target" / "fuzz" / f"report-{label}"
         shutil.rmtree(report, ignore_errors=True)
