@@ -6,7 +6,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run bench test test-deps test-sqlite test-postgres test-postgres-required test-web test-web-client test-web-lint test-web-browser test-web-readme lint openapi openapi-check ci build
+.PHONY: run bench test test-deps test-sqlite test-postgres test-postgres-required test-web test-web-client test-web-lint test-web-browser test-web-readme test-fuzz lint openapi openapi-check ci build
 
 ## run: the server on SQLite (./data/extranet.db), Swagger UI at http://127.0.0.1:8080/docs
 run:
@@ -16,8 +16,9 @@ build:
 	$(CARGO) build --workspace --all-targets
 
 ## test: every test; the black-box suite once on SQLite and, when PostgreSQL answers, once on
-## it; then what a browser, a typed client and a linter make of the server and its document
-test: test-sqlite test-web
+## it; then what a browser, a typed client, a linter and a fuzzer make of the server and its
+## document
+test: test-sqlite test-web test-fuzz
 	@if (exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \
 	else \
@@ -73,6 +74,21 @@ test-web-browser: $(WEB_DEPS)
 	$(CARGO) build -p api --bin extranet
 	EXTRANET_BIN="$${CARGO_TARGET_DIR:-target}/debug/extranet" node tests/web/browser.mjs
 
+## test-fuzz: schemathesis (PyPI, pinned with hashes in tests/fuzz/requirements.txt, in a
+## virtualenv under target/fuzz) against a fresh server and its own document, authenticated
+## with a bearer token and again with an API token: every check, every phase (stateful links
+## too), every operation reached with real ids; 0 failures (tests/fuzz/run.py says how)
+FUZZ_VENV := target/fuzz/venv
+$(FUZZ_VENV)/.installed: tests/fuzz/requirements.txt
+	rm -rf $(FUZZ_VENV)
+	python3 -m venv $(FUZZ_VENV)
+	$(FUZZ_VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r tests/fuzz/requirements.txt
+	touch $@
+
+test-fuzz: $(FUZZ_VENV)/.installed
+	$(CARGO) build -p api --bin extranet
+	$(FUZZ_VENV)/bin/python tests/fuzz/run.py --bin "$${CARGO_TARGET_DIR:-target}/debug/extranet"
+
 ## lint: formatting, clippy (warnings are errors), the one-way layering of the crates, no
 ## module cycles inside them, and no source file of 600 lines or more
 lint:
@@ -112,4 +128,4 @@ bench:
 	fi
 
 ## ci: lint, every test with the PostgreSQL run required, and the OpenAPI drift check
-ci: lint test-sqlite test-web test-postgres-required openapi-check
+ci: lint test-sqlite test-web test-fuzz test-postgres-required openapi-check

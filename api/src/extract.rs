@@ -78,23 +78,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
 
 /// Parses JSON; a syntax error is 400 `malformed_json`, a well-formed body of the wrong shape
 /// is 422 with the path of the field that is wrong.
+///
+/// The body is read into a [`Json`] tree first, then into `T` through [`shape`]'s
+/// deserializer, whose errors say which kind they are, and which reads JSON as its schema
+/// does where serde_json would not: an object type is only ever an object (serde_json also
+/// takes an array of its fields in order: `[null, null]` for `{"allow": …, "deny": …}`), and
+/// an integer may be written with a zero fraction (`72.0`).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(value) => {
-            de.end().map_err(malformed)?;
-            Ok(value)
-        }
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if inner.is_data() {
-                Err(shape_error::<T>(body, &path, &inner))
-            } else {
-                Err(malformed(inner))
-            }
-        }
-    }
+    let tree: Json = serde_json::from_slice(body).map_err(malformed)?;
+    serde_path_to_error::deserialize::<_, T>(IntoDeserializer::<ShapeError>::into_deserializer(
+        tree,
+    ))
+    .map_err(|e| ApiError::invalid_fields(vec![problem_field(e.path(), e.inner())]))
 }
 
 fn malformed(e: serde_json::Error) -> ApiError {
@@ -103,36 +98,6 @@ fn malformed(e: serde_json::Error) -> ApiError {
         "malformed_json",
         format!("the body is not valid JSON: {e}"),
     )
-}
-
-/// The 422 for a body that serde_json read but `T` refused (`first` at `path`), named by the
-/// kind of refusal: the body is deserialised again through [`shape`], whose errors say which
-/// kind they are. serde_json stops at the first refusal, so the rest of the body may still not
-/// be JSON: then it is 400 like any body that is not.
-fn shape_error<T: DeserializeOwned>(
-    body: &[u8],
-    path: &str,
-    first: &serde_json::Error,
-) -> ApiError {
-    let tree: Json = match serde_json::from_slice(body) {
-        Ok(tree) => tree,
-        Err(e) => return malformed(e),
-    };
-    let again = serde_path_to_error::deserialize::<_, T>(
-        IntoDeserializer::<ShapeError>::into_deserializer(tree),
-    );
-    let field = match again {
-        Err(e) => problem_field(e.path(), e.inner()),
-        // Not expected: both readings walk the same body in the same order. The first one's
-        // message, without its position, is then all there is to say.
-        Ok(_) => {
-            let position = format!(" at line {} column {}", first.line(), first.column());
-            let message = first.to_string();
-            let message = message.strip_suffix(&position).unwrap_or(&message);
-            ProblemField::new(parent(path), "invalid_value", message)
-        }
-    };
-    ApiError::invalid_fields(vec![field])
 }
 
 /// The field a refusal at `path` is about, and its stable code.

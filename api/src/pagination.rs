@@ -1,9 +1,10 @@
-//! Cursor pages: `?limit=` (1..=200, default 50) and an opaque `?cursor=`.
+//! Cursor pages: `?limit=` (1..=200, default 50) and `?cursor=`, the id of the last item of
+//! the page before as 32 hexadecimal digits: any such id is a place to continue after (ids
+//! are in the order of the list), so every value the document's pattern allows is one the
+//! server takes.
 
 use crate::extract::field_errors;
 use crate::problem::{ApiError, ProblemField};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use persistence::page::PageRequest;
 use std::str::FromStr;
 use validator::Validate;
@@ -11,9 +12,13 @@ use validator::Validate;
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
 
-/// The opaque form of the id a page continues after.
+/// What a cursor is, as the document states it: an id's 32 hexadecimal digits, or empty (no
+/// cursor: the first page).
+pub const CURSOR_PATTERN: &str = "^([0-9A-Fa-f]{32})?$";
+
+/// The cursor of the id a page continues after: its digits, without hyphens.
 pub fn encode_cursor(id: impl std::fmt::Display) -> String {
-    URL_SAFE_NO_PAD.encode(id.to_string())
+    id.to_string().replace('-', "")
 }
 
 /// How long a page may be: the one declaration of the limit the server enforces (the
@@ -36,11 +41,9 @@ pub fn page_request<C: FromStr>(
     let after = match cursor.filter(|c| !c.is_empty()) {
         None => None,
         Some(c) => {
-            let decoded = URL_SAFE_NO_PAD
-                .decode(c)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-                .and_then(|s| s.parse::<C>().ok());
+            let decoded = Some(c)
+                .filter(|c| c.len() == 32 && c.bytes().all(|b| b.is_ascii_hexdigit()))
+                .and_then(|c| c.parse::<C>().ok());
             Some(decoded.ok_or_else(|| {
                 ApiError::invalid_fields(vec![ProblemField::new(
                     "cursor",
@@ -87,5 +90,18 @@ mod tests {
             )
         );
         assert!(page_request::<Uuid>(None, Some("!!")).is_err());
+        // Exactly what the document's pattern says: 32 digits (any id), or nothing.
+        let pattern = regex::Regex::new(CURSOR_PATTERN).unwrap();
+        assert!(pattern.is_match(&encode_cursor(id)));
+        let any = "0123456789abcdefABCDEF0123456789";
+        assert!(pattern.is_match(any));
+        assert!(page_request::<Uuid>(None, Some(any)).is_ok());
+        assert!(page_request::<Uuid>(None, Some(""))
+            .unwrap()
+            .after
+            .is_none());
+        let hyphenated = id.to_string();
+        assert!(!pattern.is_match(&hyphenated));
+        assert!(page_request::<Uuid>(None, Some(&hyphenated)).is_err());
     }
 }

@@ -309,7 +309,14 @@ async fn unknown_route(
     known: web::Data<KnownRoutes>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
     let path = req.path();
-    Err(match known.0.iter().find(|(def, _)| def.is_match(path)) {
+    // A path of its own (`/v1/invitations/accept`) before a pattern that also matches it
+    // (`/v1/invitations/{id}`).
+    let matched = known
+        .0
+        .iter()
+        .filter(|(def, _)| def.is_match(path))
+        .min_by_key(|(def, _)| def.pattern().is_some_and(|p| p.contains('{')));
+    Err(match matched {
         Some((_, methods)) => {
             let allow: Vec<&str> = methods.iter().map(Method::as_str).collect();
             ApiError::new(

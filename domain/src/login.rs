@@ -81,6 +81,13 @@ pub fn is_domain_name(s: &str) -> bool {
     labels.iter().all(label_ok) && tld_ok
 }
 
+/// What [`is_domain_name`] takes once trimmed of blanks and leading `@`s (as the account's
+/// domain lists read their entries), as a JSON Schema pattern: labels of letters, digits and
+/// inner hyphens, at most 63 characters each, and a top-level label of two or more letters.
+/// The 253-character bound is the document's `maxLength`.
+pub const DOMAIN_PATTERN: &str =
+    r"^\s*@*([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\s*$";
+
 /// What [`Phone::parse`] takes, as a regular expression (the same in ECMAScript's syntax,
 /// which JSON Schema's `pattern` uses, and Rust's): `+` and 8 to 15 digits, the first not
 /// zero, with spaces, dots, dashes and parentheses anywhere in between, and blanks around.
@@ -133,7 +140,11 @@ impl Login {
     pub fn parse(input: &str) -> Result<Self, FieldError> {
         if input.contains('@') {
             Email::parse(input).map(Self::Email)
-        } else if input.trim().starts_with('+') {
+        } else if input
+            .trim_start_matches(|c: char| c.is_whitespace() || " ().-".contains(c))
+            .starts_with('+')
+        {
+            // As a phone field takes it (`PHONE_PATTERN`): `(+1) 415…` too.
             Phone::parse(input).map(Self::Phone)
         } else {
             Err(FieldError::new(
@@ -281,6 +292,18 @@ mod tests {
             Ok(Login::Phone(_))
         ));
         assert_eq!(Login::parse("ann").unwrap_err().code, "invalid_login");
+        // One field takes a phone number as a phone field does (`PHONE_PATTERN`).
+        for typed in [
+            "(+1) 415 555 0101",
+            " .+1-415-555-0101",
+            "+1 (415) 555-0101",
+        ] {
+            assert_eq!(
+                Login::parse(typed).unwrap(),
+                Login::Phone(Phone::parse("+14155550101").unwrap()),
+                "{typed}"
+            );
+        }
     }
 
     #[test]

@@ -3,6 +3,12 @@
 use crate::error::{DomainError, FieldError};
 use serde::Serialize;
 
+/// What [`parse_text`] takes (names of people, accounts, workgroups, tokens), as a JSON
+/// Schema pattern for the OpenAPI document: something besides blanks, and no control
+/// characters (Unicode's `Cc`: U+0000 to U+001F and U+007F to U+009F).
+pub const TEXT_PATTERN: &str =
+    r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$";
+
 pub(crate) fn parse_text(input: &str, max: usize, what: &str) -> Result<String, FieldError> {
     let s = input.trim();
     if s.is_empty() {

@@ -11,6 +11,9 @@ pub struct Password(String);
 impl Password {
     pub const MIN_CHARS: usize = 8;
     pub const MAX_CHARS: usize = 128;
+    /// "Not one character repeated", as a JSON Schema (ECMA-262) pattern, for the OpenAPI
+    /// document: [`Password::parse`] is what decides.
+    pub const PATTERN: &'static str = r"^(?!([\s\S])\1*$)";
 
     pub fn parse(input: &str) -> Result<Self, FieldError> {
         let n = input.chars().count();

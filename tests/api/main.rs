@@ -11,6 +11,7 @@ mod db_outage;
 mod dead_tokens;
 mod delivery_peers;
 mod errors;
+mod fuzz_findings;
 mod helpers;
 mod idempotency;
 mod invitation_batches;

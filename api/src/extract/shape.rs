@@ -1,12 +1,14 @@
-//! Why a well-formed JSON body does not fit its request type, told by the kind of serde error
-//! rather than by its English wording.
+//! Reading a JSON body into its request type the way the OpenAPI document describes it, and
+//! why a well-formed body does not fit, told by the kind of serde error rather than by its
+//! English wording.
 //!
-//! `serde_json::Error` says only "data error". So a body that failed is read a second time:
-//! into [`Json`], a tree that keeps every object's keys in the order they were written, and
-//! from there into the request type through [`TreeDeserializer`], whose error type,
-//! [`ShapeError`], records which `serde::de::Error` constructor made it. Both readings walk the
-//! body in the same order, so the second meets the error the first met; its wording is still
-//! serde_json's, so clients read the same message as from the first.
+//! A body is read into [`Json`], a tree that keeps every object's keys in the order they were
+//! written, and from there into the request type through [`TreeDeserializer`], whose error
+//! type, [`ShapeError`], records which `serde::de::Error` constructor made it (a
+//! `serde_json::Error` says only "data error"); its wording is serde_json's. Where serde_json
+//! reads more than JSON Schema allows, or less, the tree reads as the schema does: a struct is
+//! an object only (serde_json also takes an array of its fields in order), and an integer may
+//! be written with a zero fraction (`72.0` is an `integer` in JSON Schema).
 
 use serde::de::value::{MapAccessDeserializer, MapDeserializer, SeqDeserializer};
 use serde::de::{self, Deserialize, Deserializer, Expected, IntoDeserializer, Unexpected, Visitor};
@@ -280,8 +282,60 @@ impl<'de, E: de::Error> Deserializer<'de> for TreeDeserializer<E> {
         visitor.visit_newtype_struct(self)
     }
 
+    /// A struct is an object, as its schema says; never an array of its fields.
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, E> {
+        match self.json {
+            Json::Array(_) => Err(E::invalid_type(Unexpected::Seq, &visitor)),
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    integers! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_i128
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128
+    }
+
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        bool f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map identifier ignored_any
+    }
+}
+
+/// Integer types read a number with a zero fraction (`72.0`) as that integer; the type's own
+/// range check follows.
+macro_rules! integers {
+    ($($method:ident)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+                self.integral().deserialize_any(visitor)
+            }
+        )*
+    };
+}
+use integers;
+
+impl<E> TreeDeserializer<E> {
+    /// A float with no fraction, within the range of 64-bit integers, as that integer.
+    fn integral(self) -> Self {
+        let json = match self.json {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            Json::Float(n) if n.fract() == 0.0 && (0.0..1.8e19).contains(&n) => {
+                Json::Unsigned(n as u64)
+            }
+            #[allow(clippy::cast_possible_truncation)]
+            Json::Float(n) if n.fract() == 0.0 && (-9.2e18..0.0).contains(&n) => {
+                Json::Signed(n as i64)
+            }
+            other => other,
+        };
+        Self {
+            json,
+            error: PhantomData,
+        }
     }
 }

@@ -39,6 +39,11 @@ pub const EXCLUSIVE: &[(&str, [&str; 2], Need)] = &[
         Need::AtMostOne,
     ),
     ("ExternalDomainsBody", ["allow", "deny"], Need::AtMostOne),
+    (
+        "LoginChangeBody",
+        ["new_email", "new_phone"],
+        Need::ExactlyOne,
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +105,9 @@ pub fn apply(doc: &mut Value, published: &Published) -> Vec<String> {
     for (schema, pair, need) in EXCLUSIVE {
         exclusive(doc, schema, *pair, *need, &mut missed);
     }
+    extranet_names_a_workgroup(doc, &mut missed);
+    confirm_login(doc, &mut missed);
+    new_member_role(doc, &mut missed);
     for (schema, property, values) in fixed_words(&published.plans) {
         match at(
             doc,
@@ -246,6 +254,84 @@ fn always_sent(name: &str, schema: &mut Value) {
             }
         }
     });
+}
+
+/// The login a sign-up's code went to is an email address or a phone number, as at sign-up.
+fn confirm_login(doc: &mut Value, missed: &mut Vec<String>) {
+    match at(
+        doc,
+        &[
+            "components",
+            "schemas",
+            "ConfirmBody",
+            "properties",
+            "login",
+        ],
+    ) {
+        Some(Value::Object(login)) => {
+            login.insert(
+                "anyOf".into(),
+                json!([
+                    {"format": "email", "maxLength": domain::login::Email::MAX_LEN},
+                    {"pattern": domain::login::PHONE_PATTERN},
+                ]),
+            );
+        }
+        _ => missed.push("ConfirmBody.login".into()),
+    }
+}
+
+/// A member is added as `member` or `moderator`: ownership only changes hands
+/// (`owner_by_transfer_only`), through the member's role.
+fn new_member_role(doc: &mut Value, missed: &mut Vec<String>) {
+    let role = at(
+        doc,
+        &[
+            "components",
+            "schemas",
+            "NewMemberBody",
+            "properties",
+            "role",
+            "oneOf",
+        ],
+    )
+    .and_then(Value::as_array_mut)
+    .and_then(|alternatives| {
+        alternatives.iter_mut().find(|a| {
+            a.get("$ref")
+                .is_some_and(|r| r == "#/components/schemas/Role")
+        })
+    });
+    match role {
+        Some(Value::Object(role)) => {
+            role.remove("$ref");
+            role.insert("type".into(), json!("string"));
+            role.insert("enum".into(), json!(["member", "moderator"]));
+        }
+        _ => missed.push("NewMemberBody.role".into()),
+    }
+}
+
+/// Rule 1: an extranet invitation names a workgroup or creates one; only an intranet one may
+/// leave both `workgroup_id` and `workgroup` out. The pair's third alternative says so.
+fn extranet_names_a_workgroup(doc: &mut Value, missed: &mut Vec<String>) {
+    let neither = at(
+        doc,
+        &["components", "schemas", "InvitationBatchBody", "allOf"],
+    )
+    .and_then(Value::as_array_mut)
+    .and_then(|parts| parts.iter_mut().find_map(|p| p.get_mut("oneOf")))
+    .and_then(Value::as_array_mut)
+    .and_then(|alternatives| alternatives.get_mut(2));
+    match neither {
+        Some(Value::Object(neither)) => {
+            neither.insert("required".into(), json!(["type"]));
+            if let Some(Value::Object(props)) = neither.get_mut("properties") {
+                props.insert("type".into(), json!({"const": "intranet"}));
+            }
+        }
+        _ => missed.push("InvitationBatchBody: extranet names a workgroup".into()),
+    }
 }
 
 /// `oneOf` alternatives for a pair of fields, beside the object's schema in an `allOf`: each

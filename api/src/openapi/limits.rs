@@ -10,11 +10,12 @@
 //! functions, `crate::pagination` and `crate::idempotency`.
 
 use crate::idempotency;
-use crate::pagination::MAX_LIMIT;
+use crate::pagination::{CURSOR_PATTERN, MAX_LIMIT};
 use crate::routes::accounts::{AccountPatch, AdminBody, ConfirmBody, SignUpBody};
 use crate::routes::api_tokens::NewApiTokenBody;
 use crate::routes::audit::{ACTION_PATTERN, MAX_ACTION_CHARS};
 use crate::routes::invitations::{InlineWorkgroup, InvitationBatchBody, InviteeBody};
+use crate::routes::invitee::AcceptBody;
 use crate::routes::network::{LoginChangeBody, LoginChangeConfirmBody};
 use crate::routes::webhooks::{NewWebhookBody, WebhookPatch};
 use crate::routes::workgroups::{NewWorkgroupBody, WorkgroupPatch};
@@ -22,8 +23,8 @@ use crate::views::ExternalDomainsBody;
 use domain::account::{AccountSettings, ExternalDomains};
 use domain::api_token::TokenName;
 use domain::invitation::{MAX_INVITEES, MAX_MESSAGE_CHARS};
-use domain::login::{Email, PHONE_PATTERN};
-use domain::names::{AccountName, PersonName, MAX_SEARCH_CHARS};
+use domain::login::{Email, DOMAIN_PATTERN, PHONE_PATTERN};
+use domain::names::{AccountName, PersonName, MAX_SEARCH_CHARS, TEXT_PATTERN};
 use domain::password::Password;
 use domain::sign_up::CODE_DIGITS;
 use domain::webhook;
@@ -45,49 +46,75 @@ pub fn all() -> Vec<Entry> {
     let account_name = || chars(1..=AccountName::MAX_CHARS);
     let secret = || chars(webhook::SECRET_MIN_CHARS..=webhook::SECRET_MAX_CHARS);
     let subscribable = domain::webhook::EventType::subscribable().count();
+    let text = || Limit::Pattern(TEXT_PATTERN.into());
+    // Each entry of a domain list.
+    let domain_name = || Limit::Pattern(DOMAIN_PATTERN.into());
     vec![
         // Sign-up and the account.
         property::<SignUpBody>("name", account_name()),
+        property::<SignUpBody>("name", text()),
         property::<AdminBody>("email", chars(..=Email::MAX_LEN)),
         property::<AdminBody>("email", Limit::Format("email")),
         property::<AdminBody>("phone", Limit::Pattern(PHONE_PATTERN.into())),
         property::<AdminBody>("password", chars(Password::MIN_CHARS..=Password::MAX_CHARS)),
+        property::<AdminBody>("password", Limit::Pattern(Password::PATTERN.into())),
         property::<AdminBody>("first_name", person_name()),
+        property::<AdminBody>("first_name", text()),
         property::<AdminBody>("last_name", person_name()),
+        property::<AdminBody>("last_name", text()),
         property::<ConfirmBody>("code", Limit::Pattern(format!("^[0-9]{{{CODE_DIGITS}}}$"))),
         property::<AccountPatch>("name", account_name()),
+        property::<AccountPatch>("name", text()),
         property::<AccountPatch>(
             "invitation_ttl_hours",
             range(1..=AccountSettings::MAX_TTL_HOURS),
         ),
         property::<ExternalDomainsBody>("allow", items(..=ExternalDomains::MAX_DOMAINS)),
         property::<ExternalDomainsBody>("deny", items(..=ExternalDomains::MAX_DOMAINS)),
+        property::<ExternalDomainsBody>("allow", domain_name()),
+        property::<ExternalDomainsBody>("deny", domain_name()),
         // Workgroups.
         property::<NewWorkgroupBody>("name", workgroup_name()),
+        property::<NewWorkgroupBody>("name", text()),
         property::<NewWorkgroupBody>("description", chars(..=MAX_DESCRIPTION_CHARS)),
         property::<WorkgroupPatch>("name", workgroup_name()),
+        property::<WorkgroupPatch>("name", text()),
         property::<WorkgroupPatch>("description", chars(..=MAX_DESCRIPTION_CHARS)),
         // Invitations.
         property::<InvitationBatchBody>("message", chars(..=MAX_MESSAGE_CHARS)),
         property::<InvitationBatchBody>("invitees", items(1..=MAX_INVITEES)),
         property::<InlineWorkgroup>("name", workgroup_name()),
+        property::<InlineWorkgroup>("name", text()),
         property::<InviteeBody>("email", chars(..=Email::MAX_LEN)),
         property::<InviteeBody>("email", Limit::Format("email")),
         property::<InviteeBody>("phone", Limit::Pattern(PHONE_PATTERN.into())),
         property::<InviteeBody>("first_name", person_name()),
+        property::<InviteeBody>("first_name", text()),
         property::<InviteeBody>("last_name", person_name()),
+        property::<InviteeBody>("last_name", text()),
+        // Accepting: a new profile's password meets the policy, and so does an existing
+        // profile's, which met it when it was chosen.
+        property::<AcceptBody>("password", chars(Password::MIN_CHARS..=Password::MAX_CHARS)),
+        property::<AcceptBody>("password", Limit::Pattern(Password::PATTERN.into())),
+        property::<AcceptBody>("first_name", person_name()),
+        property::<AcceptBody>("first_name", text()),
+        property::<AcceptBody>("last_name", person_name()),
+        property::<AcceptBody>("last_name", text()),
         // API tokens and the network profile.
         property::<NewApiTokenBody>("name", chars(1..=TokenName::MAX_CHARS)),
+        property::<NewApiTokenBody>("name", text()),
         property::<NewApiTokenBody>("scopes", items(1..)),
         property::<LoginChangeBody>("new_email", chars(..=Email::MAX_LEN)),
         property::<LoginChangeBody>("new_email", Limit::Format("email")),
         property::<LoginChangeBody>("new_phone", Limit::Pattern(PHONE_PATTERN.into())),
         // Webhooks.
         property::<NewWebhookBody>("url", chars(1..=webhook::MAX_URL_CHARS)),
+        property::<NewWebhookBody>("url", Limit::Pattern(webhook::URL_PATTERN.into())),
         property::<NewWebhookBody>("events", items(1..=subscribable)),
         property::<NewWebhookBody>("secret", secret()),
         property::<NewWebhookBody>("secret", Limit::Pattern(webhook::SECRET_PATTERN.into())),
         property::<WebhookPatch>("url", chars(1..=webhook::MAX_URL_CHARS)),
+        property::<WebhookPatch>("url", Limit::Pattern(webhook::URL_PATTERN.into())),
         property::<WebhookPatch>("events", items(1..=subscribable)),
         property::<WebhookPatch>("secret", secret()),
         property::<WebhookPatch>("secret", Limit::Pattern(webhook::SECRET_PATTERN.into())),
@@ -98,6 +125,11 @@ pub fn all() -> Vec<Entry> {
         // Parameters, on every operation that takes them.
         parameter(ParameterIn::Query, "q", chars(..=MAX_SEARCH_CHARS)),
         parameter(ParameterIn::Query, "limit", range(1..=MAX_LIMIT)),
+        parameter(
+            ParameterIn::Query,
+            "cursor",
+            Limit::Pattern(CURSOR_PATTERN.to_owned()),
+        ),
         parameter(
             ParameterIn::Query,
             "action",
@@ -316,6 +348,12 @@ fn limit(schema: &mut RefOr<Schema>, l: &Limit) -> bool {
             a.max_items = max.or(a.max_items);
             true
         }
+        // A string limit on a list of strings is on each of them.
+        (RefOr::T(Schema::Array(a)), Limit::Chars { .. } | Limit::Pattern(_)) => match &mut a.items
+        {
+            utoipa::openapi::schema::ArrayItems::RefOrSchema(items) => limit(items, l),
+            utoipa::openapi::schema::ArrayItems::False => false,
+        },
         _ => false,
     }
 }
@@ -375,7 +413,15 @@ mod tests {
                     } else {
                         s
                     };
-                    vec![&object["properties"][*property]]
+                    let property = &object["properties"][*property];
+                    // A string limit on a list of strings is on each of them.
+                    let on_items = property["items"].is_object()
+                        && matches!(entry.limit, Limit::Chars { .. } | Limit::Pattern(_));
+                    vec![if on_items {
+                        &property["items"]
+                    } else {
+                        property
+                    }]
                 }
                 Target::Parameter { place, name } => doc["paths"]
                     .as_object()
@@ -393,6 +439,65 @@ mod tests {
                     assert_eq!(&schema[key], value, "{entry:?}");
                 }
             }
+        }
+    }
+
+    /// The patterns written for the document take what the domain's parse functions take, and
+    /// refuse what they refuse (the password's, with a look-ahead, is beyond the `regex`
+    /// crate: `Password::parse`'s own tests hold the rule).
+    #[test]
+    fn the_text_domain_and_webhook_url_patterns_take_what_the_domain_takes() {
+        let text = regex::Regex::new(TEXT_PATTERN).unwrap();
+        for input in ["Ann", " Ann Lee ", "Zoë", "0", "a\u{a0}b", "\u{2003}x"] {
+            assert!(text.is_match(input), "{input:?}");
+            assert!(PersonName::parse(input).is_ok(), "{input:?}");
+        }
+        for input in [
+            "", " ", "\t\n", "\u{3000}", "a\u{0}b", "a\u{7f}", "a\u{85}b", "a\nb",
+        ] {
+            assert!(!text.is_match(input), "{input:?}");
+            assert!(PersonName::parse(input).is_err(), "{input:?}");
+        }
+        let domain = regex::Regex::new(DOMAIN_PATTERN).unwrap();
+        let parses = |d: &str| ExternalDomains::parse(Some(&[d.to_owned()]), None).is_ok();
+        for input in [
+            "client.example",
+            " @Client.Example ",
+            "a-b.co",
+            "x.y.zz",
+            "@@a.bc",
+        ] {
+            assert!(domain.is_match(input), "{input:?}");
+            assert!(parses(input), "{input:?}");
+        }
+        for input in [
+            "", "example", "-a.com", "a-.com", "a..com", "a.c", "a.c0m", "a b.com",
+        ] {
+            assert!(!domain.is_match(input), "{input:?}");
+            assert!(!parses(input), "{input:?}");
+        }
+        let url = regex::Regex::new(webhook::URL_PATTERN).unwrap();
+        for input in [
+            "https://crm.example.com/hooks/extranet",
+            "HTTP://a.b:8080/x?y=1",
+            "http://localhost",
+        ] {
+            assert!(url.is_match(input), "{input:?}");
+            assert!(webhook::WebhookUrl::parse(input, true).is_ok(), "{input:?}");
+        }
+        for input in [
+            "crm.example.com",
+            "ftp://a.b/",
+            "https://user:pw@a.b/",
+            "https://a.b/#x",
+            "http://",
+            "/relative",
+        ] {
+            assert!(!url.is_match(input), "{input:?}");
+            assert!(
+                webhook::WebhookUrl::parse(input, true).is_err(),
+                "{input:?}"
+            );
         }
     }
 

@@ -28,11 +28,13 @@ pub struct InviteeBody {
     #[schema(example = "ann@client.example")]
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// Required; read as empty when left out, so that the batch names every missing name of
+    /// every row at once (`Batch::parse`).
     #[serde(default)]
-    #[schema(example = "Ann")]
+    #[schema(example = "Ann", required = true)]
     pub first_name: String,
     #[serde(default)]
-    #[schema(example = "Lee")]
+    #[schema(example = "Lee", required = true)]
     pub last_name: String,
 }
 
@@ -325,7 +327,7 @@ fn invitation_id(id: &str) -> Result<InvitationId, ApiError> {
         (status = 404, response = NotFound),
     )
 )]
-#[get("/v1/invitations/{id}")]
+#[get("/v1/invitations/{id}", guard = "not_a_path_of_its_own")]
 pub async fn get_invitation(
     state: web::Data<AppState>,
     Caller(actor): Caller,
@@ -403,4 +405,14 @@ pub async fn revoke_invitation(
     let invitation =
         crate::blocking::run(move || persistence::lifecycle::revoke(&db, &user, id, now)).await??;
     Ok(web::Json(InvitationView::from(&invitation)))
+}
+
+/// `/v1/invitations/{id}` is not `/v1/invitations/accept` (nor `lookup`, `decline`): those are
+/// paths of their own, and a `GET` of one is answered 405 with their `Allow`, not read as an
+/// invitation id.
+fn not_a_path_of_its_own(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
+    !matches!(
+        ctx.head().uri.path(),
+        "/v1/invitations/lookup" | "/v1/invitations/accept" | "/v1/invitations/decline"
+    )
 }

@@ -268,7 +268,9 @@ pub async fn transfer_to_extranet(
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     /// Make an active employee an administrator, or no longer one (the last active
-    /// administrator stays one).
+    /// administrator stays one). Required: it is the one field there is to change (read as
+    /// an option so that a body without it is told so in those words).
+    #[schema(value_type = bool, required = true)]
     pub is_admin: Option<bool>,
     /// Never writable; read (whatever its value, `null` too) only to answer why.
     #[serde(rename = "type", default, deserialize_with = "present")]

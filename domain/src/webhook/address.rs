@@ -27,6 +27,13 @@ fn refused(why: impl Into<String>) -> DomainError {
     DomainError::WebhookUrlNotAllowed(why.into())
 }
 
+/// What [`WebhookUrl::parse`] takes, as a JSON Schema pattern for the OpenAPI document:
+/// `http` or `https`, a host name (a name whose last label starts with a letter: a number
+/// there would be read as an IPv4 address), an optional port, a path and query, no user name
+/// and no fragment. Whether the name resolves to an address that may receive webhooks is known
+/// only when it is resolved.
+pub const URL_PATTERN: &str = r"^[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9-]+\.)*[A-Za-z][A-Za-z0-9-]*(:[0-9]{1,4})?([/?][^#\s]*)?$";
+
 impl WebhookUrl {
     /// Parses `s`: `http` or `https`, a host, no user name or password (whoever may read the
     /// webhook would read them; use the signing secret), no fragment, at most

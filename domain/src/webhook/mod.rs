@@ -5,7 +5,7 @@
 pub mod address;
 pub mod event;
 
-pub use address::{check_address, check_resolved, Host, WebhookUrl, MAX_URL_CHARS};
+pub use address::{check_address, check_resolved, Host, WebhookUrl, MAX_URL_CHARS, URL_PATTERN};
 pub use event::{EventType, EventTypes};
 
 use crate::access::{may_administer_account, AccountUser};
