@@ -191,6 +191,20 @@ pub async fn accept_invitation(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     state.limits.check(Endpoint::Accept, &req)?;
+    // The body as its schema says, whatever the token: a password by the policy (an existing
+    // profile's was made under it) and names, when given, as names are.
+    let mut errors = domain::error::FieldErrors::new();
+    let password = errors.check("password", Password::parse(&body.password));
+    let first = body
+        .first_name
+        .as_deref()
+        .and_then(|n| errors.check("first_name", PersonName::parse(n)));
+    let last = body
+        .last_name
+        .as_deref()
+        .and_then(|n| errors.check("last_name", PersonName::parse(n)));
+    errors.finish()?;
+    let password = password.ok_or(DomainError::Invalid(Vec::new()))?;
     let hash = token_hash(&body.token);
     let db = state.db.clone();
     let h = hash.clone();
@@ -214,25 +228,11 @@ pub async fn accept_invitation(
                 password_matches,
             })
         }
-        None => {
-            let mut errors = domain::error::FieldErrors::new();
-            let password = errors.check("password", Password::parse(&body.password));
-            let first = body
-                .first_name
-                .as_deref()
-                .and_then(|n| errors.check("first_name", PersonName::parse(n)));
-            let last = body
-                .last_name
-                .as_deref()
-                .and_then(|n| errors.check("last_name", PersonName::parse(n)));
-            errors.finish()?;
-            let password = password.ok_or(DomainError::Invalid(Vec::new()))?;
-            AcceptingProfile::New {
-                password_hash: state.passwords.hash(&password).await?,
-                first_name: first.map(PersonName::into_string),
-                last_name: last.map(PersonName::into_string),
-            }
-        }
+        None => AcceptingProfile::New {
+            password_hash: state.passwords.hash(&password).await?,
+            first_name: first.map(PersonName::into_string),
+            last_name: last.map(PersonName::into_string),
+        },
     };
     let db = state.db.clone();
     let user = crate::blocking::run(move || persistence::accept::accept(&db, &hash, profile, now))
