@@ -92,31 +92,29 @@ ACCEPTED_REFUSALS = {
 ACCEPTED_EVERYWHERE = {"idempotency_key_reused"}
 
 
-def _codes(response) -> set[str]:
+def _problem(response) -> tuple[str | None, set[str]]:
+    """A problem's code and its field errors' codes (nothing when the body is not one)."""
     try:
         body = response.json()
     except Exception:  # noqa: BLE001 (not JSON: nothing to recognise)
-        return set()
+        return None, set()
     if not isinstance(body, dict):
-        return set()
-    codes = {body.get("code")}
-    for error in body.get("errors") or []:
-        if isinstance(error, dict):
-            codes.add(error.get("code"))
-    return {c for c in codes if isinstance(c, str)}
+        return None, set()
+    fields = {e.get("code") for e in body.get("errors") or [] if isinstance(e, dict)}
+    code = body.get("code")
+    return (code if isinstance(code, str) else None), {f for f in fields if isinstance(f, str)}
+
+
+def _codes(response) -> set[str]:
+    """Every code a refusal names: the problem's and its fields'."""
+    code, fields = _problem(response)
+    return fields | ({code} if code else set())
 
 
 def _reasons(response) -> set[str]:
     """Why a problem was refused: its field errors' codes when it has any, else its code."""
-    try:
-        body = response.json()
-    except Exception:  # noqa: BLE001 (not JSON: nothing to recognise)
-        return set()
-    if not isinstance(body, dict):
-        return set()
-    fields = {e.get("code") for e in body.get("errors") or [] if isinstance(e, dict)}
-    reasons = fields or {body.get("code")}
-    return {r for r in reasons if isinstance(r, str)}
+    code, fields = _problem(response)
+    return fields or ({code} if code else set())
 
 
 @schemathesis.hook

@@ -80,20 +80,20 @@ async fn tokens_that_must_not_work_are_401_on_every_operation() {
     let leaver_key = create_token(
         &w,
         &leaver.token,
-        json!({"name": "l", "scopes": ALL_SCOPES}),
+        json!({"name": "l", "scopes": all_scopes()}),
     )
     .await;
     let revoked = create_token(
         &w,
         &a.admin.token,
-        json!({"name": "r", "scopes": ALL_SCOPES}),
+        json!({"name": "r", "scopes": all_scopes()}),
     )
     .await;
     let soon = (chrono::Utc::now() + chrono::TimeDelta::hours(1)).to_rfc3339();
     let short_lived = create_token(
         &w,
         &a.admin.token,
-        json!({"name": "s", "scopes": ALL_SCOPES, "expires_at": soon}),
+        json!({"name": "s", "scopes": all_scopes(), "expires_at": soon}),
     )
     .await;
     w.app.dismiss(&a.admin.token, &leaver.id).await;

@@ -194,12 +194,13 @@ async fn every_operation_refuses_callers_without_the_right_with_403_and_its_code
     let (status, profile) = w.app.login(&a.admin_email, PASSWORD, None).await;
     assert_eq!(status, StatusCode::OK, "{profile}");
     let profile = profile["access_token"].as_str().unwrap().to_owned();
-    let employee_token = api_token(&w, &a.employee.token, &ALL_SCOPES).await;
-    let external_token = api_token(&w, &a.external.token, &ALL_SCOPES).await;
+    let employee_token = api_token(&w, &a.employee.token, &all_scopes()).await;
+    let external_token = api_token(&w, &a.external.token, &all_scopes()).await;
     // For each scope, a token of the admin's with every other one.
     let mut without = BTreeMap::new();
-    for scope in ALL_SCOPES {
-        let others: Vec<&str> = ALL_SCOPES.iter().copied().filter(|s| *s != scope).collect();
+    let every = all_scopes();
+    for &scope in &every {
+        let others: Vec<&str> = every.iter().copied().filter(|s| *s != scope).collect();
         without.insert(scope, api_token(&w, &a.admin.token, &others).await);
     }
     let before = w.snapshot(a).await;

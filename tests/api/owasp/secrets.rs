@@ -186,7 +186,7 @@ async fn no_secret_in_any_log_line_and_in_responses_only_where_the_contract_says
             Method::POST,
             "/v1/api-tokens",
             Some(&admin),
-            Some(json!({"name": "CRM", "scopes": ALL_SCOPES})),
+            Some(json!({"name": "CRM", "scopes": all_scopes()})),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{key}");
