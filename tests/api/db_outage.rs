@@ -162,13 +162,20 @@ impl PrivatePostgres {
         if how == "kill" {
             let pid = std::fs::read_to_string(data.join("postmaster.pid")).unwrap();
             let pid = pid.lines().next().unwrap().trim().to_owned();
+            // Its backends outlive it a moment (each exits when it notices): the database is
+            // down once the postmaster and every one of them are gone.
+            let mut processes = children(&pid);
             assert!(Command::new("kill")
                 .args(["-KILL", &pid])
                 .status()
                 .unwrap()
                 .success());
-            // Gone once nothing listens on its port.
-            while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            processes.push(pid);
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while processes.iter().any(|p| alive(p))
+                || std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+            {
+                assert!(Instant::now() < deadline, "PostgreSQL survived SIGKILL");
                 std::thread::sleep(Duration::from_millis(10));
             }
             return;
@@ -178,6 +185,29 @@ impl PrivatePostgres {
             &["-D", data.to_str().unwrap(), "-m", how, "-w", "stop"],
         );
     }
+}
+
+/// A process's state and parent, from `/proc/PID/stat` (`pid (comm) state ppid …`; the name
+/// may hold spaces and parentheses).
+fn state_and_parent(pid: &str) -> Option<(String, String)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let mut rest = stat[stat.rfind(')')? + 1..].split_whitespace();
+    Some((rest.next()?.to_owned(), rest.next()?.to_owned()))
+}
+
+/// The processes whose parent is `pid`.
+fn children(pid: &str) -> Vec<String> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|p| state_and_parent(p).is_some_and(|(_, parent)| parent == pid))
+        .collect()
+}
+
+/// Still running: neither gone nor a zombie waiting to be reaped.
+fn alive(pid: &str) -> bool {
+    state_and_parent(pid).is_some_and(|(state, _)| state != "Z")
 }
 
 impl Drop for PrivatePostgres {
@@ -198,14 +228,19 @@ impl Drop for PrivatePostgres {
 }
 
 /// What one outage showed.
+///
+/// Only what the test can know is judged: the database is surely down from the instant the stop
+/// returned (`down`) to the instant just before the start was asked for (`restarting`). When it
+/// accepts connections again within `pg_ctl start` is not known (PostgreSQL accepts them before
+/// `pg_ctl`'s poll sees it), so a request that ends after `restarting` may rightly be served,
+/// and the times to recover are counted from `restarting`, a bound on the real return.
 struct Outage {
     how: &'static str,
-    /// When the database was down (the stop returned) and when it accepted connections again.
     down: Instant,
-    up: Instant,
+    restarting: Instant,
     /// `/readyz` while it was down: status and how long each answer took.
     readiness: Vec<(StatusCode, Duration)>,
-    /// From the database's return to `/readyz` 200.
+    /// From `restarting` to `/readyz` 200.
     ready_after: Duration,
 }
 
@@ -258,37 +293,37 @@ async fn with_postgresql_stopped_requests_get_503_at_once_and_the_server_recover
             readiness.push(readyz(&client, &server.address).await);
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
+        let restarting = Instant::now();
         tokio::task::block_in_place(|| pg.start_again());
-        let up = Instant::now();
         let ready_after = loop {
             let (status, _) = readyz(&client, &server.address).await;
             if status == StatusCode::OK {
-                break up.elapsed();
+                break restarting.elapsed();
             }
             assert!(
-                up.elapsed() < Duration::from_secs(15),
-                "not ready 15 s after PostgreSQL came back ({how}): {}",
+                restarting.elapsed() < Duration::from_secs(75),
+                "not ready 75 s after PostgreSQL was started again ({how}): {}",
                 server.output()
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         };
-        // Served again: a request made after the return gets 201.
-        let deadline = Instant::now() + Duration::from_secs(15);
+        // Served again: a request made after the start was asked for gets 201.
+        let deadline = Instant::now() + Duration::from_secs(60);
         while !load
             .so_far()
             .iter()
-            .any(|s| s.started > up && s.status() == Some(StatusCode::CREATED))
+            .any(|s| s.started > restarting && s.status() == Some(StatusCode::CREATED))
         {
             assert!(
                 Instant::now() < deadline,
-                "no 201 15 s after PostgreSQL came back ({how})"
+                "no 201 60 s after PostgreSQL was ready again ({how})"
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         outages.push(Outage {
             how,
             down,
-            up,
+            restarting,
             readiness,
             ready_after,
         });
@@ -321,15 +356,23 @@ async fn with_postgresql_stopped_requests_get_503_at_once_and_the_server_recover
     }
     let mut figures = Vec::new();
     for o in &outages {
-        // Made while it was down: each refused.
+        // Made while it was surely down: each refused.
         let during: Vec<&Sent> = sent
             .iter()
-            .filter(|s| s.started >= o.down && s.finished <= o.up)
+            .filter(|s| s.started >= o.down && s.finished <= o.restarting)
+            .collect();
+        let in_flight: Vec<(Option<StatusCode>, Duration)> = sent
+            .iter()
+            .filter(|s| s.finished > o.down && s.started < o.restarting)
+            .map(|s| (s.status(), s.took()))
             .collect();
         assert!(
             !during.is_empty(),
-            "no request while it was down ({})",
-            o.how
+            "no request made while PostgreSQL was down ({}) was answered before it was started \
+             again: requests hang through an outage (those in flight while it was down got, and \
+             took: {:?})",
+            o.how,
+            in_flight
         );
         assert!(
             during
@@ -359,15 +402,14 @@ async fn with_postgresql_stopped_requests_get_503_at_once_and_the_server_recover
             .unwrap_or_default();
         let first_201 = sent
             .iter()
-            .filter(|s| s.started > o.up && s.status() == Some(StatusCode::CREATED))
-            .map(|s| s.finished - o.up)
+            .filter(|s| s.started > o.restarting && s.status() == Some(StatusCode::CREATED))
+            .map(|s| s.finished - o.restarting)
             .min()
             .unwrap();
-        assert!(first_201 < Duration::from_secs(15));
         figures.push(format!(
             "stop {}: {} requests while down, all 503 (median {} ms, slowest {} ms), /readyz 503 \
-             ×{} (slowest {} ms); after PostgreSQL accepted connections again: first 201 after \
-             {} ms, /readyz 200 after {} ms",
+             ×{} (slowest {} ms); from the start asked for: first 201 after {} ms, /readyz 200 \
+             after {} ms",
             o.how,
             during.len(),
             median.as_millis(),
