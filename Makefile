@@ -6,7 +6,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run bench test test-deps test-sqlite test-postgres test-postgres-required test-web test-web-client test-web-lint test-web-browser test-web-readme test-fuzz lint openapi openapi-check ci build
+.PHONY: run bench test test-setup test-build test-deps test-unit test-sqlite test-postgres test-postgres-required test-postgres-or-skip test-web test-web-client test-web-lint test-web-browser test-web-readme test-fuzz lint openapi openapi-check ci build
 
 ## run: the server on SQLite (./data/extranet.db), Swagger UI at http://127.0.0.1:8080/docs
 run:
@@ -15,34 +15,73 @@ run:
 build:
 	$(CARGO) build --workspace --all-targets
 
-## test: every test; the black-box suite once on SQLite and, when PostgreSQL answers, once on
-## it; then what a browser, a typed client, a linter and a fuzzer make of the server and its
-## document
-test: test-sqlite test-web test-fuzz
-	@if (exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null; then \
-		$(MAKE) --no-print-directory test-postgres; \
-	else \
-		echo "PostgreSQL is not reachable at $(PG_HOST):$(PG_PORT): the PostgreSQL run was SKIPPED"; \
-	fi
+# Each stage of `make test` and `make ci` is timed (scripts/stages.sh): the table at the end says
+# what the suite costs, and which stage failed.
+STAGES := ./scripts/stages.sh
+TEST_STAGES := $(STAGES) run setup $(MAKE) --no-print-directory test-setup \
+	&& $(STAGES) run build $(MAKE) --no-print-directory test-build \
+	&& $(STAGES) run unit $(MAKE) --no-print-directory test-unit \
+	&& $(STAGES) run "HTTP on SQLite" $(MAKE) --no-print-directory test-sqlite \
+	&& $(STAGES) run web $(MAKE) --no-print-directory test-web \
+	&& $(STAGES) run fuzz $(MAKE) --no-print-directory test-fuzz
 
-## test-deps: what the tests talk to besides the server: a real SMTP server (aiosmtpd, from PyPI)
-## and the `extranet` binary itself (for the multi-process and crash tests)
+## test: every test — unit tests; the black-box suite once on SQLite and, when PostgreSQL
+## answers, once on it; what a browser, a typed client, a linter and a fuzzer make of the
+## server and its document — then what each stage took
+test:
+	@$(STAGES) reset; \
+	$(TEST_STAGES) \
+	&& $(MAKE) --no-print-directory test-postgres-or-skip; \
+	rc=$$?; $(STAGES) report; exit $$rc
+
+## test-setup: what the tests need besides the code, installed when missing: a real SMTP
+## server (aiosmtpd, PyPI), Debian's chromium and faketime, npm's packages for tests/web, and
+## schemathesis in a virtualenv (tests/fuzz)
+test-setup:
+	@$(MAKE) --no-print-directory $(WEB_DEPS) $(FUZZ_VENV)/.installed
+	@python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
+	@test -x /usr/bin/chromium -a -x /usr/bin/faketime || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium faketime; }
+
+## test-build: the `extranet` binary (the process, crash, browser and fuzz tests start it) and
+## every test binary, built once for both backends (the same command line, so the same
+## features: the PostgreSQL run builds nothing again)
+test-build:
+	$(CARGO) build -p api --bin extranet
+	$(CARGO) test --workspace --no-run
+
+# What the HTTP suite needs besides its own binary.
 test-deps:
 	@python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
 	$(CARGO) build -p api --bin extranet
 
-test-sqlite: test-deps
-	@echo "== tests: unit tests, and the HTTP suite on SQLite"
-	$(CARGO) test --workspace
+## test-unit: the crates' own tests (domain rules and their properties, persistence, api)
+test-unit:
+	$(CARGO) test --workspace --lib --bins
+	$(CARGO) test --workspace --doc
 
+## test-sqlite: the HTTP suite on SQLite
+test-sqlite: test-deps
+	@echo "== tests: the HTTP suite on SQLite"
+	$(CARGO) test --workspace --test api
+
+## test-postgres: the HTTP suite on PostgreSQL
 test-postgres: test-deps
 	@echo "== tests: the HTTP suite on PostgreSQL ($(TEST_POSTGRES_URL))"
-	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(CARGO) test -p extranet-tests
+	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(CARGO) test --workspace --test api
 
 ## test-postgres-required: as test-postgres, but fails when PostgreSQL does not answer
 test-postgres-required:
 	@(exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null || { echo "PostgreSQL is required but not reachable at $(PG_HOST):$(PG_PORT)"; exit 1; }
-	$(MAKE) --no-print-directory test-postgres
+	@$(STAGES) run "HTTP on PostgreSQL" $(MAKE) --no-print-directory test-postgres
+
+# The PostgreSQL run of `make test`: skipped, and said so, when PostgreSQL does not answer.
+test-postgres-or-skip:
+	@if (exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null; then \
+		$(STAGES) run "HTTP on PostgreSQL" $(MAKE) --no-print-directory test-postgres; \
+	else \
+		echo "PostgreSQL is not reachable at $(PG_HOST):$(PG_PORT): the PostgreSQL run was SKIPPED"; \
+		$(STAGES) skip "HTTP on PostgreSQL" "not reachable at $(PG_HOST):$(PG_PORT)"; \
+	fi
 
 ## test-web: the typed client, the spec's linter and the browser tests (tests/web; npm's
 ## packages pinned in its package-lock.json, Debian's chromium)
@@ -57,9 +96,11 @@ $(WEB_DEPS): tests/web/package-lock.json
 test-web-client: $(WEB_DEPS)
 	cd tests/web && node typegen.mjs && npx tsc -p client && echo "typed client: program.ts compiles; every refused request in refused.ts is a compile error"
 
-## test-web-lint: @redocly/cli lint, recommended rules, no errors or warnings
+## test-web-lint: @redocly/cli lint, recommended rules, no errors or warnings; and YAML 1.1
+## readers (js-yaml's default schema) read openapi.yaml as YAML 1.2 readers do
 test-web-lint: $(WEB_DEPS)
 	cd tests/web && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx redocly lint
+	node tests/web/yaml-readers.mjs
 
 ## test-web-readme: README's walkthrough, run as written against a fresh server
 test-web-readme:
@@ -127,5 +168,12 @@ bench:
 		echo "PostgreSQL is not reachable at $(PG_HOST):$(PG_PORT): its bench was SKIPPED"; \
 	fi
 
-## ci: lint, every test with the PostgreSQL run required, and the OpenAPI drift check
-ci: lint test-sqlite test-web test-fuzz test-postgres-required openapi-check
+## ci: lint, every test with the PostgreSQL run required, and the OpenAPI drift check, then
+## what each stage took
+ci:
+	@$(STAGES) reset; \
+	$(STAGES) run lint $(MAKE) --no-print-directory lint \
+	&& $(TEST_STAGES) \
+	&& $(MAKE) --no-print-directory test-postgres-required \
+	&& $(STAGES) run "openapi.yaml drift" $(MAKE) --no-print-directory openapi-check; \
+	rc=$$?; $(STAGES) report; exit $$rc

@@ -5,6 +5,7 @@ pub mod exact;
 pub mod examples;
 pub mod ids;
 pub mod limits;
+pub mod yaml11;
 
 use crate::problem::{Problem, ProblemField};
 use crate::responses::*;
@@ -123,10 +124,13 @@ pub fn complete(api: utoipa::openapi::OpenApi, published: &exact::Published) -> 
 }
 
 /// The document as YAML, as committed in `openapi.yaml`, in the order utoipa writes it
-/// (what the edits add comes after what was there).
+/// (what the edits add comes after what was there), read alike by YAML 1.1 and 1.2 readers
+/// ([`yaml11`]).
 pub fn yaml() -> Result<String, String> {
     let skeleton = serde_norway::to_value(typed(operations())).map_err(|e| e.to_string())?;
-    serde_norway::to_string(&ordered(&document(), &skeleton)).map_err(|e| e.to_string())
+    let text =
+        serde_norway::to_string(&ordered(&document(), &skeleton)).map_err(|e| e.to_string())?;
+    yaml11::quote(&text)
 }
 
 /// `value` as YAML, its maps' keys in `skeleton`'s order first, then the others (sorted).

@@ -198,6 +198,28 @@ struct HeldRequest {
     rest: Vec<u8>,
 }
 
+/// Whether the server took the connection from `client_port` and read what came on it: its
+/// end of the connection (in `/proc/net/tcp`) belongs to a socket of a process (an inode:
+/// accepted) and has nothing left to read (`rx_queue` 0).
+fn read_by_server(server_port: u16, client_port: u16) -> bool {
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+    let port_of = |address: &str| {
+        address
+            .rsplit(':')
+            .next()
+            .and_then(|p| u16::from_str_radix(p, 16).ok())
+    };
+    table.lines().skip(1).any(|line| {
+        // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+        let f: Vec<&str> = line.split_whitespace().collect();
+        f.len() > 9
+            && port_of(f[1]) == Some(server_port)
+            && port_of(f[2]) == Some(client_port)
+            && f[4].ends_with(":00000000")
+            && f[9] != "0"
+    })
+}
+
 impl HeldRequest {
     async fn open(address: &str, token: &str, body: &Value) -> Self {
         let host = address.trim_start_matches("http://");
@@ -279,20 +301,33 @@ async fn sigterm_finishes_the_requests_in_flight_and_the_message_in_hand_then_ex
         let body = json!({"type": "extranet", "workgroup_id": group, "invitees": invitees});
         held.push(HeldRequest::open(&server.address, &token, &body).await);
     }
-    // Accepted by the server by now (connections still in the listen queue at the signal are
+    // Taken by the server before the signal (connections still in the listen queue then are
     // reset with the listening socket, as anywhere).
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let server_port: u16 = server.address.rsplit(':').next().unwrap().parse().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    for h in &held {
+        let client_port = h.stream.local_addr().unwrap().port();
+        while !read_by_server(server_port, client_port) {
+            assert!(
+                Instant::now() < deadline,
+                "the server did not take a held request"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
     server.terminate();
     let signalled = Instant::now();
 
-    // No new connections once it stops accepting.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // It stops accepting new connections.
     let host = server.address.trim_start_matches("http://").to_owned();
-    let refused = tokio::net::TcpStream::connect(&host).await;
-    assert!(
-        refused.is_err(),
-        "a new connection was accepted after SIGTERM"
-    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while tokio::net::TcpStream::connect(&host).await.is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "new connections were still accepted 15 s after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     // The held requests still get their whole answers.
     let in_flight = held.len();
     let answers: Vec<_> = held.into_iter().map(|h| tokio::spawn(h.finish())).collect();

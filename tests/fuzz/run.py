@@ -454,6 +454,41 @@ def summarize(label, text, code, statuses, elapsed, server, out_path) -> tuple[b
     return ok, line
 
 
+def committed_document_reads_as_served(binary: Path) -> tuple[bool, str]:
+    """openapi.yaml, read by PyYAML (a YAML 1.1 reader, as schemathesis and many generators
+    read YAML), is the document the server serves, but for `servers`: no unquoted timestamp or
+    other YAML 1.1 look-alike turns a string into a date, a boolean or a number."""
+    import yaml  # schemathesis' own dependency, pinned in requirements.txt
+
+    server = Server(binary)
+    try:
+        served = server.call("GET", "/openapi.json")
+    finally:
+        server.stop()
+    committed = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+    served.pop("servers", None)
+    committed.pop("servers", None)
+    # Through JSON: a date PyYAML made is not JSON, and says where it is.
+    committed = json.loads(json.dumps(committed, default=lambda v: f"<{type(v).__name__} {v}>"))
+    if committed == served:
+        return True, "openapi.yaml: read by PyYAML (YAML 1.1), the document the server serves"
+    differences = []
+
+    def walk(a, b, path):
+        if isinstance(a, dict) and isinstance(b, dict):
+            for k in sorted(set(a) | set(b)):
+                walk(a.get(k), b.get(k), f"{path}/{k}")
+        elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+            for i, (x, y) in enumerate(zip(a, b)):
+                walk(x, y, f"{path}/{i}")
+        elif a != b:
+            differences.append(f"{path}: {a!r} (openapi.yaml) != {b!r} (served)")
+
+    walk(committed, served, "")
+    return False, "openapi.yaml read by PyYAML (YAML 1.1) is not the served document:\n  " + "\n  ".join(
+        differences[:20])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", default=os.environ.get("EXTRANET_BIN") or str(
@@ -466,7 +501,8 @@ def main() -> int:
     args = parser.parse_args()
     binary = Path(args.bin).resolve()
     (ROOT / "target" / "fuzz").mkdir(parents=True, exist_ok=True)
-    results = [run(label, binary, args) for label in (["bearer", "api_token"] if not args.only else [args.only])]
+    results = [committed_document_reads_as_served(binary)]
+    results += [run(label, binary, args) for label in (["bearer", "api_token"] if not args.only else [args.only])]
     for _, line in results:
         print(line)
     return 0 if all(ok for ok, _ in results) else 1

@@ -234,10 +234,13 @@ async function run() {
   });
 
   await check('accept page: accept → welcome; one request however often it is submitted', async () => {
+    // The request is held until the page has been tried again meanwhile.
     let calls = 0;
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
     await page.route('**/v1/invitations/accept', async (route) => {
       calls += 1;
-      await sleep(700);
+      await held;
       await route.continue();
     });
     await page.fill('#password', 'correct horse battery');
@@ -246,6 +249,7 @@ async function run() {
     assert(await page.locator('#decline-button').isDisabled(), 'Decline is disabled while the request runs');
     await page.press('#password', 'Enter');
     await page.locator('#accept-button').click({ force: true, timeout: 1000 }).catch(() => {});
+    release();
     await visible(page, 'welcome');
     equal(calls, 1, 'accept requests');
     equal(await text(page, '#welcome-title'), 'Welcome, Bob!', 'welcome');

@@ -106,7 +106,7 @@ pub fn apply(doc: &mut Value, published: &Published) -> Vec<String> {
         exclusive(doc, schema, *pair, *need, &mut missed);
     }
     extranet_names_a_workgroup(doc, &mut missed);
-    confirm_login(doc, &mut missed);
+    logins(doc, &mut missed);
     new_member_role(doc, &mut missed);
     for (schema, property, values) in fixed_words(&published.plans) {
         match at(
@@ -256,28 +256,26 @@ fn always_sent(name: &str, schema: &mut Value) {
     });
 }
 
-/// The login a sign-up's code went to is an email address or a phone number, as at sign-up.
-fn confirm_login(doc: &mut Value, missed: &mut Vec<String>) {
-    match at(
-        doc,
-        &[
-            "components",
-            "schemas",
-            "ConfirmBody",
-            "properties",
-            "login",
-        ],
-    ) {
-        Some(Value::Object(login)) => {
-            login.insert(
-                "anyOf".into(),
-                json!([
-                    {"format": "email", "maxLength": domain::login::Email::MAX_LEN},
-                    {"pattern": domain::login::PHONE_PATTERN},
-                ]),
-            );
+/// A login typed into one field (logging in, confirming a sign-up) is an email address or a
+/// phone number, as `Login::parse` reads it: a client generated from the document refuses
+/// anything else, as the server does (422 `invalid_login`).
+fn logins(doc: &mut Value, missed: &mut Vec<String>) {
+    for schema in ["ConfirmBody", "LoginBody"] {
+        match at(
+            doc,
+            &["components", "schemas", schema, "properties", "login"],
+        ) {
+            Some(Value::Object(login)) => {
+                login.insert(
+                    "anyOf".into(),
+                    json!([
+                        {"format": "email", "maxLength": domain::login::Email::MAX_LEN},
+                        {"pattern": domain::login::PHONE_PATTERN},
+                    ]),
+                );
+            }
+            _ => missed.push(format!("{schema}.login")),
         }
-        _ => missed.push("ConfirmBody.login".into()),
     }
 }
 
