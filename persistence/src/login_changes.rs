@@ -10,7 +10,8 @@ use crate::keys::{parse_id, to_count, utc, Key, Literal};
 use crate::models::identities::credentials_of;
 use crate::outbox::{self, NewMessage};
 use crate::quotas;
-use crate::schema::{identities, invitations, login_changes, users};
+use crate::schema::{accounts, identities, invitations, login_changes, users};
+use crate::tx;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
@@ -145,6 +146,9 @@ pub fn confirm(
 ) -> Result<ProfileLogins, StoreError> {
     let code_hash = code_hash.to_owned();
     let outcome = db.write(move |conn| {
+        // Rule 6 in each of the profile's accounts: a batch of one of them is decided on its
+        // logins either before this (and the new login is then taken) or after.
+        let accounts = tx::lock_accounts_of(conn, identity)?;
         let row: Option<ChangeRow> = login_changes::table
             .filter(login_changes::identity_id.eq(identity.key()))
             .filter(login_changes::code_hash.eq(&code_hash))
@@ -170,7 +174,12 @@ pub fn confirm(
         ) {
             (Ok(()), Some(login)) => {
                 end_waiting_changes(conn, identity, now)?;
-                switch(conn, identity, &login, now).map(Ok)
+                let logins = switch(conn, identity, &login, now)?;
+                let keys: Vec<String> = accounts.iter().map(|a| a.key()).collect();
+                diesel::update(accounts::table.filter(accounts::id.eq_any(keys)))
+                    .set(accounts::logins_version.eq(accounts::logins_version + 1))
+                    .execute(conn)?;
+                Ok(Ok(logins))
             }
             (Err(DomainError::InvalidCode), _) | (Ok(()), None) => {
                 diesel::update(

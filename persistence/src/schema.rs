@@ -17,6 +17,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         active_webhooks -> Integer,
+        logins_version -> Integer,
     }
 }
 
