@@ -38,6 +38,7 @@ mod seats;
 mod seed_story;
 mod sign_up_proof;
 mod smtp_tls;
+mod strangers;
 mod todays_rules;
 mod transfers;
 mod users;

@@ -182,7 +182,8 @@ async fn a_batch_into_another_accounts_workgroup_finds_no_such_workgroup() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_login_change_confirmed_while_the_new_login_is_invited_never_leaves_both() {
     const ROUNDS: usize = 16;
-    let app = TestApp::spawn().await;
+    // Every login change is asked for from 127.0.0.1: no budget of codes per client here.
+    let app = TestApp::spawn_with(|c| c.code_per_client_per_hour = 0).await;
     let admin = app.sign_up("ada@agency.example", "free").await;
     let group = app.workgroup(&admin.token, "Site", true).await;
     // The external users, each asking for a new login and holding its code.

@@ -124,6 +124,7 @@ pub async fn sign_up(
             last_name: &body.admin.last_name,
         },
         &state.account_limits.plans,
+        state.signup_sms,
     )?;
     let db = state.db.clone();
     let login = cmd.login.clone();
@@ -158,6 +159,7 @@ pub async fn sign_up(
         code_hash: code.hash,
         sealed_code: code.sealed,
         expires_at: code_expiry(now),
+        client: state.limits.client(&req).to_string(),
     };
     let db = state.db.clone();
     let quotas = state.account_limits.quotas;
@@ -224,8 +226,16 @@ pub async fn confirm_sign_up(
         .code_hash(login.as_str(), code.as_str())
         .map_err(ApiError::internal)?;
     let st = state.clone();
+    let client = state.limits.client(&req).to_string();
     let (account, user) = crate::blocking::run(move || {
-        persistence::sign_ups::confirm(&st.db, &login, &hash, &st.account_limits.plans, now)
+        persistence::sign_ups::confirm(
+            &st.db,
+            &login,
+            &hash,
+            &client,
+            &st.account_limits.plans,
+            now,
+        )
     })
     .await??;
     let token = state

@@ -10,7 +10,7 @@ use crate::reads::Bound;
 use crate::responses::*;
 use crate::state::AppState;
 use crate::views::ProfileView;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use domain::login_change::{code_expiry, parse_new_login, CODE_TTL_MINUTES};
 use domain::sign_up::ConfirmationCode;
 use domain::DomainError;
@@ -92,6 +92,7 @@ pub struct LoginChangeStarted {
 )]
 #[post("/v1/network/profile/login-change")]
 pub async fn request_login_change(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Caller(actor): Caller,
     JsonBody(body): JsonBody<LoginChangeBody>,
@@ -124,6 +125,7 @@ pub async fn request_login_change(
         code_hash: code.hash,
         sealed_code: code.sealed,
         expires_at: code_expiry(now),
+        client: state.limits.client(&req).to_string(),
     };
     let db = state.db.clone();
     let quotas = state.account_limits.quotas;
@@ -153,8 +155,9 @@ pub struct LoginChangeConfirmBody {
 
 /// Confirm a login change with the code sent to the new login: the profile's login switches
 /// at once in every account, the old one is free everywhere (it can be invited again), and
-/// the old address is told. Wrong, used or expired code: 422 `invalid_code` (after 5 wrong
-/// codes the waiting change is dead: ask again); the new login taken meanwhile: 409
+/// the old address is told. Wrong, used or expired code: 422 `invalid_code`; after a few wrong
+/// codes each further try waits longer (429 `rate_limited` with `Retry-After`, the right code
+/// too), but the code stays good until it expires; the new login taken meanwhile: 409
 /// `login_taken`.
 #[utoipa::path(
     tag = "network",
@@ -168,10 +171,12 @@ pub struct LoginChangeConfirmBody {
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[post("/v1/network/profile/login-change/confirm")]
 pub async fn confirm_login_change(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Caller(actor): Caller,
     JsonBody(body): JsonBody<LoginChangeConfirmBody>,
@@ -185,8 +190,9 @@ pub async fn confirm_login_change(
         .code_hash(&code_binding(identity), code.as_str())
         .map_err(ApiError::internal)?;
     let db = state.db.clone();
+    let client = state.limits.client(&req).to_string();
     let profile = crate::blocking::run(move || {
-        persistence::login_changes::confirm(&db, identity, &code_hash, now)?;
+        persistence::login_changes::confirm(&db, identity, &code_hash, &client, now)?;
         persistence::identities::profile(&db, identity)
     })
     .await??;
