@@ -188,8 +188,10 @@ pub struct ConfirmBody {
 /// Confirm a sign-up with the code sent to its login: the account and its first administrator
 /// are created, and a token acting as that administrator comes back (public).
 ///
-/// A wrong, used or expired code is 422 `invalid_code` (after 5 wrong codes a login's waiting
-/// sign-ups are dead: sign up again). When the login has a network profile whose password the
+/// A wrong, used or expired code is 422 `invalid_code`. After 5 wrong codes for a login (10
+/// from one client address) each further try waits twice as long as the last: 429
+/// `rate_limited` with `Retry-After`, the right code too; once the wait is over the code still
+/// works (nobody can cancel another person's sign-up by guessing). When the login has a network profile whose password the
 /// sign-up did not give, 401 `invalid_credentials`: the code proves the login, not the password.
 #[utoipa::path(
     tag = "accounts",
