@@ -68,7 +68,34 @@ pub fn token_in(text: &str) -> String {
         .collect()
 }
 
+/// A port nothing listens on now, for a peer that must be told its port before it starts (a
+/// PostgreSQL of the test's own, a mail server started later). Taken outside the kernel's
+/// ephemeral range (`ip_local_port_range`), from which every outgoing connection of the suite
+/// takes its local port: a port from there (what binding port 0 gives) could be taken by one
+/// of them before the peer binds it. A peer that can bind port 0 and say which port it got
+/// does that instead (the `extranet` binary, the SMTP sink).
 pub fn free_port() -> u16 {
+    let range = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").ok();
+    let (low, high) = range
+        .as_deref()
+        .and_then(|r| {
+            let mut it = r.split_whitespace().filter_map(|p| p.parse::<u16>().ok());
+            Some((it.next()?, it.next()?))
+        })
+        .unwrap_or((32768, 60999));
+    // Below the range when there is room there, else above it.
+    let (from, to) = if low > 11_000 {
+        (10_000, low)
+    } else {
+        (high.saturating_add(1), u16::MAX)
+    };
+    for _ in 0..1000 {
+        let random = uuid::Uuid::new_v4().as_u128();
+        let port = from + u16::try_from(random % u128::from(to - from)).unwrap();
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -91,11 +118,11 @@ impl SmtpServer {
     /// With the options of `tests/support/smtp_sink.py` (`--tls CERT KEY`, `--require-tls`,
     /// `--auth USER PASSWORD`).
     pub fn start_with(options: &[&str]) -> Self {
-        let port = free_port();
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/support/smtp_sink.py");
+        // Port 0: the sink binds a port the system chooses and says which.
         let mut child = Command::new("python3")
             .arg(script)
-            .arg(port.to_string())
+            .arg("0")
             .args(options)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -112,16 +139,33 @@ impl SmtpServer {
                 let Ok(v) = serde_json::from_str::<Value>(&line) else {
                     continue;
                 };
-                if v.get("ready").is_some() {
-                    let _ = ready_tx.send(());
+                if let Some(port) = v.get("ready").and_then(Value::as_u64) {
+                    let _ = ready_tx.send(u16::try_from(port).unwrap());
                 } else {
                     sink.push(v);
                 }
             }
         });
-        ready_rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("the SMTP server (aiosmtpd) started; is it installed? `make test` installs it");
+        // Python's start is slow on a loaded machine: a generous deadline, but no waiting on a
+        // sink that already died.
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
+        let port = loop {
+            match ready_rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(port) => break port,
+                Err(_) => {
+                    if let Some(status) = child.try_wait().unwrap() {
+                        panic!(
+                            "the SMTP sink exited ({status}) before it listened; is aiosmtpd \
+                             installed? `make test` installs it"
+                        );
+                    }
+                    assert!(
+                        std::time::Instant::now() < deadline,
+                        "the SMTP sink did not listen within 120 s"
+                    );
+                }
+            }
+        };
         Self { child, port, inbox }
     }
 

@@ -23,6 +23,36 @@ fn binary() -> std::path::PathBuf {
     bin
 }
 
+/// The port of the "serving" line the server logs once it listens (text, with or without
+/// colours, or JSON).
+fn serving_port(output: &str) -> Option<u16> {
+    let line = output.lines().find(|l| l.contains("serving; Swagger UI"))?;
+    // Without the terminal's colour codes (`ESC [ … m`).
+    let mut plain = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    let at = plain
+        .find("port=")
+        .map(|i| i + "port=".len())
+        .or_else(|| plain.find("\"port\":").map(|i| i + "\"port\":".len()))?;
+    plain[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
 /// A server process and everything it printed.
 pub struct ServerProcess {
     child: Child,
@@ -36,10 +66,10 @@ impl ServerProcess {
     }
 
     pub async fn start_with(database_url: &str, sms_url: &str, env: &[(&str, &str)]) -> Self {
-        let port = free_port();
+        // Port 0: the server binds a port the system chooses and says which in its log.
         let mut child = Command::new(binary())
             .arg("serve")
-            .env("EXTRANET_BIND", format!("127.0.0.1:{port}"))
+            .env("EXTRANET_BIND", "127.0.0.1:0")
             .env("DATABASE_URL", database_url)
             .env("EXTRANET_JWT_SECRET", JWT_SECRET)
             .env("EXTRANET_SMS", sms_url)
@@ -69,8 +99,22 @@ impl ServerProcess {
                 }
             });
         }
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let port = loop {
+            if let Some(port) = serving_port(&output.lock().unwrap()) {
+                break port;
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("the server exited ({status}): {}", output.lock().unwrap());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not say where it listens: {}",
+                output.lock().unwrap()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
         let address = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Ok(res) = reqwest::get(format!("{address}/readyz")).await {
                 if res.status() == StatusCode::OK {

@@ -47,6 +47,23 @@ SCOPES = [
 
 
 def free_port() -> int:
+    """A port nothing listens on now, outside the kernel's ephemeral range (from which outgoing
+    connections take their local ports, and so could take this one before the server binds
+    it)."""
+    import random
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    start, end = (10000, low) if low > 11000 else (high + 1, 65535)
+    for _ in range(1000):
+        port = random.randrange(start, end)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

@@ -1,5 +1,6 @@
-"""A real SMTP server (aiosmtpd) for the tests: listens on 127.0.0.1:PORT and prints every
-message it receives as one JSON line on stdout: {"from", "to", "subject", "body", "message_id",
+"""A real SMTP server (aiosmtpd) for the tests: listens on 127.0.0.1:PORT (0: a port the system
+chooses), says {"ready": PORT} on stdout once it listens, and prints every message it receives
+as one JSON line there: {"from", "to", "subject", "body", "message_id",
 "tls", "user"} (message_id without its angle brackets, null when the message has none).
 
 Options: --tls CERT KEY offers STARTTLS with that certificate; --require-tls refuses mail until
@@ -10,9 +11,24 @@ import asyncio
 import email
 import email.policy
 import json
+import socket
 import ssl
 
 from aiosmtpd.controller import Controller
+
+
+class BoundController(Controller):
+    """A controller on a socket bound before it starts: with port 0 the system picks a free
+    port, and nothing can take it between the choice and the listening."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind((self.hostname, self.port))
+        self.port = self.sock.getsockname()[1]
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self.sock, ssl=self.ssl_context)
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
@@ -58,9 +74,9 @@ def main():
         options["authenticator"] = authenticator
         options["auth_required"] = True
         options["auth_require_tls"] = bool(args.tls)
-    controller = Controller(Sink(), hostname="127.0.0.1", port=args.port, **options)
+    controller = BoundController(Sink(), hostname="127.0.0.1", port=args.port, **options)
     controller.start()
-    print(json.dumps({"ready": args.port}), flush=True)
+    print(json.dumps({"ready": controller.port}), flush=True)
     try:
         asyncio.get_event_loop().run_until_complete(asyncio.Event().wait())
     except KeyboardInterrupt:

@@ -2,23 +2,41 @@
 // temporary directory, console delivery (each message is a JSON line on stdout, with `link`
 // or `code`), and small helpers to call its API as a client would.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-function freePort() {
-  return new Promise((resolve, reject) => {
+// Whether `port` (0: any) can be listened on now; resolves to the port, or null.
+function tryPort(port) {
+  return new Promise((resolve) => {
     const s = createServer();
     s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
+    s.on('error', () => resolve(null));
+    s.listen(port, '127.0.0.1', () => {
+      const bound = s.address().port;
+      s.close(() => resolve(bound));
     });
   });
+}
+
+// A port nothing listens on now, outside the kernel's ephemeral range: outgoing connections
+// take their local ports from there, and could take this one before the server binds it.
+async function freePort() {
+  let [low, high] = [32768, 60999];
+  try {
+    [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  } catch {
+    // Not Linux: the defaults.
+  }
+  const [from, to] = low > 11000 ? [10000, low] : [high + 1, 65536];
+  for (let i = 0; i < 1000; i += 1) {
+    const port = await tryPort(from + Math.floor(Math.random() * (to - from)));
+    if (port !== null) return port;
+  }
+  return tryPort(0);
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
