@@ -126,6 +126,9 @@ pub struct RawConfig {
     /// split DNS. A name may be listed more than once; every address is checked like a
     /// resolved one.
     pub webhook_resolve: String,
+    /// Seconds a client has to send a request's head, and again its body; a slower one is
+    /// answered 408 and its connection closed.
+    pub request_read_timeout_seconds: u32,
 }
 
 impl Default for RawConfig {
@@ -161,6 +164,7 @@ impl Default for RawConfig {
                 .unwrap_or(72),
             webhook_concurrency: 4,
             webhook_resolve: String::new(),
+            request_read_timeout_seconds: 10,
         }
     }
 }
@@ -220,6 +224,8 @@ pub struct Config {
     pub login_failure_interval_seconds: u32,
     pub quotas: SendingQuotas,
     pub webhooks: WebhookSettings,
+    /// How long a client has to send a request's head, and again its body.
+    pub request_read_timeout: std::time::Duration,
 }
 
 /// Whether `host` (a name or an address, maybe with brackets) is this machine's loopback.
@@ -368,6 +374,9 @@ impl Config {
                 concurrency: usize::try_from(raw.webhook_concurrency.clamp(1, 64)).unwrap_or(4),
                 resolve: parse_resolve(&raw.webhook_resolve)?,
             },
+            request_read_timeout: std::time::Duration::from_secs(u64::from(
+                raw.request_read_timeout_seconds.clamp(1, 3600),
+            )),
         })
     }
 }
