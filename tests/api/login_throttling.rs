@@ -1,5 +1,5 @@
-//! Failed logins are throttled per login, whatever the address, and only trusted proxies may
-//! say who the client is (issue #8).
+//! Failed logins are throttled per person (and per unknown login), whatever the address
+//! (issues #8 and #24), and only trusted proxies may say who the client is.
 
 use crate::helpers::{assert_problem, TestApp, PASSWORD};
 use reqwest::StatusCode;
@@ -17,7 +17,7 @@ async fn login_from(app: &TestApp, client: &str, login: &str, password: &str) ->
 }
 
 #[tokio::test]
-async fn failed_logins_are_throttled_per_login_from_any_address_and_only_trusted_proxies_may_say_who_the_client_is(
+async fn failed_logins_are_throttled_per_person_from_any_address_and_only_trusted_proxies_may_say_who_the_client_is(
 ) {
     let app = TestApp::spawn_with(|c| {
         c.trusted_proxies = "127.0.0.1/32, ::1".into();

@@ -4,7 +4,7 @@
 
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
-use crate::rate_limit::Endpoint;
+use crate::rate_limit::{Endpoint, PasswordTarget};
 use crate::responses::*;
 use crate::secrets::token_hash;
 use crate::state::AppState;
@@ -216,12 +216,13 @@ pub async fn accept_invitation(
             identity_id,
             password_hash: stored,
         }) => {
-            // The profile's password is being tried: failures count against the profile.
-            let key = format!("profile:{identity_id}");
-            state.login_failures.check(&key)?;
+            // The profile's password is being tried: failures count against the person, as
+            // failed logins do.
+            let target = PasswordTarget::Profile(identity_id);
+            state.login_failures.check(&target)?;
             let password_matches = state.passwords.verify(&body.password, Some(stored)).await?;
             if !password_matches {
-                state.login_failures.failed(&key);
+                state.login_failures.failed(&target);
             }
             AcceptingProfile::Existing(ExistingProfile {
                 identity_id,

@@ -6,6 +6,7 @@
 use crate::auth::Caller;
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
+use crate::rate_limit::PasswordTarget;
 use crate::reads::Bound;
 use crate::responses::*;
 use crate::state::AppState;
@@ -99,9 +100,9 @@ pub async fn request_login_change(
     let now = state.clock.now();
     let identity = actor.identity_id();
     let new_login = parse_new_login(body.new_email.as_deref(), body.new_phone.as_deref())?;
-    // Wrong passwords are counted per profile, as logins count them per login.
-    let failures_key = format!("profile:{identity}");
-    state.login_failures.check(&failures_key)?;
+    // Wrong passwords count against the person, with their failed logins.
+    let target = PasswordTarget::Profile(identity);
+    state.login_failures.check(&target)?;
     let db = state.db.clone();
     let hash = crate::blocking::run(move || persistence::identities::password_hash(&db, identity))
         .await??;
@@ -110,7 +111,7 @@ pub async fn request_login_change(
         .verify(&body.current_password, Some(hash))
         .await?
     {
-        state.login_failures.failed(&failures_key);
+        state.login_failures.failed(&target);
         return Err(DomainError::WrongCurrentPassword.into());
     }
     let code = state

@@ -5,7 +5,7 @@
 //! minimum, query strings past `maxLength` and a huge one — and the rate limits of every public
 //! operation that documents 429, and the resend interval: 429 with `Retry-After`. (Elsewhere:
 //! the 101-invitee batch and the sending quotas per account and per recipient in `limits.rs`,
-//! failed logins per login in `login_throttling.rs`, the public buckets' `Retry-After` value in
+//! failed logins per person in `login_throttling.rs`, the public buckets' `Retry-After` value in
 //! `auth.rs`.)
 
 use super::*;
