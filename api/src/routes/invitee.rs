@@ -166,7 +166,11 @@ pub struct AcceptResponse {
 /// ones 410. Today's rules are checked again: the workgroup must still allow external users
 /// (409 `workgroup_not_extranet`), the account's domain rules still let the address in (409
 /// `domain_not_allowed`), and whoever sent the invitation last must still be allowed to send
-/// it (409 `inviter_no_longer_allowed`; a dismissed inviter's invitations stay valid).
+/// it (409 `inviter_no_longer_allowed`; a dismissed inviter's invitations stay valid). A
+/// profile that already is a user of the account cannot join it twice (409 `already_a_user`),
+/// dismissed or not: a dismissed user comes back only by a reinstatement (an invitation to a
+/// login the person took after their dismissal is answered like any other, so that the account
+/// learns nothing of it, and is refused to them here).
 #[utoipa::path(
     tag = "invitations",
     security(()),

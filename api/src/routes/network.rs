@@ -74,8 +74,10 @@ pub struct LoginChangeStarted {
 /// switches the login. Until then nothing changes.
 ///
 /// 403 `wrong_current_password`; 409 `login_taken` when the new login is someone else's
-/// (without saying whose), `same_login` when it already is the profile's; 429 `rate_limited`
-/// after 3 requests in an hour.
+/// (another profile's, or a pending invitation's in an account where the person is an active
+/// user; without saying whose), `same_login` when it already is the profile's; 429
+/// `rate_limited` after 3 requests in an hour, or after too many wrong passwords (counted with
+/// the person's failed logins).
 #[utoipa::path(
     tag = "network",
     request_body(content = LoginChangeBody),
@@ -154,8 +156,10 @@ pub struct LoginChangeConfirmBody {
 }
 
 /// Confirm a login change with the code sent to the new login: the profile's login switches
-/// at once in every account, the old one is free everywhere (it can be invited again), and
-/// the old address is told. Wrong, used or expired code: 422 `invalid_code` (after 5 wrong
+/// at once, and every account where the person is an active user sees the new one and records
+/// `user.login_changed`; an account that dismissed the person goes on seeing the logins of the
+/// dismissal and hears nothing. The old login is free everywhere (it can be invited again,
+/// even into an account that dismissed the person), and the old address is told. Wrong, used or expired code: 422 `invalid_code` (after 5 wrong
 /// codes the waiting change is dead: ask again); the new login taken meanwhile: 409
 /// `login_taken`.
 #[utoipa::path(
