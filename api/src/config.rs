@@ -393,6 +393,7 @@ mod tests {
         assert_eq!(c.email, Transport::Console);
         assert_eq!(c.plans, Plans::default());
         assert!(c.jwt_secret.is_none());
+        assert_eq!(c.request_read_timeout, std::time::Duration::from_secs(10));
     }
 
     #[test]
@@ -474,7 +475,9 @@ mod tests {
             )?;
             jail.set_env("EXTRANET_SMS", "http://127.0.0.1:9999/sms");
             jail.set_env("DATABASE_URL", "postgres://localhost/x");
+            jail.set_env("EXTRANET_REQUEST_READ_TIMEOUT_SECONDS", "3");
             let c = Config::load(None).map_err(figment::Error::from)?;
+            assert_eq!(c.request_read_timeout, std::time::Duration::from_secs(3));
             assert_eq!(c.bind, "0.0.0.0:9000");
             assert_eq!(c.sms, Transport::Url("http://127.0.0.1:9999/sms".into()));
             assert_eq!(c.database_url, "postgres://localhost/x");
