@@ -61,7 +61,8 @@ fn subject_of(user: &UserRecord) -> Subject {
 }
 
 /// Rule 8: dismisses a user (administrators): access ends at once (every request re-reads
-/// the user), the data and memberships stay, the seat is freed.
+/// the user), the data and memberships stay, the seat is freed. The account goes on knowing
+/// the user by the logins it has now (`domain::known_logins`): they are not written again.
 pub fn dismiss(
     db: &Database,
     actor: &AccountUser,

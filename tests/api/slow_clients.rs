@@ -1,7 +1,8 @@
 //! Clients that send slowly (issue #24, item 11): a request's head and its body each have a
-//! read deadline (`EXTRANET_REQUEST_READ_TIMEOUT_SECONDS`); a client slower than that is
-//! answered 408 and its connection closed, whatever the route does with the body, while
-//! everyone else is served as usual.
+//! read deadline (`EXTRANET_REQUEST_READ_TIMEOUT_SECONDS`, 2 s here); a client slower than that
+//! is answered 408 (or, for the head of a later request on a kept-alive connection, simply
+//! cut off) and its connection closed, whatever the route does with the body, while everyone
+//! else is served as usual.
 
 use crate::helpers::TestApp;
 use reqwest::StatusCode;
