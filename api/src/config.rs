@@ -3,7 +3,7 @@
 //! scripts depend on them.
 
 use domain::plan::Plans;
-use domain::sending::SendingQuotas;
+use domain::sending::{CodeBudgets, SendingQuotas};
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use secrecy::SecretString;
@@ -111,6 +111,19 @@ pub struct RawConfig {
     pub quota_sms_per_hour: u32,
     /// Messages one address may receive per day, from all accounts together (0: no limit).
     pub quota_per_recipient_per_day: u32,
+    /// Codes to prove a login (sign-up, login change) one address may receive per hour (0: no
+    /// limit). They never count against the quotas above, which invitations rely on.
+    pub code_per_recipient_per_hour: u32,
+    /// Codes one client address may ask for per hour (0: no limit).
+    pub code_per_client_per_hour: u32,
+    /// Codes sent by email per hour, for everyone together (0: no limit).
+    pub code_email_per_hour: u32,
+    /// Codes sent by text message per hour, for everyone together (0: no limit): the ceiling
+    /// on what strangers can make the SMS gateway cost. Reaching it logs `code_ceiling_reached`.
+    pub code_sms_per_hour: u32,
+    /// Whether an account may be signed up with a phone number (a code by SMS); `false` keeps
+    /// sign-up to email.
+    pub signup_sms: bool,
     /// Webhooks may be sent to loopback addresses: for tests and local development only.
     pub webhook_allow_loopback: bool,
     /// How long a webhook receiver has to answer, in milliseconds.
@@ -157,6 +170,11 @@ impl Default for RawConfig {
             quota_email_per_hour: SendingQuotas::DEFAULT_EMAIL_PER_ACCOUNT_HOUR,
             quota_sms_per_hour: SendingQuotas::DEFAULT_SMS_PER_ACCOUNT_HOUR,
             quota_per_recipient_per_day: SendingQuotas::DEFAULT_PER_RECIPIENT_DAY,
+            code_per_recipient_per_hour: CodeBudgets::DEFAULT_PER_RECIPIENT_HOUR,
+            code_per_client_per_hour: CodeBudgets::DEFAULT_PER_CLIENT_HOUR,
+            code_email_per_hour: CodeBudgets::DEFAULT_EMAIL_PER_HOUR,
+            code_sms_per_hour: CodeBudgets::DEFAULT_SMS_PER_HOUR,
+            signup_sms: true,
             webhook_allow_loopback: false,
             webhook_timeout_ms: 10_000,
             webhook_retry_base_ms: 30_000,
@@ -223,6 +241,8 @@ pub struct Config {
     pub login_failure_burst: u32,
     pub login_failure_interval_seconds: u32,
     pub quotas: SendingQuotas,
+    /// Whether sign-up by phone is open.
+    pub signup_sms: bool,
     pub webhooks: WebhookSettings,
     /// How long a client has to send a request's head, and again its body.
     pub request_read_timeout: std::time::Duration,
@@ -359,7 +379,14 @@ impl Config {
                 raw.quota_email_per_hour,
                 raw.quota_sms_per_hour,
                 raw.quota_per_recipient_per_day,
-            ),
+            )
+            .with_codes(CodeBudgets::new(
+                raw.code_per_recipient_per_hour,
+                raw.code_per_client_per_hour,
+                raw.code_email_per_hour,
+                raw.code_sms_per_hour,
+            )),
+            signup_sms: raw.signup_sms,
             webhooks: WebhookSettings {
                 allow_loopback: raw.webhook_allow_loopback,
                 timeout: std::time::Duration::from_millis(u64::from(

@@ -314,6 +314,9 @@ impl From<DomainError> for ApiError {
             | DomainError::TooManyLoginChanges {
                 retry_after_seconds,
             }
+            | DomainError::TooManyCodeAttempts {
+                retry_after_seconds,
+            }
             | DomainError::SendingQuotaExceeded {
                 retry_after_seconds,
                 ..

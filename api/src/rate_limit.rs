@@ -108,6 +108,12 @@ impl PublicLimits {
         }
     }
 
+    /// The address `req` comes from, as the limits see it (behind a trusted proxy, from
+    /// `X-Forwarded-For`).
+    pub fn client(&self, req: &HttpRequest) -> IpAddr {
+        client_address(req, &self.trusted_proxies)
+    }
+
     /// Counts one request from this client; 429 when its bucket is full.
     pub fn check(&self, endpoint: Endpoint, req: &HttpRequest) -> Result<(), ApiError> {
         let ip = client_address(req, &self.trusted_proxies);

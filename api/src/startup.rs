@@ -106,6 +106,7 @@ impl Application {
         let state = web::Data::new(AppState {
             resolver: GuardedResolver::new(&config.webhooks),
             webhooks: config.webhooks.clone(),
+            signup_sms: config.signup_sms,
             clock,
             sealer,
             wakeup,
@@ -243,7 +244,8 @@ impl Application {
                     let expired = persistence::lifecycle::sweep_expired(&db, now)?;
                     let forgotten = persistence::idempotency::forget_old(&db, now)?;
                     let sign_ups = persistence::sign_ups::forget_dead(&db, now)?;
-                    let counters = persistence::quotas::forget_old(&db, now)?;
+                    let counters = persistence::quotas::forget_old(&db, now)?
+                        + persistence::code_attempts::forget_old(&db, now)?;
                     Ok::<_, persistence::StoreError>((expired, forgotten, sign_ups, counters))
                 })
                 .await;

@@ -26,6 +26,8 @@ pub struct AppState {
     /// Wakes the delivery worker when a request has committed messages.
     pub wakeup: Arc<Notify>,
     pub webhooks: crate::config::WebhookSettings,
+    /// Whether accounts may be signed up by phone (`EXTRANET_SIGNUP_SMS`).
+    pub signup_sms: bool,
     /// Checks webhook URLs where they resolve to.
     pub resolver: crate::delivery::webhooks::GuardedResolver,
     /// What `/metrics` shows.

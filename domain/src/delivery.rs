@@ -73,27 +73,28 @@ pub fn render_membership_invitation(
     }
 }
 
-/// A confirmation code for a sign-up. It names the account being created, so that a person
-/// who receives a code they did not ask for sees what it would do, and can ignore it.
-pub fn render_sign_up_code(
-    channel: Channel,
-    account_name: &str,
-    code: &str,
-    minutes: i64,
-) -> Rendered {
-    let subject = format!("{code} is your code to create \"{account_name}\"");
+/// A confirmation code for a sign-up. Whoever asked for it has proved nothing yet, so it
+/// carries no word of theirs (rule 11: not the account's name, not a person's name — our sender
+/// would otherwise carry a stranger's text, links and numbers to anyone): only the code, the
+/// product's name, and what to do if one did not ask. The account's name appears once it is
+/// confirmed.
+pub fn render_sign_up_code(channel: Channel, code: &str, minutes: i64) -> Rendered {
+    let subject = format!("{code} is your code to create an account on {PRODUCT}");
     let text = match channel {
         Channel::Sms => format!(
-            "{code} is your code to create the account \"{account_name}\". It expires in {minutes} min. Not you? Ignore this."
+            "{code} is your code to create an account on {PRODUCT}. It expires in {minutes} min. Not you? Ignore this."
         ),
         Channel::Email | Channel::Webhook => format!(
-            "Hello,\n\nsomeone (we hope you) is creating the account \"{account_name}\" with this \
+            "Hello,\n\nsomeone (we hope you) is creating an account on {PRODUCT} with this \
              address. To confirm, enter this code:\n\n    {code}\n\nIt expires in {minutes} \
              minutes. If it was not you, ignore this message: nothing is created without the code.\n"
         ),
     };
     Rendered { subject, text }
 }
+
+/// What the messages call the service.
+pub const PRODUCT: &str = "Extranet";
 
 /// The code that proves a profile's new login. Sent to the new address, which has not said
 /// yes to anything yet: it says what the code would do, so a stranger can ignore it.
@@ -130,6 +131,27 @@ pub fn render_login_changed(channel: Channel, new_login: &str) -> Rendered {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sign_up_code_says_only_the_code_the_product_and_what_to_do_if_unasked() {
+        for channel in [Channel::Sms, Channel::Email] {
+            let r = render_sign_up_code(channel, "048213", 15);
+            assert!(
+                r.subject.starts_with("048213 is your code"),
+                "{}",
+                r.subject
+            );
+            assert!(r.text.contains("048213"), "{}", r.text);
+            assert!(
+                r.text.contains(PRODUCT) && r.text.contains("15 min"),
+                "{}",
+                r.text
+            );
+            assert!(r.text.contains("gnore this"), "{}", r.text);
+        }
+        // One short text message.
+        assert!(render_sign_up_code(Channel::Sms, "048213", 15).text.len() <= 160);
+    }
 
     #[test]
     fn retries_back_off_and_give_up() {

@@ -159,6 +159,8 @@ pub enum DomainError {
     SameLogin,
     #[error("too many login changes asked for; try again in {retry_after_seconds} s")]
     TooManyLoginChanges { retry_after_seconds: u32 },
+    #[error("too many wrong codes; try again in {retry_after_seconds} s")]
+    TooManyCodeAttempts { retry_after_seconds: u32 },
     #[error("this URL may not receive webhooks: {0}")]
     WebhookUrlNotAllowed(String),
     #[error("an account has at most {max} webhooks; delete one first")]
@@ -216,7 +218,7 @@ impl DomainError {
             Self::AdminMustBeEmployee => "admin_must_be_employee",
             Self::WrongCurrentPassword => "wrong_current_password",
             Self::SameLogin => "same_login",
-            Self::TooManyLoginChanges { .. } => "rate_limited",
+            Self::TooManyLoginChanges { .. } | Self::TooManyCodeAttempts { .. } => "rate_limited",
             Self::WebhookUrlNotAllowed(_) => "webhook_url_not_allowed",
             Self::TooManyWebhooks { .. } => "too_many_webhooks",
         }
@@ -271,7 +273,8 @@ impl DomainError {
             | Self::SameLogin => ErrorKind::Conflict,
             Self::ResendTooSoon { .. }
             | Self::SendingQuotaExceeded { .. }
-            | Self::TooManyLoginChanges { .. } => ErrorKind::RateLimited,
+            | Self::TooManyLoginChanges { .. }
+            | Self::TooManyCodeAttempts { .. } => ErrorKind::RateLimited,
             Self::InvitationExpired => ErrorKind::Gone,
         }
     }

@@ -15,12 +15,16 @@
 //! - rule 8, dismissal blocks access: [`access::authorize_user`], [`dismissal`]; API tokens
 //!   act as their creator within their scopes: [`api_token`];
 //! - who may do what with the account and its users: [`access`];
-//! - sending quotas (Security): [`sending`];
+//! - sending quotas (Security): [`sending`]; rule 11, nothing a stranger starts costs someone
+//!   else: the budgets of codes ([`sending::code_counters`]), wrong codes that slow a guesser
+//!   but never cancel ([`code_attempts`]), codes that carry no stranger's text
+//!   ([`delivery::render_sign_up_code`]);
 //! - webhooks: where they may be sent (SSRF), signed, retried, switched off: [`webhook`].
 
 pub mod access;
 pub mod account;
 pub mod api_token;
+pub mod code_attempts;
 pub mod delivery;
 pub mod dismissal;
 pub mod enums;

@@ -1,8 +1,8 @@
 //! Changing the login of a network profile (rule 5's second way out, rule 6): the new login is
 //! proved by a code sent to it before it replaces the old one, which is then free in every
 //! account (a user's login is its identity's: there is no copy to update). The old address is
-//! told of the change. Codes are short-lived, single use and attempt-limited; requests are
-//! rate limited per profile.
+//! told of the change. Codes are short-lived and single use, their guessing slowed down
+//! (`code_attempts`); requests are rate limited per profile.
 
 use crate::error::{DomainError, FieldError};
 use crate::login::Login;
@@ -10,8 +10,6 @@ use chrono::{DateTime, Duration, Utc};
 
 /// A code for a login change lives this long.
 pub const CODE_TTL_MINUTES: i64 = 15;
-/// Wrong codes tried before the profile's waiting changes are dead.
-pub const MAX_CODE_ATTEMPTS: u32 = 5;
 /// Login changes a profile may ask for per hour (each sends a message to an address it names).
 pub const MAX_REQUESTS_PER_HOUR: u32 = 3;
 
@@ -98,13 +96,12 @@ pub fn decide_login_change_request(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PendingChange {
     pub expires_at: DateTime<Utc>,
-    pub attempts: u32,
     pub confirmed: bool,
 }
 
 impl PendingChange {
     pub fn is_live(&self, now: DateTime<Utc>) -> bool {
-        !self.confirmed && self.expires_at > now && self.attempts < MAX_CODE_ATTEMPTS
+        !self.confirmed && self.expires_at > now
     }
 }
 
@@ -199,7 +196,6 @@ mod tests {
     fn a_code_confirms_one_live_change_of_a_still_free_login() {
         let live = PendingChange {
             expires_at: now() + Duration::minutes(1),
-            attempts: 0,
             confirmed: false,
         };
         assert!(decide_login_change_confirmation(Some(live), false, now()).is_ok());
@@ -215,10 +211,6 @@ mod tests {
             },
             PendingChange {
                 expires_at: now(),
-                ..live
-            },
-            PendingChange {
-                attempts: MAX_CODE_ATTEMPTS,
                 ..live
             },
         ] {

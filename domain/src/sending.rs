@@ -3,11 +3,67 @@
 //! account's and inviter's names. Counted per fixed window: per account and channel per hour
 //! (UTC hours), per recipient address per day (UTC days) across all accounts. The defaults are
 //! far above what a real agency sends; an operator changes them, or switches one off.
+//!
+//! Codes that prove a login (a sign-up's, a login change's) are asked for by people who have
+//! proved nothing about the address they name: they never count against an account's or the
+//! recipient's quota above, which invitations rely on (rule 11), but against budgets of their
+//! own ([`CodeBudgets`]): per recipient and per client address each hour, and a ceiling per
+//! hour and channel for all of them together.
 
 use crate::enums::Channel;
 use crate::error::DomainError;
 use crate::ids::AccountId;
 use chrono::{DateTime, Duration, DurationRound, Utc};
+
+/// The budgets of codes sent to prove a login, each `None` when switched off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeBudgets {
+    /// Codes one address (email or phone) may receive per hour.
+    pub per_recipient_hour: Option<u32>,
+    /// Codes one client address may ask for per hour.
+    pub per_client_hour: Option<u32>,
+    /// Codes sent by email per hour, for everyone together.
+    pub email_per_hour: Option<u32>,
+    /// Codes sent by text message per hour, for everyone together (each costs money).
+    pub sms_per_hour: Option<u32>,
+}
+
+impl CodeBudgets {
+    pub const DEFAULT_PER_RECIPIENT_HOUR: u32 = 3;
+    pub const DEFAULT_PER_CLIENT_HOUR: u32 = 20;
+    pub const DEFAULT_EMAIL_PER_HOUR: u32 = 1_000;
+    pub const DEFAULT_SMS_PER_HOUR: u32 = 100;
+
+    /// From configured numbers, where 0 switches a budget off.
+    pub fn new(per_recipient_hour: u32, per_client_hour: u32, email: u32, sms: u32) -> Self {
+        let limit = |n: u32| (n > 0).then_some(n);
+        Self {
+            per_recipient_hour: limit(per_recipient_hour),
+            per_client_hour: limit(per_client_hour),
+            email_per_hour: limit(email),
+            sms_per_hour: limit(sms),
+        }
+    }
+
+    fn per_channel_hour(&self, channel: Channel) -> Option<u32> {
+        match channel {
+            Channel::Email => self.email_per_hour,
+            Channel::Sms => self.sms_per_hour,
+            Channel::Webhook => None,
+        }
+    }
+}
+
+impl Default for CodeBudgets {
+    fn default() -> Self {
+        Self::new(
+            Self::DEFAULT_PER_RECIPIENT_HOUR,
+            Self::DEFAULT_PER_CLIENT_HOUR,
+            Self::DEFAULT_EMAIL_PER_HOUR,
+            Self::DEFAULT_SMS_PER_HOUR,
+        )
+    }
+}
 
 /// The limits, each `None` when switched off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +74,8 @@ pub struct SendingQuotas {
     pub sms_per_account_hour: Option<u32>,
     /// Messages one address (email or phone) may receive per day, from every account together.
     pub per_recipient_day: Option<u32>,
+    /// What codes to prove a login may cost.
+    pub codes: CodeBudgets,
 }
 
 impl SendingQuotas {
@@ -36,7 +94,13 @@ impl SendingQuotas {
             email_per_account_hour: limit(email_per_account_hour),
             sms_per_account_hour: limit(sms_per_account_hour),
             per_recipient_day: limit(per_recipient_day),
+            codes: CodeBudgets::default(),
         }
+    }
+
+    /// With `codes` as the budgets of codes.
+    pub fn with_codes(self, codes: CodeBudgets) -> Self {
+        Self { codes, ..self }
     }
 
     /// The account's hourly limit for a channel (webhooks are not messages to people).
@@ -69,6 +133,12 @@ pub enum Counter {
     },
     /// An address's messages from anyone, per day.
     Recipient(String),
+    /// Codes sent to an address, per hour.
+    CodesTo(String),
+    /// Codes a client address asked for, per hour.
+    CodesFrom(String),
+    /// Codes sent on a channel, for everyone, per hour.
+    Codes(Channel),
 }
 
 impl Counter {
@@ -77,14 +147,24 @@ impl Counter {
         match self {
             Self::Account { account, channel } => format!("account:{account}:{channel}"),
             Self::Recipient(address) => format!("recipient:{address}"),
+            Self::CodesTo(address) => format!("codes-to:{address}"),
+            Self::CodesFrom(client) => format!("codes-from:{client}"),
+            Self::Codes(channel) => format!("codes:{channel}"),
         }
     }
 
     fn window(&self) -> Duration {
         match self {
-            Self::Account { .. } => Duration::hours(1),
             Self::Recipient(_) => Duration::days(1),
+            Self::Account { .. } | Self::CodesTo(_) | Self::CodesFrom(_) | Self::Codes(_) => {
+                Duration::hours(1)
+            }
         }
+    }
+
+    /// Whether it is the ceiling of codes for everyone: reaching it is an operator's matter.
+    pub fn is_code_ceiling(&self) -> bool {
+        matches!(self, Self::Codes(_))
     }
 
     /// The start of the window `now` falls in (UTC hours and days).
@@ -101,6 +181,9 @@ impl Counter {
         match self {
             Self::Account { channel, .. } => quotas.per_account_hour(*channel),
             Self::Recipient(_) => quotas.per_recipient_day,
+            Self::CodesTo(_) => quotas.codes.per_recipient_hour,
+            Self::CodesFrom(_) => quotas.codes.per_client_hour,
+            Self::Codes(channel) => quotas.codes.per_channel_hour(*channel),
         }
     }
 }
@@ -147,6 +230,27 @@ pub fn counters_for(
     counters
 }
 
+/// The counters a code to prove a login counts against: its recipient's, its asker's client
+/// address's and its channel's budgets of codes, never an account's or the recipient's daily
+/// quota (rule 11). In one stable order, as [`counters_for`].
+pub fn code_counters(
+    code: &Sending<'_>,
+    client: &str,
+    quotas: &SendingQuotas,
+) -> Vec<(Counter, u32)> {
+    let mut counters: Vec<(Counter, u32)> = [
+        Counter::CodesTo(code.recipient.to_owned()),
+        Counter::CodesFrom(client.to_owned()),
+        Counter::Codes(code.channel),
+    ]
+    .into_iter()
+    .filter(|c| c.limit(quotas).is_some())
+    .map(|c| (c, 1))
+    .collect();
+    counters.sort_by_cached_key(|(c, _)| c.key());
+    counters
+}
+
 /// Whether the messages fit: `used` is each counter's count with them included. Over any
 /// limit, the whole request is refused (429 `sending_quota_exceeded`), with the time until the
 /// window that ran out starts over.
@@ -168,6 +272,16 @@ pub fn check_sending_quota(
                 Counter::Recipient(address) => {
                     format!("`{address}` may receive {limit} messages a day")
                 }
+                Counter::CodesTo(_) => {
+                    format!("this address may receive {limit} codes an hour")
+                }
+                Counter::CodesFrom(_) => {
+                    format!("this client address may ask for {limit} codes an hour")
+                }
+                Counter::Codes(channel) => format!(
+                    "the server sends at most {limit} codes by {channel} an hour; try later or \
+                     use another way to sign in"
+                ),
             };
             return Err(DomainError::SendingQuotaExceeded {
                 what,
@@ -231,6 +345,61 @@ mod tests {
         // A switched-off limit is not counted at all.
         let off = SendingQuotas::new(0, 0, 0);
         assert!(counters_for(Some(account), &messages, &off).is_empty());
+    }
+
+    #[test]
+    fn a_code_counts_against_the_budgets_of_codes_never_an_accounts_or_the_recipients_quota() {
+        let quotas = SendingQuotas::default();
+        let code = Sending {
+            channel: Channel::Sms,
+            recipient: "+14155550101",
+        };
+        let keys: Vec<(String, u32)> = code_counters(&code, "198.51.100.7", &quotas)
+            .iter()
+            .map(|(c, n)| (c.key(), *n))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("codes-from:198.51.100.7".into(), 1),
+                ("codes-to:+14155550101".into(), 1),
+                ("codes:sms".into(), 1),
+            ]
+        );
+        assert!(keys.iter().all(|(k, _)| !k.starts_with("recipient:")));
+        let limits: Vec<Option<u32>> = code_counters(&code, "198.51.100.7", &quotas)
+            .iter()
+            .map(|(c, _)| c.limit(&quotas))
+            .collect();
+        assert_eq!(
+            limits,
+            [
+                Some(CodeBudgets::DEFAULT_PER_CLIENT_HOUR),
+                Some(CodeBudgets::DEFAULT_PER_RECIPIENT_HOUR),
+                Some(CodeBudgets::DEFAULT_SMS_PER_HOUR),
+            ]
+        );
+        // Hourly windows; the ceiling for everyone is the operator's to hear of.
+        let now = at(10, 45);
+        assert_eq!(Counter::CodesTo("x".into()).window_end(now), at(11, 0));
+        assert!(Counter::Codes(Channel::Sms).is_code_ceiling());
+        assert!(!Counter::CodesTo("x".into()).is_code_ceiling());
+        // Switched off, a budget is not counted.
+        let off = quotas.with_codes(CodeBudgets::new(0, 0, 5, 0));
+        let keys: Vec<String> = code_counters(&code, "198.51.100.7", &off)
+            .iter()
+            .map(|(c, _)| c.key())
+            .collect();
+        assert!(keys.is_empty(), "{keys:?}");
+        let over = check_sending_quota(
+            &[(Counter::CodesTo("+14155550101".into()), 4)],
+            &quotas,
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(over.code(), "sending_quota_exceeded");
+        // The refusal does not repeat the address a stranger named.
+        assert!(!over.to_string().contains("+1415"), "{over}");
     }
 
     #[test]

@@ -14,8 +14,6 @@ use chrono::{DateTime, Duration, Utc};
 pub const CODE_DIGITS: u32 = 6;
 /// A code (and the sign-up waiting for it) lives this long.
 pub const CODE_TTL_MINUTES: i64 = 15;
-/// Wrong codes tried for one login before its waiting sign-ups are dead.
-pub const MAX_CODE_ATTEMPTS: u32 = 5;
 
 /// When a sign-up made now stops waiting for its code.
 pub fn code_expiry(now: DateTime<Utc>) -> DateTime<Utc> {
@@ -73,8 +71,14 @@ pub struct SignUp {
 
 impl SignUp {
     /// Checks every field, reporting all problems at once. The admin's fields live under
-    /// `admin` in the request.
-    pub fn parse(req: SignUpRequest<'_>, plans: &Plans) -> Result<Self, DomainError> {
+    /// `admin` in the request. `by_phone`: whether the server signs up by phone at all (its
+    /// code goes by SMS, which strangers could make it send; an operator may keep sign-up to
+    /// email).
+    pub fn parse(
+        req: SignUpRequest<'_>,
+        plans: &Plans,
+        by_phone: bool,
+    ) -> Result<Self, DomainError> {
         let mut errors = FieldErrors::new();
         let account_name = errors.check("name", AccountName::parse(req.account_name));
         let plan = match req.plan {
@@ -82,6 +86,17 @@ impl SignUp {
             None => Some(plans.default_plan().clone()),
         };
         let login = errors.check("admin", Login::from_email_or_phone(req.email, req.phone));
+        let login = match login {
+            Some(Login::Phone(_)) if !by_phone => {
+                errors.push(FieldError::new(
+                    "admin.phone",
+                    "sign_up_by_phone_disabled",
+                    "this server does not sign up by phone; give an email address instead",
+                ));
+                None
+            }
+            login => login,
+        };
         let password = errors.check("admin.password", Password::parse(req.password));
         let first_name = errors.check("admin.first_name", PersonName::parse(req.first_name));
         let last_name = errors.check("admin.last_name", PersonName::parse(req.last_name));
@@ -138,7 +153,6 @@ pub fn decide_admin_profile(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PendingSignUp {
     pub expires_at: DateTime<Utc>,
-    pub failed_attempts: u32,
     pub confirmed: bool,
     /// The login's profile whose password the sign-up gave, if it had one then.
     pub proved_profile: Option<IdentityId>,
@@ -147,14 +161,16 @@ pub struct PendingSignUp {
 }
 
 impl PendingSignUp {
-    /// Whether a code may still confirm it: unused, unexpired, not tried too often.
+    /// Whether a code may still confirm it: unused and unexpired. Wrong codes never make it
+    /// dead (a stranger could cancel it so); they slow the guesser down
+    /// (`code_attempts`).
     pub fn is_live(&self, now: DateTime<Utc>) -> bool {
-        !self.confirmed && self.expires_at > now && self.failed_attempts < MAX_CODE_ATTEMPTS
+        !self.confirmed && self.expires_at > now
     }
 }
 
 /// Confirming a sign-up: the code must be that of a live sign-up of the login (single use,
-/// short-lived, attempt-limited: otherwise 422 `invalid_code`, whichever the reason, so codes
+/// short-lived, its guessing slowed down by `code_attempts`: otherwise 422 `invalid_code`, whichever the reason, so codes
 /// cannot be probed). The login's owner has then proved the login; rule 6 decides the profile:
 /// an existing one is reused only when the sign-up gave its password, and a profile that
 /// appeared since the sign-up (someone else proved the login first) is never taken over.
@@ -200,7 +216,6 @@ mod tests {
         let other = IdentityId(Uuid::from_u128(8));
         let new = PendingSignUp {
             expires_at: code_expiry(now),
-            failed_attempts: 0,
             confirmed: false,
             proved_profile: None,
             has_new_password: true,
@@ -216,10 +231,6 @@ mod tests {
             },
             PendingSignUp {
                 expires_at: now,
-                ..new
-            },
-            PendingSignUp {
-                failed_attempts: MAX_CODE_ATTEMPTS,
                 ..new
             },
         ] {
@@ -276,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_valid_sign_up_parses() {
-        let s = SignUp::parse(request(), &Plans::default()).unwrap();
+        let s = SignUp::parse(request(), &Plans::default(), true).unwrap();
         assert_eq!(s.plan.name, "basic");
         assert_eq!(s.login.as_str(), "admin@acme.example");
         let free = SignUp::parse(
@@ -285,9 +296,24 @@ mod tests {
                 ..request()
             },
             &Plans::default(),
+            true,
         )
         .unwrap();
         assert_eq!(free.plan.name, "free");
+        // By phone, unless the server keeps sign-up to email.
+        let by_phone = SignUpRequest {
+            email: None,
+            phone: Some("+1 415 555 0101"),
+            ..request()
+        };
+        assert!(SignUp::parse(by_phone, &Plans::default(), true).is_ok());
+        let err = SignUp::parse(by_phone, &Plans::default(), false).unwrap_err();
+        let named: Vec<_> = err
+            .field_errors()
+            .iter()
+            .map(|e| (e.field.as_str(), e.code))
+            .collect();
+        assert_eq!(named, [("admin.phone", "sign_up_by_phone_disabled")]);
     }
 
     #[test]
@@ -302,6 +328,7 @@ mod tests {
                 ..request()
             },
             &Plans::default(),
+            true,
         )
         .unwrap_err();
         let fields: Vec<_> = err

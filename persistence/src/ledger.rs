@@ -41,9 +41,10 @@ pub(crate) fn change_seats(
 
 /// Reserves `n` seats for new pending invitations in one conditional statement, late in the
 /// transaction that decided on `decided_on` (read without the account's lock): it takes the
-/// account row's lock, and succeeds only while the seats still fit under `limit` and the plan
-/// and settings are still the ones decided on. `false`: something moved meanwhile; the caller
-/// runs the write again with the account locked from the start.
+/// account row's lock, and succeeds only while the seats still fit under `limit`, the plan
+/// and settings are still the ones decided on, and none of the account's people took a new
+/// login since (`logins_version`). `false`: something moved meanwhile; the caller runs the
+/// write again with the account locked from the start.
 pub(crate) fn reserve_pending(
     conn: &mut DbConnection,
     decided_on: &AccountRecord,
@@ -67,6 +68,11 @@ pub(crate) fn reserve_pending(
         .filter(
             accounts::active_webhooks
                 .eq(i32::try_from(decided_on.active_webhooks).unwrap_or(i32::MAX)),
+        )
+        // Nobody of the account took a new login since the batch read its invitees' logins.
+        .filter(
+            accounts::logins_version
+                .eq(i32::try_from(decided_on.logins_version).unwrap_or(i32::MAX)),
         );
     let take = (
         accounts::pending_invitations

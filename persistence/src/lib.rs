@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 pub mod audit_log;
+pub mod code_attempts;
 pub mod db;
 pub mod error;
 mod event_resources;

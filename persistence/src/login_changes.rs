@@ -6,17 +6,20 @@
 //! old address is told.
 
 use crate::audit::{self, AuditEvent};
+use crate::code_attempts;
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
-use crate::keys::{parse_id, parse_word, to_count, utc, Key, Literal};
+use crate::keys::{parse_id, parse_word, utc, Key, Literal};
 use crate::models::identities::{credentials_of, logins_of};
 use crate::models::users::make_way;
 use crate::outbox::{self, NewMessage};
 use crate::quotas;
-use crate::schema::{identities, invitations, login_changes, users};
+use crate::schema::{accounts, identities, invitations, login_changes, users};
+use crate::tx;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
+use domain::code_attempts::AttemptCounter;
 use domain::enums::UserStatus;
 use domain::ids::{AccountId, IdentityId, UserId};
 use domain::known_logins::follows_login_changes;
@@ -40,6 +43,8 @@ pub struct NewLoginChange {
     /// The code sealed for the outbox message.
     pub sealed_code: String,
     pub expires_at: DateTime<Utc>,
+    /// The client address it came from (its budget of codes).
+    pub client: String,
 }
 
 /// Whether `login` is someone else's: another profile's login, or a pending invitation's in
@@ -94,7 +99,9 @@ pub fn request(
             channel: new.new_login.channel(),
             recipient: new.new_login.as_str(),
         };
-        quotas::consume(conn, None, &[sending], &quotas, now)?;
+        // The new address has said yes to nothing yet: the budgets of codes (rule 11), never
+        // its owner's quota, which invitations to them rely on.
+        quotas::consume_code(conn, &sending, &new.client, &quotas, now)?;
         diesel::insert_into(login_changes::table)
             .values((
                 login_changes::id.eq(Uuid::now_v7().to_string()),
@@ -127,22 +134,30 @@ struct ChangeRow {
     id: String,
     new_email: Option<String>,
     new_phone: Option<String>,
-    attempts: i32,
     expires_at: NaiveDateTime,
     confirmed_at: Option<NaiveDateTime>,
 }
 
-/// Confirms the profile's change whose code hashes to `code_hash`: the login switches and the
-/// old one is free everywhere. A wrong code counts against every waiting change of the
-/// profile (and is remembered although the request fails). Returns the profile's logins now.
+/// Confirms the profile's change whose code hashes to `code_hash`, tried from `client`: the
+/// login switches and the old one is free everywhere. A wrong code counts against the profile
+/// and the client address (`code_attempts`; remembered although the request fails); while
+/// either waits, no code is tried (429). Returns the profile's logins now.
 pub fn confirm(
     db: &Database,
     identity: IdentityId,
     code_hash: &str,
+    client: &str,
     now: DateTime<Utc>,
 ) -> Result<ProfileLogins, StoreError> {
     let code_hash = code_hash.to_owned();
+    let attempts = AttemptCounter::for_login_change(identity, client);
     let outcome = db.write(move |conn| {
+        // Rule 6 in each of the profile's accounts: a batch of one of them is decided on its
+        // logins either before this (and the new login is then taken) or after.
+        let accounts = tx::lock_accounts_of(conn, identity)?;
+        if let Err(wait) = code_attempts::may_try(conn, &attempts, now)? {
+            return Ok(Err(wait));
+        }
         let row: Option<ChangeRow> = login_changes::table
             .filter(login_changes::identity_id.eq(identity.key()))
             .filter(login_changes::code_hash.eq(&code_hash))
@@ -155,7 +170,6 @@ pub fn confirm(
         });
         let pending = row.as_ref().map(|r| PendingChange {
             expires_at: utc(r.expires_at),
-            attempts: to_count(r.attempts),
             confirmed: r.confirmed_at.is_some(),
         });
         let is_taken = match &new_login {
@@ -167,18 +181,17 @@ pub fn confirm(
             new_login,
         ) {
             (Ok(()), Some(login)) => {
+                code_attempts::succeeded(conn, &attempts)?;
                 end_waiting_changes(conn, identity, now)?;
-                switch(conn, identity, &login, now).map(Ok)
+                let logins = switch(conn, identity, &login, now)?;
+                let keys: Vec<String> = accounts.iter().map(|a| a.key()).collect();
+                diesel::update(accounts::table.filter(accounts::id.eq_any(keys)))
+                    .set(accounts::logins_version.eq(accounts::logins_version + 1))
+                    .execute(conn)?;
+                Ok(Ok(logins))
             }
             (Err(DomainError::InvalidCode), _) | (Ok(()), None) => {
-                diesel::update(
-                    login_changes::table
-                        .filter(login_changes::identity_id.eq(identity.key()))
-                        .filter(login_changes::confirmed_at.is_null())
-                        .filter(login_changes::expires_at.gt(now.naive_utc())),
-                )
-                .set(login_changes::attempts.eq(login_changes::attempts + 1))
-                .execute(conn)?;
+                code_attempts::failed(conn, &attempts, now)?;
                 Ok(Err(DomainError::InvalidCode))
             }
             (Err(e), _) => {

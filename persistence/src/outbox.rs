@@ -97,7 +97,6 @@ pub(crate) fn membership_message(
 /// The message carrying a sign-up's confirmation code (sealed for the worker).
 pub(crate) fn sign_up_code_message(
     login: &Login,
-    account_name: &str,
     sealed_code: &str,
     expires_in_minutes: i64,
 ) -> NewMessage {
@@ -109,7 +108,6 @@ pub(crate) fn sign_up_code_message(
         payload: json!({
             "kind": "sign_up_code",
             "sealed_token": sealed_code,
-            "account_name": account_name,
             "expires_in_minutes": expires_in_minutes,
         }),
     }

@@ -16,7 +16,9 @@ use diesel::serialize::ToSql;
 use diesel::sql_types::{HasSqlType, Integer, Text, Timestamp};
 use domain::enums::Channel;
 use domain::ids::AccountId;
-use domain::sending::{check_sending_quota, counters_for, Counter, Sending, SendingQuotas};
+use domain::sending::{
+    check_sending_quota, code_counters, counters_for, Counter, Sending, SendingQuotas,
+};
 
 fn used(conn: &mut DbConnection, counter: &Counter, now: DateTime<Utc>) -> Result<u32, StoreError> {
     let used: Option<i32> = sending_counters::table
@@ -161,6 +163,61 @@ pub(crate) fn check(
     decide(conn, account, messages, quotas, now, false)
 }
 
+/// Counts one code to prove a login (a sign-up's, a login change's) asked for from `client`
+/// against the budgets of codes — never an account's quota or the recipient's daily one, which
+/// invitations rely on (rule 11); refused (429 `sending_quota_exceeded`) over any of them, the
+/// caller's transaction then rolling back. The first refusal for the ceiling of everyone's
+/// codes in an hour logs `code_ceiling_reached`, for the operator to hear of.
+pub(crate) fn consume_code(
+    conn: &mut DbConnection,
+    code: &Sending<'_>,
+    client: &str,
+    quotas: &SendingQuotas,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let counters = code_counters(code, client, quotas);
+    let after = count_in(conn, counters, now, true)?;
+    for (counter, used) in &after {
+        let Some(limit) = counter.limit(quotas) else {
+            continue;
+        };
+        if counter.is_code_ceiling() && *used > limit && first_refusal_of_window(counter, now) {
+            tracing::warn!(
+                event = "code_ceiling_reached",
+                counter = %counter.key(),
+                limit,
+                resets_at = %counter.window_end(now),
+                "the hourly ceiling of codes to prove a login was reached: further sign-up and \
+                 login-change codes on this channel are refused until the hour ends"
+            );
+        }
+    }
+    Ok(check_sending_quota(&after, quotas, now)?)
+}
+
+/// Whether this process has not yet told of `counter`'s ceiling in the window `now` is in
+/// (refused requests roll their count back, so the count alone cannot say).
+fn first_refusal_of_window(counter: &Counter, now: DateTime<Utc>) -> bool {
+    use std::sync::Mutex;
+    static TOLD: Mutex<Vec<(String, i64)>> = Mutex::new(Vec::new());
+    let window = counter.window_start(now).timestamp();
+    let key = counter.key();
+    let mut told = TOLD
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match told.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, w)) if *w == window => false,
+        Some((_, w)) => {
+            *w = window;
+            true
+        }
+        None => {
+            told.push((key, window));
+            true
+        }
+    }
+}
+
 /// Each counter as it stands with `messages` included (added to it when `count`), decided on.
 fn decide(
     conn: &mut DbConnection,
@@ -173,6 +230,20 @@ fn decide(
     let counters = counters_for(account, messages, quotas);
     if counters.is_empty() {
         return Ok(());
+    }
+    let after = count_in(conn, counters, now, count)?;
+    Ok(check_sending_quota(&after, quotas, now)?)
+}
+
+/// Each counter as it stands with its messages included (added to it when `count`).
+fn count_in(
+    conn: &mut DbConnection,
+    counters: Vec<(Counter, u32)>,
+    now: DateTime<Utc>,
+    count: bool,
+) -> Result<Vec<(Counter, u32)>, StoreError> {
+    if counters.is_empty() {
+        return Ok(Vec::new());
     }
     let one_by_one = match conn {
         DbConnection::Sqlite(_) => ONE_BY_ONE,
@@ -191,12 +262,11 @@ fn decide(
             .map(|(counter, n)| Ok(used(conn, counter, now)?.saturating_add(*n)))
             .collect::<Result<Vec<_>, StoreError>>()?
     };
-    let after: Vec<(Counter, u32)> = counters
+    Ok(counters
         .into_iter()
         .zip(counts)
         .map(|((counter, _), used)| (counter, used))
-        .collect();
-    Ok(check_sending_quota(&after, quotas, now)?)
+        .collect())
 }
 
 /// An account's use of its hourly quota on one channel.

@@ -17,6 +17,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         active_webhooks -> Integer,
+        logins_version -> Integer,
     }
 }
 
@@ -40,7 +41,6 @@ diesel::table! {
         new_email -> Nullable<Text>,
         new_phone -> Nullable<Text>,
         code_hash -> Text,
-        attempts -> Integer,
         expires_at -> Timestamp,
         confirmed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
@@ -133,10 +133,17 @@ diesel::table! {
         last_name -> Text,
         password_hash -> Nullable<Text>,
         identity_id -> Nullable<Text>,
-        failed_attempts -> Integer,
         expires_at -> Timestamp,
         confirmed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    code_attempts (key) {
+        key -> Text,
+        failures -> Integer,
+        last_failed_at -> Timestamp,
     }
 }
 
@@ -252,4 +259,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhooks,
     sign_ups,
     sending_counters,
+    code_attempts,
 );

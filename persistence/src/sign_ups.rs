@@ -2,9 +2,10 @@
 //! account. A waiting sign-up reserves nothing (the login stays free) and expires.
 
 use crate::audit::{self, AuditEvent};
+use crate::code_attempts;
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
-use crate::keys::{parse_opt_id, to_count, utc, Key};
+use crate::keys::{parse_opt_id, utc, Key};
 use crate::models::accounts::{account_by_id, insert_account, AccountRecord};
 use crate::models::identities::{credentials_of, insert_identity, NewIdentity};
 use crate::models::users::{insert_user, user_by_id, NewUser, UserRecord};
@@ -13,6 +14,7 @@ use crate::quotas;
 use crate::schema::sign_ups;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::code_attempts::AttemptCounter;
 use domain::enums::UserType;
 use domain::ids::IdentityId;
 use domain::login::Login;
@@ -39,6 +41,8 @@ pub struct NewSignUp {
     /// The code sealed for the outbox message.
     pub sealed_code: String,
     pub expires_at: DateTime<Utc>,
+    /// The client address it came from (its budget of codes).
+    pub client: String,
 }
 
 /// Stores the waiting sign-up and the message carrying its code, in one transaction.
@@ -54,8 +58,8 @@ pub fn start(
             channel: new.login.channel(),
             recipient: new.login.as_str(),
         };
-        // No account yet: the code counts against its recipient's daily quota only.
-        quotas::consume(conn, None, &[sending], &quotas, now)?;
+        // Asked for by someone who has proved nothing: the budgets of codes (rule 11).
+        quotas::consume_code(conn, &sending, &new.client, &quotas, now)?;
         let at = now.naive_utc();
         diesel::insert_into(sign_ups::table)
             .values((
@@ -72,12 +76,7 @@ pub fn start(
                 sign_ups::created_at.eq(at),
             ))
             .execute(conn)?;
-        let message = sign_up_code_message(
-            &new.login,
-            &new.account_name,
-            &new.sealed_code,
-            CODE_TTL_MINUTES,
-        );
+        let message = sign_up_code_message(&new.login, &new.sealed_code, CODE_TTL_MINUTES);
         outbox::enqueue(conn, &message, now)
     })
 }
@@ -92,26 +91,30 @@ struct SignUpRow {
     last_name: String,
     password_hash: Option<String>,
     identity_id: Option<String>,
-    failed_attempts: i32,
     expires_at: NaiveDateTime,
     confirmed_at: Option<NaiveDateTime>,
 }
 
-/// Confirms the sign-up of `login` whose code hashes to `code_hash`: the account and its first
-/// administrator are created. A wrong code counts against every waiting sign-up of the login
-/// (and is remembered even though the request fails).
+/// Confirms the sign-up of `login` whose code hashes to `code_hash`, tried from `client`: the
+/// account and its first administrator are created. A wrong code counts against the login and
+/// the client address (`code_attempts`: it slows the guesser down, and is remembered even
+/// though the request fails); while either waits, no code is tried (429).
 pub fn confirm(
     db: &Database,
     login: &Login,
     code_hash: &str,
+    client: &str,
     plans: &Plans,
     now: DateTime<Utc>,
 ) -> Result<(AccountRecord, UserRecord), StoreError> {
     let (login, code_hash, plans) = (login.clone(), code_hash.to_owned(), plans.clone());
+    let attempts = AttemptCounter::for_sign_up(&login, client);
     // The outcome travels inside `Ok` so that what a refusal writes (a failed attempt, a used
     // code) is committed all the same.
     db.write(move |conn| {
-        let at = now.naive_utc();
+        if let Err(wait) = code_attempts::may_try(conn, &attempts, now)? {
+            return Ok(Err(wait));
+        }
         let row: Option<SignUpRow> = sign_ups::table
             .filter(sign_ups::login.eq(login.as_str()))
             .filter(sign_ups::code_hash.eq(&code_hash))
@@ -124,7 +127,6 @@ pub fn confirm(
             .map(|r| {
                 Ok::<_, StoreError>(PendingSignUp {
                     expires_at: utc(r.expires_at),
-                    failed_attempts: to_count(r.failed_attempts),
                     confirmed: r.confirmed_at.is_some(),
                     proved_profile: parse_opt_id(r.identity_id.as_deref())?,
                     has_new_password: r.password_hash.is_some(),
@@ -135,18 +137,11 @@ pub fn confirm(
         match (decide_sign_up_confirmation(pending, profile_now, now), row) {
             (Ok(profile), Some(row)) => {
                 use_up(conn, &row.id, now)?;
+                code_attempts::succeeded(conn, &attempts)?;
                 create_from(conn, row, profile, &login, &plans, now).map(Ok)
             }
             (Err(DomainError::InvalidCode), _) | (Ok(_), None) => {
-                // A wrong code counts against every waiting sign-up of the login.
-                diesel::update(
-                    sign_ups::table
-                        .filter(sign_ups::login.eq(login.as_str()))
-                        .filter(sign_ups::confirmed_at.is_null())
-                        .filter(sign_ups::expires_at.gt(at)),
-                )
-                .set(sign_ups::failed_attempts.eq(sign_ups::failed_attempts + 1))
-                .execute(conn)?;
+                code_attempts::failed(conn, &attempts, now)?;
                 Ok(Err(DomainError::InvalidCode))
             }
             (Err(e), row) => {

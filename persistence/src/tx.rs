@@ -6,13 +6,13 @@
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
 use crate::idempotency::{self, IdempotencyKey, Idempotent};
-use crate::keys::Key;
+use crate::keys::{parse_id, Key};
 use crate::ledger::sweep_account;
-use crate::schema::accounts;
+use crate::schema::{accounts, users};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::access::AccountUser;
-use domain::ids::AccountId;
+use domain::ids::{AccountId, IdentityId};
 use domain::DomainError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -39,6 +39,27 @@ pub(crate) fn lock_account(conn: &mut DbConnection, account: AccountId) -> Resul
             .ok_or(DomainError::NotFound("account"))?;
     }
     Ok(())
+}
+
+/// Locks every account `identity` is a user of, in one order (by id: two such writers never
+/// deadlock), as [`lock_account`] does one; returns them. A write about the person (a new
+/// login) is then serialised with every write of those accounts that decides on logins.
+pub(crate) fn lock_accounts_of(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+) -> Result<Vec<AccountId>, StoreError> {
+    let of_identity = users::table
+        .filter(users::identity_id.eq(identity.key()))
+        .select(users::account_id);
+    let query = accounts::table
+        .filter(accounts::id.eq_any(of_identity))
+        .order(accounts::id.asc())
+        .select(accounts::id);
+    let ids: Vec<String> = match conn {
+        DbConnection::Pg(pg) => query.for_update().load(pg)?,
+        DbConnection::Sqlite(_) => query.load(conn)?,
+    };
+    ids.iter().map(|id| parse_id(id)).collect()
 }
 
 /// Runs `work` in a write transaction of `account`: locked, and swept when it counts seats.

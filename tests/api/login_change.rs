@@ -1,7 +1,7 @@
 //! A network profile's login change (issue #11): the new login is proved by a code, must be
 //! nobody else's, and the codes are short-lived, single use, attempt-limited and rate limited.
 
-use crate::helpers::{assert_problem, invite_body, json_of, TestApp, PASSWORD};
+use crate::helpers::{assert_documented, assert_problem, invite_body, json_of, TestApp, PASSWORD};
 use chrono::Duration;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
@@ -125,7 +125,8 @@ async fn codes_are_attempt_limited_short_lived_and_requests_rate_limited() {
     let token = profile["access_token"].as_str().unwrap().to_owned();
     let new = json!({"new_email": "ada@home.example", "current_password": PASSWORD});
 
-    // Five wrong codes kill the waiting change: the right one no longer works.
+    // Wrong codes slow the guessing down (each try after the fifth waits longer, the right
+    // code too) but never make the waiting change dead.
     assert_eq!(
         ask(&app, &token, new.clone()).await.status(),
         StatusCode::ACCEPTED
@@ -136,7 +137,9 @@ async fn codes_are_attempt_limited_short_lived_and_requests_rate_limited() {
         assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid_code").await;
     }
     let res = confirm(&app, &token, &code).await;
-    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid_code").await;
+    assert!(res.headers().contains_key("retry-after"));
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    assert_documented(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
 
     // A code expires.
     assert_eq!(
@@ -172,6 +175,50 @@ async fn codes_are_attempt_limited_short_lived_and_requests_rate_limited() {
         .await;
     assert_eq!(me["email"], "ada@acme.example");
     assert_eq!(me["accounts"][0]["account_id"], ada.account_id.as_str());
+}
+
+#[tokio::test]
+async fn wrong_codes_make_the_next_try_wait_but_the_right_code_works_after_it() {
+    let app = TestApp::spawn().await;
+    app.sign_up("ada@acme.example", "free").await;
+    let (_, profile) = app.login("ada@acme.example", PASSWORD, None).await;
+    let token = profile["access_token"].as_str().unwrap().to_owned();
+    let res = ask(
+        &app,
+        &token,
+        json!({"new_email": "ada@home.example", "current_password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let code = app.code_sent("ada@home.example", 0).await;
+    let mut waits = Vec::new();
+    for _ in 0..9 {
+        let res = confirm(&app, &token, other_than(&code)).await;
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            let wait: i64 = res.headers()["retry-after"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            waits.push(wait);
+            app.clock.advance(Duration::seconds(wait));
+        } else {
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid_code").await;
+        }
+    }
+    assert!(
+        waits.len() >= 2 && waits.windows(2).all(|w| w[1] > w[0]),
+        "{waits:?}"
+    );
+    let res = confirm(&app, &token, &code).await;
+    let wait: i64 = match res.headers().get("retry-after") {
+        Some(w) => w.to_str().unwrap().parse().unwrap(),
+        None => panic!("the right code did not wait: {}", res.status()),
+    };
+    app.clock.advance(Duration::seconds(wait));
+    let (status, changed) = json_of(confirm(&app, &token, &code).await).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["email"], "ada@home.example");
 }
 
 #[tokio::test]

@@ -40,6 +40,7 @@ mod seed_story;
 mod sign_up_proof;
 mod slow_clients;
 mod smtp_tls;
+mod strangers;
 mod todays_rules;
 mod transfers;
 mod users;

@@ -173,3 +173,109 @@ async fn a_batch_into_another_accounts_workgroup_finds_no_such_workgroup() {
     .await;
     assert_eq!(members["items"].as_array().unwrap().len(), 1, "{members}");
 }
+
+/// Rule 6 under a race across processes: an external user's login change to E is confirmed
+/// (on one server process) at the moment an admin invites E into the user's account (on
+/// another). Whichever commits first, the account never ends up with an active user whose login
+/// is E and a pending invitation for E — an invitation that could never be accepted, holding a
+/// seat and having sent a link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_login_change_confirmed_while_the_new_login_is_invited_never_leaves_both() {
+    const ROUNDS: usize = 16;
+    // Every login change is asked for from 127.0.0.1: no budget of codes per client here.
+    let app = TestApp::spawn_with(|c| c.code_per_client_per_hour = 0).await;
+    let admin = app.sign_up("ada@agency.example", "free").await;
+    let group = app.workgroup(&admin.token, "Site", true).await;
+    // The external users, each asking for a new login and holding its code.
+    let mut people = Vec::new();
+    for r in 0..ROUNDS {
+        let person = app
+            .join(
+                &admin.token,
+                "extranet",
+                Some(&group),
+                &format!("+1415555{:04}", 100 + r),
+            )
+            .await;
+        let new_email = format!("new-{r}@client.example");
+        let (status, body) = json_of(
+            app.post(
+                "/v1/network/profile/login-change",
+                Some(&person.token),
+                json!({"new_email": new_email, "current_password": PASSWORD}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let code = app.code_sent(&new_email, 0).await;
+        people.push((person, new_email, code));
+    }
+    // A second server process on the same database (its messages go to its console).
+    let other = crate::processes::ServerProcess::start(&app.database_url, &app.sms.url).await;
+    let client = reqwest::Client::new();
+    let mut outcomes = Vec::new();
+    for (person, new_email, code) in &people {
+        let confirm = client
+            .post(app.url("/v1/network/profile/login-change/confirm"))
+            .bearer_auth(&person.token)
+            .json(&json!({"code": code}))
+            .send();
+        let invite = client
+            .post(format!("{}/v1/invitations", other.address))
+            .bearer_auth(&admin.token)
+            .json(&invite_body(&group, new_email))
+            .send();
+        let (confirmed, invited) = tokio::join!(confirm, invite);
+        let (confirmed, invited) = (
+            json_of(confirmed.unwrap()).await,
+            json_of(invited.unwrap()).await,
+        );
+        outcomes.push((
+            confirmed.0,
+            invited.0,
+            invited.1["code"].as_str().unwrap_or("").to_owned(),
+        ));
+    }
+    // Each request got an answer a serial run could give.
+    for (confirmed, invited, code) in &outcomes {
+        assert!(
+            [StatusCode::OK, StatusCode::CONFLICT].contains(confirmed),
+            "{outcomes:?}"
+        );
+        assert!(
+            *invited == StatusCode::CREATED || *invited == StatusCode::CONFLICT,
+            "{code}: {outcomes:?}"
+        );
+    }
+    // No login is both an active user's and a pending invitation's.
+    let (_, users) = json_of(
+        app.get("/v1/users?status=active&limit=200", &admin.token)
+            .await,
+    )
+    .await;
+    let (_, pending) = json_of(
+        app.get("/v1/invitations?status=pending&limit=200", &admin.token)
+            .await,
+    )
+    .await;
+    let user_logins: Vec<&str> = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|u| [u["email"].as_str(), u["phone"].as_str()])
+        .flatten()
+        .collect();
+    let both: Vec<&str> = pending["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["email"].as_str().or(i["phone"].as_str()))
+        .filter(|login| user_logins.contains(login))
+        .collect();
+    assert!(
+        both.is_empty(),
+        "active users and pending invitations share {both:?}; answers (confirm, invite, code): \
+         {outcomes:?}"
+    );
+}

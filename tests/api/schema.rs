@@ -63,6 +63,7 @@ fn schema_matches_migrations() {
         webhooks,
         sign_ups,
         sending_counters,
+        code_attempts,
     );
     let columns: Vec<Column> = db
         .read(|conn| {

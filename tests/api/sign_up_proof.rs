@@ -46,8 +46,10 @@ async fn sign_up_claims_no_login_its_owner_has_not_proved_and_tells_nobody_wheth
     assert_eq!(taken_without_login, free_without_login);
     assert!(taken.get("account").is_none() && taken.get("access_token").is_none());
 
-    // The code went to the victim, not to the attacker; guessing is attempt-limited…
-    let code = app.code_sent("victim@corp.example", 0).await;
+    // The code went to the victim, not to the attacker; guessing is slowed down (see
+    // `strangers`)…
+    // (The first code was the victim's own sign-up's, used; this one is the attacker's.)
+    let code = app.code_sent("victim@corp.example", 1).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
         let (status, problem) = confirm(&app, "victim@corp.example", wrong).await;
@@ -58,13 +60,22 @@ async fn sign_up_claims_no_login_its_owner_has_not_proved_and_tells_nobody_wheth
             "invalid_code",
         );
     }
-    // …so after five wrong codes even the right one no longer works.
+    let (status, problem) = confirm(&app, "victim@corp.example", wrong).await;
+    assert_refused(
+        status,
+        &problem,
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+    );
+    // …and the right code, once the wait is over, proves the login but not the password: the
+    // attacker's sign-up does not take over the victim's profile.
+    app.clock.advance(Duration::minutes(1));
     let (status, problem) = confirm(&app, "victim@corp.example", &code).await;
     assert_refused(
         status,
         &problem,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_code",
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
     );
     // The victim's profile still has its own password, and no second account.
     let (status, _) = app.login("victim@corp.example", PASSWORD, None).await;

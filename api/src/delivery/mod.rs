@@ -126,7 +126,7 @@ impl Deliveries {
                 m,
                 "the code cannot be opened: the secret changed since the sign-up; sign up again",
                 domain::sign_up::CODE_TTL_MINUTES,
-                |code, minutes| render_sign_up_code(m.channel, &account, code, minutes),
+                |code, minutes| render_sign_up_code(m.channel, code, minutes),
             ),
             Some("login_change_code") => self.code_message(
                 m,

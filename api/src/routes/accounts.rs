@@ -125,6 +125,7 @@ pub async fn sign_up(
             last_name: &body.admin.last_name,
         },
         &state.account_limits.plans,
+        state.signup_sms,
     )?;
     let db = state.db.clone();
     let login = cmd.login.clone();
@@ -159,6 +160,7 @@ pub async fn sign_up(
         code_hash: code.hash,
         sealed_code: code.sealed,
         expires_at: code_expiry(now),
+        client: state.limits.client(&req).to_string(),
     };
     let db = state.db.clone();
     let quotas = state.account_limits.quotas;
@@ -187,8 +189,10 @@ pub struct ConfirmBody {
 /// Confirm a sign-up with the code sent to its login: the account and its first administrator
 /// are created, and a token acting as that administrator comes back (public).
 ///
-/// A wrong, used or expired code is 422 `invalid_code` (after 5 wrong codes a login's waiting
-/// sign-ups are dead: sign up again). When the login has a network profile whose password the
+/// A wrong, used or expired code is 422 `invalid_code`. After 5 wrong codes for a login (10
+/// from one client address) each further try waits twice as long as the last: 429
+/// `rate_limited` with `Retry-After`, the right code too; once the wait is over the code still
+/// works (nobody can cancel another person's sign-up by guessing). When the login has a network profile whose password the
 /// sign-up did not give, 401 `invalid_credentials`: the code proves the login, not the password.
 #[utoipa::path(
     tag = "accounts",
@@ -226,8 +230,16 @@ pub async fn confirm_sign_up(
         .code_hash(login.as_str(), code.as_str())
         .map_err(ApiError::internal)?;
     let st = state.clone();
+    let client = state.limits.client(&req).to_string();
     let (account, user) = crate::blocking::run(move || {
-        persistence::sign_ups::confirm(&st.db, &login, &hash, &st.account_limits.plans, now)
+        persistence::sign_ups::confirm(
+            &st.db,
+            &login,
+            &hash,
+            &client,
+            &st.account_limits.plans,
+            now,
+        )
     })
     .await??;
     let token = state

@@ -11,7 +11,7 @@ use crate::reads::Bound;
 use crate::responses::*;
 use crate::state::AppState;
 use crate::views::ProfileView;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use domain::login_change::{code_expiry, parse_new_login, CODE_TTL_MINUTES};
 use domain::sign_up::ConfirmationCode;
 use domain::DomainError;
@@ -96,6 +96,7 @@ pub struct LoginChangeStarted {
 )]
 #[post("/v1/network/profile/login-change")]
 pub async fn request_login_change(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Caller(actor): Caller,
     JsonBody(body): JsonBody<LoginChangeBody>,
@@ -128,6 +129,7 @@ pub async fn request_login_change(
         code_hash: code.hash,
         sealed_code: code.sealed,
         expires_at: code_expiry(now),
+        client: state.limits.client(&req).to_string(),
     };
     let db = state.db.clone();
     let quotas = state.account_limits.quotas;
@@ -159,8 +161,10 @@ pub struct LoginChangeConfirmBody {
 /// at once, and every account where the person is an active user sees the new one and records
 /// `user.login_changed`; an account that dismissed the person goes on seeing the logins of the
 /// dismissal and hears nothing. The old login is free everywhere (it can be invited again,
-/// even into an account that dismissed the person), and the old address is told. Wrong, used or expired code: 422 `invalid_code` (after 5 wrong
-/// codes the waiting change is dead: ask again); the new login taken meanwhile: 409
+/// even into an account that dismissed the person), and the old address is told. Wrong, used
+/// or expired code: 422 `invalid_code`; after a few wrong codes each further try waits longer
+/// (429 `rate_limited` with `Retry-After`, the right code too), but the code stays good until
+/// it expires; the new login taken meanwhile: 409
 /// `login_taken`.
 #[utoipa::path(
     tag = "network",
@@ -175,10 +179,12 @@ pub struct LoginChangeConfirmBody {
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[post("/v1/network/profile/login-change/confirm")]
 pub async fn confirm_login_change(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Caller(actor): Caller,
     JsonBody(body): JsonBody<LoginChangeConfirmBody>,
@@ -192,8 +198,9 @@ pub async fn confirm_login_change(
         .code_hash(&code_binding(identity), code.as_str())
         .map_err(ApiError::internal)?;
     let db = state.db.clone();
+    let client = state.limits.client(&req).to_string();
     let profile = crate::blocking::run(move || {
-        persistence::login_changes::confirm(&db, identity, &code_hash, now)?;
+        persistence::login_changes::confirm(&db, identity, &code_hash, &client, now)?;
         persistence::identities::profile(&db, identity)
     })
     .await??;

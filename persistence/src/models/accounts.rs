@@ -29,6 +29,8 @@ pub struct AccountRecord {
     pub updated_at: DateTime<Utc>,
     /// Its active webhooks: with none, its changes' events go nowhere.
     pub active_webhooks: u32,
+    /// How many times one of its people took a new login (`login_changes::confirm`).
+    pub logins_version: u32,
 }
 
 impl AccountRecord {
@@ -59,6 +61,7 @@ struct AccountRow {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     active_webhooks: i32,
+    logins_version: i32,
 }
 
 /// How `external_domains` is stored: a mode and a comma-separated list.
@@ -102,6 +105,7 @@ impl TryFrom<AccountRow> for AccountRecord {
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
             active_webhooks: to_count(r.active_webhooks),
+            logins_version: to_count(r.logins_version),
         })
     }
 }

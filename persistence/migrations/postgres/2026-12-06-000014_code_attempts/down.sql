@@ -1,0 +1,3 @@
+ALTER TABLE login_changes ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sign_ups ADD COLUMN failed_attempts INTEGER NOT NULL DEFAULT 0;
+DROP TABLE code_attempts;
