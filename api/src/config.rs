@@ -139,6 +139,9 @@ pub struct RawConfig {
     /// split DNS. A name may be listed more than once; every address is checked like a
     /// resolved one.
     pub webhook_resolve: String,
+    /// Seconds a client has to send a request's head, and again its body; a slower one is
+    /// answered 408 and its connection closed.
+    pub request_read_timeout_seconds: u32,
 }
 
 impl Default for RawConfig {
@@ -179,6 +182,7 @@ impl Default for RawConfig {
                 .unwrap_or(72),
             webhook_concurrency: 4,
             webhook_resolve: String::new(),
+            request_read_timeout_seconds: 10,
         }
     }
 }
@@ -240,6 +244,8 @@ pub struct Config {
     /// Whether sign-up by phone is open.
     pub signup_sms: bool,
     pub webhooks: WebhookSettings,
+    /// How long a client has to send a request's head, and again its body.
+    pub request_read_timeout: std::time::Duration,
 }
 
 /// Whether `host` (a name or an address, maybe with brackets) is this machine's loopback.
@@ -395,6 +401,9 @@ impl Config {
                 concurrency: usize::try_from(raw.webhook_concurrency.clamp(1, 64)).unwrap_or(4),
                 resolve: parse_resolve(&raw.webhook_resolve)?,
             },
+            request_read_timeout: std::time::Duration::from_secs(u64::from(
+                raw.request_read_timeout_seconds.clamp(1, 3600),
+            )),
         })
     }
 }
@@ -411,6 +420,7 @@ mod tests {
         assert_eq!(c.email, Transport::Console);
         assert_eq!(c.plans, Plans::default());
         assert!(c.jwt_secret.is_none());
+        assert_eq!(c.request_read_timeout, std::time::Duration::from_secs(10));
     }
 
     #[test]
@@ -492,7 +502,9 @@ mod tests {
             )?;
             jail.set_env("EXTRANET_SMS", "http://127.0.0.1:9999/sms");
             jail.set_env("DATABASE_URL", "postgres://localhost/x");
+            jail.set_env("EXTRANET_REQUEST_READ_TIMEOUT_SECONDS", "3");
             let c = Config::load(None).map_err(figment::Error::from)?;
+            assert_eq!(c.request_read_timeout, std::time::Duration::from_secs(3));
             assert_eq!(c.bind, "0.0.0.0:9000");
             assert_eq!(c.sms, Transport::Url("http://127.0.0.1:9999/sms".into()));
             assert_eq!(c.database_url, "postgres://localhost/x");

@@ -64,7 +64,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             let mut body = BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| {
-                    ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", e.to_string())
+                    if crate::read_deadline::is_timed_out(&e) {
+                        ApiError::new(
+                            StatusCode::REQUEST_TIMEOUT,
+                            "request_timeout",
+                            "the request body did not arrive within the read deadline; the connection is closed",
+                        )
+                    } else {
+                        ApiError::new(StatusCode::BAD_REQUEST, "malformed_body", e.to_string())
+                    }
                 })?;
                 if body.len() + chunk.len() > MAX_BODY_BYTES {
                     return Err(too_large());

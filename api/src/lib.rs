@@ -14,6 +14,7 @@ pub mod pagination;
 pub mod passwords;
 pub mod problem;
 pub mod rate_limit;
+pub mod read_deadline;
 pub mod reads;
 pub mod responses;
 pub mod routes;

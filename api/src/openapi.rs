@@ -34,7 +34,7 @@ use utoipa_actix_web::AppExt;
     components(
         schemas(Problem, ProblemField),
         responses(
-            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
+            BadRequest, Unauthorized, Forbidden, NotFound, RequestTimeout, Conflict, PayloadTooLarge,
             UnsupportedMediaType, Unprocessable, TooManyRequests, Gone, ServiceUnavailable
         )
     ),

@@ -52,6 +52,7 @@ pub const CODES: &[(u16, &[&str])] = &[
     ),
     (404, &["not_found"]),
     (405, &["method_not_allowed"]),
+    (408, &["request_timeout"]),
     (
         409,
         &[

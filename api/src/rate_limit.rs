@@ -1,8 +1,9 @@
 //! Rate limits. On the public endpoints (sign-up and its confirmation, login, the accept page's
 //! lookup, accept and decline): a leaky bucket per client address and endpoint, like
-//! Bitrix24's (2 requests/s, bursts of 50 by default). On failed logins: a bucket per login,
-//! so that credential stuffing from many addresses still meets a limit. Over either: 429
-//! `rate_limited` with `Retry-After`.
+//! Bitrix24's (2 requests/s, bursts of 50 by default). On failed password checks: a bucket per
+//! person (network profile), whichever of its logins or whichever endpoint the password was
+//! tried through, and one per login that matches nobody, so that credential stuffing from
+//! many addresses still meets a limit. Over either: 429 `rate_limited` with `Retry-After`.
 //!
 //! Behind a reverse proxy every request comes from the proxy: `EXTRANET_TRUSTED_PROXIES` names
 //! the proxies (CIDRs) whose `X-Forwarded-For` is believed. The client is then the right-most
@@ -12,6 +13,8 @@
 use crate::problem::ApiError;
 use actix_web::http::{header, StatusCode};
 use actix_web::HttpRequest;
+use domain::ids::IdentityId;
+use domain::login::Login;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use ipnet::IpNet;
@@ -130,13 +133,24 @@ impl PublicLimits {
     }
 }
 
-/// Failed password checks per login. After `burst` failures a login may fail once per
-/// `interval` more; once over, every attempt on it is refused until then — the right password
-/// too, so that the limit tells nothing about the password. Counted per server process.
+/// What a password is tried against, and so whose failures it counts with: a network profile
+/// (the person: by any of its logins, on the accept page, or to change a login), or a login
+/// that matches no profile, which has a count of its own so that unknown logins are throttled
+/// — and answered — like known ones. A profile is counted by its id, never by the text of a
+/// login, so that its count follows the person whichever login they are tried by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PasswordTarget {
+    Profile(IdentityId),
+    UnknownLogin(Login),
+}
+
+/// Failed password checks per [`PasswordTarget`]. After `burst` failures a target may fail
+/// once per `interval` more; once over, every attempt on it is refused until then — the right
+/// password too, so that the limit tells nothing about the password. Counted per server process.
 pub struct LoginFailures {
-    limiter: DefaultKeyedRateLimiter<String>,
+    limiter: DefaultKeyedRateLimiter<PasswordTarget>,
     clock: DefaultClock,
-    blocked: Mutex<HashMap<String, Instant>>,
+    blocked: Mutex<HashMap<PasswordTarget, Instant>>,
 }
 
 impl LoginFailures {
@@ -152,16 +166,16 @@ impl LoginFailures {
         }
     }
 
-    fn blocked(&self) -> std::sync::MutexGuard<'_, HashMap<String, Instant>> {
+    fn blocked(&self) -> std::sync::MutexGuard<'_, HashMap<PasswordTarget, Instant>> {
         self.blocked
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// 429 while `login` has failed too often.
-    pub fn check(&self, login: &str) -> Result<(), ApiError> {
+    /// 429 while `target` has failed too often.
+    pub fn check(&self, target: &PasswordTarget) -> Result<(), ApiError> {
         let now = Instant::now();
-        match self.blocked().get(login) {
+        match self.blocked().get(target) {
             Some(until) if *until > now => Err(too_many(
                 *until - now,
                 "too many failed attempts for this login",
@@ -170,16 +184,15 @@ impl LoginFailures {
         }
     }
 
-    /// Counts a failed password check for `login`.
-    pub fn failed(&self, login: &str) {
-        if let Err(not_until) = self.limiter.check_key(&login.to_owned()) {
+    /// Counts a failed password check against `target`.
+    pub fn failed(&self, target: &PasswordTarget) {
+        if let Err(not_until) = self.limiter.check_key(target) {
             let wait = not_until.wait_time_from(self.clock.now());
-            self.blocked()
-                .insert(login.to_owned(), Instant::now() + wait);
+            self.blocked().insert(target.clone(), Instant::now() + wait);
         }
     }
 
-    /// Forgets logins whose buckets have drained and whose blocks have ended.
+    /// Forgets targets whose buckets have drained and whose blocks have ended.
     pub fn forget_idle(&self) {
         self.limiter.retain_recent();
         let now = Instant::now();
@@ -221,16 +234,21 @@ mod tests {
     }
 
     #[test]
-    fn a_login_that_failed_too_often_is_refused_even_with_the_right_password() {
+    fn a_target_that_failed_too_often_is_refused_even_with_the_right_password() {
         let failures = LoginFailures::new(3, Duration::from_secs(60));
+        let ann = PasswordTarget::Profile(IdentityId(uuid::Uuid::from_u128(1)));
         for _ in 0..3 {
-            assert!(failures.check("ann@client.example").is_ok());
-            failures.failed("ann@client.example");
+            assert!(failures.check(&ann).is_ok());
+            failures.failed(&ann);
         }
-        assert!(failures.check("ann@client.example").is_ok());
-        failures.failed("ann@client.example");
-        let refused = failures.check("ann@client.example").unwrap_err();
+        assert!(failures.check(&ann).is_ok());
+        failures.failed(&ann);
+        let refused = failures.check(&ann).unwrap_err();
         assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
-        assert!(failures.check("bo@client.example").is_ok());
+        // Another person, and a login that matches nobody, have counts of their own.
+        let bo = PasswordTarget::Profile(IdentityId(uuid::Uuid::from_u128(2)));
+        assert!(failures.check(&bo).is_ok());
+        let unknown = PasswordTarget::UnknownLogin(Login::parse("ann@client.example").unwrap());
+        assert!(failures.check(&unknown).is_ok());
     }
 }

@@ -81,6 +81,21 @@ pub struct NotFound(Problem);
 )]
 pub struct Conflict(Problem);
 
+/// The body did not arrive within the read deadline, `EXTRANET_REQUEST_READ_TIMEOUT_SECONDS`
+/// (10 s by default) after the request's head (`request_timeout`); the connection is closed.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    example = json!({
+        "type": "urn:extranet:problem:request_timeout",
+        "title": "Request Timeout",
+        "status": 408,
+        "detail": "the request body did not arrive within the read deadline; the connection is closed",
+        "code": "request_timeout"
+    })
+)]
+pub struct RequestTimeout(Problem);
+
 /// The body is larger than 256 KiB (`payload_too_large`).
 #[derive(ToResponse)]
 #[response(

@@ -145,6 +145,7 @@ impl Application {
                 plans: config.plans.names().map(str::to_owned).collect(),
             },
         );
+        let read_timeout = config.request_read_timeout;
         let server = HttpServer::new(move || {
             let recorder = metrics.clone();
             // The routes' own document is the same for every worker: `served` is made of it.
@@ -161,6 +162,9 @@ impl Application {
                         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                         .add((header::CACHE_CONTROL, "no-store")),
                 )
+                // Every request's body has a deadline; its payload is held until the answer is
+                // sent, so that a connection whose body was not all read is closed.
+                .wrap_fn(move |req, srv| crate::read_deadline::guard(read_timeout, req, srv))
                 // Outermost: every request is counted and timed, whatever answered it.
                 .wrap_fn(move |req, srv| crate::metrics::record(recorder.clone(), req, srv))
                 .app_data(state.clone())
@@ -195,6 +199,11 @@ impl Application {
         })
         // Database work runs on blocking threads; a bounded number keeps memory bounded.
         .worker_max_blocking_threads(8)
+        // A connection's first request head must arrive within the read deadline (408 and
+        // closed otherwise); bodies, and later heads, have theirs in `read_deadline`.
+        .client_request_timeout(read_timeout)
+        .keep_alive(crate::read_deadline::KEEP_ALIVE)
+        .on_connect(move |io, data| crate::read_deadline::watch_connection(read_timeout, io, data))
         .listen(listener)
         .map_err(|e| e.to_string())?
         // SIGTERM and SIGINT alike stop it gracefully (actix's own handling would drop the

@@ -20,7 +20,7 @@ pub struct AppState {
     pub tokens: Tokens,
     pub passwords: Passwords,
     pub limits: PublicLimits,
-    /// Failed password checks per login.
+    /// Failed password checks per person (or per login that matches nobody).
     pub login_failures: LoginFailures,
     pub sealer: Arc<TokenSealer>,
     /// Wakes the delivery worker when a request has committed messages.

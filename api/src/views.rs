@@ -98,8 +98,13 @@ pub struct UserView {
     pub status: UserStatus,
     /// Administrators are always employees.
     pub is_admin: bool,
+    /// The email the account knows the user by: its network profile's while the user is
+    /// active; a dismissed user's is the one of its dismissal, whatever the person changed
+    /// since (`null` once the person gave it up and the account knows someone else by it).
+    /// Reinstating shows the profile's again.
     #[schema(example = "ann@client.example")]
     pub email: Option<String>,
+    /// The phone (E.164) the account knows the user by, as `email`.
     #[schema(example = json!(null))]
     pub phone: Option<String>,
     #[schema(example = "Ann")]

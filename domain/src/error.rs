@@ -102,7 +102,7 @@ pub enum DomainError {
     InviterOrAdminRequired,
     #[error("the invitation was sent {retry_after_seconds} second(s) too recently; wait before resending")]
     ResendTooSoon { retry_after_seconds: u32 },
-    #[error("this person already is a user of the account")]
+    #[error("this person already is a user of the account; a dismissed user comes back only when an administrator of the account reinstates them")]
     AlreadyAUser,
     #[error("sending quota exceeded: {what}; try again in {retry_after_seconds} s")]
     SendingQuotaExceeded {
@@ -139,6 +139,8 @@ pub enum DomainError {
     AlreadyDismissed,
     #[error("this user is not dismissed")]
     NotDismissed,
+    #[error("{} of the person's logins of now are held by pending invitations of this account; see `errors`: revoke them, then reinstate", .0.len())]
+    LoginsHeldByInvitations(Vec<FieldError>),
     #[error("this API token's scopes do not include `{0}`")]
     InsufficientScope(&'static str),
     #[error("a user holds at most {max} API tokens; revoke one first")]
@@ -207,6 +209,7 @@ impl DomainError {
             Self::LastAdmin => "last_admin",
             Self::AlreadyDismissed => "already_dismissed",
             Self::NotDismissed => "not_dismissed",
+            Self::LoginsHeldByInvitations(_) => "invitation_pending",
             Self::InsufficientScope(_) => "insufficient_scope",
             Self::TooManyTokens { .. } => "too_many_tokens",
             Self::NotExtranetUser => "not_extranet_user",
@@ -260,6 +263,7 @@ impl DomainError {
             | Self::LastAdmin
             | Self::AlreadyDismissed
             | Self::NotDismissed
+            | Self::LoginsHeldByInvitations(_)
             | Self::TooManyTokens { .. }
             | Self::TooManyWebhooks { .. }
             | Self::NotExtranetUser
@@ -278,7 +282,9 @@ impl DomainError {
     /// Field problems, for `errors[]` in the response.
     pub fn field_errors(&self) -> &[FieldError] {
         match self {
-            Self::Invalid(errors) | Self::InviteeConflicts(errors) => errors,
+            Self::Invalid(errors)
+            | Self::InviteeConflicts(errors)
+            | Self::LoginsHeldByInvitations(errors) => errors,
             _ => &[],
         }
     }

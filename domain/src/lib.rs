@@ -6,7 +6,8 @@
 //!   [`invitation::may_send_batch`], [`invitation::may_send_invitation`] (resend, accept);
 //! - rule 4, user limits: [`seats::Seats`];
 //! - rule 6, logins: [`login`], [`sign_up::decide_admin_profile`]; nothing claims a login its
-//!   owner has not proved: [`sign_up::decide_sign_up_confirmation`];
+//!   owner has not proved: [`sign_up::decide_sign_up_confirmation`]; what an account knows its
+//!   users by, and what it sees of someone it dismissed: [`known_logins`];
 //! - rule 7, tokens: [`invitation::require_open`] (dead tokens are unknown, expired ones gone);
 //! - rules 2–3, workgroups and who may add whom: [`workgroup`], [`membership`];
 //! - rule 5, transitions: [`transfer`] (extranet → intranet; the way back refused, naming
@@ -30,6 +31,7 @@ pub mod enums;
 pub mod error;
 pub mod ids;
 pub mod invitation;
+pub mod known_logins;
 pub mod login;
 pub mod login_change;
 pub mod membership;

@@ -137,8 +137,9 @@ fn user(conn: &mut DbConnection, id: &str) -> Result<Option<Value>, StoreError> 
             users::user_type,
             users::status,
             users::is_admin,
-            identities::email,
-            identities::phone,
+            // The logins the account knows the user by (`domain::known_logins`).
+            users::email,
+            users::phone,
             identities::first_name,
             identities::last_name,
             users::created_at,

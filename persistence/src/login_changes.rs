@@ -1,14 +1,17 @@
 //! A network profile's login change: asked for with the profile's password (checked by the
-//! HTTP layer), proved by a code sent to the new login, then switched. A user's login is its
-//! identity's, so the old login is free in every account at once; each account the profile
-//! belongs to records the change in its audit log, and the old address is told.
+//! HTTP layer), proved by a code sent to the new login, then switched. The old login is free in
+//! every account at once; the accounts where the person is an active user know them by the new
+//! one from then on and record the change in their audit logs; those that dismissed them go on
+//! knowing them by the logins of the dismissal and hear nothing (`domain::known_logins`). The
+//! old address is told.
 
 use crate::audit::{self, AuditEvent};
 use crate::code_attempts;
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
-use crate::keys::{parse_id, utc, Key, Literal};
-use crate::models::identities::credentials_of;
+use crate::keys::{parse_id, parse_word, utc, Key, Literal};
+use crate::models::identities::{credentials_of, logins_of};
+use crate::models::users::make_way;
 use crate::outbox::{self, NewMessage};
 use crate::quotas;
 use crate::schema::{accounts, identities, invitations, login_changes, users};
@@ -17,7 +20,9 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
 use domain::code_attempts::AttemptCounter;
+use domain::enums::UserStatus;
 use domain::ids::{AccountId, IdentityId, UserId};
+use domain::known_logins::follows_login_changes;
 use domain::login::Login;
 use domain::login_change::{
     decide_login_change_confirmation, decide_login_change_request, PendingChange, ProfileLogins,
@@ -42,18 +47,10 @@ pub struct NewLoginChange {
     pub client: String,
 }
 
-fn logins_of(conn: &mut DbConnection, identity: IdentityId) -> Result<ProfileLogins, StoreError> {
-    let (email, phone) = identities::table
-        .find(identity.key())
-        .select((identities::email, identities::phone))
-        .first::<(Option<String>, Option<String>)>(conn)
-        .optional()?
-        .ok_or(DomainError::NotFound("profile"))?;
-    Ok(ProfileLogins { email, phone })
-}
-
 /// Whether `login` is someone else's: another profile's login, or a pending invitation's in
-/// an account the profile belongs to (rule 6 holds within each account).
+/// an account where the profile is an active user (rule 6 holds within each account; where
+/// the person is dismissed, the account goes on knowing them by the logins of the dismissal,
+/// and reinstating them waits for such an invitation to be revoked).
 fn taken(conn: &mut DbConnection, identity: IdentityId, login: &Login) -> Result<bool, StoreError> {
     let other_profile = credentials_of(conn, login)?.map(|c| c.identity_id);
     if other_profile.is_some_and(|id| id != identity) {
@@ -66,6 +63,7 @@ fn taken(conn: &mut DbConnection, identity: IdentityId, login: &Login) -> Result
             invitations::account_id.eq_any(
                 users::table
                     .filter(users::identity_id.eq(identity.key()))
+                    .filter(users::status.eq(UserStatus::Active.as_str()))
                     .select(users::account_id),
             ),
         )
@@ -231,8 +229,8 @@ fn end_waiting_changes(
     Ok(())
 }
 
-/// Writes the new login, tells the old address, and records the change in every account of
-/// the profile.
+/// Writes the new login, tells the old address, and, in every account where the person is an
+/// active user, makes the account know them by it and records the change.
 fn switch(
     conn: &mut DbConnection,
     identity: IdentityId,
@@ -270,15 +268,33 @@ fn switch(
         };
         outbox::enqueue(conn, &message, now)?;
     }
-    let memberships = users::table
-        .filter(users::identity_id.eq(identity.key()))
-        .select((users::account_id, users::id))
-        .load::<(String, String)>(conn)?;
     let field = match login {
         Login::Email(_) => "email",
         Login::Phone(_) => "phone",
     };
-    let events = memberships
+    let following = following_accounts(conn, identity)?;
+    let new = ProfileLogins {
+        email: login.email().map(|e| e.as_str().to_owned()),
+        phone: login.phone().map(|p| p.as_str().to_owned()),
+    };
+    make_way(conn, &following, identity, &new)?;
+    // The users that follow the change: written and returned at once, so that a dismissal
+    // committed meanwhile is seen (such a user keeps the logins of its dismissal).
+    let active = users::table
+        .filter(users::identity_id.eq(identity.key()))
+        .filter(users::status.eq(UserStatus::Active.as_str()));
+    let at_now = users::updated_at.eq(at);
+    let followed: Vec<(String, String)> = match login {
+        Login::Email(e) => diesel::update(active)
+            .set((users::email.eq(Some(e.as_str())), at_now))
+            .returning((users::account_id, users::id))
+            .get_results(conn)?,
+        Login::Phone(p) => diesel::update(active)
+            .set((users::phone.eq(Some(p.as_str())), at_now))
+            .returning((users::account_id, users::id))
+            .get_results(conn)?,
+    };
+    let events = followed
         .into_iter()
         .map(|(account, user)| {
             let user: UserId = parse_id(&user)?;
@@ -300,4 +316,25 @@ fn switch(
         .collect::<Result<Vec<_>, StoreError>>()?;
     audit::record_all(conn, &events)?;
     logins_of(conn, identity)
+}
+
+/// The accounts where the profile is an active user: those that follow its login changes
+/// (`domain::known_logins::follows_login_changes`).
+fn following_accounts(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+) -> Result<Vec<AccountId>, StoreError> {
+    users::table
+        .filter(users::identity_id.eq(identity.key()))
+        .select((users::account_id, users::status))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .filter_map(
+            |(account, status)| match parse_word(&status, UserStatus::parse) {
+                Ok(status) if follows_login_changes(status) => Some(parse_id(&account)),
+                Ok(_) => None,
+                Err(e) => Some(Err(e)),
+            },
+        )
+        .collect()
 }

@@ -58,6 +58,8 @@ diesel::table! {
         dismissed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
     }
 }
 

@@ -4,22 +4,25 @@
 use crate::audit::{self, AuditEvent};
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
-use crate::keys::Key;
+use crate::keys::{parse_id, Key, Literal};
 use crate::ledger::change_seats;
 use crate::limits::Limits;
 use crate::models::accounts::account_by_id;
+use crate::models::identities::logins_of_locked;
 use crate::models::users::{
-    load_users, user_by_id, users_of, visible, visible_user, StandingRow, UserRecord,
+    load_users, make_way, user_by_id, users_of, visible, visible_user, StandingRow, UserRecord,
 };
 use crate::page::{into_page, like_pattern, lower, search_text, Page, PageRequest};
-use crate::schema::{identities, users};
+use crate::schema::{identities, invitations, users};
 use crate::tx::{self, Sweep};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::access::{may_administer_account, visible_users, AccountUser, UserStanding};
 use domain::dismissal::{decide_dismiss, decide_reinstate, Subject};
-use domain::enums::{UserStatus, UserType};
-use domain::ids::{AccountId, UserId};
+use domain::enums::{InvitationStatus, UserStatus, UserType};
+use domain::ids::{AccountId, InvitationId, UserId};
+use domain::known_logins::{decide_reinstated_logins, PendingForLogins};
+use domain::login_change::ProfileLogins;
 use domain::seats::SeatChange;
 use domain::transfer::{decide_admin_change, decide_transfer_to_intranet};
 use domain::DomainError;
@@ -58,7 +61,8 @@ fn subject_of(user: &UserRecord) -> Subject {
 }
 
 /// Rule 8: dismisses a user (administrators): access ends at once (every request re-reads
-/// the user), the data and memberships stay, the seat is freed.
+/// the user), the data and memberships stay, the seat is freed. The account goes on knowing
+/// the user by the logins it has now (`domain::known_logins`): they are not written again.
 pub fn dismiss(
     db: &Database,
     actor: &AccountUser,
@@ -75,7 +79,9 @@ pub fn dismiss(
     })
 }
 
-/// Reinstates a dismissed user (administrators), when a seat is free (rule 4).
+/// Reinstates a dismissed user (administrators), when a seat is free (rule 4). The account
+/// knows the user by its person's logins of now again (`domain::known_logins`), unless a
+/// pending invitation of the account holds one of them.
 pub fn reinstate(
     db: &Database,
     actor: &AccountUser,
@@ -89,7 +95,23 @@ pub fn reinstate(
         let seats = account_by_id(conn, actor.account_id)?.seats(&plans);
         let user = user_by_id(conn, actor.account_id, id)?;
         let change = decide_reinstate(&actor, user.as_ref().map(subject_of), seats)?;
-        set_status(conn, &actor, user, UserStatus::Active, change, now)
+        let user = user.ok_or(DomainError::NotFound("user"))?;
+        let logins_now = logins_of_locked(conn, user.identity_id)?;
+        let pending = pending_for(conn, actor.account_id, &logins_now, now)?;
+        let logins = decide_reinstated_logins(&logins_now, pending)?;
+        make_way(conn, &[actor.account_id], user.identity_id, &logins)?;
+        diesel::update(users::table.find(user.id.key()))
+            .set((
+                users::email.eq(logins.email.as_deref()),
+                users::phone.eq(logins.phone.as_deref()),
+            ))
+            .execute(conn)?;
+        let user = UserRecord {
+            email: logins.email,
+            phone: logins.phone,
+            ..user
+        };
+        set_status(conn, &actor, Some(user), UserStatus::Active, change, now)
     })
 }
 
@@ -173,6 +195,35 @@ pub fn set_admin(
             ),
         )?;
         Ok(UserRecord { is_admin, ..user })
+    })
+}
+
+/// The account's pending invitations whose logins are `logins` (rule 6).
+fn pending_for(
+    conn: &mut DbConnection,
+    account: AccountId,
+    logins: &ProfileLogins,
+    now: DateTime<Utc>,
+) -> Result<PendingForLogins, StoreError> {
+    let mut pending_of = |login: &Option<String>| -> Result<Option<InvitationId>, StoreError> {
+        let Some(login) = login else {
+            return Ok(None);
+        };
+        invitations::table
+            .filter(invitations::account_id.eq(account.key()))
+            .filter(invitations::login.eq(login))
+            // A literal, so that the partial index `invitations_pending_login` serves it.
+            .filter(invitations::status.eq(Literal::word(InvitationStatus::Pending.as_str())))
+            .filter(invitations::expires_at.gt(now.naive_utc()))
+            .select(invitations::id)
+            .first::<String>(conn)
+            .optional()?
+            .map(|id| parse_id(&id))
+            .transpose()
+    };
+    Ok(PendingForLogins {
+        email: pending_of(&logins.email)?,
+        phone: pending_of(&logins.phone)?,
     })
 }
 
@@ -260,15 +311,17 @@ pub fn list_users(
         }
         if let Some(q) = search_text(filter.q.as_deref()) {
             let p = like_pattern(q);
+            // The logins the account knows its users by: a dismissed user is found by those of
+            // its dismissal, never by logins its person took since (`domain::known_logins`).
             query = query.filter(
                 lower(identities::first_name)
                     .like(p.clone())
                     .escape('\\')
                     .or(lower(identities::last_name).like(p.clone()).escape('\\'))
-                    .or(lower(identities::email.assume_not_null())
+                    .or(lower(users::email.assume_not_null())
                         .like(p.clone())
                         .escape('\\'))
-                    .or(identities::phone.assume_not_null().like(p).escape('\\')),
+                    .or(users::phone.assume_not_null().like(p).escape('\\')),
             );
         }
         if let Some(after) = page.after {

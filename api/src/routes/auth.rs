@@ -2,7 +2,7 @@
 
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
-use crate::rate_limit::Endpoint;
+use crate::rate_limit::{Endpoint, PasswordTarget};
 use crate::responses::*;
 use crate::state::AppState;
 use crate::tokens::AccessToken;
@@ -30,6 +30,11 @@ pub struct LoginBody {
 
 /// Log in: with `account_id` the token acts as the user in that account; without it, only on
 /// the network profile (`/v1/me` then lists the profile's accounts).
+///
+/// Wrong passwords are counted per person, whichever of their logins is tried (wrong passwords
+/// on the accept page and for a login change count too), and per login that matches nobody;
+/// past the limit (10 by default, then one more per 30 s) the answer is 429 `rate_limited`
+/// with `Retry-After`, even for the right password, the same for a known and an unknown login.
 #[utoipa::path(
     tag = "auth",
     security(()),
@@ -43,6 +48,7 @@ pub struct LoginBody {
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 408, response = RequestTimeout),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
@@ -59,22 +65,28 @@ pub async fn login(
     state.limits.check(Endpoint::Login, &req)?;
     let login =
         Login::parse(&body.login).map_err(|e| DomainError::Invalid(vec![e.under("login")]))?;
-    // Failed attempts are counted per login too: stuffing from many addresses meets a limit.
-    let key = login.as_str().to_owned();
-    state.login_failures.check(&key)?;
     let db = state.db.clone();
-    let credentials =
-        crate::blocking::run(move || persistence::identities::credentials_by_login(&db, &login))
-            .await??;
+    let looked_up = login.clone();
+    let credentials = crate::blocking::run(move || {
+        persistence::identities::credentials_by_login(&db, &looked_up)
+    })
+    .await??;
     let (identity, hash) = match credentials {
         Some(c) => (Some(c.identity_id), Some(c.password_hash)),
         None => (None, None),
     };
+    // Failed attempts are counted per person too (whichever of their logins is tried), and
+    // per login that matches nobody: stuffing from many addresses meets a limit.
+    let target = match identity {
+        Some(id) => PasswordTarget::Profile(id),
+        None => PasswordTarget::UnknownLogin(login),
+    };
+    state.login_failures.check(&target)?;
     let matches = state.passwords.verify(&body.password, hash).await?;
     let identity = match identity {
         Some(id) if matches => id,
         _ => {
-            state.login_failures.failed(&key);
+            state.login_failures.failed(&target);
             return Err(DomainError::InvalidCredentials.into());
         }
     };

@@ -4,7 +4,7 @@
 
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
-use crate::rate_limit::Endpoint;
+use crate::rate_limit::{Endpoint, PasswordTarget};
 use crate::responses::*;
 use crate::secrets::token_hash;
 use crate::state::AppState;
@@ -87,6 +87,7 @@ pub struct LookupView {
         (status = 200, description = "The invitation", body = LookupView),
         (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
+        (status = 408, response = RequestTimeout),
         (status = 410, response = Gone),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
@@ -165,7 +166,11 @@ pub struct AcceptResponse {
 /// ones 410. Today's rules are checked again: the workgroup must still allow external users
 /// (409 `workgroup_not_extranet`), the account's domain rules still let the address in (409
 /// `domain_not_allowed`), and whoever sent the invitation last must still be allowed to send
-/// it (409 `inviter_no_longer_allowed`; a dismissed inviter's invitations stay valid).
+/// it (409 `inviter_no_longer_allowed`; a dismissed inviter's invitations stay valid). A
+/// profile that already is a user of the account cannot join it twice (409 `already_a_user`),
+/// dismissed or not: a dismissed user comes back only by a reinstatement (an invitation to a
+/// login the person took after their dismissal is answered like any other, so that the account
+/// learns nothing of it, and is refused to them here).
 #[utoipa::path(
     tag = "invitations",
     security(()),
@@ -175,6 +180,7 @@ pub struct AcceptResponse {
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 404, response = NotFound),
+        (status = 408, response = RequestTimeout),
         (status = 409, response = Conflict),
         (status = 410, response = Gone),
         (status = 413, response = PayloadTooLarge),
@@ -216,12 +222,13 @@ pub async fn accept_invitation(
             identity_id,
             password_hash: stored,
         }) => {
-            // The profile's password is being tried: failures count against the profile.
-            let key = format!("profile:{identity_id}");
-            state.login_failures.check(&key)?;
+            // The profile's password is being tried: failures count against the person, as
+            // failed logins do.
+            let target = PasswordTarget::Profile(identity_id);
+            state.login_failures.check(&target)?;
             let password_matches = state.passwords.verify(&body.password, Some(stored)).await?;
             if !password_matches {
-                state.login_failures.failed(&key);
+                state.login_failures.failed(&target);
             }
             AcceptingProfile::Existing(ExistingProfile {
                 identity_id,
@@ -257,6 +264,7 @@ pub async fn accept_invitation(
         (status = 200, description = "Declined", body = InvitationView),
         (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
+        (status = 408, response = RequestTimeout),
         (status = 410, response = Gone),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),

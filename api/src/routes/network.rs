@@ -6,6 +6,7 @@
 use crate::auth::Caller;
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
+use crate::rate_limit::PasswordTarget;
 use crate::reads::Bound;
 use crate::responses::*;
 use crate::state::AppState;
@@ -73,8 +74,10 @@ pub struct LoginChangeStarted {
 /// switches the login. Until then nothing changes.
 ///
 /// 403 `wrong_current_password`; 409 `login_taken` when the new login is someone else's
-/// (without saying whose), `same_login` when it already is the profile's; 429 `rate_limited`
-/// after 3 requests in an hour.
+/// (another profile's, or a pending invitation's in an account where the person is an active
+/// user; without saying whose), `same_login` when it already is the profile's; 429
+/// `rate_limited` after 3 requests in an hour, or after too many wrong passwords (counted with
+/// the person's failed logins).
 #[utoipa::path(
     tag = "network",
     request_body(content = LoginChangeBody),
@@ -83,6 +86,7 @@ pub struct LoginChangeStarted {
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 408, response = RequestTimeout),
         (status = 409, response = Conflict),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
@@ -100,9 +104,9 @@ pub async fn request_login_change(
     let now = state.clock.now();
     let identity = actor.identity_id();
     let new_login = parse_new_login(body.new_email.as_deref(), body.new_phone.as_deref())?;
-    // Wrong passwords are counted per profile, as logins count them per login.
-    let failures_key = format!("profile:{identity}");
-    state.login_failures.check(&failures_key)?;
+    // Wrong passwords count against the person, with their failed logins.
+    let target = PasswordTarget::Profile(identity);
+    state.login_failures.check(&target)?;
     let db = state.db.clone();
     let hash = crate::blocking::run(move || persistence::identities::password_hash(&db, identity))
         .await??;
@@ -111,7 +115,7 @@ pub async fn request_login_change(
         .verify(&body.current_password, Some(hash))
         .await?
     {
-        state.login_failures.failed(&failures_key);
+        state.login_failures.failed(&target);
         return Err(DomainError::WrongCurrentPassword.into());
     }
     let code = state
@@ -154,10 +158,13 @@ pub struct LoginChangeConfirmBody {
 }
 
 /// Confirm a login change with the code sent to the new login: the profile's login switches
-/// at once in every account, the old one is free everywhere (it can be invited again), and
-/// the old address is told. Wrong, used or expired code: 422 `invalid_code`; after a few wrong
-/// codes each further try waits longer (429 `rate_limited` with `Retry-After`, the right code
-/// too), but the code stays good until it expires; the new login taken meanwhile: 409
+/// at once, and every account where the person is an active user sees the new one and records
+/// `user.login_changed`; an account that dismissed the person goes on seeing the logins of the
+/// dismissal and hears nothing. The old login is free everywhere (it can be invited again,
+/// even into an account that dismissed the person), and the old address is told. Wrong, used
+/// or expired code: 422 `invalid_code`; after a few wrong codes each further try waits longer
+/// (429 `rate_limited` with `Retry-After`, the right code too), but the code stays good until
+/// it expires; the new login taken meanwhile: 409
 /// `login_taken`.
 #[utoipa::path(
     tag = "network",
@@ -167,6 +174,7 @@ pub struct LoginChangeConfirmBody {
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 408, response = RequestTimeout),
         (status = 409, response = Conflict),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),

@@ -64,7 +64,9 @@ pub struct UserListQuery {
     /// `active` or `dismissed`.
     #[param(inline)]
     pub status: Option<UserStatus>,
-    /// Part of a name, email or phone, any case (at most 200 characters).
+    /// Part of a name, email or phone, any case (at most 200 characters). The email and phone
+    /// a user is found by are those the account knows it by: a dismissed user is found by the
+    /// ones of its dismissal, never by logins its person took since.
     pub q: Option<String>,
     /// 1 to 200; 50 by default.
     pub limit: Option<u32>,
@@ -110,7 +112,9 @@ pub async fn list_users(
     }))
 }
 
-/// One user; 404 when there is none or the caller may not see it.
+/// One user; 404 when there is none or the caller may not see it. An active user shows its
+/// network profile's email and phone of now; a dismissed one those of its dismissal, whatever
+/// the person has changed since (the account does not follow the person it dismissed).
 #[utoipa::path(
     tag = "users",
     params(("id" = uuid::Uuid, Path, description = "The user's id")),
@@ -138,6 +142,10 @@ pub async fn get_user(
 
 /// Dismiss a user (administrators): access ends at once, even for tokens already issued; the
 /// data and memberships stay; the seat is freed. Not yourself, not the last administrator.
+/// From then on the account sees the user with the email and phone it has now, whatever the
+/// person changes on their network profile, and hears of no such change (until a
+/// reinstatement); while the person still has one of them, it is the dismissed user's in the
+/// account (inviting it is 409 `login_belongs_to_dismissed_user`).
 #[utoipa::path(
     tag = "users",
     params(("id" = uuid::Uuid, Path, description = "The user's id")),
@@ -166,7 +174,10 @@ pub async fn dismiss_user(
 }
 
 /// Reinstate a dismissed user (administrators), when the plan has a free seat
-/// (409 `user_limit_reached` otherwise). The user logs in with the same credentials.
+/// (409 `user_limit_reached` otherwise). The user logs in with the same credentials, and the
+/// account sees its network profile's email and phone of now again; while a pending invitation
+/// of the account holds one of them, the reinstatement is refused: 409 `invitation_pending`,
+/// its `errors` naming the field and the invitation (`invitation_id`) to revoke first.
 #[utoipa::path(
     tag = "users",
     params(("id" = uuid::Uuid, Path, description = "The user's id")),
@@ -296,6 +307,7 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<serde_json::
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 408, response = RequestTimeout),
         (status = 409, response = Conflict),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),

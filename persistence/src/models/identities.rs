@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::ids::IdentityId;
 use domain::login::{Email, Login, Phone};
+use domain::login_change::ProfileLogins;
 use domain::DomainError;
 use uuid::Uuid;
 
@@ -19,14 +20,46 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
-/// The login and names of a profile, as a user row shows them.
+/// The names of a profile, as a user row shows them (its logins are the user's own, as the
+/// account knows them: `domain::known_logins`).
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = identities)]
 pub(crate) struct IdentityNames {
-    pub email: Option<String>,
-    pub phone: Option<String>,
     pub first_name: String,
     pub last_name: String,
+}
+
+/// A profile's logins of now.
+pub(crate) fn logins_of(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+) -> Result<ProfileLogins, StoreError> {
+    let (email, phone) = identities::table
+        .find(identity.key())
+        .select((identities::email, identities::phone))
+        .first::<(Option<String>, Option<String>)>(conn)
+        .optional()?
+        .ok_or(DomainError::NotFound("profile"))?;
+    Ok(ProfileLogins { email, phone })
+}
+
+/// [`logins_of`], the profile's row locked until the transaction ends (on PostgreSQL; SQLite
+/// has one writer): a login change of the profile waits for the transaction, or it for the
+/// change, so that what it writes from the logins is never behind them.
+pub(crate) fn logins_of_locked(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+) -> Result<ProfileLogins, StoreError> {
+    if let DbConnection::Pg(pg) = conn {
+        identities::table
+            .find(identity.key())
+            .select(identities::id)
+            .for_update()
+            .first::<String>(pg)
+            .optional()?
+            .ok_or(DomainError::NotFound("profile"))?;
+    }
+    logins_of(conn, identity)
 }
 
 /// The profile whose login this is, if any, with its password hash.

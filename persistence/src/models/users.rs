@@ -1,10 +1,12 @@
-//! The `users` table: a profile inside one account, read with the login and names of its
-//! identity; who holds a login in an account (rule 6).
+//! The `users` table: a profile inside one account, with the logins the account knows it by
+//! (its profile's while it is active, those of its dismissal once dismissed:
+//! `domain::known_logins`) and the names of its identity; who holds a login in an account
+//! (rule 6).
 
 use crate::db::DbConnection;
 use crate::error::StoreError;
 use crate::keys::{parse_id, parse_word, utc, Key, Literal};
-use crate::models::identities::IdentityNames;
+use crate::models::identities::{logins_of, IdentityNames};
 use crate::schema::{identities, invitations, memberships, users};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -12,12 +14,14 @@ use domain::access::{visible_users, AccountUser, UserStanding, UserVisibility};
 use domain::enums::{InvitationStatus, MembershipStatus, UserStatus, UserType};
 use domain::ids::{AccountId, IdentityId, UserId, WorkgroupId};
 use domain::invitation::LoginState;
+use domain::known_logins::holds;
 use domain::login::Login;
+use domain::login_change::ProfileLogins;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// A user of an account, with the login and names of its identity.
+/// A user of an account: the logins the account knows it by, the names of its identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRecord {
     pub id: UserId,
@@ -44,6 +48,8 @@ pub(crate) struct UserRow {
     status: String,
     is_admin: bool,
     created_at: NaiveDateTime,
+    email: Option<String>,
+    phone: Option<String>,
     #[diesel(embed)]
     identity: IdentityNames,
 }
@@ -59,8 +65,8 @@ impl TryFrom<UserRow> for UserRecord {
             user_type: parse_word(&r.user_type, UserType::parse)?,
             status: parse_word(&r.status, UserStatus::parse)?,
             is_admin: r.is_admin,
-            email: r.identity.email,
-            phone: r.identity.phone,
+            email: r.email,
+            phone: r.phone,
             first_name: r.identity.first_name,
             last_name: r.identity.last_name,
             created_at: utc(r.created_at),
@@ -177,7 +183,7 @@ pub(crate) struct NewUser {
     pub is_admin: bool,
 }
 
-/// Writes a new active user.
+/// Writes a new active user, known by its profile's logins.
 pub(crate) fn insert_user(
     conn: &mut DbConnection,
     new: &NewUser,
@@ -185,6 +191,8 @@ pub(crate) fn insert_user(
 ) -> Result<UserId, StoreError> {
     let id = UserId(Uuid::now_v7());
     let at = now.naive_utc();
+    let logins = logins_of(conn, new.identity_id)?;
+    make_way(conn, &[new.account_id], new.identity_id, &logins)?;
     diesel::insert_into(users::table)
         .values((
             users::id.eq(id.key()),
@@ -193,11 +201,44 @@ pub(crate) fn insert_user(
             users::user_type.eq(new.user_type.as_str()),
             users::status.eq(UserStatus::Active.as_str()),
             users::is_admin.eq(new.is_admin),
+            users::email.eq(logins.email.as_deref()),
+            users::phone.eq(logins.phone.as_deref()),
             users::created_at.eq(at),
             users::updated_at.eq(at),
         ))
         .execute(conn)?;
     Ok(id)
+}
+
+/// Makes way, in `accounts`, for a user of `identity` to be known by `logins` (rule 6): a
+/// dismissed user of another person known by one of them is known by it no more, for its
+/// person has given it up since (`domain::known_logins::gives_way`: the person of `identity`
+/// has it now). An active user of another person is never known by a login of this one's
+/// (the unique indexes `users_account_email` and `users_account_phone` would refuse it).
+pub(crate) fn make_way(
+    conn: &mut DbConnection,
+    accounts: &[AccountId],
+    identity: IdentityId,
+    logins: &ProfileLogins,
+) -> Result<(), StoreError> {
+    let accounts: Vec<String> = accounts.iter().map(|a| a.key()).collect();
+    let others = || {
+        users::table
+            .filter(users::account_id.eq_any(accounts.clone()))
+            .filter(users::identity_id.ne(identity.key()))
+            .filter(users::status.eq(UserStatus::Dismissed.as_str()))
+    };
+    if let Some(email) = &logins.email {
+        diesel::update(others().filter(users::email.eq(email)))
+            .set(users::email.eq(None::<String>))
+            .execute(conn)?;
+    }
+    if let Some(phone) = &logins.phone {
+        diesel::update(others().filter(users::phone.eq(phone)))
+            .set(users::phone.eq(None::<String>))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// A user's first and last name.
@@ -215,7 +256,9 @@ pub(crate) fn names_of(conn: &mut DbConnection, user: UserId) -> Result<String, 
     Ok(format!("{first} {last}"))
 }
 
-/// Who holds each login in the account (rule 6). On SQLite one login at a time, with queries
+/// Who holds each login in the account (rule 6): the user the account knows by it, while its
+/// person still has it (`domain::known_logins::holds`: a login a dismissed user's person gave
+/// up since is free). On SQLite one login at a time, with queries
 /// whose prepared statements are cached: cheaper in the writer than ad-hoc `IN (…)` ones. On
 /// PostgreSQL, where each statement is a round trip, a batch's logins are looked up together
 /// (`= ANY($1)`, cached too): three statements for a batch of any size.
@@ -239,8 +282,15 @@ pub(crate) fn login_states(
 /// A login's holder in the account: the user, its type and status, as stored.
 type Holder = (String, String, String);
 
-/// A holder with the logins of its identity, as a batch lookup reads it.
-type HeldLogins = (String, String, String, Option<String>, Option<String>);
+/// A holder with the logins the account knows it by and those of its identity, as a batch
+/// lookup reads it.
+type HeldLogins = (
+    String,
+    String,
+    String,
+    (Option<String>, Option<String>),
+    (Option<String>, Option<String>),
+);
 
 /// What rule 6 makes of a login's holder (if any), its membership of the target workgroup
 /// (read only for an active external holder) and its pending invitation (read only when
@@ -300,24 +350,30 @@ fn login_states_together(
         .inner_join(identities::table)
         .filter(users::account_id.eq(account))
         .filter(
-            identities::email
+            users::email
                 .eq_any(&emails)
-                .or(identities::phone.eq_any(&phones)),
+                .or(users::phone.eq_any(&phones)),
         )
         .select((
             users::id,
             users::user_type,
             users::status,
-            identities::email,
-            identities::phone,
+            (users::email, users::phone),
+            (identities::email, identities::phone),
         ))
         .load(conn)?;
     let mut holders: HashMap<&str, Holder> = HashMap::new();
-    for (id, user_type, status, email, phone) in &held {
-        for login in [email, phone].into_iter().flatten() {
-            holders
-                .entry(login.as_str())
-                .or_insert_with(|| (id.clone(), user_type.clone(), status.clone()));
+    for (id, user_type, status, (email, phone), (persons_email, persons_phone)) in &held {
+        let logins = [(email, persons_email), (phone, persons_phone)];
+        for (known, persons) in logins {
+            if let Some(login) = known
+                .as_deref()
+                .filter(|_| holds(known.as_deref(), persons.as_deref()))
+            {
+                holders
+                    .entry(login)
+                    .or_insert_with(|| (id.clone(), user_type.clone(), status.clone()));
+            }
         }
     }
     let members: HashMap<String, String> = match workgroup {
@@ -375,12 +431,15 @@ fn login_state(
         .inner_join(identities::table)
         .filter(users::account_id.eq(account))
         .select((users::id, users::user_type, users::status));
+    // Known by it, and its person still has it (`domain::known_logins::holds`).
     let holder: Option<Holder> = match login {
         Login::Email(e) => holders
+            .filter(users::email.eq(e.as_str()))
             .filter(identities::email.eq(e.as_str()))
             .first(conn)
             .optional()?,
         Login::Phone(p) => holders
+            .filter(users::phone.eq(p.as_str()))
             .filter(identities::phone.eq(p.as_str()))
             .first(conn)
             .optional()?,

@@ -5,8 +5,8 @@
 //! minimum, query strings past `maxLength` and a huge one — and the rate limits of every public
 //! operation that documents 429, and the resend interval: 429 with `Retry-After`. (Elsewhere:
 //! the 101-invitee batch and the sending quotas per account and per recipient in `limits.rs`,
-//! failed logins per login in `login_throttling.rs`, the public buckets' `Retry-After` value in
-//! `auth.rs`.)
+//! failed logins per person in `login_throttling.rs`, the public buckets' `Retry-After` value in
+//! `auth.rs`, the read deadline of heads and bodies in `slow_clients.rs`.)
 
 use super::*;
 
@@ -59,6 +59,12 @@ async fn every_cap_of_the_document_is_enforced_one_past_it() {
                 "payload_too_large",
             );
             assert!(op.documents(status), "{} does not document 413", op.label());
+            // The body's read deadline (`slow_clients.rs` shows it): documented too.
+            assert!(
+                op.documents(StatusCode::REQUEST_TIMEOUT),
+                "{} does not document 408",
+                op.label()
+            );
             // Arrays and strings of the body, one past their caps.
             let schema = &op.op["requestBody"]["content"]["application/json"]["schema"];
             for (name, prop) in properties(&doc, schema) {
