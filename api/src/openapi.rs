@@ -118,6 +118,7 @@ fn typed(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
 pub fn complete(api: utoipa::openapi::OpenApi, published: &exact::Published) -> Value {
     let mut doc = serde_json::to_value(typed(api)).unwrap_or(Value::Null);
     exact::apply(&mut doc, published);
+    crate::scopes::document_data(&mut doc);
     ids::apply(&mut doc);
     examples::apply(&mut doc);
     doc
@@ -176,7 +177,8 @@ mod tests {
     #[test]
     fn every_edit_finds_what_it_edits() {
         let mut doc = serde_json::to_value(typed(operations())).unwrap();
-        let missed = exact::apply(&mut doc, &default_publication());
+        let mut missed = exact::apply(&mut doc, &default_publication());
+        missed.extend(crate::scopes::document_data(&mut doc));
         assert_eq!(missed, Vec::<String>::new());
     }
 
