@@ -162,7 +162,12 @@ pub fn document_data(doc: &mut serde_json::Value) -> Vec<String> {
     }
     let events: serde_json::Map<String, serde_json::Value> =
         domain::webhook::EventType::subscribable()
-            .map(|e| (e.as_str().to_owned(), json!(e.reads().map(|s| [s.as_str()]))))
+            .map(|e| {
+                (
+                    e.as_str().to_owned(),
+                    json!(e.reads().map(|s| [s.as_str()])),
+                )
+            })
             .collect();
     match crate::openapi::exact::at(doc, &["components", "schemas", "SubscribableEvent"]) {
         Some(schema) => {

@@ -105,7 +105,10 @@ pub fn claim(
             }
         }
         for row in rows {
-            let Some(i) = hooks.iter().position(|h| Some(&h.id) == row.webhook_id.as_ref()) else {
+            let Some(i) = hooks
+                .iter()
+                .position(|h| Some(&h.id) == row.webhook_id.as_ref())
+            else {
                 continue; // Deleted meanwhile: its deliveries go with it.
             };
             let (hook, ping) = (&hooks[i], row.event.as_deref() == Some("ping"));

@@ -315,7 +315,13 @@ pub fn update(
                 resume_paused(conn, id, now)?;
                 recount_webhooks(conn, actor.account_id)?;
             }
-            Some(false) => switch_off(conn, actor.account_id, id, &switched_off_by(&actor, now), now)?,
+            Some(false) => switch_off(
+                conn,
+                actor.account_id,
+                id,
+                &switched_off_by(&actor, now),
+                now,
+            )?,
             None => {}
         }
         let after = find(conn, &actor, id, now)?;

@@ -18,7 +18,10 @@ pub async fn api_token(app: &TestApp, owner: &str, scopes: &[&str]) -> (String, 
             Method::POST,
             "/v1/api-tokens",
             owner,
-            Some(json!({"name": scopes.join(" "), "scopes": scopes})),
+            Some(
+                json!({"name": scopes.join(" ").chars().take(100).collect::<String>(),
+                        "scopes": scopes}),
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

@@ -345,7 +345,10 @@ pub async fn get_invitation(
     let invitation =
         crate::blocking::run(move || persistence::lifecycle::get_invitation(&db, &user, id, now))
             .await??;
-    Ok(web::Json(InvitationView::shown(&invitation, user.disclosure())))
+    Ok(web::Json(InvitationView::shown(
+        &invitation,
+        user.disclosure(),
+    )))
 }
 
 /// Send an invitation again (its inviter, or an admin): a new token and expiry, the old link
@@ -381,7 +384,10 @@ pub async fn resend_invitation(
     })
     .await??;
     state.wakeup.notify_one();
-    Ok(web::Json(InvitationView::shown(&invitation, user.disclosure())))
+    Ok(web::Json(InvitationView::shown(
+        &invitation,
+        user.disclosure(),
+    )))
 }
 
 /// Revoke an invitation (its inviter, or an admin); a pending one frees its seat.
@@ -409,7 +415,10 @@ pub async fn revoke_invitation(
     let db = state.db.clone();
     let invitation =
         crate::blocking::run(move || persistence::lifecycle::revoke(&db, &user, id, now)).await??;
-    Ok(web::Json(InvitationView::shown(&invitation, user.disclosure())))
+    Ok(web::Json(InvitationView::shown(
+        &invitation,
+        user.disclosure(),
+    )))
 }
 
 /// `/v1/invitations/{id}` is not `/v1/invitations/accept` (nor `lookup`, `decline`): those are

@@ -358,10 +358,7 @@ mod tests {
         };
         let person = admin(None);
         let plan = decide_change(&person, stored, &on).unwrap();
-        assert_eq!(
-            (plan.owner, plan.switch),
-            (Owner::of(&person), Some(true))
-        );
+        assert_eq!((plan.owner, plan.switch), (Owner::of(&person), Some(true)));
         // A token without the events' scope may neither switch it on nor re-point it.
         let hooks_only = admin(Some(&[Scope::WebhooksWrite]));
         assert_eq!(

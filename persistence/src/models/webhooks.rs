@@ -151,7 +151,10 @@ pub(crate) fn owner_facts(
         .map(|o| match (o.token_id, o.user_id) {
             (Some(token), _) => OwnerFacts::Token(
                 token,
-                stored.iter().find(|t: &&StoredToken| t.id == token).copied(),
+                stored
+                    .iter()
+                    .find(|t: &&StoredToken| t.id == token)
+                    .copied(),
             ),
             (None, Some(user)) => OwnerFacts::Person(
                 user,
