@@ -136,48 +136,6 @@ pub const FIELD_EXTENSION: &str = "x-extranet-scope";
 /// The extension naming, per webhook event, the scope a token needs to subscribe to it.
 pub const EVENT_EXTENSION: &str = "x-extranet-event-scopes";
 
-/// Writes into the document (as JSON) what each scope grants of data: each withheld field's
-/// scope, and each event's; returns what it found nothing to edit in.
-pub fn document_data(doc: &mut serde_json::Value) -> Vec<String> {
-    use serde_json::json;
-    let mut missed = Vec::new();
-    for (schema, property, scope) in WITHHELD {
-        let Some(p) = crate::openapi::exact::at(
-            doc,
-            &["components", "schemas", schema, "properties", property],
-        ) else {
-            missed.push(format!("{schema}.{property}"));
-            continue;
-        };
-        let said = p["description"].as_str().unwrap_or_default().to_owned();
-        let added = format!(
-            "Left out (not `null`: that would say there is none) for an API token without `{scope}`."
-        );
-        p["description"] = json!(if said.is_empty() {
-            added
-        } else {
-            format!("{said}\n\n{added}")
-        });
-        p[FIELD_EXTENSION] = json!(scope.as_str());
-    }
-    let events: serde_json::Map<String, serde_json::Value> =
-        domain::webhook::EventType::subscribable()
-            .map(|e| {
-                (
-                    e.as_str().to_owned(),
-                    json!(e.reads().map(|s| [s.as_str()])),
-                )
-            })
-            .collect();
-    match crate::openapi::exact::at(doc, &["components", "schemas", "SubscribableEvent"]) {
-        Some(schema) => {
-            schema[EVENT_EXTENSION] = serde_json::Value::Object(events);
-        }
-        None => missed.push("SubscribableEvent".into()),
-    }
-    missed
-}
-
 /// What a token needs for `method` on the route `pattern`; closed when the table has no row.
 pub fn needs(method: &str, pattern: Option<&str>) -> Needs {
     pattern
