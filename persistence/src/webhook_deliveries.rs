@@ -214,6 +214,11 @@ pub fn record(
         let hook = webhooks::table.find(webhook.key());
         match outcome {
             Outcome::Sent { status } => {
+                // The webhook's row before the delivery's, in the order a change of the
+                // webhook takes them (it pauses its deliveries after writing itself).
+                diesel::update(hook.filter(webhooks::failing_since.is_not_null()))
+                    .set(webhooks::failing_since.eq(None::<NaiveDateTime>))
+                    .execute(conn)?;
                 diesel::update(row)
                     .set((
                         outbox::status.eq("sent"),
@@ -224,9 +229,6 @@ pub fn record(
                         outbox::locked_until.eq(None::<NaiveDateTime>),
                         outbox::last_error.eq(None::<String>),
                     ))
-                    .execute(conn)?;
-                diesel::update(hook.filter(webhooks::failing_since.is_not_null()))
-                    .set(webhooks::failing_since.eq(None::<NaiveDateTime>))
                     .execute(conn)?;
                 Ok(false)
             }
