@@ -239,14 +239,17 @@ pub fn record(
             } => {
                 // The account's lock first, as every webhook write takes it, so that a
                 // switch-off here never waits for a request that waits for this row.
-                let found: Option<(String, bool)> = hook
-                    .select((webhooks::account_id, webhooks::active))
+                let account: Option<String> = webhooks::table
+                    .find(webhook.key())
+                    .select(webhooks::account_id)
                     .first(conn)
                     .optional()?;
-                let Some((account, active)) = found else {
+                let Some(account) = account else {
                     return Ok(false);
                 };
                 crate::tx::lock_account(conn, parse_id(&account)?)?;
+                // Read under the lock: a switch-off that committed meanwhile is seen.
+                let active: bool = hook.select(webhooks::active).first(conn)?;
                 let ping: Option<Option<String>> = outbox::table
                     .find(delivery.to_string())
                     .select(outbox::event)
