@@ -92,9 +92,21 @@ pub fn respond<V, T>(status: StatusCode, done: &Idempotent<T>) -> HttpResponse
 where
     V: Serialize + for<'a> From<&'a T>,
 {
+    respond_with(status, done, |t| V::from(t))
+}
+
+/// As [`respond`], the outcome shown by `view` (as the caller may see it).
+pub fn respond_with<V, T>(
+    status: StatusCode,
+    done: &Idempotent<T>,
+    view: impl FnOnce(&T) -> V,
+) -> HttpResponse
+where
+    V: Serialize,
+{
     let mut res = HttpResponse::build(status);
     if done.replayed {
         res.insert_header(("Idempotent-Replayed", "true"));
     }
-    res.json(V::from(&done.outcome))
+    res.json(view(&done.outcome))
 }

@@ -1,6 +1,7 @@
 //! The OpenAPI document, generated from the handlers; `extranet openapi` writes it and a test
 //! checks that the committed `openapi.yaml` is the same.
 
+pub mod data_scopes;
 pub mod exact;
 pub mod examples;
 pub mod ids;
@@ -118,6 +119,7 @@ fn typed(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
 pub fn complete(api: utoipa::openapi::OpenApi, published: &exact::Published) -> Value {
     let mut doc = serde_json::to_value(typed(api)).unwrap_or(Value::Null);
     exact::apply(&mut doc, published);
+    data_scopes::apply(&mut doc);
     ids::apply(&mut doc);
     examples::apply(&mut doc);
     doc
@@ -176,7 +178,8 @@ mod tests {
     #[test]
     fn every_edit_finds_what_it_edits() {
         let mut doc = serde_json::to_value(typed(operations())).unwrap();
-        let missed = exact::apply(&mut doc, &default_publication());
+        let mut missed = exact::apply(&mut doc, &default_publication());
+        missed.extend(data_scopes::apply(&mut doc));
         assert_eq!(missed, Vec::<String>::new());
     }
 

@@ -83,6 +83,7 @@ pub const CODES: &[(u16, &[&str])] = &[
             "not_dismissed",
             "too_many_tokens",
             "too_many_webhooks",
+            "webhook_inactive",
             "not_extranet_user",
             "user_type_not_writable",
             "transfer_to_extranet_impossible",

@@ -3,6 +3,11 @@
 //! document (which lists the scope as the operation's `api_token` security requirement) read.
 //! An endpoint missing from the table is closed to API tokens; a test requires every
 //! authenticated operation of the document to be listed (`crate::openapi`'s tests), so a new endpoint cannot forget.
+//!
+//! A scope also grants a class of data wherever it appears (`domain::scope::Disclosure`):
+//! [`WITHHELD`] names the response fields of each class, which the views leave out for a
+//! token without the scope and the document marks (`x-extranet-scope`); each webhook event
+//! names the scope a token needs to subscribe to it (`x-extranet-event-scopes`).
 
 use domain::api_token::{Needs, Scope};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
@@ -106,6 +111,31 @@ pub const TABLE: &[(&str, &str, Needs)] = &[
     ("POST", "/v1/network/profile/login-change/confirm", PROFILE),
 ];
 
+/// Response fields an API token reads only with a scope: schema, property, scope. The views
+/// leave them out for a token without it (`views`); people read them by their rights.
+pub const WITHHELD: &[(&str, &str, Scope)] = &[
+    ("UserView", "email", UsersRead),
+    ("UserView", "phone", UsersRead),
+    ("InvitationView", "email", InvitationsRead),
+    ("InvitationView", "phone", InvitationsRead),
+    ("InvitationView", "first_name", InvitationsRead),
+    ("InvitationView", "last_name", InvitationsRead),
+    ("InvitationView", "message", InvitationsRead),
+    ("InvitationDeliveryView", "last_error", InvitationsRead),
+];
+
+/// Whether the response field `schema.property` is one some callers may not read.
+pub fn is_withheld(schema: &str, property: &str) -> bool {
+    WITHHELD
+        .iter()
+        .any(|(s, p, _)| *s == schema && *p == property)
+}
+
+/// The extension naming the scope a withheld field needs.
+pub const FIELD_EXTENSION: &str = "x-extranet-scope";
+/// The extension naming, per webhook event, the scope a token needs to subscribe to it.
+pub const EVENT_EXTENSION: &str = "x-extranet-event-scopes";
+
 /// What a token needs for `method` on the route `pattern`; closed when the table has no row.
 pub fn needs(method: &str, pattern: Option<&str>) -> Needs {
     pattern
@@ -135,7 +165,14 @@ pub fn document(api: &mut OpenApi) {
                     "An integrator's API token (`ext_…`, from `POST /v1/api-tokens`): acts as \
                      the user who created it, within the scopes listed on each operation, \
                      never beyond that user's rights; 403 `insufficient_scope` outside them. \
-                     Dead at once when revoked, expired, or when its creator is dismissed.",
+                     A scope also grants a class of data wherever it appears: users' email \
+                     and phone need `users:read`, an invitation's invitee (login, names, \
+                     message) `invitations:read` — fields marked `x-extranet-scope` are left \
+                     out otherwise, in lists, embedded views and the answers to writes alike; \
+                     a webhook event is subscribed to only with the scope that reads it \
+                     (`x-extranet-event-scopes`), and a webhook made through a token stops \
+                     when the token dies. Dead at once when revoked, expired, or when its \
+                     creator is dismissed.",
                 ))
                 .build(),
         ),

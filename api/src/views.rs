@@ -7,6 +7,7 @@ use domain::enums::{
     WhoCanInvite, WorkgroupKind,
 };
 use domain::plan::Plans;
+use domain::scope::Disclosure;
 use domain::sending::SendingQuotas;
 use persistence::accounts::Usage;
 use persistence::identities::ProfileRecord;
@@ -89,6 +90,15 @@ impl AccountView {
     }
 }
 
+/// A field some callers may not read (`Disclosure`): left out of the body for them — never
+/// `null`, which says the value is empty. `Some(None)` is a `null` the caller may read.
+type Withheld<T> = Option<T>;
+
+/// `value` if the caller reads it, else left out.
+fn shown<T: Clone>(reads: bool, value: &T) -> Withheld<T> {
+    reads.then(|| value.clone())
+}
+
 /// A user of the account: an employee (`intranet`) or an external user (`extranet`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
@@ -102,11 +112,13 @@ pub struct UserView {
     /// active; a dismissed user's is the one of its dismissal, whatever the person changed
     /// since (`null` once the person gave it up and the account knows someone else by it).
     /// Reinstating shows the profile's again.
-    #[schema(example = "ann@client.example")]
-    pub email: Option<String>,
+    #[schema(value_type = Option<String>, example = "ann@client.example")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Withheld<Option<String>>,
     /// The phone (E.164) the account knows the user by, as `email`.
-    #[schema(example = json!(null))]
-    pub phone: Option<String>,
+    #[schema(value_type = Option<String>, example = json!(null))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Withheld<Option<String>>,
     #[schema(example = "Ann")]
     pub first_name: String,
     #[schema(example = "Lee")]
@@ -114,19 +126,27 @@ pub struct UserView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<&UserRecord> for UserView {
-    fn from(u: &UserRecord) -> Self {
+impl UserView {
+    /// The user as a caller who reads `d` sees it.
+    pub fn shown(u: &UserRecord, d: Disclosure) -> Self {
         Self {
             id: u.id.as_uuid(),
             user_type: u.user_type,
             status: u.status,
             is_admin: u.is_admin,
-            email: u.email.clone(),
-            phone: u.phone.clone(),
+            email: shown(d.contact, &u.email),
+            phone: shown(d.contact, &u.phone),
             first_name: u.first_name.clone(),
             last_name: u.last_name.clone(),
             created_at: u.created_at,
         }
+    }
+}
+
+/// The user as a person sees it (the accept page, a sign-up).
+impl From<&UserRecord> for UserView {
+    fn from(u: &UserRecord) -> Self {
+        Self::shown(u, Disclosure::ALL)
     }
 }
 
@@ -300,13 +320,15 @@ pub struct MemberView {
     pub user: UserView,
 }
 
-impl From<&MemberRecord> for MemberView {
-    fn from(m: &MemberRecord) -> Self {
+impl MemberView {
+    /// The member as a caller who reads `d` sees it: with `workgroups:read` alone, the
+    /// user's id, names and role, without contact data.
+    pub fn shown(m: &MemberRecord, d: Disclosure) -> Self {
         Self {
             user_id: m.user.id.as_uuid(),
             role: m.role,
             status: m.status,
-            user: UserView::from(&m.user),
+            user: UserView::shown(&m.user, d),
         }
     }
 }
@@ -358,16 +380,22 @@ pub struct InvitationView {
     pub invitation_type: UserType,
     /// `pending`, `accepted`, `declined`, `revoked` or `expired`.
     pub status: InvitationStatus,
-    #[schema(example = "ann@client.example")]
-    pub email: Option<String>,
-    #[schema(example = json!(null))]
-    pub phone: Option<String>,
-    #[schema(example = "Ann")]
-    pub first_name: String,
-    #[schema(example = "Lee")]
-    pub last_name: String,
+    #[schema(value_type = Option<String>, example = "ann@client.example")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Withheld<Option<String>>,
+    #[schema(value_type = Option<String>, example = json!(null))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Withheld<Option<String>>,
+    #[schema(value_type = String, example = "Ann")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Withheld<String>,
+    #[schema(value_type = String, example = "Lee")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Withheld<String>,
     pub workgroup_id: Option<Uuid>,
-    pub message: Option<String>,
+    #[schema(value_type = Option<String>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Withheld<Option<String>>,
     /// The user who sent it.
     pub invited_by: Uuid,
     pub expires_at: DateTime<Utc>,
@@ -391,25 +419,29 @@ pub struct InvitationDeliveryView {
     /// Attempts made so far.
     pub attempts: u32,
     /// Why the last attempt failed, in the transport's words (never a secret or a gateway's
-    /// URL).
-    #[schema(example = "SMS gateway answered 503 Service Unavailable")]
-    pub last_error: Option<String>,
+    /// URL; a mail server's may name the address).
+    #[schema(value_type = Option<String>, example = "SMS gateway answered 503 Service Unavailable")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Withheld<Option<String>>,
     /// When it is tried again, while queued after a failure.
     pub next_attempt_at: Option<DateTime<Utc>>,
 }
 
-impl From<&InvitationRecord> for InvitationView {
-    fn from(i: &InvitationRecord) -> Self {
+impl InvitationView {
+    /// The invitation as a caller who reads `d` sees it: the invitee's login, names and the
+    /// message with `invitations:read` only.
+    pub fn shown(i: &InvitationRecord, d: Disclosure) -> Self {
+        let reads = d.invitations;
         Self {
             id: i.id.as_uuid(),
             invitation_type: i.invitation_type,
             status: i.status,
-            email: i.email.clone(),
-            phone: i.phone.clone(),
-            first_name: i.first_name.clone(),
-            last_name: i.last_name.clone(),
+            email: shown(reads, &i.email),
+            phone: shown(reads, &i.phone),
+            first_name: shown(reads, &i.first_name),
+            last_name: shown(reads, &i.last_name),
             workgroup_id: i.workgroup_id.map(|w| w.as_uuid()),
-            message: i.message.clone(),
+            message: shown(reads, &i.message),
             invited_by: i.invited_by.as_uuid(),
             expires_at: i.expires_at,
             sent_count: i.sent_count,
@@ -419,10 +451,17 @@ impl From<&InvitationRecord> for InvitationView {
             delivery: i.delivery.as_ref().map(|d| InvitationDeliveryView {
                 state: d.state,
                 attempts: d.attempts,
-                last_error: d.last_error.clone(),
+                last_error: shown(reads, &d.last_error),
                 next_attempt_at: d.next_attempt_at,
             }),
         }
+    }
+}
+
+/// The invitation as a person sees it (the accept page's side).
+impl From<&InvitationRecord> for InvitationView {
+    fn from(i: &InvitationRecord) -> Self {
+        Self::shown(i, Disclosure::ALL)
     }
 }
 

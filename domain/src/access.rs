@@ -42,6 +42,12 @@ impl AccountUser {
     pub fn is_intranet(&self) -> bool {
         self.user_type == UserType::Intranet
     }
+
+    /// What of people's data this caller reads wherever it appears (an API token: what its
+    /// scopes grant).
+    pub fn disclosure(&self) -> crate::scope::Disclosure {
+        crate::scope::Disclosure::of(self.token)
+    }
 }
 
 /// The caller of a request, as its verified token and a fresh look at the user row say.

@@ -72,8 +72,23 @@ word_enum!(
 );
 word_enum!(
     /// Where one delivery (a message or a webhook's event) stands: waiting for its next
-    /// attempt, sent (the receiver said 2xx, or the transport took it), or given up.
-    DeliveryStatus { Pending, Sent, Failed }
+    /// attempt, sent (the receiver said 2xx, or the transport took it), given up, or — a
+    /// webhook's, while the webhook is switched off — paused.
+    DeliveryStatus { Pending, Sent, Failed, Paused }
+);
+word_enum!(
+    /// Why a webhook is switched off: its deliveries kept failing, someone switched it off,
+    /// or whoever answers for it could no longer make it — the API token it was made through
+    /// was revoked or expired, the user who made it was dismissed or is no longer an
+    /// administrator.
+    SwitchOffCause {
+        Failing,
+        SwitchedOff,
+        TokenRevoked,
+        TokenExpired,
+        CreatorDismissed,
+        CreatorNotAdmin
+    }
 );
 
 #[cfg(test)]
@@ -124,6 +139,18 @@ mod tests {
             &["pending", "accepted", "declined", "revoked", "expired"]
         );
         assert_words!(Channel, &["email", "sms", "webhook"]);
+        assert_words!(DeliveryStatus, &["pending", "sent", "failed", "paused"]);
+        assert_words!(
+            SwitchOffCause,
+            &[
+                "failing",
+                "switched_off",
+                "token_revoked",
+                "token_expired",
+                "creator_dismissed",
+                "creator_not_admin"
+            ]
+        );
         assert_eq!(
             serde_json::to_string(&UserType::Extranet).unwrap(),
             "\"extranet\""

@@ -165,6 +165,13 @@ pub enum DomainError {
     WebhookUrlNotAllowed(String),
     #[error("an account has at most {max} webhooks; delete one first")]
     TooManyWebhooks { max: u32 },
+    #[error("`{event}` carries data this API token's scopes do not read: subscribing to it needs `{scope}`")]
+    EventNeedsScope {
+        event: &'static str,
+        scope: &'static str,
+    },
+    #[error("the webhook is switched off: nothing is posted to it; PATCH it with `active: true` first (its paused deliveries are sent then). A ping still tries the receiver")]
+    WebhookInactive,
 }
 
 impl DomainError {
@@ -221,6 +228,8 @@ impl DomainError {
             Self::TooManyLoginChanges { .. } | Self::TooManyCodeAttempts { .. } => "rate_limited",
             Self::WebhookUrlNotAllowed(_) => "webhook_url_not_allowed",
             Self::TooManyWebhooks { .. } => "too_many_webhooks",
+            Self::EventNeedsScope { .. } => "insufficient_scope",
+            Self::WebhookInactive => "webhook_inactive",
         }
     }
 
@@ -241,6 +250,7 @@ impl DomainError {
             | Self::WorkgroupOwnerRequired
             | Self::InviterOrAdminRequired
             | Self::InsufficientScope(_)
+            | Self::EventNeedsScope { .. }
             | Self::WrongCurrentPassword => ErrorKind::Forbidden,
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::LoginTaken
@@ -266,6 +276,7 @@ impl DomainError {
             | Self::LoginsHeldByInvitations(_)
             | Self::TooManyTokens { .. }
             | Self::TooManyWebhooks { .. }
+            | Self::WebhookInactive
             | Self::NotExtranetUser
             | Self::UserTypeNotWritable
             | Self::TransferToExtranetImpossible

@@ -144,6 +144,46 @@ pub struct TokenGrant {
     pub scopes: Scopes,
 }
 
+/// What of people's data a caller reads wherever it appears — in a list, in a view another
+/// view embeds (a member's user), in the answer to a write, in the audit trail's details, in a
+/// webhook event. A scope grants a class of data, not a list of endpoints: a person reads what
+/// their rights show; an API token reads users' contact data (email, phone) only with
+/// `users:read`, and invitation data (the invitee's login, names and the message) only with
+/// `invitations:read`. Ids, names and roles belong to the view they are in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Disclosure {
+    /// Users' email and phone.
+    pub contact: bool,
+    /// An invitation's invitee: login, names, the message.
+    pub invitations: bool,
+}
+
+impl Disclosure {
+    /// Everything: a person's request.
+    pub const ALL: Self = Self {
+        contact: true,
+        invitations: true,
+    };
+
+    /// What a request made with `token` (none: a person's) reads.
+    pub fn of(token: Option<TokenGrant>) -> Self {
+        token.map_or(Self::ALL, |grant| Self {
+            contact: grant.scopes.contains(Scope::UsersRead),
+            invitations: grant.scopes.contains(Scope::InvitationsRead),
+        })
+    }
+
+    /// The keys of an audit event's `details` this caller does not read: the logins some
+    /// actions record (an invitation's invitee; a user's old and new login).
+    pub fn withheld_audit_details(self, action: &str) -> &'static [&'static str] {
+        match action {
+            "invitation.created" | "invitation.delivery_failed" if !self.invitations => &["login"],
+            "user.login_changed" if !self.contact => &["before", "after"],
+            _ => &[],
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +202,34 @@ mod tests {
         assert_eq!(Scopes::from_words(&set.to_words()), Some(set));
         assert_eq!(Scopes::from_words("users:read root"), None);
         assert!(!set.contains(Scope::InvitationsWrite));
+    }
+
+    #[test]
+    fn a_scope_grants_a_class_of_data_wherever_it_appears() {
+        assert_eq!(Disclosure::of(None), Disclosure::ALL);
+        let grant = |scopes: &[Scope]| {
+            Disclosure::of(Some(TokenGrant {
+                id: ApiTokenId(uuid::Uuid::from_u128(1)),
+                scopes: Scopes::of(scopes.iter().copied()),
+            }))
+        };
+        let workgroups = grant(&[Scope::WorkgroupsRead, Scope::UsersWrite]);
+        assert!(!workgroups.contact && !workgroups.invitations);
+        assert!(grant(&[Scope::UsersRead]).contact);
+        assert!(grant(&[Scope::InvitationsRead]).invitations);
+        assert_eq!(
+            workgroups.withheld_audit_details("invitation.created"),
+            ["login"]
+        );
+        assert_eq!(
+            workgroups.withheld_audit_details("user.login_changed"),
+            ["before", "after"]
+        );
+        assert!(workgroups
+            .withheld_audit_details("workgroup.created")
+            .is_empty());
+        assert!(Disclosure::ALL
+            .withheld_audit_details("invitation.created")
+            .is_empty());
     }
 }

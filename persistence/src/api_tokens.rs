@@ -8,6 +8,7 @@ use crate::error::StoreError;
 use crate::idempotency::{IdempotencyKey, Idempotent};
 use crate::keys::{parse_id, utc, Key};
 use crate::models::users::StandingRow;
+use crate::models::webhooks::{switch_off_orphans, Owned};
 use crate::page::{into_page, Page, PageRequest};
 use crate::schema::{api_tokens, users};
 use crate::tx::{self, Sweep};
@@ -236,6 +237,8 @@ pub fn revoke(
         diesel::update(api_tokens::table.find(id.key()))
             .set(api_tokens::revoked_at.eq(Some(now.naive_utc())))
             .execute(conn)?;
+        // The webhooks made through it stop with it.
+        switch_off_orphans(conn, actor.account_id, Owned::Through(id), now)?;
         audit::record(
             conn,
             AuditEvent::by(

@@ -232,6 +232,8 @@ diesel::table! {
         failing_since -> Nullable<Timestamp>,
         disabled_at -> Nullable<Timestamp>,
         disabled_reason -> Nullable<Text>,
+        created_by_token_id -> Nullable<Text>,
+        disabled_cause -> Nullable<Text>,
     }
 }
 

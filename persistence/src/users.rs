@@ -12,6 +12,7 @@ use crate::models::identities::logins_of_locked;
 use crate::models::users::{
     load_users, make_way, user_by_id, users_of, visible, visible_user, StandingRow, UserRecord,
 };
+use crate::models::webhooks::{switch_off_orphans, Owned};
 use crate::page::{into_page, like_pattern, lower, search_text, Page, PageRequest};
 use crate::schema::{identities, invitations, users};
 use crate::tx::{self, Sweep};
@@ -179,6 +180,8 @@ pub fn set_admin(
                 users::updated_at.eq(now.naive_utc()),
             ))
             .execute(conn)?;
+        // Webhooks post on an administrator's behalf: theirs stop with their rights.
+        switch_off_orphans(conn, actor.account_id, Owned::By(user.id), now)?;
         audit::record(
             conn,
             AuditEvent::by(
@@ -258,6 +261,11 @@ fn set_status(
         // `dismissed_at` stays: tokens issued before the dismissal stay dead (rule 8).
         UserStatus::Active => diesel::update(row).set(changed).execute(conn)?,
     };
+    if status == UserStatus::Dismissed {
+        // Like their API tokens, their webhooks stop at once: before the dismissal's own event
+        // would go to them.
+        switch_off_orphans(conn, actor.account_id, Owned::By(user.id), now)?;
+    }
     change_seats(conn, actor.account_id, seats, now)?;
     let action = match status {
         UserStatus::Dismissed => "user.dismissed",

@@ -1,19 +1,18 @@
 //! The webhook delivery worker's side of the outbox: claim due deliveries (never more of one
-//! webhook than it is already sending, so that a slow receiver holds up only itself), and
-//! record each attempt — and a webhook's failure streak, which switches it off once it has
-//! lasted long enough.
+//! webhook than it is already sending, so that a slow receiver holds up only itself; nothing
+//! of a switched-off webhook but its pings, nothing of one whose owner no longer stands, which
+//! is switched off instead), and record each attempt — and a webhook's failure streak, which
+//! switches it off once it has lasted long enough.
 
-use crate::audit::{self, AuditEvent};
 use crate::db::{Database, DbConnection};
 use crate::error::StoreError;
 use crate::keys::{parse_id, to_count, utc, Key};
-use crate::models::accounts::recount_webhooks;
+use crate::models::webhooks::{orphaned, switch_off, WebhookRow};
 use crate::schema::{outbox, webhooks};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::ids::{AccountId, WebhookId};
-use domain::webhook::{disabled_reason, should_disable};
-use serde_json::json;
+use domain::webhook::{failing, should_disable};
 use uuid::Uuid;
 
 /// A delivery claimed for sending, with where and how to sign it.
@@ -43,15 +42,26 @@ struct ClaimRow {
     attempts: i32,
 }
 
+/// What a claim found: the deliveries to send now, and the webhooks due to be switched off
+/// because whoever answers for them no longer stands (their deliveries were left as they were,
+/// for [`switch_off_orphaned`]).
+#[derive(Debug, Default)]
+pub struct Claims {
+    pub deliveries: Vec<Claimed>,
+    pub orphaned: Vec<WebhookId>,
+}
+
 /// Claims up to `limit` due deliveries for `lease`, none of the webhooks in `busy` (those
-/// already being sent to as much as they may be).
+/// already being sent to as much as they may be). A switched-off webhook is sent nothing but
+/// pings (a delivery of one still pending is paused here); a webhook whose owner no longer
+/// stands is named in [`Claims::orphaned`] instead.
 pub fn claim(
     db: &Database,
     now: DateTime<Utc>,
     lease: Duration,
     limit: i64,
     busy: Vec<String>,
-) -> Result<Vec<Claimed>, StoreError> {
+) -> Result<Claims, StoreError> {
     let at = now.naive_utc();
     db.write(move |conn| {
         let due = outbox::table
@@ -75,34 +85,100 @@ pub fn claim(
             DbConnection::Sqlite(c) => due.select(ClaimRow::as_select()).load(c)?,
         };
         if rows.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Claims::default());
         }
-        let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
-        diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
-            .set(outbox::locked_until.eq(Some(at + lease)))
-            .execute(conn)?;
         let hook_ids: Vec<&String> = rows.iter().filter_map(|r| r.webhook_id.as_ref()).collect();
-        let hooks: Vec<(String, String, String)> = webhooks::table
+        let hooks: Vec<WebhookRow> = webhooks::table
             .filter(webhooks::id.eq_any(hook_ids))
-            .select((webhooks::id, webhooks::url, webhooks::secret))
+            .select(WebhookRow::as_select())
             .load(conn)?;
-        let mut claimed = Vec::with_capacity(rows.len());
+        let secrets: Vec<(String, String)> = webhooks::table
+            .filter(webhooks::id.eq_any(hooks.iter().map(|h| &h.id)))
+            .select((webhooks::id, webhooks::secret))
+            .load(conn)?;
+        let due_off = orphaned(conn, &hooks, now)?;
+        let mut claims = Claims::default();
+        let mut to_pause = Vec::new();
+        for (hook, off) in hooks.iter().zip(&due_off) {
+            if off.is_some() {
+                claims.orphaned.push(parse_id(&hook.id)?);
+            }
+        }
         for row in rows {
-            let Some(hook) = hooks.iter().find(|h| Some(&h.0) == row.webhook_id.as_ref()) else {
+            let Some(i) = hooks
+                .iter()
+                .position(|h| Some(&h.id) == row.webhook_id.as_ref())
+            else {
                 continue; // Deleted meanwhile: its deliveries go with it.
             };
-            claimed.push(Claimed {
+            let (hook, ping) = (&hooks[i], row.event.as_deref() == Some("ping"));
+            if !ping && !hook.active {
+                to_pause.push(row.id);
+                continue;
+            }
+            if !ping && due_off[i].is_some() {
+                continue;
+            }
+            let secret = secrets
+                .iter()
+                .find(|(id, _)| *id == hook.id)
+                .map(|(_, s)| s.clone())
+                .unwrap_or_default();
+            claims.deliveries.push(Claimed {
                 id: parse_id(&row.id)?,
-                webhook_id: parse_id(&hook.0)?,
-                url: hook.1.clone(),
-                sealed_secret: hook.2.clone(),
+                webhook_id: parse_id(&hook.id)?,
+                url: hook.url.clone(),
+                sealed_secret: secret,
                 event_id: row.event_id.unwrap_or_default(),
                 event: row.event.unwrap_or_default(),
                 body: row.payload,
                 attempts: to_count(row.attempts),
             });
         }
-        Ok(claimed)
+        if !to_pause.is_empty() {
+            diesel::update(outbox::table.filter(outbox::id.eq_any(to_pause)))
+                .set(outbox::status.eq("paused"))
+                .execute(conn)?;
+        }
+        let ids: Vec<String> = claims.deliveries.iter().map(|d| d.id.to_string()).collect();
+        if !ids.is_empty() {
+            diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
+                .set(outbox::locked_until.eq(Some(at + lease)))
+                .execute(conn)?;
+        }
+        Ok(claims)
+    })
+}
+
+/// Switches off a webhook whose owner no longer stands (a claim found it: its token expired),
+/// under its account's lock, if that still holds; returns whether it did.
+pub fn switch_off_orphaned(
+    db: &Database,
+    webhook: WebhookId,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    db.write(move |conn| {
+        let account: Option<String> = webhooks::table
+            .find(webhook.key())
+            .select(webhooks::account_id)
+            .first(conn)
+            .optional()?;
+        let Some(account) = account else {
+            return Ok(false);
+        };
+        let account: AccountId = parse_id(&account)?;
+        crate::tx::lock_account(conn, account)?;
+        let rows: Vec<WebhookRow> = webhooks::table
+            .find(webhook.key())
+            .select(WebhookRow::as_select())
+            .load(conn)?;
+        match orphaned(conn, &rows, now)?.pop().flatten() {
+            Some(off) => {
+                switch_off(conn, account, webhook, &off, now)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     })
 }
 
@@ -121,8 +197,9 @@ pub enum Outcome {
 
 /// Records an attempt. A success ends the webhook's failure streak; a failure starts or
 /// extends it, and a streak of `disable_after` switches the webhook off: its waiting
-/// deliveries are given up, and the admins read why on the webhook and in the audit log.
-/// Returns whether the webhook was switched off.
+/// deliveries are paused (given up past their lifetime), and the admins read why on the
+/// webhook and in the audit log. A failed delivery of a webhook switched off meanwhile waits,
+/// paused, rather than for its next attempt. Returns whether the webhook was switched off.
 pub fn record(
     db: &Database,
     delivery: Uuid,
@@ -137,6 +214,11 @@ pub fn record(
         let hook = webhooks::table.find(webhook.key());
         match outcome {
             Outcome::Sent { status } => {
+                // The webhook's row before the delivery's, in the order a change of the
+                // webhook takes them (it pauses its deliveries after writing itself).
+                diesel::update(hook.filter(webhooks::failing_since.is_not_null()))
+                    .set(webhooks::failing_since.eq(None::<NaiveDateTime>))
+                    .execute(conn)?;
                 diesel::update(row)
                     .set((
                         outbox::status.eq("sent"),
@@ -148,9 +230,6 @@ pub fn record(
                         outbox::last_error.eq(None::<String>),
                     ))
                     .execute(conn)?;
-                diesel::update(hook.filter(webhooks::failing_since.is_not_null()))
-                    .set(webhooks::failing_since.eq(None::<NaiveDateTime>))
-                    .execute(conn)?;
                 Ok(false)
             }
             Outcome::Failed {
@@ -158,12 +237,31 @@ pub fn record(
                 error,
                 retry_at,
             } => {
+                // The account's lock first, as every webhook write takes it, so that a
+                // switch-off here never waits for a request that waits for this row.
+                let account: Option<String> = webhooks::table
+                    .find(webhook.key())
+                    .select(webhooks::account_id)
+                    .first(conn)
+                    .optional()?;
+                let Some(account) = account else {
+                    return Ok(false);
+                };
+                crate::tx::lock_account(conn, parse_id(&account)?)?;
+                // Read under the lock: a switch-off that committed meanwhile is seen.
+                let active: bool = hook.select(webhooks::active).first(conn)?;
+                let ping: Option<Option<String>> = outbox::table
+                    .find(delivery.to_string())
+                    .select(outbox::event)
+                    .first(conn)
+                    .optional()?;
+                let waits = active || ping.flatten().as_deref() == Some("ping");
                 diesel::update(row)
                     .set((
-                        outbox::status.eq(if retry_at.is_some() {
-                            "pending"
-                        } else {
-                            "failed"
+                        outbox::status.eq(match (retry_at.is_some(), waits) {
+                            (false, _) => "failed",
+                            (true, true) => "pending",
+                            (true, false) => "paused",
                         }),
                         outbox::attempts.eq(outbox::attempts + 1),
                         outbox::next_attempt_at.eq(retry_at.map_or(at, |r| r.naive_utc())),
@@ -208,44 +306,8 @@ fn streak(
             .execute(conn)?;
         return Ok(false);
     }
-    let why = disabled_reason(since, error);
-    // The account's count of active webhooks is kept under its lock, like every webhook write
-    // (taken before the webhook's row, in the order those writes take them).
+    let off = failing(since, error, now);
     let account: AccountId = parse_id(&account)?;
-    crate::tx::lock_account(conn, account)?;
-    diesel::update(hook())
-        .set((
-            webhooks::active.eq(false),
-            webhooks::disabled_at.eq(Some(at)),
-            webhooks::disabled_reason.eq(Some(why.as_str())),
-            webhooks::updated_at.eq(at),
-        ))
-        .execute(conn)?;
-    diesel::update(
-        outbox::table
-            .filter(outbox::webhook_id.eq(webhook.key()))
-            .filter(outbox::status.eq("pending")),
-    )
-    .set((
-        outbox::status.eq("failed"),
-        outbox::last_error.eq(Some("not sent: the webhook was switched off")),
-    ))
-    .execute(conn)?;
-    recount_webhooks(conn, account)?;
-    audit::record(
-        conn,
-        AuditEvent {
-            account_id: Some(account),
-            actor_user_id: None,
-            actor_identity_id: None,
-            actor_token_id: None,
-            action: "webhook.disabled",
-            subject_type: "webhook",
-            subject_id: webhook.key(),
-            details: json!({"reason": why}),
-            at: now,
-        },
-    )?;
-    tracing::warn!(webhook = %webhook, reason = %why, "webhook switched off");
+    switch_off(conn, account, webhook, &off, now)?;
     Ok(true)
 }

@@ -1,5 +1,7 @@
 //! Webhooks of an account: created, read, changed and deleted by its administrators (or their
-//! tokens with `webhooks:write`), pinged, and their delivery log read and replayed. What the
+//! tokens with `webhooks:write`, subscribing only to events whose data they read), pinged, and
+//! their delivery log read and replayed. Each is shown as it stands now (switched off when
+//! whoever answers for it no longer could make it: `crate::models::webhooks`). What the
 //! delivery worker does with them is [`crate::webhook_deliveries`].
 
 use crate::audit::{self, AuditEvent};
@@ -9,6 +11,9 @@ use crate::events::{self, NewDelivery, Occurred};
 use crate::idempotency::{IdempotencyKey, Idempotent};
 use crate::keys::{parse_id, parse_word, to_count, utc, Key};
 use crate::models::accounts::recount_webhooks;
+use crate::models::webhooks::{
+    as_they_stand, events_of, orphaned, resume_paused, switch_off, WebhookRow,
+};
 use crate::page::{into_page, Page, PageRequest};
 use crate::schema::{outbox, webhooks};
 use crate::tx::{self, Sweep};
@@ -17,30 +22,17 @@ use diesel::prelude::*;
 use domain::access::AccountUser;
 use domain::enums::DeliveryStatus;
 use domain::ids::WebhookId;
+use domain::webhook::owner::{switched_off_by, Stored};
 use domain::webhook::{
-    may_add_webhook, may_manage_webhooks, EventType, EventTypes, NewWebhook, WebhookChange,
+    decide_change, delivery_status, may_add_webhook, may_manage_webhooks, may_redeliver,
+    may_subscribe, outlived_reason, EventType, NewWebhook, Owner, WebhookChange,
 };
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-/// A webhook as its administrators see it: never the secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WebhookRecord {
-    pub id: WebhookId,
-    pub url: String,
-    pub events: Vec<EventType>,
-    pub active: bool,
-    /// Since when every delivery failed (none succeeded since), if they do.
-    pub failing_since: Option<DateTime<Utc>>,
-    pub disabled_at: Option<DateTime<Utc>>,
-    /// Why the server switched it off.
-    pub disabled_reason: Option<String>,
-    pub created_by: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
+pub use crate::models::webhooks::WebhookRecord;
 
 /// A created webhook and its secret sealed by the HTTP layer, so that a replay of the same
 /// `Idempotency-Key` shows the same secret.
@@ -48,42 +40,6 @@ pub struct WebhookRecord {
 pub struct CreatedWebhook {
     pub webhook: WebhookRecord,
     pub sealed_secret: String,
-}
-
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = webhooks)]
-struct WebhookRow {
-    id: String,
-    url: String,
-    events: String,
-    active: bool,
-    failing_since: Option<NaiveDateTime>,
-    disabled_at: Option<NaiveDateTime>,
-    disabled_reason: Option<String>,
-    created_by: Option<String>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-}
-
-pub(crate) fn events_of(words: &str) -> Result<EventTypes, StoreError> {
-    EventTypes::from_words(words).ok_or_else(|| StoreError::Corrupt(format!("events {words:?}")))
-}
-
-impl WebhookRow {
-    fn record(self) -> Result<WebhookRecord, StoreError> {
-        Ok(WebhookRecord {
-            id: parse_id(&self.id)?,
-            url: self.url,
-            events: events_of(&self.events)?.to_vec(),
-            active: self.active,
-            failing_since: self.failing_since.map(utc),
-            disabled_at: self.disabled_at.map(utc),
-            disabled_reason: self.disabled_reason,
-            created_by: self.created_by,
-            created_at: utc(self.created_at),
-            updated_at: utc(self.updated_at),
-        })
-    }
 }
 
 /// One delivery of an event to a webhook, as its log shows it.
@@ -123,8 +79,15 @@ struct DeliveryRow {
 }
 
 impl DeliveryRow {
-    fn record(self) -> Result<DeliveryRecord, StoreError> {
-        let status = parse_word(&self.status, DeliveryStatus::parse)?;
+    /// The delivery as its log shows it at `now` (a paused one past its lifetime given up).
+    fn record(self, now: DateTime<Utc>) -> Result<DeliveryRecord, StoreError> {
+        let stored = parse_word(&self.status, DeliveryStatus::parse)?;
+        let status = delivery_status(stored, utc(self.created_at), now);
+        let last_error = if status == stored {
+            self.last_error
+        } else {
+            Some(outlived_reason())
+        };
         let missing = |what: &str| StoreError::Corrupt(format!("webhook delivery without {what}"));
         Ok(DeliveryRecord {
             id: parse_id(&self.id)?,
@@ -137,7 +100,7 @@ impl DeliveryRow {
             status,
             attempts: to_count(self.attempts),
             response_status: self.response_status.and_then(|s| u16::try_from(s).ok()),
-            last_error: self.last_error,
+            last_error,
             last_attempt_at: self.last_attempt_at.map(utc),
             next_attempt_at: (status == DeliveryStatus::Pending).then(|| utc(self.next_attempt_at)),
             created_at: utc(self.created_at),
@@ -146,19 +109,48 @@ impl DeliveryRow {
     }
 }
 
-fn find(
+fn find_row(
     conn: &mut DbConnection,
     actor: &AccountUser,
     id: WebhookId,
-) -> Result<WebhookRecord, StoreError> {
-    webhooks::table
+) -> Result<WebhookRow, StoreError> {
+    Ok(webhooks::table
         .filter(webhooks::id.eq(id.key()))
         .filter(webhooks::account_id.eq(actor.account_id.key()))
         .select(WebhookRow::as_select())
         .first(conn)
         .optional()?
-        .ok_or(DomainError::NotFound("webhook"))?
-        .record()
+        .ok_or(DomainError::NotFound("webhook"))?)
+}
+
+/// One webhook of the caller's account, as it stands at `now`.
+fn find(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    id: WebhookId,
+    now: DateTime<Utc>,
+) -> Result<WebhookRecord, StoreError> {
+    let row = find_row(conn, actor, id)?;
+    as_they_stand(conn, vec![row], now)?
+        .pop()
+        .ok_or_else(|| StoreError::Corrupt("a webhook read back as nothing".into()))
+}
+
+/// One webhook of the caller's account, as it stands once its owner's standing is written
+/// down: a webhook due to be switched off (its token expired since) is switched off now, under
+/// the account's lock, before a change applies to it.
+fn settled(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    id: WebhookId,
+    now: DateTime<Utc>,
+) -> Result<WebhookRow, StoreError> {
+    let row = find_row(conn, actor, id)?;
+    if let Some(Some(off)) = orphaned(conn, std::slice::from_ref(&row), now)?.pop() {
+        switch_off(conn, actor.account_id, id, &off, now)?;
+        return find_row(conn, actor, id);
+    }
+    Ok(row)
 }
 
 fn count(conn: &mut DbConnection, actor: &AccountUser) -> Result<u32, StoreError> {
@@ -179,6 +171,7 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> Result<Idempotent<CreatedWebhook>, StoreError> {
     may_manage_webhooks(&actor)?;
+    may_subscribe(&actor, new.events)?;
     tx::idempotent_in_account(
         db,
         actor,
@@ -198,6 +191,7 @@ pub fn create(
                     webhooks::secret.eq(&sealed_secret),
                     webhooks::active.eq(true),
                     webhooks::created_by.eq(Some(actor.user_id.key())),
+                    webhooks::created_by_token_id.eq(actor.token.map(|t| t.id.key())),
                     webhooks::created_at.eq(at),
                     webhooks::updated_at.eq(at),
                 ))
@@ -215,24 +209,30 @@ pub fn create(
                 ),
             )?;
             Ok(CreatedWebhook {
-                webhook: find(conn, &actor, id)?,
+                webhook: find(conn, &actor, id, now)?,
                 sealed_secret,
             })
         },
     )
 }
 
-/// One webhook of the caller's account.
-pub fn get(db: &Database, actor: &AccountUser, id: WebhookId) -> Result<WebhookRecord, StoreError> {
+/// One webhook of the caller's account, as it stands at `now`.
+pub fn get(
+    db: &Database,
+    actor: &AccountUser,
+    id: WebhookId,
+    now: DateTime<Utc>,
+) -> Result<WebhookRecord, StoreError> {
     may_manage_webhooks(actor)?;
-    db.read(|conn| find(conn, actor, id))
+    db.read(|conn| find(conn, actor, id, now))
 }
 
-/// The account's webhooks, newest first.
+/// The account's webhooks, newest first, as they stand at `now`.
 pub fn list(
     db: &Database,
     actor: &AccountUser,
     page: PageRequest<WebhookId>,
+    now: DateTime<Utc>,
 ) -> Result<Page<WebhookRecord, WebhookId>, StoreError> {
     may_manage_webhooks(actor)?;
     db.read(|conn| {
@@ -246,10 +246,8 @@ pub fn list(
             .order(webhooks::id.desc())
             .limit(page.rows())
             .select(WebhookRow::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(WebhookRow::record)
-            .collect::<Result<Vec<_>, _>>()?;
+            .load(conn)?;
+        let rows = as_they_stand(conn, rows, now)?;
         Ok(into_page(rows, page.limit, |w| w.id))
     })
 }
@@ -265,11 +263,16 @@ struct WebhookUpdate<'a> {
     failing_since: Option<Option<NaiveDateTime>>,
     disabled_at: Option<Option<NaiveDateTime>>,
     disabled_reason: Option<Option<&'a str>>,
+    disabled_cause: Option<Option<&'a str>>,
+    created_by: Option<Option<String>>,
+    created_by_token_id: Option<Option<String>>,
     updated_at: NaiveDateTime,
 }
 
-/// Changes a webhook; `sealed_secret` is the new secret when the change has one. Switching it
-/// on again forgets its failure streak and why it was switched off.
+/// Changes a webhook; `sealed_secret` is the new secret when the change has one. Pointing it
+/// elsewhere, changing its events or switching it on again takes it over (`domain::webhook::
+/// owner`). Switching it on again forgets its failure streak and why it was switched off, and
+/// its paused deliveries are due again; switching it off pauses its waiting deliveries.
 pub fn update(
     db: &Database,
     actor: &AccountUser,
@@ -281,22 +284,47 @@ pub fn update(
     may_manage_webhooks(actor)?;
     let actor = *actor;
     tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
-        let before = find(conn, &actor, id)?;
-        // Switching on again forgets the failure streak and why it was switched off.
+        let row = settled(conn, &actor, id, now)?;
+        let stored = Stored {
+            active: row.active,
+            events: events_of(&row.events)?,
+            owner: row.owner()?,
+        };
+        let before = row.record(None)?;
+        let plan = decide_change(&actor, stored, &change)?;
+        // Switching on (or `active: true` again) forgets the failure streak and why it was off.
         let cleared = (change.active == Some(true)).then_some(None);
+        let owner = (plan.owner != stored.owner).then_some(plan.owner);
         diesel::update(webhooks::table.find(id.key()))
             .set(&WebhookUpdate {
                 url: change.url.as_ref().map(|u| u.as_str()),
                 events: change.events.map(|e| e.to_words()),
                 secret: sealed_secret.as_deref(),
-                active: change.active,
+                active: (plan.switch == Some(true)).then_some(true),
                 failing_since: cleared,
                 disabled_at: cleared,
                 disabled_reason: cleared.map(|_| None),
+                disabled_cause: cleared.map(|_| None),
+                created_by: owner.map(|o: Owner| o.user_id.map(|u| u.key())),
+                created_by_token_id: owner.map(|o| o.token_id.map(|t| t.key())),
                 updated_at: now.naive_utc(),
             })
             .execute(conn)?;
-        let after = find(conn, &actor, id)?;
+        match plan.switch {
+            Some(true) => {
+                resume_paused(conn, id, now)?;
+                recount_webhooks(conn, actor.account_id)?;
+            }
+            Some(false) => switch_off(
+                conn,
+                actor.account_id,
+                id,
+                &switched_off_by(&actor, now),
+                now,
+            )?,
+            None => {}
+        }
+        let after = find(conn, &actor, id, now)?;
         audit::record(
             conn,
             AuditEvent::by(
@@ -305,8 +333,12 @@ pub fn update(
                 "webhook",
                 id.key(),
                 json!({
-                    "before": {"url": before.url, "events": before.events, "active": before.active},
-                    "after": {"url": after.url, "events": after.events, "active": after.active},
+                    "before": {"url": before.url, "events": before.events, "active": before.active,
+                               "created_by": before.created_by,
+                               "created_by_token_id": before.created_by_token_id},
+                    "after": {"url": after.url, "events": after.events, "active": after.active,
+                              "created_by": after.created_by,
+                              "created_by_token_id": after.created_by_token_id},
                     "secret_changed": sealed_secret.is_some(),
                 }),
                 now,
@@ -326,7 +358,7 @@ pub fn delete(
     may_manage_webhooks(actor)?;
     let actor = *actor;
     tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
-        let gone = find(conn, &actor, id)?;
+        let gone = find(conn, &actor, id, now)?;
         diesel::delete(outbox::table.filter(outbox::webhook_id.eq(id.key()))).execute(conn)?;
         diesel::delete(webhooks::table.find(id.key())).execute(conn)?;
         recount_webhooks(conn, actor.account_id)?;
@@ -349,6 +381,7 @@ fn find_delivery(
     conn: &mut DbConnection,
     webhook: WebhookId,
     id: Uuid,
+    now: DateTime<Utc>,
 ) -> Result<DeliveryRecord, StoreError> {
     outbox::table
         .filter(outbox::id.eq(id.to_string()))
@@ -357,10 +390,11 @@ fn find_delivery(
         .first(conn)
         .optional()?
         .ok_or(DomainError::NotFound("delivery"))?
-        .record()
+        .record(now)
 }
 
-/// Sends the webhook a `ping` event now (whether or not it is switched on), to try it.
+/// Sends the webhook a `ping` event now, whether or not it is switched on: the way to try a
+/// receiver before switching a webhook on again (a ping carries nothing of the account's).
 pub fn ping(
     db: &Database,
     actor: &AccountUser,
@@ -370,7 +404,7 @@ pub fn ping(
     may_manage_webhooks(actor)?;
     let actor = *actor;
     tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
-        let hook = find(conn, &actor, id)?;
+        let hook = find(conn, &actor, id, now)?;
         let details = json!({"url": hook.url, "events": hook.events});
         let hook_id = id.key();
         let event = Occurred {
@@ -396,20 +430,21 @@ pub fn ping(
         };
         let delivery_id = delivery.id;
         events::enqueue(conn, &[delivery], now)?;
-        find_delivery(conn, id, delivery_id)
+        find_delivery(conn, id, delivery_id, now)
     })
 }
 
-/// A webhook's deliveries, newest first.
+/// A webhook's deliveries, newest first, as they stand at `now`.
 pub fn deliveries(
     db: &Database,
     actor: &AccountUser,
     id: WebhookId,
     page: PageRequest<Uuid>,
+    now: DateTime<Utc>,
 ) -> Result<Page<DeliveryRecord, Uuid>, StoreError> {
     may_manage_webhooks(actor)?;
     db.read(|conn| {
-        find(conn, actor, id)?;
+        find_row(conn, actor, id)?;
         let mut q = outbox::table
             .filter(outbox::webhook_id.eq(id.key()))
             .into_boxed();
@@ -422,15 +457,15 @@ pub fn deliveries(
             .select(DeliveryRow::as_select())
             .load(conn)?
             .into_iter()
-            .map(DeliveryRow::record)
+            .map(|d: DeliveryRow| d.record(now))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(into_page(rows, page.limit, |d| d.id))
     })
 }
 
 /// Sends a delivery's event again, as a new delivery with the same event id and body (the
-/// receiver can tell it is the same event). Any delivery may be redelivered: a failed one once
-/// the receiver is fixed, a sent one to a receiver that lost it.
+/// receiver can tell it is the same event). Any delivery may be redelivered — a failed one once
+/// the receiver is fixed, a sent one to a receiver that lost it — while the webhook is on.
 pub fn redeliver(
     db: &Database,
     actor: &AccountUser,
@@ -441,8 +476,9 @@ pub fn redeliver(
     may_manage_webhooks(actor)?;
     let actor = *actor;
     tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
-        let hook = find(conn, &actor, webhook)?;
-        let original = find_delivery(conn, webhook, delivery)?;
+        let hook = find(conn, &actor, webhook, now)?;
+        let original = find_delivery(conn, webhook, delivery, now)?;
+        may_redeliver(hook.active)?;
         let body: String = outbox::table
             .find(delivery.to_string())
             .select(outbox::payload)
@@ -458,6 +494,6 @@ pub fn redeliver(
         };
         let id = again.id;
         events::enqueue(conn, &[again], now)?;
-        find_delivery(conn, webhook, id)
+        find_delivery(conn, webhook, id, now)
     })
 }

@@ -299,9 +299,23 @@ impl WebhookWorker {
                 .await
                 .map_err(|e| e.to_string())?
                 .map_err(|e| e.to_string())?;
-        let n = claimed.len();
+        // Webhooks whose owner no longer stands (a token expired): switched off, their
+        // deliveries paused, before anything more is claimed.
+        for webhook in claimed.orphaned.iter().copied() {
+            let (db, now) = (self.db.clone(), self.clock.now());
+            let done = crate::blocking::run(move || {
+                webhook_deliveries::switch_off_orphaned(&db, webhook, now)
+            })
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+            if !done {
+                tracing::debug!(%webhook, "the webhook's owner stands again: not switched off");
+            }
+        }
+        let n = claimed.deliveries.len() + claimed.orphaned.len();
         let mut by_webhook: HashMap<String, Vec<Claimed>> = HashMap::new();
-        for d in claimed {
+        for d in claimed.deliveries {
             by_webhook
                 .entry(d.webhook_id.to_string())
                 .or_default()

@@ -6,7 +6,8 @@
 //! - request bodies are closed (`additionalProperties: false`: every body type has
 //!   `#[serde(deny_unknown_fields)]`);
 //! - in responses, every field is sent (as `null` when empty), so every property is
-//!   `required`, except the few the server leaves out ([`SOMETIMES_OMITTED`]);
+//!   `required`, except the few the server leaves out ([`SOMETIMES_OMITTED`], and the fields
+//!   some API tokens may not read, `crate::scopes::WITHHELD`);
 //! - a tagged union (`MeView` by `kind`, a batch row by `outcome`) has a `discriminator`;
 //! - the words a string can be (`plan`, `token_type`, the problem `code` of each status);
 //! - 503 on every `/v1/` operation (the database may not answer);
@@ -240,7 +241,10 @@ fn always_sent(name: &str, schema: &mut Value) {
             .unwrap_or_default();
         let required: Vec<Value> = props
             .iter()
-            .filter(|p| !SOMETIMES_OMITTED.contains(&(name, p.as_str())))
+            .filter(|p| {
+                !SOMETIMES_OMITTED.contains(&(name, p.as_str()))
+                    && !crate::scopes::is_withheld(name, p)
+            })
             .map(|p| Value::String(p.clone()))
             .collect();
         if !required.is_empty() {

@@ -9,6 +9,7 @@ use crate::responses::*;
 use crate::state::AppState;
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
+use domain::scope::Disclosure;
 use persistence::audit_log::{AuditFilter, AuditRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -87,7 +88,10 @@ pub struct AuditEventView {
     pub action: String,
     pub actor: AuditActorView,
     pub target: AuditTargetView,
-    /// What changed, where it helps (e.g. `before` and `after`).
+    /// What changed, where it helps (e.g. `before` and `after`). The logins some events
+    /// record (`login` of `invitation.created` and `invitation.delivery_failed`, needing
+    /// `invitations:read`; `before` and `after` of `user.login_changed`, needing
+    /// `users:read`) are left out for an API token without that scope.
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
     /// The request it came in (the response's `X-Request-Id`).
@@ -95,8 +99,16 @@ pub struct AuditEventView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<&AuditRecord> for AuditEventView {
-    fn from(e: &AuditRecord) -> Self {
+impl AuditEventView {
+    /// The event as a caller who reads `d` sees it: the logins some events record are left
+    /// out of `details` for an API token without their scope.
+    fn shown(e: &AuditRecord, d: Disclosure) -> Self {
+        let mut details = e.details.clone();
+        if let Some(fields) = details.as_object_mut() {
+            for key in d.withheld_audit_details(&e.action) {
+                fields.remove(*key);
+            }
+        }
         let kind = match (e.actor_user_id, e.actor_identity_id) {
             (Some(_), _) => "user",
             (None, Some(_)) => "identity",
@@ -115,7 +127,7 @@ impl From<&AuditRecord> for AuditEventView {
                 target_type: e.target_type.clone(),
                 id: e.target_id.clone(),
             },
-            details: e.details.clone(),
+            details,
             request_id: e.request_id.clone(),
             created_at: e.created_at,
         }
@@ -176,7 +188,11 @@ pub async fn list_audit_events(
     })
     .await?;
     Ok(web::Json(AuditEventPage {
-        items: found.items.iter().map(AuditEventView::from).collect(),
+        items: found
+            .items
+            .iter()
+            .map(|e| AuditEventView::shown(e, user.disclosure()))
+            .collect(),
         next_cursor: found.next_after.map(encode_cursor),
     }))
 }

@@ -15,6 +15,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use domain::enums::{DeliveryState, InvitationStatus, UserType, WorkgroupKind};
 use domain::ids::{InvitationId, WorkgroupId};
 use domain::invitation::{Batch, BatchRequest, InviteeRequest, WorkgroupRequest};
+use domain::scope::Disclosure;
 use persistence::invite::{BatchResult, BatchRow, NewInvitations};
 use persistence::lifecycle::InvitationFilter;
 use serde::{Deserialize, Serialize};
@@ -106,8 +107,9 @@ pub struct BatchResponse {
     pub results: Vec<BatchResultView>,
 }
 
-impl From<&BatchResult> for BatchResponse {
-    fn from(r: &BatchResult) -> Self {
+impl BatchResponse {
+    /// What the batch did, as a caller who reads `d` sees it.
+    fn shown(r: &BatchResult, d: Disclosure) -> Self {
         Self {
             dry_run: r.dry_run,
             workgroup: r.created_workgroup.as_ref().map(WorkgroupView::from),
@@ -118,7 +120,7 @@ impl From<&BatchResult> for BatchResponse {
                 .map(|(index, row)| match row {
                     BatchRow::Invited(i) => BatchResultView::Invited {
                         index,
-                        invitation: Box::new(InvitationView::from(i.as_ref())),
+                        invitation: Box::new(InvitationView::shown(i.as_ref(), d)),
                     },
                     BatchRow::WorkgroupInvitation {
                         workgroup_id,
@@ -227,7 +229,7 @@ pub async fn create_invitations(
             persistence::invite::preview_batch(&st.db, &user, &st.account_limits, &batch, now)
         })
         .await??;
-        return Ok(HttpResponse::Ok().json(BatchResponse::from(&preview)));
+        return Ok(HttpResponse::Ok().json(BatchResponse::shown(&preview, user.disclosure())));
     }
     let tokens = (0..batch.invitees.len())
         .map(|_| state.sealer.issue())
@@ -242,10 +244,9 @@ pub async fn create_invitations(
     if !done.replayed {
         state.wakeup.notify_one();
     }
-    Ok(idempotency::respond::<BatchResponse, _>(
-        StatusCode::CREATED,
-        &done,
-    ))
+    Ok(idempotency::respond_with(StatusCode::CREATED, &done, |r| {
+        BatchResponse::shown(r, user.disclosure())
+    }))
 }
 
 /// Filters and page of the invitations list.
@@ -306,7 +307,11 @@ pub async fn list_invitations(
     })
     .await?;
     Ok(web::Json(InvitationPage {
-        items: page.items.iter().map(InvitationView::from).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|i| InvitationView::shown(i, user.disclosure()))
+            .collect(),
         next_cursor: page.next_after.map(encode_cursor),
     }))
 }
@@ -341,7 +346,10 @@ pub async fn get_invitation(
     let invitation =
         crate::blocking::run(move || persistence::lifecycle::get_invitation(&db, &user, id, now))
             .await??;
-    Ok(web::Json(InvitationView::from(&invitation)))
+    Ok(web::Json(InvitationView::shown(
+        &invitation,
+        user.disclosure(),
+    )))
 }
 
 /// Send an invitation again (its inviter, or an admin): a new token and expiry, the old link
@@ -377,7 +385,10 @@ pub async fn resend_invitation(
     })
     .await??;
     state.wakeup.notify_one();
-    Ok(web::Json(InvitationView::from(&invitation)))
+    Ok(web::Json(InvitationView::shown(
+        &invitation,
+        user.disclosure(),
+    )))
 }
 
 /// Revoke an invitation (its inviter, or an admin); a pending one frees its seat.
@@ -405,7 +416,10 @@ pub async fn revoke_invitation(
     let db = state.db.clone();
     let invitation =
         crate::blocking::run(move || persistence::lifecycle::revoke(&db, &user, id, now)).await??;
-    Ok(web::Json(InvitationView::from(&invitation)))
+    Ok(web::Json(InvitationView::shown(
+        &invitation,
+        user.disclosure(),
+    )))
 }
 
 /// `/v1/invitations/{id}` is not `/v1/invitations/accept` (nor `lookup`, `decline`): those are

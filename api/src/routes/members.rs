@@ -74,7 +74,11 @@ pub async fn list_members(
     })
     .await?;
     Ok(web::Json(MemberPage {
-        items: page.items.iter().map(MemberView::from).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|m| MemberView::shown(m, user.disclosure()))
+            .collect(),
         next_cursor: page.next_after.map(encode_cursor),
     }))
 }
@@ -142,10 +146,9 @@ pub async fn add_member(
     if !done.replayed {
         state.wakeup.notify_one();
     }
-    Ok(idempotency::respond::<MemberView, _>(
-        StatusCode::CREATED,
-        &done,
-    ))
+    Ok(idempotency::respond_with(StatusCode::CREATED, &done, |m| {
+        MemberView::shown(m, user.disclosure())
+    }))
 }
 
 /// A member's new role.
@@ -194,7 +197,7 @@ pub async fn patch_member(
         persistence::members::change_role(&db, &user, group, member, body.role, now)
     })
     .await??;
-    Ok(web::Json(MemberView::from(&changed)))
+    Ok(web::Json(MemberView::shown(&changed, user.disclosure())))
 }
 
 /// Remove a member, or withdraw a membership invitation (the owner, moderators,
@@ -304,7 +307,7 @@ pub async fn accept_workgroup_invitation(
         persistence::workgroup_invitations::accept_workgroup_invitation(&db, &user, group, now)
     })
     .await??;
-    Ok(web::Json(MemberView::from(&member)))
+    Ok(web::Json(MemberView::shown(&member, user.disclosure())))
 }
 
 /// Decline an invitation to a workgroup: it is gone, and may be sent again later.

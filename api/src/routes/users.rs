@@ -44,7 +44,7 @@ pub async fn me(
     let db = state.db.clone();
     let me = crate::blocking::run(move || match actor {
         Actor::User(user) => persistence::users::get_user(&db, &user, user.user_id)
-            .map(|u| MeView::User(UserView::from(&u))),
+            .map(|u| MeView::User(UserView::shown(&u, user.disclosure()))),
         Actor::Identity(id) => persistence::identities::profile(&db, id)
             .map(|p| MeView::Profile(ProfileView::from(&p))),
     })
@@ -107,7 +107,11 @@ pub async fn list_users(
     })
     .await?;
     Ok(web::Json(UserPage {
-        items: page.items.iter().map(UserView::from).collect(),
+        items: page
+            .items
+            .iter()
+            .map(|u| UserView::shown(u, user.disclosure()))
+            .collect(),
         next_cursor: page.next_after.map(encode_cursor),
     }))
 }
@@ -137,7 +141,7 @@ pub async fn get_user(
     let db = state.db.clone();
     let found =
         crate::blocking::run(move || persistence::users::get_user(&db, &user, id)).await??;
-    Ok(web::Json(UserView::from(&found)))
+    Ok(web::Json(UserView::shown(&found, user.disclosure())))
 }
 
 /// Dismiss a user (administrators): access ends at once, even for tokens already issued; the
@@ -170,7 +174,7 @@ pub async fn dismiss_user(
     let db = state.db.clone();
     let dismissed =
         crate::blocking::run(move || persistence::users::dismiss(&db, &user, id, now)).await??;
-    Ok(web::Json(UserView::from(&dismissed)))
+    Ok(web::Json(UserView::shown(&dismissed, user.disclosure())))
 }
 
 /// Reinstate a dismissed user (administrators), when the plan has a free seat
@@ -204,7 +208,7 @@ pub async fn reinstate_user(
         persistence::users::reinstate(&st.db, &user, &st.account_limits, id, now)
     })
     .await??;
-    Ok(web::Json(UserView::from(&reinstated)))
+    Ok(web::Json(UserView::shown(&reinstated, user.disclosure())))
 }
 
 /// Transfer an external user to the intranet (administrators; Bitrix24's "Transfer to
@@ -236,7 +240,7 @@ pub async fn transfer_to_intranet(
     let moved =
         crate::blocking::run(move || persistence::users::transfer_to_intranet(&db, &user, id, now))
             .await??;
-    Ok(web::Json(UserView::from(&moved)))
+    Ok(web::Json(UserView::shown(&moved, user.disclosure())))
 }
 
 /// There is no transfer from the intranet to the extranet; this path exists to say so. It
@@ -338,5 +342,5 @@ pub async fn patch_user(
     let changed =
         crate::blocking::run(move || persistence::users::set_admin(&db, &user, id, is_admin, now))
             .await??;
-    Ok(web::Json(UserView::from(&changed)))
+    Ok(web::Json(UserView::shown(&changed, user.disclosure())))
 }

@@ -13,9 +13,11 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use domain::enums::DeliveryStatus;
+use domain::enums::{DeliveryStatus, SwitchOffCause};
 use domain::ids::WebhookId;
-use domain::webhook::{may_manage_webhooks, EventType, NewWebhook, Secret, WebhookChange};
+use domain::webhook::{
+    may_manage_webhooks, may_subscribe, EventType, NewWebhook, Secret, WebhookChange,
+};
 use persistence::webhooks::{DeliveryRecord, WebhookRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -30,7 +32,9 @@ pub struct NewWebhookBody {
     /// user name or password. Redirects are not followed.
     #[schema(example = "https://crm.example.com/hooks/extranet")]
     pub url: String,
-    /// The events to send (`ping` is sent by the ping endpoint only).
+    /// The events to send (`ping` is sent by the ping endpoint only). An API token subscribes
+    /// only to events whose data its scopes read (each event's scope: `SubscribableEvent`);
+    /// otherwise 403 `insufficient_scope` naming the scope.
     #[schema(
         value_type = Vec<domain::webhook::event::SubscribableEvent>,
         example = json!(["invitation.created", "invitation.accepted", "user.dismissed"])
@@ -50,8 +54,12 @@ pub struct WebhookPatch {
     pub events: Option<Vec<String>>,
     /// A new signing secret (16 to 128 printable characters).
     pub secret: Option<String>,
-    /// `true` switches the webhook on again (after the server switched it off, its failure
-    /// streak is forgotten); `false` pauses it: no events are queued for it meanwhile.
+    /// `false` switches the webhook off: nothing more is posted to it (but pings) and no
+    /// events are queued for it; its waiting deliveries are paused. `true` switches it on
+    /// again: its failure streak and why it was off are forgotten, and its paused deliveries
+    /// are sent — those younger than 72 hours; older ones are given up, with the reason.
+    /// Switching it on, or changing `url` or `events`, takes it over: the caller (and the API
+    /// token it acts through) answers for it from then on, and needs the scopes of its events.
     pub active: Option<bool>,
 }
 
@@ -62,16 +70,25 @@ pub struct WebhookView {
     #[schema(example = "https://crm.example.com/hooks/extranet")]
     pub url: String,
     pub events: Vec<EventType>,
-    /// Whether events are sent to it.
+    /// Whether events are sent to it. It is switched off by a `PATCH`, after its deliveries
+    /// failed for days, and when whoever answers for it could no longer make it: the API
+    /// token it was made through revoked or expired, the user dismissed or no longer an
+    /// administrator (`disabled_cause`).
     pub active: bool,
     /// Since when every delivery has failed, while they do.
     pub failing_since: Option<DateTime<Utc>>,
-    /// When the server switched it off, after its deliveries failed for days.
+    /// Since when it is switched off.
     pub disabled_at: Option<DateTime<Utc>>,
-    /// Why the server switched it off, and how to switch it on again.
+    /// Why it is switched off, and how to switch it on again.
     pub disabled_reason: Option<String>,
-    /// The user who created it.
+    /// Why it is switched off, as a word: `failing`, `switched_off` (a `PATCH`),
+    /// `token_revoked`, `token_expired`, `creator_dismissed`, `creator_not_admin`.
+    pub disabled_cause: Option<SwitchOffCause>,
+    /// The user who answers for it: who made it, or last took it over (switched it on again,
+    /// or changed its `url` or `events`). It posts while that user is an active administrator.
     pub created_by: Option<String>,
+    /// The API token that was done through, if it was: it posts while that token is live.
+    pub created_by_token_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -86,7 +103,9 @@ impl From<&WebhookRecord> for WebhookView {
             failing_since: w.failing_since,
             disabled_at: w.disabled_at,
             disabled_reason: w.disabled_reason.clone(),
+            disabled_cause: w.disabled_cause,
             created_by: w.created_by.clone(),
+            created_by_token_id: w.created_by_token_id.map(|t| t.as_uuid()),
             created_at: w.created_at,
             updated_at: w.updated_at,
         }
@@ -121,8 +140,9 @@ pub struct WebhookDeliveryView {
     /// receivers drop duplicates by it.
     pub event_id: String,
     pub event: EventType,
-    /// `pending` (waiting for its next attempt), `sent` (the receiver answered 2xx) or
-    /// `failed` (given up; redeliver it).
+    /// `pending` (waiting for its next attempt), `sent` (the receiver answered 2xx),
+    /// `failed` (given up; redeliver it) or `paused` (its webhook is switched off: sent if it
+    /// is switched on again within 72 hours of the event, given up after).
     pub status: DeliveryStatus,
     /// Attempts made.
     pub attempts: u32,
@@ -219,6 +239,7 @@ pub async fn create_webhook(
         body.secret.as_deref(),
         state.webhooks.allow_loopback,
     )?;
+    may_subscribe(&user, new.events)?;
     state.resolver.check(&new.url).await?;
     let secret = new
         .secret
@@ -266,8 +287,9 @@ pub async fn list_webhooks(
 ) -> Result<web::Json<WebhookPage>, ApiError> {
     let user = *actor.in_account()?;
     let page = page_request::<WebhookId>(query.limit, query.cursor.as_deref())?;
+    let now = state.clock.now();
     let found = crate::reads::read(&state, Bound::Page, move |db| {
-        persistence::webhooks::list(db, &user, page)
+        persistence::webhooks::list(db, &user, page, now)
     })
     .await?;
     Ok(web::Json(WebhookPage {
@@ -296,15 +318,18 @@ pub async fn get_webhook(
 ) -> Result<web::Json<WebhookView>, ApiError> {
     let user = *actor.in_account()?;
     let id: WebhookId = path_id(&id, "webhook id")?;
+    let now = state.clock.now();
     let found = crate::reads::read(&state, Bound::Page, move |db| {
-        persistence::webhooks::get(db, &user, id)
+        persistence::webhooks::get(db, &user, id, now)
     })
     .await?;
     Ok(web::Json(WebhookView::from(&found)))
 }
 
 /// Change a webhook's URL, events or secret; switch it off or on again. A new URL is checked
-/// like a new webhook's, and applies to deliveries still waiting.
+/// like a new webhook's, and applies to deliveries still waiting. Changing its URL or events,
+/// or switching it on again, takes it over (`created_by`, `created_by_token_id`): an API token
+/// needs the scopes of its events for that (403 `insufficient_scope`).
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = uuid::Uuid, Path, description = "The webhook's id")),
@@ -339,6 +364,9 @@ pub async fn patch_webhook(
         body.active,
         state.webhooks.allow_loopback,
     )?;
+    if let Some(events) = change.events {
+        may_subscribe(&user, events)?;
+    }
     if let Some(url) = &change.url {
         state.resolver.check(url).await?;
     }
@@ -381,8 +409,9 @@ pub async fn delete_webhook(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Send the webhook a `ping` event now (switched off or not), to try the receiver; its
-/// delivery shows in the log like any other.
+/// Send the webhook a `ping` event now, to try the receiver; its delivery shows in the log
+/// like any other. A switched-off webhook is pinged too: it is the way to try a receiver before
+/// switching its webhook on again (a ping carries nothing of the account's).
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = uuid::Uuid, Path, description = "The webhook's id")),
@@ -433,8 +462,9 @@ pub async fn list_deliveries(
     let user = *actor.in_account()?;
     let id: WebhookId = path_id(&id, "webhook id")?;
     let page = page_request::<Uuid>(query.limit, query.cursor.as_deref())?;
+    let now = state.clock.now();
     let found = crate::reads::read(&state, Bound::Page, move |db| {
-        persistence::webhooks::deliveries(db, &user, id, page)
+        persistence::webhooks::deliveries(db, &user, id, page, now)
     })
     .await?;
     Ok(web::Json(WebhookDeliveryPage {
@@ -443,7 +473,8 @@ pub async fn list_deliveries(
     }))
 }
 
-/// Send a delivery's event again, as a new delivery with the same event id and body.
+/// Send a delivery's event again, as a new delivery with the same event id and body, while the
+/// webhook is on (a switched-off webhook is sent nothing: 409 `webhook_inactive`).
 #[utoipa::path(
     tag = "webhooks",
     params(
@@ -456,6 +487,7 @@ pub async fn list_deliveries(
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
     )
 )]
 #[post("/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")]

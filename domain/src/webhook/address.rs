@@ -1,7 +1,8 @@
 //! Where a webhook may send (SSRF): only `http`/`https` URLs without credentials, and only to
 //! public addresses. Loopback, private, shared, link-local (cloud metadata lives there),
 //! multicast, unspecified and reserved addresses are refused, for IPv4, IPv6 and IPv4 written
-//! as IPv6. The URL is checked when a webhook is saved, and every address its host resolves to
+//! as IPv6 (mapped, NAT64, 6to4, Teredo: judged by the IPv4 address inside; NAT64's local-use
+//! prefix is refused whole). The URL is checked when a webhook is saved, and every address its host resolves to
 //! is checked again before each delivery.
 
 use crate::error::DomainError;
@@ -133,11 +134,27 @@ fn forbidden_v6(ip: Ipv6Addr) -> Option<&'static str> {
     if let Some(v4) = ip.to_ipv4_mapped() {
         return forbidden_v4(v4);
     }
-    let first = ip.segments()[0];
+    let segments = ip.segments();
+    let first = segments[0];
+    let v4 = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
     // NAT64 (64:ff9b::/96) reaches the IPv4 address in its last 32 bits.
-    if ip.segments()[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
-        let [.., a, b, c, d] = ip.octets();
-        return forbidden_v4(Ipv4Addr::new(a, b, c, d));
+    if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        return forbidden_v4(v4(segments[6], segments[7]));
+    }
+    // NAT64's local-use prefix (RFC 8215) is a network's own: not public, and where the IPv4
+    // address sits in it depends on the prefix length that network chose.
+    if segments[..3] == [0x64, 0xff9b, 1] {
+        return Some("a local-use NAT64 address");
+    }
+    // 6to4 (2002::/16) reaches the IPv4 address in bits 16 to 47.
+    if first == 0x2002 {
+        return forbidden_v4(v4(segments[1], segments[2]));
+    }
+    // Teredo (2001:0::/32) names its server's IPv4 address in bits 32 to 63 and its client's,
+    // inverted, in the last 32: both must be public.
+    if segments[..2] == [0x2001, 0] {
+        return forbidden_v4(v4(segments[2], segments[3]))
+            .or_else(|| forbidden_v4(v4(!segments[6], !segments[7])));
     }
     Some(if ip.is_loopback() {
         "a loopback address"
@@ -216,6 +233,9 @@ mod tests {
             "https://hooks.example.com/extranet",
             "http://203.0.114.7:8080/x?y=1",
             "https://[2a00:1450:4001:82b::200e]/h",
+            // The public IPv4 address inside 6to4 and Teredo addresses.
+            "https://[2002:5db8:d70e::1]/h",
+            "https://[2001:0:5db8:d70e::a247:28f1]/h",
         ] {
             assert_eq!(code(WebhookUrl::parse(ok, false)), "ok", "{ok}");
         }
@@ -231,6 +251,11 @@ mod tests {
             "http://[::ffff:127.0.0.1]/",
             "http://[::ffff:10.0.0.1]/",
             "http://[64:ff9b::a9fe:a9fe]/",
+            "http://[64:ff9b:1::5db8:d70e]/",
+            "http://[2002:7f00:1::]/",
+            "http://[2002:a9fe:a9fe::1]/",
+            "http://[2001:0:7f00:1::1]/",
+            "http://[2001:0:5db8:d70e::80ff:fffe]/",
             "http://[fd00:ec2::254]/",
             "http://[fe80::1]/",
             "http://224.0.0.1/",

@@ -1,6 +1,7 @@
 //! The events a webhook can subscribe to, named as receivers see them (`invitation.created`),
 //! and which change of the audit trail each one reports.
 
+use crate::scope::Scope;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Something that happened in an account that a webhook can be told about.
@@ -83,6 +84,31 @@ impl EventType {
         Self::ALL.into_iter().find(|e| e.as_str() == s)
     }
 
+    /// The scope an API token needs to be told of the event: the one that reads what it
+    /// carries. An invitation's event carries the invitation (the invitee's login and names);
+    /// a user's, the user (email, phone); a membership's, the workgroup and the member's id and
+    /// role; a workgroup's, the workgroup. `ping` carries nothing of the account's.
+    pub fn reads(self) -> Option<Scope> {
+        Some(match self {
+            Self::InvitationCreated
+            | Self::InvitationResent
+            | Self::InvitationRevoked
+            | Self::InvitationAccepted
+            | Self::InvitationDeclined
+            | Self::InvitationExpired
+            | Self::InvitationDeliveryFailed => Scope::InvitationsRead,
+            Self::UserTransferred | Self::UserDismissed | Self::UserReinstated => Scope::UsersRead,
+            Self::MembershipInvited
+            | Self::MembershipJoined
+            | Self::MembershipDeclined
+            | Self::MembershipRemoved
+            | Self::MembershipRoleChanged
+            | Self::WorkgroupCreated
+            | Self::WorkgroupUpdated => Scope::WorkgroupsRead,
+            Self::Ping => return None,
+        })
+    }
+
     /// The event an audit action reports to webhooks, if any. Several actions report as one
     /// event: a member who leaves, is removed, or whose invitation is withdrawn is
     /// `membership.removed`; an owner handed over is `workgroup.updated`.
@@ -158,7 +184,12 @@ impl utoipa::PartialSchema for SubscribableEvent {
         utoipa::openapi::schema::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
             .enum_values(Some(EventType::subscribable().map(|e| e.as_str())))
-            .description(Some("An event a webhook may subscribe to."))
+            .description(Some(
+                "An event a webhook may subscribe to. An API token subscribes only to events \
+                 whose data its scopes read (`x-extranet-event-scopes`): `invitation.*` \
+                 needs `invitations:read`, `user.*` `users:read`, `membership.*` and \
+                 `workgroup.*` `workgroups:read`.",
+            ))
             .into()
     }
 }
@@ -222,6 +253,21 @@ mod tests {
         assert_eq!(EventTypes::from_words(&set.to_words()), Some(set));
         assert_eq!(EventTypes::from_words("user.dismissed nonsense"), None);
         assert!(!EventType::subscribable().any(|e| e == EventType::Ping));
+    }
+
+    #[test]
+    fn each_event_needs_the_scope_of_the_resource_it_carries() {
+        for e in EventType::subscribable() {
+            let resource = e.as_str().split('.').next().unwrap();
+            let expected = match resource {
+                "invitation" => Scope::InvitationsRead,
+                "user" => Scope::UsersRead,
+                "membership" | "workgroup" => Scope::WorkgroupsRead,
+                other => panic!("{other}"),
+            };
+            assert_eq!(e.reads(), Some(expected), "{e}");
+        }
+        assert_eq!(EventType::Ping.reads(), None);
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! Webhooks: who manages them, what a webhook is made of, how a delivery is signed, when a
-//! failed one is tried again, and when a webhook that keeps failing is switched off.
-//! Which URLs may receive them is [`address`]; which events there are is [`event`].
+//! failed one is tried again, when a webhook that keeps failing is switched off, and what
+//! becomes of the deliveries of a switched-off one. Which URLs may receive them is
+//! [`address`]; which events there are is [`event`]; who answers for a webhook, and while
+//! when it may post, is [`owner`].
 
 pub mod address;
 pub mod event;
+pub mod owner;
 
 pub use address::{check_address, check_resolved, Host, WebhookUrl, MAX_URL_CHARS, URL_PATTERN};
 pub use event::{EventType, EventTypes};
+pub use owner::{decide_change, may_subscribe, owner_stands, Owner, OwnerFacts, SwitchOff};
 
 use crate::access::{may_administer_account, AccountUser};
 use crate::error::{DomainError, FieldError, FieldErrors};
@@ -23,6 +27,9 @@ pub const MAX_ATTEMPTS: u32 = 12;
 pub const MAX_BACKOFF_SECONDS: i64 = 6 * 3600;
 /// A webhook whose deliveries have all failed for this long is switched off.
 pub const DISABLE_AFTER_HOURS: i64 = 72;
+/// How long after its event a paused delivery (its webhook switched off) waits to be sent if
+/// the webhook is switched on again; past it, it is given up.
+pub const DELIVERY_LIFETIME_HOURS: i64 = 72;
 
 /// Managing webhooks: administrators (and tokens they made with `webhooks:write`).
 pub fn may_manage_webhooks(user: &AccountUser) -> Result<(), DomainError> {
@@ -277,6 +284,53 @@ pub fn disabled_reason(failing_since: DateTime<Utc>, last_error: &str) -> String
     )
 }
 
+/// The switch-off of a webhook whose deliveries failed since `failing_since`.
+pub fn failing(failing_since: DateTime<Utc>, last_error: &str, now: DateTime<Utc>) -> SwitchOff {
+    SwitchOff {
+        cause: crate::enums::SwitchOffCause::Failing,
+        at: now,
+        reason: disabled_reason(failing_since, last_error),
+    }
+}
+
+/// Whether a delivery made at `created_at`, waiting while its webhook is switched off, is
+/// past its lifetime at `now` ([`DELIVERY_LIFETIME_HOURS`]): then it is given up.
+pub fn outlived(created_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - created_at >= Duration::hours(DELIVERY_LIFETIME_HOURS)
+}
+
+/// Why a paused delivery past its lifetime was given up.
+pub fn outlived_reason() -> String {
+    format!(
+        "given up: its webhook was switched off for more than the {DELIVERY_LIFETIME_HOURS} hours a delivery waits after its event; redeliver it once the webhook is on"
+    )
+}
+
+/// Where a webhook's delivery stands as its log shows it at `now`: a paused one past its
+/// lifetime is given up (whether or not a switch-on has written it so).
+pub fn delivery_status(
+    stored: crate::enums::DeliveryStatus,
+    created_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> crate::enums::DeliveryStatus {
+    use crate::enums::DeliveryStatus::{Failed, Paused};
+    if stored == Paused && outlived(created_at, now) {
+        Failed
+    } else {
+        stored
+    }
+}
+
+/// Redelivering to a webhook: only while it is switched on (a switched-off webhook is sent
+/// nothing; its pings, which try the receiver, still go).
+pub fn may_redeliver(active: bool) -> Result<(), DomainError> {
+    if active {
+        Ok(())
+    } else {
+        Err(DomainError::WebhookInactive)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,6 +366,23 @@ mod tests {
         assert!(should_disable(Some(now - after), now, after));
         let why = disabled_reason(now, "HTTP 500");
         assert!(why.contains("HTTP 500") && why.contains("active: true"));
+    }
+
+    #[test]
+    fn a_paused_delivery_waits_for_its_lifetime_then_is_given_up() {
+        use crate::enums::DeliveryStatus::{Failed, Paused, Pending};
+        let now = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap();
+        let young = now - Duration::hours(DELIVERY_LIFETIME_HOURS - 1);
+        let old = now - Duration::hours(DELIVERY_LIFETIME_HOURS);
+        assert_eq!(delivery_status(Paused, young, now), Paused);
+        assert_eq!(delivery_status(Paused, old, now), Failed);
+        assert_eq!(delivery_status(Pending, old, now), Pending);
+        assert!(outlived_reason().contains("72 hours"));
+        assert_eq!(may_redeliver(false).unwrap_err().code(), "webhook_inactive");
+        assert!(may_redeliver(true).is_ok());
+        let off = failing(old, "HTTP 500", now);
+        assert_eq!(off.cause, crate::enums::SwitchOffCause::Failing);
+        assert!(off.reason.contains("HTTP 500"));
     }
 
     #[test]

@@ -7,4 +7,5 @@ pub mod identities;
 pub mod invitations;
 pub mod memberships;
 pub mod users;
+pub mod webhooks;
 pub mod workgroups;

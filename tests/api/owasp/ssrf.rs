@@ -1,7 +1,7 @@
 //! API7, server side request forgery: the webhook URL is the one place a client makes the
 //! server send requests. Every way of writing an address inside — loopback, private, shared,
 //! link-local and metadata addresses, IPv6 loopback, unique-local, link-local, IPv4-mapped,
-//! NAT64 and IPv4-compatible forms, decimal, octal, hexadecimal, short and percent-encoded
+//! NAT64 (well-known and local-use), 6to4, Teredo and IPv4-compatible forms, decimal, octal, hexadecimal, short and percent-encoded
 //! IPv4, full-width dots, names that resolve inside — is refused with 422
 //! `webhook_url_not_allowed`, both on every operation that takes a URL (creating a webhook and
 //! changing one), and nothing is saved; and a receiver's redirect to an inside address
@@ -66,6 +66,21 @@ const INSIDE: &[&str] = &[
     "http://[64:ff9b::7f00:1]/hook",
     "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",
     "http://[::127.0.0.1]/hook",
+    // NAT64's local-use prefix (64:ff9b:1::/48, RFC 8215): inside a network by definition, and
+    // where the IPv4 address sits depends on the network's prefix length.
+    "http://[64:ff9b:1::7f00:1]/hook",
+    "http://[64:ff9b:1:7f00:1::]/hook",
+    "http://[64:ff9b:1::a9fe:a9fe]/latest/meta-data/",
+    "http://[64:ff9b:1:5db8:d70e::]/hook",
+    // 6to4 (2002::/16): the IPv4 address in bits 16-47 is the one reached.
+    "http://[2002:7f00:1::]/hook",
+    "http://[2002:7f00:1::1]/hook",
+    "http://[2002:a00:1::1]/hook",
+    "http://[2002:a9fe:a9fe::1]/latest/meta-data/",
+    "http://[2002:c0a8:101:1::1]/hook",
+    // Teredo (2001::/32): the server's IPv4 address, and the client's (inverted).
+    "http://[2001:0:7f00:1::1]/hook",
+    "http://[2001:0:5db8:d70e:0:0:80ff:fffe]/hook",
     // Names.
     "http://LOCALHOST/hook",
     "http://localhost./hook",
@@ -74,6 +89,8 @@ const INSIDE: &[&str] = &[
     "http://six.test/hook",
     "http://mapped.test/hook",
     "http://rebind.test/hook",
+    "http://nat64.test/hook",
+    "http://sixtofour.test/hook",
     // A public name in front, the address behind.
     "http://public.test@127.0.0.1/hook",
 ];
@@ -87,6 +104,8 @@ async fn every_way_of_writing_an_inside_address_is_refused_on_every_operation_th
             "metadata.google.internal=169.254.169.254",
             "six.test=::1",
             "mapped.test=::ffff:192.168.0.10",
+            "nat64.test=64:ff9b:1::a00:1",
+            "sixtofour.test=2002:a00:1::1",
             // A name whose answer holds a public and an inside address.
             "rebind.test=93.184.215.14",
             "rebind.test=10.0.0.5",
@@ -173,6 +192,21 @@ async fn every_way_of_writing_an_inside_address_is_refused_on_every_operation_th
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{moved}");
+    // And the public IPv4 address inside a 6to4 or Teredo address is as good as itself.
+    for public in [
+        "https://[2002:5db8:d70e::1]/other",
+        "https://[2001:0:5db8:d70e:0:0:a247:28f1]/other",
+    ] {
+        let (status, moved) = app
+            .json(
+                Method::PATCH,
+                &format!("/v1/webhooks/{id}"),
+                &admin.token,
+                Some(json!({ "url": public })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{public}: {moved}");
+    }
 }
 
 /// A receiver that answers every request with a redirect to `location`, and counts nothing.
