@@ -150,6 +150,25 @@ pub fn claim(
     })
 }
 
+/// Locks the account of `webhook` (as every webhook write does, first); `None` when the
+/// webhook is gone.
+fn lock_account_of(
+    conn: &mut DbConnection,
+    webhook: WebhookId,
+) -> Result<Option<AccountId>, StoreError> {
+    let account: Option<String> = webhooks::table
+        .find(webhook.key())
+        .select(webhooks::account_id)
+        .first(conn)
+        .optional()?;
+    let Some(account) = account else {
+        return Ok(None);
+    };
+    let account: AccountId = parse_id(&account)?;
+    crate::tx::lock_account(conn, account)?;
+    Ok(Some(account))
+}
+
 /// Switches off a webhook whose owner no longer stands (a claim found it: its token expired),
 /// under its account's lock, if that still holds; returns whether it did.
 pub fn switch_off_orphaned(
@@ -158,16 +177,9 @@ pub fn switch_off_orphaned(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     db.write(move |conn| {
-        let account: Option<String> = webhooks::table
-            .find(webhook.key())
-            .select(webhooks::account_id)
-            .first(conn)
-            .optional()?;
-        let Some(account) = account else {
+        let Some(account) = lock_account_of(conn, webhook)? else {
             return Ok(false);
         };
-        let account: AccountId = parse_id(&account)?;
-        crate::tx::lock_account(conn, account)?;
         let rows: Vec<WebhookRow> = webhooks::table
             .find(webhook.key())
             .select(WebhookRow::as_select())
@@ -239,15 +251,9 @@ pub fn record(
             } => {
                 // The account's lock first, as every webhook write takes it, so that a
                 // switch-off here never waits for a request that waits for this row.
-                let account: Option<String> = webhooks::table
-                    .find(webhook.key())
-                    .select(webhooks::account_id)
-                    .first(conn)
-                    .optional()?;
-                let Some(account) = account else {
+                if lock_account_of(conn, webhook)?.is_none() {
                     return Ok(false);
-                };
-                crate::tx::lock_account(conn, parse_id(&account)?)?;
+                }
                 // Read under the lock: a switch-off that committed meanwhile is seen.
                 let active: bool = hook.select(webhooks::active).first(conn)?;
                 let ping: Option<Option<String>> = outbox::table
