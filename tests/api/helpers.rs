@@ -312,6 +312,24 @@ impl TestApp {
     }
 }
 
+/// A code that is surely not `code`: a wrong guess.
+pub fn other_than(code: &str) -> &'static str {
+    if code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    }
+}
+
+/// The seconds of a response's `Retry-After`.
+pub fn retry_after(res: &Response) -> i64 {
+    res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 /// Status and JSON body of a response.
 pub async fn json_of(res: Response) -> (StatusCode, Value) {
     let status = res.status();

@@ -1,7 +1,10 @@
 //! A network profile's login change (issue #11): the new login is proved by a code, must be
-//! nobody else's, and the codes are short-lived, single use, attempt-limited and rate limited.
+//! nobody else's, and the codes are short-lived, single use, their guessing slowed down, and rate limited.
 
-use crate::helpers::{assert_documented, assert_problem, invite_body, json_of, TestApp, PASSWORD};
+use crate::helpers::{
+    assert_documented, assert_problem, invite_body, json_of, other_than, retry_after, TestApp,
+    PASSWORD,
+};
 use chrono::Duration;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
@@ -18,14 +21,6 @@ async fn confirm(app: &TestApp, token: &str, code: &str) -> Response {
         json!({"code": code}),
     )
     .await
-}
-
-fn other_than(code: &str) -> &'static str {
-    if code == "000000" {
-        "111111"
-    } else {
-        "000000"
-    }
 }
 
 #[tokio::test]
@@ -195,11 +190,7 @@ async fn wrong_codes_make_the_next_try_wait_but_the_right_code_works_after_it() 
     for _ in 0..9 {
         let res = confirm(&app, &token, other_than(&code)).await;
         if res.status() == StatusCode::TOO_MANY_REQUESTS {
-            let wait: i64 = res.headers()["retry-after"]
-                .to_str()
-                .unwrap()
-                .parse()
-                .unwrap();
+            let wait = retry_after(&res);
             waits.push(wait);
             app.clock.advance(Duration::seconds(wait));
         } else {

@@ -42,14 +42,6 @@ async fn confirm_from(app: &TestApp, client: &str, login: &str, code: &str) -> r
         .unwrap()
 }
 
-fn other_than(code: &str) -> &'static str {
-    if code == "000000" {
-        "111111"
-    } else {
-        "000000"
-    }
-}
-
 /// A server whose clients may be told apart by `X-Forwarded-For` from 127.0.0.1, with its
 /// clock at the start of an hour (the budgets count per UTC hour).
 async fn app_behind_a_proxy(configure: impl FnOnce(&mut api::config::RawConfig)) -> TestApp {
@@ -60,14 +52,6 @@ async fn app_behind_a_proxy(configure: impl FnOnce(&mut api::config::RawConfig))
     .await;
     app.at_the_start_of_an_hour();
     app
-}
-
-fn retry_after(res: &reqwest::Response) -> i64 {
-    res.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap()
 }
 
 #[tokio::test]

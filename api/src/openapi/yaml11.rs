@@ -7,41 +7,50 @@
 //! take is quoted here; [`quote`] then reads its output back and refuses any change of meaning.
 
 use regex::Regex;
-use std::sync::LazyLock;
 
 /// YAML 1.1's implicit types for plain scalars (as PyYAML resolves them, with the spec's
 /// `y`/`n`): a plain scalar that matches one is not read as a string.
-static YAML11_NOT_A_STRING: LazyLock<Regex> = LazyLock::new(|| {
-    let alternatives = [
-        // bool
-        r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF",
-        // null, merge, value
-        r"~|null|Null|NULL|<<|=",
-        // int: binary, octal, decimal, hexadecimal, sexagesimal
-        r"[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+",
-        r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+",
-        // float
-        r"[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?",
-        r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
-        // timestamp
-        r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
-        r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?",
-    ];
-    #[allow(clippy::expect_used)] // a constant pattern, checked by the tests below
-    Regex::new(&format!("^(?:{})$", alternatives.join("|"))).expect("a valid pattern")
-});
+const YAML11_NOT_A_STRING: [&str; 8] = [
+    // bool
+    r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF",
+    // null, merge, value
+    r"~|null|Null|NULL|<<|=",
+    // int: binary, octal, decimal, hexadecimal, sexagesimal
+    r"[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+",
+    r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+",
+    // float
+    r"[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?",
+    r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+    // timestamp
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?",
+];
 
 /// A line holding one plain scalar as a mapping's value or a sequence's entry, as
 /// serde_norway writes them: the indentation, `- `s and a key, then the scalar.
-static PLAIN_VALUE: LazyLock<Regex> = LazyLock::new(|| {
-    #[allow(clippy::expect_used)] // a constant pattern, checked by the tests below
-    Regex::new(r#"^(\s*(?:- )*(?:(?:[^\s'"\-?:][^:]*|'[^']*'|"[^"]*"):\s)?)([^\s'"|>\[{!&*#].*)$"#)
-        .expect("a valid pattern")
-});
+const PLAIN_VALUE: &str =
+    r#"^(\s*(?:- )*(?:(?:[^\s'"\-?:][^:]*|'[^']*'|"[^"]*"):\s)?)([^\s'"|>\[{!&*#].*)$"#;
+
+/// The two patterns, compiled (once per document written: it is not on any request's way).
+struct Patterns {
+    not_a_string: Regex,
+    plain_value: Regex,
+}
+
+impl Patterns {
+    fn new() -> Result<Self, String> {
+        let not_a_string = format!("^(?:{})$", YAML11_NOT_A_STRING.join("|"));
+        Ok(Self {
+            not_a_string: Regex::new(&not_a_string).map_err(|e| e.to_string())?,
+            plain_value: Regex::new(PLAIN_VALUE).map_err(|e| e.to_string())?,
+        })
+    }
+}
 
 /// Whether a YAML 1.1 reader takes the plain scalar `s` for something other than a string.
-pub fn yaml11_reads_otherwise(s: &str) -> bool {
-    YAML11_NOT_A_STRING.is_match(s)
+#[cfg(test)]
+fn yaml11_reads_otherwise(s: &str) -> bool {
+    Patterns::new().is_ok_and(|p| p.not_a_string.is_match(s))
 }
 
 /// Whether YAML 1.2 (serde_norway) reads the plain scalar `s` as a string: a number, a
@@ -56,10 +65,11 @@ fn yaml12_reads_a_string(s: &str) -> bool {
 /// `yaml` (serde_norway's output) with every plain scalar that YAML 1.1 would not read as a
 /// string single-quoted; an error if that changed what a YAML 1.2 reader reads.
 pub fn quote(yaml: &str) -> Result<String, String> {
+    let patterns = Patterns::new()?;
     let mut out = String::with_capacity(yaml.len() + 1024);
     for line in yaml.lines() {
-        match PLAIN_VALUE.captures(line) {
-            Some(c) if yaml11_reads_otherwise(&c[2]) && yaml12_reads_a_string(&c[2]) => {
+        match patterns.plain_value.captures(line) {
+            Some(c) if patterns.not_a_string.is_match(&c[2]) && yaml12_reads_a_string(&c[2]) => {
                 out.push_str(&c[1]);
                 out.push('\'');
                 out.push_str(&c[2]);
