@@ -38,6 +38,7 @@ pub mod membership;
 pub mod names;
 pub mod password;
 pub mod plan;
+pub mod retry;
 pub mod scope;
 pub mod seats;
 pub mod sending;
