@@ -205,7 +205,9 @@ impl Deliveries {
             }
             Err(error) => {
                 let attempts = m.attempts + 1;
-                let retry_at = RETRIES.after(attempts, 1.0).map(|wait| self.clock.now() + wait);
+                let retry_at = RETRIES
+                    .after(attempts, 1.0)
+                    .map(|wait| self.clock.now() + wait);
                 tracing::warn!(message_id = %m.id, channel = %m.channel, attempts, %error, gave_up = retry_at.is_none(), "delivery failed");
                 let outcome = if retry_at.is_some() {
                     DeliveryOutcome::Retry

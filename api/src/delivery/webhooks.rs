@@ -14,9 +14,7 @@ use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::secrets::TokenSealer;
 use crate::shutdown::Stopping;
 use domain::enums::Channel;
-use domain::webhook::{
-    check_resolved, retries, signed_content, Host, WebhookUrl,
-};
+use domain::webhook::{check_resolved, retries, signed_content, Host, WebhookUrl};
 use domain::DomainError;
 use futures_util::StreamExt;
 use hmac::{Hmac, Mac};

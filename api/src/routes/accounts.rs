@@ -225,7 +225,9 @@ pub async fn confirm_sign_up(
     let code = errors.check("code", ConfirmationCode::parse(&body.code));
     errors.finish()?;
     let (Some(login), Some(code)) = (login, code) else {
-        return Err(DomainError::Invalid(Vec::new()).into());
+        return Err(
+            DomainError::Unreachable("a confirmation without field errors misses a field").into(),
+        );
     };
     let hash = state
         .sealer

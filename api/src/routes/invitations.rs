@@ -2,8 +2,8 @@
 //! (resend, revoke). The invitee's side is in `invitee`.
 
 use crate::auth::AccountCaller;
-use crate::extract::PathId;
 use crate::extract::JsonBody;
+use crate::extract::PathId;
 use crate::idempotency::{self, IdempotencyHeader};
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;

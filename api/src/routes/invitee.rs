@@ -212,7 +212,9 @@ pub async fn accept_invitation(
         .as_deref()
         .and_then(|n| errors.check("last_name", PersonName::parse(n)));
     errors.finish()?;
-    let password = password.ok_or(DomainError::Invalid(Vec::new()))?;
+    let password = password.ok_or(DomainError::Unreachable(
+        "a password that parsed is missing",
+    ))?;
     let hash = token_hash(&body.token);
     let h = hash.clone();
     let credentials = crate::reads::read(&state, Bound::Page, move |db| {

@@ -1,8 +1,8 @@
 //! Workgroups and projects: create, list, read, change, members.
 
 use crate::auth::AccountCaller;
-use crate::extract::PathId;
 use crate::extract::JsonBody;
+use crate::extract::PathId;
 use crate::idempotency::{self, IdempotencyHeader};
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
