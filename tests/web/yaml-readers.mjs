@@ -1,7 +1,7 @@
 // openapi.yaml is read alike by YAML 1.1 and YAML 1.2 readers: js-yaml's default schema (YAML
 // 1.1's types, timestamps among them, as many generators and editors read YAML) gives the same
 // document as its core schema (YAML 1.2's, as the server's own YAML writer and reader mean it;
-// `tests/api/openapi.rs` checks that reading against the code). An unquoted
+// `tests/api/contract/openapi.rs` checks that reading against the code). An unquoted
 // `2026-11-28T09:30:00Z` would be a Date for the first and a string for the second.
 import { deepStrictEqual } from 'node:assert/strict';
 import fs from 'node:fs';

@@ -14,6 +14,7 @@ use crate::views::{InvitationPage, InvitationView, WorkgroupView};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use domain::enums::{DeliveryState, InvitationStatus, UserType, WorkgroupKind};
+use domain::error::{DomainError, FieldError};
 use domain::ids::{InvitationId, WorkgroupId};
 use domain::invitation::{Batch, BatchRequest, InviteeRequest, WorkgroupRequest};
 use domain::scope::Disclosure;
@@ -200,15 +201,14 @@ pub async fn create_invitations(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let workgroup = match (&body.workgroup_id, &body.workgroup) {
-        (Some(_), Some(_)) => WorkgroupRequest::Both,
-        (Some(id), None) => WorkgroupRequest::Existing(WorkgroupId(*id)),
+        (Some(id), _) => WorkgroupRequest::Existing(WorkgroupId(*id)),
         (None, Some(w)) => WorkgroupRequest::New {
             name: &w.name,
             kind: w.kind.unwrap_or(WorkgroupKind::Group),
         },
         (None, None) => WorkgroupRequest::None,
     };
-    let batch = Batch::parse(&BatchRequest {
+    let parsed = Batch::parse(&BatchRequest {
         invitation_type: body.invitation_type,
         workgroup,
         message: body.message.as_deref(),
@@ -222,7 +222,8 @@ pub async fn create_invitations(
                 last_name: &i.last_name,
             })
             .collect(),
-    })?;
+    });
+    let batch = one_workgroup(&body, parsed)?;
     let limits = state.account_limits.clone();
     if body.dry_run {
         let preview = state
@@ -268,6 +269,28 @@ pub struct InvitationListQuery {
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+}
+
+/// `workgroup_id` and `workgroup` exclude each other — a rule of the request's shape, so the
+/// API's to check — reported first, with whatever else of the batch is wrong.
+fn one_workgroup(
+    body: &InvitationBatchBody,
+    parsed: Result<Batch, DomainError>,
+) -> Result<Batch, DomainError> {
+    if body.workgroup_id.is_none() || body.workgroup.is_none() {
+        return parsed;
+    }
+    let mut errors = vec![FieldError::new(
+        "workgroup",
+        "workgroup_or_workgroup_id",
+        "give `workgroup_id` or `workgroup`, not both",
+    )];
+    match parsed {
+        Err(DomainError::Invalid(rest)) => errors.extend(rest),
+        Err(other) => return Err(other),
+        Ok(_) => {}
+    }
+    Err(DomainError::Invalid(errors))
 }
 
 /// The account's invitations, newest first (employees).

@@ -27,13 +27,13 @@ pub struct InviteeRequest<'a> {
     pub last_name: &'a str,
 }
 
-/// The workgroup part of a request as the client sent it.
+/// Where the client asked the invitees to go: into the account only, an existing workgroup,
+/// or a workgroup the batch creates.
 #[derive(Debug, Clone, Copy)]
 pub enum WorkgroupRequest<'a> {
     None,
     Existing(WorkgroupId),
     New { name: &'a str, kind: WorkgroupKind },
-    Both,
 }
 
 /// A batch of invitations as the client sent it.
@@ -77,14 +77,6 @@ impl Batch {
     pub fn parse(req: &BatchRequest<'_>) -> Result<Self, DomainError> {
         let mut errors = FieldErrors::new();
         let target = match req.workgroup {
-            WorkgroupRequest::Both => {
-                errors.push(FieldError::new(
-                    "workgroup",
-                    "workgroup_or_workgroup_id",
-                    "give `workgroup_id` or `workgroup`, not both",
-                ));
-                None
-            }
             WorkgroupRequest::None if req.invitation_type == UserType::Extranet => {
                 errors.push(FieldError::new(
                     "workgroup_id",

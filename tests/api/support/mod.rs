@@ -1,0 +1,14 @@
+//! What the tests stand on, apart from the tests: the server on port 0 and a client for it
+//! (`helpers`), real delivery peers (an SMTP server, an SMS gateway, a webhook receiver), the
+//! binary as separate processes and a steady load for them, and requests several features
+//! share.
+
+pub mod delivery_peers;
+pub mod drain;
+pub mod helpers;
+pub mod load;
+pub mod mail_sink;
+pub mod processes;
+pub mod requests;
+pub mod webhook_receiver;
+pub mod webhooks;
