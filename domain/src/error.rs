@@ -34,6 +34,11 @@ pub struct FieldError {
     /// The pending invitation a row collides with (`invitation_pending`): resend it instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation_id: Option<crate::ids::InvitationId>,
+    /// Which row of a list the problem is in (a batch's invitees, counted from 0); `field` is
+    /// then the row's own field. Where the list sits in a request is the API's to say
+    /// ([`DomainError::rows_under`]).
+    #[serde(skip)]
+    pub row: Option<usize>,
 }
 
 impl FieldError {
@@ -43,7 +48,14 @@ impl FieldError {
             code,
             message: message.into(),
             invitation_id: None,
+            row: None,
         }
+    }
+
+    /// The same problem, in row `row` of a list.
+    pub fn in_row(mut self, row: usize) -> Self {
+        self.row = Some(row);
+        self
     }
 
     /// The same problem, reported under a parent path: `email` under `admin` is `admin.email`.
@@ -308,6 +320,22 @@ impl DomainError {
         }
     }
 
+    /// The same error, its problems in rows of a list named by their path in the request:
+    /// row 3's `email` under `invitees` is `invitees[3].email`.
+    pub fn rows_under(mut self, list: &str) -> Self {
+        if let Self::Invalid(errors)
+        | Self::InviteeConflicts(errors)
+        | Self::LoginsHeldByInvitations(errors) = &mut self
+        {
+            for e in errors.iter_mut() {
+                if let Some(row) = e.row.take() {
+                    *e = e.clone().under(&format!("[{row}]")).under(list);
+                }
+            }
+        }
+        self
+    }
+
     /// One invalid field.
     pub fn invalid(
         field: impl Into<String>,
@@ -334,6 +362,26 @@ impl FieldErrors {
             Ok(value) => Some(value),
             Err(error) => {
                 self.0.push(error.under(field));
+                None
+            }
+        }
+    }
+
+    /// As [`FieldErrors::check`], for a field of row `row` of a list.
+    pub fn check_row<T>(
+        &mut self,
+        row: usize,
+        field: &str,
+        parsed: Result<T, FieldError>,
+    ) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(error) if field.is_empty() => {
+                self.0.push(error.in_row(row));
+                None
+            }
+            Err(error) => {
+                self.0.push(error.under(field).in_row(row));
                 None
             }
         }
@@ -369,6 +417,18 @@ mod tests {
         assert_eq!(e.field, "invitees[3].email");
         let e = FieldError::new("", "required", "missing").under("name");
         assert_eq!(e.field, "name");
+    }
+
+    #[test]
+    fn rows_go_under_the_list_the_api_names() {
+        let e = DomainError::Invalid(vec![
+            FieldError::new("message", "too_long", "long"),
+            FieldError::new("email", "invalid_email", "bad").in_row(3),
+            FieldError::new("", "invalid_login", "neither").in_row(0),
+        ])
+        .rows_under("invitees");
+        let fields: Vec<_> = e.field_errors().iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["message", "invitees[3].email", "invitees[0]"]);
     }
 
     #[test]

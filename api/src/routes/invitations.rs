@@ -20,6 +20,7 @@ use domain::invitation::{Batch, BatchRequest, InviteeRequest, WorkgroupRequest};
 use domain::scope::Disclosure;
 use persistence::invite::{BatchResult, BatchRow, NewInvitations};
 use persistence::lifecycle::InvitationFilter;
+use persistence::StoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -223,11 +224,13 @@ pub async fn create_invitations(
             })
             .collect(),
     });
-    let batch = one_workgroup(&body, parsed)?;
+    let batch = one_workgroup(&body, parsed).map_err(|e| e.rows_under(INVITEES))?;
     let limits = state.account_limits.clone();
     if body.dry_run {
         let preview = state
-            .write(move |db| persistence::invite::preview_batch(db, &user, &limits, &batch, now))
+            .write(move |db| {
+                persistence::invite::preview_batch(db, &user, &limits, &batch, now).map_err(in_rows)
+            })
             .await?;
         return Ok(HttpResponse::Ok().json(BatchResponse::shown(&preview, user.disclosure())));
     }
@@ -238,7 +241,9 @@ pub async fn create_invitations(
     let key = key.key_for(&req, &body);
     let new = NewInvitations { batch, tokens };
     let done = state
-        .write(move |db| persistence::invite::create_batch(db, user, &limits, new, now, key))
+        .write(move |db| {
+            persistence::invite::create_batch(db, user, &limits, new, now, key).map_err(in_rows)
+        })
         .await?;
     if !done.replayed {
         state.wakeup.notify_one();
@@ -269,6 +274,17 @@ pub struct InvitationListQuery {
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+}
+
+/// Where a batch's rows are in its body.
+const INVITEES: &str = "invitees";
+
+/// A batch's refusal, its rows named by their place in the body (`invitees[3].email`).
+fn in_rows(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Domain(e) => StoreError::Domain(e.rows_under(INVITEES)),
+        other => other,
+    }
 }
 
 /// `workgroup_id` and `workgroup` exclude each other — a rule of the request's shape, so the

@@ -120,23 +120,22 @@ impl Batch {
         }
         let mut invitees = Vec::with_capacity(req.invitees.len());
         for (i, row) in req.invitees.iter().enumerate() {
-            let at = format!("invitees[{i}]");
-            let login = errors.check(&at, Login::from_email_or_phone(row.email, row.phone));
-            let first = errors.check(
-                &format!("{at}.first_name"),
-                PersonName::parse(row.first_name),
-            );
-            let last = errors.check(&format!("{at}.last_name"), PersonName::parse(row.last_name));
+            let login = errors.check_row(i, "", Login::from_email_or_phone(row.email, row.phone));
+            let first = errors.check_row(i, "first_name", PersonName::parse(row.first_name));
+            let last = errors.check_row(i, "last_name", PersonName::parse(row.last_name));
             if let Some(login) = &login {
                 let earlier = invitees
                     .iter()
                     .position(|(_, l, _, _): &(usize, Login, _, _)| l == login);
                 if let Some(j) = earlier.map(|k| invitees[k].0) {
-                    errors.push(FieldError::new(
-                        login_field(&at, login),
-                        "duplicate_invitee",
-                        format!("`{login}` is already invitee {j} of this request"),
-                    ));
+                    errors.push(
+                        FieldError::new(
+                            login_field(login),
+                            "duplicate_invitee",
+                            format!("`{login}` is already invitee {j} of this request"),
+                        )
+                        .in_row(i),
+                    );
                 }
             }
             if let (Some(login), Some(first), Some(last)) = (login, first, last) {
@@ -163,11 +162,11 @@ impl Batch {
     }
 }
 
-/// `invitees[3].email` or `invitees[3].phone`: the field that holds the login.
-pub fn login_field(row: &str, login: &Login) -> String {
+/// `email` or `phone`: the field of an invitee's row that holds the login.
+pub fn login_field(login: &Login) -> &'static str {
     match login {
-        Login::Email(_) => format!("{row}.email"),
-        Login::Phone(_) => format!("{row}.phone"),
+        Login::Email(_) => "email",
+        Login::Phone(_) => "phone",
     }
 }
 
@@ -221,20 +220,23 @@ pub fn decide_batch(batch: &Batch, ctx: &BatchContext<'_>) -> Result<BatchPlan, 
     let mut outcomes = Vec::with_capacity(batch.invitees.len());
     let joins_group = !matches!(batch.target, Target::Account);
     for (i, (invitee, state)) in batch.invitees.iter().zip(&ctx.logins).enumerate() {
-        let field = login_field(&format!("invitees[{i}]"), &invitee.login);
+        let field = login_field(&invitee.login);
         if let Some(domain) = excluded_domain(ctx.settings, batch.invitation_type, &invitee.login) {
-            invalid.push(FieldError::new(
-                field.clone(),
-                "domain_not_allowed",
-                format!("the account does not let external users from `{domain}` in"),
-            ));
+            invalid.push(
+                FieldError::new(
+                    field,
+                    "domain_not_allowed",
+                    format!("the account does not let external users from `{domain}` in"),
+                )
+                .in_row(i),
+            );
             continue;
         }
         match login_outcome(batch.invitation_type, joins_group, *state) {
             Ok(outcome) => outcomes.push(outcome),
             Err(mut conflict) => {
-                conflict.field = field;
-                conflicts.push(conflict);
+                conflict.field = field.to_owned();
+                conflicts.push(conflict.in_row(i));
             }
         }
     }
@@ -310,7 +312,8 @@ mod tests {
                 invitee("ANN@client.example"),
             ],
         })
-        .unwrap_err();
+        .unwrap_err()
+        .rows_under("invitees");
         let fields: Vec<_> = err
             .field_errors()
             .iter()
@@ -422,7 +425,9 @@ mod tests {
                 LoginState::PendingInvitation(pending),
             ],
         );
-        let Err(DomainError::InviteeConflicts(rows)) = decide_batch(&b, &ctx) else {
+        let Err(DomainError::InviteeConflicts(rows)) =
+            decide_batch(&b, &ctx).map_err(|e| e.rows_under("invitees"))
+        else {
             panic!("expected conflicts")
         };
         let got: Vec<_> = rows.iter().map(|r| (r.field.as_str(), r.code)).collect();
@@ -496,7 +501,8 @@ mod tests {
         let ctx = context(&admin, &settings, vec![LoginState::Free, LoginState::Free]);
         let err = decide_batch(&b, &ctx).unwrap_err();
         assert_eq!(err.code(), "validation_failed");
-        assert_eq!(err.field_errors()[0].field, "invitees[1].email");
+        assert_eq!(err.field_errors()[0].row, Some(1));
+        assert_eq!(err.field_errors()[0].field, "email");
         assert_eq!(err.field_errors()[0].code, "domain_not_allowed");
     }
 }
