@@ -1,7 +1,7 @@
 //! Extranet's domain: every rule of the product, pure and unit-tested. No I/O, no async, no
 //! database or HTTP types, no clock: time is passed in.
 //!
-//! Where to find a rule of DESIGN.md:
+//! Where to find a rule of `docs/RULES.md` (numbered as there):
 //! - rules 1 and 3 for new people, at the invite and again at every later step:
 //!   [`invitation::may_send_batch`], [`invitation::may_send_invitation`] (resend, accept);
 //! - rule 4, user limits: [`seats::Seats`];
