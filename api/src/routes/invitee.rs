@@ -33,6 +33,7 @@ pub struct TokenBody {
 /// The invitation as the accept page shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LookupInvitation {
+    #[schema(value_type = domain::ids::InvitationId)]
     pub id: Uuid,
     #[serde(rename = "type")]
     pub invitation_type: UserType,
@@ -47,12 +48,14 @@ pub struct LookupInvitation {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LookupAccount {
+    #[schema(value_type = domain::ids::AccountId)]
     pub id: Uuid,
     pub name: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LookupWorkgroup {
+    #[schema(value_type = domain::ids::WorkgroupId)]
     pub id: Uuid,
     pub name: String,
     pub kind: WorkgroupKind,

@@ -66,7 +66,7 @@ pub struct WebhookPatch {
 /// A webhook: never its secret.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookView {
-    pub id: Uuid,
+    pub id: WebhookId,
     #[schema(example = "https://crm.example.com/hooks/extranet")]
     pub url: String,
     pub events: Vec<EventType>,
@@ -88,7 +88,7 @@ pub struct WebhookView {
     /// or changed its `url` or `events`). It posts while that user is an active administrator.
     pub created_by: Option<String>,
     /// The API token that was done through, if it was: it posts while that token is live.
-    pub created_by_token_id: Option<Uuid>,
+    pub created_by_token_id: Option<domain::ids::ApiTokenId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -96,7 +96,7 @@ pub struct WebhookView {
 impl From<&WebhookRecord> for WebhookView {
     fn from(w: &WebhookRecord) -> Self {
         Self {
-            id: w.id.as_uuid(),
+            id: w.id,
             url: w.url.clone(),
             events: w.events.clone(),
             active: w.active,
@@ -105,7 +105,7 @@ impl From<&WebhookRecord> for WebhookView {
             disabled_reason: w.disabled_reason.clone(),
             disabled_cause: w.disabled_cause,
             created_by: w.created_by.clone(),
-            created_by_token_id: w.created_by_token_id.map(|t| t.as_uuid()),
+            created_by_token_id: w.created_by_token_id,
             created_at: w.created_at,
             updated_at: w.updated_at,
         }
@@ -134,8 +134,8 @@ pub struct WebhookPage {
 /// One delivery of an event to a webhook.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookDeliveryView {
-    pub id: Uuid,
-    pub webhook_id: Uuid,
+    pub id: domain::ids::WebhookDeliveryId,
+    pub webhook_id: WebhookId,
     /// The event's id, the same on every attempt and redelivery (`X-Extranet-Event-Id`):
     /// receivers drop duplicates by it.
     pub event_id: String,
@@ -161,8 +161,8 @@ pub struct WebhookDeliveryView {
 impl From<&DeliveryRecord> for WebhookDeliveryView {
     fn from(d: &DeliveryRecord) -> Self {
         Self {
-            id: d.id,
-            webhook_id: d.webhook_id.as_uuid(),
+            id: domain::ids::WebhookDeliveryId(d.id),
+            webhook_id: d.webhook_id,
             event_id: d.event_id.clone(),
             event: d.event,
             status: d.status,
