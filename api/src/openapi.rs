@@ -185,6 +185,25 @@ mod tests {
         assert_eq!(missed, Vec::<String>::new());
     }
 
+    /// Every request body takes no other fields: each body type is
+    /// `#[serde(deny_unknown_fields)]`, which utoipa writes as `additionalProperties: false`.
+    #[test]
+    fn every_request_body_is_closed() {
+        let doc = document();
+        let (requests, _) = exact::reach(&doc);
+        for name in requests {
+            let s = &doc["components"]["schemas"][&name];
+            let object = if s["allOf"].is_array() {
+                &s["allOf"][0]
+            } else {
+                s
+            };
+            if object.get("properties").is_some() {
+                assert_eq!(object["additionalProperties"], false, "{name}");
+            }
+        }
+    }
+
     /// Every uuid says what it names, from its type: but the audit log's `target_id`, which
     /// may name anything.
     #[test]

@@ -23,7 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct NewApiTokenBody {
     /// What the token is for, so you know which one to revoke.
-    #[schema(example = "CRM sync")]
+    #[schema(value_type = domain::api_token::TokenName)]
     pub name: String,
     /// What the token may do; at least one.
     #[schema(example = json!(["invitations:write", "invitations:read"]))]

@@ -28,6 +28,7 @@ use uuid::Uuid;
 pub struct InviteeBody {
     #[schema(example = "ann@client.example")]
     pub email: Option<String>,
+    #[schema(value_type = Option<domain::login::Phone>)]
     pub phone: Option<String>,
     /// Required; read as empty when left out, so that the batch names every missing name of
     /// every row at once (`Batch::parse`).

@@ -146,7 +146,7 @@ pub async fn lookup_invitation(
 pub struct AcceptBody {
     pub token: String,
     /// The password of the login's existing network profile, or one for the new profile.
-    #[schema(example = "correct horse battery")]
+    #[schema(value_type = domain::password::Password)]
     pub password: String,
     /// For a new profile; the invitation's names otherwise.
     pub first_name: Option<String>,

@@ -42,6 +42,7 @@ pub struct NewWebhookBody {
     pub events: Vec<String>,
     /// The signing secret (16 to 128 printable characters); without it, one is generated and
     /// shown once.
+    #[schema(value_type = Option<domain::webhook::Secret>)]
     pub secret: Option<String>,
 }
 
@@ -53,6 +54,7 @@ pub struct WebhookPatch {
     #[schema(value_type = Option<Vec<domain::webhook::event::SubscribableEvent>>)]
     pub events: Option<Vec<String>>,
     /// A new signing secret (16 to 128 printable characters).
+    #[schema(value_type = Option<domain::webhook::Secret>)]
     pub secret: Option<String>,
     /// `false` switches the webhook off: nothing more is posted to it (but pings) and no
     /// events are queued for it; its waiting deliveries are paused. `true` switches it on
