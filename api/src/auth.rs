@@ -54,6 +54,23 @@ fn bad_claim() -> ApiError {
 /// the parameters, on every backend.
 pub struct Caller(pub Actor);
 
+/// The authenticated caller acting as a user of an account: a [`Caller`] whose token is an
+/// account's (a network-profile token is refused with 403 `account_token_required`), for the
+/// endpoints that act in an account.
+pub struct AccountCaller(pub AccountUser);
+
+impl FromRequest for AccountCaller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let outcome = Caller::from_request(req, payload)
+            .into_inner()
+            .and_then(|Caller(actor)| Ok(Self(*actor.in_account()?)));
+        ready(outcome)
+    }
+}
+
 /// What [`authenticate`] found out about the request's bearer token.
 #[derive(Clone)]
 struct Identified(Result<Actor, ApiError>);

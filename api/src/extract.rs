@@ -1,7 +1,10 @@
 //! Request extractors that speak problem+json: a JSON body whose every error names the field
 //! it is about, and query/path errors as `invalid_parameter`.
 
+mod path;
 mod shape;
+
+pub use path::{DeliveryPath, InvitedTo, MemberPath, PathId, PathParams};
 
 use crate::problem::{ApiError, ProblemField};
 use actix_web::dev::Payload;
@@ -185,16 +188,7 @@ where
     T::deserialize(d).map(Some)
 }
 
-/// 400 for query strings and path segments that do not parse.
-/// An id from the path (`what`: "user id", "workgroup id"…), or 400 `invalid_parameter`.
-pub fn path_id<T>(id: &str, what: &str) -> Result<T, ApiError>
-where
-    T: std::str::FromStr,
-    T::Err: std::fmt::Display,
-{
-    id.parse().map_err(|e| invalid_parameter(e, what))
-}
-
+/// 400 `invalid_parameter`, for query strings and path segments that do not parse.
 pub fn invalid_parameter(err: impl std::fmt::Display, what: &str) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,

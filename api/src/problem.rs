@@ -289,6 +289,7 @@ impl From<DomainError> for ApiError {
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Gone => StatusCode::GONE,
+            ErrorKind::Internal => return Self::internal(e),
         };
         if let DomainError::Invalid(errors) = e {
             return Self::invalid_fields(errors.into_iter().map(ProblemField::from).collect());
@@ -400,4 +401,16 @@ pub fn ensure_problem<B: MessageBody + 'static>(
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, res).map_into_right_body(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_cannot_happen_is_our_fault_not_the_clients() {
+        let e = ApiError::from(DomainError::Unreachable("a test"));
+        assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(e.code, "internal_error");
+    }
 }

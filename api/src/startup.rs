@@ -112,11 +112,11 @@ impl Application {
             wakeup,
             db: db.clone(),
             scans: crate::state::Scans::for_pool(config.db_pool_size),
-            account_limits: persistence::Limits {
+            account_limits: Arc::new(persistence::Limits {
                 plans: config.plans.clone(),
                 quotas: config.quotas,
                 resend_interval_seconds: config.resend_interval_seconds,
-            },
+            }),
             tokens: Tokens::new(&keys.jwt, config.token_ttl_seconds),
             passwords: Passwords::new(cores)?,
             limits: PublicLimits::new(

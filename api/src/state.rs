@@ -2,10 +2,11 @@
 
 use crate::clock::Clock;
 use crate::passwords::Passwords;
+use crate::problem::ApiError;
 use crate::rate_limit::{LoginFailures, PublicLimits};
 use crate::secrets::TokenSealer;
 use crate::tokens::Tokens;
-use persistence::{Database, Limits};
+use persistence::{Database, Limits, StoreError};
 use std::sync::Arc;
 use tokio::sync::{AcquireError, Notify, OwnedSemaphorePermit, Semaphore};
 
@@ -16,7 +17,7 @@ pub struct AppState {
     /// Permits for the reads that may scan (`reads::read`).
     pub scans: Scans,
     /// Plans, sending quotas and the resend interval, as configured.
-    pub account_limits: Limits,
+    pub account_limits: Arc<Limits>,
     pub tokens: Tokens,
     pub passwords: Passwords,
     pub limits: PublicLimits,
@@ -34,6 +35,20 @@ pub struct AppState {
     pub metrics: crate::metrics::Metrics,
     /// One readiness check at a time (see `routes::health::readyz`).
     pub readiness: tokio::sync::Mutex<()>,
+}
+
+impl AppState {
+    /// Runs a write — a use case, which opens its own transaction — on a blocking thread
+    /// within the current request (its id reaches the audit events), off the event loop; its
+    /// refusal or the store's failure is the answer. Reads go through `crate::reads::read`.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Database) -> Result<T, StoreError> + Send + 'static,
+    {
+        let db = self.db.clone();
+        Ok(crate::blocking::run(move || work(&db)).await??)
+    }
 }
 
 /// The reads that may scan, at most this many at once (waiting without a thread meanwhile).

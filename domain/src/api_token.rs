@@ -73,7 +73,7 @@ impl NewToken {
             }
         }
         errors.finish()?;
-        let name = name.ok_or(DomainError::Invalid(Vec::new()))?;
+        let name = name.ok_or(DomainError::Unreachable("a name that parsed is missing"))?;
         Ok(Self {
             name,
             scopes: Scopes::of(scopes.iter().copied()),

@@ -1,20 +1,16 @@
 //! What messages say, and when a failed delivery is tried again.
 
 use crate::enums::Channel;
+use crate::retry::Backoff;
 use chrono::Duration;
 
-/// A delivery is given up after this many failed attempts.
-pub const MAX_ATTEMPTS: u32 = 12;
-
-/// How long to wait after `attempts` failed attempts: 2, 4, 8 … seconds, at most an hour;
-/// `None` once the delivery is given up.
-pub fn retry_after(attempts: u32) -> Option<Duration> {
-    if attempts >= MAX_ATTEMPTS {
-        return None;
-    }
-    let seconds = 2i64.saturating_pow(attempts.clamp(1, 12)).min(3_600);
-    Some(Duration::seconds(seconds))
-}
+/// How messages are retried: after 2, 4, 8 … seconds, at most an hour apart, the whole wait
+/// (no jitter: a message's recipient is one mailbox, not a crowd), given up after 12 attempts.
+pub const RETRIES: Backoff = Backoff {
+    base: Duration::seconds(2),
+    cap: Duration::hours(1),
+    attempts: 12,
+};
 
 /// The facts an invitation message is written from.
 #[derive(Debug, Clone, Copy)]
@@ -154,19 +150,14 @@ mod tests {
     }
 
     #[test]
-    fn retries_back_off_and_give_up() {
-        assert_eq!(retry_after(1), Some(Duration::seconds(2)));
-        assert_eq!(retry_after(3), Some(Duration::seconds(8)));
-        assert_eq!(retry_after(11), Some(Duration::seconds(2048)));
-        assert_eq!(retry_after(MAX_ATTEMPTS), None);
-        let mut waits: Vec<_> = (1..MAX_ATTEMPTS).filter_map(retry_after).collect();
-        let sorted = {
-            let mut w = waits.clone();
-            w.sort();
-            w
-        };
-        assert_eq!(waits, sorted);
-        waits.dedup();
+    fn messages_are_retried_after_doubling_waits_then_given_up() {
+        let after = |n| RETRIES.after(n, 1.0);
+        assert_eq!(after(1), Some(Duration::seconds(2)));
+        assert_eq!(after(3), Some(Duration::seconds(8)));
+        assert_eq!(after(11), Some(Duration::seconds(2048)));
+        assert_eq!(after(RETRIES.attempts), None);
+        let waits: Vec<_> = (1..RETRIES.attempts).filter_map(after).collect();
+        assert!(waits.windows(2).all(|w| w[0] < w[1]));
         assert!(waits.iter().all(|w| *w <= Duration::hours(1)));
     }
 

@@ -20,6 +20,9 @@ pub enum ErrorKind {
     RateLimited,
     /// Existed, but is over for good (410).
     Gone,
+    /// What the code holds cannot happen, and did: a fault of ours (500, logged), never the
+    /// client's.
+    Internal,
 }
 
 /// One problem with one input field, named by its path (`admin.email`, `invitees[3].phone`).
@@ -60,6 +63,9 @@ impl FieldError {
 pub enum DomainError {
     #[error("the request has invalid fields")]
     Invalid(Vec<FieldError>),
+    /// A state the code rules out (named here, for the log) was reached.
+    #[error("cannot happen: {0}")]
+    Unreachable(&'static str),
     #[error("the login or password is wrong")]
     InvalidCredentials,
     #[error("the code is wrong, used or expired; ask for a new one")]
@@ -179,6 +185,7 @@ impl DomainError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Invalid(_) => "validation_failed",
+            Self::Unreachable(_) => "internal_error",
             Self::InvalidCredentials => "invalid_credentials",
             Self::InvalidCode => "invalid_code",
             Self::TokenNoLongerValid(_) => "invalid_token",
@@ -235,6 +242,7 @@ impl DomainError {
 
     pub fn kind(&self) -> ErrorKind {
         match self {
+            Self::Unreachable(_) => ErrorKind::Internal,
             Self::Invalid(_)
             | Self::IdempotencyKeyReused
             | Self::InvalidCode

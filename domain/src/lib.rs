@@ -40,6 +40,7 @@ pub mod names;
 mod openapi;
 pub mod password;
 pub mod plan;
+pub mod retry;
 pub mod scope;
 pub mod seats;
 pub mod sending;

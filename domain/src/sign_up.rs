@@ -117,7 +117,9 @@ impl SignUp {
                 first_name,
                 last_name,
             }),
-            _ => Err(DomainError::Invalid(Vec::new())),
+            _ => Err(DomainError::Unreachable(
+                "a sign-up without field errors misses a field",
+            )),
         }
     }
 }

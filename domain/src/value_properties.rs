@@ -10,7 +10,7 @@ use crate::password::Password;
 use crate::scope::{Scope, Scopes};
 use crate::webhook::address::{check_address, Host, WebhookUrl, MAX_URL_CHARS};
 use crate::webhook::event::{EventType, EventTypes};
-use crate::webhook::{retry_after, Secret, MAX_ATTEMPTS, MAX_BACKOFF_SECONDS};
+use crate::webhook::{retries, Secret, MAX_ATTEMPTS, MAX_BACKOFF_SECONDS};
 use chrono::Duration;
 use proptest::prelude::*;
 use std::net::IpAddr;
@@ -242,17 +242,18 @@ proptest! {
 
     #[test]
     fn retries_wait_longer_each_time_within_the_cap_then_stop(base_ms in 1i64..120_000, jitter in 0.0f64..=1.0) {
-        let base = Duration::milliseconds(base_ms);
+        let backoff = retries(Duration::milliseconds(base_ms));
+        let retry_after = |n, jitter| backoff.after(n, jitter);
         let mut last = Duration::zero();
         for attempt in 1..MAX_ATTEMPTS {
-            let wait = retry_after(attempt, base, 1.0).unwrap();
+            let wait = retry_after(attempt, 1.0).unwrap();
             prop_assert!(wait >= last);
             prop_assert!(wait <= Duration::seconds(MAX_BACKOFF_SECONDS));
-            let jittered = retry_after(attempt, base, jitter).unwrap();
+            let jittered = retry_after(attempt, jitter).unwrap();
             prop_assert!(jittered * 2 >= wait - Duration::milliseconds(2) && jittered <= wait);
             last = wait;
         }
-        prop_assert_eq!(retry_after(MAX_ATTEMPTS, base, jitter), None);
+        prop_assert_eq!(retry_after(MAX_ATTEMPTS, jitter), None);
     }
 }
 

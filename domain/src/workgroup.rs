@@ -93,7 +93,7 @@ impl NewWorkgroup {
             .and_then(|d| errors.check("description", parse_description(d)))
             .flatten();
         errors.finish()?;
-        let name = name.ok_or(DomainError::Invalid(Vec::new()))?;
+        let name = name.ok_or(DomainError::Unreachable("a name that parsed is missing"))?;
         Ok(Self {
             name,
             kind: req.kind,

@@ -12,7 +12,7 @@ use crate::secrets::TokenSealer;
 use crate::shutdown::Stopping;
 use domain::delivery::{
     render_invitation, render_login_change_code, render_login_changed,
-    render_membership_invitation, render_sign_up_code, retry_after, InvitationMessage, Rendered,
+    render_membership_invitation, render_sign_up_code, InvitationMessage, Rendered, RETRIES,
 };
 use domain::enums::Channel;
 use persistence::outbox::{self, Attempt, Claimed, Recorded};
@@ -205,7 +205,9 @@ impl Deliveries {
             }
             Err(error) => {
                 let attempts = m.attempts + 1;
-                let retry_at = retry_after(attempts).map(|wait| self.clock.now() + wait);
+                let retry_at = RETRIES
+                    .after(attempts, 1.0)
+                    .map(|wait| self.clock.now() + wait);
                 tracing::warn!(message_id = %m.id, channel = %m.channel, attempts, %error, gave_up = retry_at.is_none(), "delivery failed");
                 let outcome = if retry_at.is_some() {
                     DeliveryOutcome::Retry

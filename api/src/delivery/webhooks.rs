@@ -14,9 +14,7 @@ use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::secrets::TokenSealer;
 use crate::shutdown::Stopping;
 use domain::enums::Channel;
-use domain::webhook::{
-    check_resolved, retry_after, signature_header, signed_content, Host, WebhookUrl,
-};
+use domain::webhook::{check_resolved, retries, signed_content, Host, WebhookUrl};
 use domain::DomainError;
 use futures_util::StreamExt;
 use hmac::{Hmac, Mac};
@@ -192,7 +190,8 @@ impl WebhookWorker {
             Outcome::Failed {
                 status,
                 error,
-                retry_at: retry_after(d.attempts + 1, self.settings.retry_base, jitter)
+                retry_at: retries(self.settings.retry_base)
+                    .after(d.attempts + 1, jitter)
                     .map(|wait| now + wait),
             }
         };
@@ -343,4 +342,10 @@ impl WebhookWorker {
         }
         tracing::debug!("the webhook worker stopped");
     }
+}
+
+/// The `X-Extranet-Signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of
+/// `signed_content`>`.
+fn signature_header(t: i64, hex_mac: &str) -> String {
+    format!("t={t},v1={hex_mac}")
 }

@@ -1,9 +1,10 @@
 //! Sign-up and the account: settings, plan, usage.
 
-use crate::auth::Caller;
+use crate::auth::AccountCaller;
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
 use crate::rate_limit::Endpoint;
+use crate::reads::Bound;
 use crate::responses::*;
 use crate::state::AppState;
 use crate::views::{AccountView, ExternalDomainsBody, UsageView, UserView};
@@ -128,11 +129,11 @@ pub async fn sign_up(
         &state.account_limits.plans,
         state.signup_sms,
     )?;
-    let db = state.db.clone();
     let login = cmd.login.clone();
-    let existing =
-        crate::blocking::run(move || persistence::identities::credentials_by_login(&db, &login))
-            .await??;
+    let existing = crate::reads::read(&state, Bound::Page, move |db| {
+        persistence::identities::credentials_by_login(db, &login)
+    })
+    .await?;
     // One Argon2 computation either way: checking an existing profile's password, or hashing
     // the new profile's. Which one it was shows nowhere in the answer.
     let (proved_profile, password_hash) = match existing {
@@ -163,9 +164,10 @@ pub async fn sign_up(
         expires_at: code_expiry(now),
         client: state.limits.client(&req).to_string(),
     };
-    let db = state.db.clone();
     let quotas = state.account_limits.quotas;
-    crate::blocking::run(move || persistence::sign_ups::start(&db, new, &quotas, now)).await??;
+    state
+        .write(move |db| persistence::sign_ups::start(db, new, &quotas, now))
+        .await?;
     state.wakeup.notify_one();
     Ok(HttpResponse::Accepted().json(SignUpStarted {
         status: "confirmation_sent",
@@ -224,25 +226,21 @@ pub async fn confirm_sign_up(
     let code = errors.check("code", ConfirmationCode::parse(&body.code));
     errors.finish()?;
     let (Some(login), Some(code)) = (login, code) else {
-        return Err(DomainError::Invalid(Vec::new()).into());
+        return Err(
+            DomainError::Unreachable("a confirmation without field errors misses a field").into(),
+        );
     };
     let hash = state
         .sealer
         .code_hash(login.as_str(), code.as_str())
         .map_err(ApiError::internal)?;
-    let st = state.clone();
+    let limits = state.account_limits.clone();
     let client = state.limits.client(&req).to_string();
-    let (account, user) = crate::blocking::run(move || {
-        persistence::sign_ups::confirm(
-            &st.db,
-            &login,
-            &hash,
-            &client,
-            &st.account_limits.plans,
-            now,
-        )
-    })
-    .await??;
+    let (account, user) = state
+        .write(move |db| {
+            persistence::sign_ups::confirm(db, &login, &hash, &client, &limits.plans, now)
+        })
+        .await?;
     let token = state
         .tokens
         .issue(user.identity_id, Some((account.id, user.id)), now)?;
@@ -267,12 +265,12 @@ pub async fn confirm_sign_up(
 #[get("/v1/account")]
 pub async fn get_account(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
 ) -> Result<web::Json<AccountView>, ApiError> {
-    let user = *actor.in_account()?;
-    let db = state.db.clone();
-    let account =
-        crate::blocking::run(move || persistence::accounts::account(&db, &user)).await??;
+    let account = crate::reads::read(&state, Bound::Page, move |db| {
+        persistence::accounts::account(db, &user)
+    })
+    .await?;
     Ok(web::Json(AccountView::new(
         &account,
         &state.account_limits.plans,
@@ -319,11 +317,10 @@ pub struct AccountPatch {
 #[patch("/v1/account")]
 pub async fn patch_account(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
     JsonBody(body): JsonBody<AccountPatch>,
 ) -> Result<web::Json<AccountView>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
     let domains = body.external_domains.as_ref().map(|d| match d {
         Some(d) => DomainLists {
             allow: d.allow.as_deref(),
@@ -337,11 +334,9 @@ pub async fn patch_account(
         external_domains: domains,
         invitation_ttl_hours: body.invitation_ttl_hours,
     })?;
-    let db = state.db.clone();
-    let account = crate::blocking::run(move || {
-        persistence::accounts::update_account(&db, &user, change, now)
-    })
-    .await??;
+    let account = state
+        .write(move |db| persistence::accounts::update_account(db, &user, change, now))
+        .await?;
     Ok(web::Json(AccountView::new(
         &account,
         &state.account_limits.plans,
@@ -376,22 +371,20 @@ pub struct PlanBody {
 #[put("/v1/account/plan")]
 pub async fn put_plan(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
     JsonBody(body): JsonBody<PlanBody>,
 ) -> Result<web::Json<AccountView>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
     let plan = state
         .account_limits
         .plans
         .choose(&body.plan)
         .map_err(|e| domain::DomainError::Invalid(vec![e.under("plan")]))?
         .clone();
-    let st = state.clone();
-    let account = crate::blocking::run(move || {
-        persistence::accounts::change_plan(&st.db, &user, &plan, &st.account_limits, now)
-    })
-    .await??;
+    let limits = state.account_limits.clone();
+    let account = state
+        .write(move |db| persistence::accounts::change_plan(db, &user, &plan, &limits, now))
+        .await?;
     Ok(web::Json(AccountView::new(
         &account,
         &state.account_limits.plans,
@@ -411,15 +404,14 @@ pub async fn put_plan(
 #[get("/v1/account/usage")]
 pub async fn usage(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
 ) -> Result<web::Json<UsageView>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let st = state.clone();
-    let usage = crate::blocking::run(move || {
-        persistence::accounts::usage(&st.db, &user, &st.account_limits, now)
+    let limits = state.account_limits.clone();
+    let usage = crate::reads::read(&state, Bound::Page, move |db| {
+        persistence::accounts::usage(db, &user, &limits, now)
     })
-    .await??;
+    .await?;
     Ok(web::Json(UsageView::new(
         &usage,
         &state.account_limits.quotas,

@@ -1,8 +1,9 @@
 //! Integrators' API tokens: created by a person (the secret is shown once), listed and revoked
 //! by their owner, or by an administrator.
 
-use crate::auth::Caller;
-use crate::extract::{path_id, JsonBody};
+use crate::auth::AccountCaller;
+use crate::extract::JsonBody;
+use crate::extract::PathId;
 use crate::idempotency::IdempotencyHeader;
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
@@ -108,12 +109,11 @@ pub struct ApiTokenPage {
 pub async fn create_api_token(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
     key: IdempotencyHeader,
     JsonBody(body): JsonBody<NewApiTokenBody>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
     let new = NewToken::parse(&body.name, &body.scopes, body.expires_at, now)?;
     let (_, issued) = state
         .sealer
@@ -124,11 +124,9 @@ pub async fn create_api_token(
         sealed: issued.sealed,
     };
     let key = key.key_for(&req, &body);
-    let db = state.db.clone();
-    let done = crate::blocking::run(move || {
-        persistence::api_tokens::create(&db, user, new, secret, key, now)
-    })
-    .await??;
+    let done = state
+        .write(move |db| persistence::api_tokens::create(db, user, new, secret, key, now))
+        .await?;
     // The secret shown is the one stored sealed with the outcome: on a replay, the first one.
     let token_secret = state
         .sealer
@@ -171,10 +169,9 @@ pub struct ApiTokenListQuery {
 #[get("/v1/api-tokens")]
 pub async fn list_api_tokens(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
     query: web::Query<ApiTokenListQuery>,
 ) -> Result<web::Json<ApiTokenPage>, ApiError> {
-    let user = *actor.in_account()?;
     let page = page_request::<ApiTokenId>(query.limit, query.cursor.as_deref())?;
     let found = crate::reads::read(&state, Bound::Page, move |db| {
         persistence::api_tokens::list(db, &user, page)
@@ -189,7 +186,7 @@ pub async fn list_api_tokens(
 /// One of your tokens (administrators: any of the account's); 404 otherwise.
 #[utoipa::path(
     tag = "api-tokens",
-    params(("id" = uuid::Uuid, Path, description = "The token's id")),
+    params(PathId<ApiTokenId>),
     responses(
         (status = 200, description = "The token", body = ApiTokenView),
         (status = 400, response = BadRequest),
@@ -201,11 +198,9 @@ pub async fn list_api_tokens(
 #[get("/v1/api-tokens/{id}")]
 pub async fn get_api_token(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<ApiTokenId>,
 ) -> Result<web::Json<ApiTokenView>, ApiError> {
-    let user = *actor.in_account()?;
-    let id: ApiTokenId = path_id(&id, "API token id")?;
     let found = crate::reads::read(&state, Bound::Page, move |db| {
         persistence::api_tokens::get(db, &user, id)
     })
@@ -216,7 +211,7 @@ pub async fn get_api_token(
 /// Revoke a token: its next request is 401. Revoking a revoked token changes nothing.
 #[utoipa::path(
     tag = "api-tokens",
-    params(("id" = uuid::Uuid, Path, description = "The token's id")),
+    params(PathId<ApiTokenId>),
     responses(
         (status = 204, description = "Revoked"),
         (status = 400, response = BadRequest),
@@ -228,13 +223,12 @@ pub async fn get_api_token(
 #[delete("/v1/api-tokens/{id}")]
 pub async fn revoke_api_token(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<ApiTokenId>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let id: ApiTokenId = path_id(&id, "API token id")?;
-    let db = state.db.clone();
-    crate::blocking::run(move || persistence::api_tokens::revoke(&db, &user, id, now)).await??;
+    state
+        .write(move |db| persistence::api_tokens::revoke(db, &user, id, now))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

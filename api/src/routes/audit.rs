@@ -1,6 +1,6 @@
 //! The audit log: who did what to whom, and when.
 
-use crate::auth::Caller;
+use crate::auth::AccountCaller;
 use crate::extract::field_errors;
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::{ApiError, ProblemField};
@@ -158,10 +158,9 @@ pub struct AuditEventPage {
 #[get("/v1/audit-events")]
 pub async fn list_audit_events(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
     query: web::Query<AuditQuery>,
 ) -> Result<web::Json<AuditEventPage>, ApiError> {
-    let user = *actor.in_account()?;
     query
         .validate()
         .map_err(|e| ApiError::invalid_fields(field_errors(&e)))?;

@@ -3,6 +3,7 @@
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
 use crate::rate_limit::{Endpoint, PasswordTarget};
+use crate::reads::Bound;
 use crate::responses::*;
 use crate::state::AppState;
 use crate::tokens::AccessToken;
@@ -66,12 +67,11 @@ pub async fn login(
     state.limits.check(Endpoint::Login, &req)?;
     let login =
         Login::parse(&body.login).map_err(|e| DomainError::Invalid(vec![e.under("login")]))?;
-    let db = state.db.clone();
     let looked_up = login.clone();
-    let credentials = crate::blocking::run(move || {
-        persistence::identities::credentials_by_login(&db, &looked_up)
+    let credentials = crate::reads::read(&state, Bound::Page, move |db| {
+        persistence::identities::credentials_by_login(db, &looked_up)
     })
-    .await??;
+    .await?;
     let (identity, hash) = match credentials {
         Some(c) => (Some(c.identity_id), Some(c.password_hash)),
         None => (None, None),
@@ -94,11 +94,10 @@ pub async fn login(
     let Some(account_id) = body.account_id.map(AccountId) else {
         return Ok(web::Json(state.tokens.issue(identity, None, now)?));
     };
-    let db = state.db.clone();
-    let user = crate::blocking::run(move || {
-        persistence::identities::user_of_identity(&db, account_id, identity)
+    let user = crate::reads::read(&state, Bound::Page, move |db| {
+        persistence::identities::user_of_identity(db, account_id, identity)
     })
-    .await??;
+    .await?;
     // Not a user there: the same answer as a wrong password, so accounts are not probed.
     let (user_id, status) = user.ok_or(DomainError::InvalidCredentials)?;
     may_log_in(status)?;

@@ -1,8 +1,9 @@
 //! Invitations of new people, as the account sees them: the batch, the list, and the lifecycle
 //! (resend, revoke). The invitee's side is in `invitee`.
 
-use crate::auth::Caller;
-use crate::extract::{invalid_parameter, JsonBody};
+use crate::auth::AccountCaller;
+use crate::extract::JsonBody;
+use crate::extract::PathId;
 use crate::idempotency::{self, IdempotencyHeader};
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
@@ -195,12 +196,11 @@ impl BatchResponse {
 pub async fn create_invitations(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
     key: IdempotencyHeader,
     JsonBody(body): JsonBody<InvitationBatchBody>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
     let workgroup = match (&body.workgroup_id, &body.workgroup) {
         (Some(_), Some(_)) => WorkgroupRequest::Both,
         (Some(id), None) => WorkgroupRequest::Existing(WorkgroupId(*id)),
@@ -225,12 +225,11 @@ pub async fn create_invitations(
             })
             .collect(),
     })?;
-    let st = state.clone();
+    let limits = state.account_limits.clone();
     if body.dry_run {
-        let preview = crate::blocking::run(move || {
-            persistence::invite::preview_batch(&st.db, &user, &st.account_limits, &batch, now)
-        })
-        .await??;
+        let preview = state
+            .write(move |db| persistence::invite::preview_batch(db, &user, &limits, &batch, now))
+            .await?;
         return Ok(HttpResponse::Ok().json(BatchResponse::shown(&preview, user.disclosure())));
     }
     let tokens = (0..batch.invitees.len())
@@ -239,10 +238,9 @@ pub async fn create_invitations(
         .map_err(ApiError::internal)?;
     let key = key.key_for(&req, &body);
     let new = NewInvitations { batch, tokens };
-    let done = crate::blocking::run(move || {
-        persistence::invite::create_batch(&st.db, user, &st.account_limits, new, now, key)
-    })
-    .await??;
+    let done = state
+        .write(move |db| persistence::invite::create_batch(db, user, &limits, new, now, key))
+        .await?;
     if !done.replayed {
         state.wakeup.notify_one();
     }
@@ -290,11 +288,10 @@ pub struct InvitationListQuery {
 #[get("/v1/invitations")]
 pub async fn list_invitations(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
     query: web::Query<InvitationListQuery>,
 ) -> Result<web::Json<InvitationPage>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
     let query = query.into_inner();
     let page = page_request::<InvitationId>(query.limit, query.cursor.as_deref())?;
     let filter = InvitationFilter {
@@ -318,16 +315,10 @@ pub async fn list_invitations(
         next_cursor: page.next_after.map(encode_cursor),
     }))
 }
-
-fn invitation_id(id: &str) -> Result<InvitationId, ApiError> {
-    id.parse()
-        .map_err(|e| invalid_parameter(e, "invitation id"))
-}
-
 /// One invitation (employees). Never shows the token.
 #[utoipa::path(
     tag = "invitations",
-    params(("id" = Uuid, Path, description = "The invitation's id")),
+    params(PathId<InvitationId>),
     responses(
         (status = 200, description = "The invitation", body = InvitationView),
         (status = 400, response = BadRequest),
@@ -339,16 +330,14 @@ fn invitation_id(id: &str) -> Result<InvitationId, ApiError> {
 #[get("/v1/invitations/{id}", guard = "not_a_path_of_its_own")]
 pub async fn get_invitation(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<InvitationId>,
 ) -> Result<web::Json<InvitationView>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let id = invitation_id(&id)?;
-    let db = state.db.clone();
-    let invitation =
-        crate::blocking::run(move || persistence::lifecycle::get_invitation(&db, &user, id, now))
-            .await??;
+    let invitation = crate::reads::read(&state, Bound::Page, move |db| {
+        persistence::lifecycle::get_invitation(db, &user, id, now)
+    })
+    .await?;
     Ok(web::Json(InvitationView::shown(
         &invitation,
         user.disclosure(),
@@ -361,7 +350,7 @@ pub async fn get_invitation(
 /// workgroup's invite policy, the domain rules, rule 1), and vouches for it from then on.
 #[utoipa::path(
     tag = "invitations",
-    params(("id" = Uuid, Path, description = "The invitation's id")),
+    params(PathId<InvitationId>),
     responses(
         (status = 200, description = "Sent again", body = InvitationView),
         (status = 400, response = BadRequest),
@@ -375,18 +364,15 @@ pub async fn get_invitation(
 #[post("/v1/invitations/{id}/resend")]
 pub async fn resend_invitation(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<InvitationId>,
 ) -> Result<web::Json<InvitationView>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let id = invitation_id(&id)?;
     let token = state.sealer.issue().map_err(ApiError::internal)?;
-    let st = state.clone();
-    let invitation = crate::blocking::run(move || {
-        persistence::lifecycle::resend(&st.db, &user, &st.account_limits, id, token, now)
-    })
-    .await??;
+    let limits = state.account_limits.clone();
+    let invitation = state
+        .write(move |db| persistence::lifecycle::resend(db, &user, &limits, id, token, now))
+        .await?;
     state.wakeup.notify_one();
     Ok(web::Json(InvitationView::shown(
         &invitation,
@@ -397,7 +383,7 @@ pub async fn resend_invitation(
 /// Revoke an invitation (its inviter, or an admin); a pending one frees its seat.
 #[utoipa::path(
     tag = "invitations",
-    params(("id" = Uuid, Path, description = "The invitation's id")),
+    params(PathId<InvitationId>),
     responses(
         (status = 200, description = "Revoked", body = InvitationView),
         (status = 400, response = BadRequest),
@@ -410,15 +396,13 @@ pub async fn resend_invitation(
 #[post("/v1/invitations/{id}/revoke")]
 pub async fn revoke_invitation(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<InvitationId>,
 ) -> Result<web::Json<InvitationView>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let id = invitation_id(&id)?;
-    let db = state.db.clone();
-    let invitation =
-        crate::blocking::run(move || persistence::lifecycle::revoke(&db, &user, id, now)).await??;
+    let invitation = state
+        .write(move |db| persistence::lifecycle::revoke(db, &user, id, now))
+        .await?;
     Ok(web::Json(InvitationView::shown(
         &invitation,
         user.disclosure(),

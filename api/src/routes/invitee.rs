@@ -5,6 +5,7 @@
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
 use crate::rate_limit::{Endpoint, PasswordTarget};
+use crate::reads::Bound;
 use crate::responses::*;
 use crate::secrets::token_hash;
 use crate::state::AppState;
@@ -107,9 +108,10 @@ pub async fn lookup_invitation(
     let now = state.clock.now();
     state.limits.check(Endpoint::Lookup, &req)?;
     let hash = token_hash(&body.token);
-    let db = state.db.clone();
-    let found =
-        crate::blocking::run(move || persistence::accept::lookup(&db, &hash, now)).await??;
+    let found = crate::reads::read(&state, Bound::Page, move |db| {
+        persistence::accept::lookup(db, &hash, now)
+    })
+    .await?;
     let i = &found.invitation;
     Ok(web::Json(LookupView {
         invitation: LookupInvitation {
@@ -213,13 +215,15 @@ pub async fn accept_invitation(
         .as_deref()
         .and_then(|n| errors.check("last_name", PersonName::parse(n)));
     errors.finish()?;
-    let password = password.ok_or(DomainError::Invalid(Vec::new()))?;
+    let password = password.ok_or(DomainError::Unreachable(
+        "a password that parsed is missing",
+    ))?;
     let hash = token_hash(&body.token);
-    let db = state.db.clone();
     let h = hash.clone();
-    let credentials =
-        crate::blocking::run(move || persistence::accept::credentials_for_token(&db, &h, now))
-            .await??;
+    let credentials = crate::reads::read(&state, Bound::Page, move |db| {
+        persistence::accept::credentials_for_token(db, &h, now)
+    })
+    .await?;
     let profile = match credentials {
         Some(Credentials {
             identity_id,
@@ -244,9 +248,9 @@ pub async fn accept_invitation(
             last_name: last.map(PersonName::into_string),
         },
     };
-    let db = state.db.clone();
-    let user = crate::blocking::run(move || persistence::accept::accept(&db, &hash, profile, now))
-        .await??;
+    let user = state
+        .write(move |db| persistence::accept::accept(db, &hash, profile, now))
+        .await?;
     let token = state
         .tokens
         .issue(user.identity_id, Some((user.account_id, user.id)), now)?;
@@ -284,8 +288,8 @@ pub async fn decline_invitation(
     let now = state.clock.now();
     state.limits.check(Endpoint::Accept, &req)?;
     let hash = token_hash(&body.token);
-    let db = state.db.clone();
-    let invitation =
-        crate::blocking::run(move || persistence::accept::decline(&db, &hash, now)).await??;
+    let invitation = state
+        .write(move |db| persistence::accept::decline(db, &hash, now))
+        .await?;
     Ok(web::Json(InvitationView::from(&invitation)))
 }

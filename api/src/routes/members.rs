@@ -1,14 +1,14 @@
 //! Members of workgroups: the list, adding existing users (membership invitations), roles,
 //! removal; and the caller's own membership invitations, accepted or declined.
 
-use crate::auth::Caller;
-use crate::extract::{path_id, JsonBody};
+use crate::auth::AccountCaller;
+use crate::extract::JsonBody;
+use crate::extract::{InvitedTo, MemberPath, PathId};
 use crate::idempotency::{self, IdempotencyHeader};
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
 use crate::reads::Bound;
 use crate::responses::*;
-use crate::routes::workgroups::workgroup_id;
 use crate::state::AppState;
 use crate::views::{MemberPage, MemberView, WorkgroupInvitationPage, WorkgroupInvitationView};
 use actix_web::http::StatusCode;
@@ -19,11 +19,6 @@ use domain::membership::parse_new_member_role;
 use persistence::members::{MemberFilter, NewMember};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-fn user_id(id: &str) -> Result<UserId, ApiError> {
-    path_id(id, "user id")
-}
-
 /// Filters and page of a members list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -45,7 +40,7 @@ pub struct MemberListQuery {
 /// members and pending membership invitations; an external user sees active members only.
 #[utoipa::path(
     tag = "workgroups",
-    params(("id" = uuid::Uuid, Path, description = "The workgroup's id"), MemberListQuery),
+    params(PathId<WorkgroupId>, MemberListQuery),
     responses(
         (status = 200, description = "A page of members", body = MemberPage),
         (status = 400, response = BadRequest),
@@ -58,12 +53,10 @@ pub struct MemberListQuery {
 #[get("/v1/workgroups/{id}/members")]
 pub async fn list_members(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<WorkgroupId>,
     query: web::Query<MemberListQuery>,
 ) -> Result<web::Json<MemberPage>, ApiError> {
-    let user = *actor.in_account()?;
-    let id = workgroup_id(&id)?;
     let page = page_request::<UserId>(query.limit, query.cursor.as_deref())?;
     let filter = MemberFilter {
         role: query.role,
@@ -102,7 +95,7 @@ pub struct NewMemberBody {
 #[utoipa::path(
     tag = "workgroups",
     params(
-        ("id" = uuid::Uuid, Path, description = "The workgroup's id"),
+        PathId<WorkgroupId>,
         ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to the same request"),
     ),
     request_body(content = NewMemberBody, example = json!({"user_id": "0192f0c1-7c1e-7a3e-9f1a-1f2e3d4c5b6a", "role": "member"})),
@@ -123,14 +116,12 @@ pub struct NewMemberBody {
 pub async fn add_member(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
     key: IdempotencyHeader,
-    id: web::Path<String>,
+    PathId(group): PathId<WorkgroupId>,
     JsonBody(body): JsonBody<NewMemberBody>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let group = workgroup_id(&id)?;
     let role = parse_new_member_role(body.role)?;
     let key = key.key_for(&req, &body);
     let candidate = UserId(body.user_id);
@@ -139,11 +130,10 @@ pub async fn add_member(
         user: candidate,
         role,
     };
-    let st = state.clone();
-    let done = crate::blocking::run(move || {
-        persistence::members::add_member(&st.db, user, &st.account_limits, new, now, key)
-    })
-    .await??;
+    let limits = state.account_limits.clone();
+    let done = state
+        .write(move |db| persistence::members::add_member(db, user, &limits, new, now, key))
+        .await?;
     if !done.replayed {
         state.wakeup.notify_one();
     }
@@ -166,9 +156,7 @@ pub struct MemberPatch {
 #[utoipa::path(
     tag = "workgroups",
     params(
-        ("id" = uuid::Uuid, Path, description = "The workgroup's id"),
-        ("user_id" = uuid::Uuid, Path, description = "The member's user id"),
-    ),
+PathId<MemberPath>),
     request_body(content = MemberPatch, example = json!({"role": "moderator"})),
     responses(
         (status = 200, description = "The member after the change", body = MemberView),
@@ -186,18 +174,19 @@ pub struct MemberPatch {
 #[patch("/v1/workgroups/{id}/members/{user_id}")]
 pub async fn patch_member(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    path: web::Path<(String, String)>,
+    AccountCaller(user): AccountCaller,
+    PathId(MemberPath {
+        workgroup: group,
+        member,
+    }): PathId<MemberPath>,
     JsonBody(body): JsonBody<MemberPatch>,
 ) -> Result<web::Json<MemberView>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let (group, member) = (workgroup_id(&path.0)?, user_id(&path.1)?);
-    let db = state.db.clone();
-    let changed = crate::blocking::run(move || {
-        persistence::members::change_role(&db, &user, group, member, body.role, now)
-    })
-    .await??;
+    let changed = state
+        .write(move |db| {
+            persistence::members::change_role(db, &user, group, member, body.role, now)
+        })
+        .await?;
     Ok(web::Json(MemberView::shown(&changed, user.disclosure())))
 }
 
@@ -207,9 +196,7 @@ pub async fn patch_member(
 #[utoipa::path(
     tag = "workgroups",
     params(
-        ("id" = uuid::Uuid, Path, description = "The workgroup's id"),
-        ("user_id" = uuid::Uuid, Path, description = "The member's user id"),
-    ),
+PathId<MemberPath>),
     responses(
         (status = 204, description = "Removed"),
         (status = 400, response = BadRequest),
@@ -222,17 +209,16 @@ pub async fn patch_member(
 #[delete("/v1/workgroups/{id}/members/{user_id}")]
 pub async fn remove_member(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    path: web::Path<(String, String)>,
+    AccountCaller(user): AccountCaller,
+    PathId(MemberPath {
+        workgroup: group,
+        member,
+    }): PathId<MemberPath>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let (group, member) = (workgroup_id(&path.0)?, user_id(&path.1)?);
-    let db = state.db.clone();
-    crate::blocking::run(move || {
-        persistence::members::remove_member(&db, &user, group, member, now)
-    })
-    .await??;
+    state
+        .write(move |db| persistence::members::remove_member(db, &user, group, member, now))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -262,10 +248,9 @@ pub struct WorkgroupInvitationQuery {
 #[get("/v1/me/workgroup-invitations")]
 pub async fn my_workgroup_invitations(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
     query: web::Query<WorkgroupInvitationQuery>,
 ) -> Result<web::Json<WorkgroupInvitationPage>, ApiError> {
-    let user = *actor.in_account()?;
     let page = page_request::<WorkgroupId>(query.limit, query.cursor.as_deref())?;
     let page = crate::reads::read(&state, Bound::Page, move |db| {
         persistence::workgroup_invitations::list_workgroup_invitations(db, &user, page)
@@ -284,7 +269,7 @@ pub async fn my_workgroup_invitations(
 /// Accept an invitation to a workgroup: the caller becomes an active member.
 #[utoipa::path(
     tag = "workgroups",
-    params(("workgroup_id" = uuid::Uuid, Path, description = "The workgroup the caller was invited to")),
+    params(PathId<InvitedTo>),
     responses(
         (status = 200, description = "The caller's membership, now active", body = MemberView),
         (status = 400, response = BadRequest),
@@ -297,24 +282,22 @@ pub async fn my_workgroup_invitations(
 #[post("/v1/me/workgroup-invitations/{workgroup_id}/accept")]
 pub async fn accept_workgroup_invitation(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(InvitedTo(group)): PathId<InvitedTo>,
 ) -> Result<web::Json<MemberView>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let group = workgroup_id(&id)?;
-    let db = state.db.clone();
-    let member = crate::blocking::run(move || {
-        persistence::workgroup_invitations::accept_workgroup_invitation(&db, &user, group, now)
-    })
-    .await??;
+    let member = state
+        .write(move |db| {
+            persistence::workgroup_invitations::accept_workgroup_invitation(db, &user, group, now)
+        })
+        .await?;
     Ok(web::Json(MemberView::shown(&member, user.disclosure())))
 }
 
 /// Decline an invitation to a workgroup: it is gone, and may be sent again later.
 #[utoipa::path(
     tag = "workgroups",
-    params(("workgroup_id" = uuid::Uuid, Path, description = "The workgroup the caller was invited to")),
+    params(PathId<InvitedTo>),
     responses(
         (status = 204, description = "Declined"),
         (status = 400, response = BadRequest),
@@ -326,16 +309,14 @@ pub async fn accept_workgroup_invitation(
 #[post("/v1/me/workgroup-invitations/{workgroup_id}/decline")]
 pub async fn decline_workgroup_invitation(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(InvitedTo(group)): PathId<InvitedTo>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let group = workgroup_id(&id)?;
-    let db = state.db.clone();
-    crate::blocking::run(move || {
-        persistence::workgroup_invitations::decline_workgroup_invitation(&db, &user, group, now)
-    })
-    .await??;
+    state
+        .write(move |db| {
+            persistence::workgroup_invitations::decline_workgroup_invitation(db, &user, group, now)
+        })
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

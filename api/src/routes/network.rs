@@ -108,9 +108,9 @@ pub async fn request_login_change(
     // Wrong passwords count against the person, with their failed logins.
     let target = PasswordTarget::Profile(identity);
     state.login_failures.check(&target)?;
-    let db = state.db.clone();
-    let hash = crate::blocking::run(move || persistence::identities::password_hash(&db, identity))
-        .await??;
+    let hash = state
+        .write(move |db| persistence::identities::password_hash(db, identity))
+        .await?;
     if !state
         .passwords
         .verify(&body.current_password, Some(hash))
@@ -132,10 +132,10 @@ pub async fn request_login_change(
         expires_at: code_expiry(now),
         client: state.limits.client(&req).to_string(),
     };
-    let db = state.db.clone();
     let quotas = state.account_limits.quotas;
-    crate::blocking::run(move || persistence::login_changes::request(&db, new, &quotas, now))
-        .await??;
+    state
+        .write(move |db| persistence::login_changes::request(db, new, &quotas, now))
+        .await?;
     state.wakeup.notify_one();
     Ok(HttpResponse::Accepted().json(LoginChangeStarted {
         status: "confirmation_sent",
@@ -198,13 +198,13 @@ pub async fn confirm_login_change(
         .sealer
         .code_hash(&code_binding(identity), code.as_str())
         .map_err(ApiError::internal)?;
-    let db = state.db.clone();
     let client = state.limits.client(&req).to_string();
-    let profile = crate::blocking::run(move || {
-        persistence::login_changes::confirm(&db, identity, &code_hash, &client, now)?;
-        persistence::identities::profile(&db, identity)
-    })
-    .await??;
+    let profile = state
+        .write(move |db| {
+            persistence::login_changes::confirm(db, identity, &code_hash, &client, now)?;
+            persistence::identities::profile(db, identity)
+        })
+        .await?;
     state.wakeup.notify_one();
     Ok(web::Json(ProfileView::from(&profile)))
 }

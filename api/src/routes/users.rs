@@ -1,8 +1,8 @@
 //! The caller and the account's users.
 
-use crate::auth::Caller;
-use crate::extract::path_id;
+use crate::auth::{AccountCaller, Caller};
 use crate::extract::JsonBody;
+use crate::extract::PathId;
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
 use crate::reads::Bound;
@@ -41,14 +41,14 @@ pub async fn me(
     state: web::Data<AppState>,
     Caller(actor): Caller,
 ) -> Result<web::Json<MeView>, ApiError> {
-    let db = state.db.clone();
-    let me = crate::blocking::run(move || match actor {
-        Actor::User(user) => persistence::users::get_user(&db, &user, user.user_id)
+    let me = crate::reads::read(&state, Bound::Page, move |db| match actor {
+        Actor::User(user) => persistence::users::get_user(db, &user, user.user_id)
             .map(|u| MeView::User(UserView::shown(&u, user.disclosure()))),
-        Actor::Identity(id) => persistence::identities::profile(&db, id)
-            .map(|p| MeView::Profile(ProfileView::from(&p))),
+        Actor::Identity(id) => {
+            persistence::identities::profile(db, id).map(|p| MeView::Profile(ProfileView::from(&p)))
+        }
     })
-    .await??;
+    .await?;
     Ok(web::Json(me))
 }
 
@@ -90,10 +90,9 @@ pub struct UserListQuery {
 #[get("/v1/users")]
 pub async fn list_users(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
     query: web::Query<UserListQuery>,
 ) -> Result<web::Json<UserPage>, ApiError> {
-    let user = *actor.in_account()?;
     let query = query.into_inner();
     let page = page_request::<UserId>(query.limit, query.cursor.as_deref())?;
     let filter = UserFilter {
@@ -121,7 +120,7 @@ pub async fn list_users(
 /// the person has changed since (the account does not follow the person it dismissed).
 #[utoipa::path(
     tag = "users",
-    params(("id" = uuid::Uuid, Path, description = "The user's id")),
+    params(PathId<UserId>),
     responses(
         (status = 200, description = "The user", body = UserView),
         (status = 400, response = BadRequest),
@@ -133,14 +132,13 @@ pub async fn list_users(
 #[get("/v1/users/{id}")]
 pub async fn get_user(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<UserId>,
 ) -> Result<web::Json<UserView>, ApiError> {
-    let user = *actor.in_account()?;
-    let id: UserId = path_id(&id, "user id")?;
-    let db = state.db.clone();
-    let found =
-        crate::blocking::run(move || persistence::users::get_user(&db, &user, id)).await??;
+    let found = crate::reads::read(&state, Bound::Page, move |db| {
+        persistence::users::get_user(db, &user, id)
+    })
+    .await?;
     Ok(web::Json(UserView::shown(&found, user.disclosure())))
 }
 
@@ -152,7 +150,7 @@ pub async fn get_user(
 /// account (inviting it is 409 `login_belongs_to_dismissed_user`).
 #[utoipa::path(
     tag = "users",
-    params(("id" = uuid::Uuid, Path, description = "The user's id")),
+    params(PathId<UserId>),
     responses(
         (status = 200, description = "The user, now dismissed", body = UserView),
         (status = 400, response = BadRequest),
@@ -165,15 +163,13 @@ pub async fn get_user(
 #[post("/v1/users/{id}/dismiss")]
 pub async fn dismiss_user(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<UserId>,
 ) -> Result<web::Json<UserView>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let id: UserId = path_id(&id, "user id")?;
-    let db = state.db.clone();
-    let dismissed =
-        crate::blocking::run(move || persistence::users::dismiss(&db, &user, id, now)).await??;
+    let dismissed = state
+        .write(move |db| persistence::users::dismiss(db, &user, id, now))
+        .await?;
     Ok(web::Json(UserView::shown(&dismissed, user.disclosure())))
 }
 
@@ -184,7 +180,7 @@ pub async fn dismiss_user(
 /// its `errors` naming the field and the invitation (`invitation_id`) to revoke first.
 #[utoipa::path(
     tag = "users",
-    params(("id" = uuid::Uuid, Path, description = "The user's id")),
+    params(PathId<UserId>),
     responses(
         (status = 200, description = "The user, active again", body = UserView),
         (status = 400, response = BadRequest),
@@ -197,17 +193,14 @@ pub async fn dismiss_user(
 #[post("/v1/users/{id}/reinstate")]
 pub async fn reinstate_user(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<UserId>,
 ) -> Result<web::Json<UserView>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let id: UserId = path_id(&id, "user id")?;
-    let st = state.clone();
-    let reinstated = crate::blocking::run(move || {
-        persistence::users::reinstate(&st.db, &user, &st.account_limits, id, now)
-    })
-    .await??;
+    let limits = state.account_limits.clone();
+    let reinstated = state
+        .write(move |db| persistence::users::reinstate(db, &user, &limits, id, now))
+        .await?;
     Ok(web::Json(UserView::shown(&reinstated, user.disclosure())))
 }
 
@@ -217,7 +210,7 @@ pub async fn reinstate_user(
 /// for an employee: there is no way back (see `transfer-to-extranet`).
 #[utoipa::path(
     tag = "users",
-    params(("id" = uuid::Uuid, Path, description = "The user's id")),
+    params(PathId<UserId>),
     responses(
         (status = 200, description = "The user, now an employee", body = UserView),
         (status = 400, response = BadRequest),
@@ -230,16 +223,13 @@ pub async fn reinstate_user(
 #[post("/v1/users/{id}/transfer-to-intranet")]
 pub async fn transfer_to_intranet(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<UserId>,
 ) -> Result<web::Json<UserView>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let id: UserId = path_id(&id, "user id")?;
-    let db = state.db.clone();
-    let moved =
-        crate::blocking::run(move || persistence::users::transfer_to_intranet(&db, &user, id, now))
-            .await??;
+    let moved = state
+        .write(move |db| persistence::users::transfer_to_intranet(db, &user, id, now))
+        .await?;
     Ok(web::Json(UserView::shown(&moved, user.disclosure())))
 }
 
@@ -250,7 +240,7 @@ pub async fn transfer_to_intranet(
 /// (`POST /v1/network/profile/login-change`) and is invited again with the old one.
 #[utoipa::path(
     tag = "users",
-    params(("id" = uuid::Uuid, Path, description = "The user's id")),
+    params(PathId<UserId>),
     responses(
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
@@ -264,11 +254,9 @@ pub async fn transfer_to_intranet(
 #[post("/v1/users/{id}/transfer-to-extranet")]
 pub async fn transfer_to_extranet(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<UserId>,
 ) -> Result<web::Json<UserView>, ApiError> {
-    let user = *actor.in_account()?;
-    let id: UserId = path_id(&id, "user id")?;
     crate::reads::read(&state, Bound::Page, move |db| {
         persistence::users::get_user(db, &user, id)
     })
@@ -303,7 +291,7 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<serde_json::
 /// becomes an external user (409 `user_type_not_writable`, whose detail names the ways).
 #[utoipa::path(
     tag = "users",
-    params(("id" = uuid::Uuid, Path, description = "The user's id")),
+    params(PathId<UserId>),
     request_body(content = UserPatch, example = json!({"is_admin": true})),
     responses(
         (status = 200, description = "The user as it is now", body = UserView),
@@ -321,13 +309,11 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<serde_json::
 #[patch("/v1/users/{id}")]
 pub async fn patch_user(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<UserId>,
     JsonBody(body): JsonBody<UserPatch>,
 ) -> Result<web::Json<UserView>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let id: UserId = path_id(&id, "user id")?;
     if body.user_type.is_some() {
         return Err(domain::transfer::refuse_type_change().into());
     }
@@ -338,9 +324,8 @@ pub async fn patch_user(
             "nothing to change: `is_admin` is the one field of a user an administrator writes",
         )
     })?;
-    let db = state.db.clone();
-    let changed =
-        crate::blocking::run(move || persistence::users::set_admin(&db, &user, id, is_admin, now))
-            .await??;
+    let changed = state
+        .write(move |db| persistence::users::set_admin(db, &user, id, is_admin, now))
+        .await?;
     Ok(web::Json(UserView::shown(&changed, user.disclosure())))
 }

@@ -1,8 +1,9 @@
 //! Webhooks: administrators (or their API tokens with `webhooks:write`) subscribe URLs to the
 //! account's events, read each delivery, ping a receiver and redeliver what it missed.
 
-use crate::auth::Caller;
-use crate::extract::{path_id, JsonBody};
+use crate::auth::AccountCaller;
+use crate::extract::JsonBody;
+use crate::extract::{DeliveryPath, PathId};
 use crate::idempotency::IdempotencyHeader;
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
@@ -228,12 +229,11 @@ fn seal(sealer: &TokenSealer, secret: &Secret) -> Result<String, ApiError> {
 pub async fn create_webhook(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
     key: IdempotencyHeader,
     JsonBody(body): JsonBody<NewWebhookBody>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
     may_manage_webhooks(&user)?;
     let new = NewWebhook::parse(
         &body.url,
@@ -249,11 +249,9 @@ pub async fn create_webhook(
         .unwrap_or_else(|| Secret::generated(TokenSealer::webhook_secret()));
     let sealed = seal(&state.sealer, &secret)?;
     let key = key.key_for(&req, &body);
-    let db = state.db.clone();
-    let done = crate::blocking::run(move || {
-        persistence::webhooks::create(&db, user, new, sealed, key, now)
-    })
-    .await??;
+    let done = state
+        .write(move |db| persistence::webhooks::create(db, user, new, sealed, key, now))
+        .await?;
     // The secret shown is the one stored with the outcome: on a replay, the first one.
     let shown = state
         .sealer
@@ -284,10 +282,9 @@ pub async fn create_webhook(
 #[get("/v1/webhooks")]
 pub async fn list_webhooks(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
     query: web::Query<WebhookListQuery>,
 ) -> Result<web::Json<WebhookPage>, ApiError> {
-    let user = *actor.in_account()?;
     let page = page_request::<WebhookId>(query.limit, query.cursor.as_deref())?;
     let now = state.clock.now();
     let found = crate::reads::read(&state, Bound::Page, move |db| {
@@ -303,7 +300,7 @@ pub async fn list_webhooks(
 /// One webhook of the account.
 #[utoipa::path(
     tag = "webhooks",
-    params(("id" = uuid::Uuid, Path, description = "The webhook's id")),
+    params(PathId<WebhookId>),
     responses(
         (status = 200, description = "The webhook", body = WebhookView),
         (status = 400, response = BadRequest),
@@ -315,11 +312,9 @@ pub async fn list_webhooks(
 #[get("/v1/webhooks/{id}")]
 pub async fn get_webhook(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<WebhookId>,
 ) -> Result<web::Json<WebhookView>, ApiError> {
-    let user = *actor.in_account()?;
-    let id: WebhookId = path_id(&id, "webhook id")?;
     let now = state.clock.now();
     let found = crate::reads::read(&state, Bound::Page, move |db| {
         persistence::webhooks::get(db, &user, id, now)
@@ -334,7 +329,7 @@ pub async fn get_webhook(
 /// needs the scopes of its events for that (403 `insufficient_scope`).
 #[utoipa::path(
     tag = "webhooks",
-    params(("id" = uuid::Uuid, Path, description = "The webhook's id")),
+    params(PathId<WebhookId>),
     request_body(content = WebhookPatch, example = json!({"active": true})),
     responses(
         (status = 200, description = "The webhook as it is now", body = WebhookView),
@@ -351,13 +346,11 @@ pub async fn get_webhook(
 #[patch("/v1/webhooks/{id}")]
 pub async fn patch_webhook(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<WebhookId>,
     JsonBody(body): JsonBody<WebhookPatch>,
 ) -> Result<web::Json<WebhookView>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let id: WebhookId = path_id(&id, "webhook id")?;
     may_manage_webhooks(&user)?;
     let change = WebhookChange::parse(
         body.url.as_deref(),
@@ -377,18 +370,16 @@ pub async fn patch_webhook(
         .as_ref()
         .map(|s| seal(&state.sealer, s))
         .transpose()?;
-    let db = state.db.clone();
-    let updated = crate::blocking::run(move || {
-        persistence::webhooks::update(&db, &user, id, change, sealed, now)
-    })
-    .await??;
+    let updated = state
+        .write(move |db| persistence::webhooks::update(db, &user, id, change, sealed, now))
+        .await?;
     Ok(web::Json(WebhookView::from(&updated)))
 }
 
 /// Delete a webhook and its delivery log; nothing more is sent to it.
 #[utoipa::path(
     tag = "webhooks",
-    params(("id" = uuid::Uuid, Path, description = "The webhook's id")),
+    params(PathId<WebhookId>),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, response = BadRequest),
@@ -400,14 +391,13 @@ pub async fn patch_webhook(
 #[delete("/v1/webhooks/{id}")]
 pub async fn delete_webhook(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<WebhookId>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let id: WebhookId = path_id(&id, "webhook id")?;
-    let db = state.db.clone();
-    crate::blocking::run(move || persistence::webhooks::delete(&db, &user, id, now)).await??;
+    state
+        .write(move |db| persistence::webhooks::delete(db, &user, id, now))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -416,7 +406,7 @@ pub async fn delete_webhook(
 /// switching its webhook on again (a ping carries nothing of the account's).
 #[utoipa::path(
     tag = "webhooks",
-    params(("id" = uuid::Uuid, Path, description = "The webhook's id")),
+    params(PathId<WebhookId>),
     responses(
         (status = 202, description = "The ping is on its way", body = WebhookDeliveryView),
         (status = 400, response = BadRequest),
@@ -428,15 +418,13 @@ pub async fn delete_webhook(
 #[post("/v1/webhooks/{id}/ping")]
 pub async fn ping_webhook(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<WebhookId>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let id: WebhookId = path_id(&id, "webhook id")?;
-    let db = state.db.clone();
-    let delivery =
-        crate::blocking::run(move || persistence::webhooks::ping(&db, &user, id, now)).await??;
+    let delivery = state
+        .write(move |db| persistence::webhooks::ping(db, &user, id, now))
+        .await?;
     Ok(HttpResponse::Accepted().json(WebhookDeliveryView::from(&delivery)))
 }
 
@@ -444,7 +432,7 @@ pub async fn ping_webhook(
 /// answer and the next attempt.
 #[utoipa::path(
     tag = "webhooks",
-    params(("id" = uuid::Uuid, Path, description = "The webhook's id"), WebhookListQuery),
+    params(PathId<WebhookId>, WebhookListQuery),
     responses(
         (status = 200, description = "A page of deliveries", body = WebhookDeliveryPage),
         (status = 400, response = BadRequest),
@@ -457,12 +445,10 @@ pub async fn ping_webhook(
 #[get("/v1/webhooks/{id}/deliveries")]
 pub async fn list_deliveries(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<WebhookId>,
     query: web::Query<WebhookListQuery>,
 ) -> Result<web::Json<WebhookDeliveryPage>, ApiError> {
-    let user = *actor.in_account()?;
-    let id: WebhookId = path_id(&id, "webhook id")?;
     let page = page_request::<Uuid>(query.limit, query.cursor.as_deref())?;
     let now = state.clock.now();
     let found = crate::reads::read(&state, Bound::Page, move |db| {
@@ -480,8 +466,7 @@ pub async fn list_deliveries(
 #[utoipa::path(
     tag = "webhooks",
     params(
-        ("id" = uuid::Uuid, Path, description = "The webhook's id"),
-        ("delivery_id" = uuid::Uuid, Path, description = "The delivery's id"),
+        PathId<DeliveryPath>,
     ),
     responses(
         (status = 202, description = "The new delivery", body = WebhookDeliveryView),
@@ -495,17 +480,15 @@ pub async fn list_deliveries(
 #[post("/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")]
 pub async fn redeliver(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    path: web::Path<(String, String)>,
+    AccountCaller(user): AccountCaller,
+    PathId(DeliveryPath {
+        webhook: id,
+        delivery,
+    }): PathId<DeliveryPath>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let id: WebhookId = path_id(&path.0, "webhook id")?;
-    let delivery: Uuid = path_id(&path.1, "delivery id")?;
-    let db = state.db.clone();
-    let again = crate::blocking::run(move || {
-        persistence::webhooks::redeliver(&db, &user, id, delivery, now)
-    })
-    .await??;
+    let again = state
+        .write(move |db| persistence::webhooks::redeliver(db, &user, id, delivery, now))
+        .await?;
     Ok(HttpResponse::Accepted().json(WebhookDeliveryView::from(&again)))
 }

@@ -1,7 +1,8 @@
 //! Workgroups and projects: create, list, read, change, members.
 
-use crate::auth::Caller;
-use crate::extract::{path_id, JsonBody};
+use crate::auth::AccountCaller;
+use crate::extract::JsonBody;
+use crate::extract::PathId;
 use crate::idempotency::{self, IdempotencyHeader};
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
@@ -56,12 +57,11 @@ pub struct NewWorkgroupBody {
 pub async fn create_workgroup(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
     key: IdempotencyHeader,
     JsonBody(body): JsonBody<NewWorkgroupBody>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
     let new = NewWorkgroup::parse(NewWorkgroupRequest {
         name: &body.name,
         kind: body.kind,
@@ -70,11 +70,9 @@ pub async fn create_workgroup(
         invite_policy: body.invite_policy,
     })?;
     let key = key.key_for(&req, &body);
-    let db = state.db.clone();
-    let done = crate::blocking::run(move || {
-        persistence::workgroups::create_workgroup(&db, user, new, now, key)
-    })
-    .await??;
+    let done = state
+        .write(move |db| persistence::workgroups::create_workgroup(db, user, new, now, key))
+        .await?;
     Ok(idempotency::respond::<WorkgroupView, _>(
         StatusCode::CREATED,
         &done,
@@ -113,10 +111,9 @@ pub struct WorkgroupListQuery {
 #[get("/v1/workgroups")]
 pub async fn list_workgroups(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
+    AccountCaller(user): AccountCaller,
     query: web::Query<WorkgroupListQuery>,
 ) -> Result<web::Json<WorkgroupPage>, ApiError> {
-    let user = *actor.in_account()?;
     let page = page_request::<WorkgroupId>(query.limit, query.cursor.as_deref())?;
     let filter = WorkgroupFilter {
         extranet: query.extranet,
@@ -131,15 +128,10 @@ pub async fn list_workgroups(
         next_cursor: page.next_after.map(encode_cursor),
     }))
 }
-
-pub(crate) fn workgroup_id(id: &str) -> Result<WorkgroupId, ApiError> {
-    path_id(id, "workgroup id")
-}
-
 /// One workgroup; 404 when there is none or the caller may not see it.
 #[utoipa::path(
     tag = "workgroups",
-    params(("id" = uuid::Uuid, Path, description = "The workgroup's id")),
+    params(PathId<WorkgroupId>),
     responses(
         (status = 200, description = "The workgroup", body = WorkgroupView),
         (status = 400, response = BadRequest),
@@ -151,15 +143,12 @@ pub(crate) fn workgroup_id(id: &str) -> Result<WorkgroupId, ApiError> {
 #[get("/v1/workgroups/{id}")]
 pub async fn get_workgroup(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<WorkgroupId>,
 ) -> Result<web::Json<WorkgroupView>, ApiError> {
-    let user = *actor.in_account()?;
-    let id = workgroup_id(&id)?;
-    let db = state.db.clone();
-    let group =
-        crate::blocking::run(move || persistence::workgroups::get_workgroup(&db, &user, id))
-            .await??;
+    let group = state
+        .write(move |db| persistence::workgroups::get_workgroup(db, &user, id))
+        .await?;
     Ok(web::Json(WorkgroupView::from(&group)))
 }
 
@@ -181,7 +170,7 @@ pub struct WorkgroupPatch {
 /// Change a workgroup (its owner, moderators, administrators).
 #[utoipa::path(
     tag = "workgroups",
-    params(("id" = uuid::Uuid, Path, description = "The workgroup's id")),
+    params(PathId<WorkgroupId>),
     request_body(content = WorkgroupPatch, example = json!({"allow_external": true})),
     responses(
         (status = 200, description = "The workgroup after the change", body = WorkgroupView),
@@ -199,23 +188,19 @@ pub struct WorkgroupPatch {
 #[patch("/v1/workgroups/{id}")]
 pub async fn patch_workgroup(
     state: web::Data<AppState>,
-    Caller(actor): Caller,
-    id: web::Path<String>,
+    AccountCaller(user): AccountCaller,
+    PathId(id): PathId<WorkgroupId>,
     JsonBody(body): JsonBody<WorkgroupPatch>,
 ) -> Result<web::Json<WorkgroupView>, ApiError> {
     let now = state.clock.now();
-    let user = *actor.in_account()?;
-    let id = workgroup_id(&id)?;
     let change = WorkgroupChange::parse(WorkgroupChangeRequest {
         name: body.name.as_deref(),
         description: body.description.as_ref().map(|d| d.as_deref()),
         allow_external: body.allow_external,
         invite_policy: body.invite_policy,
     })?;
-    let db = state.db.clone();
-    let group = crate::blocking::run(move || {
-        persistence::workgroups::update_workgroup(&db, &user, id, &change, now)
-    })
-    .await??;
+    let group = state
+        .write(move |db| persistence::workgroups::update_workgroup(db, &user, id, &change, now))
+        .await?;
     Ok(web::Json(WorkgroupView::from(&group)))
 }

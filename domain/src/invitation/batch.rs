@@ -152,7 +152,9 @@ impl Batch {
             }
         }
         errors.finish()?;
-        let target = target.ok_or(DomainError::Invalid(Vec::new()))?;
+        let target = target.ok_or(DomainError::Unreachable(
+            "a batch without field errors has no target",
+        ))?;
         Ok(Self {
             invitation_type: req.invitation_type,
             target,

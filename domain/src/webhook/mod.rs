@@ -14,6 +14,7 @@ pub use owner::{decide_change, may_subscribe, owner_stands, Owner, OwnerFacts, S
 
 use crate::access::{may_administer_account, AccountUser};
 use crate::error::{DomainError, FieldError, FieldErrors};
+use crate::retry::Backoff;
 use chrono::{DateTime, Duration, Utc};
 
 /// An account has at most this many webhooks.
@@ -241,29 +242,16 @@ pub fn signed_content(t: i64, body: &str) -> String {
     format!("{t}.{body}")
 }
 
-/// The `X-Extranet-Signature` header: `t=<unix seconds>,v1=<hex HMAC-SHA256>`.
-pub fn signature_header(t: i64, hex_mac: &str) -> String {
-    format!("t={t},v1={hex_mac}")
-}
-
-/// How long to wait after `attempts` failed attempts of one delivery: `base`, doubling each
-/// time, at most [`MAX_BACKOFF_SECONDS`], of which a random half (`jitter` in 0..1) is waited
-/// so that deliveries failing together do not come back together; `None` once
-/// [`MAX_ATTEMPTS`] attempts failed.
-pub fn retry_after(attempts: u32, base: Duration, jitter: f64) -> Option<Duration> {
-    if attempts >= MAX_ATTEMPTS {
-        return None;
+/// How a webhook's deliveries are retried: after `base` (`EXTRANET_WEBHOOK_RETRY_BASE_SECONDS`),
+/// doubling each time, at most [`MAX_BACKOFF_SECONDS`] apart, of which a random half is waited
+/// so that deliveries failing together do not come back together; given up after
+/// [`MAX_ATTEMPTS`] attempts.
+pub fn retries(base: Duration) -> Backoff {
+    Backoff {
+        base,
+        cap: Duration::seconds(MAX_BACKOFF_SECONDS),
+        attempts: MAX_ATTEMPTS,
     }
-    let doubled = base
-        .num_milliseconds()
-        .max(1)
-        .saturating_mul(1i64 << attempts.saturating_sub(1).min(30));
-    let full = doubled.min(MAX_BACKOFF_SECONDS * 1000);
-    let jitter = jitter.clamp(0.0, 1.0);
-    // Equal jitter: half of the wait for sure, the other half at random.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-    let wait = full / 2 + ((full / 2) as f64 * jitter) as i64;
-    Some(Duration::milliseconds(wait.max(1)))
 }
 
 /// Whether a webhook whose deliveries have failed without a success since `failing_since`
@@ -336,20 +324,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_doubles_with_jitter_and_gives_up() {
-        let base = Duration::seconds(30);
-        assert_eq!(retry_after(1, base, 0.0), Some(Duration::seconds(15)));
-        assert_eq!(retry_after(1, base, 1.0), Some(Duration::seconds(30)));
-        assert_eq!(retry_after(2, base, 1.0), Some(Duration::seconds(60)));
-        assert_eq!(retry_after(3, base, 0.5), Some(Duration::seconds(90)));
-        let last = retry_after(MAX_ATTEMPTS - 1, base, 1.0).unwrap();
-        assert!(last <= Duration::seconds(MAX_BACKOFF_SECONDS));
-        assert_eq!(retry_after(MAX_ATTEMPTS, base, 0.3), None);
-        // Jitter spreads deliveries that failed together.
-        assert_ne!(retry_after(4, base, 0.1), retry_after(4, base, 0.9));
-    }
-
-    #[test]
     fn an_account_has_at_most_twenty_webhooks() {
         assert!(may_add_webhook(0).is_ok());
         assert!(may_add_webhook(MAX_WEBHOOKS_PER_ACCOUNT - 1).is_ok());
@@ -410,7 +384,6 @@ mod tests {
         assert!(Secret::parse("0123456789abcdef").is_ok());
         let change = WebhookChange::parse(None, None, None, Some(true), false).unwrap();
         assert_eq!(change.active, Some(true));
-        assert_eq!(signature_header(5, "ab"), "t=5,v1=ab");
         assert_eq!(signed_content(5, "{}"), "5.{}");
     }
 }
