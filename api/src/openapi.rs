@@ -5,6 +5,7 @@ pub mod data_scopes;
 pub mod exact;
 pub mod examples;
 pub mod ids;
+pub mod in_place;
 pub mod limits;
 pub mod yaml11;
 
@@ -107,6 +108,7 @@ pub fn operations() -> utoipa::openapi::OpenApi {
 /// `api` as utoipa's model can hold it: with the [`limits`] and the scope each operation
 /// needs of an API token (`crate::scopes`).
 fn typed(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    in_place::apply(&mut api);
     limits::apply(&mut api);
     crate::scopes::document(&mut api);
     api
@@ -181,6 +183,49 @@ mod tests {
         let mut missed = exact::apply(&mut doc, &default_publication());
         missed.extend(data_scopes::apply(&mut doc));
         assert_eq!(missed, Vec::<String>::new());
+    }
+
+    /// Every request body takes no other fields: each body type is
+    /// `#[serde(deny_unknown_fields)]`, which utoipa writes as `additionalProperties: false`.
+    #[test]
+    fn every_request_body_is_closed() {
+        let doc = document();
+        let (requests, _) = exact::reach(&doc);
+        for name in requests {
+            let s = &doc["components"]["schemas"][&name];
+            let object = if s["allOf"].is_array() {
+                &s["allOf"][0]
+            } else {
+                s
+            };
+            if object.get("properties").is_some() {
+                assert_eq!(object["additionalProperties"], false, "{name}");
+            }
+        }
+    }
+
+    /// Every uuid says what it names, from its type: but the audit log's `target_id`, which
+    /// may name anything.
+    #[test]
+    fn every_id_says_what_it_names() {
+        fn untagged(v: &Value, at: String, out: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    if m.get("format").is_some_and(|f| f == "uuid")
+                        && !m.contains_key(domain::ids::ID_EXTENSION)
+                    {
+                        out.push(at.clone());
+                    }
+                    m.iter()
+                        .for_each(|(k, v)| untagged(v, format!("{at}/{k}"), out));
+                }
+                Value::Array(a) => a.iter().for_each(|v| untagged(v, at.clone(), out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        untagged(&document(), String::new(), &mut out);
+        assert_eq!(out, ["/paths//v1/audit-events/get/parameters/schema"]);
     }
 
     #[test]

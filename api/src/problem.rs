@@ -123,7 +123,7 @@ pub struct ProblemField {
     pub message: String,
     /// The pending invitation the row collides with (`invitation_pending`): resend it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub invitation_id: Option<uuid::Uuid>,
+    pub invitation_id: Option<domain::ids::InvitationId>,
 }
 
 impl ProblemField {
@@ -274,7 +274,7 @@ impl From<FieldError> for ProblemField {
             field: e.field,
             code: e.code.to_owned(),
             message: e.message,
-            invitation_id: e.invitation_id.map(|i| i.as_uuid()),
+            invitation_id: e.invitation_id,
         }
     }
 }

@@ -6,6 +6,7 @@ use domain::enums::{
     DeliveryState, InvitationStatus, InvitePolicy, MembershipStatus, Role, UserStatus, UserType,
     WhoCanInvite, WorkgroupKind,
 };
+use domain::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use domain::plan::Plans;
 use domain::scope::Disclosure;
 use domain::sending::SendingQuotas;
@@ -20,7 +21,6 @@ use persistence::quotas::ChannelUse;
 use persistence::workgroup_invitations::WorkgroupInvitationRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 /// Which email domains external invitees may have: `{"allow": [...]}` or `{"deny": [...]}`;
 /// `null` means any.
@@ -55,7 +55,7 @@ impl ExternalDomainsBody {
 /// An account (company portal): its plan and settings.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountView {
-    pub id: Uuid,
+    pub id: AccountId,
     #[schema(example = "Acme Web Agency")]
     pub name: String,
     #[schema(example = "basic")]
@@ -77,7 +77,7 @@ pub struct AccountView {
 impl AccountView {
     pub fn new(a: &AccountRecord, plans: &Plans) -> Self {
         Self {
-            id: a.id.as_uuid(),
+            id: a.id,
             name: a.name.clone(),
             plan: a.plan.clone(),
             user_limit: plans.limit_of(&a.plan).seats(),
@@ -102,7 +102,7 @@ fn shown<T: Clone>(reads: bool, value: &T) -> Withheld<T> {
 /// A user of the account: an employee (`intranet`) or an external user (`extranet`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
-    pub id: Uuid,
+    pub id: UserId,
     #[serde(rename = "type")]
     pub user_type: UserType,
     pub status: UserStatus,
@@ -130,7 +130,7 @@ impl UserView {
     /// The user as a caller who reads `d` sees it.
     pub fn shown(u: &UserRecord, d: Disclosure) -> Self {
         Self {
-            id: u.id.as_uuid(),
+            id: u.id,
             user_type: u.user_type,
             status: u.status,
             is_admin: u.is_admin,
@@ -153,9 +153,9 @@ impl From<&UserRecord> for UserView {
 /// One account a network profile belongs to.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileAccountView {
-    pub account_id: Uuid,
+    pub account_id: AccountId,
     pub account_name: String,
-    pub user_id: Uuid,
+    pub user_id: UserId,
     #[serde(rename = "type")]
     pub user_type: UserType,
     pub status: UserStatus,
@@ -164,7 +164,7 @@ pub struct ProfileAccountView {
 /// A person's network profile (identity), shared by every account it belongs to.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileView {
-    pub id: Uuid,
+    pub id: IdentityId,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub first_name: String,
@@ -177,7 +177,7 @@ pub struct ProfileView {
 impl From<&ProfileRecord> for ProfileView {
     fn from(p: &ProfileRecord) -> Self {
         Self {
-            id: p.id.as_uuid(),
+            id: p.id,
             email: p.email.clone(),
             phone: p.phone.clone(),
             first_name: p.first_name.clone(),
@@ -187,9 +187,9 @@ impl From<&ProfileRecord> for ProfileView {
                 .memberships
                 .iter()
                 .map(|m| ProfileAccountView {
-                    account_id: m.account_id.as_uuid(),
+                    account_id: m.account_id,
                     account_name: m.account_name.clone(),
-                    user_id: m.user_id.as_uuid(),
+                    user_id: m.user_id,
                     user_type: m.user_type,
                     status: m.status,
                 })
@@ -278,7 +278,7 @@ pub struct UserPage {
 /// A workgroup or project. With `allow_external` on it is an extranet workgroup.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WorkgroupView {
-    pub id: Uuid,
+    pub id: WorkgroupId,
     #[schema(example = "Client website")]
     pub name: String,
     pub kind: WorkgroupKind,
@@ -293,7 +293,7 @@ pub struct WorkgroupView {
 impl From<&WorkgroupRecord> for WorkgroupView {
     fn from(w: &WorkgroupRecord) -> Self {
         Self {
-            id: w.id.as_uuid(),
+            id: w.id,
             name: w.name.clone(),
             kind: w.kind,
             description: w.description.clone(),
@@ -314,7 +314,7 @@ pub struct WorkgroupPage {
 /// A member of a workgroup: active, or invited and not yet accepted.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MemberView {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub role: Role,
     pub status: MembershipStatus,
     pub user: UserView,
@@ -325,7 +325,7 @@ impl MemberView {
     /// user's id, names and role, without contact data.
     pub fn shown(m: &MemberRecord, d: Disclosure) -> Self {
         Self {
-            user_id: m.user.id.as_uuid(),
+            user_id: m.user.id,
             role: m.role,
             status: m.status,
             user: UserView::shown(&m.user, d),
@@ -347,7 +347,7 @@ pub struct WorkgroupInvitationView {
     /// The role the caller will have: `member` or `moderator`.
     pub role: Role,
     /// Who asked the caller in.
-    pub invited_by: Option<Uuid>,
+    pub invited_by: Option<UserId>,
     #[schema(example = "Ada Lovelace")]
     pub inviter_name: Option<String>,
     pub invited_at: DateTime<Utc>,
@@ -358,7 +358,7 @@ impl From<&WorkgroupInvitationRecord> for WorkgroupInvitationView {
         Self {
             workgroup: WorkgroupView::from(&i.workgroup),
             role: i.role,
-            invited_by: i.invited_by.map(|u| u.as_uuid()),
+            invited_by: i.invited_by,
             inviter_name: i.inviter_name.clone(),
             invited_at: i.invited_at,
         }
@@ -375,7 +375,7 @@ pub struct WorkgroupInvitationPage {
 /// An invitation of a new person. Never carries the token.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvitationView {
-    pub id: Uuid,
+    pub id: InvitationId,
     #[serde(rename = "type")]
     pub invitation_type: UserType,
     /// `pending`, `accepted`, `declined`, `revoked` or `expired`.
@@ -392,18 +392,18 @@ pub struct InvitationView {
     #[schema(value_type = String, example = "Lee")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Withheld<String>,
-    pub workgroup_id: Option<Uuid>,
+    pub workgroup_id: Option<WorkgroupId>,
     #[schema(value_type = Option<String>)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Withheld<Option<String>>,
     /// The user who sent it.
-    pub invited_by: Uuid,
+    pub invited_by: UserId,
     pub expires_at: DateTime<Utc>,
     /// How many times it was sent (1 + resends).
     pub sent_count: u32,
     pub last_sent_at: DateTime<Utc>,
     /// The user it became, once accepted.
-    pub accepted_user_id: Option<Uuid>,
+    pub accepted_user_id: Option<UserId>,
     pub created_at: DateTime<Utc>,
     /// What became of its (latest) message; `null` for invitations sent before the server
     /// recorded it.
@@ -433,20 +433,20 @@ impl InvitationView {
     pub fn shown(i: &InvitationRecord, d: Disclosure) -> Self {
         let reads = d.invitations;
         Self {
-            id: i.id.as_uuid(),
+            id: i.id,
             invitation_type: i.invitation_type,
             status: i.status,
             email: shown(reads, &i.email),
             phone: shown(reads, &i.phone),
             first_name: shown(reads, &i.first_name),
             last_name: shown(reads, &i.last_name),
-            workgroup_id: i.workgroup_id.map(|w| w.as_uuid()),
+            workgroup_id: i.workgroup_id,
             message: shown(reads, &i.message),
-            invited_by: i.invited_by.as_uuid(),
+            invited_by: i.invited_by,
             expires_at: i.expires_at,
             sent_count: i.sent_count,
             last_sent_at: i.last_sent_at,
-            accepted_user_id: i.accepted_user_id.map(|u| u.as_uuid()),
+            accepted_user_id: i.accepted_user_id,
             created_at: i.created_at,
             delivery: i.delivery.as_ref().map(|d| InvitationDeliveryView {
                 state: d.state,

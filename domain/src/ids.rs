@@ -7,7 +7,7 @@ use std::str::FromStr;
 use uuid::Uuid;
 
 macro_rules! typed_id {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident, $names:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
@@ -37,34 +37,75 @@ macro_rules! typed_id {
                 Self(id)
             }
         }
+
+        /// A uuid string that says what it names (`x-extranet-id`), so that a generated
+        /// client can tell one kind of id from another.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+                    .extensions(Some(
+                        utoipa::openapi::extensions::ExtensionsBuilder::new()
+                            .add(ID_EXTENSION, $names)
+                            .build(),
+                    ))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
     };
 }
 
+/// The OpenAPI extension that says what an id names.
+pub const ID_EXTENSION: &str = "x-extranet-id";
+
 typed_id!(
     /// One company's portal (tenant).
-    AccountId
+    AccountId,
+    "account"
 );
 typed_id!(
     /// A person's global network profile.
-    IdentityId
+    IdentityId,
+    "profile"
 );
 typed_id!(
     /// An identity inside one account.
-    UserId
+    UserId,
+    "user"
 );
 typed_id!(
     /// A workgroup or project.
-    WorkgroupId
+    WorkgroupId,
+    "workgroup"
 );
 typed_id!(
     /// An invitation of a new person.
-    InvitationId
+    InvitationId,
+    "invitation"
 );
 typed_id!(
     /// An integrator's long-lived API token.
-    ApiTokenId
+    ApiTokenId,
+    "api_token"
 );
 typed_id!(
     /// A webhook subscription.
-    WebhookId
+    WebhookId,
+    "webhook"
+);
+typed_id!(
+    /// One attempt to post an event to a webhook, and its outcome.
+    WebhookDeliveryId,
+    "webhook_delivery"
+);
+typed_id!(
+    /// An entry of the audit log.
+    AuditEventId,
+    "audit_event"
 );

@@ -36,6 +36,8 @@ pub mod login;
 pub mod login_change;
 pub mod membership;
 pub mod names;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod password;
 pub mod plan;
 pub mod retry;

@@ -3,8 +3,6 @@
 //! refuses and expects what the server sends:
 //! - "exactly one of" and "at most one of" field pairs, as `oneOf` (the domain's parse
 //!   functions refuse the rest);
-//! - request bodies are closed (`additionalProperties: false`: every body type has
-//!   `#[serde(deny_unknown_fields)]`);
 //! - in responses, every field is sent (as `null` when empty), so every property is
 //!   `required`, except the few the server leaves out ([`SOMETIMES_OMITTED`], and the fields
 //!   some API tokens may not read, `crate::scopes::WITHHELD`);
@@ -93,11 +91,6 @@ pub fn apply(doc: &mut Value, published: &Published) -> Vec<String> {
     doc["info"]["license"]["identifier"] = json!("MIT");
     tagged_unions(doc, &mut missed);
     let (requests, responses) = reach(doc);
-    for name in &requests {
-        if let Some(s) = doc["components"]["schemas"].get_mut(name) {
-            close(s);
-        }
-    }
     for name in responses.difference(&requests) {
         if let Some(s) = doc["components"]["schemas"].get_mut(name) {
             always_sent(name, s);
@@ -218,15 +211,6 @@ fn each_object(schema: &mut Value, f: &mut impl FnMut(&mut Map<String, Value>)) 
     }
     if map.contains_key("properties") {
         f(map);
-    }
-}
-
-/// A request body's schema takes no other fields (all of them are `deny_unknown_fields`).
-fn close(schema: &mut Value) {
-    if let Some(map) = schema.as_object_mut() {
-        if map.contains_key("properties") && !map.contains_key("allOf") {
-            map.insert("additionalProperties".into(), Value::Bool(false));
-        }
     }
 }
 

@@ -5,37 +5,13 @@
 use super::exact::{at, operations_mut};
 use serde_json::{json, Map, Value};
 
-/// What the `id` of a view names.
-const VIEWS: &[(&str, &str)] = &[
-    ("AccountView", "account"),
-    ("LookupAccount", "account"),
-    ("UserView", "user"),
-    ("InvitationView", "invitation"),
-    ("LookupInvitation", "invitation"),
-    ("WorkgroupView", "workgroup"),
-    ("LookupWorkgroup", "workgroup"),
-    ("ApiTokenView", "api_token"),
-    ("WebhookView", "webhook"),
-    ("WebhookDeliveryView", "webhook_delivery"),
-    ("AuditEventView", "audit_event"),
-    ("ProfileView", "profile"),
-];
-
-/// What a field or parameter called `<x>_id` (or this) names.
-const FIELDS: &[(&str, &str)] = &[
-    ("account_id", "account"),
+/// What a path parameter other than `{id}` names. A path parameter declared as a uuid
+/// (rather than as an id type, whose schema says what it names) is named here: by its name,
+/// or for `{id}` by its collection.
+const PARAMETERS: &[(&str, &str)] = &[
     ("user_id", "user"),
-    ("actor_id", "user"),
-    ("invited_by", "user"),
-    ("accepted_user_id", "user"),
-    ("invitation_id", "invitation"),
     ("workgroup_id", "workgroup"),
-    ("api_token_id", "api_token"),
-    ("token_id", "api_token"),
-    ("webhook_id", "webhook"),
     ("delivery_id", "webhook_delivery"),
-    ("event_id", "audit_event"),
-    ("identity_id", "profile"),
 ];
 
 /// What `{id}` names under each collection.
@@ -57,20 +33,10 @@ const WHERE: &[(&str, &str)] = &[
     ("webhook_delivery", "`id` of a delivery in `GET /v1/webhooks/{id}/deliveries`"),
 ];
 
-pub const EXTENSION: &str = "x-extranet-id";
+use domain::ids::ID_EXTENSION as EXTENSION;
 
-fn field_names(name: &str) -> Option<&'static str> {
-    FIELDS.iter().find(|(f, _)| *f == name).map(|(_, e)| *e)
-}
-
-/// Tags ids in schemas and parameters, describes path parameters, and adds links.
+/// Tags the path parameters' ids, says where to get one, and adds links.
 pub fn apply(doc: &mut Value) {
-    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
-        for (name, schema) in schemas.iter_mut() {
-            let view = VIEWS.iter().find(|(v, _)| v == name).map(|(_, e)| *e);
-            tag_schema(schema, view);
-        }
-    }
     let Some(paths) = doc["paths"].as_object_mut() else {
         return;
     };
@@ -86,15 +52,28 @@ pub fn apply(doc: &mut Value) {
                 .flatten()
                 .filter(|p| p["schema"]["format"] == "uuid")
             {
-                let name = p["name"].as_str().unwrap_or_default().to_owned();
-                let entity = if name == "id" {
+                let name = p["name"].as_str().unwrap_or_default();
+                let named = if name == "id" {
                     COLLECTIONS
-                        .iter()
-                        .find(|(prefix, _)| path.starts_with(prefix))
-                        .map(|(_, e)| *e)
                 } else {
-                    field_names(&name)
+                    PARAMETERS
                 };
+                let key = if name == "id" { path.as_str() } else { name };
+                let entity = p["schema"][EXTENSION]
+                    .as_str()
+                    .map(str::to_owned)
+                    .or_else(|| {
+                        named
+                            .iter()
+                            .find(|(n, _)| {
+                                if name == "id" {
+                                    key.starts_with(n)
+                                } else {
+                                    key == *n
+                                }
+                            })
+                            .map(|(_, e)| (*e).to_owned())
+                    });
                 let Some(entity) = entity else { continue };
                 p["schema"][EXTENSION] = json!(entity);
                 if p["in"] == "path" {
@@ -107,41 +86,6 @@ pub fn apply(doc: &mut Value) {
         }
     }
     links(doc);
-}
-
-/// Tags the uuid properties of `schema` (recursively through inline objects and `allOf`).
-fn tag_schema(schema: &mut Value, view: Option<&str>) {
-    if let Some(Value::Array(parts)) = schema.get_mut("allOf") {
-        for part in parts {
-            tag_schema(part, None);
-        }
-    }
-    let Some(Value::Object(props)) = schema.get_mut("properties") else {
-        return;
-    };
-    for (name, prop) in props.iter_mut() {
-        let entity = if name == "id" {
-            view
-        } else {
-            field_names(name)
-        };
-        if let Some(entity) = entity {
-            tag_uuid(prop, entity);
-        } else if prop.get("properties").is_some() {
-            tag_schema(prop, None);
-        }
-    }
-}
-
-fn tag_uuid(prop: &mut Value, entity: &str) {
-    if prop["format"] == "uuid" {
-        prop[EXTENSION] = json!(entity);
-    }
-    if let Some(Value::Array(alts)) = prop.get_mut("oneOf") {
-        for alt in alts {
-            tag_uuid(alt, entity);
-        }
-    }
 }
 
 /// Where, in what an operation answers, an id of each kind is: `(entity, JSON pointer)`.
@@ -157,10 +101,6 @@ fn ids_in(
     }
     if let Some(r) = schema["$ref"].as_str() {
         let name = r.trim_start_matches("#/components/schemas/");
-        let view = VIEWS.iter().find(|(v, _)| *v == name).map(|(_, e)| *e);
-        if let Some(entity) = view {
-            out.push((entity.to_owned(), format!("{pointer}/id")));
-        }
         return ids_in(
             doc,
             &doc["components"]["schemas"][name],
@@ -189,7 +129,11 @@ fn ids_in(
         for (name, prop) in props {
             let here = format!("{pointer}/{name}");
             if let Some(entity) = prop[EXTENSION].as_str() {
-                if name != "id" {
+                // An id that may be `null` is not one to go on with.
+                let always = !prop["type"]
+                    .as_array()
+                    .is_some_and(|t| t.contains(&json!("null")));
+                if always {
                     out.push((entity.to_owned(), here));
                 }
                 continue;

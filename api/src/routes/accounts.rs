@@ -27,9 +27,10 @@ pub struct AdminBody {
     #[schema(example = "ada@acme.example")]
     pub email: Option<String>,
     /// E.164, e.g. `+14155550101`.
+    #[schema(value_type = Option<domain::login::Phone>)]
     pub phone: Option<String>,
     /// 8 to 128 characters. When the login already has a network profile, its password.
-    #[schema(example = "correct horse battery")]
+    #[schema(value_type = domain::password::Password)]
     pub password: String,
     #[schema(example = "Ada")]
     pub first_name: String,
@@ -42,7 +43,7 @@ pub struct AdminBody {
 #[serde(deny_unknown_fields)]
 pub struct SignUpBody {
     /// The company portal's name.
-    #[schema(example = "Acme Web Agency")]
+    #[schema(value_type = domain::names::AccountName)]
     pub name: String,
     /// `free` (no limit, the default), `basic` (5), `standard` (50), `professional` (100),
     /// `enterprise` (250), or as configured.
@@ -280,7 +281,7 @@ pub async fn get_account(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountPatch {
-    #[schema(example = "Acme Web Agency")]
+    #[schema(value_type = Option<domain::names::AccountName>)]
     pub name: Option<String>,
     /// Who may invite new people: `admins` or `employees` (external users never may).
     pub who_can_invite: Option<WhoCanInvite>,

@@ -24,7 +24,7 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct NewApiTokenBody {
     /// What the token is for, so you know which one to revoke.
-    #[schema(example = "CRM sync")]
+    #[schema(value_type = domain::api_token::TokenName)]
     pub name: String,
     /// What the token may do; at least one.
     #[schema(example = json!(["invitations:write", "invitations:read"]))]
@@ -37,9 +37,9 @@ pub struct NewApiTokenBody {
 /// A token as its owner sees it: never the secret.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiTokenView {
-    pub id: uuid::Uuid,
+    pub id: ApiTokenId,
     /// The user the token acts as.
-    pub user_id: uuid::Uuid,
+    pub user_id: domain::ids::UserId,
     #[schema(example = "CRM sync")]
     pub name: String,
     pub scopes: Vec<Scope>,
@@ -53,8 +53,8 @@ pub struct ApiTokenView {
 impl From<&TokenRecord> for ApiTokenView {
     fn from(t: &TokenRecord) -> Self {
         Self {
-            id: t.id.as_uuid(),
-            user_id: t.user_id.as_uuid(),
+            id: t.id,
+            user_id: t.user_id,
             name: t.name.clone(),
             scopes: t.scopes.clone(),
             expires_at: t.expires_at,

@@ -33,6 +33,7 @@ pub struct AuditQuery {
     )]
     pub action: Option<String>,
     /// Only what this user, or this API token, did.
+    #[param(value_type = Option<domain::ids::UserId>)]
     pub actor_id: Option<Uuid>,
     /// Only what was done to this user, invitation, workgroup, token or account.
     pub target_id: Option<Uuid>,
@@ -64,10 +65,10 @@ pub struct AuditActorView {
     /// (a person on their network profile), or `system` (e.g. invitations expiring).
     #[schema(example = "user")]
     pub kind: &'static str,
-    pub user_id: Option<Uuid>,
-    pub identity_id: Option<Uuid>,
+    pub user_id: Option<domain::ids::UserId>,
+    pub identity_id: Option<domain::ids::IdentityId>,
     /// The API token the user acted through, if any.
-    pub token_id: Option<Uuid>,
+    pub token_id: Option<domain::ids::ApiTokenId>,
 }
 
 /// What was acted on.
@@ -83,7 +84,7 @@ pub struct AuditTargetView {
 /// One event.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEventView {
-    pub id: Uuid,
+    pub id: domain::ids::AuditEventId,
     #[schema(example = "user.dismissed")]
     pub action: String,
     pub actor: AuditActorView,
@@ -115,13 +116,13 @@ impl AuditEventView {
             (None, None) => "system",
         };
         Self {
-            id: e.id,
+            id: domain::ids::AuditEventId(e.id),
             action: e.action.clone(),
             actor: AuditActorView {
                 kind,
-                user_id: e.actor_user_id.map(|u| u.as_uuid()),
-                identity_id: e.actor_identity_id.map(|i| i.as_uuid()),
-                token_id: e.actor_token_id.map(|t| t.as_uuid()),
+                user_id: e.actor_user_id,
+                identity_id: e.actor_identity_id,
+                token_id: e.actor_token_id,
             },
             target: AuditTargetView {
                 target_type: e.target_type.clone(),

@@ -26,6 +26,7 @@ pub struct LoginBody {
     #[schema(example = "correct horse battery")]
     pub password: String,
     /// The account to act in. Without it the token acts on the network profile only.
+    #[schema(value_type = Option<AccountId>)]
     pub account_id: Option<Uuid>,
 }
 

@@ -31,6 +31,7 @@ use uuid::Uuid;
 pub struct InviteeBody {
     #[schema(example = "ann@client.example")]
     pub email: Option<String>,
+    #[schema(value_type = Option<domain::login::Phone>)]
     pub phone: Option<String>,
     /// Required; read as empty when left out, so that the batch names every missing name of
     /// every row at once (`Batch::parse`).
@@ -61,6 +62,7 @@ pub struct InvitationBatchBody {
     #[serde(rename = "type")]
     pub invitation_type: UserType,
     /// An existing workgroup to invite into.
+    #[schema(value_type = Option<WorkgroupId>)]
     pub workgroup_id: Option<Uuid>,
     /// Or a new one, created with the invitations.
     pub workgroup: Option<InlineWorkgroup>,
@@ -76,8 +78,8 @@ pub struct InvitationBatchBody {
 /// A membership invitation of an existing external user.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MembershipInvitationView {
-    pub workgroup_id: Uuid,
-    pub user_id: Uuid,
+    pub workgroup_id: WorkgroupId,
+    pub user_id: domain::ids::UserId,
     /// Always `invited` until the user accepts.
     #[schema(example = "invited")]
     pub status: &'static str,
@@ -131,8 +133,8 @@ impl BatchResponse {
                     } => BatchResultView::WorkgroupInvitation {
                         index,
                         membership: MembershipInvitationView {
-                            workgroup_id: workgroup_id.as_uuid(),
-                            user_id: user_id.as_uuid(),
+                            workgroup_id: *workgroup_id,
+                            user_id: *user_id,
                             status: "invited",
                         },
                     },
@@ -263,6 +265,7 @@ pub struct InvitationListQuery {
     #[serde(rename = "type")]
     #[param(inline)]
     pub invitation_type: Option<UserType>,
+    #[param(value_type = Option<WorkgroupId>)]
     pub workgroup_id: Option<Uuid>,
     /// Part of the email, phone or a name, any case (at most 200 characters).
     pub q: Option<String>,

@@ -34,6 +34,7 @@ pub struct TokenBody {
 /// The invitation as the accept page shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LookupInvitation {
+    #[schema(value_type = domain::ids::InvitationId)]
     pub id: Uuid,
     #[serde(rename = "type")]
     pub invitation_type: UserType,
@@ -48,12 +49,14 @@ pub struct LookupInvitation {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LookupAccount {
+    #[schema(value_type = domain::ids::AccountId)]
     pub id: Uuid,
     pub name: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LookupWorkgroup {
+    #[schema(value_type = domain::ids::WorkgroupId)]
     pub id: Uuid,
     pub name: String,
     pub kind: WorkgroupKind,
@@ -145,7 +148,7 @@ pub async fn lookup_invitation(
 pub struct AcceptBody {
     pub token: String,
     /// The password of the login's existing network profile, or one for the new profile.
-    #[schema(example = "correct horse battery")]
+    #[schema(value_type = domain::password::Password)]
     pub password: String,
     /// For a new profile; the invitation's names otherwise.
     pub first_name: Option<String>,

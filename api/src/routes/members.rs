@@ -80,6 +80,7 @@ pub async fn list_members(
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMemberBody {
+    #[schema(value_type = UserId)]
     pub user_id: uuid::Uuid,
     /// `member` (the default) or `moderator` (appointed by the owner, moderators or admins).
     /// Ownership is handed over by changing an active member's role to `owner`.

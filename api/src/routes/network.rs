@@ -49,6 +49,7 @@ pub struct LoginChangeBody {
     #[schema(example = "ann.lee@home.example")]
     pub new_email: Option<String>,
     /// E.164, e.g. `+14155550101`.
+    #[schema(value_type = Option<domain::login::Phone>)]
     pub new_phone: Option<String>,
     /// The profile's password, again.
     #[schema(example = "correct horse battery")]

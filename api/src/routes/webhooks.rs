@@ -43,6 +43,7 @@ pub struct NewWebhookBody {
     pub events: Vec<String>,
     /// The signing secret (16 to 128 printable characters); without it, one is generated and
     /// shown once.
+    #[schema(value_type = Option<domain::webhook::Secret>)]
     pub secret: Option<String>,
 }
 
@@ -54,6 +55,7 @@ pub struct WebhookPatch {
     #[schema(value_type = Option<Vec<domain::webhook::event::SubscribableEvent>>)]
     pub events: Option<Vec<String>>,
     /// A new signing secret (16 to 128 printable characters).
+    #[schema(value_type = Option<domain::webhook::Secret>)]
     pub secret: Option<String>,
     /// `false` switches the webhook off: nothing more is posted to it (but pings) and no
     /// events are queued for it; its waiting deliveries are paused. `true` switches it on
@@ -67,7 +69,7 @@ pub struct WebhookPatch {
 /// A webhook: never its secret.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookView {
-    pub id: Uuid,
+    pub id: WebhookId,
     #[schema(example = "https://crm.example.com/hooks/extranet")]
     pub url: String,
     pub events: Vec<EventType>,
@@ -89,7 +91,7 @@ pub struct WebhookView {
     /// or changed its `url` or `events`). It posts while that user is an active administrator.
     pub created_by: Option<String>,
     /// The API token that was done through, if it was: it posts while that token is live.
-    pub created_by_token_id: Option<Uuid>,
+    pub created_by_token_id: Option<domain::ids::ApiTokenId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -97,7 +99,7 @@ pub struct WebhookView {
 impl From<&WebhookRecord> for WebhookView {
     fn from(w: &WebhookRecord) -> Self {
         Self {
-            id: w.id.as_uuid(),
+            id: w.id,
             url: w.url.clone(),
             events: w.events.clone(),
             active: w.active,
@@ -106,7 +108,7 @@ impl From<&WebhookRecord> for WebhookView {
             disabled_reason: w.disabled_reason.clone(),
             disabled_cause: w.disabled_cause,
             created_by: w.created_by.clone(),
-            created_by_token_id: w.created_by_token_id.map(|t| t.as_uuid()),
+            created_by_token_id: w.created_by_token_id,
             created_at: w.created_at,
             updated_at: w.updated_at,
         }
@@ -135,8 +137,8 @@ pub struct WebhookPage {
 /// One delivery of an event to a webhook.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookDeliveryView {
-    pub id: Uuid,
-    pub webhook_id: Uuid,
+    pub id: domain::ids::WebhookDeliveryId,
+    pub webhook_id: WebhookId,
     /// The event's id, the same on every attempt and redelivery (`X-Extranet-Event-Id`):
     /// receivers drop duplicates by it.
     pub event_id: String,
@@ -162,8 +164,8 @@ pub struct WebhookDeliveryView {
 impl From<&DeliveryRecord> for WebhookDeliveryView {
     fn from(d: &DeliveryRecord) -> Self {
         Self {
-            id: d.id,
-            webhook_id: d.webhook_id.as_uuid(),
+            id: domain::ids::WebhookDeliveryId(d.id),
+            webhook_id: d.webhook_id,
             event_id: d.event_id.clone(),
             event: d.event,
             status: d.status,
