@@ -17,6 +17,7 @@ use crate::tx::{self, Sweep};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::access::AccountUser;
+use domain::audit::AuditAction;
 use domain::enums::{InvitationStatus, MembershipStatus, Role, UserStatus, WorkgroupKind};
 use domain::ids::{AccountId, IdentityId, WorkgroupId};
 use domain::invitation::{
@@ -223,7 +224,7 @@ pub fn accept(
                 account_id: Some(account_id),
                 actor_user_id: Some(user_id),
                 actor_identity_id: Some(identity_id),
-                action: "invitation.accepted",
+                action: AuditAction::InvitationAccepted,
                 subject_type: "invitation",
                 subject_id: invitation.id.key(),
                 details: json!({
@@ -258,7 +259,7 @@ pub fn decline(
                 account_id: Some(account_id),
                 actor_user_id: None,
                 actor_identity_id: None,
-                action: "invitation.declined",
+                action: AuditAction::InvitationDeclined,
                 subject_type: "invitation",
                 subject_id: invitation.id.key(),
                 details: json!({}),

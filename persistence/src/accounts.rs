@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::access::{may_administer_account, may_see_account_internals, AccountUser};
 use domain::account::{AccountChange, AccountSettings};
+use domain::audit::AuditAction;
 use domain::plan::Plan;
 use domain::seats::Seats;
 use serde_json::json;
@@ -83,7 +84,7 @@ pub fn update_account(
             conn,
             AuditEvent::by(
                 &actor,
-                "account.updated",
+                AuditAction::AccountUpdated,
                 "account",
                 id.key(),
                 json!({
@@ -133,7 +134,7 @@ pub fn change_plan(
             conn,
             AuditEvent::by(
                 &actor,
-                "account.plan_changed",
+                AuditAction::AccountPlanChanged,
                 "account",
                 id.key(),
                 json!({"before": {"plan": before.plan}, "after": {"plan": plan.name}}),

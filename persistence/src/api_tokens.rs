@@ -19,6 +19,7 @@ use domain::api_token::{
     authorize_token, may_create_token, may_manage_tokens, NewToken, Scope, Scopes, StoredToken,
     TokenVisibility,
 };
+use domain::audit::AuditAction;
 use domain::ids::{ApiTokenId, UserId};
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
@@ -145,7 +146,7 @@ pub fn create(
                 conn,
                 AuditEvent::by(
                     &actor,
-                    "api_token.created",
+                    AuditAction::ApiTokenCreated,
                     "api_token",
                     id.key(),
                     json!({
@@ -243,7 +244,7 @@ pub fn revoke(
             conn,
             AuditEvent::by(
                 &actor,
-                "api_token.revoked",
+                AuditAction::ApiTokenRevoked,
                 "api_token",
                 id.key(),
                 json!({"name": token.name, "owner_user_id": token.user_id.key()}),

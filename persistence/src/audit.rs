@@ -10,6 +10,7 @@ use crate::request::current_request;
 use crate::schema::audit_events;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use domain::audit::AuditAction;
 use domain::ids::{AccountId, ApiTokenId, IdentityId, UserId};
 use domain::webhook::EventType;
 use uuid::Uuid;
@@ -21,7 +22,7 @@ pub struct AuditEvent<'a> {
     pub actor_user_id: Option<UserId>,
     pub actor_identity_id: Option<IdentityId>,
     pub actor_token_id: Option<ApiTokenId>,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub subject_type: &'a str,
     pub subject_id: String,
     pub details: serde_json::Value,
@@ -32,7 +33,7 @@ impl<'a> AuditEvent<'a> {
     /// What a user of the account did.
     pub(crate) fn by(
         actor: &domain::access::AccountUser,
-        action: &'a str,
+        action: AuditAction,
         subject_type: &'a str,
         subject_id: String,
         details: serde_json::Value,
@@ -89,7 +90,7 @@ pub(crate) fn record_all_to(
             audit_events::account_id.eq(event.account_id.map(|a| a.key())),
             audit_events::actor_user_id.eq(event.actor_user_id.map(|u| u.key())),
             audit_events::actor_identity_id.eq(event.actor_identity_id.map(|i| i.key())),
-            audit_events::action.eq(event.action.to_owned()),
+            audit_events::action.eq(event.action.as_str()),
             audit_events::subject_type.eq(event.subject_type.to_owned()),
             audit_events::subject_id.eq(event.subject_id.clone()),
             audit_events::details.eq(event.details.to_string()),

@@ -22,6 +22,7 @@ use crate::quotas;
 use crate::tx;
 use chrono::{DateTime, Utc};
 use domain::access::AccountUser;
+use domain::audit::AuditAction;
 use domain::enums::{InvitationStatus, MembershipStatus, Role};
 use domain::ids::{InvitationId, UserId, WorkgroupId};
 use domain::invitation::{
@@ -446,7 +447,7 @@ fn write_batch(
         .map(|(record, invitee, _)| {
             AuditEvent::by(
                 actor,
-                "invitation.created",
+                AuditAction::InvitationCreated,
                 "invitation",
                 record.id.key(),
                 json!({

@@ -12,6 +12,7 @@ use crate::models::accounts::{account_by_id, external_domains_columns, AccountRe
 use crate::schema::{accounts, invitations};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use domain::audit::AuditAction;
 use domain::enums::InvitationStatus;
 use domain::ids::AccountId;
 use domain::plan::UserLimit;
@@ -130,7 +131,7 @@ pub(crate) fn sweep_account(
                 account_id: Some(account),
                 actor_user_id: None,
                 actor_identity_id: None,
-                action: "invitation.expired",
+                action: AuditAction::InvitationExpired,
                 subject_type: "invitation",
                 subject_id: id,
                 details: json!({}),

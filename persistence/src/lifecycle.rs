@@ -21,6 +21,7 @@ use crate::tx::{self, Sweep};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::access::{may_see_account_internals, AccountUser};
+use domain::audit::AuditAction;
 use domain::enums::{DeliveryState, InvitationStatus, UserType};
 use domain::ids::{InvitationId, WorkgroupId};
 use domain::invitation::{decide_resend, decide_revoke, LoginState, ResendContext};
@@ -275,7 +276,7 @@ pub fn resend(
             conn,
             AuditEvent::by(
                 actor,
-                "invitation.resent",
+                AuditAction::InvitationResent,
                 "invitation",
                 id.key(),
                 json!({"was": invitation.status.as_str()}),
@@ -305,7 +306,7 @@ pub fn revoke(
             conn,
             AuditEvent::by(
                 actor,
-                "invitation.revoked",
+                AuditAction::InvitationRevoked,
                 "invitation",
                 id.key(),
                 json!({"was": invitation.status.as_str()}),

@@ -19,6 +19,7 @@ use crate::tx;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
+use domain::audit::AuditAction;
 use domain::code_attempts::AttemptCounter;
 use domain::enums::UserStatus;
 use domain::ids::{AccountId, IdentityId, UserId};
@@ -303,7 +304,7 @@ fn switch(
                 actor_user_id: Some(user),
                 actor_identity_id: Some(identity),
                 actor_token_id: None,
-                action: "user.login_changed",
+                action: AuditAction::UserLoginChanged,
                 subject_type: "user",
                 subject_id: user.key(),
                 details: json!({

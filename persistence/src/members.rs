@@ -23,6 +23,7 @@ use crate::tx::{self, Sweep};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::access::AccountUser;
+use domain::audit::AuditAction;
 use domain::enums::{Channel, MembershipStatus, Role};
 use domain::ids::{UserId, WorkgroupId};
 use domain::membership::{
@@ -192,7 +193,7 @@ pub fn change_role(
                     conn,
                     AuditEvent::by(
                         actor,
-                        "membership.role_changed",
+                        AuditAction::MembershipRoleChanged,
                         "workgroup",
                         group.key(),
                         json!({
@@ -213,7 +214,7 @@ pub fn change_role(
                     conn,
                     AuditEvent::by(
                         actor,
-                        "workgroup.owner_changed",
+                        AuditAction::WorkgroupOwnerChanged,
                         "workgroup",
                         group.key(),
                         json!({
@@ -246,9 +247,9 @@ pub fn remove_member(
         let removal = decide_removal(actor, standing, target.as_ref().map(member_facts))?;
         delete_membership(conn, group, user)?;
         let action = match removal {
-            Removal::Removed => "membership.removed",
-            Removal::Left => "membership.left",
-            Removal::InvitationWithdrawn => "membership.invitation_withdrawn",
+            Removal::Removed => AuditAction::MembershipRemoved,
+            Removal::Left => AuditAction::MembershipLeft,
+            Removal::InvitationWithdrawn => AuditAction::MembershipInvitationWithdrawn,
         };
         audit::record(
             conn,

@@ -11,6 +11,7 @@ use crate::models::workgroups::WorkgroupRecord;
 use crate::outbox::{self, membership_message, Inviter};
 use chrono::{DateTime, Utc};
 use domain::access::AccountUser;
+use domain::audit::AuditAction;
 use domain::enums::{Channel, MembershipStatus, Role};
 use domain::ids::UserId;
 use serde_json::json;
@@ -56,8 +57,8 @@ impl MembershipInvitation<'_> {
             }
         }
         let action = match self.status {
-            MembershipStatus::Invited => "membership.invited",
-            MembershipStatus::Active => "membership.joined",
+            MembershipStatus::Invited => AuditAction::MembershipInvited,
+            MembershipStatus::Active => AuditAction::MembershipJoined,
         };
         audit::record(
             conn,

@@ -13,6 +13,7 @@ use crate::models::workgroups::WorkgroupRecord;
 use crate::schema::{invitations, outbox};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::audit::AuditAction;
 use domain::enums::{Channel, DeliveryState};
 use domain::ids::AccountId;
 use domain::login::Login;
@@ -142,7 +143,8 @@ pub(crate) fn enqueue(
     enqueue_all(conn, std::slice::from_ref(message), now)
 }
 
-/// Queues messages, in one statement.
+/// Queues messages, in one statement; the delivery worker is woken once the transaction
+/// commits ([`crate::Database::on_messages`]).
 pub(crate) fn enqueue_all(
     conn: &mut DbConnection,
     messages: &[NewMessage],
@@ -162,6 +164,9 @@ pub(crate) fn enqueue_all(
         )
     };
     insert_rows!(conn, outbox::table, messages, row);
+    if !messages.is_empty() {
+        crate::request::note_messages();
+    }
     Ok(())
 }
 
@@ -298,7 +303,7 @@ fn given_up(
             actor_user_id: None,
             actor_identity_id: None,
             actor_token_id: None,
-            action: "invitation.delivery_failed",
+            action: AuditAction::InvitationDeliveryFailed,
             subject_type: "invitation",
             subject_id: invitation.to_owned(),
             details: json!({

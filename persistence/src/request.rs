@@ -1,7 +1,8 @@
 //! The request a use case runs for: the HTTP layer sets it with [`in_request`] around the work
 //! it hands to a blocking thread; [`crate::Database::write`] carries it over to the writer
-//! thread; the audit trail records it with each event. And, the other way, whether the work
-//! wrote webhook deliveries, so that the webhook worker is woken only when it has work.
+//! thread; the audit trail records it with each event. And, the other way, what the work
+//! queued — messages to send, webhook deliveries — so that once it commits each worker is woken
+//! only when it has work.
 //!
 //! A request's id is text: the client's `X-Request-Id` when it gave a sensible one, a
 //! generated UUID otherwise (the HTTP layer decides). Shared, so that handing it to another
@@ -15,19 +16,50 @@ pub type RequestId = Arc<str>;
 
 thread_local! {
     static REQUEST: RefCell<Option<RequestId>> = const { RefCell::new(None) };
-    /// Whether the transaction running on this thread wrote webhook deliveries.
-    static DELIVERIES: Cell<bool> = const { Cell::new(false) };
+    /// What the transaction running on this thread queued for the workers.
+    static QUEUED: Cell<Queued> = const { Cell::new(Queued::NOTHING) };
+}
+
+/// What a transaction queued for the workers that run after the request: the outbox's messages
+/// (emails, text messages) and webhook deliveries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Queued {
+    pub messages: bool,
+    pub webhook_deliveries: bool,
+}
+
+impl Queued {
+    pub const NOTHING: Self = Self {
+        messages: false,
+        webhook_deliveries: false,
+    };
+}
+
+/// Notes that the current transaction queued messages to send: once it commits,
+/// [`crate::Database::write`] tells whoever asked ([`crate::Database::on_messages`]).
+pub(crate) fn note_messages() {
+    QUEUED.with(|q| {
+        q.set(Queued {
+            messages: true,
+            ..q.get()
+        })
+    });
 }
 
 /// Notes that the current transaction wrote webhook deliveries: once it commits,
 /// [`crate::Database::write`] tells whoever asked ([`crate::Database::on_webhook_deliveries`]).
 pub(crate) fn note_webhook_deliveries() {
-    DELIVERIES.with(|d| d.set(true));
+    QUEUED.with(|q| {
+        q.set(Queued {
+            webhook_deliveries: true,
+            ..q.get()
+        })
+    });
 }
 
-/// Whether webhook deliveries were written on this thread since the last call.
-pub(crate) fn take_webhook_deliveries() -> bool {
-    DELIVERIES.with(|d| d.replace(false))
+/// What was queued on this thread since the last call.
+pub(crate) fn take_queued() -> Queued {
+    QUEUED.with(|q| q.replace(Queued::NOTHING))
 }
 
 /// Runs `f` with `request` as the request whose events it records.

@@ -14,6 +14,7 @@ use crate::quotas;
 use crate::schema::sign_ups;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::audit::AuditAction;
 use domain::code_attempts::AttemptCounter;
 use domain::enums::UserType;
 use domain::ids::IdentityId;
@@ -226,7 +227,7 @@ fn create_account(
             account_id: Some(account_id),
             actor_user_id: Some(user_id),
             actor_identity_id: Some(identity_id),
-            action: "account.created",
+            action: AuditAction::AccountCreated,
             subject_type: "account",
             subject_id: account_id.key(),
             details: json!({"name": name, "plan": plan.name, "admin_user_id": user_id.key()}),

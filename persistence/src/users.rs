@@ -19,6 +19,7 @@ use crate::tx::{self, Sweep};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::access::{may_administer_account, visible_users, AccountUser, UserStanding};
+use domain::audit::AuditAction;
 use domain::dismissal::{decide_dismiss, decide_reinstate, Subject};
 use domain::enums::{InvitationStatus, UserStatus, UserType};
 use domain::ids::{AccountId, InvitationId, UserId};
@@ -141,7 +142,7 @@ pub fn transfer_to_intranet(
             conn,
             AuditEvent::by(
                 &actor,
-                "user.transferred_to_intranet",
+                AuditAction::UserTransferredToIntranet,
                 "user",
                 user.id.key(),
                 json!({"before": {"type": "extranet"}, "after": {"type": "intranet"}}),
@@ -187,9 +188,9 @@ pub fn set_admin(
             AuditEvent::by(
                 &actor,
                 if is_admin {
-                    "user.admin_granted"
+                    AuditAction::UserAdminGranted
                 } else {
-                    "user.admin_revoked"
+                    AuditAction::UserAdminRevoked
                 },
                 "user",
                 user.id.key(),
@@ -268,8 +269,8 @@ fn set_status(
     }
     change_seats(conn, actor.account_id, seats, now)?;
     let action = match status {
-        UserStatus::Dismissed => "user.dismissed",
-        UserStatus::Active => "user.reinstated",
+        UserStatus::Dismissed => AuditAction::UserDismissed,
+        UserStatus::Active => AuditAction::UserReinstated,
     };
     audit::record(
         conn,

@@ -20,6 +20,7 @@ use crate::tx::{self, Sweep};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::access::AccountUser;
+use domain::audit::AuditAction;
 use domain::enums::DeliveryStatus;
 use domain::ids::WebhookId;
 use domain::webhook::owner::{switched_off_by, Stored};
@@ -201,7 +202,7 @@ pub fn create(
                 conn,
                 AuditEvent::by(
                     &actor,
-                    "webhook.created",
+                    AuditAction::WebhookCreated,
                     "webhook",
                     id.key(),
                     json!({"url": new.url.as_str(), "events": new.events.to_vec()}),
@@ -329,7 +330,7 @@ pub fn update(
             conn,
             AuditEvent::by(
                 &actor,
-                "webhook.updated",
+                AuditAction::WebhookUpdated,
                 "webhook",
                 id.key(),
                 json!({
@@ -366,7 +367,7 @@ pub fn delete(
             conn,
             AuditEvent::by(
                 &actor,
-                "webhook.deleted",
+                AuditAction::WebhookDeleted,
                 "webhook",
                 id.key(),
                 json!({"url": gone.url, "events": gone.events}),

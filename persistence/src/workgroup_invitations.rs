@@ -15,6 +15,7 @@ use crate::tx::{self, Sweep};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::access::AccountUser;
+use domain::audit::AuditAction;
 use domain::enums::{MembershipStatus, Role};
 use domain::ids::{UserId, WorkgroupId};
 use domain::membership::decide_membership_answer;
@@ -127,10 +128,10 @@ fn answer(
     decide_membership_answer(actor, status, found.membership_facts(), accept)?;
     let action = if accept {
         activate(conn, group, actor.user_id, now)?;
-        "membership.accepted"
+        AuditAction::MembershipAccepted
     } else {
         delete_membership(conn, group, actor.user_id)?;
-        "membership.declined"
+        AuditAction::MembershipDeclined
     };
     audit::record(
         conn,

@@ -13,6 +13,7 @@ use crate::tx::{self, Sweep};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::access::AccountUser;
+use domain::audit::AuditAction;
 use domain::enums::{InvitationStatus, MembershipStatus, UserType, WorkgroupKind};
 use domain::ids::WorkgroupId;
 use domain::workgroup::{
@@ -189,7 +190,7 @@ pub fn update_workgroup(
             conn,
             AuditEvent::by(
                 actor,
-                "workgroup.updated",
+                AuditAction::WorkgroupUpdated,
                 "workgroup",
                 id.key(),
                 json!({

@@ -165,7 +165,6 @@ pub async fn sign_up(
     let db = state.db.clone();
     let quotas = state.account_limits.quotas;
     crate::blocking::run(move || persistence::sign_ups::start(&db, new, &quotas, now)).await??;
-    state.wakeup.notify_one();
     Ok(HttpResponse::Accepted().json(SignUpStarted {
         status: "confirmation_sent",
         login,

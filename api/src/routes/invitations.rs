@@ -241,9 +241,6 @@ pub async fn create_invitations(
         persistence::invite::create_batch(&st.db, user, &st.account_limits, new, now, key)
     })
     .await??;
-    if !done.replayed {
-        state.wakeup.notify_one();
-    }
     Ok(idempotency::respond_with(StatusCode::CREATED, &done, |r| {
         BatchResponse::shown(r, user.disclosure())
     }))
@@ -384,7 +381,6 @@ pub async fn resend_invitation(
         persistence::lifecycle::resend(&st.db, &user, &st.account_limits, id, token, now)
     })
     .await??;
-    state.wakeup.notify_one();
     Ok(web::Json(InvitationView::shown(
         &invitation,
         user.disclosure(),

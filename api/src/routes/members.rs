@@ -143,9 +143,6 @@ pub async fn add_member(
         persistence::members::add_member(&st.db, user, &st.account_limits, new, now, key)
     })
     .await??;
-    if !done.replayed {
-        state.wakeup.notify_one();
-    }
     Ok(idempotency::respond_with(StatusCode::CREATED, &done, |m| {
         MemberView::shown(m, user.disclosure())
     }))

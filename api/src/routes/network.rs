@@ -135,7 +135,6 @@ pub async fn request_login_change(
     let quotas = state.account_limits.quotas;
     crate::blocking::run(move || persistence::login_changes::request(&db, new, &quotas, now))
         .await??;
-    state.wakeup.notify_one();
     Ok(HttpResponse::Accepted().json(LoginChangeStarted {
         status: "confirmation_sent",
         new_login: shown,
@@ -204,6 +203,5 @@ pub async fn confirm_login_change(
         persistence::identities::profile(&db, identity)
     })
     .await??;
-    state.wakeup.notify_one();
     Ok(web::Json(ProfileView::from(&profile)))
 }

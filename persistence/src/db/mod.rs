@@ -10,6 +10,7 @@
 //! both; use cases that must be serialised per account lock the account row (see `tx`).
 
 use crate::error::StoreError;
+use crate::request::Queued;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
@@ -220,8 +221,10 @@ struct Shared {
     /// The pool migrations and maintenance run on (the writer's connection on SQLite, which
     /// is only used before the writer thread starts).
     admin: Pool<Connector>,
+    /// Told after a write that queued messages has committed.
+    on_messages: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
     /// Told after a write that queued webhook deliveries has committed.
-    on_deliveries: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
+    on_webhook_deliveries: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
     /// Readiness checks' own connection (see [`Database::ping`]).
     probe: Probe,
     /// Whether the last attempt to connect failed (see `outage`).
@@ -313,7 +316,8 @@ impl Database {
                 reader,
                 writer,
                 admin,
-                on_deliveries: std::sync::OnceLock::new(),
+                on_messages: std::sync::OnceLock::new(),
+                on_webhook_deliveries: std::sync::OnceLock::new(),
                 probe,
                 outage,
                 acquire_timeout: options.acquire_timeout,
@@ -403,23 +407,36 @@ impl Database {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     {
-        let (out, deliveries) = self.write_noting(f)?;
-        if deliveries {
-            if let Some(tell) = self.shared.on_deliveries.get() {
+        let (out, queued) = self.write_noting(f)?;
+        let hooks = [
+            (queued.messages, &self.shared.on_messages),
+            (
+                queued.webhook_deliveries,
+                &self.shared.on_webhook_deliveries,
+            ),
+        ];
+        for (queued, hook) in hooks {
+            if let Some(tell) = hook.get().filter(|_| queued) {
                 tell();
             }
         }
         Ok(out)
     }
 
+    /// `hook` is called after each committed write that queued messages to send (the
+    /// delivery worker's wake-up); set once.
+    pub fn on_messages(&self, hook: impl Fn() + Send + Sync + 'static) {
+        let _ = self.shared.on_messages.set(Box::new(hook));
+    }
+
     /// `hook` is called after each committed write that queued webhook deliveries (the webhook
     /// worker's wake-up); set once.
     pub fn on_webhook_deliveries(&self, hook: impl Fn() + Send + Sync + 'static) {
-        let _ = self.shared.on_deliveries.set(Box::new(hook));
+        let _ = self.shared.on_webhook_deliveries.set(Box::new(hook));
     }
 
-    /// As [`Database::write`], with whether the work queued webhook deliveries.
-    fn write_noting<T, F>(&self, f: F) -> Result<(T, bool), StoreError>
+    /// As [`Database::write`], with what the work queued for the workers.
+    fn write_noting<T, F>(&self, f: F) -> Result<(T, Queued), StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
@@ -428,9 +445,9 @@ impl Database {
             Writer::Pool(pool) => {
                 let mut conn = self.pooled(pool)?;
                 let conn: &mut DbConnection = &mut conn;
-                crate::request::take_webhook_deliveries();
+                crate::request::take_queued();
                 let out = conn.transaction(f);
-                let noted = crate::request::take_webhook_deliveries();
+                let noted = crate::request::take_queued();
                 out.map(|out| (out, noted))
             }
             Writer::Thread { queue, .. } => {
@@ -438,9 +455,9 @@ impl Database {
                 // The writer thread records the events of the caller's request.
                 let request = crate::request::current_request();
                 let work = move |conn: &mut DbConnection| {
-                    crate::request::take_webhook_deliveries();
+                    crate::request::take_queued();
                     let out = crate::request::in_request(request, || f(conn));
-                    let noted = crate::request::take_webhook_deliveries();
+                    let noted = crate::request::take_queued();
                     out.map(|out| (out, noted))
                 };
                 let job = Box::new(Job {

@@ -14,6 +14,7 @@ use crate::schema::{api_tokens, outbox, users, webhooks};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::api_token::{Scopes, StoredToken};
+use domain::audit::AuditAction;
 use domain::enums::SwitchOffCause;
 use domain::ids::{AccountId, ApiTokenId, UserId, WebhookId};
 use domain::webhook::{
@@ -319,7 +320,7 @@ pub(crate) fn switch_off(
                 actor_user_id: None,
                 actor_identity_id: None,
                 actor_token_id: None,
-                action: "webhook.disabled",
+                action: AuditAction::WebhookDisabled,
                 subject_type: "webhook",
                 subject_id: webhook.key(),
                 details: json!({"cause": off.cause, "reason": off.reason, "at": off.at}),

@@ -9,6 +9,7 @@ use crate::schema::{memberships, workgroups};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::access::AccountUser;
+use domain::audit::AuditAction;
 use domain::enums::{InvitePolicy, MembershipStatus, Role, WorkgroupKind};
 use domain::ids::{AccountId, UserId, WorkgroupId};
 use domain::invitation::WorkgroupFacts;
@@ -208,7 +209,7 @@ pub(crate) fn insert_workgroup(
         conn,
         AuditEvent::by(
             creator,
-            "workgroup.created",
+            AuditAction::WorkgroupCreated,
             "workgroup",
             id.key(),
             json!({
