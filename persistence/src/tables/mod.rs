@@ -6,10 +6,12 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod audit_events;
 pub mod code_attempts;
 pub mod idempotency_keys;
 pub mod identities;
 pub mod invitations;
+pub mod login_changes;
 pub mod memberships;
 pub mod outbox;
 pub mod sending_counters;

@@ -8,16 +8,19 @@
 use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_word, utc, Key, Literal};
-use crate::base::schema::{accounts, identities, invitations, login_changes, users};
+use crate::base::schema::{accounts, identities, invitations, users};
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::tx;
 use crate::tables::code_attempts;
 use crate::tables::identities::{credentials_of, logins_of};
+pub use crate::tables::login_changes::NewLoginChange;
+use crate::tables::login_changes::{
+    end_waiting_changes, insert_login_change, requests_since, spend, with_code,
+};
 use crate::tables::outbox::{self, NewMessage};
 use crate::tables::sending_counters;
 use crate::tables::users::make_way;
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use diesel::dsl::{count_star, min};
+use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use domain::audit::AuditAction;
 use domain::code_attempts::AttemptCounter;
@@ -33,20 +36,6 @@ use domain::sending::{Sending, SendingQuotas};
 use domain::DomainError;
 use serde_json::json;
 use uuid::Uuid;
-
-/// A change as the HTTP layer settled it: the password checked, the code issued.
-#[derive(Debug, Clone)]
-pub struct NewLoginChange {
-    pub identity_id: IdentityId,
-    pub new_login: Login,
-    /// What the storage keeps of the code (a keyed hash bound to the profile).
-    pub code_hash: String,
-    /// The code sealed for the outbox message.
-    pub sealed_code: String,
-    pub expires_at: DateTime<Utc>,
-    /// The client address it came from (its budget of codes).
-    pub client: String,
-}
 
 /// Whether `login` is someone else's: another profile's login, or a pending invitation's in
 /// an account where the profile is an active user (rule 6 holds within each account; where
@@ -85,11 +74,7 @@ pub fn request(
     db.write(move |conn| {
         let current = logins_of(conn, new.identity_id)?;
         let since = (now - Duration::hours(1)).naive_utc();
-        let (count, oldest) = login_changes::table
-            .filter(login_changes::identity_id.eq(new.identity_id.key()))
-            .filter(login_changes::created_at.gt(since))
-            .select((count_star(), min(login_changes::created_at)))
-            .first::<(i64, Option<NaiveDateTime>)>(conn)?;
+        let (count, oldest) = requests_since(conn, new.identity_id, since)?;
         let recent = RecentRequests {
             count: u32::try_from(count).unwrap_or(u32::MAX),
             oldest: oldest.map(utc),
@@ -103,17 +88,7 @@ pub fn request(
         // The new address has said yes to nothing yet: the budgets of codes (rule 11), never
         // its owner's quota, which invitations to them rely on.
         sending_counters::consume_code(conn, &sending, &new.client, &quotas, now)?;
-        diesel::insert_into(login_changes::table)
-            .values((
-                login_changes::id.eq(Uuid::now_v7().to_string()),
-                login_changes::identity_id.eq(new.identity_id.key()),
-                login_changes::new_email.eq(new.new_login.email().map(|e| e.as_str())),
-                login_changes::new_phone.eq(new.new_login.phone().map(|p| p.as_str())),
-                login_changes::code_hash.eq(&new.code_hash),
-                login_changes::expires_at.eq(new.expires_at.naive_utc()),
-                login_changes::created_at.eq(now.naive_utc()),
-            ))
-            .execute(conn)?;
+        insert_login_change(conn, &new, now)?;
         let message = NewMessage {
             id: Uuid::now_v7(),
             account_id: None,
@@ -127,16 +102,6 @@ pub fn request(
         };
         outbox::enqueue(conn, &message, now)
     })
-}
-
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = login_changes)]
-struct ChangeRow {
-    id: String,
-    new_email: Option<String>,
-    new_phone: Option<String>,
-    expires_at: NaiveDateTime,
-    confirmed_at: Option<NaiveDateTime>,
 }
 
 /// Confirms the profile's change whose code hashes to `code_hash`, tried from `client`: the
@@ -159,13 +124,7 @@ pub fn confirm(
         if let Err(wait) = code_attempts::may_try(conn, &attempts, now)? {
             return Ok(Err(wait));
         }
-        let row: Option<ChangeRow> = login_changes::table
-            .filter(login_changes::identity_id.eq(identity.key()))
-            .filter(login_changes::code_hash.eq(&code_hash))
-            .order(login_changes::created_at.desc())
-            .select(ChangeRow::as_select())
-            .first(conn)
-            .optional()?;
+        let row = with_code(conn, identity, &code_hash)?;
         let new_login = row.as_ref().and_then(|r| {
             Login::from_email_or_phone(r.new_email.as_deref(), r.new_phone.as_deref()).ok()
         });
@@ -198,9 +157,7 @@ pub fn confirm(
             (Err(e), _) => {
                 // The code was right but the login was taken since: the code is spent.
                 if let Some(row) = row {
-                    diesel::update(login_changes::table.find(row.id))
-                        .set(login_changes::confirmed_at.eq(Some(now.naive_utc())))
-                        .execute(conn)?;
+                    spend(conn, &row.id, now)?;
                 }
                 Ok(Err(e))
             }
@@ -212,22 +169,6 @@ pub fn confirm(
         Err(e) if e.is_unique_violation() => Err(DomainError::LoginTaken.into()),
         Err(e) => Err(e),
     }
-}
-
-/// A change confirmed: every waiting change of the profile is over.
-fn end_waiting_changes(
-    conn: &mut DbConnection,
-    identity: IdentityId,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    diesel::update(
-        login_changes::table
-            .filter(login_changes::identity_id.eq(identity.key()))
-            .filter(login_changes::confirmed_at.is_null()),
-    )
-    .set(login_changes::confirmed_at.eq(Some(now.naive_utc())))
-    .execute(conn)?;
-    Ok(())
 }
 
 /// Writes the new login, tells the old address, and, in every account where the person is an
