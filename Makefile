@@ -131,12 +131,14 @@ test-fuzz: $(FUZZ_VENV)/.installed
 	$(FUZZ_VENV)/bin/python tests/fuzz/run.py --bin "$${CARGO_TARGET_DIR:-target}/debug/extranet"
 
 ## lint: formatting, clippy (warnings are errors), the one-way layering of the crates, no
-## module cycles inside them, and no source file of 600 lines or more
+## module cycles inside them, the persistence crate's floors (a floor never uses a higher one,
+## a use case never another), and no source file of 600 lines or more
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	./scripts/check-layering.sh
 	./scripts/check-module-cycles.py
+	./scripts/check-floors.py
 	./scripts/check-file-sizes.sh
 
 ## openapi: regenerate openapi.yaml from the code

@@ -74,7 +74,10 @@ impl Application {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let keys = Keys::derive(config.jwt_secret.as_ref());
         let sealer = Arc::new(TokenSealer::new(&keys));
+        // Each worker is woken by the writes that queue its work, once committed.
         let wakeup = Arc::new(Notify::new());
+        let wake = wakeup.clone();
+        db.on_messages(move || wake.notify_one());
         let metrics = Metrics::new();
         let deliveries = Deliveries {
             db: db.clone(),
@@ -86,12 +89,11 @@ impl Application {
             sms: SmsTransport::new(&config.sms)?,
             sealer: sealer.clone(),
             public_url: config.public_url.clone(),
-            wakeup: wakeup.clone(),
+            wakeup,
             lease: chrono::Duration::seconds(i64::from(config.outbox_lease_seconds)),
             clock: clock.clone(),
             metrics: metrics.clone(),
         };
-        // The webhook worker is woken by the writes that queue deliveries, once committed.
         let webhook_wakeup = Arc::new(Notify::new());
         let wake = webhook_wakeup.clone();
         db.on_webhook_deliveries(move || wake.notify_one());
@@ -109,7 +111,6 @@ impl Application {
             signup_sms: config.signup_sms,
             clock,
             sealer,
-            wakeup,
             db: db.clone(),
             scans: crate::state::Scans::for_pool(config.db_pool_size),
             account_limits: Arc::new(persistence::Limits {

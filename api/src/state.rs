@@ -8,7 +8,7 @@ use crate::secrets::TokenSealer;
 use crate::tokens::Tokens;
 use persistence::{Database, Limits, StoreError};
 use std::sync::Arc;
-use tokio::sync::{AcquireError, Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{AcquireError, OwnedSemaphorePermit, Semaphore};
 
 pub struct AppState {
     /// The time every handler goes by.
@@ -24,8 +24,6 @@ pub struct AppState {
     /// Failed password checks per person (or per login that matches nobody).
     pub login_failures: LoginFailures,
     pub sealer: Arc<TokenSealer>,
-    /// Wakes the delivery worker when a request has committed messages.
-    pub wakeup: Arc<Notify>,
     pub webhooks: crate::config::WebhookSettings,
     /// Whether accounts may be signed up by phone (`EXTRANET_SIGNUP_SMS`).
     pub signup_sms: bool,

@@ -24,6 +24,7 @@
 pub mod access;
 pub mod account;
 pub mod api_token;
+pub mod audit;
 pub mod code_attempts;
 pub mod delivery;
 pub mod dismissal;

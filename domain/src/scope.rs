@@ -1,6 +1,7 @@
 //! What an API token may be used for: scopes, sets of them, and the grant a request made
 //! with a token carries (see [`crate::api_token`] for the tokens themselves).
 
+use crate::audit::AuditAction;
 use crate::ids::ApiTokenId;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -174,11 +175,15 @@ impl Disclosure {
     }
 
     /// The keys of an audit event's `details` this caller does not read: the logins some
-    /// actions record (an invitation's invitee; a user's old and new login).
+    /// actions record (an invitation's invitee; a user's old and new login). Takes the action
+    /// as stored, which the audit log shows as it reads it.
     pub fn withheld_audit_details(self, action: &str) -> &'static [&'static str] {
-        match action {
-            "invitation.created" | "invitation.delivery_failed" if !self.invitations => &["login"],
-            "user.login_changed" if !self.contact => &["before", "after"],
+        use AuditAction as A;
+        match AuditAction::parse(action) {
+            Some(A::InvitationCreated | A::InvitationDeliveryFailed) if !self.invitations => {
+                &["login"]
+            }
+            Some(A::UserLoginChanged) if !self.contact => &["before", "after"],
             _ => &[],
         }
     }

@@ -1,51 +1,51 @@
 //! Extranet's storage: diesel over SQLite (embedded default) or PostgreSQL, one code path.
 //!
-//! Three floors, each using only the ones below it:
-//! - the base: connections and the writer (`db`), the schema, errors, the text of typed
-//!   values (`keys`), pages, the audit trail, the outbox, sending quotas, idempotency keys,
-//!   and what `/metrics` reads at each scrape (`metrics`);
-//! - `models`: one module per table, with its named row struct, the record it is read back
-//!   as, and its finders and writes; then the seat ledger (`ledger`), the account's write
-//!   transaction (`tx`) and the one write of a membership invitation;
-//! - use cases, one module per family: each function opens its transaction, loads what the
-//!   domain needs, lets the domain decide, writes the rows and the audit event, and commits.
-//!   Use cases never call each other.
+//! Four floors, one folder each; a module uses only its own floor and those below it
+//! (`scripts/check-floors.py`, run by `make lint`, says so):
+//! - [`base`]: connections and the writer, the schema, the error, the text of typed values,
+//!   pages, the request a use case runs for — nothing that knows a table's rows;
+//! - [`tables`]: one module per table, named after it: its row struct, the record it is read
+//!   back as, its finders and its writes;
+//! - [`shared`]: the writes several use cases make alike — the account's write transaction,
+//!   the seat ledger, the audit trail and its webhook events, a membership invitation;
+//! - [`use_cases`]: one module per family (grouped in folders: `invitations`, `membership`,
+//!   `webhooks`), each a transaction that loads, lets the domain decide, writes and commits.
+//!   Use cases never use each other.
+//!
+//! The paths callers know (`persistence::invite`, `persistence::models::users`, …) are kept
+//! below as names of the modules where they now live.
 
-pub mod accept;
-pub mod accounts;
-pub mod api_tokens;
-pub mod audit;
-pub mod audit_log;
-pub mod code_attempts;
-pub mod db;
-pub mod error;
-mod event_resources;
-pub mod events;
-pub mod idempotency;
-pub mod identities;
-pub mod invite;
-mod keys;
-pub mod ledger;
-pub mod lifecycle;
-pub mod limits;
-pub mod login_changes;
-pub mod members;
-mod membership_invitation;
-pub mod metrics;
-pub mod models;
-pub mod outbox;
-pub mod page;
-pub mod quotas;
-pub mod request;
-pub mod schema;
-pub mod sign_ups;
-mod tx;
-pub mod users;
-pub mod webhook_deliveries;
-pub mod webhooks;
-pub mod workgroup_invitations;
-pub mod workgroups;
+pub mod base;
+pub mod shared;
+pub mod tables;
+pub mod use_cases;
 
-pub use db::{Backend, Database, DbConnection, PoolOptions};
-pub use error::StoreError;
-pub use limits::Limits;
+pub use base::db::{Backend, Database, DbConnection, PoolOptions};
+pub use base::error::StoreError;
+pub use base::limits::Limits;
+
+pub use base::{db, error, limits, page, request, schema};
+pub use shared::{audit, events, ledger};
+pub use tables::code_attempts;
+pub use tables::idempotency_keys as idempotency;
+pub use tables::sending_counters as quotas;
+pub use use_cases::invitations::{accept, batch as invite, lifecycle};
+pub use use_cases::membership::{members, workgroup_invitations};
+pub use use_cases::webhooks::{deliveries as webhook_deliveries, manage as webhooks};
+pub use use_cases::{
+    accounts, api_tokens, audit_log, identities, login_changes, metrics, sign_ups, users,
+    workgroups,
+};
+
+/// The outbox's messages and the delivery worker's use case, under the name callers know.
+pub mod outbox {
+    pub use crate::tables::outbox::{Attempt, Claimed, Recorded};
+    pub use crate::use_cases::messages::{claim_due, record_attempts};
+}
+
+/// The table modules under the name callers know them by.
+pub mod models {
+    pub use crate::tables::{
+        accounts, identities, invitations, memberships, users, webhooks, workgroups,
+    };
+}

@@ -168,7 +168,6 @@ pub async fn sign_up(
     state
         .write(move |db| persistence::sign_ups::start(db, new, &quotas, now))
         .await?;
-    state.wakeup.notify_one();
     Ok(HttpResponse::Accepted().json(SignUpStarted {
         status: "confirmation_sent",
         login,

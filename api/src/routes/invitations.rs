@@ -247,9 +247,6 @@ pub async fn create_invitations(
             persistence::invite::create_batch(db, user, &limits, new, now, key).map_err(in_rows)
         })
         .await?;
-    if !done.replayed {
-        state.wakeup.notify_one();
-    }
     Ok(idempotency::respond_with(StatusCode::CREATED, &done, |r| {
         BatchResponse::shown(r, user.disclosure())
     }))
@@ -412,7 +409,6 @@ pub async fn resend_invitation(
     let invitation = state
         .write(move |db| persistence::lifecycle::resend(db, &user, &limits, id, token, now))
         .await?;
-    state.wakeup.notify_one();
     Ok(web::Json(InvitationView::shown(
         &invitation,
         user.disclosure(),

@@ -134,9 +134,6 @@ pub async fn add_member(
     let done = state
         .write(move |db| persistence::members::add_member(db, user, &limits, new, now, key))
         .await?;
-    if !done.replayed {
-        state.wakeup.notify_one();
-    }
     Ok(idempotency::respond_with(StatusCode::CREATED, &done, |m| {
         MemberView::shown(m, user.disclosure())
     }))

@@ -136,7 +136,6 @@ pub async fn request_login_change(
     state
         .write(move |db| persistence::login_changes::request(db, new, &quotas, now))
         .await?;
-    state.wakeup.notify_one();
     Ok(HttpResponse::Accepted().json(LoginChangeStarted {
         status: "confirmation_sent",
         new_login: shown,
@@ -205,6 +204,5 @@ pub async fn confirm_login_change(
             persistence::identities::profile(db, identity)
         })
         .await?;
-    state.wakeup.notify_one();
     Ok(web::Json(ProfileView::from(&profile)))
 }

@@ -1,6 +1,7 @@
 //! The events a webhook can subscribe to, named as receivers see them (`invitation.created`),
 //! and which change of the audit trail each one reports.
 
+use crate::audit::AuditAction;
 use crate::scope::Scope;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -111,29 +112,42 @@ impl EventType {
 
     /// The event an audit action reports to webhooks, if any. Several actions report as one
     /// event: a member who leaves, is removed, or whose invitation is withdrawn is
-    /// `membership.removed`; an owner handed over is `workgroup.updated`.
-    pub fn for_action(action: &str) -> Option<Self> {
+    /// `membership.removed`; an owner handed over is `workgroup.updated`. Changes to the
+    /// account's settings, tokens, webhooks and logins are not told.
+    pub fn for_action(action: AuditAction) -> Option<Self> {
+        use AuditAction as A;
         Some(match action {
-            "invitation.created" => Self::InvitationCreated,
-            "invitation.resent" => Self::InvitationResent,
-            "invitation.revoked" => Self::InvitationRevoked,
-            "invitation.accepted" => Self::InvitationAccepted,
-            "invitation.declined" => Self::InvitationDeclined,
-            "invitation.expired" => Self::InvitationExpired,
-            "invitation.delivery_failed" => Self::InvitationDeliveryFailed,
-            "membership.invited" => Self::MembershipInvited,
-            "membership.joined" | "membership.accepted" => Self::MembershipJoined,
-            "membership.declined" => Self::MembershipDeclined,
-            "membership.removed" | "membership.left" | "membership.invitation_withdrawn" => {
+            A::InvitationCreated => Self::InvitationCreated,
+            A::InvitationResent => Self::InvitationResent,
+            A::InvitationRevoked => Self::InvitationRevoked,
+            A::InvitationAccepted => Self::InvitationAccepted,
+            A::InvitationDeclined => Self::InvitationDeclined,
+            A::InvitationExpired => Self::InvitationExpired,
+            A::InvitationDeliveryFailed => Self::InvitationDeliveryFailed,
+            A::MembershipInvited => Self::MembershipInvited,
+            A::MembershipJoined | A::MembershipAccepted => Self::MembershipJoined,
+            A::MembershipDeclined => Self::MembershipDeclined,
+            A::MembershipRemoved | A::MembershipLeft | A::MembershipInvitationWithdrawn => {
                 Self::MembershipRemoved
             }
-            "membership.role_changed" => Self::MembershipRoleChanged,
-            "user.transferred_to_intranet" => Self::UserTransferred,
-            "user.dismissed" => Self::UserDismissed,
-            "user.reinstated" => Self::UserReinstated,
-            "workgroup.created" => Self::WorkgroupCreated,
-            "workgroup.updated" | "workgroup.owner_changed" => Self::WorkgroupUpdated,
-            _ => return None,
+            A::MembershipRoleChanged => Self::MembershipRoleChanged,
+            A::UserTransferredToIntranet => Self::UserTransferred,
+            A::UserDismissed => Self::UserDismissed,
+            A::UserReinstated => Self::UserReinstated,
+            A::WorkgroupCreated => Self::WorkgroupCreated,
+            A::WorkgroupUpdated | A::WorkgroupOwnerChanged => Self::WorkgroupUpdated,
+            A::AccountCreated
+            | A::AccountUpdated
+            | A::AccountPlanChanged
+            | A::ApiTokenCreated
+            | A::ApiTokenRevoked
+            | A::UserAdminGranted
+            | A::UserAdminRevoked
+            | A::UserLoginChanged
+            | A::WebhookCreated
+            | A::WebhookUpdated
+            | A::WebhookDeleted
+            | A::WebhookDisabled => return None,
         })
     }
 }
@@ -273,29 +287,38 @@ mod tests {
     #[test]
     fn audit_actions_map_to_the_events_receivers_know() {
         assert_eq!(
-            EventType::for_action("membership.left"),
+            EventType::for_action(AuditAction::MembershipLeft),
             Some(EventType::MembershipRemoved)
         );
         assert_eq!(
-            EventType::for_action("user.transferred_to_intranet"),
+            EventType::for_action(AuditAction::UserTransferredToIntranet),
             Some(EventType::UserTransferred)
         );
         assert_eq!(
-            EventType::for_action("workgroup.owner_changed"),
+            EventType::for_action(AuditAction::WorkgroupOwnerChanged),
             Some(EventType::WorkgroupUpdated)
         );
         // Changes webhooks are not told about: tokens, settings, logins.
         for action in [
-            "api_token.created",
-            "account.updated",
-            "user.login_changed",
-            "ping",
+            AuditAction::ApiTokenCreated,
+            AuditAction::AccountUpdated,
+            AuditAction::UserLoginChanged,
         ] {
             assert_eq!(EventType::for_action(action), None, "{action}");
         }
         // Every other subscribable event is the audit action of its own name.
         for e in EventType::subscribable().filter(|e| *e != EventType::UserTransferred) {
-            assert_eq!(EventType::for_action(e.as_str()), Some(e), "{e}");
+            let action = AuditAction::parse(e.as_str());
+            assert_eq!(action.and_then(EventType::for_action), Some(e), "{e}");
+        }
+        // Every event but `ping` is reported by some action.
+        for e in EventType::subscribable() {
+            assert!(
+                AuditAction::ALL
+                    .iter()
+                    .any(|a| EventType::for_action(*a) == Some(e)),
+                "{e}"
+            );
         }
     }
 }

@@ -1,0 +1,124 @@
+//! The account's write transaction, written once: lock the account (its writes are serialised,
+//! across server processes too), sweep its overdue invitations when the write counts seats,
+//! and, for creating writes with an `Idempotency-Key`, authorise first, then replay the
+//! caller's stored outcome or run the work and store its outcome under the key.
+
+use crate::base::db::{Database, DbConnection};
+use crate::base::error::StoreError;
+use crate::base::keys::{parse_id, Key};
+use crate::base::schema::{accounts, users};
+use crate::shared::ledger::sweep_account;
+use crate::tables::idempotency_keys::{self, IdempotencyKey, Idempotent};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::access::AccountUser;
+use domain::ids::{AccountId, IdentityId};
+use domain::DomainError;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Whether a write first expires the account's overdue invitations: every write that counts
+/// seats does, so that the counters it decides on are exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sweep {
+    First,
+    No,
+}
+
+/// Serialises the writers of one account: on PostgreSQL the account row is locked
+/// (`SELECT … FOR UPDATE`) until the transaction ends, which also holds across several server
+/// processes; on SQLite the transaction already is the only writer.
+pub(crate) fn lock_account(conn: &mut DbConnection, account: AccountId) -> Result<(), StoreError> {
+    if let DbConnection::Pg(pg) = conn {
+        accounts::table
+            .find(account.key())
+            .select(accounts::id)
+            .for_update()
+            .first::<String>(pg)
+            .optional()?
+            .ok_or(DomainError::NotFound("account"))?;
+    }
+    Ok(())
+}
+
+/// Locks every account `identity` is a user of, in one order (by id: two such writers never
+/// deadlock), as [`lock_account`] does one; returns them. A write about the person (a new
+/// login) is then serialised with every write of those accounts that decides on logins.
+pub(crate) fn lock_accounts_of(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+) -> Result<Vec<AccountId>, StoreError> {
+    let of_identity = users::table
+        .filter(users::identity_id.eq(identity.key()))
+        .select(users::account_id);
+    let query = accounts::table
+        .filter(accounts::id.eq_any(of_identity))
+        .order(accounts::id.asc())
+        .select(accounts::id);
+    let ids: Vec<String> = match conn {
+        DbConnection::Pg(pg) => query.for_update().load(pg)?,
+        DbConnection::Sqlite(_) => query.load(conn)?,
+    };
+    ids.iter().map(|id| parse_id(id)).collect()
+}
+
+/// Runs `work` in a write transaction of `account`: locked, and swept when it counts seats.
+pub(crate) fn in_account<T, F>(
+    db: &Database,
+    account: AccountId,
+    sweep: Sweep,
+    now: DateTime<Utc>,
+    work: F,
+) -> Result<T, StoreError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+{
+    db.write(move |conn| {
+        lock_account(conn, account)?;
+        if sweep == Sweep::First {
+            sweep_account(conn, account, now)?;
+        }
+        work(conn)
+    })
+}
+
+/// A creating write of the actor's account with an optional `Idempotency-Key`: `authorize`
+/// runs first and decides whether the caller may do this at all (a caller who may not never
+/// sees a stored answer); then the caller's outcome stored under the key is replayed, or
+/// `work` runs with what `authorize` found and its outcome is stored under the key.
+pub(crate) fn idempotent_in_account<A, T, Auth, Work>(
+    db: &Database,
+    actor: AccountUser,
+    key: Option<IdempotencyKey>,
+    sweep: Sweep,
+    now: DateTime<Utc>,
+    authorize: Auth,
+    work: Work,
+) -> Result<Idempotent<T>, StoreError>
+where
+    T: Serialize + DeserializeOwned + Send + 'static,
+    Auth: FnOnce(&mut DbConnection) -> Result<A, StoreError> + Send + 'static,
+    Work: FnOnce(&mut DbConnection, A) -> Result<T, StoreError> + Send + 'static,
+{
+    in_account(db, actor.account_id, sweep, now, move |conn| {
+        let allowed = authorize(conn)?;
+        let caller = idempotency_keys::caller_of(&actor);
+        if let Some(key) = &key {
+            if let Some(outcome) = idempotency_keys::replay(conn, &caller, key)? {
+                return Ok(Idempotent {
+                    outcome,
+                    replayed: true,
+                });
+            }
+        }
+        let outcome = work(conn, allowed)?;
+        if let Some(key) = &key {
+            idempotency_keys::remember(conn, &caller, key, &outcome, now)?;
+        }
+        Ok(Idempotent {
+            outcome,
+            replayed: false,
+        })
+    })
+}

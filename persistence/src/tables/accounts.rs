@@ -1,0 +1,200 @@
+//! The `accounts` table: an account with its settings and seat counters.
+
+use crate::base::db::DbConnection;
+use crate::base::error::StoreError;
+use crate::base::keys::{parse_id, parse_word, to_count, utc, Key, Literal};
+use crate::base::schema::{accounts, invitations};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use domain::account::{AccountSettings, ExternalDomains};
+use domain::enums::InvitationStatus;
+use domain::enums::WhoCanInvite;
+use domain::ids::AccountId;
+use domain::plan::{Plan, Plans};
+use domain::seats::Seats;
+use domain::DomainError;
+use uuid::Uuid;
+
+/// An account with its settings and seat counters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRecord {
+    pub id: AccountId,
+    pub name: String,
+    pub plan: String,
+    pub settings: AccountSettings,
+    pub active_intranet: u32,
+    pub active_extranet: u32,
+    pub pending_invitations: u32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Its active webhooks: with none, its changes' events go nowhere.
+    pub active_webhooks: u32,
+    /// How many times one of its people took a new login (`login_changes::confirm`).
+    pub logins_version: u32,
+}
+
+impl AccountRecord {
+    /// The seats held, against the plan's limit from the catalogue.
+    pub fn seats(&self, plans: &Plans) -> Seats {
+        Seats {
+            limit: plans.limit_of(&self.plan),
+            active_intranet: self.active_intranet,
+            active_extranet: self.active_extranet,
+            pending_invitations: self.pending_invitations,
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+struct AccountRow {
+    id: String,
+    name: String,
+    plan: String,
+    who_can_invite: String,
+    external_domains_mode: String,
+    external_domains: String,
+    invitation_ttl_hours: i32,
+    active_intranet: i32,
+    active_extranet: i32,
+    pending_invitations: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    active_webhooks: i32,
+    logins_version: i32,
+}
+
+/// How `external_domains` is stored: a mode and a comma-separated list.
+pub(crate) fn external_domains_columns(d: &ExternalDomains) -> (&'static str, String) {
+    match d {
+        ExternalDomains::Any => ("any", String::new()),
+        ExternalDomains::Allow(list) => ("allow", list.join(",")),
+        ExternalDomains::Deny(list) => ("deny", list.join(",")),
+    }
+}
+
+impl TryFrom<AccountRow> for AccountRecord {
+    type Error = StoreError;
+
+    fn try_from(r: AccountRow) -> Result<Self, StoreError> {
+        let list = || -> Vec<String> {
+            r.external_domains
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let external_domains = match r.external_domains_mode.as_str() {
+            "any" => ExternalDomains::Any,
+            "allow" => ExternalDomains::Allow(list()),
+            "deny" => ExternalDomains::Deny(list()),
+            other => return Err(StoreError::Corrupt(format!("domain mode `{other}`"))),
+        };
+        Ok(Self {
+            id: parse_id(&r.id)?,
+            settings: AccountSettings {
+                who_can_invite: parse_word(&r.who_can_invite, WhoCanInvite::parse)?,
+                external_domains,
+                invitation_ttl_hours: to_count(r.invitation_ttl_hours),
+            },
+            name: r.name,
+            plan: r.plan,
+            active_intranet: to_count(r.active_intranet),
+            active_extranet: to_count(r.active_extranet),
+            pending_invitations: to_count(r.pending_invitations),
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+            active_webhooks: to_count(r.active_webhooks),
+            logins_version: to_count(r.logins_version),
+        })
+    }
+}
+
+/// The account, or 404.
+pub(crate) fn account_by_id(
+    conn: &mut DbConnection,
+    id: AccountId,
+) -> Result<AccountRecord, StoreError> {
+    accounts::table
+        .find(id.key())
+        .select(AccountRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(DomainError::NotFound("account"))?
+        .try_into()
+}
+
+/// The account, unless it holds pending invitations past their expiry that are not swept
+/// yet (its seat counters then still count them), in one query.
+pub(crate) fn account_unless_overdue(
+    conn: &mut DbConnection,
+    id: AccountId,
+    now: DateTime<Utc>,
+) -> Result<Option<AccountRecord>, StoreError> {
+    // The earliest expiry of a pending invitation: one entry of `invitations_expiry`, read in
+    // order. (`EXISTS (… expires_at <= $n)` was planned by PostgreSQL's generic plan as a
+    // sequential scan of every invitation, once per request.)
+    let earliest = invitations::table
+        .filter(invitations::account_id.eq(accounts::id))
+        .filter(invitations::status.eq(Literal::word(InvitationStatus::Pending.as_str())))
+        .select(diesel::dsl::min(invitations::expires_at))
+        .single_value();
+    let (row, earliest) = accounts::table
+        .find(id.key())
+        .select((AccountRow::as_select(), earliest))
+        .first::<(AccountRow, Option<NaiveDateTime>)>(conn)
+        .optional()?
+        .ok_or(DomainError::NotFound("account"))?;
+    if earliest.is_some_and(|e| e <= now.naive_utc()) {
+        return Ok(None);
+    }
+    Ok(Some(row.try_into()?))
+}
+
+/// The account's name alone.
+pub(crate) fn account_name(conn: &mut DbConnection, id: AccountId) -> Result<String, StoreError> {
+    Ok(accounts::table
+        .find(id.key())
+        .select(accounts::name)
+        .first(conn)?)
+}
+
+/// Writes a new account on `plan` whose first user (its administrator) holds one seat.
+pub(crate) fn insert_account(
+    conn: &mut DbConnection,
+    name: &str,
+    plan: &Plan,
+    now: DateTime<Utc>,
+) -> Result<AccountId, StoreError> {
+    let id = AccountId(Uuid::now_v7());
+    let at = now.naive_utc();
+    diesel::insert_into(accounts::table)
+        .values((
+            accounts::id.eq(id.key()),
+            accounts::name.eq(name),
+            accounts::plan.eq(&plan.name),
+            accounts::active_intranet.eq(1),
+            accounts::created_at.eq(at),
+            accounts::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// Counts the account's active webhooks again onto its row; every webhook write calls it in
+/// its transaction (which holds the account's lock).
+pub(crate) fn recount_webhooks(
+    conn: &mut DbConnection,
+    account: AccountId,
+) -> Result<(), StoreError> {
+    use crate::base::schema::webhooks;
+    let n: i64 = webhooks::table
+        .filter(webhooks::account_id.eq(account.key()))
+        .filter(webhooks::active.eq(true))
+        .count()
+        .get_result(conn)?;
+    diesel::update(accounts::table.find(account.key()))
+        .set(accounts::active_webhooks.eq(i32::try_from(n).unwrap_or(i32::MAX)))
+        .execute(conn)?;
+    Ok(())
+}

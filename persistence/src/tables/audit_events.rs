@@ -1,0 +1,193 @@
+//! The `audit_events` table: who did what to whom, written by the audit trail
+//! ([`crate::shared::audit`]) and read back as the account's log, newest first, narrowed by
+//! action, actor, target and time.
+
+use crate::base::db::{insert_rows, DbConnection};
+use crate::base::error::StoreError;
+use crate::base::keys::{parse_opt_id, utc, Key};
+use crate::base::page::PageRequest;
+use crate::base::schema::audit_events;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use domain::audit::AuditAction;
+use domain::ids::{AccountId, ApiTokenId, IdentityId, UserId};
+use uuid::Uuid;
+
+/// Who did what to whom.
+#[derive(Debug, Clone)]
+pub struct AuditEvent<'a> {
+    pub account_id: Option<AccountId>,
+    pub actor_user_id: Option<UserId>,
+    pub actor_identity_id: Option<IdentityId>,
+    pub actor_token_id: Option<ApiTokenId>,
+    pub action: AuditAction,
+    pub subject_type: &'a str,
+    pub subject_id: String,
+    pub details: serde_json::Value,
+    pub at: DateTime<Utc>,
+}
+
+impl<'a> AuditEvent<'a> {
+    /// What a user of the account did.
+    pub(crate) fn by(
+        actor: &domain::access::AccountUser,
+        action: AuditAction,
+        subject_type: &'a str,
+        subject_id: String,
+        details: serde_json::Value,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            account_id: Some(actor.account_id),
+            actor_user_id: Some(actor.user_id),
+            actor_identity_id: Some(actor.identity_id),
+            actor_token_id: actor.token.map(|t| t.id),
+            action,
+            subject_type,
+            subject_id,
+            details,
+            at,
+        }
+    }
+}
+
+/// Writes `events` with their `ids`, and the request they were made for, in one statement.
+pub(crate) fn insert_all(
+    conn: &mut DbConnection,
+    ids: &[String],
+    events: &[AuditEvent<'_>],
+    request: Option<String>,
+) -> Result<(), StoreError> {
+    let rows: Vec<(&String, &AuditEvent<'_>)> = ids.iter().zip(events).collect();
+    let row = |(id, event): &(&String, &AuditEvent<'_>)| {
+        (
+            audit_events::id.eq((*id).clone()),
+            audit_events::account_id.eq(event.account_id.map(|a| a.key())),
+            audit_events::actor_user_id.eq(event.actor_user_id.map(|u| u.key())),
+            audit_events::actor_identity_id.eq(event.actor_identity_id.map(|i| i.key())),
+            audit_events::action.eq(event.action.as_str()),
+            audit_events::subject_type.eq(event.subject_type.to_owned()),
+            audit_events::subject_id.eq(event.subject_id.clone()),
+            audit_events::details.eq(event.details.to_string()),
+            audit_events::created_at.eq(event.at.naive_utc()),
+            audit_events::actor_token_id.eq(event.actor_token_id.map(|t| t.key())),
+            audit_events::request_id.eq(request.clone()),
+        )
+    };
+    insert_rows!(conn, audit_events::table, rows.as_slice(), row);
+    Ok(())
+}
+
+/// One event as the log shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    pub id: Uuid,
+    pub action: String,
+    pub actor_user_id: Option<UserId>,
+    pub actor_identity_id: Option<IdentityId>,
+    pub actor_token_id: Option<ApiTokenId>,
+    pub target_type: String,
+    pub target_id: String,
+    pub details: serde_json::Value,
+    pub request_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What the log may be narrowed to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    /// A user or an API token that acted.
+    pub actor_id: Option<Uuid>,
+    pub target_id: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl AuditFilter {
+    /// Whether a page may read far more rows than it shows: every filter but the target's
+    /// (which has its index) is checked row by row, newest first.
+    pub fn scans(&self) -> bool {
+        self.target_id.is_none()
+            && (self.action.is_some()
+                || self.actor_id.is_some()
+                || self.since.is_some()
+                || self.until.is_some())
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+struct EventRow {
+    id: String,
+    action: String,
+    actor_user_id: Option<String>,
+    actor_identity_id: Option<String>,
+    actor_token_id: Option<String>,
+    subject_type: String,
+    subject_id: String,
+    details: String,
+    request_id: Option<String>,
+    created_at: NaiveDateTime,
+}
+
+impl EventRow {
+    fn record(self) -> Result<AuditRecord, StoreError> {
+        Ok(AuditRecord {
+            id: Uuid::parse_str(&self.id)
+                .map_err(|_| StoreError::Corrupt(format!("an audit event id {:?}", self.id)))?,
+            action: self.action,
+            actor_user_id: parse_opt_id(self.actor_user_id.as_deref())?,
+            actor_identity_id: parse_opt_id(self.actor_identity_id.as_deref())?,
+            actor_token_id: parse_opt_id(self.actor_token_id.as_deref())?,
+            target_type: self.subject_type,
+            target_id: self.subject_id,
+            details: serde_json::from_str(&self.details)
+                .map_err(|e| StoreError::Corrupt(format!("audit details: {e}")))?,
+            request_id: self.request_id,
+            created_at: utc(self.created_at),
+        })
+    }
+}
+
+/// A page of the account's audit log, newest first (one row past the page).
+pub(crate) fn page_of(
+    conn: &mut DbConnection,
+    account: AccountId,
+    filter: &AuditFilter,
+    page: &PageRequest<Uuid>,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    let mut q = audit_events::table
+        .filter(audit_events::account_id.eq(account.key()))
+        .into_boxed();
+    if let Some(action) = &filter.action {
+        q = q.filter(audit_events::action.eq(action.clone()));
+    }
+    if let Some(actor_id) = filter.actor_id {
+        let id = actor_id.to_string();
+        q = q.filter(
+            audit_events::actor_user_id
+                .eq(id.clone())
+                .or(audit_events::actor_token_id.eq(id)),
+        );
+    }
+    if let Some(target) = &filter.target_id {
+        q = q.filter(audit_events::subject_id.eq(target.clone()));
+    }
+    if let Some(since) = filter.since {
+        q = q.filter(audit_events::created_at.ge(since.naive_utc()));
+    }
+    if let Some(until) = filter.until {
+        q = q.filter(audit_events::created_at.lt(until.naive_utc()));
+    }
+    if let Some(after) = page.after {
+        q = q.filter(audit_events::id.lt(after.to_string()));
+    }
+    q.order(audit_events::id.desc())
+        .limit(page.rows())
+        .select(EventRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(EventRow::record)
+        .collect()
+}

@@ -1,0 +1,97 @@
+//! `Idempotency-Key`: the outcome of a creating write is stored in the same transaction as what
+//! it created; the same key with the same request replays it, with another request is refused.
+//! A key belongs to its caller: another caller's same key is a request of its own, and never
+//! sees this caller's outcomes. Keys are kept at least 24 hours. What is stored is the use
+//! case's outcome, not an HTTP response: the API renders fresh and replayed outcomes alike.
+
+use crate::base::db::{Database, DbConnection};
+use crate::base::error::StoreError;
+use crate::base::schema::idempotency_keys;
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use domain::access::AccountUser;
+use domain::DomainError;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// How long a key is remembered.
+pub const KEEP_FOR_HOURS: i64 = 24;
+
+/// A key sent with a request, and a hash of what the request asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    pub key: String,
+    pub request_hash: String,
+}
+
+/// A creating write's outcome, and whether it is a replay of an earlier one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotent<T> {
+    pub outcome: T,
+    pub replayed: bool,
+}
+
+/// Whose keys a request's are: its caller's own (DESIGN.md, Security). A request made with
+/// an API token is the token's: its keys are not its creator's, nor another token's.
+pub(crate) fn caller_of(actor: &AccountUser) -> String {
+    match actor.token {
+        Some(token) => format!("token:{}", token.id),
+        None => format!("user:{}", actor.user_id),
+    }
+}
+
+/// The caller's outcome stored under the key, if any; 422 `idempotency_key_reused` when the
+/// key was used for another request.
+pub(crate) fn replay<T: DeserializeOwned>(
+    conn: &mut DbConnection,
+    caller: &str,
+    key: &IdempotencyKey,
+) -> Result<Option<T>, StoreError> {
+    let row = idempotency_keys::table
+        .find((caller, &key.key))
+        .select((idempotency_keys::request_hash, idempotency_keys::outcome))
+        .first::<(String, String)>(conn)
+        .optional()?;
+    match row {
+        None => Ok(None),
+        Some((hash, _)) if hash != key.request_hash => {
+            Err(DomainError::IdempotencyKeyReused.into())
+        }
+        Some((_, outcome)) => serde_json::from_str(&outcome)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("a stored outcome: {e}"))),
+    }
+}
+
+/// Stores the outcome under the caller's key.
+pub(crate) fn remember<T: Serialize>(
+    conn: &mut DbConnection,
+    caller: &str,
+    key: &IdempotencyKey,
+    outcome: &T,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let outcome = serde_json::to_string(outcome)
+        .map_err(|e| StoreError::Corrupt(format!("an outcome to store: {e}")))?;
+    diesel::insert_into(idempotency_keys::table)
+        .values((
+            idempotency_keys::caller.eq(caller),
+            idempotency_keys::idempotency_key.eq(&key.key),
+            idempotency_keys::request_hash.eq(&key.request_hash),
+            idempotency_keys::outcome.eq(outcome),
+            idempotency_keys::created_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Forgets keys older than [`KEEP_FOR_HOURS`]; returns how many.
+pub fn forget_old(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let cutoff = (now - Duration::hours(KEEP_FOR_HOURS)).naive_utc();
+    db.write(move |conn| {
+        Ok(
+            diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(cutoff)))
+                .execute(conn)?,
+        )
+    })
+}

@@ -1,0 +1,368 @@
+//! The `invitations` table: invitations of new people, found by id or by their token's hash.
+
+use crate::base::db::{insert_rows, DbConnection};
+use crate::base::error::StoreError;
+use crate::base::keys::{parse_id, parse_opt_id, parse_word, to_count, utc, Key};
+use crate::base::schema::invitations;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use domain::enums::{DeliveryState, InvitationStatus, UserType};
+use domain::ids::{AccountId, InvitationId, UserId, WorkgroupId};
+use domain::invitation::{effective_status, InvitationFacts};
+use domain::login::{Email, Login, Phone};
+use domain::DomainError;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A fresh invitation token, as the storage may keep it: its SHA-256 (to find the invitation
+/// by) and the token sealed for the outbox (to put in the message). Never the token itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedToken {
+    pub hash: String,
+    pub sealed: String,
+}
+
+/// An invitation as clients see it (its status is the effective one: a pending invitation
+/// past its expiry is `expired`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationRecord {
+    pub id: InvitationId,
+    pub account_id: AccountId,
+    pub invitation_type: UserType,
+    pub status: InvitationStatus,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub workgroup_id: Option<WorkgroupId>,
+    pub message: Option<String>,
+    pub invited_by: UserId,
+    pub expires_at: DateTime<Utc>,
+    pub sent_count: u32,
+    pub last_sent_at: DateTime<Utc>,
+    pub accepted_user_id: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    /// Who sent it last: its inviter, or whoever resent it since.
+    pub sent_by: UserId,
+    /// What became of its current message (`None`: unknown, older than the record).
+    #[serde(default)]
+    pub delivery: Option<DeliveryRecord>,
+}
+
+/// What became of an invitation's message, as the delivery worker last recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRecord {
+    pub state: DeliveryState,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// The transport's reason for the last failure, in words.
+    pub last_error: Option<String>,
+    /// When it is tried again, after a failure.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+}
+
+impl DeliveryRecord {
+    /// A message just written, waiting for its first attempt.
+    pub fn queued() -> Self {
+        Self {
+            state: DeliveryState::Queued,
+            attempts: 0,
+            last_error: None,
+            next_attempt_at: None,
+        }
+    }
+}
+
+impl InvitationRecord {
+    /// What the domain decides an invitation's lifecycle on.
+    pub(crate) fn facts(&self) -> InvitationFacts {
+        InvitationFacts {
+            id: self.id,
+            invitation_type: self.invitation_type,
+            status: self.status,
+            expires_at: self.expires_at,
+            last_sent_at: self.last_sent_at,
+            invited_by: self.invited_by,
+        }
+    }
+
+    /// The login the invitation was sent to.
+    pub(crate) fn login(&self) -> Result<Login, StoreError> {
+        let parsed = match (&self.email, &self.phone) {
+            (Some(e), _) => Email::parse(e).map(Login::Email),
+            (None, Some(p)) => Phone::parse(p).map(Login::Phone),
+            (None, None) => {
+                return Err(StoreError::Corrupt("an invitation without a login".into()))
+            }
+        };
+        parsed.map_err(|e| StoreError::Corrupt(e.message))
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = invitations)]
+pub(crate) struct InvitationRow {
+    id: String,
+    account_id: String,
+    invitation_type: String,
+    status: String,
+    email: Option<String>,
+    phone: Option<String>,
+    first_name: String,
+    last_name: String,
+    workgroup_id: Option<String>,
+    message: Option<String>,
+    invited_by: String,
+    expires_at: NaiveDateTime,
+    sent_count: i32,
+    last_sent_at: NaiveDateTime,
+    accepted_user_id: Option<String>,
+    created_at: NaiveDateTime,
+    sent_by: Option<String>,
+    delivery_state: Option<String>,
+    delivery_attempts: i32,
+    delivery_error: Option<String>,
+    delivery_next_at: Option<NaiveDateTime>,
+}
+
+impl InvitationRow {
+    /// The invitation as of `now` (a pending one past its expiry reads as expired).
+    pub(crate) fn into_record(self, now: DateTime<Utc>) -> Result<InvitationRecord, StoreError> {
+        let stored = parse_word(&self.status, InvitationStatus::parse)?;
+        let expires_at = utc(self.expires_at);
+        let invited_by: UserId = parse_id(&self.invited_by)?;
+        Ok(InvitationRecord {
+            sent_by: parse_opt_id(self.sent_by.as_deref())?.unwrap_or(invited_by),
+            id: parse_id(&self.id)?,
+            account_id: parse_id(&self.account_id)?,
+            invitation_type: parse_word(&self.invitation_type, UserType::parse)?,
+            status: effective_status(stored, expires_at, now),
+            email: self.email,
+            phone: self.phone,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            workgroup_id: parse_opt_id(self.workgroup_id.as_deref())?,
+            message: self.message,
+            invited_by,
+            expires_at,
+            sent_count: to_count(self.sent_count),
+            last_sent_at: utc(self.last_sent_at),
+            accepted_user_id: parse_opt_id(self.accepted_user_id.as_deref())?,
+            created_at: utc(self.created_at),
+            delivery: self
+                .delivery_state
+                .as_deref()
+                .map(|state| {
+                    Ok::<_, StoreError>(DeliveryRecord {
+                        state: parse_word(state, DeliveryState::parse)?,
+                        attempts: to_count(self.delivery_attempts),
+                        last_error: self.delivery_error,
+                        next_attempt_at: self.delivery_next_at.map(utc),
+                    })
+                })
+                .transpose()?,
+        })
+    }
+}
+
+/// The account's invitation, or 404.
+pub(crate) fn find_invitation(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    id: InvitationId,
+    now: DateTime<Utc>,
+) -> Result<InvitationRecord, StoreError> {
+    invitations::table
+        .find(id.key())
+        .filter(invitations::account_id.eq(account_id.key()))
+        .select(InvitationRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(DomainError::NotFound("invitation"))?
+        .into_record(now)
+}
+
+/// The invitation whose token hashes to `token_hash`, or 404.
+pub(crate) fn by_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<InvitationRecord, StoreError> {
+    invitations::table
+        .filter(invitations::token_hash.eq(token_hash))
+        .select(InvitationRow::as_select())
+        .first(conn)
+        .optional()?
+        // A resent invitation's old token matches nothing any more: it is simply unknown.
+        .ok_or(DomainError::NotFound("invitation"))?
+        .into_record(now)
+}
+
+/// A new pending invitation to write, under its token's hash.
+pub(crate) struct NewInvitation<'a> {
+    pub record: &'a InvitationRecord,
+    pub login: &'a Login,
+    pub token_hash: &'a str,
+    /// The outbox row of its message.
+    pub message_id: Uuid,
+}
+
+/// Writes new pending invitations, exactly as their records say, in one statement.
+pub(crate) fn insert_invitations(
+    conn: &mut DbConnection,
+    new: &[NewInvitation<'_>],
+) -> Result<(), StoreError> {
+    let row = |n: &NewInvitation<'_>| {
+        let (r, at) = (n.record, n.record.created_at.naive_utc());
+        (
+            (
+                invitations::id.eq(r.id.key()),
+                invitations::account_id.eq(r.account_id.key()),
+                invitations::invitation_type.eq(r.invitation_type.as_str()),
+                invitations::status.eq(r.status.as_str()),
+                invitations::email.eq(r.email.clone()),
+                invitations::phone.eq(r.phone.clone()),
+                invitations::login.eq(n.login.as_str().to_owned()),
+                invitations::first_name.eq(r.first_name.clone()),
+                invitations::last_name.eq(r.last_name.clone()),
+            ),
+            (
+                invitations::workgroup_id.eq(r.workgroup_id.map(|g| g.key())),
+                invitations::message.eq(r.message.clone()),
+                invitations::invited_by.eq(r.invited_by.key()),
+                invitations::token_hash.eq(n.token_hash.to_owned()),
+                invitations::expires_at.eq(r.expires_at.naive_utc()),
+                invitations::sent_count.eq(1),
+                invitations::last_sent_at.eq(at),
+                invitations::created_at.eq(at),
+                invitations::updated_at.eq(at),
+                invitations::message_id.eq(n.message_id.to_string()),
+                invitations::delivery_state.eq(DeliveryState::Queued.as_str()),
+            ),
+        )
+    };
+    insert_rows!(conn, invitations::table, new, row);
+    Ok(())
+}
+
+/// The outbox row of the invitation's current message, if known.
+pub(crate) fn message_of(
+    conn: &mut DbConnection,
+    id: InvitationId,
+) -> Result<Option<String>, StoreError> {
+    Ok(invitations::table
+        .find(id.key())
+        .select(invitations::message_id)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}
+
+/// Sends the invitation again: pending under a new token, until `expires_at`, by `sender`.
+pub(crate) fn mark_resent(
+    conn: &mut DbConnection,
+    id: InvitationId,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+    sender: UserId,
+    message_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let at = now.naive_utc();
+    diesel::update(invitations::table.find(id.key()))
+        .set((
+            (
+                invitations::message_id.eq(Some(message_id.to_string())),
+                invitations::delivery_state.eq(DeliveryState::Queued.as_str()),
+                invitations::delivery_attempts.eq(0),
+                invitations::delivery_error.eq(None::<String>),
+                invitations::delivery_next_at.eq(None::<NaiveDateTime>),
+            ),
+            invitations::status.eq(InvitationStatus::Pending.as_str()),
+            invitations::token_hash.eq(token_hash),
+            invitations::expires_at.eq(expires_at.naive_utc()),
+            invitations::sent_count.eq(invitations::sent_count + 1),
+            invitations::last_sent_at.eq(at),
+            invitations::sent_by.eq(Some(sender.key())),
+            invitations::closed_at.eq(None::<NaiveDateTime>),
+            invitations::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Closes the invitation with `status` (accepted by `user`, declined, revoked).
+pub(crate) fn close(
+    conn: &mut DbConnection,
+    id: InvitationId,
+    status: InvitationStatus,
+    user: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let at = now.naive_utc();
+    diesel::update(invitations::table.find(id.key()))
+        .set((
+            invitations::status.eq(status.as_str()),
+            invitations::accepted_user_id.eq(user.map(|u| u.key())),
+            invitations::closed_at.eq(Some(at)),
+            invitations::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What became of invitations' messages, sent: each of `invitations` whose message is still
+/// the one of `messages` sent (a resend replaces it), in one statement.
+pub(crate) fn mark_messages_sent(
+    conn: &mut DbConnection,
+    invitations: &[&str],
+    messages: &[String],
+) -> Result<(), StoreError> {
+    if invitations.is_empty() {
+        return Ok(());
+    }
+    diesel::update(
+        invitations::table
+            .filter(invitations::id.eq_any(invitations))
+            .filter(invitations::message_id.eq_any(messages)),
+    )
+    .set((
+        invitations::delivery_state.eq(DeliveryState::Sent.as_str()),
+        invitations::delivery_attempts.eq(invitations::delivery_attempts + 1),
+        invitations::delivery_error.eq(None::<String>),
+        invitations::delivery_next_at.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// What became of an invitation's message, failed (unless a resend replaced the message):
+/// queued again until `next_at`, or failed for good when `None`.
+pub(crate) fn mark_message_failed(
+    conn: &mut DbConnection,
+    invitation: &str,
+    message: Uuid,
+    attempts: u32,
+    error: &str,
+    next_at: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    let state = if next_at.is_some() {
+        DeliveryState::Queued
+    } else {
+        DeliveryState::Failed
+    };
+    let attempts = i32::try_from(attempts).unwrap_or(i32::MAX);
+    diesel::update(
+        invitations::table
+            .find(invitation)
+            .filter(invitations::message_id.eq(message.to_string())),
+    )
+    .set((
+        invitations::delivery_state.eq(state.as_str()),
+        invitations::delivery_attempts.eq(attempts),
+        invitations::delivery_error.eq(Some(error)),
+        invitations::delivery_next_at.eq(next_at.map(|t| t.naive_utc())),
+    ))
+    .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! The `login_changes` table: a profile's changes of login waiting for the code sent to the
+//! new login, found by profile and code, spent once confirmed (or proved too late).
+
+use crate::base::db::DbConnection;
+use crate::base::error::StoreError;
+use crate::base::keys::Key;
+use crate::base::schema::login_changes;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::dsl::{count_star, min};
+use diesel::prelude::*;
+use domain::ids::IdentityId;
+use domain::login::Login;
+use uuid::Uuid;
+
+/// A change as the HTTP layer settled it: the password checked, the code issued.
+#[derive(Debug, Clone)]
+pub struct NewLoginChange {
+    pub identity_id: IdentityId,
+    pub new_login: Login,
+    /// What the storage keeps of the code (a keyed hash bound to the profile).
+    pub code_hash: String,
+    /// The code sealed for the outbox message.
+    pub sealed_code: String,
+    pub expires_at: DateTime<Utc>,
+    /// The client address it came from (its budget of codes).
+    pub client: String,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = login_changes)]
+pub(crate) struct ChangeRow {
+    pub id: String,
+    pub new_email: Option<String>,
+    pub new_phone: Option<String>,
+    pub expires_at: NaiveDateTime,
+    pub confirmed_at: Option<NaiveDateTime>,
+}
+
+/// How many changes the profile asked for since `since`, and when the oldest of them was.
+pub(crate) fn requests_since(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    since: NaiveDateTime,
+) -> Result<(i64, Option<NaiveDateTime>), StoreError> {
+    Ok(login_changes::table
+        .filter(login_changes::identity_id.eq(identity.key()))
+        .filter(login_changes::created_at.gt(since))
+        .select((count_star(), min(login_changes::created_at)))
+        .first::<(i64, Option<NaiveDateTime>)>(conn)?)
+}
+
+/// Writes a change waiting for its code.
+pub(crate) fn insert_login_change(
+    conn: &mut DbConnection,
+    new: &NewLoginChange,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::insert_into(login_changes::table)
+        .values((
+            login_changes::id.eq(Uuid::now_v7().to_string()),
+            login_changes::identity_id.eq(new.identity_id.key()),
+            login_changes::new_email.eq(new.new_login.email().map(|e| e.as_str())),
+            login_changes::new_phone.eq(new.new_login.phone().map(|p| p.as_str())),
+            login_changes::code_hash.eq(&new.code_hash),
+            login_changes::expires_at.eq(new.expires_at.naive_utc()),
+            login_changes::created_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The profile's latest change whose code hashes to `code_hash`.
+pub(crate) fn with_code(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    code_hash: &str,
+) -> Result<Option<ChangeRow>, StoreError> {
+    Ok(login_changes::table
+        .filter(login_changes::identity_id.eq(identity.key()))
+        .filter(login_changes::code_hash.eq(code_hash))
+        .order(login_changes::created_at.desc())
+        .select(ChangeRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Spends a change's code.
+pub(crate) fn spend(
+    conn: &mut DbConnection,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(login_changes::table.find(id))
+        .set(login_changes::confirmed_at.eq(Some(now.naive_utc())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A change confirmed: every waiting change of the profile is over.
+pub(crate) fn end_waiting_changes(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(
+        login_changes::table
+            .filter(login_changes::identity_id.eq(identity.key()))
+            .filter(login_changes::confirmed_at.is_null()),
+    )
+    .set(login_changes::confirmed_at.eq(Some(now.naive_utc())))
+    .execute(conn)?;
+    Ok(())
+}

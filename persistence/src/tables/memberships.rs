@@ -1,0 +1,201 @@
+//! The `memberships` table: who is in a workgroup, with which role, active or invited.
+
+use crate::base::db::DbConnection;
+use crate::base::error::StoreError;
+use crate::base::keys::{parse_id, parse_word, utc, Key};
+use crate::base::schema::{identities, memberships, users};
+use crate::tables::users::{UserRecord, UserRow};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use domain::enums::{MembershipStatus, Role};
+use domain::ids::{AccountId, UserId, WorkgroupId};
+use domain::workgroup::Standing;
+use serde::{Deserialize, Serialize};
+
+/// A member of a workgroup (active, or invited and not yet answered), with the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRecord {
+    pub role: Role,
+    pub status: MembershipStatus,
+    pub joined_at: DateTime<Utc>,
+    pub user: UserRecord,
+}
+
+/// A [`MemberRecord`] as stored: the membership joined with its user and identity.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = memberships)]
+pub(crate) struct MemberRow {
+    role: String,
+    status: String,
+    created_at: NaiveDateTime,
+    #[diesel(embed)]
+    user: UserRow,
+}
+
+impl TryFrom<MemberRow> for MemberRecord {
+    type Error = StoreError;
+
+    fn try_from(r: MemberRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            role: parse_word(&r.role, Role::parse)?,
+            status: parse_word(&r.status, MembershipStatus::parse)?,
+            joined_at: utc(r.created_at),
+            user: UserRecord::try_from(r.user)?,
+        })
+    }
+}
+
+type Backend = <DbConnection as Connection>::Backend;
+pub(crate) type MemberQuery<'a> = diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::InnerJoin<
+        memberships::table,
+        diesel::dsl::InnerJoin<users::table, identities::table>,
+    >,
+    Backend,
+>;
+
+/// The memberships of one workgroup, with their users.
+pub(crate) fn members_of(group: WorkgroupId) -> MemberQuery<'static> {
+    memberships::table
+        .inner_join(users::table.inner_join(identities::table))
+        .filter(memberships::workgroup_id.eq(group.key()))
+        .into_boxed()
+}
+
+/// One membership of the workgroup, whatever its status.
+pub(crate) fn member(
+    conn: &mut DbConnection,
+    group: WorkgroupId,
+    user: UserId,
+) -> Result<Option<MemberRecord>, StoreError> {
+    members_of(group)
+        .filter(memberships::user_id.eq(user.key()))
+        .select(MemberRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(MemberRecord::try_from)
+        .transpose()
+}
+
+/// Whether the user is in the workgroup (active or invited), if at all.
+pub(crate) fn membership_status(
+    conn: &mut DbConnection,
+    group: WorkgroupId,
+    user: UserId,
+) -> Result<Option<MembershipStatus>, StoreError> {
+    memberships::table
+        .find((group.key(), user.key()))
+        .select(memberships::status)
+        .first::<String>(conn)
+        .optional()?
+        .map(|s| parse_word(&s, MembershipStatus::parse))
+        .transpose()
+}
+
+/// The user's active role in the workgroup, if any.
+pub(crate) fn standing(
+    conn: &mut DbConnection,
+    group: WorkgroupId,
+    user: UserId,
+) -> Result<Standing, StoreError> {
+    let role = memberships::table
+        .find((group.key(), user.key()))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .select(memberships::role)
+        .first::<String>(conn)
+        .optional()?
+        .map(|r| parse_word(&r, Role::parse))
+        .transpose()?;
+    Ok(Standing { role })
+}
+
+/// The workgroup's owner.
+pub(crate) fn current_owner(
+    conn: &mut DbConnection,
+    group: WorkgroupId,
+) -> Result<Option<UserId>, StoreError> {
+    memberships::table
+        .filter(memberships::workgroup_id.eq(group.key()))
+        .filter(memberships::role.eq(Role::Owner.as_str()))
+        .select(memberships::user_id)
+        .first::<String>(conn)
+        .optional()?
+        .map(|id| parse_id(&id))
+        .transpose()
+}
+
+/// A membership to write.
+pub(crate) struct NewMembership {
+    pub account_id: AccountId,
+    pub workgroup_id: WorkgroupId,
+    pub user_id: UserId,
+    pub role: Role,
+    pub status: MembershipStatus,
+    /// Who asked the user in (none for the owner who created the workgroup).
+    pub invited_by: Option<UserId>,
+}
+
+pub(crate) fn insert_membership(
+    conn: &mut DbConnection,
+    new: &NewMembership,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let at = now.naive_utc();
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::workgroup_id.eq(new.workgroup_id.key()),
+            memberships::user_id.eq(new.user_id.key()),
+            memberships::account_id.eq(new.account_id.key()),
+            memberships::role.eq(new.role.as_str()),
+            memberships::status.eq(new.status.as_str()),
+            memberships::invited_by.eq(new.invited_by.map(|u| u.key())),
+            memberships::created_at.eq(at),
+            memberships::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sets a member's role.
+pub(crate) fn set_role(
+    conn: &mut DbConnection,
+    group: WorkgroupId,
+    user: UserId,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(memberships::table.find((group.key(), user.key())))
+        .set((
+            memberships::role.eq(role.as_str()),
+            memberships::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Makes an invited member active.
+pub(crate) fn activate(
+    conn: &mut DbConnection,
+    group: WorkgroupId,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(memberships::table.find((group.key(), user.key())))
+        .set((
+            memberships::status.eq(MembershipStatus::Active.as_str()),
+            memberships::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Removes a membership (or a membership invitation).
+pub(crate) fn delete_membership(
+    conn: &mut DbConnection,
+    group: WorkgroupId,
+    user: UserId,
+) -> Result<(), StoreError> {
+    diesel::delete(memberships::table.find((group.key(), user.key()))).execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,21 @@
+//! The tables floor: one module per table of [`crate::base::schema`], named after it, with its
+//! named row struct, the record it is read back as, its finders and its writes. A query that
+//! joins several tables lives with the table whose rows it returns. Table modules may use
+//! each other (a record built of a join names the other table's record) and the base, nothing
+//! above.
+
+pub mod accounts;
+pub mod api_tokens;
+pub mod audit_events;
+pub mod code_attempts;
+pub mod idempotency_keys;
+pub mod identities;
+pub mod invitations;
+pub mod login_changes;
+pub mod memberships;
+pub mod outbox;
+pub mod sending_counters;
+pub mod sign_ups;
+pub mod users;
+pub mod webhooks;
+pub mod workgroups;

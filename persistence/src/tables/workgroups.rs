@@ -1,0 +1,195 @@
+//! The `workgroups` table: workgroups and projects.
+
+use crate::base::db::DbConnection;
+use crate::base::error::StoreError;
+use crate::base::keys::{parse_id, parse_word, utc, Key};
+use crate::base::schema::{memberships, workgroups};
+use crate::tables::memberships::standing;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use domain::access::AccountUser;
+use domain::enums::{InvitePolicy, MembershipStatus, Role, WorkgroupKind};
+use domain::ids::{AccountId, UserId, WorkgroupId};
+use domain::invitation::WorkgroupFacts;
+use domain::membership::GroupFacts;
+use domain::workgroup::{NewWorkgroup, Standing};
+use domain::DomainError;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A workgroup or project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkgroupRecord {
+    pub id: WorkgroupId,
+    pub account_id: AccountId,
+    pub name: String,
+    pub kind: WorkgroupKind,
+    pub description: Option<String>,
+    pub allow_external: bool,
+    pub invite_policy: InvitePolicy,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl WorkgroupRecord {
+    /// What membership decisions need of the workgroup.
+    pub(crate) fn membership_facts(&self) -> GroupFacts {
+        GroupFacts {
+            allow_external: self.allow_external,
+            invite_policy: self.invite_policy,
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = workgroups)]
+pub(crate) struct WorkgroupRow {
+    id: String,
+    account_id: String,
+    name: String,
+    kind: String,
+    description: Option<String>,
+    allow_external: bool,
+    invite_policy: String,
+    created_by: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl TryFrom<WorkgroupRow> for WorkgroupRecord {
+    type Error = StoreError;
+
+    fn try_from(r: WorkgroupRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: parse_id(&r.id)?,
+            account_id: parse_id(&r.account_id)?,
+            kind: parse_word(&r.kind, WorkgroupKind::parse)?,
+            invite_policy: parse_word(&r.invite_policy, InvitePolicy::parse)?,
+            created_by: parse_id(&r.created_by)?,
+            name: r.name,
+            description: r.description,
+            allow_external: r.allow_external,
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+        })
+    }
+}
+
+/// The workgroup, if it is in the account.
+pub(crate) fn find_workgroup(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    id: WorkgroupId,
+) -> Result<Option<WorkgroupRecord>, StoreError> {
+    workgroups::table
+        .find(id.key())
+        .filter(workgroups::account_id.eq(account_id.key()))
+        .select(WorkgroupRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(WorkgroupRecord::try_from)
+        .transpose()
+}
+
+/// The workgroup in the account, or 404 naming `what` was not found.
+pub(crate) fn workgroup_in(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    id: WorkgroupId,
+    what: &'static str,
+) -> Result<WorkgroupRecord, StoreError> {
+    find_workgroup(conn, account_id, id)?.ok_or(DomainError::NotFound(what).into())
+}
+
+/// A workgroup as invitations are decided on: its settings and `who`'s standing in it.
+pub(crate) fn facts_for(
+    conn: &mut DbConnection,
+    group: &WorkgroupRecord,
+    who: UserId,
+) -> Result<WorkgroupFacts, StoreError> {
+    Ok(WorkgroupFacts {
+        id: group.id,
+        allow_external: group.allow_external,
+        invite_policy: group.invite_policy,
+        inviter: standing(conn, group.id, who)?,
+    })
+}
+
+/// The workgroup in the account with `who`'s standing in it, as invitations are decided on,
+/// in one query.
+pub(crate) fn find_with_facts(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    id: WorkgroupId,
+    who: UserId,
+) -> Result<Option<(WorkgroupRecord, WorkgroupFacts)>, StoreError> {
+    let row: Option<(WorkgroupRow, Option<String>)> = workgroups::table
+        .left_join(
+            memberships::table.on(memberships::workgroup_id
+                .eq(workgroups::id)
+                .and(memberships::user_id.eq(who.key()))
+                .and(memberships::status.eq(MembershipStatus::Active.as_str()))),
+        )
+        .filter(workgroups::id.eq(id.key()))
+        .filter(workgroups::account_id.eq(account_id.key()))
+        .select((WorkgroupRow::as_select(), memberships::role.nullable()))
+        .first(conn)
+        .optional()?;
+    let Some((row, role)) = row else {
+        return Ok(None);
+    };
+    let record = WorkgroupRecord::try_from(row)?;
+    let facts = WorkgroupFacts {
+        id: record.id,
+        allow_external: record.allow_external,
+        invite_policy: record.invite_policy,
+        inviter: Standing {
+            role: role.map(|r| parse_word(&r, Role::parse)).transpose()?,
+        },
+    };
+    Ok(Some((record, facts)))
+}
+
+/// An invitation's workgroup as it is now, and its facts with `who`'s standing in it (`None`
+/// for an invitation into the account only). A workgroup that is gone is a 404.
+pub(crate) fn invitation_workgroup(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    group: Option<WorkgroupId>,
+    who: UserId,
+) -> Result<Option<(WorkgroupRecord, WorkgroupFacts)>, StoreError> {
+    let Some(id) = group else {
+        return Ok(None);
+    };
+    let record = workgroup_in(conn, account_id, id, "workgroup")?;
+    let facts = facts_for(conn, &record, who)?;
+    Ok(Some((record, facts)))
+}
+
+/// Writes a new workgroup's row, created by `creator` (who becomes its owner:
+/// [`crate::shared::new_workgroup`]).
+pub(crate) fn insert_workgroup(
+    conn: &mut DbConnection,
+    creator: &AccountUser,
+    new: &NewWorkgroup,
+    now: DateTime<Utc>,
+) -> Result<WorkgroupId, StoreError> {
+    let id = WorkgroupId(Uuid::now_v7());
+    let at = now.naive_utc();
+    diesel::insert_into(workgroups::table)
+        .values((
+            workgroups::id.eq(id.key()),
+            workgroups::account_id.eq(creator.account_id.key()),
+            workgroups::name.eq(new.name.as_str()),
+            workgroups::kind.eq(new.kind.as_str()),
+            workgroups::description.eq(new.description.as_deref()),
+            workgroups::allow_external.eq(new.allow_external),
+            workgroups::invite_policy.eq(new.invite_policy.as_str()),
+            workgroups::created_by.eq(creator.user_id.key()),
+            workgroups::created_at.eq(at),
+            workgroups::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}

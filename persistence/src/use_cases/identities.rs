@@ -1,0 +1,138 @@
+//! Network profiles (identities) as their owner sees them: looked up by login for sign-in,
+//! read with the accounts they belong to for `/v1/me`.
+
+use crate::base::db::Database;
+use crate::base::error::StoreError;
+use crate::base::keys::{parse_id, parse_word, utc, Key};
+use crate::base::schema::{accounts, identities, users};
+use crate::tables::identities::{credentials_of, Credentials};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use domain::enums::{UserStatus, UserType};
+use domain::ids::{AccountId, IdentityId, UserId};
+use domain::login::Login;
+use domain::DomainError;
+
+/// A network profile and the accounts it is a user of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileRecord {
+    pub id: IdentityId,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub created_at: DateTime<Utc>,
+    pub memberships: Vec<ProfileAccount>,
+}
+
+/// One account a profile belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileAccount {
+    pub account_id: AccountId,
+    pub account_name: String,
+    pub user_id: UserId,
+    pub user_type: UserType,
+    pub status: UserStatus,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = identities)]
+struct ProfileRow {
+    email: Option<String>,
+    phone: Option<String>,
+    first_name: String,
+    last_name: String,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Queryable)]
+struct ProfileAccountRow {
+    account_id: String,
+    account_name: String,
+    user_id: String,
+    user_type: String,
+    status: String,
+}
+
+/// The profile whose login this is, if any.
+pub fn credentials_by_login(
+    db: &Database,
+    login: &Login,
+) -> Result<Option<Credentials>, StoreError> {
+    db.read(|conn| credentials_of(conn, login))
+}
+
+/// The user a profile is in an account, and whether it is active.
+pub fn user_of_identity(
+    db: &Database,
+    account_id: AccountId,
+    identity_id: IdentityId,
+) -> Result<Option<(UserId, UserStatus)>, StoreError> {
+    db.read(|conn| {
+        users::table
+            .filter(users::account_id.eq(account_id.key()))
+            .filter(users::identity_id.eq(identity_id.key()))
+            .select((users::id, users::status))
+            .first::<(String, String)>(conn)
+            .optional()?
+            .map(|(id, status)| Ok((parse_id(&id)?, parse_word(&status, UserStatus::parse)?)))
+            .transpose()
+    })
+}
+
+/// A profile with the accounts it belongs to.
+pub fn profile(db: &Database, identity_id: IdentityId) -> Result<ProfileRecord, StoreError> {
+    db.read_snapshot(|conn| {
+        let id = identity_id.key();
+        let row = identities::table
+            .find(&id)
+            .select(ProfileRow::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or(DomainError::NotFound("profile"))?;
+        let memberships = users::table
+            .inner_join(accounts::table)
+            .filter(users::identity_id.eq(&id))
+            .order(users::id.asc())
+            .select((
+                accounts::id,
+                accounts::name,
+                users::id,
+                users::user_type,
+                users::status,
+            ))
+            .load::<ProfileAccountRow>(conn)?
+            .into_iter()
+            .map(|r| {
+                Ok(ProfileAccount {
+                    account_id: parse_id(&r.account_id)?,
+                    account_name: r.account_name,
+                    user_id: parse_id(&r.user_id)?,
+                    user_type: parse_word(&r.user_type, UserType::parse)?,
+                    status: parse_word(&r.status, UserStatus::parse)?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(ProfileRecord {
+            id: identity_id,
+            email: row.email,
+            phone: row.phone,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            created_at: utc(row.created_at),
+            memberships,
+        })
+    })
+}
+
+/// The password hash of a profile, to check its owner's current password.
+pub fn password_hash(db: &Database, identity_id: IdentityId) -> Result<String, StoreError> {
+    db.read(|conn| {
+        identities::table
+            .find(identity_id.key())
+            .select(identities::password_hash)
+            .first::<String>(conn)
+            .optional()?
+            .ok_or(DomainError::NotFound("profile").into())
+    })
+}

@@ -1,0 +1,343 @@
+//! Users of an account: the standing checked on every request, reads and lists filtered by
+//! what the caller may see, dismissal and reinstatement (rule 8).
+
+use crate::base::db::{Database, DbConnection};
+use crate::base::error::StoreError;
+use crate::base::keys::{parse_id, Key, Literal};
+use crate::base::limits::Limits;
+use crate::base::page::{into_page, like_pattern, lower, search_text, Page, PageRequest};
+use crate::base::schema::{identities, invitations, users};
+use crate::shared::audit::{self, AuditEvent};
+use crate::shared::ledger::change_seats;
+use crate::shared::tx::{self, Sweep};
+use crate::shared::webhook_switch_off::switch_off_orphans;
+use crate::tables::accounts::account_by_id;
+use crate::tables::identities::logins_of_locked;
+use crate::tables::users::{
+    load_users, make_way, user_by_id, users_of, visible, visible_user, StandingRow, UserRecord,
+};
+use crate::tables::webhooks::Owned;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use domain::access::{may_administer_account, visible_users, AccountUser, UserStanding};
+use domain::audit::AuditAction;
+use domain::dismissal::{decide_dismiss, decide_reinstate, Subject};
+use domain::enums::{InvitationStatus, UserStatus, UserType};
+use domain::ids::{AccountId, InvitationId, UserId};
+use domain::known_logins::{decide_reinstated_logins, PendingForLogins};
+use domain::login_change::ProfileLogins;
+use domain::seats::SeatChange;
+use domain::transfer::{decide_admin_change, decide_transfer_to_intranet};
+use domain::DomainError;
+use serde_json::json;
+
+/// The state of a token's user, read on every authenticated request.
+pub fn standing(
+    db: &Database,
+    account_id: AccountId,
+    user_id: UserId,
+) -> Result<Option<UserStanding>, StoreError> {
+    db.read(|conn| {
+        users::table
+            .find(user_id.key())
+            .filter(users::account_id.eq(account_id.key()))
+            .select(StandingRow::as_select())
+            .first(conn)
+            .optional()?
+            .map(StandingRow::standing)
+            .transpose()
+    })
+}
+
+/// One user, or 404 when it does not exist or the caller may not see it.
+pub fn get_user(db: &Database, actor: &AccountUser, id: UserId) -> Result<UserRecord, StoreError> {
+    db.read(|conn| visible_user(conn, actor, id)?.ok_or(DomainError::NotFound("user").into()))
+}
+
+fn subject_of(user: &UserRecord) -> Subject {
+    Subject {
+        user_id: user.id,
+        user_type: user.user_type,
+        status: user.status,
+        is_admin: user.is_admin,
+    }
+}
+
+/// Rule 8: dismisses a user (administrators): access ends at once (every request re-reads
+/// the user), the data and memberships stay, the seat is freed. The account goes on knowing
+/// the user by the logins it has now (`domain::known_logins`): they are not written again.
+pub fn dismiss(
+    db: &Database,
+    actor: &AccountUser,
+    id: UserId,
+    now: DateTime<Utc>,
+) -> Result<UserRecord, StoreError> {
+    may_administer_account(actor)?;
+    let actor = *actor;
+    tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
+        let user = user_by_id(conn, actor.account_id, id)?;
+        let admins = active_admins(conn, actor.account_id)?;
+        let seats = decide_dismiss(&actor, user.as_ref().map(subject_of), admins)?;
+        set_status(conn, &actor, user, UserStatus::Dismissed, seats, now)
+    })
+}
+
+/// Reinstates a dismissed user (administrators), when a seat is free (rule 4). The account
+/// knows the user by its person's logins of now again (`domain::known_logins`), unless a
+/// pending invitation of the account holds one of them.
+pub fn reinstate(
+    db: &Database,
+    actor: &AccountUser,
+    limits: &Limits,
+    id: UserId,
+    now: DateTime<Utc>,
+) -> Result<UserRecord, StoreError> {
+    may_administer_account(actor)?;
+    let (actor, plans) = (*actor, limits.plans.clone());
+    tx::in_account(db, actor.account_id, Sweep::First, now, move |conn| {
+        let seats = account_by_id(conn, actor.account_id)?.seats(&plans);
+        let user = user_by_id(conn, actor.account_id, id)?;
+        let change = decide_reinstate(&actor, user.as_ref().map(subject_of), seats)?;
+        let user = user.ok_or(DomainError::NotFound("user"))?;
+        let logins_now = logins_of_locked(conn, user.identity_id)?;
+        let pending = pending_for(conn, actor.account_id, &logins_now, now)?;
+        let logins = decide_reinstated_logins(&logins_now, pending)?;
+        make_way(conn, &[actor.account_id], user.identity_id, &logins)?;
+        diesel::update(users::table.find(user.id.key()))
+            .set((
+                users::email.eq(logins.email.as_deref()),
+                users::phone.eq(logins.phone.as_deref()),
+            ))
+            .execute(conn)?;
+        let user = UserRecord {
+            email: logins.email,
+            phone: logins.phone,
+            ..user
+        };
+        set_status(conn, &actor, Some(user), UserStatus::Active, change, now)
+    })
+}
+
+/// Rule 5: transfers an external user to the intranet (administrators). Memberships and
+/// roles stay; the seat moves from `active_extranet` to `active_intranet`.
+pub fn transfer_to_intranet(
+    db: &Database,
+    actor: &AccountUser,
+    id: UserId,
+    now: DateTime<Utc>,
+) -> Result<UserRecord, StoreError> {
+    may_administer_account(actor)?;
+    let actor = *actor;
+    tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
+        let user = user_by_id(conn, actor.account_id, id)?;
+        let seats = decide_transfer_to_intranet(&actor, user.as_ref().map(subject_of))?;
+        let user = user.ok_or(DomainError::NotFound("user"))?;
+        diesel::update(users::table.find(user.id.key()))
+            .set((
+                users::user_type.eq(UserType::Intranet.as_str()),
+                users::updated_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+        change_seats(conn, actor.account_id, seats, now)?;
+        audit::record(
+            conn,
+            AuditEvent::by(
+                &actor,
+                AuditAction::UserTransferredToIntranet,
+                "user",
+                user.id.key(),
+                json!({"before": {"type": "extranet"}, "after": {"type": "intranet"}}),
+                now,
+            ),
+        )?;
+        Ok(UserRecord {
+            user_type: UserType::Intranet,
+            ..user
+        })
+    })
+}
+
+/// Makes a user an administrator, or no longer one (administrators); the last active
+/// administrator stays one.
+pub fn set_admin(
+    db: &Database,
+    actor: &AccountUser,
+    id: UserId,
+    is_admin: bool,
+    now: DateTime<Utc>,
+) -> Result<UserRecord, StoreError> {
+    may_administer_account(actor)?;
+    let actor = *actor;
+    tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
+        let user = user_by_id(conn, actor.account_id, id)?;
+        let admins = active_admins(conn, actor.account_id)?;
+        let changes = decide_admin_change(&actor, user.as_ref().map(subject_of), is_admin, admins)?;
+        let user = user.ok_or(DomainError::NotFound("user"))?;
+        if !changes {
+            return Ok(user);
+        }
+        diesel::update(users::table.find(user.id.key()))
+            .set((
+                users::is_admin.eq(is_admin),
+                users::updated_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+        // Webhooks post on an administrator's behalf: theirs stop with their rights.
+        switch_off_orphans(conn, actor.account_id, Owned::By(user.id), now)?;
+        audit::record(
+            conn,
+            AuditEvent::by(
+                &actor,
+                if is_admin {
+                    AuditAction::UserAdminGranted
+                } else {
+                    AuditAction::UserAdminRevoked
+                },
+                "user",
+                user.id.key(),
+                json!({"before": {"is_admin": !is_admin}, "after": {"is_admin": is_admin}}),
+                now,
+            ),
+        )?;
+        Ok(UserRecord { is_admin, ..user })
+    })
+}
+
+/// The account's pending invitations whose logins are `logins` (rule 6).
+fn pending_for(
+    conn: &mut DbConnection,
+    account: AccountId,
+    logins: &ProfileLogins,
+    now: DateTime<Utc>,
+) -> Result<PendingForLogins, StoreError> {
+    let mut pending_of = |login: &Option<String>| -> Result<Option<InvitationId>, StoreError> {
+        let Some(login) = login else {
+            return Ok(None);
+        };
+        invitations::table
+            .filter(invitations::account_id.eq(account.key()))
+            .filter(invitations::login.eq(login))
+            // A literal, so that the partial index `invitations_pending_login` serves it.
+            .filter(invitations::status.eq(Literal::word(InvitationStatus::Pending.as_str())))
+            .filter(invitations::expires_at.gt(now.naive_utc()))
+            .select(invitations::id)
+            .first::<String>(conn)
+            .optional()?
+            .map(|id| parse_id(&id))
+            .transpose()
+    };
+    Ok(PendingForLogins {
+        email: pending_of(&logins.email)?,
+        phone: pending_of(&logins.phone)?,
+    })
+}
+
+fn active_admins(conn: &mut DbConnection, account: AccountId) -> Result<u32, StoreError> {
+    let admins: i64 = users::table
+        .filter(users::account_id.eq(account.key()))
+        .filter(users::is_admin.eq(true))
+        .filter(users::status.eq(UserStatus::Active.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(u32::try_from(admins).unwrap_or(u32::MAX))
+}
+
+/// Writes a decided dismissal or reinstatement: the status, the seat counters, the audit
+/// event; returns the user as it is now.
+fn set_status(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    user: Option<UserRecord>,
+    status: UserStatus,
+    seats: SeatChange,
+    now: DateTime<Utc>,
+) -> Result<UserRecord, StoreError> {
+    let user = user.ok_or(DomainError::NotFound("user"))?;
+    let at = now.naive_utc();
+    let row = users::table.find(user.id.key());
+    let changed = (users::status.eq(status.as_str()), users::updated_at.eq(at));
+    match status {
+        UserStatus::Dismissed => diesel::update(row)
+            .set((changed, users::dismissed_at.eq(at)))
+            .execute(conn)?,
+        // `dismissed_at` stays: tokens issued before the dismissal stay dead (rule 8).
+        UserStatus::Active => diesel::update(row).set(changed).execute(conn)?,
+    };
+    if status == UserStatus::Dismissed {
+        // Like their API tokens, their webhooks stop at once: before the dismissal's own event
+        // would go to them.
+        switch_off_orphans(conn, actor.account_id, Owned::By(user.id), now)?;
+    }
+    change_seats(conn, actor.account_id, seats, now)?;
+    let action = match status {
+        UserStatus::Dismissed => AuditAction::UserDismissed,
+        UserStatus::Active => AuditAction::UserReinstated,
+    };
+    audit::record(
+        conn,
+        AuditEvent::by(
+            actor,
+            action,
+            "user",
+            user.id.key(),
+            json!({"type": user.user_type.as_str()}),
+            now,
+        ),
+    )?;
+    Ok(UserRecord { status, ..user })
+}
+
+/// What a users list may be narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub user_type: Option<UserType>,
+    pub status: Option<UserStatus>,
+    /// Part of a name, email or phone, any case.
+    pub q: Option<String>,
+}
+
+impl UserFilter {
+    /// Whether the list may read every user of the account (a search) rather than one page
+    /// of an index.
+    pub fn scans(&self) -> bool {
+        search_text(self.q.as_deref()).is_some()
+    }
+}
+
+/// The account's users the caller may see, newest first.
+pub fn list_users(
+    db: &Database,
+    actor: &AccountUser,
+    filter: &UserFilter,
+    page: PageRequest<UserId>,
+) -> Result<Page<UserRecord, UserId>, StoreError> {
+    db.read(|conn| {
+        let mut query = visible(users_of(actor.account_id), visible_users(actor));
+        if let Some(t) = filter.user_type {
+            query = query.filter(users::user_type.eq(t.as_str()));
+        }
+        if let Some(s) = filter.status {
+            query = query.filter(users::status.eq(s.as_str()));
+        }
+        if let Some(q) = search_text(filter.q.as_deref()) {
+            let p = like_pattern(q);
+            // The logins the account knows its users by: a dismissed user is found by those of
+            // its dismissal, never by logins its person took since (`domain::known_logins`).
+            query = query.filter(
+                lower(identities::first_name)
+                    .like(p.clone())
+                    .escape('\\')
+                    .or(lower(identities::last_name).like(p.clone()).escape('\\'))
+                    .or(lower(users::email.assume_not_null())
+                        .like(p.clone())
+                        .escape('\\'))
+                    .or(users::phone.assume_not_null().like(p).escape('\\')),
+            );
+        }
+        if let Some(after) = page.after {
+            query = query.filter(users::id.lt(after.key()));
+        }
+        let query = query.order(users::id.desc()).limit(page.rows());
+        Ok(into_page(load_users(conn, query)?, page.limit, |u| u.id))
+    })
+}

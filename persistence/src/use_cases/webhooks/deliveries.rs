@@ -1,0 +1,320 @@
+//! The webhook delivery worker's side of the outbox: claim due deliveries (never more of one
+//! webhook than it is already sending, so that a slow receiver holds up only itself; nothing
+//! of a switched-off webhook but its pings, nothing of one whose owner no longer stands, which
+//! is switched off instead), and record each attempt — and a webhook's failure streak, which
+//! switches it off once it has lasted long enough.
+
+use crate::base::db::{Database, DbConnection};
+use crate::base::error::StoreError;
+use crate::base::keys::{parse_id, to_count, utc, Key};
+use crate::base::schema::{outbox, webhooks};
+use crate::shared::webhook_switch_off::switch_off;
+use crate::tables::webhooks::{orphaned, WebhookRow};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use domain::ids::{AccountId, WebhookId};
+use domain::webhook::{failing, should_disable};
+use uuid::Uuid;
+
+/// A delivery claimed for sending, with where and how to sign it.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: Uuid,
+    pub webhook_id: WebhookId,
+    /// The webhook's URL now (a changed URL applies to deliveries still pending).
+    pub url: String,
+    /// The webhook's secret, as the HTTP layer sealed it.
+    pub sealed_secret: String,
+    pub event_id: String,
+    pub event: String,
+    pub body: String,
+    /// Attempts made before this one.
+    pub attempts: u32,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+struct ClaimRow {
+    id: String,
+    webhook_id: Option<String>,
+    event_id: Option<String>,
+    event: Option<String>,
+    payload: String,
+    attempts: i32,
+}
+
+/// What a claim found: the deliveries to send now, and the webhooks due to be switched off
+/// because whoever answers for them no longer stands (their deliveries were left as they were,
+/// for [`switch_off_orphaned`]).
+#[derive(Debug, Default)]
+pub struct Claims {
+    pub deliveries: Vec<Claimed>,
+    pub orphaned: Vec<WebhookId>,
+}
+
+/// Claims up to `limit` due deliveries for `lease`, none of the webhooks in `busy` (those
+/// already being sent to as much as they may be). A switched-off webhook is sent nothing but
+/// pings (a delivery of one still pending is paused here); a webhook whose owner no longer
+/// stands is named in [`Claims::orphaned`] instead.
+pub fn claim(
+    db: &Database,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: i64,
+    busy: Vec<String>,
+) -> Result<Claims, StoreError> {
+    let at = now.naive_utc();
+    db.write(move |conn| {
+        let due = outbox::table
+            .filter(outbox::status.eq("pending"))
+            .filter(outbox::next_attempt_at.le(at))
+            .filter(outbox::channel.eq("webhook"))
+            .filter(
+                outbox::locked_until
+                    .is_null()
+                    .or(outbox::locked_until.le(at)),
+            )
+            .filter(diesel::dsl::not(outbox::webhook_id.eq_any(busy)))
+            .order(outbox::next_attempt_at.asc())
+            .limit(limit);
+        let rows: Vec<ClaimRow> = match conn {
+            DbConnection::Pg(pg) => due
+                .select(ClaimRow::as_select())
+                .for_update()
+                .skip_locked()
+                .load(pg)?,
+            DbConnection::Sqlite(c) => due.select(ClaimRow::as_select()).load(c)?,
+        };
+        if rows.is_empty() {
+            return Ok(Claims::default());
+        }
+        let hook_ids: Vec<&String> = rows.iter().filter_map(|r| r.webhook_id.as_ref()).collect();
+        let hooks: Vec<WebhookRow> = webhooks::table
+            .filter(webhooks::id.eq_any(hook_ids))
+            .select(WebhookRow::as_select())
+            .load(conn)?;
+        let secrets: Vec<(String, String)> = webhooks::table
+            .filter(webhooks::id.eq_any(hooks.iter().map(|h| &h.id)))
+            .select((webhooks::id, webhooks::secret))
+            .load(conn)?;
+        let due_off = orphaned(conn, &hooks, now)?;
+        let mut claims = Claims::default();
+        let mut to_pause = Vec::new();
+        for (hook, off) in hooks.iter().zip(&due_off) {
+            if off.is_some() {
+                claims.orphaned.push(parse_id(&hook.id)?);
+            }
+        }
+        for row in rows {
+            let Some(i) = hooks
+                .iter()
+                .position(|h| Some(&h.id) == row.webhook_id.as_ref())
+            else {
+                continue; // Deleted meanwhile: its deliveries go with it.
+            };
+            let (hook, ping) = (&hooks[i], row.event.as_deref() == Some("ping"));
+            if !ping && !hook.active {
+                to_pause.push(row.id);
+                continue;
+            }
+            if !ping && due_off[i].is_some() {
+                continue;
+            }
+            let secret = secrets
+                .iter()
+                .find(|(id, _)| *id == hook.id)
+                .map(|(_, s)| s.clone())
+                .unwrap_or_default();
+            claims.deliveries.push(Claimed {
+                id: parse_id(&row.id)?,
+                webhook_id: parse_id(&hook.id)?,
+                url: hook.url.clone(),
+                sealed_secret: secret,
+                event_id: row.event_id.unwrap_or_default(),
+                event: row.event.unwrap_or_default(),
+                body: row.payload,
+                attempts: to_count(row.attempts),
+            });
+        }
+        if !to_pause.is_empty() {
+            diesel::update(outbox::table.filter(outbox::id.eq_any(to_pause)))
+                .set(outbox::status.eq("paused"))
+                .execute(conn)?;
+        }
+        let ids: Vec<String> = claims.deliveries.iter().map(|d| d.id.to_string()).collect();
+        if !ids.is_empty() {
+            diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
+                .set(outbox::locked_until.eq(Some(at + lease)))
+                .execute(conn)?;
+        }
+        Ok(claims)
+    })
+}
+
+/// Locks the account of `webhook` (as every webhook write does, first); `None` when the
+/// webhook is gone.
+fn lock_account_of(
+    conn: &mut DbConnection,
+    webhook: WebhookId,
+) -> Result<Option<AccountId>, StoreError> {
+    let account: Option<String> = webhooks::table
+        .find(webhook.key())
+        .select(webhooks::account_id)
+        .first(conn)
+        .optional()?;
+    let Some(account) = account else {
+        return Ok(None);
+    };
+    let account: AccountId = parse_id(&account)?;
+    crate::shared::tx::lock_account(conn, account)?;
+    Ok(Some(account))
+}
+
+/// Switches off a webhook whose owner no longer stands (a claim found it: its token expired),
+/// under its account's lock, if that still holds; returns whether it did.
+pub fn switch_off_orphaned(
+    db: &Database,
+    webhook: WebhookId,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    db.write(move |conn| {
+        let Some(account) = lock_account_of(conn, webhook)? else {
+            return Ok(false);
+        };
+        let rows: Vec<WebhookRow> = webhooks::table
+            .find(webhook.key())
+            .select(WebhookRow::as_select())
+            .load(conn)?;
+        match orphaned(conn, &rows, now)?.pop().flatten() {
+            Some(off) => {
+                switch_off(conn, account, webhook, &off, now)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    })
+}
+
+/// What became of one attempt.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The receiver answered 2xx.
+    Sent { status: u16 },
+    /// No answer, or not 2xx: due again at `retry_at`, or given up when `None`.
+    Failed {
+        status: Option<u16>,
+        error: String,
+        retry_at: Option<DateTime<Utc>>,
+    },
+}
+
+/// Records an attempt. A success ends the webhook's failure streak; a failure starts or
+/// extends it, and a streak of `disable_after` switches the webhook off: its waiting
+/// deliveries are paused (given up past their lifetime), and the admins read why on the
+/// webhook and in the audit log. A failed delivery of a webhook switched off meanwhile waits,
+/// paused, rather than for its next attempt. Returns whether the webhook was switched off.
+pub fn record(
+    db: &Database,
+    delivery: Uuid,
+    webhook: WebhookId,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+    disable_after: Duration,
+) -> Result<bool, StoreError> {
+    let at = now.naive_utc();
+    db.write(move |conn| {
+        let row = outbox::table.find(delivery.to_string());
+        let hook = webhooks::table.find(webhook.key());
+        match outcome {
+            Outcome::Sent { status } => {
+                // The webhook's row before the delivery's, in the order a change of the
+                // webhook takes them (it pauses its deliveries after writing itself).
+                diesel::update(hook.filter(webhooks::failing_since.is_not_null()))
+                    .set(webhooks::failing_since.eq(None::<NaiveDateTime>))
+                    .execute(conn)?;
+                diesel::update(row)
+                    .set((
+                        outbox::status.eq("sent"),
+                        outbox::attempts.eq(outbox::attempts + 1),
+                        outbox::sent_at.eq(Some(at)),
+                        outbox::last_attempt_at.eq(Some(at)),
+                        outbox::response_status.eq(Some(i32::from(status))),
+                        outbox::locked_until.eq(None::<NaiveDateTime>),
+                        outbox::last_error.eq(None::<String>),
+                    ))
+                    .execute(conn)?;
+                Ok(false)
+            }
+            Outcome::Failed {
+                status,
+                error,
+                retry_at,
+            } => {
+                // The account's lock first, as every webhook write takes it, so that a
+                // switch-off here never waits for a request that waits for this row.
+                if lock_account_of(conn, webhook)?.is_none() {
+                    return Ok(false);
+                }
+                // Read under the lock: a switch-off that committed meanwhile is seen.
+                let active: bool = hook.select(webhooks::active).first(conn)?;
+                let ping: Option<Option<String>> = outbox::table
+                    .find(delivery.to_string())
+                    .select(outbox::event)
+                    .first(conn)
+                    .optional()?;
+                let waits = active || ping.flatten().as_deref() == Some("ping");
+                diesel::update(row)
+                    .set((
+                        outbox::status.eq(match (retry_at.is_some(), waits) {
+                            (false, _) => "failed",
+                            (true, true) => "pending",
+                            (true, false) => "paused",
+                        }),
+                        outbox::attempts.eq(outbox::attempts + 1),
+                        outbox::next_attempt_at.eq(retry_at.map_or(at, |r| r.naive_utc())),
+                        outbox::last_attempt_at.eq(Some(at)),
+                        outbox::response_status.eq(status.map(i32::from)),
+                        outbox::locked_until.eq(None::<NaiveDateTime>),
+                        outbox::last_error.eq(Some(error.as_str())),
+                    ))
+                    .execute(conn)?;
+                streak(conn, webhook, &error, now, disable_after)
+            }
+        }
+    })
+}
+
+/// Starts or extends a webhook's failure streak; switches it off when the streak is long.
+fn streak(
+    conn: &mut DbConnection,
+    webhook: WebhookId,
+    error: &str,
+    now: DateTime<Utc>,
+    disable_after: Duration,
+) -> Result<bool, StoreError> {
+    let at = now.naive_utc();
+    let hook = || webhooks::table.find(webhook.key());
+    let found: Option<(String, bool, Option<NaiveDateTime>)> = hook()
+        .select((
+            webhooks::account_id,
+            webhooks::active,
+            webhooks::failing_since,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((account, active, since)) = found else {
+        return Ok(false);
+    };
+    let since = since.map_or(now, utc);
+    if !active || !should_disable(Some(since), now, disable_after) {
+        // The streak starts (or goes on: the first failure's time stays).
+        diesel::update(hook().filter(webhooks::failing_since.is_null()))
+            .set(webhooks::failing_since.eq(Some(at)))
+            .execute(conn)?;
+        return Ok(false);
+    }
+    let off = failing(since, error, now);
+    let account: AccountId = parse_id(&account)?;
+    switch_off(conn, account, webhook, &off, now)?;
+    Ok(true)
+}

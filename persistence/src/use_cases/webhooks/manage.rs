@@ -1,0 +1,500 @@
+//! Webhooks of an account: created, read, changed and deleted by its administrators (or their
+//! tokens with `webhooks:write`, subscribing only to events whose data they read), pinged, and
+//! their delivery log read and replayed. Each is shown as it stands now (switched off when
+//! whoever answers for it no longer could make it: `crate::tables::webhooks`). What the
+//! delivery worker does with them is [`crate::use_cases::webhooks::deliveries`].
+
+use crate::base::db::{Database, DbConnection};
+use crate::base::error::StoreError;
+use crate::base::keys::{parse_id, parse_word, to_count, utc, Key};
+use crate::base::page::{into_page, Page, PageRequest};
+use crate::base::schema::{outbox, webhooks};
+use crate::shared::audit::{self, AuditEvent};
+use crate::shared::events::{self, NewDelivery, Occurred};
+use crate::shared::tx::{self, Sweep};
+use crate::shared::webhook_switch_off::switch_off;
+use crate::tables::accounts::recount_webhooks;
+use crate::tables::idempotency_keys::{IdempotencyKey, Idempotent};
+use crate::tables::outbox::resume_paused;
+use crate::tables::webhooks::{as_they_stand, events_of, orphaned, WebhookRow};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use domain::access::AccountUser;
+use domain::audit::AuditAction;
+use domain::enums::DeliveryStatus;
+use domain::ids::WebhookId;
+use domain::webhook::owner::{switched_off_by, Stored};
+use domain::webhook::{
+    decide_change, delivery_status, may_add_webhook, may_manage_webhooks, may_redeliver,
+    may_subscribe, outlived_reason, EventType, NewWebhook, Owner, WebhookChange,
+};
+use domain::DomainError;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+pub use crate::tables::webhooks::WebhookRecord;
+
+/// A created webhook and its secret sealed by the HTTP layer, so that a replay of the same
+/// `Idempotency-Key` shows the same secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedWebhook {
+    pub webhook: WebhookRecord,
+    pub sealed_secret: String,
+}
+
+/// One delivery of an event to a webhook, as its log shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRecord {
+    pub id: Uuid,
+    pub webhook_id: WebhookId,
+    pub event_id: String,
+    pub event: EventType,
+    pub status: DeliveryStatus,
+    pub attempts: u32,
+    /// The receiver's last HTTP status, if it answered.
+    pub response_status: Option<u16>,
+    pub last_error: Option<String>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// When the next attempt is due (pending deliveries only).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+struct DeliveryRow {
+    id: String,
+    webhook_id: Option<String>,
+    event_id: Option<String>,
+    event: Option<String>,
+    status: String,
+    attempts: i32,
+    response_status: Option<i32>,
+    last_error: Option<String>,
+    last_attempt_at: Option<NaiveDateTime>,
+    next_attempt_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+    sent_at: Option<NaiveDateTime>,
+}
+
+impl DeliveryRow {
+    /// The delivery as its log shows it at `now` (a paused one past its lifetime given up).
+    fn record(self, now: DateTime<Utc>) -> Result<DeliveryRecord, StoreError> {
+        let stored = parse_word(&self.status, DeliveryStatus::parse)?;
+        let status = delivery_status(stored, utc(self.created_at), now);
+        let last_error = if status == stored {
+            self.last_error
+        } else {
+            Some(outlived_reason())
+        };
+        let missing = |what: &str| StoreError::Corrupt(format!("webhook delivery without {what}"));
+        Ok(DeliveryRecord {
+            id: parse_id(&self.id)?,
+            webhook_id: parse_id(&self.webhook_id.ok_or_else(|| missing("webhook"))?)?,
+            event_id: self.event_id.ok_or_else(|| missing("event id"))?,
+            event: parse_word(
+                &self.event.ok_or_else(|| missing("event"))?,
+                EventType::parse,
+            )?,
+            status,
+            attempts: to_count(self.attempts),
+            response_status: self.response_status.and_then(|s| u16::try_from(s).ok()),
+            last_error,
+            last_attempt_at: self.last_attempt_at.map(utc),
+            next_attempt_at: (status == DeliveryStatus::Pending).then(|| utc(self.next_attempt_at)),
+            created_at: utc(self.created_at),
+            sent_at: self.sent_at.map(utc),
+        })
+    }
+}
+
+fn find_row(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    id: WebhookId,
+) -> Result<WebhookRow, StoreError> {
+    Ok(webhooks::table
+        .filter(webhooks::id.eq(id.key()))
+        .filter(webhooks::account_id.eq(actor.account_id.key()))
+        .select(WebhookRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(DomainError::NotFound("webhook"))?)
+}
+
+/// One webhook of the caller's account, as it stands at `now`.
+fn find(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    id: WebhookId,
+    now: DateTime<Utc>,
+) -> Result<WebhookRecord, StoreError> {
+    let row = find_row(conn, actor, id)?;
+    as_they_stand(conn, vec![row], now)?
+        .pop()
+        .ok_or_else(|| StoreError::Corrupt("a webhook read back as nothing".into()))
+}
+
+/// One webhook of the caller's account, as it stands once its owner's standing is written
+/// down: a webhook due to be switched off (its token expired since) is switched off now, under
+/// the account's lock, before a change applies to it.
+fn settled(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    id: WebhookId,
+    now: DateTime<Utc>,
+) -> Result<WebhookRow, StoreError> {
+    let row = find_row(conn, actor, id)?;
+    if let Some(Some(off)) = orphaned(conn, std::slice::from_ref(&row), now)?.pop() {
+        switch_off(conn, actor.account_id, id, &off, now)?;
+        return find_row(conn, actor, id);
+    }
+    Ok(row)
+}
+
+fn count(conn: &mut DbConnection, actor: &AccountUser) -> Result<u32, StoreError> {
+    let n: i64 = webhooks::table
+        .filter(webhooks::account_id.eq(actor.account_id.key()))
+        .count()
+        .get_result(conn)?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Creates a webhook; `sealed_secret` is its signing secret as the HTTP layer sealed it.
+pub fn create(
+    db: &Database,
+    actor: AccountUser,
+    new: NewWebhook,
+    sealed_secret: String,
+    key: Option<IdempotencyKey>,
+    now: DateTime<Utc>,
+) -> Result<Idempotent<CreatedWebhook>, StoreError> {
+    may_manage_webhooks(&actor)?;
+    may_subscribe(&actor, new.events)?;
+    tx::idempotent_in_account(
+        db,
+        actor,
+        key,
+        Sweep::No,
+        now,
+        move |conn| may_add_webhook(count(conn, &actor)?).map_err(Into::into),
+        move |conn, ()| {
+            let id = WebhookId(Uuid::now_v7());
+            let at = now.naive_utc();
+            diesel::insert_into(webhooks::table)
+                .values((
+                    webhooks::id.eq(id.key()),
+                    webhooks::account_id.eq(actor.account_id.key()),
+                    webhooks::url.eq(new.url.as_str()),
+                    webhooks::events.eq(new.events.to_words()),
+                    webhooks::secret.eq(&sealed_secret),
+                    webhooks::active.eq(true),
+                    webhooks::created_by.eq(Some(actor.user_id.key())),
+                    webhooks::created_by_token_id.eq(actor.token.map(|t| t.id.key())),
+                    webhooks::created_at.eq(at),
+                    webhooks::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+            recount_webhooks(conn, actor.account_id)?;
+            audit::record(
+                conn,
+                AuditEvent::by(
+                    &actor,
+                    AuditAction::WebhookCreated,
+                    "webhook",
+                    id.key(),
+                    json!({"url": new.url.as_str(), "events": new.events.to_vec()}),
+                    now,
+                ),
+            )?;
+            Ok(CreatedWebhook {
+                webhook: find(conn, &actor, id, now)?,
+                sealed_secret,
+            })
+        },
+    )
+}
+
+/// One webhook of the caller's account, as it stands at `now`.
+pub fn get(
+    db: &Database,
+    actor: &AccountUser,
+    id: WebhookId,
+    now: DateTime<Utc>,
+) -> Result<WebhookRecord, StoreError> {
+    may_manage_webhooks(actor)?;
+    db.read(|conn| find(conn, actor, id, now))
+}
+
+/// The account's webhooks, newest first, as they stand at `now`.
+pub fn list(
+    db: &Database,
+    actor: &AccountUser,
+    page: PageRequest<WebhookId>,
+    now: DateTime<Utc>,
+) -> Result<Page<WebhookRecord, WebhookId>, StoreError> {
+    may_manage_webhooks(actor)?;
+    db.read(|conn| {
+        let mut q = webhooks::table
+            .filter(webhooks::account_id.eq(actor.account_id.key()))
+            .into_boxed();
+        if let Some(after) = page.after {
+            q = q.filter(webhooks::id.lt(after.key()));
+        }
+        let rows = q
+            .order(webhooks::id.desc())
+            .limit(page.rows())
+            .select(WebhookRow::as_select())
+            .load(conn)?;
+        let rows = as_they_stand(conn, rows, now)?;
+        Ok(into_page(rows, page.limit, |w| w.id))
+    })
+}
+
+/// The columns a change writes; `None` leaves a column as it is.
+#[derive(AsChangeset)]
+#[diesel(table_name = webhooks)]
+struct WebhookUpdate<'a> {
+    url: Option<&'a str>,
+    events: Option<String>,
+    secret: Option<&'a str>,
+    active: Option<bool>,
+    failing_since: Option<Option<NaiveDateTime>>,
+    disabled_at: Option<Option<NaiveDateTime>>,
+    disabled_reason: Option<Option<&'a str>>,
+    disabled_cause: Option<Option<&'a str>>,
+    created_by: Option<Option<String>>,
+    created_by_token_id: Option<Option<String>>,
+    updated_at: NaiveDateTime,
+}
+
+/// Changes a webhook; `sealed_secret` is the new secret when the change has one. Pointing it
+/// elsewhere, changing its events or switching it on again takes it over (`domain::webhook::
+/// owner`). Switching it on again forgets its failure streak and why it was switched off, and
+/// its paused deliveries are due again; switching it off pauses its waiting deliveries.
+pub fn update(
+    db: &Database,
+    actor: &AccountUser,
+    id: WebhookId,
+    change: WebhookChange,
+    sealed_secret: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<WebhookRecord, StoreError> {
+    may_manage_webhooks(actor)?;
+    let actor = *actor;
+    tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
+        let row = settled(conn, &actor, id, now)?;
+        let stored = Stored {
+            active: row.active,
+            events: events_of(&row.events)?,
+            owner: row.owner()?,
+        };
+        let before = row.record(None)?;
+        let plan = decide_change(&actor, stored, &change)?;
+        // Switching on (or `active: true` again) forgets the failure streak and why it was off.
+        let cleared = (change.active == Some(true)).then_some(None);
+        let owner = (plan.owner != stored.owner).then_some(plan.owner);
+        diesel::update(webhooks::table.find(id.key()))
+            .set(&WebhookUpdate {
+                url: change.url.as_ref().map(|u| u.as_str()),
+                events: change.events.map(|e| e.to_words()),
+                secret: sealed_secret.as_deref(),
+                active: (plan.switch == Some(true)).then_some(true),
+                failing_since: cleared,
+                disabled_at: cleared,
+                disabled_reason: cleared.map(|_| None),
+                disabled_cause: cleared.map(|_| None),
+                created_by: owner.map(|o: Owner| o.user_id.map(|u| u.key())),
+                created_by_token_id: owner.map(|o| o.token_id.map(|t| t.key())),
+                updated_at: now.naive_utc(),
+            })
+            .execute(conn)?;
+        match plan.switch {
+            Some(true) => {
+                resume_paused(conn, id, now)?;
+                recount_webhooks(conn, actor.account_id)?;
+            }
+            Some(false) => switch_off(
+                conn,
+                actor.account_id,
+                id,
+                &switched_off_by(&actor, now),
+                now,
+            )?,
+            None => {}
+        }
+        let after = find(conn, &actor, id, now)?;
+        audit::record(
+            conn,
+            AuditEvent::by(
+                &actor,
+                AuditAction::WebhookUpdated,
+                "webhook",
+                id.key(),
+                json!({
+                    "before": {"url": before.url, "events": before.events, "active": before.active,
+                               "created_by": before.created_by,
+                               "created_by_token_id": before.created_by_token_id},
+                    "after": {"url": after.url, "events": after.events, "active": after.active,
+                              "created_by": after.created_by,
+                              "created_by_token_id": after.created_by_token_id},
+                    "secret_changed": sealed_secret.is_some(),
+                }),
+                now,
+            ),
+        )?;
+        Ok(after)
+    })
+}
+
+/// Deletes a webhook and its delivery log; nothing more is sent to it.
+pub fn delete(
+    db: &Database,
+    actor: &AccountUser,
+    id: WebhookId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    may_manage_webhooks(actor)?;
+    let actor = *actor;
+    tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
+        let gone = find(conn, &actor, id, now)?;
+        diesel::delete(outbox::table.filter(outbox::webhook_id.eq(id.key()))).execute(conn)?;
+        diesel::delete(webhooks::table.find(id.key())).execute(conn)?;
+        recount_webhooks(conn, actor.account_id)?;
+        audit::record(
+            conn,
+            AuditEvent::by(
+                &actor,
+                AuditAction::WebhookDeleted,
+                "webhook",
+                id.key(),
+                json!({"url": gone.url, "events": gone.events}),
+                now,
+            ),
+        )?;
+        Ok(())
+    })
+}
+
+fn find_delivery(
+    conn: &mut DbConnection,
+    webhook: WebhookId,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<DeliveryRecord, StoreError> {
+    outbox::table
+        .filter(outbox::id.eq(id.to_string()))
+        .filter(outbox::webhook_id.eq(webhook.key()))
+        .select(DeliveryRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(DomainError::NotFound("delivery"))?
+        .record(now)
+}
+
+/// Sends the webhook a `ping` event now, whether or not it is switched on: the way to try a
+/// receiver before switching a webhook on again (a ping carries nothing of the account's).
+pub fn ping(
+    db: &Database,
+    actor: &AccountUser,
+    id: WebhookId,
+    now: DateTime<Utc>,
+) -> Result<DeliveryRecord, StoreError> {
+    may_manage_webhooks(actor)?;
+    let actor = *actor;
+    tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
+        let hook = find(conn, &actor, id, now)?;
+        let details = json!({"url": hook.url, "events": hook.events});
+        let hook_id = id.key();
+        let event = Occurred {
+            id: Uuid::now_v7().to_string(),
+            event: EventType::Ping,
+            account_id: actor.account_id,
+            actor_user_id: Some(actor.user_id),
+            actor_token_id: actor.token.map(|t| t.id),
+            subject_type: "webhook",
+            subject_id: &hook_id,
+            details: &details,
+            at: now,
+        };
+        let url = hook.url;
+        let delivery = NewDelivery {
+            id: Uuid::now_v7(),
+            account_id: actor.account_id,
+            webhook_id: hook_id.clone(),
+            url: url.clone(),
+            event: EventType::Ping,
+            event_id: event.id.clone(),
+            body: event.body(Some(json!({"id": hook_id, "url": url}))),
+        };
+        let delivery_id = delivery.id;
+        events::enqueue(conn, &[delivery], now)?;
+        find_delivery(conn, id, delivery_id, now)
+    })
+}
+
+/// A webhook's deliveries, newest first, as they stand at `now`.
+pub fn deliveries(
+    db: &Database,
+    actor: &AccountUser,
+    id: WebhookId,
+    page: PageRequest<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Page<DeliveryRecord, Uuid>, StoreError> {
+    may_manage_webhooks(actor)?;
+    db.read(|conn| {
+        find_row(conn, actor, id)?;
+        let mut q = outbox::table
+            .filter(outbox::webhook_id.eq(id.key()))
+            .into_boxed();
+        if let Some(after) = page.after {
+            q = q.filter(outbox::id.lt(after.to_string()));
+        }
+        let rows = q
+            .order(outbox::id.desc())
+            .limit(page.rows())
+            .select(DeliveryRow::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|d: DeliveryRow| d.record(now))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(into_page(rows, page.limit, |d| d.id))
+    })
+}
+
+/// Sends a delivery's event again, as a new delivery with the same event id and body (the
+/// receiver can tell it is the same event). Any delivery may be redelivered — a failed one once
+/// the receiver is fixed, a sent one to a receiver that lost it — while the webhook is on.
+pub fn redeliver(
+    db: &Database,
+    actor: &AccountUser,
+    webhook: WebhookId,
+    delivery: Uuid,
+    now: DateTime<Utc>,
+) -> Result<DeliveryRecord, StoreError> {
+    may_manage_webhooks(actor)?;
+    let actor = *actor;
+    tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
+        let hook = find(conn, &actor, webhook, now)?;
+        let original = find_delivery(conn, webhook, delivery, now)?;
+        may_redeliver(hook.active)?;
+        let body: String = outbox::table
+            .find(delivery.to_string())
+            .select(outbox::payload)
+            .first(conn)?;
+        let again = NewDelivery {
+            id: Uuid::now_v7(),
+            account_id: actor.account_id,
+            webhook_id: webhook.key(),
+            url: hook.url,
+            event: original.event,
+            event_id: original.event_id,
+            body,
+        };
+        let id = again.id;
+        events::enqueue(conn, &[again], now)?;
+        find_delivery(conn, webhook, id, now)
+    })
+}
