@@ -336,6 +336,11 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Domain(d) => d.into(),
+            StoreError::KeyReused => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "this Idempotency-Key was used with a different request; use a new key",
+            ),
             StoreError::Unavailable(_) | StoreError::Busy => {
                 tracing::warn!(cause = %e, "database unavailable");
                 Self::new(

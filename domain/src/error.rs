@@ -127,8 +127,6 @@ pub enum DomainError {
         what: String,
         retry_after_seconds: u32,
     },
-    #[error("this Idempotency-Key was used with a different request; use a new key")]
-    IdempotencyKeyReused,
     #[error("the plan's user limit is reached: {needed} seat(s) needed, {available} available")]
     UserLimitReached { needed: u32, available: u32 },
     #[error("the plan allows {limit} users but {used} seats are taken; free seats first")]
@@ -221,7 +219,6 @@ impl DomainError {
             Self::ResendTooSoon { .. } => "rate_limited",
             Self::SendingQuotaExceeded { .. } => "sending_quota_exceeded",
             Self::AlreadyAUser => "already_a_user",
-            Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::UserLimitReached { .. } => "user_limit_reached",
             Self::UserLimitBelowUsage { .. } => "user_limit_below_usage",
             Self::AlreadyMember => "already_member",
@@ -255,10 +252,9 @@ impl DomainError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::Unreachable(_) => ErrorKind::Internal,
-            Self::Invalid(_)
-            | Self::IdempotencyKeyReused
-            | Self::InvalidCode
-            | Self::WebhookUrlNotAllowed(_) => ErrorKind::Invalid,
+            Self::Invalid(_) | Self::InvalidCode | Self::WebhookUrlNotAllowed(_) => {
+                ErrorKind::Invalid
+            }
             Self::InvalidCredentials | Self::TokenNoLongerValid(_) => ErrorKind::Unauthenticated,
             Self::AccountTokenRequired
             | Self::AdminRequired

@@ -2,17 +2,10 @@
 //! membership invitations and their answers, roles, removal, and who sees which members.
 
 use crate::access::AccountUser;
-use crate::enums::{InvitePolicy, MembershipStatus, Role, UserStatus, UserType};
+use crate::enums::{MembershipStatus, Role, UserStatus, UserType};
 use crate::error::{DomainError, FieldError};
 use crate::ids::UserId;
-use crate::workgroup::{may_add_to_workgroup, may_view_workgroup, Standing};
-
-/// What the storage knows of a workgroup when its members change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GroupFacts {
-    pub allow_external: bool,
-    pub invite_policy: InvitePolicy,
-}
+use crate::workgroup::{may_add_to_workgroup, may_view_workgroup, Standing, WorkgroupFacts};
 
 /// A user of the account, as far as joining a workgroup goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,12 +65,12 @@ fn manages_members(actor: &AccountUser, standing: Standing) -> bool {
 /// join extranet groups; moderators are appointed by those who manage members.
 pub fn may_add_member(
     actor: &AccountUser,
-    standing: Standing,
-    group: GroupFacts,
+    group: WorkgroupFacts,
     candidate: Option<UserFacts>,
     candidate_membership: Option<MembershipStatus>,
     role: Role,
 ) -> Result<Joining, DomainError> {
+    let standing = group.standing;
     may_add_to_workgroup(actor, standing, group.invite_policy)?;
     let candidate = candidate.ok_or(DomainError::NotFound("user"))?;
     if role != Role::Member && !manages_members(actor, standing) {
@@ -203,13 +196,13 @@ pub fn decide_removal(
 pub fn decide_membership_answer(
     invitee: &AccountUser,
     membership: Option<MembershipStatus>,
-    group: GroupFacts,
+    allow_external: bool,
     accept: bool,
 ) -> Result<(), DomainError> {
     if membership != Some(MembershipStatus::Invited) {
         return Err(DomainError::NotFound("workgroup invitation"));
     }
-    if accept && !invitee.is_intranet() && !group.allow_external {
+    if accept && !invitee.is_intranet() && !allow_external {
         return Err(DomainError::WorkgroupNotExtranet);
     }
     Ok(())
@@ -218,6 +211,7 @@ pub fn decide_membership_answer(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::enums::InvitePolicy;
     use crate::ids::{AccountId, IdentityId};
     use uuid::Uuid;
 
@@ -248,9 +242,11 @@ mod tests {
         Standing { role }
     }
 
-    const EXTRANET: GroupFacts = GroupFacts {
+    const EXTRANET: WorkgroupFacts = WorkgroupFacts {
+        id: crate::ids::WorkgroupId(uuid::Uuid::nil()),
         allow_external: true,
         invite_policy: InvitePolicy::Members,
+        standing: Standing { role: None },
     };
 
     #[test]
@@ -269,14 +265,20 @@ mod tests {
         let emp = actor(UserType::Intranet, false);
         let ext = someone(10, UserType::Extranet);
         let add = |standing, group, candidate, membership, role| {
-            may_add_member(&emp, standing, group, candidate, membership, role)
+            may_add_member(
+                &emp,
+                WorkgroupFacts { standing, ..group },
+                candidate,
+                membership,
+                role,
+            )
         };
         let member_standing = standing(Some(Role::Member));
         assert_eq!(
             add(member_standing, EXTRANET, Some(ext), None, Role::Member),
             Ok(Joining::Invited)
         );
-        let moderators_only = GroupFacts {
+        let moderators_only = WorkgroupFacts {
             invite_policy: InvitePolicy::Moderators,
             ..EXTRANET
         };
@@ -311,7 +313,7 @@ mod tests {
             add(member_standing, EXTRANET, None, None, Role::Member),
             Err(DomainError::NotFound("user"))
         );
-        let intranet_only = GroupFacts {
+        let intranet_only = WorkgroupFacts {
             allow_external: false,
             ..EXTRANET
         };
@@ -366,14 +368,7 @@ mod tests {
         let ext_actor = actor(UserType::Extranet, false);
         let emp = someone(10, UserType::Intranet);
         assert_eq!(
-            may_add_member(
-                &ext_actor,
-                standing(None),
-                EXTRANET,
-                Some(emp),
-                None,
-                Role::Member
-            ),
+            may_add_member(&ext_actor, EXTRANET, Some(emp), None, Role::Member),
             Err(DomainError::NotFound("workgroup"))
         );
         let admin = actor(UserType::Intranet, true);
@@ -381,19 +376,12 @@ mod tests {
             user_id: admin.user_id,
             ..emp
         };
-        let owner_only = GroupFacts {
+        let owner_only = WorkgroupFacts {
             invite_policy: InvitePolicy::Owner,
             ..EXTRANET
         };
         assert_eq!(
-            may_add_member(
-                &admin,
-                standing(None),
-                owner_only,
-                Some(me),
-                None,
-                Role::Member
-            ),
+            may_add_member(&admin, owner_only, Some(me), None, Role::Member),
             Ok(Joining::Active)
         );
     }
@@ -555,26 +543,22 @@ mod tests {
     fn only_pending_membership_invitations_are_answered() {
         let ext = actor(UserType::Extranet, false);
         assert!(
-            decide_membership_answer(&ext, Some(MembershipStatus::Invited), EXTRANET, true).is_ok()
+            decide_membership_answer(&ext, Some(MembershipStatus::Invited), true, true).is_ok()
         );
         assert_eq!(
-            decide_membership_answer(&ext, Some(MembershipStatus::Active), EXTRANET, true),
+            decide_membership_answer(&ext, Some(MembershipStatus::Active), true, true),
             Err(DomainError::NotFound("workgroup invitation"))
         );
         assert_eq!(
-            decide_membership_answer(&ext, None, EXTRANET, false),
+            decide_membership_answer(&ext, None, true, false),
             Err(DomainError::NotFound("workgroup invitation"))
         );
-        let closed = GroupFacts {
-            allow_external: false,
-            ..EXTRANET
-        };
         assert_eq!(
-            decide_membership_answer(&ext, Some(MembershipStatus::Invited), closed, true),
+            decide_membership_answer(&ext, Some(MembershipStatus::Invited), false, true),
             Err(DomainError::WorkgroupNotExtranet)
         );
         assert!(
-            decide_membership_answer(&ext, Some(MembershipStatus::Invited), closed, false).is_ok()
+            decide_membership_answer(&ext, Some(MembershipStatus::Invited), false, false).is_ok()
         );
     }
 }

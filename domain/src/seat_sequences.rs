@@ -138,7 +138,7 @@ impl Account {
             id: WorkgroupId(Uuid::from_u128(4)),
             allow_external: true,
             invite_policy: InvitePolicy::Moderators,
-            inviter: Standing {
+            standing: Standing {
                 role: Some(Role::Owner),
             },
         }

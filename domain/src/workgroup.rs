@@ -3,6 +3,7 @@
 use crate::access::AccountUser;
 use crate::enums::{InvitePolicy, Role, WorkgroupKind};
 use crate::error::{DomainError, FieldError, FieldErrors};
+use crate::ids::WorkgroupId;
 
 /// A workgroup's name: trimmed, 1 to 200 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +123,17 @@ pub fn may_create_workgroup(actor: &AccountUser) -> Result<(), DomainError> {
     } else {
         Err(DomainError::IntranetUserRequired)
     }
+}
+
+/// What the storage knows of an existing workgroup and of the acting user's place in it:
+/// what decisions about its members, and about invitations into it, are taken on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkgroupFacts {
+    pub id: WorkgroupId,
+    pub allow_external: bool,
+    pub invite_policy: InvitePolicy,
+    /// The acting user's place in the workgroup (the inviter's, the adder's).
+    pub standing: Standing,
 }
 
 /// What the caller is in a workgroup: its active role, if any.

@@ -203,11 +203,11 @@ pub fn may_send_batch(
     may_invite_new_people(inviter, settings)?;
     if let Target::Existing(_) = batch.target {
         let group = workgroup.ok_or(DomainError::NotFound("workgroup"))?;
-        may_view_workgroup(inviter, group.inviter)?;
+        may_view_workgroup(inviter, group.standing)?;
         if batch.invitation_type == UserType::Extranet && !group.allow_external {
             return Err(DomainError::WorkgroupNotExtranet);
         }
-        may_add_to_workgroup(inviter, group.inviter, group.invite_policy)?;
+        may_add_to_workgroup(inviter, group.standing, group.invite_policy)?;
     }
     Ok(())
 }

@@ -2,10 +2,9 @@
 //! invitation, of its workgroup, of who holds a login) and the rules more than one step applies.
 
 use crate::account::AccountSettings;
-use crate::enums::{InvitationStatus, InvitePolicy, MembershipStatus, UserType};
+use crate::enums::{InvitationStatus, MembershipStatus, UserType};
 use crate::error::{DomainError, FieldError};
-use crate::ids::{InvitationId, UserId, WorkgroupId};
-use crate::workgroup::Standing;
+use crate::ids::{InvitationId, UserId};
 use chrono::{DateTime, Duration, Utc};
 
 /// What the storage knows of one invitation.
@@ -19,14 +18,7 @@ pub struct InvitationFacts {
     pub invited_by: UserId,
 }
 
-/// What the storage knows of an existing workgroup and the inviter's place in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WorkgroupFacts {
-    pub id: WorkgroupId,
-    pub allow_external: bool,
-    pub invite_policy: InvitePolicy,
-    pub inviter: Standing,
-}
+pub use crate::workgroup::WorkgroupFacts;
 
 /// Who, if anyone, already has a login in the account (rule 6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,7 +170,7 @@ pub(super) mod examples {
             id: group(),
             allow_external,
             invite_policy: InvitePolicy::Members,
-            inviter: Standing { role },
+            standing: Standing { role },
         })
     }
 }

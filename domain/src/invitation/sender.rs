@@ -45,7 +45,7 @@ pub fn may_send_invitation(
     }
     may_invite_new_people(sender, settings)?;
     if let Some(group) = workgroup {
-        may_add_to_workgroup(sender, group.inviter, group.invite_policy)?;
+        may_add_to_workgroup(sender, group.standing, group.invite_policy)?;
     }
     Ok(())
 }

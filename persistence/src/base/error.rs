@@ -25,6 +25,11 @@ pub enum StoreError {
     /// a login): the use case runs it again with the account locked. Never shown to clients.
     #[error("a concurrent write intervened: {0}")]
     Contended(&'static str),
+    /// The caller's idempotency key was used before for a different request: the key's outcome
+    /// belongs to that request (`Idempotency-Key` is the API's word; here, a stored outcome's
+    /// key).
+    #[error("this key was used with a different request; use a new key")]
+    KeyReused,
     /// The configured database URL cannot be used.
     #[error("{0}")]
     Config(String),

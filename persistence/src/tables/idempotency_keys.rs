@@ -10,7 +10,6 @@ use crate::base::schema::idempotency_keys;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use domain::access::AccountUser;
-use domain::DomainError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -54,9 +53,7 @@ pub(crate) fn replay<T: DeserializeOwned>(
         .optional()?;
     match row {
         None => Ok(None),
-        Some((hash, _)) if hash != key.request_hash => {
-            Err(DomainError::IdempotencyKeyReused.into())
-        }
+        Some((hash, _)) if hash != key.request_hash => Err(StoreError::KeyReused),
         Some((_, outcome)) => serde_json::from_str(&outcome)
             .map(Some)
             .map_err(|e| StoreError::Corrupt(format!("a stored outcome: {e}"))),

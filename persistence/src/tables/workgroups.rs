@@ -11,7 +11,6 @@ use domain::access::AccountUser;
 use domain::enums::{InvitePolicy, MembershipStatus, Role, WorkgroupKind};
 use domain::ids::{AccountId, UserId, WorkgroupId};
 use domain::invitation::WorkgroupFacts;
-use domain::membership::GroupFacts;
 use domain::workgroup::{NewWorkgroup, Standing};
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
@@ -33,11 +32,14 @@ pub struct WorkgroupRecord {
 }
 
 impl WorkgroupRecord {
-    /// What membership decisions need of the workgroup.
-    pub(crate) fn membership_facts(&self) -> GroupFacts {
-        GroupFacts {
+    /// What decisions about its members need of the workgroup, with the acting user's
+    /// place in it.
+    pub(crate) fn facts(&self, standing: Standing) -> WorkgroupFacts {
+        WorkgroupFacts {
+            id: self.id,
             allow_external: self.allow_external,
             invite_policy: self.invite_policy,
+            standing,
         }
     }
 }
@@ -112,7 +114,7 @@ pub(crate) fn facts_for(
         id: group.id,
         allow_external: group.allow_external,
         invite_policy: group.invite_policy,
-        inviter: standing(conn, group.id, who)?,
+        standing: standing(conn, group.id, who)?,
     })
 }
 
@@ -144,7 +146,7 @@ pub(crate) fn find_with_facts(
         id: record.id,
         allow_external: record.allow_external,
         invite_policy: record.invite_policy,
-        inviter: Standing {
+        standing: Standing {
             role: role.map(|r| parse_word(&r, Role::parse)).transpose()?,
         },
     };

@@ -108,8 +108,7 @@ fn add(
     let existing = membership_status(conn, group.id, new.user)?;
     let joining = may_add_member(
         actor,
-        standing,
-        group.membership_facts(),
+        group.facts(standing),
         candidate.as_ref().map(user_facts),
         existing,
         new.role,

@@ -125,7 +125,7 @@ fn answer(
 ) -> Result<(), StoreError> {
     let found = workgroup_in(conn, actor.account_id, group, "workgroup invitation")?;
     let status = membership_status(conn, group, actor.user_id)?;
-    decide_membership_answer(actor, status, found.membership_facts(), accept)?;
+    decide_membership_answer(actor, status, found.allow_external, accept)?;
     let action = if accept {
         activate(conn, group, actor.user_id, now)?;
         AuditAction::MembershipAccepted
