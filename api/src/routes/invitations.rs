@@ -229,11 +229,10 @@ pub async fn create_invitations(
     let batch = one_workgroup(&body, parsed).map_err(|e| e.rows_under(INVITEES))?;
     let limits = state.account_limits.clone();
     if body.dry_run {
-        let preview = state
-            .write(move |db| {
-                persistence::invite::preview_batch(db, &user, &limits, &batch, now).map_err(in_rows)
-            })
-            .await?;
+        let preview = crate::reads::read(&state, Bound::Page, move |db| {
+            persistence::invite::preview_batch(db, &user, &limits, &batch, now).map_err(in_rows)
+        })
+        .await?;
         return Ok(HttpResponse::Ok().json(BatchResponse::shown(&preview, user.disclosure())));
     }
     let tokens = (0..batch.invitees.len())

@@ -108,9 +108,10 @@ pub async fn request_login_change(
     // Wrong passwords count against the person, with their failed logins.
     let target = PasswordTarget::Profile(identity);
     state.login_failures.check(&target)?;
-    let hash = state
-        .write(move |db| persistence::identities::password_hash(db, identity))
-        .await?;
+    let hash = crate::reads::read(&state, Bound::Page, move |db| {
+        persistence::identities::password_hash(db, identity)
+    })
+    .await?;
     if !state
         .passwords
         .verify(&body.current_password, Some(hash))

@@ -146,9 +146,10 @@ pub async fn get_workgroup(
     AccountCaller(user): AccountCaller,
     PathId(id): PathId<WorkgroupId>,
 ) -> Result<web::Json<WorkgroupView>, ApiError> {
-    let group = state
-        .write(move |db| persistence::workgroups::get_workgroup(db, &user, id))
-        .await?;
+    let group = crate::reads::read(&state, Bound::Page, move |db| {
+        persistence::workgroups::get_workgroup(db, &user, id)
+    })
+    .await?;
     Ok(web::Json(WorkgroupView::from(&group)))
 }
 
