@@ -23,8 +23,8 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// A JSON request body, deserialised. What its fields may hold is checked by the domain's
 /// parse functions, which the handlers call: they name every bad field at once, with codes of
-/// their own, and their constants are the limits the OpenAPI document shows
-/// (`crate::openapi::limits`).
+/// their own, and their constants are the limits the OpenAPI document shows (each value
+/// type's schema, `domain::openapi`; a field's own, `crate::openapi::field`).
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 

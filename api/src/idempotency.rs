@@ -11,6 +11,10 @@ use futures_util::future::{ready, Ready};
 use persistence::idempotency::{IdempotencyKey, Idempotent};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+use utoipa::openapi::Required;
+use utoipa::IntoParams;
 use validator::{Validate, ValidationError};
 
 pub const HEADER: &str = "Idempotency-Key";
@@ -38,6 +42,24 @@ fn visible_ascii(key: &str) -> Result<(), ValidationError> {
         Ok(())
     } else {
         Err(ValidationError::new("visible_ascii"))
+    }
+}
+
+/// The header as the document shows it, with the limits [`KeyText`] checks.
+impl IntoParams for IdempotencyHeader {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let key = ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .min_length(Some(1))
+            .max_length(Some(MAX_KEY_CHARS))
+            .pattern(Some(KEY_PATTERN));
+        vec![ParameterBuilder::new()
+            .name(HEADER)
+            .parameter_in(ParameterIn::Header)
+            .description(Some("Replays the first response to the same request"))
+            .required(Required::False)
+            .schema(Some(key))
+            .build()]
     }
 }
 
@@ -109,4 +131,34 @@ where
         res.insert_header(("Idempotent-Replayed", "true"));
     }
     res.json(view(&done.outcome))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::dev::Payload;
+    use actix_web::test::TestRequest;
+
+    fn key_accepted(value: &str) -> bool {
+        let req = TestRequest::default()
+            .insert_header((HEADER, value))
+            .to_http_request();
+        IdempotencyHeader::from_request(&req, &mut Payload::None)
+            .into_inner()
+            .is_ok()
+    }
+
+    /// The header takes what the document says it takes: 1 to [`MAX_KEY_CHARS`] of
+    /// [`KEY_PATTERN`].
+    #[test]
+    fn the_key_limits_are_the_ones_the_header_enforces() {
+        assert!(key_accepted(&"k".repeat(MAX_KEY_CHARS)));
+        assert!(!key_accepted(&"k".repeat(MAX_KEY_CHARS + 1)));
+        assert!(!key_accepted(""));
+        // `[!-~]`: every character from `!` to `~` is allowed; space, tab and the like are not.
+        let visible: String = ('!'..='~').collect();
+        assert!(key_accepted(&visible));
+        assert!(!key_accepted("a b"));
+        assert!(!key_accepted("a\tb"));
+    }
 }

@@ -4,9 +4,9 @@
 pub mod data_scopes;
 pub mod exact;
 pub mod examples;
+pub mod field;
 pub mod ids;
 pub mod in_place;
-pub mod limits;
 pub mod yaml11;
 
 use crate::problem::{Problem, ProblemField};
@@ -34,7 +34,14 @@ use utoipa_actix_web::AppExt;
     ),
     modifiers(&BearerAuth),
     components(
-        schemas(Problem, ProblemField),
+        // A list field declared with `schema_with` (`field::Field::list_of`) refers to its
+        // entries' component without registering it: these are.
+        schemas(
+            Problem,
+            ProblemField,
+            routes::invitations::InviteeBody,
+            domain::webhook::event::SubscribableEvent
+        ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, RequestTimeout, Conflict, PayloadTooLarge,
             UnsupportedMediaType, Unprocessable, TooManyRequests, Gone, ServiceUnavailable
@@ -78,8 +85,7 @@ impl Modify for BearerAuth {
 }
 
 /// The whole document as committed in `openapi.yaml`: the routes' operations merged into
-/// [`ApiDoc`], with the limits the server enforces on requests and the scopes API tokens
-/// need, for `make run`'s server and the default plans.
+/// [`ApiDoc`], with the scopes API tokens need, for `make run`'s server and the default plans.
 pub fn document() -> Value {
     complete(operations(), &default_publication())
 }
@@ -105,19 +111,18 @@ pub fn operations() -> utoipa::openapi::OpenApi {
     api
 }
 
-/// `api` as utoipa's model can hold it: with the [`limits`] and the scope each operation
-/// needs of an API token (`crate::scopes`).
+/// `api` as utoipa's model can hold it: with value types in place ([`in_place`]) and the
+/// scope each operation needs of an API token (`crate::scopes`).
 fn typed(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     in_place::apply(&mut api);
-    limits::apply(&mut api);
     crate::scopes::document(&mut api);
     api
 }
 
 /// `api`, made from the routes' attributes, with what the attributes cannot say: the
-/// [`limits`], the scopes, the [`exact`] shapes, the [`ids`] and their links, and
-/// [`examples`]. Past the limits and scopes, the document is JSON: utoipa's model has no
-/// room for some of it (an object schema with a `oneOf`, a link's `operationId`).
+/// scopes, the [`exact`] shapes, the [`ids`]' links, and [`examples`]. Past the scopes, the
+/// document is JSON: utoipa's model has no room for some of it (an object schema with a
+/// `oneOf`).
 pub fn complete(api: utoipa::openapi::OpenApi, published: &exact::Published) -> Value {
     let mut doc = serde_json::to_value(typed(api)).unwrap_or(Value::Null);
     exact::apply(&mut doc, published);

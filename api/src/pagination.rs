@@ -7,6 +7,9 @@ use crate::extract::field_errors;
 use crate::problem::{ApiError, ProblemField};
 use persistence::page::PageRequest;
 use std::str::FromStr;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
 use validator::Validate;
 
 pub const DEFAULT_LIMIT: u32 = 50;
@@ -16,13 +19,53 @@ pub const MAX_LIMIT: u32 = 200;
 /// cursor: the first page).
 pub const CURSOR_PATTERN: &str = "^([0-9A-Fa-f]{32})?$";
 
+/// `?limit=` as the document shows it: 1 to [`MAX_LIMIT`].
+pub struct PageLimit;
+
+/// `?cursor=` as the document shows it: [`CURSOR_PATTERN`].
+pub struct Cursor;
+
+/// `?q=`, a list's search, as the document shows it: at most
+/// [`domain::names::MAX_SEARCH_CHARS`] characters.
+pub struct Search;
+
+impl PartialSchema for PageLimit {
+    fn schema() -> RefOr<Schema> {
+        let int32 = SchemaFormat::KnownFormat(KnownFormat::Int32);
+        let limit = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(int32));
+        limit.minimum(Some(1)).maximum(Some(MAX_LIMIT)).into()
+    }
+}
+
+impl PartialSchema for Cursor {
+    fn schema() -> RefOr<Schema> {
+        let cursor = ObjectBuilder::new().schema_type(Type::String);
+        cursor.pattern(Some(CURSOR_PATTERN)).into()
+    }
+}
+
+impl PartialSchema for Search {
+    fn schema() -> RefOr<Schema> {
+        let search = ObjectBuilder::new().schema_type(Type::String);
+        search
+            .max_length(Some(domain::names::MAX_SEARCH_CHARS))
+            .into()
+    }
+}
+
+impl ToSchema for PageLimit {}
+impl ToSchema for Cursor {}
+impl ToSchema for Search {}
+
 /// The cursor of the id a page continues after: its digits, without hyphens.
 pub fn encode_cursor(id: impl std::fmt::Display) -> String {
     id.to_string().replace('-', "")
 }
 
 /// How long a page may be: the one declaration of the limit the server enforces (the
-/// OpenAPI document shows the same constant, see `crate::openapi::limits`).
+/// OpenAPI document shows the same constant: [`PageLimit`]).
 #[derive(Validate)]
 struct PageLength {
     #[validate(range(min = 1, max = MAX_LIMIT, code = "out_of_range"))]

@@ -1,5 +1,6 @@
 //! Response bodies, as clients see them.
 
+use crate::openapi::field::Field;
 use chrono::{DateTime, Utc};
 use domain::account::ExternalDomains;
 use domain::enums::{
@@ -27,13 +28,29 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExternalDomainsBody {
-    /// Only these domains.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = json!(["client.example"]))]
+    #[schema(schema_with = allow)]
     pub allow: Option<Vec<String>>,
-    /// Any domain but these.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = deny)]
     pub deny: Option<Vec<String>>,
+}
+
+/// A list of domains, as `ExternalDomains::parse` reads it.
+fn domains() -> Field {
+    let domain = Field::of::<String>().pattern(domain::login::DOMAIN_PATTERN);
+    Field::list(domain)
+        .or_null()
+        .items(None, Some(ExternalDomains::MAX_DOMAINS))
+}
+
+fn allow() -> Field {
+    let example = serde_json::json!(["client.example"]);
+    domains().about("Only these domains.").example(example)
+}
+
+fn deny() -> Field {
+    domains().about("Any domain but these.")
 }
 
 impl ExternalDomainsBody {

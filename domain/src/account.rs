@@ -184,6 +184,30 @@ impl AccountChange {
 mod tests {
     use super::*;
 
+    /// [`DOMAIN_PATTERN`](crate::login::DOMAIN_PATTERN) takes what a domain list takes, and
+    /// refuses what it refuses.
+    #[test]
+    fn the_domain_pattern_takes_what_a_domain_list_takes() {
+        let domain = regex::Regex::new(crate::login::DOMAIN_PATTERN).unwrap();
+        let parses = |d: &str| ExternalDomains::parse(Some(&[d.to_owned()]), None).is_ok();
+        for input in [
+            "client.example",
+            " @Client.Example ",
+            "a-b.co",
+            "x.y.zz",
+            "@@a.bc",
+        ] {
+            assert!(domain.is_match(input), "{input:?}");
+            assert!(parses(input), "{input:?}");
+        }
+        for input in [
+            "", "example", "-a.com", "a-.com", "a..com", "a.c", "a.c0m", "a b.com",
+        ] {
+            assert!(!domain.is_match(input), "{input:?}");
+            assert!(!parses(input), "{input:?}");
+        }
+    }
+
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
     }

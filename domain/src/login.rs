@@ -236,6 +236,35 @@ serialize_as_str!(Email, Phone);
 mod tests {
     use super::*;
 
+    /// [`PHONE_PATTERN`] takes what [`Phone::parse`] takes, and refuses what it refuses.
+    #[test]
+    fn the_phone_pattern_takes_what_the_domain_takes() {
+        let pattern = regex::Regex::new(PHONE_PATTERN).unwrap();
+        for input in [
+            "+14155550101",
+            " +1 (415) 555-01.01 ",
+            "(+44) 20 7946 0958",
+            "+12345678",
+            "+123456789012345",
+            "\t+1-415-555-0101\t",
+            "+0123456789",
+            "+1234567",
+            "+1234567890123456",
+            "14155550101",
+            "+1415555010a",
+            "++14155550101",
+            "+1 415 555 0101 x",
+            "",
+            "+",
+        ] {
+            assert_eq!(
+                pattern.is_match(input),
+                Phone::parse(input).is_ok(),
+                "{input:?}"
+            );
+        }
+    }
+
     #[test]
     fn emails_are_normalised() {
         let e = Email::parse("  Ann.Lee@Client.Example ").unwrap();

@@ -101,6 +101,22 @@ pub fn parse_search(q: Option<&str>) -> Result<Option<String>, DomainError> {
 mod tests {
     use super::*;
 
+    /// [`TEXT_PATTERN`] takes what [`parse_text`] takes, and refuses what it refuses.
+    #[test]
+    fn the_text_pattern_takes_what_a_name_takes() {
+        let text = regex::Regex::new(TEXT_PATTERN).unwrap();
+        for input in ["Ann", " Ann Lee ", "Zoë", "0", "a\u{a0}b", "\u{2003}x"] {
+            assert!(text.is_match(input), "{input:?}");
+            assert!(PersonName::parse(input).is_ok(), "{input:?}");
+        }
+        for input in [
+            "", " ", "\t\n", "\u{3000}", "a\u{0}b", "a\u{7f}", "a\u{85}b", "a\nb",
+        ] {
+            assert!(!text.is_match(input), "{input:?}");
+            assert!(PersonName::parse(input).is_err(), "{input:?}");
+        }
+    }
+
     #[test]
     fn a_search_is_trimmed_and_bounded() {
         assert_eq!(parse_search(None), Ok(None));

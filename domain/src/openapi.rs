@@ -6,11 +6,13 @@
 //! type of its own without the field's `example`.
 
 use crate::api_token::TokenName;
-use crate::login::PHONE_PATTERN;
-use crate::names::{AccountName, TEXT_PATTERN};
+use crate::login::{Email, PHONE_PATTERN};
+use crate::names::{AccountName, PersonName, TEXT_PATTERN};
 use crate::password::Password;
-use crate::webhook::{Secret, SECRET_MAX_CHARS, SECRET_MIN_CHARS, SECRET_PATTERN};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use crate::sign_up::{ConfirmationCode, CODE_DIGITS};
+use crate::webhook::{Secret, WebhookUrl, SECRET_MAX_CHARS, SECRET_MIN_CHARS, SECRET_PATTERN};
+use crate::workgroup::WorkgroupName;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
 
@@ -50,6 +52,18 @@ schemas! {
         text(Password::MIN_CHARS, Password::MAX_CHARS, Password::PATTERN),
         "correct horse battery",
     );
+    PersonName => text(1, PersonName::MAX_CHARS, TEXT_PATTERN);
+    WorkgroupName => text(1, WorkgroupName::MAX_CHARS, TEXT_PATTERN);
+    // An address `Email::parse` reads: the format says what, the length how much.
+    Email => ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+        .max_length(Some(Email::MAX_LEN));
     crate::login::Phone => ObjectBuilder::new().schema_type(Type::String).pattern(Some(PHONE_PATTERN));
+    WebhookUrl => text(1, crate::webhook::MAX_URL_CHARS, crate::webhook::URL_PATTERN);
+    // The digits alone: what a person types between them is forgiven, but not asked for.
+    ConfirmationCode => ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(format!("^[0-9]{{{CODE_DIGITS}}}$")));
     Secret => text(SECRET_MIN_CHARS, SECRET_MAX_CHARS, SECRET_PATTERN);
 }

@@ -8,12 +8,12 @@ use super::invalid_parameter;
 use crate::problem::ApiError;
 use actix_web::dev::{Path, Payload, Url};
 use actix_web::{FromRequest, HttpRequest};
-use domain::ids::{ApiTokenId, InvitationId, UserId, WebhookId, WorkgroupId};
+use domain::ids::{ApiTokenId, InvitationId, UserId, WebhookDeliveryId, WebhookId, WorkgroupId};
 use std::future::{ready, Ready};
 use std::str::FromStr;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
-use utoipa::openapi::{KnownFormat, ObjectBuilder, Required, SchemaFormat, Type};
-use utoipa::IntoParams;
+use utoipa::openapi::Required;
+use utoipa::{IntoParams, PartialSchema};
 use uuid::Uuid;
 
 /// The ids in the request's path, as `T` reads them from the matched route.
@@ -54,43 +54,61 @@ where
     raw.parse().map_err(|e| invalid_parameter(e, what))
 }
 
-/// A path parameter `name` holding a uuid.
-fn param(name: &str, description: &str) -> Parameter {
+/// An id a path holds: its schema says what it names (`x-extranet-id`), and the parameter says
+/// where to find one.
+trait PathIdType: PartialSchema + FromStr {
+    /// What the id names, in a refusal: `user id`.
+    const WHAT: &'static str;
+    /// The parameter's description: what it names, and where to get one.
+    const WHERE: &'static str;
+}
+
+/// The path parameter `name` holding an id of type `T`.
+fn param<T: PathIdType>(name: &str) -> Parameter {
     ParameterBuilder::new()
         .name(name)
         .parameter_in(ParameterIn::Path)
         .required(Required::True)
-        .description(Some(description))
-        .schema(Some(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
-        ))
+        .description(Some(T::WHERE))
+        .schema(Some(T::schema()))
         .build()
+}
+
+/// The id types a path holds.
+macro_rules! path_ids {
+    ($($id:ty => $what:literal, $where:literal;)*) => {$(
+        impl PathIdType for $id {
+            const WHAT: &'static str = $what;
+            const WHERE: &'static str = $where;
+        }
+    )*};
+}
+
+path_ids! {
+    UserId => "user id", "The user: `id` of a user in `GET /v1/users` (`user.id` of a sign-up or an accepted invitation).";
+    WorkgroupId => "workgroup id", "The workgroup: `id` of a workgroup in `GET /v1/workgroups` or from `POST /v1/workgroups`.";
+    InvitationId => "invitation id", "The invitation: `id` of an invitation in `GET /v1/invitations` or in `results[].invitation` of `POST /v1/invitations`.";
+    ApiTokenId => "API token id", "The api token: `id` of an API token in `GET /v1/api-tokens` or from `POST /v1/api-tokens`.";
+    WebhookId => "webhook id", "The webhook: `id` of a webhook in `GET /v1/webhooks` or from `POST /v1/webhooks`.";
+    WebhookDeliveryId => "delivery id", "The webhook delivery: `id` of a delivery in `GET /v1/webhooks/{id}/deliveries`.";
 }
 
 /// A path whose one segment, `{id}`, is an id of this type.
 macro_rules! id_segment {
-    ($($id:ty => $what:literal, $description:literal;)*) => {$(
+    ($($id:ty),*) => {$(
         impl PathParams for $id {
             fn parse(path: &Path<Url>) -> Result<Self, ApiError> {
-                segment(path, "id", $what)
+                segment(path, "id", Self::WHAT)
             }
 
             fn params() -> Vec<Parameter> {
-                vec![param("id", $description)]
+                vec![param::<Self>("id")]
             }
         }
     )*};
 }
 
-id_segment! {
-    UserId => "user id", "The user's id";
-    WorkgroupId => "workgroup id", "The workgroup's id";
-    InvitationId => "invitation id", "The invitation's id";
-    ApiTokenId => "API token id", "The token's id";
-    WebhookId => "webhook id", "The webhook's id";
-}
+id_segment!(UserId, WorkgroupId, InvitationId, ApiTokenId, WebhookId);
 
 /// `/v1/workgroups/{id}/members/{user_id}`: a workgroup and one of its members.
 #[derive(Debug, Clone, Copy)]
@@ -102,16 +120,13 @@ pub struct MemberPath {
 impl PathParams for MemberPath {
     fn parse(path: &Path<Url>) -> Result<Self, ApiError> {
         Ok(Self {
-            workgroup: segment(path, "id", "workgroup id")?,
-            member: segment(path, "user_id", "user id")?,
+            workgroup: segment(path, "id", WorkgroupId::WHAT)?,
+            member: segment(path, "user_id", UserId::WHAT)?,
         })
     }
 
     fn params() -> Vec<Parameter> {
-        vec![
-            param("id", "The workgroup's id"),
-            param("user_id", "The member's user id"),
-        ]
+        vec![param::<WorkgroupId>("id"), param::<UserId>("user_id")]
     }
 }
 
@@ -121,14 +136,11 @@ pub struct InvitedTo(pub WorkgroupId);
 
 impl PathParams for InvitedTo {
     fn parse(path: &Path<Url>) -> Result<Self, ApiError> {
-        segment(path, "workgroup_id", "workgroup id").map(Self)
+        segment(path, "workgroup_id", WorkgroupId::WHAT).map(Self)
     }
 
     fn params() -> Vec<Parameter> {
-        vec![param(
-            "workgroup_id",
-            "The workgroup the caller was invited to",
-        )]
+        vec![param::<WorkgroupId>("workgroup_id")]
     }
 }
 
@@ -142,15 +154,15 @@ pub struct DeliveryPath {
 impl PathParams for DeliveryPath {
     fn parse(path: &Path<Url>) -> Result<Self, ApiError> {
         Ok(Self {
-            webhook: segment(path, "id", "webhook id")?,
-            delivery: segment(path, "delivery_id", "delivery id")?,
+            webhook: segment(path, "id", WebhookId::WHAT)?,
+            delivery: segment(path, "delivery_id", WebhookDeliveryId::WHAT)?,
         })
     }
 
     fn params() -> Vec<Parameter> {
         vec![
-            param("id", "The webhook's id"),
-            param("delivery_id", "The delivery's id"),
+            param::<WebhookId>("id"),
+            param::<WebhookDeliveryId>("delivery_id"),
         ]
     }
 }

@@ -1,90 +1,15 @@
-//! Ids in the document: each says what it names (`x-extranet-id: user`, so a generated client
-//! can tell an invitation's id from a user's), each path parameter says where to get one,
-//! and OpenAPI `links` lead from the operations that return an id to those that take it.
+//! OpenAPI `links` from the operations that return an id to those that take it. Each id says
+//! what it names (`x-extranet-id`, from its type: `domain::ids`), and each path parameter
+//! where to get one (`crate::extract::path`); a link fills a parameter with an id of its
+//! kind.
 
-use super::exact::{at, operations_mut};
+use super::exact::operations_mut;
 use serde_json::{json, Map, Value};
-
-/// What a path parameter other than `{id}` names. A path parameter declared as a uuid
-/// (rather than as an id type, whose schema says what it names) is named here: by its name,
-/// or for `{id}` by its collection.
-const PARAMETERS: &[(&str, &str)] = &[
-    ("user_id", "user"),
-    ("workgroup_id", "workgroup"),
-    ("delivery_id", "webhook_delivery"),
-];
-
-/// What `{id}` names under each collection.
-const COLLECTIONS: &[(&str, &str)] = &[
-    ("/v1/users/", "user"),
-    ("/v1/workgroups/", "workgroup"),
-    ("/v1/invitations/", "invitation"),
-    ("/v1/api-tokens/", "api_token"),
-    ("/v1/webhooks/", "webhook"),
-];
-
-/// Where to find an id of each kind, for the parameters' descriptions.
-const WHERE: &[(&str, &str)] = &[
-    ("user", "`id` of a user in `GET /v1/users` (`user.id` of a sign-up or an accepted invitation)"),
-    ("workgroup", "`id` of a workgroup in `GET /v1/workgroups` or from `POST /v1/workgroups`"),
-    ("invitation", "`id` of an invitation in `GET /v1/invitations` or in `results[].invitation` of `POST /v1/invitations`"),
-    ("api_token", "`id` of an API token in `GET /v1/api-tokens` or from `POST /v1/api-tokens`"),
-    ("webhook", "`id` of a webhook in `GET /v1/webhooks` or from `POST /v1/webhooks`"),
-    ("webhook_delivery", "`id` of a delivery in `GET /v1/webhooks/{id}/deliveries`"),
-];
 
 use domain::ids::ID_EXTENSION as EXTENSION;
 
-/// Tags the path parameters' ids, says where to get one, and adds links.
+/// Adds the links.
 pub fn apply(doc: &mut Value) {
-    let Some(paths) = doc["paths"].as_object_mut() else {
-        return;
-    };
-    for (path, item) in paths.iter_mut() {
-        for op in item
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|o| o.values_mut())
-        {
-            for p in at(op, &["parameters"])
-                .and_then(Value::as_array_mut)
-                .into_iter()
-                .flatten()
-                .filter(|p| p["schema"]["format"] == "uuid")
-            {
-                let name = p["name"].as_str().unwrap_or_default();
-                let named = if name == "id" {
-                    COLLECTIONS
-                } else {
-                    PARAMETERS
-                };
-                let key = if name == "id" { path.as_str() } else { name };
-                let entity = p["schema"][EXTENSION]
-                    .as_str()
-                    .map(str::to_owned)
-                    .or_else(|| {
-                        named
-                            .iter()
-                            .find(|(n, _)| {
-                                if name == "id" {
-                                    key.starts_with(n)
-                                } else {
-                                    key == *n
-                                }
-                            })
-                            .map(|(_, e)| (*e).to_owned())
-                    });
-                let Some(entity) = entity else { continue };
-                p["schema"][EXTENSION] = json!(entity);
-                if p["in"] == "path" {
-                    if let Some((_, how)) = WHERE.iter().find(|(e, _)| *e == entity) {
-                        p["description"] =
-                            json!(format!("The {}: {how}.", entity.replace('_', " ")));
-                    }
-                }
-            }
-        }
-    }
     links(doc);
 }
 

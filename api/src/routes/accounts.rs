@@ -2,6 +2,7 @@
 
 use crate::auth::AccountCaller;
 use crate::extract::JsonBody;
+use crate::openapi::field::Field;
 use crate::problem::ApiError;
 use crate::rate_limit::Endpoint;
 use crate::reads::Bound;
@@ -9,10 +10,11 @@ use crate::responses::*;
 use crate::state::AppState;
 use crate::views::{AccountView, ExternalDomainsBody, UsageView, UserView};
 use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
-use domain::account::{AccountChange, AccountChangeRequest, DomainLists};
+use domain::account::{AccountChange, AccountChangeRequest, AccountSettings, DomainLists};
 use domain::enums::WhoCanInvite;
 use domain::error::FieldErrors;
-use domain::login::Login;
+use domain::login::{Email, Login};
+use domain::names::PersonName;
 use domain::sign_up::{code_expiry, ConfirmationCode, SignUp, SignUpRequest, CODE_TTL_MINUTES};
 use domain::DomainError;
 use persistence::sign_ups::NewSignUp;
@@ -23,8 +25,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdminBody {
-    /// Exactly one of `email` and `phone`: the login.
-    #[schema(example = "ada@acme.example")]
+    #[schema(schema_with = admin_email)]
     pub email: Option<String>,
     /// E.164, e.g. `+14155550101`.
     #[schema(value_type = Option<domain::login::Phone>)]
@@ -32,10 +33,26 @@ pub struct AdminBody {
     /// 8 to 128 characters. When the login already has a network profile, its password.
     #[schema(value_type = domain::password::Password)]
     pub password: String,
-    #[schema(example = "Ada")]
+    #[schema(schema_with = ada)]
     pub first_name: String,
-    #[schema(example = "Lovelace")]
+    #[schema(schema_with = lovelace)]
     pub last_name: String,
+}
+
+fn admin_email() -> Field {
+    let about = "Exactly one of `email` and `phone`: the login.";
+    Field::of::<Email>()
+        .or_null()
+        .about(about)
+        .example("ada@acme.example")
+}
+
+fn ada() -> Field {
+    Field::of::<PersonName>().example("Ada")
+}
+
+fn lovelace() -> Field {
+    Field::of::<PersonName>().example("Lovelace")
 }
 
 /// Sign-up: a new account and its first administrator.
@@ -183,9 +200,15 @@ pub struct ConfirmBody {
     /// The admin's email or phone, as given at sign-up.
     #[schema(example = "ada@acme.example")]
     pub login: String,
-    /// The six digits sent to the login.
-    #[schema(example = "048213")]
+    #[schema(schema_with = sign_up_code)]
     pub code: String,
+}
+
+fn sign_up_code() -> Field {
+    let about = "The six digits sent to the login.";
+    Field::of::<ConfirmationCode>()
+        .about(about)
+        .example("048213")
 }
 
 /// Confirm a sign-up with the code sent to its login: the account and its first administrator
@@ -289,9 +312,16 @@ pub struct AccountPatch {
     #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<ExternalDomainsBody>, nullable)]
     pub external_domains: Option<Option<ExternalDomainsBody>>,
-    /// 1 to 720 hours; 168 (7 days) by default.
-    #[schema(example = 168)]
+    #[schema(schema_with = ttl_hours)]
     pub invitation_ttl_hours: Option<i64>,
+}
+
+fn ttl_hours() -> Field {
+    Field::of::<i64>()
+        .or_null()
+        .about("1 to 720 hours; 168 (7 days) by default.")
+        .example(168)
+        .range(1, AccountSettings::MAX_TTL_HOURS)
 }
 
 /// Change the account's name and settings (administrators).

@@ -5,6 +5,7 @@ use crate::auth::AccountCaller;
 use crate::extract::JsonBody;
 use crate::extract::PathId;
 use crate::idempotency::IdempotencyHeader;
+use crate::openapi::field::Field;
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
 use crate::reads::Bound;
@@ -19,6 +20,13 @@ use persistence::api_tokens::{Secret, TokenRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+fn scopes() -> Field {
+    Field::list_of::<Scope>()
+        .about("What the token may do; at least one.")
+        .example(serde_json::json!(["invitations:write", "invitations:read"]))
+        .items(Some(1), None)
+}
+
 /// A token to create.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -26,8 +34,7 @@ pub struct NewApiTokenBody {
     /// What the token is for, so you know which one to revoke.
     #[schema(value_type = domain::api_token::TokenName)]
     pub name: String,
-    /// What the token may do; at least one.
-    #[schema(example = json!(["invitations:write", "invitations:read"]))]
+    #[schema(schema_with = scopes)]
     pub scopes: Vec<Scope>,
     /// When the token stops working (at most two years ahead); without it, it works until
     /// revoked.
@@ -89,7 +96,7 @@ pub struct ApiTokenPage {
 /// once. A token cannot create tokens; a user holds at most 50 live ones.
 #[utoipa::path(
     tag = "api-tokens",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to the same request")),
+    params(IdempotencyHeader),
     request_body(content = NewApiTokenBody, example = json!({
         "name": "CRM sync", "scopes": ["invitations:write", "invitations:read"], "expires_at": "2027-06-30T00:00:00Z"
     })),
@@ -148,8 +155,10 @@ pub async fn create_api_token(
 #[into_params(parameter_in = Query)]
 pub struct ApiTokenListQuery {
     /// 1 to 200; 50 by default.
+    #[param(inline, value_type = Option<crate::pagination::PageLimit>)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(inline, value_type = Option<crate::pagination::Cursor>)]
     pub cursor: Option<String>,
 }
 

@@ -21,6 +21,22 @@ pub const MAX_ACTION_CHARS: u64 = 64;
 /// What an action is made of.
 pub const ACTION_PATTERN: &str = "^[a-z_.]+$";
 
+/// `?action=` as the document shows it: 1 to [`MAX_ACTION_CHARS`] of [`ACTION_PATTERN`].
+pub struct Action;
+
+impl utoipa::PartialSchema for Action {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .min_length(Some(1))
+            .max_length(Some(MAX_ACTION_CHARS as usize))
+            .pattern(Some(ACTION_PATTERN))
+            .into()
+    }
+}
+
+impl ToSchema for Action {}
+
 /// Filters and page of the audit log.
 #[derive(Debug, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
@@ -31,6 +47,7 @@ pub struct AuditQuery {
         length(min = 1, max = MAX_ACTION_CHARS, code = "out_of_range"),
         custom(function = "action_word")
     )]
+    #[param(inline, value_type = Option<Action>)]
     pub action: Option<String>,
     /// Only what this user, or this API token, did.
     #[param(value_type = Option<domain::ids::UserId>)]
@@ -42,8 +59,10 @@ pub struct AuditQuery {
     /// Before this time.
     pub until: Option<DateTime<Utc>>,
     /// 1 to 200; 50 by default.
+    #[param(inline, value_type = Option<crate::pagination::PageLimit>)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(inline, value_type = Option<crate::pagination::Cursor>)]
     pub cursor: Option<String>,
 }
 

@@ -5,6 +5,7 @@ use crate::auth::AccountCaller;
 use crate::extract::JsonBody;
 use crate::extract::PathId;
 use crate::idempotency::{self, IdempotencyHeader};
+use crate::openapi::field::Field;
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
 use crate::reads::Bound;
@@ -16,7 +17,11 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use domain::enums::{DeliveryState, InvitationStatus, UserType, WorkgroupKind};
 use domain::error::{DomainError, FieldError};
 use domain::ids::{InvitationId, WorkgroupId};
-use domain::invitation::{Batch, BatchRequest, InviteeRequest, WorkgroupRequest};
+use domain::invitation::{
+    Batch, BatchRequest, InviteeRequest, WorkgroupRequest, MAX_INVITEES, MAX_MESSAGE_CHARS,
+};
+use domain::login::Email;
+use domain::names::PersonName;
 use domain::scope::Disclosure;
 use persistence::invite::{BatchResult, BatchRow, NewInvitations};
 use persistence::lifecycle::InvitationFilter;
@@ -29,18 +34,33 @@ use uuid::Uuid;
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InviteeBody {
-    #[schema(example = "ann@client.example")]
+    #[schema(schema_with = invitee_email)]
     pub email: Option<String>,
     #[schema(value_type = Option<domain::login::Phone>)]
     pub phone: Option<String>,
-    /// Required; read as empty when left out, so that the batch names every missing name of
-    /// every row at once (`Batch::parse`).
     #[serde(default)]
-    #[schema(example = "Ann", required = true)]
+    #[schema(schema_with = ann, required = true)]
     pub first_name: String,
     #[serde(default)]
-    #[schema(example = "Lee", required = true)]
+    #[schema(schema_with = lee, required = true)]
     pub last_name: String,
+}
+
+fn invitee_email() -> Field {
+    Field::of::<Email>().or_null().example("ann@client.example")
+}
+
+fn ann() -> Field {
+    Field::of::<PersonName>()
+        .about(
+            "Required; read as empty when left out, so that the batch names every missing name of\n\
+             every row at once (`Batch::parse`).",
+        )
+        .example("Ann")
+}
+
+fn lee() -> Field {
+    Field::of::<PersonName>().example("Lee")
 }
 
 /// A workgroup created by the invitation; the caller becomes its owner, and for extranet
@@ -48,7 +68,7 @@ pub struct InviteeBody {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InlineWorkgroup {
-    #[schema(example = "Client website")]
+    #[schema(schema_with = super::workgroups::client_website)]
     pub name: String,
     /// `group` (the default) or `project`.
     pub kind: Option<WorkgroupKind>,
@@ -66,13 +86,26 @@ pub struct InvitationBatchBody {
     pub workgroup_id: Option<Uuid>,
     /// Or a new one, created with the invitations.
     pub workgroup: Option<InlineWorkgroup>,
-    /// A personal message for the invitees (at most 2000 characters).
+    #[schema(schema_with = message)]
     pub message: Option<String>,
-    /// 1 to 100 people.
+    #[schema(schema_with = invitees)]
     pub invitees: Vec<InviteeBody>,
     /// Check everything and answer as if created, but write and send nothing.
     #[serde(default)]
     pub dry_run: bool,
+}
+
+fn message() -> Field {
+    Field::of::<String>()
+        .or_null()
+        .about("A personal message for the invitees (at most 2000 characters).")
+        .max_chars(MAX_MESSAGE_CHARS)
+}
+
+fn invitees() -> Field {
+    Field::list_of::<InviteeBody>()
+        .about("1 to 100 people.")
+        .items(Some(1), Some(MAX_INVITEES))
 }
 
 /// A membership invitation of an existing external user.
@@ -156,7 +189,7 @@ impl BatchResponse {
 /// named in `errors[]` (`invitees[i].email`).
 #[utoipa::path(
     tag = "invitations",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to the same request")),
+    params(IdempotencyHeader),
     // Swagger UI offers the first by name: `create_project` works on a new account as is.
     request_body(content = InvitationBatchBody, examples(
         ("create_project" = (summary = "Two external people into a new extranet project (works as is)", value = json!({
@@ -264,14 +297,17 @@ pub struct InvitationListQuery {
     #[param(value_type = Option<WorkgroupId>)]
     pub workgroup_id: Option<Uuid>,
     /// Part of the email, phone or a name, any case (at most 200 characters).
+    #[param(inline, value_type = Option<crate::pagination::Search>)]
     pub q: Option<String>,
     /// What became of the invitation's message: `queued`, `sent` or `failed` (an address that
     /// bounced, a number the gateway refused).
     #[param(inline)]
     pub delivery: Option<DeliveryState>,
     /// 1 to 200; 50 by default.
+    #[param(inline, value_type = Option<crate::pagination::PageLimit>)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(inline, value_type = Option<crate::pagination::Cursor>)]
     pub cursor: Option<String>,
 }
 

@@ -151,7 +151,9 @@ pub struct AcceptBody {
     #[schema(value_type = domain::password::Password)]
     pub password: String,
     /// For a new profile; the invitation's names otherwise.
+    #[schema(value_type = Option<PersonName>)]
     pub first_name: Option<String>,
+    #[schema(value_type = Option<PersonName>)]
     pub last_name: Option<String>,
 }
 

@@ -31,8 +31,10 @@ pub struct MemberListQuery {
     #[param(inline)]
     pub status: Option<MembershipStatus>,
     /// 1 to 200; 50 by default.
+    #[param(inline, value_type = Option<crate::pagination::PageLimit>)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(inline, value_type = Option<crate::pagination::Cursor>)]
     pub cursor: Option<String>,
 }
 
@@ -96,7 +98,7 @@ pub struct NewMemberBody {
     tag = "workgroups",
     params(
         PathId<WorkgroupId>,
-        ("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to the same request"),
+        IdempotencyHeader,
     ),
     request_body(content = NewMemberBody, example = json!({"user_id": "0192f0c1-7c1e-7a3e-9f1a-1f2e3d4c5b6a", "role": "member"})),
     responses(
@@ -225,8 +227,10 @@ pub async fn remove_member(
 #[into_params(parameter_in = Query)]
 pub struct WorkgroupInvitationQuery {
     /// 1 to 200; 50 by default.
+    #[param(inline, value_type = Option<crate::pagination::PageLimit>)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(inline, value_type = Option<crate::pagination::Cursor>)]
     pub cursor: Option<String>,
 }
 

@@ -1,7 +1,8 @@
 //! The HTTP routes, registered once for the server and for the OpenAPI document.
 //!
 //! A request body's fields are checked by the domain's parse functions, which the handlers
-//! call; the limits those enforce reach the document through `crate::openapi::limits`.
+//! call; the limits those enforce reach the document on the fields' types (the value types'
+//! schemas, `crate::openapi::field` for a field's own example or bound).
 
 pub mod accept_page;
 pub mod accounts;

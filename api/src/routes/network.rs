@@ -5,6 +5,7 @@
 
 use crate::auth::Caller;
 use crate::extract::JsonBody;
+use crate::openapi::field::Field;
 use crate::problem::ApiError;
 use crate::rate_limit::PasswordTarget;
 use crate::reads::Bound;
@@ -12,6 +13,7 @@ use crate::responses::*;
 use crate::state::AppState;
 use crate::views::ProfileView;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use domain::login::Email;
 use domain::login_change::{code_expiry, parse_new_login, CODE_TTL_MINUTES};
 use domain::sign_up::ConfirmationCode;
 use domain::DomainError;
@@ -41,12 +43,19 @@ pub async fn get_profile(
     Ok(web::Json(ProfileView::from(&profile)))
 }
 
+fn new_email() -> Field {
+    let about = "Exactly one of `new_email` and `new_phone`.";
+    Field::of::<Email>()
+        .or_null()
+        .about(about)
+        .example("ann.lee@home.example")
+}
+
 /// A new login for the profile.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginChangeBody {
-    /// Exactly one of `new_email` and `new_phone`.
-    #[schema(example = "ann.lee@home.example")]
+    #[schema(schema_with = new_email)]
     pub new_email: Option<String>,
     /// E.164, e.g. `+14155550101`.
     #[schema(value_type = Option<domain::login::Phone>)]
@@ -149,12 +158,18 @@ fn code_binding(identity: domain::ids::IdentityId) -> String {
     format!("login-change:{identity}")
 }
 
+fn code() -> Field {
+    let about = "The six digits sent to the new login.";
+    Field::of::<ConfirmationCode>()
+        .about(about)
+        .example("048213")
+}
+
 /// The code sent to the new login.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginChangeConfirmBody {
-    /// The six digits sent to the new login.
-    #[schema(example = "048213")]
+    #[schema(schema_with = code)]
     pub code: String,
 }
 

@@ -67,10 +67,13 @@ pub struct UserListQuery {
     /// Part of a name, email or phone, any case (at most 200 characters). The email and phone
     /// a user is found by are those the account knows it by: a dismissed user is found by the
     /// ones of its dismissal, never by logins its person took since.
+    #[param(inline, value_type = Option<crate::pagination::Search>)]
     pub q: Option<String>,
     /// 1 to 200; 50 by default.
+    #[param(inline, value_type = Option<crate::pagination::PageLimit>)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(inline, value_type = Option<crate::pagination::Cursor>)]
     pub cursor: Option<String>,
 }
 

@@ -5,6 +5,7 @@ use crate::auth::AccountCaller;
 use crate::extract::JsonBody;
 use crate::extract::{DeliveryPath, PathId};
 use crate::idempotency::IdempotencyHeader;
+use crate::openapi::field::Field;
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
 use crate::reads::Bound;
@@ -16,30 +17,52 @@ use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use domain::enums::{DeliveryStatus, SwitchOffCause};
 use domain::ids::WebhookId;
+use domain::webhook::event::SubscribableEvent;
 use domain::webhook::{
-    may_manage_webhooks, may_subscribe, EventType, NewWebhook, Secret, WebhookChange,
+    may_manage_webhooks, may_subscribe, EventType, NewWebhook, Secret, WebhookChange, WebhookUrl,
 };
 use persistence::webhooks::{DeliveryRecord, WebhookRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+fn url() -> Field {
+    Field::of::<WebhookUrl>()
+        .about(
+            "Where events are posted: `http` or `https`, a public address (loopback, private,\n\
+             link-local and metadata addresses are refused, at creation and at every delivery), no\n\
+             user name or password. Redirects are not followed.",
+        )
+        .example("https://crm.example.com/hooks/extranet")
+}
+
+/// The events a webhook may subscribe to: one or more, each once.
+fn subscribable() -> Field {
+    let all = EventType::subscribable().count();
+    Field::list_of::<SubscribableEvent>().items(Some(1), Some(all))
+}
+
+fn events() -> Field {
+    subscribable()
+        .about(
+            "The events to send (`ping` is sent by the ping endpoint only). An API token subscribes\n\
+             only to events whose data its scopes read (each event's scope: `SubscribableEvent`);\n\
+             otherwise 403 `insufficient_scope` naming the scope.",
+        )
+        .example(serde_json::json!(["invitation.created", "invitation.accepted", "user.dismissed"]))
+}
+
+fn new_events() -> Field {
+    subscribable().or_null()
+}
+
 /// A webhook to create.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWebhookBody {
-    /// Where events are posted: `http` or `https`, a public address (loopback, private,
-    /// link-local and metadata addresses are refused, at creation and at every delivery), no
-    /// user name or password. Redirects are not followed.
-    #[schema(example = "https://crm.example.com/hooks/extranet")]
+    #[schema(schema_with = url)]
     pub url: String,
-    /// The events to send (`ping` is sent by the ping endpoint only). An API token subscribes
-    /// only to events whose data its scopes read (each event's scope: `SubscribableEvent`);
-    /// otherwise 403 `insufficient_scope` naming the scope.
-    #[schema(
-        value_type = Vec<domain::webhook::event::SubscribableEvent>,
-        example = json!(["invitation.created", "invitation.accepted", "user.dismissed"])
-    )]
+    #[schema(schema_with = events)]
     pub events: Vec<String>,
     /// The signing secret (16 to 128 printable characters); without it, one is generated and
     /// shown once.
@@ -51,8 +74,9 @@ pub struct NewWebhookBody {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookPatch {
+    #[schema(value_type = Option<WebhookUrl>)]
     pub url: Option<String>,
-    #[schema(value_type = Option<Vec<domain::webhook::event::SubscribableEvent>>)]
+    #[schema(schema_with = new_events)]
     pub events: Option<Vec<String>>,
     /// A new signing secret (16 to 128 printable characters).
     #[schema(value_type = Option<domain::webhook::Secret>)]
@@ -193,8 +217,10 @@ pub struct WebhookDeliveryPage {
 #[into_params(parameter_in = Query)]
 pub struct WebhookListQuery {
     /// 1 to 200; 50 by default.
+    #[param(inline, value_type = Option<crate::pagination::PageLimit>)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(inline, value_type = Option<crate::pagination::Cursor>)]
     pub cursor: Option<String>,
 }
 
@@ -208,7 +234,7 @@ fn seal(sealer: &TokenSealer, secret: &Secret) -> Result<String, ApiError> {
 /// backoff for about a day when the receiver does not answer 2xx. The secret is shown once.
 #[utoipa::path(
     tag = "webhooks",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to the same request")),
+    params(IdempotencyHeader),
     request_body(content = NewWebhookBody, example = json!({
         "url": "https://crm.example.com/hooks/extranet",
         "events": ["invitation.created", "invitation.accepted", "user.dismissed"]

@@ -4,6 +4,7 @@ use crate::auth::AccountCaller;
 use crate::extract::JsonBody;
 use crate::extract::PathId;
 use crate::idempotency::{self, IdempotencyHeader};
+use crate::openapi::field::Field;
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
 use crate::reads::Bound;
@@ -15,7 +16,8 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use domain::enums::{InvitePolicy, WorkgroupKind};
 use domain::ids::WorkgroupId;
 use domain::workgroup::{
-    NewWorkgroup, NewWorkgroupRequest, WorkgroupChange, WorkgroupChangeRequest,
+    NewWorkgroup, NewWorkgroupRequest, WorkgroupChange, WorkgroupChangeRequest, WorkgroupName,
+    MAX_DESCRIPTION_CHARS,
 };
 use persistence::workgroups::WorkgroupFilter;
 use serde::{Deserialize, Serialize};
@@ -25,9 +27,10 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWorkgroupBody {
-    #[schema(example = "Client website")]
+    #[schema(schema_with = client_website)]
     pub name: String,
     pub kind: WorkgroupKind,
+    #[schema(schema_with = description)]
     pub description: Option<String>,
     /// "Allow access for external users"; off by default.
     pub allow_external: Option<bool>,
@@ -35,10 +38,20 @@ pub struct NewWorkgroupBody {
     pub invite_policy: Option<InvitePolicy>,
 }
 
+pub(super) fn client_website() -> Field {
+    Field::of::<WorkgroupName>().example("Client website")
+}
+
+fn description() -> Field {
+    Field::of::<String>()
+        .or_null()
+        .max_chars(MAX_DESCRIPTION_CHARS)
+}
+
 /// Create a workgroup or project (employees); the creator becomes its owner.
 #[utoipa::path(
     tag = "workgroups",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response to the same request")),
+    params(IdempotencyHeader),
     request_body(content = NewWorkgroupBody, example = json!({
         "name": "Client website", "kind": "project", "allow_external": true, "invite_policy": "moderators"
     })),
@@ -90,8 +103,10 @@ pub struct WorkgroupListQuery {
     #[param(inline)]
     pub kind: Option<WorkgroupKind>,
     /// 1 to 200; 50 by default.
+    #[param(inline, value_type = Option<crate::pagination::PageLimit>)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(inline, value_type = Option<crate::pagination::Cursor>)]
     pub cursor: Option<String>,
 }
 
@@ -157,15 +172,19 @@ pub async fn get_workgroup(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkgroupPatch {
+    #[schema(value_type = Option<WorkgroupName>)]
     pub name: Option<String>,
-    /// `null` clears it.
     #[serde(default, deserialize_with = "crate::extract::present")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(schema_with = new_description)]
     pub description: Option<Option<String>>,
     /// "Allow access for external users". Cannot be switched off while external members or
     /// pending external invitations remain (409 `workgroup_has_external_members`).
     pub allow_external: Option<bool>,
     pub invite_policy: Option<InvitePolicy>,
+}
+
+fn new_description() -> Field {
+    description().about("`null` clears it.")
 }
 
 /// Change a workgroup (its owner, moderators, administrators).

@@ -223,6 +223,32 @@ pub fn check_resolved(
 mod tests {
     use super::*;
 
+    /// [`URL_PATTERN`] takes what [`WebhookUrl::parse`] takes, and refuses what it refuses
+    /// without resolving a name.
+    #[test]
+    fn the_url_pattern_takes_what_a_webhook_url_takes() {
+        let url = regex::Regex::new(URL_PATTERN).unwrap();
+        for input in [
+            "https://crm.example.com/hooks/extranet",
+            "HTTP://a.b:8080/x?y=1",
+            "http://localhost",
+        ] {
+            assert!(url.is_match(input), "{input:?}");
+            assert!(WebhookUrl::parse(input, true).is_ok(), "{input:?}");
+        }
+        for input in [
+            "crm.example.com",
+            "ftp://a.b/",
+            "https://user:pw@a.b/",
+            "https://a.b/#x",
+            "http://",
+            "/relative",
+        ] {
+            assert!(!url.is_match(input), "{input:?}");
+            assert!(WebhookUrl::parse(input, true).is_err(), "{input:?}");
+        }
+    }
+
     fn code(r: Result<WebhookUrl, DomainError>) -> &'static str {
         r.map_or_else(|e| e.code(), |_| "ok")
     }
