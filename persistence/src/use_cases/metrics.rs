@@ -6,8 +6,9 @@
 
 use crate::base::db::Database;
 use crate::base::error::StoreError;
-use crate::base::keys::{parse_word, Literal};
-use crate::base::schema::{accounts, outbox};
+use crate::base::keys::parse_word;
+use crate::base::schema::accounts;
+use crate::tables::outbox::unsent_counts;
 use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
 use domain::enums::Channel;
@@ -48,12 +49,7 @@ pub struct Snapshot {
 /// Reads the outbox's and the accounts' figures; `plans` gives each plan's user limit.
 pub fn snapshot(db: &Database, plans: &Plans) -> Result<Snapshot, StoreError> {
     db.read(|conn| {
-        // The condition is the partial index's, word for word, so that both planners use it.
-        let unsent: Vec<(String, String, i64)> = outbox::table
-            .filter(outbox::status.ne(Literal::word("sent")))
-            .group_by((outbox::status, outbox::channel))
-            .select((outbox::status, outbox::channel, count_star()))
-            .load(conn)?;
+        let unsent = unsent_counts(conn)?;
         let mut outbox: Vec<ChannelBacklog> = Channel::ALL
             .iter()
             .map(|&channel| ChannelBacklog {

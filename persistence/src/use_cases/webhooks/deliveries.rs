@@ -7,7 +7,9 @@
 use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, to_count, utc, Key};
-use crate::base::schema::{outbox, webhooks};
+use crate::base::schema::webhooks;
+use crate::tables::outbox;
+use crate::tables::outbox::deliveries::FailedAttempt;
 use crate::shared::webhook_switch_off::switch_off;
 use crate::tables::webhooks::{orphaned, WebhookRow};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
@@ -32,17 +34,6 @@ pub struct Claimed {
     pub attempts: u32,
 }
 
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = outbox)]
-struct ClaimRow {
-    id: String,
-    webhook_id: Option<String>,
-    event_id: Option<String>,
-    event: Option<String>,
-    payload: String,
-    attempts: i32,
-}
-
 /// What a claim found: the deliveries to send now, and the webhooks due to be switched off
 /// because whoever answers for them no longer stands (their deliveries were left as they were,
 /// for [`switch_off_orphaned`]).
@@ -65,26 +56,7 @@ pub fn claim(
 ) -> Result<Claims, StoreError> {
     let at = now.naive_utc();
     db.write(move |conn| {
-        let due = outbox::table
-            .filter(outbox::status.eq("pending"))
-            .filter(outbox::next_attempt_at.le(at))
-            .filter(outbox::channel.eq("webhook"))
-            .filter(
-                outbox::locked_until
-                    .is_null()
-                    .or(outbox::locked_until.le(at)),
-            )
-            .filter(diesel::dsl::not(outbox::webhook_id.eq_any(busy)))
-            .order(outbox::next_attempt_at.asc())
-            .limit(limit);
-        let rows: Vec<ClaimRow> = match conn {
-            DbConnection::Pg(pg) => due
-                .select(ClaimRow::as_select())
-                .for_update()
-                .skip_locked()
-                .load(pg)?,
-            DbConnection::Sqlite(c) => due.select(ClaimRow::as_select()).load(c)?,
-        };
+        let rows = outbox::deliveries::due(conn, at, busy, limit)?;
         if rows.is_empty() {
             return Ok(Claims::default());
         }
@@ -137,15 +109,11 @@ pub fn claim(
             });
         }
         if !to_pause.is_empty() {
-            diesel::update(outbox::table.filter(outbox::id.eq_any(to_pause)))
-                .set(outbox::status.eq("paused"))
-                .execute(conn)?;
+            outbox::deliveries::pause(conn, to_pause)?;
         }
         let ids: Vec<String> = claims.deliveries.iter().map(|d| d.id.to_string()).collect();
         if !ids.is_empty() {
-            diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
-                .set(outbox::locked_until.eq(Some(at + lease)))
-                .execute(conn)?;
+            outbox::deliveries::lease(conn, ids, at + lease)?;
         }
         Ok(claims)
     })
@@ -223,7 +191,6 @@ pub fn record(
 ) -> Result<bool, StoreError> {
     let at = now.naive_utc();
     db.write(move |conn| {
-        let row = outbox::table.find(delivery.to_string());
         let hook = webhooks::table.find(webhook.key());
         match outcome {
             Outcome::Sent { status } => {
@@ -232,17 +199,7 @@ pub fn record(
                 diesel::update(hook.filter(webhooks::failing_since.is_not_null()))
                     .set(webhooks::failing_since.eq(None::<NaiveDateTime>))
                     .execute(conn)?;
-                diesel::update(row)
-                    .set((
-                        outbox::status.eq("sent"),
-                        outbox::attempts.eq(outbox::attempts + 1),
-                        outbox::sent_at.eq(Some(at)),
-                        outbox::last_attempt_at.eq(Some(at)),
-                        outbox::response_status.eq(Some(i32::from(status))),
-                        outbox::locked_until.eq(None::<NaiveDateTime>),
-                        outbox::last_error.eq(None::<String>),
-                    ))
-                    .execute(conn)?;
+                outbox::deliveries::mark_sent(conn, delivery, status, at)?;
                 Ok(false)
             }
             Outcome::Failed {
@@ -257,27 +214,20 @@ pub fn record(
                 }
                 // Read under the lock: a switch-off that committed meanwhile is seen.
                 let active: bool = hook.select(webhooks::active).first(conn)?;
-                let ping: Option<Option<String>> = outbox::table
-                    .find(delivery.to_string())
-                    .select(outbox::event)
-                    .first(conn)
-                    .optional()?;
+                let ping = outbox::deliveries::event_of(conn, delivery)?;
                 let waits = active || ping.flatten().as_deref() == Some("ping");
-                diesel::update(row)
-                    .set((
-                        outbox::status.eq(match (retry_at.is_some(), waits) {
-                            (false, _) => "failed",
-                            (true, true) => "pending",
-                            (true, false) => "paused",
-                        }),
-                        outbox::attempts.eq(outbox::attempts + 1),
-                        outbox::next_attempt_at.eq(retry_at.map_or(at, |r| r.naive_utc())),
-                        outbox::last_attempt_at.eq(Some(at)),
-                        outbox::response_status.eq(status.map(i32::from)),
-                        outbox::locked_until.eq(None::<NaiveDateTime>),
-                        outbox::last_error.eq(Some(error.as_str())),
-                    ))
-                    .execute(conn)?;
+                let failed = FailedAttempt {
+                    status: match (retry_at.is_some(), waits) {
+                        (false, _) => "failed",
+                        (true, true) => "pending",
+                        (true, false) => "paused",
+                    },
+                    next_attempt_at: retry_at.map_or(at, |r| r.naive_utc()),
+                    response_status: status,
+                    error: &error,
+                    at,
+                };
+                outbox::deliveries::mark_failed(conn, delivery, &failed)?;
                 streak(conn, webhook, &error, now, disable_after)
             }
         }

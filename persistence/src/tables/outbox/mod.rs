@@ -1,11 +1,14 @@
 //! The outbox: messages are written in the transaction that causes them and leave only after
 //! it commits. Workers claim due rows for a short lease (`FOR UPDATE SKIP LOCKED` on
 //! PostgreSQL, so several processes share the work), send them, and mark them sent, or due
-//! again later, or given up.
+//! again later, or given up. Webhook deliveries are outbox rows too: [`deliveries`].
+
+pub(crate) mod deliveries;
 
 use crate::base::db::{insert_rows, DbConnection};
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_word, to_count, Key, Literal};
+use diesel::dsl::count_star;
 use crate::base::schema::outbox;
 use crate::tables::accounts::AccountRecord;
 use crate::tables::invitations::InvitationRecord;
@@ -405,4 +408,17 @@ pub(crate) fn resume_paused(
         crate::base::request::note_webhook_deliveries();
     }
     Ok(())
+}
+
+/// The unsent messages (and deliveries) counted by status and channel: `(status, channel,
+/// count)`. The condition is the partial index `outbox_unsent`'s, word for word, so that both
+/// planners use it.
+pub(crate) fn unsent_counts(
+    conn: &mut DbConnection,
+) -> Result<Vec<(String, String, i64)>, StoreError> {
+    Ok(outbox::table
+        .filter(outbox::status.ne(Literal::word("sent")))
+        .group_by((outbox::status, outbox::channel))
+        .select((outbox::status, outbox::channel, count_star()))
+        .load(conn)?)
 }
