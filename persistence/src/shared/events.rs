@@ -6,12 +6,10 @@
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::Key;
-use crate::base::schema::webhooks;
-use crate::tables::outbox;
-use crate::tables::outbox::deliveries::NewDelivery;
 use crate::shared::event_resources::resource;
+use crate::tables::outbox::deliveries::NewDelivery;
+use crate::tables::{outbox, webhooks};
 use chrono::{DateTime, SecondsFormat, Utc};
-use diesel::prelude::*;
 use domain::ids::{AccountId, ApiTokenId, UserId};
 use domain::webhook::{EventType, EventTypes};
 use serde_json::{json, Value};
@@ -71,11 +69,7 @@ pub(crate) fn fan_out(
         }
     }
     for account in accounts {
-        let hooks: Vec<(String, String, String)> = webhooks::table
-            .filter(webhooks::account_id.eq(account.key()))
-            .filter(webhooks::active.eq(true))
-            .select((webhooks::id, webhooks::url, webhooks::events))
-            .load(conn)?;
+        let hooks = webhooks::subscribers_of(conn, account)?;
         if hooks.is_empty() {
             continue;
         }

@@ -6,14 +6,12 @@
 
 use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
-use crate::base::keys::{parse_id, to_count, utc, Key};
-use crate::base::schema::webhooks;
+use crate::base::keys::{parse_id, to_count, utc};
+use crate::shared::webhook_switch_off::switch_off;
 use crate::tables::outbox;
 use crate::tables::outbox::deliveries::FailedAttempt;
-use crate::shared::webhook_switch_off::switch_off;
-use crate::tables::webhooks::{orphaned, WebhookRow};
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use crate::tables::webhooks::{self, orphaned};
+use chrono::{DateTime, Duration, Utc};
 use domain::ids::{AccountId, WebhookId};
 use domain::webhook::{failing, should_disable};
 use uuid::Uuid;
@@ -61,14 +59,8 @@ pub fn claim(
             return Ok(Claims::default());
         }
         let hook_ids: Vec<&String> = rows.iter().filter_map(|r| r.webhook_id.as_ref()).collect();
-        let hooks: Vec<WebhookRow> = webhooks::table
-            .filter(webhooks::id.eq_any(hook_ids))
-            .select(WebhookRow::as_select())
-            .load(conn)?;
-        let secrets: Vec<(String, String)> = webhooks::table
-            .filter(webhooks::id.eq_any(hooks.iter().map(|h| &h.id)))
-            .select((webhooks::id, webhooks::secret))
-            .load(conn)?;
+        let hooks = webhooks::by_ids(conn, hook_ids)?;
+        let secrets = webhooks::secrets_of(conn, &hooks)?;
         let due_off = orphaned(conn, &hooks, now)?;
         let mut claims = Claims::default();
         let mut to_pause = Vec::new();
@@ -125,12 +117,7 @@ fn lock_account_of(
     conn: &mut DbConnection,
     webhook: WebhookId,
 ) -> Result<Option<AccountId>, StoreError> {
-    let account: Option<String> = webhooks::table
-        .find(webhook.key())
-        .select(webhooks::account_id)
-        .first(conn)
-        .optional()?;
-    let Some(account) = account else {
+    let Some(account) = webhooks::account_of(conn, webhook)? else {
         return Ok(None);
     };
     let account: AccountId = parse_id(&account)?;
@@ -149,10 +136,7 @@ pub fn switch_off_orphaned(
         let Some(account) = lock_account_of(conn, webhook)? else {
             return Ok(false);
         };
-        let rows: Vec<WebhookRow> = webhooks::table
-            .find(webhook.key())
-            .select(WebhookRow::as_select())
-            .load(conn)?;
+        let rows = webhooks::by_id(conn, webhook)?;
         match orphaned(conn, &rows, now)?.pop().flatten() {
             Some(off) => {
                 switch_off(conn, account, webhook, &off, now)?;
@@ -191,14 +175,11 @@ pub fn record(
 ) -> Result<bool, StoreError> {
     let at = now.naive_utc();
     db.write(move |conn| {
-        let hook = webhooks::table.find(webhook.key());
         match outcome {
             Outcome::Sent { status } => {
                 // The webhook's row before the delivery's, in the order a change of the
                 // webhook takes them (it pauses its deliveries after writing itself).
-                diesel::update(hook.filter(webhooks::failing_since.is_not_null()))
-                    .set(webhooks::failing_since.eq(None::<NaiveDateTime>))
-                    .execute(conn)?;
+                webhooks::end_streak(conn, webhook)?;
                 outbox::deliveries::mark_sent(conn, delivery, status, at)?;
                 Ok(false)
             }
@@ -213,7 +194,7 @@ pub fn record(
                     return Ok(false);
                 }
                 // Read under the lock: a switch-off that committed meanwhile is seen.
-                let active: bool = hook.select(webhooks::active).first(conn)?;
+                let active = webhooks::is_active(conn, webhook)?;
                 let ping = outbox::deliveries::event_of(conn, delivery)?;
                 let waits = active || ping.flatten().as_deref() == Some("ping");
                 let failed = FailedAttempt {
@@ -243,24 +224,13 @@ fn streak(
     disable_after: Duration,
 ) -> Result<bool, StoreError> {
     let at = now.naive_utc();
-    let hook = || webhooks::table.find(webhook.key());
-    let found: Option<(String, bool, Option<NaiveDateTime>)> = hook()
-        .select((
-            webhooks::account_id,
-            webhooks::active,
-            webhooks::failing_since,
-        ))
-        .first(conn)
-        .optional()?;
-    let Some((account, active, since)) = found else {
+    let Some((account, active, since)) = webhooks::streak_of(conn, webhook)? else {
         return Ok(false);
     };
     let since = since.map_or(now, utc);
     if !active || !should_disable(Some(since), now, disable_after) {
         // The streak starts (or goes on: the first failure's time stays).
-        diesel::update(hook().filter(webhooks::failing_since.is_null()))
-            .set(webhooks::failing_since.eq(Some(at)))
-            .execute(conn)?;
+        webhooks::start_streak(conn, webhook, at)?;
         return Ok(false);
     }
     let off = failing(since, error, now);
