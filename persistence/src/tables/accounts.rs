@@ -198,3 +198,16 @@ pub(crate) fn recount_webhooks(
         .execute(conn)?;
     Ok(())
 }
+
+/// Bumps the `logins_version` of `accounts`: a batch decided without their lock sees that a
+/// login changed meanwhile.
+pub(crate) fn bump_logins_version(
+    conn: &mut DbConnection,
+    accounts: &[AccountId],
+) -> Result<(), StoreError> {
+    let keys: Vec<String> = accounts.iter().map(|a| a.key()).collect();
+    diesel::update(accounts::table.filter(accounts::id.eq_any(keys)))
+        .set(accounts::logins_version.eq(accounts::logins_version + 1))
+        .execute(conn)?;
+    Ok(())
+}

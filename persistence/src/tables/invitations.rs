@@ -2,12 +2,12 @@
 
 use crate::base::db::{insert_rows, DbConnection};
 use crate::base::error::StoreError;
-use crate::base::keys::{parse_id, parse_opt_id, parse_word, to_count, utc, Key};
-use crate::base::schema::invitations;
+use crate::base::keys::{parse_id, parse_opt_id, parse_word, to_count, utc, Key, Literal};
+use crate::base::schema::{invitations, users};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::enums::{DeliveryState, InvitationStatus, UserType};
-use domain::ids::{AccountId, InvitationId, UserId, WorkgroupId};
+use domain::enums::{DeliveryState, InvitationStatus, UserStatus, UserType};
+use domain::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use domain::invitation::{effective_status, InvitationFacts};
 use domain::login::{Email, Login, Phone};
 use domain::DomainError;
@@ -365,4 +365,45 @@ pub(crate) fn mark_message_failed(
     ))
     .execute(conn)?;
     Ok(())
+}
+
+/// The id of the account's pending invitation of `login`, if it has one (rule 6).
+pub(crate) fn pending_with_login(
+    conn: &mut DbConnection,
+    account: AccountId,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, StoreError> {
+    Ok(invitations::table
+        .filter(invitations::account_id.eq(account.key()))
+        .filter(invitations::login.eq(login))
+        // A literal, so that the partial index `invitations_pending_login` serves it.
+        .filter(invitations::status.eq(Literal::word(InvitationStatus::Pending.as_str())))
+        .filter(invitations::expires_at.gt(now.naive_utc()))
+        .select(invitations::id)
+        .first::<String>(conn)
+        .optional()?)
+}
+
+/// How many pending invitations of `login` there are in the accounts where the profile
+/// `identity` is an active user (rule 6 within each account); reads `users` for those
+/// accounts, as a subquery.
+pub(crate) fn pending_where_active(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    login: &Login,
+) -> Result<i64, StoreError> {
+    Ok(invitations::table
+        .filter(invitations::login.eq(login.as_str()))
+        .filter(invitations::status.eq(Literal::word("pending")))
+        .filter(
+            invitations::account_id.eq_any(
+                users::table
+                    .filter(users::identity_id.eq(identity.key()))
+                    .filter(users::status.eq(UserStatus::Active.as_str()))
+                    .select(users::account_id),
+            ),
+        )
+        .count()
+        .get_result(conn)?)
 }

@@ -195,3 +195,15 @@ pub(crate) fn insert_workgroup(
         .execute(conn)?;
     Ok(id)
 }
+
+/// A workgroup's name and kind, as stored, if it exists.
+pub(crate) fn name_and_kind(
+    conn: &mut DbConnection,
+    id: WorkgroupId,
+) -> Result<Option<(String, String)>, StoreError> {
+    Ok(workgroups::table
+        .find(id.key())
+        .select((workgroups::name, workgroups::kind))
+        .first::<(String, String)>(conn)
+        .optional()?)
+}

@@ -5,20 +5,21 @@
 
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
-use crate::base::keys::{parse_id, parse_word, utc, Key, Literal};
-use crate::base::schema::{identities, invitations, memberships, users};
+use crate::base::keys::{parse_id, parse_word, utc, Key};
+use crate::base::page::{like_pattern, lower, search_text};
+use crate::base::schema::{accounts, identities, memberships, users};
 use crate::tables::identities::{logins_of, IdentityNames};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::access::{visible_users, AccountUser, UserStanding, UserVisibility};
-use domain::enums::{InvitationStatus, MembershipStatus, UserStatus, UserType};
-use domain::ids::{AccountId, IdentityId, UserId, WorkgroupId};
-use domain::invitation::LoginState;
-use domain::known_logins::holds;
+use domain::enums::{MembershipStatus, UserStatus, UserType};
+use domain::ids::{AccountId, IdentityId, UserId};
 use domain::login::Login;
 use domain::login_change::ProfileLogins;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+
+mod login_states;
+pub(crate) use login_states::login_states;
 use uuid::Uuid;
 
 /// A user of an account: the logins the account knows it by, the names of its identity.
@@ -256,213 +257,235 @@ pub(crate) fn names_of(conn: &mut DbConnection, user: UserId) -> Result<String, 
     Ok(format!("{first} {last}"))
 }
 
-/// Who holds each login in the account (rule 6): the user the account knows by it, while its
-/// person still has it (`domain::known_logins::holds`: a login a dismissed user's person gave
-/// up since is free). On SQLite one login at a time, with queries
-/// whose prepared statements are cached: cheaper in the writer than ad-hoc `IN (…)` ones. On
-/// PostgreSQL, where each statement is a round trip, a batch's logins are looked up together
-/// (`= ANY($1)`, cached too): three statements for a batch of any size.
-pub(crate) fn login_states(
+/// What every request re-reads of the user it acts as, if it is one of the account's.
+pub(crate) fn standing_of(
     conn: &mut DbConnection,
-    account: AccountId,
-    logins: &[&Login],
-    workgroup: Option<WorkgroupId>,
-    now: DateTime<Utc>,
-) -> Result<Vec<LoginState>, StoreError> {
-    let (account, workgroup) = (account.key(), workgroup.map(|g| g.key()));
-    if logins.len() > 1 && matches!(conn, DbConnection::Pg(_)) {
-        return login_states_together(conn, &account, logins, workgroup.as_deref(), now);
-    }
-    logins
-        .iter()
-        .map(|login| login_state(conn, &account, login, workgroup.as_deref(), now))
-        .collect()
+    account_id: AccountId,
+    user_id: UserId,
+) -> Result<Option<UserStanding>, StoreError> {
+    users::table
+        .find(user_id.key())
+        .filter(users::account_id.eq(account_id.key()))
+        .select(StandingRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(StandingRow::standing)
+        .transpose()
 }
 
-/// A login's holder in the account: the user, its type and status, as stored.
-type Holder = (String, String, String);
-
-/// A holder with the logins the account knows it by and those of its identity, as a batch
-/// lookup reads it.
-type HeldLogins = (
-    String,
-    String,
-    String,
-    (Option<String>, Option<String>),
-    (Option<String>, Option<String>),
-);
-
-/// What rule 6 makes of a login's holder (if any), its membership of the target workgroup
-/// (read only for an active external holder) and its pending invitation (read only when
-/// nobody holds it).
-fn state_of(
-    holder: Option<&Holder>,
-    membership: Option<String>,
-    pending: Option<String>,
-) -> Result<LoginState, StoreError> {
-    let Some((user_id, user_type, status)) = holder else {
-        return Ok(match pending {
-            Some(id) => LoginState::PendingInvitation(parse_id(&id)?),
-            None => LoginState::Free,
-        });
-    };
-    Ok(
-        match (
-            parse_word(status, UserStatus::parse)?,
-            parse_word(user_type, UserType::parse)?,
-        ) {
-            (UserStatus::Dismissed, _) => LoginState::DismissedUser,
-            (UserStatus::Active, UserType::Intranet) => LoginState::ActiveIntranetUser,
-            (UserStatus::Active, UserType::Extranet) => LoginState::ActiveExtranetUser {
-                user_id: parse_id(user_id)?,
-                membership: membership
-                    .map(|s| parse_word(&s, MembershipStatus::parse))
-                    .transpose()?,
-            },
-        },
-    )
-}
-
-/// Whether rule 6 asks for the holder's membership: only an active external user's.
-fn membership_matters(holder: &Holder) -> bool {
-    holder.1 == UserType::Extranet.as_str() && holder.2 == UserStatus::Active.as_str()
-}
-
-/// Every login of a batch at once: holders, their memberships, pending invitations.
-fn login_states_together(
+/// The user a profile is in an account, and its status, as stored.
+pub(crate) fn of_identity_in(
     conn: &mut DbConnection,
-    account: &str,
-    logins: &[&Login],
-    workgroup: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<Vec<LoginState>, StoreError> {
-    let emails: Vec<&str> = logins
-        .iter()
-        .filter_map(|l| l.email())
-        .map(|e| e.as_str())
-        .collect();
-    let phones: Vec<&str> = logins
-        .iter()
-        .filter_map(|l| l.phone())
-        .map(|p| p.as_str())
-        .collect();
-    let held: Vec<HeldLogins> = users::table
-        .inner_join(identities::table)
-        .filter(users::account_id.eq(account))
-        .filter(
-            users::email
-                .eq_any(&emails)
-                .or(users::phone.eq_any(&phones)),
-        )
+    account_id: AccountId,
+    identity_id: IdentityId,
+) -> Result<Option<(String, String)>, StoreError> {
+    Ok(users::table
+        .filter(users::account_id.eq(account_id.key()))
+        .filter(users::identity_id.eq(identity_id.key()))
+        .select((users::id, users::status))
+        .first(conn)
+        .optional()?)
+}
+
+/// The status of the user a profile is in an account, as stored, if it is one.
+pub(crate) fn status_of_identity_in(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    identity_id: IdentityId,
+) -> Result<Option<String>, StoreError> {
+    Ok(users::table
+        .filter(users::account_id.eq(account_id.key()))
+        .filter(users::identity_id.eq(identity_id.key()))
+        .select(users::status)
+        .first(conn)
+        .optional()?)
+}
+
+/// The users a profile is, oldest first, each as `(account id, account name, user id, type,
+/// status)`; joins `accounts` for the account's name.
+pub(crate) fn with_accounts_of(
+    conn: &mut DbConnection,
+    identity_id: IdentityId,
+) -> Result<Vec<(String, String, String, String, String)>, StoreError> {
+    Ok(users::table
+        .inner_join(accounts::table)
+        .filter(users::identity_id.eq(identity_id.key()))
+        .order(users::id.asc())
         .select((
+            accounts::id,
+            accounts::name,
             users::id,
             users::user_type,
             users::status,
-            (users::email, users::phone),
-            (identities::email, identities::phone),
         ))
-        .load(conn)?;
-    let mut holders: HashMap<&str, Holder> = HashMap::new();
-    for (id, user_type, status, (email, phone), (persons_email, persons_phone)) in &held {
-        let logins = [(email, persons_email), (phone, persons_phone)];
-        for (known, persons) in logins {
-            if let Some(login) = known
-                .as_deref()
-                .filter(|_| holds(known.as_deref(), persons.as_deref()))
-            {
-                holders
-                    .entry(login)
-                    .or_insert_with(|| (id.clone(), user_type.clone(), status.clone()));
-            }
-        }
-    }
-    let members: HashMap<String, String> = match workgroup {
-        Some(group) if !holders.is_empty() => {
-            let ids: Vec<&str> = holders.values().map(|(id, _, _)| id.as_str()).collect();
-            memberships::table
-                .filter(memberships::workgroup_id.eq(group))
-                .filter(memberships::user_id.eq_any(&ids))
-                .select((memberships::user_id, memberships::status))
-                .load(conn)?
-                .into_iter()
-                .collect()
-        }
-        _ => HashMap::new(),
-    };
-    let free: Vec<&str> = logins
-        .iter()
-        .map(|l| l.as_str())
-        .filter(|l| !holders.contains_key(l))
-        .collect();
-    let pending: HashMap<String, String> = if free.is_empty() {
-        HashMap::new()
-    } else {
-        invitations::table
-            .filter(invitations::account_id.eq(account))
-            .filter(invitations::login.eq_any(&free))
-            .filter(invitations::status.eq(Literal::word(InvitationStatus::Pending.as_str())))
-            .filter(invitations::expires_at.gt(now.naive_utc()))
-            .select((invitations::login, invitations::id))
-            .load(conn)?
-            .into_iter()
-            .collect()
-    };
-    logins
-        .iter()
-        .map(|login| {
-            let holder = holders.get(login.as_str());
-            let membership = holder
-                .filter(|h| membership_matters(h))
-                .and_then(|(user, _, _)| members.get(user).cloned());
-            state_of(holder, membership, pending.get(login.as_str()).cloned())
-        })
-        .collect()
+        .load(conn)?)
 }
 
-/// `account` and `workgroup` as their column text, made once for a whole batch.
-fn login_state(
+/// Each user a profile is, as `(account id, status)`.
+pub(crate) fn accounts_of_identity(
     conn: &mut DbConnection,
-    account: &str,
+    identity_id: IdentityId,
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(users::table
+        .filter(users::identity_id.eq(identity_id.key()))
+        .select((users::account_id, users::status))
+        .load(conn)?)
+}
+
+/// Makes the active users of a profile known by its new `login`; returns each as `(account
+/// id, user id)`, written and read back in one statement.
+pub(crate) fn follow_login(
+    conn: &mut DbConnection,
+    identity_id: IdentityId,
     login: &Login,
-    workgroup: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let active = users::table
+        .filter(users::identity_id.eq(identity_id.key()))
+        .filter(users::status.eq(UserStatus::Active.as_str()));
+    let at_now = users::updated_at.eq(at);
+    Ok(match login {
+        Login::Email(e) => diesel::update(active)
+            .set((users::email.eq(Some(e.as_str())), at_now))
+            .returning((users::account_id, users::id))
+            .get_results(conn)?,
+        Login::Phone(p) => diesel::update(active)
+            .set((users::phone.eq(Some(p.as_str())), at_now))
+            .returning((users::account_id, users::id))
+            .get_results(conn)?,
+    })
+}
+
+/// Writes the logins the account knows a user by.
+pub(crate) fn set_known_logins(
+    conn: &mut DbConnection,
+    user: UserId,
+    logins: &ProfileLogins,
+) -> Result<(), StoreError> {
+    diesel::update(users::table.find(user.key()))
+        .set((
+            users::email.eq(logins.email.as_deref()),
+            users::phone.eq(logins.phone.as_deref()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Makes a user an employee (rule 5).
+pub(crate) fn set_intranet(
+    conn: &mut DbConnection,
+    user: UserId,
     now: DateTime<Utc>,
-) -> Result<LoginState, StoreError> {
-    let holders = users::table
-        .inner_join(identities::table)
-        .filter(users::account_id.eq(account))
-        .select((users::id, users::user_type, users::status));
-    // Known by it, and its person still has it (`domain::known_logins::holds`).
-    let holder: Option<Holder> = match login {
-        Login::Email(e) => holders
-            .filter(users::email.eq(e.as_str()))
-            .filter(identities::email.eq(e.as_str()))
-            .first(conn)
-            .optional()?,
-        Login::Phone(p) => holders
-            .filter(users::phone.eq(p.as_str()))
-            .filter(identities::phone.eq(p.as_str()))
-            .first(conn)
-            .optional()?,
+) -> Result<(), StoreError> {
+    diesel::update(users::table.find(user.key()))
+        .set((
+            users::user_type.eq(UserType::Intranet.as_str()),
+            users::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Makes a user an administrator, or no longer one.
+pub(crate) fn set_admin(
+    conn: &mut DbConnection,
+    user: UserId,
+    is_admin: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(users::table.find(user.key()))
+        .set((
+            users::is_admin.eq(is_admin),
+            users::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How many active administrators an account has.
+pub(crate) fn active_admins(
+    conn: &mut DbConnection,
+    account: AccountId,
+) -> Result<i64, StoreError> {
+    Ok(users::table
+        .filter(users::account_id.eq(account.key()))
+        .filter(users::is_admin.eq(true))
+        .filter(users::status.eq(UserStatus::Active.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Writes a user dismissed (with the time: tokens issued before it stay dead, rule 8) or
+/// active again (`dismissed_at` stays).
+pub(crate) fn set_status(
+    conn: &mut DbConnection,
+    user: UserId,
+    status: UserStatus,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let at = now.naive_utc();
+    let row = users::table.find(user.key());
+    let changed = (users::status.eq(status.as_str()), users::updated_at.eq(at));
+    match status {
+        UserStatus::Dismissed => diesel::update(row)
+            .set((changed, users::dismissed_at.eq(at)))
+            .execute(conn)?,
+        UserStatus::Active => diesel::update(row).set(changed).execute(conn)?,
     };
-    let membership = match (&holder, workgroup) {
-        (Some(h), Some(group)) if membership_matters(h) => memberships::table
-            .find((group, h.0.as_str()))
-            .select(memberships::status)
-            .first::<String>(conn)
-            .optional()?,
-        _ => None,
-    };
-    let pending: Option<String> = match holder {
-        Some(_) => None,
-        None => invitations::table
-            .filter(invitations::account_id.eq(account))
-            .filter(invitations::login.eq(login.as_str()))
-            // A literal, so that the partial index `invitations_pending_login` serves it.
-            .filter(invitations::status.eq(Literal::word(InvitationStatus::Pending.as_str())))
-            .filter(invitations::expires_at.gt(now.naive_utc()))
-            .select(invitations::id)
-            .get_result(conn)
-            .optional()?,
-    };
-    state_of(holder.as_ref(), membership, pending)
+    Ok(())
+}
+
+/// What a users list may be narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub user_type: Option<UserType>,
+    pub status: Option<UserStatus>,
+    /// Part of a name, email or phone, any case.
+    pub q: Option<String>,
+}
+
+impl UserFilter {
+    /// Whether the list may read every user of the account (a search) rather than one page
+    /// of an index.
+    pub fn scans(&self) -> bool {
+        search_text(self.q.as_deref()).is_some()
+    }
+}
+
+/// Up to `rows` of the account's users the caller may see, newest first, narrowed by
+/// `filter`, those before `after` when given.
+pub(crate) fn page_of(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    filter: &UserFilter,
+    after: Option<UserId>,
+    rows: i64,
+) -> Result<Vec<UserRecord>, StoreError> {
+    let mut query = visible(users_of(actor.account_id), visible_users(actor));
+    if let Some(t) = filter.user_type {
+        query = query.filter(users::user_type.eq(t.as_str()));
+    }
+    if let Some(s) = filter.status {
+        query = query.filter(users::status.eq(s.as_str()));
+    }
+    if let Some(q) = search_text(filter.q.as_deref()) {
+        let p = like_pattern(q);
+        // The logins the account knows its users by: a dismissed user is found by those of
+        // its dismissal, never by logins its person took since (`domain::known_logins`).
+        query = query.filter(
+            lower(identities::first_name)
+                .like(p.clone())
+                .escape('\\')
+                .or(lower(identities::last_name).like(p.clone()).escape('\\'))
+                .or(lower(users::email.assume_not_null())
+                    .like(p.clone())
+                    .escape('\\'))
+                .or(users::phone.assume_not_null().like(p).escape('\\')),
+        );
+    }
+    if let Some(after) = after {
+        query = query.filter(users::id.lt(after.key()));
+    }
+    let query = query.order(users::id.desc()).limit(rows);
+    load_users(conn, query)
 }
