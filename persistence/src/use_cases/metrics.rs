@@ -7,10 +7,8 @@
 use crate::base::db::Database;
 use crate::base::error::StoreError;
 use crate::base::keys::parse_word;
-use crate::base::schema::accounts;
+use crate::tables::accounts::held_by_plan;
 use crate::tables::outbox::unsent_counts;
-use diesel::dsl::{count_star, sum};
-use diesel::prelude::*;
 use domain::enums::Channel;
 use domain::plan::Plans;
 
@@ -69,16 +67,7 @@ pub fn snapshot(db: &Database, plans: &Plans) -> Result<Snapshot, StoreError> {
                 }
             }
         }
-        let held: Vec<(String, i64, Option<i64>)> = accounts::table
-            .group_by(accounts::plan)
-            .select((
-                accounts::plan,
-                count_star(),
-                sum(accounts::active_intranet
-                    + accounts::active_extranet
-                    + accounts::pending_invitations),
-            ))
-            .load(conn)?;
+        let held = held_by_plan(conn)?;
         let mut by_plan: Vec<PlanSeats> = plans
             .all()
             .iter()
