@@ -17,6 +17,7 @@ use domain::ids::{AccountId, IdentityId, UserId};
 use domain::login::Login;
 use domain::login_change::ProfileLogins;
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 mod login_states;
 pub(crate) use login_states::login_states;
@@ -488,4 +489,68 @@ pub(crate) fn page_of(
     }
     let query = query.order(users::id.desc()).limit(rows);
     load_users(conn, query)
+}
+
+/// A user as `GET /v1/users/{id}` shows it, for the webhook event about it (joins
+/// `identities` for the names); `None` when it is gone.
+pub(crate) fn event_resource(
+    conn: &mut DbConnection,
+    id: &str,
+) -> Result<Option<Value>, StoreError> {
+    type Columns = (
+        String,
+        String,
+        String,
+        bool,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        NaiveDateTime,
+    );
+    let found: Option<Columns> = users::table
+        .inner_join(identities::table)
+        .filter(users::id.eq(id))
+        .select((
+            users::id,
+            users::user_type,
+            users::status,
+            users::is_admin,
+            // The logins the account knows the user by (`domain::known_logins`).
+            users::email,
+            users::phone,
+            identities::first_name,
+            identities::last_name,
+            users::created_at,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(found.map(
+        |(id, kind, status, is_admin, email, phone, first_name, last_name, created_at)| {
+            json!({
+                "id": id,
+                "type": kind,
+                "status": status,
+                "is_admin": is_admin,
+                "email": email,
+                "phone": phone,
+                "first_name": first_name,
+                "last_name": last_name,
+                "created_at": utc(created_at),
+            })
+        },
+    ))
+}
+
+/// The first and last names of the users of `ids`, each as `(id, first, last)`; joins
+/// `identities`, where the names are.
+pub(crate) fn names_by_id(
+    conn: &mut DbConnection,
+    ids: Vec<&String>,
+) -> Result<Vec<(String, String, String)>, StoreError> {
+    Ok(users::table
+        .inner_join(identities::table)
+        .filter(users::id.eq_any(ids))
+        .select((users::id, identities::first_name, identities::last_name))
+        .load::<(String, String, String)>(conn)?)
 }
