@@ -61,13 +61,13 @@ pub fn profile(db: &Database, identity_id: IdentityId) -> Result<ProfileRecord, 
         let row = profile_of(conn, identity_id)?.ok_or(DomainError::NotFound("profile"))?;
         let memberships = users::with_accounts_of(conn, identity_id)?
             .into_iter()
-            .map(|(account_id, account_name, user_id, user_type, status)| {
+            .map(|r| {
                 Ok(ProfileAccount {
-                    account_id: parse_id(&account_id)?,
-                    account_name,
-                    user_id: parse_id(&user_id)?,
-                    user_type: parse_word(&user_type, UserType::parse)?,
-                    status: parse_word(&status, UserStatus::parse)?,
+                    account_id: parse_id(&r.account_id)?,
+                    account_name: r.account_name,
+                    user_id: parse_id(&r.user_id)?,
+                    user_type: parse_word(&r.user_type, UserType::parse)?,
+                    status: parse_word(&r.status, UserStatus::parse)?,
                 })
             })
             .collect::<Result<_, StoreError>>()?;

@@ -302,12 +302,21 @@ pub(crate) fn status_of_identity_in(
         .optional()?)
 }
 
-/// The users a profile is, oldest first, each as `(account id, account name, user id, type,
-/// status)`; joins `accounts` for the account's name.
+/// A user a profile is, with its account's name, as stored.
+#[derive(Queryable)]
+pub(crate) struct UserInAccount {
+    pub account_id: String,
+    pub account_name: String,
+    pub user_id: String,
+    pub user_type: String,
+    pub status: String,
+}
+
+/// The users a profile is, oldest first, with their accounts' names (joins `accounts`).
 pub(crate) fn with_accounts_of(
     conn: &mut DbConnection,
     identity_id: IdentityId,
-) -> Result<Vec<(String, String, String, String, String)>, StoreError> {
+) -> Result<Vec<UserInAccount>, StoreError> {
     Ok(users::table
         .inner_join(accounts::table)
         .filter(users::identity_id.eq(identity_id.key()))
