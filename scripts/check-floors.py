@@ -8,7 +8,15 @@ use_cases (see `persistence/src/lib.rs`). Every module path a file names (`crate
 resolved to the deepest module that exists as a file; naming a module on a higher floor, or
 a use case naming another one, is a violation. So is naming one of the paths the crate root
 keeps for callers outside the crate (`crate::invite`, `crate::models`, …): inside the crate a
-module names the floor it uses. Exit status 1 and each violation printed when there are any.
+module names the floor it uses.
+
+And every query of a table is in that table's module: a table of `base/schema.rs` is named
+(`schema::<table>`, imported or inline; `schema::*` names them all) only by
+`tables/<table>.rs` (or the files of `tables/<table>/`). Anywhere else in the crate — `base`,
+`shared`, `use_cases`, another table's module — and in the `api` crate, naming it is a
+violation, but for the pairs of `JOINS`: a table's module that reads another table inside
+its own query (a join, or a subquery), each with the reason. Exit status 1 and each
+violation printed when there are any.
 """
 
 import importlib.util
@@ -27,6 +35,39 @@ cycles = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(cycles)
 
 CRATE_PATH = re.compile(r"\bcrate::([a-z_][a-z0-9_]*)")
+SCHEMA = os.path.join(SRC, "base", "schema.rs")
+API_SRC = os.path.join(HERE, "..", "api", "src")
+TABLE_DEF = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*\(", re.M)
+SCHEMA_PATH = re.compile(r"\bschema::(\{[^}]*\}|\*|[a-z_][a-z0-9_]*)")
+
+# The table modules that name another table in their own queries: (module's table, table it
+# reads) -> why. Each is one query that returns the module's rows and needs the other table
+# for a condition or a column; a query that returns another table's rows goes to that table.
+JOINS = {
+    ("accounts", "invitations"): "an account read with its earliest pending invitation's "
+    "expiry, to tell whether it holds overdue ones (a subquery)",
+    ("accounts", "users"): "`lock_accounts_of` locks the accounts a person is a user of "
+    "(a subquery)",
+    ("accounts", "webhooks"): "`recount_webhooks` counts the account's active webhooks into "
+    "its row (a subquery)",
+    ("api_tokens", "users"): "a token's standing is its creator's (joined)",
+    ("invitations", "users"): "a login's pending invitations in the accounts where its "
+    "person is an active user (a subquery)",
+    ("memberships", "identities"): "a member is shown with its person's names (joined)",
+    ("memberships", "users"): "a member is shown as the user it is (joined)",
+    ("users", "identities"): "a user is shown with its person's names and logins (joined)",
+    ("users", "accounts"): "a person's profile lists its users with their accounts' names "
+    "(joined)",
+    ("users", "memberships"): "what an external user sees of others: those sharing a "
+    "workgroup (a subquery); and rule 6's lookup of a login's holder reads its membership of "
+    "the target workgroup (`users::login_states`, a statement of its own: `memberships` uses "
+    "`users`, so it cannot be called from here without a module cycle)",
+    ("users", "invitations"): "rule 6's lookup of a free login reads its pending invitation "
+    "(`users::login_states`, a statement of its own, with its membership lookup)",
+    ("webhooks", "users"): "whoever answers for a webhook: its creator's standing",
+    ("workgroups", "memberships"): "a workgroup with the caller's standing in it, the ones an "
+    "external user is in, and those a user is asked into (joined)",
+}
 
 
 def floor_of(module):
@@ -77,13 +118,81 @@ def violations():
     return found
 
 
+def tables():
+    with open(SCHEMA, encoding="utf-8") as f:
+        text = f.read()
+    return [m.group(1) for m in re.finditer(r"table!\s*\{\s*([a-z_][a-z0-9_]*)\s*\(", text)]
+
+
+def tables_named(text, known):
+    """The tables a file names through `schema::…`, comments left out."""
+    named = set()
+    for item in SCHEMA_PATH.findall(cycles.strip_comments(text)):
+        if item == "*":
+            named.update(known)
+            continue
+        for name in item.strip("{}").split(","):
+            name = name.strip().split("::")[0].split(" as ")[0].strip()
+            if name == "*":
+                named.update(known)
+            elif name in known:
+                named.add(name)
+    return named
+
+
+def table_violations():
+    """Every file outside `tables/<table>` that names the table, but the `JOINS`."""
+    known = tables()
+    found = []
+    used = set()
+    files = []
+    for root in (SRC, API_SRC):
+        for dirpath, _, names in os.walk(root):
+            files += [os.path.join(dirpath, n) for n in names if n.endswith(".rs")]
+    for path in sorted(files):
+        if os.path.samefile(path, SCHEMA):
+            continue
+        with open(path, encoding="utf-8") as f:
+            named = tables_named(f.read(), known)
+        rel = os.path.relpath(path, os.path.join(SRC, "..", ".."))
+        parts = os.path.relpath(path, SRC).split(os.sep)
+        own = None
+        if parts[0] == "tables" and len(parts) > 1:
+            own = parts[1][: -len(".rs")] if parts[1].endswith(".rs") else parts[1]
+        for table in sorted(named):
+            if table == own:
+                continue
+            if (own, table) in JOINS:
+                used.add((own, table))
+                continue
+            where = f"`tables/{own}`" if own in known else "a module outside `tables/`"
+            found.append(
+                f"{rel}: {where} names the table `{table}`; every query of `{table}` is in "
+                f"`tables/{table}` — add a named finder or write there and call it "
+                f"(a join another table's module needs is listed in `JOINS`, with its reason)"
+            )
+    for own, table in sorted(JOINS):
+        if own not in known or table not in known:
+            found.append(f"scripts/check-floors.py: `JOINS` names ({own}, {table}), not tables")
+        elif (own, table) not in used:
+            found.append(
+                f"scripts/check-floors.py: `JOINS` allows `tables/{own}` to name `{table}`, "
+                f"which it no longer does; drop the entry"
+            )
+    return found
+
+
 def main():
-    found = violations()
+    found = violations() + table_violations()
     for line in found:
         print("floor violation: " + line)
     if found:
         sys.exit(1)
-    print("floors: persistence keeps " + " < ".join(FLOORS) + ", use cases apart")
+    print(
+        "floors: persistence keeps "
+        + " < ".join(FLOORS)
+        + ", use cases apart, every table's queries in its module"
+    )
 
 
 if __name__ == "__main__":

@@ -5,12 +5,16 @@
 //! - [`base`]: connections and the writer, the schema, the error, the text of typed values,
 //!   pages, the request a use case runs for — nothing that knows a table's rows;
 //! - [`tables`]: one module per table, named after it: its row struct, the record it is read
-//!   back as, its finders and its writes;
+//!   back as, its finders and its writes — every query of the table, and the only module that
+//!   names it (a join lives with the table whose rows it returns; the few that read another
+//!   table are listed, with their reasons, in `scripts/check-floors.py`, which refuses any
+//!   other module naming a table);
 //! - [`shared`]: the writes several use cases make alike — the account's write transaction,
 //!   the seat ledger, the audit trail and its webhook events, a membership invitation;
 //! - [`use_cases`]: one module per family (grouped in folders: `invitations`, `membership`,
-//!   `webhooks`), each a transaction that loads, lets the domain decide, writes and commits.
-//!   Use cases never use each other.
+//!   `webhooks`), each a transaction that loads, lets the domain decide, writes and commits,
+//!   through the tables' finders and writes: no query of its own. Use cases never use each
+//!   other.
 //!
 //! The paths callers know (`persistence::invite`, `persistence::models::users`, …) are kept
 //! below as names of the modules where they now live.

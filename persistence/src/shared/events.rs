@@ -3,13 +3,13 @@
 //! rolled-back request tells nobody, and a committed one is never lost. The event's id is the
 //! audit event's, and the body is written once: every attempt and redelivery sends the same.
 
-use crate::base::db::{insert_rows, DbConnection};
+use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::Key;
-use crate::base::schema::{outbox, webhooks};
 use crate::shared::event_resources::resource;
+use crate::tables::outbox::deliveries::NewDelivery;
+use crate::tables::{outbox, webhooks};
 use chrono::{DateTime, SecondsFormat, Utc};
-use diesel::prelude::*;
 use domain::ids::{AccountId, ApiTokenId, UserId};
 use domain::webhook::{EventType, EventTypes};
 use serde_json::{json, Value};
@@ -51,44 +51,6 @@ impl Occurred<'_> {
     }
 }
 
-/// One delivery to write.
-pub(crate) struct NewDelivery {
-    pub id: Uuid,
-    pub account_id: AccountId,
-    pub webhook_id: String,
-    pub url: String,
-    pub event: EventType,
-    pub event_id: String,
-    pub body: String,
-}
-
-/// Queues deliveries, in one statement.
-pub(crate) fn enqueue(
-    conn: &mut DbConnection,
-    deliveries: &[NewDelivery],
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let at = now.naive_utc();
-    let row = |d: &NewDelivery| {
-        (
-            outbox::id.eq(d.id.to_string()),
-            outbox::account_id.eq(Some(d.account_id.key())),
-            outbox::channel.eq("webhook"),
-            outbox::recipient.eq(d.url.clone()),
-            outbox::payload.eq(d.body.clone()),
-            outbox::webhook_id.eq(Some(d.webhook_id.clone())),
-            outbox::event.eq(Some(d.event.as_str())),
-            outbox::event_id.eq(Some(d.event_id.clone())),
-            outbox::status.eq("pending"),
-            outbox::next_attempt_at.eq(at),
-            outbox::created_at.eq(at),
-        )
-    };
-    insert_rows!(conn, outbox::table, deliveries, row);
-    crate::base::request::note_webhook_deliveries();
-    Ok(())
-}
-
 /// Writes a delivery of each event to every active webhook of its account that subscribed to
 /// it. One query for the account's webhooks; nothing more when it has none.
 pub(crate) fn fan_out(
@@ -107,11 +69,7 @@ pub(crate) fn fan_out(
         }
     }
     for account in accounts {
-        let hooks: Vec<(String, String, String)> = webhooks::table
-            .filter(webhooks::account_id.eq(account.key()))
-            .filter(webhooks::active.eq(true))
-            .select((webhooks::id, webhooks::url, webhooks::events))
-            .load(conn)?;
+        let hooks = webhooks::subscribers_of(conn, account)?;
         if hooks.is_empty() {
             continue;
         }
@@ -151,5 +109,5 @@ pub(crate) fn fan_out(
     if deliveries.is_empty() {
         return Ok(());
     }
-    enqueue(conn, &deliveries, now)
+    outbox::deliveries::enqueue(conn, &deliveries, now)
 }

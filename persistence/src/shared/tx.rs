@@ -5,15 +5,12 @@
 
 use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
-use crate::base::keys::{parse_id, Key};
-use crate::base::schema::{accounts, users};
 use crate::shared::ledger::sweep_account;
+pub(crate) use crate::tables::accounts::{lock_account, lock_accounts_of};
 use crate::tables::idempotency_keys::{self, IdempotencyKey, Idempotent};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use domain::access::AccountUser;
-use domain::ids::{AccountId, IdentityId};
-use domain::DomainError;
+use domain::ids::AccountId;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -23,43 +20,6 @@ use serde::Serialize;
 pub(crate) enum Sweep {
     First,
     No,
-}
-
-/// Serialises the writers of one account: on PostgreSQL the account row is locked
-/// (`SELECT … FOR UPDATE`) until the transaction ends, which also holds across several server
-/// processes; on SQLite the transaction already is the only writer.
-pub(crate) fn lock_account(conn: &mut DbConnection, account: AccountId) -> Result<(), StoreError> {
-    if let DbConnection::Pg(pg) = conn {
-        accounts::table
-            .find(account.key())
-            .select(accounts::id)
-            .for_update()
-            .first::<String>(pg)
-            .optional()?
-            .ok_or(DomainError::NotFound("account"))?;
-    }
-    Ok(())
-}
-
-/// Locks every account `identity` is a user of, in one order (by id: two such writers never
-/// deadlock), as [`lock_account`] does one; returns them. A write about the person (a new
-/// login) is then serialised with every write of those accounts that decides on logins.
-pub(crate) fn lock_accounts_of(
-    conn: &mut DbConnection,
-    identity: IdentityId,
-) -> Result<Vec<AccountId>, StoreError> {
-    let of_identity = users::table
-        .filter(users::identity_id.eq(identity.key()))
-        .select(users::account_id);
-    let query = accounts::table
-        .filter(accounts::id.eq_any(of_identity))
-        .order(accounts::id.asc())
-        .select(accounts::id);
-    let ids: Vec<String> = match conn {
-        DbConnection::Pg(pg) => query.for_update().load(pg)?,
-        DbConnection::Sqlite(_) => query.load(conn)?,
-    };
-    ids.iter().map(|id| parse_id(id)).collect()
 }
 
 /// Runs `work` in a write transaction of `account`: locked, and swept when it counts seats.

@@ -3,15 +3,18 @@
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_word, to_count, utc, Key, Literal};
-use crate::base::schema::{accounts, invitations};
+use crate::base::schema::{accounts, invitations, users};
 use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
 use domain::account::{AccountSettings, ExternalDomains};
 use domain::enums::InvitationStatus;
 use domain::enums::WhoCanInvite;
-use domain::ids::AccountId;
+use domain::ids::{AccountId, IdentityId};
+use domain::plan::UserLimit;
 use domain::plan::{Plan, Plans};
 use domain::seats::Seats;
+use domain::seats::{HeldCeiling, SeatChange};
 use domain::DomainError;
 use uuid::Uuid;
 
@@ -197,4 +200,187 @@ pub(crate) fn recount_webhooks(
         .set(accounts::active_webhooks.eq(i32::try_from(n).unwrap_or(i32::MAX)))
         .execute(conn)?;
     Ok(())
+}
+
+/// Bumps the `logins_version` of `accounts`: a batch decided without their lock sees that a
+/// login changed meanwhile.
+pub(crate) fn bump_logins_version(
+    conn: &mut DbConnection,
+    accounts: &[AccountId],
+) -> Result<(), StoreError> {
+    let keys: Vec<String> = accounts.iter().map(|a| a.key()).collect();
+    diesel::update(accounts::table.filter(accounts::id.eq_any(keys)))
+        .set(accounts::logins_version.eq(accounts::logins_version + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Applies a decided change of the account's seat counters.
+pub(crate) fn change_seats(
+    conn: &mut DbConnection,
+    account: AccountId,
+    change: SeatChange,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if change == SeatChange::default() {
+        return Ok(());
+    }
+    diesel::update(accounts::table.find(account.key()))
+        .set((
+            accounts::pending_invitations.eq(accounts::pending_invitations + change.pending),
+            accounts::active_intranet.eq(accounts::active_intranet + change.active_intranet),
+            accounts::active_extranet.eq(accounts::active_extranet + change.active_extranet),
+            accounts::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Reserves `n` seats for new pending invitations in one conditional statement, late in the
+/// transaction that decided on `decided_on` (read without the account's lock): it takes the
+/// account row's lock, and succeeds only while the seats still fit under `limit`, the plan
+/// and settings are still the ones decided on, and none of the account's people took a new
+/// login since (`logins_version`). `false`: something moved meanwhile; the caller runs the
+/// write again with the account locked from the start.
+pub(crate) fn reserve_pending(
+    conn: &mut DbConnection,
+    decided_on: &AccountRecord,
+    limit: UserLimit,
+    n: u32,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let (mode, domains) = external_domains_columns(&decided_on.settings.external_domains);
+    let settings = &decided_on.settings;
+    let unchanged = accounts::table
+        .find(decided_on.id.key())
+        .filter(accounts::plan.eq(&decided_on.plan))
+        .filter(accounts::who_can_invite.eq(settings.who_can_invite.as_str()))
+        .filter(accounts::external_domains_mode.eq(mode))
+        .filter(accounts::external_domains.eq(&domains))
+        .filter(
+            accounts::invitation_ttl_hours
+                .eq(i32::try_from(settings.invitation_ttl_hours).unwrap_or(i32::MAX)),
+        )
+        // The batch told webhooks or not by this count (`audit::Webhooks`).
+        .filter(
+            accounts::active_webhooks
+                .eq(i32::try_from(decided_on.active_webhooks).unwrap_or(i32::MAX)),
+        )
+        // Nobody of the account took a new login since the batch read its invitees' logins.
+        .filter(
+            accounts::logins_version
+                .eq(i32::try_from(decided_on.logins_version).unwrap_or(i32::MAX)),
+        );
+    let take = (
+        accounts::pending_invitations
+            .eq(accounts::pending_invitations + SeatChange::invited(n).pending),
+        accounts::updated_at.eq(now.naive_utc()),
+    );
+    let updated = match HeldCeiling::before_taking(limit, n) {
+        HeldCeiling::Any => diesel::update(unchanged).set(take).execute(conn)?,
+        HeldCeiling::AtMost(most) => diesel::update(
+            unchanged.filter(
+                (accounts::active_intranet
+                    + accounts::active_extranet
+                    + accounts::pending_invitations)
+                    .le(i32::try_from(most).unwrap_or(i32::MAX)),
+            ),
+        )
+        .set(take)
+        .execute(conn)?,
+        HeldCeiling::Never => 0,
+    };
+    Ok(updated == 1)
+}
+
+/// Serialises the writers of one account: on PostgreSQL the account row is locked
+/// (`SELECT … FOR UPDATE`) until the transaction ends, which also holds across several server
+/// processes; on SQLite the transaction already is the only writer.
+pub(crate) fn lock_account(conn: &mut DbConnection, account: AccountId) -> Result<(), StoreError> {
+    if let DbConnection::Pg(pg) = conn {
+        accounts::table
+            .find(account.key())
+            .select(accounts::id)
+            .for_update()
+            .first::<String>(pg)
+            .optional()?
+            .ok_or(DomainError::NotFound("account"))?;
+    }
+    Ok(())
+}
+
+/// Locks every account `identity` is a user of (read from `users`, as a subquery), in one order (by id: two such writers never
+/// deadlock), as [`lock_account`] does one; returns them. A write about the person (a new
+/// login) is then serialised with every write of those accounts that decides on logins.
+pub(crate) fn lock_accounts_of(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+) -> Result<Vec<AccountId>, StoreError> {
+    let of_identity = users::table
+        .filter(users::identity_id.eq(identity.key()))
+        .select(users::account_id);
+    let query = accounts::table
+        .filter(accounts::id.eq_any(of_identity))
+        .order(accounts::id.asc())
+        .select(accounts::id);
+    let ids: Vec<String> = match conn {
+        DbConnection::Pg(pg) => query.for_update().load(pg)?,
+        DbConnection::Sqlite(_) => query.load(conn)?,
+    };
+    ids.iter().map(|id| parse_id(id)).collect()
+}
+
+/// Writes an account's name and settings.
+pub(crate) fn update_settings(
+    conn: &mut DbConnection,
+    id: AccountId,
+    name: &str,
+    settings: &AccountSettings,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let (mode, domains) = external_domains_columns(&settings.external_domains);
+    diesel::update(accounts::table.find(id.key()))
+        .set((
+            accounts::name.eq(name),
+            accounts::who_can_invite.eq(settings.who_can_invite.as_str()),
+            accounts::external_domains_mode.eq(mode),
+            accounts::external_domains.eq(&domains),
+            accounts::invitation_ttl_hours
+                .eq(i32::try_from(settings.invitation_ttl_hours).unwrap_or(i32::MAX)),
+            accounts::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Moves an account to the plan named `plan`.
+pub(crate) fn set_plan(
+    conn: &mut DbConnection,
+    id: AccountId,
+    plan: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(accounts::table.find(id.key()))
+        .set((
+            accounts::plan.eq(plan),
+            accounts::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The accounts by plan: `(plan, accounts, seats held)`, the seats summed from the counters.
+pub(crate) fn held_by_plan(
+    conn: &mut DbConnection,
+) -> Result<Vec<(String, i64, Option<i64>)>, StoreError> {
+    Ok(accounts::table
+        .group_by(accounts::plan)
+        .select((
+            accounts::plan,
+            count_star(),
+            sum(accounts::active_intranet
+                + accounts::active_extranet
+                + accounts::pending_invitations),
+        ))
+        .load(conn)?)
 }

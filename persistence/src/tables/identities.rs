@@ -121,3 +121,64 @@ pub(crate) fn insert_identity(
         other => other.map(|_| id),
     }
 }
+
+/// Writes a profile's new login (its email or its phone, whichever `login` is).
+pub(crate) fn set_login(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    login: &Login,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let at = now.naive_utc();
+    let row = identities::table.find(identity.key());
+    match login {
+        Login::Email(e) => diesel::update(row)
+            .set((
+                identities::email.eq(Some(e.as_str())),
+                identities::updated_at.eq(at),
+            ))
+            .execute(conn)?,
+        Login::Phone(p) => diesel::update(row)
+            .set((
+                identities::phone.eq(Some(p.as_str())),
+                identities::updated_at.eq(at),
+            ))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+/// A profile's logins, names and creation time, as its owner reads it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = identities)]
+pub(crate) struct ProfileRow {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// A profile as its owner reads it, if it exists.
+pub(crate) fn profile_of(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+) -> Result<Option<ProfileRow>, StoreError> {
+    Ok(identities::table
+        .find(identity.key())
+        .select(ProfileRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A profile's password hash, if the profile exists.
+pub(crate) fn password_hash_of(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+) -> Result<Option<String>, StoreError> {
+    Ok(identities::table
+        .find(identity.key())
+        .select(identities::password_hash)
+        .first::<String>(conn)
+        .optional()?)
+}

@@ -7,7 +7,7 @@ use crate::base::schema::{identities, memberships, users};
 use crate::tables::users::{UserRecord, UserRow};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::enums::{MembershipStatus, Role};
+use domain::enums::{MembershipStatus, Role, UserType};
 use domain::ids::{AccountId, UserId, WorkgroupId};
 use domain::workgroup::Standing;
 use serde::{Deserialize, Serialize};
@@ -198,4 +198,64 @@ pub(crate) fn delete_membership(
 ) -> Result<(), StoreError> {
     diesel::delete(memberships::table.find((group.key(), user.key()))).execute(conn)?;
     Ok(())
+}
+
+/// How many external users have a membership of `status` in a workgroup (dismissed ones too);
+/// joins `users` for their type.
+pub(crate) fn external_count(
+    conn: &mut DbConnection,
+    group: &str,
+    status: MembershipStatus,
+) -> Result<i64, StoreError> {
+    Ok(memberships::table
+        .inner_join(users::table)
+        .filter(memberships::workgroup_id.eq(group.to_owned()))
+        .filter(memberships::status.eq(status.as_str()))
+        .filter(users::user_type.eq(UserType::Extranet.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// What a members list may be narrowed to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MemberFilter {
+    pub role: Option<Role>,
+    pub status: Option<MembershipStatus>,
+}
+
+/// Up to `rows` of the workgroup's members, by user id, newest first, narrowed by `filter`,
+/// those before `after` when given; with `active_or`, only active members and that user.
+pub(crate) fn page_of(
+    conn: &mut DbConnection,
+    group: WorkgroupId,
+    filter: MemberFilter,
+    active_or: Option<UserId>,
+    after: Option<UserId>,
+    rows: i64,
+) -> Result<Vec<MemberRecord>, StoreError> {
+    let mut query = members_of(group);
+    if let Some(viewer) = active_or {
+        query = query.filter(
+            memberships::status
+                .eq(MembershipStatus::Active.as_str())
+                .or(memberships::user_id.eq(viewer.key())),
+        );
+    }
+    if let Some(role) = filter.role {
+        query = query.filter(memberships::role.eq(role.as_str()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(memberships::status.eq(status.as_str()));
+    }
+    if let Some(after) = after {
+        query = query.filter(memberships::user_id.lt(after.key()));
+    }
+    query
+        .order(memberships::user_id.desc())
+        .limit(rows)
+        .select(MemberRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(MemberRecord::try_from)
+        .collect()
 }

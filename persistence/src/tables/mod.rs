@@ -1,8 +1,10 @@
 //! The tables floor: one module per table of [`crate::base::schema`], named after it, with its
-//! named row struct, the record it is read back as, its finders and its writes. A query that
-//! joins several tables lives with the table whose rows it returns. Table modules may use
-//! each other (a record built of a join names the other table's record) and the base, nothing
-//! above.
+//! named row struct, the record it is read back as, its finders and its writes: every query
+//! of the table, and nowhere else (`scripts/check-floors.py` refuses a module naming a table
+//! not its own). A query that joins several tables lives with the table whose rows it
+//! returns, and says in its doc comment which other table it reads (the script lists each
+//! such pair). Table modules may use each other (a record built of a join names the other
+//! table's record) and the base, nothing above.
 
 pub mod accounts;
 pub mod api_tokens;

@@ -228,3 +228,226 @@ pub(crate) enum Owned {
     By(UserId),
     Through(ApiTokenId),
 }
+
+/// One webhook of an account, if it is one of its.
+pub(crate) fn in_account(
+    conn: &mut DbConnection,
+    account: AccountId,
+    id: WebhookId,
+) -> Result<Option<WebhookRow>, StoreError> {
+    Ok(webhooks::table
+        .filter(webhooks::id.eq(id.key()))
+        .filter(webhooks::account_id.eq(account.key()))
+        .select(WebhookRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// How many webhooks an account has, switched on or off.
+pub(crate) fn count_in(conn: &mut DbConnection, account: AccountId) -> Result<i64, StoreError> {
+    Ok(webhooks::table
+        .filter(webhooks::account_id.eq(account.key()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Up to `rows` webhooks of an account, newest first, those before `after` when given.
+pub(crate) fn page_in(
+    conn: &mut DbConnection,
+    account: AccountId,
+    after: Option<WebhookId>,
+    rows: i64,
+) -> Result<Vec<WebhookRow>, StoreError> {
+    let mut q = webhooks::table
+        .filter(webhooks::account_id.eq(account.key()))
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(webhooks::id.lt(after.key()));
+    }
+    Ok(q.order(webhooks::id.desc())
+        .limit(rows)
+        .select(WebhookRow::as_select())
+        .load(conn)?)
+}
+
+/// A webhook to write, switched on, answered for by `owner`.
+pub(crate) struct NewWebhookRow<'a> {
+    pub id: WebhookId,
+    pub account_id: AccountId,
+    pub url: &'a str,
+    pub events: EventTypes,
+    /// Its signing secret, as the HTTP layer sealed it.
+    pub sealed_secret: &'a str,
+    pub owner: Owner,
+}
+
+/// Writes a new webhook.
+pub(crate) fn insert(
+    conn: &mut DbConnection,
+    new: &NewWebhookRow<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let at = now.naive_utc();
+    diesel::insert_into(webhooks::table)
+        .values((
+            webhooks::id.eq(new.id.key()),
+            webhooks::account_id.eq(new.account_id.key()),
+            webhooks::url.eq(new.url),
+            webhooks::events.eq(new.events.to_words()),
+            webhooks::secret.eq(new.sealed_secret),
+            webhooks::active.eq(true),
+            webhooks::created_by.eq(new.owner.user_id.map(|u| u.key())),
+            webhooks::created_by_token_id.eq(new.owner.token_id.map(|t| t.key())),
+            webhooks::created_at.eq(at),
+            webhooks::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The columns a change writes; `None` leaves a column as it is.
+#[derive(AsChangeset)]
+#[diesel(table_name = webhooks)]
+pub(crate) struct WebhookUpdate<'a> {
+    pub url: Option<&'a str>,
+    pub events: Option<String>,
+    pub secret: Option<&'a str>,
+    pub active: Option<bool>,
+    pub failing_since: Option<Option<NaiveDateTime>>,
+    pub disabled_at: Option<Option<NaiveDateTime>>,
+    pub disabled_reason: Option<Option<&'a str>>,
+    pub disabled_cause: Option<Option<&'a str>>,
+    pub created_by: Option<Option<String>>,
+    pub created_by_token_id: Option<Option<String>>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Writes a change of a webhook.
+pub(crate) fn update(
+    conn: &mut DbConnection,
+    id: WebhookId,
+    change: &WebhookUpdate<'_>,
+) -> Result<(), StoreError> {
+    diesel::update(webhooks::table.find(id.key()))
+        .set(change)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes a webhook (its deliveries first: [`crate::tables::outbox::deliveries::delete_all_of`]).
+pub(crate) fn delete(conn: &mut DbConnection, id: WebhookId) -> Result<(), StoreError> {
+    diesel::delete(webhooks::table.find(id.key())).execute(conn)?;
+    Ok(())
+}
+
+/// The active webhooks of an account, each as `(id, url, events)`: those an event of it may
+/// be delivered to.
+pub(crate) fn subscribers_of(
+    conn: &mut DbConnection,
+    account: AccountId,
+) -> Result<Vec<(String, String, String)>, StoreError> {
+    Ok(webhooks::table
+        .filter(webhooks::account_id.eq(account.key()))
+        .filter(webhooks::active.eq(true))
+        .select((webhooks::id, webhooks::url, webhooks::events))
+        .load(conn)?)
+}
+
+/// The webhooks of `ids` that are still there.
+pub(crate) fn by_ids(
+    conn: &mut DbConnection,
+    ids: Vec<&String>,
+) -> Result<Vec<WebhookRow>, StoreError> {
+    Ok(webhooks::table
+        .filter(webhooks::id.eq_any(ids))
+        .select(WebhookRow::as_select())
+        .load(conn)?)
+}
+
+/// The sealed signing secrets of `rows`, each as `(id, secret)`.
+pub(crate) fn secrets_of(
+    conn: &mut DbConnection,
+    rows: &[WebhookRow],
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(webhooks::table
+        .filter(webhooks::id.eq_any(rows.iter().map(|h| &h.id)))
+        .select((webhooks::id, webhooks::secret))
+        .load(conn)?)
+}
+
+/// The account of a webhook, `None` when it is gone.
+pub(crate) fn account_of(
+    conn: &mut DbConnection,
+    webhook: WebhookId,
+) -> Result<Option<String>, StoreError> {
+    Ok(webhooks::table
+        .find(webhook.key())
+        .select(webhooks::account_id)
+        .first(conn)
+        .optional()?)
+}
+
+/// A webhook's row, none when it is gone.
+pub(crate) fn by_id(
+    conn: &mut DbConnection,
+    webhook: WebhookId,
+) -> Result<Vec<WebhookRow>, StoreError> {
+    Ok(webhooks::table
+        .find(webhook.key())
+        .select(WebhookRow::as_select())
+        .load(conn)?)
+}
+
+/// Whether a webhook is switched on (an error when it is gone).
+pub(crate) fn is_active(conn: &mut DbConnection, webhook: WebhookId) -> Result<bool, StoreError> {
+    Ok(webhooks::table
+        .find(webhook.key())
+        .select(webhooks::active)
+        .first(conn)?)
+}
+
+/// Ends a webhook's failure streak (a delivery succeeded), when it has one.
+pub(crate) fn end_streak(conn: &mut DbConnection, webhook: WebhookId) -> Result<(), StoreError> {
+    diesel::update(
+        webhooks::table
+            .find(webhook.key())
+            .filter(webhooks::failing_since.is_not_null()),
+    )
+    .set(webhooks::failing_since.eq(None::<NaiveDateTime>))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// A webhook's account, whether it is on, and since when its deliveries fail; `None` when it
+/// is gone.
+pub(crate) fn streak_of(
+    conn: &mut DbConnection,
+    webhook: WebhookId,
+) -> Result<Option<(String, bool, Option<NaiveDateTime>)>, StoreError> {
+    Ok(webhooks::table
+        .find(webhook.key())
+        .select((
+            webhooks::account_id,
+            webhooks::active,
+            webhooks::failing_since,
+        ))
+        .first(conn)
+        .optional()?)
+}
+
+/// Starts a webhook's failure streak at `at`, unless it has one already (the first failure's
+/// time stays).
+pub(crate) fn start_streak(
+    conn: &mut DbConnection,
+    webhook: WebhookId,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
+    diesel::update(
+        webhooks::table
+            .find(webhook.key())
+            .filter(webhooks::failing_since.is_null()),
+    )
+    .set(webhooks::failing_since.eq(Some(at)))
+    .execute(conn)?;
+    Ok(())
+}

@@ -8,12 +8,13 @@ use crate::tables::memberships::standing;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::access::AccountUser;
-use domain::enums::{InvitePolicy, MembershipStatus, Role, WorkgroupKind};
+use domain::enums::{InvitePolicy, MembershipStatus, Role, UserType, WorkgroupKind};
 use domain::ids::{AccountId, UserId, WorkgroupId};
 use domain::invitation::WorkgroupFacts;
 use domain::workgroup::{NewWorkgroup, Standing};
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 use uuid::Uuid;
 
 /// A workgroup or project.
@@ -194,4 +195,168 @@ pub(crate) fn insert_workgroup(
         ))
         .execute(conn)?;
     Ok(id)
+}
+
+/// A workgroup's name and kind, as stored, if it exists.
+pub(crate) fn name_and_kind(
+    conn: &mut DbConnection,
+    id: WorkgroupId,
+) -> Result<Option<(String, String)>, StoreError> {
+    Ok(workgroups::table
+        .find(id.key())
+        .select((workgroups::name, workgroups::kind))
+        .first::<(String, String)>(conn)
+        .optional()?)
+}
+
+/// A workgroup as `GET /v1/workgroups/{id}` shows it, for the webhook event about it; `None`
+/// when it is gone.
+pub(crate) fn event_resource(
+    conn: &mut DbConnection,
+    id: &str,
+) -> Result<Option<Value>, StoreError> {
+    type Columns = (
+        String,
+        String,
+        String,
+        Option<String>,
+        bool,
+        String,
+        NaiveDateTime,
+    );
+    let found: Option<Columns> = workgroups::table
+        .find(id)
+        .select((
+            workgroups::id,
+            workgroups::name,
+            workgroups::kind,
+            workgroups::description,
+            workgroups::allow_external,
+            workgroups::invite_policy,
+            workgroups::created_at,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(found.map(
+        |(id, name, kind, description, allow_external, invite_policy, created_at)| {
+            json!({
+                "id": id,
+                "name": name,
+                "kind": kind,
+                "description": description,
+                "allow_external": allow_external,
+                "invite_policy": invite_policy,
+                "created_at": utc(created_at),
+            })
+        },
+    ))
+}
+
+/// What a workgroup list may be narrowed to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WorkgroupFilter {
+    /// Only extranet workgroups (`true`) or only intranet ones (`false`).
+    pub extranet: Option<bool>,
+    pub kind: Option<WorkgroupKind>,
+}
+
+/// Up to `rows` of the workgroups the caller may see, newest first, narrowed by `filter`,
+/// those before `after` when given: all of the account's for employees, for an external user
+/// those it is an active member of (read from `memberships`, as a subquery).
+pub(crate) fn page_of(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    filter: WorkgroupFilter,
+    after: Option<WorkgroupId>,
+    rows: i64,
+) -> Result<Vec<WorkgroupRecord>, StoreError> {
+    let mut query = workgroups::table
+        .filter(workgroups::account_id.eq(actor.account_id.key()))
+        .into_boxed();
+    if actor.user_type == UserType::Extranet {
+        let mine = memberships::table
+            .filter(memberships::user_id.eq(actor.user_id.key()))
+            .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+            .select(memberships::workgroup_id);
+        query = query.filter(workgroups::id.eq_any(mine));
+    }
+    if let Some(extranet) = filter.extranet {
+        query = query.filter(workgroups::allow_external.eq(extranet));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(workgroups::kind.eq(kind.as_str()));
+    }
+    if let Some(after) = after {
+        query = query.filter(workgroups::id.lt(after.key()));
+    }
+    query
+        .order(workgroups::id.desc())
+        .limit(rows)
+        .select(WorkgroupRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(WorkgroupRecord::try_from)
+        .collect()
+}
+
+/// A workgroup's settings as a change leaves them.
+pub(crate) struct WorkgroupSettings<'a> {
+    pub name: &'a str,
+    pub description: Option<&'a str>,
+    pub allow_external: bool,
+    pub invite_policy: InvitePolicy,
+}
+
+/// Writes a workgroup's name and settings.
+pub(crate) fn update(
+    conn: &mut DbConnection,
+    id: WorkgroupId,
+    settings: &WorkgroupSettings<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(workgroups::table.find(id.key()))
+        .set((
+            workgroups::name.eq(settings.name),
+            workgroups::description.eq(settings.description),
+            workgroups::allow_external.eq(settings.allow_external),
+            workgroups::invite_policy.eq(settings.invite_policy.as_str()),
+            workgroups::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A workgroup a user is asked into, with the membership invitation's role, inviter and time
+/// (`memberships` joined with `workgroups`).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = memberships)]
+pub(crate) struct InvitedTo {
+    #[diesel(embed)]
+    pub workgroup: WorkgroupRow,
+    pub role: String,
+    pub invited_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Up to `rows` of the workgroups `user` is asked into, by workgroup id, newest first, those
+/// before `after` when given; reads `memberships`, joined.
+pub(crate) fn invited_to(
+    conn: &mut DbConnection,
+    user: UserId,
+    after: Option<WorkgroupId>,
+    rows: i64,
+) -> Result<Vec<InvitedTo>, StoreError> {
+    let mut query = memberships::table
+        .inner_join(workgroups::table)
+        .filter(memberships::user_id.eq(user.key()))
+        .filter(memberships::status.eq(MembershipStatus::Invited.as_str()))
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(memberships::workgroup_id.lt(after.key()));
+    }
+    Ok(query
+        .order(memberships::workgroup_id.desc())
+        .limit(rows)
+        .select(InvitedTo::as_select())
+        .load(conn)?)
 }

@@ -4,14 +4,14 @@ use crate::base::db::Database;
 use crate::base::error::StoreError;
 use crate::base::keys::Key;
 use crate::base::limits::Limits;
-use crate::base::schema::accounts;
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::ledger::account_now;
 use crate::shared::tx::{self, Sweep};
-use crate::tables::accounts::{account_by_id, external_domains_columns, AccountRecord};
+use crate::tables::accounts::{
+    account_by_id, external_domains_columns, set_plan, update_settings, AccountRecord,
+};
 use crate::tables::sending_counters::{account_use, AccountSending};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use domain::access::{may_administer_account, may_see_account_internals, AccountUser};
 use domain::account::{AccountChange, AccountSettings};
 use domain::audit::AuditAction;
@@ -68,18 +68,7 @@ pub fn update_account(
             .name
             .as_ref()
             .map_or(before.name.clone(), |n| n.as_str().to_owned());
-        let (mode, domains) = external_domains_columns(&settings.external_domains);
-        diesel::update(accounts::table.find(id.key()))
-            .set((
-                accounts::name.eq(&name),
-                accounts::who_can_invite.eq(settings.who_can_invite.as_str()),
-                accounts::external_domains_mode.eq(mode),
-                accounts::external_domains.eq(&domains),
-                accounts::invitation_ttl_hours
-                    .eq(i32::try_from(settings.invitation_ttl_hours).unwrap_or(i32::MAX)),
-                accounts::updated_at.eq(now.naive_utc()),
-            ))
-            .execute(conn)?;
+        update_settings(conn, id, &name, &settings, now)?;
         audit::record(
             conn,
             AuditEvent::by(
@@ -124,12 +113,7 @@ pub fn change_plan(
     tx::in_account(db, id, Sweep::First, now, move |conn| {
         let before = account_by_id(conn, id)?;
         before.seats(&plans).fit_under(plan.user_limit)?;
-        diesel::update(accounts::table.find(id.key()))
-            .set((
-                accounts::plan.eq(&plan.name),
-                accounts::updated_at.eq(now.naive_utc()),
-            ))
-            .execute(conn)?;
+        set_plan(conn, id, &plan.name, now)?;
         audit::record(
             conn,
             AuditEvent::by(

@@ -3,11 +3,10 @@
 
 use crate::base::db::Database;
 use crate::base::error::StoreError;
-use crate::base::keys::{parse_id, parse_word, utc, Key};
-use crate::base::schema::{accounts, identities, users};
-use crate::tables::identities::{credentials_of, Credentials};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use crate::base::keys::{parse_id, parse_word, utc};
+use crate::tables::identities::{credentials_of, password_hash_of, profile_of, Credentials};
+use crate::tables::users;
+use chrono::{DateTime, Utc};
 use domain::enums::{UserStatus, UserType};
 use domain::ids::{AccountId, IdentityId, UserId};
 use domain::login::Login;
@@ -35,25 +34,6 @@ pub struct ProfileAccount {
     pub status: UserStatus,
 }
 
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = identities)]
-struct ProfileRow {
-    email: Option<String>,
-    phone: Option<String>,
-    first_name: String,
-    last_name: String,
-    created_at: NaiveDateTime,
-}
-
-#[derive(Queryable)]
-struct ProfileAccountRow {
-    account_id: String,
-    account_name: String,
-    user_id: String,
-    user_type: String,
-    status: String,
-}
-
 /// The profile whose login this is, if any.
 pub fn credentials_by_login(
     db: &Database,
@@ -69,12 +49,7 @@ pub fn user_of_identity(
     identity_id: IdentityId,
 ) -> Result<Option<(UserId, UserStatus)>, StoreError> {
     db.read(|conn| {
-        users::table
-            .filter(users::account_id.eq(account_id.key()))
-            .filter(users::identity_id.eq(identity_id.key()))
-            .select((users::id, users::status))
-            .first::<(String, String)>(conn)
-            .optional()?
+        users::of_identity_in(conn, account_id, identity_id)?
             .map(|(id, status)| Ok((parse_id(&id)?, parse_word(&status, UserStatus::parse)?)))
             .transpose()
     })
@@ -83,25 +58,8 @@ pub fn user_of_identity(
 /// A profile with the accounts it belongs to.
 pub fn profile(db: &Database, identity_id: IdentityId) -> Result<ProfileRecord, StoreError> {
     db.read_snapshot(|conn| {
-        let id = identity_id.key();
-        let row = identities::table
-            .find(&id)
-            .select(ProfileRow::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or(DomainError::NotFound("profile"))?;
-        let memberships = users::table
-            .inner_join(accounts::table)
-            .filter(users::identity_id.eq(&id))
-            .order(users::id.asc())
-            .select((
-                accounts::id,
-                accounts::name,
-                users::id,
-                users::user_type,
-                users::status,
-            ))
-            .load::<ProfileAccountRow>(conn)?
+        let row = profile_of(conn, identity_id)?.ok_or(DomainError::NotFound("profile"))?;
+        let memberships = users::with_accounts_of(conn, identity_id)?
             .into_iter()
             .map(|r| {
                 Ok(ProfileAccount {
@@ -128,11 +86,6 @@ pub fn profile(db: &Database, identity_id: IdentityId) -> Result<ProfileRecord, 
 /// The password hash of a profile, to check its owner's current password.
 pub fn password_hash(db: &Database, identity_id: IdentityId) -> Result<String, StoreError> {
     db.read(|conn| {
-        identities::table
-            .find(identity_id.key())
-            .select(identities::password_hash)
-            .first::<String>(conn)
-            .optional()?
-            .ok_or(DomainError::NotFound("profile").into())
+        password_hash_of(conn, identity_id)?.ok_or(DomainError::NotFound("profile").into())
     })
 }

@@ -7,21 +7,21 @@
 
 use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
-use crate::base::keys::{parse_id, parse_word, utc, Key, Literal};
-use crate::base::schema::{accounts, identities, invitations, users};
+use crate::base::keys::{parse_id, parse_word, utc, Key};
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::tx;
+use crate::tables::accounts::bump_logins_version;
 use crate::tables::code_attempts;
-use crate::tables::identities::{credentials_of, logins_of};
+use crate::tables::identities::{credentials_of, logins_of, set_login};
+use crate::tables::invitations;
 pub use crate::tables::login_changes::NewLoginChange;
 use crate::tables::login_changes::{
     end_waiting_changes, insert_login_change, requests_since, spend, with_code,
 };
 use crate::tables::outbox::{self, NewMessage};
 use crate::tables::sending_counters;
-use crate::tables::users::make_way;
+use crate::tables::users::{self, make_way};
 use chrono::{DateTime, Duration, Utc};
-use diesel::prelude::*;
 use domain::audit::AuditAction;
 use domain::code_attempts::AttemptCounter;
 use domain::enums::UserStatus;
@@ -46,19 +46,7 @@ fn taken(conn: &mut DbConnection, identity: IdentityId, login: &Login) -> Result
     if other_profile.is_some_and(|id| id != identity) {
         return Ok(true);
     }
-    let invited: i64 = invitations::table
-        .filter(invitations::login.eq(login.as_str()))
-        .filter(invitations::status.eq(Literal::word("pending")))
-        .filter(
-            invitations::account_id.eq_any(
-                users::table
-                    .filter(users::identity_id.eq(identity.key()))
-                    .filter(users::status.eq(UserStatus::Active.as_str()))
-                    .select(users::account_id),
-            ),
-        )
-        .count()
-        .get_result(conn)?;
+    let invited = invitations::pending_where_active(conn, identity, login)?;
     Ok(invited > 0)
 }
 
@@ -144,10 +132,7 @@ pub fn confirm(
                 code_attempts::succeeded(conn, &attempts)?;
                 end_waiting_changes(conn, identity, now)?;
                 let logins = switch(conn, identity, &login, now)?;
-                let keys: Vec<String> = accounts.iter().map(|a| a.key()).collect();
-                diesel::update(accounts::table.filter(accounts::id.eq_any(keys)))
-                    .set(accounts::logins_version.eq(accounts::logins_version + 1))
-                    .execute(conn)?;
+                bump_logins_version(conn, &accounts)?;
                 Ok(Ok(logins))
             }
             (Err(DomainError::InvalidCode), _) | (Ok(()), None) => {
@@ -180,22 +165,7 @@ fn switch(
     now: DateTime<Utc>,
 ) -> Result<ProfileLogins, StoreError> {
     let before = logins_of(conn, identity)?;
-    let at = now.naive_utc();
-    let row = identities::table.find(identity.key());
-    match login {
-        Login::Email(e) => diesel::update(row)
-            .set((
-                identities::email.eq(Some(e.as_str())),
-                identities::updated_at.eq(at),
-            ))
-            .execute(conn)?,
-        Login::Phone(p) => diesel::update(row)
-            .set((
-                identities::phone.eq(Some(p.as_str())),
-                identities::updated_at.eq(at),
-            ))
-            .execute(conn)?,
-    };
+    set_login(conn, identity, login, now)?;
     if let Some(old) = before.notice_to(login) {
         let message = NewMessage {
             id: Uuid::now_v7(),
@@ -222,20 +192,7 @@ fn switch(
     make_way(conn, &following, identity, &new)?;
     // The users that follow the change: written and returned at once, so that a dismissal
     // committed meanwhile is seen (such a user keeps the logins of its dismissal).
-    let active = users::table
-        .filter(users::identity_id.eq(identity.key()))
-        .filter(users::status.eq(UserStatus::Active.as_str()));
-    let at_now = users::updated_at.eq(at);
-    let followed: Vec<(String, String)> = match login {
-        Login::Email(e) => diesel::update(active)
-            .set((users::email.eq(Some(e.as_str())), at_now))
-            .returning((users::account_id, users::id))
-            .get_results(conn)?,
-        Login::Phone(p) => diesel::update(active)
-            .set((users::phone.eq(Some(p.as_str())), at_now))
-            .returning((users::account_id, users::id))
-            .get_results(conn)?,
-    };
+    let followed = users::follow_login(conn, identity, login, now.naive_utc())?;
     let events = followed
         .into_iter()
         .map(|(account, user)| {
@@ -266,10 +223,7 @@ fn following_accounts(
     conn: &mut DbConnection,
     identity: IdentityId,
 ) -> Result<Vec<AccountId>, StoreError> {
-    users::table
-        .filter(users::identity_id.eq(identity.key()))
-        .select((users::account_id, users::status))
-        .load::<(String, String)>(conn)?
+    users::accounts_of_identity(conn, identity)?
         .into_iter()
         .filter_map(
             |(account, status)| match parse_word(&status, UserStatus::parse) {

@@ -6,10 +6,9 @@
 
 use crate::base::db::Database;
 use crate::base::error::StoreError;
-use crate::base::keys::{parse_word, Literal};
-use crate::base::schema::{accounts, outbox};
-use diesel::dsl::{count_star, sum};
-use diesel::prelude::*;
+use crate::base::keys::parse_word;
+use crate::tables::accounts::held_by_plan;
+use crate::tables::outbox::unsent_counts;
 use domain::enums::Channel;
 use domain::plan::Plans;
 
@@ -48,12 +47,7 @@ pub struct Snapshot {
 /// Reads the outbox's and the accounts' figures; `plans` gives each plan's user limit.
 pub fn snapshot(db: &Database, plans: &Plans) -> Result<Snapshot, StoreError> {
     db.read(|conn| {
-        // The condition is the partial index's, word for word, so that both planners use it.
-        let unsent: Vec<(String, String, i64)> = outbox::table
-            .filter(outbox::status.ne(Literal::word("sent")))
-            .group_by((outbox::status, outbox::channel))
-            .select((outbox::status, outbox::channel, count_star()))
-            .load(conn)?;
+        let unsent = unsent_counts(conn)?;
         let mut outbox: Vec<ChannelBacklog> = Channel::ALL
             .iter()
             .map(|&channel| ChannelBacklog {
@@ -73,16 +67,7 @@ pub fn snapshot(db: &Database, plans: &Plans) -> Result<Snapshot, StoreError> {
                 }
             }
         }
-        let held: Vec<(String, i64, Option<i64>)> = accounts::table
-            .group_by(accounts::plan)
-            .select((
-                accounts::plan,
-                count_star(),
-                sum(accounts::active_intranet
-                    + accounts::active_extranet
-                    + accounts::pending_invitations),
-            ))
-            .load(conn)?;
+        let held = held_by_plan(conn)?;
         let mut by_plan: Vec<PlanSeats> = plans
             .all()
             .iter()

@@ -3,26 +3,24 @@
 
 use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
-use crate::base::keys::{parse_id, Key, Literal};
+use crate::base::keys::{parse_id, Key};
 use crate::base::limits::Limits;
-use crate::base::page::{into_page, like_pattern, lower, search_text, Page, PageRequest};
-use crate::base::schema::{identities, invitations, users};
+use crate::base::page::{into_page, Page, PageRequest};
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::ledger::change_seats;
 use crate::shared::tx::{self, Sweep};
 use crate::shared::webhook_switch_off::switch_off_orphans;
 use crate::tables::accounts::account_by_id;
 use crate::tables::identities::logins_of_locked;
-use crate::tables::users::{
-    load_users, make_way, user_by_id, users_of, visible, visible_user, StandingRow, UserRecord,
-};
+use crate::tables::invitations;
+pub use crate::tables::users::UserFilter;
+use crate::tables::users::{self, make_way, user_by_id, visible_user, UserRecord};
 use crate::tables::webhooks::Owned;
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use domain::access::{may_administer_account, visible_users, AccountUser, UserStanding};
+use domain::access::{may_administer_account, AccountUser, UserStanding};
 use domain::audit::AuditAction;
 use domain::dismissal::{decide_dismiss, decide_reinstate, Subject};
-use domain::enums::{InvitationStatus, UserStatus, UserType};
+use domain::enums::{UserStatus, UserType};
 use domain::ids::{AccountId, InvitationId, UserId};
 use domain::known_logins::{decide_reinstated_logins, PendingForLogins};
 use domain::login_change::ProfileLogins;
@@ -37,16 +35,7 @@ pub fn standing(
     account_id: AccountId,
     user_id: UserId,
 ) -> Result<Option<UserStanding>, StoreError> {
-    db.read(|conn| {
-        users::table
-            .find(user_id.key())
-            .filter(users::account_id.eq(account_id.key()))
-            .select(StandingRow::as_select())
-            .first(conn)
-            .optional()?
-            .map(StandingRow::standing)
-            .transpose()
-    })
+    db.read(|conn| users::standing_of(conn, account_id, user_id))
 }
 
 /// One user, or 404 when it does not exist or the caller may not see it.
@@ -103,12 +92,7 @@ pub fn reinstate(
         let pending = pending_for(conn, actor.account_id, &logins_now, now)?;
         let logins = decide_reinstated_logins(&logins_now, pending)?;
         make_way(conn, &[actor.account_id], user.identity_id, &logins)?;
-        diesel::update(users::table.find(user.id.key()))
-            .set((
-                users::email.eq(logins.email.as_deref()),
-                users::phone.eq(logins.phone.as_deref()),
-            ))
-            .execute(conn)?;
+        users::set_known_logins(conn, user.id, &logins)?;
         let user = UserRecord {
             email: logins.email,
             phone: logins.phone,
@@ -132,12 +116,7 @@ pub fn transfer_to_intranet(
         let user = user_by_id(conn, actor.account_id, id)?;
         let seats = decide_transfer_to_intranet(&actor, user.as_ref().map(subject_of))?;
         let user = user.ok_or(DomainError::NotFound("user"))?;
-        diesel::update(users::table.find(user.id.key()))
-            .set((
-                users::user_type.eq(UserType::Intranet.as_str()),
-                users::updated_at.eq(now.naive_utc()),
-            ))
-            .execute(conn)?;
+        users::set_intranet(conn, user.id, now)?;
         change_seats(conn, actor.account_id, seats, now)?;
         audit::record(
             conn,
@@ -176,12 +155,7 @@ pub fn set_admin(
         if !changes {
             return Ok(user);
         }
-        diesel::update(users::table.find(user.id.key()))
-            .set((
-                users::is_admin.eq(is_admin),
-                users::updated_at.eq(now.naive_utc()),
-            ))
-            .execute(conn)?;
+        users::set_admin(conn, user.id, is_admin, now)?;
         // Webhooks post on an administrator's behalf: theirs stop with their rights.
         switch_off_orphans(conn, actor.account_id, Owned::By(user.id), now)?;
         audit::record(
@@ -214,15 +188,7 @@ fn pending_for(
         let Some(login) = login else {
             return Ok(None);
         };
-        invitations::table
-            .filter(invitations::account_id.eq(account.key()))
-            .filter(invitations::login.eq(login))
-            // A literal, so that the partial index `invitations_pending_login` serves it.
-            .filter(invitations::status.eq(Literal::word(InvitationStatus::Pending.as_str())))
-            .filter(invitations::expires_at.gt(now.naive_utc()))
-            .select(invitations::id)
-            .first::<String>(conn)
-            .optional()?
+        invitations::pending_with_login(conn, account, login, now)?
             .map(|id| parse_id(&id))
             .transpose()
     };
@@ -233,12 +199,7 @@ fn pending_for(
 }
 
 fn active_admins(conn: &mut DbConnection, account: AccountId) -> Result<u32, StoreError> {
-    let admins: i64 = users::table
-        .filter(users::account_id.eq(account.key()))
-        .filter(users::is_admin.eq(true))
-        .filter(users::status.eq(UserStatus::Active.as_str()))
-        .count()
-        .get_result(conn)?;
+    let admins = users::active_admins(conn, account)?;
     Ok(u32::try_from(admins).unwrap_or(u32::MAX))
 }
 
@@ -253,16 +214,7 @@ fn set_status(
     now: DateTime<Utc>,
 ) -> Result<UserRecord, StoreError> {
     let user = user.ok_or(DomainError::NotFound("user"))?;
-    let at = now.naive_utc();
-    let row = users::table.find(user.id.key());
-    let changed = (users::status.eq(status.as_str()), users::updated_at.eq(at));
-    match status {
-        UserStatus::Dismissed => diesel::update(row)
-            .set((changed, users::dismissed_at.eq(at)))
-            .execute(conn)?,
-        // `dismissed_at` stays: tokens issued before the dismissal stay dead (rule 8).
-        UserStatus::Active => diesel::update(row).set(changed).execute(conn)?,
-    };
+    users::set_status(conn, user.id, status, now)?;
     if status == UserStatus::Dismissed {
         // Like their API tokens, their webhooks stop at once: before the dismissal's own event
         // would go to them.
@@ -287,23 +239,6 @@ fn set_status(
     Ok(UserRecord { status, ..user })
 }
 
-/// What a users list may be narrowed to.
-#[derive(Debug, Clone, Default)]
-pub struct UserFilter {
-    pub user_type: Option<UserType>,
-    pub status: Option<UserStatus>,
-    /// Part of a name, email or phone, any case.
-    pub q: Option<String>,
-}
-
-impl UserFilter {
-    /// Whether the list may read every user of the account (a search) rather than one page
-    /// of an index.
-    pub fn scans(&self) -> bool {
-        search_text(self.q.as_deref()).is_some()
-    }
-}
-
 /// The account's users the caller may see, newest first.
 pub fn list_users(
     db: &Database,
@@ -312,32 +247,7 @@ pub fn list_users(
     page: PageRequest<UserId>,
 ) -> Result<Page<UserRecord, UserId>, StoreError> {
     db.read(|conn| {
-        let mut query = visible(users_of(actor.account_id), visible_users(actor));
-        if let Some(t) = filter.user_type {
-            query = query.filter(users::user_type.eq(t.as_str()));
-        }
-        if let Some(s) = filter.status {
-            query = query.filter(users::status.eq(s.as_str()));
-        }
-        if let Some(q) = search_text(filter.q.as_deref()) {
-            let p = like_pattern(q);
-            // The logins the account knows its users by: a dismissed user is found by those of
-            // its dismissal, never by logins its person took since (`domain::known_logins`).
-            query = query.filter(
-                lower(identities::first_name)
-                    .like(p.clone())
-                    .escape('\\')
-                    .or(lower(identities::last_name).like(p.clone()).escape('\\'))
-                    .or(lower(users::email.assume_not_null())
-                        .like(p.clone())
-                        .escape('\\'))
-                    .or(users::phone.assume_not_null().like(p).escape('\\')),
-            );
-        }
-        if let Some(after) = page.after {
-            query = query.filter(users::id.lt(after.key()));
-        }
-        let query = query.order(users::id.desc()).limit(page.rows());
-        Ok(into_page(load_users(conn, query)?, page.limit, |u| u.id))
+        let rows = users::page_of(conn, actor, filter, page.after, page.rows())?;
+        Ok(into_page(rows, page.limit, |u| u.id))
     })
 }

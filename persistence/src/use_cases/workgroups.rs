@@ -4,18 +4,18 @@ use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
 use crate::base::keys::Key;
 use crate::base::page::{into_page, Page, PageRequest};
-use crate::base::schema::{invitations, memberships, users, workgroups};
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::new_workgroup;
 use crate::shared::tx::{self, Sweep};
 use crate::tables::idempotency_keys::{IdempotencyKey, Idempotent};
-use crate::tables::memberships::standing;
-use crate::tables::workgroups::{workgroup_in, WorkgroupRecord, WorkgroupRow};
+use crate::tables::invitations::external_open_for;
+use crate::tables::memberships::{external_count, standing};
+pub use crate::tables::workgroups::WorkgroupFilter;
+use crate::tables::workgroups::{self, workgroup_in, WorkgroupRecord, WorkgroupSettings};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use domain::access::AccountUser;
 use domain::audit::AuditAction;
-use domain::enums::{InvitationStatus, MembershipStatus, UserType, WorkgroupKind};
+use domain::enums::MembershipStatus;
 use domain::ids::WorkgroupId;
 use domain::workgroup::{
     may_create_workgroup, may_edit_workgroup, may_switch_allow_external, may_view_workgroup,
@@ -62,14 +62,6 @@ fn visible_workgroup(
     Ok(group)
 }
 
-/// What a workgroup list may be narrowed to.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct WorkgroupFilter {
-    /// Only extranet workgroups (`true`) or only intranet ones (`false`).
-    pub extranet: Option<bool>,
-    pub kind: Option<WorkgroupKind>,
-}
-
 /// The workgroups the caller may see, newest first: all of the account's for employees, its
 /// own for an external user.
 pub fn list_workgroups(
@@ -79,33 +71,7 @@ pub fn list_workgroups(
     page: PageRequest<WorkgroupId>,
 ) -> Result<Page<WorkgroupRecord, WorkgroupId>, StoreError> {
     db.read(|conn| {
-        let mut query = workgroups::table
-            .filter(workgroups::account_id.eq(actor.account_id.key()))
-            .into_boxed();
-        if actor.user_type == UserType::Extranet {
-            let mine = memberships::table
-                .filter(memberships::user_id.eq(actor.user_id.key()))
-                .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
-                .select(memberships::workgroup_id);
-            query = query.filter(workgroups::id.eq_any(mine));
-        }
-        if let Some(extranet) = filter.extranet {
-            query = query.filter(workgroups::allow_external.eq(extranet));
-        }
-        if let Some(kind) = filter.kind {
-            query = query.filter(workgroups::kind.eq(kind.as_str()));
-        }
-        if let Some(after) = page.after {
-            query = query.filter(workgroups::id.lt(after.key()));
-        }
-        let rows = query
-            .order(workgroups::id.desc())
-            .limit(page.rows())
-            .select(WorkgroupRow::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(WorkgroupRecord::try_from)
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = workgroups::page_of(conn, actor, filter, page.after, page.rows())?;
         Ok(into_page(rows, page.limit, |w| w.id))
     })
 }
@@ -118,27 +84,11 @@ fn external_presence(
     id: WorkgroupId,
 ) -> Result<ExternalPresence, StoreError> {
     let group = id.key();
-    let external = |status: MembershipStatus| {
-        memberships::table
-            .inner_join(users::table)
-            .filter(memberships::workgroup_id.eq(group.clone()))
-            .filter(memberships::status.eq(status.as_str()))
-            .filter(users::user_type.eq(UserType::Extranet.as_str()))
-            .count()
-    };
-    let members: i64 = external(MembershipStatus::Active).get_result(conn)?;
-    let asked: i64 = external(MembershipStatus::Invited).get_result(conn)?;
+    let members = external_count(conn, &group, MembershipStatus::Active)?;
+    let asked = external_count(conn, &group, MembershipStatus::Invited)?;
     // Expired invitations count too: they can be resent, and then accepted (rule 1 holds at
     // every step). Revoking them is what lets the group go.
-    let invited: i64 = invitations::table
-        .filter(invitations::workgroup_id.eq(&group))
-        .filter(invitations::invitation_type.eq(UserType::Extranet.as_str()))
-        .filter(invitations::status.eq_any([
-            InvitationStatus::Pending.as_str(),
-            InvitationStatus::Expired.as_str(),
-        ]))
-        .count()
-        .get_result(conn)?;
+    let invited = external_open_for(conn, &group)?;
     Ok(ExternalPresence {
         // Too many to count is still some: never zero by overflow.
         external_members: u32::try_from(members).unwrap_or(u32::MAX),
@@ -178,15 +128,13 @@ pub fn update_workgroup(
             .unwrap_or(before.description.clone());
         let allow_external = change.allow_external.unwrap_or(before.allow_external);
         let invite_policy = change.invite_policy.unwrap_or(before.invite_policy);
-        diesel::update(workgroups::table.find(id.key()))
-            .set((
-                workgroups::name.eq(&name),
-                workgroups::description.eq(description.as_deref()),
-                workgroups::allow_external.eq(allow_external),
-                workgroups::invite_policy.eq(invite_policy.as_str()),
-                workgroups::updated_at.eq(now.naive_utc()),
-            ))
-            .execute(conn)?;
+        let settings = WorkgroupSettings {
+            name: &name,
+            description: description.as_deref(),
+            allow_external,
+            invite_policy,
+        };
+        workgroups::update(conn, id, &settings, now)?;
         audit::record(
             conn,
             AuditEvent::by(

@@ -4,7 +4,6 @@
 use crate::base::db::Database;
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_word, Key};
-use crate::base::schema::{users, workgroups};
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::ledger::change_seats;
 use crate::shared::tx::{self, Sweep};
@@ -12,10 +11,11 @@ use crate::tables::accounts::{account_by_id, account_name};
 use crate::tables::identities::{credentials_of, insert_identity, Credentials, NewIdentity};
 use crate::tables::invitations::{by_token, close, find_invitation, InvitationRecord};
 use crate::tables::memberships::{insert_membership, NewMembership};
-use crate::tables::users::{insert_user, names, user_by_id, NewUser, UserRecord};
-use crate::tables::workgroups::invitation_workgroup;
+use crate::tables::users::{
+    insert_user, names, status_of_identity_in, user_by_id, NewUser, UserRecord,
+};
+use crate::tables::workgroups::{invitation_workgroup, name_and_kind};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use domain::access::AccountUser;
 use domain::audit::AuditAction;
 use domain::enums::{InvitationStatus, MembershipStatus, Role, UserStatus, WorkgroupKind};
@@ -50,11 +50,7 @@ pub fn lookup(
         require_open(&invitation.facts(), now)?;
         let account_name = account_name(conn, invitation.account_id)?;
         let workgroup = match invitation.workgroup_id {
-            Some(g) => workgroups::table
-                .find(g.key())
-                .select((workgroups::name, workgroups::kind))
-                .first::<(String, String)>(conn)
-                .optional()?
+            Some(g) => name_and_kind(conn, g)?
                 .map(|(name, kind)| {
                     Ok::<_, StoreError>((g, name, parse_word(&kind, WorkgroupKind::parse)?))
                 })
@@ -139,12 +135,7 @@ pub fn accept(
             _ => return Err(DomainError::LoginTaken.into()),
         };
         let user_in_account = match &existing {
-            Some(c) => users::table
-                .filter(users::account_id.eq(account_id.key()))
-                .filter(users::identity_id.eq(c.identity_id.key()))
-                .select(users::status)
-                .first::<String>(conn)
-                .optional()?
+            Some(c) => status_of_identity_in(conn, account_id, c.identity_id)?
                 .map(|s| parse_word(&s, UserStatus::parse))
                 .transpose()?,
             None => None,

@@ -1,16 +1,17 @@
 //! The life of an invitation after it is sent: read and listed by the account's employees,
 //! resent with a new token, revoked, and expired (rule 7). Every decision is the domain's.
 
-use crate::base::db::{Database, DbConnection};
+use crate::base::db::Database;
 use crate::base::error::StoreError;
 use crate::base::keys::Key;
 use crate::base::limits::Limits;
-use crate::base::page::{into_page, like_pattern, lower, search_text, Page, PageRequest};
-use crate::base::schema::invitations;
+use crate::base::page::{into_page, Page, PageRequest};
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::ledger::{accounts_with_overdue, change_seats, sweep_account};
 use crate::shared::tx::{self, Sweep};
 use crate::tables::accounts::account_by_id;
+pub use crate::tables::invitations::listing::InvitationFilter;
+use crate::tables::invitations::listing::{listed, slice_floor};
 use crate::tables::invitations::{
     close, find_invitation, mark_resent, message_of, InvitationRecord, InvitationRow, IssuedToken,
 };
@@ -19,11 +20,10 @@ use crate::tables::sending_counters;
 use crate::tables::users::{login_states, names_of};
 use crate::tables::workgroups::invitation_workgroup;
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use domain::access::{may_see_account_internals, AccountUser};
 use domain::audit::AuditAction;
-use domain::enums::{DeliveryState, InvitationStatus, UserType};
-use domain::ids::{InvitationId, WorkgroupId};
+use domain::enums::InvitationStatus;
+use domain::ids::InvitationId;
 use domain::invitation::{decide_resend, decide_revoke, LoginState, ResendContext};
 use domain::sending::Sending;
 use serde_json::json;
@@ -38,28 +38,6 @@ pub fn get_invitation(
 ) -> Result<InvitationRecord, StoreError> {
     may_see_account_internals(actor)?;
     db.read(|conn| find_invitation(conn, actor.account_id, id, now))
-}
-
-/// What an invitations list may be narrowed to.
-#[derive(Debug, Clone, Default)]
-pub struct InvitationFilter {
-    pub status: Option<InvitationStatus>,
-    pub invitation_type: Option<UserType>,
-    pub workgroup_id: Option<WorkgroupId>,
-    /// Part of the login or a name, any case.
-    pub q: Option<String>,
-    /// What became of the invitation's current message.
-    pub delivery: Option<DeliveryState>,
-}
-
-impl InvitationFilter {
-    /// Whether the list may read every invitation of the account (a search, or the expired
-    /// ones, which no index orders) rather than one page of an index.
-    pub fn scans(&self) -> bool {
-        search_text(self.q.as_deref()).is_some()
-            || self.status == Some(InvitationStatus::Expired)
-            || self.delivery.is_some()
-    }
 }
 
 /// A search reads the account's invitations this many at a time, newest first, each slice in
@@ -78,7 +56,6 @@ pub fn list_invitations(
 ) -> Result<Page<InvitationRecord, InvitationId>, StoreError> {
     may_see_account_internals(actor)?;
     let account = actor.account_id.key();
-    let q = search_text(filter.q.as_deref());
     let scans = filter.scans();
     let wanted = usize::try_from(page.rows()).unwrap_or(usize::MAX);
     let mut upper = page.after.map(|a| a.key());
@@ -86,39 +63,13 @@ pub fn list_invitations(
     loop {
         // The oldest id of the next slice (none: the slice runs to the account's first).
         let floor: Option<String> = if scans {
-            let mut ids = invitations::table
-                .filter(invitations::account_id.eq(&account))
-                .select(invitations::id)
-                .into_boxed();
-            if let Some(upper) = &upper {
-                ids = ids.filter(invitations::id.lt(upper.clone()));
-            }
-            db.read(|conn| {
-                Ok(ids
-                    .order(invitations::id.desc())
-                    .offset(SEARCH_SLICE - 1)
-                    .limit(1)
-                    .get_result(conn)
-                    .optional()?)
-            })?
+            db.read(|conn| slice_floor(conn, &account, upper.as_deref(), SEARCH_SLICE))?
         } else {
             None
         };
-        let mut query = filtered(&account, filter, q, now);
-        if let Some(upper) = &upper {
-            query = query.filter(invitations::id.lt(upper.clone()));
-        }
-        if let Some(floor) = &floor {
-            query = query.filter(invitations::id.ge(floor.clone()));
-        }
         let left = i64::try_from(wanted - rows.len()).unwrap_or(i64::MAX);
-        rows.extend(db.read(|conn| {
-            Ok(query
-                .order(invitations::id.desc())
-                .limit(left)
-                .select(InvitationRow::as_select())
-                .load(conn)?)
-        })?);
+        let (below, from) = (upper.as_deref(), floor.as_deref());
+        rows.extend(db.read(|conn| listed(conn, &account, filter, below, from, left, now))?);
         match floor {
             Some(floor) if rows.len() < wanted => upper = Some(floor),
             _ => break,
@@ -133,55 +84,6 @@ pub fn list_invitations(
         page.items.retain(|i| i.status == wanted);
     }
     Ok(page)
-}
-
-/// The account's invitations that `filter` (with its search `q`, trimmed) lets through.
-fn filtered<'a>(
-    account: &'a str,
-    filter: &InvitationFilter,
-    q: Option<&str>,
-    now: DateTime<Utc>,
-) -> invitations::BoxedQuery<'a, <DbConnection as Connection>::Backend> {
-    let at = now.naive_utc();
-    let mut query = invitations::table
-        .filter(invitations::account_id.eq(account))
-        .into_boxed();
-    query = match filter.status {
-        None => query,
-        // Read by the (account, status, id) index; the few pending ones past their expiry
-        // that the sweep has not marked yet are dropped from the page afterwards.
-        Some(InvitationStatus::Pending) => {
-            query.filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
-        }
-        Some(InvitationStatus::Expired) => query.filter(
-            invitations::status
-                .eq(InvitationStatus::Expired.as_str())
-                .or(invitations::status
-                    .eq(InvitationStatus::Pending.as_str())
-                    .and(invitations::expires_at.le(at))),
-        ),
-        Some(other) => query.filter(invitations::status.eq(other.as_str())),
-    };
-    if let Some(t) = filter.invitation_type {
-        query = query.filter(invitations::invitation_type.eq(t.as_str()));
-    }
-    if let Some(d) = filter.delivery {
-        query = query.filter(invitations::delivery_state.eq(d.as_str()));
-    }
-    if let Some(w) = filter.workgroup_id {
-        query = query.filter(invitations::workgroup_id.eq(w.key()));
-    }
-    if let Some(q) = q {
-        let p = like_pattern(q);
-        query = query.filter(
-            lower(invitations::login)
-                .like(p.clone())
-                .escape('\\')
-                .or(lower(invitations::first_name).like(p.clone()).escape('\\'))
-                .or(lower(invitations::last_name).like(p).escape('\\')),
-        );
-    }
-    query
 }
 
 /// Sends an invitation again with a new token and expiry; the old link is dead.

@@ -6,25 +6,24 @@ use crate::base::error::StoreError;
 use crate::base::keys::Key;
 use crate::base::limits::Limits;
 use crate::base::page::{into_page, Page, PageRequest};
-use crate::base::schema::memberships;
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::membership_invitation::MembershipInvitation;
 use crate::shared::tx::{self, Sweep};
 use crate::tables::accounts::account_by_id;
 use crate::tables::idempotency_keys::{IdempotencyKey, Idempotent};
+pub use crate::tables::memberships::MemberFilter;
 use crate::tables::memberships::{
-    current_owner, delete_membership, member, members_of, membership_status, set_role, standing,
-    MemberRecord, MemberRow,
+    self, current_owner, delete_membership, member, membership_status, set_role, standing,
+    MemberRecord,
 };
 use crate::tables::outbox::Inviter;
 use crate::tables::sending_counters;
 use crate::tables::users::{names_of, visible_user, UserRecord};
 use crate::tables::workgroups::{workgroup_in, WorkgroupRecord};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use domain::access::AccountUser;
 use domain::audit::AuditAction;
-use domain::enums::{Channel, MembershipStatus, Role};
+use domain::enums::{Channel, Role};
 use domain::ids::{UserId, WorkgroupId};
 use domain::membership::{
     decide_removal, decide_role_change, may_add_member, sees_invited_members, Joining, MemberFacts,
@@ -264,13 +263,6 @@ pub fn remove_member(
     })
 }
 
-/// What a members list may be narrowed to.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct MemberFilter {
-    pub role: Option<Role>,
-    pub status: Option<MembershipStatus>,
-}
-
 /// The workgroup's members, by user id, newest first, for those who may see the workgroup:
 /// employees see pending invitations too, external users only active members (and
 /// themselves).
@@ -284,31 +276,9 @@ pub fn list_members(
     db.read(|conn| {
         workgroup_in(conn, actor.account_id, group, "workgroup")?;
         may_view_workgroup(actor, standing(conn, group, actor.user_id)?)?;
-        let mut query = members_of(group);
-        if !sees_invited_members(actor) {
-            query = query.filter(
-                memberships::status
-                    .eq(MembershipStatus::Active.as_str())
-                    .or(memberships::user_id.eq(actor.user_id.key())),
-            );
-        }
-        if let Some(role) = filter.role {
-            query = query.filter(memberships::role.eq(role.as_str()));
-        }
-        if let Some(status) = filter.status {
-            query = query.filter(memberships::status.eq(status.as_str()));
-        }
-        if let Some(after) = page.after {
-            query = query.filter(memberships::user_id.lt(after.key()));
-        }
-        let rows = query
-            .order(memberships::user_id.desc())
-            .limit(page.rows())
-            .select(MemberRow::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(MemberRecord::try_from)
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        // Someone who does not see invited members sees active ones, and themselves.
+        let active_or = (!sees_invited_members(actor)).then_some(actor.user_id);
+        let rows = memberships::page_of(conn, group, filter, active_or, page.after, page.rows())?;
         Ok(into_page(rows, page.limit, |m| m.user.id))
     })
 }

@@ -5,18 +5,17 @@ use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_opt_id, parse_word, utc, Key};
 use crate::base::page::{into_page, Page, PageRequest};
-use crate::base::schema::{identities, memberships, users, workgroups};
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::tx::{self, Sweep};
 use crate::tables::memberships::{
     activate, delete_membership, member, membership_status, MemberRecord,
 };
-use crate::tables::workgroups::{workgroup_in, WorkgroupRecord, WorkgroupRow};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use crate::tables::users::names_by_id;
+use crate::tables::workgroups::{invited_to, workgroup_in, WorkgroupRecord};
+use chrono::{DateTime, Utc};
 use domain::access::AccountUser;
 use domain::audit::AuditAction;
-use domain::enums::{MembershipStatus, Role};
+use domain::enums::Role;
 use domain::ids::{UserId, WorkgroupId};
 use domain::membership::decide_membership_answer;
 use domain::DomainError;
@@ -34,16 +33,6 @@ pub struct WorkgroupInvitationRecord {
     pub invited_at: DateTime<Utc>,
 }
 
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = memberships)]
-struct InvitationRow {
-    #[diesel(embed)]
-    workgroup: WorkgroupRow,
-    role: String,
-    invited_by: Option<String>,
-    created_at: NaiveDateTime,
-}
-
 /// The caller's pending membership invitations, by workgroup id, newest first.
 pub fn list_workgroup_invitations(
     db: &Database,
@@ -51,25 +40,9 @@ pub fn list_workgroup_invitations(
     page: PageRequest<WorkgroupId>,
 ) -> Result<Page<WorkgroupInvitationRecord, WorkgroupId>, StoreError> {
     db.read(|conn| {
-        let mut query = memberships::table
-            .inner_join(workgroups::table)
-            .filter(memberships::user_id.eq(actor.user_id.key()))
-            .filter(memberships::status.eq(MembershipStatus::Invited.as_str()))
-            .into_boxed();
-        if let Some(after) = page.after {
-            query = query.filter(memberships::workgroup_id.lt(after.key()));
-        }
-        let rows = query
-            .order(memberships::workgroup_id.desc())
-            .limit(page.rows())
-            .select(InvitationRow::as_select())
-            .load(conn)?;
+        let rows = invited_to(conn, actor.user_id, page.after, page.rows())?;
         let inviters: Vec<&String> = rows.iter().filter_map(|r| r.invited_by.as_ref()).collect();
-        let names: HashMap<String, String> = users::table
-            .inner_join(identities::table)
-            .filter(users::id.eq_any(inviters))
-            .select((users::id, identities::first_name, identities::last_name))
-            .load::<(String, String, String)>(conn)?
+        let names: HashMap<String, String> = names_by_id(conn, inviters)?
             .into_iter()
             .map(|(id, first, last)| (id, format!("{first} {last}")))
             .collect();

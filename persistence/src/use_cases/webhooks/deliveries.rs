@@ -6,12 +6,12 @@
 
 use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
-use crate::base::keys::{parse_id, to_count, utc, Key};
-use crate::base::schema::{outbox, webhooks};
+use crate::base::keys::{parse_id, to_count, utc};
 use crate::shared::webhook_switch_off::switch_off;
-use crate::tables::webhooks::{orphaned, WebhookRow};
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use crate::tables::outbox;
+use crate::tables::outbox::deliveries::FailedAttempt;
+use crate::tables::webhooks::{self, orphaned};
+use chrono::{DateTime, Duration, Utc};
 use domain::ids::{AccountId, WebhookId};
 use domain::webhook::{failing, should_disable};
 use uuid::Uuid;
@@ -30,17 +30,6 @@ pub struct Claimed {
     pub body: String,
     /// Attempts made before this one.
     pub attempts: u32,
-}
-
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = outbox)]
-struct ClaimRow {
-    id: String,
-    webhook_id: Option<String>,
-    event_id: Option<String>,
-    event: Option<String>,
-    payload: String,
-    attempts: i32,
 }
 
 /// What a claim found: the deliveries to send now, and the webhooks due to be switched off
@@ -65,38 +54,13 @@ pub fn claim(
 ) -> Result<Claims, StoreError> {
     let at = now.naive_utc();
     db.write(move |conn| {
-        let due = outbox::table
-            .filter(outbox::status.eq("pending"))
-            .filter(outbox::next_attempt_at.le(at))
-            .filter(outbox::channel.eq("webhook"))
-            .filter(
-                outbox::locked_until
-                    .is_null()
-                    .or(outbox::locked_until.le(at)),
-            )
-            .filter(diesel::dsl::not(outbox::webhook_id.eq_any(busy)))
-            .order(outbox::next_attempt_at.asc())
-            .limit(limit);
-        let rows: Vec<ClaimRow> = match conn {
-            DbConnection::Pg(pg) => due
-                .select(ClaimRow::as_select())
-                .for_update()
-                .skip_locked()
-                .load(pg)?,
-            DbConnection::Sqlite(c) => due.select(ClaimRow::as_select()).load(c)?,
-        };
+        let rows = outbox::deliveries::due(conn, at, busy, limit)?;
         if rows.is_empty() {
             return Ok(Claims::default());
         }
         let hook_ids: Vec<&String> = rows.iter().filter_map(|r| r.webhook_id.as_ref()).collect();
-        let hooks: Vec<WebhookRow> = webhooks::table
-            .filter(webhooks::id.eq_any(hook_ids))
-            .select(WebhookRow::as_select())
-            .load(conn)?;
-        let secrets: Vec<(String, String)> = webhooks::table
-            .filter(webhooks::id.eq_any(hooks.iter().map(|h| &h.id)))
-            .select((webhooks::id, webhooks::secret))
-            .load(conn)?;
+        let hooks = webhooks::by_ids(conn, hook_ids)?;
+        let secrets = webhooks::secrets_of(conn, &hooks)?;
         let due_off = orphaned(conn, &hooks, now)?;
         let mut claims = Claims::default();
         let mut to_pause = Vec::new();
@@ -137,15 +101,11 @@ pub fn claim(
             });
         }
         if !to_pause.is_empty() {
-            diesel::update(outbox::table.filter(outbox::id.eq_any(to_pause)))
-                .set(outbox::status.eq("paused"))
-                .execute(conn)?;
+            outbox::deliveries::pause(conn, to_pause)?;
         }
         let ids: Vec<String> = claims.deliveries.iter().map(|d| d.id.to_string()).collect();
         if !ids.is_empty() {
-            diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
-                .set(outbox::locked_until.eq(Some(at + lease)))
-                .execute(conn)?;
+            outbox::deliveries::lease(conn, ids, at + lease)?;
         }
         Ok(claims)
     })
@@ -157,12 +117,7 @@ fn lock_account_of(
     conn: &mut DbConnection,
     webhook: WebhookId,
 ) -> Result<Option<AccountId>, StoreError> {
-    let account: Option<String> = webhooks::table
-        .find(webhook.key())
-        .select(webhooks::account_id)
-        .first(conn)
-        .optional()?;
-    let Some(account) = account else {
+    let Some(account) = webhooks::account_of(conn, webhook)? else {
         return Ok(None);
     };
     let account: AccountId = parse_id(&account)?;
@@ -181,10 +136,7 @@ pub fn switch_off_orphaned(
         let Some(account) = lock_account_of(conn, webhook)? else {
             return Ok(false);
         };
-        let rows: Vec<WebhookRow> = webhooks::table
-            .find(webhook.key())
-            .select(WebhookRow::as_select())
-            .load(conn)?;
+        let rows = webhooks::by_id(conn, webhook)?;
         match orphaned(conn, &rows, now)?.pop().flatten() {
             Some(off) => {
                 switch_off(conn, account, webhook, &off, now)?;
@@ -223,26 +175,12 @@ pub fn record(
 ) -> Result<bool, StoreError> {
     let at = now.naive_utc();
     db.write(move |conn| {
-        let row = outbox::table.find(delivery.to_string());
-        let hook = webhooks::table.find(webhook.key());
         match outcome {
             Outcome::Sent { status } => {
                 // The webhook's row before the delivery's, in the order a change of the
                 // webhook takes them (it pauses its deliveries after writing itself).
-                diesel::update(hook.filter(webhooks::failing_since.is_not_null()))
-                    .set(webhooks::failing_since.eq(None::<NaiveDateTime>))
-                    .execute(conn)?;
-                diesel::update(row)
-                    .set((
-                        outbox::status.eq("sent"),
-                        outbox::attempts.eq(outbox::attempts + 1),
-                        outbox::sent_at.eq(Some(at)),
-                        outbox::last_attempt_at.eq(Some(at)),
-                        outbox::response_status.eq(Some(i32::from(status))),
-                        outbox::locked_until.eq(None::<NaiveDateTime>),
-                        outbox::last_error.eq(None::<String>),
-                    ))
-                    .execute(conn)?;
+                webhooks::end_streak(conn, webhook)?;
+                outbox::deliveries::mark_sent(conn, delivery, status, at)?;
                 Ok(false)
             }
             Outcome::Failed {
@@ -256,28 +194,21 @@ pub fn record(
                     return Ok(false);
                 }
                 // Read under the lock: a switch-off that committed meanwhile is seen.
-                let active: bool = hook.select(webhooks::active).first(conn)?;
-                let ping: Option<Option<String>> = outbox::table
-                    .find(delivery.to_string())
-                    .select(outbox::event)
-                    .first(conn)
-                    .optional()?;
+                let active = webhooks::is_active(conn, webhook)?;
+                let ping = outbox::deliveries::event_of(conn, delivery)?;
                 let waits = active || ping.flatten().as_deref() == Some("ping");
-                diesel::update(row)
-                    .set((
-                        outbox::status.eq(match (retry_at.is_some(), waits) {
-                            (false, _) => "failed",
-                            (true, true) => "pending",
-                            (true, false) => "paused",
-                        }),
-                        outbox::attempts.eq(outbox::attempts + 1),
-                        outbox::next_attempt_at.eq(retry_at.map_or(at, |r| r.naive_utc())),
-                        outbox::last_attempt_at.eq(Some(at)),
-                        outbox::response_status.eq(status.map(i32::from)),
-                        outbox::locked_until.eq(None::<NaiveDateTime>),
-                        outbox::last_error.eq(Some(error.as_str())),
-                    ))
-                    .execute(conn)?;
+                let failed = FailedAttempt {
+                    status: match (retry_at.is_some(), waits) {
+                        (false, _) => "failed",
+                        (true, true) => "pending",
+                        (true, false) => "paused",
+                    },
+                    next_attempt_at: retry_at.map_or(at, |r| r.naive_utc()),
+                    response_status: status,
+                    error: &error,
+                    at,
+                };
+                outbox::deliveries::mark_failed(conn, delivery, &failed)?;
                 streak(conn, webhook, &error, now, disable_after)
             }
         }
@@ -293,24 +224,13 @@ fn streak(
     disable_after: Duration,
 ) -> Result<bool, StoreError> {
     let at = now.naive_utc();
-    let hook = || webhooks::table.find(webhook.key());
-    let found: Option<(String, bool, Option<NaiveDateTime>)> = hook()
-        .select((
-            webhooks::account_id,
-            webhooks::active,
-            webhooks::failing_since,
-        ))
-        .first(conn)
-        .optional()?;
-    let Some((account, active, since)) = found else {
+    let Some((account, active, since)) = webhooks::streak_of(conn, webhook)? else {
         return Ok(false);
     };
     let since = since.map_or(now, utc);
     if !active || !should_disable(Some(since), now, disable_after) {
         // The streak starts (or goes on: the first failure's time stays).
-        diesel::update(hook().filter(webhooks::failing_since.is_null()))
-            .set(webhooks::failing_since.eq(Some(at)))
-            .execute(conn)?;
+        webhooks::start_streak(conn, webhook, at)?;
         return Ok(false);
     }
     let off = failing(since, error, now);

@@ -8,17 +8,18 @@ use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_word, to_count, utc, Key};
 use crate::base::page::{into_page, Page, PageRequest};
-use crate::base::schema::{outbox, webhooks};
 use crate::shared::audit::{self, AuditEvent};
-use crate::shared::events::{self, NewDelivery, Occurred};
+use crate::shared::events::Occurred;
 use crate::shared::tx::{self, Sweep};
 use crate::shared::webhook_switch_off::switch_off;
 use crate::tables::accounts::recount_webhooks;
 use crate::tables::idempotency_keys::{IdempotencyKey, Idempotent};
-use crate::tables::outbox::resume_paused;
-use crate::tables::webhooks::{as_they_stand, events_of, orphaned, WebhookRow};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use crate::tables::outbox::deliveries::{DeliveryRow, NewDelivery};
+use crate::tables::outbox::{self, resume_paused};
+use crate::tables::webhooks::{
+    self, as_they_stand, events_of, orphaned, NewWebhookRow, WebhookRow, WebhookUpdate,
+};
+use chrono::{DateTime, Utc};
 use domain::access::AccountUser;
 use domain::audit::AuditAction;
 use domain::enums::DeliveryStatus;
@@ -62,52 +63,33 @@ pub struct DeliveryRecord {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = outbox)]
-struct DeliveryRow {
-    id: String,
-    webhook_id: Option<String>,
-    event_id: Option<String>,
-    event: Option<String>,
-    status: String,
-    attempts: i32,
-    response_status: Option<i32>,
-    last_error: Option<String>,
-    last_attempt_at: Option<NaiveDateTime>,
-    next_attempt_at: NaiveDateTime,
-    created_at: NaiveDateTime,
-    sent_at: Option<NaiveDateTime>,
-}
-
-impl DeliveryRow {
-    /// The delivery as its log shows it at `now` (a paused one past its lifetime given up).
-    fn record(self, now: DateTime<Utc>) -> Result<DeliveryRecord, StoreError> {
-        let stored = parse_word(&self.status, DeliveryStatus::parse)?;
-        let status = delivery_status(stored, utc(self.created_at), now);
-        let last_error = if status == stored {
-            self.last_error
-        } else {
-            Some(outlived_reason())
-        };
-        let missing = |what: &str| StoreError::Corrupt(format!("webhook delivery without {what}"));
-        Ok(DeliveryRecord {
-            id: parse_id(&self.id)?,
-            webhook_id: parse_id(&self.webhook_id.ok_or_else(|| missing("webhook"))?)?,
-            event_id: self.event_id.ok_or_else(|| missing("event id"))?,
-            event: parse_word(
-                &self.event.ok_or_else(|| missing("event"))?,
-                EventType::parse,
-            )?,
-            status,
-            attempts: to_count(self.attempts),
-            response_status: self.response_status.and_then(|s| u16::try_from(s).ok()),
-            last_error,
-            last_attempt_at: self.last_attempt_at.map(utc),
-            next_attempt_at: (status == DeliveryStatus::Pending).then(|| utc(self.next_attempt_at)),
-            created_at: utc(self.created_at),
-            sent_at: self.sent_at.map(utc),
-        })
-    }
+/// A delivery as its log shows it at `now` (a paused one past its lifetime given up).
+fn delivery_record(row: DeliveryRow, now: DateTime<Utc>) -> Result<DeliveryRecord, StoreError> {
+    let stored = parse_word(&row.status, DeliveryStatus::parse)?;
+    let status = delivery_status(stored, utc(row.created_at), now);
+    let last_error = if status == stored {
+        row.last_error
+    } else {
+        Some(outlived_reason())
+    };
+    let missing = |what: &str| StoreError::Corrupt(format!("webhook delivery without {what}"));
+    Ok(DeliveryRecord {
+        id: parse_id(&row.id)?,
+        webhook_id: parse_id(&row.webhook_id.ok_or_else(|| missing("webhook"))?)?,
+        event_id: row.event_id.ok_or_else(|| missing("event id"))?,
+        event: parse_word(
+            &row.event.ok_or_else(|| missing("event"))?,
+            EventType::parse,
+        )?,
+        status,
+        attempts: to_count(row.attempts),
+        response_status: row.response_status.and_then(|s| u16::try_from(s).ok()),
+        last_error,
+        last_attempt_at: row.last_attempt_at.map(utc),
+        next_attempt_at: (status == DeliveryStatus::Pending).then(|| utc(row.next_attempt_at)),
+        created_at: utc(row.created_at),
+        sent_at: row.sent_at.map(utc),
+    })
 }
 
 fn find_row(
@@ -115,13 +97,10 @@ fn find_row(
     actor: &AccountUser,
     id: WebhookId,
 ) -> Result<WebhookRow, StoreError> {
-    Ok(webhooks::table
-        .filter(webhooks::id.eq(id.key()))
-        .filter(webhooks::account_id.eq(actor.account_id.key()))
-        .select(WebhookRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(DomainError::NotFound("webhook"))?)
+    Ok(
+        webhooks::in_account(conn, actor.account_id, id)?
+            .ok_or(DomainError::NotFound("webhook"))?,
+    )
 }
 
 /// One webhook of the caller's account, as it stands at `now`.
@@ -155,10 +134,7 @@ fn settled(
 }
 
 fn count(conn: &mut DbConnection, actor: &AccountUser) -> Result<u32, StoreError> {
-    let n: i64 = webhooks::table
-        .filter(webhooks::account_id.eq(actor.account_id.key()))
-        .count()
-        .get_result(conn)?;
+    let n = webhooks::count_in(conn, actor.account_id)?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
@@ -182,21 +158,18 @@ pub fn create(
         move |conn| may_add_webhook(count(conn, &actor)?).map_err(Into::into),
         move |conn, ()| {
             let id = WebhookId(Uuid::now_v7());
-            let at = now.naive_utc();
-            diesel::insert_into(webhooks::table)
-                .values((
-                    webhooks::id.eq(id.key()),
-                    webhooks::account_id.eq(actor.account_id.key()),
-                    webhooks::url.eq(new.url.as_str()),
-                    webhooks::events.eq(new.events.to_words()),
-                    webhooks::secret.eq(&sealed_secret),
-                    webhooks::active.eq(true),
-                    webhooks::created_by.eq(Some(actor.user_id.key())),
-                    webhooks::created_by_token_id.eq(actor.token.map(|t| t.id.key())),
-                    webhooks::created_at.eq(at),
-                    webhooks::updated_at.eq(at),
-                ))
-                .execute(conn)?;
+            let row = NewWebhookRow {
+                id,
+                account_id: actor.account_id,
+                url: new.url.as_str(),
+                events: new.events,
+                sealed_secret: &sealed_secret,
+                owner: Owner {
+                    user_id: Some(actor.user_id),
+                    token_id: actor.token.map(|t| t.id),
+                },
+            };
+            webhooks::insert(conn, &row, now)?;
             recount_webhooks(conn, actor.account_id)?;
             audit::record(
                 conn,
@@ -237,37 +210,10 @@ pub fn list(
 ) -> Result<Page<WebhookRecord, WebhookId>, StoreError> {
     may_manage_webhooks(actor)?;
     db.read(|conn| {
-        let mut q = webhooks::table
-            .filter(webhooks::account_id.eq(actor.account_id.key()))
-            .into_boxed();
-        if let Some(after) = page.after {
-            q = q.filter(webhooks::id.lt(after.key()));
-        }
-        let rows = q
-            .order(webhooks::id.desc())
-            .limit(page.rows())
-            .select(WebhookRow::as_select())
-            .load(conn)?;
+        let rows = webhooks::page_in(conn, actor.account_id, page.after, page.rows())?;
         let rows = as_they_stand(conn, rows, now)?;
         Ok(into_page(rows, page.limit, |w| w.id))
     })
-}
-
-/// The columns a change writes; `None` leaves a column as it is.
-#[derive(AsChangeset)]
-#[diesel(table_name = webhooks)]
-struct WebhookUpdate<'a> {
-    url: Option<&'a str>,
-    events: Option<String>,
-    secret: Option<&'a str>,
-    active: Option<bool>,
-    failing_since: Option<Option<NaiveDateTime>>,
-    disabled_at: Option<Option<NaiveDateTime>>,
-    disabled_reason: Option<Option<&'a str>>,
-    disabled_cause: Option<Option<&'a str>>,
-    created_by: Option<Option<String>>,
-    created_by_token_id: Option<Option<String>>,
-    updated_at: NaiveDateTime,
 }
 
 /// Changes a webhook; `sealed_secret` is the new secret when the change has one. Pointing it
@@ -296,21 +242,20 @@ pub fn update(
         // Switching on (or `active: true` again) forgets the failure streak and why it was off.
         let cleared = (change.active == Some(true)).then_some(None);
         let owner = (plan.owner != stored.owner).then_some(plan.owner);
-        diesel::update(webhooks::table.find(id.key()))
-            .set(&WebhookUpdate {
-                url: change.url.as_ref().map(|u| u.as_str()),
-                events: change.events.map(|e| e.to_words()),
-                secret: sealed_secret.as_deref(),
-                active: (plan.switch == Some(true)).then_some(true),
-                failing_since: cleared,
-                disabled_at: cleared,
-                disabled_reason: cleared.map(|_| None),
-                disabled_cause: cleared.map(|_| None),
-                created_by: owner.map(|o: Owner| o.user_id.map(|u| u.key())),
-                created_by_token_id: owner.map(|o| o.token_id.map(|t| t.key())),
-                updated_at: now.naive_utc(),
-            })
-            .execute(conn)?;
+        let update = WebhookUpdate {
+            url: change.url.as_ref().map(|u| u.as_str()),
+            events: change.events.map(|e| e.to_words()),
+            secret: sealed_secret.as_deref(),
+            active: (plan.switch == Some(true)).then_some(true),
+            failing_since: cleared,
+            disabled_at: cleared,
+            disabled_reason: cleared.map(|_| None),
+            disabled_cause: cleared.map(|_| None),
+            created_by: owner.map(|o: Owner| o.user_id.map(|u| u.key())),
+            created_by_token_id: owner.map(|o| o.token_id.map(|t| t.key())),
+            updated_at: now.naive_utc(),
+        };
+        webhooks::update(conn, id, &update)?;
         match plan.switch {
             Some(true) => {
                 resume_paused(conn, id, now)?;
@@ -360,8 +305,8 @@ pub fn delete(
     let actor = *actor;
     tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
         let gone = find(conn, &actor, id, now)?;
-        diesel::delete(outbox::table.filter(outbox::webhook_id.eq(id.key()))).execute(conn)?;
-        diesel::delete(webhooks::table.find(id.key())).execute(conn)?;
+        outbox::deliveries::delete_all_of(conn, id)?;
+        webhooks::delete(conn, id)?;
         recount_webhooks(conn, actor.account_id)?;
         audit::record(
             conn,
@@ -384,14 +329,9 @@ fn find_delivery(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<DeliveryRecord, StoreError> {
-    outbox::table
-        .filter(outbox::id.eq(id.to_string()))
-        .filter(outbox::webhook_id.eq(webhook.key()))
-        .select(DeliveryRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(DomainError::NotFound("delivery"))?
-        .record(now)
+    let row = outbox::deliveries::delivery_of(conn, webhook, id)?
+        .ok_or(DomainError::NotFound("delivery"))?;
+    delivery_record(row, now)
 }
 
 /// Sends the webhook a `ping` event now, whether or not it is switched on: the way to try a
@@ -430,7 +370,7 @@ pub fn ping(
             body: event.body(Some(json!({"id": hook_id, "url": url}))),
         };
         let delivery_id = delivery.id;
-        events::enqueue(conn, &[delivery], now)?;
+        outbox::deliveries::enqueue(conn, &[delivery], now)?;
         find_delivery(conn, id, delivery_id, now)
     })
 }
@@ -446,19 +386,9 @@ pub fn deliveries(
     may_manage_webhooks(actor)?;
     db.read(|conn| {
         find_row(conn, actor, id)?;
-        let mut q = outbox::table
-            .filter(outbox::webhook_id.eq(id.key()))
-            .into_boxed();
-        if let Some(after) = page.after {
-            q = q.filter(outbox::id.lt(after.to_string()));
-        }
-        let rows = q
-            .order(outbox::id.desc())
-            .limit(page.rows())
-            .select(DeliveryRow::as_select())
-            .load(conn)?
+        let rows = outbox::deliveries::page_of(conn, id, page.after, page.rows())?
             .into_iter()
-            .map(|d: DeliveryRow| d.record(now))
+            .map(|d| delivery_record(d, now))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(into_page(rows, page.limit, |d| d.id))
     })
@@ -480,10 +410,7 @@ pub fn redeliver(
         let hook = find(conn, &actor, webhook, now)?;
         let original = find_delivery(conn, webhook, delivery, now)?;
         may_redeliver(hook.active)?;
-        let body: String = outbox::table
-            .find(delivery.to_string())
-            .select(outbox::payload)
-            .first(conn)?;
+        let body = outbox::deliveries::body_of(conn, delivery)?;
         let again = NewDelivery {
             id: Uuid::now_v7(),
             account_id: actor.account_id,
@@ -494,7 +421,7 @@ pub fn redeliver(
             body,
         };
         let id = again.id;
-        events::enqueue(conn, &[again], now)?;
+        outbox::deliveries::enqueue(conn, &[again], now)?;
         find_delivery(conn, webhook, id, now)
     })
 }

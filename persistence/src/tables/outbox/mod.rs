@@ -1,7 +1,9 @@
 //! The outbox: messages are written in the transaction that causes them and leave only after
 //! it commits. Workers claim due rows for a short lease (`FOR UPDATE SKIP LOCKED` on
 //! PostgreSQL, so several processes share the work), send them, and mark them sent, or due
-//! again later, or given up.
+//! again later, or given up. Webhook deliveries are outbox rows too: [`deliveries`].
+
+pub(crate) mod deliveries;
 
 use crate::base::db::{insert_rows, DbConnection};
 use crate::base::error::StoreError;
@@ -11,6 +13,7 @@ use crate::tables::accounts::AccountRecord;
 use crate::tables::invitations::InvitationRecord;
 use crate::tables::workgroups::WorkgroupRecord;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::dsl::count_star;
 use diesel::prelude::*;
 use domain::enums::Channel;
 use domain::ids::{AccountId, WebhookId};
@@ -405,4 +408,17 @@ pub(crate) fn resume_paused(
         crate::base::request::note_webhook_deliveries();
     }
     Ok(())
+}
+
+/// The unsent messages (and deliveries) counted by status and channel: `(status, channel,
+/// count)`. The condition is the partial index `outbox_unsent`'s, word for word, so that both
+/// planners use it.
+pub(crate) fn unsent_counts(
+    conn: &mut DbConnection,
+) -> Result<Vec<(String, String, i64)>, StoreError> {
+    Ok(outbox::table
+        .filter(outbox::status.ne(Literal::word("sent")))
+        .group_by((outbox::status, outbox::channel))
+        .select((outbox::status, outbox::channel, count_star()))
+        .load(conn)?)
 }

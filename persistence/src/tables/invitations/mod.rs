@@ -2,17 +2,20 @@
 
 use crate::base::db::{insert_rows, DbConnection};
 use crate::base::error::StoreError;
-use crate::base::keys::{parse_id, parse_opt_id, parse_word, to_count, utc, Key};
-use crate::base::schema::invitations;
+use crate::base::keys::{parse_id, parse_opt_id, parse_word, to_count, utc, Key, Literal};
+use crate::base::schema::{invitations, users};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::enums::{DeliveryState, InvitationStatus, UserType};
-use domain::ids::{AccountId, InvitationId, UserId, WorkgroupId};
+use domain::enums::{DeliveryState, InvitationStatus, UserStatus, UserType};
+use domain::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use domain::invitation::{effective_status, InvitationFacts};
 use domain::login::{Email, Login, Phone};
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 use uuid::Uuid;
+
+pub(crate) mod listing;
 
 /// A fresh invitation token, as the storage may keep it: its SHA-256 (to find the invitation
 /// by) and the token sealed for the outbox (to put in the message). Never the token itself.
@@ -365,4 +368,206 @@ pub(crate) fn mark_message_failed(
     ))
     .execute(conn)?;
     Ok(())
+}
+
+/// The id of the account's pending invitation of `login`, if it has one (rule 6).
+pub(crate) fn pending_with_login(
+    conn: &mut DbConnection,
+    account: AccountId,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, StoreError> {
+    Ok(invitations::table
+        .filter(invitations::account_id.eq(account.key()))
+        .filter(invitations::login.eq(login))
+        // A literal, so that the partial index `invitations_pending_login` serves it.
+        .filter(invitations::status.eq(Literal::word(InvitationStatus::Pending.as_str())))
+        .filter(invitations::expires_at.gt(now.naive_utc()))
+        .select(invitations::id)
+        .first::<String>(conn)
+        .optional()?)
+}
+
+/// How many pending invitations of `login` there are in the accounts where the profile
+/// `identity` is an active user (rule 6 within each account); reads `users` for those
+/// accounts, as a subquery.
+pub(crate) fn pending_where_active(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    login: &Login,
+) -> Result<i64, StoreError> {
+    Ok(invitations::table
+        .filter(invitations::login.eq(login.as_str()))
+        .filter(invitations::status.eq(Literal::word("pending")))
+        .filter(
+            invitations::account_id.eq_any(
+                users::table
+                    .filter(users::identity_id.eq(identity.key()))
+                    .filter(users::status.eq(UserStatus::Active.as_str()))
+                    .select(users::account_id),
+            ),
+        )
+        .count()
+        .get_result(conn)?)
+}
+
+/// The ids of the account's pending invitations past their expiry at `at` (rule 7).
+pub(crate) fn overdue_in(
+    conn: &mut DbConnection,
+    account: AccountId,
+    at: NaiveDateTime,
+) -> Result<Vec<String>, StoreError> {
+    Ok(invitations::table
+        .filter(invitations::account_id.eq(account.key()))
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
+        .filter(invitations::expires_at.le(at))
+        .select(invitations::id)
+        .load(conn)?)
+}
+
+/// Marks invitations expired at `at` (rule 7).
+pub(crate) fn mark_expired(
+    conn: &mut DbConnection,
+    ids: &[String],
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
+    diesel::update(invitations::table.filter(invitations::id.eq_any(ids)))
+        .set((
+            invitations::status.eq(InvitationStatus::Expired.as_str()),
+            invitations::closed_at.eq(Some(at)),
+            invitations::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How many of the account's pending invitations are past their expiry at `at`, swept or not.
+pub(crate) fn count_overdue_in(
+    conn: &mut DbConnection,
+    account: AccountId,
+    at: NaiveDateTime,
+) -> Result<i64, StoreError> {
+    Ok(invitations::table
+        .filter(invitations::account_id.eq(account.key()))
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
+        .filter(invitations::expires_at.le(at))
+        .count()
+        .get_result(conn)?)
+}
+
+/// The accounts (ids as stored) holding pending invitations past their expiry at `at`.
+pub(crate) fn accounts_with_overdue(
+    conn: &mut DbConnection,
+    at: NaiveDateTime,
+) -> Result<Vec<String>, StoreError> {
+    Ok(invitations::table
+        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
+        .filter(invitations::expires_at.le(at))
+        .select(invitations::account_id)
+        .distinct()
+        .load(conn)?)
+}
+
+type InvitationColumns = (
+    (String, String, String, Option<String>, Option<String>),
+    (String, String, Option<String>, Option<String>, String),
+    (
+        NaiveDateTime,
+        i32,
+        NaiveDateTime,
+        Option<String>,
+        NaiveDateTime,
+    ),
+    (Option<String>, i32, Option<String>, Option<NaiveDateTime>),
+);
+
+/// An invitation as `GET /v1/invitations/{id}` shows it at `now` (its effective status), for
+/// the webhook event about it; `None` when it is gone.
+pub(crate) fn event_resource(
+    conn: &mut DbConnection,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Value>, StoreError> {
+    let found: Option<InvitationColumns> = invitations::table
+        .find(id)
+        .select((
+            (
+                invitations::id,
+                invitations::invitation_type,
+                invitations::status,
+                invitations::email,
+                invitations::phone,
+            ),
+            (
+                invitations::first_name,
+                invitations::last_name,
+                invitations::workgroup_id,
+                invitations::message,
+                invitations::invited_by,
+            ),
+            (
+                invitations::expires_at,
+                invitations::sent_count,
+                invitations::last_sent_at,
+                invitations::accepted_user_id,
+                invitations::created_at,
+            ),
+            (
+                invitations::delivery_state,
+                invitations::delivery_attempts,
+                invitations::delivery_error,
+                invitations::delivery_next_at,
+            ),
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((
+        (id, kind, status, email, phone),
+        (first_name, last_name, workgroup_id, message, invited_by),
+        (expires_at, sent_count, last_sent_at, accepted_user_id, created_at),
+        (delivery_state, delivery_attempts, delivery_error, delivery_next_at),
+    )) = found
+    else {
+        return Ok(None);
+    };
+    let status = InvitationStatus::parse(&status)
+        .map(|s| effective_status(s, utc(expires_at), now).as_str())
+        .unwrap_or_default();
+    Ok(Some(json!({
+        "id": id,
+        "type": kind,
+        "status": status,
+        "email": email,
+        "phone": phone,
+        "first_name": first_name,
+        "last_name": last_name,
+        "workgroup_id": workgroup_id,
+        "message": message,
+        "invited_by": invited_by,
+        "expires_at": utc(expires_at),
+        "sent_count": sent_count,
+        "last_sent_at": utc(last_sent_at),
+        "accepted_user_id": accepted_user_id,
+        "created_at": utc(created_at),
+        "delivery": delivery_state.map(|state| json!({
+            "state": state,
+            "attempts": delivery_attempts,
+            "last_error": delivery_error,
+            "next_attempt_at": delivery_next_at.map(utc),
+        })),
+    })))
+}
+
+/// How many invitations of new external people to a workgroup can still be accepted or
+/// resent (pending or expired).
+pub(crate) fn external_open_for(conn: &mut DbConnection, group: &str) -> Result<i64, StoreError> {
+    Ok(invitations::table
+        .filter(invitations::workgroup_id.eq(group))
+        .filter(invitations::invitation_type.eq(UserType::Extranet.as_str()))
+        .filter(invitations::status.eq_any([
+            InvitationStatus::Pending.as_str(),
+            InvitationStatus::Expired.as_str(),
+        ]))
+        .count()
+        .get_result(conn)?)
 }
