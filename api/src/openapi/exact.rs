@@ -8,7 +8,6 @@
 //!   some API tokens may not read, `crate::scopes::WITHHELD`);
 //! - a tagged union (`MeView` by `kind`, a batch row by `outcome`) has a `discriminator`;
 //! - the words a string can be (`plan`, `token_type`, the problem `code` of each status);
-//! - 503 on every `/v1/` operation (the database may not answer);
 //! - the headers: `Retry-After` on 429 and 503, `Idempotent-Replayed` where a key is taken.
 //!
 //! The document is edited as JSON: the edits are structural, and utoipa's typed model makes
@@ -88,7 +87,6 @@ pub struct Published {
 pub fn apply(doc: &mut Value, published: &Published) -> Vec<String> {
     let mut missed = Vec::new();
     doc["servers"] = json!([{"url": published.server_url, "description": "This server"}]);
-    doc["info"]["license"]["identifier"] = json!("MIT");
     tagged_unions(doc, &mut missed);
     let (requests, responses) = reach(doc);
     for name in responses.difference(&requests) {
@@ -111,7 +109,6 @@ pub fn apply(doc: &mut Value, published: &Published) -> Vec<String> {
             None => missed.push(format!("{schema}.{property}")),
         }
     }
-    unavailable(doc);
     problem_codes(doc);
     headers(doc);
     missed
@@ -119,24 +116,27 @@ pub fn apply(doc: &mut Value, published: &Published) -> Vec<String> {
 
 /// 503 on every `/v1/` operation: each reads or writes the database, and says so when it
 /// does not answer (`service_unavailable`, with `Retry-After`).
-fn unavailable(doc: &mut Value) {
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
-        return;
-    };
-    for (path, item) in paths.iter_mut() {
-        if !path.starts_with("/v1/") {
-            continue;
-        }
-        for op in item
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|i| i.values_mut())
-        {
-            if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
-                responses.entry("503").or_insert_with(
-                    || json!({"$ref": "#/components/responses/ServiceUnavailable"}),
-                );
-            }
+pub fn unavailable(api: &mut utoipa::openapi::OpenApi) {
+    let v1 = api
+        .paths
+        .paths
+        .iter_mut()
+        .filter(|(p, _)| p.starts_with("/v1/"));
+    for (_, item) in v1 {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            op.responses
+                .responses
+                .entry("503".into())
+                .or_insert_with(|| {
+                    utoipa::openapi::Ref::from_response_name("ServiceUnavailable").into()
+                });
         }
     }
 }
@@ -488,20 +488,14 @@ fn problem_codes(doc: &mut Value) {
 /// `Retry-After` on every 429 and 503; `Idempotent-Replayed` on the successes of operations that
 /// take an `Idempotency-Key`.
 fn headers(doc: &mut Value) {
-    doc["components"]["responses"]["TooManyRequests"]["headers"] = json!({
-        "Retry-After": {
+    // utoipa's `Header` has no `required`.
+    for (response, wait) in [("TooManyRequests", 30), ("ServiceUnavailable", 1)] {
+        doc["components"]["responses"][response]["headers"] = json!({"Retry-After": {
             "description": "Seconds to wait before trying again.",
             "required": true,
-            "schema": {"type": "integer", "minimum": 1, "example": 30}
-        }
-    });
-    doc["components"]["responses"]["ServiceUnavailable"]["headers"] = json!({
-        "Retry-After": {
-            "description": "Seconds to wait before trying again.",
-            "required": true,
-            "schema": {"type": "integer", "minimum": 1, "example": 1}
-        }
-    });
+            "schema": {"type": "integer", "minimum": 1, "example": wait}
+        }});
+    }
     let replayed = json!({
         "description": "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key` (nothing was done again).",
         "schema": {"type": "string", "enum": ["true"]}
