@@ -3,9 +3,9 @@
 //! refuses and expects what the server sends:
 //! - "exactly one of" and "at most one of" field pairs, as `oneOf` (the domain's parse
 //!   functions refuse the rest);
-//! - in responses, every field is sent (as `null` when empty), so every property is
-//!   `required`, except the few the server leaves out ([`SOMETIMES_OMITTED`], and the fields
-//!   some API tokens may not read, `crate::scopes::WITHHELD`);
+//! - in responses, an `Option` field is sent (as `null` when empty), so it is `required` (utoipa
+//!   requires only the others), except the fields some API tokens may not read
+//!   (`crate::scopes::WITHHELD`);
 //! - a tagged union (`MeView` by `kind`, a batch row by `outcome`) has a `discriminator`;
 //! - the words a string can be (`plan`, `token_type`, the problem `code` of each status);
 //! - the headers: `Retry-After` on 429 and 503, `Idempotent-Replayed` where a key is taken.
@@ -15,17 +15,6 @@
 
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
-
-/// Properties the server leaves out of a response when they have nothing to say
-/// (`#[serde(skip_serializing_if)]`): schema, property.
-pub const SOMETIMES_OMITTED: &[(&str, &str)] = &[
-    ("Problem", "errors"),
-    ("Problem", "needed"),
-    ("Problem", "available"),
-    ("ProblemField", "invitation_id"),
-    ("ExternalDomainsBody", "allow"),
-    ("ExternalDomainsBody", "deny"),
-];
 
 /// Pairs of request fields of which exactly one, or at most one, may be given.
 pub const EXCLUSIVE: &[(&str, [&str; 2], Need)] = &[
@@ -214,22 +203,30 @@ fn each_object(schema: &mut Value, f: &mut impl FnMut(&mut Map<String, Value>)) 
     }
 }
 
-/// A response schema: every property is sent, but those in [`SOMETIMES_OMITTED`]. Inline
-/// objects inside (a property that is itself an object) are sent whole too.
+/// A response schema: a property that may be `null` is sent (as `null` when empty), as the
+/// non-`Option` ones utoipa already requires are; one the server leaves out when it has
+/// nothing to say is `#[serde(skip_serializing_if)]` and `#[schema(nullable = false)]` on its
+/// type. Inline objects inside (a property that is itself an object) are sent whole too.
 fn always_sent(name: &str, schema: &mut Value) {
     each_object(schema, &mut |object| {
-        let props: Vec<String> = object
+        let null = json!({"type": "null"});
+        let required: Vec<Value> = object
             .get("properties")
             .and_then(Value::as_object)
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default();
-        let required: Vec<Value> = props
-            .iter()
-            .filter(|p| {
-                !SOMETIMES_OMITTED.contains(&(name, p.as_str()))
-                    && !crate::scopes::is_withheld(name, p)
+            .into_iter()
+            .flatten()
+            .filter(|(p, s)| {
+                let nullable = s["type"]
+                    .as_array()
+                    .is_some_and(|t| t.contains(&json!("null")))
+                    || s["oneOf"].as_array().is_some_and(|o| o.contains(&null));
+                let already = object
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .is_some_and(|r| r.contains(&json!(p)));
+                (nullable || already) && !crate::scopes::is_withheld(name, p)
             })
-            .map(|p| Value::String(p.clone()))
+            .map(|(p, _)| json!(p))
             .collect();
         if !required.is_empty() {
             object.insert("required".into(), Value::Array(required));
