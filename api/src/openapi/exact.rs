@@ -1,14 +1,21 @@
 //! What the handlers' attributes cannot say about the shapes the server takes and sends,
 //! written into the document so that a client generated from it refuses what the server
-//! refuses and expects what the server sends:
-//! - "exactly one of" and "at most one of" field pairs, as `oneOf` (the domain's parse
-//!   functions refuse the rest);
-//! - in responses, an `Option` field is sent (as `null` when empty), so it is `required` (utoipa
-//!   requires only the others), except the fields some API tokens may not read
-//!   (`crate::scopes::WITHHELD`);
-//! - a tagged union (`MeView` by `kind`, a batch row by `outcome`) has a `discriminator`;
-//! - the words a string can be (`plan`, `token_type`, the problem `code` of each status);
-//! - the headers: `Retry-After` on 429 and 503, `Idempotent-Replayed` where a key is taken.
+//! refuses and expects what the server sends. Each edit is here because utoipa cannot say it:
+//! - "exactly one of" and "at most one of" field pairs ([`EXCLUSIVE`]), and the rules beside
+//!   them (an extranet invitation names a workgroup, a login is an email or a phone, a member
+//!   is added as `member` or `moderator`): a `oneOf`/`anyOf` beside an object's `properties`,
+//!   which utoipa's `Object` has no room for; the domain's parse functions refuse the rest;
+//! - in responses, an `Option` field is sent (as `null` when empty), so it is `required`:
+//!   utoipa takes every `Option` for optional (but the fields some API tokens may not read,
+//!   `crate::scopes::WITHHELD`);
+//! - a tagged union (`MeView` by `kind`, a batch row by `outcome`) has a `discriminator`:
+//!   utoipa gives one only to `#[serde(untagged)]` enums of named types;
+//! - the words a string can be (`plan`, from the configured plans; `token_type` and the
+//!   other one-word `&'static str` fields, as utoipa's field attributes have no `enum`; the
+//!   problem `code` of each status, from `crate::problem::CODES`, as one `Problem` serves all);
+//! - the headers: `Retry-After` on 429 and 503 (utoipa's `Header` has no `required`), and
+//!   `Idempotent-Replayed` where an operation takes an `Idempotency-Key` (a parameter, not a
+//!   response of its own).
 //!
 //! The document is edited as JSON: the edits are structural, and utoipa's typed model makes
 //! them long-winded. [`super::complete`] applies them; a test checks each one took.
