@@ -391,7 +391,8 @@ pub fn non_null(schema: &Value) -> Value {
 
 /// A `oneOf` whose alternatives are serde's internally tagged variants (an `allOf` of a
 /// schema and an object with the tag, or an object with the tag among its properties)
-/// becomes a `oneOf` of named schemas with a `discriminator` on the tag.
+/// becomes a `oneOf` of named schemas with a `discriminator` on the tag (which utoipa requires
+/// already: serde always writes it).
 fn tagged_unions(doc: &mut Value, missed: &mut Vec<String>) {
     for (union, tag, names) in [
         ("MeView", "kind", ["MeUser", "MeProfile"]),
@@ -408,13 +409,11 @@ fn tagged_unions(doc: &mut Value, missed: &mut Vec<String>) {
         };
         let mut one_of = Vec::new();
         let mut mapping = Map::new();
-        for (alt, name) in alts.iter().zip(names) {
-            let Some(word) = tag_of(alt, tag) else {
+        for (alt, name) in alts.into_iter().zip(names) {
+            let Some(word) = tag_of(&alt, tag) else {
                 missed.push(format!("{union}: {name}'s {tag}"));
                 continue;
             };
-            let mut alt = alt.clone();
-            tag_required(&mut alt, tag);
             doc["components"]["schemas"][name] = alt;
             let r = format!("#/components/schemas/{name}");
             mapping.insert(word, Value::String(r.clone()));
@@ -435,22 +434,6 @@ fn tag_of(alt: &Value, tag: &str) -> Option<String> {
             .find_map(|p| p["properties"][tag]["enum"][0].as_str())
     });
     direct.or(in_parts).map(str::to_owned)
-}
-
-fn tag_required(alt: &mut Value, tag: &str) {
-    each_object(alt, &mut |object| {
-        let has_tag = object
-            .get("properties")
-            .is_some_and(|p| p.get(tag).is_some());
-        if has_tag {
-            let required = object.entry("required").or_insert_with(|| json!([]));
-            if let Value::Array(r) = required {
-                if !r.iter().any(|x| x == tag) {
-                    r.push(Value::String(tag.to_owned()));
-                }
-            }
-        }
-    });
 }
 
 /// `Problem.code` lists every code; each error response lists the codes of its status.
