@@ -111,12 +111,12 @@ pub fn operations() -> utoipa::openapi::OpenApi {
     api
 }
 
-/// `api` as utoipa's model can hold it: with value types in place ([`in_place`]), 503 on
-/// every `/v1/` operation, and the scope each operation needs of an API token
-/// (`crate::scopes`).
+/// `api` as utoipa's model can hold it: with value types in place ([`in_place`]), what every
+/// operation answers ([`exact::every_operation`]), and the scope each operation needs of an
+/// API token (`crate::scopes`).
 fn typed(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     in_place::apply(&mut api);
-    exact::unavailable(&mut api);
+    exact::every_operation(&mut api);
     crate::scopes::document(&mut api);
     api
 }

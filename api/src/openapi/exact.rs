@@ -13,9 +13,9 @@
 //! - the words a string can be (`plan`, from the configured plans; `token_type` and the
 //!   other one-word `&'static str` fields, as utoipa's field attributes have no `enum`; the
 //!   problem `code` of each status, from `crate::problem::CODES`, as one `Problem` serves all);
-//! - the headers: `Retry-After` on 429 and 503 (utoipa's `Header` has no `required`), and
-//!   `Idempotent-Replayed` where an operation takes an `Idempotency-Key` (a parameter, not a
-//!   response of its own).
+//! - `Retry-After` on 429 and 503: utoipa's `Header` has no `required`.
+//!
+//! What every operation answers is added in utoipa's model instead ([`every_operation`]).
 //!
 //! The document is edited as JSON: the edits are structural, and utoipa's typed model makes
 //! them long-winded. [`super::complete`] applies them; a test checks each one took.
@@ -106,19 +106,26 @@ pub fn apply(doc: &mut Value, published: &Published) -> Vec<String> {
         }
     }
     problem_codes(doc);
-    headers(doc);
+    retry_after(doc);
     missed
 }
 
-/// 503 on every `/v1/` operation: each reads or writes the database, and says so when it
-/// does not answer (`service_unavailable`, with `Retry-After`).
-pub fn unavailable(api: &mut utoipa::openapi::OpenApi) {
-    let v1 = api
-        .paths
-        .paths
-        .iter_mut()
-        .filter(|(p, _)| p.starts_with("/v1/"));
-    for (_, item) in v1 {
+/// On every operation, in utoipa's model: 503 on each `/v1/` one (each reads or writes the
+/// database, and says so when it does not answer: `service_unavailable`, with `Retry-After`);
+/// `Idempotent-Replayed` on the successes of those that take an `Idempotency-Key`.
+pub fn every_operation(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{schema, Header, Ref, RefOr};
+    let word = schema::ObjectBuilder::new()
+        .schema_type(schema::Type::String)
+        .enum_values(Some(["true"]));
+    let replayed = Header::builder()
+        .schema(word)
+        .description(Some(
+            "`true` when this is the stored answer to an earlier request with the same \
+             `Idempotency-Key` (nothing was done again).",
+        ))
+        .build();
+    for (path, item) in api.paths.paths.iter_mut() {
         let operations = [
             &mut item.get,
             &mut item.put,
@@ -127,12 +134,24 @@ pub fn unavailable(api: &mut utoipa::openapi::OpenApi) {
             &mut item.patch,
         ];
         for op in operations.into_iter().flatten() {
-            op.responses
-                .responses
-                .entry("503".into())
-                .or_insert_with(|| {
-                    utoipa::openapi::Ref::from_response_name("ServiceUnavailable").into()
-                });
+            let responses = &mut op.responses.responses;
+            if path.starts_with("/v1/") {
+                responses
+                    .entry("503".into())
+                    .or_insert_with(|| Ref::from_response_name("ServiceUnavailable").into());
+            }
+            let mut params = op.parameters.iter().flatten();
+            if !params.any(|p| p.name == crate::idempotency::HEADER) {
+                continue;
+            }
+            for (_, response) in responses.iter_mut().filter(|(s, _)| s.starts_with('2')) {
+                if let RefOr::T(response) = response {
+                    let header = replayed.clone();
+                    response
+                        .headers
+                        .insert("Idempotent-Replayed".into(), header);
+                }
+            }
         }
     }
 }
@@ -472,34 +491,13 @@ fn problem_codes(doc: &mut Value) {
     }
 }
 
-/// `Retry-After` on every 429 and 503; `Idempotent-Replayed` on the successes of operations that
-/// take an `Idempotency-Key`.
-fn headers(doc: &mut Value) {
-    // utoipa's `Header` has no `required`.
+/// `Retry-After` on every 429 and 503 (here: utoipa's `Header` has no `required`).
+fn retry_after(doc: &mut Value) {
     for (response, wait) in [("TooManyRequests", 30), ("ServiceUnavailable", 1)] {
         doc["components"]["responses"][response]["headers"] = json!({"Retry-After": {
             "description": "Seconds to wait before trying again.",
             "required": true,
             "schema": {"type": "integer", "minimum": 1, "example": wait}
         }});
-    }
-    let replayed = json!({
-        "description": "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key` (nothing was done again).",
-        "schema": {"type": "string", "enum": ["true"]}
-    });
-    for op in operations_mut(doc) {
-        let takes_key = op["parameters"]
-            .as_array()
-            .is_some_and(|ps| ps.iter().any(|p| p["name"] == crate::idempotency::HEADER));
-        if !takes_key {
-            continue;
-        }
-        if let Some(responses) = op["responses"].as_object_mut() {
-            for (status, response) in responses.iter_mut() {
-                if status.starts_with('2') {
-                    response["headers"]["Idempotent-Replayed"] = replayed.clone();
-                }
-            }
-        }
     }
 }
