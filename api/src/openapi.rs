@@ -30,7 +30,7 @@ use utoipa_actix_web::AppExt;
             lists. Every response names its request in `X-Request-Id` (the client's own, when \
             it sends 1–128 characters of `A-Za-z0-9._:@/+=-`, otherwise one of the server's); \
             the log line and the audit log record it.",
-        license(name = "MIT"),
+        license(name = "MIT", identifier = "MIT"),
     ),
     modifiers(&BearerAuth),
     components(
@@ -111,10 +111,12 @@ pub fn operations() -> utoipa::openapi::OpenApi {
     api
 }
 
-/// `api` as utoipa's model can hold it: with value types in place ([`in_place`]) and the
-/// scope each operation needs of an API token (`crate::scopes`).
+/// `api` as utoipa's model can hold it: with value types in place ([`in_place`]), what every
+/// operation answers ([`exact::every_operation`]), and the scope each operation needs of an
+/// API token (`crate::scopes`).
 fn typed(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     in_place::apply(&mut api);
+    exact::every_operation(&mut api);
     crate::scopes::document(&mut api);
     api
 }

@@ -123,6 +123,7 @@ pub struct ProblemField {
     pub message: String,
     /// The pending invitation the row collides with (`invitation_pending`): resend it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub invitation_id: Option<domain::ids::InvitationId>,
 }
 
@@ -163,9 +164,11 @@ pub struct Problem {
     pub errors: Vec<ProblemField>,
     /// Seats a refused request needed (`user_limit_reached`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub needed: Option<u32>,
     /// Seats that were free (`user_limit_reached`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub available: Option<u32>,
 }
 

@@ -1,32 +1,27 @@
 //! What the handlers' attributes cannot say about the shapes the server takes and sends,
 //! written into the document so that a client generated from it refuses what the server
-//! refuses and expects what the server sends:
-//! - "exactly one of" and "at most one of" field pairs, as `oneOf` (the domain's parse
-//!   functions refuse the rest);
-//! - in responses, every field is sent (as `null` when empty), so every property is
-//!   `required`, except the few the server leaves out ([`SOMETIMES_OMITTED`], and the fields
-//!   some API tokens may not read, `crate::scopes::WITHHELD`);
-//! - a tagged union (`MeView` by `kind`, a batch row by `outcome`) has a `discriminator`;
-//! - the words a string can be (`plan`, `token_type`, the problem `code` of each status);
-//! - 503 on every `/v1/` operation (the database may not answer);
-//! - the headers: `Retry-After` on 429 and 503, `Idempotent-Replayed` where a key is taken.
+//! refuses and expects what the server sends. Each edit is here because utoipa cannot say it:
+//! - "exactly one of" and "at most one of" field pairs ([`EXCLUSIVE`]), and the rules beside
+//!   them (an extranet invitation names a workgroup, a login is an email or a phone, a member
+//!   is added as `member` or `moderator`): a `oneOf`/`anyOf` beside an object's `properties`,
+//!   which utoipa's `Object` has no room for; the domain's parse functions refuse the rest;
+//! - in responses, an `Option` field is sent (as `null` when empty), so it is `required`:
+//!   utoipa takes every `Option` for optional (but the fields some API tokens may not read,
+//!   `crate::scopes::WITHHELD`);
+//! - a tagged union (`MeView` by `kind`, a batch row by `outcome`) has a `discriminator`:
+//!   utoipa gives one only to `#[serde(untagged)]` enums of named types;
+//! - the words a string can be (`plan`, from the configured plans; `token_type` and the
+//!   other one-word `&'static str` fields, as utoipa's field attributes have no `enum`; the
+//!   problem `code` of each status, from `crate::problem::CODES`, as one `Problem` serves all);
+//! - `Retry-After` on 429 and 503: utoipa's `Header` has no `required`.
+//!
+//! What every operation answers is added in utoipa's model instead ([`every_operation`]).
 //!
 //! The document is edited as JSON: the edits are structural, and utoipa's typed model makes
 //! them long-winded. [`super::complete`] applies them; a test checks each one took.
 
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
-
-/// Properties the server leaves out of a response when they have nothing to say
-/// (`#[serde(skip_serializing_if)]`): schema, property.
-pub const SOMETIMES_OMITTED: &[(&str, &str)] = &[
-    ("Problem", "errors"),
-    ("Problem", "needed"),
-    ("Problem", "available"),
-    ("ProblemField", "invitation_id"),
-    ("ExternalDomainsBody", "allow"),
-    ("ExternalDomainsBody", "deny"),
-];
 
 /// Pairs of request fields of which exactly one, or at most one, may be given.
 pub const EXCLUSIVE: &[(&str, [&str; 2], Need)] = &[
@@ -88,7 +83,6 @@ pub struct Published {
 pub fn apply(doc: &mut Value, published: &Published) -> Vec<String> {
     let mut missed = Vec::new();
     doc["servers"] = json!([{"url": published.server_url, "description": "This server"}]);
-    doc["info"]["license"]["identifier"] = json!("MIT");
     tagged_unions(doc, &mut missed);
     let (requests, responses) = reach(doc);
     for name in responses.difference(&requests) {
@@ -111,31 +105,52 @@ pub fn apply(doc: &mut Value, published: &Published) -> Vec<String> {
             None => missed.push(format!("{schema}.{property}")),
         }
     }
-    unavailable(doc);
     problem_codes(doc);
-    headers(doc);
+    retry_after(doc);
     missed
 }
 
-/// 503 on every `/v1/` operation: each reads or writes the database, and says so when it
-/// does not answer (`service_unavailable`, with `Retry-After`).
-fn unavailable(doc: &mut Value) {
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
-        return;
-    };
-    for (path, item) in paths.iter_mut() {
-        if !path.starts_with("/v1/") {
-            continue;
-        }
-        for op in item
-            .as_object_mut()
-            .into_iter()
-            .flat_map(|i| i.values_mut())
-        {
-            if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
-                responses.entry("503").or_insert_with(
-                    || json!({"$ref": "#/components/responses/ServiceUnavailable"}),
-                );
+/// On every operation, in utoipa's model: 503 on each `/v1/` one (each reads or writes the
+/// database, and says so when it does not answer: `service_unavailable`, with `Retry-After`);
+/// `Idempotent-Replayed` on the successes of those that take an `Idempotency-Key`.
+pub fn every_operation(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{schema, Header, Ref, RefOr};
+    let word = schema::ObjectBuilder::new()
+        .schema_type(schema::Type::String)
+        .enum_values(Some(["true"]));
+    let replayed = Header::builder()
+        .schema(word)
+        .description(Some(
+            "`true` when this is the stored answer to an earlier request with the same \
+             `Idempotency-Key` (nothing was done again).",
+        ))
+        .build();
+    for (path, item) in api.paths.paths.iter_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            let responses = &mut op.responses.responses;
+            if path.starts_with("/v1/") {
+                responses
+                    .entry("503".into())
+                    .or_insert_with(|| Ref::from_response_name("ServiceUnavailable").into());
+            }
+            let mut params = op.parameters.iter().flatten();
+            if !params.any(|p| p.name == crate::idempotency::HEADER) {
+                continue;
+            }
+            for (_, response) in responses.iter_mut().filter(|(s, _)| s.starts_with('2')) {
+                if let RefOr::T(response) = response {
+                    let header = replayed.clone();
+                    response
+                        .headers
+                        .insert("Idempotent-Replayed".into(), header);
+                }
             }
         }
     }
@@ -214,22 +229,30 @@ fn each_object(schema: &mut Value, f: &mut impl FnMut(&mut Map<String, Value>)) 
     }
 }
 
-/// A response schema: every property is sent, but those in [`SOMETIMES_OMITTED`]. Inline
-/// objects inside (a property that is itself an object) are sent whole too.
+/// A response schema: a property that may be `null` is sent (as `null` when empty), as the
+/// non-`Option` ones utoipa already requires are; one the server leaves out when it has
+/// nothing to say is `#[serde(skip_serializing_if)]` and `#[schema(nullable = false)]` on its
+/// type. Inline objects inside (a property that is itself an object) are sent whole too.
 fn always_sent(name: &str, schema: &mut Value) {
     each_object(schema, &mut |object| {
-        let props: Vec<String> = object
+        let null = json!({"type": "null"});
+        let required: Vec<Value> = object
             .get("properties")
             .and_then(Value::as_object)
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default();
-        let required: Vec<Value> = props
-            .iter()
-            .filter(|p| {
-                !SOMETIMES_OMITTED.contains(&(name, p.as_str()))
-                    && !crate::scopes::is_withheld(name, p)
+            .into_iter()
+            .flatten()
+            .filter(|(p, s)| {
+                let nullable = s["type"]
+                    .as_array()
+                    .is_some_and(|t| t.contains(&json!("null")))
+                    || s["oneOf"].as_array().is_some_and(|o| o.contains(&null));
+                let already = object
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .is_some_and(|r| r.contains(&json!(p)));
+                (nullable || already) && !crate::scopes::is_withheld(name, p)
             })
-            .map(|p| Value::String(p.clone()))
+            .map(|(p, _)| json!(p))
             .collect();
         if !required.is_empty() {
             object.insert("required".into(), Value::Array(required));
@@ -387,7 +410,8 @@ pub fn non_null(schema: &Value) -> Value {
 
 /// A `oneOf` whose alternatives are serde's internally tagged variants (an `allOf` of a
 /// schema and an object with the tag, or an object with the tag among its properties)
-/// becomes a `oneOf` of named schemas with a `discriminator` on the tag.
+/// becomes a `oneOf` of named schemas with a `discriminator` on the tag (which utoipa requires
+/// already: serde always writes it).
 fn tagged_unions(doc: &mut Value, missed: &mut Vec<String>) {
     for (union, tag, names) in [
         ("MeView", "kind", ["MeUser", "MeProfile"]),
@@ -404,13 +428,11 @@ fn tagged_unions(doc: &mut Value, missed: &mut Vec<String>) {
         };
         let mut one_of = Vec::new();
         let mut mapping = Map::new();
-        for (alt, name) in alts.iter().zip(names) {
-            let Some(word) = tag_of(alt, tag) else {
+        for (alt, name) in alts.into_iter().zip(names) {
+            let Some(word) = tag_of(&alt, tag) else {
                 missed.push(format!("{union}: {name}'s {tag}"));
                 continue;
             };
-            let mut alt = alt.clone();
-            tag_required(&mut alt, tag);
             doc["components"]["schemas"][name] = alt;
             let r = format!("#/components/schemas/{name}");
             mapping.insert(word, Value::String(r.clone()));
@@ -431,22 +453,6 @@ fn tag_of(alt: &Value, tag: &str) -> Option<String> {
             .find_map(|p| p["properties"][tag]["enum"][0].as_str())
     });
     direct.or(in_parts).map(str::to_owned)
-}
-
-fn tag_required(alt: &mut Value, tag: &str) {
-    each_object(alt, &mut |object| {
-        let has_tag = object
-            .get("properties")
-            .is_some_and(|p| p.get(tag).is_some());
-        if has_tag {
-            let required = object.entry("required").or_insert_with(|| json!([]));
-            if let Value::Array(r) = required {
-                if !r.iter().any(|x| x == tag) {
-                    r.push(Value::String(tag.to_owned()));
-                }
-            }
-        }
-    });
 }
 
 /// `Problem.code` lists every code; each error response lists the codes of its status.
@@ -485,40 +491,13 @@ fn problem_codes(doc: &mut Value) {
     }
 }
 
-/// `Retry-After` on every 429 and 503; `Idempotent-Replayed` on the successes of operations that
-/// take an `Idempotency-Key`.
-fn headers(doc: &mut Value) {
-    doc["components"]["responses"]["TooManyRequests"]["headers"] = json!({
-        "Retry-After": {
+/// `Retry-After` on every 429 and 503 (here: utoipa's `Header` has no `required`).
+fn retry_after(doc: &mut Value) {
+    for (response, wait) in [("TooManyRequests", 30), ("ServiceUnavailable", 1)] {
+        doc["components"]["responses"][response]["headers"] = json!({"Retry-After": {
             "description": "Seconds to wait before trying again.",
             "required": true,
-            "schema": {"type": "integer", "minimum": 1, "example": 30}
-        }
-    });
-    doc["components"]["responses"]["ServiceUnavailable"]["headers"] = json!({
-        "Retry-After": {
-            "description": "Seconds to wait before trying again.",
-            "required": true,
-            "schema": {"type": "integer", "minimum": 1, "example": 1}
-        }
-    });
-    let replayed = json!({
-        "description": "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key` (nothing was done again).",
-        "schema": {"type": "string", "enum": ["true"]}
-    });
-    for op in operations_mut(doc) {
-        let takes_key = op["parameters"]
-            .as_array()
-            .is_some_and(|ps| ps.iter().any(|p| p["name"] == crate::idempotency::HEADER));
-        if !takes_key {
-            continue;
-        }
-        if let Some(responses) = op["responses"].as_object_mut() {
-            for (status, response) in responses.iter_mut() {
-                if status.starts_with('2') {
-                    response["headers"]["Idempotent-Replayed"] = replayed.clone();
-                }
-            }
-        }
+            "schema": {"type": "integer", "minimum": 1, "example": wait}
+        }});
     }
 }

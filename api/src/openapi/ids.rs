@@ -8,11 +8,6 @@ use serde_json::{json, Map, Value};
 
 use domain::ids::ID_EXTENSION as EXTENSION;
 
-/// Adds the links.
-pub fn apply(doc: &mut Value) {
-    links(doc);
-}
-
 /// Where, in what an operation answers, an id of each kind is: `(entity, JSON pointer)`.
 fn ids_in(
     doc: &Value,
@@ -68,9 +63,9 @@ fn ids_in(
     }
 }
 
-/// Links from every operation that makes something (its 201 or 202 body) to every operation whose
-/// path parameters it can all fill.
-fn links(doc: &mut Value) {
+/// Adds links from every operation that makes something (its 201 or 202 body) to every
+/// operation whose path parameters it can all fill.
+pub fn apply(doc: &mut Value) {
     // Targets: operationId → [(parameter, entity)].
     let mut targets: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for item in doc["paths"]
