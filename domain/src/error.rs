@@ -59,8 +59,11 @@ impl FieldError {
     }
 
     /// The same problem, reported under a parent path: `email` under `admin` is `admin.email`.
+    /// An empty parent leaves it where it is.
     pub fn under(mut self, parent: &str) -> Self {
-        self.field = if self.field.is_empty() {
+        self.field = if parent.is_empty() {
+            self.field
+        } else if self.field.is_empty() {
             parent.to_owned()
         } else if self.field.starts_with('[') {
             format!("{parent}{}", self.field)
@@ -325,7 +328,10 @@ impl DomainError {
         {
             for e in errors.iter_mut() {
                 if let Some(row) = e.row.take() {
-                    *e = e.clone().under(&format!("[{row}]")).under(list);
+                    e.field = match e.field.as_str() {
+                        "" => format!("{list}[{row}]"),
+                        field => format!("{list}[{row}].{field}"),
+                    };
                 }
             }
         }
@@ -370,17 +376,7 @@ impl FieldErrors {
         field: &str,
         parsed: Result<T, FieldError>,
     ) -> Option<T> {
-        match parsed {
-            Ok(value) => Some(value),
-            Err(error) if field.is_empty() => {
-                self.0.push(error.in_row(row));
-                None
-            }
-            Err(error) => {
-                self.0.push(error.under(field).in_row(row));
-                None
-            }
-        }
+        self.check(field, parsed.map_err(|e| e.in_row(row)))
     }
 
     pub fn push(&mut self, error: FieldError) {
@@ -413,6 +409,8 @@ mod tests {
         assert_eq!(e.field, "invitees[3].email");
         let e = FieldError::new("", "required", "missing").under("name");
         assert_eq!(e.field, "name");
+        let e = FieldError::new("phone", "invalid_phone", "bad").under("");
+        assert_eq!(e.field, "phone");
     }
 
     #[test]

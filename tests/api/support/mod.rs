@@ -8,6 +8,7 @@ pub mod drain;
 pub mod helpers;
 pub mod load;
 pub mod mail_sink;
+pub mod metrics;
 pub mod processes;
 pub mod requests;
 pub mod webhook_receiver;

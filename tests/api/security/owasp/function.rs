@@ -258,6 +258,20 @@ async fn every_operation_refuses_callers_without_the_right_with_403_and_its_code
             )
             .await;
             tally.requests += 1;
+            // Refused before its body is judged: a body the operation would refuse changes
+            // nothing.
+            if valid_body(op, &w.a).is_some() {
+                let bad = Some(serde_json::json!({"not_a_field": true}));
+                let (status, problem) =
+                    send(&w.app, op.method.clone(), &path, Some(&profile), bad).await;
+                assert_eq!(
+                    (status, problem["code"].as_str()),
+                    (StatusCode::FORBIDDEN, Some("account_token_required")),
+                    "{} as a network-profile token, with a body it refuses: {problem}",
+                    op.label()
+                );
+                tally.requests += 1;
+            }
         }
         // API tokens: without the operation's scope, or at all for what only people do.
         match op.token_scope() {
