@@ -1,7 +1,7 @@
 //! The [`Caller`] every authenticated handler receives. The [`authenticate`] middleware
-//! verifies the bearer token (see [`crate::tokens`]) and reads the user row again before the
-//! handler runs, so a dismissal or a transfer takes effect at once, whatever tokens were
-//! issued before. A bearer token starting `ext_` is an
+//! verifies the bearer token (see [`crate::tokens`]) and reads its session and the user row
+//! again before the handler runs, so a logout, a dismissal or a transfer takes effect at once,
+//! whatever tokens were issued before (rules 8 and 9). A bearer token starting `ext_` is an
 //! integrator's API token: it is looked up by its hash with its creator's standing, and the
 //! request must be within its scopes (`crate::scopes`).
 
@@ -17,7 +17,8 @@ use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use domain::access::{authorize_user, AccountUser, Actor};
 use domain::api_token::require;
-use domain::ids::{AccountId, IdentityId, UserId};
+use domain::ids::{IdentityId, SessionId};
+use domain::session::authorize_session;
 use std::future::{ready, Ready};
 
 fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
@@ -71,9 +72,41 @@ impl FromRequest for AccountCaller {
     }
 }
 
-/// What [`authenticate`] found out about the request's bearer token.
+/// The caller and the session its access token belongs to, for the endpoints about sessions
+/// (an API token has none: those endpoints are closed to it in `scopes::TABLE`).
+pub struct SessionCaller {
+    pub actor: Actor,
+    pub session: SessionId,
+}
+
+impl FromRequest for SessionCaller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let outcome = Caller::from_request(req, payload)
+            .into_inner()
+            .and_then(|Caller(actor)| {
+                let session = req
+                    .extensions()
+                    .get::<Identified>()
+                    .and_then(|i| i.session)
+                    .ok_or(domain::DomainError::Unreachable(
+                        "a caller allowed on a session's endpoint without a session",
+                    ))?;
+                Ok(Self { actor, session })
+            });
+        ready(outcome)
+    }
+}
+
+/// What [`authenticate`] found out about the request's bearer token, and the session of an
+/// access token.
 #[derive(Clone)]
-struct Identified(Result<Actor, ApiError>);
+struct Identified {
+    actor: Result<Actor, ApiError>,
+    session: Option<SessionId>,
+}
 
 impl FromRequest for Caller {
     type Error = ApiError;
@@ -82,7 +115,7 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let identified = req.extensions().get::<Identified>().cloned();
         let outcome = match identified {
-            Some(Identified(actor)) => actor.and_then(|actor| {
+            Some(Identified { actor, .. }) => actor.and_then(|actor| {
                 // Only an API token's request has a scope to check.
                 if let Actor::User(user @ AccountUser { token: Some(_), .. }) = &actor {
                     let needs =
@@ -108,38 +141,96 @@ pub async fn authenticate(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if req.headers().contains_key(AUTHORIZATION) {
-        let outcome = match req.app_data::<web::Data<AppState>>().cloned() {
+        let identified = match req.app_data::<web::Data<AppState>>().cloned() {
             Some(state) => identify(&state, bearer(req.request())).await,
-            None => Err(ApiError::internal("application state missing")),
+            None => Identified {
+                actor: Err(ApiError::internal("application state missing")),
+                session: None,
+            },
         };
-        req.extensions_mut().insert(Identified(outcome));
+        req.extensions_mut().insert(identified);
     }
     next.call(req).await
 }
 
-/// The actor a bearer token stands for, as of now.
-async fn identify(
-    state: &web::Data<AppState>,
-    token: Result<String, ApiError>,
-) -> Result<Actor, ApiError> {
-    let token = token?;
-    if token.starts_with(API_TOKEN_PREFIX) {
-        return Ok(Actor::User(api_token(state, &token).await?));
-    }
-    let claims = state.tokens.verify(&token, state.clock.now())?;
-    let identity: IdentityId = claims.sub.parse().map_err(|_| bad_claim())?;
-    let (Some(acc), Some(uid)) = (claims.acc.as_deref(), claims.uid.as_deref()) else {
-        return Ok(Actor::Identity(identity));
+/// The actor a bearer token stands for, as of now, and its session.
+async fn identify(state: &web::Data<AppState>, token: Result<String, ApiError>) -> Identified {
+    let token = match token {
+        Ok(token) => token,
+        Err(e) => {
+            return Identified {
+                actor: Err(e),
+                session: None,
+            }
+        }
     };
-    let account_id: AccountId = acc.parse().map_err(|_| bad_claim())?;
-    let user_id: UserId = uid.parse().map_err(|_| bad_claim())?;
-    let standing = crate::reads::read(state, Bound::Page, move |db| {
-        persistence::users::standing(db, account_id, user_id)
+    if token.starts_with(API_TOKEN_PREFIX) {
+        return Identified {
+            actor: api_token(state, &token).await.map(Actor::User),
+            session: None,
+        };
+    }
+    match access_token(state, &token).await {
+        Ok((actor, session)) => Identified {
+            actor: Ok(actor),
+            session: Some(session),
+        },
+        Err(e) => Identified {
+            actor: Err(e),
+            session: None,
+        },
+    }
+}
+
+/// The actor an access token stands for: its session must stand (rule 9) and, for a session
+/// acting in an account, its user (rule 8). The session's `last_used_at` is written after the
+/// answer, at most once a minute.
+async fn access_token(
+    state: &web::Data<AppState>,
+    token: &str,
+) -> Result<(Actor, SessionId), ApiError> {
+    let now = state.clock.now();
+    let claims = state.tokens.verify(token, now)?;
+    let identity: IdentityId = claims.sub.parse().map_err(|_| bad_claim())?;
+    let sid: SessionId = claims.sid.parse().map_err(|_| bad_claim())?;
+    let (session, standing) = crate::reads::read(state, Bound::Page, move |db| {
+        persistence::sessions::authenticate(db, sid, identity)
     })
     .await?;
-    Ok(Actor::User(authorize_user(
-        identity, claims.iat, account_id, user_id, standing,
-    )?))
+    authorize_session(session.as_ref().map(|s| s.state()), now)?;
+    let Some(session) = session else {
+        return Err(bad_claim());
+    };
+    // The account and user the token names are its session's (a token re-signed with other
+    // ones is no token of ours).
+    let claimed = match (claims.acc.as_deref(), claims.uid.as_deref()) {
+        (Some(acc), Some(uid)) => Some((
+            acc.parse().map_err(|_| bad_claim())?,
+            uid.parse().map_err(|_| bad_claim())?,
+        )),
+        (None, None) => None,
+        _ => return Err(bad_claim()),
+    };
+    if claimed != session.acting {
+        return Err(bad_claim());
+    }
+    if persistence::sessions::use_is_due(&session, now) {
+        let db = state.db.clone();
+        actix_web::rt::spawn(async move {
+            let touched =
+                crate::blocking::run(move || persistence::sessions::touch(&db, sid, now)).await;
+            if let Ok(Err(e)) = touched {
+                tracing::warn!(error = %e, "recording a session's use failed");
+            }
+        });
+    }
+    let actor = match session.acting {
+        None => Actor::Identity(identity),
+        Some((account_id, user_id)) => Actor::User(authorize_user(
+            identity, claims.iat, account_id, user_id, standing,
+        )?),
+    };
+    Ok((actor, sid))
 }
 
 /// The user an API token acts as; its `last_used_at` is written after the answer, at most

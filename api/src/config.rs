@@ -4,6 +4,7 @@
 
 use domain::plan::Plans;
 use domain::sending::{CodeBudgets, SendingQuotas};
+use domain::session::SessionPolicy;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use secrecy::SecretString;
@@ -83,6 +84,10 @@ pub struct RawConfig {
     pub log_format: String,
     /// Lifetime of access tokens, in seconds.
     pub token_ttl_seconds: u32,
+    /// A session not refreshed for this many seconds ends (its refresh token's lifetime).
+    pub session_idle_seconds: u32,
+    /// No session lasts longer than this many seconds after its login.
+    pub session_max_seconds: u32,
     /// The sender of emails.
     pub email_from: String,
     /// A PEM file of a certificate authority to trust for the SMTP server (besides the web's).
@@ -157,6 +162,8 @@ impl Default for RawConfig {
             log: "info".into(),
             log_format: "text".into(),
             token_ttl_seconds: 3600,
+            session_idle_seconds: SessionPolicy::DEFAULT.idle_seconds as u32,
+            session_max_seconds: SessionPolicy::DEFAULT.max_seconds as u32,
             email_from: "Extranet <no-reply@extranet.localhost>".into(),
             email_ca_file: None,
             resend_interval_seconds: domain::invitation::RESEND_INTERVAL_SECONDS,
@@ -230,6 +237,7 @@ pub struct Config {
     pub log: String,
     pub log_json: bool,
     pub token_ttl_seconds: u32,
+    pub sessions: SessionPolicy,
     pub email_from: String,
     pub email_ca_file: Option<String>,
     pub resend_interval_seconds: u32,
@@ -346,6 +354,9 @@ impl Config {
         if !(1..=86_400).contains(&raw.token_ttl_seconds) {
             return Err("EXTRANET_TOKEN_TTL_SECONDS must be 1 to 86400".into());
         }
+        if raw.session_idle_seconds < 60 || raw.session_idle_seconds > raw.session_max_seconds {
+            return Err("EXTRANET_SESSION_IDLE_SECONDS must be at least 60 and at most EXTRANET_SESSION_MAX_SECONDS".into());
+        }
         Ok(Self {
             email: Transport::parse(&raw.email, &["smtp://", "smtps://"], "EXTRANET_EMAIL")?,
             sms: Transport::parse(&raw.sms, &["http://", "https://"], "EXTRANET_SMS")?,
@@ -365,6 +376,10 @@ impl Config {
             plans,
             log: raw.log,
             token_ttl_seconds: raw.token_ttl_seconds,
+            sessions: SessionPolicy {
+                idle_seconds: i64::from(raw.session_idle_seconds),
+                max_seconds: i64::from(raw.session_max_seconds),
+            },
             email_from: raw.email_from,
             email_ca_file: raw.email_ca_file.filter(|f| !f.is_empty()),
             resend_interval_seconds: raw.resend_interval_seconds,

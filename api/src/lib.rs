@@ -20,6 +20,7 @@ pub mod responses;
 pub mod routes;
 pub mod scopes;
 pub mod secrets;
+pub mod sessions;
 pub mod shutdown;
 pub mod startup;
 pub mod state;

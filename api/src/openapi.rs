@@ -49,7 +49,8 @@ use utoipa_actix_web::AppExt;
     ),
     tags(
         (name = "accounts", description = "Sign-up, the account's settings, plan and seat usage"),
-        (name = "auth", description = "Logging in"),
+        (name = "auth", description = "Logging in, refreshing a session (rotation with reuse detection), logging out"),
+        (name = "sessions", description = "The caller's live sessions, and ending them: one, or every one but the current"),
         (name = "users", description = "The caller and the account's users"),
         (name = "workgroups", description = "Workgroups and projects; with `allow_external` on, extranet workgroups"),
         (name = "invitations", description = "Inviting new people, the invitation lifecycle, and the accept page"),

@@ -32,7 +32,13 @@ pub const CODES: &[(u16, &[&str])] = &[
     ),
     (
         401,
-        &["missing_token", "invalid_token", "invalid_credentials"],
+        &[
+            "missing_token",
+            "invalid_token",
+            "invalid_credentials",
+            "invalid_refresh_token",
+            "refresh_token_reused",
+        ],
     ),
     (
         403,

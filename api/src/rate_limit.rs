@@ -1,5 +1,5 @@
-//! Rate limits. On the public endpoints (sign-up and its confirmation, login, the accept page's
-//! lookup, accept and decline): a leaky bucket per client address and endpoint, like
+//! Rate limits. On the public endpoints (sign-up and its confirmation, login, refresh, the
+//! accept page's lookup, accept and decline): a leaky bucket per client address and endpoint, like
 //! Bitrix24's (2 requests/s, bursts of 50 by default). On failed password checks: a bucket per
 //! person (network profile), whichever of its logins or whichever endpoint the password was
 //! tried through, and one per login that matches nobody, so that credential stuffing from
@@ -34,6 +34,8 @@ pub enum Endpoint {
     Lookup,
     /// Accepting and declining.
     Accept,
+    /// Exchanging a refresh token.
+    Refresh,
 }
 
 fn too_many(wait: Duration, detail: &str) -> ApiError {

@@ -19,8 +19,10 @@ use utoipa::ToResponse;
 )]
 pub struct BadRequest(Problem);
 
-/// No token, or one that is expired, badly signed or of a dismissed user (`missing_token`,
-/// `invalid_token`); or a wrong login or password (`invalid_credentials`).
+/// No token, or one that is expired, badly signed, of an ended session or of a dismissed user
+/// (`missing_token`, `invalid_token`); a wrong login or password (`invalid_credentials`); a
+/// refresh token unknown or of an ended session (`invalid_refresh_token`), or exchanged already
+/// (`refresh_token_reused`: the session has ended).
 #[derive(ToResponse)]
 #[response(
     content_type = "application/problem+json",

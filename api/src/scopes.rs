@@ -22,10 +22,15 @@ const fn scope(s: Scope) -> Needs {
 
 const TOKENS: Needs = Person("managing API tokens");
 const PROFILE: Needs = Person("the network profile");
+const SESSIONS: Needs = Person("sessions (an API token has none)");
 
 /// Method, route pattern (as actix matched it), and what a token needs for it.
 pub const TABLE: &[(&str, &str, Needs)] = &[
     ("GET", "/v1/me", AnyScope),
+    ("POST", "/v1/auth/logout", SESSIONS),
+    ("GET", "/v1/me/sessions", SESSIONS),
+    ("DELETE", "/v1/me/sessions", SESSIONS),
+    ("DELETE", "/v1/me/sessions/{id}", SESSIONS),
     ("GET", "/v1/account", scope(AccountRead)),
     ("PATCH", "/v1/account", scope(AccountWrite)),
     ("PUT", "/v1/account/plan", scope(AccountWrite)),

@@ -61,6 +61,20 @@ impl Keys {
 /// secret scanners can recognise a leaked one.
 pub const API_TOKEN_PREFIX: &str = "ext_";
 
+/// What every refresh token starts with (never a bearer token: it is only ever sent to
+/// `POST /v1/auth/refresh`).
+pub const REFRESH_TOKEN_PREFIX: &str = "exr_";
+
+/// A fresh refresh token: `exr_` and 256 random bits, and its SHA-256 hash (all the storage
+/// keeps of it).
+pub fn refresh_token() -> (String, String) {
+    let mut raw = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut raw);
+    let token = format!("{REFRESH_TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(raw));
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
 /// SHA-256 of a token, hex: what the storage keeps and looks invitations up by.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

@@ -119,6 +119,7 @@ impl Application {
                 resend_interval_seconds: config.resend_interval_seconds,
             }),
             tokens: Tokens::new(&keys.jwt, config.token_ttl_seconds),
+            sessions: config.sessions,
             passwords: Passwords::new(cores)?,
             limits: PublicLimits::new(
                 config.public_rate_per_second,

@@ -19,6 +19,8 @@ pub struct AppState {
     /// Plans, sending quotas and the resend interval, as configured.
     pub account_limits: Arc<Limits>,
     pub tokens: Tokens,
+    /// How long sessions last (rule 9).
+    pub sessions: domain::session::SessionPolicy,
     pub passwords: Passwords,
     pub limits: PublicLimits,
     /// Failed password checks per person (or per login that matches nobody).

@@ -1,12 +1,13 @@
 //! Access tokens (JWT, HS256): issued at sign-in, checked on every authenticated request.
 //!
-//! A token names the identity, and for account tokens the account and the user. `exp`, `iat`,
-//! `iss` and `aud` are required and checked, and only HS256 is accepted (`alg: none` and every
-//! other algorithm are refused).
+//! A token names the identity and its session (`sid`, rule 9: the token dies with the
+//! session), and for account tokens the account and the user. `exp`, `iat`, `iss`, `aud` and
+//! `sid` are required and checked, and only HS256 is accepted (`alg: none` and every other
+//! algorithm are refused).
 
 use crate::problem::ApiError;
 use chrono::{DateTime, Utc};
-use domain::ids::{AccountId, IdentityId, UserId};
+use domain::ids::{AccountId, IdentityId, SessionId, UserId};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -25,6 +26,8 @@ pub struct Claims {
     pub sub: String,
     pub iat: i64,
     pub exp: i64,
+    /// The session the token belongs to (required: a token without one does not decode).
+    pub sid: String,
     /// The account the token acts in, for account tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acc: Option<String>,
@@ -72,10 +75,11 @@ impl Tokens {
         }
     }
 
-    /// A token for an identity, acting in an account when `user` is given.
+    /// A token of a session of an identity, acting in an account when `user` is given.
     pub fn issue(
         &self,
         identity: IdentityId,
+        session: SessionId,
         user: Option<(AccountId, UserId)>,
         now: DateTime<Utc>,
     ) -> Result<AccessToken, ApiError> {
@@ -85,6 +89,7 @@ impl Tokens {
             sub: identity.to_string(),
             iat: now.timestamp(),
             exp: now.timestamp() + i64::from(self.ttl_seconds),
+            sid: session.to_string(),
             acc: user.map(|(a, _)| a.to_string()),
             uid: user.map(|(_, u)| u.to_string()),
         };

@@ -87,6 +87,10 @@ pub enum DomainError {
     InvalidCode,
     #[error("the access token is no longer valid: {0}")]
     TokenNoLongerValid(&'static str),
+    #[error("{0}")]
+    InvalidRefreshToken(&'static str),
+    #[error("this refresh token was exchanged already, so someone else may hold it: the session has ended; log in again")]
+    RefreshTokenReused,
     #[error("this action needs a token that acts in an account; log in with `account_id`")]
     AccountTokenRequired,
     #[error("only the account's administrators may do this")]
@@ -202,6 +206,8 @@ impl DomainError {
             Self::InvalidCredentials => "invalid_credentials",
             Self::InvalidCode => "invalid_code",
             Self::TokenNoLongerValid(_) => "invalid_token",
+            Self::InvalidRefreshToken(_) => "invalid_refresh_token",
+            Self::RefreshTokenReused => "refresh_token_reused",
             Self::AccountTokenRequired => "account_token_required",
             Self::AdminRequired => "admin_required",
             Self::IntranetUserRequired => "intranet_user_required",
@@ -258,7 +264,10 @@ impl DomainError {
             Self::Invalid(_) | Self::InvalidCode | Self::WebhookUrlNotAllowed(_) => {
                 ErrorKind::Invalid
             }
-            Self::InvalidCredentials | Self::TokenNoLongerValid(_) => ErrorKind::Unauthenticated,
+            Self::InvalidCredentials
+            | Self::TokenNoLongerValid(_)
+            | Self::InvalidRefreshToken(_)
+            | Self::RefreshTokenReused => ErrorKind::Unauthenticated,
             Self::AccountTokenRequired
             | Self::AdminRequired
             | Self::IntranetUserRequired

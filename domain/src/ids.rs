@@ -109,3 +109,8 @@ typed_id!(
     AuditEventId,
     "audit_event"
 );
+typed_id!(
+    /// A session of a profile: what a login opens and a logout ends (rule 9).
+    SessionId,
+    "session"
+);

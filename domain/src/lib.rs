@@ -14,6 +14,7 @@
 //!   the ways out), [`login_change`] (a profile's new login, proved by a code);
 //! - rule 8, dismissal blocks access: [`access::authorize_user`], [`dismissal`]; API tokens
 //!   act as their creator within their scopes: [`api_token`];
+//! - rule 9, sessions: [`session`] (rotation, reuse detection, how long they last);
 //! - who may do what with the account and its users: [`access`];
 //! - sending quotas (Security): [`sending`]; rule 11, nothing a stranger starts costs someone
 //!   else: the budgets of codes ([`sending::code_counters`]), wrong codes that slow a guesser
@@ -45,6 +46,7 @@ pub mod retry;
 pub mod scope;
 pub mod seats;
 pub mod sending;
+pub mod session;
 pub mod sign_up;
 pub mod transfer;
 pub mod webhook;

@@ -37,7 +37,7 @@ pub use use_cases::invitations::{accept, batch as invite, lifecycle};
 pub use use_cases::membership::{members, workgroup_invitations};
 pub use use_cases::webhooks::{deliveries as webhook_deliveries, manage as webhooks};
 pub use use_cases::{
-    accounts, api_tokens, audit_log, identities, login_changes, metrics, sign_ups, users,
+    accounts, api_tokens, audit_log, identities, login_changes, metrics, sessions, sign_ups, users,
     workgroups,
 };
 
@@ -50,6 +50,6 @@ pub mod outbox {
 /// The table modules under the name callers know them by.
 pub mod models {
     pub use crate::tables::{
-        accounts, identities, invitations, memberships, users, webhooks, workgroups,
+        accounts, identities, invitations, memberships, sessions, users, webhooks, workgroups,
     };
 }

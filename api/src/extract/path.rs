@@ -8,7 +8,9 @@ use super::invalid_parameter;
 use crate::problem::ApiError;
 use actix_web::dev::{Path, Payload, Url};
 use actix_web::{FromRequest, HttpRequest};
-use domain::ids::{ApiTokenId, InvitationId, UserId, WebhookDeliveryId, WebhookId, WorkgroupId};
+use domain::ids::{
+    ApiTokenId, InvitationId, SessionId, UserId, WebhookDeliveryId, WebhookId, WorkgroupId,
+};
 use std::future::{ready, Ready};
 use std::str::FromStr;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
@@ -91,6 +93,7 @@ path_ids! {
     ApiTokenId => "API token id", "The api token: `id` of an API token in `GET /v1/api-tokens` or from `POST /v1/api-tokens`.";
     WebhookId => "webhook id", "The webhook: `id` of a webhook in `GET /v1/webhooks` or from `POST /v1/webhooks`.";
     WebhookDeliveryId => "delivery id", "The webhook delivery: `id` of a delivery in `GET /v1/webhooks/{id}/deliveries`.";
+    SessionId => "session id", "The session: `id` of a session in `GET /v1/me/sessions`.";
 }
 
 /// A path whose one segment, `{id}`, is an id of this type.
@@ -108,7 +111,14 @@ macro_rules! id_segment {
     )*};
 }
 
-id_segment!(UserId, WorkgroupId, InvitationId, ApiTokenId, WebhookId);
+id_segment!(
+    UserId,
+    WorkgroupId,
+    InvitationId,
+    ApiTokenId,
+    WebhookId,
+    SessionId
+);
 
 /// `/v1/workgroups/{id}/members/{user_id}`: a workgroup and one of its members.
 #[derive(Debug, Clone, Copy)]

@@ -79,6 +79,12 @@ pub struct SignUpResponse {
     pub token_type: &'static str,
     #[schema(example = 3600)]
     pub expires_in: u32,
+    /// The session's refresh token (`POST /v1/auth/refresh`).
+    #[schema(example = "exr_kq3V9m0b7yR2Xw8QpZs4Lh1TnA6cJfGdEeUuIiOo5Kk")]
+    pub refresh_token: String,
+    /// Seconds until the refresh token expires unless refreshed before.
+    #[schema(example = 2_592_000)]
+    pub refresh_expires_in: i64,
 }
 
 /// What a sign-up answers, always the same whether or not the login already has a profile.
@@ -263,15 +269,22 @@ pub async fn confirm_sign_up(
             persistence::sign_ups::confirm(db, &login, &hash, &client, &limits.plans, now)
         })
         .await?;
-    let token = state
-        .tokens
-        .issue(user.identity_id, Some((account.id, user.id)), now)?;
+    let tokens = crate::sessions::open(
+        &state,
+        &req,
+        user.identity_id,
+        Some((account.id, user.id)),
+        now,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(SignUpResponse {
         account: AccountView::new(&account, &state.account_limits.plans),
         user: UserView::from(&user),
-        access_token: token.access_token,
-        token_type: token.token_type,
-        expires_in: token.expires_in,
+        access_token: tokens.access_token,
+        token_type: tokens.token_type,
+        expires_in: tokens.expires_in,
+        refresh_token: tokens.refresh_token,
+        refresh_expires_in: tokens.refresh_expires_in,
     }))
 }
 

@@ -1,17 +1,20 @@
-//! Logging in.
+//! Logging in, refreshing a session and logging out (rule 9).
 
+use crate::auth::SessionCaller;
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
 use crate::rate_limit::{Endpoint, PasswordTarget};
 use crate::reads::Bound;
 use crate::responses::*;
+use crate::secrets::{refresh_token, token_hash};
+use crate::sessions::{user_agent, TokenPair};
 use crate::state::AppState;
-use crate::tokens::AccessToken;
-use actix_web::{post, web, HttpRequest};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use domain::access::may_log_in;
 use domain::ids::AccountId;
 use domain::login::Login;
-use domain::DomainError;
+use domain::session::acting_without_account;
+use domain::{DomainError, FieldError};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -25,13 +28,17 @@ pub struct LoginBody {
     pub login: String,
     #[schema(example = "correct horse battery")]
     pub password: String,
-    /// The account to act in. Without it the token acts on the network profile only.
+    /// The account to act in. Without it, a profile that is an active user of exactly one
+    /// account acts in that one; of several (or none), the token acts on the network profile
+    /// only (`/v1/me` lists its accounts: log in again with one of them).
     #[schema(value_type = Option<AccountId>)]
     pub account_id: Option<Uuid>,
 }
 
-/// Log in: with `account_id` the token acts as the user in that account; without it, only on
-/// the network profile (`/v1/me` then lists the profile's accounts).
+/// Log in: opens a session and answers its first pair — a short-lived access token and a
+/// refresh token (`POST /v1/auth/refresh`). With `account_id` the session acts as the user in
+/// that account; without it, in the profile's only active account if it has exactly one, and
+/// otherwise on the network profile alone (`/v1/me` says which, and lists the accounts).
 ///
 /// Wrong passwords are counted per person, whichever of their logins is tried (wrong passwords
 /// on the accept page and for a login change count too), and per login that matches nobody;
@@ -46,7 +53,7 @@ pub struct LoginBody {
         "account_id": "01936f4e-8b7a-7cc3-9a4e-3f2b1c0d9e8f"
     })),
     responses(
-        (status = 200, description = "Logged in", body = AccessToken),
+        (status = 200, description = "Logged in", body = TokenPair),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -62,7 +69,7 @@ pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<LoginBody>,
-) -> Result<web::Json<AccessToken>, ApiError> {
+) -> Result<web::Json<TokenPair>, ApiError> {
     let now = state.clock.now();
     state.limits.check(Endpoint::Login, &req)?;
     let login =
@@ -91,19 +98,131 @@ pub async fn login(
             return Err(DomainError::InvalidCredentials.into());
         }
     };
-    let Some(account_id) = body.account_id.map(AccountId) else {
-        return Ok(web::Json(state.tokens.issue(identity, None, now)?));
+    let acting = match body.account_id.map(AccountId) {
+        Some(account_id) => {
+            let user = crate::reads::read(&state, Bound::Page, move |db| {
+                persistence::identities::user_of_identity(db, account_id, identity)
+            })
+            .await?;
+            // Not a user there: the same answer as a wrong password, so accounts are not probed.
+            let (user_id, status) = user.ok_or(DomainError::InvalidCredentials)?;
+            may_log_in(status)?;
+            Some((account_id, user_id))
+        }
+        None => {
+            let profile = crate::reads::read(&state, Bound::Page, move |db| {
+                persistence::identities::profile(db, identity)
+            })
+            .await?;
+            let users: Vec<_> = profile
+                .memberships
+                .iter()
+                .map(|m| (m.account_id, m.user_id, m.status))
+                .collect();
+            acting_without_account(&users)
+        }
     };
-    let user = crate::reads::read(&state, Bound::Page, move |db| {
-        persistence::identities::user_of_identity(db, account_id, identity)
-    })
-    .await?;
-    // Not a user there: the same answer as a wrong password, so accounts are not probed.
-    let (user_id, status) = user.ok_or(DomainError::InvalidCredentials)?;
-    may_log_in(status)?;
-    Ok(web::Json(state.tokens.issue(
-        identity,
-        Some((account_id, user_id)),
-        now,
+    Ok(web::Json(
+        crate::sessions::open(&state, &req, identity, acting, now).await?,
+    ))
+}
+
+/// The longest refresh token looked up; a longer one is refused unread.
+const REFRESH_TOKEN_MAX_CHARS: usize = 128;
+
+/// A session's refresh token.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshBody {
+    /// The newest refresh token of the session (at most 128 characters).
+    #[schema(
+        example = "exr_kq3V9m0b7yR2Xw8QpZs4Lh1TnA6cJfGdEeUuIiOo5Kk",
+        min_length = 1,
+        max_length = 128
+    )]
+    pub refresh_token: String,
+}
+
+/// Refresh a session: the refresh token is exchanged for a new pair, and is dead from then on.
+/// A refresh token presented again after its exchange has been copied: the answer is 401
+/// `refresh_token_reused` **and the whole session ends** — every access token of it is refused
+/// from its next request (reuse detection; a browser app refreshes once at a time and keeps
+/// only the newest refresh token). An unknown refresh token, or one of a session that ended
+/// or expired, is 401 `invalid_refresh_token`; a session whose user was dismissed since it
+/// opened, 401 `invalid_token`. Each refresh moves the session's end (`refresh_expires_in`),
+/// never past its maximum lifetime after the login.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body(content = RefreshBody, example = json!({
+        "refresh_token": "exr_kq3V9m0b7yR2Xw8QpZs4Lh1TnA6cJfGdEeUuIiOo5Kk"
+    })),
+    responses(
+        (status = 200, description = "A new pair", body = TokenPair),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 408, response = RequestTimeout),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/v1/auth/refresh")]
+pub async fn refresh(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<RefreshBody>,
+) -> Result<web::Json<TokenPair>, ApiError> {
+    let now = state.clock.now();
+    state.limits.check(Endpoint::Refresh, &req)?;
+    let length = body.refresh_token.chars().count();
+    let problem = match length {
+        0 => Some(("required", "the refresh token is empty".to_owned())),
+        n if n > REFRESH_TOKEN_MAX_CHARS => Some((
+            "too_long",
+            format!("a refresh token has at most {REFRESH_TOKEN_MAX_CHARS} characters"),
+        )),
+        _ => None,
+    };
+    if let Some((code, message)) = problem {
+        return Err(
+            DomainError::Invalid(vec![FieldError::new("refresh_token", code, message)]).into(),
+        );
+    }
+    let presented = token_hash(&body.refresh_token);
+    let (next, next_hash) = refresh_token();
+    let (agent, policy) = (user_agent(&req), state.sessions);
+    let session = state
+        .write(move |db| {
+            persistence::sessions::refresh(db, presented, next_hash, agent, policy, now)
+        })
+        .await?;
+    Ok(web::Json(crate::sessions::pair(
+        &state, &session, next, now,
     )?))
+}
+
+/// Log out: the caller's session ends — its access tokens are refused from the next request,
+/// its refresh token is dead. API tokens have no session (revoke one with `DELETE
+/// /v1/api-tokens/{id}`).
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    )
+)]
+#[post("/v1/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    caller: SessionCaller,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now();
+    let (identity, session) = (caller.actor.identity_id(), caller.session);
+    state
+        .write(move |db| persistence::sessions::log_out(db, identity, session, now))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

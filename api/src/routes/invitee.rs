@@ -164,6 +164,12 @@ pub struct AcceptResponse {
     #[schema(example = "Bearer")]
     pub token_type: &'static str,
     pub expires_in: u32,
+    /// The session's refresh token (`POST /v1/auth/refresh`).
+    #[schema(example = "exr_kq3V9m0b7yR2Xw8QpZs4Lh1TnA6cJfGdEeUuIiOo5Kk")]
+    pub refresh_token: String,
+    /// Seconds until the refresh token expires unless refreshed before.
+    #[schema(example = 2_592_000)]
+    pub refresh_expires_in: i64,
     pub user: UserView,
 }
 
@@ -253,13 +259,20 @@ pub async fn accept_invitation(
     let user = state
         .write(move |db| persistence::accept::accept(db, &hash, profile, now))
         .await?;
-    let token = state
-        .tokens
-        .issue(user.identity_id, Some((user.account_id, user.id)), now)?;
+    let tokens = crate::sessions::open(
+        &state,
+        &req,
+        user.identity_id,
+        Some((user.account_id, user.id)),
+        now,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(AcceptResponse {
-        access_token: token.access_token,
-        token_type: token.token_type,
-        expires_in: token.expires_in,
+        access_token: tokens.access_token,
+        token_type: tokens.token_type,
+        expires_in: tokens.expires_in,
+        refresh_token: tokens.refresh_token,
+        refresh_expires_in: tokens.refresh_expires_in,
         user: UserView::from(&user),
     }))
 }

@@ -15,6 +15,7 @@ pub mod invitee;
 pub mod members;
 pub mod metrics;
 pub mod network;
+pub mod sessions;
 pub mod users;
 pub mod webhooks;
 pub mod workgroups;
@@ -28,6 +29,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(accounts::sign_up)
         .service(accounts::confirm_sign_up)
         .service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(sessions::list_sessions)
+        .service(sessions::end_other_sessions)
+        .service(sessions::end_session)
         .service(users::me)
         .service(accounts::get_account)
         .service(accounts::patch_account)

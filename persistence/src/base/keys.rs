@@ -12,7 +12,7 @@ use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::Text;
 use diesel::QueryResult;
 use domain::ids::{
-    AccountId, ApiTokenId, IdentityId, InvitationId, UserId, WebhookId, WorkgroupId,
+    AccountId, ApiTokenId, IdentityId, InvitationId, SessionId, UserId, WebhookId, WorkgroupId,
 };
 use std::str::FromStr;
 
@@ -38,7 +38,8 @@ text_key!(
     WorkgroupId,
     InvitationId,
     ApiTokenId,
-    WebhookId
+    WebhookId,
+    SessionId
 );
 
 /// A word of the domain written into a statement's SQL as a literal (`'pending'`) instead of a

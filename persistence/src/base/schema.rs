@@ -244,6 +244,30 @@ diesel::joinable!(memberships -> workgroups (workgroup_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(invitations -> workgroups (workgroup_id));
 diesel::joinable!(login_changes -> identities (identity_id));
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        identity_id -> Text,
+        account_id -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+        expires_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        end_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (hash) {
+        hash -> Text,
+        session_id -> Text,
+        issued_at -> Timestamp,
+        exchanged_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(

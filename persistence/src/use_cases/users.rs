@@ -13,6 +13,7 @@ use crate::shared::webhook_switch_off::switch_off_orphans;
 use crate::tables::accounts::account_by_id;
 use crate::tables::identities::logins_of_locked;
 use crate::tables::invitations;
+use crate::tables::sessions;
 pub use crate::tables::users::UserFilter;
 use crate::tables::users::{self, make_way, user_by_id, visible_user, UserRecord};
 use crate::tables::webhooks::Owned;
@@ -25,6 +26,7 @@ use domain::ids::{AccountId, InvitationId, UserId};
 use domain::known_logins::{decide_reinstated_logins, PendingForLogins};
 use domain::login_change::ProfileLogins;
 use domain::seats::SeatChange;
+use domain::session::SessionEnd;
 use domain::transfer::{decide_admin_change, decide_transfer_to_intranet};
 use domain::DomainError;
 use serde_json::json;
@@ -67,6 +69,8 @@ pub fn dismiss(
         let user = user_by_id(conn, actor.account_id, id)?;
         let admins = active_admins(conn, actor.account_id)?;
         let seats = decide_dismiss(&actor, user.as_ref().map(subject_of), admins)?;
+        // Rule 9: the user's sessions end with it (its tokens are refused already: rule 8).
+        sessions::end_of_user(conn, id, SessionEnd::Dismissed, now)?;
         set_status(conn, &actor, user, UserStatus::Dismissed, seats, now)
     })
 }

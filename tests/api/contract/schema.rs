@@ -64,6 +64,8 @@ fn schema_matches_migrations() {
         sign_ups,
         sending_counters,
         code_attempts,
+        sessions,
+        refresh_tokens,
     );
     let columns: Vec<Column> = db
         .read(|conn| {

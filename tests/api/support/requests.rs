@@ -81,3 +81,28 @@ pub async fn owned_group(app: &TestApp, owner: &Person, body: Value) -> String {
     assert_eq!(status, StatusCode::CREATED, "{group}");
     group["id"].as_str().unwrap().to_owned()
 }
+
+/// The id of the session `token` belongs to (its `current` row in `GET /v1/me/sessions`).
+pub async fn session_of(app: &TestApp, token: &str) -> String {
+    let (status, body) = app.json(Method::GET, "/v1/me/sessions", token, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|s| s["current"] == true))
+        .and_then(|s| s["id"].as_str())
+        .unwrap_or_else(|| panic!("no current session in {body}"))
+        .to_owned()
+}
+
+/// A network-profile token of `login`'s person (password `PASSWORD`): a login without
+/// `account_id` gives one only to a profile of several accounts (of one, it acts in that one),
+/// so the person signs up a second account first.
+pub async fn profile_token(app: &TestApp, login: &str) -> String {
+    app.sign_up(login, "basic").await;
+    let (status, body) = app.login(login, PASSWORD, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let token = body["access_token"].as_str().unwrap().to_owned();
+    let (_, me) = app.json(Method::GET, "/v1/me", &token, None).await;
+    assert!(me.get("user_type").is_none(), "not a profile token: {me}");
+    token
+}

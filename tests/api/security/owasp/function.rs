@@ -27,6 +27,15 @@ const MODERATOR: Expect = Forbidden("workgroup_moderator_required");
 /// document has a row, or the sweep fails.
 const ROWS: &[(&str, Expect, Expect)] = &[
     ("GET /v1/me", Allowed, Allowed),
+    ("POST /v1/auth/logout", Allowed, Allowed),
+    ("GET /v1/me/sessions", Allowed, Allowed),
+    ("DELETE /v1/me/sessions", Allowed, Allowed),
+    // One's own sessions only: the admin's is 404 (`bola.rs`).
+    (
+        "DELETE /v1/me/sessions/{id}",
+        Other(404, "not_found"),
+        Other(404, "not_found"),
+    ),
     ("GET /v1/account", Allowed, Allowed),
     ("PATCH /v1/account", ADMIN, ADMIN),
     ("PUT /v1/account/plan", ADMIN, ADMIN),
@@ -132,6 +141,10 @@ const ROWS: &[(&str, Expect, Expect)] = &[
 /// The operations a network-profile token (a login without an account) may call.
 const PROFILE_OPERATIONS: &[&str] = &[
     "GET /v1/me",
+    "POST /v1/auth/logout",
+    "GET /v1/me/sessions",
+    "DELETE /v1/me/sessions",
+    "DELETE /v1/me/sessions/{id}",
     "GET /v1/network/profile",
     "POST /v1/network/profile/login-change",
     "POST /v1/network/profile/login-change/confirm",
@@ -191,9 +204,7 @@ async fn every_operation_refuses_callers_without_the_right_with_403_and_its_code
     let w = World::build().await;
     let a = &w.a;
     let mut tally = Tally::new("API5 function level");
-    let (status, profile) = w.app.login(&a.admin_email, PASSWORD, None).await;
-    assert_eq!(status, StatusCode::OK, "{profile}");
-    let profile = profile["access_token"].as_str().unwrap().to_owned();
+    let profile = profile_token(&w.app, &a.admin_email).await;
     let employee_token = api_token(&w, &a.employee.token, &all_scopes()).await;
     let external_token = api_token(&w, &a.external.token, &all_scopes()).await;
     // For each scope, a token of the admin's with every other one.

@@ -29,6 +29,7 @@ mod secrets;
 mod ssrf;
 
 use crate::support::helpers::*;
+use crate::support::requests::{profile_token, session_of};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -230,6 +231,8 @@ pub struct Tenant {
     pub token_secret: String,
     pub webhook: String,
     pub delivery: String,
+    /// A session of the admin's of its own (one the matrix may end).
+    pub session: String,
 }
 
 impl Tenant {
@@ -246,6 +249,7 @@ impl Tenant {
             "api_token" => vec![self.token_id.clone()],
             "webhook" => vec![self.webhook.clone()],
             "webhook_delivery" => vec![self.delivery.clone()],
+            "session" => vec![self.session.clone()],
             other => panic!("no row for ids of kind {other}: add them to owasp::Tenant"),
         }
     }
@@ -424,7 +428,13 @@ async fn tenant(app: &TestApp, name: &str, phones: &str) -> Tenant {
         .as_str()
         .unwrap_or_else(|| panic!("a delivery after the ping: {log}"))
         .to_owned();
+    let (status, second) = app
+        .login(&admin_email, PASSWORD, Some(&signed.account_id))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    let session = session_of(app, second["access_token"].as_str().unwrap()).await;
     Tenant {
+        session,
         account_id: signed.account_id,
         admin_email,
         admin,

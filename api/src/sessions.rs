@@ -1,0 +1,86 @@
+//! Opening sessions (rule 9): what a login, an accept and a sign-up's confirmation answer —
+//! an access token naming its session and the session's first refresh token.
+
+use crate::problem::ApiError;
+use crate::secrets::refresh_token;
+use crate::state::AppState;
+use actix_web::http::header::USER_AGENT;
+use actix_web::HttpRequest;
+use chrono::{DateTime, Utc};
+use domain::ids::{AccountId, IdentityId, UserId};
+use persistence::sessions::{Opening, SessionRecord};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An access token and the refresh token of its session.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TokenPair {
+    /// A short-lived JWT: send it as `Authorization: Bearer …`. It names its session and stops
+    /// working when the session ends, even before `expires_in`.
+    #[schema(example = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9…")]
+    pub access_token: String,
+    /// Always `Bearer`.
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    #[schema(example = 3600)]
+    pub expires_in: u32,
+    /// Exchanged at `POST /v1/auth/refresh` for a new pair, once: keep only the newest. One
+    /// presented again after its exchange ends the whole session.
+    #[schema(example = "exr_kq3V9m0b7yR2Xw8QpZs4Lh1TnA6cJfGdEeUuIiOo5Kk")]
+    pub refresh_token: String,
+    /// Seconds until the refresh token expires unless the session is refreshed before (each
+    /// refresh moves it, up to the session's maximum lifetime).
+    #[schema(example = 2_592_000)]
+    pub refresh_expires_in: i64,
+}
+
+/// The `User-Agent` a request came with.
+pub fn user_agent(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Opens a session of `identity`, acting as `acting` in its account when given, and answers
+/// its first pair.
+pub async fn open(
+    state: &AppState,
+    req: &HttpRequest,
+    identity: IdentityId,
+    acting: Option<(AccountId, UserId)>,
+    now: DateTime<Utc>,
+) -> Result<TokenPair, ApiError> {
+    let (refresh, hash) = refresh_token();
+    let opening = Opening {
+        identity,
+        acting,
+        user_agent: user_agent(req),
+        refresh_hash: hash,
+    };
+    let policy = state.sessions;
+    let session = state
+        .write(move |db| persistence::sessions::open(db, opening, policy, now))
+        .await?;
+    pair(state, &session, refresh, now)
+}
+
+/// The pair of a session that stands, with `refresh` its current refresh token.
+pub fn pair(
+    state: &AppState,
+    session: &SessionRecord,
+    refresh: String,
+    now: DateTime<Utc>,
+) -> Result<TokenPair, ApiError> {
+    let access = state
+        .tokens
+        .issue(session.identity_id, session.id, session.acting, now)?;
+    Ok(TokenPair {
+        access_token: access.access_token,
+        token_type: access.token_type,
+        expires_in: access.expires_in,
+        refresh_token: refresh,
+        refresh_expires_in: (session.expires_at - now).num_seconds().max(0),
+    })
+}

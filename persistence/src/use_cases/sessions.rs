@@ -1,0 +1,215 @@
+//! Sessions (rule 9): opened at a login, an accept or a sign-up's confirmation; refreshed
+//! with rotation and reuse detection (`domain::session::decide_refresh`); checked at every
+//! request an access token makes; listed and ended by their owner. Sessions belong to a
+//! profile, not to an account: no account's transaction is taken.
+
+use crate::base::db::Database;
+use crate::base::error::StoreError;
+pub use crate::tables::sessions::SessionRecord;
+use crate::tables::sessions::{self, kept_user_agent};
+use crate::tables::{refresh_tokens, users};
+use chrono::{DateTime, Utc};
+use domain::access::{authorize_user, UserStanding};
+use domain::ids::{AccountId, IdentityId, SessionId, UserId};
+use domain::session::{decide_refresh, kept_when_one_opens, Refresh, SessionEnd, SessionPolicy};
+use domain::DomainError;
+use uuid::Uuid;
+
+/// How often at most a session's `last_used_at` is written for its access tokens' requests
+/// (a refresh always writes it).
+pub const LAST_USED_GRANULARITY_SECONDS: i64 = 60;
+
+/// A session about to open: whose, acting as whom, from which user agent, and the hash of its
+/// first refresh token.
+#[derive(Debug, Clone)]
+pub struct Opening {
+    pub identity: IdentityId,
+    pub acting: Option<(AccountId, UserId)>,
+    pub user_agent: Option<String>,
+    pub refresh_hash: String,
+}
+
+/// Opens a session. Past `domain::session::MAX_LIVE_SESSIONS` live ones, the profile's least
+/// recently used give way.
+pub fn open(
+    db: &Database,
+    opening: Opening,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<SessionRecord, StoreError> {
+    db.write(move |conn| {
+        let kept = i64::try_from(kept_when_one_opens()).unwrap_or(i64::MAX);
+        for crowded in sessions::least_recently_used(conn, opening.identity, kept, now)? {
+            sessions::end(conn, opening.identity, crowded, SessionEnd::Crowded, now)?;
+        }
+        let session = SessionRecord {
+            id: SessionId(Uuid::now_v7()),
+            identity_id: opening.identity,
+            acting: opening.acting,
+            user_agent: kept_user_agent(opening.user_agent.as_deref()),
+            created_at: now,
+            last_used_at: now,
+            expires_at: policy.expires_at(now, now),
+            ended_at: None,
+        };
+        sessions::insert(conn, &session)?;
+        refresh_tokens::insert(conn, &opening.refresh_hash, session.id, now)?;
+        Ok(session)
+    })
+}
+
+/// Exchanges the refresh token hashed `presented` for the one hashed `next`: the session as it
+/// stands after. A token exchanged before ends its session (401 `refresh_token_reused`, the
+/// end committed all the same); an unknown token, or one of an ended or expired session, is
+/// 401 `invalid_refresh_token`; a session whose user may no longer act in the account (the
+/// user dismissed, even if reinstated since the session opened) is 401 `invalid_token`.
+pub fn refresh(
+    db: &Database,
+    presented: String,
+    next: String,
+    user_agent: Option<String>,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<SessionRecord, StoreError> {
+    // The outcome travels inside `Ok` so that a reuse's end of the session is committed.
+    db.write(move |conn| {
+        let found = match refresh_tokens::by_hash(conn, &presented)? {
+            Some((id, place)) => sessions::find(conn, id)?.map(|s| (place, s)),
+            None => None,
+        };
+        let decided = decide_refresh(
+            found.as_ref().map(|(place, s)| (*place, s.state())),
+            &policy,
+            now,
+        );
+        let (session, expires_at) = match (found, decided) {
+            (_, Err(e)) => return Ok(Err(e)),
+            (Some((_, s)), Ok(Refresh::EndForReuse)) => return end_for_reuse(conn, &s, now),
+            (Some((_, s)), Ok(Refresh::Rotate { expires_at })) => (s, expires_at),
+            (None, Ok(_)) => {
+                return Ok(Err(DomainError::Unreachable(
+                    "a refresh decided for a token of no session",
+                )))
+            }
+        };
+        if let Some((account, user)) = session.acting {
+            let standing = users::standing_of(conn, account, user)?;
+            authorize_user(
+                session.identity_id,
+                session.created_at.timestamp(),
+                account,
+                user,
+                standing,
+            )?;
+        }
+        if !refresh_tokens::exchange(conn, &presented, now)? {
+            // Exchanged a moment ago by another request with the same token.
+            return end_for_reuse(conn, &session, now);
+        }
+        refresh_tokens::insert(conn, &next, session.id, now)?;
+        let agent = kept_user_agent(user_agent.as_deref());
+        sessions::refreshed(conn, session.id, expires_at, agent.as_deref(), now)?;
+        Ok(Ok(SessionRecord {
+            expires_at,
+            last_used_at: now,
+            user_agent: agent.or(session.user_agent),
+            ..session
+        }))
+    })?
+    .map_err(StoreError::from)
+}
+
+fn end_for_reuse(
+    conn: &mut crate::base::db::DbConnection,
+    session: &SessionRecord,
+    now: DateTime<Utc>,
+) -> Result<Result<SessionRecord, DomainError>, StoreError> {
+    sessions::end(
+        conn,
+        session.identity_id,
+        session.id,
+        SessionEnd::RefreshTokenReused,
+        now,
+    )?;
+    Ok(Err(DomainError::RefreshTokenReused))
+}
+
+/// What a request with an access token of session `id` stands on: the session, if it is the
+/// profile's, and — for a session acting in an account — the user's standing there.
+pub fn authenticate(
+    db: &Database,
+    id: SessionId,
+    identity: IdentityId,
+) -> Result<(Option<SessionRecord>, Option<UserStanding>), StoreError> {
+    db.read(|conn| {
+        let session = sessions::of_identity(conn, identity, id)?;
+        let standing = match session.as_ref().and_then(|s| s.acting) {
+            Some((account, user)) => users::standing_of(conn, account, user)?,
+            None => None,
+        };
+        Ok((session, standing))
+    })
+}
+
+/// Whether a request at `now` is due to write the session's `last_used_at` ([`touch`]).
+pub fn use_is_due(session: &SessionRecord, now: DateTime<Utc>) -> bool {
+    session.last_used_at + chrono::Duration::seconds(LAST_USED_GRANULARITY_SECONDS) <= now
+}
+
+/// Records that an access token of the session was used now.
+pub fn touch(db: &Database, id: SessionId, now: DateTime<Utc>) -> Result<(), StoreError> {
+    db.write(move |conn| sessions::mark_used(conn, id, now))
+}
+
+/// The profile's live sessions, most recently used first.
+pub fn list(
+    db: &Database,
+    identity: IdentityId,
+    now: DateTime<Utc>,
+) -> Result<Vec<SessionRecord>, StoreError> {
+    let most = i64::try_from(domain::session::MAX_LIVE_SESSIONS).unwrap_or(i64::MAX);
+    db.read(|conn| sessions::live_of(conn, identity, now, most))
+}
+
+/// Ends the caller's own session (logout): its access tokens are refused from the next
+/// request, its refresh token is dead.
+pub fn log_out(
+    db: &Database,
+    identity: IdentityId,
+    id: SessionId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    db.write(move |conn| {
+        sessions::end(conn, identity, id, SessionEnd::LoggedOut, now)?;
+        Ok(())
+    })
+}
+
+/// Ends one of the profile's live sessions; 404 when it has no such live session.
+pub fn revoke(
+    db: &Database,
+    identity: IdentityId,
+    id: SessionId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    db.write(move |conn| {
+        let live =
+            sessions::of_identity(conn, identity, id)?.is_some_and(|s| s.state().is_live(now));
+        if !live || !sessions::end(conn, identity, id, SessionEnd::Revoked, now)? {
+            return Err(DomainError::NotFound("session").into());
+        }
+        Ok(())
+    })
+}
+
+/// Ends every session of the profile but `current` ("sign out everywhere else"); how many.
+pub fn revoke_others(
+    db: &Database,
+    identity: IdentityId,
+    current: SessionId,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    db.write(move |conn| {
+        sessions::end_of_identity(conn, identity, Some(current), SessionEnd::Revoked, now)
+    })
+}
