@@ -81,6 +81,8 @@ pub fn pair(
         token_type: access.token_type,
         expires_in: access.expires_in,
         refresh_token: refresh,
-        refresh_expires_in: (session.expires_at - now).num_seconds().max(0),
+        // Whole seconds, rounded up: a session capped at its maximum ends a fraction of a
+        // second into its last one.
+        refresh_expires_in: ((session.expires_at - now).num_milliseconds().max(0) + 999) / 1000,
     })
 }

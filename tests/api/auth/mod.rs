@@ -3,3 +3,4 @@
 mod login;
 mod login_change;
 mod login_throttling;
+mod sessions;
