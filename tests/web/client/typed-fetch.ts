@@ -4,7 +4,8 @@
 import type { paths } from "./api";
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
-type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+/** The operation at `path` and `method`. */
+export type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 /** The methods a path has. */
 export type MethodOf<P extends keyof paths> = {
   [M in Method]: paths[P][M] extends { responses: unknown } ? M : never;
@@ -28,7 +29,8 @@ export type Ok<O> = { [S in keyof Responses<O>]: S extends Success ? Json<Respon
 /** The problems the operation can answer with. */
 export type Failure<O> = { [S in keyof Responses<O>]: S extends Success ? never : Json<Responses<O>[S]> }[keyof Responses<O>];
 
-type Init<O> = { headers?: Record<string, string> } & (undefined extends Body<O> ? { body?: Body<O> } : { body: Body<O> }) &
+/** What a request to the operation takes: headers, its body and its parameters. */
+export type Init<O> = { headers?: Record<string, string> } & (undefined extends Body<O> ? { body?: Body<O> } : { body: Body<O> }) &
   ({} extends Params<O> ? { params?: Params<O> } : { params: Params<O> });
 
 export type Answer<O> =
