@@ -1,5 +1,5 @@
-//! Users of an account: the standing checked on every request, reads and lists filtered by
-//! what the caller may see, dismissal and reinstatement (rule 8).
+//! Users of an account: reads and lists filtered by what the caller may see, dismissal and
+//! reinstatement (rule 8). (The standing every request reads: `use_cases::sessions`.)
 
 use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
@@ -18,7 +18,7 @@ pub use crate::tables::users::UserFilter;
 use crate::tables::users::{self, make_way, user_by_id, visible_user, UserRecord};
 use crate::tables::webhooks::Owned;
 use chrono::{DateTime, Utc};
-use domain::access::{may_administer_account, AccountUser, UserStanding};
+use domain::access::{may_administer_account, AccountUser};
 use domain::audit::AuditAction;
 use domain::dismissal::{decide_dismiss, decide_reinstate, Subject};
 use domain::enums::{UserStatus, UserType};
@@ -30,15 +30,6 @@ use domain::session::SessionEnd;
 use domain::transfer::{decide_admin_change, decide_transfer_to_intranet};
 use domain::DomainError;
 use serde_json::json;
-
-/// The state of a token's user, read on every authenticated request.
-pub fn standing(
-    db: &Database,
-    account_id: AccountId,
-    user_id: UserId,
-) -> Result<Option<UserStanding>, StoreError> {
-    db.read(|conn| users::standing_of(conn, account_id, user_id))
-}
 
 /// One user, or 404 when it does not exist or the caller may not see it.
 pub fn get_user(db: &Database, actor: &AccountUser, id: UserId) -> Result<UserRecord, StoreError> {
