@@ -419,3 +419,29 @@ async fn a_login_without_an_account_acts_in_the_only_active_one() {
     let (_, who) = app.json(Method::GET, "/v1/me", &access, None).await;
     assert_eq!(who["id"], json!(acme.user_id), "{who}");
 }
+
+#[tokio::test]
+async fn a_profile_keeps_at_most_a_hundred_sessions_and_the_least_recently_used_gives_way() {
+    let app = TestApp::spawn_with(|c| c.public_burst = 500).await;
+    let acme = app.sign_up("ada@acme.example", "basic").await;
+    let res = app
+        .post("/v1/auth/logout", Some(&acme.token), json!({}))
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let mut sessions = Vec::new();
+    for _ in 0..101 {
+        sessions.push(log_in(&app, "ada@acme.example", Some(&acme.account_id)).await);
+    }
+    // The 101st crowded out the least recently used: the first.
+    let (newest, _) = sessions.last().unwrap();
+    let (_, list) = app.json(Method::GET, "/v1/me/sessions", newest, None).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 100);
+    let (access, refresh_token) = &sessions[0];
+    assert_eq!(me(&app, access).await, StatusCode::UNAUTHORIZED);
+    let (status, body) = refresh(&app, refresh_token).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("invalid_refresh_token"))
+    );
+    assert_eq!(me(&app, &sessions[1].0).await, StatusCode::OK);
+}

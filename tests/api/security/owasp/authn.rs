@@ -1,11 +1,12 @@
 //! API2, broken authentication: every authenticated operation of the document with tokens that
 //! must not work — forged, expired, another audience or issuer, `alg: none`, another HMAC
-//! algorithm, claims pointing at another account's user, a dismissed user's token, a revoked
+//! algorithm, claims pointing at another account's user or another person's session, no
+//! session at all, a logged-out session's token, a token of a session ended by a refresh
+//! token's reuse, a refresh token sent as a bearer token, a dismissed user's token, a revoked
 //! API token, a dismissed creator's API token, an expired API token — answers 401
-//! problem+json (`invalid_token`) with `WWW-Authenticate`, and changes nothing. There are no
-//! refresh tokens in this API (an access token is all a login gives), so there is no "refresh
-//! token used as access token" row. (`auth.rs` holds the same forgeries against `/v1/me`
-//! alone, and `dead_tokens.rs` / `api_tokens.rs` the lifecycle of each kind.)
+//! problem+json (`invalid_token`) with `WWW-Authenticate`, and changes nothing. (`auth.rs`
+//! holds the same forgeries against `/v1/me` alone, `sessions.rs` the sessions' lifecycle, and
+//! `dead_tokens.rs` / `api_tokens.rs` the lifecycle of each kind.)
 
 use super::*;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -97,6 +98,33 @@ async fn tokens_that_must_not_work_are_401_on_every_operation() {
     )
     .await;
     w.app.dismiss(&a.admin.token, &leaver.id).await;
+    // Sessions of the admin's that ended: one by logout, one by a refresh token's reuse.
+    let session = |body: &Value| {
+        (
+            body["access_token"].as_str().unwrap().to_owned(),
+            body["refresh_token"].as_str().unwrap().to_owned(),
+        )
+    };
+    let log_in = || w.app.login(&a.admin_email, PASSWORD, Some(&a.account_id));
+    let (logged_out, _) = session(&log_in().await.1);
+    let res = w
+        .app
+        .post("/v1/auth/logout", Some(&logged_out), json!({}))
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let (reused, reused_refresh) = session(&log_in().await.1);
+    for expected in [StatusCode::OK, StatusCode::UNAUTHORIZED] {
+        let res = w
+            .app
+            .post(
+                "/v1/auth/refresh",
+                None,
+                json!({"refresh_token": reused_refresh}),
+            )
+            .await;
+        assert_eq!(res.status(), expected);
+    }
+    let (_, live_refresh) = session(&log_in().await.1);
     let (status, _) = w
         .app
         .json(
@@ -132,6 +160,9 @@ async fn tokens_that_must_not_work_are_401_on_every_operation() {
     let bad_signature = format!("{head}.{}", URL_SAFE_NO_PAD.encode(b"not the signature"));
     let mut no_exp = claims.clone();
     no_exp.as_object_mut().unwrap().remove("exp");
+    let mut no_sid = claims.clone();
+    no_sid.as_object_mut().unwrap().remove("sid");
+    let b_session = with("sid", b_claims["sid"].clone());
 
     // The matrix's own check that it can tell: the admin's token, re-signed, works.
     let (status, me) = w
@@ -196,6 +227,20 @@ async fn tokens_that_must_not_work_are_401_on_every_operation() {
             "another account's user's token moved into this account",
             sign(&b_in_a, JWT_SECRET, Algorithm::HS256),
         ),
+        (
+            "a token without a session",
+            sign(&no_sid, JWT_SECRET, Algorithm::HS256),
+        ),
+        (
+            "a token naming another person's session",
+            sign(&b_session, JWT_SECRET, Algorithm::HS256),
+        ),
+        ("a logged-out session's token", logged_out),
+        (
+            "a token of a session its refresh token's reuse ended",
+            reused,
+        ),
+        ("a refresh token sent as a bearer token", live_refresh),
         ("a dismissed user's token", leaver.token.clone()),
         (
             "a dismissed creator's API token",
