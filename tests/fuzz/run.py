@@ -248,6 +248,14 @@ def fixtures(s: Server, hook_url: str) -> dict:
                       {"token": link_token(s, "ext@client.example"), "password": PASSWORD},
                       want=201)
     f["external_id"] = accepted["user"]["id"]
+    # Sessions: the external user is the one the fuzzer logs in, refreshes and logs out (each
+    # login opens a session, and a profile keeps 100: Ada's own, the fuzzer's, must not give
+    # way); a second session of Ada's is the one to end by id.
+    f["session_login"] = "ext@client.example"
+    f["refresh_token"] = accepted["refresh_token"]
+    second = s.call("POST", "/v1/auth/login", {"login": admin, "password": PASSWORD}, want=200)
+    sessions = s.call("GET", "/v1/me/sessions", token=second["access_token"], want=200)
+    f["throwaway_session_id"] = next(x["id"] for x in sessions["items"] if x["current"])
     # A second external user, to be removed from the workgroup.
     extranet("leaving@client.example")
     leaving = s.call("POST", "/v1/invitations/accept",
@@ -319,7 +327,9 @@ def operations(f: dict) -> list[dict]:
         op("decline_invitation", **{"body.token": f["decline_token"]}),
         op("get_api_token", **{"path.id": f["throwaway_api_token_id"]}),
         op("revoke_api_token", **{"path.id": f["throwaway_api_token_id"]}),
-        op("login", **{"body.login": f["admin_login"], "body.password": PASSWORD}),
+        op("login", **{"body.login": f["session_login"], "body.password": PASSWORD}),
+        op("refresh", **{"body.refresh_token": f["refresh_token"]}),
+        op("end_session", **{"path.id": f["throwaway_session_id"]}),
         op("request_login_change", **{"body.current_password": PASSWORD}),
         op("confirm_sign_up", **{"body.login": f["pending_signup"][0],
                                  "body.code": f["pending_signup"][1]}),
@@ -391,6 +401,10 @@ def run(label: str, binary: Path, args) -> tuple[bool, str]:
         record.unlink(missing_ok=True)
         env = dict(os.environ, FUZZ_RECORD=str(record), PYTHONPATH=str(HERE), PYTHONDONTWRITEBYTECODE="1",
                    SCHEMATHESIS_HOOKS="hooks")
+        if label == "bearer":
+            # A logout ends the caller's session: each is sent with a session of its own.
+            env["FUZZ_LOGOUT_LOGIN"] = json.dumps({"url": f"{server.url}/v1/auth/login",
+                                                   "login": f["session_login"], "password": PASSWORD})
         report = ROOT / "target" / "fuzz" / f"report-{label}"
         shutil.rmtree(report, ignore_errors=True)
         started = time.time()
