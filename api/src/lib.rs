@@ -5,6 +5,7 @@ pub mod auth;
 pub mod blocking;
 pub mod clock;
 pub mod config;
+pub mod cors;
 pub mod delivery;
 pub mod extract;
 pub mod idempotency;

@@ -147,10 +147,22 @@ impl Application {
             },
         );
         let read_timeout = config.request_read_timeout;
+        let cors_origins = config.cors_origins.clone();
+        if !cors_origins.is_empty() {
+            let origins: Vec<&str> = cors_origins.iter().collect();
+            tracing::info!(origins = %origins.join(", "), "browser pages on these origins may call /v1/ (CORS)");
+        }
         let server = HttpServer::new(move || {
             let recorder = metrics.clone();
             // The routes' own document is the same for every worker: `served` is made of it.
+            let origins = cors_origins.clone();
             let (app, _) = App::new()
+                // Innermost, so that every answer of the API — refusals too — passes through it,
+                // and its own answers to preflights through everything else.
+                .wrap(crate::cors::middleware(&cors_origins))
+                .wrap(actix_web::middleware::from_fn(move |req, next| {
+                    crate::cors::settle(origins.clone(), req, next)
+                }))
                 .wrap(ErrorHandlers::new().default_handler(problem::ensure_problem))
                 .wrap(actix_web::middleware::from_fn(crate::auth::authenticate))
                 .wrap_fn(crate::telemetry::request_scope)
