@@ -224,7 +224,8 @@ fn parse_resolve(spec: &str) -> Result<Vec<(String, std::net::IpAddr)>, String> 
 pub struct Config {
     pub bind: String,
     pub database_url: String,
-    /// `None`: a random key is generated at start (tokens die with the process).
+    /// `None`: on SQLite in a file, a generated secret kept beside the database
+    /// (`secret_file`); otherwise a random key per start (tokens die with the process).
     pub jwt_secret: Option<SecretString>,
     pub public_url: String,
     pub email: Transport,

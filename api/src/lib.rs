@@ -20,6 +20,7 @@ pub mod reads;
 pub mod responses;
 pub mod routes;
 pub mod scopes;
+pub mod secret_file;
 pub mod secrets;
 pub mod shutdown;
 pub mod startup;

@@ -72,7 +72,8 @@ impl Application {
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let keys = Keys::derive(config.jwt_secret.as_ref());
+        let secret = crate::secret_file::master_secret(config.jwt_secret.as_ref(), db.backend())?;
+        let keys = Keys::derive(secret.as_ref());
         let sealer = Arc::new(TokenSealer::new(&keys));
         // Each worker is woken by the writes that queue its work, once committed.
         let wakeup = Arc::new(Notify::new());
