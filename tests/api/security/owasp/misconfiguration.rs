@@ -3,8 +3,9 @@
 //! (`X-Content-Type-Options: nosniff`) and nobody to keep it (`Cache-Control: no-store`: tokens,
 //! people and secrets shown once must not stay in a browser's or a proxy's cache); no answer
 //! grants another origin access (no CORS headers, whatever `Origin` says) or names the server's
-//! software — with no `EXTRANET_CORS_ORIGINS` configured (listed origins: `cors.rs`). (Elsewhere: the accept page's Content-Security-Policy in `operations.rs`; TLS to
-//! the SMTP server in `smtp_tls.rs`.)
+//! software — with no `EXTRANET_CORS_ORIGINS` configured (listed origins: `cors.rs`).
+//! (Elsewhere: the accept page's Content-Security-Policy in `operations.rs`; TLS to the SMTP
+//! server in `smtp_tls.rs`.)
 
 use super::*;
 
