@@ -155,8 +155,8 @@ impl Application {
         }
         let server = HttpServer::new(move || {
             let recorder = metrics.clone();
-            // The routes' own document is the same for every worker: `served` is made of it.
             let origins = cors_origins.clone();
+            // The routes' own document is the same for every worker: `served` is made of it.
             let (app, _) = App::new()
                 // Innermost, so that every answer of the API — refusals too — passes through it,
                 // and its own answers to preflights through everything else.
