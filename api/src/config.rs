@@ -147,6 +147,8 @@ pub struct RawConfig {
     /// Seconds a client has to send a request's head, and again its body; a slower one is
     /// answered 408 and its connection closed.
     pub request_read_timeout_seconds: u32,
+    /// Origins (`scheme://host[:port]`, comma-separated) whose browser pages may call `/v1/`.
+    pub cors_origins: String,
 }
 
 impl Default for RawConfig {
@@ -190,6 +192,7 @@ impl Default for RawConfig {
             webhook_concurrency: 4,
             webhook_resolve: String::new(),
             request_read_timeout_seconds: 10,
+            cors_origins: String::new(),
         }
     }
 }
@@ -228,7 +231,8 @@ fn parse_resolve(spec: &str) -> Result<Vec<(String, std::net::IpAddr)>, String> 
 pub struct Config {
     pub bind: String,
     pub database_url: String,
-    /// `None`: a random key is generated at start (tokens die with the process).
+    /// `None`: on SQLite in a file, a generated secret kept beside the database
+    /// (`secret_file`); otherwise a random key per start (tokens die with the process).
     pub jwt_secret: Option<SecretString>,
     pub public_url: String,
     pub email: Transport,
@@ -254,6 +258,8 @@ pub struct Config {
     pub webhooks: WebhookSettings,
     /// How long a client has to send a request's head, and again its body.
     pub request_read_timeout: std::time::Duration,
+    /// The origins browser apps may call `/v1/` from (CORS), normalised.
+    pub cors_origins: crate::cors::Origins,
 }
 
 /// Whether `host` (a name or an address, maybe with brackets) is this machine's loopback.
@@ -419,6 +425,7 @@ impl Config {
             request_read_timeout: std::time::Duration::from_secs(u64::from(
                 raw.request_read_timeout_seconds.clamp(1, 3600),
             )),
+            cors_origins: crate::cors::Origins::parse(&raw.cors_origins)?,
         })
     }
 }
@@ -436,6 +443,7 @@ mod tests {
         assert_eq!(c.plans, Plans::default());
         assert!(c.jwt_secret.is_none());
         assert_eq!(c.request_read_timeout, std::time::Duration::from_secs(10));
+        assert!(c.cors_origins.is_empty());
     }
 
     #[test]
@@ -505,6 +513,13 @@ mod tests {
         assert!(Config::from_raw(raw)
             .unwrap_err()
             .contains("EXTRANET_PLANS"));
+        let raw = RawConfig {
+            cors_origins: "https://app.example.com/".into(),
+            ..RawConfig::default()
+        };
+        assert!(Config::from_raw(raw)
+            .unwrap_err()
+            .contains("EXTRANET_CORS_ORIGINS"));
     }
 
     #[test]
@@ -518,7 +533,15 @@ mod tests {
             jail.set_env("EXTRANET_SMS", "http://127.0.0.1:9999/sms");
             jail.set_env("DATABASE_URL", "postgres://localhost/x");
             jail.set_env("EXTRANET_REQUEST_READ_TIMEOUT_SECONDS", "3");
+            jail.set_env(
+                "EXTRANET_CORS_ORIGINS",
+                "https://App.example.com,http://127.0.0.1:5173",
+            );
             let c = Config::load(None).map_err(figment::Error::from)?;
+            assert_eq!(
+                c.cors_origins.iter().collect::<Vec<_>>(),
+                ["https://app.example.com", "http://127.0.0.1:5173"]
+            );
             assert_eq!(c.request_read_timeout, std::time::Duration::from_secs(3));
             assert_eq!(c.bind, "0.0.0.0:9000");
             assert_eq!(c.sms, Transport::Url("http://127.0.0.1:9999/sms".into()));

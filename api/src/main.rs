@@ -65,20 +65,24 @@ fn main() -> ExitCode {
                 let db = persistence::Database::connect(&url, &persistence::PoolOptions::default())
                     .map_err(|e| e.to_string())?;
                 let applied = db.migrate().map_err(|e| e.to_string())?;
-                tracing::info!(backend = db.backend().name(), applied = applied.len(), "migrations applied");
+                tracing::info!(
+                    backend = db.backend().name(),
+                    applied = applied.len(),
+                    "migrations applied"
+                );
                 Ok(())
             }
             Command::Serve => {
-                if config.jwt_secret.is_none() {
-                    tracing::warn!(
-                        "EXTRANET_JWT_SECRET is not set: using a random key, so access tokens stop working when the server restarts"
-                    );
-                }
                 for warning in config.warnings() {
                     tracing::warn!("{warning}");
                 }
                 let bind = config.bind.clone();
-                let backend = config.database_url.split(':').next().unwrap_or_default().to_owned();
+                let backend = config
+                    .database_url
+                    .split(':')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
                 let app = Application::build(config).await?;
                 tracing::info!(%bind, port = app.port(), backend, "serving; Swagger UI at /docs");
                 app.run().await.map_err(|e| e.to_string())

@@ -1,7 +1,8 @@
 //! Keys and secrets. Every key comes from `EXTRANET_JWT_SECRET` through HKDF-SHA256, each with
 //! its own label, so that no key serves two purposes (a leaked signing key opens no sealed
-//! token, and the other way round). Without a configured secret the master key is random and
-//! everything derived from it dies with the process.
+//! token, and the other way round). Without a configured secret the master key is the one kept
+//! beside a SQLite database file (`secret_file`), or else random, and then everything derived
+//! from it dies with the process.
 //!
 //! Invitation tokens: 256 random bits, shown only to the invitee (in the message), stored only
 //! as a SHA-256 hash. Between the request and the delivery the token rests in the outbox

@@ -72,7 +72,8 @@ impl Application {
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let keys = Keys::derive(config.jwt_secret.as_ref());
+        let secret = crate::secret_file::master_secret(config.jwt_secret.as_ref(), db.backend())?;
+        let keys = Keys::derive(secret.as_ref());
         let sealer = Arc::new(TokenSealer::new(&keys));
         // Each worker is woken by the writes that queue its work, once committed.
         let wakeup = Arc::new(Notify::new());
@@ -148,10 +149,22 @@ impl Application {
             },
         );
         let read_timeout = config.request_read_timeout;
+        let cors_origins = config.cors_origins.clone();
+        if !cors_origins.is_empty() {
+            let origins: Vec<&str> = cors_origins.iter().collect();
+            tracing::info!(origins = %origins.join(", "), "browser pages on these origins may call /v1/ (CORS)");
+        }
         let server = HttpServer::new(move || {
             let recorder = metrics.clone();
+            let origins = cors_origins.clone();
             // The routes' own document is the same for every worker: `served` is made of it.
             let (app, _) = App::new()
+                // Innermost, so that every answer of the API — refusals too — passes through it,
+                // and its own answers to preflights through everything else.
+                .wrap(crate::cors::middleware(&cors_origins))
+                .wrap(actix_web::middleware::from_fn(move |req, next| {
+                    crate::cors::settle(origins.clone(), req, next)
+                }))
                 .wrap(ErrorHandlers::new().default_handler(problem::ensure_problem))
                 .wrap(actix_web::middleware::from_fn(crate::auth::authenticate))
                 .wrap_fn(crate::telemetry::request_scope)

@@ -1,5 +1,6 @@
-// Browser tests: Swagger UI at /docs and the accept page at /accept, in Debian's chromium
-// (playwright-core, no browser download), against a server this script starts itself.
+// Browser tests: Swagger UI at /docs, the accept page at /accept, and pages on other origins
+// calling the API (CORS), in Debian's chromium (playwright-core, no browser download), against
+// a server this script starts itself.
 // One line per check (`ok - …` / `not ok - …`), screenshots in target/browser/, and a
 // non-zero exit when any check failed.
 //   node tests/web/browser.mjs      (EXTRANET_BIN: the binary, default target/debug/extranet)
@@ -7,7 +8,7 @@ import { chromium } from 'playwright-core';
 import { mkdir } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer } from './server.mjs';
+import { startFrontend, startServer } from './server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -37,6 +38,9 @@ function equal(got, want, what) {
 
 let server;
 let browser;
+// Two frontends on origins of their own: the server lists the first in EXTRANET_CORS_ORIGINS.
+let listedFrontend;
+let unlistedFrontend;
 
 // Every page's console errors, uncaught exceptions and CSP violations. A response with an
 // error status that the page asked for (404, 410, …) is part of the contract, not an error
@@ -430,6 +434,70 @@ async function run() {
     }
   });
 
+  // ---------------------------------------------------------------- a frontend on another origin
+
+  // What a single-page app does: a bearer token and a JSON body, so the browser asks first
+  // (a CORS preflight). Run in the page, from its own origin.
+  const callFromPage = (page, path, token, body) =>
+    page.evaluate(
+      async ({ url, token, body }) => {
+        try {
+          const res = await fetch(url, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+          return { status: res.status, body: await res.json(), requestId: res.headers.get('X-Request-Id') };
+        } catch (e) {
+          return { error: `${e.name}: ${e.message}` };
+        }
+      },
+      { url: `${server.url}${path}`, token, body }
+    );
+  // The preflights the server answered with `status` so far (its own count, on /metrics).
+  const preflights = async (status) => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('http_requests_total{') && l.includes('method="OPTIONS"') && l.includes(`status="${status}"`))
+      .reduce((n, l) => n + Number(l.trim().split(/\s+/).pop()), 0);
+  };
+  const workgroupNamed = async (name) => {
+    const list = await server.expectStatus(200, 'GET', `/v1/workgroups?limit=200`, undefined, adminToken);
+    return list.items.find((g) => g.name === name);
+  };
+
+  await check('CORS: a page on a listed origin (another port) calls the API with a token and a JSON body, and reads the answers', async () => {
+    const p = await newPage();
+    await p.goto(listedFrontend.origin);
+    const before = await preflights(204);
+    const created = await callFromPage(p, '/v1/workgroups', adminToken, { name: 'Made by the frontend', kind: 'project', allow_external: true });
+    equal(created.error, undefined, 'fetch');
+    equal(created.status, 201, 'POST /v1/workgroups from the page');
+    equal(created.body.name, 'Made by the frontend', 'the body, read by the page');
+    assert(created.requestId, 'X-Request-Id is readable (exposed)');
+    assert((await preflights(204)) > before, 'the browser sent a preflight, and it was allowed');
+    // A refusal is readable too: the problem's code and fields.
+    const refused = await callFromPage(p, '/v1/workgroups', adminToken, { name: '', kind: 'project' });
+    equal(refused.status, 422, 'an invalid body');
+    equal(refused.body.code, 'validation_failed', 'the problem, read by the page');
+    assert((await workgroupNamed('Made by the frontend')) !== undefined, 'the workgroup exists');
+    await p.done();
+    return `preflight 204, then 201 and 422 read from ${listedFrontend.origin}`;
+  });
+
+  await check('CORS: the same call from a page on an unlisted origin is blocked: fetch rejects, nothing is done', async () => {
+    const p = await newPage();
+    await p.goto(unlistedFrontend.origin);
+    const before = await preflights(400);
+    const blocked = await callFromPage(p, '/v1/workgroups', adminToken, { name: 'Made by a stranger', kind: 'project' });
+    assert(blocked.error && blocked.error.startsWith('TypeError'), `fetch must reject, got ${JSON.stringify(blocked)}`);
+    assert((await preflights(400)) > before, 'its preflight reached the server and was refused');
+    equal(await workgroupNamed('Made by a stranger'), undefined, 'a workgroup made anyway');
+    await p.done(/CORS policy|Failed to load resource: net::ERR_FAILED/);
+    return blocked.error;
+  });
+
   await check('accept page: no console errors or CSP violations on any page', async () => {
     assert(pageErrors.length === 0, pageErrors.join('\n'));
   });
@@ -437,7 +505,9 @@ async function run() {
 
 await mkdir(shotsDir, { recursive: true });
 try {
-  server = await startServer(bin);
+  listedFrontend = await startFrontend('A frontend the API lists');
+  unlistedFrontend = await startFrontend('A frontend it does not');
+  server = await startServer(bin, { env: { EXTRANET_CORS_ORIGINS: listedFrontend.origin } });
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
   await run();
 } catch (e) {
@@ -446,6 +516,7 @@ try {
 } finally {
   if (browser) await browser.close();
   if (server) await server.stop();
+  for (const frontend of [listedFrontend, unlistedFrontend]) if (frontend) await frontend.stop();
 }
 console.log(failures ? `# ${failures} check(s) failed` : '# all checks passed');
 process.exit(failures ? 1 : 0);

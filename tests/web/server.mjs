@@ -3,6 +3,7 @@
 // or `code`), and small helpers to call its API as a client would.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,7 +45,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // `options.beside`: a running server whose database this one shares (a second process on
 // the same SQLite file, as several servers share one database); `options.wrapper`: a command
 // to run the binary with, e.g. `['faketime', '+8 days']` for a server whose clock is ahead;
-// `options.env`: settings of its own (`{EXTRANET_TOKEN_TTL_SECONDS: '1'}`).
+// `options.env`: settings of its own (`EXTRANET_CORS_ORIGINS`, `EXTRANET_TOKEN_TTL_SECONDS`).
 export async function startServer(bin, options = {}) {
   const ownDir = !options.beside;
   const dir = options.beside?.dir ?? (await mkdtemp(join(tmpdir(), 'extranet-browser-')));
@@ -67,7 +68,7 @@ export async function startServer(bin, options = {}) {
       // Two wrong passwords for a profile, then one per 3 s: a real 429 within a short test.
       EXTRANET_LOGIN_FAILURE_BURST: '2',
       EXTRANET_LOGIN_FAILURE_INTERVAL_SECONDS: '3',
-      ...options.env,
+      ...(options.env ?? {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -209,4 +210,24 @@ export async function startServer(bin, options = {}) {
     await sleep(100);
   }
   return { url, dir, request, expectStatus, message, signUp, invite, stop, log };
+}
+
+// A frontend of its own on another origin: a tiny page served from a port of its own
+// (`http://127.0.0.1:PORT`), from which a browser calls the API as a single-page app would.
+export async function startFrontend(title) {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>` +
+    `<body><h1>${title}</h1></body></html>`;
+  const server = createHttpServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(html);
+  });
+  const port = await freePort();
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

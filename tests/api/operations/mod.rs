@@ -1,7 +1,8 @@
-//! What operators rely on: metrics, several processes on one database, crashes and stops under load, a database outage, SMTP over TLS.
+//! What operators rely on: metrics, several processes on one database, crashes and stops under load, a database outage, SMTP over TLS, development keys that survive a restart.
 
 mod crashes;
 mod db_outage;
+mod dev_secret;
 mod metrics;
 mod processes;
 mod smtp_tls;

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The binary next to the test executable (`make test` builds it first).
-fn binary() -> std::path::PathBuf {
+pub fn binary() -> std::path::PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
     let bin = dir.join("extranet");
@@ -64,8 +64,20 @@ impl ServerProcess {
     }
 
     pub async fn start_with(database_url: &str, sms_url: &str, env: &[(&str, &str)]) -> Self {
+        Self::start_without(database_url, sms_url, env, &[]).await
+    }
+
+    /// As [`ServerProcess::start_with`], with the variables `without` left out of the server's
+    /// environment (`EXTRANET_JWT_SECRET`: the server as `make run` starts it).
+    pub async fn start_without(
+        database_url: &str,
+        sms_url: &str,
+        env: &[(&str, &str)],
+        without: &[&str],
+    ) -> Self {
+        let mut command = Command::new(binary());
         // Port 0: the server binds a port the system chooses and says which in its log.
-        let mut child = Command::new(binary())
+        command
             .arg("serve")
             .env("EXTRANET_BIND", "127.0.0.1:0")
             .env("DATABASE_URL", database_url)
@@ -74,7 +86,11 @@ impl ServerProcess {
             .env("EXTRANET_EMAIL", "console")
             // Everything the server says, so that a test can look for what it must not say.
             .env("EXTRANET_LOG", "debug")
-            .envs(env.iter().copied())
+            .envs(env.iter().copied());
+        for name in without {
+            command.env_remove(name);
+        }
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -2,9 +2,11 @@
 //! document, Swagger UI, health and metrics — tells browsers not to guess its content type
 //! (`X-Content-Type-Options: nosniff`) and nobody to keep it (`Cache-Control: no-store`: tokens,
 //! people and secrets shown once must not stay in a browser's or a proxy's cache); no answer
-//! grants another origin access (no CORS headers, whatever `Origin` says) or names the server's
-//! software. (Elsewhere: the accept page's Content-Security-Policy in `operations.rs`; TLS to
-//! the SMTP server in `smtp_tls.rs`.)
+//! grants another origin access (no CORS header at all, whatever `Origin` says; a browser's
+//! preflight is refused) or names the server's software — with no `EXTRANET_CORS_ORIGINS`
+//! configured (listed origins: `cors.rs`).
+//! (Elsewhere: the accept page's Content-Security-Policy in `operations.rs`; TLS to the SMTP
+//! server in `smtp_tls.rs`.)
 
 use super::*;
 
@@ -27,12 +29,17 @@ fn assert_hardened(what: &str, res: &reqwest::Response) {
         "{what} ({}): Cache-Control is {cache:?}",
         res.status()
     );
-    for name in [
-        "access-control-allow-origin",
-        "access-control-allow-credentials",
-        "server",
-        "x-powered-by",
-    ] {
+    let cors: Vec<&str> = h
+        .keys()
+        .map(|n| n.as_str())
+        .filter(|n| n.starts_with("access-control-"))
+        .collect();
+    assert!(
+        cors.is_empty(),
+        "{what} ({}) sends CORS headers: {cors:?}",
+        res.status()
+    );
+    for name in ["server", "x-powered-by"] {
         assert!(
             h.get(name).is_none(),
             "{what} ({}) sends {name}: {:?}",
@@ -67,6 +74,26 @@ async fn every_answer_is_nosniff_no_store_and_grants_no_other_origin() {
         // Without a token (401 or, on public operations, the refusal of an empty request)…
         let res = send(op.method.clone(), path.clone(), None).await.unwrap();
         assert_hardened(&op.label(), &res);
+        tally.requests += 1;
+        // A browser's preflight for it: refused, granting nothing.
+        let res = client
+            .request(Method::OPTIONS, w.app.url(&path))
+            .header("Origin", "https://evil.example")
+            .header("Access-Control-Request-Method", op.method.as_str())
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization, content-type",
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::BAD_REQUEST,
+            "preflight {}",
+            op.label()
+        );
+        assert_hardened(&format!("preflight {}", op.label()), &res);
         tally.requests += 1;
         // …and, for reads, the administrator's success.
         if op.method == Method::GET {

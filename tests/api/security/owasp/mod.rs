@@ -8,7 +8,7 @@
 //! | API4 unrestricted resource consumption | `resources.rs` |
 //! | API5 broken function level authorization | `function.rs`, `scope_data.rs` |
 //! | API7 server side request forgery | `ssrf.rs` |
-//! | API8 security misconfiguration | `misconfiguration.rs` |
+//! | API8 security misconfiguration | `misconfiguration.rs`, `cors.rs` |
 //!
 //! The rows come from the server's own OpenAPI document (`api::openapi::document()`): every
 //! operation, its `security` (bearer, API token scope, public), the `x-extranet-id` tag of each
@@ -20,6 +20,7 @@
 
 mod authn;
 mod bola;
+mod cors;
 mod function;
 mod misconfiguration;
 mod property;
