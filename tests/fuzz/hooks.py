@@ -5,10 +5,7 @@
   every operation was reached.
 - `before_call` makes every well-formed `Idempotency-Key` unique to its request, as a client
   does (a new key for a new request): the fuzzer draws short keys and reuses them with other
-  bodies, which the server refuses (422 `idempotency_key_reused`) before reading the body. And,
-  in the bearer run (FUZZ_LOGOUT_LOGIN), it sends each `POST /v1/auth/logout` and `DELETE
-  /v1/me/sessions` with a session of its own, logged in for it: with the run's token they
-  would end the run's session, or the one the fuzzer is given to end by id.
+  bodies, which the server refuses (422 `idempotency_key_reused`) before reading the body.
 - `filter_failure` drops the few "schema-valid request rejected" (ST202) failures that no
   schema can prevent, each named below by operation and problem code, with its reason. Every
   other failure, and these same refusals with any other code, fail the run.
@@ -22,7 +19,6 @@ import json
 import os
 import re
 import threading
-import urllib.request
 from collections import defaultdict
 
 import schemathesis
@@ -39,29 +35,12 @@ _sent = itertools.count()
 _WELL_FORMED_KEY = re.compile(r"^[!-~]{1,240}$")  # the header's pattern, with room for a suffix
 
 
-# What ends the caller's session (a logout), or every other session of its person: sent with a
-# session of another person's, logged in for it, so that neither the run's session nor the one
-# `DELETE /v1/me/sessions/{id}` is given to end comes to an end.
-_ENDS_SESSIONS = {"/v1/auth/logout": "POST", "/v1/me/sessions": "DELETE"}
-
-
-def _fresh_session() -> str:
-    """An access token of a new session of the person FUZZ_LOGOUT_LOGIN names."""
-    spec = json.loads(os.environ["FUZZ_LOGOUT_LOGIN"])
-    body = json.dumps({"login": spec["login"], "password": spec["password"]}).encode()
-    request = urllib.request.Request(spec["url"], data=body, headers={"content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)["access_token"]
-
-
 @schemathesis.hook
 def before_call(context, case, kwargs):
     headers = case.headers or {}
     for name, value in list(headers.items()):
         if name.lower() == "idempotency-key" and isinstance(value, str) and _WELL_FORMED_KEY.match(value):
             headers[name] = f"{value}~{next(_sent)}"
-    if os.environ.get("FUZZ_LOGOUT_LOGIN") and _ENDS_SESSIONS.get(case.operation.path) == case.method.upper():
-        case.headers = {**headers, "Authorization": f"Bearer {_fresh_session()}"}
 
 
 @schemathesis.hook
@@ -88,15 +67,6 @@ ACCEPTED_REFUSALS = {
         "right is not something a schema can say",
     ("POST /v1/network/profile/login-change/confirm", "invalid_code"):
         "as for the sign-up: a one-time code sent to the new login",
-    ("POST /v1/auth/refresh", "refresh_token_reused"):
-        "a refresh token is exchanged once: the fixture's token works the first time, and every "
-        "later presentation of it is a reuse by design (reuse detection)",
-    ("POST /v1/auth/refresh", "invalid_refresh_token"):
-        "a refresh token is a secret the server issued: which strings are live (and whether the "
-        "session a reuse ended is over) is not something a schema can say",
-    ("DELETE /v1/me/sessions/{id}", "not_found"):
-        "the fixture's session ends at the first call (or when `DELETE /v1/me/sessions` ends "
-        "every other one): ending it again is 404, like any session that is not live",
     ("POST /v1/api-tokens", "in_the_past"):
         "`expires_at` must be in the future: a fact about the clock, not the shape",
     ("POST /v1/invitations", "duplicate_invitee"):

@@ -248,11 +248,18 @@ def fixtures(s: Server, hook_url: str) -> dict:
                       {"token": link_token(s, "ext@client.example"), "password": PASSWORD},
                       want=201)
     f["external_id"] = accepted["user"]["id"]
-    # Sessions: the external user is the one the fuzzer logs in, refreshes and logs out (each
-    # login opens a session, and a profile keeps 100: Ada's own, the fuzzer's, must not give
-    # way); a second session of Ada's is the one to end by id.
+    # Sessions. The external user is the one the fuzzer logs in (each login opens a session,
+    # and a profile keeps 100: Ada's, whose session the run uses, must not give way), and a
+    # session of theirs is the one it refreshes (once; then each refresh is a reuse). A second
+    # session of Ada's is the one it ends by id.
     f["session_login"] = "ext@client.example"
-    f["refresh_token"] = accepted["refresh_token"]
+    f["refresh_token"] = s.call("POST", "/v1/auth/login",
+                                {"login": f["session_login"], "password": PASSWORD},
+                                want=200)["refresh_token"]
+    # A logout ends the caller's session: another of theirs, not the run's (once; then 401).
+    f["logout_token"] = s.call("POST", "/v1/auth/login",
+                               {"login": f["session_login"], "password": PASSWORD},
+                               want=200)["access_token"]
     second = s.call("POST", "/v1/auth/login", {"login": admin, "password": PASSWORD}, want=200)
     sessions = s.call("GET", "/v1/me/sessions", token=second["access_token"], want=200)
     f["throwaway_session_id"] = next(x["id"] for x in sessions["items"] if x["current"])
@@ -262,6 +269,9 @@ def fixtures(s: Server, hook_url: str) -> dict:
                      {"token": link_token(s, "leaving@client.example"), "password": PASSWORD},
                      want=201)
     f["leaving_id"] = leaving["user"]["id"]
+    # "Sign out everywhere else" ends this person's other sessions (with the run's token it
+    # would end Ada's second one before it is ended by id).
+    f["sign_out_elsewhere_token"] = leaving["access_token"]
 
     # An employee, made admin, who asks Ada into two workgroups (one to accept, one to decline).
     invite(s, bearer, {"type": "intranet", "invitees": [
@@ -297,7 +307,7 @@ def fixtures(s: Server, hook_url: str) -> dict:
     return f
 
 
-def operations(f: dict) -> list[dict]:
+def operations(f: dict, bearer_run: bool) -> list[dict]:
     """schemathesis' `[[operations]]`: the ids and secrets each operation is given."""
 
     def op(operation_id: str, **parameters) -> dict:
@@ -330,6 +340,13 @@ def operations(f: dict) -> list[dict]:
         op("login", **{"body.login": f["session_login"], "body.password": PASSWORD}),
         op("refresh", **{"body.refresh_token": f["refresh_token"]}),
         op("end_session", **{"path.id": f["throwaway_session_id"]}),
+    ] + [
+        # The bearer run's only: the API-token run must see its own token refused (403).
+        {"include-operation-id": operation_id, "headers": {"Authorization": f"Bearer {token}"}}
+        for operation_id, token in (("logout", f["logout_token"]),
+                                    ("end_other_sessions", f["sign_out_elsewhere_token"]))
+        if bearer_run
+    ] + [
         op("request_login_change", **{"body.current_password": PASSWORD}),
         op("confirm_sign_up", **{"body.login": f["pending_signup"][0],
                                  "body.code": f["pending_signup"][1]}),
@@ -382,7 +399,7 @@ def config(token: str, f: dict, args) -> str:
         "[phases.stateful]",
         f"max-steps = {args.max_steps}",
     ]
-    for operation in operations(f):
+    for operation in operations(f, token == f["bearer"]):
         lines += ["", "[[operations]]"]
         lines += [f"{json.dumps(k)} = {toml_value(v)}" for k, v in operation.items()]
     return "\n".join(lines) + "\n"
@@ -401,10 +418,6 @@ def run(label: str, binary: Path, args) -> tuple[bool, str]:
         record.unlink(missing_ok=True)
         env = dict(os.environ, FUZZ_RECORD=str(record), PYTHONPATH=str(HERE), PYTHONDONTWRITEBYTECODE="1",
                    SCHEMATHESIS_HOOKS="hooks")
-        if label == "bearer":
-            # A logout ends the caller's session: each is sent with a session of its own.
-            env["FUZZ_LOGOUT_LOGIN"] = json.dumps({"url": f"{server.url}/v1/auth/login",
-                                                   "login": f["session_login"], "password": PASSWORD})
         report = ROOT / "target" / "fuzz" / f"report-{label}"
         shutil.rmtree(report, ignore_errors=True)
         started = time.time()
