@@ -104,7 +104,7 @@ fn code_binding(login: &Login) -> String {
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetBody {
     /// The email address or E.164 phone number the person signs in with.
-    #[schema(example = "ada@acme.example")]
+    #[schema(example = "ann@client.example")]
     pub login: String,
 }
 
@@ -115,7 +115,7 @@ pub struct PasswordResetStarted {
     #[schema(example = "reset_requested")]
     pub status: &'static str,
     /// The login as the server understood it (normalised).
-    #[schema(example = "ada@acme.example")]
+    #[schema(example = "ann@client.example")]
     pub login: String,
     /// Seconds a code stays valid.
     #[schema(example = 900)]
@@ -139,7 +139,7 @@ pub struct PasswordResetStarted {
 #[utoipa::path(
     tag = "auth",
     security(()),
-    request_body(content = PasswordResetBody, example = json!({"login": "ada@acme.example"})),
+    request_body(content = PasswordResetBody, example = json!({"login": "ann@client.example"})),
     responses(
         (status = 202, description = "Asked for; a code went to the login if it is a profile's", body = PasswordResetStarted),
         (status = 400, response = BadRequest),
@@ -200,7 +200,7 @@ fn reset_code() -> Field {
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetConfirmBody {
     /// The login the code was sent to.
-    #[schema(example = "ada@acme.example")]
+    #[schema(example = "ann@client.example")]
     pub login: String,
     #[schema(schema_with = reset_code)]
     pub code: String,
@@ -224,7 +224,7 @@ pub struct PasswordResetConfirmBody {
     tag = "auth",
     security(()),
     request_body(content = PasswordResetConfirmBody, example = json!({
-        "login": "ada@acme.example",
+        "login": "ann@client.example",
         "code": "048213",
         "new_password": "a new and longer passphrase"
     })),
