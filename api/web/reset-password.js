@@ -231,7 +231,7 @@
       return reportFields(
         [{ field: 'code', message: 'This code is not right, or it has expired or been used already.' }],
         'reset-error',
-        'Check the code in your latest message, or ask for a new code.'
+        'Check the code in your message, or ask for a new code.'
       );
     }
     if (r.status === 422 && r.data && Array.isArray(r.data.errors) && r.data.errors.length) {

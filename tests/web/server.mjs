@@ -43,7 +43,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // `options.beside`: a running server whose database this one shares (a second process on
 // the same SQLite file, as several servers share one database); `options.wrapper`: a command
-// to run the binary with, e.g. `['faketime', '+8 days']` for a server whose clock is ahead.
+// to run the binary with, e.g. `['faketime', '+8 days']` for a server whose clock is ahead;
+// `options.env`: more settings, e.g. `{ EXTRANET_APP_URL: … }`.
 export async function startServer(bin, options = {}) {
   const ownDir = !options.beside;
   const dir = options.beside?.dir ?? (await mkdtemp(join(tmpdir(), 'extranet-browser-')));
@@ -66,6 +67,7 @@ export async function startServer(bin, options = {}) {
       // Two wrong passwords for a profile, then one per 3 s: a real 429 within a short test.
       EXTRANET_LOGIN_FAILURE_BURST: '2',
       EXTRANET_LOGIN_FAILURE_INTERVAL_SECONDS: '3',
+      ...(options.env ?? {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
