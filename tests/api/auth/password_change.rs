@@ -185,3 +185,53 @@ async fn only_the_person_changes_their_password_never_an_api_token() {
     assert_eq!(me_status(&app, &ada.token).await, StatusCode::UNAUTHORIZED);
     assert_eq!(me_status(&app, &profile).await, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn two_changes_at_once_from_two_sessions_leave_exactly_one_password() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up("ada@acme.example", "free").await;
+    let (other, _) = session(&app, "ada@acme.example", &ada.account_id).await;
+    let (first, second) = tokio::join!(
+        change(&app, &ada.token, PASSWORD, "first new passphrase"),
+        change(&app, &other, PASSWORD, "second new passphrase"),
+    );
+    let outcomes = [first.status(), second.status()];
+    // One wins; the other finds its session ended or the password no longer the one it
+    // checked — never both written, never both sessions left standing.
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|s| **s == StatusCode::NO_CONTENT)
+            .count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes.iter().all(|s| matches!(
+            *s,
+            StatusCode::NO_CONTENT | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+        )),
+        "{outcomes:?}"
+    );
+    let (winner, password) = if outcomes[0] == StatusCode::NO_CONTENT {
+        (&ada.token, "first new passphrase")
+    } else {
+        (&other, "second new passphrase")
+    };
+    let loser = if winner == &ada.token {
+        &other
+    } else {
+        &ada.token
+    };
+    assert_eq!(me_status(&app, winner).await, StatusCode::OK);
+    assert_eq!(me_status(&app, loser).await, StatusCode::UNAUTHORIZED);
+    for candidate in [PASSWORD, "first new passphrase", "second new passphrase"] {
+        let (status, _) = app.login("ada@acme.example", candidate, None).await;
+        let want = if candidate == password {
+            StatusCode::OK
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        assert_eq!(status, want, "{candidate}");
+    }
+}

@@ -375,3 +375,28 @@ async fn a_reset_lets_the_owner_in_at_once_after_a_guesser_locked_their_logins()
     let (status, _) = app.login("ada@acme.example", NEW_PASSWORD, None).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn a_phone_login_resets_by_text_message() {
+    let app = TestApp::spawn().await;
+    let phone = "+14155550123";
+    let (status, body) = app
+        .sign_up_with(
+            json!({"name": "Acme", "admin": {"phone": phone, "password": PASSWORD,
+            "first_name": "Ada", "last_name": "Lovelace"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Typed with spaces, as people do: the code goes to the number it means.
+    let before = app.codes_sent(phone).len();
+    let (status, body) = ask(&app, "+1 415 555 0123").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["login"], phone);
+    let code = app.code_sent(phone, before).await;
+    let res = confirm(&app, "+1 (415) 555-0123", &code, NEW_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.login(phone, NEW_PASSWORD, None).await.0, StatusCode::OK);
+    let texts = app.sms.wait_for(phone, before + 2).await;
+    let notice = texts.last().unwrap()["text"].as_str().unwrap().to_owned();
+    assert!(notice.contains("was reset"), "{notice}");
+}
