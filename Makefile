@@ -114,8 +114,8 @@ test-web-readme:
 	$(CARGO) build -p api --bin extranet
 	EXTRANET_BIN="$${CARGO_TARGET_DIR:-target}/debug/extranet" ./scripts/readme-walkthrough.sh
 
-## test-web-browser: Swagger UI at /docs, the accept page at /accept and pages on other origins
-## calling the API (CORS), in Debian's chromium
+## test-web-browser: Swagger UI at /docs, the accept page at /accept, the reset-password page
+## at /reset-password and pages on other origins calling the API (CORS), in Debian's chromium
 ## (playwright-core drives it; no browser is downloaded; `faketime` runs a second server eight
 ## days ahead for an expired link); screenshots in target/browser/
 test-web-browser: $(WEB_DEPS)

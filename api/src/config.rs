@@ -77,6 +77,9 @@ pub struct RawConfig {
     pub database_url: String,
     pub jwt_secret: Option<String>,
     pub public_url: String,
+    /// The frontend's address, where the accept and reset-password pages send people next
+    /// (empty: none).
+    pub app_url: String,
     pub email: String,
     pub sms: String,
     pub plans: Option<String>,
@@ -158,6 +161,7 @@ impl Default for RawConfig {
             database_url: "sqlite://data/extranet.db".into(),
             jwt_secret: None,
             public_url: "http://127.0.0.1:8080".into(),
+            app_url: String::new(),
             email: "console".into(),
             sms: "console".into(),
             plans: None,
@@ -226,6 +230,30 @@ fn parse_resolve(spec: &str) -> Result<Vec<(String, std::net::IpAddr)>, String> 
         .collect()
 }
 
+/// `EXTRANET_APP_URL`: empty for none, otherwise an absolute http(s) URL with a host and no
+/// credentials (it is shown to people as a link).
+fn parse_app_url(spec: &str) -> Result<Option<String>, String> {
+    let spec = spec.trim();
+    if spec.is_empty() {
+        return Ok(None);
+    }
+    let refused = || {
+        format!(
+            "EXTRANET_APP_URL must be the frontend's http(s) address, e.g. \
+             https://app.example.com, not `{spec}`"
+        )
+    };
+    let url = reqwest::Url::parse(spec).map_err(|_| refused())?;
+    let fine = matches!(url.scheme(), "http" | "https")
+        && url.host_str().is_some_and(|h| !h.is_empty())
+        && url.username().is_empty()
+        && url.password().is_none();
+    if !fine {
+        return Err(refused());
+    }
+    Ok(Some(url.to_string()))
+}
+
 /// Checked configuration the server runs with.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -235,6 +263,8 @@ pub struct Config {
     /// (`secret_file`); otherwise a random key per start (tokens die with the process).
     pub jwt_secret: Option<SecretString>,
     pub public_url: String,
+    /// The frontend's address (`EXTRANET_APP_URL`), an http(s) URL, if set.
+    pub app_url: Option<String>,
     pub email: Transport,
     pub sms: Transport,
     pub plans: Plans,
@@ -379,6 +409,7 @@ impl Config {
             database_url: raw.database_url,
             jwt_secret,
             public_url: raw.public_url.trim_end_matches('/').to_owned(),
+            app_url: parse_app_url(&raw.app_url)?,
             plans,
             log: raw.log,
             token_ttl_seconds: raw.token_ttl_seconds,
@@ -433,6 +464,32 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_app_url_is_an_http_address_or_nothing() {
+        assert_eq!(parse_app_url("  "), Ok(None));
+        assert_eq!(
+            parse_app_url("https://app.example.com").unwrap().as_deref(),
+            Some("https://app.example.com/")
+        );
+        assert_eq!(
+            parse_app_url("http://127.0.0.1:5173/portal?x=1")
+                .unwrap()
+                .as_deref(),
+            Some("http://127.0.0.1:5173/portal?x=1")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "app.example.com",
+            "ftp://app.example.com",
+            "https://user:pw@app.example.com",
+            "data:text/html,hi",
+        ] {
+            assert!(parse_app_url(bad).is_err(), "{bad}");
+        }
+        let c = Config::from_raw(RawConfig::default()).unwrap();
+        assert_eq!(c.app_url, None);
+    }
 
     #[test]
     fn defaults_are_the_documented_ones() {

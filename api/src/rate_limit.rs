@@ -1,5 +1,5 @@
 //! Rate limits. On the public endpoints (sign-up and its confirmation, login, refresh, the
-//! accept page's lookup, accept and decline): a leaky bucket per client address and endpoint, like
+//! accept page's lookup, accept and decline, a password reset and its confirmation): a leaky bucket per client address and endpoint, like
 //! Bitrix24's (2 requests/s, bursts of 50 by default). On failed password checks: a bucket per
 //! person (network profile), whichever of its logins or whichever endpoint the password was
 //! tried through, and one per login that matches nobody, so that credential stuffing from
@@ -36,6 +36,10 @@ pub enum Endpoint {
     Accept,
     /// Exchanging a refresh token.
     Refresh,
+    /// Asking for a password reset code.
+    PasswordReset,
+    /// Resetting a password with its code.
+    PasswordResetConfirm,
 }
 
 fn too_many(wait: Duration, detail: &str) -> ApiError {
@@ -150,10 +154,26 @@ pub enum PasswordTarget {
 /// once per `interval` more; once over, every attempt on it is refused until then — the right
 /// password too, so that the limit tells nothing about the password. Counted per server process.
 pub struct LoginFailures {
-    limiter: DefaultKeyedRateLimiter<PasswordTarget>,
+    limiter: DefaultKeyedRateLimiter<(PasswordTarget, u64)>,
     clock: DefaultClock,
     blocked: Mutex<HashMap<PasswordTarget, Instant>>,
+    /// The targets forgiven lately ([`LoginFailures::forgive`]): each counts in a fresh bucket
+    /// of its own generation, since the limiter cannot empty one key's bucket.
+    forgiven: Mutex<HashMap<PasswordTarget, Forgiven>>,
+    /// How long a bucket takes to drain from full: past it, an old generation's bucket is as
+    /// good as a new one.
+    drains_in: Duration,
 }
+
+/// A forgiven target's generation, and when it last counted (forgiven, or a failure since).
+#[derive(Debug, Clone, Copy)]
+struct Forgiven {
+    generation: u64,
+    touched: Instant,
+}
+
+/// Generations of forgiven targets, never reused.
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl LoginFailures {
     pub fn new(burst: u32, interval: Duration) -> Self {
@@ -165,11 +185,19 @@ impl LoginFailures {
             limiter: RateLimiter::keyed(quota),
             clock: DefaultClock::default(),
             blocked: Mutex::new(HashMap::new()),
+            forgiven: Mutex::new(HashMap::new()),
+            drains_in: interval.saturating_mul(burst.get()),
         }
     }
 
     fn blocked(&self) -> std::sync::MutexGuard<'_, HashMap<PasswordTarget, Instant>> {
         self.blocked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn forgiven(&self) -> std::sync::MutexGuard<'_, HashMap<PasswordTarget, Forgiven>> {
+        self.forgiven
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -188,17 +216,44 @@ impl LoginFailures {
 
     /// Counts a failed password check against `target`.
     pub fn failed(&self, target: &PasswordTarget) {
-        if let Err(not_until) = self.limiter.check_key(target) {
+        let generation = match self.forgiven().get_mut(target) {
+            Some(f) => {
+                f.touched = Instant::now();
+                f.generation
+            }
+            None => 0,
+        };
+        if let Err(not_until) = self.limiter.check_key(&(target.clone(), generation)) {
             let wait = not_until.wait_time_from(self.clock.now());
             self.blocked().insert(target.clone(), Instant::now() + wait);
         }
     }
 
-    /// Forgets targets whose buckets have drained and whose blocks have ended.
+    /// Forgets `target`'s failures: its owner proved who they are another way (a password
+    /// reset with the code sent to their login), so whoever was guessing must not keep them
+    /// out. Its block ends and it counts from an empty bucket again.
+    pub fn forgive(&self, target: &PasswordTarget) {
+        self.blocked().remove(target);
+        let generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.forgiven().insert(
+            target.clone(),
+            Forgiven {
+                generation,
+                touched: Instant::now(),
+            },
+        );
+    }
+
+    /// Forgets targets whose buckets have drained and whose blocks have ended, and forgiven
+    /// targets whose every bucket has drained since (their next failure may count from
+    /// generation 0 again: that bucket is as empty by now).
     pub fn forget_idle(&self) {
         self.limiter.retain_recent();
         let now = Instant::now();
         self.blocked().retain(|_, until| *until > now);
+        let drains_in = self.drains_in;
+        self.forgiven()
+            .retain(|_, f| now.saturating_duration_since(f.touched) <= drains_in);
     }
 }
 
@@ -252,5 +307,27 @@ mod tests {
         assert!(failures.check(&bo).is_ok());
         let unknown = PasswordTarget::UnknownLogin(Login::parse("ann@client.example").unwrap());
         assert!(failures.check(&unknown).is_ok());
+    }
+
+    #[test]
+    fn a_forgiven_target_starts_over_with_an_empty_bucket() {
+        let failures = LoginFailures::new(3, Duration::from_secs(60));
+        let ann = PasswordTarget::Profile(IdentityId(uuid::Uuid::from_u128(1)));
+        for _ in 0..4 {
+            failures.failed(&ann);
+        }
+        assert!(failures.check(&ann).is_err());
+        failures.forgive(&ann);
+        assert!(failures.check(&ann).is_ok());
+        // Three more failures are free again, as for anyone; the fourth blocks.
+        for _ in 0..3 {
+            failures.failed(&ann);
+            assert!(failures.check(&ann).is_ok());
+        }
+        failures.failed(&ann);
+        assert!(failures.check(&ann).is_err());
+        // Forgetting idle targets keeps a forgiven one whose bucket has not drained.
+        failures.forget_idle();
+        assert!(failures.check(&ann).is_err());
     }
 }

@@ -114,6 +114,7 @@ pub const TABLE: &[(&str, &str, Needs)] = &[
     ("GET", "/v1/network/profile", PROFILE),
     ("POST", "/v1/network/profile/login-change", PROFILE),
     ("POST", "/v1/network/profile/login-change/confirm", PROFILE),
+    ("POST", "/v1/network/profile/password", PROFILE),
 ];
 
 /// Response fields an API token reads only with a scope: schema, property, scope. The views

@@ -110,6 +110,7 @@ impl Application {
             resolver: GuardedResolver::new(&config.webhooks),
             webhooks: config.webhooks.clone(),
             signup_sms: config.signup_sms,
+            app_url: config.app_url.clone(),
             clock,
             sealer,
             db: db.clone(),
@@ -196,6 +197,8 @@ impl Application {
                 .split_for_parts();
             app.service(routes::accept_page::script)
                 .service(routes::accept_page::style)
+                .service(routes::reset_password_page::script)
+                .service(routes::reset_password_page::style)
                 // `/docs` as README and the contract write it: Swagger UI lives at `/docs/`.
                 .route(
                     "/docs",
@@ -258,7 +261,9 @@ impl Application {
                 let swept = crate::blocking::run(move || {
                     let expired = persistence::lifecycle::sweep_expired(&db, now)?;
                     let forgotten = persistence::idempotency::forget_old(&db, now)?;
-                    let sign_ups = persistence::sign_ups::forget_dead(&db, now)?;
+                    // Codes past use: waiting sign-ups and password resets.
+                    let sign_ups = persistence::sign_ups::forget_dead(&db, now)?
+                        + persistence::passwords::forget_dead(&db, now)?;
                     let counters = persistence::quotas::forget_old(&db, now)?
                         + persistence::code_attempts::forget_old(&db, now)?;
                     Ok::<_, persistence::StoreError>((expired, forgotten, sign_ups, counters))

@@ -29,6 +29,8 @@ pub struct AppState {
     pub webhooks: crate::config::WebhookSettings,
     /// Whether accounts may be signed up by phone (`EXTRANET_SIGNUP_SMS`).
     pub signup_sms: bool,
+    /// The frontend's address (`EXTRANET_APP_URL`), where the pages send people next.
+    pub app_url: Option<String>,
     /// Checks webhook URLs where they resolve to.
     pub resolver: crate::delivery::webhooks::GuardedResolver,
     /// What `/metrics` shows.

@@ -17,6 +17,12 @@
   };
 
   const $ = (id) => document.getElementById(id);
+  // The frontend's address (EXTRANET_APP_URL), written into the page by the server; '' if none.
+  const APP_URL = (() => {
+    const meta = document.querySelector('meta[name="extranet-app-url"]');
+    const url = meta ? meta.content.trim() : '';
+    return /^https?:\/\//i.test(url) ? url : '';
+  })();
   let token = '';
   let found = null; // the lookup's answer
   let busy = false;
@@ -290,6 +296,19 @@
     $('welcome-next').textContent = 'To work in ' + account + ', sign in with ' + login + ' and ' +
       (existing ? 'the password of your profile' : 'the password you just chose') + '.' +
       (existing ? ' The same profile now gives you access to ' + account + ' and to your other accounts.' : '');
+    const app = $('welcome-app');
+    app.textContent = '';
+    if (APP_URL) {
+      const link = document.createElement('a');
+      link.href = APP_URL;
+      link.id = 'app-link';
+      link.dataset.testid = 'app-link';
+      link.textContent = APP_URL;
+      app.append('Sign in at ', link, '.');
+    } else {
+      app.textContent = 'This server does not know the address of the app you sign in to: ' +
+        'ask the person who invited you where to sign in.';
+    }
     found = null;
     token = '';
     show('welcome');

@@ -1,13 +1,13 @@
 //! Wrong codes slow a guesser down; they never cancel the code (rule 11).
 //!
-//! A code that proves a login (a sign-up's, a login change's) has [`CODE_DIGITS`] digits and
-//! lives [`CODE_TTL_MINUTES`]. Each wrong code counts against the login (or profile) it was
-//! tried for and against the client address it came from. A few are free; after them each try
-//! waits twice as long as the last (429 with `Retry-After`), the right code too — the answer
-//! tells nothing — and once the wait is over the owner's code still works. Nobody can make a
-//! stranger's code useless by guessing wrong, and [`most_guesses_within`] a code's life keeps a
-//! guesser's odds below 1 in 10⁴ (see the tests). Failures are forgotten once a code's life has
-//! passed without one.
+//! A code that proves a login (a sign-up's, a login change's, a password reset's) has
+//! [`CODE_DIGITS`] digits and lives [`CODE_TTL_MINUTES`]. Each wrong code counts against the
+//! login (or profile) it was tried for and against the client address it came from. A few are
+//! free; after them each try waits twice as long as the last (429 with `Retry-After`), the
+//! right code too — the answer tells nothing — and once the wait is over the owner's code
+//! still works. Nobody can make a stranger's code useless by guessing wrong, and
+//! [`most_guesses_within`] a code's life keeps a guesser's odds below 1 in 10⁴ (see the
+//! tests). Failures are forgotten once a code's life has passed without one.
 
 use crate::error::DomainError;
 use crate::ids::IdentityId;
@@ -94,6 +94,7 @@ pub struct Attempts {
 pub enum CodeKind {
     SignUp,
     LoginChange,
+    PasswordReset,
 }
 
 impl CodeKind {
@@ -101,6 +102,7 @@ impl CodeKind {
         match self {
             Self::SignUp => "sign-up",
             Self::LoginChange => "login-change",
+            Self::PasswordReset => "password-reset",
         }
     }
 }
@@ -130,6 +132,17 @@ impl AttemptCounter {
         [
             Self::Profile(CodeKind::LoginChange, profile),
             Self::Client(CodeKind::LoginChange, client.to_owned()),
+        ]
+    }
+
+    /// The counters of a code tried to reset the password of `login`'s profile from `client`.
+    /// Counted per login as typed, whether or not it is a profile's (so that an unknown login
+    /// is slowed down, and answered, exactly like a known one); a code works only for the
+    /// login it was sent to, so each login's codes meet the bound of a sign-up's.
+    pub fn for_password_reset(login: &Login, client: &str) -> [Self; 2] {
+        [
+            Self::Login(CodeKind::PasswordReset, login.as_str().to_owned()),
+            Self::Client(CodeKind::PasswordReset, client.to_owned()),
         ]
     }
 
@@ -256,6 +269,18 @@ mod tests {
             panic!("expected a wait")
         };
         assert_eq!(retry_after_seconds, 7);
+    }
+
+    #[test]
+    fn reset_codes_count_apart_from_sign_up_codes_of_the_same_login() {
+        let login = Login::parse("ann@client.example").unwrap();
+        let [by_login, by_client] = AttemptCounter::for_password_reset(&login, "198.51.100.7");
+        assert_eq!(by_login.key(), "password-reset:ann@client.example");
+        assert_eq!(by_client.key(), "password-reset-from:198.51.100.7");
+        assert!(by_login.cleared_by_success() && !by_client.cleared_by_success());
+        assert_eq!(by_login.policy(), AttemptPolicy::PER_SUBJECT);
+        let [sign_up, _] = AttemptCounter::for_sign_up(&login, "198.51.100.7");
+        assert_ne!(sign_up.key(), by_login.key());
     }
 
     #[test]

@@ -124,6 +124,65 @@ pub fn render_login_changed(channel: Channel, new_login: &str) -> Rendered {
     Rendered { subject, text }
 }
 
+/// The code to reset a profile's password, sent to the login someone named. Whoever asked
+/// has proved nothing, so it carries none of their words (rule 11): the code, the product, the
+/// page where the code is typed (`page`, the server's own address), and what to do if one did
+/// not ask. A text message leaves the page out to stay one message.
+pub fn render_password_reset_code(
+    channel: Channel,
+    code: &str,
+    minutes: i64,
+    page: &str,
+) -> Rendered {
+    let subject = format!("{code} is your code to reset your {PRODUCT} password");
+    let text = match channel {
+        Channel::Sms => format!(
+            "{code} is your code to reset your {PRODUCT} password. It expires in {minutes} min. Not you? Ignore this."
+        ),
+        Channel::Email | Channel::Webhook => format!(
+            "Hello,\n\nsomeone (we hope you) asked to reset the password of the {PRODUCT} \
+             profile that signs in with this address. To choose a new password, enter this \
+             code:\n\n    {code}\n\nat {page}\n\nIt expires in {minutes} minutes. If it was \
+             not you, ignore this message: your password stays as it is.\n"
+        ),
+    };
+    Rendered { subject, text }
+}
+
+/// The notice to each login of a profile that its password was replaced — changed by its
+/// owner (`reset` false: the other sessions were signed out) or reset with a code (`reset`
+/// true: every session was). It says what to do if it was not them: reset the password at
+/// `page`.
+pub fn render_password_replaced(channel: Channel, reset: bool, page: &str) -> Rendered {
+    let (subject, what, sessions) = if reset {
+        (
+            "Your password was reset",
+            "was reset with a code sent to one of its logins",
+            "every session was signed out",
+        )
+    } else {
+        (
+            "Your password was changed",
+            "was changed",
+            "every other session was signed out",
+        )
+    };
+    let text = match channel {
+        Channel::Sms => format!(
+            "The password of your {PRODUCT} profile {what}. Not you? Reset it at once and tell your administrator."
+        ),
+        Channel::Email | Channel::Webhook => format!(
+            "Hello,\n\nthe password of your {PRODUCT} profile {what}, and {sessions}.\n\nIf \
+             you did not do this, reset your password at once at {page} and tell your \
+             administrator.\n"
+        ),
+    };
+    Rendered {
+        subject: subject.to_owned(),
+        text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +256,49 @@ mod tests {
         );
         let sms = render_invitation(Channel::Sms, &m);
         assert!(sms.text.ends_with(m.link) && !sms.text.contains('\n'));
+    }
+    #[test]
+    fn a_reset_code_says_only_the_code_the_product_the_page_and_what_to_do_if_unasked() {
+        let page = "http://127.0.0.1:8080/reset-password";
+        for channel in [Channel::Sms, Channel::Email] {
+            let r = render_password_reset_code(channel, "048213", 15, page);
+            assert!(
+                r.subject.starts_with("048213 is your code"),
+                "{}",
+                r.subject
+            );
+            assert!(
+                r.text.contains("048213") && r.text.contains(PRODUCT),
+                "{}",
+                r.text
+            );
+            assert!(
+                r.text.contains("15 min") && r.text.contains("gnore this"),
+                "{}",
+                r.text
+            );
+        }
+        assert!(
+            render_password_reset_code(Channel::Email, "048213", 15, page)
+                .text
+                .contains(page)
+        );
+        let sms = render_password_reset_code(Channel::Sms, "048213", 15, page).text;
+        assert!(sms.len() <= 160 && !sms.contains('\n'), "{sms}");
+    }
+
+    #[test]
+    fn a_password_notice_says_what_happened_and_where_to_reset_it() {
+        let page = "http://127.0.0.1:8080/reset-password";
+        let changed = render_password_replaced(Channel::Email, false, page);
+        assert_eq!(changed.subject, "Your password was changed");
+        assert!(changed.text.contains("every other session") && changed.text.contains(page));
+        let reset = render_password_replaced(Channel::Email, true, page);
+        assert_eq!(reset.subject, "Your password was reset");
+        assert!(reset.text.contains("every session was signed out"));
+        for reset in [false, true] {
+            let sms = render_password_replaced(Channel::Sms, reset, page).text;
+            assert!(sms.len() <= 160 && !sms.contains('\n'), "{sms}");
+        }
     }
 }

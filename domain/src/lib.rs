@@ -14,12 +14,15 @@
 //!   the ways out), [`login_change`] (a profile's new login, proved by a code);
 //! - rule 8, dismissal blocks access: [`access::authorize_user`], [`dismissal`]; API tokens
 //!   act as their creator within their scopes: [`api_token`];
-//! - rule 9, sessions: [`session`] (rotation, reuse detection, how long they last);
+//! - rule 9, sessions: [`session`] (rotation, reuse detection, how long they last); which
+//!   sessions a password change or reset ends: [`password_reset::sessions_ended_by`];
 //! - who may do what with the account and its users: [`access`];
 //! - sending quotas (Security): [`sending`]; rule 11, nothing a stranger starts costs someone
 //!   else: the budgets of codes ([`sending::code_counters`]), wrong codes that slow a guesser
 //!   but never cancel ([`code_attempts`]), codes that carry no stranger's text
-//!   ([`delivery::render_sign_up_code`]);
+//!   ([`delivery::render_sign_up_code`], [`delivery::render_password_reset_code`]), a password
+//!   reset that no later request or wrong guess cancels
+//!   ([`password_reset::decide_password_reset_confirmation`]);
 //! - webhooks: where they may be sent (SSRF), signed, retried, switched off: [`webhook`].
 
 pub mod access;
@@ -41,6 +44,7 @@ pub mod names;
 #[cfg(feature = "openapi")]
 mod openapi;
 pub mod password;
+pub mod password_reset;
 pub mod plan;
 pub mod retry;
 pub mod scope;

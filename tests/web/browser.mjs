@@ -1,6 +1,6 @@
-// Browser tests: Swagger UI at /docs, the accept page at /accept, and pages on other origins
-// calling the API (CORS), in Debian's chromium (playwright-core, no browser download), against
-// a server this script starts itself.
+// Browser tests: Swagger UI at /docs, the accept page at /accept, the reset-password page at
+// /reset-password, and pages on other origins calling the API (CORS), in Debian's chromium
+// (playwright-core, no browser download), against a server this script starts itself.
 // One line per check (`ok - …` / `not ok - …`), screenshots in target/browser/, and a
 // non-zero exit when any check failed.
 //   node tests/web/browser.mjs      (EXTRANET_BIN: the binary, default target/debug/extranet)
@@ -259,6 +259,8 @@ async function run() {
     equal(await text(page, '#welcome-title'), 'Welcome, Bob!', 'welcome');
     assert((await text(page, '#welcome-text')).includes('You joined Acme Web Agency'), 'joined the account');
     assert((await text(page, '#welcome-next')).includes('bob@client.example'), 'says how to sign in');
+    assert((await text(page, '#welcome-app')).includes('does not know the address of the app'), 'no app address: said plainly');
+    equal(await page.locator('#welcome-app a').count(), 0, 'no link without EXTRANET_APP_URL');
     equal(await focused(page), 'welcome-title', 'focus');
     const stored = await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length);
     equal(stored, 0, 'nothing stored in the browser');
@@ -498,7 +500,143 @@ async function run() {
     return blocked.error;
   });
 
-  await check('accept page: no console errors or CSP violations on any page', async () => {
+  // ---------------------------------------------------------------- the reset-password page
+
+  const RITA = { email: 'rita@acme.example', password: 'correct horse battery', first_name: 'Rita', last_name: 'Moss' };
+  const rita = await server.signUp('Rita & Co', RITA);
+  const NEW_PASSWORD = 'a fresh start passphrase';
+  const reset = await newPage();
+
+  await check('reset page: a strict policy; starts at the login, by keyboard; an empty login is named', async () => {
+    const res = await reset.goto(`${server.url}/reset-password`);
+    const csp = res.headers()['content-security-policy'] || '';
+    assert(csp.includes("script-src 'self'") && csp.includes("default-src 'none'"), `strict CSP header: ${csp}`);
+    await visible(reset, 'request');
+    equal(await focused(reset), 'login', 'focus on the login');
+    await reset.keyboard.press('Enter');
+    await reset.locator('#login-error:not(:empty)').waitFor();
+    equal(await text(reset, '#login-error'), 'Enter your email address or phone number.', 'login error');
+    equal(await reset.getAttribute('#login', 'aria-invalid'), 'true', 'aria-invalid');
+    return shot(reset, 'reset-request.png');
+  });
+
+  await check('reset page: asking for a code → "on its way", then the code field', async () => {
+    await reset.keyboard.type(` ${RITA.email.toUpperCase()} `);
+    await reset.keyboard.press('Enter');
+    await visible(reset, 'code');
+    equal(await focused(reset), 'code', 'focus on the code');
+    const sent = await text(reset, '#sent-text');
+    assert(sent.includes(`If ${RITA.email} belongs to a profile, a code is on its way`), `sent message: ${sent}`);
+    return shot(reset, 'reset-code.png');
+  });
+
+  const message = await server.message(RITA.email, 'code');
+
+  await check('reset page: a wrong code and a weak password are each told plainly', async () => {
+    assert(/^\d{6}$/.test(message.code), `a six-digit code printed: ${JSON.stringify(message)}`);
+    assert(message.link === `${server.url}/reset-password#login=${RITA.email}`, `the message links to the page: ${message.link}`);
+    await reset.fill('#code', message.code);
+    await reset.fill('#new-password', 'zzzzzzzzzz'); // long enough here, refused by the server
+    await reset.click('#reset-button');
+    await reset.locator('#new-password-error:not(:empty)').waitFor();
+    equal(await text(reset, '#new-password-error'), 'A password must not be one character repeated.', 'server message');
+    const wrong = message.code === '000000' ? '111111' : '000000';
+    await reset.fill('#code', wrong);
+    await reset.fill('#new-password', NEW_PASSWORD);
+    await reset.click('#reset-button');
+    await reset.locator('#code-error:not(:empty)').waitFor();
+    assert((await text(reset, '#code-error')).includes('not right, or it has expired'), 'wrong code message');
+    equal(await focused(reset), 'code', 'focus on the code');
+    await reset.click('#toggle-password');
+    equal(await reset.getAttribute('#new-password', 'type'), 'text', 'Show shows the password');
+    return shot(reset, 'reset-wrong-code.png');
+  });
+
+  await check('reset page: fits a phone screen (375 px, no sideways scrolling)', async () => {
+    const phone = await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    await phone.goto(message.link);
+    await visible(phone, 'code');
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow <= 0, `wider than the screen by ${overflow} px`);
+    assert(!phone.url().includes('#'), `the fragment is gone: ${phone.url()}`);
+    assert((await text(phone, '#sent-text')).includes(RITA.email), 'the link opened at the code for its login');
+    const file = await shot(phone, 'reset-code-phone.png');
+    await phone.done();
+    return file;
+  });
+
+  await check('reset page: the right code and a new password → "done"; then the API takes the new password only', async () => {
+    await reset.fill('#code', message.code);
+    await reset.fill('#new-password', NEW_PASSWORD);
+    await reset.press('#new-password', 'Enter');
+    await visible(reset, 'done');
+    equal(await focused(reset), 'done-title', 'focus');
+    assert((await text(reset, '#done-text')).includes('signed out'), 'says the sessions ended');
+    assert((await text(reset, '#done-app')).includes('does not know the address of the app'), 'no app address: said plainly');
+    const file = await shot(reset, 'reset-done.png');
+    const stored = await reset.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length);
+    equal(stored, 0, 'nothing stored in the browser');
+    equal((await server.request('GET', '/v1/me', undefined, rita.access_token)).status, 401, 'the sign-up session ended');
+    equal((await server.request('POST', '/v1/auth/login', { login: RITA.email, password: RITA.password })).status, 401, 'the old password');
+    const login = await server.expectStatus(200, 'POST', '/v1/auth/login', { login: RITA.email, password: NEW_PASSWORD });
+    assert(login.access_token && login.refresh_token, 'tokens for the new password');
+    await reset.done();
+    return file;
+  });
+
+  await check('reset page: too many wrong codes → the wait is shown', async () => {
+    const p = await newPage();
+    await p.goto(`${server.url}/reset-password#login=nobody@acme.example`);
+    await visible(p, 'code');
+    let shown = '';
+    for (let i = 0; i < 8 && !shown.startsWith('Too many tries'); i += 1) {
+      await p.fill('#code', String(100000 + i));
+      await p.fill('#new-password', NEW_PASSWORD);
+      await p.click('#reset-button');
+      await p.locator('#reset-error:not(:empty)').waitFor();
+      shown = await text(p, '#reset-error');
+    }
+    assert(/^Too many tries\. Please wait \d+ seconds?/.test(shown), `the wait is shown: ${shown}`);
+    assert(await p.locator('#reset-button').isEnabled(), 'usable again');
+    const file = await shot(p, 'reset-rate-limited.png');
+    await p.done();
+    return file;
+  });
+
+  await check('reset page and accept page: with EXTRANET_APP_URL, "done" and "welcome" link to the app', async () => {
+    const appUrl = 'http://127.0.0.1:5173/portal';
+    const other = await startServer(bin, { env: { EXTRANET_APP_URL: appUrl } });
+    try {
+      await other.signUp('Acme Web Agency', ADMIN);
+      await other.expectStatus(202, 'POST', '/v1/auth/password-reset', { login: ADMIN.email });
+      const { code, link } = await other.message(ADMIN.email, 'code');
+      const p = await newPage();
+      await p.goto(link);
+      await visible(p, 'code');
+      await p.fill('#code', code);
+      await p.fill('#new-password', NEW_PASSWORD);
+      await p.click('#reset-button');
+      await visible(p, 'done');
+      equal(await p.getAttribute('#done-app a', 'href'), appUrl, 'the app link on "done"');
+      const file = await shot(p, 'reset-done-app-link.png');
+      await p.done();
+      const admin = await other.expectStatus(200, 'POST', '/v1/auth/login', { login: ADMIN.email, password: NEW_PASSWORD });
+      const dan = await other.invite(admin.access_token, { email: 'dan@client.example', first_name: 'Dan', last_name: 'Ray' }, 'Site');
+      const a = await newPage();
+      await openLink(a, dan.link, 'invitation');
+      await a.fill('#password', 'correct horse battery');
+      await a.click('#accept-button');
+      await visible(a, 'welcome');
+      equal(await a.getAttribute('#welcome-app a', 'href'), appUrl, 'the app link on "welcome"');
+      await shot(a, 'accept-welcome-app-link.png');
+      await a.done();
+      return file;
+    } finally {
+      await other.stop();
+    }
+  });
+
+  await check('pages: no console errors or CSP violations on any page', async () => {
     assert(pageErrors.length === 0, pageErrors.join('\n'));
   });
 }

@@ -45,7 +45,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // `options.beside`: a running server whose database this one shares (a second process on
 // the same SQLite file, as several servers share one database); `options.wrapper`: a command
 // to run the binary with, e.g. `['faketime', '+8 days']` for a server whose clock is ahead;
-// `options.env`: settings of its own (`EXTRANET_CORS_ORIGINS`, `EXTRANET_TOKEN_TTL_SECONDS`).
+// `options.env`: settings of its own (`EXTRANET_CORS_ORIGINS`, `EXTRANET_TOKEN_TTL_SECONDS`,
+// `EXTRANET_APP_URL`).
 export async function startServer(bin, options = {}) {
   const ownDir = !options.beside;
   const dir = options.beside?.dir ?? (await mkdtemp(join(tmpdir(), 'extranet-browser-')));

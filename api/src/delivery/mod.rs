@@ -12,7 +12,8 @@ use crate::secrets::TokenSealer;
 use crate::shutdown::Stopping;
 use domain::delivery::{
     render_invitation, render_login_change_code, render_login_changed,
-    render_membership_invitation, render_sign_up_code, InvitationMessage, Rendered, RETRIES,
+    render_membership_invitation, render_password_replaced, render_password_reset_code,
+    render_sign_up_code, InvitationMessage, Rendered, RETRIES,
 };
 use domain::enums::Channel;
 use persistence::outbox::{self, Attempt, Claimed, Recorded};
@@ -84,6 +85,20 @@ fn text(payload: &Value, key: &str) -> Option<String> {
     payload.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
+/// `value` percent-encoded for a URL's fragment, read back by the page with
+/// `URLSearchParams` (so `+` must not stay a `+`, which it would read as a space).
+fn fragment_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' | b'@' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 impl Deliveries {
     /// Writes the message a claimed row stands for.
     fn compose(&self, m: &Claimed) -> Result<Outgoing, String> {
@@ -137,6 +152,37 @@ impl Deliveries {
             Some("login_changed") => {
                 let new_login = text(p, "new_login").unwrap_or_default();
                 let rendered = render_login_changed(m.channel, &new_login);
+                Ok(Outgoing {
+                    id: m.id,
+                    to: m.recipient.clone(),
+                    subject: rendered.subject,
+                    text: rendered.text,
+                    link: None,
+                    code: None,
+                })
+            }
+            Some("password_reset_code") => {
+                // The page opens at the code, for the login it went to (in the fragment, which
+                // reaches no server).
+                let login = text(p, "login").unwrap_or_default();
+                let page = format!(
+                    "{}/reset-password#login={}",
+                    self.public_url,
+                    fragment_value(&login)
+                );
+                let mut outgoing = self.code_message(
+                    m,
+                    "the code cannot be opened: the secret changed since it was asked for; ask again",
+                    domain::password_reset::CODE_TTL_MINUTES,
+                    |code, minutes| render_password_reset_code(m.channel, code, minutes, &page),
+                )?;
+                outgoing.link = Some(page);
+                Ok(outgoing)
+            }
+            Some("password_replaced") => {
+                let reset = text(p, "how").as_deref() == Some("reset");
+                let page = format!("{}/reset-password", self.public_url);
+                let rendered = render_password_replaced(m.channel, reset, &page);
                 Ok(Outgoing {
                     id: m.id,
                     to: m.recipient.clone(),
@@ -262,8 +308,18 @@ impl Deliveries {
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use super::{backoff, fragment_value};
     use std::time::Duration;
+
+    #[test]
+    fn a_login_in_a_link_reads_back_as_it_was() {
+        assert_eq!(fragment_value("+14155550101"), "%2B14155550101");
+        assert_eq!(
+            fragment_value("ann.o-k_@client.example"),
+            "ann.o-k_@client.example"
+        );
+        assert_eq!(fragment_value("a&b=c#d"), "a%26b%3Dc%23d");
+    }
 
     #[test]
     fn a_failing_worker_waits_longer_each_time_up_to_eight_seconds() {

@@ -54,7 +54,7 @@ fn fixed_words(plans: &[String]) -> Vec<(&'static str, &'static str, Vec<String>
         ("PlanBody", "plan", plans.to_vec()),
         ("AccountView", "plan", plans.to_vec()),
         ("UsageView", "plan", plans.to_vec()),
-        ("AccessToken", "token_type", words(&["Bearer"])),
+        ("TokenPair", "token_type", words(&["Bearer"])),
         ("SignUpResponse", "token_type", words(&["Bearer"])),
         ("AcceptResponse", "token_type", words(&["Bearer"])),
         ("MembershipInvitationView", "status", words(&["invited"])),

@@ -15,6 +15,9 @@ pub mod invitee;
 pub mod members;
 pub mod metrics;
 pub mod network;
+pub mod pages;
+pub mod passwords;
+pub mod reset_password_page;
 pub mod sessions;
 pub mod users;
 pub mod webhooks;
@@ -31,6 +34,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(auth::login)
         .service(auth::refresh)
         .service(auth::logout)
+        .service(passwords::request_password_reset)
+        .service(passwords::confirm_password_reset)
+        .service(reset_password_page::page)
         .service(sessions::list_sessions)
         .service(sessions::end_other_sessions)
         .service(sessions::end_session)
@@ -74,6 +80,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(network::get_profile)
         .service(network::request_login_change)
         .service(network::confirm_login_change)
+        .service(passwords::change_password)
         .service(webhooks::create_webhook)
         .service(webhooks::list_webhooks)
         .service(webhooks::get_webhook)

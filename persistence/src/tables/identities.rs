@@ -182,3 +182,19 @@ pub(crate) fn password_hash_of(
         .first::<String>(conn)
         .optional()?)
 }
+
+/// Writes a profile's new password hash.
+pub(crate) fn set_password_hash(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(identities::table.find(identity.key()))
+        .set((
+            identities::password_hash.eq(password_hash),
+            identities::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -16,6 +16,7 @@ pub mod invitations;
 pub mod login_changes;
 pub mod memberships;
 pub mod outbox;
+pub mod password_resets;
 pub mod refresh_tokens;
 pub mod sending_counters;
 pub mod sessions;

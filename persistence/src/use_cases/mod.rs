@@ -12,6 +12,7 @@ pub mod login_changes;
 pub mod membership;
 pub mod messages;
 pub mod metrics;
+pub mod passwords;
 pub mod sessions;
 pub mod sign_ups;
 pub mod users;

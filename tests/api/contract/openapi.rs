@@ -121,7 +121,7 @@ async fn swagger_ui_and_the_document_are_served_offline() {
 }
 
 #[tokio::test]
-async fn the_accept_page_is_served_with_its_assets_under_a_strict_policy() {
+async fn the_pages_are_served_with_their_assets_under_a_strict_policy() {
     let app = TestApp::spawn().await;
     for (path, content_type, contains) in [
         ("/accept", "text/html", "accept.js"),
@@ -131,6 +131,13 @@ async fn the_accept_page_is_served_with_its_assets_under_a_strict_policy() {
             "/v1/invitations/lookup",
         ),
         ("/accept/accept.css", "text/css", "{"),
+        ("/reset-password", "text/html", "reset-password.js"),
+        (
+            "/reset-password/reset-password.js",
+            "text/javascript",
+            "/v1/auth/password-reset/confirm",
+        ),
+        ("/reset-password/reset-password.css", "text/css", "{"),
     ] {
         let res = app.call(Method::GET, path, None, None).await;
         assert_eq!(res.status(), StatusCode::OK, "{path}");
@@ -156,6 +163,50 @@ async fn the_accept_page_is_served_with_its_assets_under_a_strict_policy() {
         assert!(
             !body.contains("https://") && !body.contains("http://"),
             "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_pages_link_to_the_app_when_its_address_is_set_and_say_so_when_not() {
+    let unset = TestApp::spawn().await;
+    let app =
+        TestApp::spawn_with(|c| c.app_url = "https://app.example/portal?a=1&b=\"2\"".into()).await;
+    for page in ["/accept", "/reset-password"] {
+        let html = app
+            .call(Method::GET, page, None, None)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(
+                r#"<meta name="extranet-app-url" content="https://app.example/portal?a=1&amp;b=%222%22">"#
+            ),
+            "{page}: {html}"
+        );
+        let html = unset
+            .call(Method::GET, page, None, None)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(r#"<meta name="extranet-app-url" content="">"#),
+            "{page}: {html}"
+        );
+    }
+    // Each page's script says what to do either way.
+    for script in ["/accept/accept.js", "/reset-password/reset-password.js"] {
+        let js = unset
+            .call(Method::GET, script, None, None)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            js.contains("extranet-app-url") && js.contains("does not know the address"),
+            "{script}"
         );
     }
 }

@@ -66,6 +66,7 @@ fn schema_matches_migrations() {
         code_attempts,
         sessions,
         refresh_tokens,
+        password_resets,
     );
     let columns: Vec<Column> = db
         .read(|conn| {

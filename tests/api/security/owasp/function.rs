@@ -124,6 +124,8 @@ const ROWS: &[(&str, Expect, Expect)] = &[
         Allowed,
         Allowed,
     ),
+    // One's own password, with the current one (`auth/password_change.rs`).
+    ("POST /v1/network/profile/password", Allowed, Allowed),
     ("GET /v1/webhooks", ADMIN, ADMIN),
     ("POST /v1/webhooks", ADMIN, ADMIN),
     ("GET /v1/webhooks/{id}", ADMIN, ADMIN),
@@ -148,6 +150,7 @@ const PROFILE_OPERATIONS: &[&str] = &[
     "GET /v1/network/profile",
     "POST /v1/network/profile/login-change",
     "POST /v1/network/profile/login-change/confirm",
+    "POST /v1/network/profile/password",
 ];
 
 async fn assert_answer(

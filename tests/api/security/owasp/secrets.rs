@@ -1,8 +1,8 @@
 //! API3 again, the other half: no secret in any response or log line. The real binary with
 //! debug logging as JSON lines (`ServerProcess` keeps everything it prints) goes through a whole
 //! story — sign up, log in, a wrong password, a workgroup, an email invitation, its lookup and
-//! acceptance, an API token used once, a webhook with a secret and its ping, a login change —
-//! and then no log line holds a password, a password hash, an access token (or its
+//! acceptance, an API token used once, a webhook with a secret and its ping, a login change, a
+//! password change and a password reset — and then no log line holds a password, a password hash, an access token (or its
 //! signature), an API token's secret or hash, a webhook secret, an invitation token or its
 //! hash, a confirmation code or the JWT secret; and responses carry secrets only where the
 //! contract says (an access token where one is issued; an API token's secret and a webhook's
@@ -12,8 +12,7 @@
 //! that is the delivery (what `make run` shows instead of a mail server), not a log line, and
 //! it holds the invitation link and the codes. Log lines are the JSON lines with a `level`
 //! (on stderr); transport lines are those with a `delivery`. Transport lines are held to
-//! everything but the codes and links they exist to carry. (There is no endpoint that changes
-//! a password: a profile's password is set at sign-up or acceptance.)
+//! everything but the codes and links they exist to carry.
 
 use super::*;
 use crate::support::processes::ServerProcess;
@@ -55,6 +54,11 @@ impl Recorder {
 
 /// The console line sent to `to` that has `field`, once printed.
 async fn printed(server: &ServerProcess, to: &str, field: &str) -> String {
+    printed_with(server, to, field, "").await
+}
+
+/// The last console line sent to `to` that has `field` and holds `text`, once printed.
+async fn printed_with(server: &ServerProcess, to: &str, field: &str, text: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let found = server.output().lines().rev().find_map(|line| {
@@ -63,7 +67,7 @@ async fn printed(server: &ServerProcess, to: &str, field: &str) -> String {
                 || v["to"]
                     .as_array()
                     .is_some_and(|a| a.iter().any(|t| t == to));
-            (addressed && v.get("delivery").is_some())
+            (addressed && v.get("delivery").is_some() && line.contains(text))
                 .then(|| v[field].as_str().map(str::to_owned))?
         });
         if let Some(found) = found {
@@ -114,6 +118,8 @@ async fn no_secret_in_any_log_line_and_in_responses_only_where_the_contract_says
         answers: Vec::new(),
     };
     let ann_password = "Ann's own passphrase 77";
+    let ann_second = "Ann's changed passphrase 88";
+    let ann_third = "Ann's reset passphrase 99";
     let wrong_password = "not the right passphrase 13";
     let webhook_secret = "whsec-story-0123456789abcdef0123456789";
 
@@ -236,6 +242,36 @@ async fn no_secret_in_any_log_line_and_in_responses_only_where_the_contract_says
         )
         .await;
     assert_eq!(status, StatusCode::OK);
+    let (status, _) = r
+        .call(
+            Method::POST,
+            "/v1/network/profile/password",
+            Some(&ann),
+            Some(json!({"current_password": ann_password, "new_password": ann_second})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = r
+        .call(
+            Method::POST,
+            "/v1/auth/password-reset",
+            None,
+            Some(json!({"login": "ann@home.example"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let reset_code = printed_with(&server, "ann@home.example", "code", "reset your").await;
+    let (status, _) = r
+        .call(
+            Method::POST,
+            "/v1/auth/password-reset/confirm",
+            None,
+            Some(
+                json!({"login": "ann@home.example", "code": reset_code, "new_password": ann_third}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
     // The webhook worker has tried the receiver (and logged what it did).
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
@@ -276,6 +312,8 @@ async fn no_secret_in_any_log_line_and_in_responses_only_where_the_contract_says
     let mut secrets: Vec<(&str, String, bool)> = vec![
         ("the admin's password", PASSWORD.into(), false),
         ("Ann's password", ann_password.into(), false),
+        ("Ann's changed password", ann_second.into(), false),
+        ("Ann's reset password", ann_third.into(), false),
         ("a wrong password", wrong_password.into(), false),
         ("the JWT secret", JWT_SECRET.into(), false),
         ("the API token's secret", key.clone(), false),
@@ -288,6 +326,7 @@ async fn no_secret_in_any_log_line_and_in_responses_only_where_the_contract_says
         ("the invitation token", invitation_token.clone(), true),
         ("the sign-up code", sign_up_code.clone(), true),
         ("the login-change code", change_code.clone(), true),
+        ("the password-reset code", reset_code.clone(), true),
     ];
     for (who, jwt) in [("sign-up", &first), ("login", &admin), ("acceptance", &ann)] {
         secrets.push((
@@ -311,7 +350,8 @@ async fn no_secret_in_any_log_line_and_in_responses_only_where_the_contract_says
         secrets.push(("an invitation token's hash", hash, false));
     }
     for hash in stored(
-        "SELECT code_hash AS v FROM sign_ups UNION ALL SELECT code_hash AS v FROM login_changes",
+        "SELECT code_hash AS v FROM sign_ups UNION ALL SELECT code_hash AS v FROM login_changes \
+         UNION ALL SELECT code_hash AS v FROM password_resets",
     ) {
         secrets.push(("a code's hash", hash, false));
     }

@@ -1,0 +1,304 @@
+// The reset-password page: asks for a code (POST /v1/auth/password-reset), then takes the code
+// and a new password (POST /v1/auth/password-reset/confirm). A link from the code's message
+// carries the login in its fragment (#login=…) and opens at the code. Nothing is stored.
+'use strict';
+(() => {
+  // The server's limits (domain/src/password.rs, domain/src/sign_up.rs).
+  const PASSWORD_MIN = 8;
+  const PASSWORD_MAX = 128;
+  const CODE_DIGITS = 6;
+  const VIEWS = ['request', 'code', 'done'];
+  const TITLES = {
+    request: 'Reset your password',
+    code: 'Enter your code',
+    done: 'Your password is set',
+  };
+
+  const $ = (id) => document.getElementById(id);
+  // The frontend's address (EXTRANET_APP_URL), written into the page by the server; '' if none.
+  const APP_URL = (() => {
+    const meta = document.querySelector('meta[name="extranet-app-url"]');
+    const url = meta ? meta.content.trim() : '';
+    return /^https?:\/\//i.test(url) ? url : '';
+  })();
+  let login = ''; // the login the code was asked for (as the server normalised it)
+  let busy = false;
+
+  const chars = (s) => [...s].length;
+  const capital = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
+  // A server's message as a sentence: capital first letter, a full stop, `code` as “code”.
+  const sentence = (s) => {
+    const t = capital(String(s || '').trim().replace(/`([^`]*)`/g, '“$1”'));
+    return t && !/[.!?]$/.test(t) ? t + '.' : t;
+  };
+  const seconds = (r) => {
+    const s = parseInt(r.retryAfter, 10);
+    if (!(s > 0)) return 'a moment';
+    if (s < 120) return s + (s === 1 ? ' second' : ' seconds');
+    const m = Math.ceil(s / 60);
+    return m + ' minutes';
+  };
+  const troubleText = (r) =>
+    r.network
+      ? 'We could not reach the server. Check your internet connection, then try again.'
+      : 'Something went wrong on our side. Nothing was changed: please try again in a moment.';
+
+  function show(view, focusId) {
+    for (const v of VIEWS) $('view-' + v).hidden = v !== view;
+    document.title = TITLES[view];
+    const target = $(focusId || view + '-title');
+    if (target) target.focus();
+  }
+
+  // One JSON POST; never throws. Answers { status, data, retryAfter } or { network: true }.
+  async function post(path, body) {
+    let res;
+    try {
+      res = await fetch(path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body),
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch (_) {
+      return { network: true };
+    }
+    let data = null;
+    try {
+      data = await res.json();
+    } catch (_) {
+      data = null;
+    }
+    return { status: res.status, data, retryAfter: res.headers.get('Retry-After') };
+  }
+
+  function setBusy(on, button, label) {
+    busy = on;
+    for (const b of document.querySelectorAll('button')) b.disabled = on;
+    for (const f of document.querySelectorAll('form')) f.setAttribute('aria-busy', String(on));
+    if (button) {
+      if (on) {
+        button.dataset.label = button.textContent;
+        button.textContent = label;
+      } else if (button.dataset.label) {
+        button.textContent = button.dataset.label;
+      }
+    }
+  }
+
+  // ---- errors next to fields ----
+
+  const FIELDS = { login: 'login', code: 'code', new_password: 'new-password' };
+
+  function clearErrors() {
+    for (const id of Object.values(FIELDS)) {
+      $(id + '-error').textContent = '';
+      $(id).removeAttribute('aria-invalid');
+    }
+    $('request-error').textContent = '';
+    $('reset-error').textContent = '';
+  }
+
+  // Shows each message next to its field (on the view shown); the rest go to `summary`'s box.
+  function reportFields(errors, box, summary) {
+    let first = null;
+    const rest = [];
+    for (const e of errors) {
+      const id = FIELDS[e.field];
+      if (!id || $(id).closest('[hidden]')) {
+        rest.push(sentence(e.message));
+        continue;
+      }
+      const p = $(id + '-error');
+      p.textContent = (p.textContent ? p.textContent + ' ' : '') + sentence(e.message);
+      $(id).setAttribute('aria-invalid', 'true');
+      if (!first) first = $(id);
+    }
+    $(box).textContent = [summary].concat(rest).join(' ');
+    if (first) first.focus();
+  }
+
+  // ---- asking for a code ----
+
+  function sentText(to, fresh) {
+    return fresh
+      ? 'If ' + to + ' belongs to a profile, a code is on its way to it. It is valid for 15 minutes; ' +
+          'the codes sent before it stay valid too.'
+      : 'Enter the code sent to ' + to + '.';
+  }
+
+  function showCode(to, fresh) {
+    login = to;
+    $('sent-text').textContent = sentText(to, fresh);
+    $('code-help').textContent = 'The ' + CODE_DIGITS + ' digits from the message sent to ' + to + '.';
+    $('new-password-help').textContent = 'At least ' + PASSWORD_MIN + ' characters, not one character repeated.';
+    $('code').value = '';
+    $('new-password').value = '';
+    show('code', 'code');
+  }
+
+  // Asks for a code for `typed`; `box` is where a refusal is told.
+  async function ask(typed, box, button) {
+    setBusy(true, button, 'Sending…');
+    const r = await post('/v1/auth/password-reset', { login: typed });
+    setBusy(false, button);
+    if (r.status === 202 && r.data) return showCode(r.data.login || typed, true);
+    const code = r.data && r.data.code;
+    if (r.status === 422 && r.data && Array.isArray(r.data.errors) && r.data.errors.length) {
+      if ($('view-request').hidden) show('request');
+      return reportFields(r.data.errors, 'request-error', 'Please correct what is marked above.');
+    }
+    if (r.status === 429 && code === 'sending_quota_exceeded') {
+      $(box).textContent = 'This address has been sent as many codes as it may for now. ' +
+        'Use the last code you received (codes stay valid for 15 minutes), or ask again in ' + seconds(r) + '.';
+    } else if (r.status === 429) {
+      $(box).textContent = 'Too many attempts. Please wait ' + seconds(r) + ', then try again.';
+    } else {
+      $(box).textContent = troubleText(r);
+    }
+    button.focus();
+  }
+
+  async function requestCode(event) {
+    event.preventDefault();
+    if (busy) return;
+    clearErrors();
+    const typed = $('login').value.trim();
+    if (!typed) {
+      return reportFields([{ field: 'login', message: 'Enter your email address or phone number.' }],
+        'request-error', 'Please correct what is marked above.');
+    }
+    await ask(typed, 'request-error', $('send-button'));
+  }
+
+  function haveCode() {
+    if (busy) return;
+    clearErrors();
+    const typed = $('login').value.trim();
+    if (!typed) {
+      return reportFields([{ field: 'login', message: 'Enter the email address or phone number the code was sent to.' }],
+        'request-error', 'Please correct what is marked above.');
+    }
+    showCode(typed, false);
+  }
+
+  async function resend() {
+    if (busy) return;
+    clearErrors();
+    await ask(login, 'reset-error', $('resend-button'));
+  }
+
+  function changeLogin() {
+    if (busy) return;
+    clearErrors();
+    $('login').value = login;
+    show('request', 'login');
+  }
+
+  // ---- the code and the new password ----
+
+  function checkLocally(code, password) {
+    const errors = [];
+    const digits = code.replace(/[\s-]/g, '');
+    if (!digits) errors.push({ field: 'code', message: 'Enter the code from the message.' });
+    else if (!new RegExp('^\\d{' + CODE_DIGITS + '}$').test(digits)) {
+      errors.push({ field: 'code', message: 'A code has ' + CODE_DIGITS + ' digits.' });
+    }
+    if (!password) errors.push({ field: 'new_password', message: 'Choose a new password.' });
+    else if (chars(password) < PASSWORD_MIN) {
+      errors.push({ field: 'new_password', message: 'A password needs at least ' + PASSWORD_MIN + ' characters.' });
+    } else if (chars(password) > PASSWORD_MAX) {
+      errors.push({ field: 'new_password', message: 'A password has at most ' + PASSWORD_MAX + ' characters.' });
+    }
+    return errors;
+  }
+
+  async function reset(event) {
+    event.preventDefault();
+    if (busy) return;
+    clearErrors();
+    const code = $('code').value;
+    const password = $('new-password').value;
+    const local = checkLocally(code, password);
+    if (local.length) return reportFields(local, 'reset-error', 'Please correct what is marked above.');
+    setBusy(true, $('reset-button'), 'Saving…');
+    const r = await post('/v1/auth/password-reset/confirm', { login, code, new_password: password });
+    setBusy(false, $('reset-button'));
+    if (r.status === 204) return done();
+    const problem = r.data && r.data.code;
+    if (r.status === 422 && problem === 'invalid_code') {
+      return reportFields(
+        [{ field: 'code', message: 'This code is not right, or it has expired or been used already.' }],
+        'reset-error',
+        'Check the code in your message, or ask for a new code.'
+      );
+    }
+    if (r.status === 422 && r.data && Array.isArray(r.data.errors) && r.data.errors.length) {
+      return reportFields(r.data.errors, 'reset-error', 'Please correct what is marked above.');
+    }
+    if (r.status === 429) {
+      $('reset-error').textContent = 'Too many tries. Please wait ' + seconds(r) +
+        ', then try again. Your code stays valid until it expires.';
+    } else if (r.status >= 400 && r.status < 500 && r.data && r.data.detail) {
+      $('reset-error').textContent = sentence(r.data.detail);
+    } else {
+      $('reset-error').textContent = troubleText(r);
+    }
+    $('reset-button').focus();
+  }
+
+  function done() {
+    $('new-password').value = '';
+    $('code').value = '';
+    $('done-text').textContent = 'Every session of your profile was signed out, everywhere. ' +
+      'Sign in again with ' + login + ' and your new password.';
+    const app = $('done-app');
+    app.textContent = '';
+    if (APP_URL) {
+      const link = document.createElement('a');
+      link.href = APP_URL;
+      link.id = 'app-link';
+      link.dataset.testid = 'app-link';
+      link.textContent = APP_URL;
+      app.append('Sign in at ', link, '.');
+    } else {
+      app.textContent = 'This server does not know the address of the app you sign in to: ' +
+        'sign in where you usually do, or ask your administrator.';
+    }
+    show('done');
+  }
+
+  // ---- start ----
+
+  function togglePassword() {
+    const input = $('new-password');
+    const showing = input.type === 'text';
+    input.type = showing ? 'password' : 'text';
+    $('toggle-password').textContent = showing ? 'Show' : 'Hide';
+    $('toggle-password').setAttribute('aria-label', showing ? 'Show password' : 'Hide password');
+  }
+
+  function readLink() {
+    const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+    const given = (params.get('login') || '').trim();
+    if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+    if (given) {
+      $('login').value = given;
+      showCode(given, false);
+    } else {
+      show('request', 'login');
+    }
+  }
+
+  $('request-form').addEventListener('submit', requestCode);
+  $('have-code').addEventListener('click', haveCode);
+  $('reset-form').addEventListener('submit', reset);
+  $('resend-button').addEventListener('click', resend);
+  $('change-login').addEventListener('click', changeLogin);
+  $('toggle-password').addEventListener('click', togglePassword);
+  window.addEventListener('hashchange', () => {
+    if (!busy && location.hash) readLink();
+  });
+  readLink();
+})();
