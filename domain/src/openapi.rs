@@ -67,3 +67,19 @@ schemas! {
         .pattern(Some(format!("^[0-9]{{{CODE_DIGITS}}}$")));
     Secret => text(SECRET_MIN_CHARS, SECRET_MAX_CHARS, SECRET_PATTERN);
 }
+
+/// A login: an email address or a phone number, as `Login::parse` reads them.
+impl PartialSchema for crate::login::Login {
+    fn schema() -> RefOr<Schema> {
+        use utoipa::openapi::schema::AnyOfBuilder;
+        #[allow(deprecated)]
+        let any = AnyOfBuilder::new()
+            .item(Email::schema())
+            .item(crate::login::Phone::schema())
+            .description(Some("An email address, or a phone number in E.164 form."))
+            .example(Some("ann@client.example".into()));
+        Schema::AnyOf(any.build()).into()
+    }
+}
+
+impl ToSchema for crate::login::Login {}

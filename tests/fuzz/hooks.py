@@ -67,6 +67,8 @@ ACCEPTED_REFUSALS = {
         "right is not something a schema can say",
     ("POST /v1/network/profile/login-change/confirm", "invalid_code"):
         "as for the sign-up: a one-time code sent to the new login",
+    ("POST /v1/auth/password-reset/confirm", "invalid_code"):
+        "as for the sign-up: a one-time code sent to the login",
     ("POST /v1/api-tokens", "in_the_past"):
         "`expires_at` must be in the future: a fact about the clock, not the shape",
     ("POST /v1/invitations", "duplicate_invitee"):

@@ -104,7 +104,7 @@ fn code_binding(login: &Login) -> String {
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetBody {
     /// The email address or E.164 phone number the person signs in with.
-    #[schema(example = "ann@client.example")]
+    #[schema(value_type = domain::login::Login)]
     pub login: String,
 }
 
@@ -200,7 +200,7 @@ fn reset_code() -> Field {
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetConfirmBody {
     /// The login the code was sent to.
-    #[schema(example = "ann@client.example")]
+    #[schema(value_type = domain::login::Login)]
     pub login: String,
     #[schema(schema_with = reset_code)]
     pub code: String,
