@@ -44,6 +44,8 @@ SCHEMA_PATH = re.compile(r"\bschema::(\{[^}]*\}|\*|[a-z_][a-z0-9_]*)")
 # reads) -> why. Each is one query that returns the module's rows and needs the other table
 # for a condition or a column; a query that returns another table's rows goes to that table.
 JOINS = {
+    ("sessions", "users"): "every access token's request reads its session with its user's "
+    "standing in one statement",
     ("accounts", "invitations"): "an account read with its earliest pending invitation's "
     "expiry, to tell whether it holds overdue ones (a subquery)",
     ("accounts", "users"): "`lock_accounts_of` locks the accounts a person is a user of "

@@ -281,6 +281,7 @@ diesel::table! {
 }
 
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -298,4 +299,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sign_ups,
     sending_counters,
     code_attempts,
+    sessions,
 );

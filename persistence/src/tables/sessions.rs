@@ -6,9 +6,11 @@
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_opt_id, utc, Key};
-use crate::base::schema::sessions;
+use crate::base::schema::{sessions, users};
+use crate::tables::users::StandingRow;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use domain::access::UserStanding;
 use domain::ids::{AccountId, IdentityId, SessionId, UserId};
 use domain::session::{SessionEnd, SessionState};
 
@@ -116,6 +118,27 @@ pub(crate) fn find(
         .optional()?
         .map(SessionRow::record)
         .transpose()
+}
+
+/// One session of the profile's by id, ended or not, with — for a session acting in an
+/// account — its user's standing (rule 8): what every request an access token makes reads, in
+/// one statement. (Joins `users`: the session's user, by the id stored with it at its opening.)
+pub(crate) fn of_identity_with_standing(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    id: SessionId,
+) -> Result<Option<(SessionRecord, Option<UserStanding>)>, StoreError> {
+    let row: Option<(SessionRow, Option<StandingRow>)> = sessions::table
+        .left_join(users::table)
+        .filter(sessions::id.eq(id.key()))
+        .filter(sessions::identity_id.eq(identity.key()))
+        .select((SessionRow::as_select(), Option::<StandingRow>::as_select()))
+        .first(conn)
+        .optional()?;
+    row.map(|(session, standing)| {
+        Ok((session.record()?, standing.map(StandingRow::standing).transpose()?))
+    })
+    .transpose()
 }
 
 /// One session of the profile's by id, ended or not.

@@ -142,12 +142,10 @@ pub fn authenticate(
     identity: IdentityId,
 ) -> Result<(Option<SessionRecord>, Option<UserStanding>), StoreError> {
     db.read(|conn| {
-        let session = sessions::of_identity(conn, identity, id)?;
-        let standing = match session.as_ref().and_then(|s| s.acting) {
-            Some((account, user)) => users::standing_of(conn, account, user)?,
-            None => None,
-        };
-        Ok((session, standing))
+        Ok(match sessions::of_identity_with_standing(conn, identity, id)? {
+            Some((session, standing)) => (Some(session), standing),
+            None => (None, None),
+        })
     })
 }
 
