@@ -136,7 +136,10 @@ pub(crate) fn of_identity_with_standing(
         .first(conn)
         .optional()?;
     row.map(|(session, standing)| {
-        Ok((session.record()?, standing.map(StandingRow::standing).transpose()?))
+        Ok((
+            session.record()?,
+            standing.map(StandingRow::standing).transpose()?,
+        ))
     })
     .transpose()
 }

@@ -142,10 +142,12 @@ pub fn authenticate(
     identity: IdentityId,
 ) -> Result<(Option<SessionRecord>, Option<UserStanding>), StoreError> {
     db.read(|conn| {
-        Ok(match sessions::of_identity_with_standing(conn, identity, id)? {
-            Some((session, standing)) => (Some(session), standing),
-            None => (None, None),
-        })
+        Ok(
+            match sessions::of_identity_with_standing(conn, identity, id)? {
+                Some((session, standing)) => (Some(session), standing),
+                None => (None, None),
+            },
+        )
     })
 }
 
