@@ -133,8 +133,9 @@ pub enum Counter {
     },
     /// An address's messages from anyone, per day.
     Recipient(String),
-    /// Codes sent to an address, per hour.
-    CodesTo(String),
+    /// Codes of one purpose sent to an address, per hour: a stranger who asks for sign-up codes
+    /// to someone's address spends that budget only, never the one their password reset needs.
+    CodesTo(CodePurpose, String),
     /// Codes a client address asked for, per hour.
     CodesFrom(String),
     /// Codes sent on a channel, for everyone, per hour.
@@ -147,7 +148,7 @@ impl Counter {
         match self {
             Self::Account { account, channel } => format!("account:{account}:{channel}"),
             Self::Recipient(address) => format!("recipient:{address}"),
-            Self::CodesTo(address) => format!("codes-to:{address}"),
+            Self::CodesTo(purpose, address) => format!("codes-to:{purpose}:{address}"),
             Self::CodesFrom(client) => format!("codes-from:{client}"),
             Self::Codes(channel) => format!("codes:{channel}"),
         }
@@ -156,7 +157,7 @@ impl Counter {
     fn window(&self) -> Duration {
         match self {
             Self::Recipient(_) => Duration::days(1),
-            Self::Account { .. } | Self::CodesTo(_) | Self::CodesFrom(_) | Self::Codes(_) => {
+            Self::Account { .. } | Self::CodesTo(..) | Self::CodesFrom(_) | Self::Codes(_) => {
                 Duration::hours(1)
             }
         }
@@ -181,7 +182,7 @@ impl Counter {
         match self {
             Self::Account { channel, .. } => quotas.per_account_hour(*channel),
             Self::Recipient(_) => quotas.per_recipient_day,
-            Self::CodesTo(_) => quotas.codes.per_recipient_hour,
+            Self::CodesTo(..) => quotas.codes.per_recipient_hour,
             Self::CodesFrom(_) => quotas.codes.per_client_hour,
             Self::Codes(channel) => quotas.codes.per_channel_hour(*channel),
         }
@@ -230,16 +231,38 @@ pub fn counters_for(
     counters
 }
 
-/// The counters a code to prove a login counts against: its recipient's, its asker's client
-/// address's and its channel's budgets of codes, never an account's or the recipient's daily
-/// quota (rule 11). In one stable order, as [`counters_for`].
+/// What a code is sent for: each has its own budget per recipient address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum CodePurpose {
+    SignUp,
+    LoginChange,
+    PasswordReset,
+}
+
+impl CodePurpose {
+    /// The purpose in a sentence: "sign-up", "login change", "password reset".
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::SignUp => "sign-up",
+            Self::LoginChange => "login change",
+            Self::PasswordReset => "password reset",
+        }
+    }
+}
+
+/// The counters a code to prove a login counts against: its recipient's budget for codes of
+/// its purpose, its asker's client address's and its channel's budgets of codes, never an
+/// account's or the recipient's daily quota (rule 11). In one stable order, as
+/// [`counters_for`].
 pub fn code_counters(
     code: &Sending<'_>,
+    purpose: CodePurpose,
     client: &str,
     quotas: &SendingQuotas,
 ) -> Vec<(Counter, u32)> {
     let mut counters: Vec<(Counter, u32)> = [
-        Counter::CodesTo(code.recipient.to_owned()),
+        Counter::CodesTo(purpose, code.recipient.to_owned()),
         Counter::CodesFrom(client.to_owned()),
         Counter::Codes(code.channel),
     ]
@@ -272,8 +295,11 @@ pub fn check_sending_quota(
                 Counter::Recipient(address) => {
                     format!("`{address}` may receive {limit} messages a day")
                 }
-                Counter::CodesTo(_) => {
-                    format!("this address may receive {limit} codes an hour")
+                Counter::CodesTo(purpose, _) => {
+                    format!(
+                        "this address may receive {limit} {} codes an hour",
+                        purpose.words()
+                    )
                 }
                 Counter::CodesFrom(_) => {
                     format!("this client address may ask for {limit} codes an hour")
@@ -354,23 +380,25 @@ mod tests {
             channel: Channel::Sms,
             recipient: "+14155550101",
         };
-        let keys: Vec<(String, u32)> = code_counters(&code, "198.51.100.7", &quotas)
-            .iter()
-            .map(|(c, n)| (c.key(), *n))
-            .collect();
+        let keys: Vec<(String, u32)> =
+            code_counters(&code, CodePurpose::SignUp, "198.51.100.7", &quotas)
+                .iter()
+                .map(|(c, n)| (c.key(), *n))
+                .collect();
         assert_eq!(
             keys,
             [
                 ("codes-from:198.51.100.7".into(), 1),
-                ("codes-to:+14155550101".into(), 1),
+                ("codes-to:sign_up:+14155550101".into(), 1),
                 ("codes:sms".into(), 1),
             ]
         );
         assert!(keys.iter().all(|(k, _)| !k.starts_with("recipient:")));
-        let limits: Vec<Option<u32>> = code_counters(&code, "198.51.100.7", &quotas)
-            .iter()
-            .map(|(c, _)| c.limit(&quotas))
-            .collect();
+        let limits: Vec<Option<u32>> =
+            code_counters(&code, CodePurpose::SignUp, "198.51.100.7", &quotas)
+                .iter()
+                .map(|(c, _)| c.limit(&quotas))
+                .collect();
         assert_eq!(
             limits,
             [
@@ -381,18 +409,24 @@ mod tests {
         );
         // Hourly windows; the ceiling for everyone is the operator's to hear of.
         let now = at(10, 45);
-        assert_eq!(Counter::CodesTo("x".into()).window_end(now), at(11, 0));
+        assert_eq!(
+            Counter::CodesTo(CodePurpose::SignUp, "x".into()).window_end(now),
+            at(11, 0)
+        );
         assert!(Counter::Codes(Channel::Sms).is_code_ceiling());
-        assert!(!Counter::CodesTo("x".into()).is_code_ceiling());
+        assert!(!Counter::CodesTo(CodePurpose::SignUp, "x".into()).is_code_ceiling());
         // Switched off, a budget is not counted.
         let off = quotas.with_codes(CodeBudgets::new(0, 0, 5, 0));
-        let keys: Vec<String> = code_counters(&code, "198.51.100.7", &off)
+        let keys: Vec<String> = code_counters(&code, CodePurpose::SignUp, "198.51.100.7", &off)
             .iter()
             .map(|(c, _)| c.key())
             .collect();
         assert!(keys.is_empty(), "{keys:?}");
         let over = check_sending_quota(
-            &[(Counter::CodesTo("+14155550101".into()), 4)],
+            &[(
+                Counter::CodesTo(CodePurpose::PasswordReset, "+14155550101".into()),
+                4,
+            )],
             &quotas,
             now,
         )

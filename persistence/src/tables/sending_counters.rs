@@ -17,7 +17,7 @@ use diesel::sql_types::{HasSqlType, Integer, Text, Timestamp};
 use domain::enums::Channel;
 use domain::ids::AccountId;
 use domain::sending::{
-    check_sending_quota, code_counters, counters_for, Counter, Sending, SendingQuotas,
+    check_sending_quota, code_counters, counters_for, CodePurpose, Counter, Sending, SendingQuotas,
 };
 
 fn used(conn: &mut DbConnection, counter: &Counter, now: DateTime<Utc>) -> Result<u32, StoreError> {
@@ -171,11 +171,12 @@ pub(crate) fn check(
 pub(crate) fn consume_code(
     conn: &mut DbConnection,
     code: &Sending<'_>,
+    purpose: CodePurpose,
     client: &str,
     quotas: &SendingQuotas,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let counters = code_counters(code, client, quotas);
+    let counters = code_counters(code, purpose, client, quotas);
     let after = count_in(conn, counters, now, true)?;
     for (counter, used) in &after {
         let Some(limit) = counter.limit(quotas) else {

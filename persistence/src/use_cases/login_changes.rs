@@ -32,7 +32,7 @@ use domain::login_change::{
     decide_login_change_confirmation, decide_login_change_request, PendingChange, ProfileLogins,
     RecentRequests, CODE_TTL_MINUTES,
 };
-use domain::sending::{Sending, SendingQuotas};
+use domain::sending::{CodePurpose, Sending, SendingQuotas};
 use domain::DomainError;
 use serde_json::json;
 use uuid::Uuid;
@@ -75,7 +75,14 @@ pub fn request(
         };
         // The new address has said yes to nothing yet: the budgets of codes (rule 11), never
         // its owner's quota, which invitations to them rely on.
-        sending_counters::consume_code(conn, &sending, &new.client, &quotas, now)?;
+        sending_counters::consume_code(
+            conn,
+            &sending,
+            CodePurpose::LoginChange,
+            &new.client,
+            &quotas,
+            now,
+        )?;
         insert_login_change(conn, &new, now)?;
         let message = NewMessage {
             id: Uuid::now_v7(),

@@ -23,7 +23,7 @@ use domain::password_reset::{
     decide_password_change, decide_password_reset_confirmation, decide_reset_request, notice_to,
     sessions_ended_by, PasswordReplaced, ResetRequest, CODE_TTL_MINUTES,
 };
-use domain::sending::{Sending, SendingQuotas};
+use domain::sending::{CodePurpose, Sending, SendingQuotas};
 use domain::DomainError;
 use serde_json::json;
 use uuid::Uuid;
@@ -76,7 +76,14 @@ pub fn request_reset(
             channel: new.login.channel(),
             recipient: new.login.as_str(),
         };
-        sending_counters::consume_code(conn, &sending, &new.client, &quotas, now)?;
+        sending_counters::consume_code(
+            conn,
+            &sending,
+            CodePurpose::PasswordReset,
+            &new.client,
+            &quotas,
+            now,
+        )?;
         let profile = credentials_of(conn, &new.login)?.map(|c| c.identity_id);
         let ResetRequest::SendCode(identity) = decide_reset_request(profile) else {
             return Ok(());

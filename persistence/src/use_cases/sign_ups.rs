@@ -20,7 +20,7 @@ use domain::enums::UserType;
 use domain::ids::IdentityId;
 use domain::login::Login;
 use domain::plan::{Plan, Plans};
-use domain::sending::{Sending, SendingQuotas};
+use domain::sending::{CodePurpose, Sending, SendingQuotas};
 use domain::sign_up::{decide_sign_up_confirmation, AdminProfile, PendingSignUp, CODE_TTL_MINUTES};
 use domain::DomainError;
 use serde_json::json;
@@ -39,7 +39,14 @@ pub fn start(
             recipient: new.login.as_str(),
         };
         // Asked for by someone who has proved nothing: the budgets of codes (rule 11).
-        sending_counters::consume_code(conn, &sending, &new.client, &quotas, now)?;
+        sending_counters::consume_code(
+            conn,
+            &sending,
+            CodePurpose::SignUp,
+            &new.client,
+            &quotas,
+            now,
+        )?;
         insert_sign_up(conn, &new, now)?;
         let message = sign_up_code_message(&new.login, &new.sealed_code, CODE_TTL_MINUTES);
         outbox::enqueue(conn, &message, now)

@@ -400,3 +400,45 @@ async fn a_phone_login_resets_by_text_message() {
     let notice = texts.last().unwrap()["text"].as_str().unwrap().to_owned();
     assert!(notice.contains("was reset"), "{notice}");
 }
+
+#[tokio::test]
+async fn a_stranger_spending_sign_up_codes_on_an_address_leaves_its_reset_codes_alone() {
+    let app = behind_a_proxy(|_| {}).await;
+    app.sign_up("ann@client.example", "basic").await;
+    // A stranger asks for sign-ups in Ann's name until her address's sign-up budget is spent.
+    let mut status = StatusCode::ACCEPTED;
+    for n in 0..10 {
+        let res = app
+            .client
+            .post(app.url("/v1/accounts"))
+            .header("X-Forwarded-For", format!("203.0.113.{n}"))
+            .json(&json!({"name": "Not Ann's", "plan": "basic",
+                "admin": {"email": "ann@client.example", "password": PASSWORD,
+                          "first_name": "Ann", "last_name": "Lee"}}))
+            .send()
+            .await
+            .unwrap();
+        status = res.status();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            let (_, body) = json_of(res).await;
+            assert_eq!(body["code"], "sending_quota_exceeded", "{body}");
+            assert!(
+                body["detail"].as_str().unwrap().contains("sign-up codes"),
+                "{body}"
+            );
+            break;
+        }
+    }
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the sign-up budget never ran out"
+    );
+    // Ann's reset still reaches her (after the stranger's codes), and works.
+    outbox_drained(&app).await;
+    let code = reset_code(&app, "ann@client.example").await;
+    let res = confirm(&app, "ann@client.example", &code, NEW_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let (status, _) = app.login("ann@client.example", NEW_PASSWORD, None).await;
+    assert_eq!(status, StatusCode::OK);
+}
