@@ -3,7 +3,7 @@
 //! every other session ends at once and the current one goes on, and the person is told.
 
 use crate::support::helpers::*;
-use crate::support::requests::{api_token, profile_token};
+use crate::support::requests::{api_token, profile_token, refresh};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -22,19 +22,6 @@ async fn change(app: &TestApp, token: &str, current: &str, new: &str) -> reqwest
 /// What `GET /v1/me` answers to `token`.
 pub async fn me_status(app: &TestApp, token: &str) -> StatusCode {
     app.get("/v1/me", token).await.status()
-}
-
-/// Exchanges a refresh token; the status and body.
-pub async fn refresh(app: &TestApp, refresh_token: &str) -> (StatusCode, Value) {
-    json_of(
-        app.post(
-            "/v1/auth/refresh",
-            None,
-            json!({"refresh_token": refresh_token}),
-        )
-        .await,
-    )
-    .await
 }
 
 /// The emails to `to` whose subject is `subject`, once `count` have arrived.

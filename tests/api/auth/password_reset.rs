@@ -4,9 +4,10 @@
 //! and a second request leaves the first code good; the right one ends every session. What a
 //! stranger starts carries none of their words and never spends an account's quota.
 
-use super::password_change::{mails, me_status, refresh, session, NEW_PASSWORD};
+use super::password_change::{mails, me_status, session, NEW_PASSWORD};
 use crate::support::drain::outbox_drained;
 use crate::support::helpers::*;
+use crate::support::requests::refresh;
 use chrono::Duration;
 use domain::delivery::render_password_reset_code;
 use domain::enums::Channel;

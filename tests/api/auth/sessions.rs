@@ -3,21 +3,9 @@
 //! end; how long a session lasts; a login without `account_id`.
 
 use crate::support::helpers::*;
-use crate::support::requests::session_of;
+use crate::support::requests::{refresh, session_of};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-async fn refresh(app: &TestApp, refresh_token: &str) -> (StatusCode, Value) {
-    json_of(
-        app.post(
-            "/v1/auth/refresh",
-            None,
-            json!({"refresh_token": refresh_token}),
-        )
-        .await,
-    )
-    .await
-}
 
 /// A login's pair: (access token, refresh token).
 async fn log_in(app: &TestApp, login: &str, account: Option<&str>) -> (String, String) {

@@ -106,3 +106,16 @@ pub async fn profile_token(app: &TestApp, login: &str) -> String {
     assert!(me.get("user_type").is_none(), "not a profile token: {me}");
     token
 }
+
+/// Exchanges a refresh token at `POST /v1/auth/refresh`; the status and body.
+pub async fn refresh(app: &TestApp, refresh_token: &str) -> (StatusCode, Value) {
+    json_of(
+        app.post(
+            "/v1/auth/refresh",
+            None,
+            json!({"refresh_token": refresh_token}),
+        )
+        .await,
+    )
+    .await
+}
