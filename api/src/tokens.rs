@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use domain::ids::{AccountId, IdentityId, SessionId, UserId};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 pub const ISSUER: &str = "extranet";
 pub const AUDIENCE: &str = "extranet-api";
@@ -36,16 +35,13 @@ pub struct Claims {
     pub uid: Option<String>,
 }
 
-/// An issued access token.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// An issued access token (answered as part of `crate::sessions::TokenPair`).
+#[derive(Debug, Clone)]
 pub struct AccessToken {
-    #[schema(example = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9…")]
     pub access_token: String,
     /// Always `Bearer`.
-    #[schema(example = "Bearer")]
     pub token_type: &'static str,
     /// Seconds until the token expires.
-    #[schema(example = 3600)]
     pub expires_in: u32,
 }
 
