@@ -259,6 +259,20 @@ async fn a_dismissed_users_sessions_end_and_stay_ended_after_reinstatement() {
     assert_eq!(me(&app, &access).await, StatusCode::OK);
 
     app.dismiss(&acme.token, &pat.id).await;
+    // Pat's sessions in the account ended with the dismissal: a login without an account (Pat
+    // is active nowhere now: a profile session) lists only itself.
+    let (status, profile) = app.login(phone, PASSWORD, None).await;
+    assert_eq!(status, StatusCode::OK, "{profile}");
+    let profile = profile["access_token"].as_str().unwrap().to_owned();
+    let (_, list) = app
+        .json(Method::GET, "/v1/me/sessions", &profile, None)
+        .await;
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{list}");
+    assert!(
+        items[0]["current"] == true && items[0].get("account_id").is_none(),
+        "{list}"
+    );
     let (status, body) = refresh(&app, &refresh_token).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     assert_eq!(me(&app, &access).await, StatusCode::UNAUTHORIZED);
@@ -432,4 +446,62 @@ async fn a_profile_keeps_at_most_a_hundred_sessions_and_the_least_recently_used_
         (StatusCode::UNAUTHORIZED, Some("invalid_refresh_token"))
     );
     assert_eq!(me(&app, &sessions[1].0).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_sessions_last_use_is_written_at_most_once_a_minute_and_its_user_agent_cut() {
+    let app = TestApp::spawn().await;
+    app.sign_up("ada@acme.example", "basic").await;
+    let agent = format!("Browser/1.0 {}", "x".repeat(400));
+    let res = app
+        .client
+        .post(app.url("/v1/auth/login"))
+        .header("User-Agent", &agent)
+        .json(&json!({"login": "ada@acme.example", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(res).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (token, _) = pair_of(&body);
+    let current = |list: &Value| {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["current"] == true)
+            .cloned()
+            .unwrap()
+    };
+    let (_, list) = app.json(Method::GET, "/v1/me/sessions", &token, None).await;
+    let opened = current(&list);
+    assert_eq!(
+        opened["user_agent"].as_str().unwrap(),
+        agent.chars().take(256).collect::<String>()
+    );
+    // Requests within the minute leave `last_used_at` as the login wrote it.
+    let (_, list) = app.json(Method::GET, "/v1/me/sessions", &token, None).await;
+    assert_eq!(current(&list)["last_used_at"], opened["last_used_at"]);
+    // A minute on, a request writes it (after its answer: wait for it).
+    app.clock.advance(chrono::Duration::seconds(61));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let (_, list) = app.json(Method::GET, "/v1/me/sessions", &token, None).await;
+        if current(&list)["last_used_at"] != opened["last_used_at"] {
+            let used: chrono::DateTime<chrono::Utc> = current(&list)["last_used_at"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let at: chrono::DateTime<chrono::Utc> =
+                opened["last_used_at"].as_str().unwrap().parse().unwrap();
+            assert!(used >= at + chrono::Duration::seconds(61), "{list}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "last_used_at never moved: {list}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
