@@ -109,6 +109,36 @@ async function run() {
     equal(status, 200, 'GET /docs');
   });
 
+  await check('docs: as QA meets it — the person\'s token first in Authorize, saying where it comes from; plain one-line summaries; an optional header shown as its type', async () => {
+    const page = await newPage();
+    try {
+      await page.goto(`${server.url}/docs/`);
+      await page.locator('.swagger-ui .auth-wrapper button.authorize').click();
+      const schemes = page.locator('.swagger-ui .dialog-ux .modal-ux .auth-container');
+      await schemes.first().waitFor();
+      const names = (await schemes.locator('h4 code').allTextContents()).map((t) => t.trim());
+      equal(names.join(', '), 'bearer, api_token', 'the schemes, in order');
+      const bearer = (await schemes.first().textContent()) || '';
+      assert(bearer.includes('POST /v1/auth/login') && bearer.includes('access_token'), `bearer says where its token comes from: ${bearer.slice(0, 200)}`);
+      const apiToken = (await schemes.nth(1).textContent()) || '';
+      assert(apiToken.includes('POST /v1/api-tokens'), 'api_token says where its token comes from');
+      const file = await shot(page, 'docs-authorize.png', false);
+      await page.locator('.swagger-ui .dialog-ux .modal-ux button.btn-done').first().click();
+      const signUp = page.locator('.opblock-post').filter({ has: page.locator('.opblock-summary-path[data-path="/v1/accounts"]') });
+      equal(((await signUp.locator('.opblock-summary-description').textContent()) || '').trim(), 'Sign up', 'POST /v1/accounts summary');
+      const summaries = await page.locator('.opblock-summary-description').allTextContents();
+      assert(summaries.length > 50 && summaries.every((t) => !t.includes('`') && !t.includes('\n')), 'every summary plain, on one line');
+      const invite = page.locator('.opblock-post').filter({ has: page.locator('.opblock-summary-path[data-path="/v1/invitations"]') });
+      await invite.locator('.opblock-summary').first().click();
+      const keyType = invite.locator('tr[data-param-name="Idempotency-Key"] .parameter__type');
+      await keyType.waitFor();
+      equal(((await keyType.textContent()) || '').trim(), 'string', 'the Idempotency-Key header\'s type');
+      return file;
+    } finally {
+      await closeDocs(page);
+    }
+  });
+
   {
     const page = await newPage();
     const dialog = page.locator('.swagger-ui .dialog-ux .modal-ux');
