@@ -108,7 +108,9 @@ impl Haproxy {
                 .stdout(out)
                 .stderr(err)
                 .spawn()
-                .map_err(|e| format!("haproxy did not start ({e}): install it (make test-setup)"))?;
+                .map_err(|e| {
+                    format!("haproxy did not start ({e}): install it (make test-setup)")
+                })?;
             let mut haproxy = Self {
                 child,
                 address: format!("http://127.0.0.1:{port}"),
@@ -135,6 +137,26 @@ impl Haproxy {
             }
             if Instant::now() > deadline {
                 return Err(format!("haproxy did not listen: {}", self.log()));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits until every server is `UP` (`timeout` at most).
+    pub fn wait_all_up(&self, timeout: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let servers = self.servers()?;
+            if servers.iter().all(|s| s.status == "UP") {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("not every server is up: {servers:?}"));
             }
             std::thread::sleep(Duration::from_millis(20));
         }

@@ -74,7 +74,12 @@ async fn the_public_rate_limit_holds_across_three_processes_behind_haproxy() {
     // Whichever process answers next.
     for i in 0..6 {
         let status = lookup_from(&cluster, "203.0.113.7").await;
-        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "request {}", BURST + 2 + i);
+        assert_eq!(
+            status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "request {}",
+            BURST + 2 + i
+        );
     }
     each_server_answered_since(&cluster, &before);
     // Another address has its own bucket.
@@ -108,7 +113,10 @@ async fn failed_logins_are_limited_across_three_processes_behind_haproxy() {
     )
     .await;
     let attempt = |n: usize, password: &'static str| {
-        let (client, url) = (cluster.client.clone(), format!("{}/v1/auth/login", cluster.address));
+        let (client, url) = (
+            cluster.client.clone(),
+            format!("{}/v1/auth/login", cluster.address),
+        );
         async move {
             // Credential stuffing: every guess from another address, so that no address's own
             // limit is met — only the person's.
@@ -196,8 +204,8 @@ async fn one_invitation_per_request(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_rolling_restart_under_load_through_haproxy_fails_no_request_and_sends_each_message_once(
-) {
+async fn a_rolling_restart_under_load_through_haproxy_fails_no_request_and_sends_each_message_once()
+{
     if !on_postgres("a_rolling_restart_under_load_through_haproxy") {
         return;
     }
@@ -415,9 +423,13 @@ async fn seats_and_sending_quotas_are_exact_through_haproxy() {
         "free",
     )
     .await;
-    let answers = invite_at_once(&cluster, &unlimited, &group, 30, |i| {
-        json!({"phone": format!("+1415555{i:04}"), "first_name": "Te", "last_name": "Xt"})
-    })
+    let answers = invite_at_once(
+        &cluster,
+        &unlimited,
+        &group,
+        30,
+        |i| json!({"phone": format!("+1415555{i:04}"), "first_name": "Te", "last_name": "Xt"}),
+    )
     .await;
     let created = count(&answers, StatusCode::CREATED, "");
     let refused = count(

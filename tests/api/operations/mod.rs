@@ -1,9 +1,9 @@
 //! What operators rely on: metrics, several processes on one database (and three behind haproxy), crashes and stops under load, a database outage, SMTP over TLS, development keys that survive a restart.
 
+mod balancer;
 mod crashes;
 mod db_outage;
 mod dev_secret;
 mod metrics;
-mod balancer;
 mod processes;
 mod smtp_tls;

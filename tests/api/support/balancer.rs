@@ -36,14 +36,15 @@ pub struct Cluster {
     _db: TestDatabase,
 }
 
-/// Whether the suite runs on PostgreSQL; on SQLite says on stderr that `test` does not run (one
-/// process owns a SQLite file: there is nothing to balance).
+/// Whether the suite runs on PostgreSQL; on SQLite says on stderr that `test` does not run:
+/// processes behind a balancer share a PostgreSQL database (a SQLite file belongs to one
+/// process, which counts its limits itself).
 pub fn on_postgres(test: &str) -> bool {
     let on = std::env::var("TEST_POSTGRES_URL").is_ok_and(|u| !u.is_empty());
     if !on {
         eprintln!(
-            "{test}: skipped on SQLite (one process owns a SQLite file; several processes behind \
-             a balancer run on PostgreSQL): it runs when TEST_POSTGRES_URL is set"
+            "{test}: skipped on SQLite (processes behind a balancer share a PostgreSQL database; \
+             a SQLite file belongs to one process): it runs when TEST_POSTGRES_URL is set"
         );
     }
     on

@@ -162,7 +162,11 @@ impl Load {
                             break;
                         }
                         let login = login(c, i);
-                        let field = if login.starts_with('+') { "phone" } else { "email" };
+                        let field = if login.starts_with('+') {
+                            "phone"
+                        } else {
+                            "email"
+                        };
                         let body = json!({"type": "extranet", "workgroup_id": group,
                             "invitees": [{field: login, "first_name": "Lo", "last_name": "Ad"}]});
                         let key = (on_failure == OnFailure::Retry).then(|| format!("load-{c}-{i}"));
@@ -174,10 +178,9 @@ impl Load {
                                 send(&http, &url, &token, &body, key.as_deref()).await;
                             let unanswered = match &answer {
                                 Answer::Failed(_) => true,
-                                Answer::Response { status, .. } => matches!(
-                                    status.as_u16(),
-                                    502..=504
-                                ),
+                                Answer::Response { status, .. } => {
+                                    matches!(status.as_u16(), 502..=504)
+                                }
                             };
                             if on_failure != OnFailure::Retry
                                 || !unanswered

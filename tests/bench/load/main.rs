@@ -7,13 +7,15 @@
 //! `--clients` concurrent clients, each sending one request at a time over a kept-alive
 //! connection, for `--seconds` per phase. It prints throughput, latency percentiles, the
 //! server's peak resident memory (VmHWM) and, on SQLite, the WAL's peak and the bytes on disk
-//! per stored invitation.
+//! per stored invitation. On PostgreSQL it ends with the scale-out phase: single invitations
+//! through haproxy in front of 1, 2 and 3 processes (`scale_out`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod ceiling;
 mod peer;
 mod phase;
 mod sampler;
+mod scale_out;
 mod server;
 mod store;
 
@@ -55,6 +57,9 @@ struct Args {
     /// database's size and the server's memory, a line every 10 s (0: the phases).
     #[arg(long, default_value_t = 0)]
     soak: u64,
+    /// With `--postgres`: only the scale-out phase (haproxy in front of 1, 2, 3 processes).
+    #[arg(long)]
+    scale_out_only: bool,
 }
 
 /// The calls the phases make.
@@ -179,6 +184,11 @@ async fn main() {
         soak(&api, clients, args.soak, &readings).await;
         return;
     }
+    if args.scale_out_only {
+        assert!(args.postgres.is_some(), "--scale-out-only needs --postgres");
+        scale_out::run(&api, &store, &args.log, clients, secs).await;
+        return;
+    }
     let cpu = server::cpu_seconds(pid);
     let singles = phase(clients, secs, api.inviting("load", 1)).await;
     let cpu_per_invitation = (server::cpu_seconds(pid) - cpu) / singles.ok.max(1) as f64;
@@ -261,6 +271,9 @@ async fn main() {
             mib(bytes),
             bytes / stored
         );
+    }
+    if args.postgres.is_some() {
+        scale_out::run(&api, &store, &args.log, clients, secs).await;
     }
     let owner = ceiling::Owner {
         account: target.account.clone(),

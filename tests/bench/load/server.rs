@@ -69,8 +69,10 @@ pub async fn wait_ready(client: &reqwest::Client, url: &str) {
     }
 }
 
-/// Starts the server and signs up the bench's account.
-pub async fn start(store: &Store, log: &str, clients: usize) -> Target {
+/// A server process on the run's store, listening on a free port: the process, its address,
+/// and the first confirmation code it prints (console delivery; the rest of what it prints is
+/// drained unread).
+pub fn launch(store: &Store, log: &str) -> (Process, String, std::sync::mpsc::Receiver<String>) {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut process = Process(
@@ -86,6 +88,8 @@ pub async fn start(store: &Store, log: &str, clients: usize) -> Target {
             .env("EXTRANET_QUOTA_EMAIL_PER_HOUR", "1000000000")
             .env("EXTRANET_QUOTA_SMS_PER_HOUR", "1000000000")
             .env("EXTRANET_QUOTA_PER_RECIPIENT_PER_DAY", "1000")
+            // Behind haproxy (the scale-out phase), the client is who haproxy says.
+            .env("EXTRANET_TRUSTED_PROXIES", "127.0.0.1")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -112,6 +116,12 @@ pub async fn start(store: &Store, log: &str, clients: usize) -> Target {
         }
         let _ = std::io::copy(&mut reader, &mut std::io::sink());
     });
+    (process, base, code_rx)
+}
+
+/// Starts the server and signs up the bench's account.
+pub async fn start(store: &Store, log: &str, clients: usize) -> Target {
+    let (process, base, code_rx) = launch(store, log);
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(clients * 4)
         .build()
