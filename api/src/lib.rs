@@ -9,6 +9,7 @@ pub mod cors;
 pub mod delivery;
 pub mod extract;
 pub mod idempotency;
+pub mod invite_cli;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;

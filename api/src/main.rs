@@ -1,4 +1,4 @@
-//! The `extranet` binary: `serve`, `migrate`, `openapi`.
+//! The `extranet` binary: `serve`, `migrate`, `openapi`, and `invite` (a client of a server).
 
 use api::{config::Config, telemetry, Application};
 use clap::{Parser, Subcommand};
@@ -31,12 +31,18 @@ enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Invite the people of a CSV file into an extranet workgroup, through a server's API
+    /// (batches of 100, safe to run again after a crash; a results file at the end).
+    Invite(api::invite_cli::InviteArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Serve = cli.command {
         with_few_malloc_arenas();
+    }
+    if let Command::Invite(args) = cli.command {
+        return api::invite_cli::run(args);
     }
     if let Command::Openapi { output } = &cli.command {
         return match api::openapi::yaml() {
@@ -87,7 +93,7 @@ fn main() -> ExitCode {
                 tracing::info!(%bind, port = app.port(), backend, "serving; Swagger UI at /docs");
                 app.run().await.map_err(|e| e.to_string())
             }
-            Command::Openapi { .. } => Ok(()),
+            Command::Openapi { .. } | Command::Invite(_) => Ok(()),
         }
     });
     match result {

@@ -4,25 +4,28 @@
 //! person (network profile), whichever of its logins or whichever endpoint the password was
 //! tried through, and one per login that matches nobody, so that credential stuffing from
 //! many addresses still meets a limit. Over either: 429 `rate_limited` with `Retry-After`.
+//! `domain::rate_limit` counts; `persistence::rate_limits` keeps the buckets — in the database
+//! on PostgreSQL, so that every server process behind a balancer counts one limit, and in
+//! this process's memory on SQLite, whose file one process owns.
 //!
 //! Behind a reverse proxy every request comes from the proxy: `EXTRANET_TRUSTED_PROXIES` names
 //! the proxies (CIDRs) whose `X-Forwarded-For` is believed. The client is then the right-most
 //! address of that header that is not a trusted proxy; from anyone else the header is ignored,
 //! so it cannot be forged to get a fresh bucket.
 
+use crate::clock::Clock;
 use crate::problem::ApiError;
 use actix_web::http::{header, StatusCode};
 use actix_web::HttpRequest;
+use chrono::Duration;
 use domain::ids::IdentityId;
 use domain::login::Login;
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use domain::rate_limit::Rate;
 use ipnet::IpNet;
-use std::collections::HashMap;
+use persistence::rate_limits::Buckets;
+use persistence::StoreError;
 use std::net::{IpAddr, Ipv4Addr};
-use std::num::NonZeroU32;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 /// The public endpoints, each with its own buckets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -42,8 +45,25 @@ pub enum Endpoint {
     PasswordResetConfirm,
 }
 
+impl Endpoint {
+    /// The endpoint's part of its buckets' keys.
+    fn key(self) -> &'static str {
+        match self {
+            Self::SignUp => "sign-up",
+            Self::Confirm => "confirm",
+            Self::Login => "login",
+            Self::Lookup => "lookup",
+            Self::Accept => "accept",
+            Self::Refresh => "refresh",
+            Self::PasswordReset => "password-reset",
+            Self::PasswordResetConfirm => "password-reset-confirm",
+        }
+    }
+}
+
 fn too_many(wait: Duration, detail: &str) -> ApiError {
-    let seconds = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
+    let millis = wait.num_milliseconds().max(0);
+    let seconds = (millis / 1000 + i64::from(millis % 1000 > 0)).max(1);
     ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
         "rate_limited",
@@ -52,10 +72,19 @@ fn too_many(wait: Duration, detail: &str) -> ApiError {
     .with_header(header::RETRY_AFTER, seconds.to_string())
 }
 
-fn quota(per_second: u32, burst: u32) -> Quota {
-    let rate = NonZeroU32::new(per_second.max(1)).unwrap_or(NonZeroU32::MIN);
-    let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
-    Quota::per_second(rate).allow_burst(burst)
+/// Runs `count` on the buckets: at once when they are in memory, on a blocking thread when
+/// they are in the database.
+async fn counted<T, F>(buckets: &Arc<Buckets>, count: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Buckets) -> Result<T, StoreError> + Send + 'static,
+{
+    if buckets.is_shared() {
+        let buckets = buckets.clone();
+        Ok(crate::blocking::run(move || count(&buckets)).await??)
+    } else {
+        Ok(count(buckets)?)
+    }
 }
 
 /// Parses `EXTRANET_TRUSTED_PROXIES`: addresses or CIDRs, separated by commas or spaces.
@@ -99,17 +128,25 @@ pub fn client_address(req: &HttpRequest, trusted: &[IpNet]) -> IpAddr {
 }
 
 pub struct PublicLimits {
-    limiter: DefaultKeyedRateLimiter<(Endpoint, IpAddr)>,
-    clock: DefaultClock,
+    rate: Rate,
+    buckets: Arc<Buckets>,
+    clock: Clock,
     trusted_proxies: Vec<IpNet>,
 }
 
 impl PublicLimits {
     /// `per_second` requests a second drain each bucket, which holds `burst`.
-    pub fn new(per_second: u32, burst: u32, trusted_proxies: Vec<IpNet>) -> Self {
+    pub fn new(
+        per_second: u32,
+        burst: u32,
+        trusted_proxies: Vec<IpNet>,
+        buckets: Arc<Buckets>,
+        clock: Clock,
+    ) -> Self {
         Self {
-            limiter: RateLimiter::keyed(quota(per_second, burst)),
-            clock: DefaultClock::default(),
+            rate: Rate::per_second(per_second, burst),
+            buckets,
+            clock,
             trusted_proxies,
         }
     }
@@ -121,21 +158,17 @@ impl PublicLimits {
     }
 
     /// Counts one request from this client; 429 when its bucket is full.
-    pub fn check(&self, endpoint: Endpoint, req: &HttpRequest) -> Result<(), ApiError> {
-        let ip = client_address(req, &self.trusted_proxies);
-        self.limiter
-            .check_key(&(endpoint, ip))
-            .map_err(|not_until| {
-                too_many(
-                    not_until.wait_time_from(self.clock.now()),
-                    "too many requests from this address",
-                )
-            })
+    pub async fn check(&self, endpoint: Endpoint, req: &HttpRequest) -> Result<(), ApiError> {
+        let key = format!("public:{}:{}", endpoint.key(), self.client(req));
+        let (rate, now) = (self.rate, self.clock.now());
+        counted(&self.buckets, move |b| b.admit(&key, rate, now))
+            .await?
+            .map_err(|wait| too_many(wait, "too many requests from this address"))
     }
 
-    /// Forgets clients whose buckets have drained, so memory stays bounded.
-    pub fn forget_idle(&self) {
-        self.limiter.retain_recent();
+    /// Where every limit's buckets are kept (the upkeep sweeps them).
+    pub fn buckets(&self) -> Arc<Buckets> {
+        self.buckets.clone()
     }
 }
 
@@ -150,110 +183,59 @@ pub enum PasswordTarget {
     UnknownLogin(Login),
 }
 
-/// Failed password checks per [`PasswordTarget`]. After `burst` failures a target may fail
-/// once per `interval` more; once over, every attempt on it is refused until then — the right
-/// password too, so that the limit tells nothing about the password. Counted per server process.
-pub struct LoginFailures {
-    limiter: DefaultKeyedRateLimiter<(PasswordTarget, u64)>,
-    clock: DefaultClock,
-    blocked: Mutex<HashMap<PasswordTarget, Instant>>,
-    /// The targets forgiven lately ([`LoginFailures::forgive`]): each counts in a fresh bucket
-    /// of its own generation, since the limiter cannot empty one key's bucket.
-    forgiven: Mutex<HashMap<PasswordTarget, Forgiven>>,
-    /// How long a bucket takes to drain from full: past it, an old generation's bucket is as
-    /// good as a new one.
-    drains_in: Duration,
-}
-
-/// A forgiven target's generation, and when it last counted (forgiven, or a failure since).
-#[derive(Debug, Clone, Copy)]
-struct Forgiven {
-    generation: u64,
-    touched: Instant,
-}
-
-/// Generations of forgiven targets, never reused.
-static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-
-impl LoginFailures {
-    pub fn new(burst: u32, interval: Duration) -> Self {
-        let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
-        let quota = Quota::with_period(interval.max(Duration::from_millis(1)))
-            .unwrap_or_else(|| Quota::per_minute(NonZeroU32::MIN))
-            .allow_burst(burst);
-        Self {
-            limiter: RateLimiter::keyed(quota),
-            clock: DefaultClock::default(),
-            blocked: Mutex::new(HashMap::new()),
-            forgiven: Mutex::new(HashMap::new()),
-            drains_in: interval.saturating_mul(burst.get()),
+impl PasswordTarget {
+    fn key(&self) -> String {
+        match self {
+            Self::Profile(id) => format!("password:profile:{}", id.0),
+            Self::UnknownLogin(login) => format!("password:login:{}", login.as_str()),
         }
     }
+}
 
-    fn blocked(&self) -> std::sync::MutexGuard<'_, HashMap<PasswordTarget, Instant>> {
-        self.blocked
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
+/// Failed password checks per [`PasswordTarget`]. After `burst` failures a target may fail
+/// once per `interval` more; once over, every attempt on it is refused until then — the right
+/// password too, so that the limit tells nothing about the password.
+pub struct LoginFailures {
+    rate: Rate,
+    buckets: Arc<Buckets>,
+    clock: Clock,
+}
 
-    fn forgiven(&self) -> std::sync::MutexGuard<'_, HashMap<PasswordTarget, Forgiven>> {
-        self.forgiven
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+impl LoginFailures {
+    pub fn new(
+        burst: u32,
+        interval: std::time::Duration,
+        buckets: Arc<Buckets>,
+        clock: Clock,
+    ) -> Self {
+        let period = Duration::from_std(interval).unwrap_or(Duration::seconds(30));
+        Self {
+            rate: Rate::every(period, burst),
+            buckets,
+            clock,
+        }
     }
 
     /// 429 while `target` has failed too often.
-    pub fn check(&self, target: &PasswordTarget) -> Result<(), ApiError> {
-        let now = Instant::now();
-        match self.blocked().get(target) {
-            Some(until) if *until > now => Err(too_many(
-                *until - now,
-                "too many failed attempts for this login",
-            )),
-            _ => Ok(()),
-        }
+    pub async fn check(&self, target: &PasswordTarget) -> Result<(), ApiError> {
+        let (key, now) = (target.key(), self.clock.now());
+        counted(&self.buckets, move |b| b.check_block(&key, now))
+            .await?
+            .map_err(|wait| too_many(wait, "too many failed attempts for this login"))
     }
 
     /// Counts a failed password check against `target`.
-    pub fn failed(&self, target: &PasswordTarget) {
-        let generation = match self.forgiven().get_mut(target) {
-            Some(f) => {
-                f.touched = Instant::now();
-                f.generation
-            }
-            None => 0,
-        };
-        if let Err(not_until) = self.limiter.check_key(&(target.clone(), generation)) {
-            let wait = not_until.wait_time_from(self.clock.now());
-            self.blocked().insert(target.clone(), Instant::now() + wait);
-        }
+    pub async fn failed(&self, target: &PasswordTarget) -> Result<(), ApiError> {
+        let (key, rate, now) = (target.key(), self.rate, self.clock.now());
+        counted(&self.buckets, move |b| b.failed(&key, rate, now)).await
     }
 
-    /// Forgets `target`'s failures: its owner proved who they are another way (a password
-    /// reset with the code sent to their login), so whoever was guessing must not keep them
-    /// out. Its block ends and it counts from an empty bucket again.
-    pub fn forgive(&self, target: &PasswordTarget) {
-        self.blocked().remove(target);
-        let generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.forgiven().insert(
-            target.clone(),
-            Forgiven {
-                generation,
-                touched: Instant::now(),
-            },
-        );
-    }
-
-    /// Forgets targets whose buckets have drained and whose blocks have ended, and forgiven
-    /// targets whose every bucket has drained since (their next failure may count from
-    /// generation 0 again: that bucket is as empty by now).
-    pub fn forget_idle(&self) {
-        self.limiter.retain_recent();
-        let now = Instant::now();
-        self.blocked().retain(|_, until| *until > now);
-        let drains_in = self.drains_in;
-        self.forgiven()
-            .retain(|_, f| now.saturating_duration_since(f.touched) <= drains_in);
+    /// Forgets `target`'s failures, in every server process: its owner proved who they are
+    /// another way (a password reset with the code sent to their login), so whoever was
+    /// guessing must not keep them out. Its block ends and it counts from an empty bucket.
+    pub async fn forgive(&self, target: &PasswordTarget) -> Result<(), ApiError> {
+        let key = target.key();
+        counted(&self.buckets, move |b| b.forgive(&key)).await
     }
 }
 
@@ -288,46 +270,5 @@ mod tests {
         );
         assert!(parse_trusted_proxies("10.0.0.0/33").is_err());
         assert!(parse_trusted_proxies("").unwrap().is_empty());
-    }
-
-    #[test]
-    fn a_target_that_failed_too_often_is_refused_even_with_the_right_password() {
-        let failures = LoginFailures::new(3, Duration::from_secs(60));
-        let ann = PasswordTarget::Profile(IdentityId(uuid::Uuid::from_u128(1)));
-        for _ in 0..3 {
-            assert!(failures.check(&ann).is_ok());
-            failures.failed(&ann);
-        }
-        assert!(failures.check(&ann).is_ok());
-        failures.failed(&ann);
-        let refused = failures.check(&ann).unwrap_err();
-        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
-        // Another person, and a login that matches nobody, have counts of their own.
-        let bo = PasswordTarget::Profile(IdentityId(uuid::Uuid::from_u128(2)));
-        assert!(failures.check(&bo).is_ok());
-        let unknown = PasswordTarget::UnknownLogin(Login::parse("ann@client.example").unwrap());
-        assert!(failures.check(&unknown).is_ok());
-    }
-
-    #[test]
-    fn a_forgiven_target_starts_over_with_an_empty_bucket() {
-        let failures = LoginFailures::new(3, Duration::from_secs(60));
-        let ann = PasswordTarget::Profile(IdentityId(uuid::Uuid::from_u128(1)));
-        for _ in 0..4 {
-            failures.failed(&ann);
-        }
-        assert!(failures.check(&ann).is_err());
-        failures.forgive(&ann);
-        assert!(failures.check(&ann).is_ok());
-        // Three more failures are free again, as for anyone; the fourth blocks.
-        for _ in 0..3 {
-            failures.failed(&ann);
-            assert!(failures.check(&ann).is_ok());
-        }
-        failures.failed(&ann);
-        assert!(failures.check(&ann).is_err());
-        // Forgetting idle targets keeps a forgiven one whose bucket has not drained.
-        failures.forget_idle();
-        assert!(failures.check(&ann).is_err());
     }
 }

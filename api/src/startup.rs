@@ -106,12 +106,14 @@ impl Application {
             config.webhooks.clone(),
             metrics.clone(),
         )?);
+        // Where the rate limits count: the database on PostgreSQL, memory on SQLite.
+        let buckets = Arc::new(persistence::rate_limits::Buckets::for_database(&db));
         let state = web::Data::new(AppState {
             resolver: GuardedResolver::new(&config.webhooks),
             webhooks: config.webhooks.clone(),
             signup_sms: config.signup_sms,
             app_url: config.app_url.clone(),
-            clock,
+            clock: clock.clone(),
             sealer,
             db: db.clone(),
             scans: crate::state::Scans::for_pool(config.db_pool_size),
@@ -127,10 +129,14 @@ impl Application {
                 config.public_rate_per_second,
                 config.public_burst,
                 config.trusted_proxies.clone(),
+                buckets.clone(),
+                clock.clone(),
             ),
             login_failures: LoginFailures::new(
                 config.login_failure_burst,
                 std::time::Duration::from_secs(u64::from(config.login_failure_interval_seconds)),
+                buckets,
+                clock.clone(),
             ),
             metrics: metrics.clone(),
             readiness: tokio::sync::Mutex::new(()),
@@ -254,11 +260,11 @@ impl Application {
             let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
             loop {
                 every_minute.tick().await;
-                state.limits.forget_idle();
-                state.login_failures.forget_idle();
                 let db = state.db.clone();
                 let now = state.clock.now();
+                let buckets = state.limits.buckets();
                 let swept = crate::blocking::run(move || {
+                    buckets.sweep(now)?;
                     let expired = persistence::lifecycle::sweep_expired(&db, now)?;
                     let forgotten = persistence::idempotency::forget_old(&db, now)?;
                     // Codes past use: waiting sign-ups and password resets.

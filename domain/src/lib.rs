@@ -23,6 +23,8 @@
 //!   ([`delivery::render_sign_up_code`], [`delivery::render_password_reset_code`]), a password
 //!   reset that no later request or wrong guess cancels
 //!   ([`password_reset::decide_password_reset_confirmation`]);
+//! - rate limits (Security): leaky buckets per client address and per person's failed
+//!   passwords, counted alike wherever they are stored: [`rate_limit`];
 //! - webhooks: where they may be sent (SSRF), signed, retried, switched off: [`webhook`].
 
 pub mod access;
@@ -46,6 +48,7 @@ mod openapi;
 pub mod password;
 pub mod password_reset;
 pub mod plan;
+pub mod rate_limit;
 pub mod retry;
 pub mod scope;
 pub mod seats;

@@ -138,7 +138,7 @@ pub async fn sign_up(
     JsonBody(body): JsonBody<SignUpBody>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    state.limits.check(Endpoint::SignUp, &req)?;
+    state.limits.check(Endpoint::SignUp, &req).await?;
     let cmd = SignUp::parse(
         SignUpRequest {
             account_name: &body.name,
@@ -248,7 +248,7 @@ pub async fn confirm_sign_up(
     JsonBody(body): JsonBody<ConfirmBody>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    state.limits.check(Endpoint::Confirm, &req)?;
+    state.limits.check(Endpoint::Confirm, &req).await?;
     let mut errors = FieldErrors::new();
     let login = errors.check("login", Login::parse(&body.login));
     let code = errors.check("code", ConfirmationCode::parse(&body.code));

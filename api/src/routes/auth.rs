@@ -71,7 +71,7 @@ pub async fn login(
     JsonBody(body): JsonBody<LoginBody>,
 ) -> Result<web::Json<TokenPair>, ApiError> {
     let now = state.clock.now();
-    state.limits.check(Endpoint::Login, &req)?;
+    state.limits.check(Endpoint::Login, &req).await?;
     let login =
         Login::parse(&body.login).map_err(|e| DomainError::Invalid(vec![e.under("login")]))?;
     let looked_up = login.clone();
@@ -89,12 +89,12 @@ pub async fn login(
         Some(id) => PasswordTarget::Profile(id),
         None => PasswordTarget::UnknownLogin(login),
     };
-    state.login_failures.check(&target)?;
+    state.login_failures.check(&target).await?;
     let matches = state.passwords.verify(&body.password, hash).await?;
     let identity = match identity {
         Some(id) if matches => id,
         _ => {
-            state.login_failures.failed(&target);
+            state.login_failures.failed(&target).await?;
             return Err(DomainError::InvalidCredentials.into());
         }
     };
@@ -175,7 +175,7 @@ pub async fn refresh(
     JsonBody(body): JsonBody<RefreshBody>,
 ) -> Result<web::Json<TokenPair>, ApiError> {
     let now = state.clock.now();
-    state.limits.check(Endpoint::Refresh, &req)?;
+    state.limits.check(Endpoint::Refresh, &req).await?;
     let length = body.refresh_token.chars().count();
     let problem = match length {
         0 => Some(("required", "the refresh token is empty".to_owned())),

@@ -106,7 +106,7 @@ pub async fn lookup_invitation(
     JsonBody(body): JsonBody<TokenBody>,
 ) -> Result<web::Json<LookupView>, ApiError> {
     let now = state.clock.now();
-    state.limits.check(Endpoint::Lookup, &req)?;
+    state.limits.check(Endpoint::Lookup, &req).await?;
     let hash = token_hash(&body.token);
     let found = crate::reads::read(&state, Bound::Page, move |db| {
         persistence::accept::lookup(db, &hash, now)
@@ -209,7 +209,7 @@ pub async fn accept_invitation(
     JsonBody(body): JsonBody<AcceptBody>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    state.limits.check(Endpoint::Accept, &req)?;
+    state.limits.check(Endpoint::Accept, &req).await?;
     // The body as its schema says, whatever the token: a password by the policy (an existing
     // profile's was made under it) and names, when given, as names are.
     let mut errors = domain::error::FieldErrors::new();
@@ -240,10 +240,10 @@ pub async fn accept_invitation(
             // The profile's password is being tried: failures count against the person, as
             // failed logins do.
             let target = PasswordTarget::Profile(identity_id);
-            state.login_failures.check(&target)?;
+            state.login_failures.check(&target).await?;
             let password_matches = state.passwords.verify(&body.password, Some(stored)).await?;
             if !password_matches {
-                state.login_failures.failed(&target);
+                state.login_failures.failed(&target).await?;
             }
             AcceptingProfile::Existing(ExistingProfile {
                 identity_id,
@@ -301,7 +301,7 @@ pub async fn decline_invitation(
     JsonBody(body): JsonBody<TokenBody>,
 ) -> Result<web::Json<InvitationView>, ApiError> {
     let now = state.clock.now();
-    state.limits.check(Endpoint::Accept, &req)?;
+    state.limits.check(Endpoint::Accept, &req).await?;
     let hash = token_hash(&body.token);
     let invitation = state
         .write(move |db| persistence::accept::decline(db, &hash, now))

@@ -116,7 +116,7 @@ pub async fn request_login_change(
     let new_login = parse_new_login(body.new_email.as_deref(), body.new_phone.as_deref())?;
     // Wrong passwords count against the person, with their failed logins.
     let target = PasswordTarget::Profile(identity);
-    state.login_failures.check(&target)?;
+    state.login_failures.check(&target).await?;
     let hash = crate::reads::read(&state, Bound::Page, move |db| {
         persistence::identities::password_hash(db, identity)
     })
@@ -126,7 +126,7 @@ pub async fn request_login_change(
         .verify(&body.current_password, Some(hash))
         .await?
     {
-        state.login_failures.failed(&target);
+        state.login_failures.failed(&target).await?;
         return Err(DomainError::WrongCurrentPassword.into());
     }
     let code = state

@@ -72,7 +72,7 @@ pub async fn change_password(
         .map_err(|e| DomainError::Invalid(vec![e.under("new_password")]))?;
     // Wrong passwords count against the person, with their failed logins.
     let target = PasswordTarget::Profile(identity);
-    state.login_failures.check(&target)?;
+    state.login_failures.check(&target).await?;
     let checked = crate::reads::read(&state, Bound::Page, move |db| {
         persistence::identities::password_hash(db, identity)
     })
@@ -82,7 +82,7 @@ pub async fn change_password(
         .verify(&body.current_password, Some(checked.clone()))
         .await?
     {
-        state.login_failures.failed(&target);
+        state.login_failures.failed(&target).await?;
         return Err(DomainError::WrongCurrentPassword.into());
     }
     let new_hash = state.passwords.hash(&new).await?;
@@ -157,7 +157,7 @@ pub async fn request_password_reset(
     JsonBody(body): JsonBody<PasswordResetBody>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    state.limits.check(Endpoint::PasswordReset, &req)?;
+    state.limits.check(Endpoint::PasswordReset, &req).await?;
     let login =
         Login::parse(&body.login).map_err(|e| DomainError::Invalid(vec![e.under("login")]))?;
     // The same work whatever the login: a code is issued (a keyed hash and a sealing), and one
@@ -245,7 +245,10 @@ pub async fn confirm_password_reset(
     JsonBody(body): JsonBody<PasswordResetConfirmBody>,
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
-    state.limits.check(Endpoint::PasswordResetConfirm, &req)?;
+    state
+        .limits
+        .check(Endpoint::PasswordResetConfirm, &req)
+        .await?;
     let mut errors = FieldErrors::new();
     let login = errors.check("login", Login::parse(&body.login));
     let code = errors.check("code", ConfirmationCode::parse(&body.code));
@@ -267,6 +270,7 @@ pub async fn confirm_password_reset(
         .await?;
     state
         .login_failures
-        .forgive(&PasswordTarget::Profile(identity));
+        .forgive(&PasswordTarget::Profile(identity))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -148,6 +148,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    rate_buckets (key) {
+        key -> Text,
+        tat -> Timestamp,
+        blocked_until -> Nullable<Timestamp>,
+        forgettable_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sending_counters (counter, window_start) {
         counter -> Text,
         window_start -> Timestamp,

@@ -17,6 +17,7 @@ pub mod login_changes;
 pub mod memberships;
 pub mod outbox;
 pub mod password_resets;
+pub mod rate_buckets;
 pub mod refresh_tokens;
 pub mod sending_counters;
 pub mod sessions;

@@ -13,6 +13,7 @@ pub mod membership;
 pub mod messages;
 pub mod metrics;
 pub mod passwords;
+pub mod rate_limits;
 pub mod sessions;
 pub mod sign_ups;
 pub mod users;

@@ -224,3 +224,57 @@ async fn failed_logins_count_per_person_whichever_of_their_logins_is_tried() {
     let got = attempt(&app, "nobody@agency.example", "guess!!!1").await;
     assert_eq!(got, throttled, "an unknown login, throttled");
 }
+
+/// Issue #27: a client's bucket is exact when its requests arrive at once — on PostgreSQL it
+/// is a row every server process counts in, locked while one request is counted; on SQLite
+/// the process's memory. Of 40 concurrent lookups from one address with a burst of 10, 10
+/// pass, plus at most one per second the test took (the rate refills the bucket meanwhile).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_concurrent_requests_from_one_address_gets_exactly_the_bucket() {
+    let app = TestApp::spawn_with(|c| {
+        c.trusted_proxies = "127.0.0.1/32, ::1".into();
+        c.public_burst = 10;
+        c.public_rate_per_second = 1;
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let requests: Vec<_> = (0..40)
+        .map(|_| {
+            let request = app
+                .client
+                .post(app.url("/v1/invitations/lookup"))
+                .header("x-forwarded-for", "198.51.100.77")
+                .json(&json!({"token": "not-a-token"}));
+            tokio::spawn(async move { request.send().await.unwrap().status() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for request in requests {
+        statuses.push(request.await.unwrap());
+    }
+    let elapsed = started.elapsed().as_secs();
+    let passed = statuses
+        .iter()
+        .filter(|s| **s != StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(
+        statuses
+            .iter()
+            .all(|s| [StatusCode::NOT_FOUND, StatusCode::TOO_MANY_REQUESTS].contains(s)),
+        "{statuses:?}"
+    );
+    assert!(
+        (10..=10 + 1 + elapsed as usize).contains(&passed),
+        "{passed} passed in {elapsed} s"
+    );
+    // Another address has a bucket of its own.
+    let res = app
+        .client
+        .post(app.url("/v1/invitations/lookup"))
+        .header("x-forwarded-for", "198.51.100.78")
+        .json(&json!({"token": "not-a-token"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

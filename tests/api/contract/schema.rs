@@ -67,6 +67,7 @@ fn schema_matches_migrations() {
         sessions,
         refresh_tokens,
         password_resets,
+        rate_buckets,
     );
     let columns: Vec<Column> = db
         .read(|conn| {
