@@ -152,7 +152,13 @@ const SLOW_SEARCH: &str = "/v1/invitations?q=nobody-matches-this&limit=50";
 async fn main() {
     let args = Args::parse();
     let store = Store::create(args.postgres.as_deref());
-    let target = server::start(&store, &args.log, args.clients).await;
+    // The scale-out phase (PostgreSQL) also invites into an account per client.
+    let more = if args.postgres.is_some() {
+        args.clients
+    } else {
+        0
+    };
+    let target = server::start(&store, &args.log, args.clients, more).await;
     seed(
         &store,
         &target.account,
@@ -186,7 +192,7 @@ async fn main() {
     }
     if args.scale_out_only {
         assert!(args.postgres.is_some(), "--scale-out-only needs --postgres");
-        scale_out::run(&api, &store, &args.log, clients, secs).await;
+        scale_out::run(&api, &target.others, &store, &args.log, clients, secs).await;
         return;
     }
     let cpu = server::cpu_seconds(pid);
@@ -273,7 +279,7 @@ async fn main() {
         );
     }
     if args.postgres.is_some() {
-        scale_out::run(&api, &store, &args.log, clients, secs).await;
+        scale_out::run(&api, &target.others, &store, &args.log, clients, secs).await;
     }
     let owner = ceiling::Owner {
         account: target.account.clone(),
