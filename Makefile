@@ -35,12 +35,13 @@ test:
 	rc=$$?; $(STAGES) report; exit $$rc
 
 ## test-setup: what the tests need besides the code, installed when missing: a real SMTP
-## server (aiosmtpd, PyPI), Debian's chromium and faketime, npm's packages for tests/web, and
-## schemathesis in a virtualenv (tests/fuzz)
+## server (aiosmtpd, PyPI), Debian's chromium, faketime and haproxy (the balancer in front of
+## three servers on PostgreSQL), npm's packages for tests/web, and schemathesis in a
+## virtualenv (tests/fuzz)
 test-setup:
 	@$(MAKE) --no-print-directory $(WEB_DEPS) $(FUZZ_VENV)/.installed
 	@python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
-	@test -x /usr/bin/chromium -a -x /usr/bin/faketime || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium faketime; }
+	@test -x /usr/bin/chromium -a -x /usr/bin/faketime -a -x /usr/sbin/haproxy || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium faketime haproxy; }
 
 ## test-build: the `extranet` binary (the process, crash, browser and fuzz tests start it) and
 ## every test binary, built once for both backends (the same command line, so the same
@@ -64,8 +65,9 @@ test-sqlite: test-deps
 	@echo "== tests: the HTTP suite on SQLite"
 	$(CARGO) test --workspace --test api
 
-## test-postgres: the HTTP suite on PostgreSQL
+## test-postgres: the HTTP suite on PostgreSQL (with haproxy in front of three servers)
 test-postgres: test-deps
+	@test -x /usr/sbin/haproxy || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y haproxy; }
 	@echo "== tests: the HTTP suite on PostgreSQL ($(TEST_POSTGRES_URL))"
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(CARGO) test --workspace --test api
 

@@ -1,1 +1,4 @@
-//! Black-box tests live in `api/`; this crate has no library code.
+//! Black-box tests live in `api/` and the load generator in `bench/`; this library holds what
+//! both stand on: haproxy in front of server processes (`haproxy`).
+
+pub mod haproxy;

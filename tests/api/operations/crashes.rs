@@ -4,11 +4,11 @@
 //! The figures are printed (`--nocapture`) as `crash figures:` lines.
 
 use crate::support::helpers::*;
-use crate::support::load::{self, Answer, Load, Sent};
+use crate::support::load::{self, wait_until_all_sent, Answer, Load, Sent};
 use crate::support::processes::ServerProcess;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -18,34 +18,6 @@ fn backend() -> &'static str {
         Ok(url) if !url.is_empty() => "postgres",
         _ => "sqlite",
     }
-}
-
-/// A message as a transport received it: its id, its recipient, and everything it said.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Received {
-    id: String,
-    to: String,
-    content: String,
-}
-
-/// The texts the SMS gateway got (`{"id", "to", "text"}`) and the emails the SMTP server got
-/// (`Message-ID: <id@domain>`).
-fn received(sms: &SmsGateway, mail: &MailSink) -> Vec<Received> {
-    let texts = sms.inbox.all().into_iter().map(|m| Received {
-        id: m["id"].as_str().expect("a text carries its id").to_owned(),
-        to: m["to"].as_str().unwrap().to_owned(),
-        content: m["text"].as_str().unwrap().to_owned(),
-    });
-    let emails = mail.inbox.all().into_iter().map(|m| {
-        let message_id = m["message_id"].as_str().expect("an email has a Message-ID");
-        let (id, _domain) = message_id.split_once('@').unwrap();
-        Received {
-            id: id.to_owned(),
-            to: m["to"][0].as_str().unwrap().to_owned(),
-            content: format!("{}\n{}", m["subject"], m["body"]),
-        }
-    });
-    texts.chain(emails).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -119,36 +91,9 @@ async fn a_sigkill_under_load_loses_no_invitation_that_got_201_and_each_message_
     // Marked sent; a message held by the killed server when it died is sent again once its
     // lease ran out: wait past it for any late copy.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    // The invitations' messages (not the sign-up's code).
-    let messages: Vec<Received> = received(&sms, &mail)
-        .into_iter()
-        .filter(|m| m.to != "ada@agency.example")
-        .collect();
-    let mut by_id: BTreeMap<&str, Vec<&Received>> = BTreeMap::new();
-    for m in &messages {
-        by_id.entry(&m.id).or_default().push(m);
-    }
-    // Copies of one message are the same message: recipient and content.
-    for (id, copies) in &by_id {
-        assert!(
-            copies.iter().all(|c| *c == copies[0]),
-            "message {id} was sent with different contents: {copies:?}"
-        );
-    }
-    // One message per committed invitation, by id: every one arrived, none under two ids.
-    let recipients: Vec<&str> = by_id.values().map(|c| c[0].to.as_str()).collect();
-    let distinct: BTreeSet<&str> = recipients.iter().copied().collect();
-    assert_eq!(
-        recipients.len(),
-        distinct.len(),
-        "an invitee got two different messages"
-    );
-    assert_eq!(
-        distinct,
-        committed_logins.iter().map(String::as_str).collect(),
-        "the messages' recipients are not the committed invitations'"
-    );
-    let duplicates = messages.len() - by_id.len();
+    // The invitations' messages (not the sign-up's code), one id per invitation.
+    let (messages, ids) = load::one_id_per_invitation(&sms, &mail, &committed_logins);
+    let duplicates = messages - ids;
     let in_flight = failed.len();
     eprintln!(
         "crash figures [{}]: SIGKILL after {} ms of load by 8 clients: {} requests sent, {} answered 201 \
@@ -162,33 +107,10 @@ async fn a_sigkill_under_load_loses_no_invitation_that_got_201_and_each_message_
         in_flight,
         committed.len(),
         committed.len() - created.len(),
-        messages.len(),
-        by_id.len(),
+        messages,
+        ids,
         duplicates
     );
-}
-
-/// Every invitation of the account once the delivery of each is `sent` (60 s at most).
-async fn wait_until_all_sent(address: &str, client: &reqwest::Client, token: &str) -> Vec<Value> {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let all = load::all_invitations(address, client, token).await;
-        let unsent: Vec<&Value> = all
-            .iter()
-            .filter(|i| i["delivery"]["state"] != "sent")
-            .collect();
-        if unsent.is_empty() {
-            return all;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{} of {} invitations' messages are not sent: {:?}",
-            unsent.len(),
-            all.len(),
-            unsent.first()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 /// An invitation request written over a plain connection, its body cut in two: the first half

@@ -1,5 +1,6 @@
-//! What operators rely on: metrics, several processes on one database, crashes and stops under load, a database outage, SMTP over TLS, development keys that survive a restart, the development inbox and clock.
+//! What operators rely on: metrics, several processes on one database (and three behind haproxy), crashes and stops under load, a database outage, SMTP over TLS, development keys that survive a restart, the development inbox and clock.
 
+mod balancer;
 mod crashes;
 mod db_outage;
 mod dev_secret;

@@ -3,6 +3,7 @@
 //! binary as separate processes and a steady load for them, and requests several features
 //! share.
 
+pub mod balancer;
 pub mod delivery_peers;
 pub mod drain;
 pub mod helpers;

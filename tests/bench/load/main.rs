@@ -7,13 +7,15 @@
 //! `--clients` concurrent clients, each sending one request at a time over a kept-alive
 //! connection, for `--seconds` per phase. It prints throughput, latency percentiles, the
 //! server's peak resident memory (VmHWM) and, on SQLite, the WAL's peak and the bytes on disk
-//! per stored invitation.
+//! per stored invitation. On PostgreSQL it ends with the scale-out phase: single invitations
+//! through haproxy in front of 1, 2 and 3 processes (`scale_out`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod ceiling;
 mod peer;
 mod phase;
 mod sampler;
+mod scale_out;
 mod server;
 mod store;
 
@@ -55,6 +57,9 @@ struct Args {
     /// database's size and the server's memory, a line every 10 s (0: the phases).
     #[arg(long, default_value_t = 0)]
     soak: u64,
+    /// With `--postgres`: only the scale-out phase (haproxy in front of 1, 2, 3 processes).
+    #[arg(long)]
+    scale_out_only: bool,
 }
 
 /// The calls the phases make.
@@ -147,7 +152,13 @@ const SLOW_SEARCH: &str = "/v1/invitations?q=nobody-matches-this&limit=50";
 async fn main() {
     let args = Args::parse();
     let store = Store::create(args.postgres.as_deref());
-    let target = server::start(&store, &args.log, args.clients).await;
+    // The scale-out phase (PostgreSQL) also invites into an account per client.
+    let more = if args.postgres.is_some() {
+        args.clients
+    } else {
+        0
+    };
+    let target = server::start(&store, &args.log, args.clients, more).await;
     seed(
         &store,
         &target.account,
@@ -177,6 +188,11 @@ async fn main() {
     phase(clients, 2, api.inviting("warm", 1)).await;
     if args.soak > 0 {
         soak(&api, clients, args.soak, &readings).await;
+        return;
+    }
+    if args.scale_out_only {
+        assert!(args.postgres.is_some(), "--scale-out-only needs --postgres");
+        scale_out::run(&api, &target.others, &store, &args.log, clients, secs).await;
         return;
     }
     let cpu = server::cpu_seconds(pid);
@@ -261,6 +277,9 @@ async fn main() {
             mib(bytes),
             bytes / stored
         );
+    }
+    if args.postgres.is_some() {
+        scale_out::run(&api, &target.others, &store, &args.log, clients, secs).await;
     }
     let owner = ceiling::Owner {
         account: target.account.clone(),

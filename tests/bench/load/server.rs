@@ -27,6 +27,8 @@ pub struct Target {
     pub account: String,
     pub inviter: String,
     pub group: String,
+    /// More accounts (the scale-out phase's, one per client).
+    pub others: Vec<Account>,
 }
 
 /// `target/release/extranet`, or the binary `EXTRANET_BIN` names (to compare two builds).
@@ -69,8 +71,14 @@ pub async fn wait_ready(client: &reqwest::Client, url: &str) {
     }
 }
 
-/// Starts the server and signs up the bench's account.
-pub async fn start(store: &Store, log: &str, clients: usize) -> Target {
+/// A server process on the run's store, listening on a free port: the process, its address,
+/// and the first `codes` confirmation codes it prints (console delivery; the rest of what it
+/// prints is drained unread).
+pub fn launch(
+    store: &Store,
+    log: &str,
+    codes: usize,
+) -> (Process, String, std::sync::mpsc::Receiver<String>) {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut process = Process(
@@ -86,12 +94,16 @@ pub async fn start(store: &Store, log: &str, clients: usize) -> Target {
             .env("EXTRANET_QUOTA_EMAIL_PER_HOUR", "1000000000")
             .env("EXTRANET_QUOTA_SMS_PER_HOUR", "1000000000")
             .env("EXTRANET_QUOTA_PER_RECIPIENT_PER_DAY", "1000")
+            // The scale-out phase signs up an account per client, all from this address.
+            .env("EXTRANET_CODE_PER_CLIENT_PER_HOUR", "0")
+            // Behind haproxy (the scale-out phase), the client is who haproxy says.
+            .env("EXTRANET_TRUSTED_PROXIES", "127.0.0.1")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap(),
     );
-    // The console delivery prints every message on stdout: the sign-up code is read from it,
+    // The console delivery prints every message on stdout: the sign-up codes are read from it,
     // then the rest is drained unread (parsing thousands of lines a second would take the
     // server's cores), so that the server never blocks on a full pipe.
     let (code_tx, code_rx) = std::sync::mpsc::channel::<String>();
@@ -100,37 +112,53 @@ pub async fn start(store: &Store, log: &str, clients: usize) -> Target {
         use std::io::BufRead;
         let mut reader = std::io::BufReader::new(stdout);
         let mut line = String::new();
-        while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+        let mut found = 0;
+        while found < codes && reader.read_line(&mut line).is_ok_and(|n| n > 0) {
             let code = serde_json::from_str::<Value>(&line)
                 .ok()
                 .and_then(|v| v["code"].as_str().map(str::to_owned));
             line.clear();
             if let Some(code) = code {
                 let _ = code_tx.send(code);
-                break;
+                found += 1;
             }
         }
         let _ = std::io::copy(&mut reader, &mut std::io::sink());
     });
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(clients * 4)
-        .build()
-        .unwrap();
-    wait_ready(&client, &format!("{base}/readyz")).await;
+    (process, base, code_rx)
+}
+
+/// An account signed up through the API: its admin's token, ids, and an extranet workgroup.
+#[derive(Clone)]
+pub struct Account {
+    pub token: String,
+    pub account: String,
+    pub inviter: String,
+    pub group: String,
+}
+
+/// Signs up an account whose admin is `email` at `base`, confirmed with the next code `codes`
+/// gives, and creates its workgroup.
+async fn sign_up(
+    client: &reqwest::Client,
+    base: &str,
+    codes: &std::sync::mpsc::Receiver<String>,
+    email: &str,
+) -> Account {
     let started = client
         .post(format!("{base}/v1/accounts"))
         .json(
-            &json!({"name": "Bench", "plan": "free", "admin": {"email": "admin@bench.example",
+            &json!({"name": "Bench", "plan": "free", "admin": {"email": email,
                "password": "correct horse battery", "first_name": "Bench", "last_name": "Admin"}}),
         )
         .send()
         .await
         .unwrap();
     assert_eq!(started.status(), reqwest::StatusCode::ACCEPTED);
-    let code = code_rx.recv_timeout(Duration::from_secs(30)).unwrap();
-    let confirm = json!({"login": "admin@bench.example", "code": code});
+    let code = codes.recv_timeout(Duration::from_secs(30)).unwrap();
+    let confirm = json!({"login": email, "code": code});
     let signed = call(
-        &client,
+        client,
         &format!("{base}/v1/accounts/confirm"),
         None,
         Some(confirm),
@@ -141,21 +169,44 @@ pub async fn start(store: &Store, log: &str, clients: usize) -> Target {
     let inviter = signed["user"]["id"].as_str().unwrap().to_owned();
     let group = json!({"name": "Bench", "kind": "project", "allow_external": true});
     let group = call(
-        &client,
+        client,
         &format!("{base}/v1/workgroups"),
         Some(&token),
         Some(group),
     )
     .await;
     let group = group["id"].as_str().unwrap().to_owned();
-    Target {
-        process,
-        client,
-        base,
+    Account {
         token,
         account,
         inviter,
         group,
+    }
+}
+
+/// Starts the server and signs up the bench's account, and `more` accounts besides (one per
+/// client of the scale-out phase), one after the other.
+pub async fn start(store: &Store, log: &str, clients: usize, more: usize) -> Target {
+    let (process, base, codes) = launch(store, log, 1 + more);
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients * 4)
+        .build()
+        .unwrap();
+    wait_ready(&client, &format!("{base}/readyz")).await;
+    let first = sign_up(&client, &base, &codes, "admin@bench.example").await;
+    let mut others = Vec::new();
+    for n in 0..more {
+        others.push(sign_up(&client, &base, &codes, &format!("admin{n}@bench.example")).await);
+    }
+    Target {
+        process,
+        client,
+        base,
+        token: first.token,
+        account: first.account,
+        inviter: first.inviter,
+        group: first.group,
+        others,
     }
 }
 
