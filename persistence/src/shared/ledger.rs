@@ -8,13 +8,16 @@ use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::to_count;
 use crate::shared::audit::{self, AuditEvent};
-use crate::tables::accounts::{account_by_id, AccountRecord};
+use crate::tables::accounts::{account_by_id, AccountRecord, Reservation};
 pub(crate) use crate::tables::accounts::{change_seats, reserve_pending};
 use crate::tables::invitations;
+use crate::tables::sending_counters::{self, Counted};
 use chrono::{DateTime, Utc};
 use domain::audit::AuditAction;
 use domain::ids::AccountId;
+use domain::plan::UserLimit;
 use domain::seats::SeatChange;
+use domain::sending::{Sending, SendingQuotas};
 use serde_json::json;
 
 /// Rule 7: pending invitations past their expiry become `expired` and free their seats.
@@ -49,6 +52,36 @@ pub(crate) fn sweep_account(
         )?;
     }
     Ok(n)
+}
+
+/// Reserves `n` seats for new pending invitations decided on `decided_on`
+/// ([`reserve_pending`]) and counts their `messages` against the sending quotas, for the caller
+/// to judge ([`Counted::judge`]) — in this order, as every write takes the account row before
+/// the counters. On PostgreSQL both are one statement: the account's lock is held from it to
+/// the commit, and every round trip inside it is one more that every other invitation of the
+/// account waits for. `None`: the seats, plan or settings moved; nothing was reserved or counted.
+pub(crate) fn reserve_and_count(
+    conn: &mut DbConnection,
+    decided_on: &AccountRecord,
+    limit: UserLimit,
+    n: u32,
+    messages: &[Sending<'_>],
+    quotas: &SendingQuotas,
+    now: DateTime<Utc>,
+) -> Result<Option<Counted>, StoreError> {
+    let account = Some(decided_on.id);
+    if let DbConnection::Pg(pg) = conn {
+        let Some(reservation) = Reservation::of(decided_on, limit, n, now, true) else {
+            return Ok(None);
+        };
+        return sending_counters::count_after(pg, reservation, account, messages, quotas, now);
+    }
+    if !reserve_pending(conn, decided_on, limit, n, now)? {
+        return Ok(None);
+    }
+    Ok(Some(sending_counters::count(
+        conn, account, messages, quotas, now,
+    )?))
 }
 
 /// The account with its seat counters as of `now`: pending invitations past their expiry hold

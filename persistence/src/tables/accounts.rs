@@ -7,6 +7,9 @@ use crate::base::schema::{accounts, invitations, users};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{HasSqlType, Integer, Text, Timestamp};
 use domain::account::{AccountSettings, ExternalDomains};
 use domain::enums::InvitationStatus;
 use domain::enums::WhoCanInvite;
@@ -249,49 +252,119 @@ pub(crate) fn reserve_pending(
     n: u32,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let (mode, domains) = external_domains_columns(&decided_on.settings.external_domains);
-    let settings = &decided_on.settings;
-    let unchanged = accounts::table
-        .find(decided_on.id.key())
-        .filter(accounts::plan.eq(&decided_on.plan))
-        .filter(accounts::who_can_invite.eq(settings.who_can_invite.as_str()))
-        .filter(accounts::external_domains_mode.eq(mode))
-        .filter(accounts::external_domains.eq(&domains))
-        .filter(
-            accounts::invitation_ttl_hours
-                .eq(i32::try_from(settings.invitation_ttl_hours).unwrap_or(i32::MAX)),
-        )
-        // The batch told webhooks or not by this count (`audit::Webhooks`).
-        .filter(
-            accounts::active_webhooks
-                .eq(i32::try_from(decided_on.active_webhooks).unwrap_or(i32::MAX)),
-        )
-        // Nobody of the account took a new login since the batch read its invitees' logins.
-        .filter(
-            accounts::logins_version
-                .eq(i32::try_from(decided_on.logins_version).unwrap_or(i32::MAX)),
-        );
-    let take = (
-        accounts::pending_invitations
-            .eq(accounts::pending_invitations + SeatChange::invited(n).pending),
-        accounts::updated_at.eq(now.naive_utc()),
-    );
-    let updated = match HeldCeiling::before_taking(limit, n) {
-        HeldCeiling::Any => diesel::update(unchanged).set(take).execute(conn)?,
-        HeldCeiling::AtMost(most) => diesel::update(
-            unchanged.filter(
-                (accounts::active_intranet
-                    + accounts::active_extranet
-                    + accounts::pending_invitations)
-                    .le(i32::try_from(most).unwrap_or(i32::MAX)),
-            ),
-        )
-        .set(take)
-        .execute(conn)?,
-        HeldCeiling::Never => 0,
+    let Some(reservation) = Reservation::of(decided_on, limit, n, now, false) else {
+        return Ok(false);
+    };
+    let updated = match conn {
+        DbConnection::Sqlite(c) => reservation.execute(c)?,
+        DbConnection::Pg(c) => reservation.execute(c)?,
     };
     Ok(updated == 1)
 }
+
+/// [`reserve_pending`]'s statement, with SQL of its own: diesel never caches an `UPDATE`
+/// (its `SET` list could vary), so it was prepared again on every run. Its text depends only
+/// on whether the seats are bounded and whether it returns the row, so it is prepared once per
+/// connection. Returning, it is the guard of a statement that goes on only when it reserved
+/// (`sending_counters::count_after`); `None` when the seats can never fit.
+pub(crate) struct Reservation {
+    id: String,
+    plan: String,
+    who_can_invite: &'static str,
+    external_domains_mode: &'static str,
+    external_domains: String,
+    invitation_ttl_hours: i32,
+    active_webhooks: i32,
+    logins_version: i32,
+    taken: i32,
+    at: NaiveDateTime,
+    /// The most seats that may be held before, when bounded.
+    at_most: Option<i32>,
+    returning: bool,
+}
+
+impl Reservation {
+    pub(crate) fn of(
+        decided_on: &AccountRecord,
+        limit: UserLimit,
+        n: u32,
+        now: DateTime<Utc>,
+        returning: bool,
+    ) -> Option<Self> {
+        let int = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+        let at_most = match HeldCeiling::before_taking(limit, n) {
+            HeldCeiling::Any => None,
+            HeldCeiling::AtMost(most) => Some(int(most)),
+            HeldCeiling::Never => return None,
+        };
+        let settings = &decided_on.settings;
+        let (mode, domains) = external_domains_columns(&settings.external_domains);
+        Some(Self {
+            id: decided_on.id.key(),
+            plan: decided_on.plan.clone(),
+            who_can_invite: settings.who_can_invite.as_str(),
+            external_domains_mode: mode,
+            external_domains: domains,
+            invitation_ttl_hours: int(settings.invitation_ttl_hours),
+            // The batch told webhooks or not by this count (`audit::Webhooks`).
+            active_webhooks: int(decided_on.active_webhooks),
+            // Nobody of the account took a new login since the batch read its invitees' logins.
+            logins_version: int(decided_on.logins_version),
+            taken: SeatChange::invited(n).pending,
+            at: now.naive_utc(),
+            at_most,
+            returning,
+        })
+    }
+}
+
+impl QueryId for Reservation {
+    // Cached by its SQL, which is one of four texts.
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB> QueryFragment<DB> for Reservation
+where
+    DB: diesel::backend::Backend + HasSqlType<Text> + HasSqlType<Integer> + HasSqlType<Timestamp>,
+    String: ToSql<Text, DB>,
+    str: ToSql<Text, DB>,
+    i32: ToSql<Integer, DB>,
+    NaiveDateTime: ToSql<Timestamp, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("UPDATE accounts SET pending_invitations = pending_invitations + ");
+        out.push_bind_param::<Integer, _>(&self.taken)?;
+        out.push_sql(", updated_at = ");
+        out.push_bind_param::<Timestamp, _>(&self.at)?;
+        out.push_sql(" WHERE id = ");
+        out.push_bind_param::<Text, _>(&self.id)?;
+        out.push_sql(" AND plan = ");
+        out.push_bind_param::<Text, _>(&self.plan)?;
+        out.push_sql(" AND who_can_invite = ");
+        out.push_bind_param::<Text, _>(self.who_can_invite)?;
+        out.push_sql(" AND external_domains_mode = ");
+        out.push_bind_param::<Text, _>(self.external_domains_mode)?;
+        out.push_sql(" AND external_domains = ");
+        out.push_bind_param::<Text, _>(&self.external_domains)?;
+        out.push_sql(" AND invitation_ttl_hours = ");
+        out.push_bind_param::<Integer, _>(&self.invitation_ttl_hours)?;
+        out.push_sql(" AND active_webhooks = ");
+        out.push_bind_param::<Integer, _>(&self.active_webhooks)?;
+        out.push_sql(" AND logins_version = ");
+        out.push_bind_param::<Integer, _>(&self.logins_version)?;
+        if let Some(most) = &self.at_most {
+            out.push_sql(" AND active_intranet + active_extranet + pending_invitations <= ");
+            out.push_bind_param::<Integer, _>(most)?;
+        }
+        if self.returning {
+            out.push_sql(" RETURNING id");
+        }
+        Ok(())
+    }
+}
+
+impl<Conn> RunQueryDsl<Conn> for Reservation {}
 
 /// Serialises the writers of one account: on PostgreSQL the account row is locked
 /// (`SELECT … FOR UPDATE`) until the transaction ends, which also holds across several server

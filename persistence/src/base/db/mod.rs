@@ -48,9 +48,11 @@ macro_rules! insert_rows {
 pub(crate) use insert_rows;
 
 mod outage;
+mod pooled;
 mod probe;
 mod writer;
 use outage::{checkout, Outage, RECONNECT_EVERY};
+pub use pooled::Pooled;
 use probe::{FileIdentity, Probe};
 use writer::{spawn_checkpointer, spawn_writer, Job, WriteJob, WAL_FINE};
 
@@ -116,25 +118,33 @@ struct Connector {
 }
 
 impl ManageConnection for Connector {
-    type Connection = DbConnection;
+    type Connection = Pooled;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+    fn connect(&self) -> Result<Pooled, r2d2::Error> {
         let made = self.open();
         match &made {
             Ok(_) => self.outage.connected(),
             Err(e) => self.outage.failed(e),
         }
-        made
+        made.map(Pooled::new)
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+    /// Tested (`SELECT 1`) unless it came back moments ago with every statement answered
+    /// (`pooled`).
+    fn is_valid(&self, conn: &mut Pooled) -> Result<(), r2d2::Error> {
+        if conn.is_fresh() {
+            return Ok(());
+        }
         conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+            .map_err(r2d2::Error::QueryError)?;
+        conn.tested();
+        Ok(())
     }
 
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        match conn {
+    fn has_broken(&self, conn: &mut Pooled) -> bool {
+        conn.came_back();
+        match &mut **conn {
             DbConnection::Pg(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
             DbConnection::Sqlite(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
         }
@@ -345,7 +355,7 @@ impl Database {
     /// Applies the embedded migrations of this backend; returns the versions applied.
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
         let mut conn = self.pooled(&self.shared.admin)?;
-        let applied = match &mut *conn {
+        let applied = match &mut **conn {
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
             DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
         }

@@ -8,7 +8,7 @@ use crate::base::error::StoreError;
 use crate::base::keys::Key;
 use crate::base::limits::Limits;
 use crate::shared::audit::{self, AuditEvent};
-use crate::shared::ledger::{account_now, reserve_pending, sweep_account};
+use crate::shared::ledger::{account_now, reserve_and_count, sweep_account};
 use crate::shared::membership_invitation::MembershipInvitation;
 use crate::shared::new_workgroup;
 use crate::shared::tx;
@@ -278,9 +278,19 @@ fn write_attempt(
         .count();
     let limit = limits.plans.limit_of(&loaded.account.plan);
     let seats = u32::try_from(created).unwrap_or(u32::MAX);
-    if !reserve_pending(conn, &loaded.account, limit, seats, now)? {
+    let sendings = batch_sendings(batch, &plan.outcomes);
+    let Some(counted) = reserve_and_count(
+        conn,
+        &loaded.account,
+        limit,
+        seats,
+        &sendings,
+        &limits.quotas,
+        now,
+    )?
+    else {
         return Err(StoreError::Contended("the seats, plan or settings moved"));
-    }
+    };
     // The account is locked from here on: a workgroup change (made under the same lock)
     // either committed before this read or waits for this transaction.
     if let (Locked::Late, Some(decided_on)) = (locked, loaded.context_group) {
@@ -290,9 +300,7 @@ fn write_attempt(
             return Err(StoreError::Contended("the workgroup moved"));
         }
     }
-    // Counters after the account row, in every write: one lock order, no deadlock.
-    let sendings = batch_sendings(batch, &plan.outcomes);
-    sending_counters::consume(conn, Some(actor.account_id), &sendings, &limits.quotas, now)?;
+    counted.judge(&limits.quotas, now)?;
     Ok(Idempotent {
         outcome,
         replayed: false,
