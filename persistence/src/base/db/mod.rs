@@ -21,37 +21,50 @@ use std::sync::atomic::AtomicU8;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Inserts one row per item of `$items` (a slice) into `$table`, each made by `$row`: one row
-/// as a statement whose preparation is cached; more as one multi-row statement, written per
-/// backend (SQLite has no `DEFAULT` in a `VALUES` list, so diesel builds it apart).
+/// Inserts one row per item of `$items` (a slice) into `$table`, each made by `$row`, through
+/// `$writes` ([`Writes`]): chained on PostgreSQL; on SQLite at once, one row as a statement
+/// whose preparation is cached, more as one multi-row statement, written per backend (SQLite
+/// has no `DEFAULT` in a `VALUES` list, so diesel builds it apart).
 macro_rules! insert_rows {
-    ($conn:expr, $table:expr, $items:expr, $row:expr) => {{
-        let conn: &mut $crate::base::db::DbConnection = $conn;
-        match $items {
-            [] => {}
-            [one] => {
-                diesel::insert_into($table)
-                    .values($row(one))
-                    .execute(conn)?;
-            }
-            many => {
-                let rows: Vec<_> = many.iter().map($row).collect();
-                let insert = diesel::insert_into($table).values(rows);
-                match conn {
-                    $crate::base::db::DbConnection::Sqlite(c) => insert.execute(c)?,
-                    $crate::base::db::DbConnection::Pg(c) => insert.execute(c)?,
-                };
-            }
+    ($writes:expr, $table:expr, $items:expr, $row:expr) => {{
+        let writes: &mut $crate::base::db::Writes<'_, '_> = $writes;
+        match writes {
+            $crate::base::db::Writes::Chained(chain) => match $items {
+                [] => {}
+                [one] => chain.push(diesel::insert_into($table).values($row(one))),
+                many => {
+                    let rows: Vec<_> = many.iter().map($row).collect();
+                    chain.push(diesel::insert_into($table).values(rows));
+                }
+            },
+            $crate::base::db::Writes::Now(conn) => match $items {
+                [] => {}
+                [one] => {
+                    diesel::insert_into($table)
+                        .values($row(one))
+                        .execute(&mut **conn)?;
+                }
+                many => {
+                    let rows: Vec<_> = many.iter().map($row).collect();
+                    let insert = diesel::insert_into($table).values(rows);
+                    match &mut **conn {
+                        $crate::base::db::DbConnection::Sqlite(c) => insert.execute(c)?,
+                        $crate::base::db::DbConnection::Pg(c) => insert.execute(c)?,
+                    };
+                }
+            },
         }
     }};
 }
 pub(crate) use insert_rows;
 
+mod chain;
 mod outage;
 mod pooled;
 mod probe;
 mod writer;
 use outage::{checkout, Outage, RECONNECT_EVERY};
+pub(crate) use chain::Writes;
 pub use pooled::Pooled;
 use probe::{FileIdentity, Probe};
 use writer::{spawn_checkpointer, spawn_writer, Job, WriteJob, WAL_FINE};

@@ -1,6 +1,6 @@
 //! The `invitations` table: invitations of new people, found by id or by their token's hash.
 
-use crate::base::db::{insert_rows, DbConnection};
+use crate::base::db::{insert_rows, DbConnection, Writes};
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_opt_id, parse_word, to_count, utc, Key, Literal};
 use crate::base::schema::{invitations, users};
@@ -212,7 +212,7 @@ pub(crate) struct NewInvitation<'a> {
 
 /// Writes new pending invitations, exactly as their records say, in one statement.
 pub(crate) fn insert_invitations(
-    conn: &mut DbConnection,
+    writes: &mut Writes<'_, '_>,
     new: &[NewInvitation<'_>],
 ) -> Result<(), StoreError> {
     let row = |n: &NewInvitation<'_>| {
@@ -244,7 +244,7 @@ pub(crate) fn insert_invitations(
             ),
         )
     };
-    insert_rows!(conn, invitations::table, new, row);
+    insert_rows!(writes, invitations::table, new, row);
     Ok(())
 }
 

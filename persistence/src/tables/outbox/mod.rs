@@ -5,7 +5,7 @@
 
 pub(crate) mod deliveries;
 
-use crate::base::db::{insert_rows, DbConnection};
+use crate::base::db::{insert_rows, DbConnection, Writes};
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_word, to_count, Key, Literal};
 use crate::base::schema::outbox;
@@ -152,6 +152,17 @@ pub(crate) fn enqueue_all(
     messages: &[NewMessage],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let mut writes = Writes::now(conn);
+    enqueue_all_into(&mut writes, messages, now)?;
+    writes.run()
+}
+
+/// As [`enqueue_all`], through `writes` (chained with other inserts on PostgreSQL).
+pub(crate) fn enqueue_all_into(
+    writes: &mut Writes<'_, '_>,
+    messages: &[NewMessage],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let at = now.naive_utc();
     let row = |message: &NewMessage| {
         (
@@ -165,7 +176,7 @@ pub(crate) fn enqueue_all(
             outbox::created_at.eq(at),
         )
     };
-    insert_rows!(conn, outbox::table, messages, row);
+    insert_rows!(writes, outbox::table, messages, row);
     if !messages.is_empty() {
         crate::base::request::note_messages();
     }

@@ -17,7 +17,7 @@ use crate::tables::invitations::{
 };
 use crate::tables::outbox::{self, InvitationNotice, Inviter};
 use crate::tables::sending_counters;
-use crate::tables::users::{login_states, names_of};
+use crate::tables::users::{login_states, names_of, Pending};
 use crate::tables::workgroups::invitation_workgroup;
 use chrono::{DateTime, Utc};
 use domain::access::{may_see_account_internals, AccountUser};
@@ -113,6 +113,7 @@ pub fn resend(
             actor.account_id,
             &[&login],
             invitation.workgroup_id,
+            Pending::Read,
             now,
         )?;
         let login_now = match states.first() {
