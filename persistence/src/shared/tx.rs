@@ -6,7 +6,9 @@
 use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
 use crate::shared::ledger::sweep_account;
-pub(crate) use crate::tables::accounts::{lock_account, lock_accounts_of};
+pub(crate) use crate::tables::account_seats::{
+    lock as lock_account, lock_of_identity as lock_accounts_of,
+};
 use crate::tables::idempotency_keys::{self, IdempotencyKey, Idempotent};
 use chrono::{DateTime, Utc};
 use domain::access::AccountUser;

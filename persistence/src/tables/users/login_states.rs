@@ -166,7 +166,8 @@ fn login_states_together(
         .map(|l| l.as_str())
         .filter(|l| !holders.contains_key(l))
         .collect();
-    let pending: HashMap<String, String> = if free.is_empty() || pending == Pending::LeftToTheIndex {
+    let pending: HashMap<String, String> = if free.is_empty() || pending == Pending::LeftToTheIndex
+    {
         HashMap::new()
     } else {
         invitations::table

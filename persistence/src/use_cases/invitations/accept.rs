@@ -207,7 +207,7 @@ pub fn accept(
             Some(user_id),
             now,
         )?;
-        change_seats(conn, account_id, plan.seats, now)?;
+        change_seats(conn, account_id, plan.seats)?;
         audit::record(
             conn,
             AuditEvent {
@@ -242,7 +242,7 @@ pub fn decline(
         let invitation = by_token(conn, &token_hash, now)?;
         let seats = decide_decline(&invitation.facts(), now)?;
         close(conn, invitation.id, InvitationStatus::Declined, None, now)?;
-        change_seats(conn, account_id, seats, now)?;
+        change_seats(conn, account_id, seats)?;
         audit::record(
             conn,
             AuditEvent {

@@ -275,7 +275,9 @@ fn write_attempt(
         Err(StoreError::Domain(e))
             if optimistic && (key.is_some() || matches!(e, DomainError::InviteeConflicts(_))) =>
         {
-            return Err(StoreError::Contended("a refusal decided without every fact"));
+            return Err(StoreError::Contended(
+                "a refusal decided without every fact",
+            ));
         }
         decided => decided?,
     };

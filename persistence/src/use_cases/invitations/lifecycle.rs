@@ -150,7 +150,7 @@ pub fn resend(
             message_id,
             now,
         )?;
-        change_seats(conn, actor.account_id, plan.seats, now)?;
+        change_seats(conn, actor.account_id, plan.seats)?;
         let sending = Sending {
             channel: login.channel(),
             recipient: login.as_str(),
@@ -204,7 +204,7 @@ pub fn revoke(
         let invitation = find_invitation(conn, actor.account_id, id, now)?;
         let seats = decide_revoke(actor, &invitation.facts(), now)?;
         close(conn, id, InvitationStatus::Revoked, None, now)?;
-        change_seats(conn, actor.account_id, seats, now)?;
+        change_seats(conn, actor.account_id, seats)?;
         audit::record(
             conn,
             AuditEvent::by(
