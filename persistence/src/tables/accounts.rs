@@ -4,7 +4,7 @@
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_word, to_count, utc, Key, Literal};
-use crate::base::schema::{account_seats, accounts, invitations};
+use crate::base::schema::{account_seats, accounts, identities, invitations, users};
 use crate::tables::account_seats::{bump as bump_version, insert as insert_seats, SeatsRow};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::{count_star, sum};
@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use domain::account::{AccountSettings, ExternalDomains};
 use domain::enums::InvitationStatus;
 use domain::enums::WhoCanInvite;
-use domain::ids::AccountId;
+use domain::ids::{AccountId, UserId};
 use domain::plan::{Plan, Plans};
 use domain::seats::Seats;
 use domain::DomainError;
@@ -125,13 +125,16 @@ pub(crate) fn account_by_id(
         .try_into()
 }
 
-/// The account, unless it holds pending invitations past their expiry that are not swept
-/// yet (its seat counters then still count them), in one query.
+/// The account with its seat counters, unless it holds pending invitations past their expiry
+/// that are not swept yet (its seat counters then still count them), and `inviter`'s name as
+/// messages show it ("First Last", of `users` joined with `identities`): what a batch reads
+/// of the account first, in one statement.
 pub(crate) fn account_unless_overdue(
     conn: &mut DbConnection,
     id: AccountId,
+    inviter: UserId,
     now: DateTime<Utc>,
-) -> Result<Option<AccountRecord>, StoreError> {
+) -> Result<Option<(AccountRecord, String)>, StoreError> {
     // The earliest expiry of a pending invitation: one entry of `invitations_expiry`, read in
     // order. (`EXISTS (… expires_at <= $n)` was planned by PostgreSQL's generic plan as a
     // sequential scan of every invitation, once per request.)
@@ -140,17 +143,40 @@ pub(crate) fn account_unless_overdue(
         .filter(invitations::status.eq(Literal::word(InvitationStatus::Pending.as_str())))
         .select(diesel::dsl::min(invitations::expires_at))
         .single_value();
-    let (row, seats, earliest) = accounts::table
+    let person = || {
+        users::table
+            .inner_join(identities::table)
+            .filter(users::id.eq(inviter.key()))
+            .filter(users::account_id.eq(accounts::id))
+    };
+    let first_name = person().select(identities::first_name).single_value();
+    let last_name = person().select(identities::last_name).single_value();
+    let (row, seats, earliest, first, last) = accounts::table
         .inner_join(account_seats::table)
         .filter(accounts::id.eq(id.key()))
-        .select((AccountRow::as_select(), SeatsRow::as_select(), earliest))
-        .first::<(AccountRow, SeatsRow, Option<NaiveDateTime>)>(conn)
+        .select((
+            AccountRow::as_select(),
+            SeatsRow::as_select(),
+            earliest,
+            first_name,
+            last_name,
+        ))
+        .first::<(
+            AccountRow,
+            SeatsRow,
+            Option<NaiveDateTime>,
+            Option<String>,
+            Option<String>,
+        )>(conn)
         .optional()?
         .ok_or(DomainError::NotFound("account"))?;
     if earliest.is_some_and(|e| e <= now.naive_utc()) {
         return Ok(None);
     }
-    Ok(Some((row, seats).try_into()?))
+    let (Some(first), Some(last)) = (first, last) else {
+        return Err(DomainError::NotFound("user").into());
+    };
+    Ok(Some(((row, seats).try_into()?, format!("{first} {last}"))))
 }
 
 /// The account's name alone.

@@ -70,6 +70,8 @@ struct Loaded {
     group: Option<WorkgroupRecord>,
     context_group: Option<WorkgroupFacts>,
     logins: Vec<LoginState>,
+    /// The inviter's name as messages show it, when read with the account.
+    inviter_name: Option<String>,
 }
 
 /// Everything else a batch is decided on, for `account` as the caller read it.
@@ -100,6 +102,7 @@ fn load_batch(
         group,
         context_group,
         logins,
+        inviter_name: None,
     })
 }
 
@@ -182,12 +185,13 @@ pub fn preview_batch(
 ///
 /// First without the account's lock: everything is read and decided, the rows are written,
 /// and only then the seats are reserved with one conditional statement (`ledger::
-/// reserve_pending`), which takes the account row's lock for the last few statements of the
-/// transaction. Concurrent batches of one account thus overlap instead of queueing behind a
-/// lock held for the whole transaction. When something moved meanwhile (seats, plan,
-/// settings, the workgroup, a login another batch just invited), the transaction rolls back
-/// and runs again the old way, the account locked from its start: the answer is always the
-/// one a serial run would give.
+/// reserve_and_count`, with the messages counted), which takes the account's lock for the
+/// last statement of the transaction and its commit. Concurrent batches of one account thus
+/// overlap instead of queueing behind a lock held for the whole transaction. When something
+/// moved meanwhile (the seats; the plan, settings, webhooks, a person's login or the
+/// workgroup, whose writes bump the account's version; a login another batch just invited),
+/// the transaction rolls back and runs again the old way, the account locked from its start:
+/// the answer is always the one a serial run would give.
 pub fn create_batch(
     db: &Database,
     actor: AccountUser,
@@ -236,17 +240,19 @@ fn write_attempt(
     now: DateTime<Utc>,
 ) -> Result<Idempotent<BatchResult>, StoreError> {
     let batch = &new.batch;
-    let account = match locked {
+    let (account, inviter_name) = match locked {
         Locked::FromTheStart => {
             tx::lock_account(conn, actor.account_id)?;
             sweep_account(conn, actor.account_id, now)?;
-            account_by_id(conn, actor.account_id)?
+            (account_by_id(conn, actor.account_id)?, None)
         }
-        Locked::Late => match account_unless_overdue(conn, actor.account_id, now)? {
-            Some(account) => account,
-            // Expiring invitations changes the seat counters: that is done under the lock.
-            None => return Err(StoreError::Contended("overdue invitations to expire first")),
-        },
+        Locked::Late => {
+            match account_unless_overdue(conn, actor.account_id, actor.user_id, now)? {
+                Some((account, name)) => (account, Some(name)),
+                // Expiring invitations changes the seat counters: that is done under the lock.
+                None => return Err(StoreError::Contended("overdue invitations to expire first")),
+            }
+        }
     };
     // On PostgreSQL's first attempt, unlocked, what a unique index refuses anyway is not read:
     // a login's pending invitation (`invitations_pending_login`; the account has no overdue
@@ -259,7 +265,10 @@ fn write_attempt(
     } else {
         Pending::Read
     };
-    let loaded = load_batch(conn, actor, batch, account, pending, now)?;
+    let loaded = Loaded {
+        inviter_name,
+        ..load_batch(conn, actor, batch, account, pending, now)?
+    };
     // Authorization comes first, before any replay of a stored answer.
     may_send_batch(actor, &loaded.account.settings, batch, loaded.context_group)?;
     let caller = idempotency_keys::caller_of(actor);
@@ -312,15 +321,6 @@ fn write_attempt(
     else {
         return Err(StoreError::Contended("the seats, plan or settings moved"));
     };
-    // The account is locked from here on: a workgroup change (made under the same lock)
-    // either committed before this read or waits for this transaction.
-    if let (Locked::Late, Some(decided_on)) = (locked, loaded.context_group) {
-        let now_facts = find_with_facts(conn, actor.account_id, decided_on.id, actor.user_id)?
-            .map(|(_, facts)| facts);
-        if now_facts != Some(decided_on) {
-            return Err(StoreError::Contended("the workgroup moved"));
-        }
-    }
     counted.judge(&limits.quotas, now)?;
     Ok(Idempotent {
         outcome,
@@ -405,7 +405,10 @@ fn write_batch(
         _ => None,
     };
     let group = created_workgroup.as_ref().or(loaded.group.as_ref());
-    let inviter_name = names_of(conn, actor.user_id)?;
+    let inviter_name = match &loaded.inviter_name {
+        Some(name) => name.clone(),
+        None => names_of(conn, actor.user_id)?,
+    };
     let inviter = Inviter {
         account: &loaded.account,
         name: &inviter_name,
