@@ -430,7 +430,29 @@ impl Database {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     {
-        let (out, queued) = self.write_noting(f)?;
+        self.write_told(true, f)
+    }
+
+    /// As [`Database::write`], for work whose writes are one statement (atomic on its own)
+    /// and whose reads need no snapshot in common with it: on PostgreSQL no transaction is
+    /// opened around it, sparing two round trips (`BEGIN`, `COMMIT`); on SQLite it runs in the
+    /// writer's group as any write.
+    pub fn write_statement<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.write_told(false, f)
+    }
+
+    /// A write, in a transaction of its own on PostgreSQL when `transaction`; the workers are
+    /// told, once it committed, what it queued for them.
+    fn write_told<T, F>(&self, transaction: bool, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (out, queued) = self.write_noting(transaction, f)?;
         let hooks = [
             (queued.messages, &self.shared.on_messages),
             (
@@ -459,7 +481,7 @@ impl Database {
     }
 
     /// As [`Database::write`], with what the work queued for the workers.
-    fn write_noting<T, F>(&self, f: F) -> Result<(T, Queued), StoreError>
+    fn write_noting<T, F>(&self, transaction: bool, f: F) -> Result<(T, Queued), StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
@@ -469,7 +491,11 @@ impl Database {
                 let mut conn = self.pooled(pool)?;
                 let conn: &mut DbConnection = &mut conn;
                 crate::base::request::take_queued();
-                let out = conn.transaction(f);
+                let out = if transaction {
+                    conn.transaction(f)
+                } else {
+                    f(conn)
+                };
                 let noted = crate::base::request::take_queued();
                 out.map(|out| (out, noted))
             }

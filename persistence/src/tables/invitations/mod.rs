@@ -316,15 +316,15 @@ pub(crate) fn close(
 
 /// What became of invitations' messages, sent: each of `invitations` whose message is still
 /// the one of `messages` sent (a resend replaces it), in one statement.
-pub(crate) fn mark_messages_sent(
-    conn: &mut DbConnection,
-    invitations: &[&str],
-    messages: &[String],
+pub(crate) fn mark_messages_sent<'a>(
+    writes: &mut Writes<'_, 'a>,
+    invitations: &'a [&'a str],
+    messages: &'a [String],
 ) -> Result<(), StoreError> {
     if invitations.is_empty() {
         return Ok(());
     }
-    diesel::update(
+    let update = diesel::update(
         invitations::table
             .filter(invitations::id.eq_any(invitations))
             .filter(invitations::message_id.eq_any(messages)),
@@ -334,8 +334,13 @@ pub(crate) fn mark_messages_sent(
         invitations::delivery_attempts.eq(invitations::delivery_attempts + 1),
         invitations::delivery_error.eq(None::<String>),
         invitations::delivery_next_at.eq(None::<NaiveDateTime>),
-    ))
-    .execute(conn)?;
+    ));
+    match writes {
+        Writes::Chained(chain) => chain.push(update),
+        Writes::Now(conn) => {
+            update.execute(&mut **conn)?;
+        }
+    }
     Ok(())
 }
 
