@@ -236,8 +236,9 @@ pub(crate) fn recount_webhooks(
     Ok(())
 }
 
-/// One of the accounts' people took a new login: a batch decided on the logins it read
-/// without the lock sees it (`account_seats::bump`).
+/// A login became a user's in each of `accounts` (one of their people took a new login, or an
+/// invitation was accepted): a batch decided on the logins it read without the lock sees it
+/// (`account_seats::bump`).
 pub(crate) fn bump_logins_version(
     conn: &mut DbConnection,
     accounts: &[AccountId],
