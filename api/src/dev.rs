@@ -9,7 +9,6 @@
 //! unknown (404). They are not in the OpenAPI document: they are not part of the API.
 
 use crate::clock::Clock;
-use crate::delivery::transport::Outgoing;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -50,18 +49,9 @@ impl DevInbox {
         }
     }
 
-    /// Keeps a message just printed on `channel`.
-    pub fn record(&self, channel: &'static str, m: &Outgoing) {
-        let message = DevMessage {
-            id: m.id,
-            sent_at: self.clock.now(),
-            channel,
-            to: m.to.clone(),
-            subject: m.subject.clone(),
-            text: m.text.clone(),
-            link: m.link.clone(),
-            code: m.code.clone(),
-        };
+    /// Keeps a message just printed (its `sent_at` is set here, by the server's clock).
+    pub fn record(&self, mut message: DevMessage) {
+        message.sent_at = self.clock.now();
         let mut messages = self.messages.lock().unwrap_or_else(PoisonError::into_inner);
         if messages.len() == KEPT {
             messages.pop_front();
@@ -86,9 +76,11 @@ impl DevInbox {
 mod tests {
     use super::*;
 
-    fn outgoing(to: &str) -> Outgoing {
-        Outgoing {
+    fn outgoing(to: &str) -> DevMessage {
+        DevMessage {
             id: uuid::Uuid::new_v4(),
+            sent_at: DateTime::<Utc>::default(),
+            channel: "email",
             to: to.to_owned(),
             subject: "Subject".into(),
             text: "Text".into(),
@@ -101,7 +93,7 @@ mod tests {
     fn the_inbox_keeps_the_newest_first_and_forgets_the_oldest() {
         let inbox = DevInbox::new(Clock::system());
         for i in 0..KEPT + 3 {
-            inbox.record("email", &outgoing(&format!("p{i}@client.example")));
+            inbox.record(outgoing(&format!("p{i}@client.example")));
         }
         let newest = inbox.newest(2, None);
         assert_eq!(newest[0].to, format!("p{}@client.example", KEPT + 2));

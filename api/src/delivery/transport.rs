@@ -33,7 +33,16 @@ pub struct Outgoing {
 fn to_console(channel: &'static str, m: &Outgoing, inbox: Option<&DevInbox>) -> Result<(), String> {
     print_line(channel, m)?;
     if let Some(inbox) = inbox {
-        inbox.record(channel, m);
+        inbox.record(crate::dev::DevMessage {
+            id: m.id,
+            sent_at: chrono::DateTime::<chrono::Utc>::default(),
+            channel,
+            to: m.to.clone(),
+            subject: m.subject.clone(),
+            text: m.text.clone(),
+            link: m.link.clone(),
+            code: m.code.clone(),
+        });
     }
     Ok(())
 }
