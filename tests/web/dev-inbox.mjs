@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
+import { assert, check, finish, tally } from './checks.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -16,20 +17,6 @@ const bin = resolve(process.env.EXTRANET_BIN || resolve(root, 'target/debug/extr
 const shotsDir = resolve(root, 'target/browser');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
-let failures = 0;
-async function check(name, fn) {
-  try {
-    const note = await fn();
-    console.log(`ok - ${name}${note ? ` (${note})` : ''}`);
-  } catch (e) {
-    failures += 1;
-    console.log(`not ok - ${name}`);
-    for (const line of String(e && e.stack ? e.stack : e).split('\n').slice(0, 6)) console.log(`  # ${line}`);
-  }
-}
-function assert(cond, what) {
-  if (!cond) throw new Error(what);
-}
 
 let browser;
 let server;
@@ -145,11 +132,10 @@ try {
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
   await run();
 } catch (e) {
-  failures += 1;
+  tally.failures += 1;
   console.log(`not ok - setup: ${e && e.stack ? e.stack : e}`);
 } finally {
   if (browser) await browser.close();
   if (server) await server.stop();
 }
-console.log(failures ? `# ${failures} check(s) failed` : '# all checks passed');
-process.exit(failures ? 1 : 0);
+finish();
