@@ -246,7 +246,14 @@ fn lose_database(app: &TestApp) {
     }
     let server = std::env::var("TEST_POSTGRES_URL").unwrap();
     let server = server.trim_end_matches('/');
-    let name = app.database_url.rsplit('/').next().unwrap();
+    let name = app
+        .database_url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap();
     let mut admin = diesel::PgConnection::establish(&format!("{server}/postgres")).unwrap();
     diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&mut admin)

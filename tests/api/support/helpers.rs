@@ -27,6 +27,9 @@ pub enum TestDatabase {
     Postgres { server: String, name: String },
 }
 
+/// Local PostgreSQL, no TLS: libpq's OpenSSL, cleaned up at exit, crashed the test process.
+const LOCAL: &str = "?sslmode=disable";
+
 impl TestDatabase {
     /// A fresh, empty database and its URL.
     pub fn create() -> (Self, String) {
@@ -34,12 +37,13 @@ impl TestDatabase {
             Ok(server) if !server.is_empty() => {
                 let server = server.trim_end_matches('/').to_owned();
                 let name = format!("extranet_test_{}", Uuid::new_v4().simple());
-                let mut admin = diesel::PgConnection::establish(&format!("{server}/postgres"))
-                    .expect("connect to PostgreSQL (TEST_POSTGRES_URL)");
+                let mut admin =
+                    diesel::PgConnection::establish(&format!("{server}/postgres{LOCAL}"))
+                        .expect("connect to PostgreSQL (TEST_POSTGRES_URL)");
                 diesel::sql_query(format!("CREATE DATABASE {name}"))
                     .execute(&mut admin)
                     .expect("create a test database");
-                let url = format!("{server}/{name}");
+                let url = format!("{server}/{name}{LOCAL}");
                 (Self::Postgres { server, name }, url)
             }
             _ => {
@@ -54,7 +58,9 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Self::Postgres { server, name } = self {
-            if let Ok(mut admin) = diesel::PgConnection::establish(&format!("{server}/postgres")) {
+            if let Ok(mut admin) =
+                diesel::PgConnection::establish(&format!("{server}/postgres{LOCAL}"))
+            {
                 let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                     .execute(&mut admin);
             }

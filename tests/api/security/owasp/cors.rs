@@ -339,7 +339,14 @@ async fn error_answers_carry_the_headers_so_a_browser_app_can_read_the_problem()
     // removed goes on being served from the inode the server holds open).
     if let Ok(server) = std::env::var("TEST_POSTGRES_URL") {
         use diesel::{Connection, RunQueryDsl};
-        let name = app.database_url.rsplit('/').next().unwrap();
+        let name = app
+            .database_url
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .split('?')
+            .next()
+            .unwrap();
         let server = server.trim_end_matches('/');
         let mut pg = diesel::PgConnection::establish(&format!("{server}/postgres")).unwrap();
         diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)"))
