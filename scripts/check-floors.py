@@ -48,7 +48,12 @@ JOINS = {
     "standing in one statement",
     ("accounts", "invitations"): "an account read with its earliest pending invitation's "
     "expiry, to tell whether it holds overdue ones (a subquery)",
-    ("accounts", "users"): "`lock_accounts_of` locks the accounts a person is a user of "
+    ("accounts", "users"): "a batch reads its account with its inviter's name (a subquery)",
+    ("accounts", "identities"): "a batch reads its account with its inviter's name (a "
+    "subquery)",
+    ("accounts", "account_seats"): "an account is read with its seat counters and the "
+    "version of what batches decide on (joined), and the seats held summed by plan",
+    ("account_seats", "users"): "`lock_of_identity` locks the accounts a person is a user of "
     "(a subquery)",
     ("accounts", "webhooks"): "`recount_webhooks` counts the account's active webhooks into "
     "its row (a subquery)",

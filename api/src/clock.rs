@@ -22,6 +22,11 @@ impl Clock {
         Utc::now() + Duration::milliseconds(self.offset_ms.load(Ordering::Relaxed))
     }
 
+    /// How far ahead of the system's time this clock is.
+    pub fn offset(&self) -> Duration {
+        Duration::milliseconds(self.offset_ms.load(Ordering::Relaxed))
+    }
+
     /// Lets `by` pass at once, for everything holding a clone of this clock.
     pub fn advance(&self, by: Duration) {
         self.offset_ms

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod cors;
 pub mod delivery;
+pub mod dev;
 pub mod extract;
 pub mod idempotency;
 pub mod invite_cli;

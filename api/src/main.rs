@@ -89,7 +89,14 @@ fn main() -> ExitCode {
                     .next()
                     .unwrap_or_default()
                     .to_owned();
+                let dev = config.dev;
                 let app = Application::build(config).await?;
+                if dev {
+                    tracing::info!(
+                        port = app.port(),
+                        "development inbox at /dev/inbox (codes and links sent to the console), clock at /dev/clock"
+                    );
+                }
                 tracing::info!(%bind, port = app.port(), backend, "serving; Swagger UI at /docs");
                 app.run().await.map_err(|e| e.to_string())
             }

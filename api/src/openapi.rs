@@ -7,6 +7,7 @@ pub mod examples;
 pub mod field;
 pub mod ids;
 pub mod in_place;
+pub mod presented;
 pub mod yaml11;
 
 use crate::problem::{Problem, ProblemField};
@@ -132,6 +133,7 @@ pub fn complete(api: utoipa::openapi::OpenApi, published: &exact::Published) -> 
     data_scopes::apply(&mut doc);
     ids::apply(&mut doc);
     examples::apply(&mut doc);
+    presented::apply(&mut doc);
     doc
 }
 
@@ -139,7 +141,20 @@ pub fn complete(api: utoipa::openapi::OpenApi, published: &exact::Published) -> 
 /// (what the edits add comes after what was there), read alike by YAML 1.1 and 1.2 readers
 /// ([`yaml11`]).
 pub fn yaml() -> Result<String, String> {
-    let skeleton = serde_norway::to_value(typed(operations())).map_err(|e| e.to_string())?;
+    let mut skeleton = serde_norway::to_value(typed(operations())).map_err(|e| e.to_string())?;
+    // The person's token first, as the served document has it (`presented`).
+    if let Some(schemes) = skeleton
+        .get_mut("components")
+        .and_then(|c| c.get_mut("securitySchemes"))
+        .and_then(serde_norway::Value::as_mapping_mut)
+    {
+        if let Some(bearer) = schemes.remove("bearer") {
+            let mut ordered = serde_norway::Mapping::new();
+            ordered.insert("bearer".into(), bearer);
+            ordered.extend(std::mem::take(schemes));
+            *schemes = ordered;
+        }
+    }
     let text =
         serde_norway::to_string(&ordered(&document(), &skeleton)).map_err(|e| e.to_string())?;
     yaml11::quote(&text)
@@ -155,15 +170,17 @@ fn ordered(value: &Value, skeleton: &serde_norway::Value) -> serde_norway::Value
                 Yaml::Mapping(m) => m.keys().filter_map(Yaml::as_str).collect(),
                 _ => Vec::new(),
             };
+            let mut others: Vec<&str> = map
+                .keys()
+                .map(String::as_str)
+                .filter(|k| !known.contains(k))
+                .collect();
+            others.sort_unstable();
             let keys = known
                 .iter()
                 .copied()
                 .filter(|k| map.contains_key(*k))
-                .chain(
-                    map.keys()
-                        .map(String::as_str)
-                        .filter(|k| !known.contains(k)),
-                );
+                .chain(others);
             for key in keys {
                 let inner = skeleton.get(key).unwrap_or(&Yaml::Null);
                 out.insert(Yaml::String(key.to_owned()), ordered(&map[key], inner));

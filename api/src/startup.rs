@@ -80,14 +80,19 @@ impl Application {
         let wake = wakeup.clone();
         db.on_messages(move || wake.notify_one());
         let metrics = Metrics::new();
+        // What the console delivery sends, kept for the development inbox when it is served.
+        let dev = config
+            .dev
+            .then(|| Arc::new(crate::dev::DevInbox::new(clock.clone())));
         let deliveries = Deliveries {
             db: db.clone(),
             email: EmailTransport::new(
                 &config.email,
                 &config.email_from,
                 config.email_ca_file.as_deref(),
+                dev.clone(),
             )?,
-            sms: SmsTransport::new(&config.sms)?,
+            sms: SmsTransport::new(&config.sms, dev.clone())?,
             sealer: sealer.clone(),
             public_url: config.public_url.clone(),
             wakeup,
@@ -140,6 +145,7 @@ impl Application {
             ),
             metrics: metrics.clone(),
             readiness: tokio::sync::Mutex::new(()),
+            dev: dev.clone(),
         });
         let state_for_upkeep = state.clone();
         let signalled = Signalled::default();
@@ -201,25 +207,31 @@ impl Application {
                 .openapi(<openapi::ApiDoc as utoipa::OpenApi>::openapi())
                 .configure(routes::configure)
                 .split_for_parts();
-            app.service(routes::accept_page::script)
-                .service(routes::accept_page::style)
-                .service(routes::reset_password_page::script)
-                .service(routes::reset_password_page::style)
-                // `/docs` as README and the contract write it: Swagger UI lives at `/docs/`.
-                .route(
-                    "/docs",
-                    web::get().to(|| async {
-                        actix_web::HttpResponse::PermanentRedirect()
-                            .insert_header((header::LOCATION, "/docs/"))
-                            .finish()
-                    }),
-                )
-                .service(
-                    SwaggerUi::new("/docs/{_:.*}")
-                        .external_url_unchecked("/openapi.json", served.clone())
-                        .config(SwaggerConfig::default().persist_authorization(true)),
-                )
-                .default_service(web::to(unknown_route))
+            let serves_dev = dev.is_some();
+            app.configure(|cfg| {
+                if serves_dev {
+                    routes::dev::configure(cfg);
+                }
+            })
+            .service(routes::accept_page::script)
+            .service(routes::accept_page::style)
+            .service(routes::reset_password_page::script)
+            .service(routes::reset_password_page::style)
+            // `/docs` as README and the contract write it: Swagger UI lives at `/docs/`.
+            .route(
+                "/docs",
+                web::get().to(|| async {
+                    actix_web::HttpResponse::PermanentRedirect()
+                        .insert_header((header::LOCATION, "/docs/"))
+                        .finish()
+                }),
+            )
+            .service(
+                SwaggerUi::new("/docs/{_:.*}")
+                    .external_url_unchecked("/openapi.json", served.clone())
+                    .config(SwaggerConfig::default().persist_authorization(true)),
+            )
+            .default_service(web::to(unknown_route))
         })
         // Database work runs on blocking threads; a bounded number keeps memory bounded.
         .worker_max_blocking_threads(8)

@@ -35,6 +35,8 @@ pub struct AppState {
     pub resolver: crate::delivery::webhooks::GuardedResolver,
     /// What `/metrics` shows.
     pub metrics: crate::metrics::Metrics,
+    /// The development inbox, when the development tools are served (`crate::dev`).
+    pub dev: Option<Arc<crate::dev::DevInbox>>,
     /// One readiness check at a time (see `routes::health::readyz`).
     pub readiness: tokio::sync::Mutex<()>,
 }

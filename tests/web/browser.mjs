@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFrontend, startServer } from './server.mjs';
+import { assert, check, equal, finish, tally } from './checks.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -17,23 +18,6 @@ const shotsDir = resolve(root, 'target/browser');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-let failures = 0;
-async function check(name, fn) {
-  try {
-    const note = await fn();
-    console.log(`ok - ${name}${note ? ` (${note})` : ''}`);
-  } catch (e) {
-    failures += 1;
-    console.log(`not ok - ${name}`);
-    for (const line of String(e && e.stack ? e.stack : e).split('\n').slice(0, 6)) console.log(`  # ${line}`);
-  }
-}
-function assert(cond, what) {
-  if (!cond) throw new Error(what);
-}
-function equal(got, want, what) {
-  if (got !== want) throw new Error(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
-}
 
 
 let server;
@@ -107,6 +91,36 @@ async function run() {
     const status = res.status();
     await closeDocs(page);
     equal(status, 200, 'GET /docs');
+  });
+
+  await check('docs: as QA meets it — the person\'s token first in Authorize, saying where it comes from; plain one-line summaries; an optional header shown as its type', async () => {
+    const page = await newPage();
+    try {
+      await page.goto(`${server.url}/docs/`);
+      await page.locator('.swagger-ui .auth-wrapper button.authorize').click();
+      const schemes = page.locator('.swagger-ui .dialog-ux .modal-ux .auth-container');
+      await schemes.first().waitFor();
+      const names = (await schemes.locator('h4 code').allTextContents()).map((t) => t.trim());
+      equal(names.join(', '), 'bearer, api_token', 'the schemes, in order');
+      const bearer = (await schemes.first().textContent()) || '';
+      assert(bearer.includes('POST /v1/auth/login') && bearer.includes('access_token'), `bearer says where its token comes from: ${bearer.slice(0, 200)}`);
+      const apiToken = (await schemes.nth(1).textContent()) || '';
+      assert(apiToken.includes('POST /v1/api-tokens'), 'api_token says where its token comes from');
+      const file = await shot(page, 'docs-authorize.png', false);
+      await page.locator('.swagger-ui .dialog-ux .modal-ux button.btn-done').first().click();
+      const signUp = page.locator('.opblock-post').filter({ has: page.locator('.opblock-summary-path[data-path="/v1/accounts"]') });
+      equal(((await signUp.locator('.opblock-summary-description').textContent()) || '').trim(), 'Sign up', 'POST /v1/accounts summary');
+      const summaries = await page.locator('.opblock-summary-description').allTextContents();
+      assert(summaries.length > 50 && summaries.every((t) => !t.includes('`') && !t.includes('\n')), 'every summary plain, on one line');
+      const invite = page.locator('.opblock-post').filter({ has: page.locator('.opblock-summary-path[data-path="/v1/invitations"]') });
+      await invite.locator('.opblock-summary').first().click();
+      const keyType = invite.locator('tr[data-param-name="Idempotency-Key"] .parameter__type');
+      await keyType.waitFor();
+      equal(((await keyType.textContent()) || '').trim(), 'string', 'the Idempotency-Key header\'s type');
+      return file;
+    } finally {
+      await closeDocs(page);
+    }
   });
 
   {
@@ -649,12 +663,11 @@ try {
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
   await run();
 } catch (e) {
-  failures += 1;
+  tally.failures += 1;
   console.log(`not ok - setup: ${e && e.stack ? e.stack : e}`);
 } finally {
   if (browser) await browser.close();
   if (server) await server.stop();
   for (const frontend of [listedFrontend, unlistedFrontend]) if (frontend) await frontend.stop();
 }
-console.log(failures ? `# ${failures} check(s) failed` : '# all checks passed');
-process.exit(failures ? 1 : 0);
+finish();

@@ -45,7 +45,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // `options.beside`: a running server whose database this one shares (a second process on
 // the same SQLite file, as several servers share one database); `options.wrapper`: a command
 // to run the binary with, e.g. `['faketime', '+8 days']` for a server whose clock is ahead;
-// `options.env`: settings of its own (`EXTRANET_CORS_ORIGINS`, `EXTRANET_TOKEN_TTL_SECONDS`,
+// `options.bindAll`: listen on every address (still called at 127.0.0.1); `options.env`: settings of its own (`EXTRANET_CORS_ORIGINS`, `EXTRANET_TOKEN_TTL_SECONDS`,
 // `EXTRANET_APP_URL`).
 export async function startServer(bin, options = {}) {
   const ownDir = !options.beside;
@@ -59,7 +59,7 @@ export async function startServer(bin, options = {}) {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      EXTRANET_BIND: `127.0.0.1:${port}`,
+      EXTRANET_BIND: options.bindAll ? `0.0.0.0:${port}` : `127.0.0.1:${port}`,
       EXTRANET_PUBLIC_URL: url,
       DATABASE_URL: `sqlite://${dir}/extranet.db`,
       EXTRANET_EMAIL: 'console',

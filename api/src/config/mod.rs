@@ -132,6 +132,10 @@ pub struct RawConfig {
     /// Whether an account may be signed up with a phone number (a code by SMS); `false` keeps
     /// sign-up to email.
     pub signup_sms: bool,
+    /// The development inbox and clock (`/dev/…`): unset, served when a delivery goes to the
+    /// console and the server listens on a loopback address; `true` wherever a delivery goes
+    /// to the console (with a warning); `false` never.
+    pub dev: Option<bool>,
     /// Webhooks may be sent to loopback addresses: for tests and local development only.
     pub webhook_allow_loopback: bool,
     /// How long a webhook receiver has to answer, in milliseconds.
@@ -188,6 +192,7 @@ impl Default for RawConfig {
             code_email_per_hour: CodeBudgets::DEFAULT_EMAIL_PER_HOUR,
             code_sms_per_hour: CodeBudgets::DEFAULT_SMS_PER_HOUR,
             signup_sms: true,
+            dev: None,
             webhook_allow_loopback: false,
             webhook_timeout_ms: 10_000,
             webhook_retry_base_ms: 30_000,
@@ -285,6 +290,8 @@ pub struct Config {
     pub quotas: SendingQuotas,
     /// Whether sign-up by phone is open.
     pub signup_sms: bool,
+    /// Whether the development inbox and clock are served (`EXTRANET_DEV`, `crate::dev`).
+    pub dev: bool,
     pub webhooks: WebhookSettings,
     /// How long a client has to send a request's head, and again its body.
     pub request_read_timeout: std::time::Duration,
@@ -346,6 +353,14 @@ impl Config {
                 }
             }
         }
+        if self.dev && !is_loopback(host_of_bind(&self.bind)) {
+            warnings.push(format!(
+                "EXTRANET_DEV = true: the development inbox and clock (/dev/inbox, /dev/messages, \
+                 /dev/clock) are served on {}: whoever reaches it reads every code and link sent \
+                 and moves the server's clock",
+                self.bind
+            ));
+        }
         if self.webhooks.allow_loopback {
             warnings.push(
                 "EXTRANET_WEBHOOK_ALLOW_LOOPBACK = true: webhooks may be sent to this machine's own \
@@ -393,9 +408,11 @@ impl Config {
         if raw.session_idle_seconds < 60 || raw.session_idle_seconds > raw.session_max_seconds {
             return Err("EXTRANET_SESSION_IDLE_SECONDS must be at least 60 and at most EXTRANET_SESSION_MAX_SECONDS".into());
         }
+        let email = Transport::parse(&raw.email, &["smtp://", "smtps://"], "EXTRANET_EMAIL")?;
+        let sms = Transport::parse(&raw.sms, &["http://", "https://"], "EXTRANET_SMS")?;
+        let dev = serves_dev_tools(raw.dev, &email, &sms, &raw.bind);
         Ok(Self {
-            email: Transport::parse(&raw.email, &["smtp://", "smtps://"], "EXTRANET_EMAIL")?,
-            sms: Transport::parse(&raw.sms, &["http://", "https://"], "EXTRANET_SMS")?,
+            dev,
             log_json: match raw.log_format.as_str() {
                 "json" => true,
                 "text" | "" => false,
@@ -457,8 +474,18 @@ impl Config {
                 raw.request_read_timeout_seconds.clamp(1, 3600),
             )),
             cors_origins: crate::cors::Origins::parse(&raw.cors_origins)?,
+            email,
+            sms,
         })
     }
+}
+
+/// Whether the development inbox and clock are served: only when a delivery goes to the
+/// console (they show nothing its output does not), and then on a loopback address unless
+/// `EXTRANET_DEV` says otherwise.
+fn serves_dev_tools(dev: Option<bool>, email: &Transport, sms: &Transport, bind: &str) -> bool {
+    let console = *email == Transport::Console || *sms == Transport::Console;
+    console && dev.unwrap_or_else(|| is_loopback(host_of_bind(bind)))
 }
 
 #[cfg(test)]

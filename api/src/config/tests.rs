@@ -143,3 +143,36 @@ fn environment_overrides_the_file() {
         Ok(())
     });
 }
+
+#[test]
+fn the_development_tools_are_served_on_loopback_with_console_delivery_or_when_asked() {
+    let with = |bind: &str, email: &str, dev: Option<bool>| {
+        Config::from_raw(RawConfig {
+            bind: bind.into(),
+            email: email.into(),
+            sms: if email == "console" {
+                "console".into()
+            } else {
+                "https://sms.example.com/send".into()
+            },
+            dev,
+            ..RawConfig::default()
+        })
+        .unwrap()
+    };
+    assert!(with("127.0.0.1:8080", "console", None).dev);
+    assert!(with("[::1]:8080", "console", None).dev);
+    assert!(!with("0.0.0.0:8080", "console", None).dev);
+    assert!(!with("127.0.0.1:8080", "console", Some(false)).dev);
+    assert!(!with("127.0.0.1:8080", "smtp://127.0.0.1:25", Some(true)).dev);
+    let asked = with("0.0.0.0:8080", "console", Some(true));
+    assert!(asked.dev);
+    assert!(asked
+        .warnings()
+        .iter()
+        .any(|w| w.contains("EXTRANET_DEV = true")));
+    assert!(!with("127.0.0.1:8080", "console", Some(true))
+        .warnings()
+        .iter()
+        .any(|w| w.contains("EXTRANET_DEV")));
+}

@@ -3,12 +3,14 @@
 //! (`POST {"id": "…", "to": "+1…", "text": "…"}`, the id also as `Idempotency-Key`).
 
 use crate::config::{SmtpSecurity, Transport};
+use crate::dev::DevInbox;
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde_json::json;
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A message ready to send.
@@ -24,6 +26,25 @@ pub struct Outgoing {
     pub link: Option<String>,
     /// The confirmation code the message carries, if any (likewise).
     pub code: Option<String>,
+}
+
+/// A message "sent" to the console: a line on stdout, and into the development inbox when
+/// there is one.
+fn to_console(channel: &'static str, m: &Outgoing, inbox: Option<&DevInbox>) -> Result<(), String> {
+    print_line(channel, m)?;
+    if let Some(inbox) = inbox {
+        inbox.record(crate::dev::DevMessage {
+            id: m.id,
+            sent_at: chrono::DateTime::<chrono::Utc>::default(),
+            channel,
+            to: m.to.clone(),
+            subject: m.subject.clone(),
+            text: m.text.clone(),
+            link: m.link.clone(),
+            code: m.code.clone(),
+        });
+    }
+    Ok(())
 }
 
 fn print_line(channel: &str, m: &Outgoing) -> Result<(), String> {
@@ -42,7 +63,8 @@ fn print_line(channel: &str, m: &Outgoing) -> Result<(), String> {
 }
 
 pub enum EmailTransport {
-    Console,
+    /// Printed on stdout (and kept in the development inbox, when it is served).
+    Console(Option<Arc<DevInbox>>),
     Smtp {
         mailer: Box<AsyncSmtpTransport<Tokio1Executor>>,
         from: Mailbox,
@@ -55,9 +77,14 @@ impl EmailTransport {
     /// without it), `?tls=opportunistic`, or `smtps://user:password@host:465` (implicit TLS).
     /// Servers' certificates are checked against the web's root authorities (webpki-roots),
     /// plus `ca_file` (PEM) when given, for a relay with a certificate of a private authority.
-    pub fn new(config: &Transport, from: &str, ca_file: Option<&str>) -> Result<Self, String> {
+    pub fn new(
+        config: &Transport,
+        from: &str,
+        ca_file: Option<&str>,
+        inbox: Option<Arc<DevInbox>>,
+    ) -> Result<Self, String> {
         let Transport::Url(url) = config else {
-            return Ok(Self::Console);
+            return Ok(Self::Console(inbox));
         };
         let parsed = reqwest::Url::parse(url).map_err(|e| format!("EXTRANET_EMAIL: {e}"))?;
         let security = SmtpSecurity::of(&parsed)?;
@@ -92,7 +119,7 @@ impl EmailTransport {
 
     pub async fn send(&self, m: &Outgoing) -> Result<(), String> {
         match self {
-            Self::Console => print_line("email", m),
+            Self::Console(inbox) => to_console("email", m, inbox.as_deref()),
             Self::Smtp { mailer, from } => {
                 let to: Mailbox = m.to.parse().map_err(|e| format!("recipient: {e}"))?;
                 let message = Message::builder()
@@ -119,7 +146,8 @@ fn message_id(id: uuid::Uuid, from: &Mailbox) -> String {
 }
 
 pub enum SmsTransport {
-    Console,
+    /// Printed on stdout (and kept in the development inbox, when it is served).
+    Console(Option<Arc<DevInbox>>),
     Gateway {
         client: reqwest::Client,
         url: String,
@@ -127,9 +155,9 @@ pub enum SmsTransport {
 }
 
 impl SmsTransport {
-    pub fn new(config: &Transport) -> Result<Self, String> {
+    pub fn new(config: &Transport, inbox: Option<Arc<DevInbox>>) -> Result<Self, String> {
         match config {
-            Transport::Console => Ok(Self::Console),
+            Transport::Console => Ok(Self::Console(inbox)),
             Transport::Url(url) => Ok(Self::Gateway {
                 client: reqwest::Client::builder()
                     .timeout(Duration::from_secs(10))
@@ -142,7 +170,7 @@ impl SmsTransport {
 
     pub async fn send(&self, m: &Outgoing) -> Result<(), String> {
         match self {
-            Self::Console => print_line("sms", m),
+            Self::Console(inbox) => to_console("sms", m, inbox.as_deref()),
             Self::Gateway { client, url } => {
                 let res = client
                     .post(url)
@@ -171,7 +199,7 @@ mod tests {
         // Port 9 (discard) on this host: nothing listens, the connection is refused. reqwest
         // drops the userinfo itself, but a key in the path or query would stay: no URL at all.
         let url = "http://user:s3cret@127.0.0.1:9/send".to_owned();
-        let sms = SmsTransport::new(&Transport::Url(url)).unwrap();
+        let sms = SmsTransport::new(&Transport::Url(url), None).unwrap();
         let error = sms
             .send(&Outgoing {
                 id: uuid::Uuid::nil(),

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 pub mod auth;
+pub mod dev;
 pub mod health;
 pub mod invitations;
 pub mod invitee;

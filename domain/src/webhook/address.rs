@@ -186,13 +186,24 @@ fn reason(ip: IpAddr, allow_loopback: bool) -> Option<&'static str> {
     why.filter(|w| !(allow_loopback && *w == "a loopback address"))
 }
 
+/// The setting that changes a refusal, named in its message: only a loopback address may be
+/// allowed, on a development server.
+fn setting_for(why: &str) -> &'static str {
+    if why == "a loopback address" {
+        " (a receiver on the server's own machine, in development: EXTRANET_WEBHOOK_ALLOW_LOOPBACK=true)"
+    } else {
+        ""
+    }
+}
+
 /// Whether `ip` may receive webhooks; loopback too when `allow_loopback` (tests and local
 /// development only).
 pub fn check_address(ip: IpAddr, allow_loopback: bool) -> Result<(), DomainError> {
     match reason(ip, allow_loopback) {
         None => Ok(()),
         Some(why) => Err(refused(format!(
-            "{ip} is {why}; webhooks are sent to public addresses only"
+            "{ip} is {why}; webhooks are sent to public addresses only{}",
+            setting_for(why)
         ))),
     }
 }
@@ -214,7 +225,8 @@ pub fn check_resolved(
     {
         None => Ok(()),
         Some((ip, why)) => Err(refused(format!(
-            "{host} resolves to {ip}, {why}; webhooks are sent to public addresses only"
+            "{host} resolves to {ip}, {why}; webhooks are sent to public addresses only{}",
+            setting_for(why)
         ))),
     }
 }
@@ -314,6 +326,17 @@ mod tests {
             "webhook_url_not_allowed"
         );
         assert!(check_address("169.254.169.254".parse().unwrap(), true).is_err());
+        // Refused, the loopback names the setting that allows it; no other refusal does.
+        let loopback = check_address("127.0.0.1".parse().unwrap(), false).unwrap_err();
+        assert!(
+            matches!(loopback, DomainError::WebhookUrlNotAllowed(ref w) if w.contains("EXTRANET_WEBHOOK_ALLOW_LOOPBACK=true")),
+            "{loopback:?}"
+        );
+        let private = check_address("10.0.0.1".parse().unwrap(), false).unwrap_err();
+        assert!(
+            matches!(private, DomainError::WebhookUrlNotAllowed(ref w) if !w.contains("EXTRANET_")),
+            "{private:?}"
+        );
     }
 
     #[test]

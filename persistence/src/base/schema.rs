@@ -11,13 +11,19 @@ diesel::table! {
         external_domains_mode -> Text,
         external_domains -> Text,
         invitation_ttl_hours -> Integer,
-        active_intranet -> Integer,
-        active_extranet -> Integer,
-        pending_invitations -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         active_webhooks -> Integer,
-        logins_version -> Integer,
+    }
+}
+
+diesel::table! {
+    account_seats (account_id) {
+        account_id -> Text,
+        active_intranet -> Integer,
+        active_extranet -> Integer,
+        pending_invitations -> Integer,
+        version -> Integer,
     }
 }
 
@@ -246,6 +252,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(account_seats -> accounts (account_id));
 diesel::joinable!(users -> accounts (account_id));
 diesel::joinable!(users -> identities (identity_id));
 diesel::joinable!(workgroups -> accounts (account_id));
@@ -294,6 +301,7 @@ diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    account_seats,
     identities,
     login_changes,
     users,

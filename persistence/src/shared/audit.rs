@@ -2,7 +2,7 @@
 //! actor (the user, and the API token it acted through), and the request it came in (the
 //! request id the HTTP layer set with [`crate::base::request::in_request`] around the use case).
 
-use crate::base::db::DbConnection;
+use crate::base::db::{DbConnection, Writes};
 use crate::base::error::StoreError;
 use crate::base::request::current_request;
 use crate::shared::events::{self, Occurred};
@@ -39,19 +39,43 @@ pub(crate) fn record_all_to(
     events: &[AuditEvent<'_>],
     webhooks: Webhooks,
 ) -> Result<(), StoreError> {
+    let mut writes = Writes::now(conn);
+    let ids = write_all(&mut writes, events)?;
+    writes.run()?;
+    tell_webhooks(conn, &ids, events, webhooks)
+}
+
+/// Writes events through `writes` (chained with other inserts on PostgreSQL); returns their
+/// ids, for [`tell_webhooks`] once they are written.
+pub(crate) fn write_all(
+    writes: &mut Writes<'_, '_>,
+    events: &[AuditEvent<'_>],
+) -> Result<Vec<String>, StoreError> {
     let request = current_request().map(|r| r.to_string());
     let ids: Vec<String> = events.iter().map(|_| Uuid::now_v7().to_string()).collect();
-    audit_events::insert_all(conn, &ids, events, request)?;
-    let rows: Vec<(&String, &AuditEvent<'_>)> = ids.iter().zip(events).collect();
+    audit_events::insert_all(writes, &ids, events, request)?;
+    Ok(ids)
+}
+
+/// The written events (`ids`, as [`write_all`] returned them) that webhooks hear of become
+/// their deliveries: an event of an account that maps to a webhook event, for each of its
+/// webhooks that subscribed to it. (After the events and what they are about are written: a
+/// delivery's body shows the resource as the API does, read back.)
+pub(crate) fn tell_webhooks(
+    conn: &mut DbConnection,
+    ids: &[String],
+    events: &[AuditEvent<'_>],
+    webhooks: Webhooks,
+) -> Result<(), StoreError> {
     if webhooks == Webhooks::NoneActive {
         return Ok(());
     }
-    // What webhooks hear of: the events of an account that map to a webhook event.
-    let occurred: Vec<Occurred<'_>> = rows
+    let occurred: Vec<Occurred<'_>> = ids
         .iter()
+        .zip(events)
         .filter_map(|(id, e)| {
             Some(Occurred {
-                id: (*id).clone(),
+                id: id.clone(),
                 event: EventType::for_action(e.action)?,
                 account_id: e.account_id?,
                 actor_user_id: e.actor_user_id,

@@ -1,5 +1,5 @@
 //! The seat ledger: every active user and every pending invitation holds a seat of the plan's
-//! user limit. The account row keeps the counters; each write that changes who holds a seat
+//! user limit. The account's seat row (`account_seats`) keeps the counters; each write that changes who holds a seat
 //! changes them in its own transaction, under the account's lock (see `tx`), so they are exact
 //! under any concurrency. Pending invitations past their expiry free their seats (rule 7): the
 //! sweep marks them, and reads that count seats discount the ones not swept yet.
@@ -8,13 +8,16 @@ use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::to_count;
 use crate::shared::audit::{self, AuditEvent};
+use crate::tables::account_seats::{self, Reservation};
 use crate::tables::accounts::{account_by_id, AccountRecord};
-pub(crate) use crate::tables::accounts::{change_seats, reserve_pending};
 use crate::tables::invitations;
+use crate::tables::sending_counters::{self, Counted};
 use chrono::{DateTime, Utc};
 use domain::audit::AuditAction;
 use domain::ids::AccountId;
+use domain::plan::UserLimit;
 use domain::seats::SeatChange;
+use domain::sending::{Sending, SendingQuotas};
 use serde_json::json;
 
 /// Rule 7: pending invitations past their expiry become `expired` and free their seats.
@@ -31,7 +34,7 @@ pub(crate) fn sweep_account(
     }
     invitations::mark_expired(conn, &overdue, at)?;
     let n = u32::try_from(overdue.len()).unwrap_or(u32::MAX);
-    change_seats(conn, account, SeatChange::expired(n), now)?;
+    change_seats(conn, account, SeatChange::expired(n))?;
     for id in overdue {
         audit::record(
             conn,
@@ -49,6 +52,58 @@ pub(crate) fn sweep_account(
         )?;
     }
     Ok(n)
+}
+
+/// Applies a decided change of the account's seat counters (under its lock).
+pub(crate) fn change_seats(
+    conn: &mut DbConnection,
+    account: AccountId,
+    change: SeatChange,
+) -> Result<(), StoreError> {
+    account_seats::change(conn, account, change)
+}
+
+/// Reserves `n` seats for new pending invitations decided on `decided_on`, without its lock
+/// (`account_seats::reserve_pending`): `false` when they no longer fit, or anything it was
+/// decided on changed since.
+pub(crate) fn reserve_pending(
+    conn: &mut DbConnection,
+    decided_on: &AccountRecord,
+    limit: UserLimit,
+    n: u32,
+) -> Result<bool, StoreError> {
+    account_seats::reserve_pending(conn, decided_on.id, decided_on.version, limit, n)
+}
+
+/// Reserves `n` seats for new pending invitations decided on `decided_on`
+/// ([`reserve_pending`]) and counts their `messages` against the sending quotas, for the caller
+/// to judge ([`Counted::judge`]) — in this order, as every write takes the account row before
+/// the counters. On PostgreSQL both are one statement: the account's lock is held from it to
+/// the commit, and every round trip inside it is one more that every other invitation of the
+/// account waits for. `None`: the seats, plan or settings moved; nothing was reserved or counted.
+pub(crate) fn reserve_and_count(
+    conn: &mut DbConnection,
+    decided_on: &AccountRecord,
+    limit: UserLimit,
+    n: u32,
+    messages: &[Sending<'_>],
+    quotas: &SendingQuotas,
+    now: DateTime<Utc>,
+) -> Result<Option<Counted>, StoreError> {
+    let account = Some(decided_on.id);
+    if let DbConnection::Pg(pg) = conn {
+        let Some(reservation) = Reservation::of(decided_on.id, decided_on.version, limit, n, true)
+        else {
+            return Ok(None);
+        };
+        return sending_counters::count_after(pg, reservation, account, messages, quotas, now);
+    }
+    if !reserve_pending(conn, decided_on, limit, n)? {
+        return Ok(None);
+    }
+    Ok(Some(sending_counters::count(
+        conn, account, messages, quotas, now,
+    )?))
 }
 
 /// The account with its seat counters as of `now`: pending invitations past their expiry hold

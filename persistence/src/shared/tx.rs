@@ -6,7 +6,10 @@
 use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
 use crate::shared::ledger::sweep_account;
-pub(crate) use crate::tables::accounts::{lock_account, lock_accounts_of};
+use crate::tables::account_seats;
+pub(crate) use crate::tables::account_seats::{
+    lock as lock_account, lock_of_identity as lock_accounts_of,
+};
 use crate::tables::idempotency_keys::{self, IdempotencyKey, Idempotent};
 use chrono::{DateTime, Utc};
 use domain::access::AccountUser;
@@ -20,6 +23,18 @@ use serde::Serialize;
 pub(crate) enum Sweep {
     First,
     No,
+}
+
+/// What a batch decided on without the account's lock changed: an existing workgroup's
+/// settings, or who is an active member of it in which role (`WorkgroupFacts`). Each write
+/// that changes them says so, under the account's lock (`account_seats::bump`), so that a
+/// batch decided before reserves no seats and runs again, locked. (A new workgroup, and a
+/// membership only asked for, change nothing a batch decided on.)
+pub(crate) fn workgroup_changed(
+    conn: &mut DbConnection,
+    account: AccountId,
+) -> Result<(), StoreError> {
+    account_seats::bump(conn, &[account])
 }
 
 /// Runs `work` in a write transaction of `account`: locked, and swept when it counts seats.

@@ -1,20 +1,20 @@
-//! The `accounts` table: an account with its settings and seat counters.
+//! The `accounts` table: an account with its settings, read with its seat counters
+//! (`account_seats`, a table of their own).
 
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_word, to_count, utc, Key, Literal};
-use crate::base::schema::{accounts, invitations, users};
+use crate::base::schema::{account_seats, accounts, identities, invitations, users};
+use crate::tables::account_seats::{bump as bump_version, insert as insert_seats, SeatsRow};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
 use domain::account::{AccountSettings, ExternalDomains};
 use domain::enums::InvitationStatus;
 use domain::enums::WhoCanInvite;
-use domain::ids::{AccountId, IdentityId};
-use domain::plan::UserLimit;
+use domain::ids::{AccountId, UserId};
 use domain::plan::{Plan, Plans};
 use domain::seats::Seats;
-use domain::seats::{HeldCeiling, SeatChange};
 use domain::DomainError;
 use uuid::Uuid;
 
@@ -32,8 +32,9 @@ pub struct AccountRecord {
     pub updated_at: DateTime<Utc>,
     /// Its active webhooks: with none, its changes' events go nowhere.
     pub active_webhooks: u32,
-    /// How many times one of its people took a new login (`login_changes::confirm`).
-    pub logins_version: u32,
+    /// The version of what a batch decides on without the account's lock (`account_seats`):
+    /// its plan, settings, active webhooks, and its people's logins.
+    pub version: u32,
 }
 
 impl AccountRecord {
@@ -58,13 +59,9 @@ struct AccountRow {
     external_domains_mode: String,
     external_domains: String,
     invitation_ttl_hours: i32,
-    active_intranet: i32,
-    active_extranet: i32,
-    pending_invitations: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     active_webhooks: i32,
-    logins_version: i32,
 }
 
 /// How `external_domains` is stored: a mode and a comma-separated list.
@@ -76,10 +73,10 @@ pub(crate) fn external_domains_columns(d: &ExternalDomains) -> (&'static str, St
     }
 }
 
-impl TryFrom<AccountRow> for AccountRecord {
+impl TryFrom<(AccountRow, SeatsRow)> for AccountRecord {
     type Error = StoreError;
 
-    fn try_from(r: AccountRow) -> Result<Self, StoreError> {
+    fn try_from((r, seats): (AccountRow, SeatsRow)) -> Result<Self, StoreError> {
         let list = || -> Vec<String> {
             r.external_domains
                 .split(',')
@@ -102,38 +99,42 @@ impl TryFrom<AccountRow> for AccountRecord {
             },
             name: r.name,
             plan: r.plan,
-            active_intranet: to_count(r.active_intranet),
-            active_extranet: to_count(r.active_extranet),
-            pending_invitations: to_count(r.pending_invitations),
+            active_intranet: to_count(seats.active_intranet),
+            active_extranet: to_count(seats.active_extranet),
+            pending_invitations: to_count(seats.pending_invitations),
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
             active_webhooks: to_count(r.active_webhooks),
-            logins_version: to_count(r.logins_version),
+            version: to_count(seats.version),
         })
     }
 }
 
-/// The account, or 404.
+/// The account with its seat counters (joins `account_seats`), or 404.
 pub(crate) fn account_by_id(
     conn: &mut DbConnection,
     id: AccountId,
 ) -> Result<AccountRecord, StoreError> {
     accounts::table
-        .find(id.key())
-        .select(AccountRow::as_select())
-        .first(conn)
+        .inner_join(account_seats::table)
+        .filter(accounts::id.eq(id.key()))
+        .select((AccountRow::as_select(), SeatsRow::as_select()))
+        .first::<(AccountRow, SeatsRow)>(conn)
         .optional()?
         .ok_or(DomainError::NotFound("account"))?
         .try_into()
 }
 
-/// The account, unless it holds pending invitations past their expiry that are not swept
-/// yet (its seat counters then still count them), in one query.
+/// The account with its seat counters, unless it holds pending invitations past their expiry
+/// that are not swept yet (its seat counters then still count them), and `inviter`'s name as
+/// messages show it ("First Last", of `users` joined with `identities`): what a batch reads
+/// of the account first, in one statement.
 pub(crate) fn account_unless_overdue(
     conn: &mut DbConnection,
     id: AccountId,
+    inviter: UserId,
     now: DateTime<Utc>,
-) -> Result<Option<AccountRecord>, StoreError> {
+) -> Result<Option<(AccountRecord, String)>, StoreError> {
     // The earliest expiry of a pending invitation: one entry of `invitations_expiry`, read in
     // order. (`EXISTS (… expires_at <= $n)` was planned by PostgreSQL's generic plan as a
     // sequential scan of every invitation, once per request.)
@@ -142,16 +143,40 @@ pub(crate) fn account_unless_overdue(
         .filter(invitations::status.eq(Literal::word(InvitationStatus::Pending.as_str())))
         .select(diesel::dsl::min(invitations::expires_at))
         .single_value();
-    let (row, earliest) = accounts::table
-        .find(id.key())
-        .select((AccountRow::as_select(), earliest))
-        .first::<(AccountRow, Option<NaiveDateTime>)>(conn)
+    let person = || {
+        users::table
+            .inner_join(identities::table)
+            .filter(users::id.eq(inviter.key()))
+            .filter(users::account_id.eq(accounts::id))
+    };
+    let first_name = person().select(identities::first_name).single_value();
+    let last_name = person().select(identities::last_name).single_value();
+    let (row, seats, earliest, first, last) = accounts::table
+        .inner_join(account_seats::table)
+        .filter(accounts::id.eq(id.key()))
+        .select((
+            AccountRow::as_select(),
+            SeatsRow::as_select(),
+            earliest,
+            first_name,
+            last_name,
+        ))
+        .first::<(
+            AccountRow,
+            SeatsRow,
+            Option<NaiveDateTime>,
+            Option<String>,
+            Option<String>,
+        )>(conn)
         .optional()?
         .ok_or(DomainError::NotFound("account"))?;
     if earliest.is_some_and(|e| e <= now.naive_utc()) {
         return Ok(None);
     }
-    Ok(Some(row.try_into()?))
+    let (Some(first), Some(last)) = (first, last) else {
+        return Err(DomainError::NotFound("user").into());
+    };
+    Ok(Some(((row, seats).try_into()?, format!("{first} {last}"))))
 }
 
 /// The account's name alone.
@@ -176,16 +201,17 @@ pub(crate) fn insert_account(
             accounts::id.eq(id.key()),
             accounts::name.eq(name),
             accounts::plan.eq(&plan.name),
-            accounts::active_intranet.eq(1),
             accounts::created_at.eq(at),
             accounts::updated_at.eq(at),
         ))
         .execute(conn)?;
+    insert_seats(conn, id)?;
     Ok(id)
 }
 
 /// Counts the account's active webhooks again onto its row; every webhook write calls it in
-/// its transaction (which holds the account's lock).
+/// its transaction (which holds the account's lock). A changed count is a change batches
+/// decided on (`account_seats::bump`): whether their events go to webhooks.
 pub(crate) fn recount_webhooks(
     conn: &mut DbConnection,
     account: AccountId,
@@ -196,141 +222,32 @@ pub(crate) fn recount_webhooks(
         .filter(webhooks::active.eq(true))
         .count()
         .get_result(conn)?;
-    diesel::update(accounts::table.find(account.key()))
-        .set(accounts::active_webhooks.eq(i32::try_from(n).unwrap_or(i32::MAX)))
-        .execute(conn)?;
+    let n = i32::try_from(n).unwrap_or(i32::MAX);
+    let changed = diesel::update(
+        accounts::table
+            .find(account.key())
+            .filter(accounts::active_webhooks.ne(n)),
+    )
+    .set(accounts::active_webhooks.eq(n))
+    .execute(conn)?;
+    if changed > 0 {
+        bump_version(conn, &[account])?;
+    }
     Ok(())
 }
 
-/// Bumps the `logins_version` of `accounts`: a batch decided without their lock sees that a
-/// login changed meanwhile.
+/// A login became a user's in each of `accounts` (one of their people took a new login, or an
+/// invitation was accepted): a batch decided on the logins it read without the lock sees it
+/// (`account_seats::bump`).
 pub(crate) fn bump_logins_version(
     conn: &mut DbConnection,
     accounts: &[AccountId],
 ) -> Result<(), StoreError> {
-    let keys: Vec<String> = accounts.iter().map(|a| a.key()).collect();
-    diesel::update(accounts::table.filter(accounts::id.eq_any(keys)))
-        .set(accounts::logins_version.eq(accounts::logins_version + 1))
-        .execute(conn)?;
-    Ok(())
+    bump_version(conn, accounts)
 }
 
-/// Applies a decided change of the account's seat counters.
-pub(crate) fn change_seats(
-    conn: &mut DbConnection,
-    account: AccountId,
-    change: SeatChange,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    if change == SeatChange::default() {
-        return Ok(());
-    }
-    diesel::update(accounts::table.find(account.key()))
-        .set((
-            accounts::pending_invitations.eq(accounts::pending_invitations + change.pending),
-            accounts::active_intranet.eq(accounts::active_intranet + change.active_intranet),
-            accounts::active_extranet.eq(accounts::active_extranet + change.active_extranet),
-            accounts::updated_at.eq(now.naive_utc()),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Reserves `n` seats for new pending invitations in one conditional statement, late in the
-/// transaction that decided on `decided_on` (read without the account's lock): it takes the
-/// account row's lock, and succeeds only while the seats still fit under `limit`, the plan
-/// and settings are still the ones decided on, and none of the account's people took a new
-/// login since (`logins_version`). `false`: something moved meanwhile; the caller runs the
-/// write again with the account locked from the start.
-pub(crate) fn reserve_pending(
-    conn: &mut DbConnection,
-    decided_on: &AccountRecord,
-    limit: UserLimit,
-    n: u32,
-    now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
-    let (mode, domains) = external_domains_columns(&decided_on.settings.external_domains);
-    let settings = &decided_on.settings;
-    let unchanged = accounts::table
-        .find(decided_on.id.key())
-        .filter(accounts::plan.eq(&decided_on.plan))
-        .filter(accounts::who_can_invite.eq(settings.who_can_invite.as_str()))
-        .filter(accounts::external_domains_mode.eq(mode))
-        .filter(accounts::external_domains.eq(&domains))
-        .filter(
-            accounts::invitation_ttl_hours
-                .eq(i32::try_from(settings.invitation_ttl_hours).unwrap_or(i32::MAX)),
-        )
-        // The batch told webhooks or not by this count (`audit::Webhooks`).
-        .filter(
-            accounts::active_webhooks
-                .eq(i32::try_from(decided_on.active_webhooks).unwrap_or(i32::MAX)),
-        )
-        // Nobody of the account took a new login since the batch read its invitees' logins.
-        .filter(
-            accounts::logins_version
-                .eq(i32::try_from(decided_on.logins_version).unwrap_or(i32::MAX)),
-        );
-    let take = (
-        accounts::pending_invitations
-            .eq(accounts::pending_invitations + SeatChange::invited(n).pending),
-        accounts::updated_at.eq(now.naive_utc()),
-    );
-    let updated = match HeldCeiling::before_taking(limit, n) {
-        HeldCeiling::Any => diesel::update(unchanged).set(take).execute(conn)?,
-        HeldCeiling::AtMost(most) => diesel::update(
-            unchanged.filter(
-                (accounts::active_intranet
-                    + accounts::active_extranet
-                    + accounts::pending_invitations)
-                    .le(i32::try_from(most).unwrap_or(i32::MAX)),
-            ),
-        )
-        .set(take)
-        .execute(conn)?,
-        HeldCeiling::Never => 0,
-    };
-    Ok(updated == 1)
-}
-
-/// Serialises the writers of one account: on PostgreSQL the account row is locked
-/// (`SELECT … FOR UPDATE`) until the transaction ends, which also holds across several server
-/// processes; on SQLite the transaction already is the only writer.
-pub(crate) fn lock_account(conn: &mut DbConnection, account: AccountId) -> Result<(), StoreError> {
-    if let DbConnection::Pg(pg) = conn {
-        accounts::table
-            .find(account.key())
-            .select(accounts::id)
-            .for_update()
-            .first::<String>(pg)
-            .optional()?
-            .ok_or(DomainError::NotFound("account"))?;
-    }
-    Ok(())
-}
-
-/// Locks every account `identity` is a user of (read from `users`, as a subquery), in one order (by id: two such writers never
-/// deadlock), as [`lock_account`] does one; returns them. A write about the person (a new
-/// login) is then serialised with every write of those accounts that decides on logins.
-pub(crate) fn lock_accounts_of(
-    conn: &mut DbConnection,
-    identity: IdentityId,
-) -> Result<Vec<AccountId>, StoreError> {
-    let of_identity = users::table
-        .filter(users::identity_id.eq(identity.key()))
-        .select(users::account_id);
-    let query = accounts::table
-        .filter(accounts::id.eq_any(of_identity))
-        .order(accounts::id.asc())
-        .select(accounts::id);
-    let ids: Vec<String> = match conn {
-        DbConnection::Pg(pg) => query.for_update().load(pg)?,
-        DbConnection::Sqlite(_) => query.load(conn)?,
-    };
-    ids.iter().map(|id| parse_id(id)).collect()
-}
-
-/// Writes an account's name and settings.
+/// Writes an account's name and settings (a change batches decided on:
+/// `account_seats::bump`).
 pub(crate) fn update_settings(
     conn: &mut DbConnection,
     id: AccountId,
@@ -350,10 +267,11 @@ pub(crate) fn update_settings(
             accounts::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)?;
-    Ok(())
+    bump_version(conn, &[id])
 }
 
-/// Moves an account to the plan named `plan`.
+/// Moves an account to the plan named `plan` (a change batches decided on:
+/// `account_seats::bump`).
 pub(crate) fn set_plan(
     conn: &mut DbConnection,
     id: AccountId,
@@ -366,21 +284,23 @@ pub(crate) fn set_plan(
             accounts::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)?;
-    Ok(())
+    bump_version(conn, &[id])
 }
 
-/// The accounts by plan: `(plan, accounts, seats held)`, the seats summed from the counters.
+/// The accounts by plan: `(plan, accounts, seats held)`, the seats summed from the counters
+/// (joins `account_seats`).
 pub(crate) fn held_by_plan(
     conn: &mut DbConnection,
 ) -> Result<Vec<(String, i64, Option<i64>)>, StoreError> {
     Ok(accounts::table
+        .inner_join(account_seats::table)
         .group_by(accounts::plan)
         .select((
             accounts::plan,
             count_star(),
-            sum(accounts::active_intranet
-                + accounts::active_extranet
-                + accounts::pending_invitations),
+            sum(account_seats::active_intranet
+                + account_seats::active_extranet
+                + account_seats::pending_invitations),
         ))
         .load(conn)?)
 }

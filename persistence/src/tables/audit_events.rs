@@ -2,7 +2,7 @@
 //! ([`crate::shared::audit`]) and read back as the account's log, newest first, narrowed by
 //! action, actor, target and time.
 
-use crate::base::db::{insert_rows, DbConnection};
+use crate::base::db::{insert_rows, DbConnection, Writes};
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_opt_id, utc, Key};
 use crate::base::page::PageRequest;
@@ -53,7 +53,7 @@ impl<'a> AuditEvent<'a> {
 
 /// Writes `events` with their `ids`, and the request they were made for, in one statement.
 pub(crate) fn insert_all(
-    conn: &mut DbConnection,
+    writes: &mut Writes<'_, '_>,
     ids: &[String],
     events: &[AuditEvent<'_>],
     request: Option<String>,
@@ -74,7 +74,7 @@ pub(crate) fn insert_all(
             audit_events::request_id.eq(request.clone()),
         )
     };
-    insert_rows!(conn, audit_events::table, rows.as_slice(), row);
+    insert_rows!(writes, audit_events::table, rows.as_slice(), row);
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 //! sees this caller's outcomes. Keys are kept at least 24 hours. What is stored is the use
 //! case's outcome, not an HTTP response: the API renders fresh and replayed outcomes alike.
 
-use crate::base::db::{Database, DbConnection};
+use crate::base::db::{insert_rows, Database, DbConnection, Writes};
 use crate::base::error::StoreError;
 use crate::base::schema::idempotency_keys;
 use chrono::{DateTime, Duration, Utc};
@@ -68,17 +68,32 @@ pub(crate) fn remember<T: Serialize>(
     outcome: &T,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let mut writes = Writes::now(conn);
+    remember_into(&mut writes, caller, key, outcome, now)?;
+    writes.run()
+}
+
+/// As [`remember`], through `writes` (chained with the rows it answers for on PostgreSQL). A
+/// key stored meanwhile refuses it (the primary key), and with it the whole write.
+pub(crate) fn remember_into<'a, T: Serialize>(
+    writes: &mut Writes<'_, 'a>,
+    caller: &'a str,
+    key: &'a IdempotencyKey,
+    outcome: &T,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let outcome = serde_json::to_string(outcome)
         .map_err(|e| StoreError::Corrupt(format!("an outcome to store: {e}")))?;
-    diesel::insert_into(idempotency_keys::table)
-        .values((
+    let row = |_: &()| {
+        (
             idempotency_keys::caller.eq(caller),
             idempotency_keys::idempotency_key.eq(&key.key),
             idempotency_keys::request_hash.eq(&key.request_hash),
-            idempotency_keys::outcome.eq(outcome),
+            idempotency_keys::outcome.eq(outcome.clone()),
             idempotency_keys::created_at.eq(now.naive_utc()),
-        ))
-        .execute(conn)?;
+        )
+    };
+    insert_rows!(writes, idempotency_keys::table, &[()][..], row);
     Ok(())
 }
 

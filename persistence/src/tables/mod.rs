@@ -6,6 +6,7 @@
 //! such pair). Table modules may use each other (a record built of a join names the other
 //! table's record) and the base, nothing above.
 
+pub mod account_seats;
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit_events;

@@ -139,6 +139,152 @@ fn add_all(
         .collect()
 }
 
+/// Counted messages: each counter as it stands with them, not yet judged against the quotas.
+#[derive(Debug, Default)]
+pub(crate) struct Counted(Vec<(Counter, u32)>);
+
+impl Counted {
+    /// Refused (429 `sending_quota_exceeded`) when a counter went over its limit; the caller's
+    /// transaction then rolls back and nothing is created or sent.
+    pub(crate) fn judge(
+        &self,
+        quotas: &SendingQuotas,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        Ok(check_sending_quota(&self.0, quotas, now)?)
+    }
+}
+
+/// Counts `messages` (sent for `account`, if any) as [`consume`] does, judged later by the
+/// caller ([`Counted::judge`]).
+pub(crate) fn count(
+    conn: &mut DbConnection,
+    account: Option<AccountId>,
+    messages: &[Sending<'_>],
+    quotas: &SendingQuotas,
+    now: DateTime<Utc>,
+) -> Result<Counted, StoreError> {
+    let counters = counters_for(account, messages, quotas);
+    Ok(Counted(count_in(conn, counters, now, true)?))
+}
+
+/// On PostgreSQL: `guard` (a statement that returns a row when it did its part, such as a
+/// seat reservation), then `messages` counted as [`count`] does — only when it returned one —
+/// in one statement: `WITH guard AS (…) INSERT … WHERE EXISTS (SELECT 1 FROM guard)`. The
+/// guard's row is locked first, as every write takes the account row before the counters, and
+/// the round trip saved is one the account's lock is held across. `None`: the guard returned
+/// no row, and nothing was counted.
+pub(crate) fn count_after<G>(
+    conn: &mut diesel::pg::PgConnection,
+    guard: G,
+    account: Option<AccountId>,
+    messages: &[Sending<'_>],
+    quotas: &SendingQuotas,
+    now: DateTime<Utc>,
+) -> Result<Option<Counted>, StoreError>
+where
+    G: QueryFragment<diesel::pg::Pg>,
+{
+    let counters = counters_for(account, messages, quotas);
+    let statement = CountAfter {
+        guard,
+        counters: counters.iter().map(|(c, _)| c.key()).collect(),
+        windows: counters
+            .iter()
+            .map(|(c, _)| c.window_start(now).naive_utc())
+            .collect(),
+        added: counters
+            .iter()
+            .map(|(_, n)| i32::try_from(*n).unwrap_or(i32::MAX))
+            .collect(),
+    };
+    if counters.is_empty() {
+        // Nothing to count: the guard alone, its row or none.
+        return Ok((statement.guard_alone().execute(conn)? == 1).then(Counted::default));
+    }
+    let counted: std::collections::HashMap<String, i32> =
+        statement.load::<(String, i32)>(conn)?.into_iter().collect();
+    if counted.is_empty() {
+        return Ok(None);
+    }
+    counters
+        .into_iter()
+        .map(|(counter, _)| {
+            let key = counter.key();
+            let used = counted
+                .get(&key)
+                .ok_or_else(|| StoreError::Corrupt(format!("counter `{key}` was not counted")))?;
+            Ok((counter, to_count(*used)))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()
+        .map(|c| Some(Counted(c)))
+}
+
+/// [`count_after`]'s statement: the counters as arrays (`unnest`), so that its SQL is the same
+/// however many there are, and prepared once per connection.
+struct CountAfter<G> {
+    guard: G,
+    counters: Vec<String>,
+    windows: Vec<NaiveDateTime>,
+    added: Vec<i32>,
+}
+
+impl<G> CountAfter<G> {
+    fn guard_alone(self) -> GuardAlone<G> {
+        GuardAlone(self.guard)
+    }
+}
+
+impl<G> QueryId for CountAfter<G> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<G> Query for CountAfter<G> {
+    type SqlType = (Text, Integer);
+}
+
+impl<G: QueryFragment<diesel::pg::Pg>> QueryFragment<diesel::pg::Pg> for CountAfter<G> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        use diesel::sql_types::Array;
+        out.push_sql("WITH guard AS (");
+        self.guard.walk_ast(out.reborrow())?;
+        out.push_sql(
+            ") INSERT INTO sending_counters (counter, window_start, used) \
+             SELECT * FROM unnest(",
+        );
+        out.push_bind_param::<Array<Text>, _>(&self.counters)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Timestamp>, _>(&self.windows)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Integer>, _>(&self.added)?;
+        out.push_sql(
+            ") WHERE EXISTS (SELECT 1 FROM guard) \
+             ON CONFLICT (counter, window_start) DO UPDATE \
+             SET used = sending_counters.used + excluded.used RETURNING counter, used",
+        );
+        Ok(())
+    }
+}
+
+impl<G, Conn> RunQueryDsl<Conn> for CountAfter<G> {}
+
+/// The guard of a [`CountAfter`] with nothing to count.
+struct GuardAlone<G>(G);
+
+impl<G> QueryId for GuardAlone<G> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<G: QueryFragment<diesel::pg::Pg>> QueryFragment<diesel::pg::Pg> for GuardAlone<G> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        self.0.walk_ast(out)
+    }
+}
+
+impl<G, Conn> RunQueryDsl<Conn> for GuardAlone<G> {}
+
 /// Counts `messages` (sent for `account`, if any) against their quotas, inside the caller's
 /// transaction; refused (429 `sending_quota_exceeded`) when any counter would go over its
 /// limit, in which case the caller's transaction rolls back and nothing is created or sent.

@@ -3,7 +3,7 @@
 //! what became of each attempt — on the message, on the invitation it was for, and, for an
 //! invitation's message given up, on the audit trail.
 
-use crate::base::db::{Database, DbConnection};
+use crate::base::db::{Database, DbConnection, Writes};
 use crate::base::error::StoreError;
 use crate::base::keys::parse_id;
 use crate::shared::audit::{self, AuditEvent};
@@ -21,7 +21,7 @@ pub fn claim_due(
     lease: Duration,
     limit: i64,
 ) -> Result<Vec<Claimed>, StoreError> {
-    db.write(move |conn| outbox::claim_due(conn, now, lease, limit))
+    db.write_statement(move |conn| outbox::claim_due(conn, now, lease, limit))
 }
 
 /// A message given up: when it was an invitation's, its account hears of it
@@ -58,9 +58,14 @@ fn given_up(
     )
 }
 
-/// Copies what became of invitations' messages onto the invitations (unless a resend replaced
-/// the message since): the messages sent in one statement, each failure in its own.
-fn record_deliveries(conn: &mut DbConnection, outcomes: &[Recorded]) -> Result<(), StoreError> {
+/// The messages sent, and the invitations whose messages they were (with the messages again,
+/// in the same order).
+fn sent_of(outcomes: &[Recorded]) -> (Vec<String>, Vec<&str>, Vec<String>) {
+    let sent = outcomes
+        .iter()
+        .filter(|r| matches!(r.attempt, Attempt::Sent))
+        .map(|r| r.message.to_string())
+        .collect();
     let (mut ids, mut messages) = (Vec::new(), Vec::new());
     for r in outcomes {
         if let (Some(invitation), Attempt::Sent) = (&r.invitation, &r.attempt) {
@@ -68,7 +73,12 @@ fn record_deliveries(conn: &mut DbConnection, outcomes: &[Recorded]) -> Result<(
             messages.push(r.message.to_string());
         }
     }
-    mark_messages_sent(conn, &ids, &messages)?;
+    (sent, ids, messages)
+}
+
+/// Copies what became of invitations' failed messages onto the invitations (unless a resend
+/// replaced the message since), each in its own statement.
+fn record_failures(conn: &mut DbConnection, outcomes: &[Recorded]) -> Result<(), StoreError> {
     for r in outcomes {
         if let (Some(invitation), Attempt::Failed { error, retry_at }) = (&r.invitation, &r.attempt)
         {
@@ -88,14 +98,24 @@ pub fn record_attempts(
     if outcomes.is_empty() {
         return Ok(());
     }
+    // Every message sent (the common round): the messages and their invitations marked in one
+    // statement on PostgreSQL (`Writes`), which needs no transaction around it.
+    if outcomes.iter().all(|r| matches!(r.attempt, Attempt::Sent)) {
+        return db.write_statement(move |conn| {
+            let (sent, ids, messages) = sent_of(&outcomes);
+            let mut writes = Writes::on(conn);
+            outbox::mark_sent(&mut writes, &sent, now)?;
+            mark_messages_sent(&mut writes, &ids, &messages)?;
+            writes.run()
+        });
+    }
     db.write(move |conn| {
-        let sent: Vec<String> = outcomes
-            .iter()
-            .filter(|r| matches!(r.attempt, Attempt::Sent))
-            .map(|r| r.message.to_string())
-            .collect();
-        outbox::mark_sent(conn, &sent, now)?;
-        record_deliveries(conn, &outcomes)?;
+        let (sent, ids, messages) = sent_of(&outcomes);
+        let mut writes = Writes::now(conn);
+        outbox::mark_sent(&mut writes, &sent, now)?;
+        mark_messages_sent(&mut writes, &ids, &messages)?;
+        writes.run()?;
+        record_failures(conn, &outcomes)?;
         for Recorded {
             message: id,
             invitation,

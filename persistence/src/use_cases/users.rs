@@ -112,7 +112,7 @@ pub fn transfer_to_intranet(
         let seats = decide_transfer_to_intranet(&actor, user.as_ref().map(subject_of))?;
         let user = user.ok_or(DomainError::NotFound("user"))?;
         users::set_intranet(conn, user.id, now)?;
-        change_seats(conn, actor.account_id, seats, now)?;
+        change_seats(conn, actor.account_id, seats)?;
         audit::record(
             conn,
             AuditEvent::by(
@@ -215,7 +215,7 @@ fn set_status(
         // would go to them.
         switch_off_orphans(conn, actor.account_id, Owned::By(user.id), now)?;
     }
-    change_seats(conn, actor.account_id, seats, now)?;
+    change_seats(conn, actor.account_id, seats)?;
     let action = match status {
         UserStatus::Dismissed => AuditAction::UserDismissed,
         UserStatus::Active => AuditAction::UserReinstated,

@@ -135,6 +135,7 @@ pub fn update_workgroup(
             invite_policy,
         };
         workgroups::update(conn, id, &settings, now)?;
+        tx::workgroup_changed(conn, actor.account_id)?;
         audit::record(
             conn,
             AuditEvent::by(

@@ -50,6 +50,7 @@ fn schema_matches_migrations() {
     db.migrate().unwrap();
     let expected = schema_of!(
         accounts,
+        account_seats,
         identities,
         login_changes,
         users,

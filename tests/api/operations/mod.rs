@@ -1,9 +1,10 @@
-//! What operators rely on: metrics, several processes on one database (and three behind haproxy), crashes and stops under load, a database outage, SMTP over TLS, development keys that survive a restart.
+//! What operators rely on: metrics, several processes on one database (and three behind haproxy), crashes and stops under load, a database outage, SMTP over TLS, development keys that survive a restart, the development inbox and clock.
 
 mod balancer;
 mod crashes;
 mod db_outage;
 mod dev_secret;
+mod dev_tools;
 mod metrics;
 mod processes;
 mod smtp_tls;

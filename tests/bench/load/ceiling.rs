@@ -11,7 +11,7 @@ use chrono::Utc;
 use diesel::prelude::*;
 use hdrhistogram::Histogram;
 use persistence::schema::{
-    accounts, audit_events, idempotency_keys, invitations, outbox, sending_counters,
+    account_seats, audit_events, idempotency_keys, invitations, outbox, sending_counters,
 };
 use persistence::{Database, DbConnection, PoolOptions, StoreError};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -146,12 +146,9 @@ fn write_rows(conn: &mut DbConnection, owner: &Owner, n: u64) -> Result<(), Stor
             idempotency_keys::created_at.eq(now),
         ))
         .execute(conn)?;
-    // The seat counter late, as the API takes it (the account row's lock is held from here).
-    diesel::update(accounts::table.find(&owner.account))
-        .set((
-            accounts::pending_invitations.eq(accounts::pending_invitations + 1),
-            accounts::updated_at.eq(now),
-        ))
+    // The seat counter late, as the API takes it (the account's lock is held from here).
+    diesel::update(account_seats::table.find(&owner.account))
+        .set(account_seats::pending_invitations.eq(account_seats::pending_invitations + 1))
         .execute(conn)?;
     // The sending counters: one upsert each on SQLite (cached statements), one upsert of both
     // rows on PostgreSQL (one round trip), as the API counts them.

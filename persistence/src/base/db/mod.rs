@@ -21,36 +21,51 @@ use std::sync::atomic::AtomicU8;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Inserts one row per item of `$items` (a slice) into `$table`, each made by `$row`: one row
-/// as a statement whose preparation is cached; more as one multi-row statement, written per
-/// backend (SQLite has no `DEFAULT` in a `VALUES` list, so diesel builds it apart).
+/// Inserts one row per item of `$items` (a slice) into `$table`, each made by `$row`, through
+/// `$writes` ([`Writes`]): chained on PostgreSQL; on SQLite at once, one row as a statement
+/// whose preparation is cached, more as one multi-row statement, written per backend (SQLite
+/// has no `DEFAULT` in a `VALUES` list, so diesel builds it apart).
 macro_rules! insert_rows {
-    ($conn:expr, $table:expr, $items:expr, $row:expr) => {{
-        let conn: &mut $crate::base::db::DbConnection = $conn;
-        match $items {
-            [] => {}
-            [one] => {
-                diesel::insert_into($table)
-                    .values($row(one))
-                    .execute(conn)?;
-            }
-            many => {
-                let rows: Vec<_> = many.iter().map($row).collect();
-                let insert = diesel::insert_into($table).values(rows);
-                match conn {
-                    $crate::base::db::DbConnection::Sqlite(c) => insert.execute(c)?,
-                    $crate::base::db::DbConnection::Pg(c) => insert.execute(c)?,
-                };
-            }
+    ($writes:expr, $table:expr, $items:expr, $row:expr) => {{
+        let writes: &mut $crate::base::db::Writes<'_, '_> = $writes;
+        match writes {
+            $crate::base::db::Writes::Chained(chain) => match $items {
+                [] => {}
+                [one] => chain.push(diesel::insert_into($table).values($row(one))),
+                many => {
+                    let rows: Vec<_> = many.iter().map($row).collect();
+                    chain.push(diesel::insert_into($table).values(rows));
+                }
+            },
+            $crate::base::db::Writes::Now(conn) => match $items {
+                [] => {}
+                [one] => {
+                    diesel::insert_into($table)
+                        .values($row(one))
+                        .execute(&mut **conn)?;
+                }
+                many => {
+                    let rows: Vec<_> = many.iter().map($row).collect();
+                    let insert = diesel::insert_into($table).values(rows);
+                    match &mut **conn {
+                        $crate::base::db::DbConnection::Sqlite(c) => insert.execute(c)?,
+                        $crate::base::db::DbConnection::Pg(c) => insert.execute(c)?,
+                    };
+                }
+            },
         }
     }};
 }
 pub(crate) use insert_rows;
 
+mod chain;
 mod outage;
+mod pooled;
 mod probe;
 mod writer;
+pub(crate) use chain::Writes;
 use outage::{checkout, Outage, RECONNECT_EVERY};
+pub use pooled::Pooled;
 use probe::{FileIdentity, Probe};
 use writer::{spawn_checkpointer, spawn_writer, Job, WriteJob, WAL_FINE};
 
@@ -116,25 +131,33 @@ struct Connector {
 }
 
 impl ManageConnection for Connector {
-    type Connection = DbConnection;
+    type Connection = Pooled;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+    fn connect(&self) -> Result<Pooled, r2d2::Error> {
         let made = self.open();
         match &made {
             Ok(_) => self.outage.connected(),
             Err(e) => self.outage.failed(e),
         }
-        made
+        made.map(Pooled::new)
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+    /// Tested (`SELECT 1`) unless it came back moments ago with every statement answered
+    /// (`pooled`).
+    fn is_valid(&self, conn: &mut Pooled) -> Result<(), r2d2::Error> {
+        if conn.is_fresh() {
+            return Ok(());
+        }
         conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+            .map_err(r2d2::Error::QueryError)?;
+        conn.tested();
+        Ok(())
     }
 
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        match conn {
+    fn has_broken(&self, conn: &mut Pooled) -> bool {
+        conn.came_back();
+        match &mut **conn {
             DbConnection::Pg(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
             DbConnection::Sqlite(c) => AnsiTransactionManager::is_broken_transaction_manager(c),
         }
@@ -345,7 +368,7 @@ impl Database {
     /// Applies the embedded migrations of this backend; returns the versions applied.
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
         let mut conn = self.pooled(&self.shared.admin)?;
-        let applied = match &mut *conn {
+        let applied = match &mut **conn {
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
             DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
         }
@@ -407,7 +430,29 @@ impl Database {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
     {
-        let (out, queued) = self.write_noting(f)?;
+        self.write_told(true, f)
+    }
+
+    /// As [`Database::write`], for work whose writes are one statement (atomic on its own)
+    /// and whose reads need no snapshot in common with it: on PostgreSQL no transaction is
+    /// opened around it, sparing two round trips (`BEGIN`, `COMMIT`); on SQLite it runs in the
+    /// writer's group as any write.
+    pub fn write_statement<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.write_told(false, f)
+    }
+
+    /// A write, in a transaction of its own on PostgreSQL when `transaction`; the workers are
+    /// told, once it committed, what it queued for them.
+    fn write_told<T, F>(&self, transaction: bool, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (out, queued) = self.write_noting(transaction, f)?;
         let hooks = [
             (queued.messages, &self.shared.on_messages),
             (
@@ -436,7 +481,7 @@ impl Database {
     }
 
     /// As [`Database::write`], with what the work queued for the workers.
-    fn write_noting<T, F>(&self, f: F) -> Result<(T, Queued), StoreError>
+    fn write_noting<T, F>(&self, transaction: bool, f: F) -> Result<(T, Queued), StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
@@ -446,7 +491,11 @@ impl Database {
                 let mut conn = self.pooled(pool)?;
                 let conn: &mut DbConnection = &mut conn;
                 crate::base::request::take_queued();
-                let out = conn.transaction(f);
+                let out = if transaction {
+                    conn.transaction(f)
+                } else {
+                    f(conn)
+                };
                 let noted = crate::base::request::take_queued();
                 out.map(|out| (out, noted))
             }

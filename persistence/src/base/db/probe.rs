@@ -71,7 +71,8 @@ impl Probe {
         let mut conn = self
             .connector
             .connect()
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?
+            .into_inner();
         conn.batch_execute("SELECT 1")?;
         *slot = Some(conn);
         Ok(())

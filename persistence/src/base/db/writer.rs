@@ -66,7 +66,8 @@ pub(super) fn spawn_writer(
 ) -> Result<std::sync::mpsc::SyncSender<Box<dyn WriteJob>>, StoreError> {
     let mut conn = connector
         .connect()
-        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        .map_err(|e| StoreError::Unavailable(e.to_string()))?
+        .into_inner();
     // Checkpoints (copying the WAL back into the database, with an fsync) happen in the
     // checkpointer thread, not in the writer's commits.
     conn.batch_execute("PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;")
@@ -87,7 +88,7 @@ pub(super) fn spawn_writer(
                 if committed.is_err() {
                     // A connection whose transaction state is unknown is not used again.
                     if let Ok(fresh) = connector.connect() {
-                        conn = fresh;
+                        conn = fresh.into_inner();
                     }
                 }
                 for job in group {
@@ -193,7 +194,8 @@ pub(super) fn spawn_checkpointer(
 ) -> Result<std::sync::mpsc::SyncSender<()>, StoreError> {
     let mut conn = connector
         .connect()
-        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        .map_err(|e| StoreError::Unavailable(e.to_string()))?
+        .into_inner();
     let (lifeline, watch) = std::sync::mpsc::sync_channel::<()>(1);
     std::thread::Builder::new()
         .name("sqlite-checkpoint".into())

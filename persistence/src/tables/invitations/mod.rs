@@ -1,6 +1,6 @@
 //! The `invitations` table: invitations of new people, found by id or by their token's hash.
 
-use crate::base::db::{insert_rows, DbConnection};
+use crate::base::db::{insert_rows, DbConnection, Writes};
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_opt_id, parse_word, to_count, utc, Key, Literal};
 use crate::base::schema::{invitations, users};
@@ -212,7 +212,7 @@ pub(crate) struct NewInvitation<'a> {
 
 /// Writes new pending invitations, exactly as their records say, in one statement.
 pub(crate) fn insert_invitations(
-    conn: &mut DbConnection,
+    writes: &mut Writes<'_, '_>,
     new: &[NewInvitation<'_>],
 ) -> Result<(), StoreError> {
     let row = |n: &NewInvitation<'_>| {
@@ -244,7 +244,7 @@ pub(crate) fn insert_invitations(
             ),
         )
     };
-    insert_rows!(conn, invitations::table, new, row);
+    insert_rows!(writes, invitations::table, new, row);
     Ok(())
 }
 
@@ -316,15 +316,15 @@ pub(crate) fn close(
 
 /// What became of invitations' messages, sent: each of `invitations` whose message is still
 /// the one of `messages` sent (a resend replaces it), in one statement.
-pub(crate) fn mark_messages_sent(
-    conn: &mut DbConnection,
-    invitations: &[&str],
-    messages: &[String],
+pub(crate) fn mark_messages_sent<'a>(
+    writes: &mut Writes<'_, 'a>,
+    invitations: &'a [&'a str],
+    messages: &'a [String],
 ) -> Result<(), StoreError> {
     if invitations.is_empty() {
         return Ok(());
     }
-    diesel::update(
+    let update = diesel::update(
         invitations::table
             .filter(invitations::id.eq_any(invitations))
             .filter(invitations::message_id.eq_any(messages)),
@@ -334,8 +334,13 @@ pub(crate) fn mark_messages_sent(
         invitations::delivery_attempts.eq(invitations::delivery_attempts + 1),
         invitations::delivery_error.eq(None::<String>),
         invitations::delivery_next_at.eq(None::<NaiveDateTime>),
-    ))
-    .execute(conn)?;
+    ));
+    match writes {
+        Writes::Chained(chain) => chain.push(update),
+        Writes::Now(conn) => {
+            update.execute(&mut **conn)?;
+        }
+    }
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! a webhook is pinged, claimed by the webhook worker, their attempts recorded, and read as a
 //! webhook's delivery log.
 
-use crate::base::db::{insert_rows, DbConnection};
+use crate::base::db::{insert_rows, DbConnection, Writes};
 use crate::base::error::StoreError;
 use crate::base::keys::Key;
 use crate::base::schema::outbox;
@@ -46,7 +46,7 @@ pub(crate) fn enqueue(
             outbox::created_at.eq(at),
         )
     };
-    insert_rows!(conn, outbox::table, deliveries, row);
+    insert_rows!(&mut Writes::now(conn), outbox::table, deliveries, row);
     crate::base::request::note_webhook_deliveries();
     Ok(())
 }

@@ -5,7 +5,7 @@
 
 pub(crate) mod deliveries;
 
-use crate::base::db::{insert_rows, DbConnection};
+use crate::base::db::{insert_rows, DbConnection, Writes};
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_word, to_count, Key, Literal};
 use crate::base::schema::outbox;
@@ -14,7 +14,10 @@ use crate::tables::invitations::InvitationRecord;
 use crate::tables::workgroups::WorkgroupRecord;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::dsl::count_star;
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
 use domain::enums::Channel;
 use domain::ids::{AccountId, WebhookId};
 use domain::login::Login;
@@ -152,6 +155,17 @@ pub(crate) fn enqueue_all(
     messages: &[NewMessage],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let mut writes = Writes::now(conn);
+    enqueue_all_into(&mut writes, messages, now)?;
+    writes.run()
+}
+
+/// As [`enqueue_all`], through `writes` (chained with other inserts on PostgreSQL).
+pub(crate) fn enqueue_all_into(
+    writes: &mut Writes<'_, '_>,
+    messages: &[NewMessage],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let at = now.naive_utc();
     let row = |message: &NewMessage| {
         (
@@ -165,7 +179,7 @@ pub(crate) fn enqueue_all(
             outbox::created_at.eq(at),
         )
     };
-    insert_rows!(conn, outbox::table, messages, row);
+    insert_rows!(writes, outbox::table, messages, row);
     if !messages.is_empty() {
         crate::base::request::note_messages();
     }
@@ -215,8 +229,10 @@ struct ClaimRow {
     attempts: i32,
 }
 
-/// Claims up to `limit` due messages for `lease` (in the caller's write transaction); nobody
-/// else sends them meanwhile. Webhook deliveries have a worker of their own.
+/// Claims up to `limit` due messages for `lease`; nobody else sends them meanwhile. Webhook
+/// deliveries have a worker of their own. On PostgreSQL one statement (`UPDATE … WHERE id IN
+/// (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …`), which needs no transaction around it; on
+/// SQLite the one writer reads and marks them in its transaction.
 pub(crate) fn claim_due(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
@@ -237,21 +253,28 @@ pub(crate) fn claim_due(
         .limit(limit);
     let rows: Vec<ClaimRow> = match conn {
         // Rows another process holds are skipped, not waited for.
-        DbConnection::Pg(pg) => due
-            .select(ClaimRow::as_select())
-            .for_update()
-            .skip_locked()
-            .load(pg)?,
+        DbConnection::Pg(pg) => {
+            let mut rows = Claim {
+                until: at + lease,
+                at,
+                limit,
+            }
+            .load::<ClaimRow>(pg)?;
+            rows.sort_by(|a, b| a.id.cmp(&b.id));
+            rows
+        }
         // The one writer: nobody else claims meanwhile.
-        DbConnection::Sqlite(c) => due.select(ClaimRow::as_select()).load(c)?,
+        DbConnection::Sqlite(c) => {
+            let rows = due.select(ClaimRow::as_select()).load(c)?;
+            if !rows.is_empty() {
+                let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
+                diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
+                    .set(outbox::locked_until.eq(Some(at + lease)))
+                    .execute(c)?;
+            }
+            rows
+        }
     };
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
-    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
-        .set(outbox::locked_until.eq(Some(at + lease)))
-        .execute(conn)?;
     rows.into_iter()
         .map(|row| {
             Ok(Claimed {
@@ -265,6 +288,46 @@ pub(crate) fn claim_due(
         })
         .collect()
 }
+
+/// PostgreSQL's claim, one statement with SQL of its own (diesel writes no `UPDATE` whose
+/// target is filtered by a locking subquery): the due messages nobody holds, leased until
+/// `until`.
+struct Claim {
+    until: NaiveDateTime,
+    at: NaiveDateTime,
+    limit: i64,
+}
+
+impl QueryId for Claim {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for Claim {
+    type SqlType = (Text, Text, Text, Text, Integer);
+}
+
+impl QueryFragment<Pg> for Claim {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("UPDATE outbox SET locked_until = ");
+        out.push_bind_param::<Timestamp, _>(&self.until)?;
+        out.push_sql(
+            " WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' \
+             AND channel <> 'webhook' AND next_attempt_at <= ",
+        );
+        out.push_bind_param::<Timestamp, _>(&self.at)?;
+        out.push_sql(" AND (locked_until IS NULL OR locked_until <= ");
+        out.push_bind_param::<Timestamp, _>(&self.at)?;
+        out.push_sql(") ORDER BY next_attempt_at LIMIT ");
+        out.push_bind_param::<BigInt, _>(&self.limit)?;
+        out.push_sql(
+            " FOR UPDATE SKIP LOCKED) RETURNING id, channel, recipient, payload, attempts",
+        );
+        Ok(())
+    }
+}
+
+impl<Conn> RunQueryDsl<Conn> for Claim {}
 
 /// What became of one attempt.
 #[derive(Debug, Clone)]
@@ -292,9 +355,9 @@ pub(crate) fn addressed(
 
 /// Marks messages sent, in one statement; once sent, the sealed token has no business staying
 /// anywhere, so the database drops it from the payload.
-pub(crate) fn mark_sent(
-    conn: &mut DbConnection,
-    sent: &[String],
+pub(crate) fn mark_sent<'a>(
+    writes: &mut Writes<'_, 'a>,
+    sent: &'a [String],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     if sent.is_empty() {
@@ -307,22 +370,25 @@ pub(crate) fn mark_sent(
         outbox::locked_until.eq(None::<NaiveDateTime>),
         outbox::last_error.eq(None::<String>),
     );
-    match conn {
-        DbConnection::Sqlite(c) => diesel::update(rows)
-            .set((
-                done,
-                outbox::payload.eq(json_remove(outbox::payload, "$.sealed_token")),
-            ))
-            .execute(c)?,
-        DbConnection::Pg(c) => diesel::update(rows)
-            .set((
-                done,
-                outbox::payload.eq(diesel::dsl::sql::<diesel::sql_types::Text>(
-                    "(payload::jsonb - 'sealed_token')::text",
-                )),
-            ))
-            .execute(c)?,
-    };
+    let pg_payload = outbox::payload.eq(diesel::dsl::sql::<diesel::sql_types::Text>(
+        "(payload::jsonb - 'sealed_token')::text",
+    ));
+    match writes {
+        Writes::Chained(chain) => chain.push(diesel::update(rows).set((done, pg_payload))),
+        Writes::Now(conn) => match &mut **conn {
+            DbConnection::Sqlite(c) => {
+                diesel::update(rows)
+                    .set((
+                        done,
+                        outbox::payload.eq(json_remove(outbox::payload, "$.sealed_token")),
+                    ))
+                    .execute(c)?;
+            }
+            DbConnection::Pg(c) => {
+                diesel::update(rows).set((done, pg_payload)).execute(c)?;
+            }
+        },
+    }
     Ok(())
 }
 

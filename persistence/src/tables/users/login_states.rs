@@ -26,16 +26,28 @@ pub(crate) fn login_states(
     account: AccountId,
     logins: &[&Login],
     workgroup: Option<WorkgroupId>,
+    pending: Pending,
     now: DateTime<Utc>,
 ) -> Result<Vec<LoginState>, StoreError> {
     let (account, workgroup) = (account.key(), workgroup.map(|g| g.key()));
     if logins.len() > 1 && matches!(conn, DbConnection::Pg(_)) {
-        return login_states_together(conn, &account, logins, workgroup.as_deref(), now);
+        return login_states_together(conn, &account, logins, workgroup.as_deref(), pending, now);
     }
     logins
         .iter()
-        .map(|login| login_state(conn, &account, login, workgroup.as_deref(), now))
+        .map(|login| login_state(conn, &account, login, workgroup.as_deref(), pending, now))
         .collect()
+}
+
+/// Whether a free login's pending invitation is looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pending {
+    /// Read: a login with one is `LoginState::PendingInvitation`.
+    Read,
+    /// Not read, for a write that inserts its invitations in an account with no overdue ones
+    /// (`accounts::account_unless_overdue`): the unique index `invitations_pending_login` then
+    /// refuses the invitation of a login with one, and the write runs again, reading it.
+    LeftToTheIndex,
 }
 
 /// A login's holder in the account: the user, its type and status, as stored.
@@ -93,6 +105,7 @@ fn login_states_together(
     account: &str,
     logins: &[&Login],
     workgroup: Option<&str>,
+    pending: Pending,
     now: DateTime<Utc>,
 ) -> Result<Vec<LoginState>, StoreError> {
     let emails: Vec<&str> = logins
@@ -153,7 +166,8 @@ fn login_states_together(
         .map(|l| l.as_str())
         .filter(|l| !holders.contains_key(l))
         .collect();
-    let pending: HashMap<String, String> = if free.is_empty() {
+    let pending: HashMap<String, String> = if free.is_empty() || pending == Pending::LeftToTheIndex
+    {
         HashMap::new()
     } else {
         invitations::table
@@ -184,6 +198,7 @@ fn login_state(
     account: &str,
     login: &Login,
     workgroup: Option<&str>,
+    pending: Pending,
     now: DateTime<Utc>,
 ) -> Result<LoginState, StoreError> {
     let holders = users::table
@@ -211,9 +226,9 @@ fn login_state(
             .optional()?,
         _ => None,
     };
-    let pending: Option<String> = match holder {
-        Some(_) => None,
-        None => invitations::table
+    let pending: Option<String> = match (&holder, pending) {
+        (Some(_), _) | (None, Pending::LeftToTheIndex) => None,
+        (None, Pending::Read) => invitations::table
             .filter(invitations::account_id.eq(account))
             .filter(invitations::login.eq(login.as_str()))
             // A literal, so that the partial index `invitations_pending_login` serves it.

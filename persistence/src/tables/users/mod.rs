@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 mod login_states;
-pub(crate) use login_states::login_states;
+pub(crate) use login_states::{login_states, Pending};
 use uuid::Uuid;
 
 /// A user of an account: the logins the account knows it by, the names of its identity.

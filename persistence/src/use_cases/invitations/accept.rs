@@ -7,7 +7,7 @@ use crate::base::keys::{parse_word, Key};
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::ledger::change_seats;
 use crate::shared::tx::{self, Sweep};
-use crate::tables::accounts::{account_by_id, account_name};
+use crate::tables::accounts::{account_by_id, account_name, bump_logins_version};
 use crate::tables::identities::{credentials_of, insert_identity, Credentials, NewIdentity};
 use crate::tables::invitations::{by_token, close, find_invitation, InvitationRecord};
 use crate::tables::memberships::{insert_membership, NewMembership};
@@ -186,6 +186,9 @@ pub fn accept(
             },
             now,
         )?;
+        // The login is a user's now, no longer a pending invitation's: a batch that read it
+        // free without the account's lock must not invite it (rule 6).
+        bump_logins_version(conn, &[account_id])?;
         if let Some(group) = invitation.workgroup_id {
             insert_membership(
                 conn,
@@ -207,7 +210,7 @@ pub fn accept(
             Some(user_id),
             now,
         )?;
-        change_seats(conn, account_id, plan.seats, now)?;
+        change_seats(conn, account_id, plan.seats)?;
         audit::record(
             conn,
             AuditEvent {
@@ -242,7 +245,7 @@ pub fn decline(
         let invitation = by_token(conn, &token_hash, now)?;
         let seats = decide_decline(&invitation.facts(), now)?;
         close(conn, invitation.id, InvitationStatus::Declined, None, now)?;
-        change_seats(conn, account_id, seats, now)?;
+        change_seats(conn, account_id, seats)?;
         audit::record(
             conn,
             AuditEvent {

@@ -3,12 +3,12 @@
 //! invitations of existing external users, messages, seat counters and audit events in one
 //! transaction of the account.
 
-use crate::base::db::{Database, DbConnection};
+use crate::base::db::{Database, DbConnection, Writes};
 use crate::base::error::StoreError;
 use crate::base::keys::Key;
 use crate::base::limits::Limits;
 use crate::shared::audit::{self, AuditEvent};
-use crate::shared::ledger::{account_now, reserve_pending, sweep_account};
+use crate::shared::ledger::{account_now, reserve_and_count, sweep_account};
 use crate::shared::membership_invitation::MembershipInvitation;
 use crate::shared::new_workgroup;
 use crate::shared::tx;
@@ -19,7 +19,7 @@ use crate::tables::invitations::{
 };
 use crate::tables::outbox::{self, InvitationNotice, Inviter, NewMessage};
 use crate::tables::sending_counters;
-use crate::tables::users::{login_states, names_of};
+use crate::tables::users::{login_states, names_of, Pending};
 use crate::tables::workgroups::{find_with_facts, WorkgroupRecord};
 use chrono::{DateTime, Utc};
 use domain::access::AccountUser;
@@ -70,6 +70,8 @@ struct Loaded {
     group: Option<WorkgroupRecord>,
     context_group: Option<WorkgroupFacts>,
     logins: Vec<LoginState>,
+    /// The inviter's name as messages show it, when read with the account.
+    inviter_name: Option<String>,
 }
 
 /// Everything else a batch is decided on, for `account` as the caller read it.
@@ -78,6 +80,7 @@ fn load_batch(
     actor: &AccountUser,
     batch: &Batch,
     account: AccountRecord,
+    pending: Pending,
     now: DateTime<Utc>,
 ) -> Result<Loaded, StoreError> {
     let (group, context_group) = match batch.target {
@@ -91,6 +94,7 @@ fn load_batch(
         actor.account_id,
         &logins,
         group.as_ref().map(|g| g.id),
+        pending,
         now,
     )?;
     Ok(Loaded {
@@ -98,6 +102,7 @@ fn load_batch(
         group,
         context_group,
         logins,
+        inviter_name: None,
     })
 }
 
@@ -128,7 +133,7 @@ pub fn preview_batch(
 ) -> Result<BatchResult, StoreError> {
     db.read_snapshot(|conn| {
         let account = account_now(conn, actor.account_id, now)?;
-        let loaded = load_batch(conn, actor, batch, account, now)?;
+        let loaded = load_batch(conn, actor, batch, account, Pending::Read, now)?;
         let plan = decide(actor, limits, batch, &loaded)?;
         let sendings = batch_sendings(batch, &plan.outcomes);
         sending_counters::check(conn, Some(actor.account_id), &sendings, &limits.quotas, now)?;
@@ -180,12 +185,13 @@ pub fn preview_batch(
 ///
 /// First without the account's lock: everything is read and decided, the rows are written,
 /// and only then the seats are reserved with one conditional statement (`ledger::
-/// reserve_pending`), which takes the account row's lock for the last few statements of the
-/// transaction. Concurrent batches of one account thus overlap instead of queueing behind a
-/// lock held for the whole transaction. When something moved meanwhile (seats, plan,
-/// settings, the workgroup, a login another batch just invited), the transaction rolls back
-/// and runs again the old way, the account locked from its start: the answer is always the
-/// one a serial run would give.
+/// reserve_and_count`, with the messages counted), which takes the account's lock for the
+/// last statement of the transaction and its commit. Concurrent batches of one account thus
+/// overlap instead of queueing behind a lock held for the whole transaction. When something
+/// moved meanwhile (the seats; the plan, settings, webhooks, a person's login or the
+/// workgroup, whose writes bump the account's version; a login another batch just invited),
+/// the transaction rolls back and runs again the old way, the account locked from its start:
+/// the answer is always the one a serial run would give.
 pub fn create_batch(
     db: &Database,
     actor: AccountUser,
@@ -234,23 +240,39 @@ fn write_attempt(
     now: DateTime<Utc>,
 ) -> Result<Idempotent<BatchResult>, StoreError> {
     let batch = &new.batch;
-    let account = match locked {
+    let (account, inviter_name) = match locked {
         Locked::FromTheStart => {
             tx::lock_account(conn, actor.account_id)?;
             sweep_account(conn, actor.account_id, now)?;
-            account_by_id(conn, actor.account_id)?
+            (account_by_id(conn, actor.account_id)?, None)
         }
-        Locked::Late => match account_unless_overdue(conn, actor.account_id, now)? {
-            Some(account) => account,
-            // Expiring invitations changes the seat counters: that is done under the lock.
-            None => return Err(StoreError::Contended("overdue invitations to expire first")),
-        },
+        Locked::Late => {
+            match account_unless_overdue(conn, actor.account_id, actor.user_id, now)? {
+                Some((account, name)) => (account, Some(name)),
+                // Expiring invitations changes the seat counters: that is done under the lock.
+                None => return Err(StoreError::Contended("overdue invitations to expire first")),
+            }
+        }
     };
-    let loaded = load_batch(conn, actor, batch, account, now)?;
+    // On PostgreSQL's first attempt, unlocked, what a unique index refuses anyway is not read:
+    // a login's pending invitation (`invitations_pending_login`; the account has no overdue
+    // ones) and the caller's stored outcome (the key's primary key). Either refuses the chained
+    // insert, and the write runs again, locked, reading both; so does a refusal of the invitees
+    // or any refusal of a request with a key, decided without them.
+    let optimistic = locked == Locked::Late;
+    let pending = if optimistic {
+        Pending::LeftToTheIndex
+    } else {
+        Pending::Read
+    };
+    let loaded = Loaded {
+        inviter_name,
+        ..load_batch(conn, actor, batch, account, pending, now)?
+    };
     // Authorization comes first, before any replay of a stored answer.
     may_send_batch(actor, &loaded.account.settings, batch, loaded.context_group)?;
     let caller = idempotency_keys::caller_of(actor);
-    if let Some(key) = key {
+    if let (Some(key), false) = (key, optimistic) {
         if let Some(outcome) = idempotency_keys::replay(conn, &caller, key)? {
             return Ok(Idempotent {
                 outcome,
@@ -258,7 +280,17 @@ fn write_attempt(
             });
         }
     }
-    let plan = decide(actor, limits, batch, &loaded)?;
+    let plan = match decide(actor, limits, batch, &loaded) {
+        Err(StoreError::Domain(e))
+            if optimistic && (key.is_some() || matches!(e, DomainError::InviteeConflicts(_))) =>
+        {
+            return Err(StoreError::Contended(
+                "a refusal decided without every fact",
+            ));
+        }
+        decided => decided?,
+    };
+    let remembered = key.map(|key| (caller.as_str(), key));
     let outcome = write_batch(
         conn,
         actor,
@@ -266,11 +298,9 @@ fn write_attempt(
         &loaded,
         &plan.outcomes,
         &new.tokens,
+        remembered,
         now,
     )?;
-    if let Some(key) = key {
-        idempotency_keys::remember(conn, &caller, key, &outcome, now)?;
-    }
     let created = outcome
         .rows
         .iter()
@@ -278,21 +308,20 @@ fn write_attempt(
         .count();
     let limit = limits.plans.limit_of(&loaded.account.plan);
     let seats = u32::try_from(created).unwrap_or(u32::MAX);
-    if !reserve_pending(conn, &loaded.account, limit, seats, now)? {
-        return Err(StoreError::Contended("the seats, plan or settings moved"));
-    }
-    // The account is locked from here on: a workgroup change (made under the same lock)
-    // either committed before this read or waits for this transaction.
-    if let (Locked::Late, Some(decided_on)) = (locked, loaded.context_group) {
-        let now_facts = find_with_facts(conn, actor.account_id, decided_on.id, actor.user_id)?
-            .map(|(_, facts)| facts);
-        if now_facts != Some(decided_on) {
-            return Err(StoreError::Contended("the workgroup moved"));
-        }
-    }
-    // Counters after the account row, in every write: one lock order, no deadlock.
     let sendings = batch_sendings(batch, &plan.outcomes);
-    sending_counters::consume(conn, Some(actor.account_id), &sendings, &limits.quotas, now)?;
+    let Some(counted) = reserve_and_count(
+        conn,
+        &loaded.account,
+        limit,
+        seats,
+        &sendings,
+        &limits.quotas,
+        now,
+    )?
+    else {
+        return Err(StoreError::Contended("the seats, plan or settings moved"));
+    };
+    counted.judge(&limits.quotas, now)?;
     Ok(Idempotent {
         outcome,
         replayed: false,
@@ -355,8 +384,10 @@ fn new_record(
 }
 
 /// Writes a decided batch's rows: the workgroup it creates, the invitations with their
-/// messages and audit events, and membership invitations of existing external users. Seats are
-/// the caller's to reserve.
+/// messages and audit events (chained on PostgreSQL, with the outcome stored under the
+/// caller's key when `remembered`), and membership invitations of existing external users.
+/// Seats are the caller's to reserve.
+#[allow(clippy::too_many_arguments)]
 fn write_batch(
     conn: &mut DbConnection,
     actor: &AccountUser,
@@ -364,6 +395,7 @@ fn write_batch(
     loaded: &Loaded,
     outcomes: &[Outcome],
     tokens: &[IssuedToken],
+    remembered: Option<(&str, &IdempotencyKey)>,
     now: DateTime<Utc>,
 ) -> Result<BatchResult, StoreError> {
     // As the databases keep it, so that the answer equals what is read back later.
@@ -373,7 +405,10 @@ fn write_batch(
         _ => None,
     };
     let group = created_workgroup.as_ref().or(loaded.group.as_ref());
-    let inviter_name = names_of(conn, actor.user_id)?;
+    let inviter_name = match &loaded.inviter_name {
+        Some(name) => name.clone(),
+        None => names_of(conn, actor.user_id)?,
+    };
     let inviter = Inviter {
         account: &loaded.account,
         name: &inviter_name,
@@ -441,8 +476,6 @@ fn write_batch(
             message_id: message.id,
         })
         .collect();
-    insert_invitations(conn, &new)?;
-    outbox::enqueue_all(conn, &messages, now)?;
     let events: Vec<AuditEvent<'_>> = invited
         .iter()
         .map(|(record, invitee, _)| {
@@ -460,15 +493,24 @@ fn write_batch(
             )
         })
         .collect();
+    let outcome = BatchResult {
+        dry_run: false,
+        created_workgroup,
+        rows,
+    };
+    let mut writes = Writes::on(conn);
+    insert_invitations(&mut writes, &new)?;
+    outbox::enqueue_all_into(&mut writes, &messages, now)?;
+    let ids = audit::write_all(&mut writes, &events)?;
+    if let Some((caller, key)) = remembered {
+        idempotency_keys::remember_into(&mut writes, caller, key, &outcome, now)?;
+    }
+    writes.run()?;
     let webhooks = if loaded.account.active_webhooks == 0 {
         audit::Webhooks::NoneActive
     } else {
         audit::Webhooks::Ask
     };
-    audit::record_all_to(conn, &events, webhooks)?;
-    Ok(BatchResult {
-        dry_run: false,
-        created_workgroup,
-        rows,
-    })
+    audit::tell_webhooks(conn, &ids, &events, webhooks)?;
+    Ok(outcome)
 }

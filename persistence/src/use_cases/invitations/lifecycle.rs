@@ -17,7 +17,7 @@ use crate::tables::invitations::{
 };
 use crate::tables::outbox::{self, InvitationNotice, Inviter};
 use crate::tables::sending_counters;
-use crate::tables::users::{login_states, names_of};
+use crate::tables::users::{login_states, names_of, Pending};
 use crate::tables::workgroups::invitation_workgroup;
 use chrono::{DateTime, Utc};
 use domain::access::{may_see_account_internals, AccountUser};
@@ -113,6 +113,7 @@ pub fn resend(
             actor.account_id,
             &[&login],
             invitation.workgroup_id,
+            Pending::Read,
             now,
         )?;
         let login_now = match states.first() {
@@ -149,7 +150,7 @@ pub fn resend(
             message_id,
             now,
         )?;
-        change_seats(conn, actor.account_id, plan.seats, now)?;
+        change_seats(conn, actor.account_id, plan.seats)?;
         let sending = Sending {
             channel: login.channel(),
             recipient: login.as_str(),
@@ -203,7 +204,7 @@ pub fn revoke(
         let invitation = find_invitation(conn, actor.account_id, id, now)?;
         let seats = decide_revoke(actor, &invitation.facts(), now)?;
         close(conn, id, InvitationStatus::Revoked, None, now)?;
-        change_seats(conn, actor.account_id, seats, now)?;
+        change_seats(conn, actor.account_id, seats)?;
         audit::record(
             conn,
             AuditEvent::by(

@@ -137,6 +137,9 @@ fn add(
         }
         None => asked.write(conn, None, now)?,
     }
+    if joining == Joining::Active {
+        tx::workgroup_changed(conn, actor.account_id)?;
+    }
     Ok(MemberRecord {
         role: new.role,
         status: joining.status(),
@@ -187,6 +190,7 @@ pub fn change_role(
             RoleChange::Unchanged => {}
             RoleChange::Set(role) => {
                 set_role(conn, group, user, role, now)?;
+                tx::workgroup_changed(conn, actor.account_id)?;
                 audit::record(
                     conn,
                     AuditEvent::by(
@@ -208,6 +212,7 @@ pub fn change_role(
                     set_role(conn, group, previous, Role::Moderator, now)?;
                 }
                 set_role(conn, group, user, Role::Owner, now)?;
+                tx::workgroup_changed(conn, actor.account_id)?;
                 audit::record(
                     conn,
                     AuditEvent::by(
@@ -244,6 +249,7 @@ pub fn remove_member(
         let (standing, target) = load_change(conn, actor, group, user)?;
         let removal = decide_removal(actor, standing, target.as_ref().map(member_facts))?;
         delete_membership(conn, group, user)?;
+        tx::workgroup_changed(conn, actor.account_id)?;
         let action = match removal {
             Removal::Removed => AuditAction::MembershipRemoved,
             Removal::Left => AuditAction::MembershipLeft,

@@ -101,6 +101,7 @@ fn answer(
     decide_membership_answer(actor, status, found.allow_external, accept)?;
     let action = if accept {
         activate(conn, group, actor.user_id, now)?;
+        tx::workgroup_changed(conn, actor.account_id)?;
         AuditAction::MembershipAccepted
     } else {
         delete_membership(conn, group, actor.user_id)?;
