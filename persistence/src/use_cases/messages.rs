@@ -76,17 +76,24 @@ fn sent_of(outcomes: &[Recorded]) -> (Vec<String>, Vec<&str>, Vec<String>) {
     (sent, ids, messages)
 }
 
-/// Copies what became of invitations' failed messages onto the invitations (unless a resend
-/// replaced the message since), each in its own statement.
-fn record_failures(conn: &mut DbConnection, outcomes: &[Recorded]) -> Result<(), StoreError> {
+/// Copies what became of invitations' failed messages onto the invitations, each in its own
+/// statement; returns the messages a resend replaced since they were claimed (their links are
+/// dead: they are withdrawn rather than retried or reported).
+fn record_failures(
+    conn: &mut DbConnection,
+    outcomes: &[Recorded],
+) -> Result<Vec<Uuid>, StoreError> {
+    let mut replaced = Vec::new();
     for r in outcomes {
         if let (Some(invitation), Attempt::Failed { error, retry_at }) = (&r.invitation, &r.attempt)
         {
             let attempts = r.attempts_before.saturating_add(1);
-            mark_message_failed(conn, invitation, r.message, attempts, error, *retry_at)?;
+            if !mark_message_failed(conn, invitation, r.message, attempts, error, *retry_at)? {
+                replaced.push(r.message);
+            }
         }
     }
-    Ok(())
+    Ok(replaced)
 }
 
 /// Records the outcomes of a round of attempts in one transaction.
@@ -115,7 +122,7 @@ pub fn record_attempts(
         outbox::mark_sent(&mut writes, &sent, now)?;
         mark_messages_sent(&mut writes, &ids, &messages)?;
         writes.run()?;
-        record_failures(conn, &outcomes)?;
+        let replaced = record_failures(conn, &outcomes)?;
         for Recorded {
             message: id,
             invitation,
@@ -123,6 +130,10 @@ pub fn record_attempts(
             ..
         } in &outcomes
         {
+            if replaced.contains(id) {
+                outbox::withdraw_replaced(conn, *id)?;
+                continue;
+            }
             if let Attempt::Failed { error, retry_at } = attempt {
                 if let (None, Some(invitation)) = (retry_at, invitation) {
                     given_up(conn, *id, invitation, error, now)?;

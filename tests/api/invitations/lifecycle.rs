@@ -303,31 +303,53 @@ async fn a_person_with_a_profile_accepts_with_its_own_password() {
     );
 }
 
+/// A resend while the worker holds the old message (it is being sent) cannot stop that attempt;
+/// when the attempt fails, the old message — its link dead — is dropped, never retried.
+/// (A resend of a message waiting for its retry: `delivery.rs`.)
 #[tokio::test]
-async fn a_resend_withdraws_the_message_that_has_not_left_with_its_dead_link() {
+async fn a_resend_while_the_old_message_is_in_hand_drops_it_once_its_attempt_fails() {
     let app = TestApp::spawn_with(|c| c.resend_interval_seconds = 0).await;
     let admin = app.sign_up("ada@acme.example", "free").await;
     let group = app.workgroup(&admin.token, "Site", true).await;
     let phone = "+14155550123";
 
-    // The gateway refuses the first attempt: the message waits two seconds for its next.
+    // The gateway holds its answer to the first attempt, which it will refuse.
     app.sms.refuse_next(1);
+    app.sms.hold();
     let invitation = app.invite_phone(&admin.token, &group, phone).await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while app.sms.refusals_left() > 0 {
+    let id = invitation["id"].as_str().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while app.sms.arrivals() == 0 {
         assert!(
             std::time::Instant::now() < deadline,
             "the first attempt never came"
         );
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    let id = invitation["id"].as_str().unwrap();
     let res = app.resend(&admin.token, id).await;
     assert_eq!(res.status(), StatusCode::OK);
+    app.sms.release();
 
-    // Only the resent message arrives, with the live link; the old one never goes, even once
-    // its retry is long due.
+    // Only the resent message arrives, with the live link, and the invitation shows it sent; the
+    // old one never goes, even once its retry would be long due.
     let token = app.sms.token(phone, 0).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let (_, shown) = json_of(
+            app.get(&format!("/v1/invitations/{id}"), &admin.token)
+                .await,
+        )
+        .await;
+        if shown["delivery"]["state"] == "sent" {
+            assert_eq!(shown["sent_count"], 2, "{shown}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never shown sent: {shown}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     app.clock.advance(chrono::Duration::hours(2));
     crate::support::drain::outbox_drained(&app).await;
     assert_eq!(app.sms.count(), 1, "{:?}", app.sms.inbox.all());

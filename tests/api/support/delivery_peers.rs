@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -187,7 +187,8 @@ impl Drop for SmtpServer {
 }
 
 /// An HTTP SMS gateway on loopback: records `{"id", "to", "text"}` bodies; can refuse the
-/// first requests with 503, as a gateway that is down would, or answer slowly.
+/// first requests with 503, as a gateway that is down would, or answer slowly, or hold its
+/// answers until a test lets them go. Whether a request is refused is decided when it arrives.
 #[derive(Clone)]
 pub struct SmsGateway {
     pub url: String,
@@ -199,6 +200,8 @@ pub struct SmsGateway {
     delay_ms: Arc<AtomicUsize>,
     /// Requests that have arrived, answered or not yet.
     arrivals: Arc<AtomicUsize>,
+    /// While set, answers wait.
+    held: Arc<AtomicBool>,
 }
 
 impl SmsGateway {
@@ -208,30 +211,36 @@ impl SmsGateway {
         let refusal = Arc::new(AtomicUsize::new(503));
         let delay_ms = Arc::new(AtomicUsize::new(0));
         let arrivals = Arc::new(AtomicUsize::new(0));
+        let held = Arc::new(AtomicBool::new(false));
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!(
             "http://127.0.0.1:{}/sms",
             listener.local_addr().unwrap().port()
         );
         let (sink, gate, answer) = (inbox.clone(), refuse.clone(), refusal.clone());
-        let (slow, arrived) = (delay_ms.clone(), arrivals.clone());
+        let (slow, arrived, hold) = (delay_ms.clone(), arrivals.clone(), held.clone());
         let server = HttpServer::new(move || {
             let (sink, gate, answer) = (sink.clone(), gate.clone(), answer.clone());
-            let (slow, arrived) = (slow.clone(), arrived.clone());
+            let (slow, arrived, hold) = (slow.clone(), arrived.clone(), hold.clone());
             App::new().route(
                 "/sms",
                 web::post().to(move |body: web::Json<Value>| {
                     let (sink, gate, answer) = (sink.clone(), gate.clone(), answer.clone());
-                    let (slow, arrived) = (slow.clone(), arrived.clone());
+                    let (slow, arrived, hold) = (slow.clone(), arrived.clone(), hold.clone());
                     async move {
+                        let refused = gate
+                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                            .is_ok();
                         arrived.fetch_add(1, Ordering::SeqCst);
                         let wait = slow.load(Ordering::SeqCst);
                         if wait > 0 {
                             let wait = u64::try_from(wait).unwrap();
                             tokio::time::sleep(Duration::from_millis(wait)).await;
                         }
-                        if gate.load(Ordering::SeqCst) > 0 {
-                            gate.fetch_sub(1, Ordering::SeqCst);
+                        while hold.load(Ordering::SeqCst) {
+                            tokio::time::sleep(Duration::from_millis(5)).await;
+                        }
+                        if refused {
                             let status = u16::try_from(answer.load(Ordering::SeqCst)).unwrap();
                             return HttpResponse::build(
                                 actix_web::http::StatusCode::from_u16(status).unwrap(),
@@ -256,7 +265,18 @@ impl SmsGateway {
             refusal,
             delay_ms,
             arrivals,
+            held,
         }
+    }
+
+    /// Answers wait until [`Self::release`] (requests still arrive and are counted).
+    pub fn hold(&self) {
+        self.held.store(true, Ordering::SeqCst);
+    }
+
+    /// Lets held answers go.
+    pub fn release(&self) {
+        self.held.store(false, Ordering::SeqCst);
     }
 
     /// Each request is answered `delay` after it arrived (received only then).
@@ -278,11 +298,6 @@ impl SmsGateway {
     /// The next `n` requests are refused with 503.
     pub fn refuse_next(&self, n: usize) {
         self.refuse.store(n, Ordering::SeqCst);
-    }
-
-    /// How many of the refusals asked for are still to come.
-    pub fn refusals_left(&self) -> usize {
-        self.refuse.load(Ordering::SeqCst)
     }
 
     /// The texts sent to `to`, once `count` have arrived.

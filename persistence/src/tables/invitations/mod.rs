@@ -345,7 +345,8 @@ pub(crate) fn mark_messages_sent<'a>(
 }
 
 /// What became of an invitation's message, failed (unless a resend replaced the message):
-/// queued again until `next_at`, or failed for good when `None`.
+/// queued again until `next_at`, or failed for good when `None`. False when the invitation no
+/// longer names this message (a resend replaced it while it was in hand): nothing is changed.
 pub(crate) fn mark_message_failed(
     conn: &mut DbConnection,
     invitation: &str,
@@ -353,14 +354,14 @@ pub(crate) fn mark_message_failed(
     attempts: u32,
     error: &str,
     next_at: Option<DateTime<Utc>>,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let state = if next_at.is_some() {
         DeliveryState::Queued
     } else {
         DeliveryState::Failed
     };
     let attempts = i32::try_from(attempts).unwrap_or(i32::MAX);
-    diesel::update(
+    let changed = diesel::update(
         invitations::table
             .find(invitation)
             .filter(invitations::message_id.eq(message.to_string())),
@@ -372,7 +373,7 @@ pub(crate) fn mark_message_failed(
         invitations::delivery_next_at.eq(next_at.map(|t| t.naive_utc())),
     ))
     .execute(conn)?;
-    Ok(())
+    Ok(changed == 1)
 }
 
 /// The id of the account's pending invitation of `login`, if it has one (rule 6).

@@ -140,6 +140,13 @@ pub(crate) fn withdraw(
     Ok(())
 }
 
+/// Drops a message the worker held when a resend replaced it: its attempt failed, and its
+/// link is dead, so it is neither retried nor reported.
+pub(crate) fn withdraw_replaced(conn: &mut DbConnection, id: Uuid) -> Result<(), StoreError> {
+    diesel::delete(outbox::table.find(id.to_string())).execute(conn)?;
+    Ok(())
+}
+
 pub(crate) fn enqueue(
     conn: &mut DbConnection,
     message: &NewMessage,
