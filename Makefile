@@ -6,7 +6,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run bench test test-setup test-build test-deps test-unit test-sqlite test-postgres test-postgres-required test-postgres-or-skip test-web test-web-client test-web-session test-web-lint test-web-browser test-web-dev test-web-readme test-web-recipe test-fuzz lint openapi openapi-check ci build
+.PHONY: run bench bench-ab test test-setup test-build test-deps test-unit test-sqlite test-postgres test-postgres-required test-postgres-or-skip test-web test-web-client test-web-session test-web-lint test-web-browser test-web-dev test-web-readme test-web-recipe test-fuzz lint openapi openapi-check ci build
 
 ## run: the server on SQLite (./data/extranet.db), Swagger UI at http://127.0.0.1:8080/docs
 run:
@@ -195,6 +195,11 @@ bench:
 	else \
 		echo "PostgreSQL is not reachable at $(PG_HOST):$(PG_PORT): its bench was SKIPPED"; \
 	fi
+
+## bench-ab: BASE=<commit>'s release build and this checkout's, alternated in one run
+## (single invitations on SQLite and, when reachable, PostgreSQL; ROUNDS=2)
+bench-ab:
+	./scripts/bench-ab.sh
 
 ## ci: lint, every test with the PostgreSQL run required, and the OpenAPI drift check, then
 ## what each stage took
