@@ -1,0 +1,2 @@
+# stub
+language-name = pt-BR

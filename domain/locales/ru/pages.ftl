@@ -1,0 +1,2 @@
+# stub
+language-name = ru
