@@ -56,6 +56,7 @@ struct Catalogue {
     /// Each message's id and the variables its value names directly (in order of appearance).
     messages: Vec<(String, Vec<String>)>,
     /// What was wrong with the file (a test requires none).
+    #[cfg_attr(not(test), allow(dead_code))]
     problems: Vec<String>,
 }
 

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use domain::enums::{DeliveryState, InvitationStatus, UserStatus, UserType};
 use domain::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use domain::invitation::{effective_status, InvitationFacts};
+use domain::locale::Locale;
 use domain::login::{Email, Login, Phone};
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,9 @@ pub struct InvitationRecord {
     /// What became of its current message (`None`: unknown, older than the record).
     #[serde(default)]
     pub delivery: Option<DeliveryRecord>,
+    /// The language of its messages (`None`: the account's).
+    #[serde(default)]
+    pub locale: Option<Locale>,
 }
 
 /// What became of an invitation's message, as the delivery worker last recorded it.
@@ -126,6 +130,7 @@ pub(crate) struct InvitationRow {
     delivery_attempts: i32,
     delivery_error: Option<String>,
     delivery_next_at: Option<NaiveDateTime>,
+    locale: Option<String>,
 }
 
 impl InvitationRow {
@@ -152,6 +157,11 @@ impl InvitationRow {
             last_sent_at: utc(self.last_sent_at),
             accepted_user_id: parse_opt_id(self.accepted_user_id.as_deref())?,
             created_at: utc(self.created_at),
+            locale: self
+                .locale
+                .as_deref()
+                .map(|l| parse_word(l, Locale::parse))
+                .transpose()?,
             delivery: self
                 .delivery_state
                 .as_deref()
@@ -232,6 +242,7 @@ pub(crate) fn insert_invitations(
             (
                 invitations::workgroup_id.eq(r.workgroup_id.map(|g| g.key())),
                 invitations::message.eq(r.message.clone()),
+                invitations::locale.eq(r.locale.map(Locale::as_str)),
                 invitations::invited_by.eq(r.invited_by.key()),
                 invitations::token_hash.eq(n.token_hash.to_owned()),
                 invitations::expires_at.eq(r.expires_at.naive_utc()),
