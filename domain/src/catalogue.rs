@@ -189,9 +189,26 @@ pub fn text(locale: Locale, book: Book, id: &str, args: &[(&str, Arg<'_>)]) -> S
         .unwrap_or_else(|| id.to_owned())
 }
 
-/// Every string of the pages in `locale`, by id, each variable left as `{name}` for the
-/// page's script to fill in.
-pub fn page_strings(locale: Locale) -> BTreeMap<String, String> {
+/// One string of a page, as its script receives it (JSON): text, or — for a message that is
+/// one choice by a number (`{ $seconds -> [one] … *[other] … }`) — its forms by CLDR plural
+/// category, which the script picks with the browser's `Intl.PluralRules` for the number.
+/// Variables are left as `{name}` for the script to fill in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(untagged)]
+pub enum PageString {
+    Text(String),
+    Plural {
+        /// The variable that chooses.
+        on: String,
+        /// The form for each category the language's file names.
+        forms: BTreeMap<String, String>,
+        /// The category of the default form.
+        other: String,
+    },
+}
+
+/// Every string of the pages in `locale`, by id.
+pub fn page_strings(locale: Locale) -> BTreeMap<String, PageString> {
     let Some(pages) = catalogue(locale, Book::Pages) else {
         return BTreeMap::new();
     };
@@ -206,9 +223,40 @@ pub fn page_strings(locale: Locale) -> BTreeMap<String, String> {
             for (name, slot) in &slots {
                 args.set(name.as_str(), FluentValue::from(slot.as_str()));
             }
+            let pattern = pages.bundle.get_message(id)?.value()?;
+            if let [ast::PatternElement::Placeable {
+                expression: ast::Expression::Select { selector, variants },
+            }] = pattern.elements.as_slice()
+            {
+                if let ast::InlineExpression::VariableReference { id: on } = selector {
+                    let mut forms = BTreeMap::new();
+                    let mut other = String::new();
+                    for v in variants {
+                        let key = match &v.key {
+                            ast::VariantKey::Identifier { name } => name.to_string(),
+                            ast::VariantKey::NumberLiteral { value } => value.to_string(),
+                        };
+                        let mut errors = Vec::new();
+                        let text = pages
+                            .bundle
+                            .format_pattern(&v.value, Some(&args), &mut errors)
+                            .into_owned();
+                        if v.default {
+                            other = key.clone();
+                        }
+                        forms.insert(key, text);
+                    }
+                    let plural = PageString::Plural {
+                        on: on.name.to_owned(),
+                        forms,
+                        other,
+                    };
+                    return Some((id.clone(), plural));
+                }
+            }
             pages
                 .format(id, &args, &mut ignored)
-                .map(|text| (id.clone(), text))
+                .map(|text| (id.clone(), PageString::Text(text)))
         })
         .collect()
 }
@@ -332,8 +380,28 @@ mod tests {
         for &l in Locale::ALL {
             let strings = page_strings(l);
             assert_eq!(strings.len(), ids(Locale::En, Book::Pages).len(), "{l}");
-            assert!(strings.values().all(|s| !s.contains('\u{2068}')));
+            assert!(strings.values().all(|s| match s {
+                PageString::Text(t) => !t.contains('\u{2068}'),
+                PageString::Plural { forms, other, .. } => forms.contains_key(other),
+            }));
         }
+    }
+
+    #[test]
+    fn a_page_gets_a_number_choice_as_its_forms() {
+        let ru = page_strings(Locale::Ru);
+        let Some(PageString::Plural { on, forms, other }) = ru.get("wait-seconds") else {
+            panic!("wait-seconds is a plural: {:?}", ru.get("wait-seconds"));
+        };
+        assert_eq!(on, "seconds");
+        assert_eq!(forms.keys().collect::<Vec<_>>(), ["few", "many", "one", "other"]);
+        assert_eq!(forms["few"], "{seconds} секунды");
+        assert!(forms.contains_key(other));
+        let en = page_strings(Locale::En);
+        assert_eq!(
+            en.get("accept-invited-to"),
+            Some(&PageString::Text("You are invited to {account}".into()))
+        );
     }
 
     #[test]
