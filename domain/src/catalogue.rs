@@ -96,7 +96,12 @@ impl Catalogue {
 
     /// The message `id` with `args`, or `None` when there is no such message. Fluent's
     /// complaints (a missing variable) are collected into `problems`.
-    fn format(&self, id: &str, args: &FluentArgs<'_>, problems: &mut Vec<String>) -> Option<String> {
+    fn format(
+        &self,
+        id: &str,
+        args: &FluentArgs<'_>,
+        problems: &mut Vec<String>,
+    ) -> Option<String> {
         let pattern = self.bundle.get_message(id)?.value()?;
         let mut errors = Vec::new();
         let text = self
@@ -127,7 +132,9 @@ fn expression_variables(expression: &ast::Expression<&str>, out: &mut Vec<String
     };
     match expression {
         ast::Expression::Inline(e) => match e {
-            ast::InlineExpression::Placeable { expression } => expression_variables(expression, out),
+            ast::InlineExpression::Placeable { expression } => {
+                expression_variables(expression, out)
+            }
             e => inline(e, out),
         },
         ast::Expression::Select { selector, variants } => {
@@ -217,42 +224,46 @@ pub fn page_strings(locale: Locale) -> BTreeMap<String, PageString> {
         .messages
         .iter()
         .filter_map(|(id, vars)| {
-            let slots: Vec<(String, String)> =
-                vars.iter().map(|v| (v.clone(), format!("{{{v}}}"))).collect();
+            let slots: Vec<(String, String)> = vars
+                .iter()
+                .map(|v| (v.clone(), format!("{{{v}}}")))
+                .collect();
             let mut args = FluentArgs::new();
             for (name, slot) in &slots {
                 args.set(name.as_str(), FluentValue::from(slot.as_str()));
             }
             let pattern = pages.bundle.get_message(id)?.value()?;
             if let [ast::PatternElement::Placeable {
-                expression: ast::Expression::Select { selector, variants },
+                expression:
+                    ast::Expression::Select {
+                        selector: ast::InlineExpression::VariableReference { id: on },
+                        variants,
+                    },
             }] = pattern.elements.as_slice()
             {
-                if let ast::InlineExpression::VariableReference { id: on } = selector {
-                    let mut forms = BTreeMap::new();
-                    let mut other = String::new();
-                    for v in variants {
-                        let key = match &v.key {
-                            ast::VariantKey::Identifier { name } => name.to_string(),
-                            ast::VariantKey::NumberLiteral { value } => value.to_string(),
-                        };
-                        let mut errors = Vec::new();
-                        let text = pages
-                            .bundle
-                            .format_pattern(&v.value, Some(&args), &mut errors)
-                            .into_owned();
-                        if v.default {
-                            other = key.clone();
-                        }
-                        forms.insert(key, text);
-                    }
-                    let plural = PageString::Plural {
-                        on: on.name.to_owned(),
-                        forms,
-                        other,
+                let mut forms = BTreeMap::new();
+                let mut other = String::new();
+                for v in variants {
+                    let key = match &v.key {
+                        ast::VariantKey::Identifier { name } => name.to_string(),
+                        ast::VariantKey::NumberLiteral { value } => value.to_string(),
                     };
-                    return Some((id.clone(), plural));
+                    let mut errors = Vec::new();
+                    let text = pages
+                        .bundle
+                        .format_pattern(&v.value, Some(&args), &mut errors)
+                        .into_owned();
+                    if v.default {
+                        other = key.clone();
+                    }
+                    forms.insert(key, text);
                 }
+                let plural = PageString::Plural {
+                    on: on.name.to_owned(),
+                    forms,
+                    other,
+                };
+                return Some((id.clone(), plural));
             }
             pages
                 .format(id, &args, &mut ignored)
@@ -394,7 +405,10 @@ mod tests {
             panic!("wait-seconds is a plural: {:?}", ru.get("wait-seconds"));
         };
         assert_eq!(on, "seconds");
-        assert_eq!(forms.keys().collect::<Vec<_>>(), ["few", "many", "one", "other"]);
+        assert_eq!(
+            forms.keys().collect::<Vec<_>>(),
+            ["few", "many", "one", "other"]
+        );
         assert_eq!(forms["few"], "{seconds} секунды");
         assert!(forms.contains_key(other));
         let en = page_strings(Locale::En);
@@ -410,7 +424,10 @@ mod tests {
             Locale::De,
             Book::Messages,
             "invitation-subject",
-            &[("inviter", Arg::Text("Ada")), ("account", Arg::Text("Acme"))],
+            &[
+                ("inviter", Arg::Text("Ada")),
+                ("account", Arg::Text("Acme")),
+            ],
         );
         assert_eq!(s, "Ada lädt Sie zu Acme ein");
     }

@@ -173,15 +173,31 @@ pub fn render_password_reset_code(
         "password-reset-code-email-page",
         &[("page", Arg::Text(page))],
     );
-    code_message(locale, "password-reset-code", channel, code, minutes, Some(at))
+    code_message(
+        locale,
+        "password-reset-code",
+        channel,
+        code,
+        minutes,
+        Some(at),
+    )
 }
 
 /// The notice to each login of a profile that its password was replaced — changed by its
 /// owner (`reset` false: the other sessions were signed out) or reset with a code (`reset`
 /// true: every session was). It says what to do if it was not them: reset the password at
 /// `page`.
-pub fn render_password_replaced(locale: Locale, channel: Channel, reset: bool, page: &str) -> Rendered {
-    let kind = if reset { "password-reset" } else { "password-changed" };
+pub fn render_password_replaced(
+    locale: Locale,
+    channel: Channel,
+    reset: bool,
+    page: &str,
+) -> Rendered {
+    let kind = if reset {
+        "password-reset"
+    } else {
+        "password-changed"
+    };
     let args = [("page", Arg::Text(page))];
     let text = match channel {
         Channel::Sms => say(locale, &format!("{kind}-sms"), &args),
@@ -215,7 +231,12 @@ mod tests {
             assert!(r.text.contains("gnore this"), "{}", r.text);
         }
         // One short text message.
-        assert!(render_sign_up_code(Locale::En, Channel::Sms, "048213", 15).text.len() <= 160);
+        assert!(
+            render_sign_up_code(Locale::En, Channel::Sms, "048213", 15)
+                .text
+                .len()
+                <= 160
+        );
     }
 
     #[test]
@@ -343,13 +364,19 @@ mod tests {
             "Ada Lovelace invites you to the workgroup \"Site\" of Acme: http://x/accept#token=abc"
         );
         let membership = render_membership_invitation(Locale::En, "Acme", "Ada", "Site");
-        assert_eq!(membership.subject, "Ada invites you to the workgroup \"Site\"");
+        assert_eq!(
+            membership.subject,
+            "Ada invites you to the workgroup \"Site\""
+        );
         assert_eq!(
             membership.text,
             "Ada invites you to the workgroup \"Site\" of Acme.\nSign in and accept it under your workgroup invitations."
         );
         let code = render_sign_up_code(Locale::En, Channel::Email, "048213", 15);
-        assert_eq!(code.subject, "048213 is your code to create an account on Extranet");
+        assert_eq!(
+            code.subject,
+            "048213 is your code to create an account on Extranet"
+        );
         assert_eq!(
             code.text,
             "Hello,\n\nsomeone (we hope you) is creating an account on Extranet with this address. To confirm, enter this code:\n\n    048213\n\nIt expires in 15 minutes. If it was not you, ignore this message: nothing is created without the code.\n"
@@ -359,7 +386,10 @@ mod tests {
             "048213 is your code to create an account on Extranet. It expires in 15 min. Not you? Ignore this."
         );
         let login = render_login_change_code(Locale::En, Channel::Email, "048213", 15);
-        assert_eq!(login.subject, "048213 is your code to sign in with this address");
+        assert_eq!(
+            login.subject,
+            "048213 is your code to sign in with this address"
+        );
         assert_eq!(
             login.text,
             "Hello,\n\nsomeone (we hope you) asked to make this address the login of their profile. To confirm, enter this code:\n\n    048213\n\nIt expires in 15 minutes. If it was not you, ignore this message: nothing changes without the code.\n"
@@ -370,7 +400,10 @@ mod tests {
         );
         let page = "http://x/reset-password";
         let reset = render_password_reset_code(Locale::En, Channel::Email, "048213", 15, page);
-        assert_eq!(reset.subject, "048213 is your code to reset your Extranet password");
+        assert_eq!(
+            reset.subject,
+            "048213 is your code to reset your Extranet password"
+        );
         assert_eq!(
             reset.text,
             "Hello,\n\nsomeone (we hope you) asked to reset the password of the Extranet profile that signs in with this address. To choose a new password, enter this code:\n\n    048213\n\nat http://x/reset-password\n\nIt expires in 15 minutes. If it was not you, ignore this message: your password stays as it is.\n"
@@ -417,10 +450,16 @@ mod tests {
                 render_password_replaced(l, Channel::Sms, true, page).text,
                 render_password_replaced(l, Channel::Sms, false, page).text,
             ] {
-                assert!(!sms.contains('\n') && sms.chars().count() <= 160, "{l}: {sms}");
+                assert!(
+                    !sms.contains('\n') && sms.chars().count() <= 160,
+                    "{l}: {sms}"
+                );
             }
             let email = render_password_reset_code(l, Channel::Email, "048213", 15, page);
-            assert!(email.subject.contains("048213") && email.text.contains(page), "{l}");
+            assert!(
+                email.subject.contains("048213") && email.text.contains(page),
+                "{l}"
+            );
             assert!(email.text.contains("\n\n    048213\n\n"), "{l}");
         }
     }

@@ -5,8 +5,21 @@
 use serde::{Deserialize, Serialize};
 
 /// A language messages and pages are written in (a BCP 47 tag).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[derive(strum::IntoStaticStr, strum::EnumString, strum::Display, strum::VariantArray)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::Display,
+    strum::VariantArray,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Locale {
     #[default]
@@ -138,7 +151,11 @@ pub fn for_invitation(invitation: Option<Locale>, account: Locale) -> Locale {
 /// or password notice, a reset code): the one they chose, else their account's (when the
 /// message is about one), else the language of the request that caused it, else English. A
 /// reset code's request may be a stranger's: its header only picks among our fixed texts.
-pub fn for_person(profile: Option<Locale>, account: Option<Locale>, request: Option<Locale>) -> Locale {
+pub fn for_person(
+    profile: Option<Locale>,
+    account: Option<Locale>,
+    request: Option<Locale>,
+) -> Locale {
     profile.or(account).or(request).unwrap_or_default()
 }
 
@@ -226,16 +243,19 @@ mod tests {
 
     /// A range of one of our languages: any case, with or without a region.
     fn our_range() -> impl Strategy<Value = (String, Locale)> {
-        (language(), proptest::option::of("[A-Za-z0-9]{1,8}"), any::<bool>()).prop_map(
-            |((lang, locale), region, upper)| {
+        (
+            language(),
+            proptest::option::of("[A-Za-z0-9]{1,8}"),
+            any::<bool>(),
+        )
+            .prop_map(|((lang, locale), region, upper)| {
                 let lang = if upper { lang.to_uppercase() } else { lang };
                 let range = match region {
                     Some(r) => format!("{lang}-{r}"),
                     None => lang,
                 };
                 (range, locale)
-            },
-        )
+            })
     }
 
     proptest! {

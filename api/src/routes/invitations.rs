@@ -17,10 +17,10 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use domain::enums::{DeliveryState, InvitationStatus, UserType, WorkgroupKind};
 use domain::error::{DomainError, FieldError};
 use domain::ids::{InvitationId, WorkgroupId};
-use domain::locale::Locale;
 use domain::invitation::{
     Batch, BatchRequest, InviteeRequest, WorkgroupRequest, MAX_INVITEES, MAX_MESSAGE_CHARS,
 };
+use domain::locale::Locale;
 use domain::login::Email;
 use domain::names::PersonName;
 use domain::scope::Disclosure;

@@ -58,7 +58,12 @@ pub fn page_locale(req: &HttpRequest) -> Locale {
 }
 
 /// `template` as `page` in the language `req` asks for, with the frontend's address.
-pub fn localized(template: &str, page: Page, req: &HttpRequest, app_url: Option<&str>) -> HttpResponse {
+pub fn localized(
+    template: &str,
+    page: Page,
+    req: &HttpRequest,
+    app_url: Option<&str>,
+) -> HttpResponse {
     let locale = page_locale(req);
     let strings: BTreeMap<String, PageString> = page_strings(locale)
         .into_iter()

@@ -85,7 +85,8 @@ pub fn request(
             now,
         )?;
         insert_login_change(conn, &new, now)?;
-        let locale = locale::for_person(locale_of(conn, new.identity_id)?, None, new.request_locale);
+        let locale =
+            locale::for_person(locale_of(conn, new.identity_id)?, None, new.request_locale);
         let message = NewMessage {
             id: Uuid::now_v7(),
             account_id: None,

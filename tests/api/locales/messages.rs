@@ -27,10 +27,10 @@ async fn an_invitation_in_german_is_sent_as_a_german_email_and_a_german_text() {
             "/v1/invitations",
             Some(&ada.token),
             json!({"type": "extranet", "workgroup_id": group, "locale": "de",
-                   "invitees": [
-                       {"email": "ann@client.example", "first_name": "Ann", "last_name": "Lee"},
-                       {"phone": "+14155550101", "first_name": "Bo", "last_name": "Ng"}
-                   ]}),
+            "invitees": [
+                {"email": "ann@client.example", "first_name": "Ann", "last_name": "Lee"},
+                {"phone": "+14155550101", "first_name": "Bo", "last_name": "Ng"}
+            ]}),
         )
         .await;
     let (status, batch) = json_of(res).await;
@@ -43,8 +43,16 @@ async fn an_invitation_in_german_is_sent_as_a_german_email_and_a_german_text() {
         "Ada Lovelace lädt Sie in die Arbeitsgruppe „Kundenportal“ von Account of ada@acme.example ein"
     );
     let text = body(mail);
-    assert!(text.starts_with("Hallo Ann,\n\nAda Lovelace lädt Sie ein, der Arbeitsgruppe „Kundenportal“"), "{text}");
-    assert!(text.contains("Hier können Sie die Einladung annehmen:\n"), "{text}");
+    assert!(
+        text.starts_with(
+            "Hallo Ann,\n\nAda Lovelace lädt Sie ein, der Arbeitsgruppe „Kundenportal“"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Hier können Sie die Einladung annehmen:\n"),
+        "{text}"
+    );
     assert!(text.contains("/accept#token="), "{text}");
 
     let sms = &app.sms.wait_for("+14155550101", 1).await[0];
@@ -106,8 +114,11 @@ async fn the_accounts_locale_is_the_default_and_an_invitations_own_overrides_it(
     // The accept page hears which language each message was written in.
     for (to, locale) in [("ann@client.example", "fr"), ("bea@client.example", "es")] {
         let token = app.email_token(to, 0).await;
-        let (status, found) =
-            json_of(app.post("/v1/invitations/lookup", None, json!({"token": token})).await).await;
+        let (status, found) = json_of(
+            app.post("/v1/invitations/lookup", None, json!({"token": token}))
+                .await,
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{found}");
         assert_eq!(found["locale"], locale, "{to}");
     }
@@ -139,8 +150,13 @@ async fn a_profiles_locale_is_used_for_a_reset_code_and_the_reset_notice() {
     let (status, profile) = json_of(app.get("/v1/network/profile", &ada.token).await).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(profile["locale"], Value::Null);
-    let (status, profile) =
-        patch(&app, "/v1/network/profile", &ada.token, json!({"locale": "ru"})).await;
+    let (status, profile) = patch(
+        &app,
+        "/v1/network/profile",
+        &ada.token,
+        json!({"locale": "ru"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{profile}");
     assert_eq!(profile["locale"], "ru");
     // The sign-up's code counted against her address this hour: start a fresh one.
@@ -165,7 +181,10 @@ async fn a_profiles_locale_is_used_for_a_reset_code_and_the_reset_notice() {
         "{subject}"
     );
     let code = &subject[..6];
-    assert!(body(code_mail).contains("Код действует 15 минут."), "{code_mail}");
+    assert!(
+        body(code_mail).contains("Код действует 15 минут."),
+        "{code_mail}"
+    );
 
     let res = app
         .client
@@ -175,12 +194,23 @@ async fn a_profiles_locale_is_used_for_a_reset_code_and_the_reset_notice() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT, "{:?}", res.text().await);
+    assert_eq!(
+        res.status(),
+        StatusCode::NO_CONTENT,
+        "{:?}",
+        res.text().await
+    );
     let notice = &mails_to(&app, "ada@acme.example", 3).await[2];
     assert_eq!(notice["subject"], "Ваш пароль сброшен");
 
     // `null` takes the choice back.
-    let token = admin_token_with(&app, "ada@acme.example", "a brand new secret", &ada.account_id).await;
+    let token = admin_token_with(
+        &app,
+        "ada@acme.example",
+        "a brand new secret",
+        &ada.account_id,
+    )
+    .await;
     let (status, profile) =
         patch(&app, "/v1/network/profile", &token, json!({"locale": null})).await;
     assert_eq!(status, StatusCode::OK, "{profile}");
@@ -239,7 +269,10 @@ async fn a_sign_up_in_french_gets_a_french_code_and_a_french_account() {
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let mail = &mails_to(&app, "yann@acme.example", 1).await[0];
     let subject = mail["subject"].as_str().unwrap();
-    assert!(subject.ends_with(" é o seu código para criar uma conta no Extranet"), "{subject}");
+    assert!(
+        subject.ends_with(" é o seu código para criar uma conta no Extranet"),
+        "{subject}"
+    );
 }
 
 #[tokio::test]
@@ -258,8 +291,18 @@ async fn a_bad_locale_is_refused_naming_its_field_and_problems_stay_english() {
                    "invitees": [{"email": "ann@client.example", "first_name": "Ann", "last_name": "Lee", "locale": "klingon"}]}),
             "invitees[0].locale",
         ),
-        (Method::PATCH, "/v1/account", json!({"locale": "EN"}), "locale"),
-        (Method::PATCH, "/v1/network/profile", json!({"locale": "fr-FR"}), "locale"),
+        (
+            Method::PATCH,
+            "/v1/account",
+            json!({"locale": "EN"}),
+            "locale",
+        ),
+        (
+            Method::PATCH,
+            "/v1/network/profile",
+            json!({"locale": "fr-FR"}),
+            "locale",
+        ),
     ];
     for (method, path, body, field) in cases {
         let english = app
@@ -270,7 +313,12 @@ async fn a_bad_locale_is_refused_naming_its_field_and_problems_stay_english() {
             .send()
             .await
             .unwrap();
-        let english = assert_problem(english, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        let english = assert_problem(
+            english,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
         assert_eq!(error_fields(&english), [field], "{path}: {english}");
         // The same refusal under a German header: word for word the same (for programs).
         let german = app
@@ -282,7 +330,12 @@ async fn a_bad_locale_is_refused_naming_its_field_and_problems_stay_english() {
             .send()
             .await
             .unwrap();
-        let german = assert_problem(german, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        let german = assert_problem(
+            german,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
         for part in ["title", "detail", "errors"] {
             assert_eq!(german[part], english[part], "{path}");
         }
@@ -301,8 +354,18 @@ async fn a_bad_locale_is_refused_naming_its_field_and_problems_stay_english() {
             .json(&json!({"token": "no-such-token-0000000000000000000000000000"}))
             .send()
     };
-    let english = assert_problem(lookup("en").await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
-    let german = assert_problem(lookup("de").await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
+    let english = assert_problem(
+        lookup("en").await.unwrap(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let german = assert_problem(
+        lookup("de").await.unwrap(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
     assert_eq!(german["detail"], english["detail"]);
     assert_eq!(german["title"], english["title"]);
 }

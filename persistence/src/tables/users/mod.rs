@@ -254,7 +254,10 @@ pub(crate) fn names(conn: &mut DbConnection, user: UserId) -> Result<(String, St
 }
 
 /// The language a user's person chose for their messages, if they did.
-pub(crate) fn chosen_locale(conn: &mut DbConnection, user: UserId) -> Result<Option<Locale>, StoreError> {
+pub(crate) fn chosen_locale(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Option<Locale>, StoreError> {
     let chosen: Option<String> = users::table
         .inner_join(identities::table)
         .filter(users::id.eq(user.key()))
