@@ -6,7 +6,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run bench bench-ab test test-setup test-build test-deps test-unit test-sqlite test-postgres test-postgres-required test-postgres-or-skip test-web test-web-client test-web-session test-web-lint test-web-browser test-web-dev test-web-readme test-web-recipe test-fuzz lint openapi openapi-check ci build
+.PHONY: run bench bench-ab test test-setup test-build test-deps test-unit test-sqlite test-postgres test-postgres-required test-postgres-or-skip test-web test-web-client test-web-session test-web-lint test-web-browser test-web-dev test-web-locales test-web-readme test-web-recipe test-fuzz lint openapi openapi-check ci build
 
 ## run: the server on SQLite (./data/extranet.db), Swagger UI at http://127.0.0.1:8080/docs
 run:
@@ -87,7 +87,7 @@ test-postgres-or-skip:
 
 ## test-web: the typed client, the spec's linter and the browser tests (tests/web; npm's
 ## packages pinned in its package-lock.json, Debian's chromium)
-test-web: test-web-client test-web-session test-web-recipe test-web-lint test-web-browser test-web-dev test-web-readme
+test-web: test-web-client test-web-session test-web-recipe test-web-lint test-web-browser test-web-dev test-web-locales test-web-readme
 
 WEB_DEPS := tests/web/node_modules/.package-lock.json
 $(WEB_DEPS): tests/web/package-lock.json
@@ -131,6 +131,14 @@ test-web-dev: $(WEB_DEPS)
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 	$(CARGO) build -p api --bin extranet
 	EXTRANET_BIN="$${CARGO_TARGET_DIR:-target}/debug/extranet" node tests/web/dev-inbox.mjs
+
+## test-web-locales: the pages' languages in chromium: /accept in German by Accept-Language and
+## by the invitation's own language, the language switcher (by keyboard, keeping the token),
+## /reset-password in French by ?lang=fr
+test-web-locales: $(WEB_DEPS)
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	$(CARGO) build -p api --bin extranet
+	EXTRANET_BIN="$${CARGO_TARGET_DIR:-target}/debug/extranet" node tests/web/locales.mjs
 
 ## test-web-browser: Swagger UI at /docs, the accept page at /accept, the reset-password page
 ## at /reset-password and pages on other origins calling the API (CORS), in Debian's chromium

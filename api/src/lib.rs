@@ -11,6 +11,7 @@ pub mod dev;
 pub mod extract;
 pub mod idempotency;
 pub mod invite_cli;
+pub mod language;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;

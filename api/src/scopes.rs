@@ -112,6 +112,7 @@ pub const TABLE: &[(&str, &str, Needs)] = &[
     ("GET", "/v1/api-tokens/{id}", TOKENS),
     ("DELETE", "/v1/api-tokens/{id}", TOKENS),
     ("GET", "/v1/network/profile", PROFILE),
+    ("PATCH", "/v1/network/profile", PROFILE),
     ("POST", "/v1/network/profile/login-change", PROFILE),
     ("POST", "/v1/network/profile/login-change/confirm", PROFILE),
     ("POST", "/v1/network/profile/password", PROFILE),

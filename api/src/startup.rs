@@ -215,8 +215,10 @@ impl Application {
             })
             .service(routes::accept_page::script)
             .service(routes::accept_page::style)
+            .service(routes::accept_page::i18n)
             .service(routes::reset_password_page::script)
             .service(routes::reset_password_page::style)
+            .service(routes::reset_password_page::i18n)
             // `/docs` as README and the contract write it: Swagger UI lives at `/docs/`.
             .route(
                 "/docs",

@@ -8,6 +8,7 @@ use domain::enums::{
     WhoCanInvite, WorkgroupKind,
 };
 use domain::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
+use domain::locale::Locale;
 use domain::plan::Plans;
 use domain::scope::Disclosure;
 use domain::sending::SendingQuotas;
@@ -87,6 +88,9 @@ pub struct AccountView {
     /// How long an invitation stays valid.
     #[schema(example = 168)]
     pub invitation_ttl_hours: u32,
+    /// The language of the account's messages, unless an invitation or the person chose
+    /// another.
+    pub locale: Locale,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -101,6 +105,7 @@ impl AccountView {
             who_can_invite: a.settings.who_can_invite,
             external_domains: ExternalDomainsBody::from_domain(&a.settings.external_domains),
             invitation_ttl_hours: a.settings.invitation_ttl_hours,
+            locale: a.settings.locale,
             created_at: a.created_at,
             updated_at: a.updated_at,
         }
@@ -189,6 +194,9 @@ pub struct ProfileView {
     pub created_at: DateTime<Utc>,
     /// The accounts this profile is a user of; log in with one's `account_id` to act in it.
     pub accounts: Vec<ProfileAccountView>,
+    /// The language the person chose for their messages; `null` until they choose (their
+    /// account's, else their browser's, is used).
+    pub locale: Option<Locale>,
 }
 
 impl From<&ProfileRecord> for ProfileView {
@@ -211,6 +219,7 @@ impl From<&ProfileRecord> for ProfileView {
                     status: m.status,
                 })
                 .collect(),
+            locale: p.locale,
         }
     }
 }
@@ -425,6 +434,8 @@ pub struct InvitationView {
     /// What became of its (latest) message; `null` for invitations sent before the server
     /// recorded it.
     pub delivery: Option<InvitationDeliveryView>,
+    /// The language of its messages, as the inviter chose it; `null`: the account's.
+    pub locale: Option<Locale>,
 }
 
 /// What became of an invitation's message: `queued` (waiting for its first attempt, or to be
@@ -471,6 +482,7 @@ impl InvitationView {
                 last_error: shown(reads, &d.last_error),
                 next_attempt_at: d.next_attempt_at,
             }),
+            locale: i.locale,
         }
     }
 }

@@ -1,19 +1,22 @@
 // The accept page: reads the invitation's token from the link's fragment (#token=…), shows
 // what POST /v1/invitations/lookup returns, then accepts or declines. The token and the
 // access token that accepting returns live in this script's memory only: nothing is stored.
+// Its words are the catalogue's (`I18N`, i18n.js); once the invitation is found, the page
+// continues in the language its message was written in, unless the address chose one.
 'use strict';
 (() => {
+  const { t, into } = window.I18N;
   // The server's limits (domain/src/password.rs, domain/src/names.rs).
   const PASSWORD_MIN = 8;
   const PASSWORD_MAX = 128;
   const NAME_MAX = 100;
   const VIEWS = ['loading', 'invitation', 'welcome', 'declined', 'problem'];
   const TITLES = {
-    loading: 'Checking your invitation',
-    invitation: 'Your invitation',
-    welcome: 'Welcome',
-    declined: 'Invitation declined',
-    problem: 'Invitation link',
+    loading: t('accept-title-loading'),
+    invitation: t('accept-title-invitation'),
+    welcome: t('accept-title-welcome'),
+    declined: t('accept-title-declined'),
+    problem: t('accept-title-problem'),
   };
 
   const $ = (id) => document.getElementById(id);
@@ -37,7 +40,8 @@
     return t && !/[.!?]$/.test(t) ? t + '.' : t;
   };
   const fullName = (p) => [p.first_name, p.last_name].filter(Boolean).join(' ');
-  const kindWord = (kind) => (kind === 'project' ? 'project' : 'workgroup');
+  // The variant of a text for a workgroup or a project.
+  const kindKey = (key, kind) => key + (kind === 'project' ? '-project' : '-workgroup');
 
   function show(view, focusId) {
     for (const v of VIEWS) $('view-' + v).hidden = v !== view;
@@ -56,24 +60,15 @@
     document.title = title;
   }
 
-  const ASK_AGAIN = 'Ask the person who invited you to send the invitation again.';
   const showInvalid = () =>
-    problem(
-      'This invitation link is no longer valid',
-      'It may have been used already, declined or withdrawn, or a newer link has replaced it.',
-      ASK_AGAIN + ' If you already accepted, sign in with your email or phone and password.'
-    );
+    problem(t('accept-invalid-title'), t('accept-invalid-text'), t('accept-invalid-next'));
   const showExpired = () =>
-    problem('This invitation has expired', 'Invitations are valid for a limited time only.', ASK_AGAIN);
+    problem(t('accept-expired-title'), t('accept-expired-text'), t('accept-ask-again'));
   const waitText = (r) => {
     const s = parseInt(r.retryAfter, 10);
-    return 'Too many attempts. Please wait ' +
-      (s > 0 ? s + (s === 1 ? ' second' : ' seconds') : 'a moment') + ', then try again.';
+    return t('too-many-attempts', { wait: s > 0 ? t('wait-seconds', { seconds: s }) : t('wait-moment') });
   };
-  const troubleText = (r) =>
-    r.network
-      ? 'We could not reach the server. Check your internet connection, then try again.'
-      : 'Something went wrong on our side. Your invitation is unchanged: please try again in a moment.';
+  const troubleText = (r) => (r.network ? t('no-connection') : t('accept-trouble'));
 
   // One JSON POST; never throws. Answers { status, data, retryAfter } or { network: true }.
   async function post(path, body) {
@@ -122,27 +117,34 @@
     if (r.status === 200 && r.data && r.data.invitation) return showInvitation(r.data);
     if (r.status === 404 || r.status === 422) return showInvalid(); // 422: not a token at all
     if (r.status === 410) return showExpired();
-    if (r.status === 429) return problem('Please wait a moment', waitText(r), '', lookup);
-    return problem('We could not open your invitation', troubleText(r), '', lookup);
+    if (r.status === 429) return problem(t('accept-wait-title'), waitText(r), '', lookup);
+    return problem(t('accept-trouble-title'), troubleText(r), '', lookup);
   }
 
   function showInvitation(data) {
+    // The person continues in the language of the message they received, unless the address
+    // chose one. English is every account's default, not a choice: an English message leaves a
+    // browser that asks for another language in it.
+    const message = data.locale;
+    if (!window.I18N.chosen && message && message !== 'en' && message !== window.I18N.lang) {
+      return window.I18N.go(message, true);
+    }
     found = data;
     const inv = data.invitation;
-    const inviter = fullName(data.inviter) || 'Someone';
+    const inviter = fullName(data.inviter) || t('accept-someone');
     const wg = data.workgroup;
-    $('account-name').textContent = data.account.name;
-    $('decline-account').textContent = data.account.name;
-    let summary = inviter + ' invites you to join ' + data.account.name;
-    if (wg) summary += ' and its ' + kindWord(wg.kind) + ' “' + wg.name + '”';
-    summary += '.';
-    if (inv.type === 'extranet') {
-      summary += ' You will join as an external user: you will see only the workgroups and projects you are invited to.';
-    }
+    const account = data.account.name;
+    $('account-name').textContent = account;
+    $('decline-account').textContent = account;
+    into($('invitation-title'), 'accept-invited-to', { account: $('account-name') });
+    into($('decline-consequence'), 'accept-decline-consequence', { account: $('decline-account') });
+    const vars = { inviter, account, workgroup: wg ? wg.name : '' };
+    let summary = t(wg ? kindKey('accept-summary', wg.kind) : 'accept-summary', vars);
+    if (inv.type === 'extranet') summary += ' ' + t('accept-summary-external');
     $('invitation-summary').textContent = summary;
     $('fact-workgroup').hidden = !wg;
     if (wg) {
-      $('workgroup-kind').textContent = capital(kindWord(wg.kind));
+      $('workgroup-kind').textContent = t(wg.kind === 'project' ? 'accept-project' : 'accept-workgroup');
       $('workgroup-name').textContent = wg.name;
     }
     $('inviter-name').textContent = inviter;
@@ -152,30 +154,31 @@
     $('expires-at').dateTime = inv.expires_at;
     $('expires-at').textContent = isNaN(expires)
       ? inv.expires_at
-      : new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' }).format(expires);
+      : new Intl.DateTimeFormat(window.I18N.lang, { dateStyle: 'long', timeStyle: 'short' }).format(expires);
     $('message-box').hidden = !inv.message;
-    $('message-caption').textContent = 'A message from ' + inviter + ':';
+    $('message-caption').textContent = t('accept-message-from', { inviter });
     $('inviter-message').textContent = inv.message || '';
 
     const existing = data.profile_exists === true;
-    const loginWord = inv.email ? 'email' : 'phone number';
     $('name-fields').hidden = existing;
     $('first-name').value = inv.first_name || '';
     $('last-name').value = inv.last_name || '';
     $('password').value = '';
     $('password').type = 'password';
-    $('toggle-password').textContent = 'Show';
-    $('toggle-password').setAttribute('aria-label', 'Show password');
+    $('toggle-password').textContent = t('show');
+    $('toggle-password').setAttribute('aria-label', t('show-password'));
     $('password').autocomplete = existing ? 'current-password' : 'new-password';
-    $('form-title').textContent = existing ? 'Sign in to join' : 'Set a password to join';
+    $('form-title').textContent = t(existing ? 'accept-form-existing' : 'accept-form-new');
     $('form-hint').textContent = existing
-      ? 'You already have a profile with the ' + loginWord + ' ' + (inv.email || inv.phone) +
-        '. Enter its password to add ' + data.account.name + ' to it.'
-      : 'Check your name, and choose the password you will sign in with.';
-    $('password-label').textContent = existing ? 'Password of your existing profile' : 'Choose a password';
+      ? t(inv.email ? 'accept-hint-existing-email' : 'accept-hint-existing-phone', {
+          login: inv.email || inv.phone,
+          account,
+        })
+      : t('accept-hint-new');
+    $('password-label').textContent = t(existing ? 'accept-password-existing' : 'accept-password-new');
     $('password-help').textContent = existing
-      ? 'The password you already sign in with.'
-      : 'At least ' + PASSWORD_MIN + ' characters.';
+      ? t('accept-password-help-existing')
+      : t('accept-password-help-new', { min: PASSWORD_MIN });
     clearErrors();
     $('accept-form').hidden = false;
     $('decline-confirm').hidden = true;
@@ -216,17 +219,18 @@
   function checkLocally(existing, password, first, last) {
     const errors = [];
     if (!existing) {
-      if (!first.trim()) errors.push({ field: 'first_name', message: 'Enter your first name.' });
-      else if (chars(first.trim()) > NAME_MAX) errors.push({ field: 'first_name', message: 'A name has at most ' + NAME_MAX + ' characters.' });
-      if (!last.trim()) errors.push({ field: 'last_name', message: 'Enter your last name.' });
-      else if (chars(last.trim()) > NAME_MAX) errors.push({ field: 'last_name', message: 'A name has at most ' + NAME_MAX + ' characters.' });
+      const long = t('accept-error-name-long', { max: NAME_MAX });
+      if (!first.trim()) errors.push({ field: 'first_name', message: t('accept-error-first-name') });
+      else if (chars(first.trim()) > NAME_MAX) errors.push({ field: 'first_name', message: long });
+      if (!last.trim()) errors.push({ field: 'last_name', message: t('accept-error-last-name') });
+      else if (chars(last.trim()) > NAME_MAX) errors.push({ field: 'last_name', message: long });
     }
     if (!password) {
-      errors.push({ field: 'password', message: existing ? 'Enter the password of your existing profile.' : 'Choose a password.' });
+      errors.push({ field: 'password', message: t(existing ? 'accept-error-password-existing' : 'accept-error-password-new') });
     } else if (!existing && chars(password) < PASSWORD_MIN) {
-      errors.push({ field: 'password', message: 'A password needs at least ' + PASSWORD_MIN + ' characters.' });
+      errors.push({ field: 'password', message: t('accept-error-password-short', { min: PASSWORD_MIN }) });
     } else if (chars(password) > PASSWORD_MAX) {
-      errors.push({ field: 'password', message: 'A password has at most ' + PASSWORD_MAX + ' characters.' });
+      errors.push({ field: 'password', message: t('accept-error-password-long', { max: PASSWORD_MAX }) });
     }
     return errors;
   }
@@ -248,13 +252,13 @@
     const first = $('first-name').value;
     const last = $('last-name').value;
     const local = checkLocally(existing, password, first, last);
-    if (local.length) return reportFields(local, 'Please correct what is marked above.');
+    if (local.length) return reportFields(local, t('correct-marked'));
     const body = { token, password };
     if (!existing) {
       body.first_name = first.trim();
       body.last_name = last.trim();
     }
-    setBusy(true, $('accept-button'), 'Joining…');
+    setBusy(true, $('accept-button'), t('accept-joining'));
     const r = await post('/v1/invitations/accept', body);
     setBusy(false, $('accept-button'));
     if (r.status === 201 && r.data) return welcome(r.data, existing);
@@ -263,18 +267,18 @@
     const code = r.data && r.data.code;
     if (r.status === 401 && code === 'invalid_credentials') {
       return reportFields(
-        [{ field: 'password', message: 'This is not the password of your existing profile. Check it and try again.' }],
-        'The password is not right.'
+        [{ field: 'password', message: t('accept-error-wrong-password') }],
+        t('accept-error-password-not-right')
       );
     }
     if (r.status === 422 && r.data && Array.isArray(r.data.errors) && r.data.errors.length) {
       if (r.data.errors.some((e) => e.field === 'token')) return showInvalid();
-      return reportFields(r.data.errors, 'Please correct what is marked above.');
+      return reportFields(r.data.errors, t('correct-marked'));
     }
     if (r.status === 429) {
       $('form-error').textContent = waitText(r);
     } else if (r.status === 409 || (r.status >= 400 && r.status < 500 && r.data && r.data.detail)) {
-      $('form-error').textContent = sentence(r.data && r.data.detail) || 'The invitation cannot be accepted right now.';
+      $('form-error').textContent = sentence(r.data && r.data.detail) || t('accept-error-cannot-accept');
     } else {
       $('form-error').textContent = troubleText(r);
     }
@@ -288,14 +292,14 @@
     const account = found.account.name;
     const wg = found.workgroup;
     const name = user.first_name || found.invitation.first_name;
-    $('welcome-title').textContent = 'Welcome, ' + name + '!';
-    let text = 'You joined ' + account;
-    if (wg) text += ' and you are now a member of its ' + kindWord(wg.kind) + ' “' + wg.name + '”';
-    $('welcome-text').textContent = text + '.';
+    $('welcome-title').textContent = t('accept-welcome-title', { name });
+    const vars = { account, workgroup: wg ? wg.name : '' };
+    $('welcome-text').textContent = t(wg ? kindKey('accept-welcome-text', wg.kind) : 'accept-welcome-text', vars);
     const login = user.email || user.phone || found.invitation.email || found.invitation.phone;
-    $('welcome-next').textContent = 'To work in ' + account + ', sign in with ' + login + ' and ' +
-      (existing ? 'the password of your profile' : 'the password you just chose') + '.' +
-      (existing ? ' The same profile now gives you access to ' + account + ' and to your other accounts.' : '');
+    $('welcome-next').textContent = t(existing ? 'accept-welcome-next-existing' : 'accept-welcome-next-new', {
+      account,
+      login,
+    });
     const app = $('welcome-app');
     app.textContent = '';
     if (APP_URL) {
@@ -304,10 +308,9 @@
       link.id = 'app-link';
       link.dataset.testid = 'app-link';
       link.textContent = APP_URL;
-      app.append('Sign in at ', link, '.');
+      into(app, 'sign-in-at', { link });
     } else {
-      app.textContent = 'This server does not know the address of the app you sign in to: ' +
-        'ask the person who invited you where to sign in.';
+      app.textContent = t('accept-no-app');
     }
     found = null;
     token = '';
@@ -334,12 +337,14 @@
   async function decline() {
     if (busy || !found) return;
     $('decline-error').textContent = '';
-    setBusy(true, $('decline-yes'), 'Declining…');
+    setBusy(true, $('decline-yes'), t('accept-declining'));
     const r = await post('/v1/invitations/decline', { token });
     setBusy(false, $('decline-yes'));
     if (r.status === 200) {
-      $('declined-text').textContent = 'You will not join ' + found.account.name + '. The invitation is marked as declined, so ' +
-        (fullName(found.inviter) || 'the person who invited you') + ' can see your answer.';
+      $('declined-text').textContent = t('accept-declined-text', {
+        account: found.account.name,
+        inviter: fullName(found.inviter) || t('accept-declined-inviter'),
+      });
       found = null;
       token = '';
       return show('declined');
@@ -358,8 +363,8 @@
     const input = $('password');
     const showing = input.type === 'text';
     input.type = showing ? 'password' : 'text';
-    $('toggle-password').textContent = showing ? 'Show' : 'Hide';
-    $('toggle-password').setAttribute('aria-label', showing ? 'Show password' : 'Hide password');
+    $('toggle-password').textContent = t(showing ? 'show' : 'hide');
+    $('toggle-password').setAttribute('aria-label', t(showing ? 'show-password' : 'hide-password'));
   }
 
   function start() {
@@ -371,6 +376,8 @@
     $('retry-button').addEventListener('click', () => {
       if (retryAction) retryAction();
     });
+    // The switcher keeps the token, which the address bar no longer shows.
+    window.I18N.keep(() => (token ? '#token=' + encodeURIComponent(token) : ''));
 
     // Another link pasted into this tab changes only the fragment: the page starts again.
     window.addEventListener('hashchange', () => {
@@ -388,12 +395,7 @@
       history.replaceState(history.state, '', location.pathname + location.search);
     }
     if (!token) {
-      return problem(
-        'This invitation link is incomplete',
-        'The link you opened does not contain the invitation code.',
-        'Copy the whole link from your invitation message (it ends with “#token=” and a long code) and open it again. ' +
-          'If you reloaded this page, open the link from your message again.'
-      );
+      return problem(t('accept-incomplete-title'), t('accept-incomplete-text'), t('accept-incomplete-next'));
     }
     lookup();
   }

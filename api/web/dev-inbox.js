@@ -3,6 +3,7 @@
 // link, and only an http(s) one.
 'use strict';
 (() => {
+  const { t, into } = window.I18N;
   const $ = (id) => document.getElementById(id);
   const el = (tag, attrs = {}, text) => {
     const e = document.createElement(tag);
@@ -12,18 +13,18 @@
   };
   const when = (iso) => {
     const d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString();
+    return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString(window.I18N.lang);
   };
   const ahead = (seconds) => {
-    if (!seconds) return 'on time';
+    if (!seconds) return t('inbox-on-time');
     const days = Math.floor(seconds / 86400);
     const hours = Math.floor((seconds % 86400) / 3600);
     const minutes = Math.floor((seconds % 3600) / 60);
     const parts = [];
-    if (days) parts.push(days + (days === 1 ? ' day' : ' days'));
-    if (hours) parts.push(hours + (hours === 1 ? ' hour' : ' hours'));
-    if (minutes || !parts.length) parts.push(minutes + (minutes === 1 ? ' minute' : ' minutes'));
-    return parts.join(' ') + ' ahead';
+    if (days) parts.push(t('inbox-days', { count: days }));
+    if (hours) parts.push(t('inbox-hours', { count: hours }));
+    if (minutes || !parts.length) parts.push(t('inbox-minutes', { count: minutes }));
+    return t('inbox-ahead', { time: parts.join(' ') });
   };
 
   async function call(method, path, body) {
@@ -51,11 +52,11 @@
       row.append(el('dt', {}, label), el('dd', testid ? { 'data-testid': testid } : {}, value));
       facts.append(row);
     };
-    fact('To', m.to, 'to');
-    fact('Channel', m.channel === 'sms' ? 'Text message' : 'Email');
-    if (m.subject) fact('Subject', m.subject, 'subject');
-    fact('Sent', when(m.sent_at));
-    if (m.code) fact('Code', m.code, 'code');
+    fact(t('inbox-to'), m.to, 'to');
+    fact(t('inbox-channel'), t(m.channel === 'sms' ? 'inbox-sms' : 'inbox-email'));
+    if (m.subject) fact(t('inbox-subject'), m.subject, 'subject');
+    fact(t('inbox-sent'), when(m.sent_at));
+    if (m.code) fact(t('inbox-code'), m.code, 'code');
     item.append(facts);
     if (m.link && /^https?:\/\//i.test(m.link)) {
       const p = el('p');
@@ -77,7 +78,7 @@
       $('messages').replaceChildren(...page.items.map(card));
       $('empty').hidden = page.items.length > 0;
     } catch (e) {
-      $('messages-error').textContent = `Could not load the messages: ${e.message}. Try again.`;
+      $('messages-error').textContent = t('inbox-load-failed', { error: e.message });
     }
   }
 
@@ -88,12 +89,13 @@
       try {
         showClock(await call('POST', '/dev/clock', { advance_seconds: Number(button.dataset.advance) }));
       } catch (e) {
-        $('clock-error').textContent = `The clock did not move: ${e.message}.`;
+        $('clock-error').textContent = t('inbox-clock-failed', { error: e.message });
       } finally {
         button.disabled = false;
       }
     });
   }
+  into($('server-time'), 'inbox-server-time', { now: $('clock-now'), offset: $('clock-offset') });
   $('refresh').addEventListener('click', refresh);
   refresh();
   // New messages appear by themselves while the page is open.

@@ -1,17 +1,19 @@
 // The reset-password page: asks for a code (POST /v1/auth/password-reset), then takes the code
 // and a new password (POST /v1/auth/password-reset/confirm). A link from the code's message
 // carries the login in its fragment (#login=…) and opens at the code. Nothing is stored.
+// Its words are the catalogue's (`I18N`, i18n.js).
 'use strict';
 (() => {
+  const { t, into } = window.I18N;
   // The server's limits (domain/src/password.rs, domain/src/sign_up.rs).
   const PASSWORD_MIN = 8;
   const PASSWORD_MAX = 128;
   const CODE_DIGITS = 6;
   const VIEWS = ['request', 'code', 'done'];
   const TITLES = {
-    request: 'Reset your password',
-    code: 'Enter your code',
-    done: 'Your password is set',
+    request: t('reset-title-request'),
+    code: t('reset-title-code'),
+    done: t('reset-title-done'),
   };
 
   const $ = (id) => document.getElementById(id);
@@ -33,15 +35,11 @@
   };
   const seconds = (r) => {
     const s = parseInt(r.retryAfter, 10);
-    if (!(s > 0)) return 'a moment';
-    if (s < 120) return s + (s === 1 ? ' second' : ' seconds');
-    const m = Math.ceil(s / 60);
-    return m + ' minutes';
+    if (!(s > 0)) return t('wait-moment');
+    if (s < 120) return t('wait-seconds', { seconds: s });
+    return t('wait-minutes', { minutes: Math.ceil(s / 60) });
   };
-  const troubleText = (r) =>
-    r.network
-      ? 'We could not reach the server. Check your internet connection, then try again.'
-      : 'Something went wrong on our side. Nothing was changed: please try again in a moment.';
+  const troubleText = (r) => (r.network ? t('no-connection') : t('reset-trouble'));
 
   function show(view, focusId) {
     for (const v of VIEWS) $('view-' + v).hidden = v !== view;
@@ -122,17 +120,14 @@
   // ---- asking for a code ----
 
   function sentText(to, fresh) {
-    return fresh
-      ? 'If ' + to + ' belongs to a profile, a code is on its way to it. It is valid for 15 minutes; ' +
-          'the codes sent before it stay valid too.'
-      : 'Enter the code sent to ' + to + '.';
+    return t(fresh ? 'reset-sent' : 'reset-enter-code-for', { login: to });
   }
 
   function showCode(to, fresh) {
     login = to;
     $('sent-text').textContent = sentText(to, fresh);
-    $('code-help').textContent = 'The ' + CODE_DIGITS + ' digits from the message sent to ' + to + '.';
-    $('new-password-help').textContent = 'At least ' + PASSWORD_MIN + ' characters, not one character repeated.';
+    $('code-help').textContent = t('reset-code-help', { digits: CODE_DIGITS, login: to });
+    $('new-password-help').textContent = t('reset-password-help', { min: PASSWORD_MIN });
     $('code').value = '';
     $('new-password').value = '';
     show('code', 'code');
@@ -140,20 +135,19 @@
 
   // Asks for a code for `typed`; `box` is where a refusal is told.
   async function ask(typed, box, button) {
-    setBusy(true, button, 'Sending…');
+    setBusy(true, button, t('reset-sending'));
     const r = await post('/v1/auth/password-reset', { login: typed });
     setBusy(false, button);
     if (r.status === 202 && r.data) return showCode(r.data.login || typed, true);
     const code = r.data && r.data.code;
     if (r.status === 422 && r.data && Array.isArray(r.data.errors) && r.data.errors.length) {
       if ($('view-request').hidden) show('request');
-      return reportFields(r.data.errors, 'request-error', 'Please correct what is marked above.');
+      return reportFields(r.data.errors, 'request-error', t('correct-marked'));
     }
     if (r.status === 429 && code === 'sending_quota_exceeded') {
-      $(box).textContent = 'This address has been sent as many codes as it may for now. ' +
-        'Use the last code you received (codes stay valid for 15 minutes), or ask again in ' + seconds(r) + '.';
+      $(box).textContent = t('reset-quota', { wait: seconds(r) });
     } else if (r.status === 429) {
-      $(box).textContent = 'Too many attempts. Please wait ' + seconds(r) + ', then try again.';
+      $(box).textContent = t('too-many-attempts', { wait: seconds(r) });
     } else {
       $(box).textContent = troubleText(r);
     }
@@ -166,8 +160,7 @@
     clearErrors();
     const typed = $('login').value.trim();
     if (!typed) {
-      return reportFields([{ field: 'login', message: 'Enter your email address or phone number.' }],
-        'request-error', 'Please correct what is marked above.');
+      return reportFields([{ field: 'login', message: t('reset-error-login') }], 'request-error', t('correct-marked'));
     }
     await ask(typed, 'request-error', $('send-button'));
   }
@@ -177,8 +170,8 @@
     clearErrors();
     const typed = $('login').value.trim();
     if (!typed) {
-      return reportFields([{ field: 'login', message: 'Enter the email address or phone number the code was sent to.' }],
-        'request-error', 'Please correct what is marked above.');
+      return reportFields([{ field: 'login', message: t('reset-error-login-for-code') }], 'request-error',
+        t('correct-marked'));
     }
     showCode(typed, false);
   }
@@ -201,15 +194,15 @@
   function checkLocally(code, password) {
     const errors = [];
     const digits = code.replace(/[\s-]/g, '');
-    if (!digits) errors.push({ field: 'code', message: 'Enter the code from the message.' });
+    if (!digits) errors.push({ field: 'code', message: t('reset-error-code') });
     else if (!new RegExp('^\\d{' + CODE_DIGITS + '}$').test(digits)) {
-      errors.push({ field: 'code', message: 'A code has ' + CODE_DIGITS + ' digits.' });
+      errors.push({ field: 'code', message: t('reset-error-code-digits', { digits: CODE_DIGITS }) });
     }
-    if (!password) errors.push({ field: 'new_password', message: 'Choose a new password.' });
+    if (!password) errors.push({ field: 'new_password', message: t('reset-error-password') });
     else if (chars(password) < PASSWORD_MIN) {
-      errors.push({ field: 'new_password', message: 'A password needs at least ' + PASSWORD_MIN + ' characters.' });
+      errors.push({ field: 'new_password', message: t('reset-error-password-short', { min: PASSWORD_MIN }) });
     } else if (chars(password) > PASSWORD_MAX) {
-      errors.push({ field: 'new_password', message: 'A password has at most ' + PASSWORD_MAX + ' characters.' });
+      errors.push({ field: 'new_password', message: t('reset-error-password-long', { max: PASSWORD_MAX }) });
     }
     return errors;
   }
@@ -221,25 +214,24 @@
     const code = $('code').value;
     const password = $('new-password').value;
     const local = checkLocally(code, password);
-    if (local.length) return reportFields(local, 'reset-error', 'Please correct what is marked above.');
-    setBusy(true, $('reset-button'), 'Saving…');
+    if (local.length) return reportFields(local, 'reset-error', t('correct-marked'));
+    setBusy(true, $('reset-button'), t('reset-saving'));
     const r = await post('/v1/auth/password-reset/confirm', { login, code, new_password: password });
     setBusy(false, $('reset-button'));
     if (r.status === 204) return done();
     const problem = r.data && r.data.code;
     if (r.status === 422 && problem === 'invalid_code') {
       return reportFields(
-        [{ field: 'code', message: 'This code is not right, or it has expired or been used already.' }],
+        [{ field: 'code', message: t('reset-error-wrong-code') }],
         'reset-error',
-        'Check the code in your message, or ask for a new code.'
+        t('reset-check-code')
       );
     }
     if (r.status === 422 && r.data && Array.isArray(r.data.errors) && r.data.errors.length) {
-      return reportFields(r.data.errors, 'reset-error', 'Please correct what is marked above.');
+      return reportFields(r.data.errors, 'reset-error', t('correct-marked'));
     }
     if (r.status === 429) {
-      $('reset-error').textContent = 'Too many tries. Please wait ' + seconds(r) +
-        ', then try again. Your code stays valid until it expires.';
+      $('reset-error').textContent = t('reset-too-many-tries', { wait: seconds(r) });
     } else if (r.status >= 400 && r.status < 500 && r.data && r.data.detail) {
       $('reset-error').textContent = sentence(r.data.detail);
     } else {
@@ -251,8 +243,7 @@
   function done() {
     $('new-password').value = '';
     $('code').value = '';
-    $('done-text').textContent = 'Every session of your profile was signed out, everywhere. ' +
-      'Sign in again with ' + login + ' and your new password.';
+    $('done-text').textContent = t('reset-done-text', { login });
     const app = $('done-app');
     app.textContent = '';
     if (APP_URL) {
@@ -261,10 +252,9 @@
       link.id = 'app-link';
       link.dataset.testid = 'app-link';
       link.textContent = APP_URL;
-      app.append('Sign in at ', link, '.');
+      into(app, 'sign-in-at', { link });
     } else {
-      app.textContent = 'This server does not know the address of the app you sign in to: ' +
-        'sign in where you usually do, or ask your administrator.';
+      app.textContent = t('reset-no-app');
     }
     show('done');
   }
@@ -275,8 +265,8 @@
     const input = $('new-password');
     const showing = input.type === 'text';
     input.type = showing ? 'password' : 'text';
-    $('toggle-password').textContent = showing ? 'Show' : 'Hide';
-    $('toggle-password').setAttribute('aria-label', showing ? 'Show password' : 'Hide password');
+    $('toggle-password').textContent = t(showing ? 'show' : 'hide');
+    $('toggle-password').setAttribute('aria-label', t(showing ? 'show-password' : 'hide-password'));
   }
 
   function readLink() {
@@ -297,6 +287,8 @@
   $('resend-button').addEventListener('click', resend);
   $('change-login').addEventListener('click', changeLogin);
   $('toggle-password').addEventListener('click', togglePassword);
+  // The switcher keeps the login the page is at, which the address bar no longer shows.
+  window.I18N.keep(() => (login && !$('view-code').hidden ? '#login=' + encodeURIComponent(login) : ''));
   window.addEventListener('hashchange', () => {
     if (!busy && location.hash) readLink();
   });

@@ -2,6 +2,7 @@
 
 use crate::enums::WhoCanInvite;
 use crate::error::{DomainError, FieldError, FieldErrors};
+use crate::locale::Locale;
 use crate::login::is_domain_name;
 use crate::names::AccountName;
 
@@ -86,6 +87,8 @@ pub struct AccountSettings {
     pub who_can_invite: WhoCanInvite,
     pub external_domains: ExternalDomains,
     pub invitation_ttl_hours: u32,
+    /// The language of the account's messages, unless an invitation or a person says another.
+    pub locale: Locale,
 }
 
 impl AccountSettings {
@@ -94,12 +97,13 @@ impl AccountSettings {
 }
 
 impl Default for AccountSettings {
-    /// Only administrators invite, any domain, invitations live 7 days.
+    /// Only administrators invite, any domain, invitations live 7 days, messages in English.
     fn default() -> Self {
         Self {
             who_can_invite: WhoCanInvite::Admins,
             external_domains: ExternalDomains::Any,
             invitation_ttl_hours: Self::DEFAULT_TTL_HOURS,
+            locale: Locale::En,
         }
     }
 }
@@ -111,6 +115,7 @@ pub struct AccountChange {
     pub who_can_invite: Option<WhoCanInvite>,
     pub external_domains: Option<ExternalDomains>,
     pub invitation_ttl_hours: Option<u32>,
+    pub locale: Option<Locale>,
 }
 
 /// The `allow` and `deny` lists of `external_domains` as the client sent them.
@@ -128,6 +133,7 @@ pub struct AccountChangeRequest<'a> {
     /// `Some` when `external_domains` was sent (both lists empty: any domain).
     pub external_domains: Option<DomainLists<'a>>,
     pub invitation_ttl_hours: Option<i64>,
+    pub locale: Option<Locale>,
 }
 
 impl AccountChange {
@@ -162,6 +168,7 @@ impl AccountChange {
             who_can_invite: req.who_can_invite,
             external_domains,
             invitation_ttl_hours,
+            locale: req.locale,
         })
     }
 
@@ -176,6 +183,7 @@ impl AccountChange {
             invitation_ttl_hours: self
                 .invitation_ttl_hours
                 .unwrap_or(settings.invitation_ttl_hours),
+            locale: self.locale.unwrap_or(settings.locale),
         }
     }
 }

@@ -1,6 +1,9 @@
-//! What messages say, and when a failed delivery is tried again.
+//! What messages say, in the language each is written in (the words are the catalogues':
+//! [`crate::catalogue`]), and when a failed delivery is tried again.
 
+use crate::catalogue::{self, Arg, Book};
 use crate::enums::Channel;
+use crate::locale::Locale;
 use crate::retry::Backoff;
 use chrono::Duration;
 
@@ -30,24 +33,41 @@ pub struct Rendered {
     pub text: String,
 }
 
+/// The message `id` of the messages' catalogue in `locale`.
+fn say(locale: Locale, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+    catalogue::text(locale, Book::Messages, id, args)
+}
+
+/// `id`, or `id-workgroup` when the message names a workgroup.
+fn with_group(id: &str, group: Option<&str>) -> String {
+    match group {
+        Some(_) => format!("{id}-workgroup"),
+        None => id.to_owned(),
+    }
+}
+
 /// An invitation by email (a full text) or by SMS (one short line with the link).
-pub fn render_invitation(channel: Channel, m: &InvitationMessage<'_>) -> Rendered {
-    let place = match m.workgroup_name {
-        Some(group) => format!("the workgroup \"{group}\" of {}", m.account_name),
-        None => m.account_name.to_owned(),
-    };
-    let subject = format!("{} invites you to {place}", m.inviter_name);
+pub fn render_invitation(locale: Locale, channel: Channel, m: &InvitationMessage<'_>) -> Rendered {
+    let args = [
+        ("inviter", Arg::Text(m.inviter_name)),
+        ("account", Arg::Text(m.account_name)),
+        ("workgroup", Arg::Text(m.workgroup_name.unwrap_or_default())),
+        ("first_name", Arg::Text(m.invitee_first_name)),
+        ("link", Arg::Text(m.link)),
+    ];
+    let group = m.workgroup_name;
+    let subject = say(locale, &with_group("invitation-subject", group), &args);
     let text = match channel {
-        Channel::Sms => format!("{} invites you to {place}: {}", m.inviter_name, m.link),
+        Channel::Sms => say(locale, &with_group("invitation-sms", group), &args),
         Channel::Email | Channel::Webhook => {
-            let mut text = format!(
-                "Hello {},\n\n{} invites you to join {place}.\n",
-                m.invitee_first_name, m.inviter_name
-            );
+            let mut text = say(locale, &with_group("invitation-email-intro", group), &args);
+            text.push('\n');
             if let Some(personal) = m.personal_message {
                 text.push_str(&format!("\n\"{personal}\"\n"));
             }
-            text.push_str(&format!("\nAccept the invitation here:\n{}\n\nIf you were not expecting it, ignore this message.\n", m.link));
+            text.push('\n');
+            text.push_str(&say(locale, "invitation-email-accept", &args));
+            text.push('\n');
             text
         }
     };
@@ -56,37 +76,58 @@ pub fn render_invitation(channel: Channel, m: &InvitationMessage<'_>) -> Rendere
 
 /// A membership invitation: an existing user is asked into another workgroup.
 pub fn render_membership_invitation(
+    locale: Locale,
     account_name: &str,
     inviter_name: &str,
     workgroup_name: &str,
 ) -> Rendered {
+    let args = [
+        ("inviter", Arg::Text(inviter_name)),
+        ("account", Arg::Text(account_name)),
+        ("workgroup", Arg::Text(workgroup_name)),
+    ];
     Rendered {
-        subject: format!("{inviter_name} invites you to the workgroup \"{workgroup_name}\""),
-        text: format!(
-            "{inviter_name} invites you to the workgroup \"{workgroup_name}\" of {account_name}.\n\
-             Sign in and accept it under your workgroup invitations."
-        ),
+        subject: say(locale, "membership-subject", &args),
+        text: say(locale, "membership-text", &args),
     }
+}
+
+/// A message carrying a code: `{kind}-subject`, and `{kind}-sms` or the email's request,
+/// the code on a line of its own, `between` (a line, when given) and its expiry.
+fn code_message(
+    locale: Locale,
+    kind: &str,
+    channel: Channel,
+    code: &str,
+    minutes: i64,
+    between: Option<String>,
+) -> Rendered {
+    let args = [("code", Arg::Text(code)), ("minutes", Arg::Number(minutes))];
+    let subject = say(locale, &format!("{kind}-subject"), &args);
+    let text = match channel {
+        Channel::Sms => say(locale, &format!("{kind}-sms"), &args),
+        Channel::Email | Channel::Webhook => {
+            let mut text = say(locale, &format!("{kind}-email-ask"), &args);
+            text.push_str(&format!("\n\n    {code}\n\n"));
+            if let Some(line) = between {
+                text.push_str(&line);
+                text.push_str("\n\n");
+            }
+            text.push_str(&say(locale, &format!("{kind}-email-expiry"), &args));
+            text.push('\n');
+            text
+        }
+    };
+    Rendered { subject, text }
 }
 
 /// A confirmation code for a sign-up. Whoever asked for it has proved nothing yet, so it
 /// carries no word of theirs (rule 11: not the account's name, not a person's name — our sender
 /// would otherwise carry a stranger's text, links and numbers to anyone): only the code, the
 /// product's name, and what to do if one did not ask. The account's name appears once it is
-/// confirmed.
-pub fn render_sign_up_code(channel: Channel, code: &str, minutes: i64) -> Rendered {
-    let subject = format!("{code} is your code to create an account on {PRODUCT}");
-    let text = match channel {
-        Channel::Sms => format!(
-            "{code} is your code to create an account on {PRODUCT}. It expires in {minutes} min. Not you? Ignore this."
-        ),
-        Channel::Email | Channel::Webhook => format!(
-            "Hello,\n\nsomeone (we hope you) is creating an account on {PRODUCT} with this \
-             address. To confirm, enter this code:\n\n    {code}\n\nIt expires in {minutes} \
-             minutes. If it was not you, ignore this message: nothing is created without the code.\n"
-        ),
-    };
-    Rendered { subject, text }
+/// confirmed. (The language a stranger's header picked is one of our fixed texts.)
+pub fn render_sign_up_code(locale: Locale, channel: Channel, code: &str, minutes: i64) -> Rendered {
+    code_message(locale, "sign-up-code", channel, code, minutes, None)
 }
 
 /// What the messages call the service.
@@ -94,34 +135,26 @@ pub const PRODUCT: &str = "Extranet";
 
 /// The code that proves a profile's new login. Sent to the new address, which has not said
 /// yes to anything yet: it says what the code would do, so a stranger can ignore it.
-pub fn render_login_change_code(channel: Channel, code: &str, minutes: i64) -> Rendered {
-    let subject = format!("{code} is your code to sign in with this address");
-    let text = match channel {
-        Channel::Sms => format!(
-            "{code} is your code to make this number the login of your profile. It expires in {minutes} min. Not you? Ignore this."
-        ),
-        Channel::Email | Channel::Webhook => format!(
-            "Hello,\n\nsomeone (we hope you) asked to make this address the login of their \
-             profile. To confirm, enter this code:\n\n    {code}\n\nIt expires in {minutes} \
-             minutes. If it was not you, ignore this message: nothing changes without the code.\n"
-        ),
-    };
-    Rendered { subject, text }
+pub fn render_login_change_code(
+    locale: Locale,
+    channel: Channel,
+    code: &str,
+    minutes: i64,
+) -> Rendered {
+    code_message(locale, "login-change-code", channel, code, minutes, None)
 }
 
 /// The notice to a profile's old address that its login changed.
-pub fn render_login_changed(channel: Channel, new_login: &str) -> Rendered {
-    let subject = "Your login was changed".to_owned();
+pub fn render_login_changed(locale: Locale, channel: Channel, new_login: &str) -> Rendered {
+    let args = [("new_login", Arg::Text(new_login))];
     let text = match channel {
-        Channel::Sms => format!(
-            "The login of your profile was changed to {new_login}. Not you? Contact your administrator."
-        ),
-        Channel::Email | Channel::Webhook => format!(
-            "Hello,\n\nthe login of your profile was changed to {new_login}; this address no \
-             longer signs in. If you did not do this, contact your administrator at once.\n"
-        ),
+        Channel::Sms => say(locale, "login-changed-sms", &args),
+        Channel::Email | Channel::Webhook => say(locale, "login-changed-email", &args) + "\n",
     };
-    Rendered { subject, text }
+    Rendered {
+        subject: say(locale, "login-changed-subject", &args),
+        text,
+    }
 }
 
 /// The code to reset a profile's password, sent to the login someone named. Whoever asked
@@ -129,56 +162,49 @@ pub fn render_login_changed(channel: Channel, new_login: &str) -> Rendered {
 /// page where the code is typed (`page`, the server's own address), and what to do if one did
 /// not ask. A text message leaves the page out to stay one message.
 pub fn render_password_reset_code(
+    locale: Locale,
     channel: Channel,
     code: &str,
     minutes: i64,
     page: &str,
 ) -> Rendered {
-    let subject = format!("{code} is your code to reset your {PRODUCT} password");
-    let text = match channel {
-        Channel::Sms => format!(
-            "{code} is your code to reset your {PRODUCT} password. It expires in {minutes} min. Not you? Ignore this."
-        ),
-        Channel::Email | Channel::Webhook => format!(
-            "Hello,\n\nsomeone (we hope you) asked to reset the password of the {PRODUCT} \
-             profile that signs in with this address. To choose a new password, enter this \
-             code:\n\n    {code}\n\nat {page}\n\nIt expires in {minutes} minutes. If it was \
-             not you, ignore this message: your password stays as it is.\n"
-        ),
-    };
-    Rendered { subject, text }
+    let at = say(
+        locale,
+        "password-reset-code-email-page",
+        &[("page", Arg::Text(page))],
+    );
+    code_message(
+        locale,
+        "password-reset-code",
+        channel,
+        code,
+        minutes,
+        Some(at),
+    )
 }
 
 /// The notice to each login of a profile that its password was replaced — changed by its
 /// owner (`reset` false: the other sessions were signed out) or reset with a code (`reset`
 /// true: every session was). It says what to do if it was not them: reset the password at
 /// `page`.
-pub fn render_password_replaced(channel: Channel, reset: bool, page: &str) -> Rendered {
-    let (subject, what, sessions) = if reset {
-        (
-            "Your password was reset",
-            "was reset with a code sent to one of its logins",
-            "every session was signed out",
-        )
+pub fn render_password_replaced(
+    locale: Locale,
+    channel: Channel,
+    reset: bool,
+    page: &str,
+) -> Rendered {
+    let kind = if reset {
+        "password-reset"
     } else {
-        (
-            "Your password was changed",
-            "was changed",
-            "every other session was signed out",
-        )
+        "password-changed"
     };
+    let args = [("page", Arg::Text(page))];
     let text = match channel {
-        Channel::Sms => format!(
-            "The password of your {PRODUCT} profile {what}. Not you? Reset it at once and tell your administrator."
-        ),
-        Channel::Email | Channel::Webhook => format!(
-            "Hello,\n\nthe password of your {PRODUCT} profile {what}, and {sessions}.\n\nIf \
-             you did not do this, reset your password at once at {page} and tell your \
-             administrator.\n"
-        ),
+        Channel::Sms => say(locale, &format!("{kind}-sms"), &args),
+        Channel::Email | Channel::Webhook => say(locale, &format!("{kind}-email"), &args) + "\n",
     };
     Rendered {
-        subject: subject.to_owned(),
+        subject: say(locale, &format!("{kind}-subject"), &args),
         text,
     }
 }
@@ -190,7 +216,7 @@ mod tests {
     #[test]
     fn a_sign_up_code_says_only_the_code_the_product_and_what_to_do_if_unasked() {
         for channel in [Channel::Sms, Channel::Email] {
-            let r = render_sign_up_code(channel, "048213", 15);
+            let r = render_sign_up_code(Locale::En, channel, "048213", 15);
             assert!(
                 r.subject.starts_with("048213 is your code"),
                 "{}",
@@ -205,7 +231,12 @@ mod tests {
             assert!(r.text.contains("gnore this"), "{}", r.text);
         }
         // One short text message.
-        assert!(render_sign_up_code(Channel::Sms, "048213", 15).text.len() <= 160);
+        assert!(
+            render_sign_up_code(Locale::En, Channel::Sms, "048213", 15)
+                .text
+                .len()
+                <= 160
+        );
     }
 
     #[test]
@@ -223,13 +254,13 @@ mod tests {
     #[test]
     fn login_change_messages_carry_the_code_or_the_new_login() {
         for channel in [Channel::Email, Channel::Sms] {
-            let code = render_login_change_code(channel, "048213", 15);
+            let code = render_login_change_code(Locale::En, channel, "048213", 15);
             assert!(code.subject.contains("048213") && code.text.contains("048213"));
             assert!(code.text.contains("15"));
-            let notice = render_login_changed(channel, "new@home.example");
+            let notice = render_login_changed(Locale::En, channel, "new@home.example");
             assert!(notice.text.contains("new@home.example"));
         }
-        assert!(!render_login_change_code(Channel::Sms, "1", 1)
+        assert!(!render_login_change_code(Locale::En, Channel::Sms, "1", 1)
             .text
             .contains('\n'));
     }
@@ -244,7 +275,7 @@ mod tests {
             personal_message: Some("Welcome aboard"),
             link: "http://x/accept?token=abc",
         };
-        let email = render_invitation(Channel::Email, &m);
+        let email = render_invitation(Locale::En, Channel::Email, &m);
         assert_eq!(
             email.subject,
             "Ada Lovelace invites you to the workgroup \"Client site\" of Acme"
@@ -254,14 +285,14 @@ mod tests {
                 && email.text.contains("Welcome aboard")
                 && email.text.contains(m.link)
         );
-        let sms = render_invitation(Channel::Sms, &m);
+        let sms = render_invitation(Locale::En, Channel::Sms, &m);
         assert!(sms.text.ends_with(m.link) && !sms.text.contains('\n'));
     }
     #[test]
     fn a_reset_code_says_only_the_code_the_product_the_page_and_what_to_do_if_unasked() {
         let page = "http://127.0.0.1:8080/reset-password";
         for channel in [Channel::Sms, Channel::Email] {
-            let r = render_password_reset_code(channel, "048213", 15, page);
+            let r = render_password_reset_code(Locale::En, channel, "048213", 15, page);
             assert!(
                 r.subject.starts_with("048213 is your code"),
                 "{}",
@@ -279,26 +310,157 @@ mod tests {
             );
         }
         assert!(
-            render_password_reset_code(Channel::Email, "048213", 15, page)
+            render_password_reset_code(Locale::En, Channel::Email, "048213", 15, page)
                 .text
                 .contains(page)
         );
-        let sms = render_password_reset_code(Channel::Sms, "048213", 15, page).text;
+        let sms = render_password_reset_code(Locale::En, Channel::Sms, "048213", 15, page).text;
         assert!(sms.len() <= 160 && !sms.contains('\n'), "{sms}");
     }
 
     #[test]
     fn a_password_notice_says_what_happened_and_where_to_reset_it() {
         let page = "http://127.0.0.1:8080/reset-password";
-        let changed = render_password_replaced(Channel::Email, false, page);
+        let changed = render_password_replaced(Locale::En, Channel::Email, false, page);
         assert_eq!(changed.subject, "Your password was changed");
         assert!(changed.text.contains("every other session") && changed.text.contains(page));
-        let reset = render_password_replaced(Channel::Email, true, page);
+        let reset = render_password_replaced(Locale::En, Channel::Email, true, page);
         assert_eq!(reset.subject, "Your password was reset");
         assert!(reset.text.contains("every session was signed out"));
         for reset in [false, true] {
-            let sms = render_password_replaced(Channel::Sms, reset, page).text;
+            let sms = render_password_replaced(Locale::En, Channel::Sms, reset, page).text;
             assert!(sms.len() <= 160 && !sms.contains('\n'), "{sms}");
+        }
+    }
+
+    /// The English texts, word for word as they were before the catalogues.
+    #[test]
+    fn english_is_word_for_word() {
+        let m = InvitationMessage {
+            account_name: "Acme",
+            inviter_name: "Ada Lovelace",
+            invitee_first_name: "Ann",
+            workgroup_name: None,
+            personal_message: Some("Welcome aboard"),
+            link: "http://x/accept#token=abc",
+        };
+        let email = render_invitation(Locale::En, Channel::Email, &m);
+        assert_eq!(email.subject, "Ada Lovelace invites you to Acme");
+        assert_eq!(
+            email.text,
+            "Hello Ann,\n\nAda Lovelace invites you to join Acme.\n\n\"Welcome aboard\"\n\nAccept the invitation here:\nhttp://x/accept#token=abc\n\nIf you were not expecting it, ignore this message.\n"
+        );
+        let group = InvitationMessage {
+            workgroup_name: Some("Site"),
+            personal_message: None,
+            ..m
+        };
+        assert_eq!(
+            render_invitation(Locale::En, Channel::Email, &group).text,
+            "Hello Ann,\n\nAda Lovelace invites you to join the workgroup \"Site\" of Acme.\n\nAccept the invitation here:\nhttp://x/accept#token=abc\n\nIf you were not expecting it, ignore this message.\n"
+        );
+        assert_eq!(
+            render_invitation(Locale::En, Channel::Sms, &group).text,
+            "Ada Lovelace invites you to the workgroup \"Site\" of Acme: http://x/accept#token=abc"
+        );
+        let membership = render_membership_invitation(Locale::En, "Acme", "Ada", "Site");
+        assert_eq!(
+            membership.subject,
+            "Ada invites you to the workgroup \"Site\""
+        );
+        assert_eq!(
+            membership.text,
+            "Ada invites you to the workgroup \"Site\" of Acme.\nSign in and accept it under your workgroup invitations."
+        );
+        let code = render_sign_up_code(Locale::En, Channel::Email, "048213", 15);
+        assert_eq!(
+            code.subject,
+            "048213 is your code to create an account on Extranet"
+        );
+        assert_eq!(
+            code.text,
+            "Hello,\n\nsomeone (we hope you) is creating an account on Extranet with this address. To confirm, enter this code:\n\n    048213\n\nIt expires in 15 minutes. If it was not you, ignore this message: nothing is created without the code.\n"
+        );
+        assert_eq!(
+            render_sign_up_code(Locale::En, Channel::Sms, "048213", 15).text,
+            "048213 is your code to create an account on Extranet. It expires in 15 min. Not you? Ignore this."
+        );
+        let login = render_login_change_code(Locale::En, Channel::Email, "048213", 15);
+        assert_eq!(
+            login.subject,
+            "048213 is your code to sign in with this address"
+        );
+        assert_eq!(
+            login.text,
+            "Hello,\n\nsomeone (we hope you) asked to make this address the login of their profile. To confirm, enter this code:\n\n    048213\n\nIt expires in 15 minutes. If it was not you, ignore this message: nothing changes without the code.\n"
+        );
+        assert_eq!(
+            render_login_changed(Locale::En, Channel::Email, "n@x.example").text,
+            "Hello,\n\nthe login of your profile was changed to n@x.example; this address no longer signs in. If you did not do this, contact your administrator at once.\n"
+        );
+        let page = "http://x/reset-password";
+        let reset = render_password_reset_code(Locale::En, Channel::Email, "048213", 15, page);
+        assert_eq!(
+            reset.subject,
+            "048213 is your code to reset your Extranet password"
+        );
+        assert_eq!(
+            reset.text,
+            "Hello,\n\nsomeone (we hope you) asked to reset the password of the Extranet profile that signs in with this address. To choose a new password, enter this code:\n\n    048213\n\nat http://x/reset-password\n\nIt expires in 15 minutes. If it was not you, ignore this message: your password stays as it is.\n"
+        );
+        assert_eq!(
+            render_password_replaced(Locale::En, Channel::Email, false, page).text,
+            "Hello,\n\nthe password of your Extranet profile was changed, and every other session was signed out.\n\nIf you did not do this, reset your password at once at http://x/reset-password and tell your administrator.\n"
+        );
+        assert_eq!(
+            render_password_replaced(Locale::En, Channel::Sms, true, page).text,
+            "The password of your Extranet profile was reset with a code sent to one of its logins. Not you? Reset it at once and tell your administrator."
+        );
+    }
+
+    #[test]
+    fn a_german_invitation_is_german() {
+        let m = InvitationMessage {
+            account_name: "Acme",
+            inviter_name: "Ada Lovelace",
+            invitee_first_name: "Ann",
+            workgroup_name: Some("Kundenportal"),
+            personal_message: None,
+            link: "http://x/accept#token=abc",
+        };
+        let email = render_invitation(Locale::De, Channel::Email, &m);
+        assert_eq!(
+            email.subject,
+            "Ada Lovelace lädt Sie in die Arbeitsgruppe „Kundenportal“ von Acme ein"
+        );
+        assert!(email.text.starts_with("Hallo Ann,\n\n"), "{}", email.text);
+        assert!(email.text.contains("http://x/accept#token=abc"));
+        let sms = render_invitation(Locale::De, Channel::Sms, &m).text;
+        assert!(sms.ends_with(m.link) && !sms.contains('\n'), "{sms}");
+    }
+
+    #[test]
+    fn every_language_keeps_texts_to_one_line_and_codes_and_links_in_them() {
+        let page = "http://127.0.0.1:8080/reset-password";
+        for &l in Locale::ALL {
+            for sms in [
+                render_sign_up_code(l, Channel::Sms, "048213", 15).text,
+                render_login_change_code(l, Channel::Sms, "048213", 15).text,
+                render_password_reset_code(l, Channel::Sms, "048213", 15, page).text,
+                render_password_replaced(l, Channel::Sms, true, page).text,
+                render_password_replaced(l, Channel::Sms, false, page).text,
+            ] {
+                assert!(
+                    !sms.contains('\n') && sms.chars().count() <= 160,
+                    "{l}: {sms}"
+                );
+            }
+            let email = render_password_reset_code(l, Channel::Email, "048213", 15, page);
+            assert!(
+                email.subject.contains("048213") && email.text.contains(page),
+                "{l}"
+            );
+            assert!(email.text.contains("\n\n    048213\n\n"), "{l}");
         }
     }
 }

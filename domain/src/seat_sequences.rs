@@ -213,6 +213,7 @@ impl Account {
                     .map(|n| format!("person{n}@client.example"))
                     .collect();
                 let req = BatchRequest {
+                    locale: None,
                     invitation_type: if *extranet {
                         UserType::Extranet
                     } else {
@@ -227,6 +228,7 @@ impl Account {
                     invitees: logins
                         .iter()
                         .map(|l| InviteeRequest {
+                            locale: None,
                             email: Some(l),
                             phone: None,
                             first_name: "Ann",

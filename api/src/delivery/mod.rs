@@ -16,6 +16,7 @@ use domain::delivery::{
     render_sign_up_code, InvitationMessage, Rendered, RETRIES,
 };
 use domain::enums::Channel;
+use domain::locale::Locale;
 use persistence::outbox::{self, Attempt, Claimed, Recorded};
 use persistence::Database;
 use serde_json::Value;
@@ -105,6 +106,11 @@ impl Deliveries {
         let p = &m.payload;
         let account = text(p, "account_name").unwrap_or_default();
         let inviter = text(p, "inviter_name").unwrap_or_default();
+        // Decided when the message was queued; a message queued before there were languages
+        // has none, and was English.
+        let locale = text(p, "locale")
+            .and_then(|l| Locale::parse(&l))
+            .unwrap_or_default();
         match p.get("kind").and_then(Value::as_str) {
             Some("invitation") => {
                 let sealed = text(p, "sealed_token").ok_or("the message has no token")?;
@@ -118,6 +124,7 @@ impl Deliveries {
                 let group = text(p, "workgroup_name");
                 let personal = text(p, "personal_message");
                 let rendered = render_invitation(
+                    locale,
                     m.channel,
                     &InvitationMessage {
                         account_name: &account,
@@ -141,17 +148,17 @@ impl Deliveries {
                 m,
                 "the code cannot be opened: the secret changed since the sign-up; sign up again",
                 domain::sign_up::CODE_TTL_MINUTES,
-                |code, minutes| render_sign_up_code(m.channel, code, minutes),
+                |code, minutes| render_sign_up_code(locale, m.channel, code, minutes),
             ),
             Some("login_change_code") => self.code_message(
                 m,
                 "the code cannot be opened: the secret changed since it was asked for; ask again",
                 domain::login_change::CODE_TTL_MINUTES,
-                |code, minutes| render_login_change_code(m.channel, code, minutes),
+                |code, minutes| render_login_change_code(locale, m.channel, code, minutes),
             ),
             Some("login_changed") => {
                 let new_login = text(p, "new_login").unwrap_or_default();
-                let rendered = render_login_changed(m.channel, &new_login);
+                let rendered = render_login_changed(locale, m.channel, &new_login);
                 Ok(Outgoing {
                     id: m.id,
                     to: m.recipient.clone(),
@@ -174,7 +181,9 @@ impl Deliveries {
                     m,
                     "the code cannot be opened: the secret changed since it was asked for; ask again",
                     domain::password_reset::CODE_TTL_MINUTES,
-                    |code, minutes| render_password_reset_code(m.channel, code, minutes, &page),
+                    |code, minutes| {
+                        render_password_reset_code(locale, m.channel, code, minutes, &page)
+                    },
                 )?;
                 outgoing.link = Some(page);
                 Ok(outgoing)
@@ -182,7 +191,7 @@ impl Deliveries {
             Some("password_replaced") => {
                 let reset = text(p, "how").as_deref() == Some("reset");
                 let page = format!("{}/reset-password", self.public_url);
-                let rendered = render_password_replaced(m.channel, reset, &page);
+                let rendered = render_password_replaced(locale, m.channel, reset, &page);
                 Ok(Outgoing {
                     id: m.id,
                     to: m.recipient.clone(),
@@ -194,7 +203,7 @@ impl Deliveries {
             }
             Some("membership_invitation") => {
                 let group = text(p, "workgroup_name").unwrap_or_default();
-                let rendered = render_membership_invitation(&account, &inviter, &group);
+                let rendered = render_membership_invitation(locale, &account, &inviter, &group);
                 Ok(Outgoing {
                     id: m.id,
                     to: m.recipient.clone(),

@@ -5,9 +5,9 @@
 //! (`EXTRANET_APP_URL`, as a link, when set). A frontend team can serve its own page instead:
 //! point `EXTRANET_PUBLIC_URL` at it.
 
-use crate::routes::pages::{asset, with_app_url, STYLE};
+use crate::routes::pages::{asset, localized, Page, I18N_SCRIPT, STYLE};
 use crate::state::AppState;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 
 const PAGE: &str = include_str!("../../web/accept.html");
 const SCRIPT: &str = include_str!("../../web/accept.js");
@@ -20,11 +20,14 @@ const SCRIPT: &str = include_str!("../../web/accept.js");
     responses((status = 200, description = "The page", content_type = "text/html", body = String))
 )]
 #[get("/accept")]
-pub async fn page(state: web::Data<AppState>) -> HttpResponse {
-    asset(
-        "text/html; charset=utf-8",
-        with_app_url(PAGE, state.app_url.as_deref()),
-    )
+pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    localized(PAGE, Page::Accept, &req, state.app_url.as_deref())
+}
+
+/// The pages' shared script (strings, language switcher).
+#[get("/accept/i18n.js")]
+pub async fn i18n() -> HttpResponse {
+    asset("text/javascript; charset=utf-8", I18N_SCRIPT)
 }
 
 /// The page's script.

@@ -13,6 +13,7 @@ use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
 use domain::account::{AccountChange, AccountChangeRequest, AccountSettings, DomainLists};
 use domain::enums::WhoCanInvite;
 use domain::error::FieldErrors;
+use domain::locale::{self, Locale};
 use domain::login::{Email, Login};
 use domain::names::PersonName;
 use domain::sign_up::{code_expiry, ConfirmationCode, SignUp, SignUpRequest, CODE_TTL_MINUTES};
@@ -67,6 +68,9 @@ pub struct SignUpBody {
     #[schema(example = "basic")]
     pub plan: Option<String>,
     pub admin: AdminBody,
+    /// The language of the code's message and of the new account's messages; the request's
+    /// `Accept-Language` when left out, else `en`.
+    pub locale: Option<Locale>,
 }
 
 /// The new account, its administrator, and a token acting as that administrator.
@@ -186,6 +190,7 @@ pub async fn sign_up(
         sealed_code: code.sealed,
         expires_at: code_expiry(now),
         client: state.limits.client(&req).to_string(),
+        locale: locale::for_sign_up(body.locale, crate::language::requested(&req)),
     };
     let quotas = state.account_limits.quotas;
     state
@@ -327,6 +332,9 @@ pub struct AccountPatch {
     pub external_domains: Option<Option<ExternalDomainsBody>>,
     #[schema(schema_with = ttl_hours)]
     pub invitation_ttl_hours: Option<i64>,
+    /// The language of the account's messages (an invitation's own, or the person's choice,
+    /// comes first).
+    pub locale: Option<Locale>,
 }
 
 fn ttl_hours() -> Field {
@@ -375,6 +383,7 @@ pub async fn patch_account(
         who_can_invite: body.who_can_invite,
         external_domains: domains,
         invitation_ttl_hours: body.invitation_ttl_hours,
+        locale: body.locale,
     })?;
     let account = state
         .write(move |db| persistence::accounts::update_account(db, &user, change, now))

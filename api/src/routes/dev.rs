@@ -11,9 +11,9 @@
 use crate::dev::{DevInbox, KEPT};
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
-use crate::routes::pages::{asset, STYLE};
+use crate::routes::pages::{asset, localized, Page, I18N_SCRIPT, STYLE};
 use crate::state::AppState;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use domain::error::FieldError;
 use domain::DomainError;
 use serde::Deserialize;
@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(clock)
         .service(advance_clock)
         .service(page)
+        .service(i18n)
         .service(script)
         .service(style);
 }
@@ -119,9 +120,14 @@ async fn advance_clock(
 }
 
 #[get("/dev/inbox")]
-async fn page(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     inbox(&state)?;
-    Ok(asset("text/html; charset=utf-8", PAGE))
+    Ok(localized(PAGE, Page::DevInbox, &req, None))
+}
+
+#[get("/dev/inbox/i18n.js")]
+async fn i18n() -> HttpResponse {
+    asset("text/javascript; charset=utf-8", I18N_SCRIPT)
 }
 
 #[get("/dev/inbox/dev-inbox.js")]

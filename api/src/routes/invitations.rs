@@ -20,6 +20,7 @@ use domain::ids::{InvitationId, WorkgroupId};
 use domain::invitation::{
     Batch, BatchRequest, InviteeRequest, WorkgroupRequest, MAX_INVITEES, MAX_MESSAGE_CHARS,
 };
+use domain::locale::Locale;
 use domain::login::Email;
 use domain::names::PersonName;
 use domain::scope::Disclosure;
@@ -44,6 +45,9 @@ pub struct InviteeBody {
     #[serde(default)]
     #[schema(schema_with = lee, required = true)]
     pub last_name: String,
+    /// The language of this invitee's message, over the batch's `locale`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<Locale>,
 }
 
 fn invitee_email() -> Field {
@@ -90,6 +94,10 @@ pub struct InvitationBatchBody {
     pub message: Option<String>,
     #[schema(schema_with = invitees)]
     pub invitees: Vec<InviteeBody>,
+    /// The language of the invitations' messages (each invitee's own `locale` wins); the
+    /// account's `locale` when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<Locale>,
     /// Check everything and answer as if created, but write and send nothing.
     #[serde(default)]
     pub dry_run: bool,
@@ -256,8 +264,10 @@ pub async fn create_invitations(
                 phone: i.phone.as_deref(),
                 first_name: &i.first_name,
                 last_name: &i.last_name,
+                locale: i.locale,
             })
             .collect(),
+        locale: body.locale,
     });
     let batch = one_workgroup(&body, parsed).map_err(|e| e.rows_under(INVITEES))?;
     let limits = state.account_limits.clone();

@@ -13,6 +13,7 @@ use crate::views::{InvitationView, UserView};
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use domain::enums::{InvitationStatus, UserType, WorkgroupKind};
+use domain::locale::Locale;
 use domain::names::PersonName;
 use domain::password::Password;
 use domain::sign_up::ExistingProfile;
@@ -78,6 +79,9 @@ pub struct LookupView {
     /// Whether the login already has a network profile: the page then asks for that
     /// profile's password rather than a new one.
     pub profile_exists: bool,
+    /// The language the invitation's message was written in (the invitation's, else the
+    /// account's): the accept page continues in it.
+    pub locale: Locale,
 }
 
 /// What an invitation link leads to: account, workgroup, inviter, invitee, expiry (public).
@@ -139,6 +143,7 @@ pub async fn lookup_invitation(
             last_name: found.inviter_last_name.clone(),
         },
         profile_exists: found.profile_exists,
+        locale: found.locale,
     }))
 }
 

@@ -79,6 +79,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(api_tokens::revoke_api_token)
         .service(audit::list_audit_events)
         .service(network::get_profile)
+        .service(network::patch_profile)
         .service(network::request_login_change)
         .service(network::confirm_login_change)
         .service(passwords::change_password)

@@ -12,7 +12,8 @@ use crate::reads::Bound;
 use crate::responses::*;
 use crate::state::AppState;
 use crate::views::ProfileView;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use domain::locale::Locale;
 use domain::login::Email;
 use domain::login_change::{code_expiry, parse_new_login, CODE_TTL_MINUTES};
 use domain::sign_up::ConfirmationCode;
@@ -40,6 +41,51 @@ pub async fn get_profile(
         persistence::identities::profile(db, identity)
     })
     .await?;
+    Ok(web::Json(ProfileView::from(&profile)))
+}
+
+/// What the person changes of their profile: only the fields given change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfilePatch {
+    /// The language of the person's messages (invitations to workgroups, login and password
+    /// notices, reset codes), over their accounts'; `null` takes the choice back.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<Locale>, nullable)]
+    pub locale: Option<Option<Locale>>,
+}
+
+/// Change the caller's network profile: the language of their messages.
+#[utoipa::path(
+    tag = "network",
+    request_body(content = ProfilePatch, example = json!({"locale": "de"})),
+    responses(
+        (status = 200, description = "The profile after the change", body = ProfileView),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 408, response = RequestTimeout),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+    )
+)]
+#[patch("/v1/network/profile")]
+pub async fn patch_profile(
+    state: web::Data<AppState>,
+    Caller(actor): Caller,
+    JsonBody(body): JsonBody<ProfilePatch>,
+) -> Result<web::Json<ProfileView>, ApiError> {
+    let now = state.clock.now();
+    let identity = actor.identity_id();
+    let profile = state
+        .write(move |db| {
+            if let Some(locale) = body.locale {
+                persistence::identities::set_profile_locale(db, identity, locale, now)?;
+            }
+            persistence::identities::profile(db, identity)
+        })
+        .await?;
     Ok(web::Json(ProfileView::from(&profile)))
 }
 
@@ -141,6 +187,7 @@ pub async fn request_login_change(
         sealed_code: code.sealed,
         expires_at: code_expiry(now),
         client: state.limits.client(&req).to_string(),
+        request_locale: crate::language::requested(&req),
     };
     let quotas = state.account_limits.quotas;
     state
@@ -214,9 +261,10 @@ pub async fn confirm_login_change(
         .code_hash(&code_binding(identity), code.as_str())
         .map_err(ApiError::internal)?;
     let client = state.limits.client(&req).to_string();
+    let asked = crate::language::requested(&req);
     let profile = state
         .write(move |db| {
-            persistence::login_changes::confirm(db, identity, &code_hash, &client, now)?;
+            persistence::login_changes::confirm(db, identity, &code_hash, &client, asked, now)?;
             persistence::identities::profile(db, identity)
         })
         .await?;

@@ -62,6 +62,7 @@ pub struct PasswordChangeBody {
 )]
 #[post("/v1/network/profile/password")]
 pub async fn change_password(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: SessionCaller,
     JsonBody(body): JsonBody<PasswordChangeBody>,
@@ -86,9 +87,10 @@ pub async fn change_password(
         return Err(DomainError::WrongCurrentPassword.into());
     }
     let new_hash = state.passwords.hash(&new).await?;
+    let asked = crate::language::requested(&req);
     state
         .write(move |db| {
-            persistence::passwords::change(db, identity, session, checked, new_hash, now)
+            persistence::passwords::change(db, identity, session, checked, new_hash, asked, now)
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -175,6 +177,7 @@ pub async fn request_password_reset(
         sealed_code: code.sealed,
         expires_at: code_expiry(now),
         client: state.limits.client(&req).to_string(),
+        request_locale: crate::language::requested(&req),
     };
     let quotas = state.account_limits.quotas;
     state
@@ -263,9 +266,12 @@ pub async fn confirm_password_reset(
         .map_err(ApiError::internal)?;
     let new_hash = state.passwords.hash(&password).await?;
     let client = state.limits.client(&req).to_string();
+    let asked = crate::language::requested(&req);
     let identity = state
         .write(move |db| {
-            persistence::passwords::confirm_reset(db, &login, &code_hash, new_hash, &client, now)
+            persistence::passwords::confirm_reset(
+                db, &login, &code_hash, new_hash, &client, asked, now,
+            )
         })
         .await?;
     state

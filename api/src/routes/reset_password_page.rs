@@ -4,9 +4,9 @@
 //! a reset code's message (`{EXTRANET_PUBLIC_URL}/reset-password#login=…`) opens it at the
 //! code; once done it says where to sign in (`EXTRANET_APP_URL`, as a link, when set).
 
-use crate::routes::pages::{asset, with_app_url, STYLE};
+use crate::routes::pages::{asset, localized, Page, I18N_SCRIPT, STYLE};
 use crate::state::AppState;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 
 const PAGE: &str = include_str!("../../web/reset-password.html");
 const SCRIPT: &str = include_str!("../../web/reset-password.js");
@@ -20,11 +20,14 @@ const SCRIPT: &str = include_str!("../../web/reset-password.js");
     responses((status = 200, description = "The page", content_type = "text/html", body = String))
 )]
 #[get("/reset-password")]
-pub async fn page(state: web::Data<AppState>) -> HttpResponse {
-    asset(
-        "text/html; charset=utf-8",
-        with_app_url(PAGE, state.app_url.as_deref()),
-    )
+pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    localized(PAGE, Page::ResetPassword, &req, state.app_url.as_deref())
+}
+
+/// The pages' shared script (strings, language switcher).
+#[get("/reset-password/i18n.js")]
+pub async fn i18n() -> HttpResponse {
+    asset("text/javascript; charset=utf-8", I18N_SCRIPT)
 }
 
 /// The page's script.

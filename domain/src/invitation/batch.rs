@@ -8,6 +8,7 @@ use crate::account::AccountSettings;
 use crate::enums::{UserType, WorkgroupKind};
 use crate::error::{DomainError, FieldError, FieldErrors};
 use crate::ids::WorkgroupId;
+use crate::locale::Locale;
 use crate::login::Login;
 use crate::names::PersonName;
 use crate::seats::Seats;
@@ -25,6 +26,8 @@ pub struct InviteeRequest<'a> {
     pub phone: Option<&'a str>,
     pub first_name: &'a str,
     pub last_name: &'a str,
+    /// The language of this invitee's message, over the batch's.
+    pub locale: Option<Locale>,
 }
 
 /// Where the client asked the invitees to go: into the account only, an existing workgroup,
@@ -43,6 +46,8 @@ pub struct BatchRequest<'a> {
     pub workgroup: WorkgroupRequest<'a>,
     pub message: Option<&'a str>,
     pub invitees: Vec<InviteeRequest<'a>>,
+    /// The language of the batch's messages (an invitee's own wins; else the account's).
+    pub locale: Option<Locale>,
 }
 
 /// One invitee, checked.
@@ -51,6 +56,9 @@ pub struct Invitee {
     pub login: Login,
     pub first_name: PersonName,
     pub last_name: PersonName,
+    /// The invitation's own language: the invitee's, else the batch's (`None`: the account's,
+    /// whatever it is when the message is written).
+    pub locale: Option<Locale>,
 }
 
 /// Where the invitees go.
@@ -126,7 +134,7 @@ impl Batch {
             if let Some(login) = &login {
                 let earlier = invitees
                     .iter()
-                    .position(|(_, l, _, _): &(usize, Login, _, _)| l == login);
+                    .position(|(_, l, _, _, _): &(usize, Login, _, _, _)| l == login);
                 if let Some(j) = earlier.map(|k| invitees[k].0) {
                     errors.push(
                         FieldError::new(
@@ -139,7 +147,7 @@ impl Batch {
                 }
             }
             if let (Some(login), Some(first), Some(last)) = (login, first, last) {
-                invitees.push((i, login, first, last));
+                invitees.push((i, login, first, last, row.locale.or(req.locale)));
             }
         }
         errors.finish()?;
@@ -152,10 +160,11 @@ impl Batch {
             message,
             invitees: invitees
                 .into_iter()
-                .map(|(_, login, first_name, last_name)| Invitee {
+                .map(|(_, login, first_name, last_name, locale)| Invitee {
                     login,
                     first_name,
                     last_name,
+                    locale,
                 })
                 .collect(),
         })
@@ -264,6 +273,7 @@ mod tests {
 
     fn invitee<'a>(email: &'a str) -> InviteeRequest<'a> {
         InviteeRequest {
+            locale: None,
             email: Some(email),
             phone: None,
             first_name: "Ann",
@@ -273,6 +283,7 @@ mod tests {
 
     fn batch(invitees: Vec<InviteeRequest<'_>>) -> Batch {
         Batch::parse(&BatchRequest {
+            locale: None,
             invitation_type: UserType::Extranet,
             workgroup: WorkgroupRequest::Existing(group()),
             message: None,
@@ -298,12 +309,14 @@ mod tests {
     #[test]
     fn a_batch_names_every_bad_row() {
         let err = Batch::parse(&BatchRequest {
+            locale: None,
             invitation_type: UserType::Extranet,
             workgroup: WorkgroupRequest::None,
             message: Some(&"x".repeat(2001)),
             invitees: vec![
                 invitee("ann@client.example"),
                 InviteeRequest {
+                    locale: None,
                     email: None,
                     phone: Some("12"),
                     first_name: "",
@@ -334,6 +347,7 @@ mod tests {
     #[test]
     fn batch_sizes_are_bounded() {
         let none = Batch::parse(&BatchRequest {
+            locale: None,
             invitation_type: UserType::Intranet,
             workgroup: WorkgroupRequest::None,
             message: None,
@@ -342,6 +356,7 @@ mod tests {
         assert_eq!(none.unwrap_err().field_errors()[0].code, "batch_size");
         let emails: Vec<String> = (0..101).map(|i| format!("p{i}@client.example")).collect();
         let many = Batch::parse(&BatchRequest {
+            locale: None,
             invitation_type: UserType::Intranet,
             workgroup: WorkgroupRequest::None,
             message: None,
@@ -353,6 +368,7 @@ mod tests {
     #[test]
     fn a_workgroup_made_inside_an_extranet_invitation_allows_external_users() {
         let b = Batch::parse(&BatchRequest {
+            locale: None,
             invitation_type: UserType::Extranet,
             workgroup: WorkgroupRequest::New {
                 name: "Client site",

@@ -14,6 +14,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         active_webhooks -> Integer,
+        locale -> Text,
     }
 }
 
@@ -37,6 +38,7 @@ diesel::table! {
         last_name -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        locale -> Nullable<Text>,
     }
 }
 
@@ -125,6 +127,7 @@ diesel::table! {
         delivery_attempts -> Integer,
         delivery_error -> Nullable<Text>,
         delivery_next_at -> Nullable<Timestamp>,
+        locale -> Nullable<Text>,
     }
 }
 
@@ -142,6 +145,7 @@ diesel::table! {
         expires_at -> Timestamp,
         confirmed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        locale -> Text,
     }
 }
 

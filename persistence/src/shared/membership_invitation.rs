@@ -8,12 +8,14 @@ use crate::base::keys::Key;
 use crate::shared::audit::{self, AuditEvent};
 use crate::tables::memberships::{insert_membership, NewMembership};
 use crate::tables::outbox::{self, membership_message, Inviter};
+use crate::tables::users::chosen_locale;
 use crate::tables::workgroups::WorkgroupRecord;
 use chrono::{DateTime, Utc};
 use domain::access::AccountUser;
 use domain::audit::AuditAction;
 use domain::enums::{Channel, MembershipStatus, Role};
 use domain::ids::UserId;
+use domain::locale;
 use serde_json::json;
 
 /// One user asked into one workgroup by `actor`.
@@ -49,9 +51,15 @@ impl MembershipInvitation<'_> {
         )?;
         if self.status == MembershipStatus::Invited {
             if let Some((inviter, channel, address)) = notice {
+                // The person's language, else the account's (the inviter's browser has no say).
+                let locale = locale::for_person(
+                    chosen_locale(conn, self.user)?,
+                    Some(inviter.account.settings.locale),
+                    None,
+                );
                 outbox::enqueue(
                     conn,
-                    &membership_message(inviter, self.group, channel, address),
+                    &membership_message(inviter, self.group, channel, address, locale),
                     now,
                 )?;
             }

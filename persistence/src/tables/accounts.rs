@@ -13,6 +13,7 @@ use domain::account::{AccountSettings, ExternalDomains};
 use domain::enums::InvitationStatus;
 use domain::enums::WhoCanInvite;
 use domain::ids::{AccountId, UserId};
+use domain::locale::Locale;
 use domain::plan::{Plan, Plans};
 use domain::seats::Seats;
 use domain::DomainError;
@@ -62,6 +63,7 @@ struct AccountRow {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     active_webhooks: i32,
+    locale: String,
 }
 
 /// How `external_domains` is stored: a mode and a comma-separated list.
@@ -96,6 +98,7 @@ impl TryFrom<(AccountRow, SeatsRow)> for AccountRecord {
                 who_can_invite: parse_word(&r.who_can_invite, WhoCanInvite::parse)?,
                 external_domains,
                 invitation_ttl_hours: to_count(r.invitation_ttl_hours),
+                locale: parse_word(&r.locale, Locale::parse)?,
             },
             name: r.name,
             plan: r.plan,
@@ -179,19 +182,25 @@ pub(crate) fn account_unless_overdue(
     Ok(Some(((row, seats).try_into()?, format!("{first} {last}"))))
 }
 
-/// The account's name alone.
-pub(crate) fn account_name(conn: &mut DbConnection, id: AccountId) -> Result<String, StoreError> {
-    Ok(accounts::table
+/// The account's name and the language of its messages.
+pub(crate) fn name_and_locale(
+    conn: &mut DbConnection,
+    id: AccountId,
+) -> Result<(String, Locale), StoreError> {
+    let (name, locale) = accounts::table
         .find(id.key())
-        .select(accounts::name)
-        .first(conn)?)
+        .select((accounts::name, accounts::locale))
+        .first::<(String, String)>(conn)?;
+    Ok((name, parse_word(&locale, Locale::parse)?))
 }
 
-/// Writes a new account on `plan` whose first user (its administrator) holds one seat.
+/// Writes a new account on `plan`, its messages in `locale`, whose first user (its
+/// administrator) holds one seat.
 pub(crate) fn insert_account(
     conn: &mut DbConnection,
     name: &str,
     plan: &Plan,
+    locale: Locale,
     now: DateTime<Utc>,
 ) -> Result<AccountId, StoreError> {
     let id = AccountId(Uuid::now_v7());
@@ -201,6 +210,7 @@ pub(crate) fn insert_account(
             accounts::id.eq(id.key()),
             accounts::name.eq(name),
             accounts::plan.eq(&plan.name),
+            accounts::locale.eq(locale.as_str()),
             accounts::created_at.eq(at),
             accounts::updated_at.eq(at),
         ))
@@ -264,6 +274,7 @@ pub(crate) fn update_settings(
             accounts::external_domains.eq(&domains),
             accounts::invitation_ttl_hours
                 .eq(i32::try_from(settings.invitation_ttl_hours).unwrap_or(i32::MAX)),
+            accounts::locale.eq(settings.locale.as_str()),
             accounts::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)?;

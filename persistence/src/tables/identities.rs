@@ -3,11 +3,12 @@
 
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
-use crate::base::keys::{parse_id, Key};
+use crate::base::keys::{parse_id, parse_word, Key};
 use crate::base::schema::identities;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use domain::ids::IdentityId;
+use domain::locale::Locale;
 use domain::login::{Email, Login, Phone};
 use domain::login_change::ProfileLogins;
 use domain::DomainError;
@@ -157,6 +158,7 @@ pub(crate) struct ProfileRow {
     pub first_name: String,
     pub last_name: String,
     pub created_at: chrono::NaiveDateTime,
+    pub locale: Option<String>,
 }
 
 /// A profile as its owner reads it, if it exists.
@@ -169,6 +171,36 @@ pub(crate) fn profile_of(
         .select(ProfileRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// The language a profile's person chose for their messages, if they did.
+pub(crate) fn locale_of(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+) -> Result<Option<Locale>, StoreError> {
+    let chosen: Option<String> = identities::table
+        .find(identity.key())
+        .select(identities::locale)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten();
+    chosen.map(|l| parse_word(&l, Locale::parse)).transpose()
+}
+
+/// Writes the language a profile's person chose (`None`: no choice, the account's).
+pub(crate) fn set_locale(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    locale: Option<Locale>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::update(identities::table.find(identity.key()))
+        .set((
+            identities::locale.eq(locale.map(Locale::as_str)),
+            identities::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// A profile's password hash, if the profile exists.

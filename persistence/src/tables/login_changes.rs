@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
 use domain::ids::IdentityId;
+use domain::locale::Locale;
 use domain::login::Login;
 use uuid::Uuid;
 
@@ -24,6 +25,8 @@ pub struct NewLoginChange {
     pub expires_at: DateTime<Utc>,
     /// The client address it came from (its budget of codes).
     pub client: String,
+    /// The language the request asked for (`Accept-Language`), if one of ours.
+    pub request_locale: Option<Locale>,
 }
 
 #[derive(Queryable, Selectable)]

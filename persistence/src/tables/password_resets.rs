@@ -9,6 +9,7 @@ use crate::base::schema::password_resets;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::ids::IdentityId;
+use domain::locale::Locale;
 use domain::login::Login;
 use domain::password_reset::PendingReset;
 use uuid::Uuid;
@@ -24,6 +25,8 @@ pub struct NewPasswordReset {
     pub expires_at: DateTime<Utc>,
     /// The client address it came from (its budget of codes).
     pub client: String,
+    /// The language the request asked for (`Accept-Language`), if one of ours.
+    pub request_locale: Option<Locale>,
 }
 
 /// Writes a reset of `identity` waiting for the code sent to `new.login`.

@@ -9,6 +9,7 @@ use crate::base::schema::sign_ups;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::ids::IdentityId;
+use domain::locale::Locale;
 use domain::login::Login;
 use uuid::Uuid;
 
@@ -30,6 +31,8 @@ pub struct NewSignUp {
     pub expires_at: DateTime<Utc>,
     /// The client address it came from (its budget of codes).
     pub client: String,
+    /// The language of its code, and of the new account's messages.
+    pub locale: Locale,
 }
 
 /// Writes a waiting sign-up.
@@ -51,6 +54,7 @@ pub(crate) fn insert_sign_up(
             sign_ups::identity_id.eq(new.proved_profile.map(|i| i.key())),
             sign_ups::expires_at.eq(new.expires_at.naive_utc()),
             sign_ups::created_at.eq(now.naive_utc()),
+            sign_ups::locale.eq(new.locale.as_str()),
         ))
         .execute(conn)?;
     Ok(())
@@ -68,6 +72,7 @@ pub(crate) struct SignUpRow {
     pub identity_id: Option<String>,
     pub expires_at: NaiveDateTime,
     pub confirmed_at: Option<NaiveDateTime>,
+    pub locale: String,
 }
 
 /// The latest sign-up of `login` whose code hashes to `code_hash`.

@@ -4,11 +4,14 @@
 use crate::base::db::Database;
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_word, utc};
-use crate::tables::identities::{credentials_of, password_hash_of, profile_of, Credentials};
+use crate::tables::identities::{
+    credentials_of, password_hash_of, profile_of, set_locale, Credentials,
+};
 use crate::tables::users;
 use chrono::{DateTime, Utc};
 use domain::enums::{UserStatus, UserType};
 use domain::ids::{AccountId, IdentityId, UserId};
+use domain::locale::Locale;
 use domain::login::Login;
 use domain::DomainError;
 
@@ -22,6 +25,8 @@ pub struct ProfileRecord {
     pub last_name: String,
     pub created_at: DateTime<Utc>,
     pub memberships: Vec<ProfileAccount>,
+    /// The language the person chose for their messages (`None`: not chosen).
+    pub locale: Option<Locale>,
 }
 
 /// One account a profile belongs to.
@@ -79,8 +84,24 @@ pub fn profile(db: &Database, identity_id: IdentityId) -> Result<ProfileRecord, 
             last_name: row.last_name,
             created_at: utc(row.created_at),
             memberships,
+            locale: row
+                .locale
+                .as_deref()
+                .map(|l| parse_word(l, Locale::parse))
+                .transpose()?,
         })
     })
+}
+
+/// Writes the language the person chose for their messages (`None`: none, their accounts'
+/// again).
+pub fn set_profile_locale(
+    db: &Database,
+    identity_id: IdentityId,
+    locale: Option<Locale>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    db.write(move |conn| set_locale(conn, identity_id, locale, now))
 }
 
 /// The password hash of a profile, to check its owner's current password.

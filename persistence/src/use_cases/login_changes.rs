@@ -12,7 +12,7 @@ use crate::shared::audit::{self, AuditEvent};
 use crate::shared::tx;
 use crate::tables::accounts::bump_logins_version;
 use crate::tables::code_attempts;
-use crate::tables::identities::{credentials_of, logins_of, set_login};
+use crate::tables::identities::{credentials_of, locale_of, logins_of, set_login};
 use crate::tables::invitations;
 pub use crate::tables::login_changes::NewLoginChange;
 use crate::tables::login_changes::{
@@ -27,6 +27,7 @@ use domain::code_attempts::AttemptCounter;
 use domain::enums::UserStatus;
 use domain::ids::{AccountId, IdentityId, UserId};
 use domain::known_logins::follows_login_changes;
+use domain::locale::{self, Locale};
 use domain::login::Login;
 use domain::login_change::{
     decide_login_change_confirmation, decide_login_change_request, PendingChange, ProfileLogins,
@@ -84,6 +85,8 @@ pub fn request(
             now,
         )?;
         insert_login_change(conn, &new, now)?;
+        let locale =
+            locale::for_person(locale_of(conn, new.identity_id)?, None, new.request_locale);
         let message = NewMessage {
             id: Uuid::now_v7(),
             account_id: None,
@@ -91,6 +94,7 @@ pub fn request(
             recipient: new.new_login.as_str().to_owned(),
             payload: json!({
                 "kind": "login_change_code",
+                "locale": locale,
                 "sealed_token": new.sealed_code,
                 "expires_in_minutes": CODE_TTL_MINUTES,
             }),
@@ -108,6 +112,7 @@ pub fn confirm(
     identity: IdentityId,
     code_hash: &str,
     client: &str,
+    request_locale: Option<Locale>,
     now: DateTime<Utc>,
 ) -> Result<ProfileLogins, StoreError> {
     let code_hash = code_hash.to_owned();
@@ -138,7 +143,7 @@ pub fn confirm(
             (Ok(()), Some(login)) => {
                 code_attempts::succeeded(conn, &attempts)?;
                 end_waiting_changes(conn, identity, now)?;
-                let logins = switch(conn, identity, &login, now)?;
+                let logins = switch(conn, identity, &login, request_locale, now)?;
                 bump_logins_version(conn, &accounts)?;
                 Ok(Ok(logins))
             }
@@ -169,6 +174,7 @@ fn switch(
     conn: &mut DbConnection,
     identity: IdentityId,
     login: &Login,
+    request_locale: Option<Locale>,
     now: DateTime<Utc>,
 ) -> Result<ProfileLogins, StoreError> {
     let before = logins_of(conn, identity)?;
@@ -181,6 +187,7 @@ fn switch(
             recipient: old.as_str().to_owned(),
             payload: json!({
                 "kind": "login_changed",
+                "locale": locale::for_person(locale_of(conn, identity)?, None, request_locale),
                 "old_login": before.replaced_by(login),
                 "new_login": login.as_str(),
             }),

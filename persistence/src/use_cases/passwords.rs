@@ -9,7 +9,7 @@ use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
 use crate::tables::code_attempts;
 use crate::tables::identities::set_password_hash;
-use crate::tables::identities::{credentials_of, logins_of_locked, password_hash_of};
+use crate::tables::identities::{credentials_of, locale_of, logins_of_locked, password_hash_of};
 use crate::tables::outbox::{self, NewMessage};
 pub use crate::tables::password_resets::NewPasswordReset;
 use crate::tables::password_resets::{self, delete_dead, spend_all, with_code};
@@ -18,6 +18,7 @@ use crate::tables::sessions;
 use chrono::{DateTime, Utc};
 use domain::code_attempts::AttemptCounter;
 use domain::ids::{IdentityId, SessionId};
+use domain::locale::{self, Locale};
 use domain::login::Login;
 use domain::password_reset::{
     decide_password_change, decide_password_reset_confirmation, decide_reset_request, notice_to,
@@ -32,13 +33,15 @@ use uuid::Uuid;
 /// current password was verified against (by the HTTP layer, off the transaction), `new_hash`
 /// the new password's. Refused when the session ended meanwhile (401) or the password changed
 /// since it was checked (403 `wrong_current_password`). Every other session ends; each login
-/// is told.
+/// is told, in their language, else the one `request_locale` (the request's) names.
+#[allow(clippy::too_many_arguments)]
 pub fn change(
     db: &Database,
     identity: IdentityId,
     current: SessionId,
     checked_hash: String,
     new_hash: String,
+    request_locale: Option<Locale>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     db.write(move |conn| {
@@ -54,6 +57,7 @@ pub fn change(
             &new_hash,
             PasswordReplaced::Changed { current },
             &logins,
+            request_locale,
             now,
         )
     })
@@ -89,6 +93,9 @@ pub fn request_reset(
             return Ok(());
         };
         password_resets::insert(conn, identity, &new, now)?;
+        // The profile's language, else the asker's: a stranger's header only picks among our
+        // fixed texts.
+        let locale = locale::for_person(locale_of(conn, identity)?, None, new.request_locale);
         let message = NewMessage {
             id: Uuid::now_v7(),
             account_id: None,
@@ -96,6 +103,7 @@ pub fn request_reset(
             recipient: new.login.as_str().to_owned(),
             payload: json!({
                 "kind": "password_reset_code",
+                "locale": locale,
                 "sealed_token": new.sealed_code,
                 "login": new.login.as_str(),
                 "expires_in_minutes": CODE_TTL_MINUTES,
@@ -117,6 +125,7 @@ pub fn confirm_reset(
     code_hash: &str,
     new_hash: String,
     client: &str,
+    request_locale: Option<Locale>,
     now: DateTime<Utc>,
 ) -> Result<IdentityId, StoreError> {
     let (login, code_hash) = (login.clone(), code_hash.to_owned());
@@ -153,6 +162,7 @@ pub fn confirm_reset(
                     &new_hash,
                     PasswordReplaced::Reset,
                     &logins,
+                    request_locale,
                     now,
                 )?;
                 Ok(Ok(identity))
@@ -167,16 +177,19 @@ pub fn confirm_reset(
     .map_err(StoreError::from)
 }
 
-/// Writes the new hash, ends the sessions the way of replacing it ends, and tells each login.
+/// Writes the new hash, ends the sessions the way of replacing it ends, and tells each login
+/// (in the profile's language, else the request's).
 fn replace(
     conn: &mut DbConnection,
     identity: IdentityId,
     new_hash: &str,
     how: PasswordReplaced,
     logins: &domain::login_change::ProfileLogins,
+    request_locale: Option<Locale>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     set_password_hash(conn, identity, new_hash, now)?;
+    let locale = locale::for_person(locale_of(conn, identity)?, None, request_locale);
     let (kept, why) = sessions_ended_by(how);
     sessions::end_of_identity(conn, identity, kept, why, now)?;
     for login in notice_to(logins) {
@@ -185,7 +198,7 @@ fn replace(
             account_id: None,
             channel: login.channel(),
             recipient: login.as_str().to_owned(),
-            payload: json!({"kind": "password_replaced", "how": how.as_str()}),
+            payload: json!({"kind": "password_replaced", "how": how.as_str(), "locale": locale}),
         };
         outbox::enqueue(conn, &message, now)?;
     }

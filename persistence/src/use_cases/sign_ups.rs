@@ -3,7 +3,7 @@
 
 use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
-use crate::base::keys::{parse_opt_id, utc, Key};
+use crate::base::keys::{parse_opt_id, parse_word, utc, Key};
 use crate::shared::audit::{self, AuditEvent};
 use crate::tables::accounts::{account_by_id, insert_account, AccountRecord};
 use crate::tables::code_attempts;
@@ -18,6 +18,7 @@ use domain::audit::AuditAction;
 use domain::code_attempts::AttemptCounter;
 use domain::enums::UserType;
 use domain::ids::IdentityId;
+use domain::locale::Locale;
 use domain::login::Login;
 use domain::plan::{Plan, Plans};
 use domain::sending::{CodePurpose, Sending, SendingQuotas};
@@ -48,7 +49,8 @@ pub fn start(
             now,
         )?;
         insert_sign_up(conn, &new, now)?;
-        let message = sign_up_code_message(&new.login, &new.sealed_code, CODE_TTL_MINUTES);
+        let message =
+            sign_up_code_message(&new.login, &new.sealed_code, CODE_TTL_MINUTES, new.locale);
         outbox::enqueue(conn, &message, now)
     })
 }
@@ -139,19 +141,21 @@ fn create_from(
     let plan = plans
         .choose(&row.plan)
         .unwrap_or_else(|_| plans.default_plan());
-    create_account(conn, &row.account_name, plan, identity_id, now)
+    let locale = parse_word(&row.locale, Locale::parse)?;
+    create_account(conn, &row.account_name, plan, locale, identity_id, now)
 }
 
-/// Creates the account and its first administrator (an active intranet user holding one
-/// seat) on `identity_id`'s profile.
+/// Creates the account (its messages in `locale`) and its first administrator (an active
+/// intranet user holding one seat) on `identity_id`'s profile.
 fn create_account(
     conn: &mut DbConnection,
     name: &str,
     plan: &Plan,
+    locale: Locale,
     identity_id: IdentityId,
     now: DateTime<Utc>,
 ) -> Result<(AccountRecord, UserRecord), StoreError> {
-    let account_id = insert_account(conn, name, plan, now)?;
+    let account_id = insert_account(conn, name, plan, locale, now)?;
     let user_id = insert_user(
         conn,
         &NewUser {

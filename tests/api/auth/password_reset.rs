@@ -11,6 +11,7 @@ use crate::support::requests::refresh;
 use chrono::Duration;
 use domain::delivery::render_password_reset_code;
 use domain::enums::Channel;
+use domain::locale::Locale;
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
@@ -292,7 +293,7 @@ async fn a_reset_message_carries_no_text_the_requester_chose() {
     // Exactly our words: the code, the product, the page on this server for that login.
     let public_url = api::config::RawConfig::default().public_url;
     let page = format!("{public_url}/reset-password#login=ada@acme.example");
-    let ours = render_password_reset_code(Channel::Email, &code, 15, &page);
+    let ours = render_password_reset_code(Locale::En, Channel::Email, &code, 15, &page);
     let body = sent[0]["body"].as_str().unwrap().replace("\r\n", "\n");
     assert_eq!(body.trim_end(), ours.text.trim_end());
     let all = sent[0].to_string();

@@ -196,8 +196,16 @@ async fn the_pages_link_to_the_app_when_its_address_is_set_and_say_so_when_not()
             "{page}: {html}"
         );
     }
-    // Each page's script says what to do either way.
-    for script in ["/accept/accept.js", "/reset-password/reset-password.js"] {
+    // Each page's script says what to do either way, in the words the page carries (its
+    // strings, from the catalogue).
+    for (page, script, words) in [
+        ("/accept", "/accept/accept.js", "accept-no-app"),
+        (
+            "/reset-password",
+            "/reset-password/reset-password.js",
+            "reset-no-app",
+        ),
+    ] {
         let js = unset
             .call(Method::GET, script, None, None)
             .await
@@ -205,8 +213,15 @@ async fn the_pages_link_to_the_app_when_its_address_is_set_and_say_so_when_not()
             .await
             .unwrap();
         assert!(
-            js.contains("extranet-app-url") && js.contains("does not know the address"),
+            js.contains("extranet-app-url") && js.contains(words),
             "{script}"
         );
+        let html = unset
+            .call(Method::GET, page, None, None)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("does not know the address"), "{page}");
     }
 }

@@ -9,13 +9,16 @@ use diesel::prelude::*;
 use domain::enums::{DeliveryState, InvitationStatus, UserStatus, UserType};
 use domain::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use domain::invitation::{effective_status, InvitationFacts};
+use domain::locale::Locale;
 use domain::login::{Email, Login, Phone};
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use uuid::Uuid;
 
 pub(crate) mod listing;
+mod resource;
+
+pub(crate) use resource::event_resource;
 
 /// A fresh invitation token, as the storage may keep it: its SHA-256 (to find the invitation
 /// by) and the token sealed for the outbox (to put in the message). Never the token itself.
@@ -50,6 +53,9 @@ pub struct InvitationRecord {
     /// What became of its current message (`None`: unknown, older than the record).
     #[serde(default)]
     pub delivery: Option<DeliveryRecord>,
+    /// The language of its messages (`None`: the account's).
+    #[serde(default)]
+    pub locale: Option<Locale>,
 }
 
 /// What became of an invitation's message, as the delivery worker last recorded it.
@@ -126,6 +132,7 @@ pub(crate) struct InvitationRow {
     delivery_attempts: i32,
     delivery_error: Option<String>,
     delivery_next_at: Option<NaiveDateTime>,
+    locale: Option<String>,
 }
 
 impl InvitationRow {
@@ -152,6 +159,11 @@ impl InvitationRow {
             last_sent_at: utc(self.last_sent_at),
             accepted_user_id: parse_opt_id(self.accepted_user_id.as_deref())?,
             created_at: utc(self.created_at),
+            locale: self
+                .locale
+                .as_deref()
+                .map(|l| parse_word(l, Locale::parse))
+                .transpose()?,
             delivery: self
                 .delivery_state
                 .as_deref()
@@ -232,6 +244,7 @@ pub(crate) fn insert_invitations(
             (
                 invitations::workgroup_id.eq(r.workgroup_id.map(|g| g.key())),
                 invitations::message.eq(r.message.clone()),
+                invitations::locale.eq(r.locale.map(Locale::as_str)),
                 invitations::invited_by.eq(r.invited_by.key()),
                 invitations::token_hash.eq(n.token_hash.to_owned()),
                 invitations::expires_at.eq(r.expires_at.naive_utc()),
@@ -472,96 +485,6 @@ pub(crate) fn accounts_with_overdue(
         .select(invitations::account_id)
         .distinct()
         .load(conn)?)
-}
-
-type InvitationColumns = (
-    (String, String, String, Option<String>, Option<String>),
-    (String, String, Option<String>, Option<String>, String),
-    (
-        NaiveDateTime,
-        i32,
-        NaiveDateTime,
-        Option<String>,
-        NaiveDateTime,
-    ),
-    (Option<String>, i32, Option<String>, Option<NaiveDateTime>),
-);
-
-/// An invitation as `GET /v1/invitations/{id}` shows it at `now` (its effective status), for
-/// the webhook event about it; `None` when it is gone.
-pub(crate) fn event_resource(
-    conn: &mut DbConnection,
-    id: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<Value>, StoreError> {
-    let found: Option<InvitationColumns> = invitations::table
-        .find(id)
-        .select((
-            (
-                invitations::id,
-                invitations::invitation_type,
-                invitations::status,
-                invitations::email,
-                invitations::phone,
-            ),
-            (
-                invitations::first_name,
-                invitations::last_name,
-                invitations::workgroup_id,
-                invitations::message,
-                invitations::invited_by,
-            ),
-            (
-                invitations::expires_at,
-                invitations::sent_count,
-                invitations::last_sent_at,
-                invitations::accepted_user_id,
-                invitations::created_at,
-            ),
-            (
-                invitations::delivery_state,
-                invitations::delivery_attempts,
-                invitations::delivery_error,
-                invitations::delivery_next_at,
-            ),
-        ))
-        .first(conn)
-        .optional()?;
-    let Some((
-        (id, kind, status, email, phone),
-        (first_name, last_name, workgroup_id, message, invited_by),
-        (expires_at, sent_count, last_sent_at, accepted_user_id, created_at),
-        (delivery_state, delivery_attempts, delivery_error, delivery_next_at),
-    )) = found
-    else {
-        return Ok(None);
-    };
-    let status = InvitationStatus::parse(&status)
-        .map(|s| effective_status(s, utc(expires_at), now).as_str())
-        .unwrap_or_default();
-    Ok(Some(json!({
-        "id": id,
-        "type": kind,
-        "status": status,
-        "email": email,
-        "phone": phone,
-        "first_name": first_name,
-        "last_name": last_name,
-        "workgroup_id": workgroup_id,
-        "message": message,
-        "invited_by": invited_by,
-        "expires_at": utc(expires_at),
-        "sent_count": sent_count,
-        "last_sent_at": utc(last_sent_at),
-        "accepted_user_id": accepted_user_id,
-        "created_at": utc(created_at),
-        "delivery": delivery_state.map(|state| json!({
-            "state": state,
-            "attempts": delivery_attempts,
-            "last_error": delivery_error,
-            "next_attempt_at": delivery_next_at.map(utc),
-        })),
-    })))
 }
 
 /// How many invitations of new external people to a workgroup can still be accepted or

@@ -20,6 +20,7 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
 use domain::enums::Channel;
 use domain::ids::{AccountId, WebhookId};
+use domain::locale::{self, Locale};
 use domain::login::Login;
 use domain::webhook::{outlived_reason, DELIVERY_LIFETIME_HOURS};
 use serde_json::json;
@@ -65,6 +66,10 @@ impl InvitationNotice<'_> {
             recipient: self.login.as_str().to_owned(),
             payload: json!({
                 "kind": "invitation",
+                "locale": locale::for_invitation(
+                    self.invitation.locale,
+                    self.inviter.account.settings.locale,
+                ),
                 "invitation_id": self.invitation.id.key(),
                 "sealed_token": self.sealed_token,
                 "account_name": self.inviter.account.name,
@@ -78,12 +83,13 @@ impl InvitationNotice<'_> {
 }
 
 /// The notice of a membership invitation, sent to the invited user's `recipient` (email
-/// address or phone number) on `channel`.
+/// address or phone number) on `channel`, in `locale`.
 pub(crate) fn membership_message(
     inviter: &Inviter<'_>,
     group: &WorkgroupRecord,
     channel: Channel,
     recipient: &str,
+    locale: Locale,
 ) -> NewMessage {
     NewMessage {
         id: Uuid::now_v7(),
@@ -92,6 +98,7 @@ pub(crate) fn membership_message(
         recipient: recipient.to_owned(),
         payload: json!({
             "kind": "membership_invitation",
+            "locale": locale,
             "account_name": inviter.account.name,
             "inviter_name": inviter.name,
             "workgroup_name": group.name,
@@ -100,11 +107,12 @@ pub(crate) fn membership_message(
     }
 }
 
-/// The message carrying a sign-up's confirmation code (sealed for the worker).
+/// The message carrying a sign-up's confirmation code (sealed for the worker), in `locale`.
 pub(crate) fn sign_up_code_message(
     login: &Login,
     sealed_code: &str,
     expires_in_minutes: i64,
+    locale: Locale,
 ) -> NewMessage {
     NewMessage {
         id: Uuid::now_v7(),
@@ -113,6 +121,7 @@ pub(crate) fn sign_up_code_message(
         recipient: login.as_str().to_owned(),
         payload: json!({
             "kind": "sign_up_code",
+            "locale": locale,
             "sealed_token": sealed_code,
             "expires_in_minutes": expires_in_minutes,
         }),

@@ -14,6 +14,7 @@ use diesel::prelude::*;
 use domain::access::{visible_users, AccountUser, UserStanding, UserVisibility};
 use domain::enums::{MembershipStatus, UserStatus, UserType};
 use domain::ids::{AccountId, IdentityId, UserId};
+use domain::locale::Locale;
 use domain::login::Login;
 use domain::login_change::ProfileLogins;
 use serde::{Deserialize, Serialize};
@@ -250,6 +251,19 @@ pub(crate) fn names(conn: &mut DbConnection, user: UserId) -> Result<(String, St
         .filter(users::id.eq(user.key()))
         .select((identities::first_name, identities::last_name))
         .first(conn)?)
+}
+
+/// The language a user's person chose for their messages, if they did.
+pub(crate) fn chosen_locale(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Option<Locale>, StoreError> {
+    let chosen: Option<String> = users::table
+        .inner_join(identities::table)
+        .filter(users::id.eq(user.key()))
+        .select(identities::locale)
+        .first(conn)?;
+    chosen.map(|l| parse_word(&l, Locale::parse)).transpose()
 }
 
 /// "First Last" of a user, as messages name the inviter.

@@ -7,7 +7,7 @@ use crate::base::keys::{parse_word, Key};
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::ledger::change_seats;
 use crate::shared::tx::{self, Sweep};
-use crate::tables::accounts::{account_by_id, account_name, bump_logins_version};
+use crate::tables::accounts::{account_by_id, bump_logins_version, name_and_locale};
 use crate::tables::identities::{credentials_of, insert_identity, Credentials, NewIdentity};
 use crate::tables::invitations::{by_token, close, find_invitation, InvitationRecord};
 use crate::tables::memberships::{insert_membership, NewMembership};
@@ -23,6 +23,7 @@ use domain::ids::{AccountId, IdentityId, WorkgroupId};
 use domain::invitation::{
     decide_accept, decide_decline, require_open, AcceptContext, AcceptProfile,
 };
+use domain::locale::{self, Locale};
 use domain::sign_up::ExistingProfile;
 use domain::DomainError;
 use serde_json::json;
@@ -37,6 +38,8 @@ pub struct LookupRecord {
     pub inviter_last_name: String,
     /// Whether the login already has a network profile (the page then asks for its password).
     pub profile_exists: bool,
+    /// The language of the invitation's message: the invitation's, else the account's.
+    pub locale: Locale,
 }
 
 /// The invitation behind a token, for the accept page.
@@ -48,7 +51,8 @@ pub fn lookup(
     db.read_snapshot(|conn| {
         let invitation = by_token(conn, token_hash, now)?;
         require_open(&invitation.facts(), now)?;
-        let account_name = account_name(conn, invitation.account_id)?;
+        let (account_name, account_locale) = name_and_locale(conn, invitation.account_id)?;
+        let locale = locale::for_invitation(invitation.locale, account_locale);
         let workgroup = match invitation.workgroup_id {
             Some(g) => name_and_kind(conn, g)?
                 .map(|(name, kind)| {
@@ -66,6 +70,7 @@ pub fn lookup(
             inviter_first_name,
             inviter_last_name,
             profile_exists,
+            locale,
         })
     })
 }

@@ -380,6 +380,7 @@ fn new_record(
         created_at: now,
         sent_by: actor.user_id,
         delivery: Some(DeliveryRecord::queued()),
+        locale: invitee.locale,
     }
 }
 

@@ -118,6 +118,7 @@ const ROWS: &[(&str, Expect, Expect)] = &[
     ),
     ("GET /v1/audit-events", ADMIN, ADMIN),
     ("GET /v1/network/profile", Allowed, Allowed),
+    ("PATCH /v1/network/profile", Allowed, Allowed),
     ("POST /v1/network/profile/login-change", Allowed, Allowed),
     (
         "POST /v1/network/profile/login-change/confirm",
@@ -148,6 +149,7 @@ const PROFILE_OPERATIONS: &[&str] = &[
     "DELETE /v1/me/sessions",
     "DELETE /v1/me/sessions/{id}",
     "GET /v1/network/profile",
+    "PATCH /v1/network/profile",
     "POST /v1/network/profile/login-change",
     "POST /v1/network/profile/login-change/confirm",
     "POST /v1/network/profile/password",

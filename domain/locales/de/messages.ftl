@@ -1,0 +1,102 @@
+# Die Nachrichten von Extranet auf Deutsch: E-Mails (Betreff und Text) und SMS.
+# Variablen wie im englischen Katalog (domain/locales/en/messages.ftl).
+
+-product = Extranet
+
+## Einladung einer neuen Person
+
+invitation-subject = { $inviter } lädt Sie zu { $account } ein
+invitation-subject-workgroup = { $inviter } lädt Sie in die Arbeitsgruppe „{ $workgroup }“ von { $account } ein
+invitation-sms = { $inviter } lädt Sie zu { $account } ein: { $link }
+invitation-sms-workgroup = { $inviter } lädt Sie in die Arbeitsgruppe „{ $workgroup }“ von { $account } ein: { $link }
+invitation-email-intro =
+    Hallo { $first_name },
+
+    { $inviter } lädt Sie ein, { $account } beizutreten.
+invitation-email-intro-workgroup =
+    Hallo { $first_name },
+
+    { $inviter } lädt Sie ein, der Arbeitsgruppe „{ $workgroup }“ von { $account } beizutreten.
+invitation-email-accept =
+    Hier können Sie die Einladung annehmen:
+    { $link }
+
+    Falls Sie diese Einladung nicht erwartet haben, ignorieren Sie diese Nachricht einfach.
+
+## Ein bestehender Benutzer wird in eine weitere Arbeitsgruppe eingeladen
+
+membership-subject = { $inviter } lädt Sie in die Arbeitsgruppe „{ $workgroup }“ ein
+membership-text =
+    { $inviter } lädt Sie in die Arbeitsgruppe „{ $workgroup }“ von { $account } ein.
+    Melden Sie sich an und nehmen Sie die Einladung unter Ihren Arbeitsgruppen-Einladungen an.
+
+## Der Code einer Registrierung
+
+sign-up-code-subject = { $code } ist Ihr Code, um ein Konto bei { -product } anzulegen
+sign-up-code-sms = { $code } ist Ihr Code, um ein Konto bei { -product } anzulegen. Gültig für { $minutes } Min. Nicht Sie? Ignorieren Sie diese SMS.
+sign-up-code-email-ask =
+    Hallo,
+
+    jemand (hoffentlich Sie) legt mit dieser Adresse ein Konto bei { -product } an. Geben Sie zur Bestätigung diesen Code ein:
+sign-up-code-email-expiry =
+    Der Code ist { $minutes ->
+        [one] { $minutes } Minute
+       *[other] { $minutes } Minuten
+    } lang gültig. Falls Sie das nicht waren, ignorieren Sie diese Nachricht: Ohne den Code wird nichts angelegt.
+
+## Der Code, der eine neue Anmeldeadresse bestätigt
+
+login-change-code-subject = { $code } ist Ihr Code, um sich mit dieser Adresse anzumelden
+login-change-code-sms = { $code } ist Ihr Code, um diese Nummer zur Anmeldung Ihres Profils zu machen. Gültig für { $minutes } Min. Nicht Sie? Ignorieren Sie diese SMS.
+login-change-code-email-ask =
+    Hallo,
+
+    jemand (hoffentlich Sie) möchte diese Adresse zur Anmeldeadresse seines Profils machen. Geben Sie zur Bestätigung diesen Code ein:
+login-change-code-email-expiry =
+    Der Code ist { $minutes ->
+        [one] { $minutes } Minute
+       *[other] { $minutes } Minuten
+    } lang gültig. Falls Sie das nicht waren, ignorieren Sie diese Nachricht: Ohne den Code ändert sich nichts.
+
+## Hinweis an die bisherige Anmeldeadresse
+
+login-changed-subject = Ihre Anmeldeadresse wurde geändert
+login-changed-sms = Die Anmeldung Ihres Profils wurde auf { $new_login } geändert. Nicht Sie? Wenden Sie sich an Ihren Administrator.
+login-changed-email =
+    Hallo,
+
+    die Anmeldeadresse Ihres Profils wurde auf { $new_login } geändert; mit dieser Adresse können Sie sich nicht mehr anmelden. Falls Sie das nicht waren, wenden Sie sich sofort an Ihren Administrator.
+
+## Der Code zum Zurücksetzen eines Passworts
+
+password-reset-code-subject = { $code } ist Ihr Code, um Ihr { -product }-Passwort zurückzusetzen
+password-reset-code-sms = { $code } ist Ihr Code, um Ihr { -product }-Passwort zurückzusetzen. Gültig für { $minutes } Min. Nicht Sie? Ignorieren Sie diese SMS.
+password-reset-code-email-ask =
+    Hallo,
+
+    jemand (hoffentlich Sie) möchte das Passwort des { -product }-Profils zurücksetzen, das sich mit dieser Adresse anmeldet. Um ein neues Passwort zu wählen, geben Sie diesen Code ein:
+password-reset-code-email-page = unter { $page }
+password-reset-code-email-expiry =
+    Der Code ist { $minutes ->
+        [one] { $minutes } Minute
+       *[other] { $minutes } Minuten
+    } lang gültig. Falls Sie das nicht waren, ignorieren Sie diese Nachricht: Ihr Passwort bleibt, wie es ist.
+
+## Hinweis, dass ein Passwort geändert (von seinem Inhaber) oder zurückgesetzt (mit einem Code) wurde
+
+password-changed-subject = Ihr Passwort wurde geändert
+password-changed-sms = Das Passwort Ihres { -product }-Profils wurde geändert. Nicht Sie? Setzen Sie es sofort zurück und informieren Sie Ihren Administrator.
+password-changed-email =
+    Hallo,
+
+    das Passwort Ihres { -product }-Profils wurde geändert, und alle anderen Sitzungen wurden abgemeldet.
+
+    Falls Sie das nicht waren, setzen Sie Ihr Passwort sofort unter { $page } zurück und informieren Sie Ihren Administrator.
+password-reset-subject = Ihr Passwort wurde zurückgesetzt
+password-reset-sms = Das Passwort Ihres { -product }-Profils wurde mit einem Code zurückgesetzt. Nicht Sie? Setzen Sie es sofort zurück und informieren Sie Ihren Administrator.
+password-reset-email =
+    Hallo,
+
+    das Passwort Ihres { -product }-Profils wurde mit einem Code zurückgesetzt, der an eine seiner Anmeldeadressen ging, und alle Sitzungen wurden abgemeldet.
+
+    Falls Sie das nicht waren, setzen Sie Ihr Passwort sofort unter { $page } zurück und informieren Sie Ihren Administrator.

@@ -1,0 +1,104 @@
+# Extranet's messages in English: emails (a subject and a text) and text messages (SMS).
+# The code lays out each text (greeting, code, link); these are its sentences. Variables:
+# $inviter, $account, $workgroup, $first_name, $link, $code, $minutes (a number: plural
+# forms are chosen by the language's rules), $page, $new_login.
+
+-product = Extranet
+
+## An invitation of a new person
+
+invitation-subject = { $inviter } invites you to { $account }
+invitation-subject-workgroup = { $inviter } invites you to the workgroup "{ $workgroup }" of { $account }
+invitation-sms = { $inviter } invites you to { $account }: { $link }
+invitation-sms-workgroup = { $inviter } invites you to the workgroup "{ $workgroup }" of { $account }: { $link }
+invitation-email-intro =
+    Hello { $first_name },
+
+    { $inviter } invites you to join { $account }.
+invitation-email-intro-workgroup =
+    Hello { $first_name },
+
+    { $inviter } invites you to join the workgroup "{ $workgroup }" of { $account }.
+invitation-email-accept =
+    Accept the invitation here:
+    { $link }
+
+    If you were not expecting it, ignore this message.
+
+## An existing user asked into another workgroup
+
+membership-subject = { $inviter } invites you to the workgroup "{ $workgroup }"
+membership-text =
+    { $inviter } invites you to the workgroup "{ $workgroup }" of { $account }.
+    Sign in and accept it under your workgroup invitations.
+
+## The code of a sign-up: nothing of the stranger who asked for it
+
+sign-up-code-subject = { $code } is your code to create an account on { -product }
+sign-up-code-sms = { $code } is your code to create an account on { -product }. It expires in { $minutes } min. Not you? Ignore this.
+sign-up-code-email-ask =
+    Hello,
+
+    someone (we hope you) is creating an account on { -product } with this address. To confirm, enter this code:
+sign-up-code-email-expiry =
+    It expires in { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. If it was not you, ignore this message: nothing is created without the code.
+
+## The code that proves a profile's new login
+
+login-change-code-subject = { $code } is your code to sign in with this address
+login-change-code-sms = { $code } is your code to make this number the login of your profile. It expires in { $minutes } min. Not you? Ignore this.
+login-change-code-email-ask =
+    Hello,
+
+    someone (we hope you) asked to make this address the login of their profile. To confirm, enter this code:
+login-change-code-email-expiry =
+    It expires in { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. If it was not you, ignore this message: nothing changes without the code.
+
+## The notice to a profile's old login
+
+login-changed-subject = Your login was changed
+login-changed-sms = The login of your profile was changed to { $new_login }. Not you? Contact your administrator.
+login-changed-email =
+    Hello,
+
+    the login of your profile was changed to { $new_login }; this address no longer signs in. If you did not do this, contact your administrator at once.
+
+## The code to reset a password
+
+password-reset-code-subject = { $code } is your code to reset your { -product } password
+password-reset-code-sms = { $code } is your code to reset your { -product } password. It expires in { $minutes } min. Not you? Ignore this.
+password-reset-code-email-ask =
+    Hello,
+
+    someone (we hope you) asked to reset the password of the { -product } profile that signs in with this address. To choose a new password, enter this code:
+password-reset-code-email-page = at { $page }
+password-reset-code-email-expiry =
+    It expires in { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. If it was not you, ignore this message: your password stays as it is.
+
+## The notice that a password was changed (by its owner) or reset (with a code)
+
+password-changed-subject = Your password was changed
+password-changed-sms = The password of your { -product } profile was changed. Not you? Reset it at once and tell your administrator.
+password-changed-email =
+    Hello,
+
+    the password of your { -product } profile was changed, and every other session was signed out.
+
+    If you did not do this, reset your password at once at { $page } and tell your administrator.
+password-reset-subject = Your password was reset
+password-reset-sms = The password of your { -product } profile was reset with a code sent to one of its logins. Not you? Reset it at once and tell your administrator.
+password-reset-email =
+    Hello,
+
+    the password of your { -product } profile was reset with a code sent to one of its logins, and every session was signed out.
+
+    If you did not do this, reset your password at once at { $page } and tell your administrator.

@@ -1,0 +1,102 @@
+# Los mensajes de Extranet en español: correos (asunto y texto) y SMS.
+# Variables como en el catálogo inglés (domain/locales/en/messages.ftl).
+
+-product = Extranet
+
+## Invitación a una persona nueva
+
+invitation-subject = { $inviter } te invita a { $account }
+invitation-subject-workgroup = { $inviter } te invita al grupo de trabajo «{ $workgroup }» de { $account }
+invitation-sms = { $inviter } te invita a { $account }: { $link }
+invitation-sms-workgroup = { $inviter } te invita al grupo de trabajo «{ $workgroup }» de { $account }: { $link }
+invitation-email-intro =
+    Hola, { $first_name }:
+
+    { $inviter } te invita a unirte a { $account }.
+invitation-email-intro-workgroup =
+    Hola, { $first_name }:
+
+    { $inviter } te invita a unirte al grupo de trabajo «{ $workgroup }» de { $account }.
+invitation-email-accept =
+    Acepta la invitación aquí:
+    { $link }
+
+    Si no esperabas esta invitación, ignora este mensaje.
+
+## Un usuario existente invitado a otro grupo de trabajo
+
+membership-subject = { $inviter } te invita al grupo de trabajo «{ $workgroup }»
+membership-text =
+    { $inviter } te invita al grupo de trabajo «{ $workgroup }» de { $account }.
+    Inicia sesión y acéptala en tus invitaciones a grupos de trabajo.
+
+## El código de un registro
+
+sign-up-code-subject = { $code } es tu código para crear una cuenta en { -product }
+sign-up-code-sms = { $code } es tu código para crear una cuenta en { -product }. Caduca en { $minutes } min. ¿No fuiste tú? Ignora este mensaje.
+sign-up-code-email-ask =
+    Hola:
+
+    alguien (esperamos que tú) está creando una cuenta en { -product } con esta dirección. Para confirmarlo, introduce este código:
+sign-up-code-email-expiry =
+    Caduca en { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    }. Si no fuiste tú, ignora este mensaje: sin el código no se crea nada.
+
+## El código que confirma el nuevo acceso de un perfil
+
+login-change-code-subject = { $code } es tu código para iniciar sesión con esta dirección
+login-change-code-sms = { $code } es tu código para que este número sea el acceso de tu perfil. Caduca en { $minutes } min. ¿No fuiste tú? Ignora este mensaje.
+login-change-code-email-ask =
+    Hola:
+
+    alguien (esperamos que tú) ha pedido que esta dirección sea el acceso de su perfil. Para confirmarlo, introduce este código:
+login-change-code-email-expiry =
+    Caduca en { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    }. Si no fuiste tú, ignora este mensaje: sin el código no cambia nada.
+
+## Aviso al acceso anterior de un perfil
+
+login-changed-subject = Tu acceso ha cambiado
+login-changed-sms = El acceso de tu perfil ha cambiado a { $new_login }. ¿No fuiste tú? Contacta con tu administrador.
+login-changed-email =
+    Hola:
+
+    el acceso de tu perfil ha cambiado a { $new_login }; esta dirección ya no sirve para iniciar sesión. Si no lo hiciste tú, contacta de inmediato con tu administrador.
+
+## El código para restablecer una contraseña
+
+password-reset-code-subject = { $code } es tu código para restablecer tu contraseña de { -product }
+password-reset-code-sms = { $code } es tu código para restablecer tu contraseña de { -product }. Caduca en { $minutes } min. ¿No fuiste tú? Ignora este mensaje.
+password-reset-code-email-ask =
+    Hola:
+
+    alguien (esperamos que tú) ha pedido restablecer la contraseña del perfil de { -product } que inicia sesión con esta dirección. Para elegir una contraseña nueva, introduce este código:
+password-reset-code-email-page = en { $page }
+password-reset-code-email-expiry =
+    Caduca en { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    }. Si no fuiste tú, ignora este mensaje: tu contraseña no cambia.
+
+## Aviso de que una contraseña se cambió (por su titular) o se restableció (con un código)
+
+password-changed-subject = Tu contraseña ha cambiado
+password-changed-sms = La contraseña de tu perfil de { -product } ha cambiado. ¿No fuiste tú? Restablécela de inmediato y avisa a tu administrador.
+password-changed-email =
+    Hola:
+
+    la contraseña de tu perfil de { -product } ha cambiado y se han cerrado todas las demás sesiones.
+
+    Si no lo hiciste tú, restablece tu contraseña de inmediato en { $page } y avisa a tu administrador.
+password-reset-subject = Tu contraseña se ha restablecido
+password-reset-sms = La contraseña de tu perfil de { -product } se ha restablecido con un código. ¿No fuiste tú? Restablécela de inmediato y avisa a tu administrador.
+password-reset-email =
+    Hola:
+
+    la contraseña de tu perfil de { -product } se ha restablecido con un código enviado a uno de sus accesos y se han cerrado todas las sesiones.
+
+    Si no lo hiciste tú, restablece tu contraseña de inmediato en { $page } y avisa a tu administrador.

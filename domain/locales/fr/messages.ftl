@@ -1,0 +1,102 @@
+# Les messages d'Extranet en français : e-mails (objet et texte) et SMS.
+# Variables comme dans le catalogue anglais (domain/locales/en/messages.ftl).
+
+-product = Extranet
+
+## Invitation d'une nouvelle personne
+
+invitation-subject = { $inviter } vous invite à rejoindre { $account }
+invitation-subject-workgroup = { $inviter } vous invite dans le groupe de travail « { $workgroup } » de { $account }
+invitation-sms = { $inviter } vous invite à rejoindre { $account } : { $link }
+invitation-sms-workgroup = { $inviter } vous invite dans le groupe de travail « { $workgroup } » de { $account } : { $link }
+invitation-email-intro =
+    Bonjour { $first_name },
+
+    { $inviter } vous invite à rejoindre { $account }.
+invitation-email-intro-workgroup =
+    Bonjour { $first_name },
+
+    { $inviter } vous invite à rejoindre le groupe de travail « { $workgroup } » de { $account }.
+invitation-email-accept =
+    Acceptez l'invitation ici :
+    { $link }
+
+    Si vous ne l'attendiez pas, ignorez ce message.
+
+## Un utilisateur existant invité dans un autre groupe de travail
+
+membership-subject = { $inviter } vous invite dans le groupe de travail « { $workgroup } »
+membership-text =
+    { $inviter } vous invite dans le groupe de travail « { $workgroup } » de { $account }.
+    Connectez-vous et acceptez-la parmi vos invitations aux groupes de travail.
+
+## Le code d'une inscription
+
+sign-up-code-subject = { $code } est votre code pour créer un compte sur { -product }
+sign-up-code-sms = { $code } est votre code pour créer un compte sur { -product }. Il expire dans { $minutes } min. Pas vous ? Ignorez ce SMS.
+sign-up-code-email-ask =
+    Bonjour,
+
+    quelqu'un (vous, nous l'espérons) crée un compte sur { -product } avec cette adresse. Pour confirmer, saisissez ce code :
+sign-up-code-email-expiry =
+    Il expire dans { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. Si ce n'était pas vous, ignorez ce message : rien n'est créé sans le code.
+
+## Le code qui confirme le nouvel identifiant d'un profil
+
+login-change-code-subject = { $code } est votre code pour vous connecter avec cette adresse
+login-change-code-sms = { $code } est votre code pour faire de ce numéro l'identifiant de votre profil. Il expire dans { $minutes } min. Pas vous ? Ignorez ce SMS.
+login-change-code-email-ask =
+    Bonjour,
+
+    quelqu'un (vous, nous l'espérons) a demandé à faire de cette adresse l'identifiant de son profil. Pour confirmer, saisissez ce code :
+login-change-code-email-expiry =
+    Il expire dans { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. Si ce n'était pas vous, ignorez ce message : rien ne change sans le code.
+
+## L'avis à l'ancien identifiant d'un profil
+
+login-changed-subject = Votre identifiant a été modifié
+login-changed-sms = L'identifiant de votre profil est désormais { $new_login }. Pas vous ? Contactez votre administrateur.
+login-changed-email =
+    Bonjour,
+
+    l'identifiant de votre profil est désormais { $new_login } ; cette adresse ne permet plus de se connecter. Si vous n'êtes pas à l'origine de ce changement, contactez immédiatement votre administrateur.
+
+## Le code pour réinitialiser un mot de passe
+
+password-reset-code-subject = { $code } est votre code pour réinitialiser votre mot de passe { -product }
+password-reset-code-sms = { $code } est votre code pour réinitialiser votre mot de passe { -product }. Il expire dans { $minutes } min. Pas vous ? Ignorez ce SMS.
+password-reset-code-email-ask =
+    Bonjour,
+
+    quelqu'un (vous, nous l'espérons) a demandé à réinitialiser le mot de passe du profil { -product } qui se connecte avec cette adresse. Pour choisir un nouveau mot de passe, saisissez ce code :
+password-reset-code-email-page = sur { $page }
+password-reset-code-email-expiry =
+    Il expire dans { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. Si ce n'était pas vous, ignorez ce message : votre mot de passe reste inchangé.
+
+## L'avis qu'un mot de passe a été modifié (par son titulaire) ou réinitialisé (avec un code)
+
+password-changed-subject = Votre mot de passe a été modifié
+password-changed-sms = Le mot de passe de votre profil { -product } a été modifié. Pas vous ? Réinitialisez-le immédiatement et prévenez votre administrateur.
+password-changed-email =
+    Bonjour,
+
+    le mot de passe de votre profil { -product } a été modifié, et toutes les autres sessions ont été déconnectées.
+
+    Si vous n'êtes pas à l'origine de ce changement, réinitialisez immédiatement votre mot de passe sur { $page } et prévenez votre administrateur.
+password-reset-subject = Votre mot de passe a été réinitialisé
+password-reset-sms = Le mot de passe de votre profil { -product } a été réinitialisé avec un code. Pas vous ? Réinitialisez-le immédiatement et prévenez votre administrateur.
+password-reset-email =
+    Bonjour,
+
+    le mot de passe de votre profil { -product } a été réinitialisé avec un code envoyé à l'un de ses identifiants, et toutes les sessions ont été déconnectées.
+
+    Si vous n'êtes pas à l'origine de ce changement, réinitialisez immédiatement votre mot de passe sur { $page } et prévenez votre administrateur.

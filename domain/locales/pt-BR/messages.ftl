@@ -1,0 +1,102 @@
+# As mensagens do Extranet em português do Brasil: e-mails (assunto e texto) e SMS.
+# Variáveis como no catálogo em inglês (domain/locales/en/messages.ftl).
+
+-product = Extranet
+
+## Convite a uma pessoa nova
+
+invitation-subject = { $inviter } convidou você para { $account }
+invitation-subject-workgroup = { $inviter } convidou você para o grupo de trabalho "{ $workgroup }" de { $account }
+invitation-sms = { $inviter } convidou você para { $account }: { $link }
+invitation-sms-workgroup = { $inviter } convidou você para o grupo de trabalho "{ $workgroup }" de { $account }: { $link }
+invitation-email-intro =
+    Olá, { $first_name },
+
+    { $inviter } convidou você para participar de { $account }.
+invitation-email-intro-workgroup =
+    Olá, { $first_name },
+
+    { $inviter } convidou você para participar do grupo de trabalho "{ $workgroup }" de { $account }.
+invitation-email-accept =
+    Aceite o convite aqui:
+    { $link }
+
+    Se você não esperava este convite, ignore esta mensagem.
+
+## Um usuário existente convidado para outro grupo de trabalho
+
+membership-subject = { $inviter } convidou você para o grupo de trabalho "{ $workgroup }"
+membership-text =
+    { $inviter } convidou você para o grupo de trabalho "{ $workgroup }" de { $account }.
+    Entre e aceite o convite em seus convites de grupos de trabalho.
+
+## O código de um cadastro
+
+sign-up-code-subject = { $code } é o seu código para criar uma conta no { -product }
+sign-up-code-sms = { $code } é o seu código para criar uma conta no { -product }. Expira em { $minutes } min. Não foi você? Ignore esta mensagem.
+sign-up-code-email-ask =
+    Olá,
+
+    alguém (esperamos que você) está criando uma conta no { -product } com este endereço. Para confirmar, digite este código:
+sign-up-code-email-expiry =
+    Ele expira em { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    }. Se não foi você, ignore esta mensagem: nada é criado sem o código.
+
+## O código que confirma o novo login de um perfil
+
+login-change-code-subject = { $code } é o seu código para entrar com este endereço
+login-change-code-sms = { $code } é o seu código para tornar este número o login do seu perfil. Expira em { $minutes } min. Não foi você? Ignore esta mensagem.
+login-change-code-email-ask =
+    Olá,
+
+    alguém (esperamos que você) pediu para tornar este endereço o login do próprio perfil. Para confirmar, digite este código:
+login-change-code-email-expiry =
+    Ele expira em { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    }. Se não foi você, ignore esta mensagem: nada muda sem o código.
+
+## O aviso ao login anterior de um perfil
+
+login-changed-subject = Seu login foi alterado
+login-changed-sms = O login do seu perfil foi alterado para { $new_login }. Não foi você? Fale com seu administrador.
+login-changed-email =
+    Olá,
+
+    o login do seu perfil foi alterado para { $new_login }; este endereço não serve mais para entrar. Se não foi você, fale imediatamente com seu administrador.
+
+## O código para redefinir uma senha
+
+password-reset-code-subject = { $code } é o seu código para redefinir sua senha do { -product }
+password-reset-code-sms = { $code } é o seu código para redefinir sua senha do { -product }. Expira em { $minutes } min. Não foi você? Ignore esta mensagem.
+password-reset-code-email-ask =
+    Olá,
+
+    alguém (esperamos que você) pediu para redefinir a senha do perfil do { -product } que entra com este endereço. Para escolher uma senha nova, digite este código:
+password-reset-code-email-page = em { $page }
+password-reset-code-email-expiry =
+    Ele expira em { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    }. Se não foi você, ignore esta mensagem: sua senha continua a mesma.
+
+## O aviso de que uma senha foi alterada (pelo titular) ou redefinida (com um código)
+
+password-changed-subject = Sua senha foi alterada
+password-changed-sms = A senha do seu perfil do { -product } foi alterada. Não foi você? Redefina-a agora e avise seu administrador.
+password-changed-email =
+    Olá,
+
+    a senha do seu perfil do { -product } foi alterada, e todas as outras sessões foram encerradas.
+
+    Se não foi você, redefina sua senha imediatamente em { $page } e avise seu administrador.
+password-reset-subject = Sua senha foi redefinida
+password-reset-sms = A senha do seu perfil do { -product } foi redefinida com um código. Não foi você? Redefina-a agora e avise seu administrador.
+password-reset-email =
+    Olá,
+
+    a senha do seu perfil do { -product } foi redefinida com um código enviado a um dos logins dele, e todas as sessões foram encerradas.
+
+    Se não foi você, redefina sua senha imediatamente em { $page } e avise seu administrador.
