@@ -5,16 +5,14 @@
 // non-zero exit when any check failed.
 //   node tests/web/browser.mjs      (EXTRANET_BIN: the binary, default target/debug/extranet)
 import { chromium } from 'playwright-core';
-import { mkdir } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFrontend, startServer } from './server.mjs';
-import { assert, check, equal, finish, tally } from './checks.mjs';
+import { assert, check, equal, finish, shot, tally, watch } from './checks.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const bin = resolve(process.env.EXTRANET_BIN || resolve(root, 'target/debug/extranet'));
-const shotsDir = resolve(root, 'target/browser');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -26,25 +24,13 @@ let browser;
 let listedFrontend;
 let unlistedFrontend;
 
-// Every page's console errors, uncaught exceptions and CSP violations. A response with an
-// error status that the page asked for (404, 410, …) is part of the contract, not an error
-// of the page: Chromium's "Failed to load resource: … status of 4xx" lines are left out.
+// Every page's console errors, uncaught exceptions and CSP violations (`watch`).
 const pageErrors = [];
 async function newPage(options = {}) {
   const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, ...options });
   const page = await context.newPage();
   const errors = [];
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) =>
-      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`)
-    );
-  });
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) return;
-    errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await watch(page, (line) => errors.push(line));
   page.errors = errors;
   page.done = async (allowed) => {
     const bad = errors.filter((e) => !(allowed && allowed.test(e)));
@@ -53,13 +39,6 @@ async function newPage(options = {}) {
     assert(bad.length === 0, `the page reported errors:\n${bad.join('\n')}`);
   };
   return page;
-}
-// A screenshot of a whole page (fullPage false: the window), or of one element (a locator).
-async function shot(target, name, fullPage = true) {
-  const file = resolve(shotsDir, name);
-  if (typeof target.goto === 'function') await target.screenshot({ path: file, fullPage });
-  else await target.screenshot({ path: file });
-  return relative(root, file);
 }
 const text = async (page, selector) => ((await page.locator(selector).textContent()) || '').trim();
 const visible = (page, view) => page.locator(`#view-${view}`).waitFor({ state: 'visible', timeout: 10000 });
@@ -655,7 +634,6 @@ async function run() {
   });
 }
 
-await mkdir(shotsDir, { recursive: true });
 try {
   listedFrontend = await startFrontend('A frontend the API lists');
   unlistedFrontend = await startFrontend('A frontend it does not');

@@ -1,3 +1,7 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 // What the browser scripts share: one line per check (`ok - …` / `not ok - …`, the error's
 // first lines as `# …`), assertions, and the count of failed checks for the exit status.
 export const tally = { failures: 0 };
@@ -25,4 +29,45 @@ export function equal(got, want, what) {
 export function finish() {
   console.log(tally.failures ? `# ${tally.failures} check(s) failed` : '# all checks passed');
   process.exit(tally.failures ? 1 : 0);
+}
+
+// Where the scripts' screenshots go.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const shotsDir = resolve(root, 'target/browser');
+
+// Sends a page's console errors, uncaught exceptions and CSP violations to `report` (a line
+// each: `console: …`, `pageerror: …`). A response with an error status the page asked for
+// (404, 410, …) is part of the contract, not an error of the page: Chromium's "Failed to load
+// resource: … status of 4xx" lines are left out.
+export async function watch(page, report) {
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`)
+    );
+  });
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) return;
+    report(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => report(`pageerror: ${e.message}`));
+}
+
+// A new page in a context of its own (`options`: Playwright's context options), watched
+// (`watch`) into `errors` with the page's address.
+export async function watchedPage(browser, errors, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 900 }, ...options });
+  const page = await context.newPage();
+  await watch(page, (line) => errors.push(`${page.url()}: ${line}`));
+  return page;
+}
+
+// A screenshot of a whole page (fullPage false: the window), or of one element (a locator),
+// in `shotsDir`; returns its path from the repository's root.
+export async function shot(target, name, fullPage = true) {
+  await mkdir(shotsDir, { recursive: true });
+  const file = resolve(shotsDir, name);
+  if (typeof target.goto === 'function') await target.screenshot({ path: file, fullPage });
+  else await target.screenshot({ path: file });
+  return relative(root, file);
 }

@@ -5,43 +5,21 @@
 // does not serve the inbox. One line per check, screenshots in target/browser/.
 //   node tests/web/dev-inbox.mjs      (EXTRANET_BIN: the binary, default target/debug/extranet)
 import { chromium } from 'playwright-core';
-import { mkdir } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
-import { assert, check, finish, tally } from './checks.mjs';
+import { assert, check, finish, shot, tally, watchedPage } from './checks.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const bin = resolve(process.env.EXTRANET_BIN || resolve(root, 'target/debug/extranet'));
-const shotsDir = resolve(root, 'target/browser');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 
 let browser;
 let server;
 const errors = [];
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
-  const page = await context.newPage();
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) =>
-      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`)
-    );
-  });
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) return;
-    errors.push(`${page.url()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-  return page;
-}
-async function shot(page, name) {
-  const file = resolve(shotsDir, name);
-  await page.screenshot({ path: file, fullPage: true });
-  return relative(root, file);
-}
+const newPage = () => watchedPage(browser, errors);
 // The message card in the inbox whose recipient is `to` (the newest first).
 const cardTo = (page, to) => page.locator('[data-testid="message"]').filter({ has: page.locator(`[data-testid="to"]:text-is("${to}")`) });
 
@@ -126,7 +104,6 @@ async function run() {
   });
 }
 
-await mkdir(shotsDir, { recursive: true });
 try {
   server = await startServer(bin);
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true });

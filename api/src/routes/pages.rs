@@ -74,6 +74,7 @@ pub fn localized(
         .unwrap_or_else(|_| "{}".to_owned())
         .replace('<', "\\u003c");
     let html = with_texts(&with_app_url(template, app_url), &strings)
+        .replace("{{switcher}}", SWITCHER)
         .replace("{{lang}}", locale.as_str())
         .replace("{{strings}}", &json);
     let mut res = asset("text/html; charset=utf-8", html);
@@ -85,6 +86,20 @@ pub fn localized(
     headers.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
     res
 }
+
+/// The language switcher every page has (`{{switcher}}`): each language by its own name;
+/// `i18n.js` selects the page's and reloads with `?lang=` on a change.
+const SWITCHER: &str = r#"<nav class="language" aria-label="Language" data-i18n-label="language-label">
+  <label for="language" data-i18n="language-label">Language</label>
+  <select id="language" data-testid="language">
+    <option value="en" lang="en">English</option>
+    <option value="de" lang="de">Deutsch</option>
+    <option value="es" lang="es">Español</option>
+    <option value="fr" lang="fr">Français</option>
+    <option value="pt-BR" lang="pt-BR">Português (Brasil)</option>
+    <option value="ru" lang="ru">Русский</option>
+  </select>
+</nav>"#;
 
 /// `page` with each `{{t:key}}` slot replaced by that string, HTML-escaped.
 fn with_texts(page: &str, strings: &BTreeMap<String, PageString>) -> String {
@@ -174,6 +189,17 @@ mod tests {
             with_texts("<p>{{t:a}}</p><p>{{t:b}}</p>{{t:", &strings),
             "<p>1 &lt; 2 &amp; &quot;x&quot;</p><p>b</p>{{t:"
         );
+    }
+
+    #[test]
+    fn the_switcher_offers_every_language_and_only_those() {
+        let offered: Vec<&str> = SWITCHER
+            .split("<option value=\"")
+            .skip(1)
+            .filter_map(|option| option.split('"').next())
+            .collect();
+        let all: Vec<&str> = Locale::ALL.iter().map(|l| l.as_str()).collect();
+        assert_eq!(offered, all);
     }
 
     #[test]
