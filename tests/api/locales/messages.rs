@@ -369,3 +369,49 @@ async fn a_bad_locale_is_refused_naming_its_field_and_problems_stay_english() {
     assert_eq!(german["detail"], english["detail"]);
     assert_eq!(german["title"], english["title"]);
 }
+
+#[tokio::test]
+async fn a_membership_invitation_speaks_the_persons_language_else_the_accounts() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up("ada@acme.example", "basic").await;
+    let site = app.workgroup(&ada.token, "Site", true).await;
+    let portal = app.workgroup(&ada.token, "Kundenportal", true).await;
+    let (status, account) = patch(&app, "/v1/account", &ada.token, json!({"locale": "fr"})).await;
+    assert_eq!(status, StatusCode::OK, "{account}");
+    let (chooser, silent) = ("+14155550181", "+14155550182");
+    let german = app.join(&ada.token, "extranet", Some(&site), chooser).await;
+    let unsaid = app.join(&ada.token, "extranet", Some(&site), silent).await;
+    let (status, profile) = patch(
+        &app,
+        "/v1/network/profile",
+        &german.token,
+        json!({"locale": "de"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{profile}");
+
+    for user in [&german, &unsaid] {
+        let (status, added) = app
+            .json(
+                Method::POST,
+                &format!("/v1/workgroups/{portal}/members"),
+                &ada.token,
+                Some(json!({"user_id": user.id})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{added}");
+    }
+    // The person who chose German hears it in German; the other in the account's French.
+    let text = |texts: Vec<Value>| texts[1]["text"].as_str().unwrap().to_owned();
+    let chosen = text(app.sms.wait_for(chooser, 2).await);
+    assert!(
+        chosen.starts_with("Ada Lovelace lädt Sie in die Arbeitsgruppe „Kundenportal“"),
+        "{chosen}"
+    );
+    let account_s = text(app.sms.wait_for(silent, 2).await);
+    assert!(
+        account_s
+            .starts_with("Ada Lovelace vous invite dans le groupe de travail « Kundenportal »"),
+        "{account_s}"
+    );
+}
