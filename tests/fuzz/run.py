@@ -307,6 +307,12 @@ def fixtures(s: Server, hook_url: str) -> dict:
     return f
 
 
+# What the revoked stay as (see `operations`): the check off in every phase, the stateful one
+# (where a DELETE and a GET meet) included.
+NO_USE_AFTER_FREE = {"use_after_free": {"enabled": False}}
+KEPT_AFTER_DELETE = {"checks": NO_USE_AFTER_FREE, "phases": {"stateful": {"checks": NO_USE_AFTER_FREE}}}
+
+
 def operations(f: dict, bearer_run: bool) -> list[dict]:
     """schemathesis' `[[operations]]`: the ids and secrets each operation is given."""
 
@@ -335,8 +341,11 @@ def operations(f: dict, bearer_run: bool) -> list[dict]:
         op("lookup_invitation", **{"body.token": f["lookup_token"]}),
         op("accept_invitation", **{"body.token": f["accept_token"]}),
         op("decline_invitation", **{"body.token": f["decline_token"]}),
-        op("get_api_token", **{"path.id": f["throwaway_api_token_id"]}),
-        op("revoke_api_token", **{"path.id": f["throwaway_api_token_id"]}),
+        # `DELETE` revokes an API token, which stays readable with its `revoked_at` (API.md:
+        # an integrator's and an auditor's record of it), so "deleted resource still
+        # available" is the contract here, not a fault.
+        dict(op("get_api_token", **{"path.id": f["throwaway_api_token_id"]}), **KEPT_AFTER_DELETE),
+        dict(op("revoke_api_token", **{"path.id": f["throwaway_api_token_id"]}), **KEPT_AFTER_DELETE),
         op("login", **{"body.login": f["session_login"], "body.password": PASSWORD}),
         op("refresh", **{"body.refresh_token": f["refresh_token"]}),
         op("end_session", **{"path.id": f["throwaway_session_id"]}),
@@ -424,7 +433,9 @@ def run(label: str, binary: Path, args) -> tuple[bool, str]:
         cmd = [
             str(Path(sys.executable).parent / "schemathesis"),
             "--config-file", str(work / "schemathesis.toml"),
-            "run", f"{server.url}/openapi.json", "--checks", "all",
+            # Every check is on by the file's `[checks] enabled = true`, not by `--checks all`:
+            # a check named on the command line would override an operation's exception.
+            "run", f"{server.url}/openapi.json",
             "--report", "junit,ndjson", "--report-dir", str(report),
             "--max-failures", "1000",
         ]
