@@ -1,8 +1,9 @@
 //! What the tests stand on, apart from the tests: the server on port 0 and a client for it
-//! (`helpers`), real delivery peers (an SMTP server, an SMS gateway, a webhook receiver), the
+//! (`helpers`), what its answers say (`answers`), real delivery peers (an SMTP server, an SMS gateway, a webhook receiver), the
 //! binary as separate processes and a steady load for them, and requests several features
 //! share.
 
+pub mod answers;
 pub mod balancer;
 pub mod delivery_peers;
 pub mod drain;
