@@ -8,7 +8,7 @@ import { chromium } from 'playwright-core';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFrontend, startServer } from './server.mjs';
-import { assert, check, equal, finish, shot, tally, watch } from './checks.mjs';
+import { assert, check, equal, outline, shot, watch } from './checks.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -634,18 +634,13 @@ async function run() {
   });
 }
 
-try {
+await outline(async (started) => {
   listedFrontend = await startFrontend('A frontend the API lists');
+  started(() => listedFrontend.stop());
   unlistedFrontend = await startFrontend('A frontend it does not');
+  started(() => unlistedFrontend.stop());
   server = await startServer(bin, { env: { EXTRANET_CORS_ORIGINS: listedFrontend.origin } });
+  started(() => server.stop());
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
-  await run();
-} catch (e) {
-  tally.failures += 1;
-  console.log(`not ok - setup: ${e && e.stack ? e.stack : e}`);
-} finally {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-  for (const frontend of [listedFrontend, unlistedFrontend]) if (frontend) await frontend.stop();
-}
-finish();
+  started(() => browser.close());
+}, run);

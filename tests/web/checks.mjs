@@ -71,3 +71,20 @@ export async function shot(target, name, fullPage = true) {
   else await target.screenshot({ path: file });
   return relative(root, file);
 }
+
+// A browser script's outline: `setup` starts what the checks need (servers, the browser),
+// handing each thing's stop to `started`; then `run`. A failure of either is one failed check;
+// what was started is stopped, last first, and the script ends (`finish`).
+export async function outline(setup, run) {
+  const stops = [];
+  try {
+    await setup((stop) => stops.push(stop));
+    await run();
+  } catch (e) {
+    tally.failures += 1;
+    console.log(`not ok - setup: ${e && e.stack ? e.stack : e}`);
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+  }
+  finish();
+}

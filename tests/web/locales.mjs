@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
-import { assert, check, equal, finish, shot, tally, watchedPage } from './checks.mjs';
+import { assert, check, equal, outline, shot, watchedPage } from './checks.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -122,15 +122,9 @@ async function run() {
   });
 }
 
-try {
+await outline(async (started) => {
   server = await startServer(bin);
+  started(() => server.stop());
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
-  await run();
-} catch (e) {
-  tally.failures += 1;
-  console.log(`not ok - setup: ${e && e.stack ? e.stack : e}`);
-} finally {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-}
-finish();
+  started(() => browser.close());
+}, run);
