@@ -42,6 +42,16 @@ pub enum AuditAction {
     /// The invitation's message was given up by the delivery worker.
     #[strum(serialize = "invitation.delivery_failed")]
     InvitationDeliveryFailed,
+    /// An employee's invitation was created (or sent anew) held for an administrator's
+    /// approval: seat held, nothing sent.
+    #[strum(serialize = "invitation.approval_requested")]
+    InvitationApprovalRequested,
+    /// An administrator approved a held invitation: it was sent.
+    #[strum(serialize = "invitation.approved")]
+    InvitationApproved,
+    /// An administrator rejected a held invitation: its seat is free, nothing was sent.
+    #[strum(serialize = "invitation.rejected")]
+    InvitationRejected,
     /// An existing user asked into a workgroup.
     #[strum(serialize = "membership.invited")]
     MembershipInvited,
@@ -111,7 +121,7 @@ mod tests {
 
     /// The names the audit trail has stored and the API has shown; changing one would split
     /// the history of an action in two.
-    const STORED: [&str; 33] = [
+    const STORED: [&str; 36] = [
         "account.created",
         "account.updated",
         "account.plan_changed",
@@ -124,6 +134,9 @@ mod tests {
         "invitation.declined",
         "invitation.expired",
         "invitation.delivery_failed",
+        "invitation.approval_requested",
+        "invitation.approved",
+        "invitation.rejected",
         "membership.invited",
         "membership.joined",
         "membership.accepted",

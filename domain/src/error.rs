@@ -119,6 +119,10 @@ pub enum DomainError {
     InvitationNotPending(crate::enums::InvitationStatus),
     #[error("the invitation has expired; ask the person who invited you to send it again")]
     InvitationExpired,
+    #[error("the invitation is {} and does not await approval: only an invitation held for an administrator's approval (`awaiting_approval`, or expired while it was) is approved or rejected", .0.as_str())]
+    InvitationNotAwaitingApproval(crate::enums::InvitationStatus),
+    #[error("the invitation awaits an administrator's approval and has not been sent: it can be resent once approved (POST /v1/invitations/{{id}}/approve), or revoked")]
+    InvitationAwaitingApproval,
     #[error("the account no longer lets external users from `{domain}` in")]
     DomainNotAllowed { domain: String },
     #[error("the person who sent this invitation may no longer invite people here; ask for a new invitation")]
@@ -222,6 +226,8 @@ impl DomainError {
             Self::InviteeConflicts(rows) => rows.first().map_or("invitee_conflict", |r| r.code),
             Self::InvitationNotPending(_) => "invitation_not_pending",
             Self::InvitationExpired => "invitation_expired",
+            Self::InvitationNotAwaitingApproval(_) => "invitation_not_awaiting_approval",
+            Self::InvitationAwaitingApproval => "invitation_awaiting_approval",
             Self::DomainNotAllowed { .. } => "domain_not_allowed",
             Self::InviterNoLongerAllowed => "inviter_no_longer_allowed",
             Self::InviterOrAdminRequired => "inviter_or_admin_required",
@@ -288,6 +294,8 @@ impl DomainError {
             | Self::WorkgroupHasExternalMembers { .. }
             | Self::InviteeConflicts(_)
             | Self::InvitationNotPending(_)
+            | Self::InvitationNotAwaitingApproval(_)
+            | Self::InvitationAwaitingApproval
             | Self::DomainNotAllowed { .. }
             | Self::InviterNoLongerAllowed
             | Self::AlreadyAUser

@@ -1,10 +1,12 @@
 //! Rule 4 over whole histories: for any sequence of invite / accept / decline / revoke /
-//! resend / expire / dismiss / reinstate / transfer / plan change, the seat counters that the
+//! resend / expire / dismiss / reinstate / transfer / plan change, and of employees'
+//! invitations held for approval, approved and rejected, the seat counters that the
 //! decisions' [`SeatChange`]s keep equal a recount of who holds a seat, used + available =
 //! limit, and used never exceeds the limit.
 //!
 //! The model is a tiny account: one administrator, one extranet workgroup, invitations and
-//! users. Every step asks the domain's own decision (`decide_batch`, `decide_accept`, …), as
+//! users; its `who_can_invite` is `employees_with_approval`, so the employees who joined
+//! through its intranet invitations invite with an administrator's approval. Every step asks the domain's own decision (`decide_batch`, `decide_accept`, …), as
 //! the storage layer does, applies what it decided to the model, and the seat change it
 //! returned to the counters; the counters are never recomputed from the model, only checked
 //! against it. Before each step, pending invitations past their expiry are swept, as every
@@ -13,12 +15,14 @@
 use crate::access::AccountUser;
 use crate::account::AccountSettings;
 use crate::dismissal::{decide_dismiss, decide_reinstate, Subject};
+use crate::enums::WhoCanInvite;
 use crate::enums::{InvitationStatus, InvitePolicy, MembershipStatus, Role, UserStatus, UserType};
 use crate::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use crate::invitation::{
-    decide_accept, decide_batch, decide_decline, decide_resend, decide_revoke, AcceptContext,
-    Batch, BatchContext, BatchRequest, InvitationFacts, InviteeRequest, LoginState, Outcome,
-    ResendContext, WorkgroupFacts, WorkgroupRequest,
+    decide_accept, decide_approve, decide_batch, decide_decline, decide_reject, decide_resend,
+    decide_revoke, AcceptContext, ApproveContext, Batch, BatchContext, BatchRequest,
+    InvitationFacts, InviteeRequest, LoginState, Outcome, ResendContext, WorkgroupFacts,
+    WorkgroupRequest,
 };
 use crate::login::Login;
 use crate::plan::UserLimit;
@@ -36,6 +40,8 @@ enum Step {
     Invite {
         people: Vec<u8>,
         extranet: bool,
+        /// By an employee, when there is one: held for approval.
+        by_employee: bool,
     },
     Accept(usize),
     Decline(usize),
@@ -49,12 +55,15 @@ enum Step {
     Reinstate(usize),
     Transfer(usize),
     ChangeLimit(u32),
+    /// An administrator approves an invitation (held, or not: then refused).
+    Approve(usize),
+    Reject(usize),
 }
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        4 => (proptest::collection::vec(0u8..10, 1..4), any::<bool>())
-            .prop_map(|(people, extranet)| Step::Invite { people, extranet }),
+        4 => (proptest::collection::vec(0u8..10, 1..4), any::<bool>(), any::<bool>())
+            .prop_map(|(people, extranet, by_employee)| Step::Invite { people, extranet, by_employee }),
         3 => any::<usize>().prop_map(Step::Accept),
         1 => any::<usize>().prop_map(Step::Decline),
         1 => any::<usize>().prop_map(Step::Revoke),
@@ -64,6 +73,8 @@ fn step() -> impl Strategy<Value = Step> {
         2 => any::<usize>().prop_map(Step::Reinstate),
         1 => any::<usize>().prop_map(Step::Transfer),
         1 => (0u32..12).prop_map(Step::ChangeLimit),
+        2 => any::<usize>().prop_map(Step::Approve),
+        1 => any::<usize>().prop_map(Step::Reject),
     ]
 }
 
@@ -102,7 +113,10 @@ impl Account {
             is_admin: true,
         };
         Self {
-            settings: AccountSettings::default(),
+            settings: AccountSettings {
+                who_can_invite: WhoCanInvite::EmployeesWithApproval,
+                ..AccountSettings::default()
+            },
             now: Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap(),
             users: vec![admin],
             invitations: Vec::new(),
@@ -132,12 +146,27 @@ impl Account {
         }
     }
 
+    /// The first active employee who is no administrator, if any: whose invitations wait for
+    /// approval. (A member of the workgroup, whose invite policy is `members`.)
+    fn employee(&self) -> Option<AccountUser> {
+        self.users
+            .iter()
+            .find(|u| {
+                u.status == UserStatus::Active && u.user_type == UserType::Intranet && !u.is_admin
+            })
+            .map(|u| AccountUser {
+                user_id: u.id,
+                is_admin: false,
+                ..self.admin()
+            })
+    }
+
     /// The one workgroup: extranet, the administrator its owner.
     fn group(&self) -> WorkgroupFacts {
         WorkgroupFacts {
             id: WorkgroupId(Uuid::from_u128(4)),
             allow_external: true,
-            invite_policy: InvitePolicy::Moderators,
+            invite_policy: InvitePolicy::Members,
             standing: Standing {
                 role: Some(Role::Owner),
             },
@@ -160,9 +189,7 @@ impl Account {
         self.invitations
             .iter()
             .find(|i| {
-                &i.login == login
-                    && i.facts.status == InvitationStatus::Pending
-                    && Some(i.facts.id) != except
+                &i.login == login && i.facts.status.holds_seat() && Some(i.facts.id) != except
             })
             .map_or(LoginState::Free, |i| {
                 LoginState::PendingInvitation(i.facts.id)
@@ -187,13 +214,13 @@ impl Account {
         self.counters = self.counters.after(change);
     }
 
-    /// What every seat-counting write does first: pending invitations past their expiry
-    /// become expired and free their seats.
+    /// What every seat-counting write does first: pending invitations (and those awaiting
+    /// approval) past their expiry become expired and free their seats.
     fn sweep(&mut self) {
         let now = self.now;
         let mut n = 0;
         for i in &mut self.invitations {
-            if i.facts.status == InvitationStatus::Pending && i.facts.expires_at <= now {
+            if i.facts.status.holds_seat() && i.facts.expires_at <= now {
                 i.facts.status = InvitationStatus::Expired;
                 n += 1;
             }
@@ -207,7 +234,15 @@ impl Account {
         let admin = self.admin();
         let n_inv = self.invitations.len().max(1);
         match step {
-            Step::Invite { people, extranet } => {
+            Step::Invite {
+                people,
+                extranet,
+                by_employee,
+            } => {
+                let inviter = match self.employee() {
+                    Some(employee) if *by_employee => employee,
+                    _ => admin,
+                };
                 let logins: Vec<String> = people
                     .iter()
                     .map(|n| format!("person{n}@client.example"))
@@ -239,11 +274,17 @@ impl Account {
                 let Ok(batch) = Batch::parse(&req) else {
                     return; // the same login twice in one batch
                 };
+                let mut group = self.group();
+                if inviter.user_id != admin.user_id {
+                    group.standing = Standing {
+                        role: Some(Role::Member),
+                    };
+                }
                 let ctx = BatchContext {
-                    inviter: &admin,
+                    inviter: &inviter,
                     settings: &self.settings,
                     seats: self.counters,
-                    workgroup: extranet.then(|| self.group()),
+                    workgroup: extranet.then_some(group),
                     logins: batch
                         .invitees
                         .iter()
@@ -260,10 +301,15 @@ impl Account {
                             facts: InvitationFacts {
                                 id,
                                 invitation_type: batch.invitation_type,
-                                status: InvitationStatus::Pending,
+                                status: if plan.held {
+                                    InvitationStatus::AwaitingApproval
+                                } else {
+                                    InvitationStatus::Pending
+                                },
                                 expires_at: crate::invitation::expiry(self.now, &self.settings),
                                 last_sent_at: self.now,
-                                invited_by: admin.user_id,
+                                invited_by: inviter.user_id,
+                                held: plan.held,
                             },
                             login: invitee.login.clone(),
                         });
@@ -334,10 +380,45 @@ impl Account {
                 };
                 if let Ok(plan) = decide_resend(&ctx, self.now) {
                     let f = &mut self.invitations[k].facts;
-                    f.status = InvitationStatus::Pending;
+                    f.status = if plan.held {
+                        InvitationStatus::AwaitingApproval
+                    } else {
+                        InvitationStatus::Pending
+                    };
+                    f.held = plan.held;
                     f.expires_at = plan.expires_at;
                     f.last_sent_at = self.now;
                     self.apply(plan.seats);
+                }
+            }
+            Step::Approve(i) if !self.invitations.is_empty() => {
+                let k = i % n_inv;
+                let inv = self.invitations[k].clone();
+                let workgroup =
+                    (inv.facts.invitation_type == UserType::Extranet).then(|| self.group());
+                let ctx = ApproveContext {
+                    actor: &admin,
+                    invitation: &inv.facts,
+                    login: &inv.login,
+                    login_now: self.login_state(&inv.login, Some(inv.facts.id)),
+                    seats: self.counters,
+                    settings: &self.settings,
+                    workgroup,
+                };
+                if let Ok(plan) = decide_approve(&ctx, self.now) {
+                    let f = &mut self.invitations[k].facts;
+                    f.status = InvitationStatus::Pending;
+                    f.held = false;
+                    f.expires_at = plan.expires_at;
+                    f.last_sent_at = self.now;
+                    self.apply(plan.seats);
+                }
+            }
+            Step::Reject(i) if !self.invitations.is_empty() => {
+                let k = i % n_inv;
+                if let Ok(change) = decide_reject(&admin, &self.invitations[k].facts, self.now) {
+                    self.invitations[k].facts.status = InvitationStatus::Rejected;
+                    self.apply(change);
                 }
             }
             Step::Wait { minutes } => {
@@ -377,7 +458,12 @@ impl Account {
                 }
             }
             // Steps on invitations when there are none.
-            Step::Accept(_) | Step::Decline(_) | Step::Revoke(_) | Step::Resend(_) => {}
+            Step::Accept(_)
+            | Step::Decline(_)
+            | Step::Revoke(_)
+            | Step::Resend(_)
+            | Step::Approve(_)
+            | Step::Reject(_) => {}
         }
     }
 
@@ -394,7 +480,7 @@ impl Account {
         let pending = self
             .invitations
             .iter()
-            .filter(|i| i.facts.status == InvitationStatus::Pending)
+            .filter(|i| i.facts.status.holds_seat())
             .count();
         Seats {
             limit: self.counters.limit,
@@ -433,16 +519,19 @@ fn a_known_history_moves_the_seats_as_expected() {
     account.run(&Step::Invite {
         people: vec![1, 2],
         extranet: true,
+        by_employee: false,
     });
     account.run(&Step::Invite {
         people: vec![3],
         extranet: false,
+        by_employee: false,
     });
     assert_eq!(account.counters.pending_invitations, 3);
     // Full: 1 admin + 3 pending.
     account.run(&Step::Invite {
         people: vec![4],
         extranet: true,
+        by_employee: false,
     });
     assert_eq!(account.counters.used(), 4);
     account.run(&Step::Accept(0));
@@ -459,6 +548,7 @@ fn a_known_history_moves_the_seats_as_expected() {
     account.run(&Step::Invite {
         people: vec![5],
         extranet: true,
+        by_employee: false,
     });
     assert_eq!(account.counters.used(), 4);
     // No free seat to reinstate into.
@@ -478,5 +568,77 @@ fn a_known_history_moves_the_seats_as_expected() {
         ),
         (2, 0)
     );
+    assert_eq!(account.counters, account.recount());
+}
+
+/// Held invitations hold their seats: an employee's batch waits, an approval keeps its seat,
+/// a rejection frees it, and one that expired while it waited takes a seat again when
+/// approved, if one is free.
+#[test]
+fn held_invitations_hold_their_seats_until_rejected_or_expired() {
+    let mut account = Account::new(4);
+    // person3 joins as an employee.
+    account.run(&Step::Invite {
+        people: vec![3],
+        extranet: false,
+        by_employee: false,
+    });
+    account.run(&Step::Accept(0));
+    assert_eq!(account.counters.active_intranet, 2);
+    account.run(&Step::Invite {
+        people: vec![1, 2],
+        extranet: true,
+        by_employee: true,
+    });
+    let held = |a: &Account| {
+        a.invitations
+            .iter()
+            .filter(|i| i.facts.status == InvitationStatus::AwaitingApproval)
+            .count()
+    };
+    assert_eq!(held(&account), 2);
+    assert_eq!(account.counters.used(), 4);
+    // Full: nothing more fits, held or not.
+    account.run(&Step::Invite {
+        people: vec![4],
+        extranet: true,
+        by_employee: false,
+    });
+    assert_eq!(account.invitations.len(), 3);
+    // Not accepted while held; approved, it is.
+    account.run(&Step::Accept(1));
+    assert_eq!(account.counters.active_extranet, 0);
+    account.run(&Step::Approve(1));
+    assert_eq!(
+        account.invitations[1].facts.status,
+        InvitationStatus::Pending
+    );
+    assert_eq!(account.counters.used(), 4);
+    account.run(&Step::Reject(2));
+    assert_eq!(
+        account.invitations[2].facts.status,
+        InvitationStatus::Rejected
+    );
+    assert_eq!(account.counters.used(), 3);
+    // Another held one expires while it waits; its seat is free, and taken again on approval.
+    account.run(&Step::Invite {
+        people: vec![5],
+        extranet: true,
+        by_employee: true,
+    });
+    account.run(&Step::Wait {
+        minutes: 7 * 24 * 60 + 1,
+    });
+    assert_eq!(
+        account.invitations[3].facts.status,
+        InvitationStatus::Expired
+    );
+    let before = account.counters.used();
+    account.run(&Step::Approve(3));
+    assert_eq!(
+        account.invitations[3].facts.status,
+        InvitationStatus::Pending
+    );
+    assert_eq!(account.counters.used(), before + 1);
     assert_eq!(account.counters, account.recount());
 }

@@ -100,3 +100,12 @@ password-reset-email =
     das Passwort Ihres { -product }-Profils wurde mit einem Code zurückgesetzt, der an eine seiner Anmeldeadressen ging, und alle Sitzungen wurden abgemeldet.
 
     Falls Sie das nicht waren, setzen Sie Ihr Passwort sofort unter { $page } zurück und informieren Sie Ihren Administrator.
+
+## Was aus der Einladung eines Mitarbeiters wurde, die auf die Freigabe eines Administrators wartete
+
+invitation-approved-subject = Ihre Einladung an { $invitee } wurde freigegeben
+invitation-approved-text =
+    { $approver } hat Ihre Einladung an { $invitee } zu { $account } freigegeben: Sie wurde versendet.
+invitation-rejected-subject = Ihre Einladung an { $invitee } wurde nicht freigegeben
+invitation-rejected-text =
+    { $approver } hat Ihre Einladung an { $invitee } zu { $account } nicht freigegeben. Es wurde nichts versendet, und der Platz, den sie belegte, ist wieder frei.

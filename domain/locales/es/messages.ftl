@@ -100,3 +100,12 @@ password-reset-email =
     la contraseña de tu perfil de { -product } se ha restablecido con un código enviado a uno de sus accesos y se han cerrado todas las sesiones.
 
     Si no lo hiciste tú, restablece tu contraseña de inmediato en { $page } y avisa a tu administrador.
+
+## Qué fue de la invitación de un empleado que esperaba la aprobación de un administrador
+
+invitation-approved-subject = Tu invitación a { $invitee } fue aprobada
+invitation-approved-text =
+    { $approver } aprobó tu invitación a { $invitee } para { $account }: ya se ha enviado.
+invitation-rejected-subject = Tu invitación a { $invitee } no fue aprobada
+invitation-rejected-text =
+    { $approver } no aprobó tu invitación a { $invitee } para { $account }. No se envió nada y la plaza que ocupaba vuelve a estar libre.

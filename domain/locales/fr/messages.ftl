@@ -100,3 +100,12 @@ password-reset-email =
     le mot de passe de votre profil { -product } a été réinitialisé avec un code envoyé à l'un de ses identifiants, et toutes les sessions ont été déconnectées.
 
     Si vous n'êtes pas à l'origine de ce changement, réinitialisez immédiatement votre mot de passe sur { $page } et prévenez votre administrateur.
+
+## Ce qu'il est advenu de l'invitation d'un employé qui attendait l'approbation d'un administrateur
+
+invitation-approved-subject = Votre invitation de { $invitee } a été approuvée
+invitation-approved-text =
+    { $approver } a approuvé votre invitation de { $invitee } dans { $account } : elle a été envoyée.
+invitation-rejected-subject = Votre invitation de { $invitee } n'a pas été approuvée
+invitation-rejected-text =
+    { $approver } n'a pas approuvé votre invitation de { $invitee } dans { $account }. Rien n'a été envoyé, et la place qu'elle occupait est de nouveau libre.

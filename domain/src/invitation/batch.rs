@@ -2,7 +2,7 @@
 //! each invitee becomes and whether the seats fit. All of it is written, or none.
 
 use super::facts::{login_outcome, LoginState, Outcome, WorkgroupFacts};
-use super::sender::{excluded_domain, may_invite_new_people};
+use super::sender::{excluded_domain, may_invite_new_people, Release};
 use crate::access::AccountUser;
 use crate::account::AccountSettings;
 use crate::enums::{UserType, WorkgroupKind};
@@ -196,6 +196,10 @@ pub struct BatchContext<'a> {
 pub struct BatchPlan {
     pub outcomes: Vec<Outcome>,
     pub seats_needed: u32,
+    /// The new invitations wait for an administrator's approval (rule 3): written
+    /// `awaiting_approval`, their seats held, nothing sent. (A membership invitation of an
+    /// existing external user is the workgroup's invite policy's to allow, and goes out.)
+    pub held: bool,
 }
 
 /// Who may send a batch at all, before any row is looked at (and before an idempotent replay):
@@ -203,13 +207,14 @@ pub struct BatchPlan {
 /// allows external users when they are invited (rule 1), and that its invite policy lets the
 /// caller add people. (The Bitrix24 quirk, a person let into the account but not into the
 /// group, cannot happen: whoever may not add people to the group may not invite them into it.)
+/// Says whether the batch's new invitations go out at once or wait for approval.
 pub fn may_send_batch(
     inviter: &AccountUser,
     settings: &AccountSettings,
     batch: &Batch,
     workgroup: Option<WorkgroupFacts>,
-) -> Result<(), DomainError> {
-    may_invite_new_people(inviter, settings)?;
+) -> Result<Release, DomainError> {
+    let release = may_invite_new_people(inviter, settings)?;
     if let Target::Existing(_) = batch.target {
         let group = workgroup.ok_or(DomainError::NotFound("workgroup"))?;
         may_view_workgroup(inviter, group.standing)?;
@@ -218,12 +223,12 @@ pub fn may_send_batch(
         }
         may_add_to_workgroup(inviter, group.standing, group.invite_policy)?;
     }
-    Ok(())
+    Ok(release)
 }
 
 /// Decides a batch: all of it, or nothing, with every failing row named.
 pub fn decide_batch(batch: &Batch, ctx: &BatchContext<'_>) -> Result<BatchPlan, DomainError> {
-    may_send_batch(ctx.inviter, ctx.settings, batch, ctx.workgroup)?;
+    let release = may_send_batch(ctx.inviter, ctx.settings, batch, ctx.workgroup)?;
     let mut invalid = FieldErrors::new();
     let mut conflicts = Vec::new();
     let mut outcomes = Vec::with_capacity(batch.invitees.len());
@@ -259,6 +264,7 @@ pub fn decide_batch(batch: &Batch, ctx: &BatchContext<'_>) -> Result<BatchPlan, 
     Ok(BatchPlan {
         outcomes,
         seats_needed,
+        held: release == Release::AfterApproval,
     })
 }
 
@@ -485,6 +491,31 @@ mod tests {
             ]
         );
         assert_eq!(plan.seats_needed, 1);
+    }
+
+    #[test]
+    fn an_employees_batch_waits_for_approval_where_the_account_wants_it() {
+        let settings = AccountSettings {
+            who_can_invite: WhoCanInvite::EmployeesWithApproval,
+            ..AccountSettings::default()
+        };
+        let b = batch(vec![invitee("a@c.example")]);
+        let employee = user(UserType::Intranet, false);
+        let plan = decide_batch(&b, &context(&employee, &settings, vec![LoginState::Free]));
+        let plan = plan.unwrap();
+        // Held, but its seat is counted all the same (rule 4).
+        assert!(plan.held);
+        assert_eq!(plan.seats_needed, 1);
+        let admin = user(UserType::Intranet, true);
+        let plan = decide_batch(&b, &context(&admin, &settings, vec![LoginState::Free]));
+        assert!(!plan.unwrap().held);
+        // A held batch that does not fit is refused like any other.
+        let mut ctx = context(&employee, &settings, vec![LoginState::Free]);
+        ctx.seats = seats(5, 5);
+        assert_eq!(
+            decide_batch(&b, &ctx).unwrap_err().code(),
+            "user_limit_reached"
+        );
     }
 
     #[test]

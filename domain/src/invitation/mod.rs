@@ -2,6 +2,7 @@
 //! each invitee becomes, whether the seats fit, and the invitation's lifecycle afterwards.
 
 mod accept;
+mod approval;
 mod batch;
 mod facts;
 mod lifecycle;
@@ -9,6 +10,9 @@ mod sender;
 
 pub use crate::seats::SeatChange;
 pub use accept::{decide_accept, AcceptContext, AcceptPlan, AcceptProfile};
+pub use approval::{
+    decide_approve, decide_reject, may_approve_invitations, ApproveContext, ApprovePlan,
+};
 pub use batch::{
     decide_batch, login_field, may_send_batch, Batch, BatchContext, BatchPlan, BatchRequest,
     Invitee, InviteeRequest, Target, WorkgroupRequest, MAX_INVITEES, MAX_MESSAGE_CHARS,
@@ -20,4 +24,4 @@ pub use lifecycle::{
     decide_decline, decide_resend, decide_revoke, may_manage_invitation, ResendContext, ResendPlan,
     RESEND_INTERVAL_SECONDS,
 };
-pub use sender::{may_invite_new_people, may_send_invitation};
+pub use sender::{may_invite_new_people, may_send_invitation, Release};

@@ -15,6 +15,9 @@ pub enum EventType {
     InvitationDeclined,
     InvitationExpired,
     InvitationDeliveryFailed,
+    InvitationApprovalRequested,
+    InvitationApproved,
+    InvitationRejected,
     MembershipInvited,
     MembershipJoined,
     MembershipDeclined,
@@ -29,7 +32,7 @@ pub enum EventType {
     Ping,
 }
 
-const NAMES: [&str; 18] = [
+const NAMES: [&str; 21] = [
     "invitation.created",
     "invitation.resent",
     "invitation.revoked",
@@ -37,6 +40,9 @@ const NAMES: [&str; 18] = [
     "invitation.declined",
     "invitation.expired",
     "invitation.delivery_failed",
+    "invitation.approval_requested",
+    "invitation.approved",
+    "invitation.rejected",
     "membership.invited",
     "membership.joined",
     "membership.declined",
@@ -51,7 +57,7 @@ const NAMES: [&str; 18] = [
 ];
 
 impl EventType {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 21] = [
         Self::InvitationCreated,
         Self::InvitationResent,
         Self::InvitationRevoked,
@@ -59,6 +65,9 @@ impl EventType {
         Self::InvitationDeclined,
         Self::InvitationExpired,
         Self::InvitationDeliveryFailed,
+        Self::InvitationApprovalRequested,
+        Self::InvitationApproved,
+        Self::InvitationRejected,
         Self::MembershipInvited,
         Self::MembershipJoined,
         Self::MembershipDeclined,
@@ -97,7 +106,10 @@ impl EventType {
             | Self::InvitationAccepted
             | Self::InvitationDeclined
             | Self::InvitationExpired
-            | Self::InvitationDeliveryFailed => Scope::InvitationsRead,
+            | Self::InvitationDeliveryFailed
+            | Self::InvitationApprovalRequested
+            | Self::InvitationApproved
+            | Self::InvitationRejected => Scope::InvitationsRead,
             Self::UserTransferred | Self::UserDismissed | Self::UserReinstated => Scope::UsersRead,
             Self::MembershipInvited
             | Self::MembershipJoined
@@ -124,6 +136,9 @@ impl EventType {
             A::InvitationDeclined => Self::InvitationDeclined,
             A::InvitationExpired => Self::InvitationExpired,
             A::InvitationDeliveryFailed => Self::InvitationDeliveryFailed,
+            A::InvitationApprovalRequested => Self::InvitationApprovalRequested,
+            A::InvitationApproved => Self::InvitationApproved,
+            A::InvitationRejected => Self::InvitationRejected,
             A::MembershipInvited => Self::MembershipInvited,
             A::MembershipJoined | A::MembershipAccepted => Self::MembershipJoined,
             A::MembershipDeclined => Self::MembershipDeclined,
