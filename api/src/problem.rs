@@ -74,6 +74,8 @@ pub const CODES: &[(u16, &[&str])] = &[
             "duplicate_invitee",
             "invitee_conflict",
             "invitation_not_pending",
+            "invitation_not_awaiting_approval",
+            "invitation_awaiting_approval",
             "domain_not_allowed",
             "inviter_no_longer_allowed",
             "already_a_user",

@@ -94,6 +94,16 @@ pub const TABLE: &[(&str, &str, Needs)] = &[
         "/v1/invitations/{id}/revoke",
         scope(InvitationsWrite),
     ),
+    (
+        "POST",
+        "/v1/invitations/{id}/approve",
+        scope(InvitationsWrite),
+    ),
+    (
+        "POST",
+        "/v1/invitations/{id}/reject",
+        scope(InvitationsWrite),
+    ),
     ("GET", "/v1/audit-events", scope(AuditRead)),
     ("POST", "/v1/webhooks", scope(WebhooksWrite)),
     ("GET", "/v1/webhooks", scope(WebhooksWrite)),

@@ -404,7 +404,10 @@ pub struct InvitationView {
     pub id: InvitationId,
     #[serde(rename = "type")]
     pub invitation_type: UserType,
-    /// `pending`, `accepted`, `declined`, `revoked` or `expired`.
+    /// `pending`, `accepted`, `declined`, `revoked` or `expired`; an employee's invitation
+    /// that waits for an administrator's approval (`who_can_invite: employees_with_approval`)
+    /// is `awaiting_approval` (its seat held, nothing sent) until approved (`pending`) or
+    /// `rejected`.
     pub status: InvitationStatus,
     #[schema(value_type = Option<String>, example = "ann@client.example")]
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -74,6 +74,12 @@ impl InvitationStatus {
     }
 }
 word_enum!(
+    /// Where an invitation that needed an administrator's approval stands (stored beside its
+    /// status: one awaiting approval is stored `pending`, so that seats, logins and expiry
+    /// treat it as the pending invitation it is; a rejected one `revoked`).
+    Approval { Awaiting, Approved, Rejected }
+);
+word_enum!(
     /// How a message leaves the system.
     Channel { Email, Sms, Webhook }
 );
@@ -161,6 +167,7 @@ mod tests {
                 "rejected"
             ]
         );
+        assert_words!(Approval, &["awaiting", "approved", "rejected"]);
         assert_words!(Channel, &["email", "sms", "webhook"]);
         assert_words!(DeliveryStatus, &["pending", "sent", "failed", "paused"]);
         assert_words!(

@@ -428,7 +428,9 @@ pub async fn get_invitation(
 /// Send an invitation again (its inviter, or an admin): a new token and expiry, the old link
 /// dead. A pending one may be resent once a minute (429 otherwise); an expired one takes a
 /// seat again. The one who resends must be allowed to send it today (`who_can_invite`, the
-/// workgroup's invite policy, the domain rules, rule 1), and vouches for it from then on.
+/// workgroup's invite policy, the domain rules, rule 1), and vouches for it from then on; an
+/// expired one resent by an employee whose invitations need approval waits for it again. One
+/// awaiting approval was never sent: 409 `invitation_awaiting_approval` until approved.
 #[utoipa::path(
     tag = "invitations",
     params(PathId<InvitationId>),
@@ -460,7 +462,8 @@ pub async fn resend_invitation(
     )))
 }
 
-/// Revoke an invitation (its inviter, or an admin); a pending one frees its seat.
+/// Revoke an invitation (its inviter, or an admin); a pending one, or one awaiting approval,
+/// frees its seat.
 #[utoipa::path(
     tag = "invitations",
     params(PathId<InvitationId>),

@@ -135,7 +135,7 @@ pub fn preview_batch(
         let account = account_now(conn, actor.account_id, now)?;
         let loaded = load_batch(conn, actor, batch, account, Pending::Read, now)?;
         let plan = decide(actor, limits, batch, &loaded)?;
-        let sendings = batch_sendings(batch, &plan.outcomes);
+        let sendings = batch_sendings(batch, &plan);
         sending_counters::check(conn, Some(actor.account_id), &sendings, &limits.quotas, now)?;
         let expires_at = expiry(now, &loaded.account.settings);
         let created_workgroup = match &batch.target {
@@ -164,7 +164,7 @@ pub fn preview_batch(
                     batch,
                     invitee,
                     group.map(|g| g.id),
-                    expires_at,
+                    (expires_at, plan.held),
                     now,
                 ))),
                 Outcome::WorkgroupInvitation { user_id, .. } => BatchRow::WorkgroupInvitation {
@@ -296,7 +296,7 @@ fn write_attempt(
         actor,
         batch,
         &loaded,
-        &plan.outcomes,
+        &plan,
         &new.tokens,
         remembered,
         now,
@@ -308,7 +308,7 @@ fn write_attempt(
         .count();
     let limit = limits.plans.limit_of(&loaded.account.plan);
     let seats = u32::try_from(created).unwrap_or(u32::MAX);
-    let sendings = batch_sendings(batch, &plan.outcomes);
+    let sendings = batch_sendings(batch, &plan);
     let Some(counted) = reserve_and_count(
         conn,
         &loaded.account,
@@ -329,20 +329,17 @@ fn write_attempt(
 }
 
 /// The messages a decided batch sends: one per invitee, but none to an external user already
-/// asked into the workgroup.
-fn batch_sendings<'a>(batch: &'a Batch, outcomes: &[Outcome]) -> Vec<Sending<'a>> {
+/// asked into the workgroup, nor to a new person while the invitation awaits approval.
+fn batch_sendings<'a>(batch: &'a Batch, plan: &BatchPlan) -> Vec<Sending<'a>> {
     batch
         .invitees
         .iter()
-        .zip(outcomes)
-        .filter(|(_, o)| {
-            !matches!(
-                o,
-                Outcome::WorkgroupInvitation {
-                    already_invited: true,
-                    ..
-                }
-            )
+        .zip(&plan.outcomes)
+        .filter(|(_, o)| match o {
+            Outcome::Invited => !plan.held,
+            Outcome::WorkgroupInvitation {
+                already_invited, ..
+            } => !already_invited,
         })
         .map(|(invitee, _)| Sending {
             channel: invitee.login.channel(),
@@ -352,20 +349,25 @@ fn batch_sendings<'a>(batch: &'a Batch, outcomes: &[Outcome]) -> Vec<Sending<'a>
 }
 
 /// A new invitation as it is written (and read back later: times at the microsecond, as the
-/// databases keep them).
+/// databases keep them), until `expires_at`; `held` for approval, it is sent to nobody yet.
 fn new_record(
     actor: &AccountUser,
     batch: &Batch,
     invitee: &Invitee,
     workgroup_id: Option<WorkgroupId>,
-    expires_at: DateTime<Utc>,
+    (expires_at, held): (DateTime<Utc>, bool),
     now: DateTime<Utc>,
 ) -> InvitationRecord {
     InvitationRecord {
         id: InvitationId(Uuid::now_v7()),
         account_id: actor.account_id,
         invitation_type: batch.invitation_type,
-        status: InvitationStatus::Pending,
+        status: if held {
+            InvitationStatus::AwaitingApproval
+        } else {
+            InvitationStatus::Pending
+        },
+        held,
         email: invitee.login.email().map(|e| e.as_str().to_owned()),
         phone: invitee.login.phone().map(|p| p.as_str().to_owned()),
         first_name: invitee.first_name.as_str().to_owned(),
@@ -374,27 +376,27 @@ fn new_record(
         message: batch.message.clone(),
         invited_by: actor.user_id,
         expires_at,
-        sent_count: 1,
+        sent_count: u32::from(!held),
         last_sent_at: now,
         accepted_user_id: None,
         created_at: now,
         sent_by: actor.user_id,
-        delivery: Some(DeliveryRecord::queued()),
+        delivery: (!held).then(DeliveryRecord::queued),
         locale: invitee.locale,
     }
 }
 
 /// Writes a decided batch's rows: the workgroup it creates, the invitations with their
-/// messages and audit events (chained on PostgreSQL, with the outcome stored under the
-/// caller's key when `remembered`), and membership invitations of existing external users.
-/// Seats are the caller's to reserve.
+/// messages (none while held for approval) and audit events (chained on PostgreSQL, with the
+/// outcome stored under the caller's key when `remembered`), and membership invitations of
+/// existing external users. Seats are the caller's to reserve.
 #[allow(clippy::too_many_arguments)]
 fn write_batch(
     conn: &mut DbConnection,
     actor: &AccountUser,
     batch: &Batch,
     loaded: &Loaded,
-    outcomes: &[Outcome],
+    plan: &BatchPlan,
     tokens: &[IssuedToken],
     remembered: Option<(&str, &IdempotencyKey)>,
     now: DateTime<Utc>,
@@ -418,6 +420,7 @@ fn write_batch(
     // Invitations, their messages and audit events are written after the loop, one
     // multi-row statement each: round trips do not grow with the batch.
     let mut invited: Vec<(InvitationRecord, &Invitee, &IssuedToken)> = Vec::new();
+    let (outcomes, held) = (&plan.outcomes, plan.held);
     let mut rows: Vec<BatchRow> = Vec::with_capacity(outcomes.len());
     for (i, (invitee, outcome)) in batch.invitees.iter().zip(outcomes).enumerate() {
         match outcome {
@@ -425,8 +428,8 @@ fn write_batch(
                 let token = tokens
                     .get(i)
                     .ok_or_else(|| StoreError::Corrupt("a token per invitee is needed".into()))?;
-                let record =
-                    new_record(actor, batch, invitee, group.map(|g| g.id), expires_at, now);
+                let group_id = group.map(|g| g.id);
+                let record = new_record(actor, batch, invitee, group_id, (expires_at, held), now);
                 rows.push(BatchRow::Invited(Box::new(record.clone())));
                 invited.push((record, invitee, token));
             }
@@ -453,8 +456,10 @@ fn write_batch(
             }
         }
     }
+    // Held for approval: the token is sent to nobody, and replaced when it is approved.
     let messages: Vec<NewMessage> = invited
         .iter()
+        .filter(|_| !held)
         .map(|(record, invitee, token)| {
             InvitationNotice {
                 inviter: &inviter,
@@ -469,20 +474,25 @@ fn write_batch(
         .collect();
     let new: Vec<NewInvitation<'_>> = invited
         .iter()
-        .zip(&messages)
-        .map(|((record, invitee, token), message)| NewInvitation {
+        .enumerate()
+        .map(|(i, (record, invitee, token))| NewInvitation {
             record,
             login: &invitee.login,
             token_hash: &token.hash,
-            message_id: message.id,
+            message_id: messages.get(i).map(|m| m.id),
         })
         .collect();
+    let action = if held {
+        AuditAction::InvitationApprovalRequested
+    } else {
+        AuditAction::InvitationCreated
+    };
     let events: Vec<AuditEvent<'_>> = invited
         .iter()
         .map(|(record, invitee, _)| {
             AuditEvent::by(
                 actor,
-                AuditAction::InvitationCreated,
+                action,
                 "invitation",
                 record.id.key(),
                 json!({
