@@ -81,7 +81,8 @@ pub struct AccountView {
     /// Seats the plan allows; `null` when unlimited.
     #[schema(example = 5)]
     pub user_limit: Option<u32>,
-    /// Who may invite new people: `admins` or `employees`.
+    /// Who may invite new people: `admins`, `employees`, or `employees_with_approval` (an
+    /// employee's invitations wait for an administrator's approval).
     pub who_can_invite: WhoCanInvite,
     /// `null` when any domain is allowed.
     pub external_domains: Option<ExternalDomainsBody>,
