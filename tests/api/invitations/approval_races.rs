@@ -88,7 +88,10 @@ async fn one_held_invitation_approved_twice_at_once_is_approved_once() {
             batch_of(&a.group, &[&format!("p{round}@client.example")]),
         )
         .await;
-        let path = format!("/v1/invitations/{}/approve", held[0]["id"].as_str().unwrap());
+        let path = format!(
+            "/v1/invitations/{}/approve",
+            held[0]["id"].as_str().unwrap()
+        );
         let answers = at_once(
             &app,
             vec![
@@ -97,7 +100,10 @@ async fn one_held_invitation_approved_twice_at_once_is_approved_once() {
             ],
         )
         .await;
-        let mut got: Vec<_> = answers.iter().map(|(s, c)| (s.as_u16(), c.as_str())).collect();
+        let mut got: Vec<_> = answers
+            .iter()
+            .map(|(s, c)| (s.as_u16(), c.as_str()))
+            .collect();
         got.sort();
         assert_eq!(
             got,
@@ -125,9 +131,18 @@ async fn approve_reject_and_revoke_of_one_invitation_at_once_end_as_some_serial_
         .await;
         let id = held[0]["id"].as_str().unwrap().to_owned();
         let calls = vec![
-            (a.admin.token.clone(), format!("/v1/invitations/{id}/approve")),
-            (a.admin.token.clone(), format!("/v1/invitations/{id}/reject")),
-            (a.employee.token.clone(), format!("/v1/invitations/{id}/revoke")),
+            (
+                a.admin.token.clone(),
+                format!("/v1/invitations/{id}/approve"),
+            ),
+            (
+                a.admin.token.clone(),
+                format!("/v1/invitations/{id}/reject"),
+            ),
+            (
+                a.employee.token.clone(),
+                format!("/v1/invitations/{id}/revoke"),
+            ),
         ];
         let answers = at_once(&app, calls).await;
         let ok = |k: usize| answers[k].0 == StatusCode::OK;
@@ -136,9 +151,15 @@ async fn approve_reject_and_revoke_of_one_invitation_at_once_end_as_some_serial_
         // approval (a pending invitation may be revoked), never after a rejection.
         assert!(!(approved && rejected), "round {round}: {answers:?}");
         assert!(!(rejected && revoked), "round {round}: {answers:?}");
-        assert!(approved || rejected || revoked, "round {round}: {answers:?}");
-        let (_, now) =
-            json_of(app.get(&format!("/v1/invitations/{id}"), &a.admin.token).await).await;
+        assert!(
+            approved || rejected || revoked,
+            "round {round}: {answers:?}"
+        );
+        let (_, now) = json_of(
+            app.get(&format!("/v1/invitations/{id}"), &a.admin.token)
+                .await,
+        )
+        .await;
         let expected = match (approved, rejected, revoked) {
             (_, _, true) => "revoked",
             (true, _, _) => "pending",

@@ -110,7 +110,11 @@ fn mails_to(app: &TestApp, to: &str) -> usize {
         .inbox
         .all()
         .iter()
-        .filter(|m| m["to"].as_array().is_some_and(|a| a.iter().any(|r| r == to)))
+        .filter(|m| {
+            m["to"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|r| r == to))
+        })
         .count()
 }
 
@@ -207,10 +211,15 @@ async fn an_employees_batch_waits_for_approval_and_goes_out_once_approved() {
     assert_eq!(status, StatusCode::CREATED, "{accepted}");
     assert_eq!(accepted["user"]["type"], "extranet");
     // The employee is told.
-    app.sms.wait_for(a.employee_phone, 2).await;
+    // Its invitation and the workgroup's notice came first.
+    app.sms.wait_for(a.employee_phone, 3).await;
     let told = texts_with(&app, a.employee_phone, "approved your invitation");
     assert_eq!(told.len(), 1, "{:?}", app.sms.inbox.all());
-    assert!(told[0].contains("Ann Lee (ann@client.example)"), "{}", told[0]);
+    assert!(
+        told[0].contains("Ann Lee (ann@client.example)"),
+        "{}",
+        told[0]
+    );
     // Approved once; a second approval has nothing to approve.
     let (status, problem) = decide(&app, &a.admin.token, ann, "approve").await;
     assert_refused(
@@ -236,7 +245,10 @@ async fn an_employees_batch_waits_for_approval_and_goes_out_once_approved() {
     // The other one still waits, its message unsent.
     outbox_drained(&app).await;
     assert_eq!(mails_to(&app, "bo@client.example"), 0);
-    assert_eq!(listed(&app, &a.admin.token, "awaiting_approval").await, [bo]);
+    assert_eq!(
+        listed(&app, &a.admin.token, "awaiting_approval").await,
+        [bo]
+    );
 }
 
 #[tokio::test]
@@ -270,10 +282,15 @@ async fn a_rejected_invitation_frees_its_seat_and_its_inviter_is_told_in_their_l
     );
     assert_eq!(listed(&app, &a.admin.token, "rejected").await, [bo]);
     assert!(listed(&app, &a.admin.token, "revoked").await.is_empty());
-    let (_, shown) = json_of(app.get(&format!("/v1/invitations/{bo}"), &a.admin.token).await).await;
+    let (_, shown) = json_of(
+        app.get(&format!("/v1/invitations/{bo}"), &a.admin.token)
+            .await,
+    )
+    .await;
     assert_eq!(shown["status"], "rejected");
     // Told in German, the language the employee chose.
-    app.sms.wait_for(a.employee_phone, 2).await;
+    // Its invitation and the workgroup's notice came first.
+    app.sms.wait_for(a.employee_phone, 3).await;
     let told = texts_with(&app, a.employee_phone, "nicht freigegeben");
     assert_eq!(told.len(), 1, "{:?}", app.sms.inbox.all());
     assert!(told[0].contains("Ada Lovelace"), "{}", told[0]);
@@ -391,7 +408,10 @@ async fn a_held_invitation_is_revoked_by_its_inviter_and_expires_like_a_pending_
         batch_of(&a.group, &["ann@client.example", "bo@client.example"]),
     )
     .await;
-    let (ann, bo) = (held[0]["id"].as_str().unwrap(), held[1]["id"].as_str().unwrap());
+    let (ann, bo) = (
+        held[0]["id"].as_str().unwrap(),
+        held[1]["id"].as_str().unwrap(),
+    );
     // Taken back by the employee who sent it: the seat is free.
     let (status, revoked) = decide(&app, &a.employee.token, ann, "revoke").await;
     assert_eq!(status, StatusCode::OK, "{revoked}");
@@ -466,7 +486,11 @@ async fn only_the_accounts_administrators_approve_or_reject_and_only_what_is_hel
         assert_refused(status, &problem, StatusCode::NOT_FOUND, "not_found");
     }
     // Nothing of it changed.
-    let (_, still) = json_of(app.get(&format!("/v1/invitations/{ann}"), &a.admin.token).await).await;
+    let (_, still) = json_of(
+        app.get(&format!("/v1/invitations/{ann}"), &a.admin.token)
+            .await,
+    )
+    .await;
     assert_eq!(still["status"], "awaiting_approval");
     // Invitations that never waited, or no longer do: 409 with the reason.
     let pending = invite(
@@ -481,8 +505,19 @@ async fn only_the_accounts_administrators_approve_or_reject_and_only_what_is_hel
     );
     let token = app.email_token("cy@client.example", 0).await;
     assert_eq!(app.accept(&token).await.0, StatusCode::CREATED);
-    assert_eq!(decide(&app, &a.admin.token, di, "revoke").await.0, StatusCode::OK);
-    let accepted = app.json(Method::GET, "/v1/invitations?status=accepted", &a.admin.token, None).await.1;
+    assert_eq!(
+        decide(&app, &a.admin.token, di, "revoke").await.0,
+        StatusCode::OK
+    );
+    let accepted = app
+        .json(
+            Method::GET,
+            "/v1/invitations?status=accepted",
+            &a.admin.token,
+            None,
+        )
+        .await
+        .1;
     assert_eq!(accepted["items"][0]["id"], json!(cy));
     for (id, was) in [(cy, "accepted"), (di, "revoked")] {
         for step in ["approve", "reject"] {
@@ -505,8 +540,13 @@ async fn only_the_accounts_administrators_approve_or_reject_and_only_what_is_hel
         batch_of(&a.group, &["ed@client.example"]),
     )
     .await;
-    let (status, problem) =
-        decide(&app, &a.admin.token, fresh[0]["id"].as_str().unwrap(), "approve").await;
+    let (status, problem) = decide(
+        &app,
+        &a.admin.token,
+        fresh[0]["id"].as_str().unwrap(),
+        "approve",
+    )
+    .await;
     assert_refused(
         status,
         &problem,

@@ -103,7 +103,11 @@ fn filtered<'a>(
         Some(InvitationStatus::Pending) => query.filter(
             invitations::status
                 .eq(InvitationStatus::Pending.as_str())
-                .and(invitations::approval.is_null().or(invitations::approval.ne(awaiting))),
+                .and(
+                    invitations::approval
+                        .is_null()
+                        .or(invitations::approval.ne(awaiting)),
+                ),
         ),
         Some(InvitationStatus::AwaitingApproval) => query.filter(
             invitations::status
@@ -113,7 +117,11 @@ fn filtered<'a>(
         Some(InvitationStatus::Revoked) => query.filter(
             invitations::status
                 .eq(InvitationStatus::Revoked.as_str())
-                .and(invitations::approval.is_null().or(invitations::approval.ne(rejected))),
+                .and(
+                    invitations::approval
+                        .is_null()
+                        .or(invitations::approval.ne(rejected)),
+                ),
         ),
         Some(InvitationStatus::Rejected) => query.filter(
             invitations::status

@@ -13,8 +13,8 @@ use crate::tables::accounts::account_by_id;
 pub use crate::tables::invitations::listing::InvitationFilter;
 use crate::tables::invitations::listing::{listed, slice_floor};
 use crate::tables::invitations::{
-    close, find_invitation, mark_resent, message_of, set_approval, InvitationRecord,
-    InvitationRow, IssuedToken,
+    close, find_invitation, mark_resent, message_of, set_approval, InvitationRecord, InvitationRow,
+    IssuedToken,
 };
 use crate::tables::outbox::{self, InvitationNotice, Inviter};
 use crate::tables::sending_counters;
