@@ -39,6 +39,10 @@ pub struct FieldError {
     /// ([`DomainError::rows_under`]).
     #[serde(skip)]
     pub row: Option<usize>,
+    /// The row's place in the request's list, as a number (`3` for `invitees[3].email`): set
+    /// with `field` by [`DomainError::rows_under`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
 }
 
 impl FieldError {
@@ -49,6 +53,7 @@ impl FieldError {
             message: message.into(),
             invitation_id: None,
             row: None,
+            index: None,
         }
     }
 
@@ -115,6 +120,15 @@ pub enum DomainError {
     WorkgroupHasExternalMembers { members: u32, invitations: u32 },
     #[error("{} invitee(s) cannot be invited; see `errors`", .0.len())]
     InviteeConflicts(Vec<FieldError>),
+    /// A batch refused for problems of several kinds at once — invalid rows, rows in conflict
+    /// with the account, rows the seats do not reach — every one in `errors`, in row order.
+    /// `invalid`: some are invalid fields (422; else 409). `seats`: the shortfall, if any.
+    #[error("{} problem(s) in the batch; nothing was created; see `errors`", .errors.len())]
+    BatchRefused {
+        errors: Vec<FieldError>,
+        invalid: bool,
+        seats: Option<crate::seats::Shortfall>,
+    },
     #[error("the invitation is {} and can no longer be used", .0.as_str())]
     InvitationNotPending(crate::enums::InvitationStatus),
     #[error("the invitation has expired; ask the person who invited you to send it again")]
@@ -219,7 +233,13 @@ impl DomainError {
             Self::WorkgroupPolicyForbids(_) => "workgroup_policy_forbids",
             Self::WorkgroupModeratorRequired => "workgroup_moderator_required",
             Self::WorkgroupHasExternalMembers { .. } => "workgroup_has_external_members",
-            Self::InviteeConflicts(rows) => rows.first().map_or("invitee_conflict", |r| r.code),
+            // One reason for every row, or `batch_refused` when they disagree.
+            Self::InviteeConflicts(rows) => match rows.first() {
+                Some(first) if rows.iter().all(|r| r.code == first.code) => first.code,
+                Some(_) => "batch_refused",
+                None => "invitee_conflict",
+            },
+            Self::BatchRefused { .. } => "batch_refused",
             Self::InvitationNotPending(_) => "invitation_not_pending",
             Self::InvitationExpired => "invitation_expired",
             Self::DomainNotAllowed { .. } => "domain_not_allowed",
@@ -261,9 +281,10 @@ impl DomainError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::Unreachable(_) => ErrorKind::Internal,
-            Self::Invalid(_) | Self::InvalidCode | Self::WebhookUrlNotAllowed(_) => {
-                ErrorKind::Invalid
-            }
+            Self::Invalid(_)
+            | Self::InvalidCode
+            | Self::WebhookUrlNotAllowed(_)
+            | Self::BatchRefused { invalid: true, .. } => ErrorKind::Invalid,
             Self::InvalidCredentials
             | Self::TokenNoLongerValid(_)
             | Self::InvalidRefreshToken(_)
@@ -287,6 +308,7 @@ impl DomainError {
             | Self::WorkgroupNotExtranet
             | Self::WorkgroupHasExternalMembers { .. }
             | Self::InviteeConflicts(_)
+            | Self::BatchRefused { invalid: false, .. }
             | Self::InvitationNotPending(_)
             | Self::DomainNotAllowed { .. }
             | Self::InviterNoLongerAllowed
@@ -323,6 +345,7 @@ impl DomainError {
         match self {
             Self::Invalid(errors)
             | Self::InviteeConflicts(errors)
+            | Self::BatchRefused { errors, .. }
             | Self::LoginsHeldByInvitations(errors) => errors,
             _ => &[],
         }
@@ -333,10 +356,12 @@ impl DomainError {
     pub fn rows_under(mut self, list: &str) -> Self {
         if let Self::Invalid(errors)
         | Self::InviteeConflicts(errors)
+        | Self::BatchRefused { errors, .. }
         | Self::LoginsHeldByInvitations(errors) = &mut self
         {
             for e in errors.iter_mut() {
                 if let Some(row) = e.row.take() {
+                    e.index = Some(row);
                     e.field = match e.field.as_str() {
                         "" => format!("{list}[{row}]"),
                         field => format!("{list}[{row}].{field}"),
@@ -394,6 +419,19 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    pub fn extend(&mut self, other: FieldErrors) {
+        self.0.extend(other.0);
+    }
+
+    pub fn into_vec(self) -> Vec<FieldError> {
+        self.0
+    }
+
+    /// The whole list as [`DomainError::Invalid`].
+    pub fn into_error(self) -> DomainError {
+        DomainError::Invalid(self.0)
     }
 
     /// `Ok(())` when nothing was recorded, else the whole list as [`DomainError::Invalid`].

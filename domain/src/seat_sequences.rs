@@ -17,7 +17,7 @@ use crate::enums::{InvitationStatus, InvitePolicy, MembershipStatus, Role, UserS
 use crate::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use crate::invitation::{
     decide_accept, decide_batch, decide_decline, decide_resend, decide_revoke, AcceptContext,
-    Batch, BatchContext, BatchRequest, InvitationFacts, InviteeRequest, LoginState, Outcome,
+    Batch, BatchContext, BatchDelivery, BatchRequest, InvitationFacts, OnConflict, InviteeRequest, LoginState, Outcome,
     ResendContext, WorkgroupFacts, WorkgroupRequest,
 };
 use crate::login::Login;
@@ -36,6 +36,8 @@ enum Step {
     Invite {
         people: Vec<u8>,
         extranet: bool,
+        /// `on_conflict: skip`: the rows that can be invited are, the others skipped.
+        skip: bool,
     },
     Accept(usize),
     Decline(usize),
@@ -53,8 +55,8 @@ enum Step {
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        4 => (proptest::collection::vec(0u8..10, 1..4), any::<bool>())
-            .prop_map(|(people, extranet)| Step::Invite { people, extranet }),
+        4 => (proptest::collection::vec(0u8..10, 1..4), any::<bool>(), any::<bool>())
+            .prop_map(|(people, extranet, skip)| Step::Invite { people, extranet, skip }),
         3 => any::<usize>().prop_map(Step::Accept),
         1 => any::<usize>().prop_map(Step::Decline),
         1 => any::<usize>().prop_map(Step::Revoke),
@@ -207,12 +209,22 @@ impl Account {
         let admin = self.admin();
         let n_inv = self.invitations.len().max(1);
         match step {
-            Step::Invite { people, extranet } => {
+            Step::Invite {
+                people,
+                extranet,
+                skip,
+            } => {
                 let logins: Vec<String> = people
                     .iter()
                     .map(|n| format!("person{n}@client.example"))
                     .collect();
                 let req = BatchRequest {
+                    on_conflict: if *skip {
+                        OnConflict::Skip
+                    } else {
+                        OnConflict::Refuse
+                    },
+                    delivery: BatchDelivery::Send,
                     locale: None,
                     invitation_type: if *extranet {
                         UserType::Extranet
@@ -237,7 +249,7 @@ impl Account {
                         .collect(),
                 };
                 let Ok(batch) = Batch::parse(&req) else {
-                    return; // the same login twice in one batch
+                    return;
                 };
                 let ctx = BatchContext {
                     inviter: &admin,
@@ -433,16 +445,19 @@ fn a_known_history_moves_the_seats_as_expected() {
     account.run(&Step::Invite {
         people: vec![1, 2],
         extranet: true,
+        skip: false,
     });
     account.run(&Step::Invite {
         people: vec![3],
         extranet: false,
+        skip: false,
     });
     assert_eq!(account.counters.pending_invitations, 3);
     // Full: 1 admin + 3 pending.
     account.run(&Step::Invite {
         people: vec![4],
         extranet: true,
+        skip: false,
     });
     assert_eq!(account.counters.used(), 4);
     account.run(&Step::Accept(0));
@@ -459,6 +474,7 @@ fn a_known_history_moves_the_seats_as_expected() {
     account.run(&Step::Invite {
         people: vec![5],
         extranet: true,
+        skip: true,
     });
     assert_eq!(account.counters.used(), 4);
     // No free seat to reinstate into.

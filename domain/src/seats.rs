@@ -29,6 +29,14 @@ impl Seats {
             .map(|limit| limit.saturating_sub(self.used()))
     }
 
+    /// How many seats are short for `needed` more, if any.
+    pub fn shortfall(&self, needed: u32) -> Option<Shortfall> {
+        match self.available() {
+            Some(available) if needed > available => Some(Shortfall { needed, available }),
+            _ => None,
+        }
+    }
+
     /// Whether `needed` more seats fit; refused whole when they do not.
     pub fn reserve(&self, needed: u32) -> Result<(), DomainError> {
         match self.available() {
@@ -51,6 +59,13 @@ impl Seats {
             _ => Ok(()),
         }
     }
+}
+
+/// Seats a request needed and those that were free, when they do not reach (rule 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shortfall {
+    pub needed: u32,
+    pub available: u32,
 }
 
 /// Rule 4 as one conditional write checks it under concurrency: `needed` more seats may be
