@@ -25,6 +25,13 @@ pub enum ErrorKind {
     Internal,
 }
 
+/// Seats a request needed and those that were free, when they do not reach (rule 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shortfall {
+    pub needed: u32,
+    pub available: u32,
+}
+
 /// One problem with one input field, named by its path (`admin.email`, `invitees[3].phone`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
@@ -127,7 +134,7 @@ pub enum DomainError {
     BatchRefused {
         errors: Vec<FieldError>,
         invalid: bool,
-        seats: Option<crate::seats::Shortfall>,
+        seats: Option<Shortfall>,
     },
     #[error("the invitation is {} and can no longer be used", .0.as_str())]
     InvitationNotPending(crate::enums::InvitationStatus),

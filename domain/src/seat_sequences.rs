@@ -17,8 +17,8 @@ use crate::enums::{InvitationStatus, InvitePolicy, MembershipStatus, Role, UserS
 use crate::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use crate::invitation::{
     decide_accept, decide_batch, decide_decline, decide_resend, decide_revoke, AcceptContext,
-    Batch, BatchContext, BatchDelivery, BatchRequest, InvitationFacts, OnConflict, InviteeRequest, LoginState, Outcome,
-    ResendContext, WorkgroupFacts, WorkgroupRequest,
+    Batch, BatchContext, BatchDelivery, BatchRequest, InvitationFacts, InviteeRequest, LoginState,
+    OnConflict, Outcome, ResendContext, WorkgroupFacts, WorkgroupRequest,
 };
 use crate::login::Login;
 use crate::plan::UserLimit;

@@ -2,6 +2,7 @@
 //! invitation holds one seat of the plan's user limit.
 
 use crate::error::DomainError;
+pub use crate::error::Shortfall;
 use crate::plan::UserLimit;
 use serde::Serialize;
 
@@ -59,13 +60,6 @@ impl Seats {
             _ => Ok(()),
         }
     }
-}
-
-/// Seats a request needed and those that were free, when they do not reach (rule 4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shortfall {
-    pub needed: u32,
-    pub available: u32,
 }
 
 /// Rule 4 as one conditional write checks it under concurrency: `needed` more seats may be

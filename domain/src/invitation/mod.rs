@@ -10,9 +10,9 @@ mod sender;
 pub use crate::seats::SeatChange;
 pub use accept::{decide_accept, AcceptContext, AcceptPlan, AcceptProfile};
 pub use batch::{
-    already_invited, decide_batch, login_field, may_send_batch, Batch, BatchContext,
-    BatchDelivery, BatchPlan, BatchRequest, Invitee, InviteeRequest, OnConflict, Target,
-    WorkgroupRequest, MAX_INVITEES, MAX_MESSAGE_CHARS,
+    already_invited, decide_batch, login_field, may_send_batch, Batch, BatchContext, BatchDelivery,
+    BatchPlan, BatchRequest, Invitee, InviteeRequest, OnConflict, Target, WorkgroupRequest,
+    MAX_INVITEES, MAX_MESSAGE_CHARS,
 };
 pub use facts::{
     effective_status, expiry, require_open, InvitationFacts, LoginState, Outcome, WorkgroupFacts,

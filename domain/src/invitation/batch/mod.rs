@@ -149,8 +149,7 @@ impl Batch {
         let mut logins: Vec<(usize, Login)> = Vec::with_capacity(req.invitees.len());
         for (i, row) in req.invitees.iter().enumerate() {
             let mut problems = FieldErrors::new();
-            let login =
-                problems.check_row(i, "", Login::from_email_or_phone(row.email, row.phone));
+            let login = problems.check_row(i, "", Login::from_email_or_phone(row.email, row.phone));
             let first = problems.check_row(i, "first_name", PersonName::parse(row.first_name));
             let last = problems.check_row(i, "last_name", PersonName::parse(row.last_name));
             if let Some(login) = &login {
@@ -167,15 +166,14 @@ impl Batch {
                 }
             }
             match (login, first, last) {
-                (Some(login), Some(first_name), Some(last_name)) if problems.is_empty() => {
-                    invitees.push(Invitee {
+                (Some(login), Some(first_name), Some(last_name)) if problems.is_empty() => invitees
+                    .push(Invitee {
                         index: i,
                         login,
                         first_name,
                         last_name,
                         locale: row.locale.or(req.locale),
-                    })
-                }
+                    }),
                 _ => row_errors.extend(problems),
             }
         }

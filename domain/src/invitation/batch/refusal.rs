@@ -2,8 +2,8 @@
 //! a batch that skips makes of a login's pending invitation.
 
 use super::{Batch, Target};
-pub use crate::enums::{BatchDelivery, OnConflict};
 use crate::enums::UserType;
+pub use crate::enums::{BatchDelivery, OnConflict};
 use crate::error::{DomainError, FieldError};
 use crate::ids::WorkgroupId;
 use crate::seats::Shortfall;
@@ -22,7 +22,11 @@ pub(super) fn refuse(
     shortfall: Option<Shortfall>,
     invited: &[usize],
 ) -> Result<(), DomainError> {
-    let kinds = [!invalid.is_empty(), !conflicts.is_empty(), shortfall.is_some()];
+    let kinds = [
+        !invalid.is_empty(),
+        !conflicts.is_empty(),
+        shortfall.is_some(),
+    ];
     match kinds {
         [false, false, false] => Ok(()),
         [true, false, false] => Err(DomainError::Invalid(in_row_order(invalid))),
@@ -50,7 +54,7 @@ pub(super) fn refuse(
                     .in_row(row)
                 })
             });
-            let mut errors: Vec<FieldError> = invalid.iter().cloned().collect();
+            let mut errors: Vec<FieldError> = invalid.to_vec();
             errors.extend(conflicts);
             errors.extend(seat_errors);
             Err(DomainError::BatchRefused {

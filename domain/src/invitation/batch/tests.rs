@@ -1,8 +1,8 @@
 //! The batch's decisions, row by row.
 
 use super::*;
-use crate::enums::{BatchDelivery, OnConflict};
 use crate::account::ExternalDomains;
+use crate::enums::{BatchDelivery, OnConflict};
 use crate::enums::{InvitePolicy, Role, WhoCanInvite};
 use crate::ids::{InvitationId, UserId};
 use crate::invitation::facts::examples::{facts, group, seats, user};
@@ -331,7 +331,11 @@ fn a_refused_batch_names_every_kind_of_problem_at_once() {
     );
     // Without the invalid row: a conflict and the seats, 409.
     let b = batch_of(
-        vec![invitee("emp@c.example"), invitee("a@c.example"), invitee("b@c.example")],
+        vec![
+            invitee("emp@c.example"),
+            invitee("a@c.example"),
+            invitee("b@c.example"),
+        ],
         OnConflict::Refuse,
     );
     let err = decide_batch(&b, &ctx).unwrap_err();

@@ -197,6 +197,23 @@ pub(crate) fn find_invitation(
         .into_record(now)
 }
 
+/// The account's invitations among `ids` (those found).
+pub(crate) fn find_invitations(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    ids: &[InvitationId],
+    now: DateTime<Utc>,
+) -> Result<Vec<InvitationRecord>, StoreError> {
+    invitations::table
+        .filter(invitations::id.eq_any(ids.iter().map(|id| id.key())))
+        .filter(invitations::account_id.eq(account_id.key()))
+        .select(InvitationRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|row| row.into_record(now))
+        .collect()
+}
+
 /// The invitation whose token hashes to `token_hash`, or 404.
 pub(crate) fn by_token(
     conn: &mut DbConnection,
@@ -218,8 +235,8 @@ pub(crate) struct NewInvitation<'a> {
     pub record: &'a InvitationRecord,
     pub login: &'a Login,
     pub token_hash: &'a str,
-    /// The outbox row of its message.
-    pub message_id: Uuid,
+    /// The outbox row of its message (none: its link was handed to the caller).
+    pub message_id: Option<Uuid>,
 }
 
 /// Writes new pending invitations, exactly as their records say, in one statement.
@@ -252,8 +269,9 @@ pub(crate) fn insert_invitations(
                 invitations::last_sent_at.eq(at),
                 invitations::created_at.eq(at),
                 invitations::updated_at.eq(at),
-                invitations::message_id.eq(n.message_id.to_string()),
-                invitations::delivery_state.eq(DeliveryState::Queued.as_str()),
+                invitations::message_id.eq(n.message_id.map(|m| m.to_string())),
+                invitations::delivery_state
+                    .eq(n.message_id.map(|_| DeliveryState::Queued.as_str())),
             ),
         )
     };
