@@ -73,6 +73,7 @@ pub const CODES: &[(u16, &[&str])] = &[
             "invitation_pending",
             "duplicate_invitee",
             "invitee_conflict",
+            "batch_refused",
             "invitation_not_pending",
             "invitation_not_awaiting_approval",
             "invitation_awaiting_approval",
@@ -106,6 +107,7 @@ pub const CODES: &[(u16, &[&str])] = &[
         422,
         &[
             "validation_failed",
+            "batch_refused",
             "idempotency_key_reused",
             "invalid_code",
             "webhook_url_not_allowed",
@@ -133,6 +135,11 @@ pub struct ProblemField {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub invitation_id: Option<domain::ids::InvitationId>,
+    /// The row of the request's list the problem is in, counted from 0 (`3` for
+    /// `invitees[3].email`); absent for a field outside a list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 0, example = 3)]
+    pub index: Option<usize>,
 }
 
 impl ProblemField {
@@ -146,6 +153,7 @@ impl ProblemField {
             code: code.into(),
             message: message.into(),
             invitation_id: None,
+            index: None,
         }
     }
 }
@@ -170,11 +178,12 @@ pub struct Problem {
     /// Field problems, when the request had invalid fields.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
-    /// Seats a refused request needed (`user_limit_reached`).
+    /// Seats a refused request needed (`user_limit_reached`; `batch_refused` when the seats
+    /// were short too).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub needed: Option<u32>,
-    /// Seats that were free (`user_limit_reached`).
+    /// Seats that were free (`user_limit_reached`, `batch_refused`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub available: Option<u32>,
@@ -286,6 +295,7 @@ impl From<FieldError> for ProblemField {
             code: e.code.to_owned(),
             message: e.message,
             invitation_id: e.invitation_id,
+            index: e.index,
         }
     }
 }
@@ -317,7 +327,11 @@ impl From<DomainError> for ApiError {
             Self::new(status, e.code(), e.to_string())
         };
         match e {
-            DomainError::UserLimitReached { needed, available } => {
+            DomainError::UserLimitReached { needed, available }
+            | DomainError::BatchRefused {
+                seats: Some(domain::seats::Shortfall { needed, available }),
+                ..
+            } => {
                 api.needed = Some(needed);
                 api.available = Some(available);
             }

@@ -31,6 +31,8 @@ pub struct AppState {
     pub signup_sms: bool,
     /// The frontend's address (`EXTRANET_APP_URL`), where the pages send people next.
     pub app_url: Option<String>,
+    /// This service's address as people reach it (`EXTRANET_PUBLIC_URL`): its links start so.
+    pub public_url: String,
     /// Checks webhook URLs where they resolve to.
     pub resolver: crate::delivery::webhooks::GuardedResolver,
     /// What `/metrics` shows.

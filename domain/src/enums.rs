@@ -44,6 +44,16 @@ word_enum!(
     WhoCanInvite { Admins, Employees, EmployeesWithApproval }
 );
 word_enum!(
+    /// What a batch of invitations does with rows that cannot be invited: `refuse` the whole
+    /// batch, naming every problem, or `skip` those rows and invite the others.
+    OnConflict { Refuse, Skip }
+);
+word_enum!(
+    /// Who delivers a batch's invitations: `send` (this service's email or text), or `none`
+    /// (each invitation's link is in the answer, for the caller to deliver).
+    BatchDelivery { Send, None }
+);
+word_enum!(
     /// A workgroup or a project.
     WorkgroupKind { Group, Project }
 );
@@ -152,6 +162,8 @@ mod tests {
             &["admins", "employees", "employees_with_approval"]
         );
         assert_words!(WorkgroupKind, &["group", "project"]);
+        assert_words!(OnConflict, &["refuse", "skip"]);
+        assert_words!(BatchDelivery, &["send", "none"]);
         assert_words!(InvitePolicy, &["owner", "moderators", "members"]);
         assert_words!(Role, &["owner", "moderator", "member"]);
         assert_words!(MembershipStatus, &["active", "invited"]);

@@ -2,6 +2,7 @@
 //! invitation holds one seat of the plan's user limit.
 
 use crate::error::DomainError;
+pub use crate::error::Shortfall;
 use crate::plan::UserLimit;
 use serde::Serialize;
 
@@ -27,6 +28,14 @@ impl Seats {
         self.limit
             .seats()
             .map(|limit| limit.saturating_sub(self.used()))
+    }
+
+    /// How many seats are short for `needed` more, if any.
+    pub fn shortfall(&self, needed: u32) -> Option<Shortfall> {
+        match self.available() {
+            Some(available) if needed > available => Some(Shortfall { needed, available }),
+            _ => None,
+        }
     }
 
     /// Whether `needed` more seats fit; refused whole when they do not.

@@ -47,6 +47,9 @@ pub enum Outcome {
         user_id: UserId,
         already_invited: bool,
     },
+    /// Not invited: the row's problem (a batch that skips such rows; see `already_invited`
+    /// for a login's pending invitation into the same place).
+    Skipped(FieldError),
 }
 
 /// Rule 6 for one row: a login belongs to one user or one pending invitation per account.

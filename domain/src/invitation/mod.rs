@@ -14,8 +14,9 @@ pub use approval::{
     decide_approve, decide_reject, may_approve_invitations, ApproveContext, ApprovePlan,
 };
 pub use batch::{
-    decide_batch, login_field, may_send_batch, Batch, BatchContext, BatchPlan, BatchRequest,
-    Invitee, InviteeRequest, Target, WorkgroupRequest, MAX_INVITEES, MAX_MESSAGE_CHARS,
+    already_invited, decide_batch, login_field, may_send_batch, Batch, BatchContext, BatchDelivery,
+    BatchPlan, BatchRequest, Invitee, InviteeRequest, OnConflict, Target, WorkgroupRequest,
+    MAX_INVITEES, MAX_MESSAGE_CHARS,
 };
 pub use facts::{
     effective_status, expiry, require_open, InvitationFacts, LoginState, Outcome, WorkgroupFacts,

@@ -12,11 +12,13 @@ fn a_known_history_moves_the_seats_as_expected() {
     account.run(&Step::Invite {
         people: vec![1, 2],
         extranet: true,
+        skip: false,
         by_employee: false,
     });
     account.run(&Step::Invite {
         people: vec![3],
         extranet: false,
+        skip: false,
         by_employee: false,
     });
     assert_eq!(account.counters.pending_invitations, 3);
@@ -24,6 +26,7 @@ fn a_known_history_moves_the_seats_as_expected() {
     account.run(&Step::Invite {
         people: vec![4],
         extranet: true,
+        skip: false,
         by_employee: false,
     });
     assert_eq!(account.counters.used(), 4);
@@ -41,6 +44,7 @@ fn a_known_history_moves_the_seats_as_expected() {
     account.run(&Step::Invite {
         people: vec![5],
         extranet: true,
+        skip: true,
         by_employee: false,
     });
     assert_eq!(account.counters.used(), 4);
@@ -74,6 +78,7 @@ fn held_invitations_hold_their_seats_until_rejected_or_expired() {
     account.run(&Step::Invite {
         people: vec![3],
         extranet: false,
+        skip: false,
         by_employee: false,
     });
     account.run(&Step::Accept(0));
@@ -81,6 +86,7 @@ fn held_invitations_hold_their_seats_until_rejected_or_expired() {
     account.run(&Step::Invite {
         people: vec![1, 2],
         extranet: true,
+        skip: false,
         by_employee: true,
     });
     let held = |a: &Account| {
@@ -95,6 +101,7 @@ fn held_invitations_hold_their_seats_until_rejected_or_expired() {
     account.run(&Step::Invite {
         people: vec![4],
         extranet: true,
+        skip: false,
         by_employee: false,
     });
     assert_eq!(account.invitations.len(), 3);
@@ -117,6 +124,7 @@ fn held_invitations_hold_their_seats_until_rejected_or_expired() {
     account.run(&Step::Invite {
         people: vec![5],
         extranet: true,
+        skip: false,
         by_employee: true,
     });
     account.run(&Step::Wait {

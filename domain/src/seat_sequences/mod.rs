@@ -20,9 +20,9 @@ use crate::enums::{InvitationStatus, InvitePolicy, MembershipStatus, Role, UserS
 use crate::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use crate::invitation::{
     decide_accept, decide_approve, decide_batch, decide_decline, decide_reject, decide_resend,
-    decide_revoke, AcceptContext, ApproveContext, Batch, BatchContext, BatchRequest,
-    InvitationFacts, InviteeRequest, LoginState, Outcome, ResendContext, WorkgroupFacts,
-    WorkgroupRequest,
+    decide_revoke, AcceptContext, ApproveContext, Batch, BatchContext, BatchDelivery, BatchRequest,
+    InvitationFacts, InviteeRequest, LoginState, OnConflict, Outcome, ResendContext,
+    WorkgroupFacts, WorkgroupRequest,
 };
 use crate::login::Login;
 use crate::plan::UserLimit;
@@ -42,6 +42,8 @@ enum Step {
     Invite {
         people: Vec<u8>,
         extranet: bool,
+        /// `on_conflict: skip`: the rows that can be invited are, the others skipped.
+        skip: bool,
         /// By an employee, when there is one: held for approval.
         by_employee: bool,
     },
@@ -64,8 +66,8 @@ enum Step {
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        4 => (proptest::collection::vec(0u8..10, 1..4), any::<bool>(), any::<bool>())
-            .prop_map(|(people, extranet, by_employee)| Step::Invite { people, extranet, by_employee }),
+        4 => (proptest::collection::vec(0u8..10, 1..4), any::<bool>(), any::<bool>(), any::<bool>())
+            .prop_map(|(people, extranet, skip, by_employee)| Step::Invite { people, extranet, skip, by_employee }),
         3 => any::<usize>().prop_map(Step::Accept),
         1 => any::<usize>().prop_map(Step::Decline),
         1 => any::<usize>().prop_map(Step::Revoke),
@@ -239,6 +241,7 @@ impl Account {
             Step::Invite {
                 people,
                 extranet,
+                skip,
                 by_employee,
             } => {
                 let inviter = match self.employee() {
@@ -250,6 +253,12 @@ impl Account {
                     .map(|n| format!("person{n}@client.example"))
                     .collect();
                 let req = BatchRequest {
+                    on_conflict: if *skip {
+                        OnConflict::Skip
+                    } else {
+                        OnConflict::Refuse
+                    },
+                    delivery: BatchDelivery::Send,
                     locale: None,
                     invitation_type: if *extranet {
                         UserType::Extranet
@@ -274,7 +283,7 @@ impl Account {
                         .collect(),
                 };
                 let Ok(batch) = Batch::parse(&req) else {
-                    return; // the same login twice in one batch
+                    return;
                 };
                 let mut group = self.group();
                 if inviter.user_id != admin.user_id {

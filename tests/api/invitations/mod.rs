@@ -9,3 +9,4 @@ mod later_steps;
 mod lifecycle;
 mod searches;
 mod seed_story;
+mod your_way;

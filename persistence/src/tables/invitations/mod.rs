@@ -230,6 +230,23 @@ pub(crate) fn find_invitation(
         .into_record(now)
 }
 
+/// The account's invitations among `ids` (those found).
+pub(crate) fn find_invitations(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    ids: &[InvitationId],
+    now: DateTime<Utc>,
+) -> Result<Vec<InvitationRecord>, StoreError> {
+    invitations::table
+        .filter(invitations::id.eq_any(ids.iter().map(|id| id.key())))
+        .filter(invitations::account_id.eq(account_id.key()))
+        .select(InvitationRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|row| row.into_record(now))
+        .collect()
+}
+
 /// The invitation whose token hashes to `token_hash`, or 404.
 pub(crate) fn by_token(
     conn: &mut DbConnection,
@@ -251,7 +268,8 @@ pub(crate) struct NewInvitation<'a> {
     pub record: &'a InvitationRecord,
     pub login: &'a Login,
     pub token_hash: &'a str,
-    /// The outbox row of its message (`None`: awaiting approval, nothing sent).
+    /// The outbox row of its message (none: its link was handed to the caller, or it awaits
+    /// approval and nothing was sent).
     pub message_id: Option<Uuid>,
 }
 
@@ -288,7 +306,8 @@ pub(crate) fn insert_invitations(
                 invitations::created_at.eq(at),
                 invitations::updated_at.eq(at),
                 invitations::message_id.eq(n.message_id.map(|m| m.to_string())),
-                invitations::delivery_state.eq(r.delivery.as_ref().map(|d| d.state.as_str())),
+                invitations::delivery_state
+                    .eq(n.message_id.map(|_| DeliveryState::Queued.as_str())),
             ),
         )
     };

@@ -1,7 +1,10 @@
 //! Inviting new people: a batch of invitations, all or nothing. Every decision is the domain's
 //! (`decide_batch`); this module loads what it needs, and writes the invitations, membership
 //! invitations of existing external users, messages, seat counters and audit events in one
-//! transaction of the account.
+//! transaction of the account. A batch that skips writes what can be written; `rows` says what
+//! became of each row.
+
+mod rows;
 
 use crate::base::db::{Database, DbConnection, Writes};
 use crate::base::error::StoreError;
@@ -27,14 +30,15 @@ use domain::audit::AuditAction;
 use domain::enums::{InvitationStatus, MembershipStatus, Role};
 use domain::ids::{InvitationId, UserId, WorkgroupId};
 use domain::invitation::{
-    decide_batch, expiry, may_send_batch, Batch, BatchContext, BatchPlan, Invitee, LoginState,
-    Outcome, Target, WorkgroupFacts,
+    decide_batch, expiry, may_send_batch, Batch, BatchContext, BatchDelivery, BatchPlan, Invitee,
+    LoginState, Outcome, Target, WorkgroupFacts,
 };
 use domain::login::Login;
 use domain::sending::Sending;
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -46,6 +50,15 @@ pub enum BatchRow {
         workgroup_id: WorkgroupId,
         user_id: UserId,
     },
+    /// Not invited (a batch that skips): the row's problem.
+    Skipped {
+        code: String,
+        detail: String,
+        /// The pending invitation (elsewhere) the login collides with.
+        invitation_id: Option<InvitationId>,
+    },
+    /// The login's pending invitation into the same place, made before (a batch that skips).
+    AlreadyInvited(Box<InvitationRecord>),
 }
 
 /// What a batch did (or, on a dry run, would do).
@@ -54,7 +67,12 @@ pub struct BatchResult {
     pub dry_run: bool,
     /// The workgroup the batch created, if it created one.
     pub created_workgroup: Option<WorkgroupRecord>,
+    /// One per row of the request, in its order.
     pub rows: Vec<BatchRow>,
+    /// `delivery: none`: the sealed token of each created invitation, by row — for its
+    /// caller's answer (and replay) only, where the API opens it into the link.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub links: BTreeMap<usize, String>,
 }
 
 /// A batch to send, with one fresh token per invitee.
@@ -154,7 +172,8 @@ pub fn preview_batch(
             _ => None,
         };
         let group = created_workgroup.as_ref().or(loaded.group.as_ref());
-        let rows = batch
+        let pending = rows::pending_of(conn, actor.account_id, &plan.outcomes, now)?;
+        let made = batch
             .invitees
             .iter()
             .zip(&plan.outcomes)
@@ -171,12 +190,14 @@ pub fn preview_batch(
                     workgroup_id: group.map_or(WorkgroupId(Uuid::nil()), |g| g.id),
                     user_id: *user_id,
                 },
+                Outcome::Skipped(problem) => rows::skipped(batch, problem, &pending),
             })
             .collect();
         Ok(BatchResult {
             dry_run: true,
             created_workgroup,
-            rows,
+            rows: rows::in_request_order(batch, made),
+            links: BTreeMap::new(),
         })
     })
 }
@@ -282,7 +303,12 @@ fn write_attempt(
     }
     let plan = match decide(actor, limits, batch, &loaded) {
         Err(StoreError::Domain(e))
-            if optimistic && (key.is_some() || matches!(e, DomainError::InviteeConflicts(_))) =>
+            if optimistic
+                && (key.is_some()
+                    || matches!(
+                        e,
+                        DomainError::InviteeConflicts(_) | DomainError::BatchRefused { .. }
+                    )) =>
         {
             return Err(StoreError::Contended(
                 "a refusal decided without every fact",
@@ -301,13 +327,8 @@ fn write_attempt(
         remembered,
         now,
     )?;
-    let created = outcome
-        .rows
-        .iter()
-        .filter(|r| matches!(r, BatchRow::Invited(_)))
-        .count();
     let limit = limits.plans.limit_of(&loaded.account.plan);
-    let seats = u32::try_from(created).unwrap_or(u32::MAX);
+    let seats = plan.seats_needed;
     let sendings = batch_sendings(batch, &plan);
     let Some(counted) = reserve_and_count(
         conn,
@@ -331,6 +352,9 @@ fn write_attempt(
 /// The messages a decided batch sends: one per invitee, but none to an external user already
 /// asked into the workgroup, nor to a new person while the invitation awaits approval.
 fn batch_sendings<'a>(batch: &'a Batch, plan: &BatchPlan) -> Vec<Sending<'a>> {
+    if batch.delivery == BatchDelivery::None {
+        return Vec::new();
+    }
     batch
         .invitees
         .iter()
@@ -340,6 +364,7 @@ fn batch_sendings<'a>(batch: &'a Batch, plan: &BatchPlan) -> Vec<Sending<'a>> {
             Outcome::WorkgroupInvitation {
                 already_invited, ..
             } => !already_invited,
+            Outcome::Skipped(_) => false,
         })
         .map(|(invitee, _)| Sending {
             channel: invitee.login.channel(),
@@ -381,7 +406,7 @@ fn new_record(
         accepted_user_id: None,
         created_at: now,
         sent_by: actor.user_id,
-        delivery: (!held).then(DeliveryRecord::queued),
+        delivery: (batch.delivery == BatchDelivery::Send && !held).then(DeliveryRecord::queued),
         locale: invitee.locale,
     }
 }
@@ -422,6 +447,9 @@ fn write_batch(
     let mut invited: Vec<(InvitationRecord, &Invitee, &IssuedToken)> = Vec::new();
     let (outcomes, held) = (&plan.outcomes, plan.held);
     let mut rows: Vec<BatchRow> = Vec::with_capacity(outcomes.len());
+    let mut links = BTreeMap::new();
+    let sends = batch.delivery == BatchDelivery::Send;
+    let pending = rows::pending_of(conn, actor.account_id, outcomes, now)?;
     for (i, (invitee, outcome)) in batch.invitees.iter().zip(outcomes).enumerate() {
         match outcome {
             Outcome::Invited => {
@@ -431,6 +459,11 @@ fn write_batch(
                 let group_id = group.map(|g| g.id);
                 let record = new_record(actor, batch, invitee, group_id, (expires_at, held), now);
                 rows.push(BatchRow::Invited(Box::new(record.clone())));
+                // A held invitation's token opens nothing and is replaced when it is approved:
+                // no link is handed over for it.
+                if !sends && !held {
+                    links.insert(invitee.index, token.sealed.clone());
+                }
                 invited.push((record, invitee, token));
             }
             Outcome::WorkgroupInvitation {
@@ -447,19 +480,20 @@ fn write_batch(
                         status: MembershipStatus::Invited,
                     };
                     let address = (&inviter, invitee.login.channel(), invitee.login.as_str());
-                    asked.write(conn, Some(address), now)?;
+                    asked.write(conn, sends.then_some(address), now)?;
                 }
                 rows.push(BatchRow::WorkgroupInvitation {
                     workgroup_id: group.id,
                     user_id: *user_id,
                 });
             }
+            Outcome::Skipped(problem) => rows.push(rows::skipped(batch, problem, &pending)),
         }
     }
     // Held for approval: the token is sent to nobody, and replaced when it is approved.
     let messages: Vec<NewMessage> = invited
         .iter()
-        .filter(|_| !held)
+        .filter(|_| sends && !held)
         .map(|(record, invitee, token)| {
             InvitationNotice {
                 inviter: &inviter,
@@ -499,6 +533,8 @@ fn write_batch(
                     "type": batch.invitation_type.as_str(),
                     "login": invitee.login.as_str(),
                     "workgroup_id": group.map(|g| g.id.key()),
+                    // `none`: the link was handed to the caller (never the link itself).
+                    "delivery": batch.delivery.as_str(),
                 }),
                 now,
             )
@@ -507,7 +543,8 @@ fn write_batch(
     let outcome = BatchResult {
         dry_run: false,
         created_workgroup,
-        rows,
+        rows: rows::in_request_order(batch, rows),
+        links,
     };
     let mut writes = Writes::on(conn);
     insert_invitations(&mut writes, &new)?;
