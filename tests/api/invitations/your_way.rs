@@ -313,3 +313,34 @@ async fn a_handed_over_link_is_in_the_answer_and_its_replay_only_and_accepts() {
     let (status, accepted) = app.accept(&tokens[0]).await;
     assert_eq!(status, StatusCode::CREATED, "{accepted}");
 }
+
+#[tokio::test]
+async fn a_batch_held_for_approval_has_no_link_to_hand_over() {
+    let app = TestApp::spawn().await;
+    let setup = crate::invitations::approvals::with_approvals(&app, "standard").await;
+    let mut body = crate::invitations::approvals::batch_of(&setup.group, &["ann@client.example"]);
+    body["delivery"] = json!("none");
+    let before = app.usage(&setup.admin.token).await;
+    let res = app
+        .post("/v1/invitations", Some(&setup.employee.token), body.clone())
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&problem), ["delivery"]);
+    assert_eq!(problem["errors"][0]["code"], "held_for_approval");
+    assert_eq!(
+        app.usage(&setup.admin.token).await,
+        before,
+        "nothing was written"
+    );
+    // The administrator's batch is not held: its link is handed over.
+    let (status, made) = json_of(
+        app.post("/v1/invitations", Some(&setup.admin.token), body)
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert!(made["results"][0]["link"]
+        .as_str()
+        .unwrap()
+        .contains("/accept#token="));
+}

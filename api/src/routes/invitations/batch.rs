@@ -97,7 +97,8 @@ pub struct InvitationBatchBody {
     /// (no sending quota is spent) and each created invitation's `link` is in this answer —
     /// and in a replay of it with the same `Idempotency-Key` by the same caller — never
     /// anywhere else: deliver it yourself. An existing external user's membership invitation
-    /// is then not announced either (they see it in `GET /v1/me/workgroup-invitations`).
+    /// is then not announced either (they see it in `GET /v1/me/workgroup-invitations`). A
+    /// batch held for an administrator's approval cannot be `none` (422 `held_for_approval`).
     #[serde(default = "send")]
     #[schema(default = "send")]
     pub delivery: BatchDelivery,

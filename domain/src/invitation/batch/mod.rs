@@ -232,7 +232,8 @@ pub struct BatchPlan {
 /// allows external users when they are invited (rule 1), and that its invite policy lets the
 /// caller add people. (The Bitrix24 quirk, a person let into the account but not into the
 /// group, cannot happen: whoever may not add people to the group may not invite them into it.)
-/// Says whether the batch's new invitations go out at once or wait for approval.
+/// Says whether the batch's new invitations go out at once or wait for approval; a batch whose
+/// links its caller delivers (`delivery: none`) cannot wait (422 on `delivery`).
 pub fn may_send_batch(
     inviter: &AccountUser,
     settings: &AccountSettings,
@@ -247,6 +248,14 @@ pub fn may_send_batch(
             return Err(DomainError::WorkgroupNotExtranet);
         }
         may_add_to_workgroup(inviter, group.standing, group.invite_policy)?;
+    }
+    if release == Release::AfterApproval && batch.delivery == BatchDelivery::None {
+        return Err(DomainError::invalid(
+            "delivery",
+            "held_for_approval",
+            "your invitations wait for an administrator's approval (`who_can_invite: employees_with_approval`) \
+             and are sent when approved: there is no link to hand over now; send them (`delivery: send`)",
+        ));
     }
     Ok(release)
 }

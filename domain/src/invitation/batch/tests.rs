@@ -258,6 +258,24 @@ fn an_employees_batch_waits_for_approval_where_the_account_wants_it() {
 }
 
 #[test]
+fn a_held_batch_has_no_link_to_hand_over() {
+    let settings = AccountSettings {
+        who_can_invite: WhoCanInvite::EmployeesWithApproval,
+        ..AccountSettings::default()
+    };
+    let mut b = batch(vec![invitee("a@c.example")]);
+    b.delivery = BatchDelivery::None;
+    let employee = user(UserType::Intranet, false);
+    let err = decide_batch(&b, &context(&employee, &settings, vec![LoginState::Free]));
+    let err = err.unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "delivery");
+    assert_eq!(err.field_errors()[0].code, "held_for_approval");
+    // An administrator's batch is not held: its links are handed over.
+    let admin = user(UserType::Intranet, true);
+    assert!(decide_batch(&b, &context(&admin, &settings, vec![LoginState::Free])).is_ok());
+}
+
+#[test]
 fn a_batch_that_does_not_fit_is_refused_whole() {
     let admin = user(UserType::Intranet, true);
     let settings = AccountSettings::default();
