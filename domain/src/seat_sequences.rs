@@ -111,6 +111,7 @@ impl Account {
                 active_intranet: 1,
                 active_extranet: 0,
                 pending_invitations: 0,
+                pending_join_requests: 0,
             },
             next_id: 100,
         }
@@ -401,6 +402,7 @@ impl Account {
             active_intranet: active(UserType::Intranet),
             active_extranet: active(UserType::Extranet),
             pending_invitations: u32::try_from(pending).unwrap(),
+            pending_join_requests: 0,
         }
     }
 }
