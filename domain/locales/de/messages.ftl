@@ -100,3 +100,17 @@ password-reset-email =
     das Passwort Ihres { -product }-Profils wurde mit einem Code zurückgesetzt, der an eine seiner Anmeldeadressen ging, und alle Sitzungen wurden abgemeldet.
 
     Falls Sie das nicht waren, setzen Sie Ihr Passwort sofort unter { $page } zurück und informieren Sie Ihren Administrator.
+
+## Der Code, mit dem jemand über einen Beitrittslink beitreten möchte
+
+join-code-subject = { $code } ist Ihr Code, um einer Arbeitsgruppe bei { -product } beizutreten
+join-code-sms = { $code } ist Ihr Code, um einer Arbeitsgruppe bei { -product } beizutreten. Gültig für { $minutes } Min. Nicht Sie? Ignorieren Sie diese SMS.
+join-code-email-ask =
+    Hallo,
+
+    jemand (hoffentlich Sie) möchte mit dieser Adresse einer Arbeitsgruppe bei { -product } beitreten. Geben Sie zur Bestätigung diesen Code ein:
+join-code-email-expiry =
+    Der Code ist { $minutes ->
+        [one] { $minutes } Minute
+       *[other] { $minutes } Minuten
+    } lang gültig. Falls Sie das nicht waren, ignorieren Sie diese Nachricht: Ohne den Code wird nichts angelegt.

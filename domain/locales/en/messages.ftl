@@ -102,3 +102,17 @@ password-reset-email =
     the password of your { -product } profile was reset with a code sent to one of its logins, and every session was signed out.
 
     If you did not do this, reset your password at once at { $page } and tell your administrator.
+
+## The code that proves a login asking to join through a join link: nothing of the stranger
+
+join-code-subject = { $code } is your code to join a workgroup on { -product }
+join-code-sms = { $code } is your code to join a workgroup on { -product }. It expires in { $minutes } min. Not you? Ignore this.
+join-code-email-ask =
+    Hello,
+
+    someone (we hope you) asked to join a workgroup on { -product } with this address. To confirm, enter this code:
+join-code-email-expiry =
+    It expires in { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. If it was not you, ignore this message: nothing is created without the code.

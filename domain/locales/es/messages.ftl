@@ -100,3 +100,17 @@ password-reset-email =
     la contraseña de tu perfil de { -product } se ha restablecido con un código enviado a uno de sus accesos y se han cerrado todas las sesiones.
 
     Si no lo hiciste tú, restablece tu contraseña de inmediato en { $page } y avisa a tu administrador.
+
+## El código de quien pide unirse con un enlace de invitación
+
+join-code-subject = { $code } es tu código para unirte a un grupo de trabajo en { -product }
+join-code-sms = { $code } es tu código para unirte a un grupo de trabajo en { -product }. Caduca en { $minutes } min. ¿No fuiste tú? Ignora este mensaje.
+join-code-email-ask =
+    Hola:
+
+    alguien (esperamos que tú) pidió unirse a un grupo de trabajo en { -product } con esta dirección. Para confirmarlo, introduce este código:
+join-code-email-expiry =
+    Caduca en { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    }. Si no fuiste tú, ignora este mensaje: sin el código no se crea nada.

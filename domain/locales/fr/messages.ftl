@@ -100,3 +100,17 @@ password-reset-email =
     le mot de passe de votre profil { -product } a été réinitialisé avec un code envoyé à l'un de ses identifiants, et toutes les sessions ont été déconnectées.
 
     Si vous n'êtes pas à l'origine de ce changement, réinitialisez immédiatement votre mot de passe sur { $page } et prévenez votre administrateur.
+
+## Le code de qui demande à rejoindre un groupe par un lien d'adhésion
+
+join-code-subject = { $code } est votre code pour rejoindre un groupe de travail sur { -product }
+join-code-sms = { $code } est votre code pour rejoindre un groupe de travail sur { -product }. Il expire dans { $minutes } min. Pas vous ? Ignorez ce SMS.
+join-code-email-ask =
+    Bonjour,
+
+    quelqu'un (vous, nous l'espérons) a demandé à rejoindre un groupe de travail sur { -product } avec cette adresse. Pour confirmer, saisissez ce code :
+join-code-email-expiry =
+    Il expire dans { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. Si ce n'était pas vous, ignorez ce message : rien n'est créé sans le code.

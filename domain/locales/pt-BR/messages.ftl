@@ -100,3 +100,17 @@ password-reset-email =
     a senha do seu perfil do { -product } foi redefinida com um código enviado a um dos logins dele, e todas as sessões foram encerradas.
 
     Se não foi você, redefina sua senha imediatamente em { $page } e avise seu administrador.
+
+## O código de quem pede para entrar por um link de entrada
+
+join-code-subject = { $code } é o seu código para entrar em um grupo de trabalho no { -product }
+join-code-sms = { $code } é o seu código para entrar em um grupo de trabalho no { -product }. Expira em { $minutes } min. Não foi você? Ignore esta mensagem.
+join-code-email-ask =
+    Olá,
+
+    alguém (esperamos que você) pediu para entrar em um grupo de trabalho no { -product } com este endereço. Para confirmar, digite este código:
+join-code-email-expiry =
+    Ele expira em { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    }. Se não foi você, ignore esta mensagem: nada é criado sem o código.

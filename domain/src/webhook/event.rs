@@ -15,6 +15,12 @@ pub enum EventType {
     InvitationDeclined,
     InvitationExpired,
     InvitationDeliveryFailed,
+    JoinLinkCreated,
+    JoinLinkRevoked,
+    JoinRequestCreated,
+    JoinRequestApproved,
+    JoinRequestRejected,
+    JoinLinkJoined,
     MembershipInvited,
     MembershipJoined,
     MembershipDeclined,
@@ -29,7 +35,7 @@ pub enum EventType {
     Ping,
 }
 
-const NAMES: [&str; 18] = [
+const NAMES: [&str; 24] = [
     "invitation.created",
     "invitation.resent",
     "invitation.revoked",
@@ -37,6 +43,12 @@ const NAMES: [&str; 18] = [
     "invitation.declined",
     "invitation.expired",
     "invitation.delivery_failed",
+    "join_link.created",
+    "join_link.revoked",
+    "join_request.created",
+    "join_request.approved",
+    "join_request.rejected",
+    "join_link.joined",
     "membership.invited",
     "membership.joined",
     "membership.declined",
@@ -51,7 +63,7 @@ const NAMES: [&str; 18] = [
 ];
 
 impl EventType {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 24] = [
         Self::InvitationCreated,
         Self::InvitationResent,
         Self::InvitationRevoked,
@@ -59,6 +71,12 @@ impl EventType {
         Self::InvitationDeclined,
         Self::InvitationExpired,
         Self::InvitationDeliveryFailed,
+        Self::JoinLinkCreated,
+        Self::JoinLinkRevoked,
+        Self::JoinRequestCreated,
+        Self::JoinRequestApproved,
+        Self::JoinRequestRejected,
+        Self::JoinLinkJoined,
         Self::MembershipInvited,
         Self::MembershipJoined,
         Self::MembershipDeclined,
@@ -86,7 +104,9 @@ impl EventType {
     }
 
     /// The scope an API token needs to be told of the event: the one that reads what it
-    /// carries. An invitation's event carries the invitation (the invitee's login and names);
+    /// carries. An invitation's event carries the invitation (the invitee's login and names), a
+    /// join request's the person's login and names (`invitations:read` too), a join link's
+    /// only the link (`workgroups:read`);
     /// a user's, the user (email, phone); a membership's, the workgroup and the member's id and
     /// role; a workgroup's, the workgroup. `ping` carries nothing of the account's.
     pub fn reads(self) -> Option<Scope> {
@@ -97,7 +117,13 @@ impl EventType {
             | Self::InvitationAccepted
             | Self::InvitationDeclined
             | Self::InvitationExpired
-            | Self::InvitationDeliveryFailed => Scope::InvitationsRead,
+            | Self::InvitationDeliveryFailed
+            | Self::JoinRequestCreated
+            | Self::JoinRequestApproved
+            | Self::JoinRequestRejected
+            | Self::JoinLinkJoined => Scope::InvitationsRead,
+            // A link carries no person's data: its workgroup, limits and domains.
+            Self::JoinLinkCreated | Self::JoinLinkRevoked => Scope::WorkgroupsRead,
             Self::UserTransferred | Self::UserDismissed | Self::UserReinstated => Scope::UsersRead,
             Self::MembershipInvited
             | Self::MembershipJoined
@@ -124,6 +150,12 @@ impl EventType {
             A::InvitationDeclined => Self::InvitationDeclined,
             A::InvitationExpired => Self::InvitationExpired,
             A::InvitationDeliveryFailed => Self::InvitationDeliveryFailed,
+            A::JoinLinkCreated => Self::JoinLinkCreated,
+            A::JoinLinkRevoked => Self::JoinLinkRevoked,
+            A::JoinRequestCreated => Self::JoinRequestCreated,
+            A::JoinRequestApproved => Self::JoinRequestApproved,
+            A::JoinRequestRejected => Self::JoinRequestRejected,
+            A::JoinLinkJoined => Self::JoinLinkJoined,
             A::MembershipInvited => Self::MembershipInvited,
             A::MembershipJoined | A::MembershipAccepted => Self::MembershipJoined,
             A::MembershipDeclined => Self::MembershipDeclined,
@@ -202,7 +234,9 @@ impl utoipa::PartialSchema for SubscribableEvent {
                 "An event a webhook may subscribe to. An API token subscribes only to events \
                  whose data its scopes read (`x-extranet-event-scopes`): `invitation.*` \
                  needs `invitations:read`, `user.*` `users:read`, `membership.*` and \
-                 `workgroup.*` `workgroups:read`.",
+                 `workgroup.*` `workgroups:read`; `join_request.*` and `join_link.joined` \
+                 `invitations:read`, `join_link.created` and `join_link.revoked` \
+                 `workgroups:read`.",
             ))
             .into()
     }
@@ -274,7 +308,9 @@ mod tests {
         for e in EventType::subscribable() {
             let resource = e.as_str().split('.').next().unwrap();
             let expected = match resource {
-                "invitation" => Scope::InvitationsRead,
+                "invitation" | "join_request" => Scope::InvitationsRead,
+                "join_link" if e == EventType::JoinLinkJoined => Scope::InvitationsRead,
+                "join_link" => Scope::WorkgroupsRead,
                 "user" => Scope::UsersRead,
                 "membership" | "workgroup" => Scope::WorkgroupsRead,
                 other => panic!("{other}"),

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub(crate) mod event_resources;
+pub(crate) mod joining;
 pub mod events;
 pub mod ledger;
 pub(crate) mod membership_invitation;
