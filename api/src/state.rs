@@ -31,6 +31,9 @@ pub struct AppState {
     pub signup_sms: bool,
     /// The frontend's address (`EXTRANET_APP_URL`), where the pages send people next.
     pub app_url: Option<String>,
+    /// The server's own public address (`EXTRANET_PUBLIC_URL`): join links point at its
+    /// `/join` page.
+    pub public_url: String,
     /// Checks webhook URLs where they resolve to.
     pub resolver: crate::delivery::webhooks::GuardedResolver,
     /// What `/metrics` shows.

@@ -13,6 +13,9 @@ pub mod dev;
 pub mod health;
 pub mod invitations;
 pub mod invitee;
+pub mod join;
+pub mod join_links;
+pub mod join_page;
 pub mod members;
 pub mod metrics;
 pub mod network;
@@ -70,6 +73,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(invitee::lookup_invitation)
         .service(invitee::accept_invitation)
         .service(invitee::decline_invitation)
+        .service(join_page::page)
+        .service(join::lookup_join_link)
+        .service(join::request_to_join)
+        .service(join::confirm_join)
+        .service(join_links::create_join_link)
+        .service(join_links::list_join_links)
+        .service(join_links::revoke_join_link)
+        .service(join_links::list_join_requests)
+        .service(join_links::approve_join_request)
+        .service(join_links::reject_join_request)
         .service(invitations::get_invitation)
         .service(invitations::resend_invitation)
         .service(invitations::revoke_invitation)
