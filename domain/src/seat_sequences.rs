@@ -1,5 +1,6 @@
 //! Rule 4 over whole histories: for any sequence of invite / accept / decline / revoke /
-//! resend / expire / dismiss / reinstate / transfer / plan change, the seat counters that the
+//! resend / expire / dismiss / reinstate / transfer / plan change / join through a link (at
+//! once or waiting) / approve / reject, the seat counters that the
 //! decisions' [`SeatChange`]s keep equal a recount of who holds a seat, used + available =
 //! limit, and used never exceeds the limit.
 //!
@@ -13,8 +14,12 @@
 use crate::access::AccountUser;
 use crate::account::AccountSettings;
 use crate::dismissal::{decide_dismiss, decide_reinstate, Subject};
-use crate::enums::{InvitationStatus, InvitePolicy, MembershipStatus, Role, UserStatus, UserType};
+use crate::enums::{
+    InvitationStatus, InvitePolicy, JoinRequestStatus, MembershipStatus, Role, UserStatus,
+    UserType,
+};
 use crate::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
+use crate::join_link::{decide_rejection, RequestFacts};
 use crate::invitation::{
     decide_accept, decide_batch, decide_decline, decide_resend, decide_revoke, AcceptContext,
     Batch, BatchContext, BatchRequest, InvitationFacts, InviteeRequest, LoginState, Outcome,
@@ -28,6 +33,8 @@ use crate::workgroup::Standing;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use proptest::prelude::*;
 use uuid::Uuid;
+
+mod joins;
 
 #[derive(Debug, Clone)]
 enum Step {
@@ -49,6 +56,14 @@ enum Step {
     Reinstate(usize),
     Transfer(usize),
     ChangeLimit(u32),
+    /// `person{n}@client.example` proves the login through the workgroup's join link, one
+    /// that needs approval or not.
+    Join {
+        person: u8,
+        approval: bool,
+    },
+    Approve(usize),
+    Reject(usize),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -64,11 +79,14 @@ fn step() -> impl Strategy<Value = Step> {
         2 => any::<usize>().prop_map(Step::Reinstate),
         1 => any::<usize>().prop_map(Step::Transfer),
         1 => (0u32..12).prop_map(Step::ChangeLimit),
+        2 => (0u8..10, any::<bool>()).prop_map(|(person, approval)| Step::Join { person, approval }),
+        1 => any::<usize>().prop_map(Step::Approve),
+        1 => any::<usize>().prop_map(Step::Reject),
     ]
 }
 
 #[derive(Debug, Clone)]
-struct Person {
+pub(super) struct Person {
     id: UserId,
     login: Login,
     user_type: UserType,
@@ -82,11 +100,19 @@ struct Invited {
     login: Login,
 }
 
-struct Account {
+/// A join request of the model.
+#[derive(Debug, Clone)]
+pub(super) struct Waiting {
+    login: Login,
+    facts: RequestFacts,
+}
+
+pub(super) struct Account {
     settings: AccountSettings,
     now: DateTime<Utc>,
     users: Vec<Person>,
     invitations: Vec<Invited>,
+    joins: Vec<Waiting>,
     /// Kept only by the decisions' seat changes.
     counters: Seats,
     next_id: u128,
@@ -106,6 +132,7 @@ impl Account {
             now: Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap(),
             users: vec![admin],
             invitations: Vec::new(),
+            joins: Vec::new(),
             counters: Seats {
                 limit: UserLimit::Seats(limit),
                 active_intranet: 1,
@@ -377,10 +404,25 @@ impl Account {
                     self.counters.limit = UserLimit::Seats(*limit);
                 }
             }
-            // Steps on invitations when there are none.
-            Step::Accept(_) | Step::Decline(_) | Step::Revoke(_) | Step::Resend(_) => {}
+            Step::Join { person, approval } => self.join(*person, *approval),
+            Step::Approve(i) if !self.joins.is_empty() => self.approve(*i),
+            Step::Reject(i) if !self.joins.is_empty() => {
+                let k = i % self.joins.len();
+                if let Ok(change) = decide_rejection(self.joins[k].facts, &admin, &self.group()) {
+                    self.joins[k].facts.status = JoinRequestStatus::Rejected;
+                    self.apply(change);
+                }
+            }
+            // Steps on invitations or join requests when there are none.
+            Step::Accept(_)
+            | Step::Decline(_)
+            | Step::Revoke(_)
+            | Step::Resend(_)
+            | Step::Approve(_)
+            | Step::Reject(_) => {}
         }
     }
+
 
     /// Who holds a seat, counted from the model.
     fn recount(&self) -> Seats {
@@ -397,12 +439,17 @@ impl Account {
             .iter()
             .filter(|i| i.facts.status == InvitationStatus::Pending)
             .count();
+        let waiting = self
+            .joins
+            .iter()
+            .filter(|j| j.facts.status == JoinRequestStatus::AwaitingApproval && j.facts.holds_seat)
+            .count();
         Seats {
             limit: self.counters.limit,
             active_intranet: active(UserType::Intranet),
             active_extranet: active(UserType::Extranet),
             pending_invitations: u32::try_from(pending).unwrap(),
-            pending_join_requests: 0,
+            pending_join_requests: u32::try_from(waiting).unwrap(),
         }
     }
 }
