@@ -101,7 +101,11 @@ pub const CODES: &[(u16, &[&str])] = &[
     ),
     (
         410,
-        &["invitation_expired", "join_link_expired", "join_link_used_up"],
+        &[
+            "invitation_expired",
+            "join_link_expired",
+            "join_link_used_up",
+        ],
     ),
     (413, &["payload_too_large"]),
     (415, &["unsupported_media_type"]),

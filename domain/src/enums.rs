@@ -160,7 +160,13 @@ mod tests {
         assert_words!(JoinApproval, &["none", "required"]);
         assert_words!(
             JoinRequestStatus,
-            &["unconfirmed", "awaiting_approval", "approved", "rejected", "joined"]
+            &[
+                "unconfirmed",
+                "awaiting_approval",
+                "approved",
+                "rejected",
+                "joined"
+            ]
         );
         assert_words!(DeliveryStatus, &["pending", "sent", "failed", "paused"]);
         assert_words!(

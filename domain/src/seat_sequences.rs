@@ -15,16 +15,15 @@ use crate::access::AccountUser;
 use crate::account::AccountSettings;
 use crate::dismissal::{decide_dismiss, decide_reinstate, Subject};
 use crate::enums::{
-    InvitationStatus, InvitePolicy, JoinRequestStatus, MembershipStatus, Role, UserStatus,
-    UserType,
+    InvitationStatus, InvitePolicy, JoinRequestStatus, MembershipStatus, Role, UserStatus, UserType,
 };
 use crate::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
-use crate::join_link::{decide_rejection, RequestFacts};
 use crate::invitation::{
     decide_accept, decide_batch, decide_decline, decide_resend, decide_revoke, AcceptContext,
     Batch, BatchContext, BatchRequest, InvitationFacts, InviteeRequest, LoginState, Outcome,
     ResendContext, WorkgroupFacts, WorkgroupRequest,
 };
+use crate::join_link::{decide_rejection, RequestFacts};
 use crate::login::Login;
 use crate::plan::UserLimit;
 use crate::seats::{SeatChange, Seats};
@@ -422,7 +421,6 @@ impl Account {
             | Step::Reject(_) => {}
         }
     }
-
 
     /// Who holds a seat, counted from the model.
     fn recount(&self) -> Seats {

@@ -11,9 +11,9 @@ use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::secrets::TokenSealer;
 use crate::shutdown::Stopping;
 use domain::delivery::{
-    render_invitation, render_login_change_code, render_login_changed,
+    render_invitation, render_join_code, render_login_change_code, render_login_changed,
     render_membership_invitation, render_password_replaced, render_password_reset_code,
-    render_join_code, render_sign_up_code, InvitationMessage, Rendered, RETRIES,
+    render_sign_up_code, InvitationMessage, Rendered, RETRIES,
 };
 use domain::enums::Channel;
 use domain::locale::Locale;

@@ -205,7 +205,9 @@ pub async fn request_to_join(
     let last = errors.check("last_name", PersonName::parse(&body.last_name));
     errors.finish()?;
     let (Some(hash), Some(login), Some(first), Some(last)) = (hash, login, first, last) else {
-        return Err(DomainError::Unreachable("a join request without field errors misses a field").into());
+        return Err(
+            DomainError::Unreachable("a join request without field errors misses a field").into(),
+        );
     };
     let code = state
         .sealer
@@ -329,7 +331,9 @@ pub async fn confirm_join(
     let (Some(link_hash), Some(login), Some(code), Some(password)) =
         (link_hash, login, code, password)
     else {
-        return Err(DomainError::Unreachable("a confirmation without field errors misses a field").into());
+        return Err(
+            DomainError::Unreachable("a confirmation without field errors misses a field").into(),
+        );
     };
     let code_hash = state
         .sealer

@@ -37,10 +37,7 @@ pub struct NewJoinLinkBody {
 }
 
 fn max_uses() -> Field {
-    Field::of::<i64>()
-        .range(1, MAX_USES)
-        .or_null()
-        .example(25)
+    Field::of::<i64>().range(1, MAX_USES).or_null().example(25)
 }
 
 fn allowed_domains() -> Field {
@@ -98,7 +95,9 @@ pub struct CreatedJoinLinkView {
     pub link: JoinLinkView,
     /// The link to share: the server's `/join` page with the code in the fragment (which
     /// browsers never send to a server). Shown this once: only a hash of the code is kept.
-    #[schema(example = "https://extranet.example/join#code=q3Jm0dJ8b1K2xY7vZk4pT9wQeR5sU6aH0cL2nB8fG1i")]
+    #[schema(
+        example = "https://extranet.example/join#code=q3Jm0dJ8b1K2xY7vZk4pT9wQeR5sU6aH0cL2nB8fG1i"
+    )]
     pub url: String,
 }
 
@@ -303,7 +302,9 @@ pub async fn list_join_requests(
     PathId(group): PathId<WorkgroupId>,
     query: web::Query<JoinRequestQuery>,
 ) -> Result<web::Json<JoinRequestList>, ApiError> {
-    let status = query.status.filter(|s| *s != JoinRequestStatus::Unconfirmed);
+    let status = query
+        .status
+        .filter(|s| *s != JoinRequestStatus::Unconfirmed);
     let requests = crate::reads::read(&state, Bound::Page, move |db| {
         persistence::join_links::requests::list(db, &user, group, status)
     })

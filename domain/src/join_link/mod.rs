@@ -11,8 +11,8 @@
 mod join;
 
 pub use join::{
-    decide_approval, decide_join, decide_rejection, ApprovalContext, JoinAs, JoinContext,
-    JoinPlan, JoinProfile, RequestFacts,
+    decide_approval, decide_join, decide_rejection, ApprovalContext, JoinAs, JoinContext, JoinPlan,
+    JoinProfile, RequestFacts,
 };
 
 use crate::access::AccountUser;

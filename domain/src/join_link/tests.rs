@@ -78,7 +78,12 @@ fn a_new_link_parses_every_limit_and_reports_every_problem() {
     let many: Vec<String> = (0..51).map(|i| format!("d{i}.example")).collect();
     for (max_uses, expires_at, list, fields) in [
         (Some(0), None, None, vec!["max_uses"]),
-        (Some(10_001), Some(now()), None, vec!["max_uses", "expires_at"]),
+        (
+            Some(10_001),
+            Some(now()),
+            None,
+            vec!["max_uses", "expires_at"],
+        ),
         (None, None, Some(&many), vec!["allowed_domains"]),
         (
             None,
@@ -97,7 +102,11 @@ fn a_new_link_parses_every_limit_and_reports_every_problem() {
             now(),
         )
         .unwrap_err();
-        let named: Vec<_> = err.field_errors().iter().map(|e| e.field.as_str()).collect();
+        let named: Vec<_> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
         assert_eq!(named, fields);
     }
 }
@@ -130,7 +139,10 @@ fn dead_links_answer_as_invitation_tokens_do() {
         uses: 2,
         ..live.clone()
     };
-    assert_eq!(require_usable(&used, now()), Err(DomainError::JoinLinkUsedUp));
+    assert_eq!(
+        require_usable(&used, now()),
+        Err(DomainError::JoinLinkUsedUp)
+    );
 }
 
 #[test]
@@ -169,7 +181,9 @@ fn links_are_managed_by_who_may_bring_new_people_into_the_group() {
     assert!(may_create_join_link(&employee, &employees, &group(Some(Role::Moderator))).is_ok());
     assert_eq!(
         may_create_join_link(&employee, &employees, &group(Some(Role::Member))),
-        Err(DomainError::WorkgroupPolicyForbids(InvitePolicy::Moderators))
+        Err(DomainError::WorkgroupPolicyForbids(
+            InvitePolicy::Moderators
+        ))
     );
     assert_eq!(
         may_create_join_link(&external, &employees, &group(Some(Role::Moderator))),
@@ -212,11 +226,19 @@ fn a_new_person_takes_a_seat_at_once_or_holds_one_while_waiting() {
     let plan = decide_join(&join_ctx(&open, &ann, &settings), now()).unwrap();
     assert_eq!(
         (plan.joins_as, plan.profile, plan.awaiting, plan.seats),
-        (JoinAs::NewUser, JoinProfile::Create, false, SeatChange::joined())
+        (
+            JoinAs::NewUser,
+            JoinProfile::Create,
+            false,
+            SeatChange::joined()
+        )
     );
     let gated = link(JoinApproval::Required);
     let plan = decide_join(&join_ctx(&gated, &ann, &settings), now()).unwrap();
-    assert_eq!((plan.awaiting, plan.seats), (true, SeatChange::join_requested()));
+    assert_eq!(
+        (plan.awaiting, plan.seats),
+        (true, SeatChange::join_requested())
+    );
     // No free seat: refused, waiting or not.
     let full = JoinContext {
         seats: seats(1, 1),
@@ -345,7 +367,11 @@ fn approving_turns_the_held_seat_into_the_users_and_rejecting_frees_it() {
     let plan = decide_approval(&ctx, now()).unwrap();
     assert_eq!(
         (plan.joins_as, plan.profile, plan.seats),
-        (JoinAs::NewUser, JoinProfile::Create, SeatChange::join_approved())
+        (
+            JoinAs::NewUser,
+            JoinProfile::Create,
+            SeatChange::join_approved()
+        )
     );
     // Someone else proved the login since: their profile is not taken over.
     let taken = ApprovalContext {
@@ -375,7 +401,9 @@ fn approving_turns_the_held_seat_into_the_users_and_rejecting_frees_it() {
     };
     assert_eq!(
         decide_approval(&done, now()),
-        Err(DomainError::JoinRequestNotAwaiting(JoinRequestStatus::Approved))
+        Err(DomainError::JoinRequestNotAwaiting(
+            JoinRequestStatus::Approved
+        ))
     );
     assert_eq!(
         decide_rejection(waiting(), &admin, &group(None)),

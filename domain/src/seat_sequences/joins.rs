@@ -5,8 +5,7 @@ use super::{Account, Person, Waiting};
 use crate::enums::{JoinApproval, JoinRequestStatus, UserStatus, UserType};
 use crate::ids::{JoinLinkId, UserId};
 use crate::join_link::{
-    decide_approval, decide_join, ApprovalContext, JoinAs, JoinContext, JoinLinkFacts,
-    RequestFacts,
+    decide_approval, decide_join, ApprovalContext, JoinAs, JoinContext, JoinLinkFacts, RequestFacts,
 };
 use crate::login::Login;
 use uuid::Uuid;
@@ -43,9 +42,10 @@ impl Account {
             login_state: self.login_state(&login, None),
             profile: None,
             seats: self.counters,
-            already_awaiting: self.joins.iter().any(|j| {
-                j.login == login && j.facts.status == JoinRequestStatus::AwaitingApproval
-            }),
+            already_awaiting: self
+                .joins
+                .iter()
+                .any(|j| j.login == login && j.facts.status == JoinRequestStatus::AwaitingApproval),
         };
         let Ok(plan) = decide_join(&ctx, self.now) else {
             return;

@@ -12,7 +12,8 @@ use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::Text;
 use diesel::QueryResult;
 use domain::ids::{
-    AccountId, ApiTokenId, IdentityId, InvitationId, SessionId, JoinLinkId, JoinRequestId, UserId, WebhookId, WorkgroupId,
+    AccountId, ApiTokenId, IdentityId, InvitationId, JoinLinkId, JoinRequestId, SessionId, UserId,
+    WebhookId, WorkgroupId,
 };
 use std::str::FromStr;
 

@@ -5,8 +5,8 @@
 
 pub mod audit;
 pub(crate) mod event_resources;
-pub(crate) mod joining;
 pub mod events;
+pub(crate) mod joining;
 pub mod ledger;
 pub(crate) mod membership_invitation;
 pub(crate) mod new_workgroup;

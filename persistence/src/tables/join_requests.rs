@@ -285,7 +285,10 @@ pub(crate) fn requests_of(
 }
 
 /// Forgets unconfirmed requests whose code is dead; returns how many.
-pub(crate) fn delete_dead(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, StoreError> {
+pub(crate) fn delete_dead(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
     Ok(diesel::delete(
         join_requests::table
             .filter(join_requests::status.eq(Literal::word("unconfirmed")))

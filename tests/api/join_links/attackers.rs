@@ -22,7 +22,11 @@ async fn another_accounts_admin_can_neither_see_nor_touch_a_workgroups_links_and
     let own = app.workgroup(&other.token, "Mine", true).await;
     for (status, body) in [
         create_link(&app, &other.token, &group, json!({"approval": "none"})).await,
-        json_of(app.get(&format!("/v1/workgroups/{group}/join-links"), &other.token).await).await,
+        json_of(
+            app.get(&format!("/v1/workgroups/{group}/join-links"), &other.token)
+                .await,
+        )
+        .await,
         revoke(&app, &other.token, &group, link_id).await,
         requests(&app, &other.token, &group).await,
         decide(&app, &other.token, &group, &request_id, "approve").await,
@@ -31,12 +35,20 @@ async fn another_accounts_admin_can_neither_see_nor_touch_a_workgroups_links_and
         revoke(&app, &other.token, &own, link_id).await,
         decide(&app, &other.token, &own, &request_id, "approve").await,
     ] {
-        assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "{body}");
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::NOT_FOUND, Some("not_found")),
+            "{body}"
+        );
     }
     // Nothing moved.
     let (_, list) = requests(&app, &admin.token, &group).await;
     assert_eq!(list["items"][0]["status"], "awaiting_approval");
-    let (_, links) = json_of(app.get(&format!("/v1/workgroups/{group}/join-links"), &admin.token).await).await;
+    let (_, links) = json_of(
+        app.get(&format!("/v1/workgroups/{group}/join-links"), &admin.token)
+            .await,
+    )
+    .await;
     assert_eq!(links["items"][0]["revoked_at"], json!(null));
 }
 
@@ -46,16 +58,32 @@ async fn an_external_member_and_an_employee_without_the_right_may_not_make_links
     let admin = app.sign_up("ada@agency.example", "free").await;
     let group = app.workgroup(&admin.token, "Site", true).await;
     let closed = app.workgroup(&admin.token, "Inside", false).await;
-    let external = app.join(&admin.token, "extranet", Some(&group), "+14155550101").await;
-    let employee = app.join(&admin.token, "intranet", None, "+14155550102").await;
-    let (status, body) = create_link(&app, &external.token, &group, json!({"approval": "none"})).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("extranet_user_cannot_invite")));
+    let external = app
+        .join(&admin.token, "extranet", Some(&group), "+14155550101")
+        .await;
+    let employee = app
+        .join(&admin.token, "intranet", None, "+14155550102")
+        .await;
+    let (status, body) =
+        create_link(&app, &external.token, &group, json!({"approval": "none"})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("extranet_user_cannot_invite"))
+    );
     // `who_can_invite` is `admins` by default.
-    let (status, body) = create_link(&app, &employee.token, &group, json!({"approval": "none"})).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("admin_required")));
+    let (status, body) =
+        create_link(&app, &employee.token, &group, json!({"approval": "none"})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("admin_required"))
+    );
     // Rule 1: a workgroup closed to external users has no join links.
-    let (status, body) = create_link(&app, &admin.token, &closed, json!({"approval": "none"})).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("workgroup_not_extranet")));
+    let (status, body) =
+        create_link(&app, &admin.token, &closed, json!({"approval": "none"})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("workgroup_not_extranet"))
+    );
     // Every limit of the body, all at once.
     let past = (app.clock.now() - chrono::Duration::minutes(1)).to_rfc3339();
     let many: Vec<String> = (0..51).map(|i| format!("d{i}.example")).collect();
@@ -67,7 +95,12 @@ async fn an_external_member_and_an_employee_without_the_right_may_not_make_links
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["max_uses", "expires_at", "allowed_domains"]);
     let (status, _) = create_link(&app, &admin.token, &group, json!({"approval": "maybe"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -86,10 +119,17 @@ async fn a_stranger_guessing_codes_is_slowed_and_the_link_code_is_kept_nowhere()
     // Wrong codes: 422, then a wait (as sign-up codes), the right code too while it lasts.
     for _ in 0..5 {
         let (status, problem) = confirm(&app, &code, "ann@client.example", wrong, PASSWORD).await;
-        assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_code")));
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_code"))
+        );
     }
     let (status, problem) = confirm(&app, &code, "ann@client.example", &sent, PASSWORD).await;
-    assert_eq!((status, problem["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")), "{problem}");
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")),
+        "{problem}"
+    );
     assert_eq!(app.usage(&admin.token).await["active_extranet"], 0);
     // The guesses cancelled nothing: once the wait is over, the owner's code still works.
     app.clock.advance(chrono::Duration::minutes(1));
@@ -97,7 +137,11 @@ async fn a_stranger_guessing_codes_is_slowed_and_the_link_code_is_kept_nowhere()
     assert_eq!(status, StatusCode::CREATED, "{joined}");
 
     // The code is only in the creation's answer: not in the list, the audit trail or storage.
-    let (_, links) = json_of(app.get(&format!("/v1/workgroups/{group}/join-links"), &admin.token).await).await;
+    let (_, links) = json_of(
+        app.get(&format!("/v1/workgroups/{group}/join-links"), &admin.token)
+            .await,
+    )
+    .await;
     assert_eq!(links["items"][0]["id"], created["id"]);
     assert!(links["items"][0].get("url").is_none());
     assert!(!links.to_string().contains(&code));
@@ -116,9 +160,15 @@ async fn a_stranger_guessing_codes_is_slowed_and_the_link_code_is_kept_nowhere()
     // A wrong code is unknown; a huge or malformed one is refused before any lookup.
     for (body, status) in [
         (json!({"code": "x".repeat(43)}), StatusCode::NOT_FOUND),
-        (json!({"code": "x".repeat(129)}), StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            json!({"code": "x".repeat(129)}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         (json!({"code": "a b"}), StatusCode::UNPROCESSABLE_ENTITY),
-        (json!({"code": "x".repeat(300_000)}), StatusCode::PAYLOAD_TOO_LARGE),
+        (
+            json!({"code": "x".repeat(300_000)}),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
     ] {
         let res = app.post("/v1/join-links/lookup", None, body).await;
         assert_eq!(res.status(), status);

@@ -22,10 +22,13 @@ async fn a_link_without_approval_lets_proved_people_in_until_its_uses_run_out() 
     assert_eq!(created["uses"], 0);
     assert_eq!(created["max_uses"], 2);
     // The server's own page, the code in the fragment (the server's default public address).
-    assert!(created["url"]
-        .as_str()
-        .unwrap()
-        .starts_with("http://127.0.0.1:8080/join#code="), "{created}");
+    assert!(
+        created["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:8080/join#code="),
+        "{created}"
+    );
 
     // What the page shows of it.
     let (status, shown) = json_of(
@@ -37,7 +40,10 @@ async fn a_link_without_approval_lets_proved_people_in_until_its_uses_run_out() 
     assert_eq!(shown["workgroup"]["name"], "Site");
     assert_eq!(shown["approval"], "none");
 
-    for (n, login) in ["ann@client.example", "bob@client.example"].iter().enumerate() {
+    for (n, login) in ["ann@client.example", "bob@client.example"]
+        .iter()
+        .enumerate()
+    {
         let (status, joined) = join_through(&app, &code, login, 0).await;
         assert_eq!(status, StatusCode::CREATED, "{n}: {joined}");
         assert_eq!(joined["user"]["type"], "extranet");
@@ -95,7 +101,10 @@ async fn with_approval_the_person_waits_holding_a_seat_and_once_approved_is_a_me
     // Nothing created yet, but a seat held; the person cannot log in.
     let usage = app.usage(&admin.token).await;
     assert_eq!(
-        (usage["pending_join_requests"].as_u64(), usage["available"].as_u64()),
+        (
+            usage["pending_join_requests"].as_u64(),
+            usage["available"].as_u64()
+        ),
         (Some(1), Some(3)),
         "{usage}"
     );
@@ -116,24 +125,33 @@ async fn with_approval_the_person_waits_holding_a_seat_and_once_approved_is_a_me
     assert_eq!(approved["status"], "approved");
     let user_id = approved["user_id"].as_str().unwrap();
     let (_, user) = json_of(app.get(&format!("/v1/users/{user_id}"), &admin.token).await).await;
-    assert_eq!((user["type"].as_str(), user["status"].as_str()), (Some("extranet"), Some("active")));
+    assert_eq!(
+        (user["type"].as_str(), user["status"].as_str()),
+        (Some("extranet"), Some("active"))
+    );
     let (_, members) = json_of(
         app.get(&format!("/v1/workgroups/{group}/members"), &admin.token)
             .await,
     )
     .await;
-    assert!(members["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|m| m["user_id"] == user_id && m["status"] == "active"), "{members}");
+    assert!(
+        members["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["user_id"] == user_id && m["status"] == "active"),
+        "{members}"
+    );
     let (status, _) = app
         .login("ann@client.example", PASSWORD, Some(&admin.account_id))
         .await;
     assert_eq!(status, StatusCode::OK);
     let usage = app.usage(&admin.token).await;
     assert_eq!(
-        (usage["pending_join_requests"].as_u64(), usage["active_extranet"].as_u64()),
+        (
+            usage["pending_join_requests"].as_u64(),
+            usage["active_extranet"].as_u64()
+        ),
         (Some(0), Some(1))
     );
     // Decided once.
@@ -147,7 +165,10 @@ async fn with_approval_the_person_waits_holding_a_seat_and_once_approved_is_a_me
         "join_request.approved",
         "join_link.joined",
     ]);
-    assert_eq!(counters(&app, &admin.token).await, recount(&app, &admin.token, &[&group]).await);
+    assert_eq!(
+        counters(&app, &admin.token).await,
+        recount(&app, &admin.token, &[&group]).await
+    );
 }
 
 #[tokio::test]
@@ -168,7 +189,11 @@ async fn a_rejected_request_creates_nothing_and_frees_its_seat() {
     assert_eq!(rejected["user_id"], json!(null));
     let usage = app.usage(&admin.token).await;
     assert_eq!(
-        (usage["available"].as_u64(), usage["pending_join_requests"].as_u64(), usage["active_extranet"].as_u64()),
+        (
+            usage["available"].as_u64(),
+            usage["pending_join_requests"].as_u64(),
+            usage["active_extranet"].as_u64()
+        ),
         (Some(4), Some(0), Some(0))
     );
     let (_, users) = json_of(app.get("/v1/users", &admin.token).await).await;
@@ -183,5 +208,8 @@ async fn a_rejected_request_creates_nothing_and_frees_its_seat() {
         (StatusCode::CONFLICT, Some("join_request_not_awaiting"))
     );
     app.assert_audited(&["join_request.rejected"]);
-    assert_eq!(counters(&app, &admin.token).await, recount(&app, &admin.token, &[&group]).await);
+    assert_eq!(
+        counters(&app, &admin.token).await,
+        recount(&app, &admin.token, &[&group]).await
+    );
 }

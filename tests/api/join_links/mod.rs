@@ -12,10 +12,19 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 /// Creates a link of `group` as `token`; returns the status and the body.
-pub async fn create_link(app: &TestApp, token: &str, group: &str, body: Value) -> (StatusCode, Value) {
+pub async fn create_link(
+    app: &TestApp,
+    token: &str,
+    group: &str,
+    body: Value,
+) -> (StatusCode, Value) {
     json_of(
-        app.post(&format!("/v1/workgroups/{group}/join-links"), Some(token), body)
-            .await,
+        app.post(
+            &format!("/v1/workgroups/{group}/join-links"),
+            Some(token),
+            body,
+        )
+        .await,
     )
     .await
 }
@@ -31,7 +40,11 @@ pub async fn link(app: &TestApp, token: &str, group: &str, body: Value) -> (Valu
 
 /// Asks for a code to `login` (an email, or a phone when it starts with `+`).
 pub async fn request(app: &TestApp, code: &str, login: &str) -> (StatusCode, Value) {
-    let field = if login.starts_with('+') { "phone" } else { "email" };
+    let field = if login.starts_with('+') {
+        "phone"
+    } else {
+        "email"
+    };
     json_of(
         app.post(
             "/v1/join-links/request",
@@ -64,7 +77,12 @@ pub async fn confirm(
 
 /// Asks for a code to `login` (202), reads the `nth` code sent to it, confirms with
 /// [`PASSWORD`]; returns what confirming answered.
-pub async fn join_through(app: &TestApp, code: &str, login: &str, nth: usize) -> (StatusCode, Value) {
+pub async fn join_through(
+    app: &TestApp,
+    code: &str,
+    login: &str,
+    nth: usize,
+) -> (StatusCode, Value) {
     let (status, body) = request(app, code, login).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     let sent = app.code_sent(login, nth).await;

@@ -8,7 +8,11 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// Confirms each of `logins` (each asked for its code first) at once; returns the statuses.
-async fn confirm_at_once(app: &Arc<TestApp>, code: &str, logins: &[String]) -> Vec<(StatusCode, Value)> {
+async fn confirm_at_once(
+    app: &Arc<TestApp>,
+    code: &str,
+    logins: &[String],
+) -> Vec<(StatusCode, Value)> {
     let mut codes = Vec::new();
     for login in logins {
         let (status, body) = request(app, code, login).await;
@@ -42,15 +46,32 @@ async fn confirmations_at_once_past_max_uses_let_exactly_max_uses_in() {
     let app = Arc::new(TestApp::spawn().await);
     let admin = app.sign_up("ada@agency.example", "free").await;
     let group = app.workgroup(&admin.token, "Site", true).await;
-    let (_, code) = link(&app, &admin.token, &group, json!({"max_uses": 3, "approval": "none"})).await;
+    let (_, code) = link(
+        &app,
+        &admin.token,
+        &group,
+        json!({"max_uses": 3, "approval": "none"}),
+    )
+    .await;
     let logins: Vec<String> = (0..8).map(|i| format!("p{i}@client.example")).collect();
     let answers = confirm_at_once(&app, &code, &logins).await;
     assert_eq!(count(&answers, StatusCode::CREATED, None), 3, "{answers:?}");
-    assert_eq!(count(&answers, StatusCode::GONE, Some("join_link_used_up")), 5, "{answers:?}");
-    let (_, links) = json_of(app.get(&format!("/v1/workgroups/{group}/join-links"), &admin.token).await).await;
+    assert_eq!(
+        count(&answers, StatusCode::GONE, Some("join_link_used_up")),
+        5,
+        "{answers:?}"
+    );
+    let (_, links) = json_of(
+        app.get(&format!("/v1/workgroups/{group}/join-links"), &admin.token)
+            .await,
+    )
+    .await;
     assert_eq!(links["items"][0]["uses"], 3);
     assert_eq!(app.usage(&admin.token).await["active_extranet"], 3);
-    assert_eq!(counters(&app, &admin.token).await, recount(&app, &admin.token, &[&group]).await);
+    assert_eq!(
+        counters(&app, &admin.token).await,
+        recount(&app, &admin.token, &[&group]).await
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -62,12 +83,26 @@ async fn two_people_at_once_for_the_last_seat_one_waits_and_the_other_is_refused
         app.invite_phone(&admin.token, &group, phone).await;
     }
     let (_, code) = link(&app, &admin.token, &group, json!({"approval": "required"})).await;
-    let logins = vec!["ann@client.example".to_owned(), "bob@client.example".to_owned()];
+    let logins = vec![
+        "ann@client.example".to_owned(),
+        "bob@client.example".to_owned(),
+    ];
     let answers = confirm_at_once(&app, &code, &logins).await;
-    assert_eq!(count(&answers, StatusCode::ACCEPTED, None), 1, "{answers:?}");
-    assert_eq!(count(&answers, StatusCode::CONFLICT, Some("user_limit_reached")), 1, "{answers:?}");
+    assert_eq!(
+        count(&answers, StatusCode::ACCEPTED, None),
+        1,
+        "{answers:?}"
+    );
+    assert_eq!(
+        count(&answers, StatusCode::CONFLICT, Some("user_limit_reached")),
+        1,
+        "{answers:?}"
+    );
     assert_eq!(app.usage(&admin.token).await["available"], 0);
-    assert_eq!(counters(&app, &admin.token).await, recount(&app, &admin.token, &[&group]).await);
+    assert_eq!(
+        counters(&app, &admin.token).await,
+        recount(&app, &admin.token, &[&group]).await
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -85,14 +120,22 @@ async fn approvals_at_once_decide_each_request_once_and_keep_the_counters_exact(
         assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     }
     let (_, list) = requests(&app, &admin.token, &group).await;
-    let ids: Vec<String> = list["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
+    let ids: Vec<String> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(app.usage(&admin.token).await["available"], 0);
     // Each request approved by two moderators at once, and rejected by a third.
     let mut tasks = Vec::new();
     for id in &ids {
         for verb in ["approve", "approve", "reject"] {
-            let (app, token, group, id) = (app.clone(), admin.token.clone(), group.clone(), id.clone());
-            tasks.push(tokio::spawn(async move { decide(&app, &token, &group, &id, verb).await }));
+            let (app, token, group, id) =
+                (app.clone(), admin.token.clone(), group.clone(), id.clone());
+            tasks.push(tokio::spawn(async move {
+                decide(&app, &token, &group, &id, verb).await
+            }));
         }
     }
     let mut answers = Vec::new();
@@ -101,10 +144,21 @@ async fn approvals_at_once_decide_each_request_once_and_keep_the_counters_exact(
     }
     // Each request decided exactly once; the others are told it no longer waits.
     assert_eq!(count(&answers, StatusCode::OK, None), 2, "{answers:?}");
-    assert_eq!(count(&answers, StatusCode::CONFLICT, Some("join_request_not_awaiting")), 4, "{answers:?}");
+    assert_eq!(
+        count(
+            &answers,
+            StatusCode::CONFLICT,
+            Some("join_request_not_awaiting")
+        ),
+        4,
+        "{answers:?}"
+    );
     let usage = app.usage(&admin.token).await;
     assert_eq!(usage["pending_join_requests"], 0);
-    assert_eq!(counters(&app, &admin.token).await, recount(&app, &admin.token, &[&group]).await);
+    assert_eq!(
+        counters(&app, &admin.token).await,
+        recount(&app, &admin.token, &[&group]).await
+    );
     // Whatever was decided, the plan's limit holds.
     assert!(usage["available"].as_u64().unwrap() <= 2);
 }

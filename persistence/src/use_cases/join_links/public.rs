@@ -15,8 +15,8 @@ use crate::tables::code_attempts;
 use crate::tables::identities::credentials_of;
 use crate::tables::join_links::{by_code, count_use, JoinLinkRecord};
 use crate::tables::join_requests::{
-    awaiting_of_login, confirm as confirm_request, insert_join_request, live_with_code,
-    Confirmed, JoinRequestRecord, NewJoinRequest,
+    awaiting_of_login, confirm as confirm_request, insert_join_request, live_with_code, Confirmed,
+    JoinRequestRecord, NewJoinRequest,
 };
 use crate::tables::outbox::{self, join_code_message};
 use crate::tables::sending_counters;

@@ -19,7 +19,9 @@ use domain::access::AccountUser;
 use domain::audit::AuditAction;
 use domain::enums::JoinRequestStatus;
 use domain::ids::{JoinRequestId, WorkgroupId};
-use domain::join_link::{decide_approval, decide_rejection, may_see_join_requests, ApprovalContext};
+use domain::join_link::{
+    decide_approval, decide_rejection, may_see_join_requests, ApprovalContext,
+};
 use domain::plan::Plans;
 use domain::DomainError;
 use serde_json::json;
@@ -155,7 +157,14 @@ pub fn reject(
             .ok_or(DomainError::NotFound("join request"))?;
         let seats = decide_rejection(request.facts(), &actor, &facts)?;
         change_seats(conn, actor.account_id, seats)?;
-        decide(conn, id, JoinRequestStatus::Rejected, actor.user_id, None, now)?;
+        decide(
+            conn,
+            id,
+            JoinRequestStatus::Rejected,
+            actor.user_id,
+            None,
+            now,
+        )?;
         audit::record(
             conn,
             AuditEvent::by(

@@ -156,7 +156,11 @@ const ROWS: &[(&str, Expect, Expect)] = &[
         ADMIN,
         Forbidden("extranet_user_cannot_invite"),
     ),
-    ("GET /v1/workgroups/{id}/join-requests", MODERATOR, MODERATOR),
+    (
+        "GET /v1/workgroups/{id}/join-requests",
+        MODERATOR,
+        MODERATOR,
+    ),
     (
         "POST /v1/workgroups/{id}/join-requests/{request_id}/approve",
         MODERATOR,

@@ -462,7 +462,12 @@ async fn tenant(app: &TestApp, name: &str, phones: &str) -> Tenant {
 }
 
 /// A join link of `group` that needs approval, and a request made through it that waits.
-async fn waiting_join_request(app: &TestApp, admin: &str, group: &str, name: &str) -> (String, String) {
+async fn waiting_join_request(
+    app: &TestApp,
+    admin: &str,
+    group: &str,
+    name: &str,
+) -> (String, String) {
     let (status, link) = app
         .json(
             Method::POST,
@@ -472,7 +477,13 @@ async fn waiting_join_request(app: &TestApp, admin: &str, group: &str, name: &st
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{link}");
-    let code = link["url"].as_str().unwrap().split_once("#code=").unwrap().1.to_owned();
+    let code = link["url"]
+        .as_str()
+        .unwrap()
+        .split_once("#code=")
+        .unwrap()
+        .1
+        .to_owned();
     let login = format!("joiner@{name}.example");
     let (status, asked) = json_of(
         app.post(
@@ -496,7 +507,12 @@ async fn waiting_join_request(app: &TestApp, admin: &str, group: &str, name: &st
     .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{waiting}");
     let (_, list) = app
-        .json(Method::GET, &format!("/v1/workgroups/{group}/join-requests"), admin, None)
+        .json(
+            Method::GET,
+            &format!("/v1/workgroups/{group}/join-requests"),
+            admin,
+            None,
+        )
         .await;
     (
         link["id"].as_str().unwrap().to_owned(),
