@@ -177,3 +177,46 @@ async fn a_stranger_guessing_codes_is_slowed_and_the_link_code_is_kept_nowhere()
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(app.codes_sent("bob@client.example").is_empty());
 }
+
+#[tokio::test]
+async fn codes_to_a_strangers_login_spend_the_budgets_of_codes_never_the_accounts() {
+    let app = TestApp::spawn().await;
+    let admin = app.sign_up("ada@agency.example", "free").await;
+    let group = app.workgroup(&admin.token, "Site", true).await;
+    let (_, code) = link(&app, &admin.token, &group, json!({"approval": "none"})).await;
+    // The recipient's budget of join codes: three an hour (as sign-up codes), then 429.
+    for _ in 0..3 {
+        let (status, body) = request(&app, &code, "victim@client.example").await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    }
+    let (status, problem) = request(&app, &code, "victim@client.example").await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("sending_quota_exceeded")
+        ),
+        "{problem}"
+    );
+    // Nothing of it is the account's: its sending quota is untouched.
+    let usage = app.usage(&admin.token).await;
+    assert_eq!(usage["sending"]["email"]["used"], 0, "{usage}");
+    // Each message carries the code and nothing of the account, the workgroup or the asker.
+    app.code_sent("victim@client.example", 2).await;
+    let messages = app.mail.inbox.all();
+    let to_victim = |m: &&serde_json::Value| {
+        m["to"] == "victim@client.example"
+            || m["to"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|r| r == "victim@client.example"))
+    };
+    let sent: Vec<_> = messages.iter().filter(to_victim).collect();
+    assert_eq!(sent.len(), 3);
+    for m in sent {
+        let all = m.to_string();
+        assert!(
+            !all.contains("Site") && !all.contains("Ann") && !all.contains("Account of"),
+            "{all}"
+        );
+    }
+}
