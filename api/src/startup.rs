@@ -118,7 +118,7 @@ impl Application {
             webhooks: config.webhooks.clone(),
             signup_sms: config.signup_sms,
             app_url: config.app_url.clone(),
-            public_url: config.public_url.trim_end_matches('/').to_owned(),
+            public_url: config.public_url.clone(),
             clock: clock.clone(),
             sealer,
             db: db.clone(),

@@ -31,8 +31,7 @@ pub struct AppState {
     pub signup_sms: bool,
     /// The frontend's address (`EXTRANET_APP_URL`), where the pages send people next.
     pub app_url: Option<String>,
-    /// The server's own public address (`EXTRANET_PUBLIC_URL`): join links point at its
-    /// `/join` page.
+    /// This service's address as people reach it (`EXTRANET_PUBLIC_URL`): its links start so.
     pub public_url: String,
     /// Checks webhook URLs where they resolve to.
     pub resolver: crate::delivery::webhooks::GuardedResolver,
