@@ -302,9 +302,14 @@ pub async fn list_join_requests(
     PathId(group): PathId<WorkgroupId>,
     query: web::Query<JoinRequestQuery>,
 ) -> Result<web::Json<JoinRequestList>, ApiError> {
-    let status = query
-        .status
-        .filter(|s| *s != JoinRequestStatus::Unconfirmed);
+    // A request whose login is not proved yet is nobody's business but its asker's.
+    if query.status == Some(JoinRequestStatus::Unconfirmed) {
+        return Err(crate::extract::invalid_parameter(
+            "`unconfirmed` requests are never listed",
+            "query string",
+        ));
+    }
+    let status = query.status;
     let requests = crate::reads::read(&state, Bound::Page, move |db| {
         persistence::join_links::requests::list(db, &user, group, status)
     })

@@ -119,6 +119,14 @@ async fn with_approval_the_person_waits_holding_a_seat_and_once_approved_is_a_me
     assert_eq!(request["login"], "ann@client.example");
     assert_eq!(request["holds_seat"], true);
     let id = request["id"].as_str().unwrap();
+    // Requests whose login is not proved are never listed.
+    let res = app
+        .get(
+            &format!("/v1/workgroups/{group}/join-requests?status=unconfirmed"),
+            &admin.token,
+        )
+        .await;
+    assert_problem(res, StatusCode::BAD_REQUEST, "invalid_parameter").await;
 
     let (status, approved) = decide(&app, &admin.token, &group, id, "approve").await;
     assert_eq!(status, StatusCode::OK, "{approved}");
