@@ -73,7 +73,10 @@ pub const CODES: &[(u16, &[&str])] = &[
             "invitation_pending",
             "duplicate_invitee",
             "invitee_conflict",
+            "batch_refused",
             "invitation_not_pending",
+            "invitation_not_awaiting_approval",
+            "invitation_awaiting_approval",
             "domain_not_allowed",
             "inviter_no_longer_allowed",
             "already_a_user",
@@ -113,6 +116,7 @@ pub const CODES: &[(u16, &[&str])] = &[
         422,
         &[
             "validation_failed",
+            "batch_refused",
             "idempotency_key_reused",
             "invalid_code",
             "webhook_url_not_allowed",
@@ -140,6 +144,11 @@ pub struct ProblemField {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub invitation_id: Option<domain::ids::InvitationId>,
+    /// The row of the request's list the problem is in, counted from 0 (`3` for
+    /// `invitees[3].email`); absent for a field outside a list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, minimum = 0, example = 3)]
+    pub index: Option<usize>,
 }
 
 impl ProblemField {
@@ -153,6 +162,7 @@ impl ProblemField {
             code: code.into(),
             message: message.into(),
             invitation_id: None,
+            index: None,
         }
     }
 }
@@ -177,11 +187,12 @@ pub struct Problem {
     /// Field problems, when the request had invalid fields.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
-    /// Seats a refused request needed (`user_limit_reached`).
+    /// Seats a refused request needed (`user_limit_reached`; `batch_refused` when the seats
+    /// were short too).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub needed: Option<u32>,
-    /// Seats that were free (`user_limit_reached`).
+    /// Seats that were free (`user_limit_reached`, `batch_refused`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub available: Option<u32>,
@@ -293,6 +304,7 @@ impl From<FieldError> for ProblemField {
             code: e.code.to_owned(),
             message: e.message,
             invitation_id: e.invitation_id,
+            index: e.index,
         }
     }
 }
@@ -324,7 +336,11 @@ impl From<DomainError> for ApiError {
             Self::new(status, e.code(), e.to_string())
         };
         match e {
-            DomainError::UserLimitReached { needed, available } => {
+            DomainError::UserLimitReached { needed, available }
+            | DomainError::BatchRefused {
+                seats: Some(domain::seats::Shortfall { needed, available }),
+                ..
+            } => {
                 api.needed = Some(needed);
                 api.available = Some(available);
             }

@@ -96,6 +96,16 @@ pub const TABLE: &[(&str, &str, Needs)] = &[
     ),
     (
         "POST",
+        "/v1/invitations/{id}/approve",
+        scope(InvitationsWrite),
+    ),
+    (
+        "POST",
+        "/v1/invitations/{id}/reject",
+        scope(InvitationsWrite),
+    ),
+    (
+        "POST",
         "/v1/workgroups/{id}/join-links",
         scope(InvitationsWrite),
     ),

@@ -81,7 +81,8 @@ pub struct AccountView {
     /// Seats the plan allows; `null` when unlimited.
     #[schema(example = 5)]
     pub user_limit: Option<u32>,
-    /// Who may invite new people: `admins` or `employees`.
+    /// Who may invite new people: `admins`, `employees`, or `employees_with_approval` (an
+    /// employee's invitations wait for an administrator's approval).
     pub who_can_invite: WhoCanInvite,
     /// `null` when any domain is allowed.
     pub external_domains: Option<ExternalDomainsBody>,
@@ -408,7 +409,10 @@ pub struct InvitationView {
     pub id: InvitationId,
     #[serde(rename = "type")]
     pub invitation_type: UserType,
-    /// `pending`, `accepted`, `declined`, `revoked` or `expired`.
+    /// `pending`, `accepted`, `declined`, `revoked` or `expired`; an employee's invitation
+    /// that waits for an administrator's approval (`who_can_invite: employees_with_approval`)
+    /// is `awaiting_approval` (its seat held, nothing sent) until approved (`pending`) or
+    /// `rejected`.
     pub status: InvitationStatus,
     #[schema(value_type = Option<String>, example = "ann@client.example")]
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -42,6 +42,16 @@ pub enum AuditAction {
     /// The invitation's message was given up by the delivery worker.
     #[strum(serialize = "invitation.delivery_failed")]
     InvitationDeliveryFailed,
+    /// An employee's invitation was created (or sent anew) held for an administrator's
+    /// approval: seat held, nothing sent.
+    #[strum(serialize = "invitation.approval_requested")]
+    InvitationApprovalRequested,
+    /// An administrator approved a held invitation: it was sent.
+    #[strum(serialize = "invitation.approved")]
+    InvitationApproved,
+    /// An administrator rejected a held invitation: its seat is free, nothing was sent.
+    #[strum(serialize = "invitation.rejected")]
+    InvitationRejected,
     /// An existing user asked into a workgroup.
     /// A workgroup's join link made (issue #29).
     #[strum(serialize = "join_link.created")]
@@ -127,7 +137,7 @@ mod tests {
 
     /// The names the audit trail has stored and the API has shown; changing one would split
     /// the history of an action in two.
-    const STORED: [&str; 39] = [
+    const STORED: [&str; 42] = [
         "account.created",
         "account.updated",
         "account.plan_changed",
@@ -140,6 +150,9 @@ mod tests {
         "invitation.declined",
         "invitation.expired",
         "invitation.delivery_failed",
+        "invitation.approval_requested",
+        "invitation.approved",
+        "invitation.rejected",
         "join_link.created",
         "join_link.revoked",
         "join_request.created",

@@ -92,6 +92,32 @@ pub fn render_membership_invitation(
     }
 }
 
+/// The notice to an employee whose invitation waited for an administrator's approval: what
+/// the administrator (`approver_name`) decided about the invitation of `invitee` (the person's
+/// name and login). One text for email and SMS alike.
+pub fn render_approval_decision(
+    locale: Locale,
+    approved: bool,
+    account_name: &str,
+    approver_name: &str,
+    invitee: &str,
+) -> Rendered {
+    let kind = if approved {
+        "invitation-approved"
+    } else {
+        "invitation-rejected"
+    };
+    let args = [
+        ("approver", Arg::Text(approver_name)),
+        ("account", Arg::Text(account_name)),
+        ("invitee", Arg::Text(invitee)),
+    ];
+    Rendered {
+        subject: say(locale, &format!("{kind}-subject"), &args),
+        text: say(locale, &format!("{kind}-text"), &args),
+    }
+}
+
 /// A message carrying a code: `{kind}-subject`, and `{kind}-sms` or the email's request,
 /// the code on a line of its own, `between` (a line, when given) and its expiry.
 fn code_message(
@@ -270,6 +296,26 @@ mod tests {
         assert!(!render_login_change_code(Locale::En, Channel::Sms, "1", 1)
             .text
             .contains('\n'));
+    }
+
+    #[test]
+    fn an_inviter_is_told_what_became_of_a_held_invitation_in_their_language() {
+        let approved = render_approval_decision(
+            Locale::En,
+            true,
+            "Acme",
+            "Ada Lovelace",
+            "Ann Lee (ann@client.example)",
+        );
+        assert!(approved.subject.contains("Ann Lee (ann@client.example)"));
+        assert!(approved.text.contains("Ada Lovelace approved") && approved.text.contains("Acme"));
+        let rejected = render_approval_decision(Locale::De, false, "Acme", "Ada", "Ann Lee");
+        assert!(
+            rejected.subject.contains("nicht freigegeben"),
+            "{}",
+            rejected.subject
+        );
+        assert!(rejected.text.contains("Ada") && rejected.text.contains("Ann Lee"));
     }
 
     #[test]

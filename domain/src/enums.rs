@@ -38,8 +38,20 @@ word_enum!(
     UserStatus { Active, Dismissed }
 );
 word_enum!(
-    /// Who may invite new people into the account (rule 3).
-    WhoCanInvite { Admins, Employees }
+    /// Who may invite new people into the account (rule 3): administrators only, every
+    /// employee, or every employee with an administrator's approval of each invitation before
+    /// it is sent (`employees_with_approval`).
+    WhoCanInvite { Admins, Employees, EmployeesWithApproval }
+);
+word_enum!(
+    /// What a batch of invitations does with rows that cannot be invited: `refuse` the whole
+    /// batch, naming every problem, or `skip` those rows and invite the others.
+    OnConflict { Refuse, Skip }
+);
+word_enum!(
+    /// Who delivers a batch's invitations: `send` (this service's email or text), or `none`
+    /// (each invitation's link is in the answer, for the caller to deliver).
+    BatchDelivery { Send, None }
 );
 word_enum!(
     /// A workgroup or a project.
@@ -58,8 +70,24 @@ word_enum!(
     MembershipStatus { Active, Invited }
 );
 word_enum!(
-    /// The lifecycle of an invitation of a new person (rule 7).
-    InvitationStatus { Pending, Accepted, Declined, Revoked, Expired }
+    /// The lifecycle of an invitation of a new person (rule 7). An employee's invitation, where
+    /// the account wants an administrator's approval, starts `awaiting_approval` (a seat and
+    /// the login held, nothing sent): approved, it is `pending`; rejected, `rejected`.
+    InvitationStatus { Pending, Accepted, Declined, Revoked, Expired, AwaitingApproval, Rejected }
+);
+
+impl InvitationStatus {
+    /// Whether an invitation in this status holds a seat and its login (rules 4 and 6), and
+    /// expires at its `expires_at` (rule 7).
+    pub fn holds_seat(self) -> bool {
+        matches!(self, Self::Pending | Self::AwaitingApproval)
+    }
+}
+word_enum!(
+    /// Where an invitation that needed an administrator's approval stands (stored beside its
+    /// status: one awaiting approval is stored `pending`, so that seats, logins and expiry
+    /// treat it as the pending invitation it is; a rejected one `revoked`).
+    Approval { Awaiting, Approved, Rejected }
 );
 word_enum!(
     /// How a message leaves the system.
@@ -147,15 +175,29 @@ mod tests {
     fn words_round_trip() {
         assert_words!(UserType, &["intranet", "extranet"]);
         assert_words!(UserStatus, &["active", "dismissed"]);
-        assert_words!(WhoCanInvite, &["admins", "employees"]);
+        assert_words!(
+            WhoCanInvite,
+            &["admins", "employees", "employees_with_approval"]
+        );
         assert_words!(WorkgroupKind, &["group", "project"]);
+        assert_words!(OnConflict, &["refuse", "skip"]);
+        assert_words!(BatchDelivery, &["send", "none"]);
         assert_words!(InvitePolicy, &["owner", "moderators", "members"]);
         assert_words!(Role, &["owner", "moderator", "member"]);
         assert_words!(MembershipStatus, &["active", "invited"]);
         assert_words!(
             InvitationStatus,
-            &["pending", "accepted", "declined", "revoked", "expired"]
+            &[
+                "pending",
+                "accepted",
+                "declined",
+                "revoked",
+                "expired",
+                "awaiting_approval",
+                "rejected"
+            ]
         );
+        assert_words!(Approval, &["awaiting", "approved", "rejected"]);
         assert_words!(Channel, &["email", "sms", "webhook"]);
         assert_words!(JoinApproval, &["none", "required"]);
         assert_words!(

@@ -25,6 +25,13 @@ pub enum ErrorKind {
     Internal,
 }
 
+/// Seats a request needed and those that were free, when they do not reach (rule 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shortfall {
+    pub needed: u32,
+    pub available: u32,
+}
+
 /// One problem with one input field, named by its path (`admin.email`, `invitees[3].phone`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
@@ -39,6 +46,10 @@ pub struct FieldError {
     /// ([`DomainError::rows_under`]).
     #[serde(skip)]
     pub row: Option<usize>,
+    /// The row's place in the request's list, as a number (`3` for `invitees[3].email`): set
+    /// with `field` by [`DomainError::rows_under`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
 }
 
 impl FieldError {
@@ -49,6 +60,7 @@ impl FieldError {
             message: message.into(),
             invitation_id: None,
             row: None,
+            index: None,
         }
     }
 
@@ -115,10 +127,23 @@ pub enum DomainError {
     WorkgroupHasExternalMembers { members: u32, invitations: u32 },
     #[error("{} invitee(s) cannot be invited; see `errors`", .0.len())]
     InviteeConflicts(Vec<FieldError>),
+    /// A batch refused for problems of several kinds at once — invalid rows, rows in conflict
+    /// with the account, rows the seats do not reach — every one in `errors`, in row order.
+    /// `invalid`: some are invalid fields (422; else 409). `seats`: the shortfall, if any.
+    #[error("{} problem(s) in the batch; nothing was created; see `errors`", .errors.len())]
+    BatchRefused {
+        errors: Vec<FieldError>,
+        invalid: bool,
+        seats: Option<Shortfall>,
+    },
     #[error("the invitation is {} and can no longer be used", .0.as_str())]
     InvitationNotPending(crate::enums::InvitationStatus),
     #[error("the invitation has expired; ask the person who invited you to send it again")]
     InvitationExpired,
+    #[error("the invitation is {} and does not await approval: only an invitation held for an administrator's approval (`awaiting_approval`, or expired while it was) is approved or rejected", .0.as_str())]
+    InvitationNotAwaitingApproval(crate::enums::InvitationStatus),
+    #[error("the invitation awaits an administrator's approval and has not been sent: it can be resent once approved (POST /v1/invitations/{{id}}/approve), or revoked")]
+    InvitationAwaitingApproval,
     #[error("the account no longer lets external users from `{domain}` in")]
     DomainNotAllowed { domain: String },
     #[error("the person who sent this invitation may no longer invite people here; ask for a new invitation")]
@@ -227,9 +252,17 @@ impl DomainError {
             Self::WorkgroupPolicyForbids(_) => "workgroup_policy_forbids",
             Self::WorkgroupModeratorRequired => "workgroup_moderator_required",
             Self::WorkgroupHasExternalMembers { .. } => "workgroup_has_external_members",
-            Self::InviteeConflicts(rows) => rows.first().map_or("invitee_conflict", |r| r.code),
+            // One reason for every row, or `batch_refused` when they disagree.
+            Self::InviteeConflicts(rows) => match rows.first() {
+                Some(first) if rows.iter().all(|r| r.code == first.code) => first.code,
+                Some(_) => "batch_refused",
+                None => "invitee_conflict",
+            },
+            Self::BatchRefused { .. } => "batch_refused",
             Self::InvitationNotPending(_) => "invitation_not_pending",
             Self::InvitationExpired => "invitation_expired",
+            Self::InvitationNotAwaitingApproval(_) => "invitation_not_awaiting_approval",
+            Self::InvitationAwaitingApproval => "invitation_awaiting_approval",
             Self::DomainNotAllowed { .. } => "domain_not_allowed",
             Self::InviterNoLongerAllowed => "inviter_no_longer_allowed",
             Self::InviterOrAdminRequired => "inviter_or_admin_required",
@@ -273,9 +306,10 @@ impl DomainError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::Unreachable(_) => ErrorKind::Internal,
-            Self::Invalid(_) | Self::InvalidCode | Self::WebhookUrlNotAllowed(_) => {
-                ErrorKind::Invalid
-            }
+            Self::Invalid(_)
+            | Self::InvalidCode
+            | Self::WebhookUrlNotAllowed(_)
+            | Self::BatchRefused { invalid: true, .. } => ErrorKind::Invalid,
             Self::InvalidCredentials
             | Self::TokenNoLongerValid(_)
             | Self::InvalidRefreshToken(_)
@@ -299,7 +333,10 @@ impl DomainError {
             | Self::WorkgroupNotExtranet
             | Self::WorkgroupHasExternalMembers { .. }
             | Self::InviteeConflicts(_)
+            | Self::BatchRefused { invalid: false, .. }
             | Self::InvitationNotPending(_)
+            | Self::InvitationNotAwaitingApproval(_)
+            | Self::InvitationAwaitingApproval
             | Self::DomainNotAllowed { .. }
             | Self::InviterNoLongerAllowed
             | Self::AlreadyAUser
@@ -339,6 +376,7 @@ impl DomainError {
         match self {
             Self::Invalid(errors)
             | Self::InviteeConflicts(errors)
+            | Self::BatchRefused { errors, .. }
             | Self::LoginsHeldByInvitations(errors) => errors,
             _ => &[],
         }
@@ -349,10 +387,12 @@ impl DomainError {
     pub fn rows_under(mut self, list: &str) -> Self {
         if let Self::Invalid(errors)
         | Self::InviteeConflicts(errors)
+        | Self::BatchRefused { errors, .. }
         | Self::LoginsHeldByInvitations(errors) = &mut self
         {
             for e in errors.iter_mut() {
                 if let Some(row) = e.row.take() {
+                    e.index = Some(row);
                     e.field = match e.field.as_str() {
                         "" => format!("{list}[{row}]"),
                         field => format!("{list}[{row}].{field}"),
@@ -410,6 +450,19 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    pub fn extend(&mut self, other: FieldErrors) {
+        self.0.extend(other.0);
+    }
+
+    pub fn into_vec(self) -> Vec<FieldError> {
+        self.0
+    }
+
+    /// The whole list as [`DomainError::Invalid`].
+    pub fn into_error(self) -> DomainError {
+        DomainError::Invalid(self.0)
     }
 
     /// `Ok(())` when nothing was recorded, else the whole list as [`DomainError::Invalid`].

@@ -3,6 +3,7 @@
 //! plan's user limit.
 
 use crate::error::DomainError;
+pub use crate::error::Shortfall;
 use crate::plan::UserLimit;
 use serde::Serialize;
 
@@ -32,6 +33,14 @@ impl Seats {
         self.limit
             .seats()
             .map(|limit| limit.saturating_sub(self.used()))
+    }
+
+    /// How many seats are short for `needed` more, if any.
+    pub fn shortfall(&self, needed: u32) -> Option<Shortfall> {
+        match self.available() {
+            Some(available) if needed > available => Some(Shortfall { needed, available }),
+            _ => None,
+        }
     }
 
     /// Whether `needed` more seats fit; refused whole when they do not.

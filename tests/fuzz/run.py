@@ -286,6 +286,14 @@ def fixtures(s: Server, hook_url: str) -> dict:
                    eve, want=201)["id"]
         s.call("POST", f"/v1/workgroups/{g}/members", {"user_id": ada_id}, eve, want=201)
         f[f"membership_{name}"] = g
+    # Eve's invitations wait for an administrator's approval for a while: two held ones, to
+    # approve and to reject.
+    s.call("PATCH", "/v1/account", {"who_can_invite": "employees_with_approval"}, bearer, want=200)
+    for name in ("approve", "reject"):
+        held = invite(s, eve, {"type": "intranet", "invitees": [
+            {"email": f"{name}@acme.example", "first_name": "Held", "last_name": "Back"}]})
+        f[f"{name}_invitation_id"] = held["results"][0]["invitation"]["id"]
+    s.call("PATCH", "/v1/account", {"who_can_invite": "admins"}, bearer, want=200)
 
     # Join links: one that needs approval (to look up, ask through, confirm), one to revoke;
     # two requests waiting through it, to approve and to reject; a code waiting to confirm.
@@ -362,6 +370,8 @@ def operations(f: dict, bearer_run: bool) -> list[dict]:
         op("get_invitation", **{"path.id": f["pending_invitation_id"]}),
         op("resend_invitation", **{"path.id": f["pending_invitation_id"]}),
         op("revoke_invitation", **{"path.id": f["revoke_invitation_id"]}),
+        op("approve_invitation", **{"path.id": f["approve_invitation_id"]}),
+        op("reject_invitation", **{"path.id": f["reject_invitation_id"]}),
         op("lookup_invitation", **{"body.token": f["lookup_token"]}),
         op("accept_invitation", **{"body.token": f["accept_token"]}),
         op("decline_invitation", **{"body.token": f["decline_token"]}),

@@ -280,6 +280,29 @@ async function run() {
     return file;
   });
 
+  await check('accept page: a link handed over with `delivery: none` (no message sent) opens and accepts', async () => {
+    const DEE = { phone: '+14155550777', first_name: 'Dee', last_name: 'Park' };
+    const made = await server.expectStatus(201, 'POST', '/v1/invitations', {
+      type: 'extranet',
+      workgroup: { name: 'Handed over', kind: 'project' },
+      delivery: 'none',
+      invitees: [DEE],
+    }, adminToken);
+    const { link } = made.results[0];
+    assert(link && link.startsWith(`${server.url}/accept#token=`), `the answer's link: ${link}`);
+    const p = await newPage();
+    await openLink(p, link, 'invitation');
+    equal(await text(p, '#workgroup-name'), 'Handed over', 'workgroup');
+    equal(await text(p, '#invitee-login'), DEE.phone, 'login');
+    await p.fill('#password', 'correct horse battery');
+    await p.click('#accept-button');
+    await visible(p, 'welcome');
+    equal(await text(p, '#welcome-title'), 'Welcome, Dee!', 'welcome');
+    const file = await shot(p, 'accept-handed-over.png');
+    await p.done();
+    return file;
+  });
+
   await check('accept page: markup in names, the project and the message is shown as text, never run', async () => {
     const markup = '<img src=x onerror="window.__pwned=1">';
     const mallory = await server.invite(

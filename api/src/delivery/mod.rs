@@ -11,9 +11,9 @@ use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::secrets::TokenSealer;
 use crate::shutdown::Stopping;
 use domain::delivery::{
-    render_invitation, render_join_code, render_login_change_code, render_login_changed,
-    render_membership_invitation, render_password_replaced, render_password_reset_code,
-    render_sign_up_code, InvitationMessage, Rendered, RETRIES,
+    render_approval_decision, render_invitation, render_join_code, render_login_change_code,
+    render_login_changed, render_membership_invitation, render_password_replaced,
+    render_password_reset_code, render_sign_up_code, InvitationMessage, Rendered, RETRIES,
 };
 use domain::enums::Channel;
 use domain::locale::Locale;
@@ -210,6 +210,21 @@ impl Deliveries {
             Some("membership_invitation") => {
                 let group = text(p, "workgroup_name").unwrap_or_default();
                 let rendered = render_membership_invitation(locale, &account, &inviter, &group);
+                Ok(Outgoing {
+                    id: m.id,
+                    to: m.recipient.clone(),
+                    subject: rendered.subject,
+                    text: rendered.text,
+                    link: None,
+                    code: None,
+                })
+            }
+            Some("approval_decision") => {
+                let approved = p.get("approved").and_then(Value::as_bool) == Some(true);
+                let approver = text(p, "approver_name").unwrap_or_default();
+                let invitee = text(p, "invitee").unwrap_or_default();
+                let rendered =
+                    render_approval_decision(locale, approved, &account, &approver, &invitee);
                 Ok(Outgoing {
                     id: m.id,
                     to: m.recipient.clone(),

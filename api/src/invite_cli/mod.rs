@@ -2,11 +2,14 @@
 //! server's API, for integrators. Rows are checked as the server checks them (a bad row is
 //! reported, never sent), sent in batches of 100 — each with an `Idempotency-Key` derived from
 //! its rows, so running the command again after a crash or a kill replays what was created
-//! instead of creating it twice —, retried as the server says (`Retry-After`). A batch the
-//! server refuses for some of its rows is sent again without them. Progress is a bar on a
-//! terminal, plain lines otherwise; the end is a summary and a results file (one line per
-//! row: its outcome, the invitation's id or the error's code and detail). The exit status is
-//! 0 when every row was invited, 1 when any was not, 2 when the command could not run.
+//! instead of creating it twice —, retried as the server says (`Retry-After`). Rows the server
+//! cannot invite are skipped by it (`on_conflict: skip`, the default; a login already invited
+//! into the workgroup is `already_invited`, so running the command on the same file again
+//! creates nothing new); with `--on-conflict refuse` a batch the server refuses for some of
+//! its rows is sent again without them. Progress is a bar on a terminal, plain lines
+//! otherwise; the end is a summary and a results file (one line per row: its outcome, the
+//! invitation's id or the problem's code and detail). The exit status is 0 when every row was
+//! invited (or already was), 1 when any was not, 2 when the command could not run.
 
 mod http;
 mod rows;
@@ -57,6 +60,11 @@ pub struct InviteArgs {
     /// Where the results go (default: the file's name with `.results.csv`).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
+    /// What the server does with rows it cannot invite: `skip` them (reported in the results
+    /// file) and invite the others, or `refuse` the batch (the command then sends it again
+    /// without the rows the refusal names).
+    #[arg(long, value_name = "WHAT", default_value = "skip", value_parser = ["skip", "refuse"])]
+    pub on_conflict: String,
 }
 
 /// What became of one row.
@@ -65,8 +73,9 @@ struct Outcome {
     row: usize,
     login: String,
     /// `invited`, `workgroup_invitation` (an existing external user asked into the group),
-    /// `invalid` (refused before sending), `refused` (by the server), `not_sent` (the command
-    /// stopped before it).
+    /// `already_invited` (a pending invitation into the group was there: `invitation_id`),
+    /// `invalid` (refused before sending), `skipped` or `refused` (by the server), `not_sent`
+    /// (the command stopped before it).
     outcome: &'static str,
     invitation_id: Option<String>,
     user_id: Option<String>,
@@ -90,7 +99,10 @@ impl Outcome {
     }
 
     fn succeeded(&self) -> bool {
-        matches!(self.outcome, "invited" | "workgroup_invitation")
+        matches!(
+            self.outcome,
+            "invited" | "workgroup_invitation" | "already_invited"
+        )
     }
 }
 
@@ -156,6 +168,7 @@ async fn invite(args: InviteArgs) -> Result<ExitCode, String> {
             workgroup: &workgroup,
             message: args.message.as_deref(),
             dry_run: args.dry_run,
+            on_conflict: &args.on_conflict,
             number,
         };
         let (done, stop) = sent.batch(batch).await;
@@ -238,6 +251,7 @@ struct Sent<'a> {
     workgroup: &'a str,
     message: Option<&'a str>,
     dry_run: bool,
+    on_conflict: &'a str,
     number: usize,
 }
 
@@ -256,6 +270,7 @@ impl Sent<'_> {
                 "type": "extranet",
                 "workgroup_id": self.workgroup,
                 "invitees": invitees,
+                "on_conflict": self.on_conflict,
             });
             if let Some(message) = self.message {
                 body["message"] = json!(message);
@@ -334,18 +349,28 @@ impl Sent<'_> {
                 let outcome = match result["outcome"].as_str() {
                     Some("invited") => "invited",
                     Some("workgroup_invitation") => "workgroup_invitation",
+                    Some("already_invited") => "already_invited",
+                    Some("skipped") => "skipped",
                     _ => "refused",
+                };
+                let (code, detail) = match outcome {
+                    "skipped" => (text(&result["code"]), text(&result["detail"])),
+                    "refused" => (
+                        Some("no_result".to_owned()),
+                        Some("the server's answer had no result for this row".to_owned()),
+                    ),
+                    _ => (None, None),
                 };
                 Outcome {
                     row: row.number,
                     login: row.login.clone(),
                     outcome,
-                    invitation_id: text(&result["invitation"]["id"]),
+                    invitation_id: text(&result["invitation"]["id"])
+                        .or_else(|| text(&result["invitation_id"])),
                     user_id: text(&result["invitation"]["accepted_user_id"])
                         .or_else(|| text(&result["membership"]["user_id"])),
-                    code: (outcome == "refused").then(|| "no_result".to_owned()),
-                    detail: (outcome == "refused")
-                        .then(|| "the server's answer had no result for this row".to_owned()),
+                    code,
+                    detail,
                     dry_run: self.dry_run,
                 }
             })
@@ -353,15 +378,14 @@ impl Sent<'_> {
     }
 }
 
-/// The rows a refusal names (`invitees[3].email` → 3), each with its problem.
+/// The rows a refusal names (each error's `index`), each with its problem.
 fn refused_rows(body: &Value, rows: usize) -> Vec<(usize, Problem)> {
     let mut named: Vec<(usize, Problem)> = Vec::new();
     for error in body["errors"].as_array().into_iter().flatten() {
         let field = error["field"].as_str().unwrap_or_default();
-        let Some(index) = field
-            .strip_prefix("invitees[")
-            .and_then(|rest| rest.split(']').next())
-            .and_then(|n| n.parse::<usize>().ok())
+        let Some(index) = error["index"]
+            .as_u64()
+            .and_then(|i| usize::try_from(i).ok())
             .filter(|i| *i < rows)
         else {
             continue;
@@ -438,11 +462,11 @@ mod tests {
     #[test]
     fn a_refusal_names_its_rows_once_each() {
         let body = json!({"code": "validation_failed", "errors": [
-            {"field": "invitees[2].email", "code": "invalid_email", "message": "bad"},
-            {"field": "invitees[2].first_name", "code": "required", "message": "missing"},
-            {"field": "invitees[0].phone", "code": "invitation_pending", "message": "pending"},
+            {"field": "invitees[2].email", "index": 2, "code": "invalid_email", "message": "bad"},
+            {"field": "invitees[2].first_name", "index": 2, "code": "required", "message": "missing"},
+            {"field": "invitees[0].phone", "index": 0, "code": "invitation_pending", "message": "pending"},
             {"field": "message", "code": "too_long", "message": "long"},
-            {"field": "invitees[7].email", "code": "x", "message": "out of range"},
+            {"field": "invitees[7].email", "index": 7, "code": "x", "message": "out of range"},
         ]});
         let named = refused_rows(&body, 3);
         let indices: Vec<usize> = named.iter().map(|(i, _)| *i).collect();

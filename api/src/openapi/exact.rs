@@ -414,22 +414,36 @@ pub fn non_null(schema: &Value) -> Value {
 /// becomes a `oneOf` of named schemas with a `discriminator` on the tag (which utoipa requires
 /// already: serde always writes it).
 fn tagged_unions(doc: &mut Value, missed: &mut Vec<String>) {
-    for (union, tag, names) in [
-        ("MeView", "kind", ["MeUser", "MeProfile"]),
+    let unions: [(&str, &str, &[&str]); 2] = [
+        ("MeView", "kind", &["MeUser", "MeProfile"]),
         (
             "BatchResultView",
             "outcome",
-            ["InvitedResult", "WorkgroupInvitationResult"],
+            &[
+                "InvitedResult",
+                "WorkgroupInvitationResult",
+                "SkippedResult",
+                "AlreadyInvitedResult",
+            ],
         ),
-    ] {
+    ];
+    for (union, tag, names) in unions {
         let Some(Value::Array(alts)) = doc["components"]["schemas"][union].get("oneOf").cloned()
         else {
             missed.push(format!("{union}: oneOf"));
             continue;
         };
+        if alts.len() != names.len() {
+            missed.push(format!(
+                "{union}: {} variants, {} names for them",
+                alts.len(),
+                names.len()
+            ));
+            continue;
+        }
         let mut one_of = Vec::new();
         let mut mapping = Map::new();
-        for (alt, name) in alts.into_iter().zip(names) {
+        for (alt, name) in alts.into_iter().zip(names.iter().copied()) {
             let Some(word) = tag_of(&alt, tag) else {
                 missed.push(format!("{union}: {name}'s {tag}"));
                 continue;

@@ -323,7 +323,9 @@ pub async fn get_account(
 pub struct AccountPatch {
     #[schema(value_type = Option<domain::names::AccountName>)]
     pub name: Option<String>,
-    /// Who may invite new people: `admins` or `employees` (external users never may).
+    /// Who may invite new people: `admins`, `employees`, or `employees_with_approval` (an
+    /// employee's invitations wait, `awaiting_approval`, until an administrator approves them);
+    /// external users never may.
     pub who_can_invite: Option<WhoCanInvite>,
     /// `{"allow": [...]}` or `{"deny": [...]}` for external invitees' email domains; `null`
     /// allows any domain again.
@@ -443,7 +445,8 @@ pub async fn put_plan(
 }
 
 /// Who holds the account's seats (employees only): every active user and every pending
-/// invitation holds one; `user_limit` and `available` are `null` on unlimited plans.
+/// invitation holds one (an invitation awaiting approval too, counted in
+/// `pending_invitations`); `user_limit` and `available` are `null` on unlimited plans.
 #[utoipa::path(
     tag = "accounts",
     responses(

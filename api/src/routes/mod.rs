@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod dev;
 pub mod health;
+pub mod invitation_approvals;
 pub mod invitations;
 pub mod invitee;
 pub mod join;
@@ -76,6 +77,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(invitations::get_invitation)
         .service(invitations::resend_invitation)
         .service(invitations::revoke_invitation)
+        .service(invitation_approvals::approve_invitation)
+        .service(invitation_approvals::reject_invitation)
         .service(api_tokens::create_api_token)
         .service(api_tokens::list_api_tokens)
         .service(api_tokens::get_api_token)

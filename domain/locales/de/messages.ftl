@@ -101,6 +101,15 @@ password-reset-email =
 
     Falls Sie das nicht waren, setzen Sie Ihr Passwort sofort unter { $page } zurück und informieren Sie Ihren Administrator.
 
+## Was aus der Einladung eines Mitarbeiters wurde, die auf die Freigabe eines Administrators wartete
+
+invitation-approved-subject = Ihre Einladung an { $invitee } wurde freigegeben
+invitation-approved-text =
+    { $approver } hat Ihre Einladung an { $invitee } zu { $account } freigegeben: Sie wurde versendet.
+invitation-rejected-subject = Ihre Einladung an { $invitee } wurde nicht freigegeben
+invitation-rejected-text =
+    { $approver } hat Ihre Einladung an { $invitee } zu { $account } nicht freigegeben. Es wurde nichts versendet, und der Platz, den sie belegte, ist wieder frei.
+
 ## Der Code, mit dem jemand über einen Beitrittslink beitreten möchte
 
 join-code-subject = { $code } ist Ihr Code, um einer Arbeitsgruppe bei { -product } beizutreten

@@ -1,7 +1,7 @@
 # Extranet's messages in English: emails (a subject and a text) and text messages (SMS).
 # The code lays out each text (greeting, code, link); these are its sentences. Variables:
 # $inviter, $account, $workgroup, $first_name, $link, $code, $minutes (a number: plural
-# forms are chosen by the language's rules), $page, $new_login.
+# forms are chosen by the language's rules), $page, $new_login, $invitee, $approver.
 
 -product = Extranet
 
@@ -102,6 +102,16 @@ password-reset-email =
     the password of your { -product } profile was reset with a code sent to one of its logins, and every session was signed out.
 
     If you did not do this, reset your password at once at { $page } and tell your administrator.
+
+## What became of an employee's invitation that waited for an administrator's approval
+## ($invitee: the invited person's name and login; $approver: the administrator)
+
+invitation-approved-subject = Your invitation of { $invitee } was approved
+invitation-approved-text =
+    { $approver } approved your invitation of { $invitee } to { $account }: it has been sent.
+invitation-rejected-subject = Your invitation of { $invitee } was not approved
+invitation-rejected-text =
+    { $approver } did not approve your invitation of { $invitee } to { $account }. Nothing was sent, and the seat it held is free again.
 
 ## The code that proves a login asking to join through a join link: nothing of the stranger
 

@@ -101,6 +101,15 @@ password-reset-email =
 
     Si no lo hiciste tú, restablece tu contraseña de inmediato en { $page } y avisa a tu administrador.
 
+## Qué fue de la invitación de un empleado que esperaba la aprobación de un administrador
+
+invitation-approved-subject = Tu invitación a { $invitee } fue aprobada
+invitation-approved-text =
+    { $approver } aprobó tu invitación a { $invitee } para { $account }: ya se ha enviado.
+invitation-rejected-subject = Tu invitación a { $invitee } no fue aprobada
+invitation-rejected-text =
+    { $approver } no aprobó tu invitación a { $invitee } para { $account }. No se envió nada y la plaza que ocupaba vuelve a estar libre.
+
 ## El código de quien pide unirse con un enlace de invitación
 
 join-code-subject = { $code } es tu código para unirte a un grupo de trabajo en { -product }

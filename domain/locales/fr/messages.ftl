@@ -101,6 +101,15 @@ password-reset-email =
 
     Si vous n'êtes pas à l'origine de ce changement, réinitialisez immédiatement votre mot de passe sur { $page } et prévenez votre administrateur.
 
+## Ce qu'il est advenu de l'invitation d'un employé qui attendait l'approbation d'un administrateur
+
+invitation-approved-subject = Votre invitation de { $invitee } a été approuvée
+invitation-approved-text =
+    { $approver } a approuvé votre invitation de { $invitee } dans { $account } : elle a été envoyée.
+invitation-rejected-subject = Votre invitation de { $invitee } n'a pas été approuvée
+invitation-rejected-text =
+    { $approver } n'a pas approuvé votre invitation de { $invitee } dans { $account }. Rien n'a été envoyé, et la place qu'elle occupait est de nouveau libre.
+
 ## Le code de qui demande à rejoindre un groupe par un lien d'adhésion
 
 join-code-subject = { $code } est votre code pour rejoindre un groupe de travail sur { -product }

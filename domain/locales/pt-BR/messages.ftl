@@ -101,6 +101,15 @@ password-reset-email =
 
     Se não foi você, redefina sua senha imediatamente em { $page } e avise seu administrador.
 
+## O que aconteceu com o convite de um funcionário que aguardava a aprovação de um administrador
+
+invitation-approved-subject = Seu convite para { $invitee } foi aprovado
+invitation-approved-text =
+    { $approver } aprovou seu convite para { $invitee } em { $account }: ele foi enviado.
+invitation-rejected-subject = Seu convite para { $invitee } não foi aprovado
+invitation-rejected-text =
+    { $approver } não aprovou seu convite para { $invitee } em { $account }. Nada foi enviado, e a vaga que ele ocupava está livre de novo.
+
 ## O código de quem pede para entrar por um link de entrada
 
 join-code-subject = { $code } é o seu código para entrar em um grupo de trabalho no { -product }

@@ -16,6 +16,9 @@ pub struct InvitationFacts {
     pub expires_at: DateTime<Utc>,
     pub last_sent_at: DateTime<Utc>,
     pub invited_by: UserId,
+    /// Held for an administrator's approval and never approved: `awaiting_approval`, or
+    /// expired, revoked or rejected while it was.
+    pub held: bool,
 }
 
 pub use crate::workgroup::WorkgroupFacts;
@@ -44,6 +47,9 @@ pub enum Outcome {
         user_id: UserId,
         already_invited: bool,
     },
+    /// Not invited: the row's problem (a batch that skips such rows; see `already_invited`
+    /// for a login's pending invitation into the same place).
+    Skipped(FieldError),
 }
 
 /// Rule 6 for one row: a login belongs to one user or one pending invitation per account.
@@ -101,14 +107,14 @@ pub fn expiry(now: DateTime<Utc>, settings: &AccountSettings) -> DateTime<Utc> {
     now + Duration::hours(i64::from(settings.invitation_ttl_hours))
 }
 
-/// The status a stored invitation really has: a pending one past its expiry has expired
-/// (rule 7), even before the sweep has written so.
+/// The status a stored invitation really has: a pending one (or one awaiting approval) past
+/// its expiry has expired (rule 7), even before the sweep has written so.
 pub fn effective_status(
     status: InvitationStatus,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> InvitationStatus {
-    if status == InvitationStatus::Pending && expires_at <= now {
+    if status.holds_seat() && expires_at <= now {
         InvitationStatus::Expired
     } else {
         status
@@ -116,16 +122,19 @@ pub fn effective_status(
 }
 
 /// What a token opens (the accept page, accepting, declining): only a pending, unexpired
-/// invitation. The token of an accepted, declined or revoked invitation is dead and answers
-/// like a token that never existed; an expired one says so ("ask for a new one"), but shows
-/// nothing of the invitation.
+/// invitation. The token of an accepted, declined, revoked or rejected invitation is dead and
+/// answers like a token that never existed; so does one awaiting approval, which nobody was
+/// sent (rule 3: it is not an invitation yet); an expired one says so ("ask for a new one"),
+/// but shows nothing of the invitation.
 pub fn require_open(invitation: &InvitationFacts, now: DateTime<Utc>) -> Result<(), DomainError> {
     match effective_status(invitation.status, invitation.expires_at, now) {
         InvitationStatus::Pending => Ok(()),
         InvitationStatus::Expired => Err(DomainError::InvitationExpired),
-        InvitationStatus::Accepted | InvitationStatus::Declined | InvitationStatus::Revoked => {
-            Err(DomainError::NotFound("invitation"))
-        }
+        InvitationStatus::Accepted
+        | InvitationStatus::Declined
+        | InvitationStatus::Revoked
+        | InvitationStatus::AwaitingApproval
+        | InvitationStatus::Rejected => Err(DomainError::NotFound("invitation")),
     }
 }
 

@@ -5,7 +5,7 @@ use super::facts::{
     effective_status, expiry, login_outcome, require_open, InvitationFacts, LoginState,
     WorkgroupFacts,
 };
-use super::sender::may_send_invitation;
+use super::sender::{may_send_invitation, Release};
 use crate::access::AccountUser;
 use crate::account::AccountSettings;
 use crate::enums::InvitationStatus;
@@ -37,6 +37,9 @@ pub fn may_manage_invitation(
 pub struct ResendPlan {
     pub expires_at: DateTime<Utc>,
     pub seats: SeatChange,
+    /// Sent anew by someone whose invitations wait for approval (rule 3): held again, with
+    /// its seat, and nothing sent.
+    pub held: bool,
 }
 
 /// Everything a resend is decided on.
@@ -59,7 +62,9 @@ pub struct ResendContext<'a> {
 /// and only when today's rules would let them send it (rules 1 and 3, the domain rules): a
 /// dismissed inviter's invitations are resent by someone still allowed. A pending invitation
 /// keeps its seat (and is resent at most once per `interval_seconds`); an expired one takes a
-/// seat again, if one is free and the login has not been taken meanwhile.
+/// seat again, if one is free and the login has not been taken meanwhile, and is sent anew:
+/// held for approval when the one who resends it has their invitations approved. One awaiting
+/// approval was never sent: 409 `invitation_awaiting_approval` until it is approved.
 pub fn decide_resend(
     ctx: &ResendContext<'_>,
     now: DateTime<Utc>,
@@ -67,13 +72,12 @@ pub fn decide_resend(
     let invitation = ctx.invitation;
     may_manage_invitation(ctx.actor, invitation)?;
     let status = effective_status(invitation.status, invitation.expires_at, now);
-    if !matches!(
-        status,
-        InvitationStatus::Pending | InvitationStatus::Expired
-    ) {
-        return Err(DomainError::InvitationNotPending(status));
+    match status {
+        InvitationStatus::Pending | InvitationStatus::Expired => {}
+        InvitationStatus::AwaitingApproval => return Err(DomainError::InvitationAwaitingApproval),
+        other => return Err(DomainError::InvitationNotPending(other)),
     }
-    may_send_invitation(
+    let release = may_send_invitation(
         ctx.actor,
         ctx.settings,
         invitation.invitation_type,
@@ -92,6 +96,7 @@ pub fn decide_resend(
         return Ok(ResendPlan {
             expires_at,
             seats: SeatChange::default(),
+            held: false,
         });
     }
     if let Err(conflict) = login_outcome(invitation.invitation_type, false, ctx.login_now) {
@@ -106,10 +111,12 @@ pub fn decide_resend(
             pending: 1,
             ..SeatChange::default()
         },
+        held: release == Release::AfterApproval,
     })
 }
 
-/// Revoking frees the seat of a pending invitation; an expired one is closed for good.
+/// Revoking frees the seat of a pending invitation, or of one awaiting approval (its inviter
+/// takes it back); an expired one is closed for good.
 pub fn decide_revoke(
     actor: &AccountUser,
     invitation: &InvitationFacts,
@@ -117,7 +124,7 @@ pub fn decide_revoke(
 ) -> Result<SeatChange, DomainError> {
     may_manage_invitation(actor, invitation)?;
     match effective_status(invitation.status, invitation.expires_at, now) {
-        InvitationStatus::Pending => Ok(SeatChange {
+        InvitationStatus::Pending | InvitationStatus::AwaitingApproval => Ok(SeatChange {
             pending: -1,
             ..SeatChange::default()
         }),
@@ -159,6 +166,7 @@ mod tests {
             expires_at: now + Duration::days(7),
             last_sent_at: now - Duration::minutes(5),
             invited_by: UserId(Uuid::from_u128(3)),
+            held: false,
         }
     }
 

@@ -2,6 +2,7 @@
 //! each invitee becomes, whether the seats fit, and the invitation's lifecycle afterwards.
 
 mod accept;
+mod approval;
 mod batch;
 mod facts;
 mod lifecycle;
@@ -9,9 +10,13 @@ mod sender;
 
 pub use crate::seats::SeatChange;
 pub use accept::{decide_accept, AcceptContext, AcceptPlan, AcceptProfile};
+pub use approval::{
+    decide_approve, decide_reject, may_approve_invitations, ApproveContext, ApprovePlan,
+};
 pub use batch::{
-    decide_batch, login_field, may_send_batch, Batch, BatchContext, BatchPlan, BatchRequest,
-    Invitee, InviteeRequest, Target, WorkgroupRequest, MAX_INVITEES, MAX_MESSAGE_CHARS,
+    already_invited, decide_batch, login_field, may_send_batch, Batch, BatchContext, BatchDelivery,
+    BatchPlan, BatchRequest, Invitee, InviteeRequest, OnConflict, Target, WorkgroupRequest,
+    MAX_INVITEES, MAX_MESSAGE_CHARS,
 };
 pub use facts::{
     effective_status, expiry, require_open, InvitationFacts, LoginState, Outcome, WorkgroupFacts,
@@ -20,7 +25,7 @@ pub use lifecycle::{
     decide_decline, decide_resend, decide_revoke, may_manage_invitation, ResendContext, ResendPlan,
     RESEND_INTERVAL_SECONDS,
 };
-pub use sender::{may_invite_new_people, may_send_invitation};
+pub use sender::{may_invite_new_people, may_send_invitation, Release};
 // Join links (`crate::join_link`) judge a person's login as an invitation's row would.
 pub(crate) use facts::login_outcome;
 pub(crate) use sender::excluded_domain;

@@ -8,7 +8,7 @@ use crate::account::AccountSettings;
 use crate::enums::{JoinApproval, JoinRequestStatus, UserType};
 use crate::error::DomainError;
 use crate::ids::{IdentityId, UserId};
-use crate::invitation::{login_outcome, may_invite_new_people, LoginState, Outcome};
+use crate::invitation::{login_outcome, may_invite_new_people, LoginState, Outcome, Release};
 use crate::login::Login;
 use crate::seats::{SeatChange, Seats};
 use crate::sign_up::{decide_admin_profile, AdminProfile, ExistingProfile};
@@ -75,7 +75,7 @@ fn joins_as(state: LoginState) -> Result<JoinAs, DomainError> {
             user_id,
             invited: already_invited,
         }),
-        Err(e) => Err(DomainError::InviteeConflicts(vec![e])),
+        Ok(Outcome::Skipped(e)) | Err(e) => Err(DomainError::InviteeConflicts(vec![e])),
     }
 }
 
@@ -106,13 +106,16 @@ pub fn decide_join(ctx: &JoinContext<'_>, now: DateTime<Utc>) -> Result<JoinPlan
     require_usable(ctx.link, now)?;
     still_open_to(ctx.link, ctx.settings, &ctx.workgroup, ctx.login)?;
     let creator = ctx.creator.ok_or(DomainError::InviterNoLongerAllowed)?;
-    may_invite_new_people(&creator, ctx.settings)
-        .and_then(|()| {
+    // An employee whose invitations wait for an administrator's approval
+    // (`employees_with_approval`) shares links whose joins wait too.
+    let release = may_invite_new_people(&creator, ctx.settings)
+        .and_then(|release| {
             may_add_to_workgroup(
                 &creator,
                 ctx.workgroup.standing,
                 ctx.workgroup.invite_policy,
             )
+            .map(|()| release)
         })
         .map_err(|_| DomainError::InviterNoLongerAllowed)?;
     let joins_as = joins_as(ctx.login_state)?;
@@ -127,7 +130,7 @@ pub fn decide_join(ctx: &JoinContext<'_>, now: DateTime<Utc>) -> Result<JoinPlan
         // An active user always has a profile: it appeared or went between the reads.
         return Err(DomainError::LoginTaken);
     }
-    let awaiting = ctx.link.approval == JoinApproval::Required;
+    let awaiting = ctx.link.approval == JoinApproval::Required || release == Release::AfterApproval;
     let seats = match joins_as {
         JoinAs::Member { .. } => SeatChange::default(),
         JoinAs::NewUser => {
@@ -188,7 +191,11 @@ pub fn decide_approval(
 ) -> Result<JoinPlan, DomainError> {
     require_awaiting(ctx.request)?;
     super::may_see_join_requests(ctx.approver, &ctx.workgroup)?;
-    may_invite_new_people(ctx.approver, ctx.settings)?;
+    // Letting a new person in is inviting one: an employee whose invitations wait for an
+    // administrator's approval leaves this one to an administrator too.
+    if may_invite_new_people(ctx.approver, ctx.settings)? == Release::AfterApproval {
+        return Err(DomainError::AdminRequired);
+    }
     still_open_to(ctx.link, ctx.settings, &ctx.workgroup, ctx.login)?;
     let joins_as = joins_as(ctx.login_state)?;
     let request = ctx.request;

@@ -5,7 +5,8 @@ use super::{Account, Person, Waiting};
 use crate::enums::{JoinApproval, JoinRequestStatus, UserStatus, UserType};
 use crate::ids::{JoinLinkId, UserId};
 use crate::join_link::{
-    decide_approval, decide_join, ApprovalContext, JoinAs, JoinContext, JoinLinkFacts, RequestFacts,
+    decide_approval, decide_join, decide_rejection, ApprovalContext, JoinAs, JoinContext,
+    JoinLinkFacts, RequestFacts,
 };
 use crate::login::Login;
 use uuid::Uuid;
@@ -66,7 +67,7 @@ impl Account {
         self.apply(plan.seats);
     }
 
-    pub(super) fn approve(&mut self, i: usize) {
+    pub(super) fn approve_join(&mut self, i: usize) {
         let k = i % self.joins.len();
         let waiting = self.joins[k].clone();
         let admin = self.admin();
@@ -91,6 +92,15 @@ impl Account {
             self.new_external_user(waiting.login);
         }
         self.apply(plan.seats);
+    }
+
+    pub(super) fn reject_join(&mut self, i: usize) {
+        let k = i % self.joins.len();
+        let admin = self.admin();
+        if let Ok(change) = decide_rejection(self.joins[k].facts, &admin, &self.group()) {
+            self.joins[k].facts.status = JoinRequestStatus::Rejected;
+            self.apply(change);
+        }
     }
 
     fn new_external_user(&mut self, login: Login) {

@@ -15,6 +15,9 @@ pub enum EventType {
     InvitationDeclined,
     InvitationExpired,
     InvitationDeliveryFailed,
+    InvitationApprovalRequested,
+    InvitationApproved,
+    InvitationRejected,
     JoinLinkCreated,
     JoinLinkRevoked,
     JoinRequestCreated,
@@ -35,7 +38,7 @@ pub enum EventType {
     Ping,
 }
 
-const NAMES: [&str; 24] = [
+const NAMES: [&str; 27] = [
     "invitation.created",
     "invitation.resent",
     "invitation.revoked",
@@ -43,6 +46,9 @@ const NAMES: [&str; 24] = [
     "invitation.declined",
     "invitation.expired",
     "invitation.delivery_failed",
+    "invitation.approval_requested",
+    "invitation.approved",
+    "invitation.rejected",
     "join_link.created",
     "join_link.revoked",
     "join_request.created",
@@ -63,7 +69,7 @@ const NAMES: [&str; 24] = [
 ];
 
 impl EventType {
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 27] = [
         Self::InvitationCreated,
         Self::InvitationResent,
         Self::InvitationRevoked,
@@ -71,6 +77,9 @@ impl EventType {
         Self::InvitationDeclined,
         Self::InvitationExpired,
         Self::InvitationDeliveryFailed,
+        Self::InvitationApprovalRequested,
+        Self::InvitationApproved,
+        Self::InvitationRejected,
         Self::JoinLinkCreated,
         Self::JoinLinkRevoked,
         Self::JoinRequestCreated,
@@ -118,6 +127,9 @@ impl EventType {
             | Self::InvitationDeclined
             | Self::InvitationExpired
             | Self::InvitationDeliveryFailed
+            | Self::InvitationApprovalRequested
+            | Self::InvitationApproved
+            | Self::InvitationRejected
             | Self::JoinRequestCreated
             | Self::JoinRequestApproved
             | Self::JoinRequestRejected
@@ -150,6 +162,9 @@ impl EventType {
             A::InvitationDeclined => Self::InvitationDeclined,
             A::InvitationExpired => Self::InvitationExpired,
             A::InvitationDeliveryFailed => Self::InvitationDeliveryFailed,
+            A::InvitationApprovalRequested => Self::InvitationApprovalRequested,
+            A::InvitationApproved => Self::InvitationApproved,
+            A::InvitationRejected => Self::InvitationRejected,
             A::JoinLinkCreated => Self::JoinLinkCreated,
             A::JoinLinkRevoked => Self::JoinLinkRevoked,
             A::JoinRequestCreated => Self::JoinRequestCreated,

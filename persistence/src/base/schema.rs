@@ -129,6 +129,7 @@ diesel::table! {
         delivery_error -> Nullable<Text>,
         delivery_next_at -> Nullable<Timestamp>,
         locale -> Nullable<Text>,
+        approval -> Nullable<Text>,
     }
 }
 

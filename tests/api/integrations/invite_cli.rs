@@ -154,7 +154,8 @@ async fn bad_rows_are_reported_and_every_other_row_is_invited() {
                 {"email": "taken@client.example", "first_name": "Tay", "last_name": "Ken"}]}),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
+    let (status, taken) = json_of(res).await;
+    assert_eq!(status, StatusCode::CREATED);
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("mixed.csv");
     std::fs::write(
@@ -197,10 +198,15 @@ async fn bad_rows_are_reported_and_every_other_row_is_invited() {
     assert_eq!(outcome(2).0, "invalid");
     assert_eq!(outcome(3).0, "invalid");
     assert_eq!(outcome(4), ("invalid".into(), "csv_row".into()));
-    assert_eq!(outcome(5), ("refused".into(), "invitation_pending".into()));
+    // Already invited into this workgroup: skipped by the server, with that invitation.
+    assert_eq!(results[4]["outcome"], "already_invited");
+    assert_eq!(
+        results[4]["invitation_id"],
+        taken["results"][0]["invitation"]["id"]
+    );
     assert_eq!(outcome(6).0, "invited");
     assert!(
-        printed.contains("6 rows: 3 invalid, 2 invited, 1 refused"),
+        printed.contains("6 rows: 1 already_invited, 3 invalid, 2 invited"),
         "{printed}"
     );
     let logins: HashSet<String> = all_invitations(&app.address, &app.client, &admin.token)
@@ -213,6 +219,36 @@ async fn bad_rows_are_reported_and_every_other_row_is_invited() {
         .map(|n| format!("{n}@client.example"))
         .collect();
     assert_eq!(logins, expected);
+
+    // The same file again: nothing new (its batch's key replays the answer of the first run).
+    let (code, printed, again) = run(&app, &token, &csv, &["--workgroup-id", &group]).await;
+    assert_eq!(code, 1, "{printed}");
+    assert!(
+        printed.contains("6 rows: 1 already_invited, 3 invalid, 2 invited"),
+        "{printed}"
+    );
+    for row in [0, 4, 5] {
+        assert_eq!(again[row]["invitation_id"], results[row]["invitation_id"]);
+    }
+    assert_eq!(
+        all_invitations(&app.address, &app.client, &admin.token)
+            .await
+            .len(),
+        3
+    );
+
+    // Refusing instead: the server refuses the batch for its row, the command sends the
+    // others again without it.
+    let (code, printed, refused) = run(
+        &app,
+        &token,
+        &csv,
+        &["--workgroup-id", &group, "--on-conflict", "refuse"],
+    )
+    .await;
+    assert_eq!(code, 1, "{printed}");
+    assert_eq!(refused[0]["outcome"], "refused");
+    assert_eq!(refused[0]["code"], "invitation_pending");
 }
 
 #[tokio::test]

@@ -265,7 +265,15 @@ async fn one_batch_meets_every_kind_of_login_and_names_each_row() {
             ]),
         )
         .await;
-    let problem = assert_problem(res, StatusCode::CONFLICT, "login_belongs_to_employee").await;
+    // Four rows, three reasons: the top-level code says they disagree.
+    let problem = assert_problem(res, StatusCode::CONFLICT, "batch_refused").await;
+    let indexes: Vec<u64> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["index"].as_u64().unwrap())
+        .collect();
+    assert_eq!(indexes, [0, 1, 2, 4]);
     let codes: Vec<(String, String)> = problem["errors"]
         .as_array()
         .unwrap()

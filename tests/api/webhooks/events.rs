@@ -9,7 +9,7 @@ use serde_json::json;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-const ALL: [&str; 17] = [
+const ALL: [&str; 20] = [
     "invitation.created",
     "invitation.resent",
     "invitation.revoked",
@@ -17,6 +17,9 @@ const ALL: [&str; 17] = [
     "invitation.declined",
     "invitation.expired",
     "invitation.delivery_failed",
+    "invitation.approval_requested",
+    "invitation.approved",
+    "invitation.rejected",
     "membership.invited",
     "membership.joined",
     "membership.declined",
@@ -136,6 +139,38 @@ async fn every_change_a_client_cares_about_is_an_event() {
         None,
     )
     .await;
+    // Now an employee (signed in again: the dismissal ended their sessions), whose
+    // invitations wait for approval: one approved, one rejected.
+    app.clock.advance(chrono::Duration::seconds(2));
+    let (_, signed_in) = app
+        .login("+14155550102", PASSWORD, Some(&admin.account_id))
+        .await;
+    let employee = signed_in["access_token"].as_str().unwrap().to_owned();
+    ok(
+        &app,
+        Method::PATCH,
+        "/v1/account",
+        t,
+        Some(json!({"who_can_invite": "employees_with_approval"})),
+    )
+    .await;
+    for (phone, step) in [("+14155550106", "approve"), ("+14155550107", "reject")] {
+        let body = json!({"type": "intranet",
+            "invitees": [{"phone": phone, "first_name": "Held", "last_name": "Back"}]});
+        let (status, held) = app
+            .json(Method::POST, "/v1/invitations", &employee, Some(body))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{held}");
+        let id = held["results"][0]["invitation"]["id"].as_str().unwrap();
+        ok(
+            &app,
+            Method::POST,
+            &format!("/v1/invitations/{id}/{step}"),
+            t,
+            None,
+        )
+        .await;
+    }
     // Time passes: the last invitation expires (the next invitation of the account sweeps it).
     app.clock.advance(chrono::Duration::days(31));
     let (_, again) = app
@@ -374,7 +409,7 @@ async fn another_account_reaches_no_webhook_and_no_secret_is_ever_shown() {
         .post(
             "/v1/webhooks",
             Some(&admin.token),
-            json!({"url": receiver.url, "events": vec!["user.dismissed"; 24],
+            json!({"url": receiver.url, "events": vec!["user.dismissed"; ALL.len() + 1],
                    "secret": "has spaces in it, sixteen+"}),
         )
         .await;

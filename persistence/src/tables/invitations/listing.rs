@@ -9,7 +9,7 @@ use crate::base::schema::invitations;
 use crate::tables::invitations::InvitationRow;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use domain::enums::{DeliveryState, InvitationStatus, UserType};
+use domain::enums::{Approval, DeliveryState, InvitationStatus, UserType};
 use domain::ids::WorkgroupId;
 
 /// What an invitations list may be narrowed to.
@@ -93,13 +93,41 @@ fn filtered<'a>(
     let mut query = invitations::table
         .filter(invitations::account_id.eq(account))
         .into_boxed();
+    // Stored `pending` or `revoked` with an approval word or without (`super::stored`).
+    let awaiting = Approval::Awaiting.as_str();
+    let rejected = Approval::Rejected.as_str();
     query = match filter.status {
         None => query,
         // Read by the (account, status, id) index; the few pending ones past their expiry
         // that the sweep has not marked yet are dropped from the page afterwards.
-        Some(InvitationStatus::Pending) => {
-            query.filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
-        }
+        Some(InvitationStatus::Pending) => query.filter(
+            invitations::status
+                .eq(InvitationStatus::Pending.as_str())
+                .and(
+                    invitations::approval
+                        .is_null()
+                        .or(invitations::approval.ne(awaiting)),
+                ),
+        ),
+        Some(InvitationStatus::AwaitingApproval) => query.filter(
+            invitations::status
+                .eq(InvitationStatus::Pending.as_str())
+                .and(invitations::approval.eq(awaiting)),
+        ),
+        Some(InvitationStatus::Revoked) => query.filter(
+            invitations::status
+                .eq(InvitationStatus::Revoked.as_str())
+                .and(
+                    invitations::approval
+                        .is_null()
+                        .or(invitations::approval.ne(rejected)),
+                ),
+        ),
+        Some(InvitationStatus::Rejected) => query.filter(
+            invitations::status
+                .eq(InvitationStatus::Revoked.as_str())
+                .and(invitations::approval.eq(rejected)),
+        ),
         Some(InvitationStatus::Expired) => query.filter(
             invitations::status
                 .eq(InvitationStatus::Expired.as_str())

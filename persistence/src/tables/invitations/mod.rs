@@ -6,7 +6,7 @@ use crate::base::keys::{parse_id, parse_opt_id, parse_word, to_count, utc, Key, 
 use crate::base::schema::{invitations, users};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::enums::{DeliveryState, InvitationStatus, UserStatus, UserType};
+use domain::enums::{Approval, DeliveryState, InvitationStatus, UserStatus, UserType};
 use domain::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use domain::invitation::{effective_status, InvitationFacts};
 use domain::locale::Locale;
@@ -56,6 +56,31 @@ pub struct InvitationRecord {
     /// The language of its messages (`None`: the account's).
     #[serde(default)]
     pub locale: Option<Locale>,
+    /// Held for an administrator's approval and never approved (awaiting it, or expired,
+    /// revoked or rejected while it was).
+    #[serde(default)]
+    pub held: bool,
+}
+
+/// How a status is stored: one awaiting approval as `pending` with `approval = 'awaiting'`
+/// (so that the seat counters, the unique index of pending logins and the expiry sweep treat
+/// it as the pending invitation it is, rules 4, 6 and 7), a rejected one as `revoked` with
+/// `approval = 'rejected'`; any other as itself, its `approval` left as it is (`None`).
+pub(crate) fn stored(status: InvitationStatus) -> (InvitationStatus, Option<Approval>) {
+    match status {
+        InvitationStatus::AwaitingApproval => (InvitationStatus::Pending, Some(Approval::Awaiting)),
+        InvitationStatus::Rejected => (InvitationStatus::Revoked, Some(Approval::Rejected)),
+        other => (other, None),
+    }
+}
+
+/// The status a stored one is shown as (before its expiry is applied): [`stored`] read back.
+pub(crate) fn shown(stored: InvitationStatus, approval: Option<Approval>) -> InvitationStatus {
+    match (stored, approval) {
+        (InvitationStatus::Pending, Some(Approval::Awaiting)) => InvitationStatus::AwaitingApproval,
+        (InvitationStatus::Revoked, Some(Approval::Rejected)) => InvitationStatus::Rejected,
+        (other, _) => other,
+    }
 }
 
 /// What became of an invitation's message, as the delivery worker last recorded it.
@@ -92,6 +117,7 @@ impl InvitationRecord {
             expires_at: self.expires_at,
             last_sent_at: self.last_sent_at,
             invited_by: self.invited_by,
+            held: self.held,
         }
     }
 
@@ -133,12 +159,18 @@ pub(crate) struct InvitationRow {
     delivery_error: Option<String>,
     delivery_next_at: Option<NaiveDateTime>,
     locale: Option<String>,
+    approval: Option<String>,
 }
 
 impl InvitationRow {
     /// The invitation as of `now` (a pending one past its expiry reads as expired).
     pub(crate) fn into_record(self, now: DateTime<Utc>) -> Result<InvitationRecord, StoreError> {
-        let stored = parse_word(&self.status, InvitationStatus::parse)?;
+        let approval = self
+            .approval
+            .as_deref()
+            .map(|a| parse_word(a, Approval::parse))
+            .transpose()?;
+        let stored = shown(parse_word(&self.status, InvitationStatus::parse)?, approval);
         let expires_at = utc(self.expires_at);
         let invited_by: UserId = parse_id(&self.invited_by)?;
         Ok(InvitationRecord {
@@ -159,6 +191,7 @@ impl InvitationRow {
             last_sent_at: utc(self.last_sent_at),
             accepted_user_id: parse_opt_id(self.accepted_user_id.as_deref())?,
             created_at: utc(self.created_at),
+            held: approval == Some(Approval::Awaiting),
             locale: self
                 .locale
                 .as_deref()
@@ -197,6 +230,23 @@ pub(crate) fn find_invitation(
         .into_record(now)
 }
 
+/// The account's invitations among `ids` (those found).
+pub(crate) fn find_invitations(
+    conn: &mut DbConnection,
+    account_id: AccountId,
+    ids: &[InvitationId],
+    now: DateTime<Utc>,
+) -> Result<Vec<InvitationRecord>, StoreError> {
+    invitations::table
+        .filter(invitations::id.eq_any(ids.iter().map(|id| id.key())))
+        .filter(invitations::account_id.eq(account_id.key()))
+        .select(InvitationRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|row| row.into_record(now))
+        .collect()
+}
+
 /// The invitation whose token hashes to `token_hash`, or 404.
 pub(crate) fn by_token(
     conn: &mut DbConnection,
@@ -213,28 +263,31 @@ pub(crate) fn by_token(
         .into_record(now)
 }
 
-/// A new pending invitation to write, under its token's hash.
+/// A new invitation to write (pending, or awaiting approval), under its token's hash.
 pub(crate) struct NewInvitation<'a> {
     pub record: &'a InvitationRecord,
     pub login: &'a Login,
     pub token_hash: &'a str,
-    /// The outbox row of its message.
-    pub message_id: Uuid,
+    /// The outbox row of its message (none: its link was handed to the caller, or it awaits
+    /// approval and nothing was sent).
+    pub message_id: Option<Uuid>,
 }
 
-/// Writes new pending invitations, exactly as their records say, in one statement.
+/// Writes new invitations, exactly as their records say, in one statement.
 pub(crate) fn insert_invitations(
     writes: &mut Writes<'_, '_>,
     new: &[NewInvitation<'_>],
 ) -> Result<(), StoreError> {
     let row = |n: &NewInvitation<'_>| {
         let (r, at) = (n.record, n.record.created_at.naive_utc());
+        let (status, approval) = stored(r.status);
         (
             (
                 invitations::id.eq(r.id.key()),
                 invitations::account_id.eq(r.account_id.key()),
                 invitations::invitation_type.eq(r.invitation_type.as_str()),
-                invitations::status.eq(r.status.as_str()),
+                invitations::status.eq(status.as_str()),
+                invitations::approval.eq(approval.map(Approval::as_str)),
                 invitations::email.eq(r.email.clone()),
                 invitations::phone.eq(r.phone.clone()),
                 invitations::login.eq(n.login.as_str().to_owned()),
@@ -248,12 +301,13 @@ pub(crate) fn insert_invitations(
                 invitations::invited_by.eq(r.invited_by.key()),
                 invitations::token_hash.eq(n.token_hash.to_owned()),
                 invitations::expires_at.eq(r.expires_at.naive_utc()),
-                invitations::sent_count.eq(1),
+                invitations::sent_count.eq(i32::try_from(r.sent_count).unwrap_or(i32::MAX)),
                 invitations::last_sent_at.eq(at),
                 invitations::created_at.eq(at),
                 invitations::updated_at.eq(at),
-                invitations::message_id.eq(n.message_id.to_string()),
-                invitations::delivery_state.eq(DeliveryState::Queued.as_str()),
+                invitations::message_id.eq(n.message_id.map(|m| m.to_string())),
+                invitations::delivery_state
+                    .eq(n.message_id.map(|_| DeliveryState::Queued.as_str())),
             ),
         )
     };
@@ -274,17 +328,39 @@ pub(crate) fn message_of(
         .flatten())
 }
 
-/// Sends the invitation again: pending under a new token, until `expires_at`, by `sender`.
+/// Sends the invitation again: pending under a new token, until `expires_at`, by `sender`,
+/// its message `message_id`; or, with none, holds it again for approval under a token sent to
+/// nobody (`awaiting`, see [`set_approval`]), nothing sent.
 pub(crate) fn mark_resent(
     conn: &mut DbConnection,
     id: InvitationId,
     token_hash: &str,
     expires_at: DateTime<Utc>,
     sender: UserId,
-    message_id: Uuid,
+    message_id: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let at = now.naive_utc();
+    let Some(message_id) = message_id else {
+        diesel::update(invitations::table.find(id.key()))
+            .set((
+                (
+                    invitations::message_id.eq(None::<String>),
+                    invitations::delivery_state.eq(None::<String>),
+                    invitations::delivery_attempts.eq(0),
+                    invitations::delivery_error.eq(None::<String>),
+                    invitations::delivery_next_at.eq(None::<NaiveDateTime>),
+                ),
+                invitations::status.eq(InvitationStatus::Pending.as_str()),
+                invitations::token_hash.eq(token_hash),
+                invitations::expires_at.eq(expires_at.naive_utc()),
+                invitations::sent_by.eq(Some(sender.key())),
+                invitations::closed_at.eq(None::<NaiveDateTime>),
+                invitations::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        return Ok(());
+    };
     diesel::update(invitations::table.find(id.key()))
         .set((
             (
@@ -307,7 +383,7 @@ pub(crate) fn mark_resent(
     Ok(())
 }
 
-/// Closes the invitation with `status` (accepted by `user`, declined, revoked).
+/// Closes the invitation with `status` (accepted by `user`, declined, revoked, rejected).
 pub(crate) fn close(
     conn: &mut DbConnection,
     id: InvitationId,
@@ -316,6 +392,7 @@ pub(crate) fn close(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let at = now.naive_utc();
+    let (status, approval) = stored(status);
     diesel::update(invitations::table.find(id.key()))
         .set((
             invitations::status.eq(status.as_str()),
@@ -323,6 +400,22 @@ pub(crate) fn close(
             invitations::closed_at.eq(Some(at)),
             invitations::updated_at.eq(at),
         ))
+        .execute(conn)?;
+    if approval.is_some() {
+        set_approval(conn, id, approval)?;
+    }
+    Ok(())
+}
+
+/// Where the invitation stands with an administrator's approval: held (`awaiting`), approved,
+/// rejected, or `None`: it never needed one.
+pub(crate) fn set_approval(
+    conn: &mut DbConnection,
+    id: InvitationId,
+    approval: Option<Approval>,
+) -> Result<(), StoreError> {
+    diesel::update(invitations::table.find(id.key()))
+        .set(invitations::approval.eq(approval.map(Approval::as_str)))
         .execute(conn)?;
     Ok(())
 }

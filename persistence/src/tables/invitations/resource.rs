@@ -6,7 +6,7 @@ use crate::base::keys::utc;
 use crate::base::schema::invitations;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use domain::enums::InvitationStatus;
+use domain::enums::{Approval, InvitationStatus};
 use domain::invitation::effective_status;
 use serde_json::{json, Value};
 
@@ -21,7 +21,7 @@ type InvitationColumns = (
         NaiveDateTime,
     ),
     (Option<String>, i32, Option<String>, Option<NaiveDateTime>),
-    Option<String>,
+    (Option<String>, Option<String>),
 );
 
 /// An invitation as `GET /v1/invitations/{id}` shows it at `now` (its effective status), for
@@ -61,7 +61,7 @@ pub(crate) fn event_resource(
                 invitations::delivery_error,
                 invitations::delivery_next_at,
             ),
-            invitations::locale,
+            (invitations::locale, invitations::approval),
         ))
         .first(conn)
         .optional()?;
@@ -70,13 +70,14 @@ pub(crate) fn event_resource(
         (first_name, last_name, workgroup_id, message, invited_by),
         (expires_at, sent_count, last_sent_at, accepted_user_id, created_at),
         (delivery_state, delivery_attempts, delivery_error, delivery_next_at),
-        locale,
+        (locale, approval),
     )) = found
     else {
         return Ok(None);
     };
+    let approval = approval.as_deref().and_then(Approval::parse);
     let status = InvitationStatus::parse(&status)
-        .map(|s| effective_status(s, utc(expires_at), now).as_str())
+        .map(|s| effective_status(super::shown(s, approval), utc(expires_at), now).as_str())
         .unwrap_or_default();
     Ok(Some(json!({
         "id": id,

@@ -13,7 +13,8 @@ use crate::tables::accounts::account_by_id;
 pub use crate::tables::invitations::listing::InvitationFilter;
 use crate::tables::invitations::listing::{listed, slice_floor};
 use crate::tables::invitations::{
-    close, find_invitation, mark_resent, message_of, InvitationRecord, InvitationRow, IssuedToken,
+    close, find_invitation, mark_resent, message_of, set_approval, InvitationRecord, InvitationRow,
+    IssuedToken,
 };
 use crate::tables::outbox::{self, InvitationNotice, Inviter};
 use crate::tables::sending_counters;
@@ -22,7 +23,7 @@ use crate::tables::workgroups::invitation_workgroup;
 use chrono::{DateTime, Utc};
 use domain::access::{may_see_account_internals, AccountUser};
 use domain::audit::AuditAction;
-use domain::enums::InvitationStatus;
+use domain::enums::{Approval, InvitationStatus};
 use domain::ids::InvitationId;
 use domain::invitation::{decide_resend, decide_revoke, LoginState, ResendContext};
 use domain::sending::Sending;
@@ -86,7 +87,8 @@ pub fn list_invitations(
     Ok(page)
 }
 
-/// Sends an invitation again with a new token and expiry; the old link is dead.
+/// Sends an invitation again with a new token and expiry; the old link is dead. An expired one
+/// resent by someone whose invitations wait for approval is held again instead: nothing sent.
 pub fn resend(
     db: &Database,
     actor: &AccountUser,
@@ -140,7 +142,7 @@ pub fn resend(
         if let Some(old) = message_of(conn, id)? {
             outbox::withdraw(conn, &old, now)?;
         }
-        let message_id = Uuid::now_v7();
+        let message_id = (!plan.held).then(Uuid::now_v7);
         mark_resent(
             conn,
             id,
@@ -151,6 +153,25 @@ pub fn resend(
             now,
         )?;
         change_seats(conn, actor.account_id, plan.seats)?;
+        let Some(message_id) = message_id else {
+            set_approval(conn, id, Some(Approval::Awaiting))?;
+            audit::record(
+                conn,
+                AuditEvent::by(
+                    actor,
+                    AuditAction::InvitationApprovalRequested,
+                    "invitation",
+                    id.key(),
+                    json!({"was": invitation.status.as_str()}),
+                    now,
+                ),
+            )?;
+            return find_invitation(conn, actor.account_id, id, now);
+        };
+        if invitation.held {
+            // Sent by someone who needs no approval: it waits for none any more.
+            set_approval(conn, id, Some(Approval::Approved))?;
+        }
         let sending = Sending {
             channel: login.channel(),
             recipient: login.as_str(),

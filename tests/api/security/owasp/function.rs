@@ -103,6 +103,8 @@ const ROWS: &[(&str, Expect, Expect)] = &[
         Forbidden("inviter_or_admin_required"),
         INTRANET,
     ),
+    ("POST /v1/invitations/{id}/approve", ADMIN, INTRANET),
+    ("POST /v1/invitations/{id}/reject", ADMIN, INTRANET),
     ("GET /v1/api-tokens", Allowed, Allowed),
     ("POST /v1/api-tokens", Allowed, Allowed),
     // One's own tokens only: the admin's is 404 (`bola.rs`).

@@ -35,7 +35,7 @@ async fn every_event_is_subscribed_to_only_with_the_scope_that_reads_its_data() 
     let a = &w.a;
     let mut tally = Tally::new("API5 scopes × webhook events");
     let events = event_scopes();
-    assert_eq!(events.len(), 23, "{events:?}");
+    assert_eq!(events.len(), 26, "{events:?}");
     // What the document says is what each event carries: its resource's class of data.
     for (event, scope) in &events {
         let expected = match event.split('.').next().unwrap() {
@@ -173,6 +173,9 @@ struct Fixtures {
     to_revoke: Vec<String>,
     /// Workgroups the employee was asked into, for its own tokens to accept.
     asked_in: Vec<String>,
+    /// The employee's invitations held for approval, to approve and to reject.
+    to_approve: Vec<String>,
+    to_reject: Vec<String>,
 }
 
 async fn fixtures(w: &World, n: usize) -> Fixtures {
@@ -185,6 +188,8 @@ async fn fixtures(w: &World, n: usize) -> Fixtures {
         to_resend: Vec::new(),
         to_revoke: Vec::new(),
         asked_in: Vec::new(),
+        to_approve: Vec::new(),
+        to_reject: Vec::new(),
     };
     for i in 0..n {
         let phone = |k: usize| format!("+1415555{:02}{k}{i}", 70);
@@ -215,6 +220,34 @@ async fn fixtures(w: &World, n: usize) -> Fixtures {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         f.asked_in.push(group);
+        // For a while the employee's invitations wait for approval.
+        let with_approval = |who: &str| json!({"who_can_invite": who});
+        let settings = Some(with_approval("employees_with_approval"));
+        let (status, _) = app
+            .json(Method::PATCH, "/v1/account", admin, settings)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        for (list, k) in [(&mut f.to_approve, 6), (&mut f.to_reject, 7)] {
+            let body = json!({"type": "intranet",
+                "invitees": [{"phone": phone(k), "first_name": "Held", "last_name": "Back"}]});
+            let (status, held) = app
+                .json(
+                    Method::POST,
+                    "/v1/invitations",
+                    &w.a.employee.token,
+                    Some(body),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{held}");
+            let held = &held["results"][0]["invitation"];
+            assert_eq!(held["status"], "awaiting_approval");
+            list.push(held["id"].as_str().unwrap().to_owned());
+        }
+        let settings = Some(with_approval("admins"));
+        let (status, _) = app
+            .json(Method::PATCH, "/v1/account", admin, settings)
+            .await;
+        assert_eq!(status, StatusCode::OK);
     }
     f
 }
@@ -267,6 +300,12 @@ async fn call(
         ),
         "POST /v1/invitations/{id}/revoke" => {
             (format!("/v1/invitations/{}/revoke", f.to_revoke[n]), None)
+        }
+        "POST /v1/invitations/{id}/approve" => {
+            (format!("/v1/invitations/{}/approve", f.to_approve[n]), None)
+        }
+        "POST /v1/invitations/{id}/reject" => {
+            (format!("/v1/invitations/{}/reject", f.to_reject[n]), None)
         }
         "POST /v1/me/workgroup-invitations/{workgroup_id}/accept" => (
             format!("/v1/me/workgroup-invitations/{}/accept", f.asked_in[n]),

@@ -1,7 +1,10 @@
 //! Inviting new people: a batch of invitations, all or nothing. Every decision is the domain's
 //! (`decide_batch`); this module loads what it needs, and writes the invitations, membership
 //! invitations of existing external users, messages, seat counters and audit events in one
-//! transaction of the account.
+//! transaction of the account. A batch that skips writes what can be written; `rows` says what
+//! became of each row.
+
+mod rows;
 
 use crate::base::db::{Database, DbConnection, Writes};
 use crate::base::error::StoreError;
@@ -27,14 +30,15 @@ use domain::audit::AuditAction;
 use domain::enums::{InvitationStatus, MembershipStatus, Role};
 use domain::ids::{InvitationId, UserId, WorkgroupId};
 use domain::invitation::{
-    decide_batch, expiry, may_send_batch, Batch, BatchContext, BatchPlan, Invitee, LoginState,
-    Outcome, Target, WorkgroupFacts,
+    decide_batch, expiry, may_send_batch, Batch, BatchContext, BatchDelivery, BatchPlan, Invitee,
+    LoginState, Outcome, Target, WorkgroupFacts,
 };
 use domain::login::Login;
 use domain::sending::Sending;
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -46,6 +50,15 @@ pub enum BatchRow {
         workgroup_id: WorkgroupId,
         user_id: UserId,
     },
+    /// Not invited (a batch that skips): the row's problem.
+    Skipped {
+        code: String,
+        detail: String,
+        /// The pending invitation (elsewhere) the login collides with.
+        invitation_id: Option<InvitationId>,
+    },
+    /// The login's pending invitation into the same place, made before (a batch that skips).
+    AlreadyInvited(Box<InvitationRecord>),
 }
 
 /// What a batch did (or, on a dry run, would do).
@@ -54,7 +67,12 @@ pub struct BatchResult {
     pub dry_run: bool,
     /// The workgroup the batch created, if it created one.
     pub created_workgroup: Option<WorkgroupRecord>,
+    /// One per row of the request, in its order.
     pub rows: Vec<BatchRow>,
+    /// `delivery: none`: the sealed token of each created invitation, by row — for its
+    /// caller's answer (and replay) only, where the API opens it into the link.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub links: BTreeMap<usize, String>,
 }
 
 /// A batch to send, with one fresh token per invitee.
@@ -135,7 +153,7 @@ pub fn preview_batch(
         let account = account_now(conn, actor.account_id, now)?;
         let loaded = load_batch(conn, actor, batch, account, Pending::Read, now)?;
         let plan = decide(actor, limits, batch, &loaded)?;
-        let sendings = batch_sendings(batch, &plan.outcomes);
+        let sendings = batch_sendings(batch, &plan);
         sending_counters::check(conn, Some(actor.account_id), &sendings, &limits.quotas, now)?;
         let expires_at = expiry(now, &loaded.account.settings);
         let created_workgroup = match &batch.target {
@@ -154,7 +172,8 @@ pub fn preview_batch(
             _ => None,
         };
         let group = created_workgroup.as_ref().or(loaded.group.as_ref());
-        let rows = batch
+        let pending = rows::pending_of(conn, actor.account_id, &plan.outcomes, now)?;
+        let made = batch
             .invitees
             .iter()
             .zip(&plan.outcomes)
@@ -164,19 +183,21 @@ pub fn preview_batch(
                     batch,
                     invitee,
                     group.map(|g| g.id),
-                    expires_at,
+                    (expires_at, plan.held),
                     now,
                 ))),
                 Outcome::WorkgroupInvitation { user_id, .. } => BatchRow::WorkgroupInvitation {
                     workgroup_id: group.map_or(WorkgroupId(Uuid::nil()), |g| g.id),
                     user_id: *user_id,
                 },
+                Outcome::Skipped(problem) => rows::skipped(batch, problem, &pending),
             })
             .collect();
         Ok(BatchResult {
             dry_run: true,
             created_workgroup,
-            rows,
+            rows: rows::in_request_order(batch, made),
+            links: BTreeMap::new(),
         })
     })
 }
@@ -282,7 +303,12 @@ fn write_attempt(
     }
     let plan = match decide(actor, limits, batch, &loaded) {
         Err(StoreError::Domain(e))
-            if optimistic && (key.is_some() || matches!(e, DomainError::InviteeConflicts(_))) =>
+            if optimistic
+                && (key.is_some()
+                    || matches!(
+                        e,
+                        DomainError::InviteeConflicts(_) | DomainError::BatchRefused { .. }
+                    )) =>
         {
             return Err(StoreError::Contended(
                 "a refusal decided without every fact",
@@ -296,19 +322,14 @@ fn write_attempt(
         actor,
         batch,
         &loaded,
-        &plan.outcomes,
+        &plan,
         &new.tokens,
         remembered,
         now,
     )?;
-    let created = outcome
-        .rows
-        .iter()
-        .filter(|r| matches!(r, BatchRow::Invited(_)))
-        .count();
     let limit = limits.plans.limit_of(&loaded.account.plan);
-    let seats = u32::try_from(created).unwrap_or(u32::MAX);
-    let sendings = batch_sendings(batch, &plan.outcomes);
+    let seats = plan.seats_needed;
+    let sendings = batch_sendings(batch, &plan);
     let Some(counted) = reserve_and_count(
         conn,
         &loaded.account,
@@ -329,20 +350,21 @@ fn write_attempt(
 }
 
 /// The messages a decided batch sends: one per invitee, but none to an external user already
-/// asked into the workgroup.
-fn batch_sendings<'a>(batch: &'a Batch, outcomes: &[Outcome]) -> Vec<Sending<'a>> {
+/// asked into the workgroup, nor to a new person while the invitation awaits approval.
+fn batch_sendings<'a>(batch: &'a Batch, plan: &BatchPlan) -> Vec<Sending<'a>> {
+    if batch.delivery == BatchDelivery::None {
+        return Vec::new();
+    }
     batch
         .invitees
         .iter()
-        .zip(outcomes)
-        .filter(|(_, o)| {
-            !matches!(
-                o,
-                Outcome::WorkgroupInvitation {
-                    already_invited: true,
-                    ..
-                }
-            )
+        .zip(&plan.outcomes)
+        .filter(|(_, o)| match o {
+            Outcome::Invited => !plan.held,
+            Outcome::WorkgroupInvitation {
+                already_invited, ..
+            } => !already_invited,
+            Outcome::Skipped(_) => false,
         })
         .map(|(invitee, _)| Sending {
             channel: invitee.login.channel(),
@@ -352,20 +374,25 @@ fn batch_sendings<'a>(batch: &'a Batch, outcomes: &[Outcome]) -> Vec<Sending<'a>
 }
 
 /// A new invitation as it is written (and read back later: times at the microsecond, as the
-/// databases keep them).
+/// databases keep them), until `expires_at`; `held` for approval, it is sent to nobody yet.
 fn new_record(
     actor: &AccountUser,
     batch: &Batch,
     invitee: &Invitee,
     workgroup_id: Option<WorkgroupId>,
-    expires_at: DateTime<Utc>,
+    (expires_at, held): (DateTime<Utc>, bool),
     now: DateTime<Utc>,
 ) -> InvitationRecord {
     InvitationRecord {
         id: InvitationId(Uuid::now_v7()),
         account_id: actor.account_id,
         invitation_type: batch.invitation_type,
-        status: InvitationStatus::Pending,
+        status: if held {
+            InvitationStatus::AwaitingApproval
+        } else {
+            InvitationStatus::Pending
+        },
+        held,
         email: invitee.login.email().map(|e| e.as_str().to_owned()),
         phone: invitee.login.phone().map(|p| p.as_str().to_owned()),
         first_name: invitee.first_name.as_str().to_owned(),
@@ -374,27 +401,27 @@ fn new_record(
         message: batch.message.clone(),
         invited_by: actor.user_id,
         expires_at,
-        sent_count: 1,
+        sent_count: u32::from(!held),
         last_sent_at: now,
         accepted_user_id: None,
         created_at: now,
         sent_by: actor.user_id,
-        delivery: Some(DeliveryRecord::queued()),
+        delivery: (batch.delivery == BatchDelivery::Send && !held).then(DeliveryRecord::queued),
         locale: invitee.locale,
     }
 }
 
 /// Writes a decided batch's rows: the workgroup it creates, the invitations with their
-/// messages and audit events (chained on PostgreSQL, with the outcome stored under the
-/// caller's key when `remembered`), and membership invitations of existing external users.
-/// Seats are the caller's to reserve.
+/// messages (none while held for approval) and audit events (chained on PostgreSQL, with the
+/// outcome stored under the caller's key when `remembered`), and membership invitations of
+/// existing external users. Seats are the caller's to reserve.
 #[allow(clippy::too_many_arguments)]
 fn write_batch(
     conn: &mut DbConnection,
     actor: &AccountUser,
     batch: &Batch,
     loaded: &Loaded,
-    outcomes: &[Outcome],
+    plan: &BatchPlan,
     tokens: &[IssuedToken],
     remembered: Option<(&str, &IdempotencyKey)>,
     now: DateTime<Utc>,
@@ -418,16 +445,25 @@ fn write_batch(
     // Invitations, their messages and audit events are written after the loop, one
     // multi-row statement each: round trips do not grow with the batch.
     let mut invited: Vec<(InvitationRecord, &Invitee, &IssuedToken)> = Vec::new();
+    let (outcomes, held) = (&plan.outcomes, plan.held);
     let mut rows: Vec<BatchRow> = Vec::with_capacity(outcomes.len());
+    let mut links = BTreeMap::new();
+    let sends = batch.delivery == BatchDelivery::Send;
+    let pending = rows::pending_of(conn, actor.account_id, outcomes, now)?;
     for (i, (invitee, outcome)) in batch.invitees.iter().zip(outcomes).enumerate() {
         match outcome {
             Outcome::Invited => {
                 let token = tokens
                     .get(i)
                     .ok_or_else(|| StoreError::Corrupt("a token per invitee is needed".into()))?;
-                let record =
-                    new_record(actor, batch, invitee, group.map(|g| g.id), expires_at, now);
+                let group_id = group.map(|g| g.id);
+                let record = new_record(actor, batch, invitee, group_id, (expires_at, held), now);
                 rows.push(BatchRow::Invited(Box::new(record.clone())));
+                // A held invitation's token opens nothing and is replaced when it is approved:
+                // no link is handed over for it.
+                if !sends && !held {
+                    links.insert(invitee.index, token.sealed.clone());
+                }
                 invited.push((record, invitee, token));
             }
             Outcome::WorkgroupInvitation {
@@ -444,17 +480,20 @@ fn write_batch(
                         status: MembershipStatus::Invited,
                     };
                     let address = (&inviter, invitee.login.channel(), invitee.login.as_str());
-                    asked.write(conn, Some(address), now)?;
+                    asked.write(conn, sends.then_some(address), now)?;
                 }
                 rows.push(BatchRow::WorkgroupInvitation {
                     workgroup_id: group.id,
                     user_id: *user_id,
                 });
             }
+            Outcome::Skipped(problem) => rows.push(rows::skipped(batch, problem, &pending)),
         }
     }
+    // Held for approval: the token is sent to nobody, and replaced when it is approved.
     let messages: Vec<NewMessage> = invited
         .iter()
+        .filter(|_| sends && !held)
         .map(|(record, invitee, token)| {
             InvitationNotice {
                 inviter: &inviter,
@@ -469,26 +508,33 @@ fn write_batch(
         .collect();
     let new: Vec<NewInvitation<'_>> = invited
         .iter()
-        .zip(&messages)
-        .map(|((record, invitee, token), message)| NewInvitation {
+        .enumerate()
+        .map(|(i, (record, invitee, token))| NewInvitation {
             record,
             login: &invitee.login,
             token_hash: &token.hash,
-            message_id: message.id,
+            message_id: messages.get(i).map(|m| m.id),
         })
         .collect();
+    let action = if held {
+        AuditAction::InvitationApprovalRequested
+    } else {
+        AuditAction::InvitationCreated
+    };
     let events: Vec<AuditEvent<'_>> = invited
         .iter()
         .map(|(record, invitee, _)| {
             AuditEvent::by(
                 actor,
-                AuditAction::InvitationCreated,
+                action,
                 "invitation",
                 record.id.key(),
                 json!({
                     "type": batch.invitation_type.as_str(),
                     "login": invitee.login.as_str(),
                     "workgroup_id": group.map(|g| g.id.key()),
+                    // `none`: the link was handed to the caller (never the link itself).
+                    "delivery": batch.delivery.as_str(),
                 }),
                 now,
             )
@@ -497,7 +543,8 @@ fn write_batch(
     let outcome = BatchResult {
         dry_run: false,
         created_workgroup,
-        rows,
+        rows: rows::in_request_order(batch, rows),
+        links,
     };
     let mut writes = Writes::on(conn);
     insert_invitations(&mut writes, &new)?;

@@ -5,185 +5,28 @@ use crate::auth::AccountCaller;
 use crate::extract::JsonBody;
 use crate::extract::PathId;
 use crate::idempotency::{self, IdempotencyHeader};
-use crate::openapi::field::Field;
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
 use crate::reads::Bound;
 use crate::responses::*;
 use crate::state::AppState;
-use crate::views::{InvitationPage, InvitationView, WorkgroupView};
+use crate::views::{InvitationPage, InvitationView};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use domain::enums::{DeliveryState, InvitationStatus, UserType, WorkgroupKind};
 use domain::error::{DomainError, FieldError};
 use domain::ids::{InvitationId, WorkgroupId};
-use domain::invitation::{
-    Batch, BatchRequest, InviteeRequest, WorkgroupRequest, MAX_INVITEES, MAX_MESSAGE_CHARS,
-};
-use domain::locale::Locale;
-use domain::login::Email;
-use domain::names::PersonName;
-use domain::scope::Disclosure;
-use persistence::invite::{BatchResult, BatchRow, NewInvitations};
+use domain::invitation::{Batch, BatchRequest, InviteeRequest, WorkgroupRequest};
+use persistence::invite::NewInvitations;
 use persistence::lifecycle::InvitationFilter;
 use persistence::StoreError;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
-/// One person to invite: exactly one of `email` and `phone` (E.164), and names.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct InviteeBody {
-    #[schema(schema_with = invitee_email)]
-    pub email: Option<String>,
-    #[schema(value_type = Option<domain::login::Phone>)]
-    pub phone: Option<String>,
-    #[serde(default)]
-    #[schema(schema_with = ann, required = true)]
-    pub first_name: String,
-    #[serde(default)]
-    #[schema(schema_with = lee, required = true)]
-    pub last_name: String,
-    /// The language of this invitee's message, over the batch's `locale`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<Locale>,
-}
+mod batch;
 
-fn invitee_email() -> Field {
-    Field::of::<Email>().or_null().example("ann@client.example")
-}
-
-fn ann() -> Field {
-    Field::of::<PersonName>()
-        .about(
-            "Required; read as empty when left out, so that the batch names every missing name of\n\
-             every row at once (`Batch::parse`).",
-        )
-        .example("Ann")
-}
-
-fn lee() -> Field {
-    Field::of::<PersonName>().example("Lee")
-}
-
-/// A workgroup created by the invitation; the caller becomes its owner, and for extranet
-/// invitations it allows external users.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct InlineWorkgroup {
-    #[schema(schema_with = super::workgroups::client_website)]
-    pub name: String,
-    /// `group` (the default) or `project`.
-    pub kind: Option<WorkgroupKind>,
-}
-
-/// A batch of invitations: all are created, or none.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct InvitationBatchBody {
-    /// `extranet` (external users, into an extranet workgroup) or `intranet` (employees).
-    #[serde(rename = "type")]
-    pub invitation_type: UserType,
-    /// An existing workgroup to invite into.
-    #[schema(value_type = Option<WorkgroupId>)]
-    pub workgroup_id: Option<Uuid>,
-    /// Or a new one, created with the invitations.
-    pub workgroup: Option<InlineWorkgroup>,
-    #[schema(schema_with = message)]
-    pub message: Option<String>,
-    #[schema(schema_with = invitees)]
-    pub invitees: Vec<InviteeBody>,
-    /// The language of the invitations' messages (each invitee's own `locale` wins); the
-    /// account's `locale` when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<Locale>,
-    /// Check everything and answer as if created, but write and send nothing.
-    #[serde(default)]
-    pub dry_run: bool,
-}
-
-fn message() -> Field {
-    Field::of::<String>()
-        .or_null()
-        .about("A personal message for the invitees (at most 2000 characters).")
-        .max_chars(MAX_MESSAGE_CHARS)
-}
-
-fn invitees() -> Field {
-    Field::list_of::<InviteeBody>()
-        .about("1 to 100 people.")
-        .items(Some(1), Some(MAX_INVITEES))
-}
-
-/// A membership invitation of an existing external user.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MembershipInvitationView {
-    pub workgroup_id: WorkgroupId,
-    pub user_id: domain::ids::UserId,
-    /// Always `invited` until the user accepts.
-    #[schema(example = "invited")]
-    pub status: &'static str,
-}
-
-/// One row of the batch, in request order: what became of the invitee (`outcome`) says
-/// which of `invitation` and `membership` it carries.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum BatchResultView {
-    /// A new invitation (holding a seat) was sent.
-    Invited {
-        index: usize,
-        invitation: Box<InvitationView>,
-    },
-    /// The person already is an external user of the account: they got a membership
-    /// invitation to the workgroup instead (no seat).
-    WorkgroupInvitation {
-        index: usize,
-        membership: MembershipInvitationView,
-    },
-}
-
-/// What the batch did (or would do, on a dry run).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BatchResponse {
-    pub dry_run: bool,
-    /// The workgroup the batch created, when it created one.
-    pub workgroup: Option<WorkgroupView>,
-    pub results: Vec<BatchResultView>,
-}
-
-impl BatchResponse {
-    /// What the batch did, as a caller who reads `d` sees it.
-    fn shown(r: &BatchResult, d: Disclosure) -> Self {
-        Self {
-            dry_run: r.dry_run,
-            workgroup: r.created_workgroup.as_ref().map(WorkgroupView::from),
-            results: r
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(index, row)| match row {
-                    BatchRow::Invited(i) => BatchResultView::Invited {
-                        index,
-                        invitation: Box::new(InvitationView::shown(i.as_ref(), d)),
-                    },
-                    BatchRow::WorkgroupInvitation {
-                        workgroup_id,
-                        user_id,
-                    } => BatchResultView::WorkgroupInvitation {
-                        index,
-                        membership: MembershipInvitationView {
-                            workgroup_id: *workgroup_id,
-                            user_id: *user_id,
-                            status: "invited",
-                        },
-                    },
-                })
-                .collect(),
-        }
-    }
-}
+pub use batch::*;
 
 /// Invite people: by email or phone, into an extranet workgroup (external users) or the
 /// account (employees); several at once, all or nothing.
@@ -193,8 +36,12 @@ impl BatchResponse {
 /// `available`). Each row is checked against the account: an employee's login (409
 /// `login_belongs_to_employee`), a dismissed user's (409 `login_belongs_to_dismissed_user`),
 /// a pending invitation's (409 `invitation_pending`, with its `invitation_id`); an active
-/// external user gets a membership invitation to the workgroup instead. Every failing row is
-/// named in `errors[]` (`invitees[i].email`).
+/// external user gets a membership invitation to the workgroup instead. A refusal names every
+/// problem of every row at once — invalid fields (422), conflicts (409) and the rows the seats
+/// do not reach — each in `errors[]` with its row's `index` (`invitees[3].email` is index 3);
+/// its `code` is `batch_refused` when they are of several kinds or reasons. `on_conflict:
+/// skip` invites the rows that can be and answers the others `skipped` (or `already_invited`);
+/// `delivery: none` sends nothing and answers each invitation's `link`.
 #[utoipa::path(
     tag = "invitations",
     params(IdempotencyHeader),
@@ -268,6 +115,8 @@ pub async fn create_invitations(
             })
             .collect(),
         locale: body.locale,
+        on_conflict: body.on_conflict,
+        delivery: body.delivery,
     });
     let batch = one_workgroup(&body, parsed).map_err(|e| e.rows_under(INVITEES))?;
     let limits = state.account_limits.clone();
@@ -276,7 +125,11 @@ pub async fn create_invitations(
             persistence::invite::preview_batch(db, &user, &limits, &batch, now).map_err(in_rows)
         })
         .await?;
-        return Ok(HttpResponse::Ok().json(BatchResponse::shown(&preview, user.disclosure())));
+        return Ok(HttpResponse::Ok().json(BatchResponse::shown(
+            &preview,
+            user.disclosure(),
+            |_| None,
+        )));
     }
     let tokens = (0..batch.invitees.len())
         .map(|_| state.sealer.issue())
@@ -289,8 +142,16 @@ pub async fn create_invitations(
             persistence::invite::create_batch(db, user, &limits, new, now, key).map_err(in_rows)
         })
         .await?;
+    let link = |sealed: &str| {
+        let token = state.sealer.open(sealed);
+        if token.is_none() {
+            // The secret changed since the answer was stored (a replay): no link to give.
+            tracing::warn!("a handed-over invitation's token cannot be opened");
+        }
+        token.map(|t| format!("{}/accept#token={t}", state.public_url))
+    };
     Ok(idempotency::respond_with(StatusCode::CREATED, &done, |r| {
-        BatchResponse::shown(r, user.disclosure())
+        BatchResponse::shown(r, user.disclosure(), link)
     }))
 }
 
@@ -349,7 +210,7 @@ fn one_workgroup(
     match parsed {
         Err(DomainError::Invalid(rest)) => errors.extend(rest),
         Err(other) => return Err(other),
-        Ok(_) => {}
+        Ok(batch) => errors.extend(batch.invalid_rows),
     }
     Err(DomainError::Invalid(errors))
 }
@@ -428,7 +289,9 @@ pub async fn get_invitation(
 /// Send an invitation again (its inviter, or an admin): a new token and expiry, the old link
 /// dead. A pending one may be resent once a minute (429 otherwise); an expired one takes a
 /// seat again. The one who resends must be allowed to send it today (`who_can_invite`, the
-/// workgroup's invite policy, the domain rules, rule 1), and vouches for it from then on.
+/// workgroup's invite policy, the domain rules, rule 1), and vouches for it from then on; an
+/// expired one resent by an employee whose invitations need approval waits for it again. One
+/// awaiting approval was never sent: 409 `invitation_awaiting_approval` until approved.
 #[utoipa::path(
     tag = "invitations",
     params(PathId<InvitationId>),
@@ -460,7 +323,8 @@ pub async fn resend_invitation(
     )))
 }
 
-/// Revoke an invitation (its inviter, or an admin); a pending one frees its seat.
+/// Revoke an invitation (its inviter, or an admin); a pending one, or one awaiting approval,
+/// frees its seat.
 #[utoipa::path(
     tag = "invitations",
     params(PathId<InvitationId>),
