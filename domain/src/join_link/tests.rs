@@ -415,3 +415,49 @@ fn approving_turns_the_held_seat_into_the_users_and_rejecting_frees_it() {
         Err(DomainError::WorkgroupModeratorRequired)
     );
 }
+
+#[test]
+fn an_employee_whose_invitations_wait_shares_links_whose_joins_wait_for_an_administrator() {
+    let settings = AccountSettings {
+        who_can_invite: WhoCanInvite::EmployeesWithApproval,
+        ..AccountSettings::default()
+    };
+    let ann = login("ann@client.example");
+    let open = link(JoinApproval::None);
+    let employee = user(UserType::Intranet, false);
+    let ctx = JoinContext {
+        creator: Some(employee),
+        workgroup: group(Some(Role::Moderator)),
+        ..join_ctx(&open, &ann, &settings)
+    };
+    let plan = decide_join(&ctx, now()).unwrap();
+    assert_eq!(
+        (plan.awaiting, plan.seats),
+        (true, SeatChange::join_requested())
+    );
+    // A moderator who is such an employee sees the request but may not let the person in.
+    let approval = ApprovalContext {
+        request: waiting(),
+        link: &open,
+        login: &ann,
+        approver: &employee,
+        settings: &settings,
+        workgroup: group(Some(Role::Moderator)),
+        login_state: LoginState::Free,
+        profile_now: None,
+        seats: seats(5, 2),
+    };
+    assert_eq!(
+        decide_approval(&approval, now()),
+        Err(DomainError::AdminRequired)
+    );
+    let admin = user(UserType::Intranet, true);
+    assert!(decide_approval(
+        &ApprovalContext {
+            approver: &admin,
+            ..approval
+        },
+        now()
+    )
+    .is_ok());
+}

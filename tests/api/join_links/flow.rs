@@ -221,3 +221,60 @@ async fn a_rejected_request_creates_nothing_and_frees_its_seat() {
         recount(&app, &admin.token, &[&group]).await
     );
 }
+
+#[tokio::test]
+async fn every_step_of_a_join_link_is_audited_and_told_to_webhooks() {
+    use crate::support::webhook_receiver::Receiver;
+    use crate::support::webhooks::{subscribe, webhook_app};
+    const EVENTS: [&str; 6] = [
+        "join_link.created",
+        "join_link.revoked",
+        "join_request.created",
+        "join_request.approved",
+        "join_request.rejected",
+        "join_link.joined",
+    ];
+    let app = webhook_app().await;
+    let receiver = Receiver::start().await;
+    let admin = app.sign_up("ada@agency.example", "free").await;
+    subscribe(&app, &admin.token, &receiver.url, &EVENTS).await;
+    let group = app.workgroup(&admin.token, "Site", true).await;
+    let (created, code) = link(&app, &admin.token, &group, json!({"approval": "required"})).await;
+    for login in ["ann@client.example", "bob@client.example"] {
+        let (status, _) = join_through(&app, &code, login, 0).await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+    }
+    let (_, list) = requests(&app, &admin.token, &group).await;
+    for (r, verb) in list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(["approve", "reject"])
+    {
+        let (status, _) = decide(&app, &admin.token, &group, r["id"].as_str().unwrap(), verb).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    revoke(&app, &admin.token, &group, created["id"].as_str().unwrap()).await;
+    app.assert_audited(&EVENTS);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let got = loop {
+        let got: std::collections::BTreeSet<String> = receiver
+            .inbox
+            .all()
+            .iter()
+            .filter_map(|r| r["event"]["type"].as_str().map(str::to_owned))
+            .collect();
+        if got.len() >= EVENTS.len() || std::time::Instant::now() > deadline {
+            break got;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let want: std::collections::BTreeSet<String> = EVENTS.iter().map(|e| e.to_string()).collect();
+    assert_eq!(got, want);
+    // The link's code is in no event.
+    assert!(receiver
+        .inbox
+        .all()
+        .iter()
+        .all(|r| !r.to_string().contains(&code)));
+}
