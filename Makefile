@@ -6,7 +6,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run bench bench-ab test test-setup test-build test-deps test-unit test-sqlite test-postgres test-postgres-required test-postgres-or-skip test-web test-web-client test-web-session test-web-lint test-web-browser test-web-dev test-web-locales test-web-readme test-web-recipe test-fuzz lint openapi openapi-check ci build
+.PHONY: run bench bench-ab test test-setup test-build test-deps test-unit test-sqlite test-postgres test-postgres-required test-postgres-or-skip test-web test-web-client test-web-session test-web-lint test-web-browser test-web-dev test-web-locales test-web-join test-web-readme test-web-recipe test-fuzz lint openapi openapi-check ci build
 
 ## run: the server on SQLite (./data/extranet.db), Swagger UI at http://127.0.0.1:8080/docs
 run:
@@ -87,7 +87,7 @@ test-postgres-or-skip:
 
 ## test-web: the typed client, the spec's linter and the browser tests (tests/web; npm's
 ## packages pinned in its package-lock.json, Debian's chromium)
-test-web: test-web-client test-web-session test-web-recipe test-web-lint test-web-browser test-web-dev test-web-locales test-web-readme
+test-web: test-web-client test-web-session test-web-recipe test-web-lint test-web-browser test-web-dev test-web-locales test-web-join test-web-readme
 
 WEB_DEPS := tests/web/node_modules/.package-lock.json
 $(WEB_DEPS): tests/web/package-lock.json
@@ -139,6 +139,14 @@ test-web-locales: $(WEB_DEPS)
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 	$(CARGO) build -p api --bin extranet
 	EXTRANET_BIN="$${CARGO_TARGET_DIR:-target}/debug/extranet" node tests/web/locales.mjs
+
+## test-web-join: the join page in chromium: a join link opened at /join, the code read from the
+## console delivery, a password → signed in; the waiting message for a link that needs approval;
+## German by Accept-Language and the switcher to French keeping the link; a dead link
+test-web-join: $(WEB_DEPS)
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+	$(CARGO) build -p api --bin extranet
+	EXTRANET_BIN="$${CARGO_TARGET_DIR:-target}/debug/extranet" node tests/web/join.mjs
 
 ## test-web-browser: Swagger UI at /docs, the accept page at /accept, the reset-password page
 ## at /reset-password and pages on other origins calling the API (CORS), in Debian's chromium

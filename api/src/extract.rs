@@ -4,7 +4,9 @@
 mod path;
 mod shape;
 
-pub use path::{DeliveryPath, InvitedTo, MemberPath, PathId, PathParams};
+pub use path::{
+    DeliveryPath, InvitedTo, JoinLinkPath, JoinRequestPath, MemberPath, PathId, PathParams,
+};
 
 use crate::problem::{ApiError, ProblemField};
 use actix_web::dev::Payload;

@@ -55,6 +55,7 @@ use utoipa_actix_web::AppExt;
         (name = "users", description = "The caller and the account's users"),
         (name = "workgroups", description = "Workgroups and projects; with `allow_external` on, extranet workgroups"),
         (name = "invitations", description = "Inviting new people, the invitation lifecycle, and the accept page"),
+        (name = "join links", description = "A workgroup's join links, the requests made through them, and the join page"),
         (name = "network", description = "The network profile: a person's logins across accounts, and changing them or the password"),
         (name = "api-tokens", description = "Integrators' long-lived tokens, acting as their creator within scopes"),
         (name = "audit", description = "Who did what to whom, and when"),

@@ -98,9 +98,18 @@ pub const CODES: &[(u16, &[&str])] = &[
             "transfer_to_extranet_impossible",
             "admin_must_be_employee",
             "same_login",
+            "join_request_pending",
+            "join_request_not_awaiting",
         ],
     ),
-    (410, &["invitation_expired"]),
+    (
+        410,
+        &[
+            "invitation_expired",
+            "join_link_expired",
+            "join_link_used_up",
+        ],
+    ),
     (413, &["payload_too_large"]),
     (415, &["unsupported_media_type"]),
     (

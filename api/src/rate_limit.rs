@@ -43,6 +43,12 @@ pub enum Endpoint {
     PasswordReset,
     /// Resetting a password with its code.
     PasswordResetConfirm,
+    /// Looking a join link up.
+    JoinLookup,
+    /// Asking for a join link's code.
+    JoinRequest,
+    /// Confirming a join with its code.
+    JoinConfirm,
 }
 
 impl Endpoint {
@@ -57,6 +63,9 @@ impl Endpoint {
             Self::Refresh => "refresh",
             Self::PasswordReset => "password-reset",
             Self::PasswordResetConfirm => "password-reset-confirm",
+            Self::JoinLookup => "join-lookup",
+            Self::JoinRequest => "join-request",
+            Self::JoinConfirm => "join-confirm",
         }
     }
 }

@@ -104,6 +104,36 @@ pub const TABLE: &[(&str, &str, Needs)] = &[
         "/v1/invitations/{id}/reject",
         scope(InvitationsWrite),
     ),
+    (
+        "POST",
+        "/v1/workgroups/{id}/join-links",
+        scope(InvitationsWrite),
+    ),
+    (
+        "GET",
+        "/v1/workgroups/{id}/join-links",
+        scope(InvitationsRead),
+    ),
+    (
+        "DELETE",
+        "/v1/workgroups/{id}/join-links/{link_id}",
+        scope(InvitationsWrite),
+    ),
+    (
+        "GET",
+        "/v1/workgroups/{id}/join-requests",
+        scope(InvitationsRead),
+    ),
+    (
+        "POST",
+        "/v1/workgroups/{id}/join-requests/{request_id}/approve",
+        scope(InvitationsWrite),
+    ),
+    (
+        "POST",
+        "/v1/workgroups/{id}/join-requests/{request_id}/reject",
+        scope(InvitationsWrite),
+    ),
     ("GET", "/v1/audit-events", scope(AuditRead)),
     ("POST", "/v1/webhooks", scope(WebhooksWrite)),
     ("GET", "/v1/webhooks", scope(WebhooksWrite)),

@@ -76,6 +76,15 @@ pub fn refresh_token() -> (String, String) {
     (token, hash)
 }
 
+/// A fresh join link code: 256 random bits, base64url (43 characters). The storage keeps only
+/// its hash ([`token_hash`]); the code is in the link the creation answers with, and nowhere
+/// else.
+pub fn join_code() -> String {
+    let mut raw = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut raw);
+    URL_SAFE_NO_PAD.encode(raw)
+}
+
 /// SHA-256 of a token, hex: what the storage keeps and looks invitations up by.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

@@ -220,6 +220,9 @@ impl Application {
             .service(routes::reset_password_page::script)
             .service(routes::reset_password_page::style)
             .service(routes::reset_password_page::i18n)
+            .service(routes::join_page::script)
+            .service(routes::join_page::style)
+            .service(routes::join_page::i18n)
             // `/docs` as README and the contract write it: Swagger UI lives at `/docs/`.
             .route(
                 "/docs",
@@ -284,7 +287,8 @@ impl Application {
                     let forgotten = persistence::idempotency::forget_old(&db, now)?;
                     // Codes past use: waiting sign-ups and password resets.
                     let sign_ups = persistence::sign_ups::forget_dead(&db, now)?
-                        + persistence::passwords::forget_dead(&db, now)?;
+                        + persistence::passwords::forget_dead(&db, now)?
+                        + persistence::join_links::public::forget_dead(&db, now)?;
                     let counters = persistence::quotas::forget_old(&db, now)?
                         + persistence::code_attempts::forget_old(&db, now)?;
                     Ok::<_, persistence::StoreError>((expired, forgotten, sign_ups, counters))

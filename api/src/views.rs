@@ -239,6 +239,9 @@ pub struct UsageView {
     pub active_extranet: u32,
     #[schema(example = 0)]
     pub pending_invitations: u32,
+    /// Join requests awaiting approval that each hold a seat for a new person.
+    #[schema(example = 0)]
+    pub pending_join_requests: u32,
     /// Free seats; `null` when the plan is unlimited.
     #[schema(example = 4)]
     pub available: Option<u32>,
@@ -284,6 +287,7 @@ impl UsageView {
             active_intranet: seats.active_intranet,
             active_extranet: seats.active_extranet,
             pending_invitations: seats.pending_invitations,
+            pending_join_requests: seats.pending_join_requests,
             available: seats.available(),
             sending: SendingView {
                 email: quota(&usage.sending.email),

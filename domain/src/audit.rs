@@ -53,6 +53,22 @@ pub enum AuditAction {
     #[strum(serialize = "invitation.rejected")]
     InvitationRejected,
     /// An existing user asked into a workgroup.
+    /// A workgroup's join link made (issue #29).
+    #[strum(serialize = "join_link.created")]
+    JoinLinkCreated,
+    #[strum(serialize = "join_link.revoked")]
+    JoinLinkRevoked,
+    /// Someone proved their login through a join link that needs approval: their request
+    /// waits.
+    #[strum(serialize = "join_request.created")]
+    JoinRequestCreated,
+    #[strum(serialize = "join_request.approved")]
+    JoinRequestApproved,
+    #[strum(serialize = "join_request.rejected")]
+    JoinRequestRejected,
+    /// Someone joined the workgroup through a join link (at once, or once approved).
+    #[strum(serialize = "join_link.joined")]
+    JoinLinkJoined,
     #[strum(serialize = "membership.invited")]
     MembershipInvited,
     /// A user added to a workgroup at once.
@@ -121,7 +137,7 @@ mod tests {
 
     /// The names the audit trail has stored and the API has shown; changing one would split
     /// the history of an action in two.
-    const STORED: [&str; 36] = [
+    const STORED: [&str; 42] = [
         "account.created",
         "account.updated",
         "account.plan_changed",
@@ -137,6 +153,12 @@ mod tests {
         "invitation.approval_requested",
         "invitation.approved",
         "invitation.rejected",
+        "join_link.created",
+        "join_link.revoked",
+        "join_request.created",
+        "join_request.approved",
+        "join_request.rejected",
+        "join_link.joined",
         "membership.invited",
         "membership.joined",
         "membership.accepted",

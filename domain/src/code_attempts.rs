@@ -95,6 +95,8 @@ pub enum CodeKind {
     SignUp,
     LoginChange,
     PasswordReset,
+    /// A login proved to join through a join link.
+    JoinLink,
 }
 
 impl CodeKind {
@@ -103,6 +105,7 @@ impl CodeKind {
             Self::SignUp => "sign-up",
             Self::LoginChange => "login-change",
             Self::PasswordReset => "password-reset",
+            Self::JoinLink => "join-link",
         }
     }
 }
@@ -143,6 +146,14 @@ impl AttemptCounter {
         [
             Self::Login(CodeKind::PasswordReset, login.as_str().to_owned()),
             Self::Client(CodeKind::PasswordReset, client.to_owned()),
+        ]
+    }
+
+    /// The counters of a code tried to join through a link with `login` from `client`.
+    pub fn for_join_link(login: &Login, client: &str) -> [Self; 2] {
+        [
+            Self::Login(CodeKind::JoinLink, login.as_str().to_owned()),
+            Self::Client(CodeKind::JoinLink, client.to_owned()),
         ]
     }
 

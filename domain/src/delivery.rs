@@ -156,6 +156,13 @@ pub fn render_sign_up_code(locale: Locale, channel: Channel, code: &str, minutes
     code_message(locale, "sign-up-code", channel, code, minutes, None)
 }
 
+/// The code that proves a login asking to join a workgroup through a join link. Whoever asked
+/// has proved nothing, so, as a sign-up's, it carries none of their words, nor the account's or
+/// the workgroup's names (rule 11): only the code, the product, and what to do if unasked.
+pub fn render_join_code(locale: Locale, channel: Channel, code: &str, minutes: i64) -> Rendered {
+    code_message(locale, "join-code", channel, code, minutes, None)
+}
+
 /// What the messages call the service.
 pub const PRODUCT: &str = "Extranet";
 
@@ -491,6 +498,7 @@ mod tests {
         for &l in Locale::ALL {
             for sms in [
                 render_sign_up_code(l, Channel::Sms, "048213", 15).text,
+                render_join_code(l, Channel::Sms, "048213", 15).text,
                 render_login_change_code(l, Channel::Sms, "048213", 15).text,
                 render_password_reset_code(l, Channel::Sms, "048213", 15, page).text,
                 render_password_replaced(l, Channel::Sms, true, page).text,

@@ -150,6 +150,7 @@ mod tests {
             active_intranet: 1,
             active_extranet: 0,
             pending_invitations: 1,
+            pending_join_requests: 0,
         };
         assert_eq!(
             decide_reinstate(&admin(), Some(gone), full),

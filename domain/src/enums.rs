@@ -119,6 +119,24 @@ word_enum!(
     }
 );
 
+word_enum!(
+    /// Whether a join link lets people in at once or waits for an owner's, a moderator's or
+    /// an administrator's approval.
+    JoinApproval { None, Required }
+);
+word_enum!(
+    /// Where a join request stands: its login not proved yet (never listed), waiting for
+    /// approval (holding a seat when it would bring a new person in), approved, rejected, or
+    /// joined at once (a link without approval).
+    JoinRequestStatus {
+        Unconfirmed,
+        AwaitingApproval,
+        Approved,
+        Rejected,
+        Joined
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +199,17 @@ mod tests {
         );
         assert_words!(Approval, &["awaiting", "approved", "rejected"]);
         assert_words!(Channel, &["email", "sms", "webhook"]);
+        assert_words!(JoinApproval, &["none", "required"]);
+        assert_words!(
+            JoinRequestStatus,
+            &[
+                "unconfirmed",
+                "awaiting_approval",
+                "approved",
+                "rejected",
+                "joined"
+            ]
+        );
         assert_words!(DeliveryStatus, &["pending", "sent", "failed", "paused"]);
         assert_words!(
             SwitchOffCause,

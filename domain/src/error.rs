@@ -218,6 +218,14 @@ pub enum DomainError {
         event: &'static str,
         scope: &'static str,
     },
+    #[error("this join link has expired; ask whoever shared it for a new one")]
+    JoinLinkExpired,
+    #[error("this join link has been used as many times as it allows; ask whoever shared it for a new one")]
+    JoinLinkUsedUp,
+    #[error("a request to join with this login is already waiting for approval")]
+    JoinRequestPending,
+    #[error("the join request is {} and no longer waits for approval", .0.as_str())]
+    JoinRequestNotAwaiting(crate::enums::JoinRequestStatus),
     #[error("the webhook is switched off: nothing is posted to it; PATCH it with `active: true` first (its paused deliveries are sent then). A ping still tries the receiver")]
     WebhookInactive,
 }
@@ -288,6 +296,10 @@ impl DomainError {
             Self::TooManyWebhooks { .. } => "too_many_webhooks",
             Self::EventNeedsScope { .. } => "insufficient_scope",
             Self::WebhookInactive => "webhook_inactive",
+            Self::JoinLinkExpired => "join_link_expired",
+            Self::JoinLinkUsedUp => "join_link_used_up",
+            Self::JoinRequestPending => "join_request_pending",
+            Self::JoinRequestNotAwaiting(_) => "join_request_not_awaiting",
         }
     }
 
@@ -346,12 +358,16 @@ impl DomainError {
             | Self::UserTypeNotWritable
             | Self::TransferToExtranetImpossible
             | Self::AdminMustBeEmployee
-            | Self::SameLogin => ErrorKind::Conflict,
+            | Self::SameLogin
+            | Self::JoinRequestPending
+            | Self::JoinRequestNotAwaiting(_) => ErrorKind::Conflict,
             Self::ResendTooSoon { .. }
             | Self::SendingQuotaExceeded { .. }
             | Self::TooManyLoginChanges { .. }
             | Self::TooManyCodeAttempts { .. } => ErrorKind::RateLimited,
-            Self::InvitationExpired => ErrorKind::Gone,
+            Self::InvitationExpired | Self::JoinLinkExpired | Self::JoinLinkUsedUp => {
+                ErrorKind::Gone
+            }
         }
     }
 

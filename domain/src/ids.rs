@@ -114,3 +114,13 @@ typed_id!(
     SessionId,
     "session"
 );
+typed_id!(
+    /// A workgroup's join link (issue #29).
+    JoinLinkId,
+    "join_link"
+);
+typed_id!(
+    /// A person's request to join through a join link.
+    JoinRequestId,
+    "join_request"
+);

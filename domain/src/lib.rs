@@ -39,6 +39,7 @@ pub mod enums;
 pub mod error;
 pub mod ids;
 pub mod invitation;
+pub mod join_link;
 pub mod known_logins;
 pub mod locale;
 pub mod login;

@@ -1,5 +1,6 @@
-//! Seat accounting (rule 4): every active user, of either type, and every pending
-//! invitation holds one seat of the plan's user limit.
+//! Seat accounting (rule 4): every active user, of either type, every pending invitation and
+//! every join request awaiting approval that would bring a new person in holds one seat of the
+//! plan's user limit.
 
 use crate::error::DomainError;
 pub use crate::error::Shortfall;
@@ -13,14 +14,18 @@ pub struct Seats {
     pub active_intranet: u32,
     pub active_extranet: u32,
     pub pending_invitations: u32,
+    /// Join requests awaiting approval that hold a seat (issue #29).
+    pub pending_join_requests: u32,
 }
 
 impl Seats {
-    /// Seats held: active users of both types and pending invitations.
+    /// Seats held: active users of both types, pending invitations and join requests awaiting
+    /// approval.
     pub fn used(&self) -> u32 {
         self.active_intranet
             .saturating_add(self.active_extranet)
             .saturating_add(self.pending_invitations)
+            .saturating_add(self.pending_join_requests)
     }
 
     /// Free seats; `None` when the plan has no limit.
@@ -90,9 +95,44 @@ pub struct SeatChange {
     pub pending: i32,
     pub active_intranet: i32,
     pub active_extranet: i32,
+    /// Join requests awaiting approval.
+    pub join_requests: i32,
 }
 
 impl SeatChange {
+    /// A join request of a new person waits for approval: it holds a seat meanwhile.
+    pub fn join_requested() -> Self {
+        Self {
+            join_requests: 1,
+            ..Self::default()
+        }
+    }
+
+    /// A waiting join request's seat becomes the new external user's.
+    pub fn join_approved() -> Self {
+        Self {
+            join_requests: -1,
+            active_extranet: 1,
+            ..Self::default()
+        }
+    }
+
+    /// A waiting join request is rejected (or needs its seat no more): the seat is free.
+    pub fn join_released() -> Self {
+        Self {
+            join_requests: -1,
+            ..Self::default()
+        }
+    }
+
+    /// A new person joins through a link without approval: a new external user.
+    pub fn joined() -> Self {
+        Self {
+            active_extranet: 1,
+            ..Self::default()
+        }
+    }
+
     /// `n` new pending invitations each take a seat (what a decided batch's `seats_needed`
     /// reserves).
     pub fn invited(n: u32) -> Self {
@@ -120,6 +160,7 @@ impl Seats {
             active_intranet: add(self.active_intranet, change.active_intranet),
             active_extranet: add(self.active_extranet, change.active_extranet),
             pending_invitations: add(self.pending_invitations, change.pending),
+            pending_join_requests: add(self.pending_join_requests, change.join_requests),
             ..self
         }
     }
@@ -172,6 +213,7 @@ mod tests {
             active_intranet: intranet,
             active_extranet: extranet,
             pending_invitations: pending,
+            pending_join_requests: 0,
         }
     }
 

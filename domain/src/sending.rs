@@ -238,6 +238,7 @@ pub enum CodePurpose {
     SignUp,
     LoginChange,
     PasswordReset,
+    JoinLink,
 }
 
 impl CodePurpose {
@@ -247,6 +248,7 @@ impl CodePurpose {
             Self::SignUp => "sign-up",
             Self::LoginChange => "login change",
             Self::PasswordReset => "password reset",
+            Self::JoinLink => "join link",
         }
     }
 }

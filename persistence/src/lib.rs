@@ -34,6 +34,7 @@ pub use tables::code_attempts;
 pub use tables::idempotency_keys as idempotency;
 pub use tables::sending_counters as quotas;
 pub use use_cases::invitations::{accept, approval, batch as invite, lifecycle};
+pub use use_cases::join_links;
 pub use use_cases::membership::{members, workgroup_invitations};
 pub use use_cases::webhooks::{deliveries as webhook_deliveries, manage as webhooks};
 pub use use_cases::{

@@ -7,6 +7,7 @@ mod auth;
 mod contract;
 mod integrations;
 mod invitations;
+mod join_links;
 mod locales;
 mod operations;
 mod seats;

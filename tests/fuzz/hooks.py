@@ -77,6 +77,14 @@ ACCEPTED_REFUSALS = {
     ("POST /v1/invitations", "domain_not_allowed"):
         "the account's own list of allowed (or denied) email domains decides which external "
         "invitees it takes; the fuzzer sets that list itself through PATCH /v1/account",
+    ("POST /v1/join-links/confirm", "invalid_code"):
+        "as for the sign-up: a one-time code sent to the login that asked to join",
+    ("POST /v1/workgroups/{id}/join-links", "in_the_past"):
+        "as for API tokens: a link's `expires_at` must be in the future",
+    ("POST /v1/join-links/request", "domain_not_allowed"):
+        "a join link's `allowed_domains`, and the account's own domain rules, decide which "
+        "addresses may ask to join through it; the fuzzer sets the account's list itself through "
+        "PATCH /v1/account",
     ("GET /v1/audit-events", "before_since"):
         "`until` must be later than `since`: a relation between two parameters, which OpenAPI "
         "cannot state of query parameters",

@@ -295,6 +295,30 @@ def fixtures(s: Server, hook_url: str) -> dict:
         f[f"{name}_invitation_id"] = held["results"][0]["invitation"]["id"]
     s.call("PATCH", "/v1/account", {"who_can_invite": "admins"}, bearer, want=200)
 
+    # Join links: one that needs approval (to look up, ask through, confirm), one to revoke;
+    # two requests waiting through it, to approve and to reject; a code waiting to confirm.
+    def join_link(approval):
+        made = s.call("POST", f"/v1/workgroups/{group}/join-links", {"approval": approval},
+                      bearer, want=201)
+        return made["id"], made["url"].split("#code=", 1)[1]
+
+    f["join_link_id"], f["join_code"] = join_link("required")
+    f["revoke_join_link_id"], _ = join_link("none")
+
+    def ask_to_join(email):
+        s.call("POST", "/v1/join-links/request", {"code": f["join_code"], "email": email,
+                                                  "first_name": "Jo", "last_name": "Iner"}, want=202)
+        return s.message(email, "code")
+
+    for email in ("approve.join@client.example", "reject.join@client.example"):
+        s.call("POST", "/v1/join-links/confirm", {
+            "code": f["join_code"], "login": email, "confirmation_code": ask_to_join(email),
+            "password": PASSWORD}, want=202)
+    waiting = s.call("GET", f"/v1/workgroups/{group}/join-requests", token=bearer, want=200)
+    by_login = {r["login"]: r["id"] for r in waiting["items"]}
+    f["approve_join_request_id"] = by_login["approve.join@client.example"]
+    f["reject_join_request_id"] = by_login["reject.join@client.example"]
+    f["join_confirmation"] = ("joiner@client.example", ask_to_join("joiner@client.example"))
     # Webhooks: one to fuzz, one to delete; a ping makes a delivery to redeliver.
     def webhook():
         return s.call("POST", "/v1/webhooks",
@@ -376,6 +400,20 @@ def operations(f: dict, bearer_run: bool) -> list[dict]:
         op("ping_webhook", **{"path.id": f["webhook_id"]}),
         op("list_deliveries", **{"path.id": f["webhook_id"]}),
         op("redeliver", **{"path.id": f["webhook_id"], "path.delivery_id": f["delivery_id"]}),
+        op("create_join_link", **{"path.id": f["workgroup_id"]}),
+        op("list_join_links", **{"path.id": f["workgroup_id"]}),
+        op("revoke_join_link", **{"path.id": f["workgroup_id"],
+                                  "path.link_id": f["revoke_join_link_id"]}),
+        op("list_join_requests", **{"path.id": f["workgroup_id"]}),
+        op("approve_join_request", **{"path.id": f["workgroup_id"],
+                                      "path.request_id": f["approve_join_request_id"]}),
+        op("reject_join_request", **{"path.id": f["workgroup_id"],
+                                     "path.request_id": f["reject_join_request_id"]}),
+        op("lookup_join_link", **{"body.code": f["join_code"]}),
+        op("request_to_join", **{"body.code": f["join_code"]}),
+        op("confirm_join", **{"body.code": f["join_code"],
+                              "body.login": f["join_confirmation"][0],
+                              "body.confirmation_code": f["join_confirmation"][1]}),
     ]
 
 

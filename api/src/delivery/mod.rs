@@ -11,9 +11,9 @@ use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::secrets::TokenSealer;
 use crate::shutdown::Stopping;
 use domain::delivery::{
-    render_approval_decision, render_invitation, render_login_change_code, render_login_changed,
-    render_membership_invitation, render_password_replaced, render_password_reset_code,
-    render_sign_up_code, InvitationMessage, Rendered, RETRIES,
+    render_approval_decision, render_invitation, render_join_code, render_login_change_code,
+    render_login_changed, render_membership_invitation, render_password_replaced,
+    render_password_reset_code, render_sign_up_code, InvitationMessage, Rendered, RETRIES,
 };
 use domain::enums::Channel;
 use domain::locale::Locale;
@@ -149,6 +149,12 @@ impl Deliveries {
                 "the code cannot be opened: the secret changed since the sign-up; sign up again",
                 domain::sign_up::CODE_TTL_MINUTES,
                 |code, minutes| render_sign_up_code(locale, m.channel, code, minutes),
+            ),
+            Some("join_code") => self.code_message(
+                m,
+                "the code cannot be opened: the secret changed since it was asked for; ask again",
+                domain::sign_up::CODE_TTL_MINUTES,
+                |code, minutes| render_join_code(locale, m.channel, code, minutes),
             ),
             Some("login_change_code") => self.code_message(
                 m,

@@ -9,7 +9,8 @@ use crate::problem::ApiError;
 use actix_web::dev::{Path, Payload, Url};
 use actix_web::{FromRequest, HttpRequest};
 use domain::ids::{
-    ApiTokenId, InvitationId, SessionId, UserId, WebhookDeliveryId, WebhookId, WorkgroupId,
+    ApiTokenId, InvitationId, JoinLinkId, JoinRequestId, SessionId, UserId, WebhookDeliveryId,
+    WebhookId, WorkgroupId,
 };
 use std::future::{ready, Ready};
 use std::str::FromStr;
@@ -94,6 +95,8 @@ path_ids! {
     WebhookId => "webhook id", "The webhook: `id` of a webhook in `GET /v1/webhooks` or from `POST /v1/webhooks`.";
     WebhookDeliveryId => "delivery id", "The webhook delivery: `id` of a delivery in `GET /v1/webhooks/{id}/deliveries`.";
     SessionId => "session id", "The session: `id` of a session in `GET /v1/me/sessions`.";
+    JoinLinkId => "join link id", "The join link: `id` of a link in `GET /v1/workgroups/{id}/join-links` or from `POST /v1/workgroups/{id}/join-links`.";
+    JoinRequestId => "join request id", "The join request: `id` of a request in `GET /v1/workgroups/{id}/join-requests`.";
 }
 
 /// A path whose one segment, `{id}`, is an id of this type.
@@ -173,6 +176,49 @@ impl PathParams for DeliveryPath {
         vec![
             param::<WebhookId>("id"),
             param::<WebhookDeliveryId>("delivery_id"),
+        ]
+    }
+}
+
+/// `/v1/workgroups/{id}/join-links/{link_id}`: one join link of a workgroup.
+#[derive(Debug, Clone, Copy)]
+pub struct JoinLinkPath {
+    pub workgroup: WorkgroupId,
+    pub link: JoinLinkId,
+}
+
+impl PathParams for JoinLinkPath {
+    fn parse(path: &Path<Url>) -> Result<Self, ApiError> {
+        Ok(Self {
+            workgroup: segment(path, "id", WorkgroupId::WHAT)?,
+            link: segment(path, "link_id", JoinLinkId::WHAT)?,
+        })
+    }
+
+    fn params() -> Vec<Parameter> {
+        vec![param::<WorkgroupId>("id"), param::<JoinLinkId>("link_id")]
+    }
+}
+
+/// `/v1/workgroups/{id}/join-requests/{request_id}/…`: one join request of a workgroup.
+#[derive(Debug, Clone, Copy)]
+pub struct JoinRequestPath {
+    pub workgroup: WorkgroupId,
+    pub request: JoinRequestId,
+}
+
+impl PathParams for JoinRequestPath {
+    fn parse(path: &Path<Url>) -> Result<Self, ApiError> {
+        Ok(Self {
+            workgroup: segment(path, "id", WorkgroupId::WHAT)?,
+            request: segment(path, "request_id", JoinRequestId::WHAT)?,
+        })
+    }
+
+    fn params() -> Vec<Parameter> {
+        vec![
+            param::<WorkgroupId>("id"),
+            param::<JoinRequestId>("request_id"),
         ]
     }
 }

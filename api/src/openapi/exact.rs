@@ -27,6 +27,7 @@ use std::collections::BTreeSet;
 pub const EXCLUSIVE: &[(&str, [&str; 2], Need)] = &[
     ("InviteeBody", ["email", "phone"], Need::ExactlyOne),
     ("AdminBody", ["email", "phone"], Need::ExactlyOne),
+    ("JoinRequestBody", ["email", "phone"], Need::ExactlyOne),
     (
         "InvitationBatchBody",
         ["workgroup_id", "workgroup"],

@@ -35,6 +35,16 @@ impl Field {
         Self::list(Ref::from_schema_name(T::name()))
     }
 
+    /// A string that is one of `words` (some of a closed set's words: those an answer shows).
+    pub fn words<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
+        Self(Schema::Object(
+            utoipa::openapi::schema::ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(words))
+                .build(),
+        ))
+    }
+
     /// A string matching `pattern`.
     pub fn pattern(mut self, pattern: &str) -> Self {
         if let Schema::Object(o) = &mut self.0 {

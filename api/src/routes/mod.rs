@@ -14,6 +14,9 @@ pub mod health;
 pub mod invitation_approvals;
 pub mod invitations;
 pub mod invitee;
+pub mod join;
+pub mod join_links;
+pub mod join_page;
 pub mod members;
 pub mod metrics;
 pub mod network;
@@ -93,5 +96,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(webhooks::delete_webhook)
         .service(webhooks::ping_webhook)
         .service(webhooks::list_deliveries)
-        .service(webhooks::redeliver);
+        .service(webhooks::redeliver)
+        .service(join_page::page)
+        .service(join::lookup_join_link)
+        .service(join::request_to_join)
+        .service(join::confirm_join)
+        .service(join_links::create_join_link)
+        .service(join_links::list_join_links)
+        .service(join_links::revoke_join_link)
+        .service(join_links::list_join_requests)
+        .service(join_links::approve_join_request)
+        .service(join_links::reject_join_request);
 }

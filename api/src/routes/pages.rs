@@ -28,16 +28,18 @@ pub const I18N_SCRIPT: &str = include_str!("../../web/i18n.js");
 pub enum Page {
     Accept,
     ResetPassword,
+    Join,
     DevInbox,
 }
 
 impl Page {
-    const PREFIXES: [&'static str; 3] = ["accept-", "reset-", "inbox-"];
+    const PREFIXES: [&'static str; 4] = ["accept-", "reset-", "join-", "inbox-"];
 
     fn prefix(self) -> &'static str {
         match self {
             Self::Accept => "accept-",
             Self::ResetPassword => "reset-",
+            Self::Join => "join-",
             Self::DevInbox => "inbox-",
         }
     }

@@ -109,3 +109,17 @@ invitation-approved-text =
 invitation-rejected-subject = Ihre Einladung an { $invitee } wurde nicht freigegeben
 invitation-rejected-text =
     { $approver } hat Ihre Einladung an { $invitee } zu { $account } nicht freigegeben. Es wurde nichts versendet, und der Platz, den sie belegte, ist wieder frei.
+
+## Der Code, mit dem jemand über einen Beitrittslink beitreten möchte
+
+join-code-subject = { $code } ist Ihr Code, um einer Arbeitsgruppe bei { -product } beizutreten
+join-code-sms = { $code } ist Ihr Code, um einer Arbeitsgruppe bei { -product } beizutreten. Gültig für { $minutes } Min. Nicht Sie? Ignorieren Sie diese SMS.
+join-code-email-ask =
+    Hallo,
+
+    jemand (hoffentlich Sie) möchte mit dieser Adresse einer Arbeitsgruppe bei { -product } beitreten. Geben Sie zur Bestätigung diesen Code ein:
+join-code-email-expiry =
+    Der Code ist { $minutes ->
+        [one] { $minutes } Minute
+       *[other] { $minutes } Minuten
+    } lang gültig. Falls Sie das nicht waren, ignorieren Sie diese Nachricht: Ohne den Code wird nichts angelegt.

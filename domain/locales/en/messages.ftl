@@ -112,3 +112,17 @@ invitation-approved-text =
 invitation-rejected-subject = Your invitation of { $invitee } was not approved
 invitation-rejected-text =
     { $approver } did not approve your invitation of { $invitee } to { $account }. Nothing was sent, and the seat it held is free again.
+
+## The code that proves a login asking to join through a join link: nothing of the stranger
+
+join-code-subject = { $code } is your code to join a workgroup on { -product }
+join-code-sms = { $code } is your code to join a workgroup on { -product }. It expires in { $minutes } min. Not you? Ignore this.
+join-code-email-ask =
+    Hello,
+
+    someone (we hope you) asked to join a workgroup on { -product } with this address. To confirm, enter this code:
+join-code-email-expiry =
+    It expires in { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. If it was not you, ignore this message: nothing is created without the code.

@@ -109,3 +109,17 @@ invitation-approved-text =
 invitation-rejected-subject = Tu invitación a { $invitee } no fue aprobada
 invitation-rejected-text =
     { $approver } no aprobó tu invitación a { $invitee } para { $account }. No se envió nada y la plaza que ocupaba vuelve a estar libre.
+
+## El código de quien pide unirse con un enlace de invitación
+
+join-code-subject = { $code } es tu código para unirte a un grupo de trabajo en { -product }
+join-code-sms = { $code } es tu código para unirte a un grupo de trabajo en { -product }. Caduca en { $minutes } min. ¿No fuiste tú? Ignora este mensaje.
+join-code-email-ask =
+    Hola:
+
+    alguien (esperamos que tú) pidió unirse a un grupo de trabajo en { -product } con esta dirección. Para confirmarlo, introduce este código:
+join-code-email-expiry =
+    Caduca en { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    }. Si no fuiste tú, ignora este mensaje: sin el código no se crea nada.

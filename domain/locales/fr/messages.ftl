@@ -109,3 +109,17 @@ invitation-approved-text =
 invitation-rejected-subject = Votre invitation de { $invitee } n'a pas été approuvée
 invitation-rejected-text =
     { $approver } n'a pas approuvé votre invitation de { $invitee } dans { $account }. Rien n'a été envoyé, et la place qu'elle occupait est de nouveau libre.
+
+## Le code de qui demande à rejoindre un groupe par un lien d'adhésion
+
+join-code-subject = { $code } est votre code pour rejoindre un groupe de travail sur { -product }
+join-code-sms = { $code } est votre code pour rejoindre un groupe de travail sur { -product }. Il expire dans { $minutes } min. Pas vous ? Ignorez ce SMS.
+join-code-email-ask =
+    Bonjour,
+
+    quelqu'un (vous, nous l'espérons) a demandé à rejoindre un groupe de travail sur { -product } avec cette adresse. Pour confirmer, saisissez ce code :
+join-code-email-expiry =
+    Il expire dans { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. Si ce n'était pas vous, ignorez ce message : rien n'est créé sans le code.

@@ -109,3 +109,17 @@ invitation-approved-text =
 invitation-rejected-subject = Seu convite para { $invitee } não foi aprovado
 invitation-rejected-text =
     { $approver } não aprovou seu convite para { $invitee } em { $account }. Nada foi enviado, e a vaga que ele ocupava está livre de novo.
+
+## O código de quem pede para entrar por um link de entrada
+
+join-code-subject = { $code } é o seu código para entrar em um grupo de trabalho no { -product }
+join-code-sms = { $code } é o seu código para entrar em um grupo de trabalho no { -product }. Expira em { $minutes } min. Não foi você? Ignore esta mensagem.
+join-code-email-ask =
+    Olá,
+
+    alguém (esperamos que você) pediu para entrar em um grupo de trabalho no { -product } com este endereço. Para confirmar, digite este código:
+join-code-email-expiry =
+    Ele expira em { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    }. Se não foi você, ignore esta mensagem: nada é criado sem o código.

@@ -53,7 +53,7 @@ pub enum Outcome {
 }
 
 /// Rule 6 for one row: a login belongs to one user or one pending invitation per account.
-pub(super) fn login_outcome(
+pub(crate) fn login_outcome(
     invitation_type: UserType,
     joins_group: bool,
     state: LoginState,
@@ -171,6 +171,7 @@ pub(super) mod examples {
             active_intranet: used,
             active_extranet: 0,
             pending_invitations: 0,
+            pending_join_requests: 0,
         }
     }
 

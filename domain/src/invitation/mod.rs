@@ -26,3 +26,6 @@ pub use lifecycle::{
     RESEND_INTERVAL_SECONDS,
 };
 pub use sender::{may_invite_new_people, may_send_invitation, Release};
+// Join links (`crate::join_link`) judge a person's login as an invitation's row would.
+pub(crate) use facts::login_outcome;
+pub(crate) use sender::excluded_domain;

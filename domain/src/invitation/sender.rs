@@ -66,7 +66,7 @@ pub fn may_send_invitation(
 
 /// The email domain of an external invitee that the account's domain rules rule out, if any.
 /// Phone invitees have no domain, and employees are not subject to the rules.
-pub(super) fn excluded_domain(
+pub(crate) fn excluded_domain(
     settings: &AccountSettings,
     invitation_type: UserType,
     login: &Login,

@@ -1,6 +1,7 @@
 //! Rule 4 over whole histories: for any sequence of invite / accept / decline / revoke /
-//! resend / expire / dismiss / reinstate / transfer / plan change, and of employees'
-//! invitations held for approval, approved and rejected, the seat counters that the
+//! resend / expire / dismiss / reinstate / transfer / plan change, of employees'
+//! invitations held for approval, approved and rejected, and of joining through a link (at once
+//! or waiting) and such requests approved and rejected, the seat counters that the
 //! decisions' [`SeatChange`]s keep equal a recount of who holds a seat, used + available =
 //! limit, and used never exceeds the limit.
 //!
@@ -16,7 +17,9 @@ use crate::access::AccountUser;
 use crate::account::AccountSettings;
 use crate::dismissal::{decide_dismiss, decide_reinstate, Subject};
 use crate::enums::WhoCanInvite;
-use crate::enums::{InvitationStatus, InvitePolicy, MembershipStatus, Role, UserStatus, UserType};
+use crate::enums::{
+    InvitationStatus, InvitePolicy, JoinRequestStatus, MembershipStatus, Role, UserStatus, UserType,
+};
 use crate::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use crate::invitation::{
     decide_accept, decide_approve, decide_batch, decide_decline, decide_reject, decide_resend,
@@ -24,6 +27,7 @@ use crate::invitation::{
     InvitationFacts, InviteeRequest, LoginState, OnConflict, Outcome, ResendContext,
     WorkgroupFacts, WorkgroupRequest,
 };
+use crate::join_link::RequestFacts;
 use crate::login::Login;
 use crate::plan::UserLimit;
 use crate::seats::{SeatChange, Seats};
@@ -34,6 +38,7 @@ use proptest::prelude::*;
 use uuid::Uuid;
 
 mod histories;
+mod joins;
 
 #[derive(Debug, Clone)]
 enum Step {
@@ -59,6 +64,14 @@ enum Step {
     Reinstate(usize),
     Transfer(usize),
     ChangeLimit(u32),
+    /// `person{n}@client.example` proves the login through the workgroup's join link, one
+    /// that needs approval or not.
+    Join {
+        person: u8,
+        approval: bool,
+    },
+    ApproveJoin(usize),
+    RejectJoin(usize),
     /// An administrator approves an invitation (held, or not: then refused).
     Approve(usize),
     Reject(usize),
@@ -77,13 +90,16 @@ fn step() -> impl Strategy<Value = Step> {
         2 => any::<usize>().prop_map(Step::Reinstate),
         1 => any::<usize>().prop_map(Step::Transfer),
         1 => (0u32..12).prop_map(Step::ChangeLimit),
+        2 => (0u8..10, any::<bool>()).prop_map(|(person, approval)| Step::Join { person, approval }),
+        1 => any::<usize>().prop_map(Step::ApproveJoin),
+        1 => any::<usize>().prop_map(Step::RejectJoin),
         2 => any::<usize>().prop_map(Step::Approve),
         1 => any::<usize>().prop_map(Step::Reject),
     ]
 }
 
 #[derive(Debug, Clone)]
-struct Person {
+pub(super) struct Person {
     id: UserId,
     login: Login,
     user_type: UserType,
@@ -97,11 +113,19 @@ struct Invited {
     login: Login,
 }
 
-struct Account {
+/// A join request of the model.
+#[derive(Debug, Clone)]
+pub(super) struct Waiting {
+    login: Login,
+    facts: RequestFacts,
+}
+
+pub(super) struct Account {
     settings: AccountSettings,
     now: DateTime<Utc>,
     users: Vec<Person>,
     invitations: Vec<Invited>,
+    joins: Vec<Waiting>,
     /// Kept only by the decisions' seat changes.
     counters: Seats,
     next_id: u128,
@@ -124,11 +148,13 @@ impl Account {
             now: Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap(),
             users: vec![admin],
             invitations: Vec::new(),
+            joins: Vec::new(),
             counters: Seats {
                 limit: UserLimit::Seats(limit),
                 active_intranet: 1,
                 active_extranet: 0,
                 pending_invitations: 0,
+                pending_join_requests: 0,
             },
             next_id: 100,
         }
@@ -468,13 +494,18 @@ impl Account {
                     self.counters.limit = UserLimit::Seats(*limit);
                 }
             }
-            // Steps on invitations when there are none.
+            Step::Join { person, approval } => self.join(*person, *approval),
+            Step::ApproveJoin(i) if !self.joins.is_empty() => self.approve_join(*i),
+            Step::RejectJoin(i) if !self.joins.is_empty() => self.reject_join(*i),
+            // Steps on invitations or join requests when there are none.
             Step::Accept(_)
             | Step::Decline(_)
             | Step::Revoke(_)
             | Step::Resend(_)
             | Step::Approve(_)
-            | Step::Reject(_) => {}
+            | Step::Reject(_)
+            | Step::ApproveJoin(_)
+            | Step::RejectJoin(_) => {}
         }
     }
 
@@ -493,11 +524,17 @@ impl Account {
             .iter()
             .filter(|i| i.facts.status.holds_seat())
             .count();
+        let waiting = self
+            .joins
+            .iter()
+            .filter(|j| j.facts.status == JoinRequestStatus::AwaitingApproval && j.facts.holds_seat)
+            .count();
         Seats {
             limit: self.counters.limit,
             active_intranet: active(UserType::Intranet),
             active_extranet: active(UserType::Extranet),
             pending_invitations: u32::try_from(pending).unwrap(),
+            pending_join_requests: u32::try_from(waiting).unwrap(),
         }
     }
 }

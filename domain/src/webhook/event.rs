@@ -18,6 +18,12 @@ pub enum EventType {
     InvitationApprovalRequested,
     InvitationApproved,
     InvitationRejected,
+    JoinLinkCreated,
+    JoinLinkRevoked,
+    JoinRequestCreated,
+    JoinRequestApproved,
+    JoinRequestRejected,
+    JoinLinkJoined,
     MembershipInvited,
     MembershipJoined,
     MembershipDeclined,
@@ -32,7 +38,7 @@ pub enum EventType {
     Ping,
 }
 
-const NAMES: [&str; 21] = [
+const NAMES: [&str; 27] = [
     "invitation.created",
     "invitation.resent",
     "invitation.revoked",
@@ -43,6 +49,12 @@ const NAMES: [&str; 21] = [
     "invitation.approval_requested",
     "invitation.approved",
     "invitation.rejected",
+    "join_link.created",
+    "join_link.revoked",
+    "join_request.created",
+    "join_request.approved",
+    "join_request.rejected",
+    "join_link.joined",
     "membership.invited",
     "membership.joined",
     "membership.declined",
@@ -57,7 +69,7 @@ const NAMES: [&str; 21] = [
 ];
 
 impl EventType {
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 27] = [
         Self::InvitationCreated,
         Self::InvitationResent,
         Self::InvitationRevoked,
@@ -68,6 +80,12 @@ impl EventType {
         Self::InvitationApprovalRequested,
         Self::InvitationApproved,
         Self::InvitationRejected,
+        Self::JoinLinkCreated,
+        Self::JoinLinkRevoked,
+        Self::JoinRequestCreated,
+        Self::JoinRequestApproved,
+        Self::JoinRequestRejected,
+        Self::JoinLinkJoined,
         Self::MembershipInvited,
         Self::MembershipJoined,
         Self::MembershipDeclined,
@@ -95,7 +113,9 @@ impl EventType {
     }
 
     /// The scope an API token needs to be told of the event: the one that reads what it
-    /// carries. An invitation's event carries the invitation (the invitee's login and names);
+    /// carries. An invitation's event carries the invitation (the invitee's login and names), a
+    /// join request's the person's login and names (`invitations:read` too), a join link's
+    /// only the link (`workgroups:read`);
     /// a user's, the user (email, phone); a membership's, the workgroup and the member's id and
     /// role; a workgroup's, the workgroup. `ping` carries nothing of the account's.
     pub fn reads(self) -> Option<Scope> {
@@ -109,7 +129,13 @@ impl EventType {
             | Self::InvitationDeliveryFailed
             | Self::InvitationApprovalRequested
             | Self::InvitationApproved
-            | Self::InvitationRejected => Scope::InvitationsRead,
+            | Self::InvitationRejected
+            | Self::JoinRequestCreated
+            | Self::JoinRequestApproved
+            | Self::JoinRequestRejected
+            | Self::JoinLinkJoined => Scope::InvitationsRead,
+            // A link carries no person's data: its workgroup, limits and domains.
+            Self::JoinLinkCreated | Self::JoinLinkRevoked => Scope::WorkgroupsRead,
             Self::UserTransferred | Self::UserDismissed | Self::UserReinstated => Scope::UsersRead,
             Self::MembershipInvited
             | Self::MembershipJoined
@@ -139,6 +165,12 @@ impl EventType {
             A::InvitationApprovalRequested => Self::InvitationApprovalRequested,
             A::InvitationApproved => Self::InvitationApproved,
             A::InvitationRejected => Self::InvitationRejected,
+            A::JoinLinkCreated => Self::JoinLinkCreated,
+            A::JoinLinkRevoked => Self::JoinLinkRevoked,
+            A::JoinRequestCreated => Self::JoinRequestCreated,
+            A::JoinRequestApproved => Self::JoinRequestApproved,
+            A::JoinRequestRejected => Self::JoinRequestRejected,
+            A::JoinLinkJoined => Self::JoinLinkJoined,
             A::MembershipInvited => Self::MembershipInvited,
             A::MembershipJoined | A::MembershipAccepted => Self::MembershipJoined,
             A::MembershipDeclined => Self::MembershipDeclined,
@@ -217,7 +249,9 @@ impl utoipa::PartialSchema for SubscribableEvent {
                 "An event a webhook may subscribe to. An API token subscribes only to events \
                  whose data its scopes read (`x-extranet-event-scopes`): `invitation.*` \
                  needs `invitations:read`, `user.*` `users:read`, `membership.*` and \
-                 `workgroup.*` `workgroups:read`.",
+                 `workgroup.*` `workgroups:read`; `join_request.*` and `join_link.joined` \
+                 `invitations:read`, `join_link.created` and `join_link.revoked` \
+                 `workgroups:read`.",
             ))
             .into()
     }
@@ -289,7 +323,9 @@ mod tests {
         for e in EventType::subscribable() {
             let resource = e.as_str().split('.').next().unwrap();
             let expected = match resource {
-                "invitation" => Scope::InvitationsRead,
+                "invitation" | "join_request" => Scope::InvitationsRead,
+                "join_link" if e == EventType::JoinLinkJoined => Scope::InvitationsRead,
+                "join_link" => Scope::WorkgroupsRead,
                 "user" => Scope::UsersRead,
                 "membership" | "workgroup" => Scope::WorkgroupsRead,
                 other => panic!("{other}"),

@@ -12,7 +12,8 @@ use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::Text;
 use diesel::QueryResult;
 use domain::ids::{
-    AccountId, ApiTokenId, IdentityId, InvitationId, SessionId, UserId, WebhookId, WorkgroupId,
+    AccountId, ApiTokenId, IdentityId, InvitationId, JoinLinkId, JoinRequestId, SessionId, UserId,
+    WebhookId, WorkgroupId,
 };
 use std::str::FromStr;
 
@@ -39,7 +40,9 @@ text_key!(
     InvitationId,
     ApiTokenId,
     WebhookId,
-    SessionId
+    SessionId,
+    JoinLinkId,
+    JoinRequestId
 );
 
 /// A word of the domain written into a statement's SQL as a literal (`'pending'`) instead of a

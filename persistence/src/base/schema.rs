@@ -25,6 +25,7 @@ diesel::table! {
         active_extranet -> Integer,
         pending_invitations -> Integer,
         version -> Integer,
+        pending_join_requests -> Integer,
     }
 }
 
@@ -298,6 +299,46 @@ diesel::table! {
         expires_at -> Timestamp,
         created_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    join_links (id) {
+        id -> Text,
+        account_id -> Text,
+        workgroup_id -> Text,
+        code_hash -> Text,
+        approval -> Text,
+        max_uses -> Nullable<Integer>,
+        uses -> Integer,
+        expires_at -> Nullable<Timestamp>,
+        allowed_domains -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    join_requests (id) {
+        id -> Text,
+        account_id -> Text,
+        join_link_id -> Text,
+        workgroup_id -> Text,
+        login -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        code_hash -> Text,
+        code_expires_at -> Timestamp,
+        status -> Text,
+        holds_seat -> Bool,
+        password_hash -> Nullable<Text>,
+        identity_id -> Nullable<Text>,
+        locale -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        user_id -> Nullable<Text>,
     }
 }
 

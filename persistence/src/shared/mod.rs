@@ -6,6 +6,7 @@
 pub mod audit;
 pub(crate) mod event_resources;
 pub mod events;
+pub(crate) mod joining;
 pub mod ledger;
 pub(crate) mod membership_invitation;
 pub(crate) mod new_workgroup;

@@ -29,6 +29,7 @@ pub(crate) struct SeatsRow {
     pub(crate) active_extranet: i32,
     pub(crate) pending_invitations: i32,
     pub(crate) version: i32,
+    pub(crate) pending_join_requests: i32,
 }
 
 /// The counters of a new account, whose first user (its administrator) holds one seat.
@@ -59,6 +60,8 @@ pub(crate) fn change(
                 .eq(account_seats::active_intranet + change.active_intranet),
             account_seats::active_extranet
                 .eq(account_seats::active_extranet + change.active_extranet),
+            account_seats::pending_join_requests
+                .eq(account_seats::pending_join_requests + change.join_requests),
         ))
         .execute(conn)?;
     Ok(())
@@ -193,7 +196,9 @@ where
         out.push_sql(" AND version = ");
         out.push_bind_param::<Integer, _>(&self.version)?;
         if let Some(most) = &self.at_most {
-            out.push_sql(" AND active_intranet + active_extranet + pending_invitations <= ");
+            out.push_sql(
+                " AND active_intranet + active_extranet + pending_invitations + pending_join_requests <= ",
+            );
             out.push_bind_param::<Integer, _>(most)?;
         }
         if self.returning {

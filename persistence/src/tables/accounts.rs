@@ -29,6 +29,8 @@ pub struct AccountRecord {
     pub active_intranet: u32,
     pub active_extranet: u32,
     pub pending_invitations: u32,
+    /// Join requests awaiting approval that hold a seat.
+    pub pending_join_requests: u32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Its active webhooks: with none, its changes' events go nowhere.
@@ -46,6 +48,7 @@ impl AccountRecord {
             active_intranet: self.active_intranet,
             active_extranet: self.active_extranet,
             pending_invitations: self.pending_invitations,
+            pending_join_requests: self.pending_join_requests,
         }
     }
 }
@@ -105,6 +108,7 @@ impl TryFrom<(AccountRow, SeatsRow)> for AccountRecord {
             active_intranet: to_count(seats.active_intranet),
             active_extranet: to_count(seats.active_extranet),
             pending_invitations: to_count(seats.pending_invitations),
+            pending_join_requests: to_count(seats.pending_join_requests),
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
             active_webhooks: to_count(r.active_webhooks),
@@ -311,7 +315,8 @@ pub(crate) fn held_by_plan(
             count_star(),
             sum(account_seats::active_intranet
                 + account_seats::active_extranet
-                + account_seats::pending_invitations),
+                + account_seats::pending_invitations
+                + account_seats::pending_join_requests),
         ))
         .load(conn)?)
 }

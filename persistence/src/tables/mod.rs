@@ -14,6 +14,8 @@ pub mod code_attempts;
 pub mod idempotency_keys;
 pub mod identities;
 pub mod invitations;
+pub mod join_links;
+pub mod join_requests;
 pub mod login_changes;
 pub mod memberships;
 pub mod outbox;

@@ -8,6 +8,7 @@ pub mod api_tokens;
 pub mod audit_log;
 pub mod identities;
 pub mod invitations;
+pub mod join_links;
 pub mod login_changes;
 pub mod membership;
 pub mod messages;

@@ -47,7 +47,7 @@ async fn sign_up_login_me_and_usage_on_the_basic_plan() {
     assert_eq!(
         usage,
         json!({"plan": "basic", "user_limit": 5, "active_intranet": 1, "active_extranet": 0,
-               "pending_invitations": 0, "available": 4})
+               "pending_invitations": 0, "pending_join_requests": 0, "available": 4})
     );
 }
 

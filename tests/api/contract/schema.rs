@@ -69,6 +69,8 @@ fn schema_matches_migrations() {
         refresh_tokens,
         password_resets,
         rate_buckets,
+        join_links,
+        join_requests,
     );
     let columns: Vec<Column> = db
         .read(|conn| {

@@ -153,7 +153,7 @@ async fn the_seed_story_from_invite_to_membership() {
     assert_eq!(
         usage,
         json!({"plan": "basic", "user_limit": 5, "active_intranet": 1, "active_extranet": 2,
-               "pending_invitations": 0, "available": 2})
+               "pending_invitations": 0, "pending_join_requests": 0, "available": 2})
     );
     let (_, list) = json_of(
         app.get("/v1/invitations?status=accepted", &admin.token)

@@ -128,6 +128,28 @@ pub(crate) fn sign_up_code_message(
     }
 }
 
+/// The message carrying the code that proves a login asking to join through a join link
+/// (sealed for the worker), in `locale`: nothing of the link, the account or the asker.
+pub(crate) fn join_code_message(
+    login: &Login,
+    sealed_code: &str,
+    expires_in_minutes: i64,
+    locale: Locale,
+) -> NewMessage {
+    NewMessage {
+        id: Uuid::now_v7(),
+        account_id: None,
+        channel: login.channel(),
+        recipient: login.as_str().to_owned(),
+        payload: json!({
+            "kind": "join_code",
+            "locale": locale,
+            "sealed_token": sealed_code,
+            "expires_in_minutes": expires_in_minutes,
+        }),
+    }
+}
+
 /// Drops a message that has not been sent, nor claimed for sending, yet: a resend replaced it
 /// and its link is dead.
 pub(crate) fn withdraw(

@@ -141,6 +141,38 @@ const ROWS: &[(&str, Expect, Expect)] = &[
         ADMIN,
         ADMIN,
     ),
+    // Join links: who may bring new people into the workgroup (`who_can_invite` is `admins`);
+    // their requests: its owner, moderators and administrators.
+    (
+        "POST /v1/workgroups/{id}/join-links",
+        ADMIN,
+        Forbidden("extranet_user_cannot_invite"),
+    ),
+    (
+        "GET /v1/workgroups/{id}/join-links",
+        ADMIN,
+        Forbidden("extranet_user_cannot_invite"),
+    ),
+    (
+        "DELETE /v1/workgroups/{id}/join-links/{link_id}",
+        ADMIN,
+        Forbidden("extranet_user_cannot_invite"),
+    ),
+    (
+        "GET /v1/workgroups/{id}/join-requests",
+        MODERATOR,
+        MODERATOR,
+    ),
+    (
+        "POST /v1/workgroups/{id}/join-requests/{request_id}/approve",
+        MODERATOR,
+        MODERATOR,
+    ),
+    (
+        "POST /v1/workgroups/{id}/join-requests/{request_id}/reject",
+        MODERATOR,
+        MODERATOR,
+    ),
 ];
 
 /// The operations a network-profile token (a login without an account) may call.

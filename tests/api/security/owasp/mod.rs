@@ -234,6 +234,9 @@ pub struct Tenant {
     pub delivery: String,
     /// A session of the admin's of its own (one the matrix may end).
     pub session: String,
+    /// A join link of `shared` that needs approval, and a request waiting through it.
+    pub join_link: String,
+    pub join_request: String,
 }
 
 impl Tenant {
@@ -251,6 +254,8 @@ impl Tenant {
             "webhook" => vec![self.webhook.clone()],
             "webhook_delivery" => vec![self.delivery.clone()],
             "session" => vec![self.session.clone()],
+            "join_link" => vec![self.join_link.clone()],
+            "join_request" => vec![self.join_request.clone()],
             other => panic!("no row for ids of kind {other}: add them to owasp::Tenant"),
         }
     }
@@ -312,6 +317,8 @@ impl World {
         for group in [&t.shared, &t.hidden] {
             paths.push(format!("/v1/workgroups/{group}"));
             paths.push(format!("/v1/workgroups/{group}/members?limit=200"));
+            paths.push(format!("/v1/workgroups/{group}/join-links"));
+            paths.push(format!("/v1/workgroups/{group}/join-requests"));
         }
         for path in paths {
             let (status, mut body) = self.app.json(Method::GET, &path, token, None).await;
@@ -434,7 +441,10 @@ async fn tenant(app: &TestApp, name: &str, phones: &str) -> Tenant {
         .await;
     assert_eq!(status, StatusCode::OK, "{second}");
     let session = session_of(app, second["access_token"].as_str().unwrap()).await;
+    let (join_link, join_request) = waiting_join_request(app, &admin.token, &shared, name).await;
     Tenant {
+        join_link,
+        join_request,
         session,
         account_id: signed.account_id,
         admin_email,
@@ -449,6 +459,65 @@ async fn tenant(app: &TestApp, name: &str, phones: &str) -> Tenant {
         webhook,
         delivery,
     }
+}
+
+/// A join link of `group` that needs approval, and a request made through it that waits.
+async fn waiting_join_request(
+    app: &TestApp,
+    admin: &str,
+    group: &str,
+    name: &str,
+) -> (String, String) {
+    let (status, link) = app
+        .json(
+            Method::POST,
+            &format!("/v1/workgroups/{group}/join-links"),
+            admin,
+            Some(json!({"approval": "required"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{link}");
+    let code = link["url"]
+        .as_str()
+        .unwrap()
+        .split_once("#code=")
+        .unwrap()
+        .1
+        .to_owned();
+    let login = format!("joiner@{name}.example");
+    let (status, asked) = json_of(
+        app.post(
+            "/v1/join-links/request",
+            None,
+            json!({"code": code, "email": login, "first_name": "Jo", "last_name": "Iner"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{asked}");
+    let sent = app.code_sent(&login, 0).await;
+    let (status, waiting) = json_of(
+        app.post(
+            "/v1/join-links/confirm",
+            None,
+            json!({"code": code, "login": login, "confirmation_code": sent, "password": PASSWORD}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{waiting}");
+    let (_, list) = app
+        .json(
+            Method::GET,
+            &format!("/v1/workgroups/{group}/join-requests"),
+            admin,
+            None,
+        )
+        .await;
+    (
+        link["id"].as_str().unwrap().to_owned(),
+        list["items"][0]["id"].as_str().unwrap().to_owned(),
+    )
 }
 
 /// A request body that passes validation for `op`, acting in `t` (so that a sweep reaches the

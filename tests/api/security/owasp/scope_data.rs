@@ -35,11 +35,15 @@ async fn every_event_is_subscribed_to_only_with_the_scope_that_reads_its_data() 
     let a = &w.a;
     let mut tally = Tally::new("API5 scopes × webhook events");
     let events = event_scopes();
-    assert_eq!(events.len(), 20, "{events:?}");
+    assert_eq!(events.len(), 26, "{events:?}");
     // What the document says is what each event carries: its resource's class of data.
     for (event, scope) in &events {
         let expected = match event.split('.').next().unwrap() {
-            "invitation" => "invitations:read",
+            // A join request carries the person's login and names, as an invitation does; a
+            // link only the link.
+            "invitation" | "join_request" => "invitations:read",
+            "join_link" if event == "join_link.joined" => "invitations:read",
+            "join_link" => "workgroups:read",
             "user" => "users:read",
             "membership" | "workgroup" => "workgroups:read",
             other => panic!("{other}: which scope reads it?"),
