@@ -32,6 +32,8 @@ function itemType(items) {
   return items?.type === "string" && !items.enum && !items.format ? f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword) : undefined;
 }
 const ast = await openapiTS(source, {
+  // A field with a `default` may be left out of a request (the server fills it in).
+  defaultNonNullable: false,
   transform(schema) {
     const types = Array.isArray(schema.type) ? schema.type : [schema.type];
     if (schema["x-extranet-id"] && types.includes("string")) {

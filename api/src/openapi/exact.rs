@@ -472,10 +472,16 @@ fn tag_of(alt: &Value, tag: &str) -> Option<String> {
 
 /// `Problem.code` lists every code; each error response lists the codes of its status.
 fn problem_codes(doc: &mut Value) {
-    let all: Vec<&str> = crate::problem::CODES
+    // A code some refusals answer with two statuses (`batch_refused`: 409 or 422) is one word.
+    let mut all: Vec<&str> = Vec::new();
+    for code in crate::problem::CODES
         .iter()
         .flat_map(|(_, codes)| codes.iter().copied())
-        .collect();
+    {
+        if !all.contains(&code) {
+            all.push(code);
+        }
+    }
     doc["components"]["schemas"]["Problem"]["properties"]["code"]["enum"] = json!(all);
     let Some(responses) = doc["components"]["responses"].as_object_mut() else {
         return;

@@ -54,19 +54,32 @@ export async function walkthrough(codeFromConsole: () => Promise<string>, tokenF
     if (invited.error.code === "user_limit_reached") {
       console.log(`needed ${invited.error.needed ?? 0}, available ${invited.error.available ?? 0}`);
     }
-    for (const field of invited.error.errors ?? []) console.log(field.field, field.code, field.message);
+    // Every problem of every row at once, each with its row's index.
+    for (const field of invited.error.errors ?? []) console.log(field.index ?? "-", field.field, field.code, field.message);
     return;
   }
   const workgroupId = invited.data.workgroup?.id;
   for (const row of invited.data.results) {
-    // The outcome says which of the two a row carries.
+    // The outcome says what a row carries.
     if (row.outcome === "invited") {
-      const status: "pending" | "accepted" | "declined" | "revoked" | "expired" = row.invitation.status;
+      const status:
+        | "pending"
+        | "awaiting_approval"
+        | "accepted"
+        | "declined"
+        | "revoked"
+        | "rejected"
+        | "expired" = row.invitation.status;
       const delivery = row.invitation.delivery;
-      console.log(row.index, row.invitation.id, status, delivery?.state ?? "not recorded");
+      // `delivery: "none"` answers the link to deliver; by default it is sent.
+      console.log(row.index, row.invitation.id, status, delivery?.state ?? "not recorded", row.link ?? "sent");
       await api("post", "/v1/invitations/{id}/resend", { headers, params: { path: { id: row.invitation.id } } });
-    } else {
+    } else if (row.outcome === "workgroup_invitation") {
       console.log(row.index, row.membership.user_id, row.membership.status);
+    } else if (row.outcome === "already_invited") {
+      console.log(row.index, "already invited:", row.invitation.id);
+    } else {
+      console.log(row.index, "skipped:", row.code, row.detail, row.invitation_id ?? "");
     }
   }
   if (workgroupId) {

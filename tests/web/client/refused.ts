@@ -28,6 +28,12 @@ export async function refused(invitationId: InvitationId, userId: UserId, workgr
   // @ts-expect-error 1 to 100 invitees
   await api("post", "/v1/invitations", { headers, body: { type: "extranet", workgroup_id: workgroupId, invitees: [] } });
 
+  // 4b. A way of handling conflicts, or of delivering, the server does not know.
+  // @ts-expect-error on_conflict is refuse or skip
+  await api("post", "/v1/invitations", { headers, body: { type: "extranet", workgroup_id: workgroupId, on_conflict: "ignore", invitees: [{ email: "ann@client.example", ...ann }] } });
+  // @ts-expect-error delivery is send or none
+  await api("post", "/v1/invitations", { headers, body: { type: "extranet", workgroup_id: workgroupId, delivery: "whatsapp", invitees: [{ email: "ann@client.example", ...ann }] } });
+
   // 5. A plan that does not exist.
   // @ts-expect-error plans are free, basic, standard, professional, enterprise
   await api("put", "/v1/account/plan", { headers, body: { plan: "platinum" } });

@@ -90,26 +90,18 @@ pub struct InvitationBatchBody {
     /// that can be invited are (seats permitting, all of them or none), the others come back
     /// `skipped` with their problem — or `already_invited` with the login's pending invitation
     /// into the same place, so that a re-run of the same rows creates nothing new.
-    #[serde(default = "refuse")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(default = "refuse")]
-    pub on_conflict: OnConflict,
+    pub on_conflict: Option<OnConflict>,
     /// `send` (the default): each invitee gets our email or text. `none`: nothing is sent
     /// (no sending quota is spent) and each created invitation's `link` is in this answer —
     /// and in a replay of it with the same `Idempotency-Key` by the same caller — never
     /// anywhere else: deliver it yourself. An existing external user's membership invitation
     /// is then not announced either (they see it in `GET /v1/me/workgroup-invitations`). A
     /// batch held for an administrator's approval cannot be `none` (422 `held_for_approval`).
-    #[serde(default = "send")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(default = "send")]
-    pub delivery: BatchDelivery,
-}
-
-fn refuse() -> OnConflict {
-    OnConflict::Refuse
-}
-
-fn send() -> BatchDelivery {
-    BatchDelivery::Send
+    pub delivery: Option<BatchDelivery>,
 }
 
 fn message() -> Field {

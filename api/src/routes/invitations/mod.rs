@@ -13,7 +13,9 @@ use crate::state::AppState;
 use crate::views::{InvitationPage, InvitationView};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use domain::enums::{DeliveryState, InvitationStatus, UserType, WorkgroupKind};
+use domain::enums::{
+    BatchDelivery, DeliveryState, InvitationStatus, OnConflict, UserType, WorkgroupKind,
+};
 use domain::error::{DomainError, FieldError};
 use domain::ids::{InvitationId, WorkgroupId};
 use domain::invitation::{Batch, BatchRequest, InviteeRequest, WorkgroupRequest};
@@ -115,8 +117,8 @@ pub async fn create_invitations(
             })
             .collect(),
         locale: body.locale,
-        on_conflict: body.on_conflict,
-        delivery: body.delivery,
+        on_conflict: body.on_conflict.unwrap_or(OnConflict::Refuse),
+        delivery: body.delivery.unwrap_or(BatchDelivery::Send),
     });
     let batch = one_workgroup(&body, parsed).map_err(|e| e.rows_under(INVITEES))?;
     let limits = state.account_limits.clone();
