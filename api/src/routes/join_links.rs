@@ -5,6 +5,7 @@
 use crate::auth::AccountCaller;
 use crate::extract::{JoinLinkPath, JoinRequestPath, JsonBody, PathId};
 use crate::openapi::field::Field;
+use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
 use crate::reads::Bound;
 use crate::responses::*;
@@ -101,11 +102,25 @@ pub struct CreatedJoinLinkView {
     pub url: String,
 }
 
-/// A workgroup's join links.
+/// A page of a workgroup's join links, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JoinLinkList {
-    /// Newest first, at most 500.
     pub items: Vec<JoinLinkView>,
+    /// The `cursor` of the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// A page of a list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct JoinLinkQuery {
+    /// 1 to 200; 50 by default.
+    #[param(inline, value_type = Option<crate::pagination::PageLimit>)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[param(inline, value_type = Option<crate::pagination::Cursor>)]
+    pub cursor: Option<String>,
 }
 
 /// Create a join link of a workgroup: whoever may bring new people into it (the account's
@@ -160,9 +175,9 @@ pub async fn create_join_link(
 /// A workgroup's join links, newest first (never their codes), for whoever may create them.
 #[utoipa::path(
     tag = "join links",
-    params(PathId<WorkgroupId>),
+    params(PathId<WorkgroupId>, JoinLinkQuery),
     responses(
-        (status = 200, description = "The links", body = JoinLinkList),
+        (status = 200, description = "A page of links", body = JoinLinkList),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -174,13 +189,16 @@ pub async fn list_join_links(
     state: web::Data<AppState>,
     AccountCaller(user): AccountCaller,
     PathId(group): PathId<WorkgroupId>,
+    query: web::Query<JoinLinkQuery>,
 ) -> Result<web::Json<JoinLinkList>, ApiError> {
+    let page = page_request::<JoinLinkId>(query.limit, query.cursor.as_deref())?;
     let links = crate::reads::read(&state, Bound::Page, move |db| {
-        persistence::join_links::manage::list(db, &user, group)
+        persistence::join_links::manage::list(db, &user, group, page)
     })
     .await?;
     Ok(web::Json(JoinLinkList {
-        items: links.iter().map(JoinLinkView::from).collect(),
+        items: links.items.iter().map(JoinLinkView::from).collect(),
+        next_cursor: links.next_after.map(encode_cursor),
     }))
 }
 
@@ -265,11 +283,12 @@ impl From<&JoinRequestRecord> for JoinRequestView {
     }
 }
 
-/// A workgroup's join requests.
+/// A page of a workgroup's join requests, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JoinRequestList {
-    /// Newest first, at most 500.
     pub items: Vec<JoinRequestView>,
+    /// The `cursor` of the next page; `null` on the last.
+    pub next_cursor: Option<String>,
 }
 
 /// Filter of the join requests list.
@@ -280,6 +299,12 @@ pub struct JoinRequestQuery {
     /// Only requests in this state.
     #[param(schema_with = request_status)]
     pub status: Option<JoinRequestStatus>,
+    /// 1 to 200; 50 by default.
+    #[param(inline, value_type = Option<crate::pagination::PageLimit>)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[param(inline, value_type = Option<crate::pagination::Cursor>)]
+    pub cursor: Option<String>,
 }
 
 /// A workgroup's join requests, newest first, for its owner, moderators and the account's
@@ -288,7 +313,7 @@ pub struct JoinRequestQuery {
     tag = "join links",
     params(PathId<WorkgroupId>, JoinRequestQuery),
     responses(
-        (status = 200, description = "The requests", body = JoinRequestList),
+        (status = 200, description = "A page of requests", body = JoinRequestList),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -310,12 +335,14 @@ pub async fn list_join_requests(
         ));
     }
     let status = query.status;
+    let page = page_request::<JoinRequestId>(query.limit, query.cursor.as_deref())?;
     let requests = crate::reads::read(&state, Bound::Page, move |db| {
-        persistence::join_links::requests::list(db, &user, group, status)
+        persistence::join_links::requests::list(db, &user, group, status, page)
     })
     .await?;
     Ok(web::Json(JoinRequestList {
-        items: requests.iter().map(JoinRequestView::from).collect(),
+        items: requests.items.iter().map(JoinRequestView::from).collect(),
+        next_cursor: requests.next_after.map(encode_cursor),
     }))
 }
 

@@ -4,6 +4,7 @@
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_word, to_count, utc, Key};
+use crate::base::page::PageRequest;
 use crate::base::schema::join_links;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -162,18 +163,20 @@ pub(crate) fn join_link_by_id(
         .try_into()
 }
 
-/// The most links a workgroup's list shows, newest first.
-pub const LIST_LIMIT: i64 = 500;
-
-/// A workgroup's links, newest first (at most [`LIST_LIMIT`]).
+/// A page of a workgroup's links, newest first (ids are time-ordered).
 pub(crate) fn links_of(
     conn: &mut DbConnection,
     workgroup: WorkgroupId,
+    page: &PageRequest<JoinLinkId>,
 ) -> Result<Vec<JoinLinkRecord>, StoreError> {
-    join_links::table
+    let mut q = join_links::table
         .filter(join_links::workgroup_id.eq(workgroup.key()))
-        .order((join_links::created_at.desc(), join_links::id.desc()))
-        .limit(LIST_LIMIT)
+        .into_boxed();
+    if let Some(after) = page.after {
+        q = q.filter(join_links::id.lt(after.key()));
+    }
+    q.order(join_links::id.desc())
+        .limit(page.rows())
         .select(JoinLinkRow::as_select())
         .load(conn)?
         .into_iter()

@@ -5,6 +5,7 @@
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_opt_id, parse_word, utc, Key, Literal};
+use crate::base::page::PageRequest;
 use crate::base::schema::join_requests;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -257,15 +258,13 @@ pub(crate) fn find_join_request(
         .transpose()
 }
 
-/// The most requests a workgroup's list shows, newest first.
-pub const LIST_LIMIT: i64 = 500;
-
-/// A workgroup's confirmed requests, newest first (at most [`LIST_LIMIT`]); only those in
-/// `status` when given.
+/// A page of a workgroup's confirmed requests, newest first (ids are time-ordered); only
+/// those in `status` when given.
 pub(crate) fn requests_of(
     conn: &mut DbConnection,
     workgroup: WorkgroupId,
     status: Option<JoinRequestStatus>,
+    page: &PageRequest<JoinRequestId>,
 ) -> Result<Vec<JoinRequestRecord>, StoreError> {
     let mut query = join_requests::table
         .filter(join_requests::workgroup_id.eq(workgroup.key()))
@@ -274,9 +273,12 @@ pub(crate) fn requests_of(
     if let Some(s) = status {
         query = query.filter(join_requests::status.eq(s.as_str()));
     }
+    if let Some(after) = page.after {
+        query = query.filter(join_requests::id.lt(after.key()));
+    }
     query
-        .order((join_requests::created_at.desc(), join_requests::id.desc()))
-        .limit(LIST_LIMIT)
+        .order(join_requests::id.desc())
+        .limit(page.rows())
         .select(JoinRequestRow::as_select())
         .load(conn)?
         .into_iter()

@@ -4,6 +4,7 @@
 
 mod attackers;
 mod flow;
+mod lists;
 mod races;
 mod rules;
 

@@ -4,6 +4,7 @@
 use crate::base::db::Database;
 use crate::base::error::StoreError;
 use crate::base::keys::Key;
+use crate::base::page::{into_page, Page, PageRequest};
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::tx::{self, Sweep};
 use crate::tables::accounts::account_by_id;
@@ -72,13 +73,15 @@ pub fn list(
     db: &Database,
     actor: &AccountUser,
     workgroup: WorkgroupId,
-) -> Result<Vec<JoinLinkRecord>, StoreError> {
+    page: PageRequest<JoinLinkId>,
+) -> Result<Page<JoinLinkRecord, JoinLinkId>, StoreError> {
     db.read(|conn| {
         let account = account_by_id(conn, actor.account_id)?;
         let (_, facts) = find_with_facts(conn, actor.account_id, workgroup, actor.user_id)?
             .ok_or(DomainError::NotFound("workgroup"))?;
         may_manage_join_links(actor, &account.settings, &facts)?;
-        links_of(conn, workgroup)
+        let rows = links_of(conn, workgroup, &page)?;
+        Ok(into_page(rows, page.limit, |l| l.id))
     })
 }
 

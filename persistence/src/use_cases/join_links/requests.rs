@@ -5,6 +5,7 @@
 use crate::base::db::Database;
 use crate::base::error::StoreError;
 use crate::base::keys::Key;
+use crate::base::page::{into_page, Page, PageRequest};
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::joining::{let_in, Joiner};
 use crate::shared::ledger::{account_now, change_seats};
@@ -32,12 +33,14 @@ pub fn list(
     actor: &AccountUser,
     workgroup: WorkgroupId,
     status: Option<JoinRequestStatus>,
-) -> Result<Vec<JoinRequestRecord>, StoreError> {
+    page: PageRequest<JoinRequestId>,
+) -> Result<Page<JoinRequestRecord, JoinRequestId>, StoreError> {
     db.read(|conn| {
         let (_, facts) = find_with_facts(conn, actor.account_id, workgroup, actor.user_id)?
             .ok_or(DomainError::NotFound("workgroup"))?;
         may_see_join_requests(actor, &facts)?;
-        requests_of(conn, workgroup, status)
+        let rows = requests_of(conn, workgroup, status, &page)?;
+        Ok(into_page(rows, page.limit, |r| r.id))
     })
 }
 
