@@ -182,6 +182,7 @@ pub async fn create_join_link(
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 422, response = Unprocessable),
     )
 )]
 #[get("/v1/workgroups/{id}/join-links")]
@@ -318,6 +319,7 @@ pub struct JoinRequestQuery {
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 422, response = Unprocessable),
     )
 )]
 #[get("/v1/workgroups/{id}/join-requests")]
