@@ -9,6 +9,7 @@ pub mod cors;
 pub mod delivery;
 pub mod dev;
 pub mod extract;
+pub mod given_password;
 pub mod idempotency;
 pub mod invite_cli;
 pub mod language;

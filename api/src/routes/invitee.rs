@@ -3,8 +3,9 @@
 //! credential, and each is rate limited per client address.
 
 use crate::extract::JsonBody;
+use crate::given_password::{given_password, GivenPassword};
 use crate::problem::ApiError;
-use crate::rate_limit::{Endpoint, PasswordTarget};
+use crate::rate_limit::Endpoint;
 use crate::reads::Bound;
 use crate::responses::*;
 use crate::secrets::token_hash;
@@ -16,10 +17,8 @@ use domain::enums::{InvitationStatus, UserType, WorkgroupKind};
 use domain::locale::Locale;
 use domain::names::PersonName;
 use domain::password::Password;
-use domain::sign_up::ExistingProfile;
 use domain::DomainError;
 use persistence::accept::AcceptingProfile;
-use persistence::models::identities::Credentials;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -237,26 +236,10 @@ pub async fn accept_invitation(
         persistence::accept::credentials_for_token(db, &h, now)
     })
     .await?;
-    let profile = match credentials {
-        Some(Credentials {
-            identity_id,
-            password_hash: stored,
-        }) => {
-            // The profile's password is being tried: failures count against the person, as
-            // failed logins do.
-            let target = PasswordTarget::Profile(identity_id);
-            state.login_failures.check(&target).await?;
-            let password_matches = state.passwords.verify(&body.password, Some(stored)).await?;
-            if !password_matches {
-                state.login_failures.failed(&target).await?;
-            }
-            AcceptingProfile::Existing(ExistingProfile {
-                identity_id,
-                password_matches,
-            })
-        }
-        None => AcceptingProfile::New {
-            password_hash: state.passwords.hash(&password).await?,
+    let profile = match given_password(&state, credentials, &body.password, &password).await? {
+        GivenPassword::Existing(existing) => AcceptingProfile::Existing(existing),
+        GivenPassword::New { password_hash } => AcceptingProfile::New {
+            password_hash,
             first_name: first.map(PersonName::into_string),
             last_name: last.map(PersonName::into_string),
         },

@@ -3,9 +3,10 @@
 //! code in the body is the credential, and each is rate limited per client address.
 
 use crate::extract::JsonBody;
+use crate::given_password::{given_password, GivenPassword};
 use crate::openapi::field::Field;
 use crate::problem::ApiError;
-use crate::rate_limit::{Endpoint, PasswordTarget};
+use crate::rate_limit::Endpoint;
 use crate::reads::Bound;
 use crate::responses::*;
 use crate::routes::invitee::{LookupAccount, LookupWorkgroup};
@@ -21,11 +22,10 @@ use domain::locale::{self, Locale};
 use domain::login::{Email, Login};
 use domain::names::PersonName;
 use domain::password::Password;
-use domain::sign_up::{code_expiry, ConfirmationCode, ExistingProfile, CODE_TTL_MINUTES};
+use domain::sign_up::{code_expiry, ConfirmationCode, CODE_TTL_MINUTES};
 use domain::DomainError;
 use persistence::join_links::public::{Joined, JoiningProfile};
 use persistence::join_links::NewJoinRequest;
-use persistence::models::identities::Credentials;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -344,26 +344,9 @@ pub async fn confirm_join(
         persistence::identities::credentials_by_login(db, &l)
     })
     .await?;
-    let profile = match credentials {
-        Some(Credentials {
-            identity_id,
-            password_hash: stored,
-        }) => {
-            // The profile's password is being tried: failures count against the person.
-            let target = PasswordTarget::Profile(identity_id);
-            state.login_failures.check(&target).await?;
-            let password_matches = state.passwords.verify(&body.password, Some(stored)).await?;
-            if !password_matches {
-                state.login_failures.failed(&target).await?;
-            }
-            JoiningProfile::Existing(ExistingProfile {
-                identity_id,
-                password_matches,
-            })
-        }
-        None => JoiningProfile::New {
-            password_hash: state.passwords.hash(&password).await?,
-        },
+    let profile = match given_password(&state, credentials, &body.password, &password).await? {
+        GivenPassword::Existing(existing) => JoiningProfile::Existing(existing),
+        GivenPassword::New { password_hash } => JoiningProfile::New { password_hash },
     };
     let client = state.limits.client(&req).to_string();
     let plans = state.account_limits.plans.clone();

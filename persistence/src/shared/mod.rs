@@ -10,5 +10,6 @@ pub(crate) mod joining;
 pub mod ledger;
 pub(crate) mod membership_invitation;
 pub(crate) mod new_workgroup;
+pub(crate) mod sent_again;
 pub(crate) mod tx;
 pub(crate) mod webhook_switch_off;

@@ -10,6 +10,7 @@ use crate::base::keys::Key;
 use crate::base::limits::Limits;
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::ledger::change_seats;
+use crate::shared::sent_again::{self, SentAgain};
 use crate::shared::tx::{self, Sweep};
 use crate::tables::accounts::{account_by_id, AccountRecord};
 use crate::tables::invitations::{
@@ -17,14 +18,13 @@ use crate::tables::invitations::{
 };
 use crate::tables::outbox::{self, InvitationNotice, Inviter, NewMessage};
 use crate::tables::sending_counters;
-use crate::tables::users::{chosen_locale, login_states, names_of, user_by_id, Pending};
-use crate::tables::workgroups::invitation_workgroup;
+use crate::tables::users::{chosen_locale, names_of, user_by_id};
 use chrono::{DateTime, Utc};
 use domain::access::{may_see_account_internals, AccountUser};
 use domain::audit::AuditAction;
 use domain::enums::{Approval, Channel, InvitationStatus, UserStatus};
 use domain::ids::InvitationId;
-use domain::invitation::{decide_approve, decide_reject, ApproveContext, LoginState};
+use domain::invitation::{decide_approve, decide_reject, ApproveContext};
 use domain::locale;
 use domain::sending::Sending;
 use serde_json::json;
@@ -45,31 +45,13 @@ pub fn approve(
     let (actor, limits) = (*actor, limits.clone());
     tx::in_account(db, actor.account_id, Sweep::First, now, move |conn| {
         let actor = &actor;
-        let invitation = find_invitation(conn, actor.account_id, id, now)?;
-        let account = account_by_id(conn, actor.account_id)?;
-        let login = invitation.login()?;
-        let group = invitation_workgroup(
-            conn,
-            actor.account_id,
-            invitation.workgroup_id,
-            actor.user_id,
-        )?;
-        let states = login_states(
-            conn,
-            actor.account_id,
-            &[&login],
-            invitation.workgroup_id,
-            Pending::Read,
-            now,
-        )?;
-        // Who holds the login, the invitation itself aside.
-        let login_now = match states.first() {
-            Some(LoginState::PendingInvitation(other)) if *other == invitation.id => {
-                LoginState::Free
-            }
-            Some(state) => *state,
-            None => LoginState::Free,
-        };
+        let SentAgain {
+            invitation,
+            account,
+            login,
+            group,
+            login_now,
+        } = sent_again::read(conn, actor, id, now)?;
         let plan = decide_approve(
             &ApproveContext {
                 actor,

@@ -8,8 +8,8 @@ use crate::base::limits::Limits;
 use crate::base::page::{into_page, Page, PageRequest};
 use crate::shared::audit::{self, AuditEvent};
 use crate::shared::ledger::{accounts_with_overdue, change_seats, sweep_account};
+use crate::shared::sent_again::{self, SentAgain};
 use crate::shared::tx::{self, Sweep};
-use crate::tables::accounts::account_by_id;
 pub use crate::tables::invitations::listing::InvitationFilter;
 use crate::tables::invitations::listing::{listed, slice_floor};
 use crate::tables::invitations::{
@@ -18,14 +18,13 @@ use crate::tables::invitations::{
 };
 use crate::tables::outbox::{self, InvitationNotice, Inviter};
 use crate::tables::sending_counters;
-use crate::tables::users::{login_states, names_of, Pending};
-use crate::tables::workgroups::invitation_workgroup;
+use crate::tables::users::names_of;
 use chrono::{DateTime, Utc};
 use domain::access::{may_see_account_internals, AccountUser};
 use domain::audit::AuditAction;
 use domain::enums::{Approval, InvitationStatus};
 use domain::ids::InvitationId;
-use domain::invitation::{decide_resend, decide_revoke, LoginState, ResendContext};
+use domain::invitation::{decide_resend, decide_revoke, ResendContext};
 use domain::sending::Sending;
 use serde_json::json;
 use uuid::Uuid;
@@ -101,30 +100,13 @@ pub fn resend(
     let (actor, limits) = (*actor, limits.clone());
     tx::in_account(db, actor.account_id, Sweep::First, now, move |conn| {
         let actor = &actor;
-        let invitation = find_invitation(conn, actor.account_id, id, now)?;
-        let account = account_by_id(conn, actor.account_id)?;
-        let login = invitation.login()?;
-        let group = invitation_workgroup(
-            conn,
-            actor.account_id,
-            invitation.workgroup_id,
-            actor.user_id,
-        )?;
-        let states = login_states(
-            conn,
-            actor.account_id,
-            &[&login],
-            invitation.workgroup_id,
-            Pending::Read,
-            now,
-        )?;
-        let login_now = match states.first() {
-            Some(LoginState::PendingInvitation(other)) if *other == invitation.id => {
-                LoginState::Free
-            }
-            Some(state) => *state,
-            None => LoginState::Free,
-        };
+        let SentAgain {
+            invitation,
+            account,
+            login,
+            group,
+            login_now,
+        } = sent_again::read(conn, actor, id, now)?;
         let plan = decide_resend(
             &ResendContext {
                 actor,
