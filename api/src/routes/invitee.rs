@@ -19,6 +19,7 @@ use domain::names::PersonName;
 use domain::password::Password;
 use domain::DomainError;
 use persistence::accept::AcceptingProfile;
+use persistence::models::users::UserRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -177,6 +178,20 @@ pub struct AcceptResponse {
     pub user: UserView,
 }
 
+impl AcceptResponse {
+    /// The session just opened for `user`: also the answer of joining through a join link.
+    pub(crate) fn new(tokens: crate::sessions::TokenPair, user: &UserRecord) -> Self {
+        Self {
+            access_token: tokens.access_token,
+            token_type: tokens.token_type,
+            expires_in: tokens.expires_in,
+            refresh_token: tokens.refresh_token,
+            refresh_expires_in: tokens.refresh_expires_in,
+            user: UserView::from(user),
+        }
+    }
+}
+
 /// Accept an invitation (public): the person joins the account, and the workgroup as a member.
 /// A login that already has a network profile must give that profile's password (401
 /// `invalid_credentials` otherwise). Resent, revoked, used and unknown tokens are 404, expired
@@ -255,14 +270,7 @@ pub async fn accept_invitation(
         now,
     )
     .await?;
-    Ok(HttpResponse::Created().json(AcceptResponse {
-        access_token: tokens.access_token,
-        token_type: tokens.token_type,
-        expires_in: tokens.expires_in,
-        refresh_token: tokens.refresh_token,
-        refresh_expires_in: tokens.refresh_expires_in,
-        user: UserView::from(&user),
-    }))
+    Ok(HttpResponse::Created().json(AcceptResponse::new(tokens, &user)))
 }
 
 /// Decline an invitation (public); its seat is freed.

@@ -9,10 +9,9 @@ use crate::problem::ApiError;
 use crate::rate_limit::Endpoint;
 use crate::reads::Bound;
 use crate::responses::*;
-use crate::routes::invitee::{LookupAccount, LookupWorkgroup};
+use crate::routes::invitee::{AcceptResponse, LookupAccount, LookupWorkgroup};
 use crate::secrets::token_hash;
 use crate::state::AppState;
-use crate::views::UserView;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use domain::enums::JoinApproval;
@@ -258,21 +257,6 @@ pub struct JoinConfirmBody {
     pub password: String,
 }
 
-/// The new member and a token acting as them.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct JoinedResponse {
-    pub access_token: String,
-    #[schema(example = "Bearer")]
-    pub token_type: &'static str,
-    pub expires_in: u32,
-    /// The session's refresh token (`POST /v1/auth/refresh`).
-    #[schema(example = "exr_kq3V9m0b7yR2Xw8QpZs4Lh1TnA6cJfGdEeUuIiOo5Kk")]
-    pub refresh_token: String,
-    #[schema(example = 2_592_000)]
-    pub refresh_expires_in: i64,
-    pub user: UserView,
-}
-
 /// The request waits for approval.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AwaitingApproval {
@@ -297,7 +281,7 @@ pub struct AwaitingApproval {
     security(()),
     request_body(content = JoinConfirmBody, example = json!({"code": "q3Jm0dJ8b1K2xY7vZk4pT9wQeR5sU6aH0cL2nB8fG1i", "login": "ann@client.example", "confirmation_code": "048213", "password": "correct horse battery"})),
     responses(
-        (status = 201, description = "Joined", body = JoinedResponse),
+        (status = 201, description = "Joined: the new member and a token acting as them", body = AcceptResponse),
         (status = 202, description = "Waiting for approval", body = AwaitingApproval),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
@@ -373,12 +357,5 @@ pub async fn confirm_join(
         now,
     )
     .await?;
-    Ok(HttpResponse::Created().json(JoinedResponse {
-        access_token: tokens.access_token,
-        token_type: tokens.token_type,
-        expires_in: tokens.expires_in,
-        refresh_token: tokens.refresh_token,
-        refresh_expires_in: tokens.refresh_expires_in,
-        user: UserView::from(&user),
-    }))
+    Ok(HttpResponse::Created().json(AcceptResponse::new(tokens, &user)))
 }
