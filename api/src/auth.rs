@@ -227,7 +227,11 @@ async fn access_token(
     let actor = match session.acting {
         None => Actor::Identity(identity),
         Some((account_id, user_id)) => Actor::User(authorize_user(
-            identity, claims.iat, account_id, user_id, standing,
+            identity,
+            claims.iat,
+            account_id,
+            user_id,
+            standing.map(|s| s.as_of(now)),
         )?),
     };
     Ok((actor, sid))

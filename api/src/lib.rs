@@ -32,6 +32,7 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod tokens;
+pub mod upkeep;
 pub mod views;
 
 pub use config::Config;

@@ -85,6 +85,28 @@ pub struct UserStanding {
     pub is_admin: bool,
     /// When the user was last dismissed, if ever (it stays set after reinstatement).
     pub dismissed_at: Option<DateTime<Utc>>,
+    /// When an external user's access ends, if it does (issue #30).
+    pub access_expires_at: Option<DateTime<Utc>>,
+}
+
+impl UserStanding {
+    /// The standing as of `now`: a user whose access has ended is dismissed at its end, whether
+    /// or not the sweep has recorded it (`access_end::has_ended`).
+    pub fn as_of(self, now: DateTime<Utc>) -> Self {
+        match self.access_expires_at {
+            Some(end)
+                if self.status == UserStatus::Active
+                    && crate::access_end::has_ended(Some(end), now) =>
+            {
+                Self {
+                    status: UserStatus::Dismissed,
+                    dismissed_at: Some(end),
+                    ..self
+                }
+            }
+            _ => self,
+        }
+    }
 }
 
 /// Rule 8: a token acts only while its user is active, so dismissal blocks access at once;
@@ -197,6 +219,7 @@ mod tests {
             user_type,
             is_admin,
             dismissed_at: None,
+            access_expires_at: None,
         }
     }
 

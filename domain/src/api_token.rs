@@ -149,7 +149,7 @@ pub fn authorize_token(token: StoredToken, now: DateTime<Utc>) -> Result<Account
         token.created_at.timestamp(),
         token.account_id,
         token.user_id,
-        token.creator,
+        token.creator.map(|creator| creator.as_of(now)),
     )
     .map_err(|_| {
         DomainError::TokenNoLongerValid("the API token's creator is no longer an active user")
@@ -218,6 +218,7 @@ mod tests {
             user_type: UserType::Intranet,
             is_admin,
             dismissed_at: None,
+            access_expires_at: None,
         }
     }
 

@@ -89,6 +89,9 @@ pub enum AuditAction {
     MembershipInvitationWithdrawn,
     #[strum(serialize = "membership.role_changed")]
     MembershipRoleChanged,
+    /// A membership's `expires_at` came (issue #30): the member left the workgroup.
+    #[strum(serialize = "membership.expired")]
+    MembershipExpired,
     #[strum(serialize = "user.transferred_to_intranet")]
     UserTransferredToIntranet,
     #[strum(serialize = "user.admin_granted")]
@@ -99,6 +102,12 @@ pub enum AuditAction {
     UserDismissed,
     #[strum(serialize = "user.reinstated")]
     UserReinstated,
+    /// An external user's `access_expires_at` came: dismissed by the system (issue #30).
+    #[strum(serialize = "user.access_expired")]
+    UserAccessExpired,
+    /// An administrator set, moved or cleared the end of an external user's access.
+    #[strum(serialize = "user.access_changed")]
+    UserAccessChanged,
     #[strum(serialize = "user.login_changed")]
     UserLoginChanged,
     #[strum(serialize = "webhook.created")]
@@ -137,7 +146,7 @@ mod tests {
 
     /// The names the audit trail has stored and the API has shown; changing one would split
     /// the history of an action in two.
-    const STORED: [&str; 42] = [
+    const STORED: [&str; 45] = [
         "account.created",
         "account.updated",
         "account.plan_changed",
@@ -167,11 +176,14 @@ mod tests {
         "membership.left",
         "membership.invitation_withdrawn",
         "membership.role_changed",
+        "membership.expired",
         "user.transferred_to_intranet",
         "user.admin_granted",
         "user.admin_revoked",
         "user.dismissed",
         "user.reinstated",
+        "user.access_expired",
+        "user.access_changed",
         "user.login_changed",
         "webhook.created",
         "webhook.updated",

@@ -18,7 +18,7 @@ pub struct Subject {
 }
 
 /// The seat an active user of this type holds.
-fn one_seat(user_type: UserType, delta: i32) -> SeatChange {
+pub fn seat_of(user_type: UserType, delta: i32) -> SeatChange {
     match user_type {
         UserType::Intranet => SeatChange {
             active_intranet: delta,
@@ -49,7 +49,7 @@ pub fn decide_dismiss(
     if subject.is_admin && active_admins <= 1 {
         return Err(DomainError::LastAdmin);
     }
-    Ok(one_seat(subject.user_type, -1))
+    Ok(seat_of(subject.user_type, -1))
 }
 
 /// Reinstating ("hire" in Bitrix24): administrators only, a dismissed user, and a free seat.
@@ -64,7 +64,7 @@ pub fn decide_reinstate(
         return Err(DomainError::NotDismissed);
     }
     seats.reserve(1)?;
-    Ok(one_seat(subject.user_type, 1))
+    Ok(seat_of(subject.user_type, 1))
 }
 
 #[cfg(test)]

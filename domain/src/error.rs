@@ -52,6 +52,13 @@ pub struct FieldError {
     pub index: Option<usize>,
 }
 
+impl From<FieldError> for DomainError {
+    /// One invalid field.
+    fn from(error: FieldError) -> Self {
+        Self::Invalid(vec![error])
+    }
+}
+
 impl FieldError {
     pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
         Self {

@@ -101,7 +101,7 @@ pub async fn login(
     let acting = match body.account_id.map(AccountId) {
         Some(account_id) => {
             let user = crate::reads::read(&state, Bound::Page, move |db| {
-                persistence::identities::user_of_identity(db, account_id, identity)
+                persistence::identities::user_of_identity(db, account_id, identity, now)
             })
             .await?;
             // Not a user there: the same answer as a wrong password, so accounts are not probed.
@@ -111,7 +111,7 @@ pub async fn login(
         }
         None => {
             let profile = crate::reads::read(&state, Bound::Page, move |db| {
-                persistence::identities::profile(db, identity)
+                persistence::identities::profile(db, identity, now)
             })
             .await?;
             let users: Vec<_> = profile

@@ -37,8 +37,9 @@ pub async fn get_profile(
     Caller(actor): Caller,
 ) -> Result<web::Json<ProfileView>, ApiError> {
     let identity = actor.identity_id();
+    let now = state.clock.now();
     let profile = crate::reads::read(&state, Bound::Page, move |db| {
-        persistence::identities::profile(db, identity)
+        persistence::identities::profile(db, identity, now)
     })
     .await?;
     Ok(web::Json(ProfileView::from(&profile)))
@@ -83,7 +84,7 @@ pub async fn patch_profile(
             if let Some(locale) = body.locale {
                 persistence::identities::set_profile_locale(db, identity, locale, now)?;
             }
-            persistence::identities::profile(db, identity)
+            persistence::identities::profile(db, identity, now)
         })
         .await?;
     Ok(web::Json(ProfileView::from(&profile)))
@@ -265,7 +266,7 @@ pub async fn confirm_login_change(
     let profile = state
         .write(move |db| {
             persistence::login_changes::confirm(db, identity, &code_hash, &client, asked, now)?;
-            persistence::identities::profile(db, identity)
+            persistence::identities::profile(db, identity, now)
         })
         .await?;
     Ok(web::Json(ProfileView::from(&profile)))

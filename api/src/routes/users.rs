@@ -41,12 +41,12 @@ pub async fn me(
     state: web::Data<AppState>,
     Caller(actor): Caller,
 ) -> Result<web::Json<MeView>, ApiError> {
+    let now = state.clock.now();
     let me = crate::reads::read(&state, Bound::Page, move |db| match actor {
         Actor::User(user) => persistence::users::get_user(db, &user, user.user_id)
             .map(|u| MeView::User(UserView::shown(&u, user.disclosure()))),
-        Actor::Identity(id) => {
-            persistence::identities::profile(db, id).map(|p| MeView::Profile(ProfileView::from(&p)))
-        }
+        Actor::Identity(id) => persistence::identities::profile(db, id, now)
+            .map(|p| MeView::Profile(ProfileView::from(&p))),
     })
     .await?;
     Ok(web::Json(me))

@@ -29,16 +29,19 @@ pub enum EventType {
     MembershipDeclined,
     MembershipRemoved,
     MembershipRoleChanged,
+    MembershipExpired,
     UserTransferred,
     UserDismissed,
     UserReinstated,
+    UserAccessExpired,
+    UserAccessChanged,
     WorkgroupCreated,
     WorkgroupUpdated,
     /// Sent by `POST /v1/webhooks/{id}/ping` only; never subscribed to.
     Ping,
 }
 
-const NAMES: [&str; 27] = [
+const NAMES: [&str; 30] = [
     "invitation.created",
     "invitation.resent",
     "invitation.revoked",
@@ -60,16 +63,19 @@ const NAMES: [&str; 27] = [
     "membership.declined",
     "membership.removed",
     "membership.role_changed",
+    "membership.expired",
     "user.transferred",
     "user.dismissed",
     "user.reinstated",
+    "user.access_expired",
+    "user.access_changed",
     "workgroup.created",
     "workgroup.updated",
     "ping",
 ];
 
 impl EventType {
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 30] = [
         Self::InvitationCreated,
         Self::InvitationResent,
         Self::InvitationRevoked,
@@ -91,9 +97,12 @@ impl EventType {
         Self::MembershipDeclined,
         Self::MembershipRemoved,
         Self::MembershipRoleChanged,
+        Self::MembershipExpired,
         Self::UserTransferred,
         Self::UserDismissed,
         Self::UserReinstated,
+        Self::UserAccessExpired,
+        Self::UserAccessChanged,
         Self::WorkgroupCreated,
         Self::WorkgroupUpdated,
         Self::Ping,
@@ -136,12 +145,17 @@ impl EventType {
             | Self::JoinLinkJoined => Scope::InvitationsRead,
             // A link carries no person's data: its workgroup, limits and domains.
             Self::JoinLinkCreated | Self::JoinLinkRevoked => Scope::WorkgroupsRead,
-            Self::UserTransferred | Self::UserDismissed | Self::UserReinstated => Scope::UsersRead,
+            Self::UserTransferred
+            | Self::UserDismissed
+            | Self::UserReinstated
+            | Self::UserAccessExpired
+            | Self::UserAccessChanged => Scope::UsersRead,
             Self::MembershipInvited
             | Self::MembershipJoined
             | Self::MembershipDeclined
             | Self::MembershipRemoved
             | Self::MembershipRoleChanged
+            | Self::MembershipExpired
             | Self::WorkgroupCreated
             | Self::WorkgroupUpdated => Scope::WorkgroupsRead,
             Self::Ping => return None,
@@ -178,6 +192,9 @@ impl EventType {
                 Self::MembershipRemoved
             }
             A::MembershipRoleChanged => Self::MembershipRoleChanged,
+            A::MembershipExpired => Self::MembershipExpired,
+            A::UserAccessExpired => Self::UserAccessExpired,
+            A::UserAccessChanged => Self::UserAccessChanged,
             A::UserTransferredToIntranet => Self::UserTransferred,
             A::UserDismissed => Self::UserDismissed,
             A::UserReinstated => Self::UserReinstated,

@@ -227,6 +227,7 @@ mod tests {
             user_type: UserType::Intranet,
             is_admin,
             dismissed_at: None,
+            access_expires_at: None,
         }
     }
 

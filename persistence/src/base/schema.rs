@@ -15,6 +15,7 @@ diesel::table! {
         updated_at -> Timestamp,
         active_webhooks -> Integer,
         locale -> Text,
+        default_external_access_days -> Nullable<Integer>,
     }
 }
 
@@ -69,6 +70,10 @@ diesel::table! {
         updated_at -> Timestamp,
         email -> Nullable<Text>,
         phone -> Nullable<Text>,
+        access_expires_at -> Nullable<Timestamp>,
+        dismissal -> Nullable<Text>,
+        reminded_7d_for -> Nullable<Timestamp>,
+        reminded_1d_for -> Nullable<Timestamp>,
     }
 }
 
@@ -84,6 +89,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        max_external_access_days -> Nullable<Integer>,
     }
 }
 
@@ -97,6 +103,7 @@ diesel::table! {
         invited_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -130,6 +137,7 @@ diesel::table! {
         delivery_next_at -> Nullable<Timestamp>,
         locale -> Nullable<Text>,
         approval -> Nullable<Text>,
+        access_expires_at -> Nullable<Timestamp>,
     }
 }
 

@@ -7,11 +7,12 @@
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::to_count;
+use crate::shared::access_ends;
 use crate::shared::audit::{self, AuditEvent};
 use crate::tables::account_seats::{self, Reservation};
 use crate::tables::accounts::{account_by_id, AccountRecord};
-use crate::tables::invitations;
 use crate::tables::sending_counters::{self, Counted};
+use crate::tables::{invitations, memberships, users};
 use chrono::{DateTime, Utc};
 use domain::audit::AuditAction;
 use domain::ids::AccountId;
@@ -28,6 +29,8 @@ pub(crate) fn sweep_account(
     now: DateTime<Utc>,
 ) -> Result<u32, StoreError> {
     let at = now.naive_utc();
+    // Ended access and memberships (issue #30) are recorded alike.
+    access_ends::sweep_ended(conn, account, now)?;
     let overdue = invitations::overdue_in(conn, account, at)?;
     if overdue.is_empty() {
         return Ok(0);
@@ -106,25 +109,36 @@ pub(crate) fn reserve_and_count(
     )?))
 }
 
-/// The account with its seat counters as of `now`: pending invitations past their expiry hold
-/// no seat, whether or not the sweep has marked them yet.
+/// The account with its seat counters as of `now`: pending invitations past their expiry
+/// and users whose access has ended hold no seat, whether or not the sweep has recorded them
+/// yet.
 pub(crate) fn account_now(
     conn: &mut DbConnection,
     account: AccountId,
     now: DateTime<Utc>,
 ) -> Result<AccountRecord, StoreError> {
     let mut record = account_by_id(conn, account)?;
-    let overdue = invitations::count_overdue_in(conn, account, now.naive_utc())?;
+    let at = now.naive_utc();
+    let overdue = invitations::count_overdue_in(conn, account, at)?;
     record.pending_invitations = record.pending_invitations.saturating_sub(to_count(overdue));
+    let (intranet, extranet) = users::count_ended_access_in(conn, account, at)?;
+    record.active_intranet = record.active_intranet.saturating_sub(to_count(intranet));
+    record.active_extranet = record.active_extranet.saturating_sub(to_count(extranet));
     Ok(record)
 }
 
-/// The accounts that hold pending invitations past their expiry.
+/// The accounts that hold pending invitations past their expiry, or users or memberships
+/// whose end has come, not yet recorded.
 pub(crate) fn accounts_with_overdue(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
 ) -> Result<Vec<AccountId>, StoreError> {
-    let ids = invitations::accounts_with_overdue(conn, now.naive_utc())?;
+    let at = now.naive_utc();
+    let mut ids = invitations::accounts_with_overdue(conn, at)?;
+    ids.extend(users::accounts_with_ended_access(conn, at)?);
+    ids.extend(memberships::accounts_with_ended(conn, at)?);
+    ids.sort();
+    ids.dedup();
     ids.iter()
         .map(|id| crate::base::keys::parse_id(id))
         .collect()

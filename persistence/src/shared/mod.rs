@@ -3,6 +3,7 @@
 //! becomes, asking an existing user into a workgroup, a new workgroup with its owner, and switching a
 //! webhook off.
 
+pub(crate) mod access_ends;
 pub mod audit;
 pub(crate) mod event_resources;
 pub mod events;

@@ -4,14 +4,14 @@
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_word, to_count, utc, Key, Literal};
-use crate::base::schema::{account_seats, accounts, identities, invitations, users};
+use crate::base::schema::{account_seats, accounts, identities, invitations, memberships, users};
 use crate::tables::account_seats::{bump as bump_version, insert as insert_seats, SeatsRow};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
 use domain::account::{AccountSettings, ExternalDomains};
-use domain::enums::InvitationStatus;
 use domain::enums::WhoCanInvite;
+use domain::enums::{InvitationStatus, UserStatus};
 use domain::ids::{AccountId, UserId};
 use domain::locale::Locale;
 use domain::plan::{Plan, Plans};
@@ -150,6 +150,19 @@ pub(crate) fn account_unless_overdue(
         .filter(invitations::status.eq(Literal::word(InvitationStatus::Pending.as_str())))
         .select(diesel::dsl::min(invitations::expires_at))
         .single_value();
+    // The earliest end of an active user's access (`users_access_end`) and of a membership
+    // (`memberships_end`): once one has come, the sweep has something to record first.
+    let earliest_access_end = users::table
+        .filter(users::account_id.eq(accounts::id))
+        .filter(users::status.eq(Literal::word(UserStatus::Active.as_str())))
+        .filter(users::access_expires_at.is_not_null())
+        .select(diesel::dsl::min(users::access_expires_at))
+        .single_value();
+    let earliest_membership_end = memberships::table
+        .filter(memberships::account_id.eq(accounts::id))
+        .filter(memberships::expires_at.is_not_null())
+        .select(diesel::dsl::min(memberships::expires_at))
+        .single_value();
     let person = || {
         users::table
             .inner_join(identities::table)
@@ -158,26 +171,32 @@ pub(crate) fn account_unless_overdue(
     };
     let first_name = person().select(identities::first_name).single_value();
     let last_name = person().select(identities::last_name).single_value();
-    let (row, seats, earliest, first, last) = accounts::table
+    let (row, seats, ends, first, last) = accounts::table
         .inner_join(account_seats::table)
         .filter(accounts::id.eq(id.key()))
         .select((
             AccountRow::as_select(),
             SeatsRow::as_select(),
-            earliest,
+            (earliest, earliest_access_end, earliest_membership_end),
             first_name,
             last_name,
         ))
         .first::<(
             AccountRow,
             SeatsRow,
-            Option<NaiveDateTime>,
+            (
+                Option<NaiveDateTime>,
+                Option<NaiveDateTime>,
+                Option<NaiveDateTime>,
+            ),
             Option<String>,
             Option<String>,
         )>(conn)
         .optional()?
         .ok_or(DomainError::NotFound("account"))?;
-    if earliest.is_some_and(|e| e <= now.naive_utc()) {
+    let (earliest, access_end, membership_end) = ends;
+    let due = |end: Option<NaiveDateTime>| end.is_some_and(|e| e <= now.naive_utc());
+    if due(earliest) || due(access_end) || due(membership_end) {
         return Ok(None);
     }
     let (Some(first), Some(last)) = (first, last) else {

@@ -259,3 +259,65 @@ pub(crate) fn page_of(
         .map(MemberRecord::try_from)
         .collect()
 }
+
+/// A membership whose end has come, not yet removed.
+pub(crate) struct EndedMembership {
+    pub(crate) workgroup_id: WorkgroupId,
+    pub(crate) user_id: UserId,
+    pub(crate) role: Role,
+    pub(crate) ended_at: DateTime<Utc>,
+}
+
+/// The account's memberships (active or invited) that ended at or before `at`
+/// (`memberships_end`).
+pub(crate) fn ended_in(
+    conn: &mut DbConnection,
+    account: AccountId,
+    at: NaiveDateTime,
+) -> Result<Vec<EndedMembership>, StoreError> {
+    let rows: Vec<(String, String, String, Option<NaiveDateTime>)> = memberships::table
+        .filter(memberships::account_id.eq(account.key()))
+        .filter(memberships::expires_at.le(at))
+        .select((
+            memberships::workgroup_id,
+            memberships::user_id,
+            memberships::role,
+            memberships::expires_at,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(group, user, role, end)| {
+            Ok(EndedMembership {
+                workgroup_id: parse_id(&group)?,
+                user_id: parse_id(&user)?,
+                role: parse_word(&role, Role::parse)?,
+                ended_at: utc(end.unwrap_or(at)),
+            })
+        })
+        .collect()
+}
+
+/// The accounts (ids as stored) with a membership that ended at or before `at`.
+pub(crate) fn accounts_with_ended(
+    conn: &mut DbConnection,
+    at: NaiveDateTime,
+) -> Result<Vec<String>, StoreError> {
+    Ok(memberships::table
+        .filter(memberships::expires_at.le(at))
+        .select(memberships::account_id)
+        .distinct()
+        .load(conn)?)
+}
+
+/// Writes the end of a membership (`None`: no end).
+pub(crate) fn set_end(
+    conn: &mut DbConnection,
+    group: WorkgroupId,
+    user: UserId,
+    end: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    diesel::update(memberships::table.find((group.key(), user.key())))
+        .set(memberships::expires_at.eq(end.map(|e| e.naive_utc())))
+        .execute(conn)?;
+    Ok(())
+}

@@ -9,6 +9,7 @@ use crate::tables::identities::{
 };
 use crate::tables::users;
 use chrono::{DateTime, Utc};
+use domain::access_end::status_at;
 use domain::enums::{UserStatus, UserType};
 use domain::ids::{AccountId, IdentityId, UserId};
 use domain::locale::Locale;
@@ -47,21 +48,30 @@ pub fn credentials_by_login(
     db.read(|conn| credentials_of(conn, login))
 }
 
-/// The user a profile is in an account, and whether it is active.
+/// The user a profile is in an account, and whether it is active at `now` (an ended access is
+/// not: `domain::access_end::status_at`).
 pub fn user_of_identity(
     db: &Database,
     account_id: AccountId,
     identity_id: IdentityId,
+    now: DateTime<Utc>,
 ) -> Result<Option<(UserId, UserStatus)>, StoreError> {
     db.read(|conn| {
         users::of_identity_in(conn, account_id, identity_id)?
-            .map(|(id, status)| Ok((parse_id(&id)?, parse_word(&status, UserStatus::parse)?)))
+            .map(|(id, status, end)| {
+                let status = parse_word(&status, UserStatus::parse)?;
+                Ok((parse_id(&id)?, status_at(status, end.map(utc), now)))
+            })
             .transpose()
     })
 }
 
-/// A profile with the accounts it belongs to.
-pub fn profile(db: &Database, identity_id: IdentityId) -> Result<ProfileRecord, StoreError> {
+/// A profile with the accounts it belongs to, each user's status as of `now`.
+pub fn profile(
+    db: &Database,
+    identity_id: IdentityId,
+    now: DateTime<Utc>,
+) -> Result<ProfileRecord, StoreError> {
     db.read_snapshot(|conn| {
         let row = profile_of(conn, identity_id)?.ok_or(DomainError::NotFound("profile"))?;
         let memberships = users::with_accounts_of(conn, identity_id)?
@@ -72,7 +82,11 @@ pub fn profile(db: &Database, identity_id: IdentityId) -> Result<ProfileRecord, 
                     account_name: r.account_name,
                     user_id: parse_id(&r.user_id)?,
                     user_type: parse_word(&r.user_type, UserType::parse)?,
-                    status: parse_word(&r.status, UserStatus::parse)?,
+                    status: status_at(
+                        parse_word(&r.status, UserStatus::parse)?,
+                        r.access_expires_at.map(utc),
+                        now,
+                    ),
                 })
             })
             .collect::<Result<_, StoreError>>()?;

@@ -99,7 +99,7 @@ pub fn refresh(
                 session.created_at.timestamp(),
                 account,
                 user,
-                standing,
+                standing.map(|s| s.as_of(now)),
             )?;
         }
         if !refresh_tokens::exchange(conn, &presented, now)? {

@@ -56,7 +56,7 @@ pub fn dismiss(
 ) -> Result<UserRecord, StoreError> {
     may_administer_account(actor)?;
     let actor = *actor;
-    tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
+    tx::in_account(db, actor.account_id, Sweep::First, now, move |conn| {
         let user = user_by_id(conn, actor.account_id, id)?;
         let admins = active_admins(conn, actor.account_id)?;
         let seats = decide_dismiss(&actor, user.as_ref().map(subject_of), admins)?;
@@ -107,7 +107,7 @@ pub fn transfer_to_intranet(
 ) -> Result<UserRecord, StoreError> {
     may_administer_account(actor)?;
     let actor = *actor;
-    tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
+    tx::in_account(db, actor.account_id, Sweep::First, now, move |conn| {
         let user = user_by_id(conn, actor.account_id, id)?;
         let seats = decide_transfer_to_intranet(&actor, user.as_ref().map(subject_of))?;
         let user = user.ok_or(DomainError::NotFound("user"))?;

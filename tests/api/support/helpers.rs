@@ -81,6 +81,8 @@ pub struct TestApp {
     pub smtp: Option<SmtpServer>,
     /// The server's clock: `clock.advance(…)` lets time pass for it.
     pub clock: Clock,
+    /// The server's upkeep, run once on demand: what the minute's tick would have done.
+    pub upkeep: api::upkeep::Upkeep,
     _db: TestDatabase,
 }
 
@@ -149,6 +151,7 @@ impl TestApp {
             .await
             .expect("server starts");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let upkeep = app.upkeep();
         tokio::spawn(app.run());
         Self {
             address,
@@ -158,8 +161,15 @@ impl TestApp {
             mail: mail_sink,
             smtp,
             clock,
+            upkeep,
             _db: db,
         }
+    }
+
+    /// Runs the server's upkeep once, now (the expiry sweep, ended access, reminders, reviews
+    /// due), as the minute's tick would.
+    pub async fn run_upkeep(&self) {
+        self.upkeep.run_once().await.expect("the upkeep runs");
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -12,6 +12,7 @@ use crate::tables::identities::{logins_of, IdentityNames};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::access::{visible_users, AccountUser, UserStanding, UserVisibility};
+use domain::access_end::{has_ended, Dismissal};
 use domain::enums::{MembershipStatus, UserStatus, UserType};
 use domain::ids::{AccountId, IdentityId, UserId};
 use domain::locale::Locale;
@@ -20,7 +21,9 @@ use domain::login_change::ProfileLogins;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+mod access_ends;
 mod login_states;
+pub(crate) use access_ends::*;
 pub(crate) use login_states::{login_states, Pending};
 use uuid::Uuid;
 
@@ -38,6 +41,26 @@ pub struct UserRecord {
     pub first_name: String,
     pub last_name: String,
     pub created_at: DateTime<Utc>,
+    /// When an external user's access ends, if it does (issue #30).
+    pub access_expires_at: Option<DateTime<Utc>>,
+    /// Why the system dismissed the user, when it did.
+    pub dismissal: Option<Dismissal>,
+}
+
+impl UserRecord {
+    /// The user as of `now`: one whose access has ended is dismissed, by the system, whether or
+    /// not the sweep has recorded it yet.
+    pub fn as_of(self, now: DateTime<Utc>) -> Self {
+        if self.status == UserStatus::Active && has_ended(self.access_expires_at, now) {
+            Self {
+                status: UserStatus::Dismissed,
+                dismissal: Some(Dismissal::AccessExpired),
+                ..self
+            }
+        } else {
+            self
+        }
+    }
 }
 
 /// A [`UserRecord`] as stored: `users` joined with `identities`.
@@ -53,6 +76,8 @@ pub(crate) struct UserRow {
     created_at: NaiveDateTime,
     email: Option<String>,
     phone: Option<String>,
+    access_expires_at: Option<NaiveDateTime>,
+    dismissal: Option<String>,
     #[diesel(embed)]
     identity: IdentityNames,
 }
@@ -73,6 +98,11 @@ impl TryFrom<UserRow> for UserRecord {
             first_name: r.identity.first_name,
             last_name: r.identity.last_name,
             created_at: utc(r.created_at),
+            access_expires_at: r.access_expires_at.map(utc),
+            dismissal: r
+                .dismissal
+                .map(|w| parse_word(&w, |s| s.parse::<Dismissal>().ok()))
+                .transpose()?,
         })
     }
 }
@@ -164,6 +194,7 @@ pub(crate) struct StandingRow {
     user_type: String,
     is_admin: bool,
     dismissed_at: Option<NaiveDateTime>,
+    access_expires_at: Option<NaiveDateTime>,
 }
 
 impl StandingRow {
@@ -174,6 +205,7 @@ impl StandingRow {
             user_type: parse_word(&self.user_type, UserType::parse)?,
             is_admin: self.is_admin,
             dismissed_at: self.dismissed_at.map(utc),
+            access_expires_at: self.access_expires_at.map(utc),
         })
     }
 }
@@ -288,16 +320,16 @@ pub(crate) fn standing_of(
         .transpose()
 }
 
-/// The user a profile is in an account, and its status, as stored.
+/// The user a profile is in an account, its status as stored and the end of its access.
 pub(crate) fn of_identity_in(
     conn: &mut DbConnection,
     account_id: AccountId,
     identity_id: IdentityId,
-) -> Result<Option<(String, String)>, StoreError> {
+) -> Result<Option<(String, String, Option<NaiveDateTime>)>, StoreError> {
     Ok(users::table
         .filter(users::account_id.eq(account_id.key()))
         .filter(users::identity_id.eq(identity_id.key()))
-        .select((users::id, users::status))
+        .select((users::id, users::status, users::access_expires_at))
         .first(conn)
         .optional()?)
 }
@@ -324,6 +356,7 @@ pub(crate) struct UserInAccount {
     pub user_id: String,
     pub user_type: String,
     pub status: String,
+    pub access_expires_at: Option<NaiveDateTime>,
 }
 
 /// The users a profile is, oldest first, with their accounts' names (joins `accounts`).
@@ -341,6 +374,7 @@ pub(crate) fn with_accounts_of(
             users::id,
             users::user_type,
             users::status,
+            users::access_expires_at,
         ))
         .load(conn)?)
 }
@@ -449,7 +483,12 @@ pub(crate) fn set_status(
 ) -> Result<(), StoreError> {
     let at = now.naive_utc();
     let row = users::table.find(user.key());
-    let changed = (users::status.eq(status.as_str()), users::updated_at.eq(at));
+    // An administrator's dismissal, and a reinstatement, have no system cause.
+    let changed = (
+        users::status.eq(status.as_str()),
+        users::updated_at.eq(at),
+        users::dismissal.eq(None::<String>),
+    );
     match status {
         UserStatus::Dismissed => diesel::update(row)
             .set((changed, users::dismissed_at.eq(at)))

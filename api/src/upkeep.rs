@@ -1,0 +1,57 @@
+//! The upkeep the server does every minute, from its clock: the rate buckets, expired
+//! invitations and ended access (issue #30) recorded, idempotency keys and dead codes
+//! forgotten, old counters dropped.
+
+use crate::state::AppState;
+use actix_web::web;
+
+/// Runs the upkeep once (what each minute's tick does); what failed, if anything did (logged).
+pub async fn run_once(state: &web::Data<AppState>) -> Result<(), String> {
+    let db = state.db.clone();
+    let now = state.clock.now();
+    let buckets = state.limits.buckets();
+    let swept = crate::blocking::run(move || {
+        buckets.sweep(now)?;
+        let expired = persistence::lifecycle::sweep_expired(&db, now)?;
+        let forgotten = persistence::idempotency::forget_old(&db, now)?;
+        // Codes past use: waiting sign-ups and password resets.
+        let sign_ups = persistence::sign_ups::forget_dead(&db, now)?
+            + persistence::passwords::forget_dead(&db, now)?
+            + persistence::join_links::public::forget_dead(&db, now)?;
+        let counters = persistence::quotas::forget_old(&db, now)?
+            + persistence::code_attempts::forget_old(&db, now)?;
+        Ok::<_, persistence::StoreError>((expired, forgotten, sign_ups, counters))
+    })
+    .await;
+    match swept {
+        Ok(Ok((expired, forgotten, sign_ups, counters))) => {
+            tracing::debug!(expired, forgotten, sign_ups, counters, "upkeep done");
+            Ok(())
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "upkeep failed");
+            Err(e.to_string())
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "upkeep failed");
+            Err(e.to_string())
+        }
+    }
+}
+
+/// A handle on a running server's upkeep ([`crate::startup::Application::upkeep`]).
+#[derive(Clone)]
+pub struct Upkeep {
+    state: web::Data<AppState>,
+}
+
+impl Upkeep {
+    pub(crate) fn new(state: web::Data<AppState>) -> Self {
+        Self { state }
+    }
+
+    /// Runs it once, now, by the server's clock.
+    pub async fn run_once(&self) -> Result<(), String> {
+        run_once(&self.state).await
+    }
+}

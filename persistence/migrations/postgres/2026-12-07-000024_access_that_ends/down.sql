@@ -1,0 +1,10 @@
+ALTER TABLE workgroups DROP COLUMN max_external_access_days;
+ALTER TABLE accounts DROP COLUMN default_external_access_days;
+ALTER TABLE invitations DROP COLUMN access_expires_at;
+DROP INDEX memberships_end;
+ALTER TABLE memberships DROP COLUMN expires_at;
+DROP INDEX users_access_end;
+ALTER TABLE users DROP COLUMN reminded_1d_for;
+ALTER TABLE users DROP COLUMN reminded_7d_for;
+ALTER TABLE users DROP COLUMN dismissal;
+ALTER TABLE users DROP COLUMN access_expires_at;
