@@ -89,6 +89,30 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     }
 }
 
+/// A JSON body that may be left out: `None` for a request without one (no `Content-Length`,
+/// or zero, and no chunked body); one that is sent is read as [`JsonBody`] reads it.
+#[derive(Debug)]
+pub struct OptionalJsonBody<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let headers = req.headers();
+        let chunked = headers.contains_key(actix_web::http::header::TRANSFER_ENCODING);
+        let length = headers
+            .get(actix_web::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<usize>().ok());
+        if !chunked && length.unwrap_or(0) == 0 {
+            return Box::pin(async { Ok(Self(None)) });
+        }
+        let body = JsonBody::<T>::from_request(req, payload);
+        Box::pin(async move { body.await.map(|JsonBody(t)| Self(Some(t))) })
+    }
+}
+
 /// Parses JSON; a syntax error is 400 `malformed_json`, a well-formed body of the wrong shape
 /// is 422 with the path of the field that is wrong.
 ///

@@ -106,6 +106,7 @@ pub const CODES: &[(u16, &[&str])] = &[
         410,
         &[
             "invitation_expired",
+            "access_period_over",
             "join_link_expired",
             "join_link_used_up",
         ],

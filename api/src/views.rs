@@ -2,6 +2,7 @@
 
 use crate::openapi::field::Field;
 use chrono::{DateTime, Utc};
+use domain::access_end::Dismissal;
 use domain::account::ExternalDomains;
 use domain::enums::{
     DeliveryState, InvitationStatus, InvitePolicy, MembershipStatus, Role, UserStatus, UserType,
@@ -92,6 +93,10 @@ pub struct AccountView {
     /// The language of the account's messages, unless an invitation or the person chose
     /// another.
     pub locale: Locale,
+    /// How many days a new external user's access runs when the inviter gives no end
+    /// (`null`: open-ended).
+    #[schema(minimum = 1, maximum = 3650)]
+    pub default_external_access_days: Option<u32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -107,6 +112,7 @@ impl AccountView {
             external_domains: ExternalDomainsBody::from_domain(&a.settings.external_domains),
             invitation_ttl_hours: a.settings.invitation_ttl_hours,
             locale: a.settings.locale,
+            default_external_access_days: a.settings.default_external_access_days,
             created_at: a.created_at,
             updated_at: a.updated_at,
         }
@@ -147,6 +153,13 @@ pub struct UserView {
     #[schema(example = "Lee")]
     pub last_name: String,
     pub created_at: DateTime<Utc>,
+    /// When an external user's access ends (`null`: it does not). From that instant the user
+    /// is dismissed — its tokens stop, its seat is free — and shown so (`dismissal`).
+    pub access_expires_at: Option<DateTime<Utc>>,
+    /// Why the system dismissed the user, when it did (`access_expired`: its end came;
+    /// `access_review`: a review removed it); absent for an administrator's dismissal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dismissal: Option<Dismissal>,
 }
 
 impl UserView {
@@ -162,6 +175,8 @@ impl UserView {
             first_name: u.first_name.clone(),
             last_name: u.last_name.clone(),
             created_at: u.created_at,
+            access_expires_at: u.access_expires_at,
+            dismissal: u.dismissal,
         }
     }
 }
@@ -318,6 +333,9 @@ pub struct WorkgroupView {
     pub allow_external: bool,
     /// Who may add people: `owner`, `moderators` or `members`.
     pub invite_policy: InvitePolicy,
+    /// The most days an external person's access may run in it (`null`: no maximum).
+    #[schema(minimum = 1, maximum = 3650)]
+    pub max_external_access_days: Option<u32>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -330,6 +348,7 @@ impl From<&WorkgroupRecord> for WorkgroupView {
             description: w.description.clone(),
             allow_external: w.allow_external,
             invite_policy: w.invite_policy,
+            max_external_access_days: w.max_external_access_days,
             created_at: w.created_at,
         }
     }
@@ -444,6 +463,8 @@ pub struct InvitationView {
     pub delivery: Option<InvitationDeliveryView>,
     /// The language of its messages, as the inviter chose it; `null`: the account's.
     pub locale: Option<Locale>,
+    /// When the access of the user it brings in ends (`null`: open-ended).
+    pub access_expires_at: Option<DateTime<Utc>>,
 }
 
 /// What became of an invitation's message: `queued` (waiting for its first attempt, or to be
@@ -491,6 +512,7 @@ impl InvitationView {
                 next_attempt_at: d.next_attempt_at,
             }),
             locale: i.locale,
+            access_expires_at: i.access_expires_at,
         }
     }
 }

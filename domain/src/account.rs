@@ -89,6 +89,9 @@ pub struct AccountSettings {
     pub invitation_ttl_hours: u32,
     /// The language of the account's messages, unless an invitation or a person says another.
     pub locale: Locale,
+    /// How many days a new external user's access runs when the inviter gives no end (issue
+    /// #30; `None`: open-ended).
+    pub default_external_access_days: Option<u32>,
 }
 
 impl AccountSettings {
@@ -104,6 +107,7 @@ impl Default for AccountSettings {
             external_domains: ExternalDomains::Any,
             invitation_ttl_hours: Self::DEFAULT_TTL_HOURS,
             locale: Locale::En,
+            default_external_access_days: None,
         }
     }
 }
@@ -116,6 +120,8 @@ pub struct AccountChange {
     pub external_domains: Option<ExternalDomains>,
     pub invitation_ttl_hours: Option<u32>,
     pub locale: Option<Locale>,
+    /// `Some(None)`: no default end.
+    pub default_external_access_days: Option<Option<u32>>,
 }
 
 /// The `allow` and `deny` lists of `external_domains` as the client sent them.
@@ -134,6 +140,7 @@ pub struct AccountChangeRequest<'a> {
     pub external_domains: Option<DomainLists<'a>>,
     pub invitation_ttl_hours: Option<i64>,
     pub locale: Option<Locale>,
+    pub default_external_access_days: Option<Option<i64>>,
 }
 
 impl AccountChange {
@@ -162,6 +169,16 @@ impl AccountChange {
             }
             ttl
         });
+        let default_days = match req.default_external_access_days {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(d)) => errors
+                .check(
+                    "default_external_access_days",
+                    crate::access_end::parse_days(d),
+                )
+                .map(Some),
+        };
         errors.finish()?;
         Ok(Self {
             name,
@@ -169,6 +186,7 @@ impl AccountChange {
             external_domains,
             invitation_ttl_hours,
             locale: req.locale,
+            default_external_access_days: default_days,
         })
     }
 
@@ -184,6 +202,9 @@ impl AccountChange {
                 .invitation_ttl_hours
                 .unwrap_or(settings.invitation_ttl_hours),
             locale: self.locale.unwrap_or(settings.locale),
+            default_external_access_days: self
+                .default_external_access_days
+                .unwrap_or(settings.default_external_access_days),
         }
     }
 }

@@ -147,6 +147,9 @@ pub enum DomainError {
     InvitationNotPending(crate::enums::InvitationStatus),
     #[error("the invitation has expired; ask the person who invited you to send it again")]
     InvitationExpired,
+    /// Issue #30: the access the invitation gives ended before it was accepted.
+    #[error("the access this invitation gives ended before it was accepted; ask the person who invited you for a new invitation")]
+    AccessPeriodOver,
     #[error("the invitation is {} and does not await approval: only an invitation held for an administrator's approval (`awaiting_approval`, or expired while it was) is approved or rejected", .0.as_str())]
     InvitationNotAwaitingApproval(crate::enums::InvitationStatus),
     #[error("the invitation awaits an administrator's approval and has not been sent: it can be resent once approved (POST /v1/invitations/{{id}}/approve), or revoked")]
@@ -268,6 +271,7 @@ impl DomainError {
             Self::BatchRefused { .. } => "batch_refused",
             Self::InvitationNotPending(_) => "invitation_not_pending",
             Self::InvitationExpired => "invitation_expired",
+            Self::AccessPeriodOver => "access_period_over",
             Self::InvitationNotAwaitingApproval(_) => "invitation_not_awaiting_approval",
             Self::InvitationAwaitingApproval => "invitation_awaiting_approval",
             Self::DomainNotAllowed { .. } => "domain_not_allowed",
@@ -372,9 +376,10 @@ impl DomainError {
             | Self::SendingQuotaExceeded { .. }
             | Self::TooManyLoginChanges { .. }
             | Self::TooManyCodeAttempts { .. } => ErrorKind::RateLimited,
-            Self::InvitationExpired | Self::JoinLinkExpired | Self::JoinLinkUsedUp => {
-                ErrorKind::Gone
-            }
+            Self::InvitationExpired
+            | Self::AccessPeriodOver
+            | Self::JoinLinkExpired
+            | Self::JoinLinkUsedUp => ErrorKind::Gone,
         }
     }
 

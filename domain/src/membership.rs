@@ -246,6 +246,7 @@ mod tests {
         id: crate::ids::WorkgroupId(uuid::Uuid::nil()),
         allow_external: true,
         invite_policy: InvitePolicy::Members,
+        max_external_access_days: None,
         standing: Standing { role: None },
     };
 
@@ -280,6 +281,7 @@ mod tests {
         );
         let moderators_only = WorkgroupFacts {
             invite_policy: InvitePolicy::Moderators,
+            max_external_access_days: None,
             ..EXTRANET
         };
         assert_eq!(
@@ -378,6 +380,7 @@ mod tests {
         };
         let owner_only = WorkgroupFacts {
             invite_policy: InvitePolicy::Owner,
+            max_external_access_days: None,
             ..EXTRANET
         };
         assert_eq!(

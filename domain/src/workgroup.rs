@@ -70,6 +70,8 @@ pub struct NewWorkgroup {
     pub description: Option<String>,
     pub allow_external: bool,
     pub invite_policy: InvitePolicy,
+    /// The most days an external person's access may run in it (issue #30).
+    pub max_external_access_days: Option<u32>,
 }
 
 /// The fields of a new workgroup as the client sent them.
@@ -80,6 +82,7 @@ pub struct NewWorkgroupRequest<'a> {
     pub description: Option<&'a str>,
     pub allow_external: Option<bool>,
     pub invite_policy: Option<InvitePolicy>,
+    pub max_external_access_days: Option<i64>,
 }
 
 impl NewWorkgroup {
@@ -93,6 +96,9 @@ impl NewWorkgroup {
             .description
             .and_then(|d| errors.check("description", parse_description(d)))
             .flatten();
+        let max_days = req.max_external_access_days.and_then(|d| {
+            errors.check("max_external_access_days", crate::access_end::parse_days(d))
+        });
         errors.finish()?;
         let name = name.ok_or(DomainError::Unreachable("a name that parsed is missing"))?;
         Ok(Self {
@@ -101,6 +107,7 @@ impl NewWorkgroup {
             description,
             allow_external: req.allow_external.unwrap_or(false),
             invite_policy: req.invite_policy.unwrap_or(Self::DEFAULT_POLICY),
+            max_external_access_days: max_days,
         })
     }
 
@@ -112,6 +119,7 @@ impl NewWorkgroup {
             description: None,
             allow_external: true,
             invite_policy: Self::DEFAULT_POLICY,
+            max_external_access_days: None,
         }
     }
 }
@@ -132,6 +140,9 @@ pub struct WorkgroupFacts {
     pub id: WorkgroupId,
     pub allow_external: bool,
     pub invite_policy: InvitePolicy,
+    /// The most days an external person's access may run when brought into or kept in it
+    /// (issue #30; `None`: no maximum).
+    pub max_external_access_days: Option<u32>,
     /// The acting user's place in the workgroup (the inviter's, the adder's).
     pub standing: Standing,
 }
@@ -221,6 +232,8 @@ pub struct WorkgroupChange {
     pub description: Option<Option<String>>,
     pub allow_external: Option<bool>,
     pub invite_policy: Option<InvitePolicy>,
+    /// `Some(None)` takes the maximum away.
+    pub max_external_access_days: Option<Option<u32>>,
 }
 
 /// The fields of a workgroup PATCH as the client sent them.
@@ -230,6 +243,7 @@ pub struct WorkgroupChangeRequest<'a> {
     pub description: Option<Option<&'a str>>,
     pub allow_external: Option<bool>,
     pub invite_policy: Option<InvitePolicy>,
+    pub max_external_access_days: Option<Option<i64>>,
 }
 
 impl WorkgroupChange {
@@ -243,12 +257,21 @@ impl WorkgroupChange {
             Some(None) => Some(None),
             Some(Some(d)) => errors.check("description", parse_description(d)),
         };
+        let field = "max_external_access_days";
+        let max_days = match req.max_external_access_days {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(d)) => errors
+                .check(field, crate::access_end::parse_days(d))
+                .map(Some),
+        };
         errors.finish()?;
         Ok(Self {
             name,
             description,
             allow_external: req.allow_external,
             invite_policy: req.invite_policy,
+            max_external_access_days: max_days,
         })
     }
 }
@@ -283,6 +306,7 @@ mod tests {
             description: Some(""),
             allow_external: None,
             invite_policy: None,
+            max_external_access_days: None,
         })
         .unwrap();
         assert_eq!(w.name.as_str(), "Site redesign");

@@ -337,6 +337,11 @@ pub struct AccountPatch {
     /// The language of the account's messages (an invitation's own, or the person's choice,
     /// comes first).
     pub locale: Option<Locale>,
+    /// How many days a new external user's access runs when the inviter gives no end
+    /// (shortened to a workgroup's `max_external_access_days`); `null`: open-ended.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<i64>, nullable, minimum = 1, maximum = 3650)]
+    pub default_external_access_days: Option<Option<i64>>,
 }
 
 fn ttl_hours() -> Field {
@@ -386,6 +391,7 @@ pub async fn patch_account(
         external_domains: domains,
         invitation_ttl_hours: body.invitation_ttl_hours,
         locale: body.locale,
+        default_external_access_days: body.default_external_access_days,
     })?;
     let account = state
         .write(move |db| persistence::accounts::update_account(db, &user, change, now))

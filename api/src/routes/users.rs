@@ -1,8 +1,8 @@
 //! The caller and the account's users.
 
 use crate::auth::{AccountCaller, Caller};
-use crate::extract::JsonBody;
 use crate::extract::PathId;
+use crate::extract::{JsonBody, OptionalJsonBody};
 use crate::pagination::{encode_cursor, page_request};
 use crate::problem::ApiError;
 use crate::reads::Bound;
@@ -10,6 +10,7 @@ use crate::responses::*;
 use crate::state::AppState;
 use crate::views::{ProfileView, UserPage, UserView};
 use actix_web::{get, patch, post, web};
+use chrono::{DateTime, Utc};
 use domain::access::Actor;
 use domain::enums::{UserStatus, UserType};
 use domain::ids::UserId;
@@ -43,7 +44,7 @@ pub async fn me(
 ) -> Result<web::Json<MeView>, ApiError> {
     let now = state.clock.now();
     let me = crate::reads::read(&state, Bound::Page, move |db| match actor {
-        Actor::User(user) => persistence::users::get_user(db, &user, user.user_id)
+        Actor::User(user) => persistence::users::get_user(db, &user, user.user_id, now)
             .map(|u| MeView::User(UserView::shown(&u, user.disclosure()))),
         Actor::Identity(id) => persistence::identities::profile(db, id, now)
             .map(|p| MeView::Profile(ProfileView::from(&p))),
@@ -104,8 +105,9 @@ pub async fn list_users(
         q: domain::names::parse_search(query.q.as_deref())?,
     };
     let bound = Bound::of(filter.scans());
+    let now = state.clock.now();
     let page = crate::reads::read(&state, bound, move |db| {
-        persistence::users::list_users(db, &user, &filter, page)
+        persistence::users::list_users(db, &user, &filter, page, now)
     })
     .await?;
     Ok(web::Json(UserPage {
@@ -138,8 +140,9 @@ pub async fn get_user(
     AccountCaller(user): AccountCaller,
     PathId(id): PathId<UserId>,
 ) -> Result<web::Json<UserView>, ApiError> {
+    let now = state.clock.now();
     let found = crate::reads::read(&state, Bound::Page, move |db| {
-        persistence::users::get_user(db, &user, id)
+        persistence::users::get_user(db, &user, id, now)
     })
     .await?;
     Ok(web::Json(UserView::shown(&found, user.disclosure())))
@@ -176,21 +179,37 @@ pub async fn dismiss_user(
     Ok(web::Json(UserView::shown(&dismissed, user.disclosure())))
 }
 
+/// What reinstating a user may say: the end of an external user's access from now on.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReinstateBody {
+    /// The end of the reinstated external user's access. Left out: the end it had while that
+    /// is still ahead, else none — but where one of its workgroups has a
+    /// `max_external_access_days`, an access that ended needs a new end (422 `required`).
+    pub access_expires_at: Option<DateTime<Utc>>,
+}
+
 /// Reinstate a dismissed user (administrators), when the plan has a free seat
-/// (409 `user_limit_reached` otherwise). The user logs in with the same credentials, and the
+/// (409 `user_limit_reached` otherwise). The body is optional. The user logs in with the same credentials, and the
 /// account sees its network profile's email and phone of now again; while a pending invitation
 /// of the account holds one of them, the reinstatement is refused: 409 `invitation_pending`,
 /// its `errors` naming the field and the invitation (`invitation_id`) to revoke first.
 #[utoipa::path(
     tag = "users",
     params(PathId<UserId>),
+    request_body(content = Option<ReinstateBody>,
+        example = json!({"access_expires_at": "2027-03-31T17:00:00Z"})),
     responses(
         (status = 200, description = "The user, active again", body = UserView),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 408, response = RequestTimeout),
         (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
     )
 )]
 #[post("/v1/users/{id}/reinstate")]
@@ -198,11 +217,13 @@ pub async fn reinstate_user(
     state: web::Data<AppState>,
     AccountCaller(user): AccountCaller,
     PathId(id): PathId<UserId>,
+    OptionalJsonBody(body): OptionalJsonBody<ReinstateBody>,
 ) -> Result<web::Json<UserView>, ApiError> {
     let now = state.clock.now();
     let limits = state.account_limits.clone();
+    let end = body.and_then(|b| b.access_expires_at);
     let reinstated = state
-        .write(move |db| persistence::users::reinstate(db, &user, &limits, id, now))
+        .write(move |db| persistence::users::reinstate(db, &user, &limits, id, end, now))
         .await?;
     Ok(web::Json(UserView::shown(&reinstated, user.disclosure())))
 }
@@ -260,24 +281,31 @@ pub async fn transfer_to_extranet(
     AccountCaller(user): AccountCaller,
     PathId(id): PathId<UserId>,
 ) -> Result<web::Json<UserView>, ApiError> {
+    let now = state.clock.now();
     crate::reads::read(&state, Bound::Page, move |db| {
-        persistence::users::get_user(db, &user, id)
+        persistence::users::get_user(db, &user, id, now)
     })
     .await?;
     Err(domain::transfer::refuse_transfer_to_extranet().into())
 }
 
-/// What an administrator changes on a user. A user's names, email and phone are its network
+/// What an administrator changes on a user: only the fields given. A user's names, email and phone are its network
 /// profile's (the person changes them); its status changes by dismissal and reinstatement;
 /// its type never: sending `type` is 409 `user_type_not_writable`, naming the ways.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     /// Make an active employee an administrator, or no longer one (the last active
-    /// administrator stays one). Required: it is the one field there is to change (read as
-    /// an option so that a body without it is told so in those words).
-    #[schema(value_type = bool, required = true)]
+    /// administrator stays one).
     pub is_admin: Option<bool>,
+    /// The end of an active external user's access (RFC 3339, later than now): moved later
+    /// to extend it, earlier to shorten it; `null` makes it open-ended. Within the strictest
+    /// `max_external_access_days` of the user's workgroups (422 `beyond_maximum`, naming it;
+    /// `required` when `null` is sent under one). From that instant the user is dismissed by
+    /// the system: its tokens stop, its seat is free.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<DateTime<Utc>>, nullable)]
+    pub access_expires_at: Option<Option<DateTime<Utc>>>,
     /// Never writable; read (whatever its value, `null` too) only to answer why.
     #[serde(rename = "type", default, deserialize_with = "present")]
     #[schema(ignore)]
@@ -289,12 +317,14 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<serde_json::
     serde_json::Value::deserialize(d).map(Some)
 }
 
-/// Change a user (administrators): the administrator flag. A user's type is never written:
+/// Change a user (administrators), all or nothing: the administrator flag, the end of an
+/// external user's access (issue #30: extend, shorten, or make it open-ended; audited as
+/// `user.access_changed`). At least one of them. A user's type is never written:
 /// an external user becomes an employee by `transfer-to-intranet`, and an employee never
 /// becomes an external user (409 `user_type_not_writable`, whose detail names the ways).
 #[utoipa::path(
     tag = "users",
-    params(PathId<UserId>),
+    request_body(content = UserPatch, example = json!({"access_expires_at": "2027-03-31T17:00:00Z"})),
     request_body(content = UserPatch, example = json!({"is_admin": true})),
     responses(
         (status = 200, description = "The user as it is now", body = UserView),
@@ -320,15 +350,20 @@ pub async fn patch_user(
     if body.user_type.is_some() {
         return Err(domain::transfer::refuse_type_change().into());
     }
-    let is_admin = body.is_admin.ok_or_else(|| {
-        domain::DomainError::invalid(
-            "is_admin",
+    let change = persistence::users::UserChange {
+        is_admin: body.is_admin,
+        access_expires_at: body.access_expires_at,
+    };
+    if change == persistence::users::UserChange::default() {
+        return Err(domain::DomainError::invalid(
+            "",
             "required",
-            "nothing to change: `is_admin` is the one field of a user an administrator writes",
+            "nothing to change: send `is_admin` or `access_expires_at`",
         )
-    })?;
+        .into());
+    }
     let changed = state
-        .write(move |db| persistence::users::set_admin(db, &user, id, is_admin, now))
+        .write(move |db| persistence::users::change_user(db, &user, id, change, now))
         .await?;
     Ok(web::Json(UserView::shown(&changed, user.disclosure())))
 }

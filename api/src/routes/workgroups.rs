@@ -36,6 +36,11 @@ pub struct NewWorkgroupBody {
     pub allow_external: Option<bool>,
     /// Who may add people: `owner`, `moderators` or `members` (the default).
     pub invite_policy: Option<InvitePolicy>,
+    /// The most days an external person's access may run while brought into or kept in this
+    /// workgroup (an invitation's or an extension's end beyond it is 422 `beyond_maximum`);
+    /// none by default.
+    #[schema(minimum = 1, maximum = 3650)]
+    pub max_external_access_days: Option<i64>,
 }
 
 pub(super) fn client_website() -> Field {
@@ -81,6 +86,7 @@ pub async fn create_workgroup(
         description: body.description.as_deref(),
         allow_external: body.allow_external,
         invite_policy: body.invite_policy,
+        max_external_access_days: body.max_external_access_days,
     })?;
     let key = key.key_for(&req, &body);
     let done = state
@@ -181,6 +187,11 @@ pub struct WorkgroupPatch {
     /// pending external invitations remain (409 `workgroup_has_external_members`).
     pub allow_external: Option<bool>,
     pub invite_policy: Option<InvitePolicy>,
+    /// The most days an external person's access may run in this workgroup; `null` takes the
+    /// maximum away. Ends already set stay as they are: the maximum bounds ends set from now on.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<i64>, nullable, minimum = 1, maximum = 3650)]
+    pub max_external_access_days: Option<Option<i64>>,
 }
 
 fn new_description() -> Field {
@@ -218,6 +229,7 @@ pub async fn patch_workgroup(
         description: body.description.as_ref().map(|d| d.as_deref()),
         allow_external: body.allow_external,
         invite_policy: body.invite_policy,
+        max_external_access_days: body.max_external_access_days,
     })?;
     let group = state
         .write(move |db| persistence::workgroups::update_workgroup(db, &user, id, &change, now))

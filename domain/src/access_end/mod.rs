@@ -31,6 +31,7 @@ pub const MAX_ACCESS_DAYS: u32 = 3650;
     strum::EnumString,
     strum::Display,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Dismissal {
@@ -61,14 +62,15 @@ pub fn status_at(status: UserStatus, end: Option<DateTime<Utc>>, now: DateTime<U
     }
 }
 
-/// A number of days of access (a default or a maximum): 1 to [`MAX_ACCESS_DAYS`].
-pub fn parse_days(field: &str, days: i64) -> Result<u32, FieldError> {
+/// A number of days of access (a default or a maximum): 1 to [`MAX_ACCESS_DAYS`] (the field
+/// is named by the caller: `FieldErrors::check`).
+pub fn parse_days(days: i64) -> Result<u32, FieldError> {
     u32::try_from(days)
         .ok()
         .filter(|d| (1..=MAX_ACCESS_DAYS).contains(d))
         .ok_or_else(|| {
             FieldError::new(
-                field,
+                "",
                 "out_of_range",
                 format!("1 to {MAX_ACCESS_DAYS} days, or null for none"),
             )
@@ -223,6 +225,19 @@ pub fn decide_access_expiry(
         return None;
     }
     Some(crate::dismissal::seat_of(subject.user_type, -1))
+}
+
+/// Accepting an invitation whose access has ended already is refused (410
+/// `access_period_over`): the person would be dismissed the moment they joined.
+pub fn require_access_ahead(
+    end: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    if has_ended(end, now) {
+        Err(DomainError::AccessPeriodOver)
+    } else {
+        Ok(())
+    }
 }
 
 /// A membership ending at `end` has ended at `now`.

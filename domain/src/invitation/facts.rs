@@ -180,6 +180,7 @@ pub(super) mod examples {
             id: group(),
             allow_external,
             invite_policy: InvitePolicy::Members,
+            max_external_access_days: None,
             standing: Standing { role },
         })
     }

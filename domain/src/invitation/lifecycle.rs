@@ -443,6 +443,7 @@ mod tests {
         };
         let owner_only = Some(WorkgroupFacts {
             invite_policy: InvitePolicy::Owner,
+            max_external_access_days: None,
             ..facts(true, Some(Role::Member)).unwrap()
         });
         let ctx = ResendContext {

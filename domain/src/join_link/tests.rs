@@ -29,6 +29,7 @@ fn group(role: Option<Role>) -> WorkgroupFacts {
         id: WorkgroupId(Uuid::from_u128(10)),
         allow_external: true,
         invite_policy: InvitePolicy::Moderators,
+        max_external_access_days: None,
         standing: Standing { role },
     }
 }

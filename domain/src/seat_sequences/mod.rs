@@ -197,6 +197,7 @@ impl Account {
             id: WorkgroupId(Uuid::from_u128(4)),
             allow_external: true,
             invite_policy: InvitePolicy::Members,
+            max_external_access_days: None,
             standing: Standing {
                 role: Some(Role::Owner),
             },
@@ -286,6 +287,7 @@ impl Account {
                     },
                     delivery: BatchDelivery::Send,
                     locale: None,
+                    access_expires_at: None,
                     invitation_type: if *extranet {
                         UserType::Extranet
                     } else {
@@ -301,6 +303,7 @@ impl Account {
                         .iter()
                         .map(|l| InviteeRequest {
                             locale: None,
+                            access_expires_at: None,
                             email: Some(l),
                             phone: None,
                             first_name: "Ann",
@@ -327,6 +330,7 @@ impl Account {
                         .iter()
                         .map(|i| self.login_state(&i.login, None))
                         .collect(),
+                    now: self.now,
                 };
                 let Ok(plan) = decide_batch(&batch, &ctx) else {
                     return;

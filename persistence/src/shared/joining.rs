@@ -4,11 +4,13 @@
 
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
-use crate::tables::accounts::bump_logins_version;
+use crate::tables::accounts::{bump_logins_version, default_access_days};
 use crate::tables::identities::{insert_identity, NewIdentity};
 use crate::tables::memberships::{activate, insert_membership, NewMembership};
 use crate::tables::users::{insert_user, NewUser};
+use crate::tables::workgroups::max_access_days;
 use chrono::{DateTime, Utc};
+use domain::access_end::default_end;
 use domain::enums::{MembershipStatus, Role, UserType};
 use domain::ids::{AccountId, UserId, WorkgroupId};
 use domain::join_link::{JoinAs, JoinProfile};
@@ -75,6 +77,12 @@ pub(crate) fn let_in(
                 )?,
                 (JoinProfile::Create, None) => return Err(DomainError::LoginTaken.into()),
             };
+            // Issue #30: the account's default length of access, within the workgroup's maximum.
+            let access_expires_at = default_end(
+                default_access_days(conn, account_id)?,
+                max_access_days(conn, workgroup_id)?,
+                now,
+            );
             let user_id = insert_user(
                 conn,
                 &NewUser {
@@ -82,6 +90,7 @@ pub(crate) fn let_in(
                     identity_id,
                     user_type: UserType::Extranet,
                     is_admin: false,
+                    access_expires_at,
                 },
                 now,
             )?;

@@ -67,6 +67,7 @@ struct AccountRow {
     updated_at: NaiveDateTime,
     active_webhooks: i32,
     locale: String,
+    default_external_access_days: Option<i32>,
 }
 
 /// How `external_domains` is stored: a mode and a comma-separated list.
@@ -102,6 +103,9 @@ impl TryFrom<(AccountRow, SeatsRow)> for AccountRecord {
                 external_domains,
                 invitation_ttl_hours: to_count(r.invitation_ttl_hours),
                 locale: parse_word(&r.locale, Locale::parse)?,
+                default_external_access_days: r
+                    .default_external_access_days
+                    .and_then(|d| u32::try_from(d).ok()),
             },
             name: r.name,
             plan: r.plan,
@@ -205,6 +209,18 @@ pub(crate) fn account_unless_overdue(
     Ok(Some(((row, seats).try_into()?, format!("{first} {last}"))))
 }
 
+/// The account's default length of a new external user's access, in days (issue #30).
+pub(crate) fn default_access_days(
+    conn: &mut DbConnection,
+    id: AccountId,
+) -> Result<Option<u32>, StoreError> {
+    let days: Option<i32> = accounts::table
+        .find(id.key())
+        .select(accounts::default_external_access_days)
+        .first(conn)?;
+    Ok(days.and_then(|d| u32::try_from(d).ok()))
+}
+
 /// The account's name and the language of its messages.
 pub(crate) fn name_and_locale(
     conn: &mut DbConnection,
@@ -298,6 +314,9 @@ pub(crate) fn update_settings(
             accounts::invitation_ttl_hours
                 .eq(i32::try_from(settings.invitation_ttl_hours).unwrap_or(i32::MAX)),
             accounts::locale.eq(settings.locale.as_str()),
+            accounts::default_external_access_days.eq(settings
+                .default_external_access_days
+                .map(|d| i32::try_from(d).unwrap_or(i32::MAX))),
             accounts::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)?;

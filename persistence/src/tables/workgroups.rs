@@ -27,6 +27,8 @@ pub struct WorkgroupRecord {
     pub description: Option<String>,
     pub allow_external: bool,
     pub invite_policy: InvitePolicy,
+    /// The most days an external person's access may run (issue #30).
+    pub max_external_access_days: Option<u32>,
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -40,6 +42,7 @@ impl WorkgroupRecord {
             id: self.id,
             allow_external: self.allow_external,
             invite_policy: self.invite_policy,
+            max_external_access_days: self.max_external_access_days,
             standing,
         }
     }
@@ -58,6 +61,7 @@ pub(crate) struct WorkgroupRow {
     created_by: String,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    max_external_access_days: Option<i32>,
 }
 
 impl TryFrom<WorkgroupRow> for WorkgroupRecord {
@@ -73,6 +77,9 @@ impl TryFrom<WorkgroupRow> for WorkgroupRecord {
             name: r.name,
             description: r.description,
             allow_external: r.allow_external,
+            max_external_access_days: r
+                .max_external_access_days
+                .and_then(|d| u32::try_from(d).ok()),
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
         })
@@ -115,6 +122,7 @@ pub(crate) fn facts_for(
         id: group.id,
         allow_external: group.allow_external,
         invite_policy: group.invite_policy,
+        max_external_access_days: group.max_external_access_days,
         standing: standing(conn, group.id, who)?,
     })
 }
@@ -147,6 +155,7 @@ pub(crate) fn find_with_facts(
         id: record.id,
         allow_external: record.allow_external,
         invite_policy: record.invite_policy,
+        max_external_access_days: record.max_external_access_days,
         standing: Standing {
             role: role.map(|r| parse_word(&r, Role::parse)).transpose()?,
         },
@@ -189,6 +198,9 @@ pub(crate) fn insert_workgroup(
             workgroups::description.eq(new.description.as_deref()),
             workgroups::allow_external.eq(new.allow_external),
             workgroups::invite_policy.eq(new.invite_policy.as_str()),
+            workgroups::max_external_access_days.eq(new
+                .max_external_access_days
+                .map(|d| i32::try_from(d).unwrap_or(i32::MAX))),
             workgroups::created_by.eq(creator.user_id.key()),
             workgroups::created_at.eq(at),
             workgroups::updated_at.eq(at),
@@ -305,6 +317,7 @@ pub(crate) struct WorkgroupSettings<'a> {
     pub description: Option<&'a str>,
     pub allow_external: bool,
     pub invite_policy: InvitePolicy,
+    pub max_external_access_days: Option<u32>,
 }
 
 /// Writes a workgroup's name and settings.
@@ -320,6 +333,9 @@ pub(crate) fn update(
             workgroups::description.eq(settings.description),
             workgroups::allow_external.eq(settings.allow_external),
             workgroups::invite_policy.eq(settings.invite_policy.as_str()),
+            workgroups::max_external_access_days.eq(settings
+                .max_external_access_days
+                .map(|d| i32::try_from(d).unwrap_or(i32::MAX))),
             workgroups::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)?;
@@ -359,4 +375,34 @@ pub(crate) fn invited_to(
         .limit(rows)
         .select(InvitedTo::as_select())
         .load(conn)?)
+}
+
+/// The maximum days of external access of each workgroup `user` is a member of or asked into
+/// (`None` where a workgroup has none): what an end of the user's access is checked against.
+pub(crate) fn maxima_of_member(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<Option<u32>>, StoreError> {
+    let maxima: Vec<Option<i32>> = memberships::table
+        .inner_join(workgroups::table)
+        .filter(memberships::user_id.eq(user.key()))
+        .select(workgroups::max_external_access_days)
+        .load(conn)?;
+    Ok(maxima
+        .into_iter()
+        .map(|d| d.and_then(|d| u32::try_from(d).ok()))
+        .collect())
+}
+
+/// A workgroup's maximum days of external access, if it has one (issue #30).
+pub(crate) fn max_access_days(
+    conn: &mut DbConnection,
+    id: WorkgroupId,
+) -> Result<Option<u32>, StoreError> {
+    let days: Option<Option<i32>> = workgroups::table
+        .find(id.key())
+        .select(workgroups::max_external_access_days)
+        .first(conn)
+        .optional()?;
+    Ok(days.flatten().and_then(|d| u32::try_from(d).ok()))
 }

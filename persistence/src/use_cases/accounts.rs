@@ -95,6 +95,7 @@ fn settings_json(name: &str, settings: &AccountSettings) -> serde_json::Value {
         "who_can_invite": settings.who_can_invite.as_str(),
         "external_domains": {"mode": mode, "domains": domains},
         "invitation_ttl_hours": settings.invitation_ttl_hours,
+        "default_external_access_days": settings.default_external_access_days,
         "locale": settings.locale.as_str(),
     })
 }

@@ -159,6 +159,7 @@ fn create_account(
     let user_id = insert_user(
         conn,
         &NewUser {
+            access_expires_at: None,
             account_id,
             identity_id,
             user_type: UserType::Intranet,

@@ -17,8 +17,10 @@ use crate::tables::sessions;
 pub use crate::tables::users::UserFilter;
 use crate::tables::users::{self, make_way, user_by_id, visible_user, UserRecord};
 use crate::tables::webhooks::Owned;
+use crate::tables::workgroups;
 use chrono::{DateTime, Utc};
 use domain::access::{may_administer_account, AccountUser};
+use domain::access_end::{decide_access_change, reinstated_end, strictest};
 use domain::audit::AuditAction;
 use domain::dismissal::{decide_dismiss, decide_reinstate, Subject};
 use domain::enums::{UserStatus, UserType};
@@ -31,9 +33,18 @@ use domain::transfer::{decide_admin_change, decide_transfer_to_intranet};
 use domain::DomainError;
 use serde_json::json;
 
-/// One user, or 404 when it does not exist or the caller may not see it.
-pub fn get_user(db: &Database, actor: &AccountUser, id: UserId) -> Result<UserRecord, StoreError> {
-    db.read(|conn| visible_user(conn, actor, id)?.ok_or(DomainError::NotFound("user").into()))
+/// One user as of `now` (an ended access shows dismissed), or 404 when it does not exist or
+/// the caller may not see it.
+pub fn get_user(
+    db: &Database,
+    actor: &AccountUser,
+    id: UserId,
+    now: DateTime<Utc>,
+) -> Result<UserRecord, StoreError> {
+    db.read(|conn| {
+        let user = visible_user(conn, actor, id)?.ok_or(DomainError::NotFound("user"))?;
+        Ok(user.as_of(now))
+    })
 }
 
 fn subject_of(user: &UserRecord) -> Subject {
@@ -74,6 +85,7 @@ pub fn reinstate(
     actor: &AccountUser,
     limits: &Limits,
     id: UserId,
+    access_expires_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<UserRecord, StoreError> {
     may_administer_account(actor)?;
@@ -83,6 +95,23 @@ pub fn reinstate(
         let user = user_by_id(conn, actor.account_id, id)?;
         let change = decide_reinstate(&actor, user.as_ref().map(subject_of), seats)?;
         let user = user.ok_or(DomainError::NotFound("user"))?;
+        // Issue #30: an ended access needs a new end where a workgroup's maximum applies.
+        let max_days = strictest(workgroups::maxima_of_member(conn, user.id)?);
+        let end = reinstated_end(
+            user.user_type,
+            user.access_expires_at,
+            access_expires_at,
+            max_days,
+            now,
+        )?;
+        if end != user.access_expires_at {
+            users::set_access_end(conn, user.id, end, now)?;
+        }
+        let user = UserRecord {
+            access_expires_at: end,
+            dismissal: None,
+            ..user
+        };
         let logins_now = logins_of_locked(conn, user.identity_id)?;
         let pending = pending_for(conn, actor.account_id, &logins_now, now)?;
         let logins = decide_reinstated_logins(&logins_now, pending)?;
@@ -112,6 +141,8 @@ pub fn transfer_to_intranet(
         let seats = decide_transfer_to_intranet(&actor, user.as_ref().map(subject_of))?;
         let user = user.ok_or(DomainError::NotFound("user"))?;
         users::set_intranet(conn, user.id, now)?;
+        // An employee's access does not end (issue #30).
+        users::set_access_end(conn, user.id, None, now)?;
         change_seats(conn, actor.account_id, seats)?;
         audit::record(
             conn,
@@ -126,49 +157,111 @@ pub fn transfer_to_intranet(
         )?;
         Ok(UserRecord {
             user_type: UserType::Intranet,
+            access_expires_at: None,
             ..user
         })
     })
 }
 
-/// Makes a user an administrator, or no longer one (administrators); the last active
-/// administrator stays one.
-pub fn set_admin(
+/// What an administrator changes of a user (`PATCH /v1/users/{id}`): only what is given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UserChange {
+    /// Make an active employee an administrator, or no longer one.
+    pub is_admin: Option<bool>,
+    /// The end of an active external user's access; `Some(None)`: no end (issue #30).
+    pub access_expires_at: Option<Option<DateTime<Utc>>>,
+}
+
+/// Changes a user (administrators), all or nothing: the administrator flag (the last active
+/// administrator stays one), the end of an external user's access (within the strictest
+/// maximum of its workgroups).
+pub fn change_user(
     db: &Database,
     actor: &AccountUser,
     id: UserId,
-    is_admin: bool,
+    change: UserChange,
     now: DateTime<Utc>,
 ) -> Result<UserRecord, StoreError> {
     may_administer_account(actor)?;
     let actor = *actor;
-    tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
-        let user = user_by_id(conn, actor.account_id, id)?;
-        let admins = active_admins(conn, actor.account_id)?;
-        let changes = decide_admin_change(&actor, user.as_ref().map(subject_of), is_admin, admins)?;
-        let user = user.ok_or(DomainError::NotFound("user"))?;
-        if !changes {
-            return Ok(user);
+    tx::in_account(db, actor.account_id, Sweep::First, now, move |conn| {
+        let mut user = user_by_id(conn, actor.account_id, id)?;
+        if let Some(is_admin) = change.is_admin {
+            user = Some(set_admin(conn, &actor, user, is_admin, now)?);
         }
-        users::set_admin(conn, user.id, is_admin, now)?;
-        // Webhooks post on an administrator's behalf: theirs stop with their rights.
-        switch_off_orphans(conn, actor.account_id, Owned::By(user.id), now)?;
-        audit::record(
-            conn,
-            AuditEvent::by(
-                &actor,
-                if is_admin {
-                    AuditAction::UserAdminGranted
-                } else {
-                    AuditAction::UserAdminRevoked
-                },
-                "user",
-                user.id.key(),
-                json!({"before": {"is_admin": !is_admin}, "after": {"is_admin": is_admin}}),
-                now,
-            ),
-        )?;
-        Ok(UserRecord { is_admin, ..user })
+        if let Some(end) = change.access_expires_at {
+            user = Some(set_access_end(conn, &actor, user, end, now)?);
+        }
+        user.ok_or(DomainError::NotFound("user").into())
+    })
+}
+
+fn set_admin(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    user: Option<UserRecord>,
+    is_admin: bool,
+    now: DateTime<Utc>,
+) -> Result<UserRecord, StoreError> {
+    let admins = active_admins(conn, actor.account_id)?;
+    let changes = decide_admin_change(actor, user.as_ref().map(subject_of), is_admin, admins)?;
+    let user = user.ok_or(DomainError::NotFound("user"))?;
+    if !changes {
+        return Ok(user);
+    }
+    users::set_admin(conn, user.id, is_admin, now)?;
+    // Webhooks post on an administrator's behalf: theirs stop with their rights.
+    switch_off_orphans(conn, actor.account_id, Owned::By(user.id), now)?;
+    audit::record(
+        conn,
+        AuditEvent::by(
+            actor,
+            if is_admin {
+                AuditAction::UserAdminGranted
+            } else {
+                AuditAction::UserAdminRevoked
+            },
+            "user",
+            user.id.key(),
+            json!({"before": {"is_admin": !is_admin}, "after": {"is_admin": is_admin}}),
+            now,
+        ),
+    )?;
+    Ok(UserRecord { is_admin, ..user })
+}
+
+/// Issue #30: sets, moves or clears the end of an active external user's access.
+fn set_access_end(
+    conn: &mut DbConnection,
+    actor: &AccountUser,
+    user: Option<UserRecord>,
+    end: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<UserRecord, StoreError> {
+    let user = user.ok_or(DomainError::NotFound("user"))?;
+    let max_days = strictest(workgroups::maxima_of_member(conn, user.id)?);
+    let end = decide_access_change(&subject_of(&user), end, max_days, now)?;
+    if end == user.access_expires_at {
+        return Ok(user);
+    }
+    users::set_access_end(conn, user.id, end, now)?;
+    audit::record(
+        conn,
+        AuditEvent::by(
+            actor,
+            AuditAction::UserAccessChanged,
+            "user",
+            user.id.key(),
+            json!({
+                "before": {"access_expires_at": user.access_expires_at},
+                "after": {"access_expires_at": end},
+            }),
+            now,
+        ),
+    )?;
+    Ok(UserRecord {
+        access_expires_at: end,
+        ..user
     })
 }
 
@@ -234,15 +327,18 @@ fn set_status(
     Ok(UserRecord { status, ..user })
 }
 
-/// The account's users the caller may see, newest first.
+/// The account's users the caller may see, newest first, as of `now` (an ended access shows,
+/// and is filtered, as dismissed).
 pub fn list_users(
     db: &Database,
     actor: &AccountUser,
     filter: &UserFilter,
     page: PageRequest<UserId>,
+    now: DateTime<Utc>,
 ) -> Result<Page<UserRecord, UserId>, StoreError> {
     db.read(|conn| {
-        let rows = users::page_of(conn, actor, filter, page.after, page.rows())?;
+        let rows = users::page_of(conn, actor, filter, page.after, page.rows(), now)?;
+        let rows = rows.into_iter().map(|u| u.as_of(now)).collect();
         Ok(into_page(rows, page.limit, |u| u.id))
     })
 }

@@ -128,11 +128,15 @@ pub fn update_workgroup(
             .unwrap_or(before.description.clone());
         let allow_external = change.allow_external.unwrap_or(before.allow_external);
         let invite_policy = change.invite_policy.unwrap_or(before.invite_policy);
+        let max_days = change
+            .max_external_access_days
+            .unwrap_or(before.max_external_access_days);
         let settings = WorkgroupSettings {
             name: &name,
             description: description.as_deref(),
             allow_external,
             invite_policy,
+            max_external_access_days: max_days,
         };
         workgroups::update(conn, id, &settings, now)?;
         tx::workgroup_changed(conn, actor.account_id)?;
@@ -148,11 +152,13 @@ pub fn update_workgroup(
                         "name": before.name, "description": before.description,
                         "allow_external": before.allow_external,
                         "invite_policy": before.invite_policy.as_str(),
+                        "max_external_access_days": before.max_external_access_days,
                     },
                     "after": {
                         "name": name, "description": description,
                         "allow_external": allow_external,
                         "invite_policy": invite_policy.as_str(),
+                        "max_external_access_days": max_days,
                     },
                 }),
                 now,

@@ -3,6 +3,7 @@
 
 use crate::openapi::field::Field;
 use crate::views::{InvitationView, WorkgroupView};
+use chrono::{DateTime, Utc};
 use domain::enums::{BatchDelivery, OnConflict, UserType, WorkgroupKind};
 use domain::ids::{InvitationId, WorkgroupId};
 use domain::invitation::{MAX_INVITEES, MAX_MESSAGE_CHARS};
@@ -32,6 +33,9 @@ pub struct InviteeBody {
     /// The language of this invitee's message, over the batch's `locale`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<Locale>,
+    /// When this invitee's access ends, over the batch's `access_expires_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_expires_at: Option<DateTime<Utc>>,
 }
 
 fn invitee_email() -> Field {
@@ -102,6 +106,14 @@ pub struct InvitationBatchBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(default = "send")]
     pub delivery: Option<BatchDelivery>,
+    /// When the new external users' access ends (RFC 3339, later than now; each invitee's own
+    /// wins). Left out: the account's `default_external_access_days` from now, if set
+    /// (shortened to the workgroup's `max_external_access_days`), else open-ended. Beyond the
+    /// workgroup's maximum: 422 `beyond_maximum`, naming it. From that instant the user is
+    /// dismissed by the system (tokens stop, the seat is free). Only for `extranet` batches;
+    /// an existing external user asked into the workgroup keeps their own end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_expires_at: Option<DateTime<Utc>>,
 }
 
 fn message() -> Field {

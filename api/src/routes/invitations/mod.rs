@@ -114,9 +114,11 @@ pub async fn create_invitations(
                 first_name: &i.first_name,
                 last_name: &i.last_name,
                 locale: i.locale,
+                access_expires_at: i.access_expires_at,
             })
             .collect(),
         locale: body.locale,
+        access_expires_at: body.access_expires_at,
         on_conflict: body.on_conflict.unwrap_or(OnConflict::Refuse),
         delivery: body.delivery.unwrap_or(BatchDelivery::Send),
     });

@@ -9,6 +9,7 @@ pub use refusal::{already_invited, BatchDelivery, OnConflict};
 use super::facts::{login_outcome, LoginState, Outcome, WorkgroupFacts};
 use super::sender::{excluded_domain, may_invite_new_people, Release};
 use crate::access::AccountUser;
+use crate::access_end::new_person_end;
 use crate::account::AccountSettings;
 use crate::enums::{UserType, WorkgroupKind};
 use crate::error::{DomainError, FieldError, FieldErrors};
@@ -18,6 +19,7 @@ use crate::login::Login;
 use crate::names::PersonName;
 use crate::seats::Seats;
 use crate::workgroup::{may_add_to_workgroup, may_view_workgroup, NewWorkgroup, WorkgroupName};
+use chrono::{DateTime, Utc};
 
 /// At most this many invitees in one request.
 pub const MAX_INVITEES: usize = 100;
@@ -33,6 +35,8 @@ pub struct InviteeRequest<'a> {
     pub last_name: &'a str,
     /// The language of this invitee's message, over the batch's.
     pub locale: Option<Locale>,
+    /// The end of this invitee's access, over the batch's (issue #30).
+    pub access_expires_at: Option<DateTime<Utc>>,
 }
 
 /// Where the client asked the invitees to go: into the account only, an existing workgroup,
@@ -55,6 +59,8 @@ pub struct BatchRequest<'a> {
     pub locale: Option<Locale>,
     pub on_conflict: OnConflict,
     pub delivery: BatchDelivery,
+    /// The end of the new external users' access, unless an invitee says another (issue #30).
+    pub access_expires_at: Option<DateTime<Utc>>,
 }
 
 /// One invitee, checked.
@@ -68,6 +74,9 @@ pub struct Invitee {
     /// The invitation's own language: the invitee's, else the batch's (`None`: the account's,
     /// whatever it is when the message is written).
     pub locale: Option<Locale>,
+    /// The end of access asked for: the invitee's, else the batch's (checked against the clock
+    /// and the workgroup's maximum when the batch is decided; none: the account's default).
+    pub access_expires_at: Option<DateTime<Utc>>,
 }
 
 /// Where the invitees go.
@@ -138,6 +147,23 @@ impl Batch {
                     Some(m.to_owned())
                 }
             });
+        if req.invitation_type == UserType::Intranet {
+            let only_external = |field: String| {
+                FieldError::new(
+                    field,
+                    "external_users_only",
+                    "only an external user's access ends; an employee's does not",
+                )
+            };
+            if req.access_expires_at.is_some() {
+                errors.push(only_external("access_expires_at".into()));
+            }
+            for (i, row) in req.invitees.iter().enumerate() {
+                if row.access_expires_at.is_some() {
+                    errors.push(only_external(format!("invitees[{i}].access_expires_at")));
+                }
+            }
+        }
         if req.invitees.is_empty() || req.invitees.len() > MAX_INVITEES {
             errors.push(FieldError::new(
                 "invitees",
@@ -173,6 +199,7 @@ impl Batch {
                         first_name,
                         last_name,
                         locale: row.locale.or(req.locale),
+                        access_expires_at: row.access_expires_at.or(req.access_expires_at),
                     }),
                 _ => row_errors.extend(problems),
             }
@@ -214,6 +241,8 @@ pub struct BatchContext<'a> {
     pub workgroup: Option<WorkgroupFacts>,
     /// One per invitee, in order.
     pub logins: Vec<LoginState>,
+    /// The time the batch is decided at: the ends of access are checked against it.
+    pub now: DateTime<Utc>,
 }
 
 /// A decided batch: what to write.
@@ -225,6 +254,9 @@ pub struct BatchPlan {
     /// `awaiting_approval`, their seats held, nothing sent. (A membership invitation of an
     /// existing external user is the workgroup's invite policy's to allow, and goes out.)
     pub held: bool,
+    /// The end of each new person's access, one per outcome (issue #30): the one asked for,
+    /// else the account's default, within the workgroup's maximum; `None` for the rest.
+    pub access_ends: Vec<Option<DateTime<Utc>>>,
 }
 
 /// Who may send a batch at all, before any row is looked at (and before an idempotent replay):
@@ -270,6 +302,12 @@ pub fn decide_batch(batch: &Batch, ctx: &BatchContext<'_>) -> Result<BatchPlan, 
     let mut conflicts = Vec::new();
     let mut outcomes = Vec::with_capacity(batch.invitees.len());
     let joins_group = !matches!(batch.target, Target::Account);
+    let max_days = match &batch.target {
+        Target::Account => None,
+        Target::Existing(_) => ctx.workgroup.and_then(|g| g.max_external_access_days),
+        Target::New(group) => group.max_external_access_days,
+    };
+    let mut access_ends = Vec::with_capacity(batch.invitees.len());
     for (invitee, state) in batch.invitees.iter().zip(&ctx.logins) {
         let field = login_field(&invitee.login);
         if let Some(domain) = excluded_domain(ctx.settings, batch.invitation_type, &invitee.login) {
@@ -281,15 +319,42 @@ pub fn decide_batch(batch: &Batch, ctx: &BatchContext<'_>) -> Result<BatchPlan, 
             .in_row(invitee.index);
             invalid.push(e.clone());
             outcomes.push(Outcome::Skipped(e));
+            access_ends.push(None);
             continue;
         }
         match login_outcome(batch.invitation_type, joins_group, *state) {
-            Ok(outcome) => outcomes.push(outcome),
+            Ok(Outcome::Invited) if batch.invitation_type == UserType::Extranet => {
+                // Issue #30: a new external person's access ends when asked, or by default.
+                match new_person_end(
+                    "access_expires_at",
+                    invitee.access_expires_at,
+                    ctx.settings.default_external_access_days,
+                    max_days,
+                    ctx.now,
+                ) {
+                    Ok(end) => {
+                        access_ends.push(end);
+                        outcomes.push(Outcome::Invited);
+                    }
+                    Err(e) => {
+                        let e = e.in_row(invitee.index);
+                        invalid.push(e.clone());
+                        access_ends.push(None);
+                        outcomes.push(Outcome::Skipped(e));
+                    }
+                }
+                continue;
+            }
+            Ok(outcome) => {
+                outcomes.push(outcome);
+                access_ends.push(None);
+            }
             Err(mut conflict) => {
                 conflict.field = field.to_owned();
                 let conflict = conflict.in_row(invitee.index);
                 conflicts.push(conflict.clone());
                 outcomes.push(Outcome::Skipped(conflict));
+                access_ends.push(None);
             }
         }
     }
@@ -310,6 +375,7 @@ pub fn decide_batch(batch: &Batch, ctx: &BatchContext<'_>) -> Result<BatchPlan, 
         outcomes,
         seats_needed,
         held: release == Release::AfterApproval,
+        access_ends,
     })
 }
 

@@ -11,6 +11,7 @@ use uuid::Uuid;
 fn invitee<'a>(email: &'a str) -> InviteeRequest<'a> {
     InviteeRequest {
         locale: None,
+        access_expires_at: None,
         email: Some(email),
         phone: None,
         first_name: "Ann",
@@ -23,6 +24,7 @@ fn batch(invitees: Vec<InviteeRequest<'_>>) -> Batch {
         on_conflict: OnConflict::Refuse,
         delivery: BatchDelivery::Send,
         locale: None,
+        access_expires_at: None,
         invitation_type: UserType::Extranet,
         workgroup: WorkgroupRequest::Existing(group()),
         message: None,
@@ -42,6 +44,7 @@ fn context<'a>(
         seats: seats(5, 1),
         workgroup: facts(true, Some(Role::Owner)),
         logins,
+        now: chrono::Utc::now(),
     }
 }
 
@@ -51,6 +54,7 @@ fn a_batch_names_every_bad_row() {
         on_conflict: OnConflict::Refuse,
         delivery: BatchDelivery::Send,
         locale: None,
+        access_expires_at: None,
         invitation_type: UserType::Extranet,
         workgroup: WorkgroupRequest::None,
         message: Some(&"x".repeat(2001)),
@@ -58,6 +62,7 @@ fn a_batch_names_every_bad_row() {
             invitee("ann@client.example"),
             InviteeRequest {
                 locale: None,
+                access_expires_at: None,
                 email: None,
                 phone: Some("12"),
                 first_name: "",
@@ -91,6 +96,7 @@ fn batch_sizes_are_bounded() {
         on_conflict: OnConflict::Refuse,
         delivery: BatchDelivery::Send,
         locale: None,
+        access_expires_at: None,
         invitation_type: UserType::Intranet,
         workgroup: WorkgroupRequest::None,
         message: None,
@@ -102,6 +108,7 @@ fn batch_sizes_are_bounded() {
         on_conflict: OnConflict::Refuse,
         delivery: BatchDelivery::Send,
         locale: None,
+        access_expires_at: None,
         invitation_type: UserType::Intranet,
         workgroup: WorkgroupRequest::None,
         message: None,
@@ -116,6 +123,7 @@ fn a_workgroup_made_inside_an_extranet_invitation_allows_external_users() {
         on_conflict: OnConflict::Refuse,
         delivery: BatchDelivery::Send,
         locale: None,
+        access_expires_at: None,
         invitation_type: UserType::Extranet,
         workgroup: WorkgroupRequest::New {
             name: "Client site",
@@ -158,6 +166,7 @@ fn extranet_invitations_need_an_extranet_workgroup_and_the_groups_policy() {
     let mut ctx = context(&emp, &open, vec![LoginState::Free]);
     ctx.workgroup = Some(WorkgroupFacts {
         invite_policy: InvitePolicy::Owner,
+        max_external_access_days: None,
         ..facts(true, Some(Role::Member)).unwrap()
     });
     assert_eq!(
@@ -315,6 +324,7 @@ fn batch_of(invitees: Vec<InviteeRequest<'_>>, on_conflict: OnConflict) -> Batch
         on_conflict,
         delivery: BatchDelivery::Send,
         locale: None,
+        access_expires_at: None,
         invitation_type: UserType::Extranet,
         workgroup: WorkgroupRequest::Existing(group()),
         message: None,

@@ -15,9 +15,11 @@ use domain::DomainError;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+mod expiry;
 pub(crate) mod listing;
 mod resource;
 
+pub(crate) use expiry::*;
 pub(crate) use resource::event_resource;
 
 /// A fresh invitation token, as the storage may keep it: its SHA-256 (to find the invitation
@@ -60,6 +62,9 @@ pub struct InvitationRecord {
     /// revoked or rejected while it was).
     #[serde(default)]
     pub held: bool,
+    /// The end of the access the new user gets on accepting (issue #30; `None`: open-ended).
+    #[serde(default)]
+    pub access_expires_at: Option<DateTime<Utc>>,
 }
 
 /// How a status is stored: one awaiting approval as `pending` with `approval = 'awaiting'`
@@ -160,6 +165,7 @@ pub(crate) struct InvitationRow {
     delivery_next_at: Option<NaiveDateTime>,
     locale: Option<String>,
     approval: Option<String>,
+    access_expires_at: Option<NaiveDateTime>,
 }
 
 impl InvitationRow {
@@ -192,6 +198,7 @@ impl InvitationRow {
             accepted_user_id: parse_opt_id(self.accepted_user_id.as_deref())?,
             created_at: utc(self.created_at),
             held: approval == Some(Approval::Awaiting),
+            access_expires_at: self.access_expires_at.map(utc),
             locale: self
                 .locale
                 .as_deref()
@@ -308,6 +315,7 @@ pub(crate) fn insert_invitations(
                 invitations::message_id.eq(n.message_id.map(|m| m.to_string())),
                 invitations::delivery_state
                     .eq(n.message_id.map(|_| DeliveryState::Queued.as_str())),
+                invitations::access_expires_at.eq(r.access_expires_at.map(|e| e.naive_utc())),
             ),
         )
     };
@@ -521,63 +529,6 @@ pub(crate) fn pending_where_active(
         )
         .count()
         .get_result(conn)?)
-}
-
-/// The ids of the account's pending invitations past their expiry at `at` (rule 7).
-pub(crate) fn overdue_in(
-    conn: &mut DbConnection,
-    account: AccountId,
-    at: NaiveDateTime,
-) -> Result<Vec<String>, StoreError> {
-    Ok(invitations::table
-        .filter(invitations::account_id.eq(account.key()))
-        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
-        .filter(invitations::expires_at.le(at))
-        .select(invitations::id)
-        .load(conn)?)
-}
-
-/// Marks invitations expired at `at` (rule 7).
-pub(crate) fn mark_expired(
-    conn: &mut DbConnection,
-    ids: &[String],
-    at: NaiveDateTime,
-) -> Result<(), StoreError> {
-    diesel::update(invitations::table.filter(invitations::id.eq_any(ids)))
-        .set((
-            invitations::status.eq(InvitationStatus::Expired.as_str()),
-            invitations::closed_at.eq(Some(at)),
-            invitations::updated_at.eq(at),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// How many of the account's pending invitations are past their expiry at `at`, swept or not.
-pub(crate) fn count_overdue_in(
-    conn: &mut DbConnection,
-    account: AccountId,
-    at: NaiveDateTime,
-) -> Result<i64, StoreError> {
-    Ok(invitations::table
-        .filter(invitations::account_id.eq(account.key()))
-        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
-        .filter(invitations::expires_at.le(at))
-        .count()
-        .get_result(conn)?)
-}
-
-/// The accounts (ids as stored) holding pending invitations past their expiry at `at`.
-pub(crate) fn accounts_with_overdue(
-    conn: &mut DbConnection,
-    at: NaiveDateTime,
-) -> Result<Vec<String>, StoreError> {
-    Ok(invitations::table
-        .filter(invitations::status.eq(InvitationStatus::Pending.as_str()))
-        .filter(invitations::expires_at.le(at))
-        .select(invitations::account_id)
-        .distinct()
-        .load(conn)?)
 }
 
 /// How many invitations of new external people to a workgroup can still be accepted or

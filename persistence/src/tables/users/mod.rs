@@ -216,6 +216,8 @@ pub(crate) struct NewUser {
     pub identity_id: IdentityId,
     pub user_type: UserType,
     pub is_admin: bool,
+    /// When an external user's access ends (issue #30).
+    pub access_expires_at: Option<DateTime<Utc>>,
 }
 
 /// Writes a new active user, known by its profile's logins.
@@ -238,6 +240,7 @@ pub(crate) fn insert_user(
             users::is_admin.eq(new.is_admin),
             users::email.eq(logins.email.as_deref()),
             users::phone.eq(logins.phone.as_deref()),
+            users::access_expires_at.eq(new.access_expires_at.map(|e| e.naive_utc())),
             users::created_at.eq(at),
             users::updated_at.eq(at),
         ))
@@ -523,13 +526,31 @@ pub(crate) fn page_of(
     filter: &UserFilter,
     after: Option<UserId>,
     rows: i64,
+    now: DateTime<Utc>,
 ) -> Result<Vec<UserRecord>, StoreError> {
     let mut query = visible(users_of(actor.account_id), visible_users(actor));
     if let Some(t) = filter.user_type {
         query = query.filter(users::user_type.eq(t.as_str()));
     }
-    if let Some(s) = filter.status {
-        query = query.filter(users::status.eq(s.as_str()));
+    // The status as of `now`: an active user whose access has ended is dismissed already.
+    let at = now.naive_utc();
+    let active = UserStatus::Active.as_str();
+    match filter.status {
+        Some(UserStatus::Active) => {
+            query = query.filter(users::status.eq(active)).filter(
+                users::access_expires_at
+                    .is_null()
+                    .or(users::access_expires_at.gt(at)),
+            );
+        }
+        Some(UserStatus::Dismissed) => {
+            query = query.filter(
+                users::status
+                    .eq(UserStatus::Dismissed.as_str())
+                    .or(users::access_expires_at.le(at)),
+            );
+        }
+        None => {}
     }
     if let Some(q) = search_text(filter.q.as_deref()) {
         let p = like_pattern(q);

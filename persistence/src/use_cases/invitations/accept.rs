@@ -17,6 +17,7 @@ use crate::tables::users::{
 use crate::tables::workgroups::{invitation_workgroup, name_and_kind};
 use chrono::{DateTime, Utc};
 use domain::access::AccountUser;
+use domain::access_end::require_access_ahead;
 use domain::audit::AuditAction;
 use domain::enums::{InvitationStatus, MembershipStatus, Role, UserStatus, WorkgroupKind};
 use domain::ids::{AccountId, IdentityId, WorkgroupId};
@@ -167,6 +168,8 @@ pub fn accept(
             },
             now,
         )?;
+        // Issue #30: the access it gives must not have ended already.
+        require_access_ahead(invitation.access_expires_at, now)?;
         let identity_id: IdentityId = match (plan.profile, new_profile) {
             (AcceptProfile::Reuse(id), _) => id,
             (AcceptProfile::Create, Some((hash, first, last))) => insert_identity(
@@ -188,6 +191,7 @@ pub fn accept(
                 identity_id,
                 user_type: invitation.invitation_type,
                 is_admin: false,
+                access_expires_at: invitation.access_expires_at,
             },
             now,
         )?;

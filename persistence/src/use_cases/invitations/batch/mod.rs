@@ -129,6 +129,7 @@ fn decide(
     limits: &Limits,
     batch: &Batch,
     loaded: &Loaded,
+    now: DateTime<Utc>,
 ) -> Result<BatchPlan, StoreError> {
     let ctx = BatchContext {
         inviter: actor,
@@ -136,6 +137,7 @@ fn decide(
         seats: loaded.account.seats(&limits.plans),
         workgroup: loaded.context_group,
         logins: loaded.logins.clone(),
+        now,
     };
     Ok(decide_batch(batch, &ctx)?)
 }
@@ -152,7 +154,7 @@ pub fn preview_batch(
     db.read_snapshot(|conn| {
         let account = account_now(conn, actor.account_id, now)?;
         let loaded = load_batch(conn, actor, batch, account, Pending::Read, now)?;
-        let plan = decide(actor, limits, batch, &loaded)?;
+        let plan = decide(actor, limits, batch, &loaded, now)?;
         let sendings = batch_sendings(batch, &plan);
         sending_counters::check(conn, Some(actor.account_id), &sendings, &limits.quotas, now)?;
         let expires_at = expiry(now, &loaded.account.settings);
@@ -165,6 +167,7 @@ pub fn preview_batch(
                 description: new.description.clone(),
                 allow_external: new.allow_external,
                 invite_policy: new.invite_policy,
+                max_external_access_days: new.max_external_access_days,
                 created_by: actor.user_id,
                 created_at: now,
                 updated_at: now,
@@ -176,14 +179,14 @@ pub fn preview_batch(
         let made = batch
             .invitees
             .iter()
-            .zip(&plan.outcomes)
-            .map(|(invitee, outcome)| match outcome {
+            .zip(plan.outcomes.iter().zip(&plan.access_ends))
+            .map(|(invitee, (outcome, end))| match outcome {
                 Outcome::Invited => BatchRow::Invited(Box::new(new_record(
                     actor,
                     batch,
                     invitee,
                     group.map(|g| g.id),
-                    (expires_at, plan.held),
+                    (expires_at, plan.held, *end),
                     now,
                 ))),
                 Outcome::WorkgroupInvitation { user_id, .. } => BatchRow::WorkgroupInvitation {
@@ -301,7 +304,7 @@ fn write_attempt(
             });
         }
     }
-    let plan = match decide(actor, limits, batch, &loaded) {
+    let plan = match decide(actor, limits, batch, &loaded, now) {
         Err(StoreError::Domain(e))
             if optimistic
                 && (key.is_some()
@@ -380,7 +383,7 @@ fn new_record(
     batch: &Batch,
     invitee: &Invitee,
     workgroup_id: Option<WorkgroupId>,
-    (expires_at, held): (DateTime<Utc>, bool),
+    (expires_at, held, access_expires_at): (DateTime<Utc>, bool, Option<DateTime<Utc>>),
     now: DateTime<Utc>,
 ) -> InvitationRecord {
     InvitationRecord {
@@ -408,6 +411,7 @@ fn new_record(
         sent_by: actor.user_id,
         delivery: (batch.delivery == BatchDelivery::Send && !held).then(DeliveryRecord::queued),
         locale: invitee.locale,
+        access_expires_at,
     }
 }
 
@@ -457,7 +461,15 @@ fn write_batch(
                     .get(i)
                     .ok_or_else(|| StoreError::Corrupt("a token per invitee is needed".into()))?;
                 let group_id = group.map(|g| g.id);
-                let record = new_record(actor, batch, invitee, group_id, (expires_at, held), now);
+                let end = plan.access_ends.get(i).copied().flatten();
+                let record = new_record(
+                    actor,
+                    batch,
+                    invitee,
+                    group_id,
+                    (expires_at, held, end),
+                    now,
+                );
                 rows.push(BatchRow::Invited(Box::new(record.clone())));
                 // A held invitation's token opens nothing and is replaced when it is approved:
                 // no link is handed over for it.
