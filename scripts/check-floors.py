@@ -48,7 +48,10 @@ JOINS = {
     "standing in one statement",
     ("accounts", "invitations"): "an account read with its earliest pending invitation's "
     "expiry, to tell whether it holds overdue ones (a subquery)",
-    ("accounts", "users"): "a batch reads its account with its inviter's name (a subquery)",
+    ("accounts", "users"): "a batch reads its account with its inviter's name, and the "
+    "earliest end of an active user's access (subqueries)",
+    ("accounts", "memberships"): "a batch reads its account with the earliest end of a "
+    "membership, to tell whether the sweep has one to record first (a subquery)",
     ("accounts", "identities"): "a batch reads its account with its inviter's name (a "
     "subquery)",
     ("accounts", "account_seats"): "an account is read with its seat counters and the "

@@ -159,6 +159,7 @@ pub struct UserView {
     /// Why the system dismissed the user, when it did (`access_expired`: its end came;
     /// `access_review`: a review removed it); absent for an administrator's dismissal.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, nullable = false)]
     pub dismissal: Option<Dismissal>,
 }
 
@@ -368,6 +369,8 @@ pub struct MemberView {
     pub role: Role,
     pub status: MembershipStatus,
     pub user: UserView,
+    /// When the membership ends (`null`: it does not).
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl MemberView {
@@ -379,6 +382,7 @@ impl MemberView {
             role: m.role,
             status: m.status,
             user: UserView::shown(&m.user, d),
+            expires_at: m.expires_at,
         }
     }
 }

@@ -90,20 +90,16 @@ pub struct UserStanding {
 }
 
 impl UserStanding {
-    /// The standing as of `now`: a user whose access has ended is dismissed at its end, whether
-    /// or not the sweep has recorded it (`access_end::has_ended`).
+    /// The standing as of `now`: a user whose access has ended (its end at or before `now`,
+    /// as `access_end::has_ended` says) is dismissed at its end, whether or not the sweep has
+    /// recorded it.
     pub fn as_of(self, now: DateTime<Utc>) -> Self {
         match self.access_expires_at {
-            Some(end)
-                if self.status == UserStatus::Active
-                    && crate::access_end::has_ended(Some(end), now) =>
-            {
-                Self {
-                    status: UserStatus::Dismissed,
-                    dismissed_at: Some(end),
-                    ..self
-                }
-            }
+            Some(end) if self.status == UserStatus::Active && end <= now => Self {
+                status: UserStatus::Dismissed,
+                dismissed_at: Some(end),
+                ..self
+            },
             _ => self,
         }
     }

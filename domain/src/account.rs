@@ -175,7 +175,7 @@ impl AccountChange {
             Some(Some(d)) => errors
                 .check(
                     "default_external_access_days",
-                    crate::access_end::parse_days(d),
+                    crate::access_days::parse_days(d),
                 )
                 .map(Some),
         };

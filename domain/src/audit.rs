@@ -92,6 +92,9 @@ pub enum AuditAction {
     /// A membership's `expires_at` came (issue #30): the member left the workgroup.
     #[strum(serialize = "membership.expired")]
     MembershipExpired,
+    /// The end of a membership set, moved or cleared (issue #30).
+    #[strum(serialize = "membership.end_changed")]
+    MembershipEndChanged,
     #[strum(serialize = "user.transferred_to_intranet")]
     UserTransferredToIntranet,
     #[strum(serialize = "user.admin_granted")]
@@ -146,7 +149,7 @@ mod tests {
 
     /// The names the audit trail has stored and the API has shown; changing one would split
     /// the history of an action in two.
-    const STORED: [&str; 45] = [
+    const STORED: [&str; 46] = [
         "account.created",
         "account.updated",
         "account.plan_changed",
@@ -177,6 +180,7 @@ mod tests {
         "membership.invitation_withdrawn",
         "membership.role_changed",
         "membership.expired",
+        "membership.end_changed",
         "user.transferred_to_intranet",
         "user.admin_granted",
         "user.admin_revoked",

@@ -28,6 +28,7 @@
 //! - webhooks: where they may be sent (SSRF), signed, retried, switched off: [`webhook`].
 
 pub mod access;
+pub mod access_days;
 pub mod access_end;
 pub mod account;
 pub mod api_token;

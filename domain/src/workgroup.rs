@@ -97,7 +97,10 @@ impl NewWorkgroup {
             .and_then(|d| errors.check("description", parse_description(d)))
             .flatten();
         let max_days = req.max_external_access_days.and_then(|d| {
-            errors.check("max_external_access_days", crate::access_end::parse_days(d))
+            errors.check(
+                "max_external_access_days",
+                crate::access_days::parse_days(d),
+            )
         });
         errors.finish()?;
         let name = name.ok_or(DomainError::Unreachable("a name that parsed is missing"))?;
@@ -262,7 +265,7 @@ impl WorkgroupChange {
             None => None,
             Some(None) => Some(None),
             Some(Some(d)) => errors
-                .check(field, crate::access_end::parse_days(d))
+                .check(field, crate::access_days::parse_days(d))
                 .map(Some),
         };
         errors.finish()?;

@@ -13,6 +13,7 @@ use crate::state::AppState;
 use crate::views::{MemberPage, MemberView, WorkgroupInvitationPage, WorkgroupInvitationView};
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
 use domain::enums::{MembershipStatus, Role};
 use domain::ids::{UserId, WorkgroupId};
 use domain::membership::parse_new_member_role;
@@ -87,6 +88,10 @@ pub struct NewMemberBody {
     /// `member` (the default) or `moderator` (appointed by the owner, moderators or admins).
     /// Ownership is handed over by changing an active member's role to `owner`.
     pub role: Option<Role>,
+    /// When the membership ends (RFC 3339, later than now): the member then leaves the
+    /// workgroup (`membership.expired`) and stays a user of the account. None by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// Add an existing user to a workgroup, as the group's `invite_policy` allows (`owner`,
@@ -131,6 +136,7 @@ pub async fn add_member(
         group,
         user: candidate,
         role,
+        expires_at: body.expires_at,
     };
     let limits = state.account_limits.clone();
     let done = state
@@ -141,17 +147,23 @@ pub async fn add_member(
     }))
 }
 
-/// A member's new role.
+/// What changes of a membership: only the fields given (at least one), all or nothing.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberPatch {
     /// `owner` hands ownership over (the owner or an administrator; an active employee only):
     /// the previous owner becomes a moderator.
-    pub role: Role,
+    pub role: Option<Role>,
+    /// When the membership ends (RFC 3339, later than now; never the owner's): the member
+    /// then leaves the workgroup and stays a user of the account. `null`: it does not end.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<DateTime<Utc>>, nullable)]
+    pub expires_at: Option<Option<DateTime<Utc>>>,
 }
 
-/// Change a member's role (the owner, moderators, administrators). The owner is never
-/// demoted directly: make another active employee the owner first.
+/// Change a member's role or the end of its membership (the owner, moderators,
+/// administrators). The owner is never demoted directly: make another active employee the
+/// owner first.
 #[utoipa::path(
     tag = "workgroups",
     params(
@@ -181,10 +193,20 @@ pub async fn patch_member(
     JsonBody(body): JsonBody<MemberPatch>,
 ) -> Result<web::Json<MemberView>, ApiError> {
     let now = state.clock.now();
+    let change = persistence::members::MemberChange {
+        role: body.role,
+        expires_at: body.expires_at,
+    };
+    if change == persistence::members::MemberChange::default() {
+        return Err(domain::DomainError::invalid(
+            "",
+            "required",
+            "nothing to change: send `role` or `expires_at`",
+        )
+        .into());
+    }
     let changed = state
-        .write(move |db| {
-            persistence::members::change_role(db, &user, group, member, body.role, now)
-        })
+        .write(move |db| persistence::members::change_member(db, &user, group, member, change, now))
         .await?;
     Ok(web::Json(MemberView::shown(&changed, user.disclosure())))
 }

@@ -324,8 +324,8 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<serde_json::
 /// becomes an external user (409 `user_type_not_writable`, whose detail names the ways).
 #[utoipa::path(
     tag = "users",
+    params(PathId<UserId>),
     request_body(content = UserPatch, example = json!({"access_expires_at": "2027-03-31T17:00:00Z"})),
-    request_body(content = UserPatch, example = json!({"is_admin": true})),
     responses(
         (status = 200, description = "The user as it is now", body = UserView),
         (status = 400, response = BadRequest),

@@ -8,15 +8,18 @@
 //! inviter gives none; a workgroup's `max_external_access_days` bounds the end of every external
 //! person brought into it or kept in it ([`check_end`]).
 
+use crate::access::AccountUser;
 use crate::dismissal::Subject;
+use crate::enums::Role;
 use crate::enums::{UserStatus, UserType};
 use crate::error::{DomainError, FieldError};
+use crate::membership::MemberFacts;
 use crate::seats::SeatChange;
+use crate::workgroup::{may_edit_workgroup, Standing};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The longest access (or default, or maximum) in days: ten years.
-pub const MAX_ACCESS_DAYS: u32 = 3650;
+pub use crate::access_days::{parse_days, MAX_ACCESS_DAYS};
 
 /// Why a user was dismissed by the system rather than by an administrator.
 #[derive(
@@ -60,21 +63,6 @@ pub fn status_at(status: UserStatus, end: Option<DateTime<Utc>>, now: DateTime<U
     } else {
         status
     }
-}
-
-/// A number of days of access (a default or a maximum): 1 to [`MAX_ACCESS_DAYS`] (the field
-/// is named by the caller: `FieldErrors::check`).
-pub fn parse_days(days: i64) -> Result<u32, FieldError> {
-    u32::try_from(days)
-        .ok()
-        .filter(|d| (1..=MAX_ACCESS_DAYS).contains(d))
-        .ok_or_else(|| {
-            FieldError::new(
-                "",
-                "out_of_range",
-                format!("1 to {MAX_ACCESS_DAYS} days, or null for none"),
-            )
-        })
 }
 
 /// The most days any end set now may lie ahead: the smallest maximum of the workgroups the
@@ -240,9 +228,37 @@ pub fn require_access_ahead(
     }
 }
 
-/// A membership ending at `end` has ended at `now`.
-pub fn membership_has_ended(end: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
-    has_ended(end, now)
+/// Sets or clears the end of a membership (`expires_at`; the workgroup's owner, moderators,
+/// administrators): later than now; never the owner's — the workgroup would be left without
+/// one (hand ownership over first).
+pub fn decide_membership_end(
+    actor: &AccountUser,
+    standing: Standing,
+    target: Option<MemberFacts>,
+    end: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DomainError> {
+    may_edit_workgroup(actor, standing)?;
+    let target = target.ok_or(DomainError::NotFound("member"))?;
+    if target.role == Role::Owner && end.is_some() {
+        return Err(DomainError::invalid(
+            "expires_at",
+            "owner_membership",
+            "the owner's membership does not end: hand ownership over first",
+        ));
+    }
+    Ok(check_end("expires_at", end, None, now)?)
+}
+
+/// The end given for a new membership, checked (none: it does not end).
+pub fn check_membership_end(
+    end: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DomainError> {
+    match end {
+        Some(_) => Ok(check_end("expires_at", end, None, now)?),
+        None => Ok(None),
+    }
 }
 
 #[cfg(test)]

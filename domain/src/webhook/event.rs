@@ -208,6 +208,7 @@ impl EventType {
             | A::UserAdminGranted
             | A::UserAdminRevoked
             | A::UserLoginChanged
+            | A::MembershipEndChanged
             | A::WebhookCreated
             | A::WebhookUpdated
             | A::WebhookDeleted

@@ -19,7 +19,7 @@ pub(crate) fn resource(
 ) -> Result<Option<Value>, StoreError> {
     match subject_type {
         "invitation" => invitations::event_resource(conn, id, now),
-        "user" => users::event_resource(conn, id),
+        "user" => users::event_resource(conn, id, now),
         "workgroup" => workgroups::event_resource(conn, id),
         _ => Ok(None),
     }

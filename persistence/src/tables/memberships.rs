@@ -19,6 +19,9 @@ pub struct MemberRecord {
     pub status: MembershipStatus,
     pub joined_at: DateTime<Utc>,
     pub user: UserRecord,
+    /// When the membership ends (issue #30; `None`: it does not).
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// A [`MemberRecord`] as stored: the membership joined with its user and identity.
@@ -28,6 +31,7 @@ pub(crate) struct MemberRow {
     role: String,
     status: String,
     created_at: NaiveDateTime,
+    expires_at: Option<NaiveDateTime>,
     #[diesel(embed)]
     user: UserRow,
 }
@@ -40,6 +44,7 @@ impl TryFrom<MemberRow> for MemberRecord {
             role: parse_word(&r.role, Role::parse)?,
             status: parse_word(&r.status, MembershipStatus::parse)?,
             joined_at: utc(r.created_at),
+            expires_at: r.expires_at.map(utc),
             user: UserRecord::try_from(r.user)?,
         })
     }

@@ -235,6 +235,7 @@ pub(crate) fn event_resource(
         bool,
         String,
         NaiveDateTime,
+        Option<i32>,
     );
     let found: Option<Columns> = workgroups::table
         .find(id)
@@ -246,11 +247,12 @@ pub(crate) fn event_resource(
             workgroups::allow_external,
             workgroups::invite_policy,
             workgroups::created_at,
+            workgroups::max_external_access_days,
         ))
         .first(conn)
         .optional()?;
     Ok(found.map(
-        |(id, name, kind, description, allow_external, invite_policy, created_at)| {
+        |(id, name, kind, description, allow_external, invite_policy, created_at, max_days)| {
             json!({
                 "id": id,
                 "name": name,
@@ -258,6 +260,7 @@ pub(crate) fn event_resource(
                 "description": description,
                 "allow_external": allow_external,
                 "invite_policy": invite_policy,
+                "max_external_access_days": max_days,
                 "created_at": utc(created_at),
             })
         },

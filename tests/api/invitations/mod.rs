@@ -1,7 +1,7 @@
 //! Inviting new people (rules 1, 3, 4, 6, 7): batches, delivery, the lifecycle, tokens that outlived their invitation, every later step under today's rules, searches, approvals (and their races).
 
 mod approval_races;
-mod approvals;
+pub mod approvals;
 mod batches;
 mod dead_tokens;
 mod delivery;

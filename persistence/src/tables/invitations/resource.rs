@@ -21,7 +21,7 @@ type InvitationColumns = (
         NaiveDateTime,
     ),
     (Option<String>, i32, Option<String>, Option<NaiveDateTime>),
-    (Option<String>, Option<String>),
+    (Option<String>, Option<String>, Option<NaiveDateTime>),
 );
 
 /// An invitation as `GET /v1/invitations/{id}` shows it at `now` (its effective status), for
@@ -61,7 +61,11 @@ pub(crate) fn event_resource(
                 invitations::delivery_error,
                 invitations::delivery_next_at,
             ),
-            (invitations::locale, invitations::approval),
+            (
+                invitations::locale,
+                invitations::approval,
+                invitations::access_expires_at,
+            ),
         ))
         .first(conn)
         .optional()?;
@@ -70,7 +74,7 @@ pub(crate) fn event_resource(
         (first_name, last_name, workgroup_id, message, invited_by),
         (expires_at, sent_count, last_sent_at, accepted_user_id, created_at),
         (delivery_state, delivery_attempts, delivery_error, delivery_next_at),
-        (locale, approval),
+        (locale, approval, access_expires_at),
     )) = found
     else {
         return Ok(None);
@@ -102,5 +106,6 @@ pub(crate) fn event_resource(
             "next_attempt_at": delivery_next_at.map(utc),
         })),
         "locale": locale,
+        "access_expires_at": access_expires_at.map(utc),
     })))
 }

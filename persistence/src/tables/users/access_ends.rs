@@ -124,19 +124,3 @@ pub(crate) fn set_access_end(
         .execute(conn)?;
     Ok(())
 }
-
-/// The end of a user's access and why it was dismissed by the system, if it was.
-pub(crate) fn access_of(
-    conn: &mut DbConnection,
-    user: UserId,
-) -> Result<(Option<DateTime<Utc>>, Option<Dismissal>), StoreError> {
-    let (end, why): (Option<NaiveDateTime>, Option<String>) = users::table
-        .find(user.key())
-        .select((users::access_expires_at, users::dismissal))
-        .first(conn)?;
-    Ok((
-        end.map(utc),
-        why.map(|w| parse_word(&w, |s| s.parse::<Dismissal>().ok()))
-            .transpose()?,
-    ))
-}

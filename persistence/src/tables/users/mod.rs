@@ -6,7 +6,6 @@
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_word, utc, Key};
-use crate::base::page::{like_pattern, lower, search_text};
 use crate::base::schema::{accounts, identities, memberships, users};
 use crate::tables::identities::{logins_of, IdentityNames};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -22,8 +21,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 mod access_ends;
+mod listing;
 mod login_states;
 pub(crate) use access_ends::*;
+pub(crate) use listing::page_of;
+pub use listing::UserFilter;
 pub(crate) use login_states::{login_states, Pending};
 use uuid::Uuid;
 
@@ -501,128 +503,40 @@ pub(crate) fn set_status(
     Ok(())
 }
 
-/// What a users list may be narrowed to.
-#[derive(Debug, Clone, Default)]
-pub struct UserFilter {
-    pub user_type: Option<UserType>,
-    pub status: Option<UserStatus>,
-    /// Part of a name, email or phone, any case.
-    pub q: Option<String>,
-}
-
-impl UserFilter {
-    /// Whether the list may read every user of the account (a search) rather than one page
-    /// of an index.
-    pub fn scans(&self) -> bool {
-        search_text(self.q.as_deref()).is_some()
-    }
-}
-
-/// Up to `rows` of the account's users the caller may see, newest first, narrowed by
-/// `filter`, those before `after` when given.
-pub(crate) fn page_of(
-    conn: &mut DbConnection,
-    actor: &AccountUser,
-    filter: &UserFilter,
-    after: Option<UserId>,
-    rows: i64,
-    now: DateTime<Utc>,
-) -> Result<Vec<UserRecord>, StoreError> {
-    let mut query = visible(users_of(actor.account_id), visible_users(actor));
-    if let Some(t) = filter.user_type {
-        query = query.filter(users::user_type.eq(t.as_str()));
-    }
-    // The status as of `now`: an active user whose access has ended is dismissed already.
-    let at = now.naive_utc();
-    let active = UserStatus::Active.as_str();
-    match filter.status {
-        Some(UserStatus::Active) => {
-            query = query.filter(users::status.eq(active)).filter(
-                users::access_expires_at
-                    .is_null()
-                    .or(users::access_expires_at.gt(at)),
-            );
-        }
-        Some(UserStatus::Dismissed) => {
-            query = query.filter(
-                users::status
-                    .eq(UserStatus::Dismissed.as_str())
-                    .or(users::access_expires_at.le(at)),
-            );
-        }
-        None => {}
-    }
-    if let Some(q) = search_text(filter.q.as_deref()) {
-        let p = like_pattern(q);
-        // The logins the account knows its users by: a dismissed user is found by those of
-        // its dismissal, never by logins its person took since (`domain::known_logins`).
-        query = query.filter(
-            lower(identities::first_name)
-                .like(p.clone())
-                .escape('\\')
-                .or(lower(identities::last_name).like(p.clone()).escape('\\'))
-                .or(lower(users::email.assume_not_null())
-                    .like(p.clone())
-                    .escape('\\'))
-                .or(users::phone.assume_not_null().like(p).escape('\\')),
-        );
-    }
-    if let Some(after) = after {
-        query = query.filter(users::id.lt(after.key()));
-    }
-    let query = query.order(users::id.desc()).limit(rows);
-    load_users(conn, query)
-}
-
 /// A user as `GET /v1/users/{id}` shows it, for the webhook event about it (joins
 /// `identities` for the names); `None` when it is gone.
 pub(crate) fn event_resource(
     conn: &mut DbConnection,
     id: &str,
+    now: DateTime<Utc>,
 ) -> Result<Option<Value>, StoreError> {
-    type Columns = (
-        String,
-        String,
-        String,
-        bool,
-        Option<String>,
-        Option<String>,
-        String,
-        String,
-        NaiveDateTime,
-    );
-    let found: Option<Columns> = users::table
+    let found: Option<UserRow> = users::table
         .inner_join(identities::table)
         .filter(users::id.eq(id))
-        .select((
-            users::id,
-            users::user_type,
-            users::status,
-            users::is_admin,
-            // The logins the account knows the user by (`domain::known_logins`).
-            users::email,
-            users::phone,
-            identities::first_name,
-            identities::last_name,
-            users::created_at,
-        ))
+        .select(UserRow::as_select())
         .first(conn)
         .optional()?;
-    Ok(found.map(
-        |(id, kind, status, is_admin, email, phone, first_name, last_name, created_at)| {
-            json!({
-                "id": id,
-                "type": kind,
-                "status": status,
-                "is_admin": is_admin,
-                "email": email,
-                "phone": phone,
-                "first_name": first_name,
-                "last_name": last_name,
-                "created_at": utc(created_at),
-            })
-        },
-    ))
+    let Some(user) = found.map(UserRecord::try_from).transpose()? else {
+        return Ok(None);
+    };
+    let user = user.as_of(now);
+    let mut resource = json!({
+        "id": user.id,
+        "type": user.user_type.as_str(),
+        "status": user.status.as_str(),
+        "is_admin": user.is_admin,
+        // The logins the account knows the user by (`domain::known_logins`).
+        "email": user.email,
+        "phone": user.phone,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "created_at": user.created_at,
+        "access_expires_at": user.access_expires_at,
+    });
+    if let (Some(why), Some(fields)) = (user.dismissal, resource.as_object_mut()) {
+        fields.insert("dismissal".into(), json!(why.as_str()));
+    }
+    Ok(Some(resource))
 }
 
 /// The first and last names of the users of `ids`, each as `(id, first, last)`; joins

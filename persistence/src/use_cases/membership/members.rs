@@ -22,6 +22,7 @@ use crate::tables::users::{names_of, visible_user, UserRecord};
 use crate::tables::workgroups::{workgroup_in, WorkgroupRecord};
 use chrono::{DateTime, Utc};
 use domain::access::AccountUser;
+use domain::access_end::{check_membership_end, decide_membership_end};
 use domain::audit::AuditAction;
 use domain::enums::{Channel, Role};
 use domain::ids::{UserId, WorkgroupId};
@@ -64,6 +65,8 @@ pub struct NewMember {
     pub group: WorkgroupId,
     pub user: UserId,
     pub role: Role,
+    /// When the membership ends (issue #30), checked by `access_end::check_membership_end`.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// Adds an existing user to a workgroup, as the group's invite policy allows (rule 3): the
@@ -103,6 +106,7 @@ fn add(
     new: NewMember,
     now: DateTime<Utc>,
 ) -> Result<MemberRecord, StoreError> {
+    let expires_at = check_membership_end(new.expires_at, now)?;
     let candidate = visible_user(conn, actor, new.user)?;
     let existing = membership_status(conn, group.id, new.user)?;
     let joining = may_add_member(
@@ -140,10 +144,14 @@ fn add(
     if joining == Joining::Active {
         tx::workgroup_changed(conn, actor.account_id)?;
     }
+    if expires_at.is_some() {
+        memberships::set_end(conn, group.id, new.user, expires_at)?;
+    }
     Ok(MemberRecord {
         role: new.role,
         status: joining.status(),
         joined_at: now,
+        expires_at,
         user: candidate,
     })
 }
@@ -165,17 +173,71 @@ fn load_change(
 
 /// Changes a member's role (owner, moderators, admins); making someone the owner hands
 /// ownership over, and the previous owner stays on as a moderator.
-pub fn change_role(
+pub fn change_member(
     db: &Database,
+    actor: &AccountUser,
+    group: WorkgroupId,
+    user: UserId,
+    change: MemberChange,
+    now: DateTime<Utc>,
+) -> Result<MemberRecord, StoreError> {
+    let actor = *actor;
+    tx::in_account(db, actor.account_id, Sweep::First, now, move |conn| {
+        let actor = &actor;
+        if let Some(role) = change.role {
+            change_role(conn, actor, group, user, role, now)?;
+        }
+        if let Some(end) = change.expires_at {
+            let (standing, target) = load_change(conn, actor, group, user)?;
+            let end = decide_membership_end(
+                actor,
+                standing,
+                target.as_ref().map(member_facts),
+                end,
+                now,
+            )?;
+            let before = target.and_then(|t| t.expires_at);
+            if end != before {
+                memberships::set_end(conn, group, user, end)?;
+                audit::record(
+                    conn,
+                    AuditEvent::by(
+                        actor,
+                        AuditAction::MembershipEndChanged,
+                        "workgroup",
+                        group.key(),
+                        json!({
+                            "user_id": user.key(),
+                            "before": {"expires_at": before},
+                            "after": {"expires_at": end},
+                        }),
+                        now,
+                    ),
+                )?;
+            }
+        }
+        member(conn, group, user)?.ok_or(DomainError::NotFound("member").into())
+    })
+}
+
+/// What changes of a membership (`PATCH /v1/workgroups/{id}/members/{user_id}`): only what is
+/// given, all or nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MemberChange {
+    pub role: Option<Role>,
+    /// `Some(None)`: the membership no longer ends.
+    pub expires_at: Option<Option<DateTime<Utc>>>,
+}
+
+fn change_role(
+    conn: &mut DbConnection,
     actor: &AccountUser,
     group: WorkgroupId,
     user: UserId,
     role: Role,
     now: DateTime<Utc>,
-) -> Result<MemberRecord, StoreError> {
-    let actor = *actor;
-    tx::in_account(db, actor.account_id, Sweep::No, now, move |conn| {
-        let actor = &actor;
+) -> Result<(), StoreError> {
+    {
         let (standing, target) = load_change(conn, actor, group, user)?;
         let owner = current_owner(conn, group)?;
         let change = decide_role_change(
@@ -230,8 +292,8 @@ pub fn change_role(
                 )?;
             }
         }
-        member(conn, group, user)?.ok_or(DomainError::NotFound("member").into())
-    })
+        Ok(())
+    }
 }
 
 /// Removes a member or withdraws a membership invitation (owner, moderators, admins), or lets

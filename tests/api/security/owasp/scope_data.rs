@@ -35,7 +35,7 @@ async fn every_event_is_subscribed_to_only_with_the_scope_that_reads_its_data() 
     let a = &w.a;
     let mut tally = Tally::new("API5 scopes × webhook events");
     let events = event_scopes();
-    assert_eq!(events.len(), 26, "{events:?}");
+    assert_eq!(events.len(), 29, "{events:?}");
     // What the document says is what each event carries: its resource's class of data.
     for (event, scope) in &events {
         let expected = match event.split('.').next().unwrap() {
