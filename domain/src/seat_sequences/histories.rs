@@ -14,12 +14,14 @@ fn a_known_history_moves_the_seats_as_expected() {
         extranet: true,
         skip: false,
         by_employee: false,
+        ends_in: None,
     });
     account.run(&Step::Invite {
         people: vec![3],
         extranet: false,
         skip: false,
         by_employee: false,
+        ends_in: None,
     });
     assert_eq!(account.counters.pending_invitations, 3);
     // Full: 1 admin + 3 pending.
@@ -28,6 +30,7 @@ fn a_known_history_moves_the_seats_as_expected() {
         extranet: true,
         skip: false,
         by_employee: false,
+        ends_in: None,
     });
     assert_eq!(account.counters.used(), 4);
     account.run(&Step::Accept(0));
@@ -46,6 +49,7 @@ fn a_known_history_moves_the_seats_as_expected() {
         extranet: true,
         skip: true,
         by_employee: false,
+        ends_in: None,
     });
     assert_eq!(account.counters.used(), 4);
     // No free seat to reinstate into.
@@ -80,6 +84,7 @@ fn held_invitations_hold_their_seats_until_rejected_or_expired() {
         extranet: false,
         skip: false,
         by_employee: false,
+        ends_in: None,
     });
     account.run(&Step::Accept(0));
     assert_eq!(account.counters.active_intranet, 2);
@@ -88,6 +93,7 @@ fn held_invitations_hold_their_seats_until_rejected_or_expired() {
         extranet: true,
         skip: false,
         by_employee: true,
+        ends_in: None,
     });
     let held = |a: &Account| {
         a.invitations
@@ -103,6 +109,7 @@ fn held_invitations_hold_their_seats_until_rejected_or_expired() {
         extranet: true,
         skip: false,
         by_employee: false,
+        ends_in: None,
     });
     assert_eq!(account.invitations.len(), 3);
     // Not accepted while held; approved, it is.
@@ -126,6 +133,7 @@ fn held_invitations_hold_their_seats_until_rejected_or_expired() {
         extranet: true,
         skip: false,
         by_employee: true,
+        ends_in: None,
     });
     account.run(&Step::Wait {
         minutes: 7 * 24 * 60 + 1,
@@ -141,5 +149,57 @@ fn held_invitations_hold_their_seats_until_rejected_or_expired() {
         InvitationStatus::Pending
     );
     assert_eq!(account.counters.used(), before + 1);
+    assert_eq!(account.counters, account.recount());
+}
+
+/// Issue #30: an end of access frees its seat when it comes; moved later, it waits; a
+/// reinstatement after it takes the seat back with no end.
+#[test]
+fn an_end_of_access_frees_its_seat_when_it_comes() {
+    let mut account = Account::new(3);
+    account.run(&Step::Invite {
+        people: vec![1, 2],
+        extranet: true,
+        skip: false,
+        by_employee: false,
+        ends_in: Some(3 * 24 * 60),
+    });
+    account.run(&Step::Accept(0));
+    account.run(&Step::Accept(1));
+    assert_eq!(account.counters.active_extranet, 2);
+    assert!(account.users[1].access_expires_at.is_some());
+    // Full: a third person cannot be invited.
+    account.run(&Step::Invite {
+        people: vec![3],
+        extranet: true,
+        skip: false,
+        by_employee: false,
+        ends_in: None,
+    });
+    assert_eq!(account.counters.pending_invitations, 0);
+    // The first one's end is moved days later; the second one's is cleared.
+    account.run(&Step::SetEnd {
+        user: 1,
+        minutes: Some(10 * 24 * 60),
+    });
+    account.run(&Step::SetEnd {
+        user: 2,
+        minutes: None,
+    });
+    account.run(&Step::Wait {
+        minutes: 7 * 24 * 60 + 1,
+    });
+    assert_eq!(account.counters.active_extranet, 2, "neither end has come");
+    account.run(&Step::SetEnd {
+        user: 2,
+        minutes: Some(1),
+    });
+    account.run(&Step::Wait { minutes: 2 });
+    assert_eq!(account.users[2].status, UserStatus::Dismissed);
+    assert_eq!(account.counters.active_extranet, 1);
+    assert_eq!(account.counters, account.recount());
+    account.run(&Step::Reinstate(2));
+    assert_eq!(account.users[2].status, UserStatus::Active);
+    assert_eq!(account.users[2].access_expires_at, None);
     assert_eq!(account.counters, account.recount());
 }

@@ -111,6 +111,7 @@ impl Account {
             user_type: UserType::Extranet,
             status: UserStatus::Active,
             is_admin: false,
+            access_expires_at: None,
         });
     }
 }

@@ -1,5 +1,6 @@
 //! Rule 4 over whole histories: for any sequence of invite / accept / decline / revoke /
-//! resend / expire / dismiss / reinstate / transfer / plan change, of employees'
+//! resend / expire / dismiss / reinstate / transfer / plan change, of ends of access (issue
+//! #30: set, moved, cleared, and coming), of employees'
 //! invitations held for approval, approved and rejected, and of joining through a link (at once
 //! or waiting) and such requests approved and rejected, the seat counters that the
 //! decisions' [`SeatChange`]s keep equal a recount of who holds a seat, used + available =
@@ -14,12 +15,11 @@
 //! seat-counting write does (`persistence::ledger::sweep_account`).
 
 use crate::access::AccountUser;
+use crate::access_end::{reinstated_end, require_access_ahead};
 use crate::account::AccountSettings;
 use crate::dismissal::{decide_dismiss, decide_reinstate, Subject};
 use crate::enums::WhoCanInvite;
-use crate::enums::{
-    InvitationStatus, InvitePolicy, JoinRequestStatus, MembershipStatus, Role, UserStatus, UserType,
-};
+use crate::enums::{InvitationStatus, InvitePolicy, MembershipStatus, Role, UserStatus, UserType};
 use crate::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use crate::invitation::{
     decide_accept, decide_approve, decide_batch, decide_decline, decide_reject, decide_resend,
@@ -34,11 +34,14 @@ use crate::seats::{SeatChange, Seats};
 use crate::transfer::decide_transfer_to_intranet;
 use crate::workgroup::Standing;
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use ends::ends_in;
 use proptest::prelude::*;
 use uuid::Uuid;
 
+mod ends;
 mod histories;
 mod joins;
+mod recount;
 
 #[derive(Debug, Clone)]
 enum Step {
@@ -51,6 +54,8 @@ enum Step {
         skip: bool,
         /// By an employee, when there is one: held for approval.
         by_employee: bool,
+        /// The end of the new external users' access, minutes from now (issue #30).
+        ends_in: Option<i64>,
     },
     Accept(usize),
     Decline(usize),
@@ -75,12 +80,17 @@ enum Step {
     /// An administrator approves an invitation (held, or not: then refused).
     Approve(usize),
     Reject(usize),
+    /// An administrator sets a user's end of access, minutes from now, or clears it.
+    SetEnd {
+        user: usize,
+        minutes: Option<i64>,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        4 => (proptest::collection::vec(0u8..10, 1..4), any::<bool>(), any::<bool>(), any::<bool>())
-            .prop_map(|(people, extranet, skip, by_employee)| Step::Invite { people, extranet, skip, by_employee }),
+        4 => (proptest::collection::vec(0u8..10, 1..4), any::<bool>(), any::<bool>(), any::<bool>(), ends_in())
+            .prop_map(|(people, extranet, skip, by_employee, ends_in)| Step::Invite { people, extranet, skip, by_employee, ends_in }),
         3 => any::<usize>().prop_map(Step::Accept),
         1 => any::<usize>().prop_map(Step::Decline),
         1 => any::<usize>().prop_map(Step::Revoke),
@@ -95,6 +105,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<usize>().prop_map(Step::RejectJoin),
         2 => any::<usize>().prop_map(Step::Approve),
         1 => any::<usize>().prop_map(Step::Reject),
+        2 => (any::<usize>(), ends_in()).prop_map(|(user, minutes)| Step::SetEnd { user, minutes }),
     ]
 }
 
@@ -105,12 +116,16 @@ pub(super) struct Person {
     user_type: UserType,
     status: UserStatus,
     is_admin: bool,
+    /// When its access ends (issue #30).
+    access_expires_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
 struct Invited {
     facts: InvitationFacts,
     login: Login,
+    /// The end of the access it gives.
+    access_expires_at: Option<DateTime<Utc>>,
 }
 
 /// A join request of the model.
@@ -139,6 +154,7 @@ impl Account {
             user_type: UserType::Intranet,
             status: UserStatus::Active,
             is_admin: true,
+            access_expires_at: None,
         };
         Self {
             settings: AccountSettings {
@@ -257,6 +273,7 @@ impl Account {
             }
         }
         self.apply(SeatChange::expired(n));
+        self.end_access();
     }
 
     fn run(&mut self, step: &Step) {
@@ -270,6 +287,7 @@ impl Account {
                 extranet,
                 skip,
                 by_employee,
+                ends_in,
             } => {
                 let inviter = match self.employee() {
                     Some(employee) if *by_employee => employee,
@@ -287,7 +305,6 @@ impl Account {
                     },
                     delivery: BatchDelivery::Send,
                     locale: None,
-                    access_expires_at: None,
                     invitation_type: if *extranet {
                         UserType::Extranet
                     } else {
@@ -299,6 +316,9 @@ impl Account {
                         WorkgroupRequest::None
                     },
                     message: None,
+                    access_expires_at: ends_in
+                        .filter(|_| *extranet)
+                        .map(|m| self.now + Duration::minutes(m)),
                     invitees: logins
                         .iter()
                         .map(|l| InviteeRequest {
@@ -335,7 +355,8 @@ impl Account {
                 let Ok(plan) = decide_batch(&batch, &ctx) else {
                     return;
                 };
-                for (invitee, outcome) in batch.invitees.iter().zip(&plan.outcomes) {
+                for (k, (invitee, outcome)) in batch.invitees.iter().zip(&plan.outcomes).enumerate()
+                {
                     if *outcome == Outcome::Invited {
                         let id = InvitationId(self.fresh());
                         self.invitations.push(Invited {
@@ -353,6 +374,7 @@ impl Account {
                                 held: plan.held,
                             },
                             login: invitee.login.clone(),
+                            access_expires_at: plan.access_ends.get(k).copied().flatten(),
                         });
                     }
                 }
@@ -377,7 +399,8 @@ impl Account {
                     profile: None,
                     user_in_account,
                 };
-                if let Ok(plan) = decide_accept(&ctx, self.now) {
+                let ahead = require_access_ahead(inv.access_expires_at, self.now).is_ok();
+                if let (Ok(plan), true) = (decide_accept(&ctx, self.now), ahead) {
                     self.invitations[k].facts.status = InvitationStatus::Accepted;
                     let id = UserId(self.fresh());
                     self.users.push(Person {
@@ -386,6 +409,7 @@ impl Account {
                         user_type: inv.facts.invitation_type,
                         status: UserStatus::Active,
                         is_admin: false,
+                        access_expires_at: inv.access_expires_at,
                     });
                     self.apply(plan.seats);
                 }
@@ -481,15 +505,23 @@ impl Account {
             }
             Step::Reinstate(i) => {
                 let subject = self.subject(*i);
-                if let Ok(change) = decide_reinstate(&admin, Some(subject), self.counters) {
-                    self.person(subject.user_id).status = UserStatus::Active;
+                let had = self.person(subject.user_id).access_expires_at;
+                let end = reinstated_end(subject.user_type, had, None, None, self.now);
+                if let (Ok(change), Ok(end)) =
+                    (decide_reinstate(&admin, Some(subject), self.counters), end)
+                {
+                    let person = self.person(subject.user_id);
+                    person.status = UserStatus::Active;
+                    person.access_expires_at = end;
                     self.apply(change);
                 }
             }
             Step::Transfer(i) => {
                 let subject = self.subject(*i);
                 if let Ok(change) = decide_transfer_to_intranet(&admin, Some(subject)) {
-                    self.person(subject.user_id).user_type = UserType::Intranet;
+                    let person = self.person(subject.user_id);
+                    person.user_type = UserType::Intranet;
+                    person.access_expires_at = None;
                     self.apply(change);
                 }
             }
@@ -499,6 +531,7 @@ impl Account {
                 }
             }
             Step::Join { person, approval } => self.join(*person, *approval),
+            Step::SetEnd { user, minutes } => self.set_end(*user, *minutes),
             Step::ApproveJoin(i) if !self.joins.is_empty() => self.approve_join(*i),
             Step::RejectJoin(i) if !self.joins.is_empty() => self.reject_join(*i),
             // Steps on invitations or join requests when there are none.
@@ -510,35 +543,6 @@ impl Account {
             | Step::Reject(_)
             | Step::ApproveJoin(_)
             | Step::RejectJoin(_) => {}
-        }
-    }
-
-    /// Who holds a seat, counted from the model.
-    fn recount(&self) -> Seats {
-        let active = |t| {
-            let n = self
-                .users
-                .iter()
-                .filter(|u| u.status == UserStatus::Active && u.user_type == t)
-                .count();
-            u32::try_from(n).unwrap()
-        };
-        let pending = self
-            .invitations
-            .iter()
-            .filter(|i| i.facts.status.holds_seat())
-            .count();
-        let waiting = self
-            .joins
-            .iter()
-            .filter(|j| j.facts.status == JoinRequestStatus::AwaitingApproval && j.facts.holds_seat)
-            .count();
-        Seats {
-            limit: self.counters.limit,
-            active_intranet: active(UserType::Intranet),
-            active_extranet: active(UserType::Extranet),
-            pending_invitations: u32::try_from(pending).unwrap(),
-            pending_join_requests: u32::try_from(waiting).unwrap(),
         }
     }
 }
