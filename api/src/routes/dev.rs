@@ -5,6 +5,8 @@
 //! - `GET /dev/messages?limit=&to=`: what the console delivery sent, newest first;
 //! - `GET /dev/clock`, `POST /dev/clock {"advance_seconds": n}`: the server's clock and how
 //!   far it is ahead; moving it lets invitations, codes and sessions expire;
+//! - `POST /dev/upkeep`: runs now what the minute's upkeep does (expired invitations, ended
+//!   access and memberships recorded, reminders sent), for after moving the clock;
 //! - `GET /dev/inbox`: a page showing both (`api/web/dev-inbox.{html,js}`, the strict policy
 //!   of the server's other pages).
 
@@ -33,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(messages)
         .service(clock)
         .service(advance_clock)
+        .service(upkeep)
         .service(page)
         .service(i18n)
         .service(script)
@@ -116,6 +119,15 @@ async fn advance_clock(
         offset_seconds = state.clock.offset().num_seconds(),
         "the development clock was moved forward"
     );
+    Ok(clock_view(&state))
+}
+
+#[post("/dev/upkeep")]
+async fn upkeep(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    inbox(&state)?;
+    crate::upkeep::run_once(&state)
+        .await
+        .map_err(ApiError::internal)?;
     Ok(clock_view(&state))
 }
 

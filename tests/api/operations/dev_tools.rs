@@ -112,6 +112,15 @@ async fn qa_signs_up_invites_and_lets_the_invitation_expire_through_the_inbox_an
         "invitation_expired",
     )
     .await;
+    // The upkeep runs on demand: the expiry is recorded at once, not at the minute's tick.
+    let res = app
+        .client
+        .post(app.url("/dev/upkeep"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    app.assert_audited(&["invitation.expired"]);
 
     // Newest first, bounded; the page is one of the server's, under its strict policy.
     let res = app
@@ -150,6 +159,13 @@ async fn the_development_tools_are_unknown_without_console_delivery_on_loopback(
         }
         let (status, _) = advance(app, 60).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+        let res = app
+            .client
+            .post(app.url("/dev/upkeep"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
     }
     // Asked for explicitly, on a reachable address: served (the start warns).
     let asked = console_server("0.0.0.0:0", Some(true)).await;
