@@ -121,7 +121,7 @@ pub fn accept(
 ) -> Result<UserRecord, StoreError> {
     let account_id = account_of_token(db, token_hash, now)?;
     let token_hash = token_hash.to_owned();
-    tx::in_account(db, account_id, Sweep::No, now, move |conn| {
+    tx::in_account(db, account_id, Sweep::First, now, move |conn| {
         let invitation = by_token(conn, &token_hash, now)?;
         let login = invitation.login()?;
         let existing = credentials_of(conn, &login)?;

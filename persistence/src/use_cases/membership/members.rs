@@ -85,7 +85,7 @@ pub fn add_member(
         db,
         actor,
         key,
-        Sweep::No,
+        Sweep::First,
         now,
         move |conn| {
             let group = workgroup_in(conn, actor.account_id, new.group, "workgroup")?;
