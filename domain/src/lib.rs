@@ -29,6 +29,7 @@
 
 pub mod access;
 pub mod access_end;
+pub mod access_review;
 pub mod account;
 pub mod api_token;
 pub mod audit;

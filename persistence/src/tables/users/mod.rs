@@ -23,7 +23,9 @@ use serde_json::{json, Value};
 
 mod access_ends;
 mod login_states;
+mod reviewed;
 pub(crate) use access_ends::*;
+pub(crate) use reviewed::external_in_review_scope;
 pub(crate) use login_states::{login_states, Pending};
 use uuid::Uuid;
 
