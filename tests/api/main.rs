@@ -2,6 +2,7 @@
 //! (with `TEST_POSTGRES_URL`) on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_reviews;
 mod accounts;
 mod auth;
 mod contract;

@@ -9,8 +9,8 @@ use crate::problem::ApiError;
 use actix_web::dev::{Path, Payload, Url};
 use actix_web::{FromRequest, HttpRequest};
 use domain::ids::{
-    AccessReviewId, ApiTokenId, InvitationId, JoinLinkId, JoinRequestId, SessionId, UserId, WebhookDeliveryId,
-    WebhookId, WorkgroupId,
+    AccessReviewId, ApiTokenId, InvitationId, JoinLinkId, JoinRequestId, SessionId, UserId,
+    WebhookDeliveryId, WebhookId, WorkgroupId,
 };
 use std::future::{ready, Ready};
 use std::str::FromStr;

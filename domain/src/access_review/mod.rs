@@ -126,11 +126,11 @@ pub fn decide_start(
     Ok(())
 }
 
-/// Who reviews: employees only (external users are the reviewed, 403
-/// `intranet_user_required`); the account's administrators every review; a workgroup's owner
-/// and moderators its reviews (403 `workgroup_moderator_required` for another employee, who
-/// sees the workgroup, as for its join requests); an account-wide review its administrators
-/// only (403 `admin_required`). A reviewer sees the review, its items, and decides them.
+/// Who reviews: employees only (external users are the reviewed: 403
+/// `intranet_user_required`, for any review id alike); the account's administrators every
+/// review; a workgroup's owner and moderators its reviews. A reviewer sees the review and its
+/// items and answers for them; to anyone else the review is not visible, so it does not exist
+/// (404), as its list does not show it.
 pub fn may_review(
     actor: &AccountUser,
     scope: ReviewScope,
@@ -141,9 +141,8 @@ pub fn may_review(
         return Ok(());
     }
     match (scope, standing.role) {
-        (ReviewScope::Account, _) => Err(DomainError::AdminRequired),
         (ReviewScope::Workgroup(_), Some(Role::Owner | Role::Moderator)) => Ok(()),
-        (ReviewScope::Workgroup(_), _) => Err(DomainError::WorkgroupModeratorRequired),
+        _ => Err(DomainError::NotFound("access review")),
     }
 }
 
@@ -223,7 +222,8 @@ pub enum Cancel {
     Already,
 }
 
-/// Cancelling a review: administrators, while it is open and before its due instant.
+/// Cancelling a review: administrators (a workgroup's owner or moderator sees it, and is
+/// refused: 403 `admin_required`), while it is open and before its due instant.
 pub fn decide_cancel(
     actor: &AccountUser,
     review: &ReviewFacts,

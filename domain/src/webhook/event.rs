@@ -362,6 +362,8 @@ mod tests {
                 "join_link" => Scope::WorkgroupsRead,
                 "user" => Scope::UsersRead,
                 "membership" | "workgroup" => Scope::WorkgroupsRead,
+                // A review carries the ids of the users it kept and removed.
+                "access_review" => Scope::UsersRead,
                 other => panic!("{other}"),
             };
             assert_eq!(e.reads(), Some(expected), "{e}");

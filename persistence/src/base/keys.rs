@@ -12,8 +12,8 @@ use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::Text;
 use diesel::QueryResult;
 use domain::ids::{
-    AccessReviewId, AccountId, ApiTokenId, IdentityId, InvitationId, JoinLinkId, JoinRequestId, SessionId, UserId,
-    WebhookId, WorkgroupId,
+    AccessReviewId, AccountId, ApiTokenId, IdentityId, InvitationId, JoinLinkId, JoinRequestId,
+    SessionId, UserId, WebhookId, WorkgroupId,
 };
 use std::str::FromStr;
 

@@ -17,7 +17,9 @@ use crate::tables::{memberships::MembershipOf, workgroups::find_workgroup};
 use chrono::{DateTime, Utc};
 use domain::access::AccountUser;
 use domain::access_end::Dismissal;
-use domain::access_review::{decide_item, next_due, ItemFacts, NewReview, ReviewFacts, ReviewScope};
+use domain::access_review::{
+    decide_item, next_due, ItemFacts, NewReview, ReviewFacts, ReviewScope,
+};
 use domain::audit::AuditAction;
 use domain::enums::{MembershipStatus, ReviewOutcome, UserStatus, UserType};
 use domain::ids::{AccessReviewId, AccountId, UserId};
@@ -64,7 +66,13 @@ pub(crate) fn start(
             details,
             now,
         ),
-        None => system_event(account, AuditAction::AccessReviewCreated, id.key(), details, now),
+        None => system_event(
+            account,
+            AuditAction::AccessReviewCreated,
+            id.key(),
+            details,
+            now,
+        ),
     };
     audit::record(conn, event)?;
     Ok(id)

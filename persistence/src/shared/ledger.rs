@@ -7,8 +7,8 @@
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::to_count;
-use crate::shared::{access_ends, access_reviews};
 use crate::shared::audit::{self, AuditEvent};
+use crate::shared::{access_ends, access_reviews};
 use crate::tables::account_seats::{self, Reservation};
 use crate::tables::accounts::{account_by_id, AccountRecord};
 use crate::tables::sending_counters::{self, Counted};

@@ -117,8 +117,9 @@ pub(crate) fn insert_review(
             access_reviews::workgroup_id.eq(review.scope.workgroup().map(|g| g.key())),
             access_reviews::due_at.eq(review.due_at.naive_utc()),
             access_reviews::on_no_answer.eq(review.on_no_answer.as_str()),
-            access_reviews::every_days
-                .eq(review.every_days.map(|d| i32::try_from(d).unwrap_or(i32::MAX))),
+            access_reviews::every_days.eq(review
+                .every_days
+                .map(|d| i32::try_from(d).unwrap_or(i32::MAX))),
             access_reviews::status.eq(ReviewStatus::Open.as_str()),
             access_reviews::created_by.eq(creator.map(|c| c.key())),
             access_reviews::previous_id.eq(previous.map(|p| p.key())),

@@ -25,8 +25,8 @@ mod access_ends;
 mod login_states;
 mod reviewed;
 pub(crate) use access_ends::*;
-pub(crate) use reviewed::external_in_review_scope;
 pub(crate) use login_states::{login_states, Pending};
+pub(crate) use reviewed::external_in_review_scope;
 use uuid::Uuid;
 
 /// A user of an account: the logins the account knows it by, the names of its identity.
