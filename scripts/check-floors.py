@@ -48,10 +48,18 @@ JOINS = {
     "standing in one statement",
     ("accounts", "invitations"): "an account read with its earliest pending invitation's "
     "expiry, to tell whether it holds overdue ones (a subquery)",
-    ("accounts", "users"): "a batch reads its account with its inviter's name, and the "
-    "earliest end of an active user's access (subqueries)",
-    ("accounts", "memberships"): "a batch reads its account with the earliest end of a "
-    "membership, to tell whether the sweep has one to record first (a subquery)",
+    ("accounts", "users"): "a batch reads its account with its inviter's name, and the earliest "
+    "end of an active user's access (subqueries)",
+    ("accounts", "memberships"): "an account read with the earliest end of a membership, to "
+    "tell whether the sweep has ended ones to record (a subquery)",
+    ("accounts", "access_reviews"): "an account read with the earliest due instant of its open "
+    "access reviews, to tell whether one is due to apply (a subquery)",
+    ("access_reviews", "memberships"): "an employee lists the access reviews of the workgroups "
+    "it owns or moderates (a subquery)",
+    ("access_review_items", "users"): "an access review's item is shown with the user it is "
+    "about (joined)",
+    ("access_review_items", "identities"): "an access review's item is shown with its "
+    "person's names (joined)",
     ("accounts", "identities"): "a batch reads its account with its inviter's name (a "
     "subquery)",
     ("accounts", "account_seats"): "an account is read with its seat counters and the "

@@ -6,6 +6,7 @@ mod shape;
 
 pub use path::{
     DeliveryPath, InvitedTo, JoinLinkPath, JoinRequestPath, MemberPath, PathId, PathParams,
+    ReviewItemPath,
 };
 
 use crate::problem::{ApiError, ProblemField};

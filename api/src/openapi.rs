@@ -56,6 +56,7 @@ use utoipa_actix_web::AppExt;
         (name = "workgroups", description = "Workgroups and projects; with `allow_external` on, extranet workgroups"),
         (name = "invitations", description = "Inviting new people, the invitation lifecycle, and the accept page"),
         (name = "join links", description = "A workgroup's join links, the requests made through them, and the join page"),
+        (name = "access reviews", description = "Whether each external user of a workgroup, or of the account, keeps their access: reviewers answer by a due instant, then the answers apply"),
         (name = "network", description = "The network profile: a person's logins across accounts, and changing them or the password"),
         (name = "api-tokens", description = "Integrators' long-lived tokens, acting as their creator within scopes"),
         (name = "audit", description = "Who did what to whom, and when"),

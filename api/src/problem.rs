@@ -100,6 +100,8 @@ pub const CODES: &[(u16, &[&str])] = &[
             "same_login",
             "join_request_pending",
             "join_request_not_awaiting",
+            "review_closed",
+            "access_review_open",
         ],
     ),
     (

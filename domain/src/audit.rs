@@ -128,6 +128,19 @@ pub enum AuditAction {
     WorkgroupUpdated,
     #[strum(serialize = "workgroup.owner_changed")]
     WorkgroupOwnerChanged,
+    /// An access review started (issue #30): by an administrator, or by the system as the
+    /// next of a recurring one.
+    #[strum(serialize = "access_review.created")]
+    AccessReviewCreated,
+    /// A reviewer answered `keep` or `remove` for one person of an open review.
+    #[strum(serialize = "access_review.decided")]
+    AccessReviewDecided,
+    /// An administrator cancelled an open review before its due instant.
+    #[strum(serialize = "access_review.cancelled")]
+    AccessReviewCancelled,
+    /// A review's answers applied at its due instant (actor: none).
+    #[strum(serialize = "access_review.applied")]
+    AccessReviewApplied,
 }
 
 impl AuditAction {
@@ -149,7 +162,7 @@ mod tests {
 
     /// The names the audit trail has stored and the API has shown; changing one would split
     /// the history of an action in two.
-    const STORED: [&str; 46] = [
+    const STORED: [&str; 50] = [
         "account.created",
         "account.updated",
         "account.plan_changed",
@@ -196,6 +209,10 @@ mod tests {
         "workgroup.created",
         "workgroup.updated",
         "workgroup.owner_changed",
+        "access_review.created",
+        "access_review.decided",
+        "access_review.cancelled",
+        "access_review.applied",
     ];
 
     #[test]

@@ -137,6 +137,29 @@ word_enum!(
     }
 );
 
+word_enum!(
+    /// A reviewer's answer about one external user in an access review (issue #30), and what
+    /// a review does with those who got none (`on_no_answer`).
+    ReviewDecision { Keep, Remove }
+);
+word_enum!(
+    /// Where an access review stands: open (decisions may change until its due instant),
+    /// applied at it, or cancelled before it.
+    ReviewStatus { Open, Applied, Cancelled }
+);
+word_enum!(
+    /// What applying an access review did to one external user: kept; removed (from the
+    /// workgroup, or from every workgroup of an account-wide review) and still a user;
+    /// removed from the last workgroup and so dismissed; or nothing, the person being no
+    /// longer in the review's scope (no longer a member, or not an active external user).
+    ReviewOutcome {
+        Kept,
+        Removed,
+        Dismissed,
+        Unchanged
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +223,12 @@ mod tests {
         assert_words!(Approval, &["awaiting", "approved", "rejected"]);
         assert_words!(Channel, &["email", "sms", "webhook"]);
         assert_words!(JoinApproval, &["none", "required"]);
+        assert_words!(ReviewDecision, &["keep", "remove"]);
+        assert_words!(ReviewStatus, &["open", "applied", "cancelled"]);
+        assert_words!(
+            ReviewOutcome,
+            &["kept", "removed", "dismissed", "unchanged"]
+        );
         assert_words!(
             JoinRequestStatus,
             &[

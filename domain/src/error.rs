@@ -238,6 +238,11 @@ pub enum DomainError {
     JoinRequestNotAwaiting(crate::enums::JoinRequestStatus),
     #[error("the webhook is switched off: nothing is posted to it; PATCH it with `active: true` first (its paused deliveries are sent then). A ping still tries the receiver")]
     WebhookInactive,
+    /// Why: its due instant has come, or it was applied or cancelled.
+    #[error("the access review is closed ({0}): its decisions can no longer change")]
+    ReviewClosed(&'static str),
+    #[error("an access review of the same scope is open already ({0}): decide in it, or cancel it first")]
+    ReviewAlreadyOpen(crate::ids::AccessReviewId),
 }
 
 impl DomainError {
@@ -311,6 +316,8 @@ impl DomainError {
             Self::JoinLinkUsedUp => "join_link_used_up",
             Self::JoinRequestPending => "join_request_pending",
             Self::JoinRequestNotAwaiting(_) => "join_request_not_awaiting",
+            Self::ReviewClosed(_) => "review_closed",
+            Self::ReviewAlreadyOpen(_) => "access_review_open",
         }
     }
 
@@ -371,7 +378,9 @@ impl DomainError {
             | Self::AdminMustBeEmployee
             | Self::SameLogin
             | Self::JoinRequestPending
-            | Self::JoinRequestNotAwaiting(_) => ErrorKind::Conflict,
+            | Self::JoinRequestNotAwaiting(_)
+            | Self::ReviewClosed(_)
+            | Self::ReviewAlreadyOpen(_) => ErrorKind::Conflict,
             Self::ResendTooSoon { .. }
             | Self::SendingQuotaExceeded { .. }
             | Self::TooManyLoginChanges { .. }

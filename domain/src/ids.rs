@@ -124,3 +124,9 @@ typed_id!(
     JoinRequestId,
     "join_request"
 );
+typed_id!(
+    /// An access review (issue #30): external users of a workgroup or of the account, kept or
+    /// removed by their reviewers' decisions at a due instant.
+    AccessReviewId,
+    "access_review"
+);

@@ -30,6 +30,7 @@
 pub mod access;
 pub mod access_days;
 pub mod access_end;
+pub mod access_review;
 pub mod account;
 pub mod api_token;
 pub mod audit;

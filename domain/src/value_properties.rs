@@ -165,7 +165,7 @@ proptest! {
             prop_assert_eq!(set.contains(s), scopes.contains(&s));
             prop_assert_eq!(Scope::parse(s.as_str()), Some(s));
         }
-        let events: Vec<EventType> = EventType::ALL.iter().enumerate().filter(|(i, _)| event_bits & (1 << i) != 0).map(|(_, e)| *e).collect();
+        let events: Vec<EventType> = EventType::ALL.iter().enumerate().filter(|(i, _)| u64::from(event_bits) & (1u64 << i) != 0).map(|(_, e)| *e).collect();
         let set = EventTypes::of(events.iter().copied());
         prop_assert_eq!(EventTypes::from_words(&set.to_words()), Some(set));
         for e in EventType::ALL {

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access_ends;
+mod access_reviews;
 mod accounts;
 mod auth;
 mod contract;

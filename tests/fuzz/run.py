@@ -21,6 +21,7 @@ Usage: tests/fuzz/run.py [--bin PATH] [--only bearer|api_token] [--max-examples 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import re
@@ -319,6 +320,13 @@ def fixtures(s: Server, hook_url: str) -> dict:
     f["approve_join_request_id"] = by_login["approve.join@client.example"]
     f["reject_join_request_id"] = by_login["reject.join@client.example"]
     f["join_confirmation"] = ("joiner@client.example", ask_to_join("joiner@client.example"))
+    # Access reviews: one of the workgroup (about its external users), to read and answer; one
+    # of the account, to cancel.
+    due = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30)).isoformat()
+    f["access_review_id"] = s.call("POST", "/v1/access-reviews", {
+        "workgroup_id": group, "due_at": due, "on_no_answer": "keep"}, bearer, want=201)["id"]
+    f["cancel_access_review_id"] = s.call("POST", "/v1/access-reviews", {
+        "due_at": due, "on_no_answer": "keep"}, bearer, want=201)["id"]
     # Webhooks: one to fuzz, one to delete; a ping makes a delivery to redeliver.
     def webhook():
         return s.call("POST", "/v1/webhooks",
@@ -410,6 +418,16 @@ def operations(f: dict, bearer_run: bool) -> list[dict]:
         op("reject_join_request", **{"path.id": f["workgroup_id"],
                                      "path.request_id": f["reject_join_request_id"]}),
         op("lookup_join_link", **{"body.code": f["join_code"]}),
+        # A cancelled review stays readable, with its `cancelled_at` (as a revoked API token).
+        op("create_access_review", **{"body.workgroup_id": f["workgroup_id"]}),
+        dict(op("get_access_review", **{"path.id": f["access_review_id"]}), **KEPT_AFTER_DELETE),
+        dict(op("list_access_review_items", **{"path.id": f["access_review_id"]}),
+             **KEPT_AFTER_DELETE),
+        dict(op("decide_access_review_item", **{"path.id": f["access_review_id"],
+                                                "path.user_id": f["external_id"]}),
+             **KEPT_AFTER_DELETE),
+        dict(op("cancel_access_review", **{"path.id": f["cancel_access_review_id"]}),
+             **KEPT_AFTER_DELETE),
         op("request_to_join", **{"body.code": f["join_code"]}),
         op("confirm_join", **{"body.code": f["join_code"],
                               "body.login": f["join_confirmation"][0],

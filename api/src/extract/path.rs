@@ -9,8 +9,8 @@ use crate::problem::ApiError;
 use actix_web::dev::{Path, Payload, Url};
 use actix_web::{FromRequest, HttpRequest};
 use domain::ids::{
-    ApiTokenId, InvitationId, JoinLinkId, JoinRequestId, SessionId, UserId, WebhookDeliveryId,
-    WebhookId, WorkgroupId,
+    AccessReviewId, ApiTokenId, InvitationId, JoinLinkId, JoinRequestId, SessionId, UserId,
+    WebhookDeliveryId, WebhookId, WorkgroupId,
 };
 use std::future::{ready, Ready};
 use std::str::FromStr;
@@ -97,6 +97,7 @@ path_ids! {
     SessionId => "session id", "The session: `id` of a session in `GET /v1/me/sessions`.";
     JoinLinkId => "join link id", "The join link: `id` of a link in `GET /v1/workgroups/{id}/join-links` or from `POST /v1/workgroups/{id}/join-links`.";
     JoinRequestId => "join request id", "The join request: `id` of a request in `GET /v1/workgroups/{id}/join-requests`.";
+    AccessReviewId => "access review id", "The access review: `id` of a review in `GET /v1/access-reviews` or from `POST /v1/access-reviews`.";
 }
 
 /// A path whose one segment, `{id}`, is an id of this type.
@@ -120,7 +121,8 @@ id_segment!(
     InvitationId,
     ApiTokenId,
     WebhookId,
-    SessionId
+    SessionId,
+    AccessReviewId
 );
 
 /// `/v1/workgroups/{id}/members/{user_id}`: a workgroup and one of its members.
@@ -220,5 +222,25 @@ impl PathParams for JoinRequestPath {
             param::<WorkgroupId>("id"),
             param::<JoinRequestId>("request_id"),
         ]
+    }
+}
+
+/// `/v1/access-reviews/{id}/items/{user_id}`: one person of an access review.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewItemPath {
+    pub review: AccessReviewId,
+    pub user: UserId,
+}
+
+impl PathParams for ReviewItemPath {
+    fn parse(path: &Path<Url>) -> Result<Self, ApiError> {
+        Ok(Self {
+            review: segment(path, "id", AccessReviewId::WHAT)?,
+            user: segment(path, "user_id", UserId::WHAT)?,
+        })
+    }
+
+    fn params() -> Vec<Parameter> {
+        vec![param::<AccessReviewId>("id"), param::<UserId>("user_id")]
     }
 }

@@ -5,6 +5,7 @@
 //! schemas, `crate::openapi::field` for a field's own example or bound).
 
 pub mod accept_page;
+pub mod access_reviews;
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
@@ -106,5 +107,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(join_links::revoke_join_link)
         .service(join_links::list_join_requests)
         .service(join_links::approve_join_request)
-        .service(join_links::reject_join_request);
+        .service(join_links::reject_join_request)
+        .service(access_reviews::create_access_review)
+        .service(access_reviews::list_access_reviews)
+        .service(access_reviews::get_access_review)
+        .service(access_reviews::list_access_review_items)
+        .service(access_reviews::decide_access_review_item)
+        .service(access_reviews::cancel_access_review);
 }

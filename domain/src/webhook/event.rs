@@ -37,11 +37,14 @@ pub enum EventType {
     UserAccessChanged,
     WorkgroupCreated,
     WorkgroupUpdated,
+    AccessReviewCreated,
+    AccessReviewCancelled,
+    AccessReviewApplied,
     /// Sent by `POST /v1/webhooks/{id}/ping` only; never subscribed to.
     Ping,
 }
 
-const NAMES: [&str; 30] = [
+const NAMES: [&str; 33] = [
     "invitation.created",
     "invitation.resent",
     "invitation.revoked",
@@ -71,11 +74,14 @@ const NAMES: [&str; 30] = [
     "user.access_changed",
     "workgroup.created",
     "workgroup.updated",
+    "access_review.created",
+    "access_review.cancelled",
+    "access_review.applied",
     "ping",
 ];
 
 impl EventType {
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 33] = [
         Self::InvitationCreated,
         Self::InvitationResent,
         Self::InvitationRevoked,
@@ -105,6 +111,9 @@ impl EventType {
         Self::UserAccessChanged,
         Self::WorkgroupCreated,
         Self::WorkgroupUpdated,
+        Self::AccessReviewCreated,
+        Self::AccessReviewCancelled,
+        Self::AccessReviewApplied,
         Self::Ping,
     ];
 
@@ -126,7 +135,8 @@ impl EventType {
     /// join request's the person's login and names (`invitations:read` too), a join link's
     /// only the link (`workgroups:read`);
     /// a user's, the user (email, phone); a membership's, the workgroup and the member's id and
-    /// role; a workgroup's, the workgroup. `ping` carries nothing of the account's.
+    /// role; a workgroup's, the workgroup; an access review's, the review and the ids of the
+    /// users it kept or removed (`users:read`). `ping` carries nothing of the account's.
     pub fn reads(self) -> Option<Scope> {
         Some(match self {
             Self::InvitationCreated
@@ -149,7 +159,10 @@ impl EventType {
             | Self::UserDismissed
             | Self::UserReinstated
             | Self::UserAccessExpired
-            | Self::UserAccessChanged => Scope::UsersRead,
+            | Self::UserAccessChanged
+            | Self::AccessReviewCreated
+            | Self::AccessReviewCancelled
+            | Self::AccessReviewApplied => Scope::UsersRead,
             Self::MembershipInvited
             | Self::MembershipJoined
             | Self::MembershipDeclined
@@ -200,6 +213,9 @@ impl EventType {
             A::UserReinstated => Self::UserReinstated,
             A::WorkgroupCreated => Self::WorkgroupCreated,
             A::WorkgroupUpdated | A::WorkgroupOwnerChanged => Self::WorkgroupUpdated,
+            A::AccessReviewCreated => Self::AccessReviewCreated,
+            A::AccessReviewCancelled => Self::AccessReviewCancelled,
+            A::AccessReviewApplied => Self::AccessReviewApplied,
             A::AccountCreated
             | A::AccountUpdated
             | A::AccountPlanChanged
@@ -212,7 +228,8 @@ impl EventType {
             | A::WebhookCreated
             | A::WebhookUpdated
             | A::WebhookDeleted
-            | A::WebhookDisabled => return None,
+            | A::WebhookDisabled
+            | A::AccessReviewDecided => return None,
         })
     }
 }
@@ -280,15 +297,15 @@ impl utoipa::ToSchema for SubscribableEvent {}
 
 /// The events one webhook subscribed to, as a set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct EventTypes(u32);
+pub struct EventTypes(u64);
 
 impl EventTypes {
     pub fn of(events: impl IntoIterator<Item = EventType>) -> Self {
-        Self(events.into_iter().fold(0, |bits, e| bits | (1 << e as u32)))
+        Self(events.into_iter().fold(0, |bits, e| bits | (1 << e as u64)))
     }
 
     pub fn contains(self, event: EventType) -> bool {
-        self.0 & (1 << event as u32) != 0
+        self.0 & (1 << event as u64) != 0
     }
 
     pub fn is_empty(self) -> bool {
@@ -346,6 +363,8 @@ mod tests {
                 "join_link" => Scope::WorkgroupsRead,
                 "user" => Scope::UsersRead,
                 "membership" | "workgroup" => Scope::WorkgroupsRead,
+                // A review carries the ids of the users it kept and removed.
+                "access_review" => Scope::UsersRead,
                 other => panic!("{other}"),
             };
             assert_eq!(e.reads(), Some(expected), "{e}");

@@ -12,8 +12,8 @@ use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::Text;
 use diesel::QueryResult;
 use domain::ids::{
-    AccountId, ApiTokenId, IdentityId, InvitationId, JoinLinkId, JoinRequestId, SessionId, UserId,
-    WebhookId, WorkgroupId,
+    AccessReviewId, AccountId, ApiTokenId, IdentityId, InvitationId, JoinLinkId, JoinRequestId,
+    SessionId, UserId, WebhookId, WorkgroupId,
 };
 use std::str::FromStr;
 
@@ -42,7 +42,8 @@ text_key!(
     WebhookId,
     SessionId,
     JoinLinkId,
-    JoinRequestId
+    JoinRequestId,
+    AccessReviewId
 );
 
 /// A word of the domain written into a statement's SQL as a literal (`'pending'`) instead of a

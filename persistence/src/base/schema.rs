@@ -350,8 +350,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    access_reviews (id) {
+        id -> Text,
+        account_id -> Text,
+        workgroup_id -> Nullable<Text>,
+        due_at -> Timestamp,
+        on_no_answer -> Text,
+        every_days -> Nullable<Integer>,
+        status -> Text,
+        created_by -> Nullable<Text>,
+        previous_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        applied_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    access_review_items (review_id, user_id) {
+        review_id -> Text,
+        user_id -> Text,
+        decision -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(access_review_items -> users (user_id));
+diesel::joinable!(access_review_items -> access_reviews (review_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
@@ -371,4 +401,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sending_counters,
     code_attempts,
     sessions,
+    access_reviews,
+    access_review_items,
 );

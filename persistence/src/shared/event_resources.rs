@@ -1,11 +1,12 @@
 //! The resource a webhook event is about, as the API shows it (the same fields as
-//! `GET /v1/invitations/{id}`, `/v1/users/{id}`, `/v1/workgroups/{id}`), read in the
+//! `GET /v1/invitations/{id}`, `/v1/users/{id}`, `/v1/workgroups/{id}`,
+//! `/v1/access-reviews/{id}`), read in the
 //! transaction that made the change: the state the change left. Each is read by its table's
 //! module (`event_resource`), straight from the columns; a test compares each with its endpoint.
 
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
-use crate::tables::{invitations, users, workgroups};
+use crate::tables::{access_reviews, invitations, users, workgroups};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -21,6 +22,7 @@ pub(crate) fn resource(
         "invitation" => invitations::event_resource(conn, id, now),
         "user" => users::event_resource(conn, id, now),
         "workgroup" => workgroups::event_resource(conn, id),
+        "access_review" => access_reviews::event_resource(conn, id),
         _ => Ok(None),
     }
 }

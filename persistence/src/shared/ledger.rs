@@ -7,12 +7,12 @@
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::to_count;
-use crate::shared::access_ends;
 use crate::shared::audit::{self, AuditEvent};
+use crate::shared::{access_ends, access_reviews};
 use crate::tables::account_seats::{self, Reservation};
 use crate::tables::accounts::{account_by_id, AccountRecord};
 use crate::tables::sending_counters::{self, Counted};
-use crate::tables::{invitations, memberships, users};
+use crate::tables::{access_reviews as reviews, invitations, memberships, users};
 use chrono::{DateTime, Utc};
 use domain::audit::AuditAction;
 use domain::ids::AccountId;
@@ -29,8 +29,10 @@ pub(crate) fn sweep_account(
     now: DateTime<Utc>,
 ) -> Result<u32, StoreError> {
     let at = now.naive_utc();
-    // Ended access and memberships (issue #30) are recorded alike.
+    // Ended access and memberships (issue #30) are recorded alike, then due access reviews
+    // applied (on the users as the ended access left them).
     access_ends::sweep_ended(conn, account, now)?;
+    access_reviews::apply_due(conn, account, now)?;
     let overdue = invitations::overdue_in(conn, account, at)?;
     if overdue.is_empty() {
         return Ok(0);
@@ -127,8 +129,8 @@ pub(crate) fn account_now(
     Ok(record)
 }
 
-/// The accounts that hold pending invitations past their expiry, or users or memberships
-/// whose end has come, not yet recorded.
+/// The accounts that hold pending invitations past their expiry, users or memberships whose
+/// end has come, not yet recorded, or an access review due and not applied.
 pub(crate) fn accounts_with_overdue(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
@@ -137,6 +139,7 @@ pub(crate) fn accounts_with_overdue(
     let mut ids = invitations::accounts_with_overdue(conn, at)?;
     ids.extend(users::accounts_with_ended_access(conn, at)?);
     ids.extend(memberships::accounts_with_ended(conn, at)?);
+    ids.extend(reviews::accounts_with_due(conn, at)?);
     ids.sort();
     ids.dedup();
     ids.iter()

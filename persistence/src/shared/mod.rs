@@ -4,6 +4,7 @@
 //! webhook off.
 
 pub(crate) mod access_ends;
+pub(crate) mod access_reviews;
 pub mod audit;
 pub(crate) mod event_resources;
 pub mod events;

@@ -4,14 +4,16 @@
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_word, to_count, utc, Key, Literal};
-use crate::base::schema::{account_seats, accounts, identities, invitations, memberships, users};
+use crate::base::schema::{
+    access_reviews, account_seats, accounts, identities, invitations, memberships, users,
+};
 use crate::tables::account_seats::{bump as bump_version, insert as insert_seats, SeatsRow};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
 use domain::account::{AccountSettings, ExternalDomains};
 use domain::enums::WhoCanInvite;
-use domain::enums::{InvitationStatus, UserStatus};
+use domain::enums::{InvitationStatus, ReviewStatus, UserStatus};
 use domain::ids::{AccountId, UserId};
 use domain::locale::Locale;
 use domain::plan::{Plan, Plans};
@@ -136,8 +138,9 @@ pub(crate) fn account_by_id(
         .try_into()
 }
 
-/// The account with its seat counters, unless it holds pending invitations past their expiry
-/// that are not swept yet (its seat counters then still count them), and `inviter`'s name as
+/// The account with its seat counters, unless it holds pending invitations past their expiry,
+/// ended access or memberships, or a due access review, that are not swept yet (its seat
+/// counters then still count them), and `inviter`'s name as
 /// messages show it ("First Last", of `users` joined with `identities`): what a batch reads
 /// of the account first, in one statement.
 pub(crate) fn account_unless_overdue(
@@ -167,6 +170,13 @@ pub(crate) fn account_unless_overdue(
         .filter(memberships::expires_at.is_not_null())
         .select(diesel::dsl::min(memberships::expires_at))
         .single_value();
+    // The earliest due instant of an open access review (`access_reviews_due`): once it has
+    // come, the sweep applies the review first.
+    let earliest_review_due = access_reviews::table
+        .filter(access_reviews::account_id.eq(accounts::id))
+        .filter(access_reviews::status.eq(Literal::word(ReviewStatus::Open.as_str())))
+        .select(diesel::dsl::min(access_reviews::due_at))
+        .single_value();
     let person = || {
         users::table
             .inner_join(identities::table)
@@ -181,7 +191,12 @@ pub(crate) fn account_unless_overdue(
         .select((
             AccountRow::as_select(),
             SeatsRow::as_select(),
-            (earliest, earliest_access_end, earliest_membership_end),
+            (
+                earliest,
+                earliest_access_end,
+                earliest_membership_end,
+                earliest_review_due,
+            ),
             first_name,
             last_name,
         ))
@@ -192,15 +207,16 @@ pub(crate) fn account_unless_overdue(
                 Option<NaiveDateTime>,
                 Option<NaiveDateTime>,
                 Option<NaiveDateTime>,
+                Option<NaiveDateTime>,
             ),
             Option<String>,
             Option<String>,
         )>(conn)
         .optional()?
         .ok_or(DomainError::NotFound("account"))?;
-    let (earliest, access_end, membership_end) = ends;
+    let (earliest, access_end, membership_end, review_due) = ends;
     let due = |end: Option<NaiveDateTime>| end.is_some_and(|e| e <= now.naive_utc());
-    if due(earliest) || due(access_end) || due(membership_end) {
+    if due(earliest) || due(access_end) || due(membership_end) || due(review_due) {
         return Ok(None);
     }
     let (Some(first), Some(last)) = (first, last) else {

@@ -326,3 +326,36 @@ pub(crate) fn set_end(
         .execute(conn)?;
     Ok(())
 }
+
+/// One membership of a user: its workgroup, role and status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MembershipOf {
+    pub(crate) workgroup_id: WorkgroupId,
+    pub(crate) role: Role,
+    pub(crate) status: MembershipStatus,
+}
+
+/// Every membership of `user` (active or invited).
+pub(crate) fn memberships_of_user(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<MembershipOf>, StoreError> {
+    let rows: Vec<(String, String, String)> = memberships::table
+        .filter(memberships::user_id.eq(user.key()))
+        .order(memberships::workgroup_id.asc())
+        .select((
+            memberships::workgroup_id,
+            memberships::role,
+            memberships::status,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(group, role, status)| {
+            Ok(MembershipOf {
+                workgroup_id: parse_id(&group)?,
+                role: parse_word(&role, Role::parse)?,
+                status: parse_word(&status, MembershipStatus::parse)?,
+            })
+        })
+        .collect()
+}

@@ -6,6 +6,8 @@
 //! such pair). Table modules may use each other (a record built of a join names the other
 //! table's record) and the base, nothing above.
 
+pub mod access_review_items;
+pub mod access_reviews;
 pub mod account_seats;
 pub mod accounts;
 pub mod api_tokens;

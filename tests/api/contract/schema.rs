@@ -71,6 +71,8 @@ fn schema_matches_migrations() {
         rate_buckets,
         join_links,
         join_requests,
+        access_reviews,
+        access_review_items,
     );
     let columns: Vec<Column> = db
         .read(|conn| {

@@ -23,10 +23,12 @@ use serde_json::{json, Value};
 mod access_ends;
 mod listing;
 mod login_states;
+mod reviewed;
 pub(crate) use access_ends::*;
 pub(crate) use listing::page_of;
 pub use listing::UserFilter;
 pub(crate) use login_states::{login_states, Pending};
+pub(crate) use reviewed::external_in_review_scope;
 use uuid::Uuid;
 
 /// A user of an account: the logins the account knows it by, the names of its identity.

@@ -257,7 +257,8 @@ async fn ids_the_caller_may_not_see_in_its_own_account_are_answered_like_unknown
     let before = w.snapshot(&w.a).await;
     let a = &w.a;
     // The external user sees itself, the members of its group and its group; the employee
-    // sees every user and workgroup but not the admin's API tokens nor the webhooks.
+    // sees every user and workgroup but not the admin's API tokens, the webhooks, nor the
+    // access reviews (of workgroups it does not moderate).
     let external_hidden: Vec<(&str, String)> = vec![
         ("user", a.employee.id.clone()),
         ("workgroup", a.hidden.clone()),
@@ -265,11 +266,14 @@ async fn ids_the_caller_may_not_see_in_its_own_account_are_answered_like_unknown
         ("api_token", a.token_id.clone()),
         ("webhook", a.webhook.clone()),
         ("webhook_delivery", a.delivery.clone()),
+        ("access_review", a.access_review.clone()),
     ];
     let employee_hidden: Vec<(&str, String)> = vec![
         ("api_token", a.token_id.clone()),
         ("webhook", a.webhook.clone()),
         ("webhook_delivery", a.delivery.clone()),
+        // It reviews no workgroup.
+        ("access_review", a.access_review.clone()),
     ];
     let visible = |kind: &str| match kind {
         "user" => a.admin.id.clone(),

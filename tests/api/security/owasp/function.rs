@@ -173,6 +173,31 @@ const ROWS: &[(&str, Expect, Expect)] = &[
         MODERATOR,
         MODERATOR,
     ),
+    // Access reviews: administrators start and cancel them; a workgroup's owner and
+    // moderators review it. The employee reviews nothing (a review it does not review is not
+    // visible: 404); external users are the reviewed, never reviewers.
+    ("POST /v1/access-reviews", ADMIN, ADMIN),
+    ("GET /v1/access-reviews", Allowed, INTRANET),
+    (
+        "GET /v1/access-reviews/{id}",
+        Other(404, "not_found"),
+        INTRANET,
+    ),
+    (
+        "DELETE /v1/access-reviews/{id}",
+        Other(404, "not_found"),
+        INTRANET,
+    ),
+    (
+        "GET /v1/access-reviews/{id}/items",
+        Other(404, "not_found"),
+        INTRANET,
+    ),
+    (
+        "PUT /v1/access-reviews/{id}/items/{user_id}",
+        Other(404, "not_found"),
+        INTRANET,
+    ),
 ];
 
 /// The operations a network-profile token (a login without an account) may call.

@@ -237,6 +237,8 @@ pub struct Tenant {
     /// A join link of `shared` that needs approval, and a request waiting through it.
     pub join_link: String,
     pub join_request: String,
+    /// An open access review of `shared` (about the external user), due in 30 days.
+    pub access_review: String,
 }
 
 impl Tenant {
@@ -256,6 +258,7 @@ impl Tenant {
             "session" => vec![self.session.clone()],
             "join_link" => vec![self.join_link.clone()],
             "join_request" => vec![self.join_request.clone()],
+            "access_review" => vec![self.access_review.clone()],
             other => panic!("no row for ids of kind {other}: add them to owasp::Tenant"),
         }
     }
@@ -313,6 +316,8 @@ impl World {
             "/v1/webhooks?limit=200".to_owned(),
             "/v1/audit-events?limit=200".to_owned(),
             format!("/v1/webhooks/{}/deliveries?limit=200", t.webhook),
+            "/v1/access-reviews?limit=200".to_owned(),
+            format!("/v1/access-reviews/{}/items?limit=200", t.access_review),
         ];
         for group in [&t.shared, &t.hidden] {
             paths.push(format!("/v1/workgroups/{group}"));
@@ -442,7 +447,19 @@ async fn tenant(app: &TestApp, name: &str, phones: &str) -> Tenant {
     assert_eq!(status, StatusCode::OK, "{second}");
     let session = session_of(app, second["access_token"].as_str().unwrap()).await;
     let (join_link, join_request) = waiting_join_request(app, &admin.token, &shared, name).await;
+    let (status, review) = app
+        .json(
+            Method::POST,
+            "/v1/access-reviews",
+            &admin.token,
+            Some(json!({"workgroup_id": shared, "on_no_answer": "keep",
+                        "due_at": (app.clock.now() + chrono::Duration::days(30)).to_rfc3339()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{review}");
+    let access_review = review["id"].as_str().unwrap().to_owned();
     Tenant {
+        access_review,
         join_link,
         join_request,
         session,
@@ -532,6 +549,9 @@ pub fn valid_body(op: &Operation, t: &Tenant) -> Option<Value> {
         ("POST", "/v1/workgroups/{id}/members") => json!({"user_id": t.employee.id}),
         ("PATCH", "/v1/workgroups/{id}/members/{user_id}") => json!({"role": "moderator"}),
         ("PATCH", "/v1/webhooks/{id}") => json!({"active": false}),
+        // Its scope has an open review already: a valid body that starts nothing (409).
+        ("POST", "/v1/access-reviews") => json!({"workgroup_id": t.shared, "on_no_answer": "keep",
+            "due_at": (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339()}),
         ("POST", "/v1/invitations") => json!({"type": "extranet", "workgroup_id": t.shared,
             "invitees": [{"email": "matrix@client.example", "first_name": "Mat", "last_name": "Rix"}]}),
         _ => op

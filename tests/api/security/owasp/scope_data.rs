@@ -35,7 +35,7 @@ async fn every_event_is_subscribed_to_only_with_the_scope_that_reads_its_data() 
     let a = &w.a;
     let mut tally = Tally::new("API5 scopes × webhook events");
     let events = event_scopes();
-    assert_eq!(events.len(), 29, "{events:?}");
+    assert_eq!(events.len(), 32, "{events:?}");
     // What the document says is what each event carries: its resource's class of data.
     for (event, scope) in &events {
         let expected = match event.split('.').next().unwrap() {
@@ -46,6 +46,8 @@ async fn every_event_is_subscribed_to_only_with_the_scope_that_reads_its_data() 
             "join_link" => "workgroups:read",
             "user" => "users:read",
             "membership" | "workgroup" => "workgroups:read",
+            // A review carries the ids of the users it kept and removed.
+            "access_review" => "users:read",
             other => panic!("{other}: which scope reads it?"),
         };
         assert_eq!(scope.as_deref(), Some(expected), "{event}");
@@ -176,6 +178,8 @@ struct Fixtures {
     /// The employee's invitations held for approval, to approve and to reject.
     to_approve: Vec<String>,
     to_reject: Vec<String>,
+    /// Extranet workgroups with an external member each, to start an access review of.
+    to_review: Vec<String>,
 }
 
 async fn fixtures(w: &World, n: usize) -> Fixtures {
@@ -190,6 +194,7 @@ async fn fixtures(w: &World, n: usize) -> Fixtures {
         asked_in: Vec::new(),
         to_approve: Vec::new(),
         to_reject: Vec::new(),
+        to_review: Vec::new(),
     };
     for i in 0..n {
         let phone = |k: usize| format!("+1415555{:02}{k}{i}", 70);
@@ -205,6 +210,10 @@ async fn fixtures(w: &World, n: usize) -> Fixtures {
         );
         f.groups
             .push(app.workgroup(admin, &format!("matrix {i}"), true).await);
+        let reviewed = app.workgroup(admin, &format!("reviewed {i}"), true).await;
+        app.join(admin, "extranet", Some(&reviewed), &phone(8))
+            .await;
+        f.to_review.push(reviewed);
         for (list, k) in [(&mut f.to_resend, 4), (&mut f.to_revoke, 5)] {
             let invited = app.invite_phone(admin, &w.a.shared, &phone(k)).await;
             list.push(invited["id"].as_str().unwrap().to_owned());
@@ -307,6 +316,24 @@ async fn call(
         "POST /v1/invitations/{id}/reject" => {
             (format!("/v1/invitations/{}/reject", f.to_reject[n]), None)
         }
+        "POST /v1/access-reviews" => (
+            op.path.clone(),
+            Some(
+                json!({"workgroup_id": f.to_review[n], "on_no_answer": "keep",
+                        "due_at": (w.app.clock.now() + chrono::Duration::days(7)).to_rfc3339()}),
+            ),
+        ),
+        "GET /v1/access-reviews/{id}/items" => (
+            format!("/v1/access-reviews/{}/items", a.access_review),
+            None,
+        ),
+        "PUT /v1/access-reviews/{id}/items/{user_id}" => (
+            format!(
+                "/v1/access-reviews/{}/items/{}",
+                a.access_review, a.external.id
+            ),
+            Some(json!({"decision": "keep"})),
+        ),
         "POST /v1/me/workgroup-invitations/{workgroup_id}/accept" => (
             format!("/v1/me/workgroup-invitations/{}/accept", f.asked_in[n]),
             None,

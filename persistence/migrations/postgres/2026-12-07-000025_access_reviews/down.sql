@@ -1,0 +1,2 @@
+DROP TABLE access_review_items;
+DROP TABLE access_reviews;
