@@ -85,6 +85,13 @@ enum Step {
         user: usize,
         minutes: Option<i64>,
     },
+    /// An access review applies to a user: answered `remove` (or left to a `remove` default),
+    /// of the workgroup or the whole account.
+    Review {
+        user: usize,
+        remove: bool,
+        account_wide: bool,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -106,6 +113,8 @@ fn step() -> impl Strategy<Value = Step> {
         2 => any::<usize>().prop_map(Step::Approve),
         1 => any::<usize>().prop_map(Step::Reject),
         2 => (any::<usize>(), ends_in()).prop_map(|(user, minutes)| Step::SetEnd { user, minutes }),
+        1 => (any::<usize>(), any::<bool>(), any::<bool>())
+            .prop_map(|(user, remove, account_wide)| Step::Review { user, remove, account_wide }),
     ]
 }
 
@@ -532,6 +541,11 @@ impl Account {
             }
             Step::Join { person, approval } => self.join(*person, *approval),
             Step::SetEnd { user, minutes } => self.set_end(*user, *minutes),
+            Step::Review {
+                user,
+                remove,
+                account_wide,
+            } => self.review(*user, *remove, *account_wide),
             Step::ApproveJoin(i) if !self.joins.is_empty() => self.approve_join(*i),
             Step::RejectJoin(i) if !self.joins.is_empty() => self.reject_join(*i),
             // Steps on invitations or join requests when there are none.
