@@ -312,3 +312,26 @@ async fn a_reminder_a_quota_held_back_is_sent_at_a_later_run_and_the_other_is_no
     assert_eq!(reminders(&app, ADA).await.len(), 1);
     assert_eq!(held(&scrape(&app).await), 2.0);
 }
+
+#[tokio::test]
+async fn an_end_given_at_invitation_is_reminded_of_after_acceptance() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up(ADA, "free").await;
+    let group = app.workgroup(&ada.token, "Client site", true).await;
+    let end = app.clock.now() + Duration::days(3);
+    let mut body = invite_body(&group, ANN);
+    body["access_expires_at"] = json!(end.to_rfc3339());
+    let (status, created) =
+        json_of(app.post("/v1/invitations", Some(&ada.token), body).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    // Not yet a user: nobody to remind.
+    app.run_upkeep().await;
+    assert_eq!(reminders(&app, ANN).await, []);
+    let (status, accepted) = app.accept(&app.email_token(ANN, 0).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{accepted}");
+    app.run_upkeep().await;
+    let to_ann = reminders(&app, ANN).await;
+    assert_eq!(to_ann.len(), 1, "{to_ann:?}");
+    assert!(to_ann[0].1.contains(&written(end)), "{to_ann:?}");
+    assert_eq!(reminders(&app, ADA).await.len(), 1);
+}
