@@ -1,7 +1,7 @@
 //! Metrics for Prometheus, served by `GET /metrics` in the text format 0.0.4: requests by
 //! method, route pattern and status and their durations (recorded by [`record`], a middleware
 //! around every request), delivery attempts by channel and outcome (told by the delivery
-//! workers); and, read from the database at scrape time (`persistence::metrics`), the outbox's
+//! workers), the reminders that access ends by reminder and outcome (told by the upkeep); and, read from the database at scrape time (`persistence::metrics`), the outbox's
 //! backlog and failures by channel and the seats held and allowed by plan.
 //!
 //! Labels are bounded: a route is its pattern (`/v1/invitations/{id}`), never the path, and a
@@ -11,7 +11,9 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::Error;
+use domain::access_end::reminders::Reminder;
 use domain::enums::Channel;
+use persistence::access_reminders::Reminded;
 use persistence::metrics::Snapshot;
 use prometheus_client::encoding::{prometheus_text, EncodeLabelSet};
 use prometheus_client::metrics::counter::Counter;
@@ -51,6 +53,12 @@ struct RequestLabels {
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct DeliveryLabels {
     channel: &'static str,
+    outcome: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReminderLabels {
+    reminder: &'static str,
     outcome: &'static str,
 }
 
@@ -99,6 +107,7 @@ struct Recorded {
     requests: Family<RequestLabels, Counter>,
     durations: DurationFamily,
     deliveries: Family<DeliveryLabels, Counter>,
+    reminders: Family<ReminderLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -130,11 +139,20 @@ impl Metrics {
              (failed, to be tried again) or given_up",
             deliveries.clone(),
         );
+        let reminders = Family::<ReminderLabels, Counter>::default();
+        registry.register(
+            "extranet_access_reminders",
+            "Reminders that an external user's access ends (to the user or its inviter), by \
+             reminder (seven_days, one_day) and outcome: queued, or held_back by a sending \
+             quota (tried again at the next upkeep)",
+            reminders.clone(),
+        );
         Self(Arc::new(Recorded {
             registry,
             requests,
             durations,
             deliveries,
+            reminders,
         }))
     }
 
@@ -175,6 +193,27 @@ impl Metrics {
                 outcome: outcome.as_str(),
             })
             .inc();
+    }
+
+    /// Counts what an upkeep's reminders did.
+    pub fn record_reminders(&self, reminded: &Reminded) {
+        for (outcome, counts) in [
+            ("queued", reminded.queued),
+            ("held_back", reminded.held_back),
+        ] {
+            for (reminder, n) in [
+                (Reminder::SevenDays, counts.seven_days),
+                (Reminder::OneDay, counts.one_day),
+            ] {
+                self.0
+                    .reminders
+                    .get_or_create(&ReminderLabels {
+                        reminder: reminder.as_str(),
+                        outcome,
+                    })
+                    .inc_by(u64::from(n));
+            }
+        }
     }
 
     /// The text format 0.0.4 of everything recorded, and of `database` (the figures read at

@@ -1,6 +1,7 @@
 //! The upkeep the server does every minute, from its clock: the rate buckets, expired
 //! invitations and ended access (issue #30) recorded, idempotency keys and dead codes
-//! forgotten, old counters dropped.
+//! forgotten, old counters dropped, and the reminders that access ends sent (those a sending
+//! quota held back are tried again at the next run).
 
 use crate::state::AppState;
 use actix_web::web;
@@ -10,6 +11,7 @@ pub async fn run_once(state: &web::Data<AppState>) -> Result<(), String> {
     let db = state.db.clone();
     let now = state.clock.now();
     let buckets = state.limits.buckets();
+    let quotas = state.account_limits.quotas;
     let swept = crate::blocking::run(move || {
         buckets.sweep(now)?;
         let expired = persistence::lifecycle::sweep_expired(&db, now)?;
@@ -20,12 +22,22 @@ pub async fn run_once(state: &web::Data<AppState>) -> Result<(), String> {
             + persistence::join_links::public::forget_dead(&db, now)?;
         let counters = persistence::quotas::forget_old(&db, now)?
             + persistence::code_attempts::forget_old(&db, now)?;
-        Ok::<_, persistence::StoreError>((expired, forgotten, sign_ups, counters))
+        let reminded = persistence::access_reminders::send_due(&db, &quotas, now)?;
+        Ok::<_, persistence::StoreError>((expired, forgotten, sign_ups, counters, reminded))
     })
     .await;
     match swept {
-        Ok(Ok((expired, forgotten, sign_ups, counters))) => {
-            tracing::debug!(expired, forgotten, sign_ups, counters, "upkeep done");
+        Ok(Ok((expired, forgotten, sign_ups, counters, reminded))) => {
+            state.metrics.record_reminders(&reminded);
+            tracing::debug!(
+                expired,
+                forgotten,
+                sign_ups,
+                counters,
+                reminders = reminded.queued.total(),
+                reminders_held_back = reminded.held_back.total(),
+                "upkeep done"
+            );
             Ok(())
         }
         Ok(Err(e)) => {

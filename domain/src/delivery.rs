@@ -7,6 +7,8 @@ use crate::locale::Locale;
 use crate::retry::Backoff;
 use chrono::Duration;
 
+pub mod access_ending;
+
 /// How messages are retried: after 2, 4, 8 … seconds, at most an hour apart, the whole wait
 /// (no jitter: a message's recipient is one mailbox, not a crowd), given up after 12 attempts.
 pub const RETRIES: Backoff = Backoff {

@@ -10,6 +10,10 @@ use crate::clock::Clock;
 use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::secrets::TokenSealer;
 use crate::shutdown::Stopping;
+use domain::access_end::reminders::Reminder;
+use domain::delivery::access_ending::{
+    render_access_ending, render_access_ending_to_inviter, AccessEnding,
+};
 use domain::delivery::{
     render_approval_decision, render_invitation, render_join_code, render_login_change_code,
     render_login_changed, render_membership_invitation, render_password_replaced,
@@ -225,6 +229,41 @@ impl Deliveries {
                 let invitee = text(p, "invitee").unwrap_or_default();
                 let rendered =
                     render_approval_decision(locale, approved, &account, &approver, &invitee);
+                Ok(Outgoing {
+                    id: m.id,
+                    to: m.recipient.clone(),
+                    subject: rendered.subject,
+                    text: rendered.text,
+                    link: None,
+                    code: None,
+                })
+            }
+            Some("access_ending") => {
+                let ends = p
+                    .get("ends_at")
+                    .and_then(Value::as_str)
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .ok_or("the message has no end of access")?
+                    .with_timezone(&chrono::Utc);
+                let reminder = text(p, "reminder")
+                    .and_then(|r| Reminder::parse(&r))
+                    .ok_or("the message names no reminder")?;
+                let ending = AccessEnding {
+                    reminder,
+                    account_name: &account,
+                    ends,
+                };
+                let rendered = match text(p, "to").as_deref() {
+                    Some("inviter") => {
+                        let user = text(p, "user").unwrap_or_default();
+                        render_access_ending_to_inviter(locale, &ending, &user)
+                    }
+                    _ => {
+                        let first = text(p, "first_name").unwrap_or_default();
+                        let inviter = text(p, "inviter_name");
+                        render_access_ending(locale, m.channel, &ending, &first, inviter.as_deref())
+                    }
+                };
                 Ok(Outgoing {
                     id: m.id,
                     to: m.recipient.clone(),

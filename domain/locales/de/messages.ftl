@@ -123,3 +123,28 @@ join-code-email-expiry =
         [one] { $minutes } Minute
        *[other] { $minutes } Minuten
     } lang gültig. Falls Sie das nicht waren, ignorieren Sie diese Nachricht: Ohne den Code wird nichts angelegt.
+
+## Die Erinnerungen, dass der Zugang eines externen Nutzers endet, 7 Tage und 1 Tag vorher
+
+access-ending-week-subject = Ihr Zugang zu { $account } endet in weniger als einer Woche
+access-ending-day-subject = Ihr Zugang zu { $account } endet in weniger als einem Tag
+access-ending-email =
+    Hallo { $first_name },
+
+    Ihr Zugang zu { $account } bei { -product } endet am { $ends }. Danach können Sie sich dort nicht mehr anmelden.
+
+    Wenn Sie mehr Zeit brauchen, bitten Sie die Person, die Sie eingeladen hat ({ $inviter }), oder einen Administrator von { $account }, ihn zu verlängern.
+access-ending-email-admins =
+    Hallo { $first_name },
+
+    Ihr Zugang zu { $account } bei { -product } endet am { $ends }. Danach können Sie sich dort nicht mehr anmelden.
+
+    Wenn Sie mehr Zeit brauchen, bitten Sie einen Administrator von { $account }, ihn zu verlängern.
+access-ending-sms = Ihr Zugang zu { $account } bei { -product } endet am { $ends }. Für mehr Zeit fragen Sie { $inviter } oder einen Administrator.
+access-ending-sms-admins = Ihr Zugang zu { $account } bei { -product } endet am { $ends }. Für mehr Zeit fragen Sie einen Administrator von { $account }.
+access-ending-inviter-week-subject = Der Zugang von { $user } endet in weniger als einer Woche
+access-ending-inviter-day-subject = Der Zugang von { $user } endet in weniger als einem Tag
+access-ending-inviter-text =
+    Sie haben { $user } zu { $account } eingeladen; dieser Zugang endet am { $ends }. Danach ist keine Anmeldung mehr möglich, und der Platz wird wieder frei.
+
+    Falls mehr Zeit nötig ist, kann ein Administrator von { $account } den Zugang verlängern.

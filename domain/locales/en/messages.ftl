@@ -126,3 +126,30 @@ join-code-email-expiry =
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }. If it was not you, ignore this message: nothing is created without the code.
+
+## The reminders that an external user's access ends, 7 days and 1 day before ($ends: its
+## date and time, UTC; $inviter: who invited them; $user: their name and login). The "-admins"
+## texts are for a user whose inviter is no longer there.
+
+access-ending-week-subject = Your access to { $account } ends within a week
+access-ending-day-subject = Your access to { $account } ends within a day
+access-ending-email =
+    Hello { $first_name },
+
+    your access to { $account } on { -product } ends on { $ends }. From then on you can no longer sign in to it.
+
+    If you need more time, ask { $inviter }, who invited you, or an administrator of { $account } to extend it.
+access-ending-email-admins =
+    Hello { $first_name },
+
+    your access to { $account } on { -product } ends on { $ends }. From then on you can no longer sign in to it.
+
+    If you need more time, ask an administrator of { $account } to extend it.
+access-ending-sms = Your access to { $account } on { -product } ends on { $ends }. For more time, ask { $inviter } or an administrator.
+access-ending-sms-admins = Your access to { $account } on { -product } ends on { $ends }. For more time, ask an administrator of { $account }.
+access-ending-inviter-week-subject = The access of { $user } ends within a week
+access-ending-inviter-day-subject = The access of { $user } ends within a day
+access-ending-inviter-text =
+    The access of { $user }, whom you invited, to { $account } ends on { $ends }. From then on they can no longer sign in, and their seat is free again.
+
+    If they need more time, an administrator of { $account } can extend it.

@@ -123,3 +123,28 @@ join-code-email-expiry =
         [one] { $minutes } minuto
        *[other] { $minutes } minutos
     }. Si no fuiste tú, ignora este mensaje: sin el código no se crea nada.
+
+## Los recordatorios de que el acceso de un usuario externo termina, 7 días y 1 día antes
+
+access-ending-week-subject = Tu acceso a { $account } termina en menos de una semana
+access-ending-day-subject = Tu acceso a { $account } termina en menos de un día
+access-ending-email =
+    Hola, { $first_name }:
+
+    tu acceso a { $account } en { -product } termina el { $ends }. A partir de ese momento ya no podrás iniciar sesión.
+
+    Si necesitas más tiempo, pide a { $inviter }, que te invitó, o a un administrador de { $account } que lo prolongue.
+access-ending-email-admins =
+    Hola, { $first_name }:
+
+    tu acceso a { $account } en { -product } termina el { $ends }. A partir de ese momento ya no podrás iniciar sesión.
+
+    Si necesitas más tiempo, pide a un administrador de { $account } que lo prolongue.
+access-ending-sms = Tu acceso a { $account } en { -product } termina el { $ends }. Para más tiempo, pregunta a { $inviter } o a un administrador.
+access-ending-sms-admins = Tu acceso a { $account } en { -product } termina el { $ends }. Para más tiempo, pregunta a un administrador de { $account }.
+access-ending-inviter-week-subject = El acceso de { $user } termina en menos de una semana
+access-ending-inviter-day-subject = El acceso de { $user } termina en menos de un día
+access-ending-inviter-text =
+    El acceso de { $user }, a quien invitaste, a { $account } termina el { $ends }. A partir de ese momento ya no podrá iniciar sesión y su plaza quedará libre.
+
+    Si necesita más tiempo, un administrador de { $account } puede prolongarlo.

@@ -123,3 +123,28 @@ join-code-email-expiry =
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }. Si ce n'était pas vous, ignorez ce message : rien n'est créé sans le code.
+
+## Les rappels de la fin de l'accès d'un utilisateur externe, 7 jours et 1 jour avant
+
+access-ending-week-subject = Votre accès à { $account } prend fin dans moins d'une semaine
+access-ending-day-subject = Votre accès à { $account } prend fin dans moins d'un jour
+access-ending-email =
+    Bonjour { $first_name },
+
+    votre accès à { $account } sur { -product } prend fin le { $ends }. Vous ne pourrez plus vous y connecter ensuite.
+
+    Si vous avez besoin de plus de temps, demandez à { $inviter } (à l'origine de votre invitation) ou à un administrateur de { $account } de le prolonger.
+access-ending-email-admins =
+    Bonjour { $first_name },
+
+    votre accès à { $account } sur { -product } prend fin le { $ends }. Vous ne pourrez plus vous y connecter ensuite.
+
+    Si vous avez besoin de plus de temps, demandez à un administrateur de { $account } de le prolonger.
+access-ending-sms = Votre accès à { $account } sur { -product } prend fin le { $ends }. Pour plus de temps, demandez à { $inviter } ou à un administrateur.
+access-ending-sms-admins = Votre accès à { $account } sur { -product } prend fin le { $ends }. Pour plus de temps, demandez à un administrateur de { $account }.
+access-ending-inviter-week-subject = L'accès de { $user } prend fin dans moins d'une semaine
+access-ending-inviter-day-subject = L'accès de { $user } prend fin dans moins d'un jour
+access-ending-inviter-text =
+    Vous avez invité { $user } dans { $account } : cet accès prend fin le { $ends }. Cette personne ne pourra plus se connecter ensuite, et sa place sera libérée.
+
+    Si plus de temps est nécessaire, un administrateur de { $account } peut le prolonger.

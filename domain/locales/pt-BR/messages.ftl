@@ -123,3 +123,28 @@ join-code-email-expiry =
         [one] { $minutes } minuto
        *[other] { $minutes } minutos
     }. Se não foi você, ignore esta mensagem: nada é criado sem o código.
+
+## Os lembretes de que o acesso de um usuário externo termina, 7 dias e 1 dia antes
+
+access-ending-week-subject = Seu acesso a { $account } termina em menos de uma semana
+access-ending-day-subject = Seu acesso a { $account } termina em menos de um dia
+access-ending-email =
+    Olá, { $first_name },
+
+    seu acesso a { $account } no { -product } termina em { $ends }. A partir daí você não poderá mais entrar.
+
+    Se precisar de mais tempo, peça a { $inviter }, que convidou você, ou a um administrador de { $account } que o prorrogue.
+access-ending-email-admins =
+    Olá, { $first_name },
+
+    seu acesso a { $account } no { -product } termina em { $ends }. A partir daí você não poderá mais entrar.
+
+    Se precisar de mais tempo, peça a um administrador de { $account } que o prorrogue.
+access-ending-sms = Seu acesso a { $account } no { -product } termina em { $ends }. Para mais tempo, fale com { $inviter } ou um administrador.
+access-ending-sms-admins = Seu acesso a { $account } no { -product } termina em { $ends }. Para mais tempo, fale com um administrador de { $account }.
+access-ending-inviter-week-subject = O acesso de { $user } termina em menos de uma semana
+access-ending-inviter-day-subject = O acesso de { $user } termina em menos de um dia
+access-ending-inviter-text =
+    O acesso de { $user }, que você convidou, a { $account } termina em { $ends }. A partir daí essa pessoa não poderá mais entrar, e a vaga ficará livre.
+
+    Se precisar de mais tempo, um administrador de { $account } pode prorrogá-lo.

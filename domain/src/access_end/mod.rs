@@ -21,6 +21,8 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::access_days::{parse_days, MAX_ACCESS_DAYS};
 
+pub mod reminders;
+
 /// Why a user was dismissed by the system rather than by an administrator.
 #[derive(
     Debug,

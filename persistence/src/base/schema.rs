@@ -74,6 +74,8 @@ diesel::table! {
         dismissal -> Nullable<Text>,
         reminded_7d_for -> Nullable<Timestamp>,
         reminded_1d_for -> Nullable<Timestamp>,
+        inviter_reminded_7d_for -> Nullable<Timestamp>,
+        inviter_reminded_1d_for -> Nullable<Timestamp>,
     }
 }
 

@@ -19,6 +19,7 @@ use domain::ids::AccountId;
 use domain::sending::{
     check_sending_quota, code_counters, counters_for, CodePurpose, Counter, Sending, SendingQuotas,
 };
+use domain::DomainError;
 
 fn used(conn: &mut DbConnection, counter: &Counter, now: DateTime<Utc>) -> Result<u32, StoreError> {
     let used: Option<i32> = sending_counters::table
@@ -296,6 +297,24 @@ pub(crate) fn consume(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     decide(conn, account, messages, quotas, now, true)
+}
+
+/// Counts `messages` as [`consume`] does when they fit, in a savepoint of the caller's
+/// transaction: `false`, and nothing counted, when a quota refuses them — the caller's other
+/// work goes on, and the messages are left for later (the upkeep's reminders are tried again
+/// at its next run).
+pub(crate) fn consume_if_within(
+    conn: &mut DbConnection,
+    account: Option<AccountId>,
+    messages: &[Sending<'_>],
+    quotas: &SendingQuotas,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    match conn.transaction(|conn| consume(conn, account, messages, quotas, now)) {
+        Ok(()) => Ok(true),
+        Err(StoreError::Domain(DomainError::SendingQuotaExceeded { .. })) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Whether `messages` would fit, without counting them (a dry run).

@@ -3,6 +3,7 @@
 //! rows, messages, seat counters and the audit event, and commits. Use cases never call each
 //! other; what two of them share goes down to `shared` or `tables`.
 
+pub mod access_reminders;
 pub mod access_reviews;
 pub mod accounts;
 pub mod api_tokens;

@@ -5,6 +5,7 @@
 mod ends;
 mod limits;
 mod memberships;
+mod reminders;
 
 use crate::support::helpers::*;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 mod expiry;
+pub(crate) mod inviter;
 pub(crate) mod listing;
 mod resource;
 

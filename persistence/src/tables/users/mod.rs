@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 mod access_ends;
 mod listing;
 mod login_states;
+pub(crate) mod reminders;
 mod reviewed;
 pub(crate) use access_ends::*;
 pub(crate) use listing::page_of;
