@@ -52,21 +52,18 @@ pub(crate) fn dismiss_by_system(
     };
     audit::record(
         conn,
-        AuditEvent {
-            actor_token_id: None,
-            account_id: Some(account),
-            actor_user_id: None,
-            actor_identity_id: None,
+        AuditEvent::by_system(
+            account,
             action,
-            subject_type: "user",
-            subject_id: user.key(),
-            details: json!({
+            "user",
+            user.key(),
+            json!({
                 "type": dismissal.user_type.as_str(),
                 "by": dismissal.why.as_str(),
                 "at": dismissal.at,
             }),
-            at: now,
-        },
+            now,
+        ),
     )
 }
 
@@ -104,21 +101,18 @@ pub(crate) fn sweep_ended(
         memberships::delete_membership(conn, ended.workgroup_id, ended.user_id)?;
         audit::record(
             conn,
-            AuditEvent {
-                actor_token_id: None,
-                account_id: Some(account),
-                actor_user_id: None,
-                actor_identity_id: None,
-                action: AuditAction::MembershipExpired,
-                subject_type: "workgroup",
-                subject_id: ended.workgroup_id.key(),
-                details: json!({
+            AuditEvent::by_system(
+                account,
+                AuditAction::MembershipExpired,
+                "workgroup",
+                ended.workgroup_id.key(),
+                json!({
                     "user_id": ended.user_id.key(),
                     "role": ended.role.as_str(),
                     "at": ended.ended_at,
                 }),
-                at: now,
-            },
+                now,
+            ),
         )?;
     }
     if dismissed > 0 || !ended_memberships.is_empty() {

@@ -85,17 +85,7 @@ fn system_event(
     details: serde_json::Value,
     now: DateTime<Utc>,
 ) -> AuditEvent<'static> {
-    AuditEvent {
-        actor_token_id: None,
-        account_id: Some(account),
-        actor_user_id: None,
-        actor_identity_id: None,
-        action,
-        subject_type: "access_review",
-        subject_id,
-        details,
-        at: now,
-    }
+    AuditEvent::by_system(account, action, "access_review", subject_id, details, now)
 }
 
 /// Applies every review of the account due at `now`, earliest first; how many. Runs under
@@ -204,22 +194,19 @@ fn apply_to(
             memberships::delete_membership(conn, m.workgroup_id, user)?;
             audit::record(
                 conn,
-                AuditEvent {
-                    actor_token_id: None,
-                    account_id: Some(account),
-                    actor_user_id: None,
-                    actor_identity_id: None,
-                    action: AuditAction::MembershipRemoved,
-                    subject_type: "workgroup",
-                    subject_id: m.workgroup_id.key(),
-                    details: json!({
+                AuditEvent::by_system(
+                    account,
+                    AuditAction::MembershipRemoved,
+                    "workgroup",
+                    m.workgroup_id.key(),
+                    json!({
                         "user_id": user.key(),
                         "role": m.role.as_str(),
                         "by": "access_review",
                         "access_review_id": review.id.key(),
                     }),
-                    at: now,
-                },
+                    now,
+                ),
             )?;
         }
     }

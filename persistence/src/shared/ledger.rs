@@ -43,17 +43,14 @@ pub(crate) fn sweep_account(
     for id in overdue {
         audit::record(
             conn,
-            AuditEvent {
-                actor_token_id: None,
-                account_id: Some(account),
-                actor_user_id: None,
-                actor_identity_id: None,
-                action: AuditAction::InvitationExpired,
-                subject_type: "invitation",
-                subject_id: id,
-                details: json!({}),
-                at: now,
-            },
+            AuditEvent::by_system(
+                account,
+                AuditAction::InvitationExpired,
+                "invitation",
+                id,
+                json!({}),
+                now,
+            ),
         )?;
     }
     Ok(n)

@@ -54,17 +54,14 @@ pub(crate) fn switch_off(
     if off.cause != SwitchOffCause::SwitchedOff {
         audit::record(
             conn,
-            AuditEvent {
-                account_id: Some(account),
-                actor_user_id: None,
-                actor_identity_id: None,
-                actor_token_id: None,
-                action: AuditAction::WebhookDisabled,
-                subject_type: "webhook",
-                subject_id: webhook.key(),
-                details: json!({"cause": off.cause, "reason": off.reason, "at": off.at}),
-                at: now,
-            },
+            AuditEvent::by_system(
+                account,
+                AuditAction::WebhookDisabled,
+                "webhook",
+                webhook.key(),
+                json!({"cause": off.cause, "reason": off.reason, "at": off.at}),
+                now,
+            ),
         )?;
         tracing::warn!(webhook = %webhook, cause = %off.cause, reason = %off.reason, "webhook switched off");
     }

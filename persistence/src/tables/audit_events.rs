@@ -49,6 +49,29 @@ impl<'a> AuditEvent<'a> {
             at,
         }
     }
+
+    /// What the server did in the account on no one's behalf (`actor.kind: system`): an
+    /// expiry, an end of access, a review applied, a webhook switched off.
+    pub(crate) fn by_system(
+        account: AccountId,
+        action: AuditAction,
+        subject_type: &'a str,
+        subject_id: String,
+        details: serde_json::Value,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            account_id: Some(account),
+            actor_user_id: None,
+            actor_identity_id: None,
+            actor_token_id: None,
+            action,
+            subject_type,
+            subject_id,
+            details,
+            at,
+        }
+    }
 }
 
 /// Writes `events` with their `ids`, and the request they were made for, in one statement.
