@@ -91,6 +91,48 @@ ACCEPTED_REFUSALS = {
         "a review is due at most 365 days from now: a bound that moves with the clock",
     ("POST /v1/access-reviews", "access_review_open"):
         "one review of a scope is open at a time: the fuzzer's workgroup has one already",
+    # Issue #30: an end of access or of a membership is later than now (the clock) and within
+    # the strictest `max_external_access_days` of the person's workgroups (the account's state);
+    # only an external user's access ends (the user's type, or the batch's `type`: a relation
+    # between two fields); an open-ended access is refused under a maximum.
+    ("POST /v1/invitations", "not_in_the_future"):
+        "an end of access must be later than now: a fact about the clock",
+    ("POST /v1/invitations", "beyond_maximum"):
+        "an end of access lies within the workgroup's `max_external_access_days`: its state",
+    ("POST /v1/invitations", "external_users_only"):
+        "`access_expires_at` goes with `type: extranet` only: a relation between two fields",
+    ("PATCH /v1/users/{id}", "not_in_the_future"):
+        "as for invitations: an end of access must be later than now",
+    ("PATCH /v1/users/{id}", "beyond_maximum"):
+        "as for invitations: within the user's workgroups' maximum",
+    ("PATCH /v1/users/{id}", "required"):
+        "an open-ended access (`null`) is refused where a workgroup of the user's has a maximum",
+    ("PATCH /v1/users/{id}", "external_users_only"):
+        "only an external user's access ends: the user's type decides",
+    ("POST /v1/users/{id}/reinstate", "not_in_the_future"):
+        "as for invitations: an end of access must be later than now",
+    ("POST /v1/users/{id}/reinstate", "beyond_maximum"):
+        "as for invitations: within the user's workgroups' maximum",
+    ("POST /v1/users/{id}/reinstate", "required"):
+        "an ended access needs a new end where a workgroup of the user's has a maximum",
+    ("POST /v1/users/{id}/reinstate", "external_users_only"):
+        "only an external user's access ends: the user's type decides",
+    ("POST /v1/workgroups/{id}/members", "not_in_the_future"):
+        "a membership's `expires_at` must be later than now: a fact about the clock",
+    ("PATCH /v1/workgroups/{id}/members/{user_id}", "not_in_the_future"):
+        "as for adding a member: a membership's end must be later than now",
+    ("PATCH /v1/workgroups/{id}/members/{user_id}", "owner_membership"):
+        "the owner's membership does not end: which member is the owner is the group's state",
+    ("POST /v1/invitations", "out_of_range"):
+        "an end of access lies at most 3650 days from now: a bound that moves with the clock",
+    ("PATCH /v1/users/{id}", "out_of_range"):
+        "as for invitations: at most 3650 days from now",
+    ("POST /v1/users/{id}/reinstate", "out_of_range"):
+        "as for invitations: at most 3650 days from now",
+    ("POST /v1/workgroups/{id}/members", "out_of_range"):
+        "as for invitations: a membership ends at most 3650 days from now",
+    ("PATCH /v1/workgroups/{id}/members/{user_id}", "out_of_range"):
+        "as for invitations: a membership ends at most 3650 days from now",
     ("GET /v1/audit-events", "before_since"):
         "`until` must be later than `since`: a relation between two parameters, which OpenAPI "
         "cannot state of query parameters",

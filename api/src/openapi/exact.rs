@@ -97,6 +97,7 @@ pub fn apply(doc: &mut Value, published: &Published) -> Vec<String> {
     extranet_names_a_workgroup(doc, &mut missed);
     logins(doc, &mut missed);
     new_member_role(doc, &mut missed);
+    at_least_one_field(doc, &mut missed);
     for (schema, property, values) in fixed_words(&published.plans) {
         match at(
             doc,
@@ -319,6 +320,19 @@ fn new_member_role(doc: &mut Value, missed: &mut Vec<String>) {
             role.insert("enum".into(), json!(["member", "moderator"]));
         }
         _ => missed.push("NewMemberBody.role".into()),
+    }
+}
+
+/// The changes whose fields are each optional but not all at once (an empty body is 422
+/// `required`, nothing to change): `minProperties: 1`, which utoipa does not write.
+fn at_least_one_field(doc: &mut Value, missed: &mut Vec<String>) {
+    for schema in ["UserPatch", "MemberPatch"] {
+        match at(doc, &["components", "schemas", schema]) {
+            Some(Value::Object(object)) => {
+                object.insert("minProperties".into(), json!(1));
+            }
+            _ => missed.push(format!("{schema}: at least one field")),
+        }
     }
 }
 

@@ -217,11 +217,12 @@ pub async fn reinstate_user(
     state: web::Data<AppState>,
     AccountCaller(user): AccountCaller,
     PathId(id): PathId<UserId>,
-    OptionalJsonBody(body): OptionalJsonBody<ReinstateBody>,
+    OptionalJsonBody(body): OptionalJsonBody<Option<ReinstateBody>>,
 ) -> Result<web::Json<UserView>, ApiError> {
     let now = state.clock.now();
     let limits = state.account_limits.clone();
-    let end = body.and_then(|b| b.access_expires_at);
+    // No body, `null`, or `{}`: nothing said of the end.
+    let end = body.flatten().and_then(|b| b.access_expires_at);
     let reinstated = state
         .write(move |db| persistence::users::reinstate(db, &user, &limits, id, end, now))
         .await?;
