@@ -371,3 +371,30 @@ async fn an_invitation_whose_access_ended_before_it_was_accepted_is_refused() {
     assert_eq!(status, StatusCode::GONE, "{refused}");
     assert_eq!(refused["code"], "access_period_over");
 }
+
+#[tokio::test]
+async fn a_person_joining_through_a_link_gets_the_default_within_the_maximum() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = agency(&app).await;
+    change(
+        &app,
+        &admin.token,
+        "/v1/account",
+        json!({"default_external_access_days": 90}),
+    )
+    .await;
+    let short = group_with_max(&app, &admin.token, 30).await;
+    let (_, code) =
+        crate::join_links::link(&app, &admin.token, &short, json!({"approval": "none"})).await;
+    let (status, joined) =
+        crate::join_links::join_through(&app, &code, "ann@client.example", 0).await;
+    assert_eq!(status, StatusCode::CREATED, "{joined}");
+    let id = joined["user"]["id"].as_str().unwrap();
+    let (_, user) = app
+        .json(Method::GET, &format!("/v1/users/{id}"), &admin.token, None)
+        .await;
+    roughly(
+        &user["access_expires_at"],
+        app.clock.now() + Duration::days(30),
+    );
+}

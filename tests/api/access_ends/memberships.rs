@@ -16,6 +16,19 @@ async fn a_membership_end_leaves_the_user_in_the_account_but_not_the_group() {
     };
     app.add_and_accept(&admin.token, &other, &ann_person, "member")
         .await;
+    // A membership may be given an end when the member is added.
+    let third = app.workgroup(&admin.token, "Third site", true).await;
+    let third_ends = from_now(&app, Duration::days(3));
+    let (status, added) = app
+        .json(
+            Method::POST,
+            &format!("/v1/workgroups/{third}/members"),
+            &admin.token,
+            Some(json!({"user_id": ann.id, "expires_at": third_ends})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    assert_eq!(time(&added["expires_at"]), time(&json!(third_ends)));
 
     let member = format!("/v1/workgroups/{other}/members/{}", ann.id);
     let ends = from_now(&app, Duration::hours(2));

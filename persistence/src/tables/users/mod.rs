@@ -11,7 +11,7 @@ use crate::tables::identities::{logins_of, IdentityNames};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::access::{visible_users, AccountUser, UserStanding, UserVisibility};
-use domain::access_end::{has_ended, Dismissal};
+use domain::access_end::{status_at, Dismissal};
 use domain::enums::{MembershipStatus, UserStatus, UserType};
 use domain::ids::{AccountId, IdentityId, UserId};
 use domain::locale::Locale;
@@ -56,14 +56,14 @@ impl UserRecord {
     /// The user as of `now`: one whose access has ended is dismissed, by the system, whether or
     /// not the sweep has recorded it yet.
     pub fn as_of(self, now: DateTime<Utc>) -> Self {
-        if self.status == UserStatus::Active && has_ended(self.access_expires_at, now) {
-            Self {
-                status: UserStatus::Dismissed,
-                dismissal: Some(Dismissal::AccessExpired),
-                ..self
-            }
-        } else {
-            self
+        let status = status_at(self.status, self.access_expires_at, now);
+        if status == self.status {
+            return self;
+        }
+        Self {
+            status,
+            dismissal: Some(Dismissal::AccessExpired),
+            ..self
         }
     }
 }
