@@ -46,6 +46,10 @@ SCHEMA_PATH = re.compile(r"\bschema::(\{[^}]*\}|\*|[a-z_][a-z0-9_]*)")
 JOINS = {
     ("sessions", "users"): "every access token's request reads its session with its user's "
     "standing in one statement",
+    ("sessions", "accounts"): "… and with the account's two-step policy (rule 13), in the same "
+    "statement",
+    ("sessions", "two_factors"): "… and whether the profile has a second factor on, in the same "
+    "statement",
     ("accounts", "invitations"): "an account read with its earliest pending invitation's "
     "expiry, to tell whether it holds overdue ones (a subquery)",
     ("accounts", "users"): "a batch reads its account with its inviter's name, and the earliest "

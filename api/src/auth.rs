@@ -106,6 +106,9 @@ impl FromRequest for SessionCaller {
 struct Identified {
     actor: Result<Actor, ApiError>,
     session: Option<SessionId>,
+    /// The account's two-step policy covers the session's user, who has no second factor:
+    /// the session may only enroll one (`scopes::ENROLLMENT`), or log out.
+    enrollment_only: bool,
 }
 
 impl FromRequest for Caller {
@@ -115,7 +118,19 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let identified = req.extensions().get::<Identified>().cloned();
         let outcome = match identified {
-            Some(Identified { actor, .. }) => actor.and_then(|actor| {
+            Some(Identified {
+                actor,
+                enrollment_only,
+                ..
+            }) => actor.and_then(|actor| {
+                if enrollment_only
+                    && !scopes::allowed_enrolling(
+                        req.method().as_str(),
+                        req.match_pattern().as_deref(),
+                    )
+                {
+                    return Err(domain::DomainError::TwoFactorEnrollmentRequired.into());
+                }
                 // Only an API token's request has a scope to check.
                 if let Actor::User(user @ AccountUser { token: Some(_), .. }) = &actor {
                     let needs =
@@ -146,6 +161,7 @@ pub async fn authenticate(
             None => Identified {
                 actor: Err(ApiError::internal("application state missing")),
                 session: None,
+                enrollment_only: false,
             },
         };
         req.extensions_mut().insert(identified);
@@ -161,23 +177,29 @@ async fn identify(state: &web::Data<AppState>, token: Result<String, ApiError>) 
             return Identified {
                 actor: Err(e),
                 session: None,
+                enrollment_only: false,
             }
         }
     };
+    // An API token is the integrator's credential: the account's two-step policy does not
+    // restrict it (creating one is what the policy covers).
     if token.starts_with(API_TOKEN_PREFIX) {
         return Identified {
             actor: api_token(state, &token).await.map(Actor::User),
             session: None,
+            enrollment_only: false,
         };
     }
     match access_token(state, &token).await {
-        Ok((actor, session)) => Identified {
+        Ok((actor, session, enrollment_only)) => Identified {
             actor: Ok(actor),
             session: Some(session),
+            enrollment_only,
         },
         Err(e) => Identified {
             actor: Err(e),
             session: None,
+            enrollment_only: false,
         },
     }
 }
@@ -188,17 +210,22 @@ async fn identify(state: &web::Data<AppState>, token: Result<String, ApiError>) 
 async fn access_token(
     state: &web::Data<AppState>,
     token: &str,
-) -> Result<(Actor, SessionId), ApiError> {
+) -> Result<(Actor, SessionId, bool), ApiError> {
     let now = state.clock.now();
     let claims = state.tokens.verify(token, now)?;
     let identity: IdentityId = claims.sub.parse().map_err(|_| bad_claim())?;
     let sid: SessionId = claims.sid.parse().map_err(|_| bad_claim())?;
-    let (session, standing) = crate::reads::read(state, Bound::Page, move |db| {
+    let found = crate::reads::read(state, Bound::Page, move |db| {
         persistence::sessions::authenticate(db, sid, identity)
     })
     .await?;
-    authorize_session(session.as_ref().map(|s| s.state()), now)?;
-    let Some(session) = session else {
+    authorize_session(found.as_ref().map(|f| f.session.state()), now)?;
+    let Some(persistence::sessions::Authenticated {
+        session,
+        standing,
+        enrollment_only,
+    }) = found
+    else {
         return Err(bad_claim());
     };
     // The account and user the token names are its session's (a token re-signed with other
@@ -234,7 +261,7 @@ async fn access_token(
             standing.map(|s| s.as_of(now)),
         )?),
     };
-    Ok((actor, sid))
+    Ok((actor, sid, enrollment_only))
 }
 
 /// The user an API token acts as; its `last_used_at` is written after the answer, at most

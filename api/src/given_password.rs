@@ -6,6 +6,7 @@
 use crate::problem::ApiError;
 use crate::rate_limit::PasswordTarget;
 use crate::state::AppState;
+use domain::locale::Locale;
 use domain::password::Password;
 use domain::sign_up::ExistingProfile;
 use persistence::models::identities::Credentials;
@@ -19,12 +20,16 @@ pub enum GivenPassword {
 }
 
 /// Tries `given` against the profile the login has (`credentials`), or hashes `new` for a new
-/// one. Refused (429) while the person's failures block it.
+/// one. Refused (429) while the person's failures block it. A profile with two-step
+/// authentication on must give its second factor too (`second_factor`, rule 13): the right
+/// password without it is 401 `second_factor_required`, a wrong code 401 `invalid_code`.
 pub async fn given_password(
     state: &AppState,
     credentials: Option<Credentials>,
     given: &str,
     new: &Password,
+    second_factor: Option<&str>,
+    asked: Option<Locale>,
 ) -> Result<GivenPassword, ApiError> {
     Ok(match credentials {
         Some(Credentials {
@@ -36,6 +41,15 @@ pub async fn given_password(
             let password_matches = state.passwords.verify(given, Some(stored)).await?;
             if !password_matches {
                 state.login_failures.failed(&target).await?;
+            } else {
+                crate::second_factor::require_if_on(
+                    state,
+                    identity_id,
+                    second_factor,
+                    "second_factor_code",
+                    asked,
+                )
+                .await?;
             }
             GivenPassword::Existing(ExistingProfile {
                 identity_id,

@@ -24,6 +24,7 @@ pub mod reads;
 pub mod responses;
 pub mod routes;
 pub mod scopes;
+pub mod second_factor;
 pub mod secret_file;
 pub mod secrets;
 pub mod sessions;

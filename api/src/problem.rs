@@ -38,6 +38,9 @@ pub const CODES: &[(u16, &[&str])] = &[
             "invalid_credentials",
             "invalid_refresh_token",
             "refresh_token_reused",
+            "second_factor_required",
+            "invalid_code",
+            "invalid_challenge",
         ],
     ),
     (
@@ -54,6 +57,7 @@ pub const CODES: &[(u16, &[&str])] = &[
             "inviter_or_admin_required",
             "insufficient_scope",
             "wrong_current_password",
+            "two_factor_enrollment_required",
         ],
     ),
     (404, &["not_found"]),
@@ -102,6 +106,10 @@ pub const CODES: &[(u16, &[&str])] = &[
             "join_request_not_awaiting",
             "review_closed",
             "access_review_open",
+            "two_factor_enabled",
+            "two_factor_not_started",
+            "two_factor_not_enabled",
+            "two_factor_required_first",
         ],
     ),
     (

@@ -49,6 +49,8 @@ pub enum Endpoint {
     JoinRequest,
     /// Confirming a join with its code.
     JoinConfirm,
+    /// Answering a login's challenge with a second factor.
+    SecondFactor,
 }
 
 impl Endpoint {
@@ -66,6 +68,7 @@ impl Endpoint {
             Self::JoinLookup => "join-lookup",
             Self::JoinRequest => "join-request",
             Self::JoinConfirm => "join-confirm",
+            Self::SecondFactor => "second-factor",
         }
     }
 }
@@ -190,6 +193,9 @@ impl PublicLimits {
 pub enum PasswordTarget {
     Profile(IdentityId),
     UnknownLogin(Login),
+    /// A profile's second factor (rule 13): wrong codes are counted apart from wrong
+    /// passwords, in their own limiter (`AppState::second_factor_failures`).
+    SecondFactor(IdentityId),
 }
 
 impl PasswordTarget {
@@ -197,6 +203,7 @@ impl PasswordTarget {
         match self {
             Self::Profile(id) => format!("password:profile:{}", id.0),
             Self::UnknownLogin(login) => format!("password:login:{}", login.as_str()),
+            Self::SecondFactor(id) => format!("second-factor:profile:{}", id.0),
         }
     }
 }

@@ -24,6 +24,22 @@ const TOKENS: Needs = Person("managing API tokens");
 const PROFILE: Needs = Person("the network profile");
 const SESSIONS: Needs = Person("sessions (an API token has none)");
 
+/// What a session that may only enroll a second factor may call (the account's
+/// `require_two_factor` covers its user, who has none yet: rule 13): set one up, confirm it,
+/// see where it stands, and log out. Every other operation answers 403
+/// `two_factor_enrollment_required`.
+pub const ENROLLMENT: &[(&str, &str)] = &[
+    ("GET", "/v1/network/profile/two-factor"),
+    ("POST", "/v1/network/profile/two-factor"),
+    ("POST", "/v1/network/profile/two-factor/confirm"),
+    ("POST", "/v1/auth/logout"),
+];
+
+/// Whether an enrollment-only session may make this request ([`ENROLLMENT`]).
+pub fn allowed_enrolling(method: &str, pattern: Option<&str>) -> bool {
+    pattern.is_some_and(|p| ENROLLMENT.iter().any(|(m, r)| *m == method && *r == p))
+}
+
 /// Method, route pattern (as actix matched it), and what a token needs for it.
 pub const TABLE: &[(&str, &str, Needs)] = &[
     ("GET", "/v1/me", AnyScope),
@@ -166,6 +182,10 @@ pub const TABLE: &[(&str, &str, Needs)] = &[
     ("POST", "/v1/network/profile/login-change", PROFILE),
     ("POST", "/v1/network/profile/login-change/confirm", PROFILE),
     ("POST", "/v1/network/profile/password", PROFILE),
+    ("GET", "/v1/network/profile/two-factor", PROFILE),
+    ("POST", "/v1/network/profile/two-factor", PROFILE),
+    ("POST", "/v1/network/profile/two-factor/confirm", PROFILE),
+    ("DELETE", "/v1/network/profile/two-factor", PROFILE),
 ];
 
 /// Response fields an API token reads only with a scope: schema, property, scope. The views

@@ -33,6 +33,12 @@ pub struct TokenPair {
     /// refresh moves it, up to the session's maximum lifetime).
     #[schema(example = 2_592_000)]
     pub refresh_expires_in: i64,
+    /// `true` when the account requires two-step authentication of this user, who has no
+    /// second factor yet: the session can only set one up (`POST
+    /// /v1/network/profile/two-factor`, then `/confirm`) or log out; every other call answers
+    /// 403 `two_factor_enrollment_required`. Once confirmed, the same tokens work everywhere.
+    #[schema(example = false)]
+    pub two_factor_enrollment_required: bool,
 }
 
 /// The `User-Agent` a request came with.
@@ -60,16 +66,18 @@ pub async fn open(
         refresh_hash: hash,
     };
     let policy = state.sessions;
-    let session = state
+    let (session, enrolling) = state
         .write(move |db| persistence::sessions::open(db, opening, policy, now))
         .await?;
-    pair(state, &session, refresh, now)
+    pair(state, &session, enrolling, refresh, now)
 }
 
-/// The pair of a session that stands, with `refresh` its current refresh token.
+/// The pair of a session that stands, with `refresh` its current refresh token; `enrolling`:
+/// the session may only set up a second factor (rule 13).
 pub fn pair(
     state: &AppState,
     session: &SessionRecord,
+    enrolling: bool,
     refresh: String,
     now: DateTime<Utc>,
 ) -> Result<TokenPair, ApiError> {
@@ -84,5 +92,6 @@ pub fn pair(
         // Whole seconds, rounded up: a session capped at its maximum ends a fraction of a
         // second into its last one.
         refresh_expires_in: ((session.expires_at - now).num_milliseconds().max(0) + 999) / 1000,
+        two_factor_enrollment_required: enrolling,
     })
 }

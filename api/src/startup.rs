@@ -141,6 +141,12 @@ impl Application {
             login_failures: LoginFailures::new(
                 config.login_failure_burst,
                 std::time::Duration::from_secs(u64::from(config.login_failure_interval_seconds)),
+                buckets.clone(),
+                clock.clone(),
+            ),
+            second_factor_failures: LoginFailures::new(
+                domain::two_factor::FAILURE_BURST,
+                std::time::Duration::from_secs(domain::two_factor::FAILURE_INTERVAL_SECONDS),
                 buckets,
                 clock.clone(),
             ),

@@ -25,6 +25,9 @@ pub struct AppState {
     pub limits: PublicLimits,
     /// Failed password checks per person (or per login that matches nobody).
     pub login_failures: LoginFailures,
+    /// Wrong second factors per person (rule 13): `domain::two_factor::FAILURE_BURST`, then one
+    /// more each `FAILURE_INTERVAL_SECONDS`.
+    pub second_factor_failures: LoginFailures,
     pub sealer: Arc<TokenSealer>,
     pub webhooks: crate::config::WebhookSettings,
     /// Whether accounts may be signed up by phone (`EXTRANET_SIGNUP_SMS`).

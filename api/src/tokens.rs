@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 pub const ISSUER: &str = "extranet";
 pub const AUDIENCE: &str = "extranet-api";
+/// The audience of a login's challenge (rule 13): never an access token's, nor the other way.
+pub const CHALLENGE_AUDIENCE: &str = "extranet-second-factor";
 /// Clock skew tolerated on `exp`.
 const LEEWAY_SECONDS: u64 = 5;
 
@@ -35,6 +37,23 @@ pub struct Claims {
     pub uid: Option<String>,
 }
 
+/// What a login's challenge says: the profile that gave its password, the account it asked to
+/// act in, and a fingerprint of the password hash it was given against — a challenge dies
+/// when the password changes (a reset shuts out whoever learnt the old one).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChallengeClaims {
+    pub iss: String,
+    pub aud: String,
+    pub sub: String,
+    pub iat: i64,
+    pub exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acc: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    pub pwd: String,
+}
+
 /// An issued access token (answered as part of `crate::sessions::TokenPair`).
 #[derive(Debug, Clone)]
 pub struct AccessToken {
@@ -50,6 +69,7 @@ pub struct Tokens {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    challenges: Validation,
     ttl_seconds: u32,
 }
 
@@ -63,12 +83,59 @@ impl Tokens {
         validation.leeway = LEEWAY_SECONDS;
         // Expiry is checked against the server's clock (below), not the system's.
         validation.validate_exp = false;
+        let mut challenges = Validation::new(Algorithm::HS256);
+        challenges.set_issuer(&[ISSUER]);
+        challenges.set_audience(&[CHALLENGE_AUDIENCE]);
+        challenges.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        challenges.validate_exp = false;
         Self {
             encoding: EncodingKey::from_secret(key),
             decoding: DecodingKey::from_secret(key),
             validation,
+            challenges,
             ttl_seconds,
         }
+    }
+
+    /// A login's challenge (rule 13): `identity` gave its password (whose stored hash has the
+    /// fingerprint `password`), to act as `user` when given; answered with a second factor at
+    /// `POST /v1/auth/login/second-factor` within `domain::two_factor::CHALLENGE_TTL_SECONDS`.
+    pub fn issue_challenge(
+        &self,
+        identity: IdentityId,
+        user: Option<(AccountId, UserId)>,
+        password: String,
+        now: DateTime<Utc>,
+    ) -> Result<String, ApiError> {
+        let claims = ChallengeClaims {
+            iss: ISSUER.to_owned(),
+            aud: CHALLENGE_AUDIENCE.to_owned(),
+            sub: identity.to_string(),
+            iat: now.timestamp(),
+            exp: now.timestamp() + domain::two_factor::CHALLENGE_TTL_SECONDS,
+            acc: user.map(|(a, _)| a.to_string()),
+            uid: user.map(|(_, u)| u.to_string()),
+            pwd: password,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(ApiError::internal)
+    }
+
+    /// The claims of a challenge of ours, unexpired at `now`; 401 `invalid_challenge` for
+    /// anything else (an access token too).
+    pub fn verify_challenge(
+        &self,
+        challenge: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ChallengeClaims, ApiError> {
+        let claims =
+            jsonwebtoken::decode::<ChallengeClaims>(challenge, &self.decoding, &self.challenges)
+                .map(|data| data.claims)
+                .map_err(|_| ApiError::from(domain::DomainError::InvalidChallenge))?;
+        if claims.exp <= now.timestamp() {
+            return Err(domain::DomainError::InvalidChallenge.into());
+        }
+        Ok(claims)
     }
 
     /// A token of a session of an identity, acting in an account when `user` is given.

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use domain::access_end::Dismissal;
 use domain::account::ExternalDomains;
 use domain::enums::{
-    DeliveryState, InvitationStatus, InvitePolicy, MembershipStatus, Role, UserStatus, UserType,
-    WhoCanInvite, WorkgroupKind,
+    DeliveryState, InvitationStatus, InvitePolicy, MembershipStatus, RequireTwoFactor, Role,
+    UserStatus, UserType, WhoCanInvite, WorkgroupKind,
 };
 use domain::ids::{AccountId, IdentityId, InvitationId, UserId, WorkgroupId};
 use domain::locale::Locale;
@@ -97,6 +97,9 @@ pub struct AccountView {
     /// (`null`: open-ended).
     #[schema(minimum = 1, maximum = 3650)]
     pub default_external_access_days: Option<u32>,
+    /// Whom two-step authentication is required of: `none`, `admins` or `everyone`. A covered
+    /// user without a second factor logs in to a session that can only set one up.
+    pub require_two_factor: RequireTwoFactor,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -113,6 +116,7 @@ impl AccountView {
             invitation_ttl_hours: a.settings.invitation_ttl_hours,
             locale: a.settings.locale,
             default_external_access_days: a.settings.default_external_access_days,
+            require_two_factor: a.settings.require_two_factor,
             created_at: a.created_at,
             updated_at: a.updated_at,
         }

@@ -1,6 +1,6 @@
 //! An account's settings and the rules for changing them.
 
-use crate::enums::WhoCanInvite;
+use crate::enums::{RequireTwoFactor, WhoCanInvite};
 use crate::error::{DomainError, FieldError, FieldErrors};
 use crate::locale::Locale;
 use crate::login::is_domain_name;
@@ -92,6 +92,8 @@ pub struct AccountSettings {
     /// How many days a new external user's access runs when the inviter gives no end (issue
     /// #30; `None`: open-ended).
     pub default_external_access_days: Option<u32>,
+    /// Whom two-step authentication is required of (issue #31, rule 13).
+    pub require_two_factor: RequireTwoFactor,
 }
 
 impl AccountSettings {
@@ -108,6 +110,7 @@ impl Default for AccountSettings {
             invitation_ttl_hours: Self::DEFAULT_TTL_HOURS,
             locale: Locale::En,
             default_external_access_days: None,
+            require_two_factor: RequireTwoFactor::None,
         }
     }
 }
@@ -122,6 +125,7 @@ pub struct AccountChange {
     pub locale: Option<Locale>,
     /// `Some(None)`: no default end.
     pub default_external_access_days: Option<Option<u32>>,
+    pub require_two_factor: Option<RequireTwoFactor>,
 }
 
 /// The `allow` and `deny` lists of `external_domains` as the client sent them.
@@ -141,6 +145,7 @@ pub struct AccountChangeRequest<'a> {
     pub invitation_ttl_hours: Option<i64>,
     pub locale: Option<Locale>,
     pub default_external_access_days: Option<Option<i64>>,
+    pub require_two_factor: Option<RequireTwoFactor>,
 }
 
 impl AccountChange {
@@ -187,6 +192,7 @@ impl AccountChange {
             invitation_ttl_hours,
             locale: req.locale,
             default_external_access_days: default_days,
+            require_two_factor: req.require_two_factor,
         })
     }
 
@@ -205,6 +211,9 @@ impl AccountChange {
             default_external_access_days: self
                 .default_external_access_days
                 .unwrap_or(settings.default_external_access_days),
+            require_two_factor: self
+                .require_two_factor
+                .unwrap_or(settings.require_two_factor),
         }
     }
 }

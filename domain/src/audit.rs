@@ -113,6 +113,16 @@ pub enum AuditAction {
     UserAccessChanged,
     #[strum(serialize = "user.login_changed")]
     UserLoginChanged,
+    /// The person switched two-step authentication on (rule 13): recorded in every account
+    /// where they are an active user.
+    #[strum(serialize = "two_factor.enabled")]
+    TwoFactorEnabled,
+    /// Two-step authentication switched off: by the person (with a code), or by support.
+    #[strum(serialize = "two_factor.disabled")]
+    TwoFactorDisabled,
+    /// One of the person's recovery codes let them in.
+    #[strum(serialize = "two_factor.recovery_code_used")]
+    TwoFactorRecoveryCodeUsed,
     #[strum(serialize = "webhook.created")]
     WebhookCreated,
     #[strum(serialize = "webhook.updated")]
@@ -162,7 +172,7 @@ mod tests {
 
     /// The names the audit trail has stored and the API has shown; changing one would split
     /// the history of an action in two.
-    const STORED: [&str; 50] = [
+    const STORED: [&str; 53] = [
         "account.created",
         "account.updated",
         "account.plan_changed",
@@ -202,6 +212,9 @@ mod tests {
         "user.access_expired",
         "user.access_changed",
         "user.login_changed",
+        "two_factor.enabled",
+        "two_factor.disabled",
+        "two_factor.recovery_code_used",
         "webhook.created",
         "webhook.updated",
         "webhook.deleted",

@@ -44,6 +44,12 @@ word_enum!(
     WhoCanInvite { Admins, Employees, EmployeesWithApproval }
 );
 word_enum!(
+    /// Whom the account requires two-step authentication of (rule 12): nobody, its
+    /// administrators, or every user (external users too). A covered user without a second
+    /// factor may only enroll.
+    RequireTwoFactor { None, Admins, Everyone }
+);
+word_enum!(
     /// What a batch of invitations does with rows that cannot be invited: `refuse` the whole
     /// batch, naming every problem, or `skip` those rows and invite the others.
     OnConflict { Refuse, Skip }
@@ -204,6 +210,7 @@ mod tests {
         );
         assert_words!(WorkgroupKind, &["group", "project"]);
         assert_words!(OnConflict, &["refuse", "skip"]);
+        assert_words!(RequireTwoFactor, &["none", "admins", "everyone"]);
         assert_words!(BatchDelivery, &["send", "none"]);
         assert_words!(InvitePolicy, &["owner", "moderators", "members"]);
         assert_words!(Role, &["owner", "moderator", "member"]);

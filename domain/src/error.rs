@@ -243,6 +243,22 @@ pub enum DomainError {
     ReviewClosed(&'static str),
     #[error("an access review of the same scope is open already ({0}): decide in it, or cancel it first")]
     ReviewAlreadyOpen(crate::ids::AccessReviewId),
+    #[error("this profile has two-step authentication on: send `second_factor_code`, the six digits of the authenticator app or an unused recovery code")]
+    SecondFactorRequired,
+    #[error("the code is wrong or was used already: send the six digits the authenticator app shows now, or an unused recovery code")]
+    WrongSecondFactor,
+    #[error("the login challenge is unknown, expired or no longer valid: log in again with the password")]
+    InvalidChallenge,
+    #[error("the account requires two-step authentication of this user: set it up first (POST /v1/network/profile/two-factor, then /confirm); until then this session can only do that or log out")]
+    TwoFactorEnrollmentRequired,
+    #[error("two-step authentication is on already; switch it off first (DELETE /v1/network/profile/two-factor) to set up another device")]
+    TwoFactorAlreadyEnabled,
+    #[error("no two-step set-up is waiting: start one with POST /v1/network/profile/two-factor")]
+    TwoFactorNotStarted,
+    #[error("two-step authentication is not on for this profile")]
+    TwoFactorNotEnabled,
+    #[error("this policy would cover you, and you have no second factor yet: set up two-step authentication for yourself first (POST /v1/network/profile/two-factor)")]
+    TwoFactorFirst,
 }
 
 impl DomainError {
@@ -318,6 +334,14 @@ impl DomainError {
             Self::JoinRequestNotAwaiting(_) => "join_request_not_awaiting",
             Self::ReviewClosed(_) => "review_closed",
             Self::ReviewAlreadyOpen(_) => "access_review_open",
+            Self::SecondFactorRequired => "second_factor_required",
+            Self::WrongSecondFactor => "invalid_code",
+            Self::InvalidChallenge => "invalid_challenge",
+            Self::TwoFactorEnrollmentRequired => "two_factor_enrollment_required",
+            Self::TwoFactorAlreadyEnabled => "two_factor_enabled",
+            Self::TwoFactorNotStarted => "two_factor_not_started",
+            Self::TwoFactorNotEnabled => "two_factor_not_enabled",
+            Self::TwoFactorFirst => "two_factor_required_first",
         }
     }
 
@@ -331,7 +355,10 @@ impl DomainError {
             Self::InvalidCredentials
             | Self::TokenNoLongerValid(_)
             | Self::InvalidRefreshToken(_)
-            | Self::RefreshTokenReused => ErrorKind::Unauthenticated,
+            | Self::RefreshTokenReused
+            | Self::SecondFactorRequired
+            | Self::WrongSecondFactor
+            | Self::InvalidChallenge => ErrorKind::Unauthenticated,
             Self::AccountTokenRequired
             | Self::AdminRequired
             | Self::IntranetUserRequired
@@ -343,7 +370,8 @@ impl DomainError {
             | Self::InviterOrAdminRequired
             | Self::InsufficientScope(_)
             | Self::EventNeedsScope { .. }
-            | Self::WrongCurrentPassword => ErrorKind::Forbidden,
+            | Self::WrongCurrentPassword
+            | Self::TwoFactorEnrollmentRequired => ErrorKind::Forbidden,
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::LoginTaken
             | Self::UserLimitReached { .. }
@@ -380,7 +408,11 @@ impl DomainError {
             | Self::JoinRequestPending
             | Self::JoinRequestNotAwaiting(_)
             | Self::ReviewClosed(_)
-            | Self::ReviewAlreadyOpen(_) => ErrorKind::Conflict,
+            | Self::ReviewAlreadyOpen(_)
+            | Self::TwoFactorAlreadyEnabled
+            | Self::TwoFactorNotStarted
+            | Self::TwoFactorNotEnabled
+            | Self::TwoFactorFirst => ErrorKind::Conflict,
             Self::ResendTooSoon { .. }
             | Self::SendingQuotaExceeded { .. }
             | Self::TooManyLoginChanges { .. }

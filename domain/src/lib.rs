@@ -62,6 +62,7 @@ pub mod sending;
 pub mod session;
 pub mod sign_up;
 pub mod transfer;
+pub mod two_factor;
 pub mod webhook;
 pub mod workgroup;
 

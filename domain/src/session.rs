@@ -65,6 +65,8 @@ pub enum SessionEnd {
     Dismissed,
     /// More than [`MAX_LIVE_SESSIONS`] were open: the least recently used gave way.
     Crowded,
+    /// Two-step authentication was switched on in another session of the profile.
+    TwoFactorEnabled,
 }
 
 impl SessionEnd {

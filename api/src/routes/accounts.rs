@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::views::{AccountView, ExternalDomainsBody, UsageView, UserView};
 use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
 use domain::account::{AccountChange, AccountChangeRequest, AccountSettings, DomainLists};
-use domain::enums::WhoCanInvite;
+use domain::enums::{RequireTwoFactor, WhoCanInvite};
 use domain::error::FieldErrors;
 use domain::locale::{self, Locale};
 use domain::login::{Email, Login};
@@ -38,6 +38,17 @@ pub struct AdminBody {
     pub first_name: String,
     #[schema(schema_with = lovelace)]
     pub last_name: String,
+    /// Only when the login's existing profile has two-step authentication on: the six digits
+    /// of its authenticator app, or an unused recovery code (at most 32 characters). Without
+    /// it the right password answers 401 `second_factor_required`.
+    #[schema(
+        example = "492039",
+        max_length = 32,
+        required = false,
+        nullable = false
+    )]
+    #[serde(default)]
+    pub second_factor_code: Option<String>,
 }
 
 fn admin_email() -> Field {
@@ -116,7 +127,10 @@ pub struct SignUpStarted {
 /// The answer is 202 with the same body in every case, so it tells nobody whether the login
 /// already exists. Nothing is reserved until the code is confirmed: the login stays free, and
 /// an unconfirmed sign-up expires. A login that already has a network profile signs up with
-/// that profile's password; the profile then belongs to one more account.
+/// that profile's password; the profile then belongs to one more account. A profile with
+/// two-step authentication on gives its second factor too (`admin.second_factor_code`): the
+/// right password without it is 401 `second_factor_required` (only someone who knows the
+/// password learns the profile exists), a wrong code 401 `invalid_code`.
 #[utoipa::path(
     tag = "accounts",
     security(()),
@@ -128,6 +142,7 @@ pub struct SignUpStarted {
     responses(
         (status = 202, description = "A confirmation code was sent to the login", body = SignUpStarted),
         (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
         (status = 408, response = RequestTimeout),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
@@ -169,6 +184,18 @@ pub async fn sign_up(
                 .passwords
                 .verify(cmd.password.expose(), Some(c.password_hash))
                 .await?;
+            if matches {
+                // The profile's password proves it; with two-step on, so must its second
+                // factor (rule 13).
+                crate::second_factor::require_if_on(
+                    &state,
+                    c.identity_id,
+                    body.admin.second_factor_code.as_deref(),
+                    "admin.second_factor_code",
+                    crate::language::requested(&req),
+                )
+                .await?;
+            }
             (matches.then_some(c.identity_id), None)
         }
         None => (None, Some(state.passwords.hash(&cmd.password).await?)),
@@ -342,6 +369,12 @@ pub struct AccountPatch {
     #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<i64>, nullable, minimum = 1, maximum = 3650)]
     pub default_external_access_days: Option<Option<i64>>,
+    /// Whom two-step authentication is required of: `none`, `admins` or `everyone`. A covered
+    /// user without a second factor can then only set one up (every other call: 403
+    /// `two_factor_enrollment_required`), from their next request. A policy that covers the
+    /// administrator setting it needs their own second factor first (409
+    /// `two_factor_required_first`).
+    pub require_two_factor: Option<RequireTwoFactor>,
 }
 
 fn ttl_hours() -> Field {
@@ -366,6 +399,7 @@ fn ttl_hours() -> Field {
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 408, response = RequestTimeout),
+        (status = 409, response = Conflict),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable),
@@ -392,6 +426,7 @@ pub async fn patch_account(
         invitation_ttl_hours: body.invitation_ttl_hours,
         locale: body.locale,
         default_external_access_days: body.default_external_access_days,
+        require_two_factor: body.require_two_factor,
     })?;
     let account = state
         .write(move |db| persistence::accounts::update_account(db, &user, change, now))

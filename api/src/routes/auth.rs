@@ -6,16 +6,18 @@ use crate::problem::ApiError;
 use crate::rate_limit::{Endpoint, PasswordTarget};
 use crate::reads::Bound;
 use crate::responses::*;
+use crate::second_factor::password_fingerprint;
 use crate::secrets::{refresh_token, token_hash};
 use crate::sessions::{user_agent, TokenPair};
 use crate::state::AppState;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use domain::access::may_log_in;
-use domain::ids::AccountId;
+use domain::ids::{AccountId, IdentityId, UserId};
 use domain::login::Login;
 use domain::session::acting_without_account;
+use domain::two_factor::{SecondFactorCode, TwoFactorState, CHALLENGE_TTL_SECONDS};
 use domain::{DomainError, FieldError};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -35,10 +37,32 @@ pub struct LoginBody {
     pub account_id: Option<Uuid>,
 }
 
+/// What a login answers when the profile has two-step authentication on: no token yet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SecondFactorChallenge {
+    /// Always `second_factor_required`.
+    #[schema(example = "second_factor_required")]
+    pub status: &'static str,
+    /// Send it with a code to `POST /v1/auth/login/second-factor`.
+    #[schema(example = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9…")]
+    pub challenge: String,
+    /// Seconds the challenge may be answered in.
+    #[schema(example = 300)]
+    pub expires_in: i64,
+    /// What the code may be: the app's six digits, or a recovery code.
+    #[schema(example = json!(["totp", "recovery_code"]))]
+    pub methods: [&'static str; 2],
+}
+
 /// Log in: opens a session and answers its first pair — a short-lived access token and a
 /// refresh token (`POST /v1/auth/refresh`). With `account_id` the session acts as the user in
 /// that account; without it, in the profile's only active account if it has exactly one, and
 /// otherwise on the network profile alone (`/v1/me` says which, and lists the accounts).
+///
+/// When the profile has two-step authentication on, the right password answers **202** with a
+/// challenge instead, and no token: `POST /v1/auth/login/second-factor` with the challenge and
+/// a code opens the session. When the account requires a second factor of a user who has none,
+/// the pair says `two_factor_enrollment_required: true` and can only set one up.
 ///
 /// Wrong passwords are counted per person, whichever of their logins is tried (wrong passwords
 /// on the accept page and for a login change count too), and per login that matches nobody;
@@ -54,6 +78,7 @@ pub struct LoginBody {
     })),
     responses(
         (status = 200, description = "Logged in", body = TokenPair),
+        (status = 202, description = "The password is right; a second factor is asked (two-step authentication is on)", body = SecondFactorChallenge),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -69,7 +94,7 @@ pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
     JsonBody(body): JsonBody<LoginBody>,
-) -> Result<web::Json<TokenPair>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     state.limits.check(Endpoint::Login, &req).await?;
     let login =
@@ -83,6 +108,7 @@ pub async fn login(
         Some(c) => (Some(c.identity_id), Some(c.password_hash)),
         None => (None, None),
     };
+    let fingerprint = hash.as_deref().map(password_fingerprint);
     // Failed attempts are counted per person too (whichever of their logins is tried), and
     // per login that matches nobody: stuffing from many addresses meets a limit.
     let target = match identity {
@@ -122,6 +148,119 @@ pub async fn login(
             acting_without_account(&users)
         }
     };
+    let two_step = crate::second_factor::status(&state, identity).await?;
+    if two_step.state() == Some(TwoFactorState::Enabled) {
+        let challenge =
+            state
+                .tokens
+                .issue_challenge(identity, acting, fingerprint.unwrap_or_default(), now)?;
+        return Ok(HttpResponse::Accepted().json(SecondFactorChallenge {
+            status: "second_factor_required",
+            challenge,
+            expires_in: CHALLENGE_TTL_SECONDS,
+            methods: ["totp", "recovery_code"],
+        }));
+    }
+    Ok(HttpResponse::Ok().json(crate::sessions::open(&state, &req, identity, acting, now).await?))
+}
+
+/// The longest challenge looked at.
+const CHALLENGE_MAX_CHARS: usize = 2048;
+
+/// A login's challenge and the second factor.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecondFactorBody {
+    /// The challenge the login answered (at most 2048 characters).
+    #[schema(
+        example = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9…",
+        min_length = 1,
+        max_length = 2048
+    )]
+    pub challenge: String,
+    /// The six digits the authenticator app shows now, or an unused recovery code
+    /// (`xxxxx-xxxxx`; spaces, dashes and case do not matter). At most 32 characters.
+    #[schema(example = "492039", min_length = 1, max_length = 32)]
+    pub code: String,
+}
+
+/// Complete a login with two-step authentication on (public): the challenge `POST
+/// /v1/auth/login` answered, and a code — the app's (the step before or after now is accepted
+/// too, each code once) or an unused recovery code (spent; each login of the profile is told,
+/// and the accounts record `two_factor.recovery_code_used`). Answers the session's first pair,
+/// as a login does.
+///
+/// 401 `invalid_code` for a wrong or used code — counted per person in every server process:
+/// after 5, one more a minute, even the right code waits (429 `rate_limited` with
+/// `Retry-After`); a password reset forgives them. 401 `invalid_challenge` when the challenge
+/// expired (5 minutes), is not ours, or the password changed since: log in again.
+#[utoipa::path(
+    tag = "auth",
+    security(()),
+    request_body(content = SecondFactorBody, example = json!({
+        "challenge": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9…",
+        "code": "492039"
+    })),
+    responses(
+        (status = 200, description = "Logged in", body = TokenPair),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 408, response = RequestTimeout),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/v1/auth/login/second-factor")]
+pub async fn second_factor(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    JsonBody(body): JsonBody<SecondFactorBody>,
+) -> Result<web::Json<TokenPair>, ApiError> {
+    let now = state.clock.now();
+    state.limits.check(Endpoint::SecondFactor, &req).await?;
+    let mut errors = domain::error::FieldErrors::new();
+    if body.challenge.is_empty() || body.challenge.chars().count() > CHALLENGE_MAX_CHARS {
+        errors.push(FieldError::new(
+            "challenge",
+            "invalid_format",
+            "the challenge the login answered (1 to 2048 characters)",
+        ));
+    }
+    errors.check("code", SecondFactorCode::parse(&body.code));
+    errors.finish()?;
+    let claims = state.tokens.verify_challenge(&body.challenge, now)?;
+    let invalid = || ApiError::from(DomainError::InvalidChallenge);
+    let identity: IdentityId = claims.sub.parse().map_err(|_| invalid())?;
+    let acting = match (claims.acc.as_deref(), claims.uid.as_deref()) {
+        (Some(a), Some(u)) => Some((
+            AccountId(a.parse().map_err(|_| invalid())?),
+            UserId(u.parse().map_err(|_| invalid())?),
+        )),
+        (None, None) => None,
+        _ => return Err(invalid()),
+    };
+    // A challenge of a password that changed since is dead (a reset shuts a guesser out).
+    let hash = crate::reads::read(&state, Bound::Page, move |db| {
+        persistence::identities::password_hash(db, identity)
+    })
+    .await
+    .map_err(|_| invalid())?;
+    if password_fingerprint(&hash) != claims.pwd {
+        return Err(invalid());
+    }
+    let asked = crate::language::requested(&req);
+    crate::second_factor::verify(&state, identity, &body.code, "code", asked).await?;
+    if let Some((account_id, _)) = acting {
+        let user = crate::reads::read(&state, Bound::Page, move |db| {
+            persistence::identities::user_of_identity(db, account_id, identity, now)
+        })
+        .await?;
+        let (_, status) = user.ok_or(DomainError::InvalidCredentials)?;
+        may_log_in(status)?;
+    }
     Ok(web::Json(
         crate::sessions::open(&state, &req, identity, acting, now).await?,
     ))
@@ -193,13 +332,13 @@ pub async fn refresh(
     let presented = token_hash(&body.refresh_token);
     let (next, next_hash) = refresh_token();
     let (agent, policy) = (user_agent(&req), state.sessions);
-    let session = state
+    let (session, enrolling) = state
         .write(move |db| {
             persistence::sessions::refresh(db, presented, next_hash, agent, policy, now)
         })
         .await?;
     Ok(web::Json(crate::sessions::pair(
-        &state, &session, next, now,
+        &state, &session, enrolling, next, now,
     )?))
 }
 

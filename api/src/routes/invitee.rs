@@ -160,6 +160,17 @@ pub struct AcceptBody {
     pub first_name: Option<String>,
     #[schema(value_type = Option<PersonName>)]
     pub last_name: Option<String>,
+    /// Only for a profile with two-step authentication on: the six digits of its
+    /// authenticator app, or an unused recovery code (at most 32 characters). Without it the
+    /// right password answers 401 `second_factor_required`, and nothing is done.
+    #[schema(
+        example = "492039",
+        max_length = 32,
+        required = false,
+        nullable = false
+    )]
+    #[serde(default)]
+    pub second_factor_code: Option<String>,
 }
 
 /// The new user and a token acting as them.
@@ -175,6 +186,10 @@ pub struct AcceptResponse {
     /// Seconds until the refresh token expires unless refreshed before.
     #[schema(example = 2_592_000)]
     pub refresh_expires_in: i64,
+    /// `true` when the account requires two-step authentication of this user, who has none
+    /// yet: the session can only set one up (see `TokenPair`).
+    #[schema(example = false)]
+    pub two_factor_enrollment_required: bool,
     pub user: UserView,
 }
 
@@ -187,6 +202,7 @@ impl AcceptResponse {
             expires_in: tokens.expires_in,
             refresh_token: tokens.refresh_token,
             refresh_expires_in: tokens.refresh_expires_in,
+            two_factor_enrollment_required: tokens.two_factor_enrollment_required,
             user: UserView::from(user),
         }
     }
@@ -194,7 +210,8 @@ impl AcceptResponse {
 
 /// Accept an invitation (public): the person joins the account, and the workgroup as a member.
 /// A login that already has a network profile must give that profile's password (401
-/// `invalid_credentials` otherwise). Resent, revoked, used and unknown tokens are 404, expired
+/// `invalid_credentials` otherwise), and with two-step authentication on its second factor in
+/// `second_factor_code` (401 `second_factor_required` without it, `invalid_code` when wrong). Resent, revoked, used and unknown tokens are 404, expired
 /// ones 410. Today's rules are checked again: the workgroup must still allow external users
 /// (409 `workgroup_not_extranet`), the account's domain rules still let the address in (409
 /// `domain_not_allowed`), and whoever sent the invitation last must still be allowed to send
@@ -251,7 +268,16 @@ pub async fn accept_invitation(
         persistence::accept::credentials_for_token(db, &h, now)
     })
     .await?;
-    let profile = match given_password(&state, credentials, &body.password, &password).await? {
+    let profile = match given_password(
+        &state,
+        credentials,
+        &body.password,
+        &password,
+        body.second_factor_code.as_deref(),
+        crate::language::requested(&req),
+    )
+    .await?
+    {
         GivenPassword::Existing(existing) => AcceptingProfile::Existing(existing),
         GivenPassword::New { password_hash } => AcceptingProfile::New {
             password_hash,

@@ -255,6 +255,17 @@ pub struct JoinConfirmBody {
     /// The password of the login's network profile, or one for the new profile.
     #[schema(value_type = domain::password::Password)]
     pub password: String,
+    /// Only for a profile with two-step authentication on: the six digits of its
+    /// authenticator app, or an unused recovery code (at most 32 characters). Without it the
+    /// right password answers 401 `second_factor_required`, and nothing is done.
+    #[schema(
+        example = "492039",
+        max_length = 32,
+        required = false,
+        nullable = false
+    )]
+    #[serde(default)]
+    pub second_factor_code: Option<String>,
 }
 
 /// The request waits for approval.
@@ -328,7 +339,16 @@ pub async fn confirm_join(
         persistence::identities::credentials_by_login(db, &l)
     })
     .await?;
-    let profile = match given_password(&state, credentials, &body.password, &password).await? {
+    let profile = match given_password(
+        &state,
+        credentials,
+        &body.password,
+        &password,
+        body.second_factor_code.as_deref(),
+        crate::language::requested(&req),
+    )
+    .await?
+    {
         GivenPassword::Existing(existing) => JoiningProfile::Existing(existing),
         GivenPassword::New { password_hash } => JoiningProfile::New { password_hash },
     };

@@ -25,6 +25,7 @@ pub mod pages;
 pub mod passwords;
 pub mod reset_password_page;
 pub mod sessions;
+pub mod two_factor;
 pub mod users;
 pub mod webhooks;
 pub mod workgroups;
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(accounts::sign_up)
         .service(accounts::confirm_sign_up)
         .service(auth::login)
+        .service(auth::second_factor)
         .service(auth::refresh)
         .service(auth::logout)
         .service(passwords::request_password_reset)
@@ -90,6 +92,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(network::request_login_change)
         .service(network::confirm_login_change)
         .service(passwords::change_password)
+        .service(two_factor::get_two_factor)
+        .service(two_factor::start_two_factor)
+        .service(two_factor::confirm_two_factor)
+        .service(two_factor::disable_two_factor)
         .service(webhooks::create_webhook)
         .service(webhooks::list_webhooks)
         .service(webhooks::get_webhook)

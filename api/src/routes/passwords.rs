@@ -12,6 +12,7 @@ use crate::responses::*;
 use crate::state::AppState;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use domain::error::FieldErrors;
+use domain::ids::IdentityId;
 use domain::login::Login;
 use domain::password::Password;
 use domain::password_reset::{code_expiry, CODE_TTL_MINUTES};
@@ -71,21 +72,7 @@ pub async fn change_password(
     let (identity, session) = (caller.actor.identity_id(), caller.session);
     let new = Password::parse(&body.new_password)
         .map_err(|e| DomainError::Invalid(vec![e.under("new_password")]))?;
-    // Wrong passwords count against the person, with their failed logins.
-    let target = PasswordTarget::Profile(identity);
-    state.login_failures.check(&target).await?;
-    let checked = crate::reads::read(&state, Bound::Page, move |db| {
-        persistence::identities::password_hash(db, identity)
-    })
-    .await?;
-    if !state
-        .passwords
-        .verify(&body.current_password, Some(checked.clone()))
-        .await?
-    {
-        state.login_failures.failed(&target).await?;
-        return Err(DomainError::WrongCurrentPassword.into());
-    }
+    let checked = current_password(&state, identity, &body.current_password).await?;
     let new_hash = state.passwords.hash(&new).await?;
     let asked = crate::language::requested(&req);
     state
@@ -94,6 +81,28 @@ pub async fn change_password(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Checks the profile's current password, as a signed-in person gives it to change something
+/// of the profile: the hash it was checked against (the use case refuses the change if the
+/// password changed since), or 403 `wrong_current_password` — a wrong one counted with the
+/// person's failed logins (429 past the limit, even for the right one).
+pub(crate) async fn current_password(
+    state: &AppState,
+    identity: IdentityId,
+    given: &str,
+) -> Result<String, ApiError> {
+    let target = PasswordTarget::Profile(identity);
+    state.login_failures.check(&target).await?;
+    let checked = crate::reads::read(state, Bound::Page, move |db| {
+        persistence::identities::password_hash(db, identity)
+    })
+    .await?;
+    if !state.passwords.verify(given, Some(checked.clone())).await? {
+        state.login_failures.failed(&target).await?;
+        return Err(DomainError::WrongCurrentPassword.into());
+    }
+    Ok(checked)
 }
 
 /// What a reset code is bound to: the login it was sent to.
@@ -277,6 +286,12 @@ pub async fn confirm_password_reset(
     state
         .login_failures
         .forgive(&PasswordTarget::Profile(identity))
+        .await?;
+    // So are its wrong second factors: whoever guessed them knew the old password, and every
+    // challenge of it is dead now (rule 13).
+    state
+        .second_factor_failures
+        .forgive(&PasswordTarget::SecondFactor(identity))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

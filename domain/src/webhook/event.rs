@@ -35,6 +35,9 @@ pub enum EventType {
     UserReinstated,
     UserAccessExpired,
     UserAccessChanged,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    TwoFactorRecoveryCodeUsed,
     WorkgroupCreated,
     WorkgroupUpdated,
     AccessReviewCreated,
@@ -44,7 +47,7 @@ pub enum EventType {
     Ping,
 }
 
-const NAMES: [&str; 33] = [
+const NAMES: [&str; 36] = [
     "invitation.created",
     "invitation.resent",
     "invitation.revoked",
@@ -72,6 +75,9 @@ const NAMES: [&str; 33] = [
     "user.reinstated",
     "user.access_expired",
     "user.access_changed",
+    "two_factor.enabled",
+    "two_factor.disabled",
+    "two_factor.recovery_code_used",
     "workgroup.created",
     "workgroup.updated",
     "access_review.created",
@@ -81,7 +87,7 @@ const NAMES: [&str; 33] = [
 ];
 
 impl EventType {
-    pub const ALL: [Self; 33] = [
+    pub const ALL: [Self; 36] = [
         Self::InvitationCreated,
         Self::InvitationResent,
         Self::InvitationRevoked,
@@ -109,6 +115,9 @@ impl EventType {
         Self::UserReinstated,
         Self::UserAccessExpired,
         Self::UserAccessChanged,
+        Self::TwoFactorEnabled,
+        Self::TwoFactorDisabled,
+        Self::TwoFactorRecoveryCodeUsed,
         Self::WorkgroupCreated,
         Self::WorkgroupUpdated,
         Self::AccessReviewCreated,
@@ -160,6 +169,9 @@ impl EventType {
             | Self::UserReinstated
             | Self::UserAccessExpired
             | Self::UserAccessChanged
+            | Self::TwoFactorEnabled
+            | Self::TwoFactorDisabled
+            | Self::TwoFactorRecoveryCodeUsed
             | Self::AccessReviewCreated
             | Self::AccessReviewCancelled
             | Self::AccessReviewApplied => Scope::UsersRead,
@@ -208,6 +220,9 @@ impl EventType {
             A::MembershipExpired => Self::MembershipExpired,
             A::UserAccessExpired => Self::UserAccessExpired,
             A::UserAccessChanged => Self::UserAccessChanged,
+            A::TwoFactorEnabled => Self::TwoFactorEnabled,
+            A::TwoFactorDisabled => Self::TwoFactorDisabled,
+            A::TwoFactorRecoveryCodeUsed => Self::TwoFactorRecoveryCodeUsed,
             A::UserTransferredToIntranet => Self::UserTransferred,
             A::UserDismissed => Self::UserDismissed,
             A::UserReinstated => Self::UserReinstated,
@@ -365,6 +380,8 @@ mod tests {
                 "membership" | "workgroup" => Scope::WorkgroupsRead,
                 // A review carries the ids of the users it kept and removed.
                 "access_review" => Scope::UsersRead,
+                // A second factor's event carries the user it is about.
+                "two_factor" => Scope::UsersRead,
                 other => panic!("{other}"),
             };
             assert_eq!(e.reads(), Some(expected), "{e}");

@@ -16,6 +16,7 @@ diesel::table! {
         active_webhooks -> Integer,
         locale -> Text,
         default_external_access_days -> Nullable<Integer>,
+        require_two_factor -> Text,
     }
 }
 
@@ -380,6 +381,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    two_factors (identity_id) {
+        identity_id -> Text,
+        sealed_secret -> Text,
+        enabled_at -> Nullable<Timestamp>,
+        last_step -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (identity_id, code_hash) {
+        identity_id -> Text,
+        code_hash -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(access_review_items -> users (user_id));
@@ -405,4 +425,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     access_reviews,
     access_review_items,
+    two_factors,
+    recovery_codes,
 );

@@ -12,8 +12,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::{count_star, sum};
 use diesel::prelude::*;
 use domain::account::{AccountSettings, ExternalDomains};
-use domain::enums::WhoCanInvite;
 use domain::enums::{InvitationStatus, ReviewStatus, UserStatus};
+use domain::enums::{RequireTwoFactor, WhoCanInvite};
 use domain::ids::{AccountId, UserId};
 use domain::locale::Locale;
 use domain::plan::{Plan, Plans};
@@ -70,6 +70,7 @@ struct AccountRow {
     active_webhooks: i32,
     locale: String,
     default_external_access_days: Option<i32>,
+    require_two_factor: String,
 }
 
 /// How `external_domains` is stored: a mode and a comma-separated list.
@@ -108,6 +109,7 @@ impl TryFrom<(AccountRow, SeatsRow)> for AccountRecord {
                 default_external_access_days: r
                     .default_external_access_days
                     .and_then(|d| u32::try_from(d).ok()),
+                require_two_factor: parse_word(&r.require_two_factor, RequireTwoFactor::parse)?,
             },
             name: r.name,
             plan: r.plan,
@@ -237,6 +239,18 @@ pub(crate) fn default_access_days(
     Ok(days.and_then(|d| u32::try_from(d).ok()))
 }
 
+/// Whom the account requires two-step authentication of (rule 13).
+pub(crate) fn require_two_factor_of(
+    conn: &mut DbConnection,
+    id: AccountId,
+) -> Result<RequireTwoFactor, StoreError> {
+    let word: String = accounts::table
+        .find(id.key())
+        .select(accounts::require_two_factor)
+        .first(conn)?;
+    parse_word(&word, RequireTwoFactor::parse)
+}
+
 /// The account's name and the language of its messages.
 pub(crate) fn name_and_locale(
     conn: &mut DbConnection,
@@ -333,6 +347,7 @@ pub(crate) fn update_settings(
             accounts::default_external_access_days.eq(settings
                 .default_external_access_days
                 .map(|d| i32::try_from(d).unwrap_or(i32::MAX))),
+            accounts::require_two_factor.eq(settings.require_two_factor.as_str()),
             accounts::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)?;

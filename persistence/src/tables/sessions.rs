@@ -5,12 +5,13 @@
 
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
-use crate::base::keys::{parse_id, parse_opt_id, utc, Key};
-use crate::base::schema::{sessions, users};
+use crate::base::keys::{parse_id, parse_opt_id, parse_word, utc, Key};
+use crate::base::schema::{accounts, sessions, two_factors, users};
 use crate::tables::users::StandingRow;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::access::UserStanding;
+use domain::enums::RequireTwoFactor;
 use domain::ids::{AccountId, IdentityId, SessionId, UserId};
 use domain::session::{SessionEnd, SessionState};
 
@@ -127,21 +128,49 @@ pub(crate) fn of_identity_with_standing(
     conn: &mut DbConnection,
     identity: IdentityId,
     id: SessionId,
-) -> Result<Option<(SessionRecord, Option<UserStanding>)>, StoreError> {
-    let row: Option<(SessionRow, Option<StandingRow>)> = sessions::table
+) -> Result<Option<SessionWithStanding>, StoreError> {
+    type Row = (
+        SessionRow,
+        Option<StandingRow>,
+        Option<String>,
+        Option<NaiveDateTime>,
+    );
+    let row: Option<Row> = sessions::table
         .left_join(users::table)
+        .left_join(accounts::table.on(sessions::account_id.eq(accounts::id.nullable())))
+        .left_join(two_factors::table.on(two_factors::identity_id.eq(sessions::identity_id)))
         .filter(sessions::id.eq(id.key()))
         .filter(sessions::identity_id.eq(identity.key()))
-        .select((SessionRow::as_select(), Option::<StandingRow>::as_select()))
+        .select((
+            SessionRow::as_select(),
+            Option::<StandingRow>::as_select(),
+            accounts::require_two_factor.nullable(),
+            two_factors::enabled_at.nullable(),
+        ))
         .first(conn)
         .optional()?;
-    row.map(|(session, standing)| {
-        Ok((
-            session.record()?,
-            standing.map(StandingRow::standing).transpose()?,
-        ))
+    row.map(|(session, standing, policy, enabled_at)| {
+        Ok(SessionWithStanding {
+            session: session.record()?,
+            standing: standing.map(StandingRow::standing).transpose()?,
+            require_two_factor: policy
+                .map(|p| parse_word(&p, RequireTwoFactor::parse))
+                .transpose()?,
+            two_factor_enabled: enabled_at.is_some(),
+        })
     })
     .transpose()
+}
+
+/// A session with what every request of it re-reads: its user's standing (for a session
+/// acting in an account), the account's two-step policy, and whether the profile has a second
+/// factor on (rule 13).
+#[derive(Debug, Clone)]
+pub struct SessionWithStanding {
+    pub session: SessionRecord,
+    pub standing: Option<UserStanding>,
+    pub require_two_factor: Option<RequireTwoFactor>,
+    pub two_factor_enabled: bool,
 }
 
 /// One session of the profile's by id, ended or not.

@@ -11,12 +11,14 @@ use crate::tables::accounts::{
     account_by_id, external_domains_columns, set_plan, update_settings, AccountRecord,
 };
 use crate::tables::sending_counters::{account_use, AccountSending};
+use crate::tables::two_factors;
 use chrono::{DateTime, Utc};
 use domain::access::{may_administer_account, may_see_account_internals, AccountUser};
 use domain::account::{AccountChange, AccountSettings};
 use domain::audit::AuditAction;
 use domain::plan::Plan;
 use domain::seats::Seats;
+use domain::two_factor::may_require;
 use serde_json::json;
 
 /// The caller's account.
@@ -64,6 +66,12 @@ pub fn update_account(
     tx::in_account(db, id, Sweep::No, now, move |conn| {
         let before = account_by_id(conn, id)?;
         let settings = change.apply_to(&before.settings);
+        // A policy that would shut the administrator setting it in their own session: not
+        // before they have a second factor (rule 13).
+        if settings.require_two_factor != before.settings.require_two_factor {
+            let enabled = two_factors::is_enabled(conn, actor.identity_id)?;
+            may_require(settings.require_two_factor, actor.is_admin, enabled)?;
+        }
         let name = change
             .name
             .as_ref()
@@ -96,6 +104,7 @@ fn settings_json(name: &str, settings: &AccountSettings) -> serde_json::Value {
         "external_domains": {"mode": mode, "domains": domains},
         "invitation_ttl_hours": settings.invitation_ttl_hours,
         "default_external_access_days": settings.default_external_access_days,
+        "require_two_factor": settings.require_two_factor.as_str(),
         "locale": settings.locale.as_str(),
     })
 }

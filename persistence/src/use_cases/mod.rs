@@ -19,6 +19,7 @@ pub mod passwords;
 pub mod rate_limits;
 pub mod sessions;
 pub mod sign_ups;
+pub mod two_factor;
 pub mod users;
 pub mod webhooks;
 pub mod workgroups;

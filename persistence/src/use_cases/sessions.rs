@@ -3,15 +3,16 @@
 //! request an access token makes; listed and ended by their owner. Sessions belong to a
 //! profile, not to an account: no account's transaction is taken.
 
-use crate::base::db::Database;
+use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
 pub use crate::tables::sessions::SessionRecord;
 use crate::tables::sessions::{self, kept_user_agent};
-use crate::tables::{refresh_tokens, users};
+use crate::tables::{accounts, refresh_tokens, two_factors, users};
 use chrono::{DateTime, Utc};
 use domain::access::{authorize_user, UserStanding};
 use domain::ids::{AccountId, IdentityId, SessionId, UserId};
 use domain::session::{decide_refresh, kept_when_one_opens, Refresh, SessionEnd, SessionPolicy};
+use domain::two_factor::enrollment_only;
 use domain::DomainError;
 use uuid::Uuid;
 
@@ -30,13 +31,13 @@ pub struct Opening {
 }
 
 /// Opens a session. Past `domain::session::MAX_LIVE_SESSIONS` live ones, the profile's least
-/// recently used give way.
+/// recently used give way. With it, whether it may only enroll a second factor (rule 13).
 pub fn open(
     db: &Database,
     opening: Opening,
     policy: SessionPolicy,
     now: DateTime<Utc>,
-) -> Result<SessionRecord, StoreError> {
+) -> Result<(SessionRecord, bool), StoreError> {
     db.write(move |conn| {
         let kept = i64::try_from(kept_when_one_opens()).unwrap_or(i64::MAX);
         for crowded in sessions::least_recently_used(conn, opening.identity, kept, now)? {
@@ -54,8 +55,23 @@ pub fn open(
         };
         sessions::insert(conn, &session)?;
         refresh_tokens::insert(conn, &opening.refresh_hash, session.id, now)?;
-        Ok(session)
+        let restricted = enrolling_only(conn, &session)?;
+        Ok((session, restricted))
     })
+}
+
+/// Whether the session may only enroll a second factor: the account's policy covers its user,
+/// whose profile has none (`domain::two_factor::enrollment_only`).
+fn enrolling_only(conn: &mut DbConnection, session: &SessionRecord) -> Result<bool, StoreError> {
+    let Some((account, user)) = session.acting else {
+        return Ok(false);
+    };
+    let Some(standing) = users::standing_of(conn, account, user)? else {
+        return Ok(false);
+    };
+    let policy = accounts::require_two_factor_of(conn, account)?;
+    let enabled = two_factors::is_enabled(conn, session.identity_id)?;
+    Ok(enrollment_only(policy, standing.is_admin, enabled))
 }
 
 /// Exchanges the refresh token hashed `presented` for the one hashed `next`: the session as it
@@ -70,7 +86,7 @@ pub fn refresh(
     user_agent: Option<String>,
     policy: SessionPolicy,
     now: DateTime<Utc>,
-) -> Result<SessionRecord, StoreError> {
+) -> Result<(SessionRecord, bool), StoreError> {
     // The outcome travels inside `Ok` so that a reuse's end of the session is committed.
     db.write(move |conn| {
         let found = match refresh_tokens::by_hash(conn, &presented)? {
@@ -109,21 +125,23 @@ pub fn refresh(
         refresh_tokens::insert(conn, &next, session.id, now)?;
         let agent = kept_user_agent(user_agent.as_deref());
         sessions::refreshed(conn, session.id, expires_at, agent.as_deref(), now)?;
-        Ok(Ok(SessionRecord {
+        let session = SessionRecord {
             expires_at,
             last_used_at: now,
             user_agent: agent.or(session.user_agent),
             ..session
-        }))
+        };
+        let restricted = enrolling_only(conn, &session)?;
+        Ok(Ok((session, restricted)))
     })?
     .map_err(StoreError::from)
 }
 
-fn end_for_reuse(
+fn end_for_reuse<T>(
     conn: &mut crate::base::db::DbConnection,
     session: &SessionRecord,
     now: DateTime<Utc>,
-) -> Result<Result<SessionRecord, DomainError>, StoreError> {
+) -> Result<Result<T, DomainError>, StoreError> {
     sessions::end(
         conn,
         session.identity_id,
@@ -135,20 +153,40 @@ fn end_for_reuse(
 }
 
 /// What a request with an access token of session `id` stands on: the session, if it is the
-/// profile's, and — for a session acting in an account — the user's standing there.
+/// profile's, and — for a session acting in an account — the user's standing there, and
+/// whether the account's two-step policy leaves the session able only to enroll (rule 13:
+/// `domain::two_factor::enrollment_only`).
 pub fn authenticate(
     db: &Database,
     id: SessionId,
     identity: IdentityId,
-) -> Result<(Option<SessionRecord>, Option<UserStanding>), StoreError> {
+) -> Result<Option<Authenticated>, StoreError> {
     db.read(|conn| {
         Ok(
-            match sessions::of_identity_with_standing(conn, identity, id)? {
-                Some((session, standing)) => (Some(session), standing),
-                None => (None, None),
-            },
+            sessions::of_identity_with_standing(conn, identity, id)?.map(|found| {
+                let enrollment_only = match (found.standing, found.require_two_factor) {
+                    (Some(standing), Some(policy)) => {
+                        enrollment_only(policy, standing.is_admin, found.two_factor_enabled)
+                    }
+                    _ => false,
+                };
+                Authenticated {
+                    session: found.session,
+                    standing: found.standing,
+                    enrollment_only,
+                }
+            }),
         )
     })
+}
+
+/// A session found for a request, with its user's standing and whether it may only enroll a
+/// second factor.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub session: SessionRecord,
+    pub standing: Option<UserStanding>,
+    pub enrollment_only: bool,
 }
 
 /// Whether a request at `now` is due to write the session's `last_used_at` ([`touch`]).

@@ -23,12 +23,14 @@ use serde_json::{json, Value};
 mod access_ends;
 mod listing;
 mod login_states;
+mod of_profile;
 pub(crate) mod reminders;
 mod reviewed;
 pub(crate) use access_ends::*;
 pub(crate) use listing::page_of;
 pub use listing::UserFilter;
 pub(crate) use login_states::{login_states, Pending};
+pub(crate) use of_profile::active_of_identity;
 pub(crate) use reviewed::external_in_review_scope;
 use uuid::Uuid;
 
