@@ -8,6 +8,9 @@ use crate::retry::Backoff;
 use chrono::Duration;
 
 pub mod access_ending;
+mod two_factor_changed;
+
+pub use two_factor_changed::{render_two_factor_changed, TwoFactorChange, FEW_RECOVERY_CODES};
 
 /// How messages are retried: after 2, 4, 8 … seconds, at most an hour apart, the whole wait
 /// (no jitter: a message's recipient is one mailbox, not a crowd), given up after 12 attempts.

@@ -17,7 +17,8 @@ use domain::delivery::access_ending::{
 use domain::delivery::{
     render_approval_decision, render_invitation, render_join_code, render_login_change_code,
     render_login_changed, render_membership_invitation, render_password_replaced,
-    render_password_reset_code, render_sign_up_code, InvitationMessage, Rendered, RETRIES,
+    render_password_reset_code, render_sign_up_code, render_two_factor_changed, InvitationMessage,
+    Rendered, TwoFactorChange, RETRIES,
 };
 use domain::enums::Channel;
 use domain::locale::Locale;
@@ -88,6 +89,24 @@ pub struct Deliveries {
 
 fn text(payload: &Value, key: &str) -> Option<String> {
     payload.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// What a `two_factor_changed` message says happened: `how`, with `recovery_codes_left` for
+/// a used recovery code and `by` (`"support"`) for a switch-off the operator made.
+fn two_factor_change(payload: &Value) -> Result<TwoFactorChange, String> {
+    match text(payload, "how").as_deref() {
+        Some("enabled") => Ok(TwoFactorChange::Enabled),
+        Some("disabled") => Ok(TwoFactorChange::Disabled {
+            by_support: text(payload, "by").as_deref() == Some("support"),
+        }),
+        Some("recovery_code_used") => payload
+            .get("recovery_codes_left")
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .map(|left| TwoFactorChange::RecoveryCodeUsed { left })
+            .ok_or_else(|| "the message says no number of recovery codes left".to_owned()),
+        other => Err(format!("unknown two-step change {other:?}")),
+    }
 }
 
 /// `value` percent-encoded for a URL's fragment, read back by the page with
@@ -202,6 +221,19 @@ impl Deliveries {
                 let reset = text(p, "how").as_deref() == Some("reset");
                 let page = format!("{}/reset-password", self.public_url);
                 let rendered = render_password_replaced(locale, m.channel, reset, &page);
+                Ok(Outgoing {
+                    id: m.id,
+                    to: m.recipient.clone(),
+                    subject: rendered.subject,
+                    text: rendered.text,
+                    link: None,
+                    code: None,
+                })
+            }
+            Some("two_factor_changed") => {
+                let how = two_factor_change(p)?;
+                let page = format!("{}/reset-password", self.public_url);
+                let rendered = render_two_factor_changed(locale, m.channel, how, &page);
                 Ok(Outgoing {
                     id: m.id,
                     to: m.recipient.clone(),
@@ -377,8 +409,41 @@ impl Deliveries {
 
 #[cfg(test)]
 mod tests {
-    use super::{backoff, fragment_value};
+    use super::{backoff, fragment_value, two_factor_change};
+    use domain::delivery::TwoFactorChange;
+    use serde_json::json;
     use std::time::Duration;
+
+    #[test]
+    fn a_two_step_notice_reads_what_changed_and_refuses_what_it_cannot_say() {
+        let read = |payload| two_factor_change(&payload);
+        assert_eq!(
+            read(json!({"how": "enabled"})),
+            Ok(TwoFactorChange::Enabled)
+        );
+        assert_eq!(
+            read(json!({"how": "disabled"})),
+            Ok(TwoFactorChange::Disabled { by_support: false })
+        );
+        assert_eq!(
+            read(json!({"how": "disabled", "by": "support"})),
+            Ok(TwoFactorChange::Disabled { by_support: true })
+        );
+        assert_eq!(
+            read(json!({"how": "recovery_code_used", "recovery_codes_left": 7})),
+            Ok(TwoFactorChange::RecoveryCodeUsed { left: 7 })
+        );
+        for malformed in [
+            json!({"how": "reinstated"}),
+            json!({}),
+            json!({"how": 1}),
+            json!({"how": "recovery_code_used"}),
+            json!({"how": "recovery_code_used", "recovery_codes_left": -1}),
+            json!({"how": "recovery_code_used", "recovery_codes_left": "7"}),
+        ] {
+            assert!(read(malformed.clone()).is_err(), "{malformed}");
+        }
+    }
 
     #[test]
     fn a_login_in_a_link_reads_back_as_it_was() {

@@ -148,3 +148,55 @@ access-ending-inviter-text =
     Sie haben { $user } zu { $account } eingeladen; dieser Zugang endet am { $ends }. Danach ist keine Anmeldung mehr möglich, und der Platz wird wieder frei.
 
     Falls mehr Zeit nötig ist, kann ein Administrator von { $account } den Zugang verlängern.
+
+## Hinweis, dass sich die zweistufige Authentifizierung eines Profils geändert hat: aktiviert,
+## deaktiviert (vom Inhaber oder auf seinen Wunsch vom Support) oder ein Wiederherstellungscode
+## zur Anmeldung verwendet ($count: die verbleibenden Codes; „-few“: nur noch wenige übrig)
+
+two-factor-enabled-subject = Die zweistufige Authentifizierung wurde aktiviert
+two-factor-enabled-sms = Zweistufige Authentifizierung für Ihr { -product }-Profil aktiviert, andere Sitzungen abgemeldet. Nicht Sie? Passwort zurücksetzen, Administrator informieren.
+two-factor-enabled-email =
+    Hallo,
+
+    für Ihr { -product }-Profil wurde die zweistufige Authentifizierung aktiviert: Zur Anmeldung ist jetzt neben dem Passwort auch ein Code aus einer Authenticator-App nötig, und alle anderen Sitzungen wurden abgemeldet.
+
+    Nicht Sie? Setzen Sie Ihr Passwort sofort unter { $page } zurück und informieren Sie Ihren Administrator.
+two-factor-disabled-subject = Die zweistufige Authentifizierung wurde deaktiviert
+two-factor-disabled-sms = Zweistufige Authentifizierung für Ihr { -product }-Profil deaktiviert, nur noch Passwort nötig. Nicht Sie? Passwort zurücksetzen, Administrator informieren.
+two-factor-disabled-email =
+    Hallo,
+
+    für Ihr { -product }-Profil wurde die zweistufige Authentifizierung deaktiviert: Zur Anmeldung genügt jetzt allein das Passwort.
+
+    Nicht Sie? Setzen Sie Ihr Passwort sofort unter { $page } zurück und informieren Sie Ihren Administrator.
+two-factor-disabled-by-support-subject = Die zweistufige Authentifizierung wurde vom Support deaktiviert
+two-factor-disabled-by-support-sms = Auf Ihren Wunsch hat der Support die zweistufige Authentifizierung für { -product } deaktiviert. Nicht gewünscht? Passwort zurücksetzen, Administrator informieren.
+two-factor-disabled-by-support-email =
+    Hallo,
+
+    auf Ihren Wunsch hat der { -product }-Support die zweistufige Authentifizierung für Ihr Profil deaktiviert: Zur Anmeldung genügt jetzt allein das Passwort.
+
+    Haben Sie das nicht veranlasst? Setzen Sie Ihr Passwort sofort unter { $page } zurück und informieren Sie Ihren Administrator.
+two-factor-recovery-code-used-subject = Ein Wiederherstellungscode wurde zur Anmeldung verwendet
+two-factor-recovery-code-used-sms = Ein Wiederherstellungscode Ihres { -product }-Profils wurde zur Anmeldung verwendet, { $count } übrig. Nicht Sie? Passwort zurücksetzen, Administrator informieren.
+two-factor-recovery-code-used-email =
+    Hallo,
+
+    einer der Wiederherstellungscodes Ihres { -product }-Profils wurde zur Anmeldung verwendet. { $count ->
+        [0] Es ist kein Wiederherstellungscode mehr übrig.
+        [one] Es ist noch { $count } Wiederherstellungscode übrig.
+       *[other] Es sind noch { $count } Wiederherstellungscodes übrig.
+    }
+
+    Nicht Sie? Setzen Sie Ihr Passwort sofort unter { $page } zurück und informieren Sie Ihren Administrator.
+two-factor-recovery-code-used-few-sms = Wiederherstellungscode benutzt, { $count } übrig; für neue die zweistufige Authentifizierung aus- und einschalten. Nicht Sie? Passwort zurücksetzen, Admin informieren.
+two-factor-recovery-code-used-few-email =
+    Hallo,
+
+    einer der Wiederherstellungscodes Ihres { -product }-Profils wurde zur Anmeldung verwendet. { $count ->
+        [0] Es ist kein Wiederherstellungscode mehr übrig.
+        [one] Es ist noch { $count } Wiederherstellungscode übrig.
+       *[other] Es sind noch { $count } Wiederherstellungscodes übrig.
+    } Um neue zu erhalten, schalten Sie die zweistufige Authentifizierung in Ihrem Profil aus und wieder ein.
+
+    Nicht Sie? Setzen Sie Ihr Passwort sofort unter { $page } zurück und informieren Sie Ihren Administrator.

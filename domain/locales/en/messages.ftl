@@ -1,7 +1,8 @@
 # Extranet's messages in English: emails (a subject and a text) and text messages (SMS).
 # The code lays out each text (greeting, code, link); these are its sentences. Variables:
 # $inviter, $account, $workgroup, $first_name, $link, $code, $minutes (a number: plural
-# forms are chosen by the language's rules), $page, $new_login, $invitee, $approver.
+# forms are chosen by the language's rules), $page, $new_login, $invitee, $approver, $count
+# (a number of recovery codes, plural like $minutes).
 
 -product = Extranet
 
@@ -153,3 +154,56 @@ access-ending-inviter-text =
     The access of { $user }, whom you invited, to { $account } ends on { $ends }. From then on they can no longer sign in, and their seat is free again.
 
     If they need more time, an administrator of { $account } can extend it.
+
+## The notice to each login of a profile that its two-step authentication changed: switched
+## on, switched off (by its owner, or by support at their request), or a recovery code used to
+## sign in ($count: the recovery codes left). The "-few" texts, for when few codes are left,
+## also say how to get new ones. A text message leaves the page out to stay one message.
+
+two-factor-enabled-subject = Two-step authentication was switched on
+two-factor-enabled-sms = Two-step authentication is on for your { -product } profile; other sessions were signed out. Not you? Reset your password and tell your administrator.
+two-factor-enabled-email =
+    Hello,
+
+    two-step authentication was switched on for your { -product } profile: signing in now takes a code from an authenticator app as well as the password, and every other session was signed out.
+
+    Not you? Reset your password at once at { $page } and tell your administrator.
+two-factor-disabled-subject = Two-step authentication was switched off
+two-factor-disabled-sms = Two-step authentication is off for your { -product } profile; signing in needs only the password. Not you? Reset your password and tell your administrator.
+two-factor-disabled-email =
+    Hello,
+
+    two-step authentication was switched off for your { -product } profile: your logins now need only the password to sign in.
+
+    Not you? Reset your password at once at { $page } and tell your administrator.
+two-factor-disabled-by-support-subject = Two-step authentication was switched off by support
+two-factor-disabled-by-support-sms = At your request, support switched off two-step authentication for your { -product } profile. Did not ask for it? Reset your password and tell your administrator.
+two-factor-disabled-by-support-email =
+    Hello,
+
+    at your request, { -product } support switched off two-step authentication for your profile: your logins now need only the password to sign in.
+
+    Did you not ask for this? Reset your password at once at { $page } and tell your administrator.
+two-factor-recovery-code-used-subject = A recovery code was used to sign in
+two-factor-recovery-code-used-sms = A recovery code of your { -product } profile was used to sign in; { $count } left. Not you? Reset your password and tell your administrator.
+two-factor-recovery-code-used-email =
+    Hello,
+
+    one of the recovery codes of your { -product } profile was used to sign in. { $count ->
+        [0] No recovery codes are left.
+        [one] { $count } recovery code is left.
+       *[other] { $count } recovery codes are left.
+    }
+
+    Not you? Reset your password at once at { $page } and tell your administrator.
+two-factor-recovery-code-used-few-sms = { -product }: a recovery code was used to sign in; { $count } left. For new ones, switch two-step off and on. Not you? Reset your password and tell your administrator.
+two-factor-recovery-code-used-few-email =
+    Hello,
+
+    one of the recovery codes of your { -product } profile was used to sign in. { $count ->
+        [0] No recovery codes are left.
+        [one] { $count } recovery code is left.
+       *[other] { $count } recovery codes are left.
+    } To get a new set, switch two-step authentication off and on again in your profile.
+
+    Not you? Reset your password at once at { $page } and tell your administrator.

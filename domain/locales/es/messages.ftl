@@ -148,3 +148,61 @@ access-ending-inviter-text =
     El acceso de { $user }, a quien invitaste, a { $account } termina el { $ends }. A partir de ese momento ya no podrá iniciar sesión y su plaza quedará libre.
 
     Si necesita más tiempo, un administrador de { $account } puede prolongarlo.
+
+## Aviso a cada acceso de un perfil de que su autenticación en dos pasos cambió: activada,
+## desactivada (por su titular, o por el soporte a petición suya) o un código de recuperación
+## usado para iniciar sesión ($count: los códigos que quedan; "-few": quedan pocos)
+
+two-factor-enabled-subject = Se ha activado la autenticación en dos pasos
+two-factor-enabled-sms = Autenticación en dos pasos activada en { -product }; se cerraron las demás sesiones. ¿No fuiste tú? Restablece tu contraseña y avisa a tu administrador.
+two-factor-enabled-email =
+    Hola:
+
+    se ha activado la autenticación en dos pasos en tu perfil de { -product }: ahora, para iniciar sesión, además de la contraseña hace falta un código de una aplicación de autenticación, y se han cerrado todas las demás sesiones.
+
+    ¿No fuiste tú? Restablece tu contraseña de inmediato en { $page } y avisa a tu administrador.
+two-factor-disabled-subject = Se ha desactivado la autenticación en dos pasos
+two-factor-disabled-sms = Se desactivó la autenticación en dos pasos en tu perfil de { -product }; basta la contraseña. ¿No fuiste tú? Restablece tu contraseña y avisa a tu administrador.
+two-factor-disabled-email =
+    Hola:
+
+    se ha desactivado la autenticación en dos pasos en tu perfil de { -product }: ahora basta con la contraseña para iniciar sesión.
+
+    ¿No fuiste tú? Restablece tu contraseña de inmediato en { $page } y avisa a tu administrador.
+two-factor-disabled-by-support-subject = El soporte ha desactivado la autenticación en dos pasos
+two-factor-disabled-by-support-sms = A petición tuya, el soporte desactivó la autenticación en dos pasos de { -product }. ¿No lo pediste? Restablece tu contraseña y avisa a tu administrador.
+two-factor-disabled-by-support-email =
+    Hola:
+
+    a petición tuya, el soporte de { -product } ha desactivado la autenticación en dos pasos de tu perfil: ahora basta con la contraseña para iniciar sesión.
+
+    ¿No lo pediste tú? Restablece tu contraseña de inmediato en { $page } y avisa a tu administrador.
+two-factor-recovery-code-used-subject = Se ha usado un código de recuperación para iniciar sesión
+two-factor-recovery-code-used-sms = Se usó un código de recuperación de tu perfil de { -product } para iniciar sesión; { $count ->
+        [one] queda { $count }
+       *[other] quedan { $count }
+    }. ¿No fuiste tú? Restablece tu contraseña y avisa a tu administrador.
+two-factor-recovery-code-used-email =
+    Hola:
+
+    se ha usado uno de los códigos de recuperación de tu perfil de { -product } para iniciar sesión. { $count ->
+        [0] No te queda ningún código de recuperación.
+        [one] Te queda { $count } código de recuperación.
+       *[other] Te quedan { $count } códigos de recuperación.
+    }
+
+    ¿No fuiste tú? Restablece tu contraseña de inmediato en { $page } y avisa a tu administrador.
+two-factor-recovery-code-used-few-sms = Código de recuperación usado; { $count ->
+        [one] queda { $count }
+       *[other] quedan { $count }
+    }. Para nuevos, desactiva y reactiva los dos pasos. ¿No fuiste tú? Restablece tu contraseña y avisa a tu administrador.
+two-factor-recovery-code-used-few-email =
+    Hola:
+
+    se ha usado uno de los códigos de recuperación de tu perfil de { -product } para iniciar sesión. { $count ->
+        [0] No te queda ningún código de recuperación.
+        [one] Te queda { $count } código de recuperación.
+       *[other] Te quedan { $count } códigos de recuperación.
+    } Para obtener códigos nuevos, desactiva y vuelve a activar la autenticación en dos pasos en tu perfil.
+
+    ¿No fuiste tú? Restablece tu contraseña de inmediato en { $page } y avisa a tu administrador.

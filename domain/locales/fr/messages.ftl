@@ -148,3 +148,55 @@ access-ending-inviter-text =
     Vous avez invité { $user } dans { $account } : cet accès prend fin le { $ends }. Cette personne ne pourra plus se connecter ensuite, et sa place sera libérée.
 
     Si plus de temps est nécessaire, un administrateur de { $account } peut le prolonger.
+
+## L'avis à chaque identifiant d'un profil que son authentification en deux étapes a changé :
+## activée, désactivée (par son titulaire, ou par le support à sa demande) ou un code de
+## récupération utilisé pour se connecter ($count : les codes restants ; « -few » : il en reste peu)
+
+two-factor-enabled-subject = L'authentification en deux étapes a été activée
+two-factor-enabled-sms = { -product } : authentification en deux étapes activée, autres sessions déconnectées. Pas vous ? Réinitialisez le mot de passe et prévenez l'administrateur.
+two-factor-enabled-email =
+    Bonjour,
+
+    l'authentification en deux étapes a été activée sur votre profil { -product } : pour vous connecter, il faut désormais, en plus du mot de passe, un code d'une application d'authentification, et toutes les autres sessions ont été déconnectées.
+
+    Pas vous ? Réinitialisez immédiatement votre mot de passe sur { $page } et prévenez votre administrateur.
+two-factor-disabled-subject = L'authentification en deux étapes a été désactivée
+two-factor-disabled-sms = { -product } : authentification en deux étapes désactivée, le mot de passe suffit. Pas vous ? Réinitialisez le mot de passe et prévenez l'administrateur.
+two-factor-disabled-email =
+    Bonjour,
+
+    l'authentification en deux étapes a été désactivée sur votre profil { -product } : le mot de passe suffit désormais pour vous connecter.
+
+    Pas vous ? Réinitialisez immédiatement votre mot de passe sur { $page } et prévenez votre administrateur.
+two-factor-disabled-by-support-subject = Le support a désactivé l'authentification en deux étapes
+two-factor-disabled-by-support-sms = À votre demande, le support { -product } a désactivé l'authentification en deux étapes. Pas demandé ? Réinitialisez le mot de passe et prévenez l'administrateur.
+two-factor-disabled-by-support-email =
+    Bonjour,
+
+    à votre demande, le support { -product } a désactivé l'authentification en deux étapes de votre profil : le mot de passe suffit désormais pour vous connecter.
+
+    Vous ne l'avez pas demandé ? Réinitialisez immédiatement votre mot de passe sur { $page } et prévenez votre administrateur.
+two-factor-recovery-code-used-subject = Un code de récupération a été utilisé pour se connecter
+two-factor-recovery-code-used-sms = { -product } : un code de récupération a servi à vous connecter ; il en reste { $count }. Pas vous ? Réinitialisez le mot de passe et prévenez l'administrateur.
+two-factor-recovery-code-used-email =
+    Bonjour,
+
+    l'un des codes de récupération de votre profil { -product } a été utilisé pour vous connecter. { $count ->
+        [0] Il ne vous reste plus aucun code de récupération.
+        [one] Il vous reste { $count } code de récupération.
+       *[other] Il vous reste { $count } codes de récupération.
+    }
+
+    Pas vous ? Réinitialisez immédiatement votre mot de passe sur { $page } et prévenez votre administrateur.
+two-factor-recovery-code-used-few-sms = Code de récupération utilisé, reste { $count }. D'autres ? Désactivez et réactivez les deux étapes. Pas vous ? Réinitialisez le mot de passe, prévenez l'administrateur.
+two-factor-recovery-code-used-few-email =
+    Bonjour,
+
+    l'un des codes de récupération de votre profil { -product } a été utilisé pour vous connecter. { $count ->
+        [0] Il ne vous reste plus aucun code de récupération.
+        [one] Il vous reste { $count } code de récupération.
+       *[other] Il vous reste { $count } codes de récupération.
+    } Pour en obtenir de nouveaux, désactivez puis réactivez l'authentification en deux étapes dans votre profil.
+
+    Pas vous ? Réinitialisez immédiatement votre mot de passe sur { $page } et prévenez votre administrateur.

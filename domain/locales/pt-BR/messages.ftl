@@ -148,3 +148,61 @@ access-ending-inviter-text =
     O acesso de { $user }, que você convidou, a { $account } termina em { $ends }. A partir daí essa pessoa não poderá mais entrar, e a vaga ficará livre.
 
     Se precisar de mais tempo, um administrador de { $account } pode prorrogá-lo.
+
+## O aviso a cada login de um perfil de que a autenticação em duas etapas dele mudou: ativada,
+## desativada (pelo titular, ou pelo suporte a pedido dele) ou um código de recuperação usado
+## para entrar ($count: os códigos que restam; "-few": restam poucos)
+
+two-factor-enabled-subject = A autenticação em duas etapas foi ativada
+two-factor-enabled-sms = Autenticação em duas etapas ativada no seu perfil do { -product }; outras sessões encerradas. Não foi você? Redefina sua senha e avise seu administrador.
+two-factor-enabled-email =
+    Olá,
+
+    a autenticação em duas etapas foi ativada no seu perfil do { -product }: para entrar, agora é preciso, além da senha, um código de um aplicativo autenticador, e todas as outras sessões foram encerradas.
+
+    Não foi você? Redefina sua senha imediatamente em { $page } e avise seu administrador.
+two-factor-disabled-subject = A autenticação em duas etapas foi desativada
+two-factor-disabled-sms = A autenticação em duas etapas foi desativada no seu perfil do { -product }; basta a senha para entrar. Não foi você? Redefina sua senha e avise seu administrador.
+two-factor-disabled-email =
+    Olá,
+
+    a autenticação em duas etapas foi desativada no seu perfil do { -product }: agora basta a senha para entrar.
+
+    Não foi você? Redefina sua senha imediatamente em { $page } e avise seu administrador.
+two-factor-disabled-by-support-subject = O suporte desativou a autenticação em duas etapas
+two-factor-disabled-by-support-sms = A seu pedido, o suporte desativou a autenticação em duas etapas do seu perfil do { -product }. Não pediu isso? Redefina sua senha e avise seu administrador.
+two-factor-disabled-by-support-email =
+    Olá,
+
+    a seu pedido, o suporte do { -product } desativou a autenticação em duas etapas do seu perfil: agora basta a senha para entrar.
+
+    Não foi você que pediu? Redefina sua senha imediatamente em { $page } e avise seu administrador.
+two-factor-recovery-code-used-subject = Um código de recuperação foi usado para entrar
+two-factor-recovery-code-used-sms = Um código de recuperação do seu perfil do { -product } foi usado para entrar; { $count ->
+        [one] resta { $count }
+       *[other] restam { $count }
+    }. Não foi você? Redefina sua senha e avise seu administrador.
+two-factor-recovery-code-used-email =
+    Olá,
+
+    um dos códigos de recuperação do seu perfil do { -product } foi usado para entrar. { $count ->
+        [0] Não resta nenhum código de recuperação.
+        [one] Resta { $count } código de recuperação.
+       *[other] Restam { $count } códigos de recuperação.
+    }
+
+    Não foi você? Redefina sua senha imediatamente em { $page } e avise seu administrador.
+two-factor-recovery-code-used-few-sms = { -product }: código de recuperação usado; { $count ->
+        [one] resta { $count }
+       *[other] restam { $count }
+    }. Para novos, desative e reative as duas etapas. Não foi você? Redefina sua senha e avise seu administrador.
+two-factor-recovery-code-used-few-email =
+    Olá,
+
+    um dos códigos de recuperação do seu perfil do { -product } foi usado para entrar. { $count ->
+        [0] Não resta nenhum código de recuperação.
+        [one] Resta { $count } código de recuperação.
+       *[other] Restam { $count } códigos de recuperação.
+    } Para obter códigos novos, desative e ative de novo a autenticação em duas etapas no seu perfil.
+
+    Não foi você? Redefina sua senha imediatamente em { $page } e avise seu administrador.
