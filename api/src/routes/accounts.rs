@@ -171,6 +171,10 @@ pub async fn sign_up(
         &state.account_limits.plans,
         state.signup_sms,
     )?;
+    if let Some(code) = &body.admin.second_factor_code {
+        domain::two_factor::SecondFactorCode::parse(code)
+            .map_err(|e| DomainError::Invalid(vec![e.under("admin.second_factor_code")]))?;
+    }
     let login = cmd.login.clone();
     let existing = crate::reads::read(&state, Bound::Page, move |db| {
         persistence::identities::credentials_by_login(db, &login)

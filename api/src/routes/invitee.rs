@@ -258,6 +258,12 @@ pub async fn accept_invitation(
         .last_name
         .as_deref()
         .and_then(|n| errors.check("last_name", PersonName::parse(n)));
+    if let Some(code) = &body.second_factor_code {
+        errors.check(
+            "second_factor_code",
+            domain::two_factor::SecondFactorCode::parse(code),
+        );
+    }
     errors.finish()?;
     let password = password.ok_or(DomainError::Unreachable(
         "a password that parsed is missing",

@@ -322,6 +322,12 @@ pub async fn confirm_join(
         ConfirmationCode::parse(&body.confirmation_code),
     );
     let password = errors.check("password", Password::parse(&body.password));
+    if let Some(code) = &body.second_factor_code {
+        errors.check(
+            "second_factor_code",
+            domain::two_factor::SecondFactorCode::parse(code),
+        );
+    }
     errors.finish()?;
     let (Some(link_hash), Some(login), Some(code), Some(password)) =
         (link_hash, login, code, password)

@@ -35,6 +35,7 @@ pub enum MeView {
     responses(
         (status = 200, description = "The caller", body = MeView),
         (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
     )
 )]
 #[get("/v1/me")]

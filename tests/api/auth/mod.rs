@@ -7,4 +7,4 @@ mod login_throttling;
 mod password_change;
 mod password_reset;
 mod sessions;
-mod two_factor;
+pub mod two_factor;

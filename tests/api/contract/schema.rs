@@ -73,6 +73,8 @@ fn schema_matches_migrations() {
         join_requests,
         access_reviews,
         access_review_items,
+        two_factors,
+        recovery_codes,
     );
     let columns: Vec<Column> = db
         .read(|conn| {

@@ -46,7 +46,7 @@ async fn a_login_answers_a_challenge_and_the_apps_code_completes_it_once() {
 
 #[tokio::test]
 async fn a_recovery_code_lets_in_once_and_the_person_is_told() {
-    let app = TestApp::spawn_with_mail().await;
+    let app = TestApp::spawn().await;
     let ada = app.sign_up("ada@acme.example", "free").await;
     let (_, recovery) = enroll(&app, &ada.token).await;
     let chosen = &recovery[3];
@@ -79,9 +79,20 @@ async fn a_recovery_code_lets_in_once_and_the_person_is_told() {
     )
     .await;
     assert!(
-        mails[0]["text"].as_str().unwrap().contains('9'),
+        mails[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("9 recovery codes are left"),
         "{}",
         mails[0]
+    );
+    assert!(
+        mails[1]["body"]
+            .as_str()
+            .unwrap()
+            .contains("8 recovery codes are left"),
+        "{}",
+        mails[1]
     );
 }
 

@@ -129,6 +129,15 @@ const ROWS: &[(&str, Expect, Expect)] = &[
     ),
     // One's own password, with the current one (`auth/password_change.rs`).
     ("POST /v1/network/profile/password", Allowed, Allowed),
+    // One's own second factor (`auth/two_factor/`).
+    ("GET /v1/network/profile/two-factor", Allowed, Allowed),
+    ("POST /v1/network/profile/two-factor", Allowed, Allowed),
+    (
+        "POST /v1/network/profile/two-factor/confirm",
+        Allowed,
+        Allowed,
+    ),
+    ("DELETE /v1/network/profile/two-factor", Allowed, Allowed),
     ("GET /v1/webhooks", ADMIN, ADMIN),
     ("POST /v1/webhooks", ADMIN, ADMIN),
     ("GET /v1/webhooks/{id}", ADMIN, ADMIN),
@@ -212,6 +221,10 @@ const PROFILE_OPERATIONS: &[&str] = &[
     "POST /v1/network/profile/login-change",
     "POST /v1/network/profile/login-change/confirm",
     "POST /v1/network/profile/password",
+    "GET /v1/network/profile/two-factor",
+    "POST /v1/network/profile/two-factor",
+    "POST /v1/network/profile/two-factor/confirm",
+    "DELETE /v1/network/profile/two-factor",
 ];
 
 async fn assert_answer(

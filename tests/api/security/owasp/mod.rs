@@ -6,7 +6,7 @@
 //! | API2 broken authentication | `authn.rs` |
 //! | API3 broken object property level authorization | `property.rs`, `secrets.rs` |
 //! | API4 unrestricted resource consumption | `resources.rs` |
-//! | API5 broken function level authorization | `function.rs`, `scope_data.rs` |
+//! | API5 broken function level authorization | `function.rs`, `scope_data.rs`, `enrollment.rs` |
 //! | API7 server side request forgery | `ssrf.rs` |
 //! | API8 security misconfiguration | `misconfiguration.rs`, `cors.rs` |
 //!
@@ -21,6 +21,7 @@
 mod authn;
 mod bola;
 mod cors;
+mod enrollment;
 mod function;
 mod misconfiguration;
 mod property;

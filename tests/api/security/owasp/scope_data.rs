@@ -35,7 +35,7 @@ async fn every_event_is_subscribed_to_only_with_the_scope_that_reads_its_data() 
     let a = &w.a;
     let mut tally = Tally::new("API5 scopes × webhook events");
     let events = event_scopes();
-    assert_eq!(events.len(), 32, "{events:?}");
+    assert_eq!(events.len(), 35, "{events:?}");
     // What the document says is what each event carries: its resource's class of data.
     for (event, scope) in &events {
         let expected = match event.split('.').next().unwrap() {
@@ -48,6 +48,8 @@ async fn every_event_is_subscribed_to_only_with_the_scope_that_reads_its_data() 
             "membership" | "workgroup" => "workgroups:read",
             // A review carries the ids of the users it kept and removed.
             "access_review" => "users:read",
+            // A second factor's event carries the user it is about.
+            "two_factor" => "users:read",
             other => panic!("{other}: which scope reads it?"),
         };
         assert_eq!(scope.as_deref(), Some(expected), "{event}");
