@@ -1,4 +1,5 @@
-//! The `extranet` binary: `serve`, `migrate`, `openapi`, and `invite` (a client of a server).
+//! The `extranet` binary: `serve`, `migrate`, `openapi`, `invite` (a client of a server), and
+//! `two-factor-reset` (support's way back in for a person who lost their second factor).
 
 use api::{config::Config, telemetry, Application};
 use clap::{Parser, Subcommand};
@@ -34,6 +35,14 @@ enum Command {
     /// Invite the people of a CSV file into an extranet workgroup, through a server's API
     /// (batches of 100, safe to run again after a crash; a results file at the end).
     Invite(api::invite_cli::InviteArgs),
+    /// Switch off two-step authentication for the profile with LOGIN (email or E.164 phone),
+    /// who lost both the device and the recovery codes. Check who is asking first: this is
+    /// what a stolen password alone could not do. The person's logins are told, and each
+    /// account where they are a user records `two_factor.disabled` (by support).
+    TwoFactorReset {
+        /// The profile's email address or phone number.
+        login: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -99,6 +108,31 @@ fn main() -> ExitCode {
                 }
                 tracing::info!(%bind, port = app.port(), backend, "serving; Swagger UI at /docs");
                 app.run().await.map_err(|e| e.to_string())
+            }
+            Command::TwoFactorReset { login } => {
+                let login = domain::login::Login::parse(&login)
+                    .map_err(|e| format!("{login}: {}", e.message))?;
+                let db = persistence::Database::connect(
+                    &config.database_url,
+                    &persistence::PoolOptions::default(),
+                )
+                .map_err(|e| e.to_string())?;
+                let now = chrono::Utc::now();
+                let shown = login.as_str().to_owned();
+                let reset = api::blocking::run(move || {
+                    persistence::two_factor::reset_by_support(&db, &login, now)
+                })
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?;
+                if reset {
+                    println!("two-step authentication is off for {shown}; its logins were told");
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{shown}: no profile with this login has two-step authentication"
+                    ))
+                }
             }
             Command::Openapi { .. } | Command::Invite(_) => Ok(()),
         }

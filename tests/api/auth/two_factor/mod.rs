@@ -10,6 +10,7 @@
 mod enrollment;
 mod login;
 mod policy;
+mod support;
 mod ways_in;
 
 use crate::support::helpers::*;
