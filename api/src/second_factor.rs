@@ -19,6 +19,22 @@ use persistence::two_factor::{Proof, TwoFactorStatus};
 use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
 
+/// The document's schema of a second factor's code in a request body (`domain::two_factor::
+/// CODE_PATTERN`, at most `CODE_MAX_CHARS` characters): the limits a client can check first.
+pub fn code_field() -> crate::openapi::field::Field {
+    crate::openapi::field::Field::of::<String>()
+        .about("The six digits the authenticator app shows now, or an unused recovery code (`xxxxx-xxxxx`; spaces, dashes and case do not matter). At most 32 characters.")
+        .example("492039")
+        .pattern(domain::two_factor::CODE_PATTERN)
+        .max_chars(domain::two_factor::CODE_MAX_CHARS)
+}
+
+/// [`code_field`] where it is optional: only a profile with two-step on needs it (`null` or
+/// absent: none given).
+pub fn optional_code_field() -> crate::openapi::field::Field {
+    code_field().or_null()
+}
+
 /// A fresh TOTP secret.
 pub fn new_secret() -> Result<TotpSecret, ApiError> {
     let mut bytes = vec![0u8; SECRET_BYTES];

@@ -129,6 +129,9 @@ impl std::fmt::Debug for SecondFactorCode {
 
 /// The longest text looked at as a code.
 pub const CODE_MAX_CHARS: usize = 32;
+/// What [`SecondFactorCode::parse`] takes, as a JSON Schema pattern: six digits, or ten
+/// characters of [`RECOVERY_ALPHABET`] in either case, with spaces and dashes anywhere.
+pub const CODE_PATTERN: &str = "^[ -]*(?:[0-9][ -]*){6}$|^[ -]*(?:[a-kmnp-zA-KMNP-Z2-9][ -]*){10}$";
 
 impl SecondFactorCode {
     pub fn parse(text: &str) -> Result<Self, FieldError> {
@@ -144,7 +147,7 @@ impl SecondFactorCode {
         }
         let kept: String = text
             .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
+            .filter(|c| *c != ' ' && *c != '-')
             .collect::<String>()
             .to_ascii_lowercase();
         if kept.len() == DIGITS && kept.bytes().all(|b| b.is_ascii_digit()) {
@@ -334,6 +337,28 @@ mod tests {
             assert!(SecondFactorCode::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(shown_recovery_code("abcdefghjk"), "abcde-fghjk");
+        // The pattern the document shows says the same as the parser.
+        let pattern = regex::Regex::new(CODE_PATTERN).unwrap();
+        for text in [
+            "123456",
+            " 12 34-56 ",
+            "abcde-fghjk",
+            "ABCDEFGHJK",
+            "12345",
+            "1234567",
+            "abcde-fghjl",
+            "abcde\tfghjk",
+            "",
+            "ab",
+            "0000000000",
+            "2345678923",
+        ] {
+            assert_eq!(
+                pattern.is_match(text),
+                SecondFactorCode::parse(text).is_ok(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -71,6 +71,8 @@ ACCEPTED_REFUSALS = {
         "as for the sign-up: a one-time code sent to the login",
     ("POST /v1/api-tokens", "in_the_past"):
         "`expires_at` must be in the future: a fact about the clock, not the shape",
+    ("POST /v1/api-tokens", "too_far"):
+        "a token lives at most 730 days from now: a bound that moves with the clock",
     ("POST /v1/invitations", "duplicate_invitee"):
         "no two rows of a batch may name the same login (compared once normalised: case, "
         "blanks, a phone's punctuation); JSON Schema's uniqueItems compares whole rows only",

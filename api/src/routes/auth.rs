@@ -178,9 +178,7 @@ pub struct SecondFactorBody {
         max_length = 2048
     )]
     pub challenge: String,
-    /// The six digits the authenticator app shows now, or an unused recovery code
-    /// (`xxxxx-xxxxx`; spaces, dashes and case do not matter). At most 32 characters.
-    #[schema(example = "492039", min_length = 1, max_length = 32)]
+    #[schema(schema_with = crate::second_factor::code_field)]
     pub code: String,
 }
 

@@ -258,12 +258,7 @@ pub struct JoinConfirmBody {
     /// Only for a profile with two-step authentication on: the six digits of its
     /// authenticator app, or an unused recovery code (at most 32 characters). Without it the
     /// right password answers 401 `second_factor_required`, and nothing is done.
-    #[schema(
-        example = "492039",
-        max_length = 32,
-        required = false,
-        nullable = false
-    )]
+    #[schema(schema_with = crate::second_factor::optional_code_field, required = false)]
     #[serde(default)]
     pub second_factor_code: Option<String>,
 }

@@ -17,8 +17,8 @@ use crate::state::AppState;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use domain::two_factor::{
-    accepted_step, decide_confirm, shown_recovery_code, SecondFactorCode, TwoFactorState,
-    CODE_MAX_CHARS, DIGITS, RECOVERY_CODES, STEP_SECONDS,
+    accepted_step, decide_confirm, shown_recovery_code, SecondFactorCode, TwoFactorState, DIGITS,
+    RECOVERY_CODES, STEP_SECONDS,
 };
 use domain::DomainError;
 use serde::{Deserialize, Serialize};
@@ -236,13 +236,6 @@ pub async fn confirm_two_factor(
     }))
 }
 
-fn any_code() -> Field {
-    Field::of::<String>()
-        .about("The six digits the authenticator app shows now, or an unused recovery code (`xxxxx-xxxxx`; spaces, dashes and case do not matter).")
-        .example("492039")
-        .max_chars(CODE_MAX_CHARS)
-}
-
 /// The password and a code, to switch two-step off.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -250,7 +243,7 @@ pub struct TwoFactorDisableBody {
     /// The profile's password now.
     #[schema(example = "my current passphrase")]
     pub current_password: String,
-    #[schema(schema_with = any_code)]
+    #[schema(schema_with = crate::second_factor::code_field)]
     pub code: String,
 }
 
