@@ -191,3 +191,38 @@ async fn a_challenge_is_ours_unexpired_and_nothing_else() {
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(error_fields(&problem), ["code"]);
 }
+
+#[tokio::test]
+async fn one_code_sent_twice_at_once_lets_in_once() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up("ada@acme.example", "free").await;
+    let (secret, recovery) = enroll(&app, &ada.token).await;
+    for code in [fresh_code(&app, &secret), recovery[0].clone()] {
+        let (one, two) = (
+            challenge(&app, "ada@acme.example", None).await,
+            challenge(&app, "ada@acme.example", None).await,
+        );
+        let (a, b) = tokio::join!(
+            second_factor(&app, &one, &code),
+            second_factor(&app, &two, &code)
+        );
+        let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+        statuses.sort();
+        assert_eq!(statuses, [200, 401], "{code}");
+    }
+}
+
+#[tokio::test]
+async fn a_user_dismissed_between_the_password_and_the_code_is_not_let_in() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up("ada@acme.example", "basic").await;
+    let group = app.workgroup(&ada.token, "Clients", true).await;
+    let ext = app
+        .join(&ada.token, "extranet", Some(&group), "+14155550133")
+        .await;
+    let (secret, _) = enroll(&app, &ext.token).await;
+    let c = challenge(&app, "+14155550133", Some(&ada.account_id)).await;
+    app.dismiss(&ada.token, &ext.id).await;
+    let res = second_factor(&app, &c, &fresh_code(&app, &secret)).await;
+    assert_problem(res, StatusCode::FORBIDDEN, "user_dismissed").await;
+}
