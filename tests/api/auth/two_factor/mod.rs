@@ -12,6 +12,7 @@ mod login;
 mod policy;
 mod support;
 mod ways_in;
+mod webhooks;
 
 use crate::support::helpers::*;
 use domain::two_factor::{step_at, TotpSecret, STEP_SECONDS};
