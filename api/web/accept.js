@@ -2,7 +2,9 @@
 // what POST /v1/invitations/lookup returns, then accepts or declines. The token and the
 // access token that accepting returns live in this script's memory only: nothing is stored.
 // Its words are the catalogue's (`I18N`, i18n.js); once the invitation is found, the page
-// continues in the language its message was written in, unless the address chose one.
+// continues in the language its message was written in, unless the address chose one. A
+// profile with two-step authentication on is asked for its code when accepting answers 401
+// `second_factor_required`, and accepting is sent again with it (`second_factor_code`).
 'use strict';
 (() => {
   const { t, into } = window.I18N;
@@ -31,6 +33,7 @@
   let busy = false;
   let session = null; // { accessToken, expiresAt }: kept in memory, never stored
   let retryAction = null; // what the problem view's "Try again" does
+  let secondFactorSent = false; // whether the last try carried a second factor
 
   const chars = (s) => [...s].length;
   const capital = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
@@ -64,10 +67,11 @@
     problem(t('accept-invalid-title'), t('accept-invalid-text'), t('accept-invalid-next'));
   const showExpired = () =>
     problem(t('accept-expired-title'), t('accept-expired-text'), t('accept-ask-again'));
-  const waitText = (r) => {
+  const waitFor = (r) => {
     const s = parseInt(r.retryAfter, 10);
-    return t('too-many-attempts', { wait: s > 0 ? t('wait-seconds', { seconds: s }) : t('wait-moment') });
+    return s > 0 ? t('wait-seconds', { seconds: s }) : t('wait-moment');
   };
+  const waitText = (r) => t('too-many-attempts', { wait: waitFor(r) });
   const troubleText = (r) => (r.network ? t('no-connection') : t('accept-trouble'));
 
   // One JSON POST; never throws. Answers { status, data, retryAfter } or { network: true }.
@@ -179,6 +183,7 @@
     $('password-help').textContent = existing
       ? t('accept-password-help-existing')
       : t('accept-password-help-new', { min: PASSWORD_MIN });
+    askSecondFactor(false);
     clearErrors();
     $('accept-form').hidden = false;
     $('decline-confirm').hidden = true;
@@ -187,7 +192,12 @@
 
   // ---- errors next to fields ----
 
-  const FIELDS = { password: 'password', first_name: 'first-name', last_name: 'last-name' };
+  const FIELDS = {
+    password: 'password',
+    first_name: 'first-name',
+    last_name: 'last-name',
+    second_factor_code: 'second-factor-code',
+  };
 
   function clearErrors() {
     for (const id of Object.values(FIELDS)) {
@@ -232,7 +242,26 @@
     } else if (chars(password) > PASSWORD_MAX) {
       errors.push({ field: 'password', message: t('accept-error-password-long', { max: PASSWORD_MAX }) });
     }
+    const code = secondFactorProblem($('second-factor-code').value);
+    if (asking() && code) errors.push({ field: 'second_factor_code', message: t(code) });
     return errors;
+  }
+
+  // ---- the second factor (two-step authentication on) ----
+
+  // The code field is shown once the server asked for it, and kept until another invitation.
+  const asking = () => !$('second-factor-field').hidden;
+  function askSecondFactor(on) {
+    $('second-factor-field').hidden = !on;
+    if (!on) $('second-factor-code').value = '';
+  }
+  // What is wrong with `typed` as a second factor (the server's rule: six digits, or a recovery
+  // code of ten letters and digits, dashes and spaces left out), or '' when nothing is.
+  function secondFactorProblem(typed) {
+    const kept = typed.replace(/[\s-]/g, '').toLowerCase();
+    if (!kept) return 'second-factor-error-empty';
+    if (/^\d{6}$/.test(kept) || /^[a-km-np-z2-9]{10}$/.test(kept)) return '';
+    return 'second-factor-error-format';
   }
 
   function reportFields(errors, summary) {
@@ -258,6 +287,8 @@
       body.first_name = first.trim();
       body.last_name = last.trim();
     }
+    secondFactorSent = asking();
+    if (secondFactorSent) body.second_factor_code = $('second-factor-code').value.trim();
     setBusy(true, $('accept-button'), t('accept-joining'));
     const r = await post('/v1/invitations/accept', body);
     setBusy(false, $('accept-button'));
@@ -271,12 +302,24 @@
         t('accept-error-password-not-right')
       );
     }
+    if (r.status === 401 && code === 'second_factor_required') {
+      askSecondFactor(true);
+      $('form-error').textContent = t('second-factor-asked');
+      return $('second-factor-code').focus();
+    }
+    if (r.status === 401 && code === 'invalid_code') {
+      reportFields(
+        [{ field: 'second_factor_code', message: t('second-factor-error-wrong') }],
+        t('second-factor-not-right')
+      );
+      return $('second-factor-code').select();
+    }
     if (r.status === 422 && r.data && Array.isArray(r.data.errors) && r.data.errors.length) {
       if (r.data.errors.some((e) => e.field === 'token')) return showInvalid();
       return reportFields(r.data.errors, t('correct-marked'));
     }
     if (r.status === 429) {
-      $('form-error').textContent = waitText(r);
+      $('form-error').textContent = secondFactorSent ? t('second-factor-wait', { wait: waitFor(r) }) : waitText(r);
     } else if (r.status === 409 || (r.status >= 400 && r.status < 500 && r.data && r.data.detail)) {
       $('form-error').textContent = sentence(r.data && r.data.detail) || t('accept-error-cannot-accept');
     } else {
@@ -299,7 +342,8 @@
     $('welcome-next').textContent = t(existing ? 'accept-welcome-next-existing' : 'accept-welcome-next-new', {
       account,
       login,
-    });
+    }) + (secondFactorSent ? ' ' + t('second-factor-sign-in') : '');
+    askSecondFactor(false);
     const app = $('welcome-app');
     app.textContent = '';
     if (APP_URL) {

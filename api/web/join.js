@@ -1,8 +1,11 @@
 // The join page: reads a join link's code from the fragment (#code=…, which never reaches a
 // server), shows what POST /v1/join-links/lookup says of it, asks for a code to the person's
 // login (POST /v1/join-links/request), then confirms it with a password
-// (POST /v1/join-links/confirm): signed in (201), or waiting for approval (202). Nothing is
-// stored in the browser. Its words are the catalogue's (`I18N`, i18n.js).
+// (POST /v1/join-links/confirm): signed in (201), or waiting for approval (202). A profile with
+// two-step authentication on is asked for its code when confirming answers 401
+// `second_factor_required`, and confirming is sent again with it (`second_factor_code`; the
+// emailed code stays valid meanwhile: nothing was done). Nothing is stored in the browser. Its
+// words are the catalogue's (`I18N`, i18n.js).
 'use strict';
 (() => {
   const { t, into } = window.I18N;
@@ -28,6 +31,7 @@
   let link = null; // what lookup said
   let login = ''; // the login the code went to, as the server normalised it
   let busy = false;
+  let secondFactorSent = false; // whether the last confirmation carried a second factor
 
   const chars = (s) => [...s].length;
   const sentence = (s) => {
@@ -94,6 +98,7 @@
     last_name: 'last-name',
     confirmation_code: 'code',
     password: 'password',
+    second_factor_code: 'second-factor-code',
   };
 
   function clearErrors() {
@@ -142,6 +147,23 @@
     }
   }
 
+  // ---- the second factor (two-step authentication on) ----
+
+  // The code field is shown once the server asked for it.
+  const asking = () => !$('second-factor-field').hidden;
+  function askSecondFactor(on) {
+    $('second-factor-field').hidden = !on;
+    if (!on) $('second-factor-code').value = '';
+  }
+  // What is wrong with `typed` as a second factor (the server's rule: six digits, or a recovery
+  // code of ten letters and digits, dashes and spaces left out), or '' when nothing is.
+  function secondFactorProblem(typed) {
+    const kept = typed.replace(/[\s-]/g, '').toLowerCase();
+    if (!kept) return 'second-factor-error-empty';
+    if (/^\d{6}$/.test(kept) || /^[a-km-np-z2-9]{10}$/.test(kept)) return '';
+    return 'second-factor-error-format';
+  }
+
   // ---- the link ----
 
   async function load() {
@@ -184,6 +206,7 @@
       login = r.data.login || typed;
       $('sent-text').textContent = t('join-sent', { login });
       $('password-help').textContent = t('join-password-help', { min: PASSWORD_MIN });
+      askSecondFactor(false);
       return show('code', 'code');
     }
     if (r.status === 422 && r.data && Array.isArray(r.data.errors) && r.data.errors.length) {
@@ -205,14 +228,22 @@
     if (chars(password) < PASSWORD_MIN || chars(password) > PASSWORD_MAX) {
       local.push({ field: 'password', message: t('join-error-password', { min: PASSWORD_MIN }) });
     }
+    const secondFactor = $('second-factor-code').value.trim();
+    const problemWithIt = secondFactorProblem(secondFactor);
+    if (asking() && problemWithIt) local.push({ field: 'second_factor_code', message: t(problemWithIt) });
     if (local.length) return reportFields(local, 'confirm-error', t('correct-marked'));
+    const body = { code, login, confirmation_code: digits, password };
+    secondFactorSent = asking();
+    if (secondFactorSent) body.second_factor_code = secondFactor;
     setBusy(true, $('join-button'), t('join-joining'));
-    const r = await post('/v1/join-links/confirm', { code, login, confirmation_code: digits, password });
+    const r = await post('/v1/join-links/confirm', body);
     setBusy(false, $('join-button'));
     const names = { workgroup: link.workgroup.name, account: link.account.name };
     if (r.status === 201) {
       $('password').value = '';
-      $('welcome-text').textContent = t('join-welcome-text', names);
+      $('welcome-text').textContent =
+        t('join-welcome-text', names) + (secondFactorSent ? ' ' + t('second-factor-sign-in') : '');
+      askSecondFactor(false);
       const app = $('welcome-app');
       app.textContent = '';
       if (APP_URL) {
@@ -234,9 +265,23 @@
       return reportFields([{ field: 'confirmation_code', message: t('join-error-wrong-code') }], 'confirm-error',
         t('correct-marked'));
     }
+    if (r.status === 401 && c === 'second_factor_required') {
+      askSecondFactor(true);
+      $('confirm-error').textContent = t('second-factor-asked');
+      return $('second-factor-code').focus();
+    }
+    if (r.status === 401 && c === 'invalid_code') {
+      reportFields([{ field: 'second_factor_code', message: t('second-factor-error-wrong') }], 'confirm-error',
+        t('second-factor-not-right'));
+      return $('second-factor-code').select();
+    }
     if (r.status === 401) {
       return reportFields([{ field: 'password', message: t('join-error-wrong-password') }], 'confirm-error',
         t('correct-marked'));
+    }
+    if (r.status === 429 && secondFactorSent) {
+      $('confirm-error').textContent = t('second-factor-wait', { wait: seconds(r) });
+      return;
     }
     if (r.status === 422 && r.data && Array.isArray(r.data.errors) && r.data.errors.length) {
       return reportFields(r.data.errors, 'confirm-error', t('correct-marked'));

@@ -162,7 +162,14 @@ pub struct TwoFactorConfirmBody {
 pub struct RecoveryCodes {
     /// Ten single-use codes (`xxxxx-xxxxx`), each letting in once instead of the app's code.
     /// Shown **only now**: keep them somewhere safe.
-    #[schema(example = json!(["abcde-fghjk", "mnpqr-stuvw"]), min_items = 10, max_items = 10)]
+    #[schema(
+        example = json!([
+            "abcde-fghjk", "mnpqr-stuvw", "xyz23-45678", "9abcd-efghi", "jkmnp-qrstu",
+            "vwxyz-23456", "789ab-cdefg", "hijkm-npqrs", "tuvwx-yz234", "56789-abcde"
+        ]),
+        min_items = 10,
+        max_items = 10
+    )]
     pub recovery_codes: Vec<String>,
 }
 

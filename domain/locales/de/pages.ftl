@@ -23,6 +23,19 @@ no-connection = Der Server ist nicht erreichbar. Prüfen Sie Ihre Internetverbin
 sign-in-at = Melden Sie sich unter { $link } an.
 what-next = Wie geht es weiter?
 
+## Zweistufige Authentifizierung: Die Einladungs- und die Beitrittsseite fragen ein bestehendes
+## Profil, bei dem sie aktiviert ist, nach seinem Code
+
+second-factor-code = Code aus Ihrer Authenticator-App
+second-factor-help = Die sechs Ziffern, die Ihre Authenticator-App gerade anzeigt, oder einer Ihrer Wiederherstellungscodes (xxxxx-xxxxx).
+second-factor-asked = Für Ihr Profil ist die zweistufige Authentifizierung aktiviert: Geben Sie den Code aus Ihrer Authenticator-App oder einen Wiederherstellungscode ein und senden Sie erneut.
+second-factor-error-empty = Geben Sie den Code aus Ihrer Authenticator-App oder einen Wiederherstellungscode ein.
+second-factor-error-format = Ein Code besteht aus den sechs Ziffern, die Ihre App anzeigt, oder ist ein Wiederherstellungscode wie abcde-fghjk.
+second-factor-error-wrong = Dieser Code ist falsch oder wurde bereits verwendet. Geben Sie den Code ein, den Ihre App jetzt anzeigt (nach einem Code, der funktioniert hat, warten Sie auf den nächsten), oder einen Wiederherstellungscode.
+second-factor-not-right = Der Code ist falsch.
+second-factor-wait = Zu viele Versuche. Bitte warten Sie { $wait } und versuchen Sie es dann mit dem Code erneut, den Ihre App dann anzeigt.
+second-factor-sign-in = Die zweistufige Authentifizierung bleibt aktiviert: Bei der Anmeldung geben Sie nach Ihrem Passwort den Code aus Ihrer Authenticator-App ein.
+
 ## Die Einladungsseite
 
 accept-title-loading = Einladung wird geprüft
@@ -136,6 +149,8 @@ reset-too-many-tries = Zu viele Versuche. Bitte warten Sie { $wait } und versuch
 reset-trouble = Bei uns ist etwas schiefgegangen. Es wurde nichts geändert: Bitte versuchen Sie es gleich noch einmal.
 reset-done-text = Alle Sitzungen Ihres Profils wurden überall abgemeldet. Melden Sie sich erneut mit { $login } und Ihrem neuen Passwort an.
 reset-no-app = Dieser Server kennt die Adresse der App nicht, in der Sie sich anmelden: Melden Sie sich wie gewohnt an oder fragen Sie Ihren Administrator.
+reset-done-two-step = Wenn für Ihr Profil die zweistufige Authentifizierung aktiviert ist, bleibt sie aktiviert: Bei der nächsten Anmeldung werden Sie nach Ihrem neuen Passwort nach dem Code aus Ihrer Authenticator-App (oder einem Wiederherstellungscode) gefragt.
+reset-done-lost-device = Sie haben sowohl das Gerät mit Ihrer Authenticator-App als auch Ihre Wiederherstellungscodes verloren? Bitten Sie Ihren Administrator oder den Support des Dienstes, die zweistufige Authentifizierung für Ihr Profil zu deaktivieren; melden Sie sich dann mit Ihrem Passwort an und richten Sie sie neu ein.
 
 ## Der Entwicklungs-Posteingang
 

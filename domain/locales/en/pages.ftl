@@ -25,6 +25,19 @@ no-connection = We could not reach the server. Check your internet connection, t
 sign-in-at = Sign in at { $link }.
 what-next = What next
 
+## Two-step authentication: the accept and join pages ask an existing profile with it on
+## for its code
+
+second-factor-code = Code from your authenticator app
+second-factor-help = The six digits your authenticator app shows now, or one of your recovery codes (xxxxx-xxxxx).
+second-factor-asked = Two-step authentication is on for your profile: enter the code from your authenticator app, or a recovery code, then send again.
+second-factor-error-empty = Enter the code from your authenticator app, or a recovery code.
+second-factor-error-format = A code is the six digits your app shows, or a recovery code such as abcde-fghjk.
+second-factor-error-wrong = This code is not right, or it was used already. Enter the code your app shows now (after a code that worked, wait for the next one), or a recovery code.
+second-factor-not-right = The code is not right.
+second-factor-wait = Too many attempts. Please wait { $wait }, then try again with the code your app shows then.
+second-factor-sign-in = Two-step authentication stays on: when you sign in, you give the code from your authenticator app after your password.
+
 ## The accept page
 
 accept-title-loading = Checking your invitation
@@ -138,6 +151,8 @@ reset-too-many-tries = Too many tries. Please wait { $wait }, then try again. Yo
 reset-trouble = Something went wrong on our side. Nothing was changed: please try again in a moment.
 reset-done-text = Every session of your profile was signed out, everywhere. Sign in again with { $login } and your new password.
 reset-no-app = This server does not know the address of the app you sign in to: sign in where you usually do, or ask your administrator.
+reset-done-two-step = If two-step authentication is on for your profile, it stays on: the next time you sign in, you are asked for the code from your authenticator app (or a recovery code) after your new password.
+reset-done-lost-device = Lost both the device with your authenticator app and your recovery codes? Ask your administrator or the service's support to switch two-step authentication off for your profile; then sign in with your password and set it up again.
 
 ## The development inbox
 

@@ -23,6 +23,19 @@ no-connection = No pudimos conectar con el servidor. Comprueba tu conexión a in
 sign-in-at = Inicia sesión en { $link }.
 what-next = ¿Y ahora qué?
 
+## Autenticación en dos pasos: las páginas de invitación y para unirse piden su código a un
+## perfil existente que la tiene activada
+
+second-factor-code = Código de tu aplicación de autenticación
+second-factor-help = Las seis cifras que muestra ahora tu aplicación de autenticación, o uno de tus códigos de recuperación (xxxxx-xxxxx).
+second-factor-asked = Tu perfil tiene activada la autenticación en dos pasos: introduce el código de tu aplicación de autenticación, o un código de recuperación, y vuelve a enviar.
+second-factor-error-empty = Introduce el código de tu aplicación de autenticación o un código de recuperación.
+second-factor-error-format = Un código son las seis cifras que muestra tu aplicación, o un código de recuperación como abcde-fghjk.
+second-factor-error-wrong = Este código no es correcto o ya se ha usado. Introduce el código que muestra ahora tu aplicación (después de un código que funcionó, espera al siguiente) o un código de recuperación.
+second-factor-not-right = El código no es correcto.
+second-factor-wait = Demasiados intentos. Espera { $wait } y vuelve a intentarlo con el código que muestre entonces tu aplicación.
+second-factor-sign-in = La autenticación en dos pasos sigue activada: al iniciar sesión, introduces el código de tu aplicación de autenticación después de tu contraseña.
+
 ## La página de invitación
 
 accept-title-loading = Comprobando tu invitación
@@ -136,6 +149,8 @@ reset-too-many-tries = Demasiados intentos. Espera { $wait } y vuelve a intentar
 reset-trouble = Algo ha fallado por nuestra parte. No se ha cambiado nada: vuelve a intentarlo en un momento.
 reset-done-text = Se han cerrado todas las sesiones de tu perfil, en todas partes. Vuelve a iniciar sesión con { $login } y tu contraseña nueva.
 reset-no-app = Este servidor no conoce la dirección de la aplicación en la que inicias sesión: hazlo donde sueles hacerlo o pregunta a tu administrador.
+reset-done-two-step = Si tu perfil tiene activada la autenticación en dos pasos, sigue activada: la próxima vez que inicies sesión, se te pedirá el código de tu aplicación de autenticación (o un código de recuperación) después de tu contraseña nueva.
+reset-done-lost-device = ¿Has perdido a la vez el dispositivo con tu aplicación de autenticación y tus códigos de recuperación? Pide a tu administrador o al soporte del servicio que desactive la autenticación en dos pasos de tu perfil; después inicia sesión con tu contraseña y vuelve a configurarla.
 
 ## La bandeja de entrada de desarrollo
 

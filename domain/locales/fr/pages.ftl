@@ -23,6 +23,19 @@ no-connection = Impossible de joindre le serveur. Vérifiez votre connexion Inte
 sign-in-at = Connectez-vous sur { $link }.
 what-next = Et ensuite ?
 
+## Authentification en deux étapes : les pages d'invitation et pour rejoindre demandent son code
+## à un profil existant qui l'a activée
+
+second-factor-code = Code de votre application d'authentification
+second-factor-help = Les six chiffres qu'affiche maintenant votre application d'authentification, ou l'un de vos codes de récupération (xxxxx-xxxxx).
+second-factor-asked = L'authentification en deux étapes est activée pour votre profil : saisissez le code de votre application d'authentification, ou un code de récupération, puis envoyez à nouveau.
+second-factor-error-empty = Saisissez le code de votre application d'authentification, ou un code de récupération.
+second-factor-error-format = Un code, ce sont les six chiffres qu'affiche votre application, ou un code de récupération comme abcde-fghjk.
+second-factor-error-wrong = Ce code n'est pas le bon, ou il a déjà servi. Saisissez le code qu'affiche maintenant votre application (après un code qui a fonctionné, attendez le suivant), ou un code de récupération.
+second-factor-not-right = Le code n'est pas le bon.
+second-factor-wait = Trop de tentatives. Veuillez patienter { $wait }, puis réessayez avec le code qu'affichera alors votre application.
+second-factor-sign-in = L'authentification en deux étapes reste activée : pour vous connecter, vous saisissez le code de votre application d'authentification après votre mot de passe.
+
 ## La page d'invitation
 
 accept-title-loading = Vérification de votre invitation
@@ -136,6 +149,8 @@ reset-too-many-tries = Trop d'essais. Veuillez patienter { $wait }, puis réessa
 reset-trouble = Une erreur s'est produite de notre côté. Rien n'a été modifié : réessayez dans un instant.
 reset-done-text = Toutes les sessions de votre profil ont été déconnectées, partout. Reconnectez-vous avec { $login } et votre nouveau mot de passe.
 reset-no-app = Ce serveur ne connaît pas l'adresse de l'application où vous vous connectez : connectez-vous comme d'habitude ou demandez à votre administrateur.
+reset-done-two-step = Si l'authentification en deux étapes est activée pour votre profil, elle le reste : à votre prochaine connexion, le code de votre application d'authentification (ou un code de récupération) vous sera demandé après votre nouveau mot de passe.
+reset-done-lost-device = Vous avez perdu à la fois l'appareil portant votre application d'authentification et vos codes de récupération ? Demandez à votre administrateur ou au support du service de désactiver l'authentification en deux étapes de votre profil ; connectez-vous ensuite avec votre mot de passe et activez-la à nouveau.
 
 ## La boîte de réception de développement
 

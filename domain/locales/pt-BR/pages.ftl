@@ -23,6 +23,19 @@ no-connection = Não foi possível conectar ao servidor. Verifique sua conexão 
 sign-in-at = Entre em { $link }.
 what-next = E agora?
 
+## Autenticação em duas etapas: as páginas do convite e para entrar pedem o código a um perfil
+## existente que a tem ativada
+
+second-factor-code = Código do seu aplicativo autenticador
+second-factor-help = Os seis dígitos que seu aplicativo autenticador mostra agora, ou um dos seus códigos de recuperação (xxxxx-xxxxx).
+second-factor-asked = A autenticação em duas etapas está ativada no seu perfil: digite o código do seu aplicativo autenticador, ou um código de recuperação, e envie novamente.
+second-factor-error-empty = Digite o código do seu aplicativo autenticador ou um código de recuperação.
+second-factor-error-format = Um código são os seis dígitos que seu aplicativo mostra, ou um código de recuperação como abcde-fghjk.
+second-factor-error-wrong = Este código não está certo ou já foi usado. Digite o código que seu aplicativo mostra agora (depois de um código que funcionou, espere o próximo) ou um código de recuperação.
+second-factor-not-right = O código não está certo.
+second-factor-wait = Tentativas demais. Aguarde { $wait } e tente novamente com o código que seu aplicativo mostrar então.
+second-factor-sign-in = A autenticação em duas etapas continua ativada: ao entrar, você digita o código do seu aplicativo autenticador depois da senha.
+
 ## A página do convite
 
 accept-title-loading = Verificando seu convite
@@ -136,6 +149,8 @@ reset-too-many-tries = Tentativas demais. Aguarde { $wait } e tente novamente. S
 reset-trouble = Algo deu errado do nosso lado. Nada foi alterado: tente novamente daqui a pouco.
 reset-done-text = Todas as sessões do seu perfil foram encerradas, em todos os lugares. Entre novamente com { $login } e sua nova senha.
 reset-no-app = Este servidor não conhece o endereço do aplicativo em que você entra: entre onde costuma entrar ou pergunte ao seu administrador.
+reset-done-two-step = Se a autenticação em duas etapas estiver ativada no seu perfil, ela continua ativada: da próxima vez que você entrar, o código do seu aplicativo autenticador (ou um código de recuperação) será pedido depois da sua nova senha.
+reset-done-lost-device = Perdeu ao mesmo tempo o dispositivo com seu aplicativo autenticador e seus códigos de recuperação? Peça ao seu administrador ou ao suporte do serviço que desative a autenticação em duas etapas do seu perfil; depois entre com sua senha e ative-a de novo.
 
 ## A caixa de entrada de desenvolvimento
 

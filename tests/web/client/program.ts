@@ -118,3 +118,23 @@ export async function walkthrough(codeFromConsole: () => Promise<string>, tokenF
   await api("patch", "/v1/account", { headers, body: { external_domains: { deny: ["rival.example"] } } });
   console.log(accountId);
 }
+
+/** Logs in. With two-step authentication on, the password is answered 202 with a challenge and
+ *  no token: the challenge goes back with the authenticator app's code (or a recovery code). */
+export async function logIn(login: string, password: string, codeFromApp: () => Promise<string>) {
+  const first = await api("post", "/v1/auth/login", { body: { login, password } });
+  if (first.error) {
+    const code: ProblemCode = first.error.code;
+    throw new Error(code === "rate_limited" ? "wait, then try again" : first.error.detail);
+  }
+  if (!("challenge" in first.data)) return first.data;
+  const { challenge, expires_in } = first.data;
+  console.log(`a second factor is asked; the challenge lasts ${expires_in} s`);
+  const second = await api("post", "/v1/auth/login/second-factor", { body: { challenge, code: await codeFromApp() } });
+  if (second.error) {
+    if (second.error.code === "invalid_code") throw new Error("that code is not right, or was used already");
+    throw new Error(second.error.detail);
+  }
+  const pair: { access_token: string; two_factor_enrollment_required: boolean } = second.data;
+  return pair;
+}

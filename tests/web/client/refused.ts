@@ -81,4 +81,10 @@ export async function refused(invitationId: InvitationId, userId: UserId, workgr
   // 16. An account's id given to the server: never client-writable.
   // @ts-expect-error account_id is not a field of a workgroup change
   await api("patch", "/v1/workgroups/{id}", { headers, params: { path: { id: workgroupId } }, body: { account_id: "x" } });
+
+  // 17. A login's answer taken for a token pair: with two-step authentication on it is a 202
+  // challenge, which carries no token.
+  const login = await api("post", "/v1/auth/login", { body: { login: "ada@acme.example", password: "correct horse battery" } });
+  // @ts-expect-error the answer may be a challenge: narrow it first ("challenge" in data)
+  if (login.data) console.log(login.data.access_token);
 }
