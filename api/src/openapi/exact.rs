@@ -61,6 +61,12 @@ fn fixed_words(plans: &[String]) -> Vec<(&'static str, &'static str, Vec<String>
         ("MembershipInvitationView", "status", words(&["invited"])),
         ("SignUpStarted", "status", words(&["confirmation_sent"])),
         (
+            "SecondFactorChallenge",
+            "status",
+            words(&["second_factor_required"]),
+        ),
+        ("TwoFactorSecret", "algorithm", words(&["SHA1"])),
+        (
             "LoginChangeStarted",
             "status",
             words(&["confirmation_sent"]),
