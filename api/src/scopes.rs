@@ -186,6 +186,11 @@ pub const TABLE: &[(&str, &str, Needs)] = &[
     ("POST", "/v1/network/profile/two-factor", PROFILE),
     ("POST", "/v1/network/profile/two-factor/confirm", PROFILE),
     ("DELETE", "/v1/network/profile/two-factor", PROFILE),
+    (
+        "POST",
+        "/v1/network/profile/two-factor/recovery-codes",
+        PROFILE,
+    ),
 ];
 
 /// Response fields an API token reads only with a scope: schema, property, scope. The views

@@ -123,6 +123,9 @@ pub enum AuditAction {
     /// One of the person's recovery codes let them in.
     #[strum(serialize = "two_factor.recovery_code_used")]
     TwoFactorRecoveryCodeUsed,
+    /// The person made a new set of recovery codes (the old ones no longer work).
+    #[strum(serialize = "two_factor.recovery_codes_renewed")]
+    TwoFactorRecoveryCodesRenewed,
     #[strum(serialize = "webhook.created")]
     WebhookCreated,
     #[strum(serialize = "webhook.updated")]
@@ -172,7 +175,7 @@ mod tests {
 
     /// The names the audit trail has stored and the API has shown; changing one would split
     /// the history of an action in two.
-    const STORED: [&str; 53] = [
+    const STORED: [&str; 54] = [
         "account.created",
         "account.updated",
         "account.plan_changed",
@@ -215,6 +218,7 @@ mod tests {
         "two_factor.enabled",
         "two_factor.disabled",
         "two_factor.recovery_code_used",
+        "two_factor.recovery_codes_renewed",
         "webhook.created",
         "webhook.updated",
         "webhook.deleted",

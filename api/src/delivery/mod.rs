@@ -105,6 +105,7 @@ fn two_factor_change(payload: &Value) -> Result<TwoFactorChange, String> {
             .and_then(|n| u32::try_from(n).ok())
             .map(|left| TwoFactorChange::RecoveryCodeUsed { left })
             .ok_or_else(|| "the message says no number of recovery codes left".to_owned()),
+        Some("recovery_codes_renewed") => Ok(TwoFactorChange::RecoveryCodesRenewed),
         other => Err(format!("unknown two-step change {other:?}")),
     }
 }

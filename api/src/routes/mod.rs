@@ -96,6 +96,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(two_factor::start_two_factor)
         .service(two_factor::confirm_two_factor)
         .service(two_factor::disable_two_factor)
+        .service(two_factor::renew_recovery_codes)
         .service(webhooks::create_webhook)
         .service(webhooks::list_webhooks)
         .service(webhooks::get_webhook)

@@ -294,21 +294,101 @@ pub async fn disable_two_factor(
     let identity = caller.actor.identity_id();
     let code = parse_code(&body.code, "code")?;
     let checked = current_password(&state, identity, &body.current_password).await?;
-    check_limit(&state, identity).await?;
-    let found = status(&state, identity).await?;
-    domain::two_factor::require_enabled(found.state())?;
-    let Some(proof) = proof(&state, identity, &found, &code)? else {
-        failed(&state, identity).await?;
-        return Err(DomainError::InvalidCode.into());
-    };
+    let proof = code_proof(&state, identity, &code).await?;
     let asked = crate::language::requested(&req);
     let outcome = state
         .write(move |db| persistence::two_factor::disable(db, identity, checked, proof, asked, now))
         .await;
-    // A code used a moment ago by another request is a wrong code too.
-    if outcome.as_ref().is_err_and(|e| e.code == "invalid_code") {
-        failed(&state, identity).await?;
-    }
-    outcome?;
+    counted(&state, identity, outcome).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// How a code a signed-in person gives (to switch two-step off, to renew the recovery codes)
+/// proves their second factor, before the change records it as used: refused (409) while
+/// two-step is off, 429 while wrong codes block the person, and a wrong code counted (422
+/// `invalid_code`).
+async fn code_proof(
+    state: &AppState,
+    identity: domain::ids::IdentityId,
+    code: &SecondFactorCode,
+) -> Result<persistence::two_factor::Proof, ApiError> {
+    check_limit(state, identity).await?;
+    let found = status(state, identity).await?;
+    domain::two_factor::require_enabled(found.state())?;
+    match proof(state, identity, &found, code)? {
+        Some(proof) => Ok(proof),
+        None => {
+            failed(state, identity).await?;
+            Err(DomainError::InvalidCode.into())
+        }
+    }
+}
+
+/// The outcome of a change a code proved: a code found used when the change recorded it (a
+/// wrong recovery code, or one used a moment ago by another request) is counted as wrong.
+async fn counted<T>(
+    state: &AppState,
+    identity: domain::ids::IdentityId,
+    outcome: Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    if outcome.as_ref().is_err_and(|e| e.code == "invalid_code") {
+        failed(state, identity).await?;
+    }
+    outcome
+}
+
+/// A code, to make a new set of recovery codes.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryCodesBody {
+    #[schema(schema_with = crate::second_factor::code_field)]
+    pub code: String,
+}
+
+/// Make a new set of recovery codes, with a code (the app's, or one of the unused recovery
+/// codes): ten new codes, shown once; **the old ones no longer work**. Each login of the
+/// profile is told, and the accounts record `two_factor.recovery_codes_renewed`. 422
+/// `invalid_code` (wrong or used; counted: 429 past the limit); 409 `two_factor_not_enabled`.
+#[utoipa::path(
+    tag = "network",
+    request_body(content = RecoveryCodesBody, example = json!({"code": "492039"})),
+    responses(
+        (status = 200, description = "The new recovery codes", body = RecoveryCodes),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 408, response = RequestTimeout),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    )
+)]
+#[post("/v1/network/profile/two-factor/recovery-codes")]
+pub async fn renew_recovery_codes(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: SessionCaller,
+    JsonBody(body): JsonBody<RecoveryCodesBody>,
+) -> Result<web::Json<RecoveryCodes>, ApiError> {
+    let now = state.clock.now();
+    let identity = caller.actor.identity_id();
+    let code = parse_code(&body.code, "code")?;
+    let proof = code_proof(&state, identity, &code).await?;
+    let codes = new_recovery_codes();
+    let hashes = codes
+        .iter()
+        .map(|c| recovery_hash(&state, identity, c))
+        .collect::<Result<Vec<_>, _>>()?;
+    let asked = crate::language::requested(&req);
+    let outcome = state
+        .write(move |db| {
+            persistence::two_factor::renew_recovery_codes(db, identity, proof, hashes, asked, now)
+        })
+        .await;
+    counted(&state, identity, outcome).await?;
+    Ok(web::Json(RecoveryCodes {
+        recovery_codes: codes.iter().map(|c| shown_recovery_code(c)).collect(),
+    }))
 }

@@ -189,7 +189,7 @@ two-factor-recovery-code-used-email =
     }
 
     Nicht Sie? Setzen Sie Ihr Passwort sofort unter { $page } zurück und informieren Sie Ihren Administrator.
-two-factor-recovery-code-used-few-sms = Wiederherstellungscode benutzt, { $count } übrig; für neue die zweistufige Authentifizierung aus- und einschalten. Nicht Sie? Passwort zurücksetzen, Admin informieren.
+two-factor-recovery-code-used-few-sms = Wiederherstellungscode benutzt, { $count } übrig; neue im Profil erstellen. Nicht Sie? Passwort zurücksetzen, Admin informieren.
 two-factor-recovery-code-used-few-email =
     Hallo,
 
@@ -197,6 +197,14 @@ two-factor-recovery-code-used-few-email =
         [0] Es ist kein Wiederherstellungscode mehr übrig.
         [one] Es ist noch { $count } Wiederherstellungscode übrig.
        *[other] Es sind noch { $count } Wiederherstellungscodes übrig.
-    } Um neue zu erhalten, schalten Sie die zweistufige Authentifizierung in Ihrem Profil aus und wieder ein.
+    } Neue Codes erstellen Sie in Ihrem Profil bei der zweistufigen Authentifizierung.
+
+    Nicht Sie? Setzen Sie Ihr Passwort sofort unter { $page } zurück und informieren Sie Ihren Administrator.
+two-factor-recovery-codes-renewed-subject = Neue Wiederherstellungscodes wurden erstellt
+two-factor-recovery-codes-renewed-sms = Für Ihr { -product }-Profil wurden neue Wiederherstellungscodes erstellt; die alten gelten nicht mehr. Nicht Sie? Passwort zurücksetzen, Admin informieren.
+two-factor-recovery-codes-renewed-email =
+    Hallo,
+
+    für Ihr { -product }-Profil wurden neue Wiederherstellungscodes erstellt; die alten gelten nicht mehr.
 
     Nicht Sie? Setzen Sie Ihr Passwort sofort unter { $page } zurück und informieren Sie Ihren Administrator.

@@ -196,7 +196,7 @@ two-factor-recovery-code-used-email =
     }
 
     Not you? Reset your password at once at { $page } and tell your administrator.
-two-factor-recovery-code-used-few-sms = { -product }: a recovery code was used to sign in; { $count } left. For new ones, switch two-step off and on. Not you? Reset your password and tell your administrator.
+two-factor-recovery-code-used-few-sms = { -product }: a recovery code was used to sign in; { $count } left. Make new ones in your profile. Not you? Reset your password and tell your administrator.
 two-factor-recovery-code-used-few-email =
     Hello,
 
@@ -204,6 +204,14 @@ two-factor-recovery-code-used-few-email =
         [0] No recovery codes are left.
         [one] { $count } recovery code is left.
        *[other] { $count } recovery codes are left.
-    } To get a new set, switch two-step authentication off and on again in your profile.
+    } You can make a new set in your profile's two-step settings.
+
+    Not you? Reset your password at once at { $page } and tell your administrator.
+two-factor-recovery-codes-renewed-subject = New recovery codes were made
+two-factor-recovery-codes-renewed-sms = New recovery codes were made for your { -product } profile; the old ones no longer work. Not you? Reset your password and tell your administrator.
+two-factor-recovery-codes-renewed-email =
+    Hello,
+
+    a new set of recovery codes was made for your { -product } profile; the old ones no longer work.
 
     Not you? Reset your password at once at { $page } and tell your administrator.

@@ -195,7 +195,7 @@ two-factor-recovery-code-used-email =
 two-factor-recovery-code-used-few-sms = Código de recuperación usado; { $count ->
         [one] queda { $count }
        *[other] quedan { $count }
-    }. Para nuevos, desactiva y reactiva los dos pasos. ¿No fuiste tú? Restablece tu contraseña y avisa a tu administrador.
+    }. Crea nuevos en tu perfil. ¿No fuiste tú? Restablece tu contraseña y avisa a tu administrador.
 two-factor-recovery-code-used-few-email =
     Hola:
 
@@ -203,6 +203,14 @@ two-factor-recovery-code-used-few-email =
         [0] No te queda ningún código de recuperación.
         [one] Te queda { $count } código de recuperación.
        *[other] Te quedan { $count } códigos de recuperación.
-    } Para obtener códigos nuevos, desactiva y vuelve a activar la autenticación en dos pasos en tu perfil.
+    } Puedes crear códigos nuevos en tu perfil, en la autenticación en dos pasos.
+
+    ¿No fuiste tú? Restablece tu contraseña de inmediato en { $page } y avisa a tu administrador.
+two-factor-recovery-codes-renewed-subject = Se crearon nuevos códigos de recuperación
+two-factor-recovery-codes-renewed-sms = Nuevos códigos de recuperación creados en tu perfil; los anteriores ya no sirven. ¿No fuiste tú? Restablece tu contraseña y avisa al administrador.
+two-factor-recovery-codes-renewed-email =
+    Hola:
+
+    se ha creado un nuevo juego de códigos de recuperación para tu perfil de { -product }; los anteriores ya no sirven.
 
     ¿No fuiste tú? Restablece tu contraseña de inmediato en { $page } y avisa a tu administrador.

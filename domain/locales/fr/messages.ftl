@@ -189,7 +189,7 @@ two-factor-recovery-code-used-email =
     }
 
     Pas vous ? Réinitialisez immédiatement votre mot de passe sur { $page } et prévenez votre administrateur.
-two-factor-recovery-code-used-few-sms = Code de récupération utilisé, reste { $count }. D'autres ? Désactivez et réactivez les deux étapes. Pas vous ? Réinitialisez le mot de passe, prévenez l'administrateur.
+two-factor-recovery-code-used-few-sms = Code de récupération utilisé, reste { $count }. Créez-en d'autres dans votre profil. Pas vous ? Réinitialisez le mot de passe, prévenez l'administrateur.
 two-factor-recovery-code-used-few-email =
     Bonjour,
 
@@ -197,6 +197,14 @@ two-factor-recovery-code-used-few-email =
         [0] Il ne vous reste plus aucun code de récupération.
         [one] Il vous reste { $count } code de récupération.
        *[other] Il vous reste { $count } codes de récupération.
-    } Pour en obtenir de nouveaux, désactivez puis réactivez l'authentification en deux étapes dans votre profil.
+    } Vous pouvez en créer de nouveaux dans votre profil, à la rubrique authentification en deux étapes.
+
+    Pas vous ? Réinitialisez immédiatement votre mot de passe sur { $page } et prévenez votre administrateur.
+two-factor-recovery-codes-renewed-subject = De nouveaux codes de récupération ont été créés
+two-factor-recovery-codes-renewed-sms = Nouveaux codes de récupération créés pour votre profil ; les anciens ne valent plus. Pas vous ? Réinitialisez le mot de passe, prévenez l'administrateur.
+two-factor-recovery-codes-renewed-email =
+    Bonjour,
+
+    de nouveaux codes de récupération ont été créés pour votre profil { -product } ; les anciens ne sont plus valables.
 
     Pas vous ? Réinitialisez immédiatement votre mot de passe sur { $page } et prévenez votre administrateur.

@@ -195,7 +195,7 @@ two-factor-recovery-code-used-email =
 two-factor-recovery-code-used-few-sms = { -product }: código de recuperação usado; { $count ->
         [one] resta { $count }
        *[other] restam { $count }
-    }. Para novos, desative e reative as duas etapas. Não foi você? Redefina sua senha e avise seu administrador.
+    }. Crie novos no seu perfil. Não foi você? Redefina sua senha e avise seu administrador.
 two-factor-recovery-code-used-few-email =
     Olá,
 
@@ -203,6 +203,14 @@ two-factor-recovery-code-used-few-email =
         [0] Não resta nenhum código de recuperação.
         [one] Resta { $count } código de recuperação.
        *[other] Restam { $count } códigos de recuperação.
-    } Para obter códigos novos, desative e ative de novo a autenticação em duas etapas no seu perfil.
+    } Você pode criar códigos novos no seu perfil, na autenticação em duas etapas.
+
+    Não foi você? Redefina sua senha imediatamente em { $page } e avise seu administrador.
+two-factor-recovery-codes-renewed-subject = Novos códigos de recuperação foram criados
+two-factor-recovery-codes-renewed-sms = { -product }: novos códigos de recuperação criados; os antigos não valem mais. Não foi você? Redefina sua senha e avise seu administrador.
+two-factor-recovery-codes-renewed-email =
+    Olá,
+
+    novos códigos de recuperação foram criados para o seu perfil do { -product }; os antigos não valem mais.
 
     Não foi você? Redefina sua senha imediatamente em { $page } e avise seu administrador.

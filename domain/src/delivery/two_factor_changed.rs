@@ -18,10 +18,12 @@ pub enum TwoFactorChange {
     Disabled { by_support: bool },
     /// A recovery code was used to sign in; `left` unused codes remain.
     RecoveryCodeUsed { left: u32 },
+    /// A new set of recovery codes was made; the old ones no longer work.
+    RecoveryCodesRenewed,
 }
 
-/// At most this many recovery codes left, the notice also says how to get a new set: switch
-/// two-step authentication off and on again.
+/// At most this many recovery codes left, the notice also says how to get a new set: make
+/// one in the profile (`POST /v1/network/profile/two-factor/recovery-codes`).
 pub const FEW_RECOVERY_CODES: u32 = 3;
 
 fn say(locale: Locale, id: &str, args: &[(&str, Arg<'_>)]) -> String {
@@ -42,6 +44,7 @@ pub fn render_two_factor_changed(
         TwoFactorChange::Disabled { by_support: false } => ("two-factor-disabled", 0),
         TwoFactorChange::Disabled { by_support: true } => ("two-factor-disabled-by-support", 0),
         TwoFactorChange::RecoveryCodeUsed { left } => ("two-factor-recovery-code-used", left),
+        TwoFactorChange::RecoveryCodesRenewed => ("two-factor-recovery-codes-renewed", 0),
     };
     // With few codes left, the text (not the subject) also says how to get new ones.
     let text_kind = match how {
@@ -72,7 +75,7 @@ mod tests {
 
     const PAGE: &str = "http://127.0.0.1:8080/reset-password";
 
-    fn every_change() -> [TwoFactorChange; 6] {
+    fn every_change() -> [TwoFactorChange; 7] {
         [
             TwoFactorChange::Enabled,
             TwoFactorChange::Disabled { by_support: false },
@@ -80,6 +83,7 @@ mod tests {
             TwoFactorChange::RecoveryCodeUsed { left: 7 },
             TwoFactorChange::RecoveryCodeUsed { left: 2 },
             TwoFactorChange::RecoveryCodeUsed { left: 0 },
+            TwoFactorChange::RecoveryCodesRenewed,
         ]
     }
 
@@ -139,7 +143,7 @@ mod tests {
         let r = used(Locale::En, Channel::Email, 7);
         assert_eq!(r.subject, "A recovery code was used to sign in");
         assert!(r.text.contains("7 recovery codes are left"), "{}", r.text);
-        assert!(!r.text.contains("off and on"), "{}", r.text);
+        assert!(!r.text.contains("in your profile"), "{}", r.text);
         assert!(used(Locale::En, Channel::Email, 1)
             .text
             .contains("1 recovery code is left"));
@@ -174,7 +178,7 @@ mod tests {
             for channel in [Channel::Email, Channel::Sms] {
                 let how = TwoFactorChange::RecoveryCodeUsed { left };
                 let text = render_two_factor_changed(Locale::En, channel, how, PAGE).text;
-                assert!(text.contains("off and on"), "{left}: {text}");
+                assert!(text.contains("in your profile"), "{left}: {text}");
             }
         }
         let how = TwoFactorChange::RecoveryCodeUsed {
@@ -182,7 +186,7 @@ mod tests {
         };
         for channel in [Channel::Email, Channel::Sms] {
             let text = render_two_factor_changed(Locale::En, channel, how, PAGE).text;
-            assert!(!text.contains("off and on"), "{text}");
+            assert!(!text.contains("in your profile"), "{text}");
         }
     }
 
@@ -213,9 +217,9 @@ mod tests {
                 }
                 subjects.push(email.subject);
             }
-            // The three kinds of change read differently (recovery codes share one subject).
+            // The kinds of change read differently (a used code's share one subject).
             subjects.dedup();
-            assert_eq!(subjects.len(), 4, "{l}: {subjects:?}");
+            assert_eq!(subjects.len(), 5, "{l}: {subjects:?}");
         }
     }
 }

@@ -240,6 +240,7 @@ impl EventType {
             | A::UserAdminRevoked
             | A::UserLoginChanged
             | A::MembershipEndChanged
+            | A::TwoFactorRecoveryCodesRenewed
             | A::WebhookCreated
             | A::WebhookUpdated
             | A::WebhookDeleted

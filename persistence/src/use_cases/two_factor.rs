@@ -182,6 +182,58 @@ pub fn use_recovery_code(
     })
 }
 
+/// Makes a new set of recovery codes (`hashes`), proved by `proof` (a code, used here: one used
+/// already is 422 `invalid_code`); the old codes no longer work. The accounts record it (audit
+/// only) and each login is told.
+pub fn renew_recovery_codes(
+    db: &Database,
+    identity: IdentityId,
+    proof: Proof,
+    hashes: Vec<String>,
+    request_locale: Option<Locale>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    db.write(move |conn| {
+        let logins = logins_of_locked(conn, identity)?;
+        require_enabled(two_factors::find(conn, identity)?.map(|r| r.state()))?;
+        if !used(conn, identity, &proof, now)? {
+            return Err(DomainError::InvalidCode.into());
+        }
+        recovery_codes::replace_all(conn, identity, &hashes, now)?;
+        record_everywhere(
+            conn,
+            identity,
+            AuditAction::TwoFactorRecoveryCodesRenewed,
+            json!({}),
+            now,
+        )?;
+        tell(
+            conn,
+            identity,
+            &logins,
+            json!({"how": "recovery_codes_renewed"}),
+            request_locale,
+            now,
+        )
+    })
+}
+
+/// Records the code `proof` stands for as used; `false` when it was used already.
+fn used(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    proof: &Proof,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    match proof {
+        Proof::Totp {
+            sealed_secret,
+            step,
+        } => two_factors::use_step(conn, identity, sealed_secret, *step),
+        Proof::Recovery { hash } => recovery_codes::spend(conn, identity, hash, now),
+    }
+}
+
 /// Switches two-step off for its owner: `checked_hash` is the password hash the current
 /// password was verified against (refused, 403 `wrong_current_password`, if it changed since),
 /// and `proof` a code, used here (a code used already: 422 `invalid_code`). The secret and the
@@ -200,14 +252,7 @@ pub fn disable(
             return Err(DomainError::WrongCurrentPassword.into());
         }
         require_enabled(two_factors::find(conn, identity)?.map(|r| r.state()))?;
-        let used = match &proof {
-            Proof::Totp {
-                sealed_secret,
-                step,
-            } => two_factors::use_step(conn, identity, sealed_secret, *step)?,
-            Proof::Recovery { hash } => recovery_codes::spend(conn, identity, hash, now)?,
-        };
-        if !used {
+        if !used(conn, identity, &proof, now)? {
             return Err(DomainError::InvalidCode.into());
         }
         switch_off(conn, identity, &logins, json!({}), request_locale, now)

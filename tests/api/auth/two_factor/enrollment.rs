@@ -189,3 +189,63 @@ async fn switching_off_needs_the_password_and_a_code() {
     );
     app.assert_audited(&["two_factor.enabled", "two_factor.disabled"]);
 }
+
+#[tokio::test]
+async fn a_new_set_of_recovery_codes_replaces_the_old_one() {
+    let app = TestApp::spawn().await;
+    let ada = app.sign_up("ada@acme.example", "free").await;
+    let (secret, old) = enroll(&app, &ada.token).await;
+    let renew = |code: String| {
+        let (app, token) = (&app, ada.token.clone());
+        async move {
+            app.json(
+                Method::POST,
+                "/v1/network/profile/two-factor/recovery-codes",
+                &token,
+                Some(json!({"code": code})),
+            )
+            .await
+        }
+    };
+    // A wrong code, an unknown recovery code, the code already used: nothing changes.
+    for wrong in [
+        code(&app, &secret, 5),
+        "zzzzz-zzzzz".to_owned(),
+        code(&app, &secret, 0),
+    ] {
+        let (status, body) = renew(wrong).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_code")),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        two_factor_status(&app, &ada.token).await["recovery_codes_left"],
+        10
+    );
+
+    let (status, body) = renew(fresh_code(&app, &secret)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let new: Vec<String> = body["recovery_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(new.len(), 10);
+    assert!(new.iter().all(|c| !old.contains(c)));
+    // The old ones no longer work; a new one does.
+    let c = challenge(&app, "ada@acme.example", None).await;
+    let res = second_factor(&app, &c, &old[5]).await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_code").await;
+    log_in_with(&app, "ada@acme.example", None, &new[0]).await;
+    app.assert_audited(&["two_factor.recovery_codes_renewed"]);
+    crate::auth::password_change::mails(
+        &app,
+        "ada@acme.example",
+        "New recovery codes were made",
+        1,
+    )
+    .await;
+}

@@ -138,6 +138,11 @@ const ROWS: &[(&str, Expect, Expect)] = &[
         Allowed,
     ),
     ("DELETE /v1/network/profile/two-factor", Allowed, Allowed),
+    (
+        "POST /v1/network/profile/two-factor/recovery-codes",
+        Allowed,
+        Allowed,
+    ),
     ("GET /v1/webhooks", ADMIN, ADMIN),
     ("POST /v1/webhooks", ADMIN, ADMIN),
     ("GET /v1/webhooks/{id}", ADMIN, ADMIN),
@@ -225,6 +230,7 @@ const PROFILE_OPERATIONS: &[&str] = &[
     "POST /v1/network/profile/two-factor",
     "POST /v1/network/profile/two-factor/confirm",
     "DELETE /v1/network/profile/two-factor",
+    "POST /v1/network/profile/two-factor/recovery-codes",
 ];
 
 async fn assert_answer(
