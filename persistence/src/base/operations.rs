@@ -298,8 +298,8 @@ fn copy_into(source: &Path, partial: &Path) -> Result<(), StoreError> {
 /// must not record migrations this binary does not know (a newer release made it); older is
 /// fine, `serve` migrates it forward. Refused while any process has the database open (a
 /// running server): its exclusive lock cannot be had then. The database replaced is kept as
-/// `<db>.replaced-<UTC time>` (with its `-wal` and `-shm`, if any were left). `from` is copied,
-/// not moved: it stays a backup.
+/// `<db>.replaced-<UTC time>`, its WAL folded into it first (one self-contained file). `from`
+/// is copied, not moved: it stays a backup.
 pub fn restore(url: &str, from: &Path) -> Result<Restored, StoreError> {
     let target = sqlite_path(url)?;
     existing(from)?;
@@ -345,31 +345,36 @@ pub fn restore(url: &str, from: &Path) -> Result<Restored, StoreError> {
 
 /// Moves the database at `target` aside (once no process holds it) and `incoming` onto it.
 fn swap_in(target: &Path, incoming: &Path) -> Result<Option<PathBuf>, StoreError> {
-    let replaced = if target.exists() {
-        fold_in_wal_alone(target)?;
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
-        let kept = beside(target, &format!(".replaced-{stamp}"));
-        std::fs::rename(target, &kept).map_err(io("move aside", target))?;
-        for side in ["-wal", "-shm", "-journal"] {
-            let file = beside(target, side);
-            if file.exists() {
-                std::fs::rename(&file, beside(&kept, side)).map_err(io("move aside", &file))?;
-            }
+    if !target.exists() {
+        std::fs::rename(incoming, target).map_err(io("move the backup onto", target))?;
+        sync_folder(target);
+        return Ok(None);
+    }
+    // Held until the files are swapped: a server starting meanwhile waits for it.
+    let held = alone_and_whole(target)?;
+    // The WAL is folded in and deleted; a `-shm` left by the server's last run describes
+    // nothing any more (SQLite makes it again from the WAL, and there is none).
+    for side in ["-wal", "-shm"] {
+        let file = beside(target, side);
+        if file.exists() {
+            std::fs::remove_file(&file).map_err(io("remove", &file))?;
         }
-        Some(kept)
-    } else {
-        None
-    };
+    }
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let kept = beside(target, &format!(".replaced-{stamp}"));
+    std::fs::rename(target, &kept).map_err(io("move aside", target))?;
     std::fs::rename(incoming, target).map_err(io("move the backup onto", target))?;
     sync_folder(target);
-    Ok(replaced)
+    drop(held);
+    Ok(Some(kept))
 }
 
-/// Takes the exclusive lock of the database at `target` (SQLite's `locking_mode = EXCLUSIVE`,
-/// which in WAL mode needs every other connection of every process closed: each one keeps a
-/// shared lock on the file for as long as it is open), folds its WAL into it, and closes it, so
-/// that the file alone is the whole database. Fails when a server has it open.
-fn fold_in_wal_alone(target: &Path) -> Result<(), StoreError> {
+/// Takes the exclusive lock of the database at `target` and keeps it (SQLite's `locking_mode
+/// = EXCLUSIVE`, which in WAL mode needs every other connection of every process closed: each
+/// one keeps a shared lock on the file for as long as it is open), then folds its WAL into it
+/// and leaves WAL mode (`journal_mode = DELETE`, which deletes the WAL), so that the file
+/// alone is the whole database. Fails when a server has it open.
+fn alone_and_whole(target: &Path) -> Result<SqliteConnection, StoreError> {
     let mut conn = open_sqlite(target)?;
     let locked = conn.batch_execute(&format!(
         "PRAGMA busy_timeout = {LOCK_WAIT_MS}; PRAGMA locking_mode = EXCLUSIVE; \
@@ -382,10 +387,8 @@ fn fold_in_wal_alone(target: &Path) -> Result<(), StoreError> {
             target.display()
         )));
     }
-    conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?;
-    // The last connection out folds the WAL in and deletes it.
-    drop(conn);
-    Ok(())
+    conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;")?;
+    Ok(conn)
 }
 
 #[cfg(test)]
