@@ -234,6 +234,24 @@ fn verified(path: &Path) -> Result<BTreeSet<String>, StoreError> {
     sqlite_applied(&mut conn)
 }
 
+/// Refuses `other` when it is the database file itself.
+fn refuse_same_file(database: &Path, other: &Path) -> Result<(), StoreError> {
+    let same = match (
+        std::fs::canonicalize(database),
+        std::fs::canonicalize(other),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        return Err(StoreError::Config(format!(
+            "{} is the database itself",
+            other.display()
+        )));
+    }
+    Ok(())
+}
+
 fn sqlite_path(url: &str) -> Result<PathBuf, StoreError> {
     match Backend::from_url(url)? {
         Backend::Sqlite { path } => Ok(PathBuf::from(path)),
@@ -248,6 +266,7 @@ fn sqlite_path(url: &str) -> Result<PathBuf, StoreError> {
 pub fn backup(url: &str, to: &Path, force: bool) -> Result<BackupMade, StoreError> {
     let source = sqlite_path(url)?;
     existing(&source)?;
+    refuse_same_file(&source, to)?;
     if to.exists() && !force {
         return Err(StoreError::Config(format!(
             "{} exists; choose another path, or --force to replace it",
@@ -303,6 +322,7 @@ fn copy_into(source: &Path, partial: &Path) -> Result<(), StoreError> {
 pub fn restore(url: &str, from: &Path) -> Result<Restored, StoreError> {
     let target = sqlite_path(url)?;
     existing(from)?;
+    refuse_same_file(&target, from)?;
     let backend = Backend::from_url(url)?;
     let applied = verified(from)?;
     if applied.is_empty() {
