@@ -15,6 +15,7 @@ pub mod invite_cli;
 pub mod language;
 pub mod metrics;
 pub mod openapi;
+pub mod operations_cli;
 pub mod pagination;
 pub mod passwords;
 pub mod problem;

@@ -1,5 +1,6 @@
-//! The `extranet` binary: `serve`, `migrate`, `openapi`, `invite` (a client of a server), and
-//! `two-factor-reset` (support's way back in for a person who lost their second factor).
+//! The `extranet` binary: `serve`, `migrate` (and `migrate --check`), `backup` and `restore`
+//! (SQLite), `openapi`, `invite` (a client of a server), and `two-factor-reset` (support's way
+//! back in for a person who lost their second factor).
 
 use api::{config::Config, telemetry, Application};
 use clap::{Parser, Subcommand};
@@ -26,7 +27,29 @@ enum Command {
     /// Migrate the database, then serve the API (Swagger UI at /docs).
     Serve,
     /// Apply pending database migrations and exit.
-    Migrate,
+    Migrate {
+        /// Apply nothing: say whether the database is at this binary's schema (exit 0), behind
+        /// it (exit 2, the pending migrations listed) or ahead of it (exit 3: a newer release
+        /// migrated it).
+        #[arg(long)]
+        check: bool,
+    },
+    /// Copy the SQLite database to PATH, consistently, while the server runs (checked, then
+    /// renamed into place). On PostgreSQL: use pg_dump (it says how).
+    Backup {
+        /// Where the copy goes.
+        path: PathBuf,
+        /// Replace PATH if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the SQLite database with the backup at PATH (the server stopped). The backup is
+    /// checked, must not be newer than this binary, and the replaced database is kept beside
+    /// as `<db>.replaced-<time>`. On PostgreSQL: use pg_restore (it says how).
+    Restore {
+        /// The backup to restore.
+        path: PathBuf,
+    },
     /// Print the OpenAPI document as YAML (or write it to a file).
     Openapi {
         #[arg(long, short, value_name = "FILE")]
@@ -72,10 +95,22 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(&format!("configuration: {e}")),
     };
+    match &cli.command {
+        Command::Migrate { check: true } => {
+            return api::operations_cli::check(&config.database_url)
+        }
+        Command::Backup { path, force } => {
+            return api::operations_cli::backup(&config.database_url, path, *force)
+        }
+        Command::Restore { path } => {
+            return api::operations_cli::restore(&config.database_url, path)
+        }
+        _ => {}
+    }
     telemetry::init(&config.log, config.log_json);
     let result = actix_web::rt::System::new().block_on(async move {
         match cli.command {
-            Command::Migrate => {
+            Command::Migrate { .. } => {
                 let url = config.database_url.clone();
                 let db = persistence::Database::connect(&url, &persistence::PoolOptions::default())
                     .map_err(|e| e.to_string())?;
@@ -134,7 +169,10 @@ fn main() -> ExitCode {
                     ))
                 }
             }
-            Command::Openapi { .. } | Command::Invite(_) => Ok(()),
+            Command::Openapi { .. }
+            | Command::Invite(_)
+            | Command::Backup { .. }
+            | Command::Restore { .. } => Ok(()),
         }
     });
     match result {

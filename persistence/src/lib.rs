@@ -28,7 +28,7 @@ pub use base::db::{Backend, Database, DbConnection, PoolOptions};
 pub use base::error::StoreError;
 pub use base::limits::Limits;
 
-pub use base::{db, error, limits, page, request, schema};
+pub use base::{db, error, limits, operations, page, request, schema};
 pub use shared::{audit, events, ledger};
 pub use tables::code_attempts;
 pub use tables::idempotency_keys as idempotency;

@@ -6,6 +6,7 @@ pub mod db;
 pub mod error;
 pub(crate) mod keys;
 pub mod limits;
+pub mod operations;
 pub mod page;
 pub mod request;
 pub mod schema;

@@ -1,5 +1,6 @@
-//! What operators rely on: metrics, several processes on one database (and three behind haproxy), crashes and stops under load, a database outage, SMTP over TLS, development keys that survive a restart, the development inbox and clock.
+//! What operators rely on: backups and restores, the schema check before an upgrade, metrics, several processes on one database (and three behind haproxy), crashes and stops under load, a database outage, SMTP over TLS, development keys that survive a restart, the development inbox and clock.
 
+mod backups;
 mod balancer;
 mod crashes;
 mod db_outage;
@@ -7,4 +8,5 @@ mod dev_secret;
 mod dev_tools;
 mod metrics;
 mod processes;
+mod schema_check;
 mod smtp_tls;

@@ -72,8 +72,8 @@ use writer::{spawn_checkpointer, spawn_writer, Job, WriteJob, WAL_FINE};
 /// libpq's connect timeout for pooled connections, in seconds.
 const POOL_CONNECT_TIMEOUT_SECONDS: u32 = 5;
 
-const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
-const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+pub(crate) const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub(crate) const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// A connection to either backend; queries are written once against it.
 #[derive(diesel::MultiConnection)]
