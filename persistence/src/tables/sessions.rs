@@ -333,7 +333,8 @@ pub(crate) fn least_recently_used(
         .collect()
 }
 
-/// Up to `limit` sessions that ended or expired before `cutoff`, oldest first by expiry.
+/// Up to `limit` sessions that ended or expired before `cutoff` (found by `sessions_ended` and
+/// `sessions_expiry`; in no order, which would cost a scan).
 pub(crate) fn ended_before(
     conn: &mut DbConnection,
     cutoff: DateTime<Utc>,
@@ -346,7 +347,6 @@ pub(crate) fn ended_before(
                 .lt(cutoff)
                 .or(sessions::expires_at.lt(cutoff)),
         )
-        .order(sessions::expires_at.asc())
         .select(sessions::id)
         .limit(limit)
         .load::<String>(conn)?

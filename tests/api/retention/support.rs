@@ -16,17 +16,20 @@ pub struct OutboxRow {
     pub sent_at: Option<chrono::NaiveDateTime>,
 }
 
+#[derive(Queryable)]
+struct StoredRow {
+    id: String,
+    channel: String,
+    recipient: String,
+    payload: String,
+    status: String,
+    attempts: i32,
+    sent_at: Option<chrono::NaiveDateTime>,
+}
+
 /// The messages (email, SMS) in the outbox, oldest first.
 pub fn messages(app: &TestApp) -> Vec<OutboxRow> {
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        String,
-        String,
-        i32,
-        Option<chrono::NaiveDateTime>,
-    )> = app
+    let rows: Vec<StoredRow> = app
         .database()
         .read(|conn| {
             Ok(outbox::table
@@ -45,17 +48,15 @@ pub fn messages(app: &TestApp) -> Vec<OutboxRow> {
         })
         .unwrap();
     rows.into_iter()
-        .map(
-            |(id, channel, recipient, payload, status, attempts, sent_at)| OutboxRow {
-                id,
-                channel,
-                recipient,
-                payload: serde_json::from_str(&payload).unwrap(),
-                status,
-                attempts,
-                sent_at,
-            },
-        )
+        .map(|r| OutboxRow {
+            id: r.id,
+            channel: r.channel,
+            recipient: r.recipient,
+            payload: serde_json::from_str(&r.payload).unwrap(),
+            status: r.status,
+            attempts: r.attempts,
+            sent_at: r.sent_at,
+        })
         .collect()
 }
 

@@ -33,12 +33,10 @@ fn oldest_finished(
 ) -> Result<Vec<String>, StoreError> {
     Ok(match conn {
         DbConnection::Sqlite(c) => finished_before!(cutoff, webhook)
-            .order(outbox::next_attempt_at.asc())
             .select(outbox::id)
             .limit(limit)
             .load(c)?,
         DbConnection::Pg(c) => finished_before!(cutoff, webhook)
-            .order(outbox::next_attempt_at.asc())
             .select(outbox::id)
             .limit(limit)
             .load(c)?,
@@ -46,7 +44,8 @@ fn oldest_finished(
 }
 
 /// Erases up to `limit` messages' bodies and recipients, of those sent or given up before
-/// `cutoff`, oldest first; returns how many.
+/// `cutoff`; returns how many. In no order: sorting every row past its period would cost a
+/// first sweep over a long-kept outbox more than the batch itself.
 pub(crate) fn erase_messages(
     conn: &mut DbConnection,
     cutoff: DateTime<Utc>,
@@ -77,8 +76,8 @@ pub(crate) fn erase_messages(
     })
 }
 
-/// Deletes up to `limit` webhook deliveries, of those delivered or given up before `cutoff`,
-/// oldest first; returns how many.
+/// Deletes up to `limit` webhook deliveries, of those delivered or given up before `cutoff`;
+/// returns how many.
 pub(crate) fn delete_deliveries(
     conn: &mut DbConnection,
     cutoff: DateTime<Utc>,
