@@ -1,7 +1,8 @@
 //! Metrics for Prometheus, served by `GET /metrics` in the text format 0.0.4: requests by
 //! method, route pattern and status and their durations (recorded by [`record`], a middleware
 //! around every request), delivery attempts by channel and outcome (told by the delivery
-//! workers), the reminders that access ends by reminder and outcome (told by the upkeep); and, read from the database at scrape time (`persistence::metrics`), the outbox's
+//! workers), the reminders that access ends by reminder and outcome and the rows the retention
+//! sweep removed by what (told by the upkeep); and, read from the database at scrape time (`persistence::metrics`), the outbox's
 //! backlog and failures by channel and the seats held and allowed by plan.
 //!
 //! Labels are bounded: a route is its pattern (`/v1/invitations/{id}`), never the path, and a
@@ -15,6 +16,7 @@ use domain::access_end::reminders::Reminder;
 use domain::enums::Channel;
 use persistence::access_reminders::Reminded;
 use persistence::metrics::Snapshot;
+use persistence::retention::Swept;
 use prometheus_client::encoding::{prometheus_text, EncodeLabelSet};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -63,6 +65,11 @@ struct ReminderLabels {
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RetentionLabels {
+    what: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ChannelLabels {
     channel: &'static str,
 }
@@ -108,6 +115,7 @@ struct Recorded {
     durations: DurationFamily,
     deliveries: Family<DeliveryLabels, Counter>,
     reminders: Family<ReminderLabels, Counter>,
+    retention: Family<RetentionLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -147,12 +155,22 @@ impl Metrics {
              quota (tried again at the next upkeep)",
             reminders.clone(),
         );
+        let retention = Family::<RetentionLabels, Counter>::default();
+        registry.register(
+            "extranet_retention_erased",
+            "Rows the retention sweep erased (message bodies) or deleted (the rest) for having \
+             outlived their period, by what: message_bodies, webhook_deliveries, \
+             idempotency_keys, sign_ups, password_resets, join_requests, login_changes, \
+             sessions, audit_events",
+            retention.clone(),
+        );
         Self(Arc::new(Recorded {
             registry,
             requests,
             durations,
             deliveries,
             reminders,
+            retention,
         }))
     }
 
@@ -213,6 +231,18 @@ impl Metrics {
                     })
                     .inc_by(u64::from(n));
             }
+        }
+    }
+
+    /// Counts what an upkeep's retention sweep removed.
+    pub fn record_retention(&self, swept: &Swept) {
+        for (kind, n) in swept.by_kind() {
+            self.0
+                .retention
+                .get_or_create(&RetentionLabels {
+                    what: kind.as_str(),
+                })
+                .inc_by(u64::try_from(n).unwrap_or(u64::MAX));
         }
     }
 

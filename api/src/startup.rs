@@ -153,6 +153,7 @@ impl Application {
             metrics: metrics.clone(),
             readiness: tokio::sync::Mutex::new(()),
             dev: dev.clone(),
+            retention: config.retention,
         });
         let state_for_upkeep = state.clone();
         let signalled = Signalled::default();

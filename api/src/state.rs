@@ -44,6 +44,8 @@ pub struct AppState {
     pub dev: Option<Arc<crate::dev::DevInbox>>,
     /// One readiness check at a time (see `routes::health::readyz`).
     pub readiness: tokio::sync::Mutex<()>,
+    /// What the upkeep's retention sweep removes (issue #32).
+    pub retention: persistence::retention::Sweep,
 }
 
 impl AppState {

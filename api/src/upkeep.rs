@@ -1,7 +1,8 @@
 //! The upkeep the server does every minute, from its clock: the rate buckets, expired
-//! invitations and ended access (issue #30) recorded, idempotency keys and dead codes
-//! forgotten, old counters dropped, and the reminders that access ends sent (those a sending
-//! quota held back are tried again at the next run).
+//! invitations and ended access (issue #30) recorded, old counters dropped, the reminders that
+//! access ends sent (those a sending quota held back are tried again at the next run), and the
+//! retention sweep (issue #32: message bodies, webhook deliveries, idempotency keys, dead
+//! codes, ended sessions and old audit events, in batches, `persistence::retention`).
 
 use crate::state::AppState;
 use actix_web::web;
@@ -12,28 +13,31 @@ pub async fn run_once(state: &web::Data<AppState>) -> Result<(), String> {
     let now = state.clock.now();
     let buckets = state.limits.buckets();
     let quotas = state.account_limits.quotas;
+    let retention = state.retention;
     let swept = crate::blocking::run(move || {
         buckets.sweep(now)?;
         let expired = persistence::lifecycle::sweep_expired(&db, now)?;
-        let forgotten = persistence::idempotency::forget_old(&db, now)?;
-        // Codes past use: waiting sign-ups and password resets.
-        let sign_ups = persistence::sign_ups::forget_dead(&db, now)?
-            + persistence::passwords::forget_dead(&db, now)?
-            + persistence::join_links::public::forget_dead(&db, now)?;
         let counters = persistence::quotas::forget_old(&db, now)?
             + persistence::code_attempts::forget_old(&db, now)?;
         let reminded = persistence::access_reminders::send_due(&db, &quotas, now)?;
-        Ok::<_, persistence::StoreError>((expired, forgotten, sign_ups, counters, reminded))
+        let swept = persistence::retention::sweep(&db, &retention, now)?;
+        Ok::<_, persistence::StoreError>((expired, counters, reminded, swept))
     })
     .await;
     match swept {
-        Ok(Ok((expired, forgotten, sign_ups, counters, reminded))) => {
+        Ok(Ok((expired, counters, reminded, swept))) => {
             state.metrics.record_reminders(&reminded);
+            state.metrics.record_retention(&swept);
+            if !swept.finished {
+                tracing::info!(
+                    removed = swept.total(),
+                    "retention sweep out of time: the next upkeep goes on"
+                );
+            }
             tracing::debug!(
                 expired,
-                forgotten,
-                sign_ups,
                 counters,
+                retained_away = swept.total(),
                 reminders = reminded.queued.total(),
                 reminders_held_back = reminded.held_back.total(),
                 "upkeep done"

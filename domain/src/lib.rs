@@ -55,6 +55,7 @@ pub mod password;
 pub mod password_reset;
 pub mod plan;
 pub mod rate_limit;
+pub mod retention;
 pub mod retry;
 pub mod scope;
 pub mod seats;

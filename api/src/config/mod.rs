@@ -3,10 +3,12 @@
 //! scripts depend on them.
 
 use domain::plan::Plans;
+use domain::retention::{KeepFor, Retention};
 use domain::sending::{CodeBudgets, SendingQuotas};
 use domain::session::SessionPolicy;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
+use persistence::retention::Sweep;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -156,6 +158,16 @@ pub struct RawConfig {
     pub request_read_timeout_seconds: u32,
     /// Origins (`scheme://host[:port]`, comma-separated) whose browser pages may call `/v1/`.
     pub cors_origins: String,
+    /// Days a message's body and recipient are kept after it was sent or given up (0: forever).
+    pub retention_message_days: u32,
+    /// Days a webhook's delivery is kept after it was delivered or given up (0: forever).
+    pub retention_webhook_delivery_days: u32,
+    /// Days an ended or expired session is kept, with its refresh tokens (0: forever).
+    pub retention_session_days: u32,
+    /// Days an audit event is kept (0: forever).
+    pub retention_audit_days: u32,
+    /// Rows the retention sweep erases or deletes per statement.
+    pub retention_batch: u32,
 }
 
 impl Default for RawConfig {
@@ -202,6 +214,11 @@ impl Default for RawConfig {
             webhook_resolve: String::new(),
             request_read_timeout_seconds: 10,
             cors_origins: String::new(),
+            retention_message_days: Retention::DEFAULT_MESSAGE_DAYS,
+            retention_webhook_delivery_days: Retention::DEFAULT_WEBHOOK_DELIVERY_DAYS,
+            retention_session_days: Retention::DEFAULT_SESSION_DAYS,
+            retention_audit_days: Retention::DEFAULT_AUDIT_DAYS,
+            retention_batch: Sweep::DEFAULT_BATCH,
         }
     }
 }
@@ -297,6 +314,8 @@ pub struct Config {
     pub request_read_timeout: std::time::Duration,
     /// The origins browser apps may call `/v1/` from (CORS), normalised.
     pub cors_origins: crate::cors::Origins,
+    /// What the upkeep's retention sweep removes, and in what steps.
+    pub retention: Sweep,
 }
 
 /// Whether `host` (a name or an address, maybe with brackets) is this machine's loopback.
@@ -474,6 +493,16 @@ impl Config {
                 raw.request_read_timeout_seconds.clamp(1, 3600),
             )),
             cors_origins: crate::cors::Origins::parse(&raw.cors_origins)?,
+            retention: Sweep {
+                retention: Retention {
+                    messages: KeepFor::days(raw.retention_message_days),
+                    webhook_deliveries: KeepFor::days(raw.retention_webhook_delivery_days),
+                    sessions: KeepFor::days(raw.retention_session_days),
+                    audit_events: KeepFor::days(raw.retention_audit_days),
+                },
+                batch: i64::from(raw.retention_batch.clamp(1, 10_000)),
+                budget: Sweep::DEFAULT_BUDGET,
+            },
             email,
             sms,
         })

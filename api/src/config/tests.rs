@@ -176,3 +176,22 @@ fn the_development_tools_are_served_on_loopback_with_console_delivery_or_when_as
         .iter()
         .any(|w| w.contains("EXTRANET_DEV")));
 }
+
+#[test]
+fn retention_defaults_are_an_operators_and_zero_keeps_forever() {
+    let c = Config::from_raw(RawConfig::default()).unwrap();
+    let r = c.retention.retention;
+    assert_eq!(
+        [r.messages, r.webhook_deliveries, r.sessions, r.audit_events].map(KeepFor::in_days),
+        [30, 30, 7, 400]
+    );
+    assert_eq!(c.retention.batch, 500);
+    let c = Config::from_raw(RawConfig {
+        retention_audit_days: 0,
+        retention_batch: 0,
+        ..RawConfig::default()
+    })
+    .unwrap();
+    assert_eq!(c.retention.retention.audit_events, KeepFor::FOREVER);
+    assert_eq!(c.retention.batch, 1, "at least one row a statement");
+}

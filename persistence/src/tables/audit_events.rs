@@ -214,3 +214,21 @@ pub(crate) fn page_of(
         .map(EventRow::record)
         .collect()
 }
+
+/// Deletes up to `limit` events recorded before `cutoff`, oldest first; returns how many.
+pub(crate) fn delete_older(
+    conn: &mut DbConnection,
+    cutoff: DateTime<Utc>,
+    limit: i64,
+) -> Result<usize, StoreError> {
+    let old = || audit_events::table.filter(audit_events::created_at.lt(cutoff.naive_utc()));
+    let ids: Vec<String> = old()
+        .order(audit_events::created_at.asc())
+        .select(audit_events::id)
+        .limit(limit)
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::delete(old().filter(audit_events::id.eq_any(ids))).execute(conn)?)
+}

@@ -4,7 +4,7 @@
 //! sees this caller's outcomes. Keys are kept at least 24 hours. What is stored is the use
 //! case's outcome, not an HTTP response: the API renders fresh and replayed outcomes alike.
 
-use crate::base::db::{insert_rows, Database, DbConnection, Writes};
+use crate::base::db::{insert_rows, DbConnection, Writes};
 use crate::base::error::StoreError;
 use crate::base::schema::idempotency_keys;
 use chrono::{DateTime, Duration, Utc};
@@ -97,13 +97,25 @@ pub(crate) fn remember_into<'a, T: Serialize>(
     Ok(())
 }
 
-/// Forgets keys older than [`KEEP_FOR_HOURS`]; returns how many.
-pub fn forget_old(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreError> {
+/// Forgets up to about `limit` keys older than [`KEEP_FOR_HOURS`], oldest first; returns how
+/// many (a key another caller used too, as old, goes with it).
+pub(crate) fn delete_old(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<usize, StoreError> {
     let cutoff = (now - Duration::hours(KEEP_FOR_HOURS)).naive_utc();
-    db.write(move |conn| {
-        Ok(
-            diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(cutoff)))
-                .execute(conn)?,
-        )
-    })
+    let old = || idempotency_keys::table.filter(idempotency_keys::created_at.lt(cutoff));
+    let keys: Vec<String> = old()
+        .order(idempotency_keys::created_at.asc())
+        .select(idempotency_keys::idempotency_key)
+        .limit(limit)
+        .load(conn)?;
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    Ok(
+        diesel::delete(old().filter(idempotency_keys::idempotency_key.eq_any(keys)))
+            .execute(conn)?,
+    )
 }

@@ -286,15 +286,20 @@ pub(crate) fn requests_of(
         .collect()
 }
 
-/// Forgets unconfirmed requests whose code is dead; returns how many.
+/// Forgets up to `limit` unconfirmed requests whose code is dead; returns how many.
 pub(crate) fn delete_dead(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
+    limit: i64,
 ) -> Result<usize, StoreError> {
-    Ok(diesel::delete(
+    let dead = || {
         join_requests::table
             .filter(join_requests::status.eq(Literal::word("unconfirmed")))
-            .filter(join_requests::code_expires_at.le(now.naive_utc())),
-    )
-    .execute(conn)?)
+            .filter(join_requests::code_expires_at.le(now.naive_utc()))
+    };
+    let ids: Vec<String> = dead().select(join_requests::id).limit(limit).load(conn)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::delete(dead().filter(join_requests::id.eq_any(ids))).execute(conn)?)
 }

@@ -114,3 +114,27 @@ pub(crate) fn end_waiting_changes(
     .execute(conn)?;
     Ok(())
 }
+
+/// Deletes up to `limit` changes dead since `now` (confirmed, or their code expired) that were
+/// asked for before `asked_before`; returns how many.
+pub(crate) fn delete_dead(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    asked_before: DateTime<Utc>,
+    limit: i64,
+) -> Result<usize, StoreError> {
+    let dead = || {
+        login_changes::table
+            .filter(login_changes::created_at.lt(asked_before.naive_utc()))
+            .filter(
+                login_changes::expires_at
+                    .le(now.naive_utc())
+                    .or(login_changes::confirmed_at.is_not_null()),
+            )
+    };
+    let ids: Vec<String> = dead().select(login_changes::id).limit(limit).load(conn)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::delete(dead().filter(login_changes::id.eq_any(ids))).execute(conn)?)
+}

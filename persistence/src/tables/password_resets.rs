@@ -88,17 +88,22 @@ pub(crate) fn spend_all(
     Ok(())
 }
 
-/// Deletes resets that can no longer be confirmed; returns how many.
+/// Deletes up to `limit` resets that can no longer be confirmed; returns how many.
 pub(crate) fn delete_dead(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
+    limit: i64,
 ) -> Result<usize, StoreError> {
-    Ok(diesel::delete(
+    let dead = || {
         password_resets::table.filter(
             password_resets::expires_at
                 .le(now.naive_utc())
                 .or(password_resets::used_at.is_not_null()),
-        ),
-    )
-    .execute(conn)?)
+        )
+    };
+    let ids: Vec<String> = dead().select(password_resets::id).limit(limit).load(conn)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::delete(dead().filter(password_resets::id.eq_any(ids))).execute(conn)?)
 }

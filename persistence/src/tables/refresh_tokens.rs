@@ -65,3 +65,15 @@ pub(crate) fn exchange(
     .execute(conn)?;
     Ok(n > 0)
 }
+
+/// Deletes the refresh tokens of these sessions (gone: retention).
+pub(crate) fn delete_of_sessions(
+    conn: &mut DbConnection,
+    sessions: &[SessionId],
+) -> Result<usize, StoreError> {
+    Ok(diesel::delete(
+        refresh_tokens::table
+            .filter(refresh_tokens::session_id.eq_any(sessions.iter().map(|id| id.key()))),
+    )
+    .execute(conn)?)
+}

@@ -332,3 +332,44 @@ pub(crate) fn least_recently_used(
         .map(|id| parse_id(id))
         .collect()
 }
+
+/// Up to `limit` sessions that ended or expired before `cutoff` (found by `sessions_ended` and
+/// `sessions_expiry`; in no order, which would cost a scan).
+pub(crate) fn ended_before(
+    conn: &mut DbConnection,
+    cutoff: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<SessionId>, StoreError> {
+    let cutoff = cutoff.naive_utc();
+    sessions::table
+        .filter(
+            sessions::ended_at
+                .lt(cutoff)
+                .or(sessions::expires_at.lt(cutoff)),
+        )
+        .select(sessions::id)
+        .limit(limit)
+        .load::<String>(conn)?
+        .iter()
+        .map(|id| parse_id(id))
+        .collect()
+}
+
+/// Deletes these sessions, if they ended or expired before `cutoff`; returns how many.
+pub(crate) fn delete_ended(
+    conn: &mut DbConnection,
+    ids: &[SessionId],
+    cutoff: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let cutoff = cutoff.naive_utc();
+    Ok(diesel::delete(
+        sessions::table
+            .filter(sessions::id.eq_any(ids.iter().map(|id| id.key())))
+            .filter(
+                sessions::ended_at
+                    .lt(cutoff)
+                    .or(sessions::expires_at.lt(cutoff)),
+            ),
+    )
+    .execute(conn)?)
+}

@@ -102,18 +102,23 @@ pub(crate) fn use_up(
     Ok(())
 }
 
-/// Deletes sign-ups that can no longer be confirmed; returns how many.
+/// Deletes up to `limit` sign-ups that can no longer be confirmed; returns how many.
 pub(crate) fn delete_dead(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
+    limit: i64,
 ) -> Result<usize, StoreError> {
     let at = now.naive_utc();
-    Ok(diesel::delete(
+    let dead = || {
         sign_ups::table.filter(
             sign_ups::expires_at
                 .le(at)
                 .or(sign_ups::confirmed_at.is_not_null()),
-        ),
-    )
-    .execute(conn)?)
+        )
+    };
+    let ids: Vec<String> = dead().select(sign_ups::id).limit(limit).load(conn)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::delete(dead().filter(sign_ups::id.eq_any(ids))).execute(conn)?)
 }

@@ -17,6 +17,7 @@ pub mod messages;
 pub mod metrics;
 pub mod passwords;
 pub mod rate_limits;
+pub mod retention;
 pub mod sessions;
 pub mod sign_ups;
 pub mod two_factor;

@@ -12,7 +12,7 @@ use crate::tables::identities::set_password_hash;
 use crate::tables::identities::{credentials_of, locale_of, logins_of_locked, password_hash_of};
 use crate::tables::outbox::{self, NewMessage};
 pub use crate::tables::password_resets::NewPasswordReset;
-use crate::tables::password_resets::{self, delete_dead, spend_all, with_code};
+use crate::tables::password_resets::{self, spend_all, with_code};
 use crate::tables::sending_counters;
 use crate::tables::sessions;
 use chrono::{DateTime, Utc};
@@ -203,9 +203,4 @@ fn replace(
         outbox::enqueue(conn, &message, now)?;
     }
     Ok(())
-}
-
-/// Forgets resets that can no longer be confirmed; returns how many.
-pub fn forget_dead(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreError> {
-    db.write(move |conn| delete_dead(conn, now))
 }

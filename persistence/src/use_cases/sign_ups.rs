@@ -11,7 +11,7 @@ use crate::tables::identities::{credentials_of, insert_identity, NewIdentity};
 use crate::tables::outbox::{self, sign_up_code_message};
 use crate::tables::sending_counters;
 pub use crate::tables::sign_ups::NewSignUp;
-use crate::tables::sign_ups::{delete_dead, insert_sign_up, use_up, with_code, SignUpRow};
+use crate::tables::sign_ups::{insert_sign_up, use_up, with_code, SignUpRow};
 use crate::tables::users::{insert_user, user_by_id, NewUser, UserRecord};
 use chrono::{DateTime, Utc};
 use domain::audit::AuditAction;
@@ -184,9 +184,4 @@ fn create_account(
         },
     )?;
     Ok((account, user))
-}
-
-/// Forgets sign-ups that can no longer be confirmed; returns how many.
-pub fn forget_dead(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreError> {
-    db.write(move |conn| delete_dead(conn, now))
 }

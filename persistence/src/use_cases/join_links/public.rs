@@ -296,8 +296,3 @@ pub fn confirm(
     })?
     .map_err(StoreError::from)
 }
-
-/// Forgets requests whose code died unconfirmed; returns how many.
-pub fn forget_dead(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreError> {
-    db.write(move |conn| crate::tables::join_requests::delete_dead(conn, now))
-}
