@@ -158,7 +158,7 @@
   // What is wrong with `typed` as a second factor (the server's rule: six digits, or a recovery
   // code of ten letters and digits, dashes and spaces left out), or '' when nothing is.
   function secondFactorProblem(typed) {
-    const kept = typed.replace(/[\s-]/g, '').toLowerCase();
+    const kept = typed.replace(/[ -]/g, '').toLowerCase();
     if (!kept) return 'second-factor-error-empty';
     if (/^\d{6}$/.test(kept) || /^[a-km-np-z2-9]{10}$/.test(kept)) return '';
     return 'second-factor-error-format';

@@ -123,17 +123,18 @@ pub async fn assert_counters_are_the_recount(app: &TestApp, token: &str) {
     let usage = app.seats(token).await;
     let (_, users) = json_of(app.get("/v1/users?status=active&limit=200", token).await).await;
     let (_, invitations) = json_of(app.get("/v1/invitations?limit=200", token).await).await;
-    let of_type = |t: &str| {
-        users["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|u| u["type"] == t)
-            .count()
-    };
-    let holding = invitations["items"]
-        .as_array()
-        .unwrap()
+    assert_usage_is_the_recount(
+        &usage,
+        users["items"].as_array().unwrap(),
+        invitations["items"].as_array().unwrap(),
+    );
+}
+
+/// `usage`'s seat counters equal a recount of the active `users` and of the `invitations`
+/// that hold a seat (pending, or waiting for approval).
+pub fn assert_usage_is_the_recount(usage: &Value, users: &[Value], invitations: &[Value]) {
+    let of_type = |t: &str| users.iter().filter(|u| u["type"] == t).count();
+    let holding = invitations
         .iter()
         .filter(|i| i["status"] == "pending" || i["status"] == "awaiting_approval")
         .count();

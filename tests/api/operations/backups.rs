@@ -95,25 +95,8 @@ async fn assert_counters_are_the_recount(server: &ServerProcess, token: &str) {
     let (_, users) = json_of(get("/v1/users?status=active&limit=200").await.unwrap()).await;
     let users = users["items"].as_array().unwrap().clone();
     assert!(users.len() < 200, "one page holds them all");
-    let of_type = |t: &str| users.iter().filter(|u| u["type"] == t).count();
     let invitations = load::all_invitations(&server.address, &client, token).await;
-    let holding = invitations
-        .iter()
-        .filter(|i| i["status"] == "pending" || i["status"] == "awaiting_approval")
-        .count();
-    assert_eq!(
-        (
-            &usage["active_intranet"],
-            &usage["active_extranet"],
-            &usage["pending_invitations"]
-        ),
-        (
-            &json!(of_type("intranet")),
-            &json!(of_type("extranet")),
-            &json!(holding)
-        ),
-        "the counters are not the recount: {usage}"
-    );
+    crate::invitations::approvals::assert_usage_is_the_recount(&usage, &users, &invitations);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
