@@ -15,7 +15,7 @@ use domain::two_factor::{
     RECOVERY_CODE_CHARS, SECRET_BYTES,
 };
 use domain::DomainError;
-use persistence::two_factor::{Proof, TwoFactorStatus};
+use persistence::two_factor::{Proof, TwoFactorRecord};
 use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
 
@@ -84,12 +84,20 @@ pub fn password_fingerprint(password_hash: &str) -> String {
     hex::encode(&Sha256::digest(password_hash.as_bytes())[..12])
 }
 
-/// The profile's second factor as it stands.
-pub async fn status(state: &AppState, identity: IdentityId) -> Result<TwoFactorStatus, ApiError> {
+/// The profile's second factor, on or waiting, if any.
+pub async fn record(
+    state: &AppState,
+    identity: IdentityId,
+) -> Result<Option<TwoFactorRecord>, ApiError> {
     crate::reads::read(state, Bound::Page, move |db| {
-        persistence::two_factor::status(db, identity)
+        persistence::two_factor::record(db, identity)
     })
     .await
+}
+
+/// Whether two-step is on for a profile whose second factor is `record`.
+pub fn is_on(record: Option<&TwoFactorRecord>) -> bool {
+    record.is_some_and(|r| r.state() == TwoFactorState::Enabled)
 }
 
 /// `code` parsed as a second factor; 422 under `field` when it is neither six digits nor a
@@ -114,16 +122,15 @@ pub async fn failed(state: &AppState, identity: IdentityId) -> Result<(), ApiErr
         .await
 }
 
-/// How `code` proves the second factor of a profile whose two-step stands as `status`, before
-/// it is recorded as used; `None` for a wrong TOTP (a recovery code is known right or wrong
-/// only when it is spent).
+/// How `code` proves the second factor `record` of a profile, before it is recorded as used;
+/// `None` for a wrong TOTP (a recovery code is known right or wrong only when it is spent).
 pub fn proof(
     state: &AppState,
     identity: IdentityId,
-    status: &TwoFactorStatus,
+    record: Option<&TwoFactorRecord>,
     code: &SecondFactorCode,
 ) -> Result<Option<Proof>, ApiError> {
-    let Some(record) = &status.record else {
+    let Some(record) = record else {
         return Ok(None);
     };
     Ok(match code {
@@ -154,10 +161,20 @@ pub async fn verify(
 ) -> Result<(), ApiError> {
     let code = parse_code(code, field)?;
     check_limit(state, identity).await?;
-    let status = status(state, identity).await?;
-    let enabled = status.state() == Some(TwoFactorState::Enabled);
+    let found = record(state, identity).await?;
+    verified(state, identity, found.as_ref(), &code, asked).await
+}
+
+/// [`verify`] against the second factor `found`, read already.
+async fn verified(
+    state: &AppState,
+    identity: IdentityId,
+    found: Option<&TwoFactorRecord>,
+    code: &SecondFactorCode,
+    asked: Option<Locale>,
+) -> Result<(), ApiError> {
     let now = state.clock.now();
-    let used = match (enabled, proof(state, identity, &status, &code)?) {
+    let used = match (is_on(found), proof(state, identity, found, code)?) {
         (
             true,
             Some(Proof::Totp {
@@ -198,10 +215,14 @@ pub async fn require_if_on(
     field: &str,
     asked: Option<Locale>,
 ) -> Result<(), ApiError> {
-    let on = status(state, identity).await?.state() == Some(TwoFactorState::Enabled);
-    match (on, code) {
+    let found = record(state, identity).await?;
+    match (is_on(found.as_ref()), code) {
         (false, _) => Ok(()),
         (true, None) => Err(DomainError::SecondFactorRequired.into()),
-        (true, Some(code)) => verify(state, identity, code, field, asked).await,
+        (true, Some(code)) => {
+            let code = parse_code(code, field)?;
+            check_limit(state, identity).await?;
+            verified(state, identity, found.as_ref(), &code, asked).await
+        }
     }
 }

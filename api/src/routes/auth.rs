@@ -15,7 +15,7 @@ use domain::access::may_log_in;
 use domain::ids::{AccountId, IdentityId, UserId};
 use domain::login::Login;
 use domain::session::acting_without_account;
-use domain::two_factor::{SecondFactorCode, TwoFactorState, CHALLENGE_TTL_SECONDS};
+use domain::two_factor::{SecondFactorCode, CHALLENGE_TTL_SECONDS};
 use domain::{DomainError, FieldError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -148,8 +148,8 @@ pub async fn login(
             acting_without_account(&users)
         }
     };
-    let two_step = crate::second_factor::status(&state, identity).await?;
-    if two_step.state() == Some(TwoFactorState::Enabled) {
+    let two_step = crate::second_factor::record(&state, identity).await?;
+    if crate::second_factor::is_on(two_step.as_ref()) {
         let challenge =
             state
                 .tokens

@@ -10,8 +10,8 @@ use crate::problem::ApiError;
 use crate::responses::*;
 use crate::routes::passwords::current_password;
 use crate::second_factor::{
-    check_limit, failed, new_recovery_codes, new_secret, open_secret, parse_code, proof,
-    recovery_hash, status,
+    check_limit, failed, new_recovery_codes, new_secret, open_secret, parse_code, proof, record,
+    recovery_hash,
 };
 use crate::state::AppState;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
@@ -54,7 +54,11 @@ pub async fn get_two_factor(
     state: web::Data<AppState>,
     caller: SessionCaller,
 ) -> Result<web::Json<TwoFactorView>, ApiError> {
-    let found = status(&state, caller.actor.identity_id()).await?;
+    let identity = caller.actor.identity_id();
+    let found = crate::reads::read(&state, crate::reads::Bound::Page, move |db| {
+        persistence::two_factor::status(db, identity)
+    })
+    .await?;
     let state_now = found.state();
     Ok(web::Json(TwoFactorView {
         enabled: state_now == Some(TwoFactorState::Enabled),
@@ -213,9 +217,9 @@ pub async fn confirm_two_factor(
         .into());
     };
     check_limit(&state, identity).await?;
-    let found = status(&state, identity).await?;
-    decide_confirm(found.state())?;
-    let record = found.record.ok_or(DomainError::Unreachable(
+    let found = record(&state, identity).await?;
+    decide_confirm(found.as_ref().map(|r| r.state()))?;
+    let record = found.ok_or(DomainError::Unreachable(
         "a set-up confirmed without its row",
     ))?;
     let secret = open_secret(&state, &record.sealed_secret)?;
@@ -296,10 +300,10 @@ pub async fn disable_two_factor(
     let checked = current_password(&state, identity, &body.current_password).await?;
     let proof = code_proof(&state, identity, &code).await?;
     let asked = crate::language::requested(&req);
-    let outcome = state
+    let done = state
         .write(move |db| persistence::two_factor::disable(db, identity, checked, proof, asked, now))
-        .await;
-    counted(&state, identity, outcome).await?;
+        .await?;
+    counted(&state, identity, done).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -313,9 +317,9 @@ async fn code_proof(
     code: &SecondFactorCode,
 ) -> Result<persistence::two_factor::Proof, ApiError> {
     check_limit(state, identity).await?;
-    let found = status(state, identity).await?;
-    domain::two_factor::require_enabled(found.state())?;
-    match proof(state, identity, &found, code)? {
+    let found = record(state, identity).await?;
+    domain::two_factor::require_enabled(found.as_ref().map(|r| r.state()))?;
+    match proof(state, identity, found.as_ref(), code)? {
         Some(proof) => Ok(proof),
         None => {
             failed(state, identity).await?;
@@ -324,17 +328,19 @@ async fn code_proof(
     }
 }
 
-/// The outcome of a change a code proved: a code found used when the change recorded it (a
-/// wrong recovery code, or one used a moment ago by another request) is counted as wrong.
-async fn counted<T>(
+/// Whether a change a code proved was `done`: a code found used when the change recorded it (a
+/// wrong recovery code, or one used a moment ago by another request) changed nothing, and is
+/// counted as wrong (422 `invalid_code`).
+async fn counted(
     state: &AppState,
     identity: domain::ids::IdentityId,
-    outcome: Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    if outcome.as_ref().is_err_and(|e| e.code == "invalid_code") {
-        failed(state, identity).await?;
+    done: bool,
+) -> Result<(), ApiError> {
+    if done {
+        return Ok(());
     }
-    outcome
+    failed(state, identity).await?;
+    Err(DomainError::InvalidCode.into())
 }
 
 /// A code, to make a new set of recovery codes.
@@ -382,12 +388,12 @@ pub async fn renew_recovery_codes(
         .map(|c| recovery_hash(&state, identity, c))
         .collect::<Result<Vec<_>, _>>()?;
     let asked = crate::language::requested(&req);
-    let outcome = state
+    let done = state
         .write(move |db| {
             persistence::two_factor::renew_recovery_codes(db, identity, proof, hashes, asked, now)
         })
-        .await;
-    counted(&state, identity, outcome).await?;
+        .await?;
+    counted(&state, identity, done).await?;
     Ok(web::Json(RecoveryCodes {
         recovery_codes: codes.iter().map(|c| shown_recovery_code(c)).collect(),
     }))

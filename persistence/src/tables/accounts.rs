@@ -239,18 +239,6 @@ pub(crate) fn default_access_days(
     Ok(days.and_then(|d| u32::try_from(d).ok()))
 }
 
-/// Whom the account requires two-step authentication of (rule 13).
-pub(crate) fn require_two_factor_of(
-    conn: &mut DbConnection,
-    id: AccountId,
-) -> Result<RequireTwoFactor, StoreError> {
-    let word: String = accounts::table
-        .find(id.key())
-        .select(accounts::require_two_factor)
-        .first(conn)?;
-    parse_word(&word, RequireTwoFactor::parse)
-}
-
 /// The account's name and the language of its messages.
 pub(crate) fn name_and_locale(
     conn: &mut DbConnection,

@@ -6,8 +6,9 @@
 use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
 pub use crate::tables::sessions::SessionRecord;
+use crate::tables::sessions::SessionWithStanding;
 use crate::tables::sessions::{self, kept_user_agent};
-use crate::tables::{accounts, refresh_tokens, two_factors, users};
+use crate::tables::{refresh_tokens, users};
 use chrono::{DateTime, Utc};
 use domain::access::{authorize_user, UserStanding};
 use domain::ids::{AccountId, IdentityId, SessionId, UserId};
@@ -61,17 +62,23 @@ pub fn open(
 }
 
 /// Whether the session may only enroll a second factor: the account's policy covers its user,
-/// whose profile has none (`domain::two_factor::enrollment_only`).
+/// whose profile has none (`domain::two_factor::enrollment_only`), read as every request of the
+/// session reads it.
 fn enrolling_only(conn: &mut DbConnection, session: &SessionRecord) -> Result<bool, StoreError> {
-    let Some((account, user)) = session.acting else {
-        return Ok(false);
-    };
-    let Some(standing) = users::standing_of(conn, account, user)? else {
-        return Ok(false);
-    };
-    let policy = accounts::require_two_factor_of(conn, account)?;
-    let enabled = two_factors::is_enabled(conn, session.identity_id)?;
-    Ok(enrollment_only(policy, standing.is_admin, enabled))
+    Ok(
+        sessions::of_identity_with_standing(conn, session.identity_id, session.id)?
+            .is_some_and(|found| restricted(&found)),
+    )
+}
+
+/// What a session found with its standing may do: only enroll, or anything its user may.
+fn restricted(found: &SessionWithStanding) -> bool {
+    match (found.standing, found.require_two_factor) {
+        (Some(standing), Some(policy)) => {
+            enrollment_only(policy, standing.is_admin, found.two_factor_enabled)
+        }
+        _ => false,
+    }
 }
 
 /// Exchanges the refresh token hashed `presented` for the one hashed `next`: the session as it
@@ -163,18 +170,10 @@ pub fn authenticate(
 ) -> Result<Option<Authenticated>, StoreError> {
     db.read(|conn| {
         Ok(
-            sessions::of_identity_with_standing(conn, identity, id)?.map(|found| {
-                let enrollment_only = match (found.standing, found.require_two_factor) {
-                    (Some(standing), Some(policy)) => {
-                        enrollment_only(policy, standing.is_admin, found.two_factor_enabled)
-                    }
-                    _ => false,
-                };
-                Authenticated {
-                    session: found.session,
-                    standing: found.standing,
-                    enrollment_only,
-                }
+            sessions::of_identity_with_standing(conn, identity, id)?.map(|found| Authenticated {
+                enrollment_only: restricted(&found),
+                session: found.session,
+                standing: found.standing,
             }),
         )
     })

@@ -55,6 +55,12 @@ pub fn status(db: &Database, identity: IdentityId) -> Result<TwoFactorStatus, St
     })
 }
 
+/// The profile's second factor, on or waiting, if any (one read: what a login, an accept or a
+/// code's check needs).
+pub fn record(db: &Database, identity: IdentityId) -> Result<Option<TwoFactorRecord>, StoreError> {
+    db.read(|conn| two_factors::find(conn, identity))
+}
+
 /// Starts a set-up with the sealed secret `sealed_secret` (refused while two-step is on; one
 /// that waited is replaced). Returns the login an authenticator app labels it with.
 pub fn start(
@@ -182,9 +188,9 @@ pub fn use_recovery_code(
     })
 }
 
-/// Makes a new set of recovery codes (`hashes`), proved by `proof` (a code, used here: one used
-/// already is 422 `invalid_code`); the old codes no longer work. The accounts record it (audit
-/// only) and each login is told.
+/// Makes a new set of recovery codes (`hashes`), proved by `proof` (a code, used here); the old
+/// codes no longer work. The accounts record it (audit only) and each login is told. `false`,
+/// and nothing changed, when the code was used already: the caller counts it as wrong.
 pub fn renew_recovery_codes(
     db: &Database,
     identity: IdentityId,
@@ -192,12 +198,12 @@ pub fn renew_recovery_codes(
     hashes: Vec<String>,
     request_locale: Option<Locale>,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     db.write(move |conn| {
         let logins = logins_of_locked(conn, identity)?;
         require_enabled(two_factors::find(conn, identity)?.map(|r| r.state()))?;
         if !used(conn, identity, &proof, now)? {
-            return Err(DomainError::InvalidCode.into());
+            return Ok(false);
         }
         recovery_codes::replace_all(conn, identity, &hashes, now)?;
         record_everywhere(
@@ -214,7 +220,8 @@ pub fn renew_recovery_codes(
             json!({"how": "recovery_codes_renewed"}),
             request_locale,
             now,
-        )
+        )?;
+        Ok(true)
     })
 }
 
@@ -236,8 +243,9 @@ fn used(
 
 /// Switches two-step off for its owner: `checked_hash` is the password hash the current
 /// password was verified against (refused, 403 `wrong_current_password`, if it changed since),
-/// and `proof` a code, used here (a code used already: 422 `invalid_code`). The secret and the
-/// recovery codes are removed; the accounts record it; each login is told.
+/// and `proof` a code, used here. The secret and the recovery codes are removed; the accounts
+/// record it; each login is told. `false`, and nothing changed, when the code was used already
+/// (or is no recovery code of the profile's): the caller counts it as wrong.
 pub fn disable(
     db: &Database,
     identity: IdentityId,
@@ -245,7 +253,7 @@ pub fn disable(
     proof: Proof,
     request_locale: Option<Locale>,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     db.write(move |conn| {
         let logins = logins_of_locked(conn, identity)?;
         if password_hash_of(conn, identity)?.as_deref() != Some(checked_hash.as_str()) {
@@ -253,9 +261,10 @@ pub fn disable(
         }
         require_enabled(two_factors::find(conn, identity)?.map(|r| r.state()))?;
         if !used(conn, identity, &proof, now)? {
-            return Err(DomainError::InvalidCode.into());
+            return Ok(false);
         }
-        switch_off(conn, identity, &logins, json!({}), request_locale, now)
+        switch_off(conn, identity, &logins, json!({}), request_locale, now)?;
+        Ok(true)
     })
 }
 

@@ -3,7 +3,7 @@
 //! needs the password and a code.
 
 use super::*;
-use crate::auth::password_change::{me_status, session};
+use crate::auth::password_change::{mails, me_status, session};
 
 #[tokio::test]
 async fn a_set_up_is_on_only_once_a_first_code_confirms_it() {
@@ -114,6 +114,13 @@ async fn a_set_up_is_on_only_once_a_first_code_confirms_it() {
         .await;
     assert_problem(res, StatusCode::CONFLICT, "two_factor_enabled").await;
     app.assert_audited(&["two_factor.enabled"]);
+    mails(
+        &app,
+        "ada@acme.example",
+        "Two-step authentication was switched on",
+        1,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -188,6 +195,13 @@ async fn switching_off_needs_the_password_and_a_code() {
         (StatusCode::CONFLICT, Some("two_factor_not_enabled"))
     );
     app.assert_audited(&["two_factor.enabled", "two_factor.disabled"]);
+    mails(
+        &app,
+        "ada@acme.example",
+        "Two-step authentication was switched off",
+        1,
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 //! administrator cannot shut themself out by setting it before enrolling.
 
 use super::*;
-use crate::support::requests::api_token;
+use crate::support::requests::{api_token, refresh};
 
 const BOB: &str = "+14155550111";
 const EXT: &str = "+14155550122";
@@ -60,6 +60,13 @@ async fn a_policy_for_admins_leaves_an_admin_without_a_second_factor_only_enroll
     assert_eq!(status, StatusCode::OK, "{pair}");
     assert_eq!(pair["two_factor_enrollment_required"], true);
     let restricted = pair["access_token"].as_str().unwrap().to_owned();
+    // A refresh of the session says so too.
+    let (status, again) = refresh(&app, pair["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(
+        (status, &again["two_factor_enrollment_required"]),
+        (StatusCode::OK, &json!(true)),
+        "{again}"
+    );
     refused(&app, &restricted, Method::GET, "/v1/me", None).await;
     refused(&app, &restricted, Method::GET, "/v1/account", None).await;
     // Creating an API token is covered.
@@ -84,6 +91,12 @@ async fn a_policy_for_admins_leaves_an_admin_without_a_second_factor_only_enroll
     enroll(&app, &restricted).await;
     let res = app.get("/v1/users", &restricted).await;
     assert_eq!(res.status(), StatusCode::OK);
+    let (status, later) = refresh(&app, again["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(
+        (status, &later["two_factor_enrollment_required"]),
+        (StatusCode::OK, &json!(false)),
+        "{later}"
+    );
     app.assert_audited(&["account.updated", "two_factor.enabled"]);
 }
 
@@ -97,6 +110,28 @@ async fn a_policy_for_everyone_covers_external_users_and_switching_off_falls_bac
     let (status, _) = policy(&app, &ada.token, "everyone").await;
     assert_eq!(status, StatusCode::OK);
     refused(&app, &ext.token, Method::GET, "/v1/workgroups", None).await;
+    // Someone joining now is told at once that the session can only enroll.
+    let newcomer = "+14155550155";
+    let res = app
+        .post(
+            "/v1/invitations",
+            Some(&ada.token),
+            json!({"type": "extranet", "workgroup_id": group,
+                   "invitees": [{"phone": newcomer, "first_name": "Nia", "last_name": "Ode"}]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let (status, accepted) = app.accept(&app.sms.token(newcomer, 0).await).await;
+    assert_eq!(status, StatusCode::CREATED, "{accepted}");
+    assert_eq!(accepted["two_factor_enrollment_required"], true);
+    refused(
+        &app,
+        accepted["access_token"].as_str().unwrap(),
+        Method::GET,
+        "/v1/me",
+        None,
+    )
+    .await;
     // Logging out is always allowed.
     let res = app
         .post("/v1/auth/logout", Some(&ext.token), json!({}))
