@@ -55,6 +55,7 @@ pub const TABLE: &[(&str, &str, Needs)] = &[
     ("GET", "/v1/users/{id}", scope(UsersRead)),
     ("PATCH", "/v1/users/{id}", scope(UsersWrite)),
     ("POST", "/v1/users/{id}/dismiss", scope(UsersWrite)),
+    ("POST", "/v1/users/{id}/erase", scope(UsersWrite)),
     ("POST", "/v1/users/{id}/reinstate", scope(UsersWrite)),
     (
         "POST",
@@ -182,6 +183,8 @@ pub const TABLE: &[(&str, &str, Needs)] = &[
     ("POST", "/v1/network/profile/login-change", PROFILE),
     ("POST", "/v1/network/profile/login-change/confirm", PROFILE),
     ("POST", "/v1/network/profile/password", PROFILE),
+    ("POST", "/v1/network/profile/erase/code", PROFILE),
+    ("POST", "/v1/network/profile/erase", PROFILE),
     ("GET", "/v1/network/profile/two-factor", PROFILE),
     ("POST", "/v1/network/profile/two-factor", PROFILE),
     ("POST", "/v1/network/profile/two-factor/confirm", PROFILE),

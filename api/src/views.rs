@@ -161,10 +161,17 @@ pub struct UserView {
     /// is dismissed — its tokens stop, its seat is free — and shown so (`dismissal`).
     pub access_expires_at: Option<DateTime<Utc>>,
     /// Why the system dismissed the user, when it did (`access_expired`: its end came;
-    /// `access_review`: a review removed it); absent for an administrator's dismissal.
+    /// `access_review`: a review removed it); absent for an administrator's dismissal, and
+    /// for a person's own erasure (`erased_at` says it).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = false, nullable = false)]
     pub dismissal: Option<Dismissal>,
+    /// When the user's data was erased (rule 14; absent until then): the user stays in the
+    /// account's lists and history as "Erased user", without email or phone, and is found by
+    /// none of its person's words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, nullable = false)]
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl UserView {
@@ -182,6 +189,7 @@ impl UserView {
             created_at: u.created_at,
             access_expires_at: u.access_expires_at,
             dismissal: u.dismissal,
+            erased_at: u.erased_at,
         }
     }
 }

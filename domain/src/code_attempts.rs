@@ -97,6 +97,8 @@ pub enum CodeKind {
     PasswordReset,
     /// A login proved to join through a join link.
     JoinLink,
+    /// A person's own erasure confirmed (rule 14).
+    Erasure,
 }
 
 impl CodeKind {
@@ -106,6 +108,7 @@ impl CodeKind {
             Self::LoginChange => "login-change",
             Self::PasswordReset => "password-reset",
             Self::JoinLink => "join-link",
+            Self::Erasure => "erasure",
         }
     }
 }
@@ -135,6 +138,14 @@ impl AttemptCounter {
         [
             Self::Profile(CodeKind::LoginChange, profile),
             Self::Client(CodeKind::LoginChange, client.to_owned()),
+        ]
+    }
+
+    /// The counters of a code tried to confirm `profile`'s erasure from `client`.
+    pub fn for_erasure(profile: IdentityId, client: &str) -> [Self; 2] {
+        [
+            Self::Profile(CodeKind::Erasure, profile),
+            Self::Client(CodeKind::Erasure, client.to_owned()),
         ]
     }
 

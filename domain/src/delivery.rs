@@ -182,6 +182,13 @@ pub fn render_login_change_code(
     code_message(locale, "login-change-code", channel, code, minutes, None)
 }
 
+/// The code that confirms a person's own erasure (rule 14), sent to the profile's login. The
+/// person asked for it signed in and with the password: the message says what the code would
+/// do, and that someone else asking means the password is known.
+pub fn render_erasure_code(locale: Locale, channel: Channel, code: &str, minutes: i64) -> Rendered {
+    code_message(locale, "erasure-code", channel, code, minutes, None)
+}
+
 /// The notice to a profile's old address that its login changed.
 pub fn render_login_changed(locale: Locale, channel: Channel, new_login: &str) -> Rendered {
     let args = [("new_login", Arg::Text(new_login))];

@@ -143,6 +143,13 @@ word_enum!(
     }
 );
 
+impl JoinRequestStatus {
+    /// Whether the request still waits (for its code, or for approval): nothing was decided.
+    pub fn is_waiting(self) -> bool {
+        matches!(self, Self::Unconfirmed | Self::AwaitingApproval)
+    }
+}
+
 word_enum!(
     /// A reviewer's answer about one external user in an access review (issue #30), and what
     /// a review does with those who got none (`on_no_answer`).

@@ -39,6 +39,7 @@ pub mod code_attempts;
 pub mod delivery;
 pub mod dismissal;
 pub mod enums;
+pub mod erasure;
 pub mod error;
 pub mod ids;
 pub mod invitation;

@@ -239,6 +239,8 @@ pub enum CodePurpose {
     LoginChange,
     PasswordReset,
     JoinLink,
+    /// A person's own erasure confirmed (rule 14).
+    Erasure,
 }
 
 impl CodePurpose {
@@ -249,6 +251,7 @@ impl CodePurpose {
             Self::LoginChange => "login change",
             Self::PasswordReset => "password reset",
             Self::JoinLink => "join link",
+            Self::Erasure => "erasure",
         }
     }
 }

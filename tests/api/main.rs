@@ -7,6 +7,7 @@ mod access_reviews;
 mod accounts;
 mod auth;
 mod contract;
+mod erasure;
 mod integrations;
 mod invitations;
 mod join_links;

@@ -15,10 +15,10 @@ use domain::delivery::access_ending::{
     render_access_ending, render_access_ending_to_inviter, AccessEnding,
 };
 use domain::delivery::{
-    render_approval_decision, render_invitation, render_join_code, render_login_change_code,
-    render_login_changed, render_membership_invitation, render_password_replaced,
-    render_password_reset_code, render_sign_up_code, render_two_factor_changed, InvitationMessage,
-    Rendered, TwoFactorChange, RETRIES,
+    render_approval_decision, render_erasure_code, render_invitation, render_join_code,
+    render_login_change_code, render_login_changed, render_membership_invitation,
+    render_password_replaced, render_password_reset_code, render_sign_up_code,
+    render_two_factor_changed, InvitationMessage, Rendered, TwoFactorChange, RETRIES,
 };
 use domain::enums::Channel;
 use domain::locale::Locale;
@@ -185,6 +185,12 @@ impl Deliveries {
                 "the code cannot be opened: the secret changed since it was asked for; ask again",
                 domain::login_change::CODE_TTL_MINUTES,
                 |code, minutes| render_login_change_code(locale, m.channel, code, minutes),
+            ),
+            Some("erasure_code") => self.code_message(
+                m,
+                "the code cannot be opened: the secret changed since it was asked for; ask again",
+                domain::erasure::CODE_TTL_MINUTES,
+                |code, minutes| render_erasure_code(locale, m.channel, code, minutes),
             ),
             Some("login_changed") => {
                 let new_login = text(p, "new_login").unwrap_or_default();

@@ -11,6 +11,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 pub mod dev;
+pub mod erasure;
 pub mod health;
 pub mod invitation_approvals;
 pub mod invitations;
@@ -64,6 +65,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(users::reinstate_user)
         .service(users::transfer_to_intranet)
         .service(users::transfer_to_extranet)
+        .service(erasure::erase_user)
         .service(members::list_members)
         .service(members::add_member)
         .service(members::patch_member)
@@ -97,6 +99,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(two_factor::confirm_two_factor)
         .service(two_factor::disable_two_factor)
         .service(two_factor::renew_recovery_codes)
+        .service(erasure::request_erasure_code)
+        .service(erasure::erase_profile)
         .service(webhooks::create_webhook)
         .service(webhooks::list_webhooks)
         .service(webhooks::get_webhook)

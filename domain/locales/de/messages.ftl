@@ -208,3 +208,17 @@ two-factor-recovery-codes-renewed-email =
     für Ihr { -product }-Profil wurden neue Wiederherstellungscodes erstellt; die alten gelten nicht mehr.
 
     Nicht Sie? Setzen Sie Ihr Passwort sofort unter { $page } zurück und informieren Sie Ihren Administrator.
+
+## The code that confirms a person's own erasure (rule 14)
+
+erasure-code-subject = { $code } ist Ihr Code, um die Daten Ihres Profils zu löschen
+erasure-code-sms = { $code } ist Ihr Code, um Ihr Profil und alle seine Daten zu LÖSCHEN. Gültig für { $minutes } Min. Nicht Sie? Ändern Sie sofort Ihr Passwort.
+erasure-code-email-ask =
+    Hallo,
+
+    jemand, der mit Ihrem Passwort in Ihrem Profil angemeldet ist, möchte es mit allen Daten endgültig löschen: Ihre Konten sähen einen „gelöschten Benutzer“, und Ihre Anmeldung wäre frei. Geben Sie zur Bestätigung diesen Code ein:
+erasure-code-email-expiry =
+    Der Code ist { $minutes ->
+        [one] { $minutes } Minute
+       *[other] { $minutes } Minuten
+    } lang gültig. Falls Sie das nicht waren: Ohne den Code wird nichts gelöscht — aber jemand kennt Ihr Passwort. Ändern Sie es sofort.

@@ -215,3 +215,17 @@ two-factor-recovery-codes-renewed-email =
     a new set of recovery codes was made for your { -product } profile; the old ones no longer work.
 
     Not you? Reset your password at once at { $page } and tell your administrator.
+
+## The code that confirms a person's own erasure (rule 14)
+
+erasure-code-subject = { $code } is your code to erase your profile's data
+erasure-code-sms = { $code } is your code to ERASE your profile and all its data. It expires in { $minutes } min. Not you? Change your password now.
+erasure-code-email-ask =
+    Hello,
+
+    someone signed in to your profile, with your password, asked to erase it and all its data for good: your accounts would see an "Erased user" and your login would be free. To confirm, enter this code:
+erasure-code-email-expiry =
+    It expires in { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. If it was not you, nothing is erased without the code — but someone knows your password: change it now.

@@ -214,3 +214,17 @@ two-factor-recovery-codes-renewed-email =
     se ha creado un nuevo juego de códigos de recuperación para tu perfil de { -product }; los anteriores ya no sirven.
 
     ¿No fuiste tú? Restablece tu contraseña de inmediato en { $page } y avisa a tu administrador.
+
+## The code that confirms a person's own erasure (rule 14)
+
+erasure-code-subject = { $code } es tu código para borrar los datos de tu perfil
+erasure-code-sms = { $code } es tu código para BORRAR tu perfil y todos sus datos. Caduca en { $minutes } min. ¿No fuiste tú? Cambia tu contraseña ya.
+erasure-code-email-ask =
+    Hola:
+
+    alguien que inició sesión en tu perfil con tu contraseña ha pedido borrarlo para siempre con todos sus datos: tus cuentas verían un «usuario borrado» y tu acceso quedaría libre. Para confirmarlo, introduce este código:
+erasure-code-email-expiry =
+    Caduca en { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    }. Si no fuiste tú, sin el código no se borra nada, pero alguien conoce tu contraseña: cámbiala ya.

@@ -208,3 +208,17 @@ two-factor-recovery-codes-renewed-email =
     de nouveaux codes de récupération ont été créés pour votre profil { -product } ; les anciens ne sont plus valables.
 
     Pas vous ? Réinitialisez immédiatement votre mot de passe sur { $page } et prévenez votre administrateur.
+
+## The code that confirms a person's own erasure (rule 14)
+
+erasure-code-subject = { $code } est votre code pour effacer les données de votre profil
+erasure-code-sms = { $code } est votre code pour EFFACER votre profil et toutes ses données. Il expire dans { $minutes } min. Pas vous ? Changez votre mot de passe maintenant.
+erasure-code-email-ask =
+    Bonjour,
+
+    quelqu'un connecté à votre profil avec votre mot de passe a demandé à l'effacer définitivement avec toutes ses données : vos comptes verraient un « utilisateur effacé » et votre identifiant serait libre. Pour confirmer, saisissez ce code :
+erasure-code-email-expiry =
+    Il expire dans { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }. Si ce n'était pas vous, rien n'est effacé sans le code — mais quelqu'un connaît votre mot de passe : changez-le maintenant.

@@ -214,3 +214,17 @@ two-factor-recovery-codes-renewed-email =
     novos códigos de recuperação foram criados para o seu perfil do { -product }; os antigos não valem mais.
 
     Não foi você? Redefina sua senha imediatamente em { $page } e avise seu administrador.
+
+## The code that confirms a person's own erasure (rule 14)
+
+erasure-code-subject = { $code } é o seu código para apagar os dados do seu perfil
+erasure-code-sms = { $code } é o seu código para APAGAR o seu perfil e todos os dados dele. Expira em { $minutes } min. Não foi você? Troque sua senha agora.
+erasure-code-email-ask =
+    Olá,
+
+    alguém conectado ao seu perfil com a sua senha pediu para apagá-lo de vez com todos os dados: suas contas veriam um "usuário apagado" e o seu login ficaria livre. Para confirmar, digite este código:
+erasure-code-email-expiry =
+    Ele expira em { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    }. Se não foi você, nada é apagado sem o código — mas alguém sabe a sua senha: troque-a agora.

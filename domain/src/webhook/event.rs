@@ -35,6 +35,7 @@ pub enum EventType {
     UserReinstated,
     UserAccessExpired,
     UserAccessChanged,
+    UserErased,
     TwoFactorEnabled,
     TwoFactorDisabled,
     TwoFactorRecoveryCodeUsed,
@@ -47,7 +48,7 @@ pub enum EventType {
     Ping,
 }
 
-const NAMES: [&str; 36] = [
+const NAMES: [&str; 37] = [
     "invitation.created",
     "invitation.resent",
     "invitation.revoked",
@@ -75,6 +76,7 @@ const NAMES: [&str; 36] = [
     "user.reinstated",
     "user.access_expired",
     "user.access_changed",
+    "user.erased",
     "two_factor.enabled",
     "two_factor.disabled",
     "two_factor.recovery_code_used",
@@ -87,7 +89,7 @@ const NAMES: [&str; 36] = [
 ];
 
 impl EventType {
-    pub const ALL: [Self; 36] = [
+    pub const ALL: [Self; 37] = [
         Self::InvitationCreated,
         Self::InvitationResent,
         Self::InvitationRevoked,
@@ -115,6 +117,7 @@ impl EventType {
         Self::UserReinstated,
         Self::UserAccessExpired,
         Self::UserAccessChanged,
+        Self::UserErased,
         Self::TwoFactorEnabled,
         Self::TwoFactorDisabled,
         Self::TwoFactorRecoveryCodeUsed,
@@ -169,6 +172,7 @@ impl EventType {
             | Self::UserReinstated
             | Self::UserAccessExpired
             | Self::UserAccessChanged
+            | Self::UserErased
             | Self::TwoFactorEnabled
             | Self::TwoFactorDisabled
             | Self::TwoFactorRecoveryCodeUsed
@@ -220,6 +224,7 @@ impl EventType {
             A::MembershipExpired => Self::MembershipExpired,
             A::UserAccessExpired => Self::UserAccessExpired,
             A::UserAccessChanged => Self::UserAccessChanged,
+            A::UserErased => Self::UserErased,
             A::TwoFactorEnabled => Self::TwoFactorEnabled,
             A::TwoFactorDisabled => Self::TwoFactorDisabled,
             A::TwoFactorRecoveryCodeUsed => Self::TwoFactorRecoveryCodeUsed,

@@ -43,6 +43,30 @@ diesel::define_sql_function!(
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
 );
 
+/// `lower(column) LIKE p` for any of `patterns` (made by [`like_pattern`]), as one boxed
+/// condition on `table` (`1 = 0` when there are none): the rows holding any of several texts.
+macro_rules! like_any {
+    ($table:ty, $column:expr, $patterns:expr) => {{
+        use diesel::prelude::*;
+        let mut condition: Box<
+            dyn diesel::expression::BoxableExpression<
+                $table,
+                <$crate::base::db::DbConnection as diesel::Connection>::Backend,
+                SqlType = diesel::sql_types::Bool,
+            >,
+        > = Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
+        for pattern in $patterns {
+            condition = Box::new(
+                condition.or($crate::base::page::lower($column)
+                    .like(pattern)
+                    .escape('\\')),
+            );
+        }
+        condition
+    }};
+}
+pub(crate) use like_any;
+
 /// A `LIKE` pattern finding `q` anywhere, any case: `%`, `_` and `\` are escaped so that the
 /// search text matches itself only.
 pub(crate) fn like_pattern(q: &str) -> String {

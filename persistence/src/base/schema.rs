@@ -42,6 +42,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         locale -> Nullable<Text>,
+        erased_at -> Nullable<Timestamp>,
     }
 }
 
@@ -77,6 +78,7 @@ diesel::table! {
         reminded_1d_for -> Nullable<Timestamp>,
         inviter_reminded_7d_for -> Nullable<Timestamp>,
         inviter_reminded_1d_for -> Nullable<Timestamp>,
+        erased_at -> Nullable<Timestamp>,
     }
 }
 
@@ -400,6 +402,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    erasure_codes (identity_id) {
+        identity_id -> Text,
+        code_hash -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(access_review_items -> users (user_id));
@@ -427,4 +438,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     access_review_items,
     two_factors,
     recovery_codes,
+    erasure_codes,
 );

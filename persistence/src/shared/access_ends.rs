@@ -26,7 +26,9 @@ pub(crate) struct SystemDismissal {
     pub(crate) user_type: UserType,
     /// The instant the access ended: its tokens died then.
     pub(crate) at: DateTime<Utc>,
-    pub(crate) why: Dismissal,
+    /// Its cause, stored with it; `None` for the person's own erasure (rule 14), which the
+    /// user's `erased_at` tells.
+    pub(crate) why: Option<Dismissal>,
     /// The seat it gives back (decided by the domain).
     pub(crate) seats: SeatChange,
 }
@@ -47,8 +49,8 @@ pub(crate) fn dismiss_by_system(
     switch_off_orphans(conn, account, Owned::By(user), now)?;
     account_seats::change(conn, account, dismissal.seats)?;
     let action = match dismissal.why {
-        Dismissal::AccessExpired => AuditAction::UserAccessExpired,
-        Dismissal::AccessReview => AuditAction::UserDismissed,
+        Some(Dismissal::AccessExpired) => AuditAction::UserAccessExpired,
+        Some(Dismissal::AccessReview) | None => AuditAction::UserDismissed,
     };
     audit::record(
         conn,
@@ -59,7 +61,7 @@ pub(crate) fn dismiss_by_system(
             user.key(),
             json!({
                 "type": dismissal.user_type.as_str(),
-                "by": dismissal.why.as_str(),
+                "by": dismissal.why.map_or("erasure", Dismissal::as_str),
                 "at": dismissal.at,
             }),
             now,
@@ -90,7 +92,7 @@ pub(crate) fn sweep_ended(
             user_id: ended.user_id,
             user_type: ended.user_type,
             at: ended.ended_at,
-            why: Dismissal::AccessExpired,
+            why: Some(Dismissal::AccessExpired),
             seats,
         };
         dismiss_by_system(conn, account, &dismissal, now)?;

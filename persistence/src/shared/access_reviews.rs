@@ -219,7 +219,7 @@ fn apply_to(
                 user_id: user,
                 user_type: UserType::Extranet,
                 at: now,
-                why: Dismissal::AccessReview,
+                why: Some(Dismissal::AccessReview),
                 seats,
             },
             now,

@@ -235,3 +235,33 @@ pub(crate) fn stored_tokens(
         .map(|(row, creator)| row.stored(creator))
         .collect()
 }
+
+/// The erased users' tokens (rule 14): revoked if they were not, and their names, which the
+/// person may have chosen, scrubbed by `scrub` (`None`: the name keeps).
+pub(crate) fn erase_of_users(
+    conn: &mut DbConnection,
+    users: &[String],
+    scrub: impl Fn(&str) -> Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let at = now.naive_utc();
+    diesel::update(
+        api_tokens::table
+            .filter(api_tokens::user_id.eq_any(users))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(at))
+    .execute(conn)?;
+    let names: Vec<(String, String)> = api_tokens::table
+        .filter(api_tokens::user_id.eq_any(users))
+        .select((api_tokens::id, api_tokens::name))
+        .load(conn)?;
+    for (id, name) in names {
+        if let Some(scrubbed) = scrub(&name) {
+            diesel::update(api_tokens::table.find(id))
+                .set(api_tokens::name.eq(scrubbed))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}

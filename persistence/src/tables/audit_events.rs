@@ -232,3 +232,39 @@ pub(crate) fn delete_older(
     }
     Ok(diesel::delete(old().filter(audit_events::id.eq_any(ids))).execute(conn)?)
 }
+
+/// The events that may hold traces of a person (rule 14), in `account` or everywhere (`None`):
+/// acted by or about one of `ids` (the person's users and profile, their invitations and join
+/// requests), or whose details hold one of `patterns` (`LIKE` patterns). Their ids and details.
+pub(crate) fn with_traces(
+    conn: &mut DbConnection,
+    account: Option<AccountId>,
+    ids: &[String],
+    patterns: &[String],
+) -> Result<Vec<(String, String)>, StoreError> {
+    let mut query = audit_events::table
+        .filter(
+            crate::base::page::like_any!(audit_events::table, audit_events::details, patterns)
+                .or(audit_events::subject_id.eq_any(ids))
+                .or(audit_events::actor_user_id.eq_any(ids))
+                .or(audit_events::actor_identity_id.eq_any(ids)),
+        )
+        .select((audit_events::id, audit_events::details))
+        .into_boxed();
+    if let Some(account) = account {
+        query = query.filter(audit_events::account_id.eq(account.key()));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Writes an event's details, scrubbed of a person (rule 14).
+pub(crate) fn set_details(
+    conn: &mut DbConnection,
+    id: &str,
+    details: &str,
+) -> Result<(), StoreError> {
+    diesel::update(audit_events::table.find(id))
+        .set(audit_events::details.eq(details))
+        .execute(conn)?;
+    Ok(())
+}

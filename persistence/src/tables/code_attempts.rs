@@ -147,3 +147,20 @@ where
 }
 
 impl<Conn> RunQueryDsl<Conn> for CountFailure {}
+
+/// Forgets the counts of wrong codes whose key holds one of `patterns` (`LIKE`: an erased person's logins
+/// and profile id, rule 14); how many. Their limits start over for those logins, which are
+/// no one's any more.
+pub(crate) fn forget_traces(
+    conn: &mut DbConnection,
+    patterns: &[String],
+) -> Result<usize, StoreError> {
+    Ok(
+        diesel::delete(code_attempts::table.filter(crate::base::page::like_any!(
+            code_attempts::table,
+            code_attempts::key,
+            patterns
+        )))
+        .execute(conn)?,
+    )
+}

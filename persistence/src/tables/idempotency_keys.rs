@@ -119,3 +119,50 @@ pub(crate) fn delete_old(
             .execute(conn)?,
     )
 }
+
+/// The stored outcomes, or keys (a caller's words), holding one of `patterns` (`LIKE`; rule
+/// 14): caller, key, outcome.
+pub(crate) fn with_traces(
+    conn: &mut DbConnection,
+    patterns: &[String],
+) -> Result<Vec<(String, String, String)>, StoreError> {
+    Ok(idempotency_keys::table
+        .filter(
+            crate::base::page::like_any!(
+                idempotency_keys::table,
+                idempotency_keys::outcome,
+                patterns
+            )
+            .or(crate::base::page::like_any!(
+                idempotency_keys::table,
+                idempotency_keys::idempotency_key,
+                patterns
+            )),
+        )
+        .select((
+            idempotency_keys::caller,
+            idempotency_keys::idempotency_key,
+            idempotency_keys::outcome,
+        ))
+        .load(conn)?)
+}
+
+/// Forgets a key that itself holds a person's words (rule 14): the request it kept runs
+/// again if repeated.
+pub(crate) fn forget(conn: &mut DbConnection, caller: &str, key: &str) -> Result<(), StoreError> {
+    diesel::delete(idempotency_keys::table.find((caller, key))).execute(conn)?;
+    Ok(())
+}
+
+/// Writes a stored outcome scrubbed of a person (rule 14): a replay answers it.
+pub(crate) fn set_outcome(
+    conn: &mut DbConnection,
+    caller: &str,
+    key: &str,
+    outcome: &str,
+) -> Result<(), StoreError> {
+    diesel::update(idempotency_keys::table.find((caller, key)))
+        .set(idempotency_keys::outcome.eq(outcome))
+        .execute(conn)?;
+    Ok(())
+}

@@ -230,3 +230,33 @@ pub(crate) fn set_password_hash(
         .execute(conn)?;
     Ok(())
 }
+
+/// What is stored in place of an erased profile's password hash: no password verifies
+/// against it, and it holds nothing of the old one.
+pub(crate) const ERASED_PASSWORD: &str = "!erased";
+
+/// Erases a profile (rule 14): its logins (free again), names, language and password go; the
+/// row stays, a tombstone the profile's erased users still point at. A profile has a login
+/// (a check of the table): its email becomes `erased:<id>`, which no one can type as one.
+pub(crate) fn erase(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let at = now.naive_utc();
+    diesel::update(identities::table.find(identity.key()))
+        .set((
+            identities::email.eq(diesel::dsl::sql::<
+                diesel::sql_types::Nullable<diesel::sql_types::Text>,
+            >("'erased:' || id")),
+            identities::phone.eq(None::<String>),
+            identities::first_name.eq(domain::erasure::ERASED_FIRST_NAME),
+            identities::last_name.eq(domain::erasure::ERASED_LAST_NAME),
+            identities::locale.eq(None::<String>),
+            identities::password_hash.eq(ERASED_PASSWORD),
+            identities::erased_at.eq(Some(at)),
+            identities::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

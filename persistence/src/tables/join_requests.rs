@@ -303,3 +303,82 @@ pub(crate) fn delete_dead(
     }
     Ok(diesel::delete(dead().filter(join_requests::id.eq_any(ids))).execute(conn)?)
 }
+
+/// A person's join request, as an erasure finds it (rule 14).
+pub(crate) struct RequestOfPerson {
+    pub(crate) id: String,
+    pub(crate) account_id: AccountId,
+    /// Waiting (for its code or for approval): the erasure withdraws it.
+    pub(crate) waiting: bool,
+    pub(crate) holds_seat: bool,
+}
+
+/// The join requests, in `account` or everywhere, of the profile, of any of `logins`, or that
+/// made one of `users`.
+pub(crate) fn of_person(
+    conn: &mut DbConnection,
+    account: Option<AccountId>,
+    identity: IdentityId,
+    logins: &[String],
+    users: &[String],
+) -> Result<Vec<RequestOfPerson>, StoreError> {
+    let mut query = join_requests::table
+        .filter(
+            join_requests::login
+                .eq_any(logins)
+                .or(join_requests::identity_id.eq(identity.key()))
+                .or(join_requests::user_id.eq_any(users)),
+        )
+        .select((
+            join_requests::id,
+            join_requests::account_id,
+            join_requests::status,
+            join_requests::holds_seat,
+        ))
+        .into_boxed();
+    if let Some(account) = account {
+        query = query.filter(join_requests::account_id.eq(account.key()));
+    }
+    let rows: Vec<(String, String, String, bool)> = query.load(conn)?;
+    rows.into_iter()
+        .map(|(id, account, status, holds_seat)| {
+            let status = parse_word(&status, JoinRequestStatus::parse)?;
+            Ok(RequestOfPerson {
+                id,
+                account_id: parse_id(&account)?,
+                waiting: status.is_waiting(),
+                holds_seat,
+            })
+        })
+        .collect()
+}
+
+/// Erases join requests: a waiting one is rejected (its seat no longer held: the caller
+/// gives it back), and every one loses the person's login (a tombstone `erased:<id>`), names
+/// and password hash.
+pub(crate) fn erase(
+    conn: &mut DbConnection,
+    ids: &[String],
+    waiting: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let at = now.naive_utc();
+    diesel::update(join_requests::table.filter(join_requests::id.eq_any(waiting)))
+        .set((
+            join_requests::status.eq(JoinRequestStatus::Rejected.as_str()),
+            join_requests::holds_seat.eq(false),
+            join_requests::decided_at.eq(at),
+        ))
+        .execute(conn)?;
+    diesel::update(join_requests::table.filter(join_requests::id.eq_any(ids)))
+        .set((
+            join_requests::login.eq(diesel::dsl::sql::<diesel::sql_types::Text>(
+                "'erased:' || id",
+            )),
+            join_requests::first_name.eq(domain::erasure::ERASED_FIRST_NAME),
+            join_requests::last_name.eq(domain::erasure::ERASED_LAST_NAME),
+            join_requests::password_hash.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -138,3 +138,14 @@ pub(crate) fn delete_dead(
     }
     Ok(diesel::delete(dead().filter(login_changes::id.eq_any(ids))).execute(conn)?)
 }
+
+/// Deletes the profile's login changes, used or not (its erasure, rule 14).
+pub(crate) fn delete_of_identity(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+) -> Result<usize, StoreError> {
+    Ok(
+        diesel::delete(login_changes::table.filter(login_changes::identity_id.eq(identity.key())))
+            .execute(conn)?,
+    )
+}

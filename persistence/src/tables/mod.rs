@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit_events;
 pub mod code_attempts;
+pub mod erasure_codes;
 pub mod idempotency_keys;
 pub mod identities;
 pub mod invitations;

@@ -107,3 +107,14 @@ pub(crate) fn delete_dead(
     }
     Ok(diesel::delete(dead().filter(password_resets::id.eq_any(ids))).execute(conn)?)
 }
+
+/// Deletes the profile's password resets, used or not (its erasure, rule 14).
+pub(crate) fn delete_of_identity(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+) -> Result<usize, StoreError> {
+    Ok(diesel::delete(
+        password_resets::table.filter(password_resets::identity_id.eq(identity.key())),
+    )
+    .execute(conn)?)
+}

@@ -97,3 +97,20 @@ pub(crate) fn delete_forgettable(
         .filter(rate_buckets::key.eq_any(oldest));
     Ok(diesel::delete(swept).execute(conn)?)
 }
+
+/// Forgets the rate buckets whose key holds one of `patterns` (`LIKE`: an erased person's logins
+/// and profile id, rule 14); how many. Their limits start over for those logins, which are
+/// no one's any more.
+pub(crate) fn forget_traces(
+    conn: &mut DbConnection,
+    patterns: &[String],
+) -> Result<usize, StoreError> {
+    Ok(
+        diesel::delete(rate_buckets::table.filter(crate::base::page::like_any!(
+            rate_buckets::table,
+            rate_buckets::key,
+            patterns
+        )))
+        .execute(conn)?,
+    )
+}

@@ -483,3 +483,20 @@ pub fn forget_old(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreError
         .execute(conn)?)
     })
 }
+
+/// Forgets the sending counters whose key holds one of `patterns` (`LIKE`: an erased person's logins
+/// and profile id, rule 14); how many. Their limits start over for those logins, which are
+/// no one's any more.
+pub(crate) fn forget_traces(
+    conn: &mut DbConnection,
+    patterns: &[String],
+) -> Result<usize, StoreError> {
+    Ok(
+        diesel::delete(sending_counters::table.filter(crate::base::page::like_any!(
+            sending_counters::table,
+            sending_counters::counter,
+            patterns
+        )))
+        .execute(conn)?,
+    )
+}

@@ -373,3 +373,20 @@ pub(crate) fn delete_ended(
     )
     .execute(conn)?)
 }
+
+/// The sessions of the profile, or of these users only (an erasure, rule 14), deleted; their
+/// ids, for their refresh tokens to go too.
+pub(crate) fn delete_of_person(
+    conn: &mut DbConnection,
+    identity: Option<IdentityId>,
+    users: &[String],
+) -> Result<Vec<SessionId>, StoreError> {
+    let mut query = sessions::table.select(sessions::id).into_boxed();
+    query = match identity {
+        Some(identity) => query.filter(sessions::identity_id.eq(identity.key())),
+        None => query.filter(sessions::user_id.eq_any(users)),
+    };
+    let ids: Vec<String> = query.load(conn)?;
+    diesel::delete(sessions::table.filter(sessions::id.eq_any(&ids))).execute(conn)?;
+    ids.iter().map(|id| parse_id(id)).collect()
+}

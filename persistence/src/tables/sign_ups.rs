@@ -122,3 +122,19 @@ pub(crate) fn delete_dead(
     }
     Ok(diesel::delete(dead().filter(sign_ups::id.eq_any(ids))).execute(conn)?)
 }
+
+/// Deletes the sign-ups of the profile or of any of `logins` (its erasure, rule 14).
+pub(crate) fn delete_of_person(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    logins: &[String],
+) -> Result<usize, StoreError> {
+    Ok(diesel::delete(
+        sign_ups::table.filter(
+            sign_ups::identity_id
+                .eq(identity.key())
+                .or(sign_ups::login.eq_any(logins)),
+        ),
+    )
+    .execute(conn)?)
+}

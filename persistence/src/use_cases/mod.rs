@@ -8,6 +8,7 @@ pub mod access_reviews;
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit_log;
+pub mod erasure;
 pub mod identities;
 pub mod invitations;
 pub mod join_links;

@@ -75,6 +75,7 @@ fn schema_matches_migrations() {
         access_review_items,
         two_factors,
         recovery_codes,
+        erasure_codes,
     );
     let columns: Vec<Column> = db
         .read(|conn| {

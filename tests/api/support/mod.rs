@@ -13,5 +13,6 @@ pub mod mail_sink;
 pub mod metrics;
 pub mod processes;
 pub mod requests;
+pub mod traces;
 pub mod webhook_receiver;
 pub mod webhooks;

@@ -15,6 +15,7 @@ use domain::DomainError;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub(crate) mod erasure;
 mod expiry;
 pub(crate) mod inviter;
 pub(crate) mod listing;

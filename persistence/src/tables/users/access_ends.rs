@@ -95,14 +95,14 @@ pub(crate) fn set_dismissed_by_system(
     conn: &mut DbConnection,
     user: UserId,
     at: DateTime<Utc>,
-    why: Dismissal,
+    why: Option<Dismissal>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     diesel::update(users::table.find(user.key()))
         .set((
             users::status.eq(UserStatus::Dismissed.as_str()),
             users::dismissed_at.eq(at.naive_utc()),
-            users::dismissal.eq(Some(why.as_str())),
+            users::dismissal.eq(why.map(Dismissal::as_str)),
             users::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)?;

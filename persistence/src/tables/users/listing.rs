@@ -67,8 +67,9 @@ pub(crate) fn page_of(
     if let Some(q) = search_text(filter.q.as_deref()) {
         let p = like_pattern(q);
         // The logins the account knows its users by: a dismissed user is found by those of
-        // its dismissal, never by logins its person took since (`domain::known_logins`).
-        query = query.filter(
+        // its dismissal, never by logins its person took since (`domain::known_logins`); an
+        // erased user by nothing of its person's (rule 14), whose profile may live on.
+        query = query.filter(users::erased_at.is_null()).filter(
             lower(identities::first_name)
                 .like(p.clone())
                 .escape('\\')

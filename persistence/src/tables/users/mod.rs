@@ -13,6 +13,7 @@ use diesel::prelude::*;
 use domain::access::{visible_users, AccountUser, UserStanding, UserVisibility};
 use domain::access_end::{status_at, Dismissal};
 use domain::enums::{MembershipStatus, UserStatus, UserType};
+use domain::erasure::{ERASED_FIRST_NAME, ERASED_LAST_NAME};
 use domain::ids::{AccountId, IdentityId, UserId};
 use domain::locale::Locale;
 use domain::login::Login;
@@ -21,8 +22,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 mod access_ends;
+pub(crate) mod erasure;
 mod listing;
 mod login_states;
+mod names;
 mod of_profile;
 pub(crate) mod reminders;
 mod reviewed;
@@ -30,6 +33,7 @@ pub(crate) use access_ends::*;
 pub(crate) use listing::page_of;
 pub use listing::UserFilter;
 pub(crate) use login_states::{login_states, Pending};
+pub(crate) use names::{names, names_by_id, names_of};
 pub(crate) use of_profile::active_of_identity;
 pub(crate) use reviewed::external_in_review_scope;
 use uuid::Uuid;
@@ -52,6 +56,9 @@ pub struct UserRecord {
     pub access_expires_at: Option<DateTime<Utc>>,
     /// Why the system dismissed the user, when it did.
     pub dismissal: Option<Dismissal>,
+    /// When the user's data was erased (rule 14): its logins are gone and its names read
+    /// "Erased user", whatever its profile still holds for other accounts.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl UserRecord {
@@ -85,6 +92,7 @@ pub(crate) struct UserRow {
     phone: Option<String>,
     access_expires_at: Option<NaiveDateTime>,
     dismissal: Option<String>,
+    erased_at: Option<NaiveDateTime>,
     #[diesel(embed)]
     identity: IdentityNames,
 }
@@ -93,6 +101,21 @@ impl TryFrom<UserRow> for UserRecord {
     type Error = StoreError;
 
     fn try_from(r: UserRow) -> Result<Self, StoreError> {
+        // An erased user shows none of its person, whose profile may live on elsewhere.
+        let (email, phone, first_name, last_name) = match r.erased_at {
+            Some(_) => (
+                None,
+                None,
+                ERASED_FIRST_NAME.into(),
+                ERASED_LAST_NAME.into(),
+            ),
+            None => (
+                r.email,
+                r.phone,
+                r.identity.first_name,
+                r.identity.last_name,
+            ),
+        };
         Ok(Self {
             id: parse_id(&r.id)?,
             account_id: parse_id(&r.account_id)?,
@@ -100,16 +123,17 @@ impl TryFrom<UserRow> for UserRecord {
             user_type: parse_word(&r.user_type, UserType::parse)?,
             status: parse_word(&r.status, UserStatus::parse)?,
             is_admin: r.is_admin,
-            email: r.email,
-            phone: r.phone,
-            first_name: r.identity.first_name,
-            last_name: r.identity.last_name,
+            email,
+            phone,
+            first_name,
+            last_name,
             created_at: utc(r.created_at),
             access_expires_at: r.access_expires_at.map(utc),
             dismissal: r
                 .dismissal
                 .map(|w| parse_word(&w, |s| s.parse::<Dismissal>().ok()))
                 .transpose()?,
+            erased_at: r.erased_at.map(utc),
         })
     }
 }
@@ -286,15 +310,6 @@ pub(crate) fn make_way(
     Ok(())
 }
 
-/// A user's first and last name.
-pub(crate) fn names(conn: &mut DbConnection, user: UserId) -> Result<(String, String), StoreError> {
-    Ok(users::table
-        .inner_join(identities::table)
-        .filter(users::id.eq(user.key()))
-        .select((identities::first_name, identities::last_name))
-        .first(conn)?)
-}
-
 /// The language a user's person chose for their messages, if they did.
 pub(crate) fn chosen_locale(
     conn: &mut DbConnection,
@@ -306,12 +321,6 @@ pub(crate) fn chosen_locale(
         .select(identities::locale)
         .first(conn)?;
     chosen.map(|l| parse_word(&l, Locale::parse)).transpose()
-}
-
-/// "First Last" of a user, as messages name the inviter.
-pub(crate) fn names_of(conn: &mut DbConnection, user: UserId) -> Result<String, StoreError> {
-    let (first, last) = names(conn, user)?;
-    Ok(format!("{first} {last}"))
 }
 
 /// What every request re-reads of the user it acts as, if it is one of the account's.
@@ -541,18 +550,8 @@ pub(crate) fn event_resource(
     if let (Some(why), Some(fields)) = (user.dismissal, resource.as_object_mut()) {
         fields.insert("dismissal".into(), json!(why.as_str()));
     }
+    if let (Some(at), Some(fields)) = (user.erased_at, resource.as_object_mut()) {
+        fields.insert("erased_at".into(), json!(at));
+    }
     Ok(Some(resource))
-}
-
-/// The first and last names of the users of `ids`, each as `(id, first, last)`; joins
-/// `identities`, where the names are.
-pub(crate) fn names_by_id(
-    conn: &mut DbConnection,
-    ids: Vec<&String>,
-) -> Result<Vec<(String, String, String)>, StoreError> {
-    Ok(users::table
-        .inner_join(identities::table)
-        .filter(users::id.eq_any(ids))
-        .select((users::id, identities::first_name, identities::last_name))
-        .load::<(String, String, String)>(conn)?)
 }

@@ -44,6 +44,7 @@ const ROWS: &[(&str, Expect, Expect)] = &[
     ("GET /v1/users/{id}", Allowed, Allowed),
     ("PATCH /v1/users/{id}", ADMIN, ADMIN),
     ("POST /v1/users/{id}/dismiss", ADMIN, ADMIN),
+    ("POST /v1/users/{id}/erase", ADMIN, ADMIN),
     ("POST /v1/users/{id}/reinstate", ADMIN, ADMIN),
     ("POST /v1/users/{id}/transfer-to-intranet", ADMIN, ADMIN),
     // Exists to say there is no such transfer, to everyone.
@@ -129,6 +130,8 @@ const ROWS: &[(&str, Expect, Expect)] = &[
     ),
     // One's own password, with the current one (`auth/password_change.rs`).
     ("POST /v1/network/profile/password", Allowed, Allowed),
+    ("POST /v1/network/profile/erase/code", Allowed, Allowed),
+    ("POST /v1/network/profile/erase", Allowed, Allowed),
     // One's own second factor (`auth/two_factor/`).
     ("GET /v1/network/profile/two-factor", Allowed, Allowed),
     ("POST /v1/network/profile/two-factor", Allowed, Allowed),
@@ -226,6 +229,8 @@ const PROFILE_OPERATIONS: &[&str] = &[
     "POST /v1/network/profile/login-change",
     "POST /v1/network/profile/login-change/confirm",
     "POST /v1/network/profile/password",
+    "POST /v1/network/profile/erase/code",
+    "POST /v1/network/profile/erase",
     "GET /v1/network/profile/two-factor",
     "POST /v1/network/profile/two-factor",
     "POST /v1/network/profile/two-factor/confirm",

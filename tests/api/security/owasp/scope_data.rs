@@ -35,7 +35,7 @@ async fn every_event_is_subscribed_to_only_with_the_scope_that_reads_its_data() 
     let a = &w.a;
     let mut tally = Tally::new("API5 scopes × webhook events");
     let events = event_scopes();
-    assert_eq!(events.len(), 35, "{events:?}");
+    assert_eq!(events.len(), 36, "{events:?}");
     // What the document says is what each event carries: its resource's class of data.
     for (event, scope) in &events {
         let expected = match event.split('.').next().unwrap() {
@@ -171,6 +171,8 @@ struct Fixtures {
     to_dismiss: Vec<String>,
     to_reinstate: Vec<String>,
     to_transfer: Vec<String>,
+    /// Employees dismissed, to erase.
+    to_erase: Vec<String>,
     /// Extranet workgroups to add the employee to; invitations to resend and to revoke.
     groups: Vec<String>,
     to_resend: Vec<String>,
@@ -190,6 +192,7 @@ async fn fixtures(w: &World, n: usize) -> Fixtures {
         to_dismiss: Vec::new(),
         to_reinstate: Vec::new(),
         to_transfer: Vec::new(),
+        to_erase: Vec::new(),
         groups: Vec::new(),
         to_resend: Vec::new(),
         to_revoke: Vec::new(),
@@ -205,6 +208,9 @@ async fn fixtures(w: &World, n: usize) -> Fixtures {
         let gone = app.join(admin, "intranet", None, &phone(2)).await.id;
         app.dismiss(admin, &gone).await;
         f.to_reinstate.push(gone);
+        let erased = app.join(admin, "intranet", None, &phone(9)).await.id;
+        app.dismiss(admin, &erased).await;
+        f.to_erase.push(erased);
         f.to_transfer.push(
             app.join(admin, "extranet", Some(&w.a.shared), &phone(3))
                 .await
@@ -280,6 +286,7 @@ async fn call(
             Some(json!({"is_admin": false})),
         ),
         "POST /v1/users/{id}/dismiss" => (format!("/v1/users/{}/dismiss", f.to_dismiss[n]), None),
+        "POST /v1/users/{id}/erase" => (format!("/v1/users/{}/erase", f.to_erase[n]), None),
         "POST /v1/users/{id}/reinstate" => {
             (format!("/v1/users/{}/reinstate", f.to_reinstate[n]), None)
         }
