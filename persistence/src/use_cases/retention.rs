@@ -1,7 +1,8 @@
 //! Retention (issue #32): what outlived its period is erased or deleted by the upkeep, in
-//! batches — each batch one statement or two in a short transaction of its own, so that the
-//! SQLite writer is never held for long and requests' writes go between batches — until
-//! nothing is left or the run's budget is spent (the next run goes on where it stopped).
+//! batches — each batch a few statements over at most a batch of rows, in a short transaction
+//! of its own, so that the SQLite writer is never held for long and requests' writes go
+//! between batches — until nothing is left or the run's budget is spent (the next run goes on
+//! where it stopped).
 //! `domain::retention` says how long each thing is kept; the counters of sending quotas and of
 //! wrong codes go once no policy reads them any more.
 
