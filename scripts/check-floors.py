@@ -73,6 +73,8 @@ JOINS = {
     ("accounts", "webhooks"): "`recount_webhooks` counts the account's active webhooks into "
     "its row (a subquery)",
     ("api_tokens", "users"): "a token's standing is its creator's (joined)",
+    ("api_tokens", "webhooks"): "the retention sweep keeps a dead token a webhook was made "
+    "through, in the statement that picks the batch (a subquery), so kept ones never fill it",
     ("invitations", "users"): "a login's pending invitations in the accounts where its "
     "person is an active user (a subquery)",
     ("memberships", "identities"): "a member is shown with its person's names (joined)",

@@ -160,8 +160,9 @@ impl Metrics {
             "extranet_retention_erased",
             "Rows the retention sweep erased (message bodies) or deleted (the rest) for having \
              outlived their period, by what: message_bodies, webhook_deliveries, \
-             idempotency_keys, sign_ups, password_resets, join_requests, login_changes, \
-             sessions, audit_events",
+             idempotency_keys, sign_ups, password_resets, join_requests, \
+             decided_join_requests, login_changes, sending_counters, code_attempts, sessions, \
+             api_tokens, access_reviews, audit_events",
             retention.clone(),
         );
         Self(Arc::new(Recorded {

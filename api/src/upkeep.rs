@@ -1,8 +1,9 @@
 //! The upkeep the server does every minute, from its clock: the rate buckets, expired
-//! invitations and ended access (issue #30) recorded, old counters dropped, the reminders that
-//! access ends sent (those a sending quota held back are tried again at the next run), and the
-//! retention sweep (issue #32: message bodies, webhook deliveries, idempotency keys, dead
-//! codes, ended sessions and old audit events, in batches, `persistence::retention`).
+//! invitations and ended access (issue #30) recorded, the reminders that access ends sent
+//! (those a sending quota held back are tried again at the next run), and the retention sweep
+//! (issue #32: message bodies, webhook deliveries, idempotency keys, dead codes, decided join
+//! requests, old counters, ended sessions, dead API tokens, closed access reviews and old
+//! audit events, in batches, `persistence::retention`).
 
 use crate::state::AppState;
 use actix_web::web;
@@ -17,15 +18,13 @@ pub async fn run_once(state: &web::Data<AppState>) -> Result<(), String> {
     let swept = crate::blocking::run(move || {
         buckets.sweep(now)?;
         let expired = persistence::lifecycle::sweep_expired(&db, now)?;
-        let counters = persistence::quotas::forget_old(&db, now)?
-            + persistence::code_attempts::forget_old(&db, now)?;
         let reminded = persistence::access_reminders::send_due(&db, &quotas, now)?;
         let swept = persistence::retention::sweep(&db, &retention, now)?;
-        Ok::<_, persistence::StoreError>((expired, counters, reminded, swept))
+        Ok::<_, persistence::StoreError>((expired, reminded, swept))
     })
     .await;
     match swept {
-        Ok(Ok((expired, counters, reminded, swept))) => {
+        Ok(Ok((expired, reminded, swept))) => {
             state.metrics.record_reminders(&reminded);
             state.metrics.record_retention(&swept);
             if !swept.finished {
@@ -36,7 +35,6 @@ pub async fn run_once(state: &web::Data<AppState>) -> Result<(), String> {
             }
             tracing::debug!(
                 expired,
-                counters,
                 retained_away = swept.total(),
                 reminders = reminded.queued.total(),
                 reminders_held_back = reminded.held_back.total(),

@@ -1,10 +1,14 @@
 //! How long what the server keeps about people outlives its use (issue #32): message bodies
-//! after they were sent or given up, webhook deliveries, ended sessions, the audit trail. A
+//! after they were sent or given up, webhook deliveries, ended sessions, dead API tokens,
+//! decided join requests, the audit trail (and the access reviews, an audit record too). A
 //! period of 0 days keeps forever. The defaults are an operator's: a month of messages and
 //! deliveries to answer "did it go out, and what did it say?", a week of ended sessions to
-//! trace a token seen in a log, and a bit over a year of audit trail, which an annual review
-//! or audit reaches back over.
+//! trace a token seen in a log, a month of revoked or expired API tokens (an integrator asking
+//! why theirs stopped sees it in the list), a month of decided join requests (the names and
+//! logins of people who asked, kept while someone may still ask "who was that?"), and a bit
+//! over a year of audit trail, which an annual review or audit reaches back over.
 
+use crate::webhook::DELIVERY_LIFETIME_HOURS;
 use chrono::{DateTime, Duration, Utc};
 
 /// A retention period in whole days; 0 keeps forever.
@@ -41,7 +45,13 @@ pub struct Retention {
     pub webhook_deliveries: KeepFor,
     /// A session, with its refresh tokens, after it ended or expired.
     pub sessions: KeepFor,
-    /// An audit event, after it was recorded.
+    /// An API token, after it was revoked or expired (the audit trail keeps its id).
+    pub api_tokens: KeepFor,
+    /// A join request, with the person's login and names, after it was approved, rejected
+    /// or joined.
+    pub join_requests: KeepFor,
+    /// An audit event, after it was recorded; a closed access review, after it was applied
+    /// or cancelled.
     pub audit_events: KeepFor,
 }
 
@@ -49,12 +59,16 @@ impl Retention {
     pub const DEFAULT_MESSAGE_DAYS: u32 = 30;
     pub const DEFAULT_WEBHOOK_DELIVERY_DAYS: u32 = 30;
     pub const DEFAULT_SESSION_DAYS: u32 = 7;
+    pub const DEFAULT_API_TOKEN_DAYS: u32 = 30;
+    pub const DEFAULT_JOIN_REQUEST_DAYS: u32 = 30;
     pub const DEFAULT_AUDIT_DAYS: u32 = 400;
 
     pub const DEFAULT: Self = Self {
         messages: KeepFor::days(Self::DEFAULT_MESSAGE_DAYS),
         webhook_deliveries: KeepFor::days(Self::DEFAULT_WEBHOOK_DELIVERY_DAYS),
         sessions: KeepFor::days(Self::DEFAULT_SESSION_DAYS),
+        api_tokens: KeepFor::days(Self::DEFAULT_API_TOKEN_DAYS),
+        join_requests: KeepFor::days(Self::DEFAULT_JOIN_REQUEST_DAYS),
         audit_events: KeepFor::days(Self::DEFAULT_AUDIT_DAYS),
     };
 }
@@ -70,6 +84,16 @@ impl Default for Retention {
 /// forgotten only once it no longer counts.
 pub const LOGIN_CHANGE_KEPT_HOURS: i64 = 24;
 
+/// A paused webhook delivery (its webhook switched off) made before this instant may go with
+/// the delivered ones: it is older than the period (`cutoff`) and past the lifetime a delivery
+/// waits for its webhook, so switching the webhook on again would give it up, never send it.
+/// One made later is kept whatever the period: the worker may still send it. A pending
+/// delivery is never removed: the worker sends it or gives it up within its retries, and it
+/// then goes as a given-up one.
+pub fn paused_delivery_cutoff(cutoff: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+    cutoff.min(now - Duration::hours(DELIVERY_LIFETIME_HOURS))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +108,23 @@ mod tests {
         );
         assert_eq!(KeepFor::FOREVER.cutoff(now), None);
         assert_eq!(KeepFor::days(0), KeepFor::FOREVER);
+    }
+
+    #[test]
+    fn a_paused_delivery_goes_only_once_it_could_never_be_sent() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 7, 12, 0, 0).unwrap();
+        let lifetime = now - Duration::hours(DELIVERY_LIFETIME_HOURS);
+        // A month's period: the period decides.
+        let month = KeepFor::days(30).cutoff(now).unwrap();
+        assert_eq!(paused_delivery_cutoff(month, now), month);
+        // A day's period: a paused delivery of two days may still be sent when its webhook
+        // is switched on again; it waits for the lifetime.
+        let day = KeepFor::days(1).cutoff(now).unwrap();
+        assert_eq!(paused_delivery_cutoff(day, now), lifetime);
+        assert!(crate::webhook::outlived(lifetime, now));
+        assert!(!crate::webhook::outlived(
+            lifetime + Duration::seconds(1),
+            now
+        ));
     }
 }

@@ -164,7 +164,12 @@ pub struct RawConfig {
     pub retention_webhook_delivery_days: u32,
     /// Days an ended or expired session is kept, with its refresh tokens (0: forever).
     pub retention_session_days: u32,
-    /// Days an audit event is kept (0: forever).
+    /// Days a revoked or expired API token is kept (0: forever).
+    pub retention_api_token_days: u32,
+    /// Days an approved, rejected or joined join request is kept, with the person's login and
+    /// names (0: forever).
+    pub retention_join_request_days: u32,
+    /// Days an audit event, and a closed access review, is kept (0: forever).
     pub retention_audit_days: u32,
     /// Rows the retention sweep erases or deletes per statement.
     pub retention_batch: u32,
@@ -217,6 +222,8 @@ impl Default for RawConfig {
             retention_message_days: Retention::DEFAULT_MESSAGE_DAYS,
             retention_webhook_delivery_days: Retention::DEFAULT_WEBHOOK_DELIVERY_DAYS,
             retention_session_days: Retention::DEFAULT_SESSION_DAYS,
+            retention_api_token_days: Retention::DEFAULT_API_TOKEN_DAYS,
+            retention_join_request_days: Retention::DEFAULT_JOIN_REQUEST_DAYS,
             retention_audit_days: Retention::DEFAULT_AUDIT_DAYS,
             retention_batch: Sweep::DEFAULT_BATCH,
         }
@@ -498,6 +505,8 @@ impl Config {
                     messages: KeepFor::days(raw.retention_message_days),
                     webhook_deliveries: KeepFor::days(raw.retention_webhook_delivery_days),
                     sessions: KeepFor::days(raw.retention_session_days),
+                    api_tokens: KeepFor::days(raw.retention_api_token_days),
+                    join_requests: KeepFor::days(raw.retention_join_request_days),
                     audit_events: KeepFor::days(raw.retention_audit_days),
                 },
                 batch: i64::from(raw.retention_batch.clamp(1, 10_000)),

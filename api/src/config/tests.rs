@@ -182,16 +182,28 @@ fn retention_defaults_are_an_operators_and_zero_keeps_forever() {
     let c = Config::from_raw(RawConfig::default()).unwrap();
     let r = c.retention.retention;
     assert_eq!(
-        [r.messages, r.webhook_deliveries, r.sessions, r.audit_events].map(KeepFor::in_days),
-        [30, 30, 7, 400]
+        [
+            r.messages,
+            r.webhook_deliveries,
+            r.sessions,
+            r.api_tokens,
+            r.join_requests,
+            r.audit_events
+        ]
+        .map(KeepFor::in_days),
+        [30, 30, 7, 30, 30, 400]
     );
     assert_eq!(c.retention.batch, 500);
     let c = Config::from_raw(RawConfig {
         retention_audit_days: 0,
+        retention_api_token_days: 0,
+        retention_join_request_days: 90,
         retention_batch: 0,
         ..RawConfig::default()
     })
     .unwrap();
     assert_eq!(c.retention.retention.audit_events, KeepFor::FOREVER);
+    assert_eq!(c.retention.retention.api_tokens, KeepFor::FOREVER);
+    assert_eq!(c.retention.retention.join_requests, KeepFor::days(90));
     assert_eq!(c.retention.batch, 1, "at least one row a statement");
 }

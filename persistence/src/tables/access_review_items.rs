@@ -248,3 +248,10 @@ pub(crate) fn progress_of(
     }
     Ok(progress)
 }
+
+/// Deletes the items of the reviews `ids` (stored ids), which are going.
+pub(crate) fn delete_items_of(conn: &mut DbConnection, ids: &[String]) -> Result<(), StoreError> {
+    diesel::delete(access_review_items::table.filter(access_review_items::review_id.eq_any(ids)))
+        .execute(conn)?;
+    Ok(())
+}

@@ -7,7 +7,7 @@ use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, parse_opt_id, parse_word, to_count, utc, Key, Literal};
 use crate::base::page::PageRequest;
 use crate::base::schema::{access_reviews, memberships};
-use crate::tables::access_review_items::{progress_of, Progress};
+use crate::tables::access_review_items::{delete_items_of, progress_of, Progress};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::access_review::{ListedReviews, NewReview, ReviewFacts, ReviewScope};
@@ -272,4 +272,37 @@ pub(crate) fn event_resource(
         .pop()
         .map(|r| serde_json::to_value(r).map_err(|e| StoreError::Corrupt(e.to_string())))
         .transpose()
+}
+
+/// Deletes up to `limit` reviews applied or cancelled before `cutoff` (the audit trail's
+/// period: a review is an audit record), with their items (a batch of the retention sweep);
+/// returns how many reviews. A review that followed one of them no longer names it.
+pub(crate) fn delete_closed(
+    conn: &mut DbConnection,
+    cutoff: DateTime<Utc>,
+    limit: i64,
+) -> Result<usize, StoreError> {
+    let cutoff = cutoff.naive_utc();
+    let closed = || {
+        access_reviews::table.filter(
+            access_reviews::status
+                .eq(ReviewStatus::Applied.as_str())
+                .and(access_reviews::applied_at.lt(cutoff))
+                .or(access_reviews::status
+                    .eq(ReviewStatus::Cancelled.as_str())
+                    .and(access_reviews::cancelled_at.lt(cutoff))),
+        )
+    };
+    let ids: Vec<String> = closed()
+        .select(access_reviews::id)
+        .limit(limit)
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    delete_items_of(conn, &ids)?;
+    diesel::update(access_reviews::table.filter(access_reviews::previous_id.eq_any(&ids)))
+        .set(access_reviews::previous_id.eq(None::<String>))
+        .execute(conn)?;
+    Ok(diesel::delete(closed().filter(access_reviews::id.eq_any(&ids))).execute(conn)?)
 }

@@ -7,7 +7,7 @@ use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, utc, Key};
 use crate::base::page::PageRequest;
-use crate::base::schema::{api_tokens, users};
+use crate::base::schema::{api_tokens, users, webhooks};
 use crate::tables::users::StandingRow;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -264,4 +264,32 @@ pub(crate) fn erase_of_users(
         }
     }
     Ok(())
+}
+
+/// Deletes up to `limit` tokens revoked or expired before `cutoff` (a batch of the retention
+/// sweep); returns how many. The audit events that name one keep its id. A token a webhook was
+/// made through is kept while the webhook is: its switch-off reads when and why the token died.
+pub(crate) fn delete_dead(
+    conn: &mut DbConnection,
+    cutoff: DateTime<Utc>,
+    limit: i64,
+) -> Result<usize, StoreError> {
+    let cutoff = cutoff.naive_utc();
+    let dead = || {
+        let owners = webhooks::table
+            .filter(webhooks::created_by_token_id.is_not_null())
+            .select(webhooks::created_by_token_id.assume_not_null());
+        api_tokens::table
+            .filter(
+                api_tokens::revoked_at
+                    .lt(cutoff)
+                    .or(api_tokens::expires_at.lt(cutoff)),
+            )
+            .filter(diesel::dsl::not(api_tokens::id.eq_any(owners)))
+    };
+    let ids: Vec<String> = dead().select(api_tokens::id).limit(limit).load(conn)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::delete(dead().filter(api_tokens::id.eq_any(ids))).execute(conn)?)
 }

@@ -4,7 +4,7 @@
 //! domain says whether the code may be tried now, and a wrong code adds one to each counter in
 //! one statement per counter (an upsert: exact when two first failures meet).
 
-use crate::base::db::{Database, DbConnection};
+use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::{to_count, utc};
 use crate::base::schema::code_attempts;
@@ -85,16 +85,21 @@ pub(crate) fn failed(
     Ok(())
 }
 
-/// Deletes counters whose last failure is a day old (long forgotten by every policy); returns
-/// how many.
-pub fn forget_old(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreError> {
+/// Deletes up to `limit` counters whose last failure is a day old (long forgotten by every
+/// policy; a batch of the retention sweep, found by `code_attempts_last_failed`); returns how
+/// many. A counter that failed again meanwhile is left alone.
+pub(crate) fn delete_old(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<usize, StoreError> {
     let cutoff = (now - Duration::days(1)).naive_utc();
-    db.write(move |conn| {
-        Ok(
-            diesel::delete(code_attempts::table.filter(code_attempts::last_failed_at.lt(cutoff)))
-                .execute(conn)?,
-        )
-    })
+    let old = || code_attempts::table.filter(code_attempts::last_failed_at.lt(cutoff));
+    let keys: Vec<String> = old().select(code_attempts::key).limit(limit).load(conn)?;
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::delete(old().filter(code_attempts::key.eq_any(keys))).execute(conn)?)
 }
 
 /// The right code: the counters it clears start over.

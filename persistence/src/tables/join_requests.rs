@@ -382,3 +382,30 @@ pub(crate) fn erase(
         .execute(conn)?;
     Ok(())
 }
+
+/// Deletes up to `limit` requests decided before `cutoff` — approved, rejected or joined: the
+/// person's login and names go with them (a batch of the retention sweep, found by
+/// `join_requests_decided`); returns how many. A waiting request has no decision, and stays.
+pub(crate) fn delete_decided(
+    conn: &mut DbConnection,
+    cutoff: DateTime<Utc>,
+    limit: i64,
+) -> Result<usize, StoreError> {
+    let decided = || {
+        join_requests::table
+            .filter(join_requests::decided_at.lt(cutoff.naive_utc()))
+            .filter(join_requests::status.eq_any([
+                JoinRequestStatus::Approved.as_str(),
+                JoinRequestStatus::Rejected.as_str(),
+                JoinRequestStatus::Joined.as_str(),
+            ]))
+    };
+    let ids: Vec<String> = decided()
+        .select(join_requests::id)
+        .limit(limit)
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::delete(decided().filter(join_requests::id.eq_any(ids))).execute(conn)?)
+}

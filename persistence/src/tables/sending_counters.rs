@@ -4,7 +4,7 @@
 //! rows are taken in one order (an upsert locks its row until commit), so concurrent requests
 //! of different accounts to the same address are counted exactly and never deadlock.
 
-use crate::base::db::{Database, DbConnection};
+use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::to_count;
 use crate::base::schema::sending_counters;
@@ -473,15 +473,35 @@ pub(crate) fn account_use(
     })
 }
 
-/// Forgets counters of windows that ended more than a day ago; returns how many.
-pub fn forget_old(db: &Database, now: DateTime<Utc>) -> Result<usize, StoreError> {
+/// Forgets up to `limit` counters of windows that ended more than a day ago (a batch of the
+/// retention sweep, found by `sending_counters_window`); returns how many. The counters of a
+/// window share its start, so the batch is deleted by key within each start it holds.
+pub(crate) fn delete_old(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<usize, StoreError> {
     let cutoff = (now - Duration::days(2)).naive_utc();
-    db.write(move |conn| {
-        Ok(diesel::delete(
-            sending_counters::table.filter(sending_counters::window_start.lt(cutoff)),
+    let old: Vec<(NaiveDateTime, String)> = sending_counters::table
+        .filter(sending_counters::window_start.lt(cutoff))
+        .select((sending_counters::window_start, sending_counters::counter))
+        .limit(limit)
+        .load(conn)?;
+    let mut by_window: std::collections::BTreeMap<NaiveDateTime, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for (window, counter) in old {
+        by_window.entry(window).or_default().push(counter);
+    }
+    let mut deleted = 0;
+    for (window, counters) in by_window {
+        deleted += diesel::delete(
+            sending_counters::table
+                .filter(sending_counters::window_start.eq(window))
+                .filter(sending_counters::counter.eq_any(counters)),
         )
-        .execute(conn)?)
-    })
+        .execute(conn)?;
+    }
+    Ok(deleted)
 }
 
 /// Forgets the sending counters whose key holds one of `patterns` (`LIKE`: an erased person's logins

@@ -1,18 +1,20 @@
 //! Retention (issue #32): what outlived its period is erased or deleted by the upkeep, in
-//! batches — each batch one statement or two in a short transaction of its own, so that the
-//! SQLite writer is never held for long and requests' writes go between batches — until
-//! nothing is left or the run's budget is spent (the next run goes on where it stopped).
-//! `domain::retention` says how long each thing is kept.
+//! batches — each batch a few statements over at most a batch of rows, in a short transaction
+//! of its own, so that the SQLite writer is never held for long and requests' writes go
+//! between batches — until nothing is left or the run's budget is spent (the next run goes on
+//! where it stopped).
+//! `domain::retention` says how long each thing is kept; the counters of sending quotas and of
+//! wrong codes go once no policy reads them any more.
 
 use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
 use crate::tables::outbox::retention as outbox;
 use crate::tables::{
-    audit_events, idempotency_keys, join_requests, login_changes, password_resets, refresh_tokens,
-    sessions, sign_ups,
+    access_reviews, api_tokens, audit_events, code_attempts, idempotency_keys, join_requests,
+    login_changes, password_resets, refresh_tokens, sending_counters, sessions, sign_ups,
 };
 use chrono::{DateTime, Duration, Utc};
-use domain::retention::{Retention, LOGIN_CHANGE_KEPT_HOURS};
+use domain::retention::{paused_delivery_cutoff, Retention, LOGIN_CHANGE_KEPT_HOURS};
 use std::time::Instant;
 
 /// How the sweep runs.
@@ -35,27 +37,44 @@ impl Sweep {
 pub enum Kind {
     /// A message's body and recipient (the row stays, a tombstone).
     MessageBodies,
+    /// Delivered or given up, or paused past any chance of being sent.
     WebhookDeliveries,
     IdempotencyKeys,
     SignUps,
     PasswordResets,
+    /// Unconfirmed, their code dead.
     JoinRequests,
+    /// Approved, rejected or joined, with the person's login and names.
+    DecidedJoinRequests,
     LoginChanges,
+    /// Sending quotas' counters of windows long ended.
+    SendingCounters,
+    /// Wrong codes' counters long forgotten.
+    CodeAttempts,
     /// A session, with its refresh tokens.
     Sessions,
+    /// Revoked or expired.
+    ApiTokens,
+    /// Applied or cancelled, with their items.
+    AccessReviews,
     AuditEvents,
 }
 
 impl Kind {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 14] = [
         Self::MessageBodies,
         Self::WebhookDeliveries,
         Self::IdempotencyKeys,
         Self::SignUps,
         Self::PasswordResets,
         Self::JoinRequests,
+        Self::DecidedJoinRequests,
         Self::LoginChanges,
+        Self::SendingCounters,
+        Self::CodeAttempts,
         Self::Sessions,
+        Self::ApiTokens,
+        Self::AccessReviews,
         Self::AuditEvents,
     ];
 
@@ -67,25 +86,35 @@ impl Kind {
             Self::SignUps => "sign_ups",
             Self::PasswordResets => "password_resets",
             Self::JoinRequests => "join_requests",
+            Self::DecidedJoinRequests => "decided_join_requests",
             Self::LoginChanges => "login_changes",
+            Self::SendingCounters => "sending_counters",
+            Self::CodeAttempts => "code_attempts",
             Self::Sessions => "sessions",
+            Self::ApiTokens => "api_tokens",
+            Self::AccessReviews => "access_reviews",
             Self::AuditEvents => "audit_events",
         }
     }
 
-    /// Rows before this instant have outlived their period; `None`: kept forever. Dead codes
-    /// and idempotency keys have periods of their own, counted from `now` by their tables.
+    /// Rows before this instant have outlived their period; `None`: kept forever. Dead codes,
+    /// idempotency keys and counters have periods of their own, counted from `now` by their
+    /// tables. A closed access review is an audit record: it goes with the audit trail.
     fn cutoff(self, r: &Retention, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         match self {
             Self::MessageBodies => r.messages.cutoff(now),
             Self::WebhookDeliveries => r.webhook_deliveries.cutoff(now),
+            Self::DecidedJoinRequests => r.join_requests.cutoff(now),
             Self::Sessions => r.sessions.cutoff(now),
-            Self::AuditEvents => r.audit_events.cutoff(now),
+            Self::ApiTokens => r.api_tokens.cutoff(now),
+            Self::AccessReviews | Self::AuditEvents => r.audit_events.cutoff(now),
             Self::IdempotencyKeys
             | Self::SignUps
             | Self::PasswordResets
             | Self::JoinRequests
-            | Self::LoginChanges => Some(now),
+            | Self::LoginChanges
+            | Self::SendingCounters
+            | Self::CodeAttempts => Some(now),
         }
     }
 
@@ -99,20 +128,28 @@ impl Kind {
     ) -> Result<usize, StoreError> {
         match self {
             Self::MessageBodies => outbox::erase_messages(conn, cutoff, limit),
-            Self::WebhookDeliveries => outbox::delete_deliveries(conn, cutoff, limit),
+            Self::WebhookDeliveries => {
+                let paused = paused_delivery_cutoff(cutoff, now);
+                outbox::delete_deliveries(conn, cutoff, paused, limit)
+            }
             Self::IdempotencyKeys => idempotency_keys::delete_old(conn, now, limit),
             Self::SignUps => sign_ups::delete_dead(conn, now, limit),
             Self::PasswordResets => password_resets::delete_dead(conn, now, limit),
             Self::JoinRequests => join_requests::delete_dead(conn, now, limit),
+            Self::DecidedJoinRequests => join_requests::delete_decided(conn, cutoff, limit),
             Self::LoginChanges => {
                 let asked_before = now - Duration::hours(LOGIN_CHANGE_KEPT_HOURS);
                 login_changes::delete_dead(conn, now, asked_before, limit)
             }
+            Self::SendingCounters => sending_counters::delete_old(conn, now, limit),
+            Self::CodeAttempts => code_attempts::delete_old(conn, now, limit),
             Self::Sessions => {
                 let ended = sessions::ended_before(conn, cutoff, limit)?;
                 refresh_tokens::delete_of_sessions(conn, &ended)?;
                 sessions::delete_ended(conn, &ended, cutoff)
             }
+            Self::ApiTokens => api_tokens::delete_dead(conn, cutoff, limit),
+            Self::AccessReviews => access_reviews::delete_closed(conn, cutoff, limit),
             Self::AuditEvents => audit_events::delete_older(conn, cutoff, limit),
         }
     }
