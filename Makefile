@@ -26,7 +26,7 @@ TEST_STAGES := $(STAGES) run setup $(MAKE) --no-print-directory test-setup \
 	&& $(STAGES) run fuzz $(MAKE) --no-print-directory test-fuzz
 
 ## test: every test — unit tests; the black-box suite once on SQLite and, when PostgreSQL
-## answers, once on it; what a browser, a typed client, a linter and a fuzzer make of the
+## answers, once on it and through an upgrade from the previous release; what a browser, a typed client, a linter and a fuzzer make of the
 ## server and its document — then what each stage took
 test:
 	@$(STAGES) reset; \
@@ -84,13 +84,16 @@ test-postgres-required:
 test-upgrade:
 	@./scripts/test-upgrade.sh
 
-# The PostgreSQL run of `make test`: skipped, and said so, when PostgreSQL does not answer.
+# The PostgreSQL run of `make test`, then the upgrade test: skipped, and said so, when PostgreSQL
+# does not answer.
 test-postgres-or-skip:
 	@if (exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null; then \
-		$(STAGES) run "HTTP on PostgreSQL" $(MAKE) --no-print-directory test-postgres; \
+		$(STAGES) run "HTTP on PostgreSQL" $(MAKE) --no-print-directory test-postgres \
+		&& $(STAGES) run upgrade $(MAKE) --no-print-directory test-upgrade; \
 	else \
-		echo "PostgreSQL is not reachable at $(PG_HOST):$(PG_PORT): the PostgreSQL run was SKIPPED"; \
+		echo "PostgreSQL is not reachable at $(PG_HOST):$(PG_PORT): the PostgreSQL run and the upgrade test were SKIPPED"; \
 		$(STAGES) skip "HTTP on PostgreSQL" "not reachable at $(PG_HOST):$(PG_PORT)"; \
+		$(STAGES) skip upgrade "PostgreSQL not reachable at $(PG_HOST):$(PG_PORT)"; \
 	fi
 
 ## test-web: the typed client, the spec's linter and the browser tests (tests/web; npm's
