@@ -2,7 +2,8 @@
 //! commit before the newest migration, which `make test-upgrade` builds from history and names
 //! in `EXTRANET_PREVIOUS_BINARY` — serves three processes on one PostgreSQL behind haproxy
 //! under a steady invitation load; this binary's `extranet migrate` brings the schema forward
-//! under them; a rolling restart then replaces them one at a time by processes of this binary,
+//! under them (an old process restarted then starts on the newer schema and serves); a rolling
+//! restart then replaces them one at a time by processes of this binary,
 //! so that for a while the old and the new serve side by side. No request fails, every
 //! acknowledged invitation is there once, the seats are the recount, each message is sent
 //! once; afterwards the old binary's `migrate --check` says the database is ahead of it (3)
@@ -106,9 +107,15 @@ async fn an_upgrade_under_load_with_the_previous_release_beside_the_new_one_fail
     let migrated = extranet(&url, &["migrate"]).await;
     let migrate_took = migrating.elapsed();
     assert_eq!(migrated.code, Some(0), "{}", migrated.stderr);
-    // The old processes go on serving on the new schema.
+    // The old processes go on serving on the new schema; one of them restarted (as its
+    // supervisor would after a crash) starts on it and serves beside the others.
     let created = load.created();
     load.wait_for_created(created + 30).await;
+    cluster.restart_as(0, &old).await;
+    let before = sessions(&cluster);
+    let created = load.created();
+    load.wait_for_created(created + 30).await;
+    each_server_answered_since(&cluster, &before);
     assert_old_check(&old, &url, has_check, 3).await;
     assert_check(&extranet(&url, &["migrate", "--check"]).await, 0, "new");
 
