@@ -6,7 +6,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432
 PG_HOST ?= 127.0.0.1
 PG_PORT ?= 5432
 
-.PHONY: run bench bench-ab test test-setup test-build test-deps test-unit test-sqlite test-postgres test-postgres-required test-postgres-or-skip test-web test-web-client test-web-session test-web-lint test-web-browser test-web-dev test-web-locales test-web-join test-web-two-factor test-web-readme test-web-recipe test-fuzz lint openapi openapi-check ci build
+.PHONY: run bench bench-ab test test-setup test-build test-deps test-unit test-sqlite test-postgres test-postgres-required test-postgres-or-skip test-upgrade test-web test-web-client test-web-session test-web-lint test-web-browser test-web-dev test-web-locales test-web-join test-web-two-factor test-web-readme test-web-recipe test-fuzz lint openapi openapi-check ci build
 
 ## run: the server on SQLite (./data/extranet.db), Swagger UI at http://127.0.0.1:8080/docs
 run:
@@ -26,7 +26,7 @@ TEST_STAGES := $(STAGES) run setup $(MAKE) --no-print-directory test-setup \
 	&& $(STAGES) run fuzz $(MAKE) --no-print-directory test-fuzz
 
 ## test: every test — unit tests; the black-box suite once on SQLite and, when PostgreSQL
-## answers, once on it; what a browser, a typed client, a linter and a fuzzer make of the
+## answers, once on it and through an upgrade from the previous release; what a browser, a typed client, a linter and a fuzzer make of the
 ## server and its document — then what each stage took
 test:
 	@$(STAGES) reset; \
@@ -76,13 +76,24 @@ test-postgres-required:
 	@(exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null || { echo "PostgreSQL is required but not reachable at $(PG_HOST):$(PG_PORT)"; exit 1; }
 	@$(STAGES) run "HTTP on PostgreSQL" $(MAKE) --no-print-directory test-postgres
 
-# The PostgreSQL run of `make test`: skipped, and said so, when PostgreSQL does not answer.
+## test-upgrade: an upgrade with no downtime (docs/MIGRATIONS.md): the previous release (the
+## commit before the newest migration, built from the history into its own target directory)
+## serves three processes behind haproxy on PostgreSQL under load, this checkout's `extranet
+## migrate` runs under them, a rolling restart replaces them by this checkout's; no request
+## fails, nothing is lost or sent twice. Fails on a shallow clone or without PostgreSQL.
+test-upgrade:
+	@./scripts/test-upgrade.sh
+
+# The PostgreSQL run of `make test`, then the upgrade test: skipped, and said so, when PostgreSQL
+# does not answer.
 test-postgres-or-skip:
 	@if (exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null; then \
-		$(STAGES) run "HTTP on PostgreSQL" $(MAKE) --no-print-directory test-postgres; \
+		$(STAGES) run "HTTP on PostgreSQL" $(MAKE) --no-print-directory test-postgres \
+		&& $(STAGES) run upgrade $(MAKE) --no-print-directory test-upgrade; \
 	else \
-		echo "PostgreSQL is not reachable at $(PG_HOST):$(PG_PORT): the PostgreSQL run was SKIPPED"; \
+		echo "PostgreSQL is not reachable at $(PG_HOST):$(PG_PORT): the PostgreSQL run and the upgrade test were SKIPPED"; \
 		$(STAGES) skip "HTTP on PostgreSQL" "not reachable at $(PG_HOST):$(PG_PORT)"; \
+		$(STAGES) skip upgrade "PostgreSQL not reachable at $(PG_HOST):$(PG_PORT)"; \
 	fi
 
 ## test-web: the typed client, the spec's linter and the browser tests (tests/web; npm's
@@ -184,7 +195,8 @@ test-fuzz: $(FUZZ_VENV)/.installed
 
 ## lint: formatting, clippy (warnings are errors), the one-way layering of the crates, no
 ## module cycles inside them, the persistence crate's floors (a floor never uses a higher one,
-## a use case never another), and no source file of 600 lines or more
+## a use case never another), no source file of 600 lines or more, and migrations that keep
+## the upgrade rule (docs/MIGRATIONS.md: expand only, unless a contract says why; both backends)
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
@@ -192,6 +204,8 @@ lint:
 	./scripts/check-module-cycles.py
 	./scripts/check-floors.py
 	./scripts/check-file-sizes.sh
+	./scripts/check-migrations.py --self-test
+	./scripts/check-migrations.py
 
 ## openapi: regenerate openapi.yaml from the code
 openapi:
@@ -227,12 +241,13 @@ bench:
 bench-ab:
 	./scripts/bench-ab.sh
 
-## ci: lint, every test with the PostgreSQL run required, and the OpenAPI drift check, then
-## what each stage took
+## ci: lint, every test with the PostgreSQL run required, the upgrade from the previous
+## release, and the OpenAPI drift check, then what each stage took
 ci:
 	@$(STAGES) reset; \
 	$(STAGES) run lint $(MAKE) --no-print-directory lint \
 	&& $(TEST_STAGES) \
 	&& $(MAKE) --no-print-directory test-postgres-required \
+	&& $(STAGES) run upgrade $(MAKE) --no-print-directory test-upgrade \
 	&& $(STAGES) run "openapi.yaml drift" $(MAKE) --no-print-directory openapi-check; \
 	rc=$$?; $(STAGES) report; exit $$rc

@@ -114,12 +114,13 @@ fn main() -> ExitCode {
                 let url = config.database_url.clone();
                 let db = persistence::Database::connect(&url, &persistence::PoolOptions::default())
                     .map_err(|e| e.to_string())?;
-                let applied = db.migrate().map_err(|e| e.to_string())?;
+                let migrated = db.migrate().map_err(|e| e.to_string())?;
                 tracing::info!(
                     backend = db.backend().name(),
-                    applied = applied.len(),
+                    applied = migrated.applied.len(),
                     "migrations applied"
                 );
+                api::startup::warn_when_ahead(&migrated);
                 Ok(())
             }
             Command::Serve => {

@@ -48,6 +48,20 @@ const REQUESTS_GRACE_SECONDS: u64 = 10;
 /// runs out.
 const WORKERS_GRACE: std::time::Duration = std::time::Duration::from_secs(15);
 
+/// Says, as a warning, that the database is ahead of this binary when a newer release migrated
+/// it. The process goes on: a release's migrations only expand the schema, so the release before
+/// keeps working on it while a rolling upgrade replaces its processes (docs/MIGRATIONS.md).
+pub fn warn_when_ahead(migrated: &persistence::Migrated) {
+    if !migrated.unknown.is_empty() {
+        tracing::warn!(
+            unknown = migrated.unknown.join(", "),
+            "the database is ahead of this binary: a newer release applied migrations this one \
+             does not know; serving on it, as an older release does during a rolling upgrade \
+             (`extranet migrate --check` exits 3 until the newer release replaces this one)"
+        );
+    }
+}
+
 impl Application {
     /// Connects to the database, migrates it, binds the address and prepares the server.
     pub async fn build(config: Config) -> Result<Self, String> {
@@ -61,13 +75,14 @@ impl Application {
             ..PoolOptions::default()
         };
         let url = config.database_url.clone();
-        let db = crate::blocking::run(move || -> Result<Database, String> {
+        let (db, migrated) = crate::blocking::run(move || -> Result<_, String> {
             let db = Database::connect(&url, &options).map_err(|e| e.to_string())?;
-            db.migrate().map_err(|e| e.to_string())?;
-            Ok(db)
+            let migrated = db.migrate().map_err(|e| e.to_string())?;
+            Ok((db, migrated))
         })
         .await
         .map_err(|e| e.to_string())??;
+        warn_when_ahead(&migrated);
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();

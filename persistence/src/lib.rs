@@ -24,7 +24,7 @@ pub mod shared;
 pub mod tables;
 pub mod use_cases;
 
-pub use base::db::{Backend, Database, DbConnection, PoolOptions};
+pub use base::db::{Backend, Database, DbConnection, Migrated, PoolOptions};
 pub use base::error::StoreError;
 pub use base::limits::Limits;
 

@@ -38,8 +38,13 @@ pub struct Ran {
 
 /// Runs `extranet ARGS` on the database at `url`, in a folder of its own (no extranet.toml).
 pub async fn extranet(url: &str, args: &[&str]) -> Ran {
+    extranet_of(&binary(), url, args).await
+}
+
+/// As [`extranet`], the binary at `bin` (another release's, for an upgrade).
+pub async fn extranet_of(bin: &Path, url: &str, args: &[&str]) -> Ran {
     let dir = tempfile::tempdir().unwrap();
-    let out = tokio::process::Command::new(binary())
+    let out = tokio::process::Command::new(bin)
         .args(args)
         .current_dir(dir.path())
         .env("DATABASE_URL", url)

@@ -14,12 +14,12 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 /// How many requests each server of the cluster was sent so far, by haproxy's count.
-fn sessions(cluster: &Cluster) -> Vec<u64> {
+pub(super) fn sessions(cluster: &Cluster) -> Vec<u64> {
     cluster.stats().iter().map(|s| s.sessions).collect()
 }
 
 /// Asserts that every server was sent requests since `before`.
-fn each_server_answered_since(cluster: &Cluster, before: &[u64]) {
+pub(super) fn each_server_answered_since(cluster: &Cluster, before: &[u64]) {
     let now = sessions(cluster);
     assert!(
         now.iter().zip(before).all(|(n, b)| n > b),
@@ -167,7 +167,7 @@ async fn failed_logins_are_limited_across_three_processes_behind_haproxy() {
 }
 
 /// Requests that got something other than 201 in the end.
-fn not_created(sent: &[Sent]) -> Vec<&Sent> {
+pub(super) fn not_created(sent: &[Sent]) -> Vec<&Sent> {
     sent.iter()
         .filter(|s| s.status() != Some(StatusCode::CREATED))
         .collect()
@@ -175,7 +175,7 @@ fn not_created(sent: &[Sent]) -> Vec<&Sent> {
 
 /// Every request's invitation is there, once: the account's invitations (through haproxy) are
 /// exactly the requests', and each 201 names its own. Returns the logins.
-async fn one_invitation_per_request(
+pub(super) async fn one_invitation_per_request(
     cluster: &Cluster,
     token: &str,
     sent: &[Sent],
@@ -354,7 +354,7 @@ async fn invite_at_once(
 }
 
 /// The account's usage, through haproxy.
-async fn usage(cluster: &Cluster, token: &str) -> Value {
+pub(super) async fn usage(cluster: &Cluster, token: &str) -> Value {
     let res = cluster
         .client
         .get(format!("{}/v1/account/usage", cluster.address))

@@ -1,9 +1,11 @@
 //! `extranet migrate --check`: whether the database is at this binary's schema (exit 0), behind
 //! it (exit 2, the pending migrations listed) or ahead of it (exit 3: a newer release migrated
-//! it), on both backends; it changes nothing.
+//! it), on both backends; it changes nothing. A binary on a database a newer release migrated
+//! (a rolling upgrade's older processes) serves on it and says so in a warning.
 
 use super::backups::extranet;
 use crate::support::helpers::*;
+use crate::support::processes::ServerProcess;
 use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 
 /// Runs `sql` on the test database at `url`.
@@ -89,4 +91,50 @@ async fn migrate_check_says_whether_the_database_is_at_behind_or_ahead_of_the_bi
         ran.stdout
     );
     assert!(!ran.stdout.contains(&last), "{}", ran.stdout);
+}
+
+/// A newer release's migration recorded: the version `migrate --check` says is ahead.
+const NEWER: &str = "99991231000000";
+
+#[tokio::test]
+async fn a_binary_on_a_database_a_newer_release_migrated_serves_and_warns() {
+    let (_db, url) = TestDatabase::create();
+    let ran = extranet(&url, &["migrate"]).await;
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    execute(
+        &url,
+        &format!("INSERT INTO __diesel_schema_migrations (version) VALUES ('{NEWER}')"),
+    );
+
+    // `migrate` applies nothing, says so, and succeeds: the newer schema is this one expanded.
+    let ran = extranet(&url, &["migrate"]).await;
+    assert_eq!(ran.code, Some(0), "{} {}", ran.stdout, ran.stderr);
+    let said = format!("{}{}", ran.stdout, ran.stderr);
+    assert!(
+        said.contains("the database is ahead of this binary") && said.contains(NEWER),
+        "{said}"
+    );
+
+    // `serve` starts, warns, and serves: a sign-up writes and reads.
+    let mut server = ServerProcess::start(&url, "console").await;
+    let output = server.output();
+    assert!(
+        output.contains("the database is ahead of this binary") && output.contains(NEWER),
+        "{output}"
+    );
+    let client = reqwest::Client::new();
+    let body = serde_json::json!({"name": "Agency", "plan": "free", "admin": {
+        "email": "ada@agency.example", "password": PASSWORD, "first_name": "Ada",
+        "last_name": "Lovelace"}});
+    let confirmed = server.sign_up(&client, body).await;
+    assert!(confirmed["access_token"].is_string(), "{confirmed}");
+    server.terminate();
+    let exit = server
+        .exited_within(std::time::Duration::from_secs(30))
+        .await
+        .expect("the server did not stop");
+    assert!(exit.success(), "{exit:?}");
+
+    // The check still says ahead.
+    assert_eq!(extranet(&url, &["migrate", "--check"]).await.code, Some(3));
 }

@@ -8,8 +8,9 @@
 //! own `X-Forwarded-For` (haproxy adds its peer after it), or is the client 127.0.0.1.
 
 use crate::support::helpers::*;
-use crate::support::processes::ServerProcess;
+use crate::support::processes::{binary, ServerProcess};
 use extranet_tests::haproxy::{self, Haproxy, ServerStat};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// The servers' environment besides what a test adds: haproxy is the trusted proxy, a
@@ -59,6 +60,12 @@ impl Cluster {
     /// `n` server processes with `env` (beside [`ENV`], email to `mail`, texts to `sms`) on a
     /// fresh database, and haproxy in front of them, every server seen up.
     pub async fn start(n: usize, env: &[(&str, &str)]) -> Self {
+        Self::start_of(&binary(), n, env).await
+    }
+
+    /// As [`Cluster::start`], each server the binary at `bin` (another release's, for an
+    /// upgrade).
+    pub async fn start_of(bin: &Path, n: usize, env: &[(&str, &str)]) -> Self {
         let (db, url) = TestDatabase::create();
         let sms = SmsGateway::start().await;
         let mail = MailSink::start().await;
@@ -70,7 +77,7 @@ impl Cluster {
         all.push(("EXTRANET_EMAIL".into(), mail.url()));
         let mut servers = Vec::new();
         for _ in 0..n {
-            servers.push(start_server(&url, &sms.url, &all).await);
+            servers.push(start_server(bin, &url, &sms.url, &all).await);
         }
         let dir = tempfile::tempdir().unwrap();
         let backends: Vec<String> = servers.iter().map(|s| host_port(&s.address)).collect();
@@ -122,6 +129,11 @@ impl Cluster {
     /// 0 (it finished what it had in flight); a new process takes its place, haproxy is told
     /// where it listens and sees it up. Returns how long the process took to exit.
     pub async fn restart(&mut self, i: usize) -> Duration {
+        self.restart_as(i, &binary()).await
+    }
+
+    /// As [`Cluster::restart`], the new process the binary at `bin` (an upgrade's step).
+    pub async fn restart_as(&mut self, i: usize, bin: &Path) -> Duration {
         self.servers[i].terminate();
         let signalled = Instant::now();
         self.wait_for(i, "DOWN").await;
@@ -131,7 +143,7 @@ impl Cluster {
             .expect("a server did not exit within 30 s of SIGTERM");
         let took = signalled.elapsed();
         assert!(exit.success(), "{exit:?}: {}", self.servers[i].output());
-        let next = start_server(&self.database_url, &self.sms.url, &self.env).await;
+        let next = start_server(bin, &self.database_url, &self.sms.url, &self.env).await;
         self.point(i, &next);
         self.servers[i] = next;
         self.wait_for(i, "UP").await;
@@ -151,7 +163,7 @@ impl Cluster {
     }
 }
 
-async fn start_server(url: &str, sms: &str, env: &[(String, String)]) -> ServerProcess {
+async fn start_server(bin: &Path, url: &str, sms: &str, env: &[(String, String)]) -> ServerProcess {
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    ServerProcess::start_with(url, sms, &env).await
+    ServerProcess::start_binary(bin, url, sms, &env, &[]).await
 }

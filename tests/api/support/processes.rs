@@ -75,7 +75,19 @@ impl ServerProcess {
         env: &[(&str, &str)],
         without: &[&str],
     ) -> Self {
-        let mut command = Command::new(binary());
+        Self::start_binary(&binary(), database_url, sms_url, env, without).await
+    }
+
+    /// As [`ServerProcess::start_without`], the binary at `bin` (another release's, for an
+    /// upgrade).
+    pub async fn start_binary(
+        bin: &std::path::Path,
+        database_url: &str,
+        sms_url: &str,
+        env: &[(&str, &str)],
+        without: &[&str],
+    ) -> Self {
+        let mut command = Command::new(bin);
         // Port 0: the server binds a port the system chooses and says which in its log.
         command
             .arg("serve")

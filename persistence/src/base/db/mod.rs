@@ -16,7 +16,7 @@ use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, Pool};
 use diesel::sqlite::SqliteConnection;
-use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations};
 use std::sync::atomic::AtomicU8;
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,11 +59,14 @@ macro_rules! insert_rows {
 pub(crate) use insert_rows;
 
 mod chain;
+mod migrations;
 mod outage;
 mod pooled;
 mod probe;
 mod writer;
 pub(crate) use chain::Writes;
+use migrations::migrate_with;
+pub use migrations::Migrated;
 use outage::{checkout, Outage, RECONNECT_EVERY};
 pub use pooled::Pooled;
 use probe::{FileIdentity, Probe};
@@ -365,15 +368,16 @@ impl Database {
         matches!(self.shared.backend, Backend::Postgres { .. })
     }
 
-    /// Applies the embedded migrations of this backend; returns the versions applied.
-    pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
+    /// Applies the embedded migrations of this backend that the database lacks; says which,
+    /// and which migrations the database records that this binary does not know (a newer
+    /// release applied them: this one goes on working on that schema, docs/MIGRATIONS.md).
+    pub fn migrate(&self) -> Result<Migrated, StoreError> {
         let mut conn = self.pooled(&self.shared.admin)?;
-        let applied = match &mut **conn {
-            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
-            DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+        match &mut **conn {
+            DbConnection::Sqlite(c) => migrate_with(c, SQLITE_MIGRATIONS),
+            DbConnection::Pg(c) => migrate_with(c, POSTGRES_MIGRATIONS),
         }
-        .map_err(|e| StoreError::Migration(e.to_string()))?;
-        Ok(applied.iter().map(ToString::to_string).collect())
+        .map_err(|e| StoreError::Migration(e.to_string()))
     }
 
     /// The same database, but its reads do not wait for a connection: when every one is busy
