@@ -161,8 +161,8 @@ impl Metrics {
             "Rows the retention sweep erased (message bodies) or deleted (the rest) for having \
              outlived their period, by what: message_bodies, webhook_deliveries, \
              idempotency_keys, sign_ups, password_resets, join_requests, \
-             decided_join_requests, login_changes, sending_counters, code_attempts, sessions, \
-             api_tokens, access_reviews, audit_events",
+             decided_join_requests, login_changes, erasure_codes, sending_counters, code_attempts, \
+             sessions, api_tokens, access_reviews, audit_events",
             retention.clone(),
         );
         Self(Arc::new(Recorded {

@@ -51,3 +51,20 @@ pub(crate) fn delete_of_identity(
 ) -> Result<usize, StoreError> {
     Ok(diesel::delete(erasure_codes::table.find(identity.key())).execute(conn)?)
 }
+
+/// Deletes up to `limit` codes expired by `now` (a batch of the retention sweep); how many.
+pub(crate) fn delete_expired(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<usize, StoreError> {
+    let dead = || erasure_codes::table.filter(erasure_codes::expires_at.le(now.naive_utc()));
+    let ids: Vec<String> = dead()
+        .select(erasure_codes::identity_id)
+        .limit(limit)
+        .load(conn)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::delete(dead().filter(erasure_codes::identity_id.eq_any(ids))).execute(conn)?)
+}

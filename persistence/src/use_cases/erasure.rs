@@ -7,7 +7,8 @@
 //!
 //! Finding the rows that may hold a trace scans the audit trail, the outbox and the stored
 //! idempotent outcomes (`LIKE` on the person's logins, names and ids): an erasure is rare, and
-//! holds the writer for as long as those scans take (about a second per million rows).
+//! holds the writer for as long as those scans take (they grow with those tables, which
+//! retention bounds).
 
 use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;

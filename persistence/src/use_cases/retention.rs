@@ -10,8 +10,9 @@ use crate::base::db::{Database, DbConnection};
 use crate::base::error::StoreError;
 use crate::tables::outbox::retention as outbox;
 use crate::tables::{
-    access_reviews, api_tokens, audit_events, code_attempts, idempotency_keys, join_requests,
-    login_changes, password_resets, refresh_tokens, sending_counters, sessions, sign_ups,
+    access_reviews, api_tokens, audit_events, code_attempts, erasure_codes, idempotency_keys,
+    join_requests, login_changes, password_resets, refresh_tokens, sending_counters, sessions,
+    sign_ups,
 };
 use chrono::{DateTime, Duration, Utc};
 use domain::retention::{paused_delivery_cutoff, Retention, LOGIN_CHANGE_KEPT_HOURS};
@@ -47,6 +48,8 @@ pub enum Kind {
     /// Approved, rejected or joined, with the person's login and names.
     DecidedJoinRequests,
     LoginChanges,
+    /// A person's erasure codes, expired (rule 14).
+    ErasureCodes,
     /// Sending quotas' counters of windows long ended.
     SendingCounters,
     /// Wrong codes' counters long forgotten.
@@ -61,7 +64,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::MessageBodies,
         Self::WebhookDeliveries,
         Self::IdempotencyKeys,
@@ -70,6 +73,7 @@ impl Kind {
         Self::JoinRequests,
         Self::DecidedJoinRequests,
         Self::LoginChanges,
+        Self::ErasureCodes,
         Self::SendingCounters,
         Self::CodeAttempts,
         Self::Sessions,
@@ -88,6 +92,7 @@ impl Kind {
             Self::JoinRequests => "join_requests",
             Self::DecidedJoinRequests => "decided_join_requests",
             Self::LoginChanges => "login_changes",
+            Self::ErasureCodes => "erasure_codes",
             Self::SendingCounters => "sending_counters",
             Self::CodeAttempts => "code_attempts",
             Self::Sessions => "sessions",
@@ -113,6 +118,7 @@ impl Kind {
             | Self::PasswordResets
             | Self::JoinRequests
             | Self::LoginChanges
+            | Self::ErasureCodes
             | Self::SendingCounters
             | Self::CodeAttempts => Some(now),
         }
@@ -141,6 +147,7 @@ impl Kind {
                 let asked_before = now - Duration::hours(LOGIN_CHANGE_KEPT_HOURS);
                 login_changes::delete_dead(conn, now, asked_before, limit)
             }
+            Self::ErasureCodes => erasure_codes::delete_expired(conn, now, limit),
             Self::SendingCounters => sending_counters::delete_old(conn, now, limit),
             Self::CodeAttempts => code_attempts::delete_old(conn, now, limit),
             Self::Sessions => {

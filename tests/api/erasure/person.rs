@@ -226,3 +226,22 @@ async fn the_last_administrator_cannot_erase_themself() {
     assert_eq!(me["status"], "active");
     assert_eq!(me["first_name"], "Ada");
 }
+
+#[tokio::test]
+async fn an_erasure_code_left_unused_is_swept_once_it_dies() {
+    use diesel::prelude::*;
+    use persistence::schema::erasure_codes;
+    let app = TestApp::spawn().await;
+    let a = app.sign_up("ada@agency.example", "basic").await;
+    code_for(&app, &a.token, "ada@agency.example").await;
+    let stored = || -> i64 {
+        app.database()
+            .read(|conn| Ok(erasure_codes::table.count().get_result(conn)?))
+            .unwrap()
+    };
+    app.run_upkeep().await;
+    assert_eq!(stored(), 1, "a live code stays");
+    app.clock.advance(chrono::Duration::minutes(16));
+    app.run_upkeep().await;
+    assert_eq!(stored(), 0, "a dead code goes");
+}
