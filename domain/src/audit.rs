@@ -113,6 +113,10 @@ pub enum AuditAction {
     UserAccessChanged,
     #[strum(serialize = "user.login_changed")]
     UserLoginChanged,
+    /// An administrator exported what the account holds about the user (issue #32, GDPR
+    /// art. 15/20): who and when, never what.
+    #[strum(serialize = "user.exported")]
+    UserExported,
     /// The person switched two-step authentication on (rule 13): recorded in every account
     /// where they are an active user.
     #[strum(serialize = "two_factor.enabled")]
@@ -175,7 +179,7 @@ mod tests {
 
     /// The names the audit trail has stored and the API has shown; changing one would split
     /// the history of an action in two.
-    const STORED: [&str; 54] = [
+    const STORED: [&str; 55] = [
         "account.created",
         "account.updated",
         "account.plan_changed",
@@ -215,6 +219,7 @@ mod tests {
         "user.access_expired",
         "user.access_changed",
         "user.login_changed",
+        "user.exported",
         "two_factor.enabled",
         "two_factor.disabled",
         "two_factor.recovery_code_used",

@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod network;
 pub mod pages;
 pub mod passwords;
+pub mod personal_data;
 pub mod reset_password_page;
 pub mod sessions;
 pub mod two_factor;
@@ -64,6 +65,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(users::reinstate_user)
         .service(users::transfer_to_intranet)
         .service(users::transfer_to_extranet)
+        .service(personal_data::export_user)
         .service(members::list_members)
         .service(members::add_member)
         .service(members::patch_member)
@@ -97,6 +99,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(two_factor::confirm_two_factor)
         .service(two_factor::disable_two_factor)
         .service(two_factor::renew_recovery_codes)
+        .service(personal_data::export_profile)
         .service(webhooks::create_webhook)
         .service(webhooks::list_webhooks)
         .service(webhooks::get_webhook)

@@ -4,6 +4,7 @@
 //! again later, or given up. Webhook deliveries are outbox rows too: [`deliveries`].
 
 pub(crate) mod deliveries;
+pub(crate) mod kept;
 pub(crate) mod retention;
 
 use crate::base::db::{insert_rows, DbConnection, Writes};

@@ -30,7 +30,7 @@ pub(crate) use access_ends::*;
 pub(crate) use listing::page_of;
 pub use listing::UserFilter;
 pub(crate) use login_states::{login_states, Pending};
-pub(crate) use of_profile::active_of_identity;
+pub(crate) use of_profile::{active_of_identity, all_of_identity};
 pub(crate) use reviewed::external_in_review_scope;
 use uuid::Uuid;
 
