@@ -12,7 +12,7 @@ use domain::ids::{AccountId, UserId};
 
 /// Invitations addressed to one of `logins` or accepted by one of `users`, in `account` when
 /// given, newest first, at most `limit` (by `invitations_login` and
-/// `invitations_accepted_user`).
+/// `invitations_accepted_user`; a person has a login or two).
 pub(crate) fn of_person(
     conn: &mut DbConnection,
     account: Option<AccountId>,
@@ -25,15 +25,22 @@ pub(crate) fn of_person(
         Some(account) => q.filter(invitations::account_id.eq(account.key())),
         None => q,
     };
-    let addressed: Vec<InvitationRow> = in_account(
-        invitations::table
-            .filter(invitations::login.eq_any(logins.to_vec()))
-            .into_boxed(),
-    )
-    .order(invitations::id.desc())
-    .limit(limit)
-    .select(InvitationRow::as_select())
-    .load(conn)?;
+    // One login at a time: `login = ? AND account_id = ?` reads `invitations_login` in the
+    // order asked, where a list of logins would let SQLite prefer the account's whole index.
+    let mut addressed: Vec<InvitationRow> = Vec::new();
+    for login in logins {
+        addressed.extend(
+            in_account(
+                invitations::table
+                    .filter(invitations::login.eq(login.clone()))
+                    .into_boxed(),
+            )
+            .order(invitations::id.desc())
+            .limit(limit)
+            .select(InvitationRow::as_select())
+            .load(conn)?,
+        );
+    }
     let accepted: Vec<InvitationRow> = in_account(
         invitations::table
             .filter(invitations::accepted_user_id.eq_any(users.iter().map(|u| u.key())))
