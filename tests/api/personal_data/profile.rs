@@ -149,3 +149,42 @@ async fn a_profile_token_exports_too_and_each_export_is_its_own_file() {
         .starts_with("attachment; filename=\"extranet-export-"));
     assert_no_secret(&got.text, &[token.as_str()]);
 }
+
+#[tokio::test]
+async fn the_second_factor_shows_where_it_stands_never_its_secret_or_codes() {
+    use crate::auth::two_factor::{confirm, fresh_code};
+    let app = TestApp::spawn().await;
+    let a = app.sign_up("ada@alpha.example", "basic").await;
+    let (status, started) = app
+        .json(
+            Method::POST,
+            "/v1/network/profile/two-factor",
+            &a.token,
+            Some(json!({"current_password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{started}");
+    let secret = started["secret"].as_str().unwrap().to_owned();
+    let totp = domain::two_factor::TotpSecret::from_base32(&secret).unwrap();
+    let (status, confirmed) = confirm(&app, &a.token, &fresh_code(&app, &totp)).await;
+    assert_eq!(status, StatusCode::OK, "{confirmed}");
+    let codes: Vec<String> = confirmed["recovery_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+
+    let got = export(&app, "/v1/network/profile/export", &a.token).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text);
+    let e = &got.json;
+    assert_eq!(e["two_factor"]["enabled"], true, "{e}");
+    assert!(e["two_factor"]["enabled_at"].is_string(), "{e}");
+    assert_eq!(e["two_factor"]["recovery_codes_left"], codes.len());
+    assert!(items(e, "audit_events")
+        .iter()
+        .any(|ev| ev["action"] == "two_factor.enabled"));
+    let mut secrets: Vec<&str> = vec![&secret, &a.token];
+    secrets.extend(codes.iter().map(String::as_str));
+    assert_no_secret(&got.text, &secrets);
+}
