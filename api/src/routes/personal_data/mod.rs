@@ -60,7 +60,7 @@ pub async fn export_profile(
         persistence::personal_data::of_profile(db, identity, now)
     })
     .await?;
-    let export = PersonalDataExport::new(&data, now, Disclosure::ALL);
+    let export = PersonalDataExport::new(data, now, Disclosure::ALL);
     Ok(attachment(&export, identity))
 }
 
@@ -103,6 +103,6 @@ pub async fn export_user(
     state
         .write(move |db| persistence::personal_data::record_export(db, &user, id, now))
         .await?;
-    let export = PersonalDataExport::new(&data, now, user.disclosure());
+    let export = PersonalDataExport::new(data, now, user.disclosure());
     Ok(attachment(&export, id))
 }

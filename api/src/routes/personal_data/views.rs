@@ -230,7 +230,9 @@ pub struct PersonalDataExport {
 impl PersonalDataExport {
     /// The export of `data`, made at `now`, as a caller who reads `d` sees it: the person
     /// everything; an API token the classes of data its scopes grant, as everywhere.
-    pub fn new(data: &PersonalData, now: DateTime<Utc>, d: Disclosure) -> Self {
+    /// Takes `data` whole: the messages' bodies, its largest part, move into the export
+    /// rather than being copied.
+    pub fn new(data: PersonalData, now: DateTime<Utc>, d: Disclosure) -> Self {
         let accounts: HashMap<AccountId, &str> = data
             .account_names
             .iter()
@@ -298,8 +300,8 @@ impl PersonalDataExport {
                 .iter()
                 .map(|e| audit_event(e, d))
                 .collect(),
-            messages: data.messages.iter().map(|m| message(m, d)).collect(),
-            truncated: data.truncated.clone(),
+            messages: data.messages.into_iter().map(|m| message(m, d)).collect(),
+            truncated: data.truncated,
         }
     }
 }
@@ -407,7 +409,7 @@ fn audit_event(e: &AccountEvent, d: Disclosure) -> ExportedAuditEventView {
     }
 }
 
-fn message(m: &KeptMessage, d: Disclosure) -> ExportedMessageView {
+fn message(m: KeptMessage, d: Disclosure) -> ExportedMessageView {
     ExportedMessageView {
         id: m.id,
         account_id: m.account_id,
@@ -417,10 +419,10 @@ fn message(m: &KeptMessage, d: Disclosure) -> ExportedMessageView {
             .get("kind")
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned),
-        status: m.status.clone(),
+        status: m.status,
         created_at: m.created_at,
         sent_at: m.sent_at,
-        body: d.invitations.then(|| m.body.clone()),
+        body: d.invitations.then_some(m.body),
     }
 }
 
