@@ -57,6 +57,7 @@ pub const TABLE: &[(&str, &str, Needs)] = &[
     ("POST", "/v1/users/{id}/dismiss", scope(UsersWrite)),
     ("POST", "/v1/users/{id}/erase", scope(UsersWrite)),
     ("POST", "/v1/users/{id}/reinstate", scope(UsersWrite)),
+    ("GET", "/v1/users/{id}/export", scope(UsersExport)),
     (
         "POST",
         "/v1/users/{id}/transfer-to-intranet",
@@ -180,6 +181,7 @@ pub const TABLE: &[(&str, &str, Needs)] = &[
     ("DELETE", "/v1/api-tokens/{id}", TOKENS),
     ("GET", "/v1/network/profile", PROFILE),
     ("PATCH", "/v1/network/profile", PROFILE),
+    ("GET", "/v1/network/profile/export", PROFILE),
     ("POST", "/v1/network/profile/login-change", PROFILE),
     ("POST", "/v1/network/profile/login-change/confirm", PROFILE),
     ("POST", "/v1/network/profile/password", PROFILE),
@@ -207,6 +209,10 @@ pub const WITHHELD: &[(&str, &str, Scope)] = &[
     ("InvitationView", "last_name", InvitationsRead),
     ("InvitationView", "message", InvitationsRead),
     ("InvitationDeliveryView", "last_error", InvitationsRead),
+    ("ExportedJoinRequestView", "login", InvitationsRead),
+    ("ExportedJoinRequestView", "first_name", InvitationsRead),
+    ("ExportedJoinRequestView", "last_name", InvitationsRead),
+    ("ExportedMessageView", "body", InvitationsRead),
 ];
 
 /// Whether the response field `schema.property` is one some callers may not read.

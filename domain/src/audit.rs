@@ -117,6 +117,10 @@ pub enum AuditAction {
     /// user was dismissed. The event says who and when, never what.
     #[strum(serialize = "user.erased")]
     UserErased,
+    /// An administrator exported what the account holds about the user (issue #32, GDPR
+    /// art. 15/20): who and when, never what.
+    #[strum(serialize = "user.exported")]
+    UserExported,
     /// The person switched two-step authentication on (rule 13): recorded in every account
     /// where they are an active user.
     #[strum(serialize = "two_factor.enabled")]
@@ -179,7 +183,7 @@ mod tests {
 
     /// The names the audit trail has stored and the API has shown; changing one would split
     /// the history of an action in two.
-    const STORED: [&str; 55] = [
+    const STORED: [&str; 56] = [
         "account.created",
         "account.updated",
         "account.plan_changed",
@@ -220,6 +224,7 @@ mod tests {
         "user.access_changed",
         "user.login_changed",
         "user.erased",
+        "user.exported",
         "two_factor.enabled",
         "two_factor.disabled",
         "two_factor.recovery_code_used",

@@ -96,6 +96,39 @@ word_enum!(
     Approval { Awaiting, Approved, Rejected }
 );
 word_enum!(
+    /// Whose data an export is (issue #32): a person's network profile, with everything of
+    /// every account it is a user of (`network_profile`), or one account's user, as that
+    /// account holds it (`user`).
+    ExportKind { NetworkProfile, User }
+);
+word_enum!(
+    /// A list of a person's export, each cut at `personal_data::SECTION_CAP` items.
+    ExportSection {
+        Users,
+        Memberships,
+        Invitations,
+        JoinRequests,
+        LoginChanges,
+        Sessions,
+        ApiTokens,
+        AuditEvents,
+        Messages,
+    }
+);
+word_enum!(
+    /// What is stored about a person but never exported, because it is a secret rather than
+    /// information about them: the password's hash, the second factor's secret, the recovery
+    /// codes' hashes, the hashes of tokens and codes (API tokens, invitations, sessions'
+    /// refresh tokens, confirmation codes), and the sealed tokens and codes messages carry.
+    WithheldData {
+        PasswordHash,
+        TwoFactorSecret,
+        RecoveryCodeHashes,
+        TokenAndCodeHashes,
+        SealedMessageTokens,
+    }
+);
+word_enum!(
     /// How a message leaves the system.
     Channel { Email, Sms, Webhook }
 );

@@ -130,3 +130,13 @@ typed_id!(
     AccessReviewId,
     "access_review"
 );
+typed_id!(
+    /// A change of a profile's login asked for, confirmed by a code sent to the new one.
+    LoginChangeId,
+    "login_change"
+);
+typed_id!(
+    /// A message (email or text) in the outbox.
+    MessageId,
+    "message"
+);

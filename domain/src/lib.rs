@@ -54,6 +54,7 @@ pub mod names;
 mod openapi;
 pub mod password;
 pub mod password_reset;
+pub mod personal_data;
 pub mod plan;
 pub mod rate_limit;
 pub mod retention;

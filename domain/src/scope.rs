@@ -12,6 +12,8 @@ pub enum Scope {
     InvitationsWrite,
     UsersRead,
     UsersWrite,
+    /// A user's data, exported whole (issue #32, GDPR art. 15/20).
+    UsersExport,
     WorkgroupsRead,
     WorkgroupsWrite,
     AccountRead,
@@ -21,11 +23,12 @@ pub enum Scope {
 }
 
 /// The scopes' names, in the order of [`Scope::ALL`].
-const NAMES: [&str; 10] = [
+const NAMES: [&str; 11] = [
     "invitations:read",
     "invitations:write",
     "users:read",
     "users:write",
+    "users:export",
     "workgroups:read",
     "workgroups:write",
     "account:read",
@@ -35,11 +38,12 @@ const NAMES: [&str; 10] = [
 ];
 
 impl Scope {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::InvitationsRead,
         Self::InvitationsWrite,
         Self::UsersRead,
         Self::UsersWrite,
+        Self::UsersExport,
         Self::WorkgroupsRead,
         Self::WorkgroupsWrite,
         Self::AccountRead,

@@ -157,7 +157,7 @@ proptest! {
     }
 
     #[test]
-    fn scopes_and_events_print_as_they_parse(scope_bits in 0u16..1024, event_bits in 0u32..(1 << 18)) {
+    fn scopes_and_events_print_as_they_parse(scope_bits in 0u16..2048, event_bits in 0u32..(1 << 18)) {
         let scopes: Vec<Scope> = Scope::ALL.iter().enumerate().filter(|(i, _)| scope_bits & (1 << i) != 0).map(|(_, s)| *s).collect();
         let set = Scopes::of(scopes.iter().copied());
         prop_assert_eq!(Scopes::from_words(&set.to_words()), Some(set));

@@ -39,8 +39,8 @@ pub use use_cases::membership::{members, workgroup_invitations};
 pub use use_cases::webhooks::{deliveries as webhook_deliveries, manage as webhooks};
 pub use use_cases::{
     access_reminders, access_reviews, accounts, api_tokens, audit_log, erasure, identities,
-    login_changes, metrics, passwords, rate_limits, retention, sessions, sign_ups, two_factor,
-    users, workgroups,
+    login_changes, metrics, passwords, personal_data, rate_limits, retention, sessions, sign_ups,
+    two_factor, users, workgroups,
 };
 
 /// The outbox's messages and the delivery worker's use case, under the name callers know.

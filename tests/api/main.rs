@@ -13,6 +13,7 @@ mod invitations;
 mod join_links;
 mod locales;
 mod operations;
+mod personal_data;
 mod retention;
 mod seats;
 mod security;

@@ -41,7 +41,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 PASSWORD = "correct horse battery"
 SCOPES = [
-    "invitations:read", "invitations:write", "users:read", "users:write",
+    "invitations:read", "invitations:write", "users:read", "users:write", "users:export",
     "workgroups:read", "workgroups:write", "account:read", "account:write",
     "audit:read", "webhooks:write",
 ]

@@ -122,7 +122,7 @@ pub struct AuditEventView {
 impl AuditEventView {
     /// The event as a caller who reads `d` sees it: the logins some events record are left
     /// out of `details` for an API token without their scope.
-    fn shown(e: &AuditRecord, d: Disclosure) -> Self {
+    pub(crate) fn shown(e: &AuditRecord, d: Disclosure) -> Self {
         let mut details = e.details.clone();
         if let Some(fields) = details.as_object_mut() {
             for key in d.withheld_audit_details(&e.action) {

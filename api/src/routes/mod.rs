@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod network;
 pub mod pages;
 pub mod passwords;
+pub mod personal_data;
 pub mod reset_password_page;
 pub mod sessions;
 pub mod two_factor;
@@ -66,6 +67,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(users::transfer_to_intranet)
         .service(users::transfer_to_extranet)
         .service(erasure::erase_user)
+        .service(personal_data::export_user)
         .service(members::list_members)
         .service(members::add_member)
         .service(members::patch_member)
@@ -101,6 +103,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(two_factor::renew_recovery_codes)
         .service(erasure::request_erasure_code)
         .service(erasure::erase_profile)
+        .service(personal_data::export_profile)
         .service(webhooks::create_webhook)
         .service(webhooks::list_webhooks)
         .service(webhooks::get_webhook)

@@ -244,6 +244,7 @@ impl EventType {
             | A::UserAdminGranted
             | A::UserAdminRevoked
             | A::UserLoginChanged
+            | A::UserExported
             | A::MembershipEndChanged
             | A::TwoFactorRecoveryCodesRenewed
             | A::WebhookCreated

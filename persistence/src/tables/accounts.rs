@@ -377,3 +377,17 @@ pub(crate) fn held_by_plan(
         ))
         .load(conn)?)
 }
+
+/// The names of the accounts of `ids`, each as `(id, name)` (those found).
+pub(crate) fn names_by_id(
+    conn: &mut DbConnection,
+    ids: &[AccountId],
+) -> Result<Vec<(AccountId, String)>, StoreError> {
+    let rows: Vec<(String, String)> = accounts::table
+        .filter(accounts::id.eq_any(ids.iter().map(|a| a.key())))
+        .select((accounts::id, accounts::name))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, name)| Ok((parse_id(&id)?, name)))
+        .collect()
+}

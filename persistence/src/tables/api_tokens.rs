@@ -293,3 +293,21 @@ pub(crate) fn delete_dead(
     }
     Ok(diesel::delete(dead().filter(api_tokens::id.eq_any(ids))).execute(conn)?)
 }
+
+/// The tokens `users` made (revoked and expired ones too), newest first, at most `limit`:
+/// never their secrets.
+pub(crate) fn made_by(
+    conn: &mut DbConnection,
+    users: &[UserId],
+    limit: i64,
+) -> Result<Vec<TokenRecord>, StoreError> {
+    api_tokens::table
+        .filter(api_tokens::user_id.eq_any(users.iter().map(|u| u.key())))
+        .order(api_tokens::id.desc())
+        .limit(limit)
+        .select(TokenRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(TokenRow::record)
+        .collect()
+}

@@ -268,3 +268,54 @@ pub(crate) fn set_details(
         .execute(conn)?;
     Ok(())
 }
+
+/// An event of a person's export (issue #32), with the account it was recorded in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountEvent {
+    pub account_id: Option<AccountId>,
+    pub event: AuditRecord,
+}
+
+/// The events where the person is the actor (`identity`: every event a user acts in names its
+/// profile too) or the target (one of `users`, each in its account), in `account` when given,
+/// newest first, at most `limit` (by `audit_events_actor` and `audit_events_subject`).
+pub(crate) fn of_person(
+    conn: &mut DbConnection,
+    account: Option<AccountId>,
+    identity: IdentityId,
+    users: &[(AccountId, UserId)],
+    limit: i64,
+) -> Result<Vec<AccountEvent>, StoreError> {
+    let mut acted = audit_events::table
+        .filter(audit_events::actor_identity_id.eq(identity.key()))
+        .into_boxed();
+    if let Some(account) = account {
+        acted = acted.filter(audit_events::account_id.eq(account.key()));
+    }
+    let acted: Vec<(EventRow, Option<String>)> = acted
+        .order(audit_events::id.desc())
+        .limit(limit)
+        .select((EventRow::as_select(), audit_events::account_id))
+        .load(conn)?;
+    let accounts: Vec<String> = users.iter().map(|(a, _)| a.key()).collect();
+    let targets: Vec<String> = users.iter().map(|(_, u)| u.key()).collect();
+    let targeted: Vec<(EventRow, Option<String>)> = audit_events::table
+        .filter(audit_events::account_id.eq_any(accounts))
+        .filter(audit_events::subject_id.eq_any(targets))
+        .order(audit_events::id.desc())
+        .limit(limit)
+        .select((EventRow::as_select(), audit_events::account_id))
+        .load(conn)?;
+    let mut rows: Vec<(EventRow, Option<String>)> = acted.into_iter().chain(targeted).collect();
+    rows.sort_by(|a, b| b.0.id.cmp(&a.0.id));
+    rows.dedup_by(|a, b| a.0.id == b.0.id);
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    rows.into_iter()
+        .map(|(row, account)| {
+            Ok(AccountEvent {
+                account_id: parse_opt_id(account.as_deref())?,
+                event: row.record()?,
+            })
+        })
+        .collect()
+}

@@ -159,6 +159,7 @@ pub(crate) struct ProfileRow {
     pub last_name: String,
     pub created_at: chrono::NaiveDateTime,
     pub locale: Option<String>,
+    pub updated_at: chrono::NaiveDateTime,
 }
 
 /// A profile as its owner reads it, if it exists.

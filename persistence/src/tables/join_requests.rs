@@ -315,7 +315,7 @@ pub(crate) struct RequestOfPerson {
 
 /// The join requests, in `account` or everywhere, of the profile, of any of `logins`, or that
 /// made one of `users`.
-pub(crate) fn of_person(
+pub(crate) fn to_erase(
     conn: &mut DbConnection,
     account: Option<AccountId>,
     identity: IdentityId,
@@ -408,4 +408,47 @@ pub(crate) fn delete_decided(
         return Ok(0);
     }
     Ok(diesel::delete(decided().filter(join_requests::id.eq_any(ids))).execute(conn)?)
+}
+
+/// The join requests made with one of `logins` or with the password of `identity`, in
+/// `account` when given, newest first, at most `limit` (issue #32: a person's export).
+pub(crate) fn of_person(
+    conn: &mut DbConnection,
+    account: Option<AccountId>,
+    logins: &[String],
+    identity: Option<IdentityId>,
+    limit: i64,
+) -> Result<Vec<JoinRequestRecord>, StoreError> {
+    let by_login = {
+        let mut q = join_requests::table
+            .filter(join_requests::login.eq_any(logins))
+            .into_boxed();
+        if let Some(account) = account {
+            q = q.filter(join_requests::account_id.eq(account.key()));
+        }
+        q.order(join_requests::id.desc())
+            .limit(limit)
+            .select(JoinRequestRow::as_select())
+            .load(conn)?
+    };
+    let by_identity = match identity {
+        Some(identity) => {
+            let mut q = join_requests::table
+                .filter(join_requests::identity_id.eq(identity.key()))
+                .into_boxed();
+            if let Some(account) = account {
+                q = q.filter(join_requests::account_id.eq(account.key()));
+            }
+            q.order(join_requests::id.desc())
+                .limit(limit)
+                .select(JoinRequestRow::as_select())
+                .load(conn)?
+        }
+        None => Vec::new(),
+    };
+    let mut rows: Vec<JoinRequestRow> = by_login.into_iter().chain(by_identity).collect();
+    rows.sort_by(|a, b| b.id.cmp(&a.id));
+    rows.dedup_by(|a, b| a.id == b.id);
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    rows.into_iter().map(JoinRequestRecord::try_from).collect()
 }

@@ -3,12 +3,12 @@
 
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
-use crate::base::keys::Key;
+use crate::base::keys::{parse_id, utc, Key};
 use crate::base::schema::login_changes;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
-use domain::ids::IdentityId;
+use domain::ids::{IdentityId, LoginChangeId};
 use domain::locale::Locale;
 use domain::login::Login;
 use uuid::Uuid;
@@ -148,4 +148,57 @@ pub(crate) fn delete_of_identity(
         diesel::delete(login_changes::table.filter(login_changes::identity_id.eq(identity.key())))
             .execute(conn)?,
     )
+}
+
+/// A login change as its person's export shows it (issue #32): never its code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginChangeRecord {
+    pub id: LoginChangeId,
+    pub new_email: Option<String>,
+    pub new_phone: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+type ChangeHistoryRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    NaiveDateTime,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
+
+/// The profile's login changes, newest first, at most `limit`.
+pub(crate) fn of_identity(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    limit: i64,
+) -> Result<Vec<LoginChangeRecord>, StoreError> {
+    let rows: Vec<ChangeHistoryRow> = login_changes::table
+        .filter(login_changes::identity_id.eq(identity.key()))
+        .order(login_changes::id.desc())
+        .limit(limit)
+        .select((
+            login_changes::id,
+            login_changes::new_email,
+            login_changes::new_phone,
+            login_changes::created_at,
+            login_changes::expires_at,
+            login_changes::confirmed_at,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, email, phone, created, expires, confirmed)| {
+            Ok(LoginChangeRecord {
+                id: parse_id(&id)?,
+                new_email: email,
+                new_phone: phone,
+                created_at: utc(created),
+                expires_at: utc(expires),
+                confirmed_at: confirmed.map(utc),
+            })
+        })
+        .collect()
 }

@@ -359,3 +359,67 @@ pub(crate) fn memberships_of_user(
         })
         .collect()
 }
+
+/// A membership as its member's export shows it (issue #32).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldMembership {
+    pub workgroup_id: WorkgroupId,
+    pub user_id: UserId,
+    pub account_id: AccountId,
+    pub role: Role,
+    pub status: MembershipStatus,
+    pub invited_by: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+type HeldRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
+
+/// The memberships of `users` (any status), newest first, at most `limit`.
+pub(crate) fn held_by(
+    conn: &mut DbConnection,
+    users: &[UserId],
+    limit: i64,
+) -> Result<Vec<HeldMembership>, StoreError> {
+    let rows: Vec<HeldRow> = memberships::table
+        .filter(memberships::user_id.eq_any(users.iter().map(|u| u.key())))
+        .order((
+            memberships::created_at.desc(),
+            memberships::workgroup_id.desc(),
+        ))
+        .limit(limit)
+        .select((
+            memberships::workgroup_id,
+            memberships::user_id,
+            memberships::account_id,
+            memberships::role,
+            memberships::status,
+            memberships::invited_by,
+            memberships::created_at,
+            memberships::expires_at,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(group, user, account, role, status, by, created, ends)| {
+            Ok(HeldMembership {
+                workgroup_id: parse_id(&group)?,
+                user_id: parse_id(&user)?,
+                account_id: parse_id(&account)?,
+                role: parse_word(&role, Role::parse)?,
+                status: parse_word(&status, MembershipStatus::parse)?,
+                invited_by: by.as_deref().map(parse_id).transpose()?,
+                created_at: utc(created),
+                expires_at: ends.map(utc),
+            })
+        })
+        .collect()
+}

@@ -390,3 +390,39 @@ pub(crate) fn delete_of_person(
     diesel::delete(sessions::table.filter(sessions::id.eq_any(&ids))).execute(conn)?;
     ids.iter().map(|id| parse_id(id)).collect()
 }
+
+/// A session as its person's export shows it (issue #32): ended ones too, with why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionHistory {
+    pub session: SessionRecord,
+    /// Why it ended (`logout`, `dismissed`, …), if it did.
+    pub end_reason: Option<String>,
+}
+
+/// The sessions of a profile (`user` `None`) or of one of its users, newest first, at most
+/// `limit`.
+pub(crate) fn history_of(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+    user: Option<UserId>,
+    limit: i64,
+) -> Result<Vec<SessionHistory>, StoreError> {
+    let mut query = sessions::table.into_boxed();
+    query = match user {
+        Some(user) => query.filter(sessions::user_id.eq(user.key())),
+        None => query.filter(sessions::identity_id.eq(identity.key())),
+    };
+    let rows: Vec<(SessionRow, Option<String>)> = query
+        .order(sessions::id.desc())
+        .limit(limit)
+        .select((SessionRow::as_select(), sessions::end_reason))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(row, end_reason)| {
+            Ok(SessionHistory {
+                session: row.record()?,
+                end_reason,
+            })
+        })
+        .collect()
+}

@@ -409,3 +409,17 @@ pub(crate) fn max_access_days(
         .optional()?;
     Ok(days.flatten().and_then(|d| u32::try_from(d).ok()))
 }
+
+/// The names of the workgroups of `ids`, each as `(id, name)` (those found).
+pub(crate) fn names_by_id(
+    conn: &mut DbConnection,
+    ids: &[WorkgroupId],
+) -> Result<Vec<(WorkgroupId, String)>, StoreError> {
+    let rows: Vec<(String, String)> = workgroups::table
+        .filter(workgroups::id.eq_any(ids.iter().map(|w| w.key())))
+        .select((workgroups::id, workgroups::name))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, name)| Ok((parse_id(&id)?, name)))
+        .collect()
+}

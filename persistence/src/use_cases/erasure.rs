@@ -155,7 +155,7 @@ fn erase_person_now(
 ) -> Result<PersonErased, StoreError> {
     let person = Person::read(conn, identity, None)?;
     let pending = invitations::pending_to(conn, &person.logins)?;
-    let requests = join_requests::of_person(conn, None, identity, &person.logins, &person.ids)?;
+    let requests = join_requests::to_erase(conn, None, identity, &person.logins, &person.ids)?;
     // Every account the erasure gives seats back to, locked in one order.
     let accounts: BTreeSet<AccountId> = person
         .users
@@ -212,7 +212,7 @@ fn erase_person_now(
             ),
         )?;
     }
-    let requests = join_requests::of_person(conn, None, identity, &person.logins, &person.ids)?;
+    let requests = join_requests::to_erase(conn, None, identity, &person.logins, &person.ids)?;
     for r in requests.iter().filter(|r| r.waiting && r.holds_seat) {
         change_seats(conn, r.account_id, SeatChange::join_released())?;
     }
@@ -279,7 +279,7 @@ pub fn erase_user(
         let scope = (!profile_goes).then_some(account);
         let person = Person::read(conn, user.identity_id, Some((&user, profile_goes)))?;
         let requests =
-            join_requests::of_person(conn, scope, user.identity_id, &person.logins, &person.ids)?;
+            join_requests::to_erase(conn, scope, user.identity_id, &person.logins, &person.ids)?;
         // A waiting request of the same login is a new matter, for the account to decide.
         let decided: Vec<String> = requests
             .into_iter()

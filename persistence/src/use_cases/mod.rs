@@ -17,6 +17,7 @@ pub mod membership;
 pub mod messages;
 pub mod metrics;
 pub mod passwords;
+pub mod personal_data;
 pub mod rate_limits;
 pub mod retention;
 pub mod sessions;

@@ -19,9 +19,11 @@ pub(crate) mod erasure;
 mod expiry;
 pub(crate) mod inviter;
 pub(crate) mod listing;
+mod of_person;
 mod resource;
 
 pub(crate) use expiry::*;
+pub(crate) use of_person::of_person;
 pub(crate) use resource::event_resource;
 
 /// A fresh invitation token, as the storage may keep it: its SHA-256 (to find the invitation

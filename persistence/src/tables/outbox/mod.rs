@@ -5,6 +5,7 @@
 
 pub(crate) mod deliveries;
 pub(crate) mod erasure;
+pub(crate) mod kept;
 pub(crate) mod retention;
 
 use crate::base::db::{insert_rows, DbConnection, Writes};

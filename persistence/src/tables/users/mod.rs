@@ -34,7 +34,7 @@ pub(crate) use listing::page_of;
 pub use listing::UserFilter;
 pub(crate) use login_states::{login_states, Pending};
 pub(crate) use names::{names, names_by_id, names_of};
-pub(crate) use of_profile::active_of_identity;
+pub(crate) use of_profile::{active_of_identity, all_of_identity};
 pub(crate) use reviewed::external_in_review_scope;
 use uuid::Uuid;
 

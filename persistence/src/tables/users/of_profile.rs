@@ -4,7 +4,8 @@
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::{parse_id, Key};
-use crate::base::schema::users;
+use crate::base::schema::{identities, users};
+use crate::tables::users::{load_users, UserRecord};
 use diesel::prelude::*;
 use domain::enums::UserStatus;
 use domain::ids::{AccountId, IdentityId, UserId};
@@ -23,4 +24,18 @@ pub(crate) fn active_of_identity(
     rows.iter()
         .map(|(a, u)| Ok((parse_id(a)?, parse_id(u)?)))
         .collect()
+}
+
+/// Every user the profile is, in any account and state, newest first, with its names (joins
+/// `identities`): what a person's export lists (issue #32).
+pub(crate) fn all_of_identity(
+    conn: &mut DbConnection,
+    identity: IdentityId,
+) -> Result<Vec<UserRecord>, StoreError> {
+    let query = users::table
+        .inner_join(identities::table)
+        .filter(users::identity_id.eq(identity.key()))
+        .order(users::id.desc())
+        .into_boxed();
+    load_users(conn, query)
 }

@@ -47,6 +47,8 @@ const ROWS: &[(&str, Expect, Expect)] = &[
     ("POST /v1/users/{id}/erase", ADMIN, ADMIN),
     ("POST /v1/users/{id}/reinstate", ADMIN, ADMIN),
     ("POST /v1/users/{id}/transfer-to-intranet", ADMIN, ADMIN),
+    // What the account holds about a user: its administrators (`personal_data/`).
+    ("GET /v1/users/{id}/export", ADMIN, ADMIN),
     // Exists to say there is no such transfer, to everyone.
     (
         "POST /v1/users/{id}/transfer-to-extranet",
@@ -122,6 +124,8 @@ const ROWS: &[(&str, Expect, Expect)] = &[
     ("GET /v1/audit-events", ADMIN, ADMIN),
     ("GET /v1/network/profile", Allowed, Allowed),
     ("PATCH /v1/network/profile", Allowed, Allowed),
+    // One's own data (`personal_data/`).
+    ("GET /v1/network/profile/export", Allowed, Allowed),
     ("POST /v1/network/profile/login-change", Allowed, Allowed),
     (
         "POST /v1/network/profile/login-change/confirm",
@@ -226,6 +230,7 @@ const PROFILE_OPERATIONS: &[&str] = &[
     "DELETE /v1/me/sessions/{id}",
     "GET /v1/network/profile",
     "PATCH /v1/network/profile",
+    "GET /v1/network/profile/export",
     "POST /v1/network/profile/login-change",
     "POST /v1/network/profile/login-change/confirm",
     "POST /v1/network/profile/password",

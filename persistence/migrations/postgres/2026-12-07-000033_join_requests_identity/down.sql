@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS join_requests_identity;

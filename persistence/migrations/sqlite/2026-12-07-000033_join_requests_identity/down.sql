@@ -1,0 +1,1 @@
+DROP INDEX join_requests_identity;
