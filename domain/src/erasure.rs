@@ -91,44 +91,79 @@ pub fn profile_goes_too(others_erased: &[bool]) -> bool {
 }
 
 /// What is looked for in the rows an erasure reaches: the person's logins and the texts that
-/// were theirs (names, the messages of their invitations). Case does not matter.
+/// were theirs (the messages of their invitations), found anywhere in a text, and their names,
+/// found as whole words only (an erased "Ann" leaves "Joanna" and "annual" alone). Case does not
+/// matter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Traces {
     needles: Vec<String>,
+    words: Vec<String>,
+}
+
+fn normalised<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut all: Vec<String> = texts
+        .into_iter()
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
+/// Whether `word` stands in `text` (both lower case) with no letter or digit either side.
+fn has_word(text: &str, word: &str) -> bool {
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !alnum(before) && !alnum(after)
+    })
 }
 
 impl Traces {
-    /// Texts shorter than this are not looked for inside others (a name "Li" would erase
-    /// "limit"); they are still replaced where they are the whole text.
+    /// Texts shorter than this are not looked for inside others (a login or message that short
+    /// would match anything); they are still replaced where they are the whole text.
     pub const SHORTEST: usize = 3;
 
-    /// The traces of these texts (empty and duplicate ones left out).
+    /// The traces of these texts, found anywhere (empty and duplicate ones left out).
     pub fn of<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut needles: Vec<String> = texts
-            .into_iter()
-            .map(|t| t.trim().to_lowercase())
-            .filter(|t| !t.is_empty())
-            .collect();
-        needles.sort();
-        needles.dedup();
-        Self { needles }
+        Self {
+            needles: normalised(texts),
+            words: Vec::new(),
+        }
     }
 
-    /// Adds texts.
+    /// Adds texts found anywhere.
     pub fn with<'a>(self, texts: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut all = self.needles;
-        all.extend(Self::of(texts).needles);
-        Self::of(all.iter().map(String::as_str))
+        let mut needles = self.needles;
+        needles.extend(normalised(texts));
+        Self {
+            needles: normalised(needles.iter().map(String::as_str)),
+            words: self.words,
+        }
+    }
+
+    /// Adds names, found as whole words.
+    pub fn with_words<'a>(self, names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut words = self.words;
+        words.extend(normalised(names));
+        Self {
+            needles: self.needles,
+            words: normalised(words.iter().map(String::as_str)),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.needles.is_empty()
+        self.needles.is_empty() && self.words.is_empty()
     }
 
-    /// The texts looked for inside others (for a `LIKE` that finds the rows to scrub).
+    /// The texts a `LIKE` looks for to find the rows that may hold a trace (whole words are
+    /// then told apart by [`Self::found_in`]).
     pub fn searched(&self) -> impl Iterator<Item = &str> {
         self.needles
             .iter()
+            .chain(&self.words)
             .filter(|n| n.chars().count() >= Self::SHORTEST)
             .map(String::as_str)
     }
@@ -137,9 +172,11 @@ impl Traces {
     pub fn found_in(&self, text: &str) -> bool {
         let text = text.to_lowercase();
         let whole = text.trim();
-        self.needles
+        let anywhere = self
+            .needles
             .iter()
-            .any(|n| whole == n || (n.chars().count() >= Self::SHORTEST && text.contains(n)))
+            .any(|n| whole == n || (n.chars().count() >= Self::SHORTEST && text.contains(n)));
+        anywhere || self.words.iter().any(|w| has_word(&text, w))
     }
 
     /// `text`, or [`ERASED_TEXT`] when it holds a trace.
@@ -302,6 +339,31 @@ mod tests {
                 .scrub_json_text("not json ann@client.example")
                 .as_deref(),
             Some(ERASED_TEXT)
+        );
+    }
+
+    #[test]
+    fn names_are_found_as_whole_words_only() {
+        let traces = Traces::of(["ann@client.example"]).with_words(["Ann", "Ann Lee", "Li"]);
+        assert!(traces.found_in("Ann"));
+        assert!(traces.found_in("Dear Ann, welcome"));
+        assert!(traces.found_in("ANN LEE invited you"));
+        assert!(traces.found_in("li"));
+        assert!(traces.found_in("Mr. Li"));
+        assert!(!traces.found_in("Joanna"));
+        assert!(!traces.found_in("the annual review"));
+        assert!(!traces.found_in("a limit"));
+        assert!(traces.found_in("sent to ann@client.example"));
+        // Searched for by LIKE: the login, and the names long enough to.
+        assert_eq!(
+            traces.searched().collect::<Vec<_>>(),
+            ["ann@client.example", "ann", "ann lee"]
+        );
+        let mut value = json!({"inviter": "Ann Lee", "other": "Joanna Annan"});
+        assert!(traces.scrub_json(&mut value));
+        assert_eq!(
+            value,
+            json!({"inviter": ERASED_TEXT, "other": "Joanna Annan"})
         );
     }
 

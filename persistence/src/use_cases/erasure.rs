@@ -380,7 +380,7 @@ impl Person {
         let mut ids: Vec<String> = users.iter().map(|u| u.subject.user_id.key()).collect();
         ids.push(identity.key());
         let full_name = format!("{} {}", profile.first_name, profile.last_name);
-        let traces = Traces::of(logins.iter().map(String::as_str)).with([
+        let traces = Traces::of(logins.iter().map(String::as_str)).with_words([
             profile.first_name.as_str(),
             profile.last_name.as_str(),
             full_name.as_str(),

@@ -120,3 +120,68 @@ async fn a_person_known_elsewhere_keeps_their_profile_and_the_other_account_its_
     assert_seats_recounted(&app, &a.token).await;
     assert_seats_recounted(&app, &b.token).await;
 }
+
+#[tokio::test]
+async fn an_erasure_leaves_other_peoples_words_alone() {
+    let app = TestApp::spawn().await;
+    let a = app.sign_up("ada@agency.example", "basic").await;
+    let group = app.workgroup(&a.token, "Site", true).await;
+    // Two people whose names share letters: erasing Ann Lee leaves Joanna Annan and Leeroy be.
+    let invite = |email: &'static str, first: &'static str, last: &'static str| {
+        let body = json!({"type": "extranet", "workgroup_id": group,
+            "invitees": [{"email": email, "first_name": first, "last_name": last}]});
+        let app = &app;
+        let token = a.token.clone();
+        async move {
+            let (status, body) =
+                json_of(app.post("/v1/invitations", Some(&token), body).await).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+    };
+    invite("ann@client.example", "Ann", "Lee").await;
+    invite("joanna@client.example", "Joanna", "Annan").await;
+    invite("leeroy@client.example", "Leeroy", "Annals").await;
+    let ann = accept_nth(&app, "ann@client.example", 0).await;
+    let joanna = accept_nth(&app, "joanna@client.example", 0).await;
+    let ann_id = ann["user"]["id"].as_str().unwrap().to_owned();
+    let joanna_id = joanna["user"]["id"].as_str().unwrap().to_owned();
+    app.dismiss(&a.token, &ann_id).await;
+    let (before_status, before) = app
+        .json(Method::GET, "/v1/invitations?limit=100", &a.token, None)
+        .await;
+    assert_eq!(before_status, StatusCode::OK);
+
+    let (status, erased) = erase(&app, &a.token, &ann_id).await;
+    assert_eq!(status, StatusCode::OK, "{erased}");
+    let shown = user(&app, &a.token, &joanna_id).await;
+    assert_eq!(
+        (&shown["first_name"], &shown["last_name"]),
+        (&json!("Joanna"), &json!("Annan"))
+    );
+    // The others' invitations read as before; Ann's alone changed.
+    let (_, after) = app
+        .json(Method::GET, "/v1/invitations?limit=100", &a.token, None)
+        .await;
+    let others = |page: &Value| -> Vec<Value> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["accepted_user_id"] != json!(ann_id))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(others(&after), others(&before));
+    assert_eq!(others(&after).len(), 2);
+    for word in ["Joanna", "Annan", "Leeroy", "Annals"] {
+        assert!(after.to_string().contains(word), "{word} kept: {after}");
+    }
+    let (_, audit) = app
+        .json(Method::GET, "/v1/audit-events?limit=100", &a.token, None)
+        .await;
+    assert!(
+        audit.to_string().contains("joanna@client.example"),
+        "{audit}"
+    );
+    assert!(!audit.to_string().contains("ann@client.example"), "{audit}");
+}
