@@ -69,6 +69,8 @@ ACCEPTED_REFUSALS = {
         "as for the sign-up: a one-time code sent to the new login",
     ("POST /v1/auth/password-reset/confirm", "invalid_code"):
         "as for the sign-up: a one-time code sent to the login",
+    ("POST /v1/network/profile/erase", "invalid_code"):
+        "as for the sign-up: a one-time code sent to the profile's login to confirm its erasure",
     ("POST /v1/api-tokens", "in_the_past"):
         "`expires_at` must be in the future: a fact about the clock, not the shape",
     ("POST /v1/api-tokens", "too_far"):

@@ -173,6 +173,33 @@ pub(super) fn not_created(sent: &[Sent]) -> Vec<&Sent> {
         .collect()
 }
 
+/// Through a restart: no request failed, none had to be sent again, each made its invitation
+/// once, and each invitation's message went once. The logins, and the messages and the ids
+/// they carry.
+pub(super) async fn each_request_once(
+    cluster: &Cluster,
+    token: &str,
+    sent: &[Sent],
+) -> (BTreeSet<String>, usize, usize) {
+    let failed = not_created(sent);
+    assert!(failed.is_empty(), "requests failed: {failed:?}");
+    let retried: Vec<&Sent> = sent.iter().filter(|s| s.attempts > 1).collect();
+    assert!(
+        retried.is_empty(),
+        "requests failed that the client had to send again: {retried:?}"
+    );
+    let logins = one_invitation_per_request(cluster, token, sent).await;
+    wait_until_all_sent(&cluster.address, &cluster.client, token).await;
+    // Exactly once: one message per invitation, no copy.
+    let (messages, ids) = load::one_id_per_invitation(&cluster.sms, &cluster.mail, &logins);
+    assert_eq!(
+        (messages, ids),
+        (logins.len(), logins.len()),
+        "a message was sent twice"
+    );
+    (logins, messages, ids)
+}
+
 /// Every request's invitation is there, once: the account's invitations (through haproxy) are
 /// exactly the requests', and each 201 names its own. Returns the logins.
 pub(super) async fn one_invitation_per_request(
@@ -231,22 +258,7 @@ async fn a_rolling_restart_under_load_through_haproxy_fails_no_request_and_sends
     let sent = load.finish().await;
     let loaded = started.elapsed();
 
-    let failed = not_created(&sent);
-    assert!(failed.is_empty(), "requests failed: {failed:?}");
-    let retried: Vec<&Sent> = sent.iter().filter(|s| s.attempts > 1).collect();
-    assert!(
-        retried.is_empty(),
-        "haproxy let requests fail that the client had to send again: {retried:?}"
-    );
-    let logins = one_invitation_per_request(&cluster, &token, &sent).await;
-    wait_until_all_sent(&cluster.address, &cluster.client, &token).await;
-    // Exactly once: one message per invitation, no copy.
-    let (messages, ids) = load::one_id_per_invitation(&cluster.sms, &cluster.mail, &logins);
-    assert_eq!(
-        (messages, ids),
-        (logins.len(), logins.len()),
-        "a message was sent twice"
-    );
+    let (logins, messages, ids) = each_request_once(&cluster, &token, &sent).await;
     let slowest = sent.iter().map(Sent::took).max().unwrap_or_default();
     eprintln!(
         "balancer figures: rolling restart of 3 processes behind haproxy under 6 clients for {} ms: \

@@ -11,12 +11,10 @@
 //! tests; without `EXTRANET_PREVIOUS_BINARY` the test says so and returns.
 
 use super::backups::{extranet, extranet_of, Ran};
-use super::balancer::{
-    each_server_answered_since, not_created, one_invitation_per_request, sessions, usage,
-};
+use super::balancer::{each_request_once, each_server_answered_since, sessions, usage};
 use crate::support::balancer::{on_postgres, Cluster};
 use crate::support::helpers::*;
-use crate::support::load::{self, account_at, wait_until_all_sent, Load, Sent};
+use crate::support::load::{self, account_at, Load, Sent};
 use crate::support::processes::binary;
 use reqwest::StatusCode;
 use std::path::{Path, PathBuf};
@@ -138,21 +136,7 @@ async fn an_upgrade_under_load_with_the_previous_release_beside_the_new_one_fail
     assert_old_check(&old, &url, has_check, 3).await;
     assert_check(&extranet(&url, &["migrate", "--check"]).await, 0, "new");
 
-    let failed = not_created(&sent);
-    assert!(failed.is_empty(), "requests failed: {failed:?}");
-    let retried: Vec<&Sent> = sent.iter().filter(|s| s.attempts > 1).collect();
-    assert!(
-        retried.is_empty(),
-        "requests failed that the client had to send again: {retried:?}"
-    );
-    let logins = one_invitation_per_request(&cluster, &token, &sent).await;
-    wait_until_all_sent(&cluster.address, &cluster.client, &token).await;
-    let (messages, ids) = load::one_id_per_invitation(&cluster.sms, &cluster.mail, &logins);
-    assert_eq!(
-        (messages, ids),
-        (logins.len(), logins.len()),
-        "a message was sent twice"
-    );
+    let (logins, messages, ids) = each_request_once(&cluster, &token, &sent).await;
     let res = cluster
         .client
         .get(format!(
