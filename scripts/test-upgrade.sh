@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make test-upgrade`: an upgrade with no downtime, tested against the release before this one
-# (docs/MIGRATIONS.md). The previous release is the commit before the one that added the newest
-# migration (the parent of the commit adding the newest folder of persistence/migrations/postgres/;
-# HEAD when that migration is not committed yet), so it moves on as migrations land. Its
+# (docs/MIGRATIONS.md). The previous release is main as it stood before the newest migration came
+# (the first parent of the commit, or merge, adding the newest folder of
+# persistence/migrations/postgres/; HEAD when that migration is not committed yet), so it moves
+# on as migrations land. Its
 # `extranet` is built from `git archive` into a target directory of its own,
 # $CARGO_TARGET_DIR/upgrade-base/<commit>/ (seeded from this checkout's compiled dependencies,
 # kept for the next run); then the upgrade test runs on PostgreSQL with EXTRANET_PREVIOUS_BINARY
@@ -23,7 +24,10 @@ pg=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
 
 newest=$(find persistence/migrations/postgres -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort | tail -1)
 [ -n "$newest" ] || fail "no migration under persistence/migrations/postgres"
-added=$(git log --diff-filter=A --format=%H -- "persistence/migrations/postgres/$newest" | tail -1)
+# Along main's first parents, a merge counting as the change it brought: the previous release is
+# main as it stood before the migration came, whether it came in a commit or in a merge.
+added=$(git log --first-parent --diff-merges=first-parent --no-patch --diff-filter=A --format=%H \
+  -- "persistence/migrations/postgres/$newest" | tail -1)
 if [ -z "$added" ]; then
   previous=$(git rev-parse HEAD)
   echo "== $newest is not committed: the previous release is HEAD"
