@@ -278,7 +278,9 @@ pub struct AccountEvent {
 
 /// The events where the person is the actor (`identity`: every event a user acts in names its
 /// profile too) or the target (one of `users`, each in its account), in `account` when given,
-/// newest first, at most `limit` (by `audit_events_actor` and `audit_events_subject`).
+/// newest first, at most `limit` (by `audit_events_subject`; the events the person acted in
+/// are read through: an index on the actor would cost every write of the trail, for a rare
+/// export — BENCHMARKS.md, 2026-12-07 latest).
 pub(crate) fn of_person(
     conn: &mut DbConnection,
     account: Option<AccountId>,

@@ -2,7 +2,7 @@
 //! person, read in one snapshot. The person's own export (their network profile) lists what
 //! every account holds about them; an administrator's lists what their account holds about
 //! one of its users, nothing of another account and nothing of the profile's own (its second
-//! factor, its login changes). Each list is read newest first, by an index, one row past
+//! factor, its login changes). Each list is read newest first, one row past
 //! `SECTION_CAP` (`domain::personal_data`), and cut there. Secrets are never read: hashes,
 //! the second factor's secret, the tokens messages carry (`WithheldData`).
 

@@ -11,8 +11,9 @@ use diesel::prelude::*;
 use domain::ids::{AccountId, UserId};
 
 /// Invitations addressed to one of `logins` or accepted by one of `users`, in `account` when
-/// given, newest first, at most `limit` (by `invitations_login` and
-/// `invitations_accepted_user`; a person has a login or two).
+/// given, newest first, at most `limit` (by `invitations_accepted_user`; by login, the
+/// account's invitations, or every invitation, are read through: no index of the hot table's
+/// serves a rare export — BENCHMARKS.md, 2026-12-07 latest).
 pub(crate) fn of_person(
     conn: &mut DbConnection,
     account: Option<AccountId>,
@@ -25,8 +26,8 @@ pub(crate) fn of_person(
         Some(account) => q.filter(invitations::account_id.eq(account.key())),
         None => q,
     };
-    // One login at a time: `login = ? AND account_id = ?` reads `invitations_login` in the
-    // order asked, where a list of logins would let SQLite prefer the account's whole index.
+    // One login at a time: `login = ? AND account_id = ?` (the pending login's unique index
+    // where it is pending, else the account's invitations read through).
     let mut addressed: Vec<InvitationRow> = Vec::new();
     for login in logins {
         addressed.extend(

@@ -39,8 +39,8 @@ type KeptRow = (
 );
 
 /// The messages to one of `recipients`, in `account` when given, newest first, at most
-/// `limit`. `channel <> 'webhook'` is the partial index `outbox_recipient`'s condition, word
-/// for word.
+/// `limit` (read through: an index on the recipient would cost every message's write, for a
+/// rare export — BENCHMARKS.md, 2026-12-07 latest).
 pub(crate) fn kept_for(
     conn: &mut DbConnection,
     account: Option<AccountId>,
