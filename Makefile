@@ -76,8 +76,8 @@ test-postgres-required:
 	@(exec 3<>/dev/tcp/$(PG_HOST)/$(PG_PORT)) 2>/dev/null || { echo "PostgreSQL is required but not reachable at $(PG_HOST):$(PG_PORT)"; exit 1; }
 	@$(STAGES) run "HTTP on PostgreSQL" $(MAKE) --no-print-directory test-postgres
 
-## test-upgrade: an upgrade with no downtime (docs/MIGRATIONS.md): the previous release (the
-## commit before the newest migration, built from the history into its own target directory)
+## test-upgrade: an upgrade with no downtime (docs/MIGRATIONS.md): the previous release (main
+## before this checkout's migrations came, built from the history into its own target directory)
 ## serves three processes behind haproxy on PostgreSQL under load, this checkout's `extranet
 ## migrate` runs under them, a rolling restart replaces them by this checkout's; no request
 ## fails, nothing is lost or sent twice. Fails on a shallow clone or without PostgreSQL.

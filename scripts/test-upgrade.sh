@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make test-upgrade`: an upgrade with no downtime, tested against the release before this one
-# (docs/MIGRATIONS.md). The previous release is main as it stood before the newest migration came
-# (the first parent of the commit, or merge, adding the newest folder of
-# persistence/migrations/postgres/; HEAD when that migration is not committed yet), so it moves
-# on as migrations land. Its
+# (docs/MIGRATIONS.md). The previous release is main as it stood before this checkout's newest
+# migrations came: the newest commit along main's first parents whose migrations are a strict
+# beginning of this checkout's (HEAD when a new one is not committed yet), so it moves on as
+# migrations land. Its
 # `extranet` is built from `git archive` into a target directory of its own,
 # $CARGO_TARGET_DIR/upgrade-base/<commit>/ (seeded from this checkout's compiled dependencies,
 # kept for the next run); then the upgrade test runs on PostgreSQL with EXTRANET_PREVIOUS_BINARY
@@ -22,21 +22,25 @@ target=${CARGO_TARGET_DIR:-target}
 target=$(mkdir -p "$target" && cd "$target" && pwd)
 pg=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
 
-newest=$(find persistence/migrations/postgres -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort | tail -1)
-[ -n "$newest" ] || fail "no migration under persistence/migrations/postgres"
-# Along main's first parents, a merge counting as the change it brought: the previous release is
-# main as it stood before the migration came, whether it came in a commit or in a merge.
-added=$(git log --first-parent --diff-merges=first-parent --no-patch --diff-filter=A --format=%H \
-  -- "persistence/migrations/postgres/$newest" | tail -1)
-if [ -z "$added" ]; then
-  previous=$(git rev-parse HEAD)
-  echo "== $newest is not committed: the previous release is HEAD"
-else
-  previous=$(git rev-parse --verify -q "$added^") ||
-    fail "$added (which adds $newest) has no parent in this clone: the history is cut; fetch it whole"
-fi
-git ls-tree -d --name-only "$previous" persistence/migrations/postgres/ | grep -q . ||
-  fail "$previous has no migrations: not a release to upgrade from"
+here=$(find persistence/migrations/postgres -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
+[ -n "$here" ] || fail "no migration under persistence/migrations/postgres"
+newest=$(echo "$here" | tail -1)
+# The previous release: the newest commit along main's first parents whose migrations are a
+# strict beginning of this checkout's — every one of them here, under the same name, and this
+# checkout with more. A commit whose migrations were renamed or dropped before they landed is
+# no release anyone runs, and is passed over. (HEAD itself when a new migration is not
+# committed yet.)
+previous=
+for commit in $(git rev-list --first-parent --max-count=500 HEAD); do
+  theirs=$(git ls-tree -d --name-only "$commit" persistence/migrations/postgres/ | sed 's|.*/||' | sort)
+  [ -n "$theirs" ] || break
+  if [ -z "$(comm -13 <(echo "$here") <(echo "$theirs"))" ] && [ "$theirs" != "$here" ]; then
+    previous=$commit
+    break
+  fi
+done
+[ -n "$previous" ] ||
+  fail "no earlier commit on main has a strict beginning of these migrations: the history is cut, or none came before; fetch it whole"
 short=$(git rev-parse --short "$previous")
 base="$target/upgrade-base/$short"
 bin="$base/extranet"

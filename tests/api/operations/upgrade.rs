@@ -1,6 +1,6 @@
-//! An upgrade with no downtime (issue #32, docs/MIGRATIONS.md): the previous release — the
-//! commit before the newest migration, which `make test-upgrade` builds from history and names
-//! in `EXTRANET_PREVIOUS_BINARY` — serves three processes on one PostgreSQL behind haproxy
+//! An upgrade with no downtime (issue #32, docs/MIGRATIONS.md): the previous release — main
+//! before this checkout's migrations came, which `make test-upgrade` builds from history and
+//! names in `EXTRANET_PREVIOUS_BINARY` — serves three processes on one PostgreSQL behind haproxy
 //! under a steady invitation load; this binary's `extranet migrate` brings the schema forward
 //! under them (an old process restarted then starts on the newer schema and serves); a rolling
 //! restart then replaces them one at a time by processes of this binary,
@@ -38,7 +38,7 @@ fn previous_binary(test: &str) -> Option<PathBuf> {
         _ => {
             eprintln!(
                 "{test}: skipped: {PREVIOUS} is not set (`make test-upgrade` builds the previous \
-                 release, the commit before the newest migration, and runs it with it)"
+                 release, main before this checkout's migrations came, and runs it with it)"
             );
             None
         }
