@@ -90,6 +90,13 @@ pub fn profile_goes_too(others_erased: &[bool]) -> bool {
     others_erased.iter().all(|erased| *erased)
 }
 
+/// Whether an erasure by `by` erases a join request of the person: the person's own erasure
+/// every one (a waiting one is withdrawn, its seat given back); an administrator's only those
+/// decided — one still waiting is a new matter, for the account to decide.
+pub fn request_erased(by: ErasedBy, waiting: bool) -> bool {
+    by == ErasedBy::Person || !waiting
+}
+
 /// What is looked for in the rows an erasure reaches: the person's logins and the texts that
 /// were theirs (the messages of their invitations), found anywhere in a text, and their names,
 /// found as whole words only (an erased "Ann" leaves "Joanna" and "annual" alone). Case does not
@@ -152,10 +159,6 @@ impl Traces {
             needles: self.needles,
             words: normalised(words.iter().map(String::as_str)),
         }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.needles.is_empty() && self.words.is_empty()
     }
 
     /// The texts a `LIKE` looks for to find the rows that may hold a trace (whole words are
@@ -291,6 +294,14 @@ mod tests {
     }
 
     #[test]
+    fn the_person_withdraws_waiting_requests_an_administrator_leaves_them() {
+        assert!(request_erased(ErasedBy::Person, true));
+        assert!(request_erased(ErasedBy::Person, false));
+        assert!(!request_erased(ErasedBy::Administrator, true));
+        assert!(request_erased(ErasedBy::Administrator, false));
+    }
+
+    #[test]
     fn the_profile_goes_only_when_no_other_account_knows_the_person() {
         assert!(profile_goes_too(&[]));
         assert!(profile_goes_too(&[true, true]));
@@ -372,6 +383,5 @@ mod tests {
         let traces = Traces::of(["a@b.example"]).with(["A@B.example", "Zed"]);
         assert_eq!(traces.searched().count(), 2);
         assert!(!Traces::of([""]).with([]).searched().any(|_| true));
-        assert!(Traces::default().is_empty());
     }
 }

@@ -53,9 +53,9 @@ fn code_binding(identity: IdentityId) -> String {
 /// the code. Nothing is erased yet: `POST /v1/network/profile/erase` with the password and
 /// the code does it.
 ///
-/// 403 `wrong_current_password`; 429 `rate_limited` after too many codes to the login or
-/// from the client address, or too many wrong passwords (counted with the person's failed
-/// logins).
+/// 403 `wrong_current_password`; 429 `sending_quota_exceeded` past the budgets of codes (three
+/// an hour to the login, as for every code that proves one; those of the client address), 429
+/// `rate_limited` after too many wrong passwords (counted with the person's failed logins).
 #[utoipa::path(
     tag = "network",
     request_body(content = ErasureCodeBody),

@@ -37,8 +37,8 @@ use domain::audit::AuditAction;
 use domain::code_attempts::AttemptCounter;
 use domain::enums::InvitationStatus;
 use domain::erasure::{
-    decide_admin_erasure, decide_self_erasure, profile_goes_too, ErasedBy, ErasedUser, Traces,
-    CODE_TTL_MINUTES,
+    decide_admin_erasure, decide_self_erasure, profile_goes_too, request_erased, ErasedBy,
+    ErasedUser, Traces, CODE_TTL_MINUTES, ERASED_TEXT,
 };
 use domain::ids::{AccountId, IdentityId, UserId};
 use domain::invitation::decide_decline;
@@ -153,7 +153,7 @@ fn erase_person_now(
     identity: IdentityId,
     now: DateTime<Utc>,
 ) -> Result<PersonErased, StoreError> {
-    let person = Person::read(conn, identity, None)?;
+    let person = Person::whole(conn, identity)?;
     let pending = invitations::pending_to(conn, &person.logins)?;
     let requests = join_requests::to_erase(conn, None, identity, &person.logins, &person.ids)?;
     // Every account the erasure gives seats back to, locked in one order.
@@ -169,7 +169,7 @@ fn erase_person_now(
         sweep_account(conn, *account, now)?;
     }
     // Read again, locked and swept: an access that ended meanwhile is a dismissal already.
-    let person = Person::read(conn, identity, None)?;
+    let person = Person::whole(conn, identity)?;
     let mut deciding = Vec::with_capacity(person.users.len());
     for u in &person.users {
         let admins = active_admins(conn, u.account_id)?;
@@ -221,7 +221,11 @@ fn erase_person_now(
         .filter(|r| r.waiting)
         .map(|r| r.id.clone())
         .collect();
-    let all: Vec<String> = requests.into_iter().map(|r| r.id).collect();
+    let all: Vec<String> = requests
+        .into_iter()
+        .filter(|r| request_erased(ErasedBy::Person, r.waiting))
+        .map(|r| r.id)
+        .collect();
     join_requests::erase(conn, &all, &waiting, now)?;
     person.erase(conn, None, &all, now)?;
     person.erase_profile(conn, now)?;
@@ -258,36 +262,30 @@ pub fn erase_user(
     tx::in_account(db, actor.account_id, Sweep::First, now, move |conn| {
         let account = actor.account_id;
         let user = user_by_id(conn, account, id)?;
-        let subject = user.as_ref().map(|u| domain::dismissal::Subject {
-            user_id: u.id,
-            user_type: u.user_type,
-            status: u.status,
-            is_admin: u.is_admin,
-        });
+        let subject = user.as_ref().map(UserRecord::subject);
         let erased = user.as_ref().is_some_and(|u| u.erased_at.is_some());
         let changes = decide_admin_erasure(subject, erased)?;
         let user = user.ok_or(DomainError::NotFound("user"))?;
         if !changes {
             return Ok(user);
         }
-        let others: Vec<bool> = person_users::of_identity(conn, user.identity_id)?
-            .iter()
-            .filter(|u| u.subject.user_id != user.id)
-            .map(|u| u.erased)
-            .collect();
+        let (mine, others): (Vec<PersonUser>, Vec<PersonUser>) =
+            person_users::of_identity(conn, user.identity_id)?
+                .into_iter()
+                .partition(|u| u.subject.user_id == user.id);
+        let others: Vec<bool> = others.iter().map(|u| u.erased).collect();
         let profile_goes = profile_goes_too(&others);
         let scope = (!profile_goes).then_some(account);
-        let person = Person::read(conn, user.identity_id, Some((&user, profile_goes)))?;
+        let person = Person::of(conn, user.identity_id, mine, profile_goes)?;
         let requests =
             join_requests::to_erase(conn, scope, user.identity_id, &person.logins, &person.ids)?;
-        // A waiting request of the same login is a new matter, for the account to decide.
-        let decided: Vec<String> = requests
+        let erased: Vec<String> = requests
             .into_iter()
-            .filter(|r| !r.waiting)
+            .filter(|r| request_erased(ErasedBy::Administrator, r.waiting))
             .map(|r| r.id)
             .collect();
-        join_requests::erase(conn, &decided, &[], now)?;
-        person.erase(conn, scope, &decided, now)?;
+        join_requests::erase(conn, &erased, &[], now)?;
+        person.erase(conn, scope, &erased, now)?;
         if profile_goes {
             person.erase_profile(conn, now)?;
         }
@@ -348,19 +346,20 @@ struct Person {
 }
 
 impl Person {
-    /// The person of `identity`: every user of theirs and the profile's logins, or only
-    /// `one` user (and the profile's logins when the profile goes too).
-    fn read(
+    /// The person of `identity`, every user of theirs and the profile.
+    fn whole(conn: &mut DbConnection, identity: IdentityId) -> Result<Self, StoreError> {
+        let users = person_users::of_identity(conn, identity)?;
+        Self::of(conn, identity, users, true)
+    }
+
+    /// The person of `identity` as an erasure reaches them: `users` (every user of theirs, or
+    /// the one an administrator erases), with the profile's logins when the profile goes too.
+    fn of(
         conn: &mut DbConnection,
         identity: IdentityId,
-        one: Option<(&UserRecord, bool)>,
+        users: Vec<PersonUser>,
+        with_profile: bool,
     ) -> Result<Self, StoreError> {
-        let with_profile = one.is_none_or(|(_, profile_goes)| profile_goes);
-        let one = one.map(|(user, _)| user);
-        let users: Vec<PersonUser> = person_users::of_identity(conn, identity)?
-            .into_iter()
-            .filter(|u| one.is_none_or(|o| o.id == u.subject.user_id))
-            .collect();
         let profile = profile_of(conn, identity)?.ok_or(DomainError::NotFound("profile"))?;
         let mut logins: Vec<String> = users
             .iter()
@@ -422,7 +421,7 @@ impl Person {
         api_tokens::erase_of_users(
             conn,
             &user_ids,
-            |name| traces.found_in(name).then(|| traces.scrubbed(name)),
+            |name| traces.found_in(name).then(|| ERASED_TEXT.to_owned()),
             now,
         )?;
         let ended = sessions::delete_of_person(conn, None, &user_ids)?;

@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 use domain::access::{may_administer_account, AccountUser};
 use domain::access_end::{decide_access_change, reinstated_end, strictest};
 use domain::audit::AuditAction;
-use domain::dismissal::{decide_dismiss, decide_reinstate, Subject};
+use domain::dismissal::{decide_dismiss, decide_reinstate};
 use domain::enums::{UserStatus, UserType};
 use domain::ids::{AccountId, InvitationId, UserId};
 use domain::known_logins::{decide_reinstated_logins, PendingForLogins};
@@ -47,15 +47,6 @@ pub fn get_user(
     })
 }
 
-fn subject_of(user: &UserRecord) -> Subject {
-    Subject {
-        user_id: user.id,
-        user_type: user.user_type,
-        status: user.status,
-        is_admin: user.is_admin,
-    }
-}
-
 /// Rule 8: dismisses a user (administrators): access ends at once (every request re-reads
 /// the user), the data and memberships stay, the seat is freed. The account goes on knowing
 /// the user by the logins it has now (`domain::known_logins`): they are not written again.
@@ -70,7 +61,7 @@ pub fn dismiss(
     tx::in_account(db, actor.account_id, Sweep::First, now, move |conn| {
         let user = user_by_id(conn, actor.account_id, id)?;
         let admins = active_admins(conn, actor.account_id)?;
-        let seats = decide_dismiss(&actor, user.as_ref().map(subject_of), admins)?;
+        let seats = decide_dismiss(&actor, user.as_ref().map(UserRecord::subject), admins)?;
         // Rule 9: the user's sessions end with it (its tokens are refused already: rule 8).
         sessions::end_of_user(conn, id, SessionEnd::Dismissed, now)?;
         set_status(conn, &actor, user, UserStatus::Dismissed, seats, now)
@@ -93,7 +84,7 @@ pub fn reinstate(
     tx::in_account(db, actor.account_id, Sweep::First, now, move |conn| {
         let seats = account_by_id(conn, actor.account_id)?.seats(&plans);
         let user = user_by_id(conn, actor.account_id, id)?;
-        let change = decide_reinstate(&actor, user.as_ref().map(subject_of), seats)?;
+        let change = decide_reinstate(&actor, user.as_ref().map(UserRecord::subject), seats)?;
         let user = user.ok_or(DomainError::NotFound("user"))?;
         // Issue #30: an ended access needs a new end where a workgroup's maximum applies.
         let max_days = strictest(workgroups::maxima_of_member(conn, user.id)?);
@@ -138,7 +129,7 @@ pub fn transfer_to_intranet(
     let actor = *actor;
     tx::in_account(db, actor.account_id, Sweep::First, now, move |conn| {
         let user = user_by_id(conn, actor.account_id, id)?;
-        let seats = decide_transfer_to_intranet(&actor, user.as_ref().map(subject_of))?;
+        let seats = decide_transfer_to_intranet(&actor, user.as_ref().map(UserRecord::subject))?;
         let user = user.ok_or(DomainError::NotFound("user"))?;
         users::set_intranet(conn, user.id, now)?;
         // An employee's access does not end (issue #30).
@@ -204,7 +195,12 @@ fn set_admin(
     now: DateTime<Utc>,
 ) -> Result<UserRecord, StoreError> {
     let admins = active_admins(conn, actor.account_id)?;
-    let changes = decide_admin_change(actor, user.as_ref().map(subject_of), is_admin, admins)?;
+    let changes = decide_admin_change(
+        actor,
+        user.as_ref().map(UserRecord::subject),
+        is_admin,
+        admins,
+    )?;
     let user = user.ok_or(DomainError::NotFound("user"))?;
     if !changes {
         return Ok(user);
@@ -240,7 +236,7 @@ fn set_access_end(
 ) -> Result<UserRecord, StoreError> {
     let user = user.ok_or(DomainError::NotFound("user"))?;
     let max_days = strictest(workgroups::maxima_of_member(conn, user.id)?);
-    let end = decide_access_change(&subject_of(&user), end, max_days, now)?;
+    let end = decide_access_change(&user.subject(), end, max_days, now)?;
     if end == user.access_expires_at {
         return Ok(user);
     }

@@ -245,3 +245,32 @@ async fn an_erasure_code_left_unused_is_swept_once_it_dies() {
     app.run_upkeep().await;
     assert_eq!(stored(), 0, "a dead code goes");
 }
+
+#[tokio::test]
+async fn codes_to_confirm_an_erasure_are_within_the_budget_of_codes() {
+    let app = TestApp::spawn().await;
+    app.at_the_start_of_an_hour();
+    let a = app.sign_up("ada@agency.example", "basic").await;
+    let group = app.workgroup(&a.token, "Site", true).await;
+    let login = "ottoline.v@client.example";
+    invite_person(&app, &a.token, &group, login).await;
+    let person = accept_nth(&app, login, 0).await;
+    let token = person["access_token"].as_str().unwrap().to_owned();
+    // Three an hour to one address, like every code that proves a login; then 429, no code.
+    for n in 0..3 {
+        code_for(&app, &token, login).await;
+        assert_eq!(app.codes_sent(login).len(), n + 1);
+    }
+    let res = ask_code(&app, &token, PASSWORD).await;
+    assert!(retry_after(&res) > 0, "Retry-After");
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "sending_quota_exceeded").await;
+    assert_eq!(app.codes_sent(login).len(), 3, "no fourth code");
+    // A new code replaces the one before: only the newest works.
+    let (first, code) = (app.code_sent(login, 0).await, app.code_sent(login, 2).await);
+    if first != code {
+        let res = erase(&app, &token, json!({"password": PASSWORD, "code": first})).await;
+        assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid_code").await;
+    }
+    let res = erase(&app, &token, json!({"password": PASSWORD, "code": code})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}

@@ -2,6 +2,7 @@
 //! retention erases them (pending ones stop), and every row whose body or last error holds a
 //! trace of them rewritten without it.
 
+use super::retention::{tombstone, DbBackend};
 use crate::base::db::DbConnection;
 use crate::base::error::StoreError;
 use crate::base::keys::{Key, Literal};
@@ -25,8 +26,8 @@ macro_rules! messages_to {
 }
 
 /// Stops the messages to any of `logins` not sent yet (given up: `failed`, "erased"), then
-/// erases every one's body and recipient, the row kept as retention keeps it, a tombstone
-/// `{"kind": …, "erased": true}`; how many.
+/// erases every one's body and recipient, the row kept as retention keeps it (its
+/// [`tombstone`]); how many.
 pub(crate) fn erase_messages_to(
     conn: &mut DbConnection,
     account: Option<AccountId>,
@@ -57,17 +58,13 @@ pub(crate) fn erase_messages_to(
     );
     Ok(match conn {
         DbConnection::Sqlite(c) => {
-            let tombstone = diesel::dsl::sql::<diesel::sql_types::Text>(
-                "json_object('kind', json_extract(payload, '$.kind'), 'erased', json('true'))",
-            );
+            let tombstone = tombstone(DbBackend::Sqlite);
             diesel::update(target)
                 .set((outbox::payload.eq(tombstone), cleared))
                 .execute(c)?
         }
         DbConnection::Pg(c) => {
-            let tombstone = diesel::dsl::sql::<diesel::sql_types::Text>(
-                "json_build_object('kind', payload::jsonb ->> 'kind', 'erased', true)::text",
-            );
+            let tombstone = tombstone(DbBackend::Pg);
             diesel::update(target)
                 .set((outbox::payload.eq(tombstone), cleared))
                 .execute(c)?

@@ -11,7 +11,9 @@ use crate::base::error::StoreError;
 use crate::base::keys::Literal;
 use crate::base::schema::outbox;
 use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 
 /// Messages (`webhook == false`) or deliveries finished before `cutoff` and not erased yet:
 /// sent or given up, last due and sent before it. `recipient <> ''` is the partial index
@@ -58,6 +60,26 @@ fn oldest_finished(
     })
 }
 
+/// Which database a statement is written for.
+#[derive(Clone, Copy)]
+pub(super) enum DbBackend {
+    Sqlite,
+    Pg,
+}
+
+/// What an erased message's body becomes (`{"kind": …, "erased": true}`), as each database
+/// writes it from the body it replaces: retention's and a person's erasure's tombstone alike.
+pub(super) fn tombstone(backend: DbBackend) -> SqlLiteral<Text> {
+    diesel::dsl::sql(match backend {
+        DbBackend::Sqlite => {
+            "json_object('kind', json_extract(payload, '$.kind'), 'erased', json('true'))"
+        }
+        DbBackend::Pg => {
+            "json_build_object('kind', payload::jsonb ->> 'kind', 'erased', true)::text"
+        }
+    })
+}
+
 /// Erases up to `limit` messages' bodies and recipients, of those sent or given up before
 /// `cutoff`; returns how many. In no order: sorting every row past its period would cost a
 /// first sweep over a long-kept outbox more than the batch itself.
@@ -73,17 +95,13 @@ pub(crate) fn erase_messages(
     }
     Ok(match conn {
         DbConnection::Sqlite(c) => {
-            let tombstone = diesel::dsl::sql::<diesel::sql_types::Text>(
-                "json_object('kind', json_extract(payload, '$.kind'), 'erased', json('true'))",
-            );
+            let tombstone = tombstone(DbBackend::Sqlite);
             diesel::update(finished_before!(cutoff, false).filter(outbox::id.eq_any(ids)))
                 .set((outbox::payload.eq(tombstone), outbox::recipient.eq("")))
                 .execute(c)?
         }
         DbConnection::Pg(c) => {
-            let tombstone = diesel::dsl::sql::<diesel::sql_types::Text>(
-                "json_build_object('kind', payload::jsonb ->> 'kind', 'erased', true)::text",
-            );
+            let tombstone = tombstone(DbBackend::Pg);
             diesel::update(finished_before!(cutoff, false).filter(outbox::id.eq_any(ids)))
                 .set((outbox::payload.eq(tombstone), outbox::recipient.eq("")))
                 .execute(c)?

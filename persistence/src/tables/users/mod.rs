@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use domain::access::{visible_users, AccountUser, UserStanding, UserVisibility};
 use domain::access_end::{status_at, Dismissal};
+use domain::dismissal::Subject;
 use domain::enums::{MembershipStatus, UserStatus, UserType};
 use domain::erasure::{ERASED_FIRST_NAME, ERASED_LAST_NAME};
 use domain::ids::{AccountId, IdentityId, UserId};
@@ -62,6 +63,17 @@ pub struct UserRecord {
 }
 
 impl UserRecord {
+    /// The user as the domain's decisions about it see it (a dismissal, a transfer, an
+    /// erasure).
+    pub fn subject(&self) -> Subject {
+        Subject {
+            user_id: self.id,
+            user_type: self.user_type,
+            status: self.status,
+            is_admin: self.is_admin,
+        }
+    }
+
     /// The user as of `now`: one whose access has ended is dismissed, by the system, whether or
     /// not the sweep has recorded it yet.
     pub fn as_of(self, now: DateTime<Utc>) -> Self {
